@@ -1,0 +1,112 @@
+# Parapet — one GNU Makefile. pkg-config for every library.
+# Targets: deps all test demo asan bench install clean (see README.md).
+
+PKGS      := jansson yaml-0.1 lua5.4 libpcre2-8 sqlite3 libcurl libmicrohttpd libcrypto
+TEST_PKGS := cmocka
+# Debian 12 package for each pkg-config name above, same order.
+DEB_PKGS  := libjansson-dev libyaml-dev liblua5.4-dev libpcre2-dev libsqlite3-dev \
+             libcurl4-openssl-dev libmicrohttpd-dev libssl-dev libcmocka-dev pkg-config
+
+CC       ?= cc
+BUILD    ?= build
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+SAN      ?=
+WARN     := -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes -Wformat=2 \
+            -Wno-format-nonliteral -Werror
+CFLAGS   ?= -O2 -g
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+TEST_CFLAGS = $(shell pkg-config --cflags $(TEST_PKGS) 2>/dev/null)
+TEST_LIBS   = $(shell pkg-config --libs $(TEST_PKGS) 2>/dev/null)
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(SAN) -I. $(PKG_CFLAGS) -MMD -MP
+ALL_LDFLAGS = $(SAN) $(LDFLAGS)
+LIBS     = $(PKG_LIBS) -lpthread -lm
+
+ENGINE_SRC  := $(wildcard engine/*.c)
+ADVISOR_SRC := $(wildcard advisor/*.c)
+HOOKS_SRC   := $(filter-out hooks/main.c,$(wildcard hooks/*.c))
+LIB_SRC     := $(ENGINE_SRC) $(ADVISOR_SRC) $(HOOKS_SRC)
+LIB_OBJ     := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+MAIN_OBJ    := $(BUILD)/obj/hooks/main.o
+LIBPP       := $(BUILD)/libparapet.a
+UNIT_SRC    := $(wildcard tests/unit/test_*.c)
+UNIT_BIN    := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+.PHONY: all deps test unit cases integration demo asan bench install clean check-deps
+
+all: $(BUILD)/parapet
+
+deps:
+	@missing=""; set -- $(DEB_PKGS); \
+	for p in $(PKGS) $(TEST_PKGS); do \
+	  deb=$$1; shift; \
+	  pkg-config --exists $$p 2>/dev/null || missing="$$missing $$deb"; \
+	done; \
+	command -v pkg-config >/dev/null || missing="$$missing pkg-config"; \
+	command -v python3 >/dev/null || missing="$$missing python3"; \
+	if [ -n "$$missing" ]; then \
+	  echo "deps: installing$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	else echo "deps: all present"; fi
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(LIBPP): $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/parapet: $(MAIN_OBJ) $(LIBPP)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(MAIN_OBJ) $(LIBPP) $(LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIBPP)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) -o $@ $< $(LIBPP) $(LIBS) $(TEST_LIBS)
+
+unit: $(UNIT_BIN)
+	@fail=0; for t in $(UNIT_BIN); do \
+	  CMOCKA_MESSAGE_OUTPUT=stdout PARAPET_TEST_ROOT=$(CURDIR) $$t || fail=1; \
+	done; exit $$fail
+
+cases: $(BUILD)/parapet
+	@PARAPET=$(CURDIR)/$(BUILD)/parapet sh tests/cases/run.sh
+
+integration: $(BUILD)/parapet
+	@PARAPET=$(CURDIR)/$(BUILD)/parapet sh tests/integration/run.sh
+
+test: deps
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory unit cases integration
+	@$(BUILD)/parapet rules test
+	@echo "make test: all suites passed"
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	-$(BUILD)/parapet check examples/*.yaml examples/*.json
+
+asan:
+	@$(MAKE) --no-print-directory BUILD=build/asan CC=clang CFLAGS="-O1 -g -fno-omit-frame-pointer" \
+	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" \
+	  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	  all unit cases integration
+	@ASAN_OPTIONS=detect_leaks=1 build/asan/parapet rules test
+	@echo "make asan: clean"
+
+bench: all
+	@sh tests/bench/run.sh $(BUILD)/parapet
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/parapet/rules \
+	  $(DESTDIR)$(PREFIX)/share/doc/parapet
+	install -m 755 $(BUILD)/parapet $(DESTDIR)$(PREFIX)/bin/parapet
+	cp -R rules/. $(DESTDIR)$(PREFIX)/share/parapet/rules/
+	install -m 644 README.md docs/*.md $(DESTDIR)$(PREFIX)/share/doc/parapet/
+
+clean:
+	rm -rf build
+
+-include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d)

@@ -1,0 +1,72 @@
+/* template.h — the template model: a CloudFormation template with parameters, pseudo
+ * parameters, conditions and intrinsics resolved as far as they can be.
+ *
+ * Data flow: pp_doc (doc.h) → pp_template_build → pp_template → rules (eval.h).
+ * Unresolvable values become unknowns (value.h) carrying candidates when known; a resource
+ * whose Condition is false is dropped (kept in the list with `active` = 0); one whose
+ * Condition is unknown is kept with `cond_unknown` = 1.
+ *
+ * Accepted documents: a CloudFormation template (object with "Resources"), a CDK synth output
+ * (same), and the hook resource document {"AWS::X::Y": {"resourceProperties": {…}}}
+ * (one resource, logical id "Resource", unless the caller names one).
+ */
+#ifndef PP_TEMPLATE_H
+#define PP_TEMPLATE_H
+
+#include <jansson.h>
+
+#include "engine/doc.h"
+#include "engine/limits.h"
+#include "engine/status.h"
+
+typedef struct pp_param_kv {
+    char *key;
+    char *value;
+} pp_param_kv;
+
+/* Resolution inputs. All strings borrowed for the duration of pp_template_build. */
+typedef struct pp_resolve_opts {
+    const char *region;       /* default "us-east-1" */
+    const char *account_id;   /* default "123456789012" */
+    const char *stack_name;   /* default "parapet-check" */
+    const char *partition;    /* default derived from region (aws, aws-cn, aws-us-gov) */
+    const pp_param_kv *params;/* --param and --params-file values, later entries win */
+    size_t nparams;
+    const pp_limits *limits;
+} pp_resolve_opts;
+
+typedef struct pp_resource {
+    char *logical_id;
+    char *type;
+    json_t *properties;  /* resolved; owned; always an object (empty when absent) */
+    json_t *raw;         /* the resource as written (borrowed from the doc) */
+    json_t *metadata;    /* borrowed from raw, may be NULL */
+    char *condition;     /* name of its Condition, or NULL */
+    char *cdk_path;      /* Metadata."aws:cdk:path", or NULL */
+    char *src_ptr;       /* JSON pointer of the resource in the doc: "/Resources/Id" */
+    char *props_ptr;     /* JSON pointer of its properties in the doc */
+    int active;          /* 0: Condition is false, not evaluated */
+    int cond_unknown;    /* 1: Condition could not be decided */
+} pp_resource;
+
+typedef struct pp_template {
+    const pp_doc *doc;   /* borrowed */
+    pp_resource *res;    /* array, document order */
+    size_t nres;
+    json_t *conditions;  /* name → true | false | unknown (owned) */
+    json_t *params;      /* name → resolved value or unknown (owned) */
+    int is_hook_doc;     /* built from {"Type": {"resourceProperties": …}} */
+} pp_template;
+
+/* Builds the model. Returns NULL with *err ("NAME:LINE:COL: message") and *st on input
+ * errors (PP_E_TEMPLATE: root not an object, Resources not a map, resource without Type,
+ * wrong arity of an intrinsic; PP_E_CYCLE: condition cycle; PP_E_LIMIT). Caller frees with
+ * pp_template_free; the doc must outlive the template. */
+pp_template *pp_template_build(const pp_doc *doc, const pp_resolve_opts *opts, pp_status *st,
+                               char **err);
+void pp_template_free(pp_template *t);
+
+/* Index of the resource with that logical id, or -1. */
+long pp_template_find(const pp_template *t, const char *logical_id);
+
+#endif

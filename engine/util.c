@@ -1,0 +1,196 @@
+/* util.c — bounded buffers, file reading and small string helpers (see util.h). */
+#include "engine/util.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+void pp_buf_init(pp_buf *b, size_t limit)
+{
+    b->data = NULL;
+    b->len = 0;
+    b->alloc = 0;
+    b->limit = limit;
+}
+
+pp_status pp_buf_append(pp_buf *b, const void *p, size_t n)
+{
+    if (b->limit && (n > b->limit || b->len > b->limit - n))
+        return PP_E_LIMIT;
+    if (b->len + n + 1 > b->alloc) {
+        size_t na = b->alloc ? b->alloc : 256;
+        while (na < b->len + n + 1) {
+            if (na > SIZE_MAX / 2)
+                return PP_E_NOMEM;
+            na *= 2;
+        }
+        char *nd = realloc(b->data, na);
+        if (!nd)
+            return PP_E_NOMEM;
+        b->data = nd;
+        b->alloc = na;
+    }
+    if (n)
+        memcpy(b->data + b->len, p, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+    return PP_OK;
+}
+
+pp_status pp_buf_puts(pp_buf *b, const char *s)
+{
+    return pp_buf_append(b, s, strlen(s));
+}
+
+pp_status pp_buf_printf(pp_buf *b, const char *fmt, ...)
+{
+    char small[256];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return PP_E_INTERNAL;
+    if ((size_t)n < sizeof small)
+        return pp_buf_append(b, small, (size_t)n);
+    char *big = malloc((size_t)n + 1);
+    if (!big)
+        return PP_E_NOMEM;
+    va_start(ap, fmt);
+    vsnprintf(big, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    pp_status st = pp_buf_append(b, big, (size_t)n);
+    free(big);
+    return st;
+}
+
+char *pp_buf_steal(pp_buf *b)
+{
+    if (!b->data && pp_buf_append(b, "", 0) != PP_OK)
+        return NULL;
+    char *d = b->data;
+    b->data = NULL;
+    b->len = b->alloc = 0;
+    return d;
+}
+
+void pp_buf_free(pp_buf *b)
+{
+    PP_FREE(b->data);
+    b->len = b->alloc = 0;
+}
+
+char *pp_vasprintf(const char *fmt, va_list ap)
+{
+    va_list ap2;
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap2);
+    va_end(ap2);
+    if (n < 0)
+        return NULL;
+    char *s = malloc((size_t)n + 1);
+    if (s)
+        vsnprintf(s, (size_t)n + 1, fmt, ap);
+    return s;
+}
+
+char *pp_asprintf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = pp_vasprintf(fmt, ap);
+    va_end(ap);
+    return s;
+}
+
+pp_status pp_err(char **err, pp_status st, const char *fmt, ...)
+{
+    if (err && !*err) {
+        va_list ap;
+        va_start(ap, fmt);
+        *err = pp_vasprintf(fmt, ap);
+        va_end(ap);
+    }
+    return st;
+}
+
+char *pp_strdup(const char *s)
+{
+    if (!s)
+        return NULL;
+    size_t n = strlen(s) + 1;
+    char *d = malloc(n);
+    if (d)
+        memcpy(d, s, n);
+    return d;
+}
+
+pp_status pp_read_file(const char *path, size_t limit, char **out, size_t *len, char **err)
+{
+    int is_stdin = strcmp(path, "-") == 0;
+    const char *shown = is_stdin ? "<stdin>" : path;
+    FILE *f = is_stdin ? stdin : fopen(path, "rb");
+    if (!f) {
+        int e = errno;
+        return pp_err(err, e == ENOENT ? PP_E_NOTFOUND : PP_E_IO, "%s: cannot open: %s", shown,
+                      strerror(e));
+    }
+    pp_buf b;
+    pp_buf_init(&b, limit);
+    pp_status st = PP_OK;
+    char chunk[65536];
+    for (;;) {
+        size_t n = fread(chunk, 1, sizeof chunk, f);
+        if (n) {
+            st = pp_buf_append(&b, chunk, n);
+            if (st == PP_E_LIMIT) {
+                pp_err(err, st, "%s: input larger than the %zu-byte limit", shown, limit);
+                break;
+            }
+            if (st != PP_OK) {
+                pp_err(err, st, "%s: out of memory", shown);
+                break;
+            }
+        }
+        if (n < sizeof chunk) {
+            if (ferror(f)) {
+                st = pp_err(err, PP_E_IO, "%s: read error: %s", shown, strerror(errno));
+            }
+            break;
+        }
+    }
+    if (!is_stdin)
+        fclose(f);
+    if (st != PP_OK) {
+        pp_buf_free(&b);
+        return st;
+    }
+    *len = b.len;
+    *out = pp_buf_steal(&b);
+    if (!*out)
+        return pp_err(err, PP_E_NOMEM, "%s: out of memory", shown);
+    return PP_OK;
+}
+
+uint64_t pp_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+int pp_parse_long(const char *s, long min, long max, long *out)
+{
+    if (!s || !*s)
+        return -1;
+    char *end = NULL;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || *end || v < min || v > max)
+        return -1;
+    *out = v;
+    return 0;
+}

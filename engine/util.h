@@ -1,0 +1,53 @@
+/* util.h — leaf helpers used by every layer: bounded buffers, file reading, formatted
+ * allocation, error messages. Nothing here knows about templates, rules or HTTP.
+ */
+#ifndef PP_UTIL_H
+#define PP_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "engine/status.h"
+
+#define PP_FREE(p) do { free(p); (p) = NULL; } while (0)
+#define PP_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* A growable byte buffer with a hard cap. Always NUL-terminated when data != NULL.
+ * Invariant: len < cap_alloc; len <= limit. A failed append leaves the buffer unchanged. */
+typedef struct pp_buf {
+    char *data;
+    size_t len;
+    size_t alloc;
+    size_t limit;  /* 0 = no limit */
+} pp_buf;
+
+void pp_buf_init(pp_buf *b, size_t limit);
+/* Returns PP_OK, PP_E_NOMEM, or PP_E_LIMIT when the cap would be exceeded. */
+pp_status pp_buf_append(pp_buf *b, const void *p, size_t n);
+pp_status pp_buf_puts(pp_buf *b, const char *s);
+pp_status pp_buf_printf(pp_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Hands the data to the caller (caller frees) and resets b. Never NULL unless NOMEM. */
+char *pp_buf_steal(pp_buf *b);
+void pp_buf_free(pp_buf *b);
+
+/* malloc'd printf; NULL on allocation failure. Caller frees. */
+char *pp_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *pp_vasprintf(const char *fmt, va_list ap);
+/* Sets *err (if err != NULL and *err == NULL) to a malloc'd message; returns st. */
+pp_status pp_err(char **err, pp_status st, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+char *pp_strdup(const char *s);
+
+/* Reads a whole file ("-" means stdin) into a malloc'd NUL-terminated buffer of at most
+ * `limit` bytes. On success *out and *len are set and the caller frees *out. On failure *err
+ * names the file and the cause (PP_E_IO, PP_E_LIMIT, PP_E_NOMEM, PP_E_NOTFOUND). */
+pp_status pp_read_file(const char *path, size_t limit, char **out, size_t *len, char **err);
+
+/* Monotonic milliseconds. */
+uint64_t pp_now_ms(void);
+
+/* Parses a decimal integer in [min,max]; returns 0 on success, -1 otherwise. No atoi. */
+int pp_parse_long(const char *s, long min, long max, long *out);
+
+#endif
