@@ -52,6 +52,10 @@ pp_doc *pp_doc_load(const char *name, const char *buf, size_t len, pp_doc_format
                     const pp_limits *lim, pp_status *st, char **err);
 void pp_doc_free(pp_doc *doc);   /* NULL is a no-op */
 
+/* Wraps an already-built value (a hook's resourceProperties, say) as a document without
+ * positions. `root` is stolen. NULL on NOMEM (root is released). */
+pp_doc *pp_doc_wrap(const char *name, json_t *root);
+
 /* Looks up the position of the value at JSON pointer `ptr` ("" = root, "/Resources/A").
  * When the exact value has no recorded position (the pointer leaves the document), returns
  * the position of the nearest enclosing value that has one. Returns 0 when found exactly,

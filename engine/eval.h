@@ -1,0 +1,63 @@
+/* eval.h — the rule set and the evaluation of a template against it.
+ *
+ * Data flow: rules/ (Lua text) → pp_ruleset_load (compiled once per process/thread, in one
+ * pp_sandbox) → pp_eval_template (one pp_template) → pp_report (finding.h).
+ * A pp_ruleset is not thread-safe: each worker thread loads its own.
+ */
+#ifndef PP_EVAL_H
+#define PP_EVAL_H
+
+#include <jansson.h>
+
+#include "engine/finding.h"
+#include "engine/limits.h"
+#include "engine/status.h"
+#include "engine/template.h"
+
+typedef struct pp_ruleset pp_ruleset;
+
+typedef enum pp_unknown_policy {
+    PP_UNKNOWN_FAIL = 0, /* UNKNOWN counts as failing (default) */
+    PP_UNKNOWN_WARN,     /* reported, never failing */
+    PP_UNKNOWN_PASS      /* counted as passed */
+} pp_unknown_policy;
+
+typedef struct pp_rules_opts {
+    const char *const *dirs;   /* rule folders in load order; the built-in folder first */
+    size_t ndirs;
+    const char *const *packs;  /* only rules of these packs (none = all) */
+    size_t npacks;
+    const char *const *only;   /* only rules whose id or a control matches ('*' wildcard) */
+    size_t nonly;
+    const json_t *config;      /* parsed .parapet.yaml (borrowed, may be NULL) */
+    const pp_limits *limits;
+} pp_rules_opts;
+
+/* Loads and compiles every *.lua under the folders (recursively, sorted by path). Returns NULL
+ * with *st/*err ("FILE:LINE: message") on a rule that fails to load or declares invalid
+ * metadata, or a duplicate id. Caller frees with pp_ruleset_free. */
+pp_ruleset *pp_ruleset_load(const pp_rules_opts *o, pp_status *st, char **err);
+void pp_ruleset_free(pp_ruleset *rs);
+/* Metadata of the selected rules, borrowed from rs; *n receives the count. */
+const pp_rule_info *pp_ruleset_info(const pp_ruleset *rs, size_t *n);
+/* Path of the file each rule came from (same order as pp_ruleset_info). */
+const char *pp_ruleset_file(const pp_ruleset *rs, size_t i);
+
+typedef struct pp_eval_opts {
+    const char *action;         /* "CHECK" (default), "CREATE", "UPDATE", "DELETE" */
+    const json_t *previous;     /* hook UPDATE: previous properties of the one resource */
+    int show_passed;            /* keep PASS and SKIP findings */
+    int verbose;                /* rule print/pp.log to stderr */
+} pp_eval_opts;
+
+/* Runs every selected rule on every active resource of the types it names and appends the
+ * findings to `out` (whose counters it updates). Rule failures (errors, budgets) become ERROR
+ * findings, never a failed call; returns PP_OK or PP_E_NOMEM / PP_E_INTERNAL. */
+pp_status pp_eval_template(pp_ruleset *rs, const pp_template *t, const pp_eval_opts *o,
+                           pp_report *out, char **err);
+
+/* 1 when the report holds a finding that fails the run: FAIL or ERROR at or above
+ * `fail_on`, or UNKNOWN at or above it under PP_UNKNOWN_FAIL. */
+int pp_report_failing(const pp_report *r, pp_severity fail_on, pp_unknown_policy up);
+
+#endif
