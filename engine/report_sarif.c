@@ -159,6 +159,8 @@ static json_t *rule_json(taxo *t, const char *id, const pp_rule_info *ri, pp_sev
     pp_buf_init(&full, 0);
     pp_buf_init(&help, 0);
     pp_buf_puts(&full, title);
+    if (full.data && full.len && !strchr(".!?", full.data[full.len - 1]))
+        pp_buf_puts(&full, ".");
     if (ri) {
         sev = ri->severity;
         put_list(&full, "Reproduces", ri->controls);
@@ -378,7 +380,7 @@ static json_t *sarif_json(const pp_report *r, const pp_write_opts *o)
             goto done;
     }
 
-    driver = json_pack("{s:s, s:O}", "name", "parapet", "rules", rules);
+    driver = json_pack("{s:s}", "name", "parapet");
     if (!driver)
         goto done;
     if (o->tool_version &&
@@ -386,6 +388,8 @@ static json_t *sarif_json(const pp_report *r, const pp_write_opts *o)
         goto done;
     if (o->information_uri &&
         json_object_set_new(driver, "informationUri", pp_report_jstr(o->information_uri)))
+        goto done;
+    if (json_object_set(driver, "rules", rules))
         goto done;
     if (json_array_size(t.list)) {
         json_t *supported = json_array();

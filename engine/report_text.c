@@ -97,7 +97,8 @@ static void put_source(FILE *out, const pp_finding *f, int color)
     free(line);
 }
 
-static void put_finding(FILE *out, const pp_report *r, const pp_finding *f, int color)
+/* Writes one finding; returns 1 when it took several lines (so a blank line follows). */
+static int put_finding(FILE *out, const pp_report *r, const pp_finding *f, int color)
 {
     if (color)
         fputs(PP_ANSI_BOLD, out);
@@ -139,7 +140,7 @@ static void put_finding(FILE *out, const pp_report *r, const pp_finding *f, int 
 
     /* Passed and skipped findings stay on one line: they are a checklist, not a problem. */
     if (f->status == PP_ST_PASS || f->status == PP_ST_SKIP)
-        return;
+        return 0;
     fputs("    resource: ", out);
     put_text(out, f->resource ? f->resource : "?", "");
     if (f->resource_type) {
@@ -169,6 +170,7 @@ static void put_finding(FILE *out, const pp_report *r, const pp_finding *f, int 
         put_text(out, f->docs, "");
         fputc('\n', out);
     }
+    return 1;
 }
 
 /* ---- summary -------------------------------------------------------------------------- */
@@ -216,19 +218,23 @@ pp_status pp_report_write_text(const pp_report *r, const pp_write_opts *o, FILE 
     pp_report_entry *e = pp_report_group(r, o, 0, &n);
     if (!e && n)
         return PP_E_NOMEM;
+    int spaced = 1; /* the previous block ended with a blank line (or there was none) */
     for (size_t i = 0; i < n; i++) {
         const pp_finding *f = e[i].f;
         if (i == 0 || e[i].file_first != e[i - 1].file_first) {
-            if (i)
+            if (!spaced)
                 fputc('\n', out);
             fputs(color ? PP_ANSI_BOLD "== " : "== ", out);
             put_text(out, f->file ? f->file : "<input>", "");
             fputs(color ? PP_ANSI_RESET "\n" : "\n", out);
         }
-        put_finding(out, r, f, color);
+        int block = put_finding(out, r, f, color);
+        spaced = block;
+        if (block)
+            fputc('\n', out);
     }
     free(e);
-    if (n)
+    if (!spaced)
         fputc('\n', out);
     put_summary(out, r, color);
     return ferror(out) ? PP_E_IO : PP_OK;
