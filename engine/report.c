@@ -458,8 +458,10 @@ json_t *pp_report_jstrv(char *const *v)
 
 pp_status pp_report_dump(const json_t *j, FILE *out)
 {
+    /* json_dumpf fails on a write error and also when its own bookkeeping (cycle detection)
+     * cannot allocate; the stream's error flag tells which. */
     if (json_dumpf(j, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0)
-        return PP_E_IO;
+        return ferror(out) ? PP_E_IO : PP_E_NOMEM;
     if (fputc('\n', out) == EOF)
         return PP_E_IO;
     return PP_OK;

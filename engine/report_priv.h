@@ -47,7 +47,8 @@ json_t *pp_report_jstr(const char *s);
  * allocation failure. Caller owns the reference. */
 json_t *pp_report_jstrv(char *const *v);
 
-/* Dumps j (indented by 2, key order kept) plus a newline. PP_OK or PP_E_IO. Borrows j. */
+/* Dumps j (indented by 2, key order kept) plus a newline. PP_OK, PP_E_IO or PP_E_NOMEM.
+ * Borrows j. */
 pp_status pp_report_dump(const json_t *j, FILE *out);
 
 /* The writers. `o` is never NULL here. Each returns PP_OK, PP_E_NOMEM or PP_E_IO. */

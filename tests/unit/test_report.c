@@ -830,6 +830,48 @@ static void test_write_errors(void **state)
     pp_report_free(&r);
 }
 
+/* jansson allocations fail after `alloc_budget` successes: every failure point of the JSON
+ * and SARIF builders is hit once; under ASan this also proves nothing leaks or double-frees
+ * on those paths (json_pack's "o" steals even on failure). */
+static long alloc_budget = -1;
+
+static void *failing_malloc(size_t n)
+{
+    if (alloc_budget == 0)
+        return NULL;
+    if (alloc_budget > 0)
+        alloc_budget--;
+    return malloc(n);
+}
+
+static void test_json_alloc_failures(void **state)
+{
+    (void)state;
+    pp_report r;
+    build(&r);
+    json_set_alloc_funcs(failing_malloc, free);
+    pp_format fmts[] = { PP_OUT_JSON, PP_OUT_SARIF };
+    pp_write_opts o = { .show_passed = 1, .tool_version = "1", .information_uri = "https://x" };
+    for (size_t k = 0; k < PP_ARRAY_LEN(fmts); k++) {
+        int ok = 0;
+        for (long budget = 0; budget < 5000 && !ok; budget++) {
+            FILE *null = fopen("/dev/null", "w");
+            assert_non_null(null);
+            alloc_budget = budget;
+            pp_status st = pp_report_write(&r, fmts[k], &o, null);
+            alloc_budget = -1;
+            fclose(null);
+            if (st == PP_OK)
+                ok = 1;
+            else
+                assert_int_equal(st, PP_E_NOMEM);
+        }
+        assert_true(ok);
+    }
+    json_set_alloc_funcs(malloc, free);
+    pp_report_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -852,6 +894,7 @@ int main(void)
         cmocka_unit_test(test_junit_escaping),
         cmocka_unit_test(test_junit_empty),
         cmocka_unit_test(test_write_errors),
+        cmocka_unit_test(test_json_alloc_failures),
     };
     return cmocka_run_group_tests_name("report", tests, NULL, NULL);
 }
