@@ -217,10 +217,11 @@ static int find_suppression(const pp_resource *res, const pp_rule *r, pp_report 
 static pp_status emit(pp_ruleset *rs, const pp_rule *r, const pp_resource *res,
                       pp_fstatus status, const char *msg, const char *path, pp_report *out)
 {
-    out->n_status[status]++;
     if ((status == PP_ST_PASS || status == PP_ST_SKIP) &&
-        !(rs->es.opts && rs->es.opts->show_passed))
+        !(rs->es.opts && rs->es.opts->show_passed)) {
+        pp_report_count(out, status);   /* counted, not kept */
         return PP_OK;
+    }
     const pp_doc *doc = rs->es.t->doc;
     pp_finding f = {0};
     f.rule_id = r->info.id;
@@ -243,8 +244,6 @@ static pp_status emit(pp_ruleset *rs, const pp_rule *r, const pp_resource *res,
     const char *reason = NULL;
     if ((status == PP_ST_FAIL || status == PP_ST_UNKNOWN) &&
         find_suppression(res, r, out, doc->name, &reason)) {
-        out->n_status[status]--;
-        out->n_status[PP_ST_SUPPRESSED]++;
         f.status = PP_ST_SUPPRESSED;
         f.suppress_reason = (char *)reason;
     }
