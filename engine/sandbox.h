@@ -32,9 +32,19 @@ void pp_sandbox_free(pp_sandbox *sb);           /* NULL is a no-op */
 lua_State *pp_sandbox_state(pp_sandbox *sb);
 void pp_sandbox_set_log(pp_sandbox *sb, pp_sandbox_log_fn fn, void *ud);
 
-/* [-1, +0, m] Pops the value on top of the stack and stores it in the frozen base
- * environment under `name` (visible to every chunk, not assignable by them). */
-void pp_sandbox_set_global(pp_sandbox *sb, const char *name);
+/* [-1, +0, -] Pops the value on top of the stack and stores it in the frozen base
+ * environment under `name` (visible to every chunk, not assignable by them). A table without
+ * a metatable is stored as a read-only proxy (writes raise "attempt to modify read-only
+ * table 'NAME'", pairs and # still work); the proxy is shallow, so wrap nested tables with
+ * pp_sandbox_push_readonly first. Runs in protected mode and does not count against any
+ * budget. Returns PP_OK, or PP_E_NOMEM (value popped all the same). */
+pp_status pp_sandbox_set_global(pp_sandbox *sb, const char *name);
+
+/* [-0, +1, m] Pushes a read-only proxy of the table at `idx` (shallow: __index reads the
+ * table, __newindex raises "attempt to modify read-only table 'NAME'", __pairs and __len
+ * see the table, __metatable is false). Raises on allocation failure, so call it from a
+ * function run under lua_pcall (pp_sandbox_set_global does). `name` is copied. */
+void pp_sandbox_push_readonly(lua_State *L, int idx, const char *name);
 
 /* Compiles text-only `src` as chunk `chunkname` ("@rules/x.lua" style), gives it a fresh
  * _ENV inheriting from the base environment, runs it under the budgets, and leaves its first
@@ -57,5 +67,15 @@ typedef struct pp_sandbox_stats {
     uint64_t calls, budget_hits, mem_hits, runtime_errors, blocked_calls, rebuilds;
 } pp_sandbox_stats;
 void pp_sandbox_get_stats(const pp_sandbox *sb, pp_sandbox_stats *out);
+
+/* Count hook period in VM instructions: the instruction budget is enforced to within this
+ * many instructions, and the deadline is polled this often. */
+#define PP_SANDBOX_HOOK_EVERY 1000
+
+/* Test hook for allocation-failure sweeps (curl torture style), per thread. After `n` more
+ * growing allocations made by any sandbox of this thread (the pp_sandbox struct included),
+ * every further one fails as if the host were out of memory, until the next call. n < 0
+ * disables injection. Returns how many allocations were failed since the previous call. */
+long pp_sandbox_test_fail_after(long n);
 
 #endif
