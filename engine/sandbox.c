@@ -448,7 +448,8 @@ static void sb_hook(lua_State *L, lua_Debug *ar)
  * Lua frame unless the message already carries that chunk's location. */
 static int sb_msgh(lua_State *L)
 {
-    const char *msg = lua_type(L, 1) == LUA_TSTRING ? lua_tostring(L, 1) : NULL;
+    int t = lua_type(L, 1);
+    const char *msg = (t == LUA_TSTRING || t == LUA_TNUMBER) ? lua_tostring(L, 1) : NULL;
     if (msg == NULL)
         msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
     lua_Debug ar;

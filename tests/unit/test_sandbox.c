@@ -258,6 +258,27 @@ static void test_bytecode_rejected(void **state)
     expect_healthy(sb);
 }
 
+/* Compiling is charged too: a source whose code outgrows the budget fails while parsing. */
+static void test_parse_memory(void **state)
+{
+    pp_sandbox *sb = *state;
+    pp_buf b;
+    pp_buf_init(&b, 0);
+    assert_int_equal(pp_buf_puts(&b, "return {"), PP_OK);
+    for (int i = 0; i < 1000000; i++)
+        assert_int_equal(pp_buf_append(&b, "1,", 2), PP_OK);
+    assert_int_equal(pp_buf_puts(&b, "}"), PP_OK);
+    char *err = NULL;
+    lua_State *L = pp_sandbox_state(sb);
+    int top = lua_gettop(L);
+    assert_int_equal(pp_sandbox_load(sb, CHUNK, b.data, b.len, &err), PP_E_RULE_NOMEM);
+    assert_string_equal(err, "rules/t.lua: rule exceeded its memory budget (4194304 bytes)");
+    assert_int_equal(lua_gettop(L), top);
+    free(err);
+    pp_buf_free(&b);
+    expect_healthy(sb);
+}
+
 static void test_syntax_error(void **state)
 {
     expect_load(*state, "local x = \nreturn (", PP_E_PARSE, "rules/t.lua:2: ",
@@ -299,6 +320,7 @@ static void test_error_values_get_location(void **state)
     expect_load(sb, "\nerror({})", PP_E_RULE_RUNTIME, NULL,
                 "rules/t.lua:2: (error object is a table value)");
     expect_load(sb, "error('plain', 0)", PP_E_RULE_RUNTIME, NULL, "rules/t.lua:1: plain");
+    expect_load(sb, "error(42, 0)", PP_E_RULE_RUNTIME, NULL, "rules/t.lua:1: 42");
     expect_load(sb, "error('once')", PP_E_RULE_RUNTIME, NULL, "rules/t.lua:1: once");
     char *err = NULL;
     assert_int_equal(load(sb, "error('once')", &err), PP_E_RULE_RUNTIME);
@@ -632,6 +654,7 @@ static void test_alloc_failure_sweep(void **state)
             break;
         }
     }
+    print_message("sandbox: allocation-failure sweep covered %ld failure points\n", n);
     assert_true(n > 100); /* the sweep really walked the setup path */
     assert_true(n < 100000);
 }
@@ -742,6 +765,7 @@ int main(void)
         T(test_globals_isolated),
         T(test_env_persists_per_chunk),
         T(test_bytecode_rejected),
+        T(test_parse_memory),
         T(test_syntax_error),
         T(test_runtime_error_location),
         T(test_error_values_get_location),
