@@ -399,6 +399,14 @@ pp_doc *pp_doc_load(const char *name, const char *buf, size_t len, pp_doc_format
             i++;
         fmt = (i < len && (buf[i] == '{' || buf[i] == '[')) ? PP_FMT_JSON : PP_FMT_YAML;
     }
+    /* blank input is empty in both formats (libyaml would trip over a tab on a blank line) */
+    size_t nb = 0;
+    while (nb < len && (buf[nb] == ' ' || buf[nb] == '\t' || buf[nb] == '\r' || buf[nb] == '\n'))
+        nb++;
+    if (nb == len) {
+        rc = pp_load_fail(&cx, PP_E_PARSE, origin, "empty document");
+        goto out;
+    }
 
     doc = calloc(1, sizeof *doc);
     if (!doc || !(doc->name = pp_strdup(cx.name)) || !(doc->pos = pp_posmap_new())) {

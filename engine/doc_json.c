@@ -508,7 +508,7 @@ static pp_status parse(jparser *j, json_t **root)
     if (j->p < j->end) {
         if (*j->p == '/')
             return fail(j, PP_E_PARSE, j->p, "comments are not allowed in JSON");
-        return fail(j, PP_E_PARSE, j->p, "expected end of input after the top-level value");
+        return unexpected(j, "expected end of input after the top-level value");
     }
     return PP_OK;
 }
