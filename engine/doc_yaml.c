@@ -772,7 +772,8 @@ static pp_status libyaml_error(yparser *y)
     yaml_parser_t *p = &y->parser;
     size_t off = y->len;
     pp_pos at;
-    if (p->error == YAML_MEMORY_ERROR)
+    /* libyaml describes every syntax error; some of its allocation failures set no error */
+    if (p->error == YAML_MEMORY_ERROR || p->error == YAML_NO_ERROR || !p->problem)
         return nomem(y, (pp_pos){ 1, 1 });
     if (p->error == YAML_READER_ERROR) {
         at = offset_pos(y, p->problem_offset);

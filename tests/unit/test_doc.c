@@ -852,6 +852,121 @@ static void test_posmap_primitives(void **state)
     json_decref(o);
 }
 
+/* ---- allocation failures -------------------------------------------------------------
+ * Outside sanitizer builds this file interposes malloc & co. (glibc lets an executable do so
+ * for every library) to fail the Nth allocation and to count live blocks, so each NOMEM path
+ * is shown to fail cleanly and to free what it took. Under ASan the test is skipped. */
+#ifndef __has_feature
+#define __has_feature(x) 0
+#endif
+#if defined(__SANITIZE_ADDRESS__) || __has_feature(address_sanitizer)
+#define PP_TEST_ALLOC_HOOKS 0
+#else
+#define PP_TEST_ALLOC_HOOKS 1
+#endif
+
+#if PP_TEST_ALLOC_HOOKS
+extern void *__libc_malloc(size_t);
+extern void *__libc_calloc(size_t, size_t);
+extern void *__libc_realloc(void *, size_t);
+extern void __libc_free(void *);
+
+static long alloc_fail_at = -1;   /* fail when the countdown reaches 0; -1 = never */
+static long alloc_live;
+
+static int alloc_should_fail(void)
+{
+    if (alloc_fail_at < 0)
+        return 0;
+    return alloc_fail_at-- == 0;
+}
+
+void *malloc(size_t n);
+void *calloc(size_t n, size_t m);
+void *realloc(void *p, size_t n);
+void free(void *p);
+
+void *malloc(size_t n)
+{
+    if (alloc_should_fail())
+        return NULL;
+    void *p = __libc_malloc(n);
+    if (p)
+        alloc_live++;
+    return p;
+}
+
+void *calloc(size_t n, size_t m)
+{
+    if (alloc_should_fail())
+        return NULL;
+    void *p = __libc_calloc(n, m);
+    if (p)
+        alloc_live++;
+    return p;
+}
+
+void *realloc(void *p, size_t n)
+{
+    if (alloc_should_fail())
+        return NULL;
+    void *q = __libc_realloc(p, n);
+    if (q && !p)
+        alloc_live++;
+    return q;
+}
+
+void free(void *p)
+{
+    if (p)
+        alloc_live--;
+    __libc_free(p);
+}
+#endif
+
+static void test_allocation_failures(void **state)
+{
+    (void)state;
+#if PP_TEST_ALLOC_HOOKS
+    size_t ylen, jlen;
+    char *y = read_fixture("template.yaml", &ylen);
+    char *j = read_fixture("template.json", &jlen);
+    const char *srcs[] = { y, j, "{\"a\": \"x\\ny\", \"b\": [1.5, 2]}", "[1, 2, 3]" };
+    size_t lens[] = { ylen, jlen, strlen(srcs[2]), strlen(srcs[3]) };
+    for (size_t s = 0; s < PP_ARRAY_LEN(srcs); s++) {
+        pp_doc_free(pp_doc_load("t", srcs[s], lens[s], PP_FMT_AUTO, NULL, NULL, NULL));
+        int done = 0;
+        for (long n = 0; !done; n++) {
+            char *err = NULL;
+            pp_status st = PP_OK;
+            long live0 = alloc_live;
+            alloc_fail_at = n;
+            pp_doc *d = pp_doc_load("t", srcs[s], lens[s], PP_FMT_AUTO, NULL, &st, &err);
+            done = alloc_fail_at >= 0;   /* nothing failed: every allocation has been tried */
+            alloc_fail_at = -1;
+            if (d) {
+                assert_int_equal(st, PP_OK);
+                pp_pos p;
+                assert_int_equal(pp_doc_pos(d, "", &p), 0);
+                pp_doc_free(d);
+            } else {
+                if (st != PP_E_NOMEM)
+                    fail_msg("source %zu, failing allocation %ld: %s: %s", s, n,
+                             pp_status_name(st), err ? err : "(no message)");
+                free(err);
+            }
+            if (alloc_live != live0)
+                fail_msg("source %zu, failing allocation %ld: %ld blocks leaked", s, n,
+                         alloc_live - live0);
+        }
+    }
+    free(y);
+    free(j);
+#else
+    skip();
+#endif
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -880,6 +995,7 @@ int main(void)
         cmocka_unit_test(test_limit_nodes),
         cmocka_unit_test(test_wrap),
         cmocka_unit_test(test_posmap_primitives),
+        cmocka_unit_test(test_allocation_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
