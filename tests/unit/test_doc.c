@@ -599,6 +599,17 @@ static void test_yaml_byte_columns(void **state)
     pp_doc_free(d);
 }
 
+static void test_crlf_positions(void **state)
+{
+    (void)state;
+    pp_doc *d = load("a: 1\r\nb:\r\n  - x\r\n  - y\r\n");
+    assert_pos(d, "/b/1", 0, 4, 5);
+    pp_doc_free(d);
+    d = load("{\r\n\"a\": 1,\r\n  \"b\": [true]\r\n}\r\n");
+    assert_pos(d, "/b/0", 0, 3, 9);
+    pp_doc_free(d);
+}
+
 static void test_yaml_structure_errors(void **state)
 {
     (void)state;
@@ -986,6 +997,7 @@ int main(void)
         cmocka_unit_test(test_yaml_standard_tags),
         cmocka_unit_test(test_yaml_scalar_typing),
         cmocka_unit_test(test_yaml_byte_columns),
+        cmocka_unit_test(test_crlf_positions),
         cmocka_unit_test(test_yaml_structure_errors),
         cmocka_unit_test(test_yaml_anchors),
         cmocka_unit_test(test_yaml_billion_laughs),
