@@ -46,7 +46,8 @@ const char *pp_cli_builtin_rules(void)
         char *slash = strrchr(exe, '/');
         if (slash) {
             *slash = '\0';
-            const char *cands[] = {"../rules", "../share/parapet/rules", "rules"};
+            /* build/parapet, build/asan/parapet, PREFIX/bin/parapet */
+            const char *cands[] = {"../rules", "../../rules", "../share/parapet/rules"};
             for (size_t i = 0; i < PP_ARRAY_LEN(cands); i++) {
                 snprintf(found, sizeof found, "%s/%s", exe, cands[i]);
                 if (is_dir(found))
