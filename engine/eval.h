@@ -43,6 +43,13 @@ const pp_rule_info *pp_ruleset_info(const pp_ruleset *rs, size_t *n);
 /* Path of the file each rule came from (same order as pp_ruleset_info). */
 const char *pp_ruleset_file(const pp_ruleset *rs, size_t i);
 
+/* Restricts evaluation to the rule with this id (NULL: all selected rules again).
+ * Returns 0, or -1 when no rule has that id (then nothing is evaluated). */
+int pp_ruleset_select(pp_ruleset *rs, const char *rule_id);
+/* Replaces a rule's params by its configured params merged with `params` (borrowed; NULL
+ * restores them). Used by `rules test` cases. PP_E_NOTFOUND for an unknown id. */
+pp_status pp_ruleset_override_params(pp_ruleset *rs, const char *rule_id, const json_t *params);
+
 typedef struct pp_eval_opts {
     const char *action;         /* "CHECK" (default), "CREATE", "UPDATE", "DELETE" */
     const json_t *previous;     /* hook UPDATE: previous properties of the one resource */

@@ -7,6 +7,7 @@
 #ifndef PP_FINDING_H
 #define PP_FINDING_H
 
+#include <jansson.h>
 #include <stdio.h>
 #include <stddef.h>
 
@@ -65,23 +66,48 @@ typedef enum pp_format { PP_OUT_TEXT = 0, PP_OUT_JSON, PP_OUT_SARIF, PP_OUT_JUNI
 typedef struct pp_write_opts {
     int color;              /* text: ANSI colours */
     int show_passed;        /* include PASS and SKIP */
-    const char *tool_version;
+    const char *tool_version;    /* SARIF driver.version; may be NULL */
+    const char *information_uri; /* SARIF driver.informationUri; may be NULL (omitted) */
 } pp_write_opts;
 
-const char *pp_severity_name(pp_severity s);        /* "info" … "critical" */
-int pp_severity_parse(const char *s, pp_severity *out); /* 0 ok, -1 unknown name */
-const char *pp_fstatus_name(pp_fstatus s);          /* "FAIL" … "SKIP" */
+/* Lower-case name ("info" … "critical"); "unknown" for a value outside the enum. Static. */
+const char *pp_severity_name(pp_severity s);
+/* Parses a severity name, case-insensitively ("HIGH", "high"). 0 ok and *out set; -1 for NULL
+ * or an unknown name (*out untouched). */
+int pp_severity_parse(const char *s, pp_severity *out);
+/* Upper-case name ("FAIL" … "SKIP"); "INVALID" outside the enum. Static string. */
+const char *pp_fstatus_name(pp_fstatus s);
+/* Parses a format name ("text", "json", "sarif", "junit"; case-insensitive). 0 ok, -1 unknown. */
+int pp_format_parse(const char *s, pp_format *out);
 
+/* Zeroes *r: no findings, no warnings, all counters 0. */
 void pp_report_init(pp_report *r);
-/* Appends a copy of *f (deep: strings and controls are duplicated). PP_E_NOMEM on failure. */
+/* Appends a deep copy of *f (every string and the controls array are duplicated; the caller
+ * keeps and frees *f) and counts it: r->n_status[f->status] += 1. A finding that is counted
+ * but not kept (PASS/SKIP without --show-passed) goes through pp_report_count instead.
+ * Returns PP_OK, PP_E_NOMEM (r unchanged, counters included) or PP_E_INTERNAL for a status
+ * outside the enum. */
 pp_status pp_report_add(pp_report *r, const pp_finding *f);
+/* Counts one finding of status st that is not kept. No-op for a status outside the enum. */
+void pp_report_count(pp_report *r, pp_fstatus st);
+/* Appends a copy of msg (the caller keeps msg) to r->warnings. PP_OK or PP_E_NOMEM. */
 pp_status pp_report_warn(pp_report *r, const char *msg);
+/* Frees every finding and warning and re-initialises *r; rules_info is borrowed and left
+ * alone. NULL is a no-op. */
 void pp_report_free(pp_report *r);
+/* Frees the strings and controls of *f and zeroes it (not f itself). NULL is a no-op. */
 void pp_finding_clear(pp_finding *f);
-/* Sorts findings by file, document line, rule id (stable output). */
+/* Sorts findings by file, line, column, rule id, resource (NULL strings first); a stable
+ * sort, so equal findings keep their insertion order. Allocates a scratch array; on
+ * allocation failure it falls back to an in-place insertion sort (same order, slower). */
 void pp_report_sort(pp_report *r);
 
-/* Renders the report. Returns PP_OK or PP_E_IO / PP_E_NOMEM. */
+/* Renders the report to `out` in one format (o may be NULL: no colour, no passed findings).
+ * The report is not changed; call pp_report_sort first for the documented order.
+ * Returns PP_OK, PP_E_NOMEM, PP_E_IO (write failure) or PP_E_USAGE (unknown format). */
 pp_status pp_report_write(const pp_report *r, pp_format fmt, const pp_write_opts *o, FILE *out);
+/* The `check --format json` document as a new jansson value (caller json_decref's it), for
+ * front ends that embed it (HTTP /v1/check). NULL on allocation failure. */
+json_t *pp_report_to_json(const pp_report *r, const pp_write_opts *o);
 
 #endif

@@ -10,6 +10,8 @@
 
 #include "engine/status.h"
 
+#define PARAPET_VERSION "0.1.0"
+
 #define PP_FREE(p) do { free(p); (p) = NULL; } while (0)
 #define PP_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 

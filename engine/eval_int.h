@@ -1,0 +1,90 @@
+/* eval_int.h — private to the engine's rule set (rules.c), its Lua API (lua_api.c) and the
+ * evaluator (eval.c). Not part of the public API.
+ */
+#ifndef PP_EVAL_INT_H
+#define PP_EVAL_INT_H
+
+#include <jansson.h>
+#include <lua.h>
+
+#include "engine/eval.h"
+#include "engine/sandbox.h"
+
+typedef struct pp_rule {
+    pp_rule_info info;   /* id, title, fix, docs, severity, controls, related, packs, types */
+    char *file;
+    char *guard;         /* Guard rule name for Metadata.guard.SuppressedRules, or NULL */
+    int deletes;         /* evaluates hook DELETE operations */
+    int check_ref;       /* registry ref of the check function */
+    int ctx_ref;         /* registry ref of this rule's ctx userdata */
+    json_t *params;      /* what ctx.params shows: params_base plus test overrides (owned) */
+    json_t *params_base; /* defaults merged with configuration (owned) */
+    int disabled;        /* excluded by pp_ruleset_select */
+    char *skip_reason;   /* configuration says skip, with this reason */
+} pp_rule;
+
+/* A pending verdict inside one evaluation world. */
+typedef struct pp_pending {
+    pp_fstatus status;
+    char *msg;
+    char *path;          /* JSON pointer into the document */
+} pp_pending;
+
+/* One choice point over an unknown's candidates (see eval.c, "worlds"). */
+typedef struct pp_choice {
+    const json_t *u;
+    size_t idx, count;
+} pp_choice;
+
+#define PP_MAX_CHOICES 16
+#define PP_MAX_TAINT 8
+
+/* The state of the evaluation in progress; one per rule set. Invariant: `t` and `res` are
+ * non-NULL only while pp_eval_template runs; views created in earlier evaluations carry an
+ * older epoch and are refused. */
+typedef struct pp_evalstate {
+    const pp_template *t;
+    const pp_resource *res;
+    const pp_rule *rule;
+    const pp_eval_opts *opts;
+    uint64_t epoch;
+    pp_pending *pend;
+    size_t npend, apend;
+    pp_choice choice[PP_MAX_CHOICES];
+    size_t nchoice;       /* stack depth kept from the previous world */
+    size_t visited;       /* choice points met in this world */
+    int choice_overflow;
+    const json_t *taint[PP_MAX_TAINT];
+    char *taint_path[PP_MAX_TAINT];
+    size_t ntaint;
+    int skipped;
+    char *skip_msg;
+    int res_cache_ref;    /* registry ref: resource index → resource userdata (per epoch) */
+} pp_evalstate;
+
+struct pp_ruleset {
+    pp_sandbox *sb;
+    pp_rule *rules;       /* selected rules */
+    size_t nrules;
+    pp_rule_info *info;   /* parallel array of rules[i].info copies (borrowed pointers) */
+    json_t *type_cache;   /* resource type → [rule indexes] */
+    pp_evalstate es;
+    pp_limits lim;
+};
+
+/* lua_api.c */
+/* Installs the `pp` library and the view metatables into the sandbox. */
+pp_status pp_luaapi_install(pp_ruleset *rs);
+/* [-0, +1, m] Pushes the userdata for resource i of the current template. */
+void pp_luaapi_push_resource(lua_State *L, pp_ruleset *rs, size_t i);
+/* [-0, +1, m] Pushes a fresh ctx userdata for rule r. */
+void pp_luaapi_push_ctx(lua_State *L, pp_ruleset *rs, pp_rule *r);
+/* Converts a Lua value at idx to JSON (tables with 1..n keys → arrays). NULL when it cannot
+ * (functions, cycles, depth > 32). */
+json_t *pp_luaapi_to_json(lua_State *L, int idx, int depth);
+
+/* eval.c */
+pp_status pp_eval_pending_add(pp_evalstate *es, pp_fstatus st, const char *msg, const char *path);
+int pp_glob(const char *pat, const char *s);
+
+#endif

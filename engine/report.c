@@ -1,0 +1,490 @@
+/* report.c — the pp_report container (findings, counters, warnings), its stable sort, the
+ * severity/status/format names, and the dispatch to the four writers.
+ *
+ * Data flow: eval.c fills a pp_report with pp_report_add / pp_report_count; a front end sorts
+ * it and calls pp_report_write, which hands it to report_text.c, report_json.c,
+ * report_sarif.c or report_junit.c. Helpers the writers share live here too (report_priv.h).
+ */
+#include "engine/finding.h"
+#include "engine/report_priv.h"
+#include "engine/util.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* ---- names ---------------------------------------------------------------------------- */
+
+static const char *const severity_names[] = { "info", "low", "medium", "high", "critical" };
+static const char *const fstatus_names[] = { "FAIL", "ERROR", "UNKNOWN", "SUPPRESSED", "PASS",
+                                             "SKIP" };
+static const char *const format_names[] = { "text", "json", "sarif", "junit" };
+
+const char *pp_severity_name(pp_severity s)
+{
+    if ((unsigned)s < PP_ARRAY_LEN(severity_names))
+        return severity_names[s];
+    return "unknown";
+}
+
+int pp_severity_parse(const char *s, pp_severity *out)
+{
+    if (!s)
+        return -1;
+    for (size_t i = 0; i < PP_ARRAY_LEN(severity_names); i++) {
+        if (strcasecmp(s, severity_names[i]) == 0) {
+            *out = (pp_severity)i;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+const char *pp_fstatus_name(pp_fstatus s)
+{
+    if ((unsigned)s < PP_ARRAY_LEN(fstatus_names))
+        return fstatus_names[s];
+    return "INVALID";
+}
+
+int pp_format_parse(const char *s, pp_format *out)
+{
+    if (!s)
+        return -1;
+    for (size_t i = 0; i < PP_ARRAY_LEN(format_names); i++) {
+        if (strcasecmp(s, format_names[i]) == 0) {
+            *out = (pp_format)i;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+/* ---- container ------------------------------------------------------------------------ */
+
+void pp_report_init(pp_report *r)
+{
+    memset(r, 0, sizeof *r);
+}
+
+static void strv_free(char **v)
+{
+    if (!v)
+        return;
+    for (char **p = v; *p; p++)
+        free(*p);
+    free(v);
+}
+
+/* Deep copy of a NULL-terminated list; *out NULL for NULL. 0 ok, -1 on allocation failure. */
+static int strv_dup(char *const *v, char ***out)
+{
+    *out = NULL;
+    if (!v)
+        return 0;
+    size_t n = 0;
+    while (v[n])
+        n++;
+    char **d = calloc(n + 1, sizeof *d);
+    if (!d)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        d[i] = pp_strdup(v[i]);
+        if (!d[i]) {
+            strv_free(d);
+            return -1;
+        }
+    }
+    *out = d;
+    return 0;
+}
+
+void pp_finding_clear(pp_finding *f)
+{
+    if (!f)
+        return;
+    free(f->rule_id);
+    strv_free(f->controls);
+    free(f->file);
+    free(f->resource);
+    free(f->resource_type);
+    free(f->path);
+    free(f->message);
+    free(f->fix);
+    free(f->docs);
+    free(f->cdk_path);
+    free(f->suppress_reason);
+    free(f->source_line);
+    memset(f, 0, sizeof *f);
+}
+
+/* Duplicates *src into *dst (which is overwritten). 0 ok; -1 with *dst cleared on NOMEM. */
+static int finding_copy(pp_finding *dst, const pp_finding *src)
+{
+    memset(dst, 0, sizeof *dst);
+    dst->severity = src->severity;
+    dst->status = src->status;
+    dst->line = src->line;
+    dst->column = src->column;
+    /* Each pair: the source string and where its copy goes. */
+    struct { const char *s; char **d; } strs[] = {
+        { src->rule_id, &dst->rule_id },         { src->file, &dst->file },
+        { src->resource, &dst->resource },       { src->resource_type, &dst->resource_type },
+        { src->path, &dst->path },               { src->message, &dst->message },
+        { src->fix, &dst->fix },                 { src->docs, &dst->docs },
+        { src->cdk_path, &dst->cdk_path },       { src->suppress_reason, &dst->suppress_reason },
+        { src->source_line, &dst->source_line },
+    };
+    for (size_t i = 0; i < PP_ARRAY_LEN(strs); i++) {
+        if (strs[i].s && !(*strs[i].d = pp_strdup(strs[i].s)))
+            goto fail;
+    }
+    if (strv_dup(src->controls, &dst->controls) != 0)
+        goto fail;
+    return 0;
+fail:
+    pp_finding_clear(dst);
+    return -1;
+}
+
+pp_status pp_report_add(pp_report *r, const pp_finding *f)
+{
+    if ((unsigned)f->status >= PP_ARRAY_LEN(r->n_status))
+        return PP_E_INTERNAL;
+    if (r->nf == r->af) {
+        size_t na = r->af ? r->af * 2 : 16;
+        if (na < r->af || na > SIZE_MAX / sizeof *r->f)
+            return PP_E_NOMEM;
+        pp_finding *nfp = realloc(r->f, na * sizeof *nfp);
+        if (!nfp)
+            return PP_E_NOMEM;
+        r->f = nfp;
+        r->af = na;
+    }
+    if (finding_copy(&r->f[r->nf], f) != 0)
+        return PP_E_NOMEM;
+    r->nf++;
+    r->n_status[f->status]++;
+    return PP_OK;
+}
+
+void pp_report_count(pp_report *r, pp_fstatus st)
+{
+    if ((unsigned)st < PP_ARRAY_LEN(r->n_status))
+        r->n_status[st]++;
+}
+
+pp_status pp_report_warn(pp_report *r, const char *msg)
+{
+    if (r->nwarnings >= SIZE_MAX / sizeof *r->warnings - 2)
+        return PP_E_NOMEM;
+    char *copy = pp_strdup(msg ? msg : "");
+    if (!copy)
+        return PP_E_NOMEM;
+    char **nw = realloc(r->warnings, (r->nwarnings + 2) * sizeof *nw);
+    if (!nw) {
+        free(copy);
+        return PP_E_NOMEM;
+    }
+    nw[r->nwarnings++] = copy;
+    nw[r->nwarnings] = NULL;
+    r->warnings = nw;
+    return PP_OK;
+}
+
+void pp_report_free(pp_report *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->nf; i++)
+        pp_finding_clear(&r->f[i]);
+    free(r->f);
+    strv_free(r->warnings);
+    pp_report_init(r);
+}
+
+/* ---- sort ----------------------------------------------------------------------------- */
+
+static int cmp_str(const char *a, const char *b)
+{
+    if (a == b)
+        return 0;
+    if (!a)
+        return -1;
+    if (!b)
+        return 1;
+    return strcmp(a, b);
+}
+
+static int cmp_finding(const pp_finding *a, const pp_finding *b)
+{
+    int c = cmp_str(a->file, b->file);
+    if (c)
+        return c;
+    if (a->line != b->line)
+        return a->line < b->line ? -1 : 1;
+    if (a->column != b->column)
+        return a->column < b->column ? -1 : 1;
+    c = cmp_str(a->rule_id, b->rule_id);
+    if (c)
+        return c;
+    return cmp_str(a->resource, b->resource);
+}
+
+/* Bottom-up merge sort of v[0..n) using tmp[0..n); stable because ties take the left run. */
+static void merge_sort(pp_finding *v, pp_finding *tmp, size_t n)
+{
+    pp_finding *src = v, *dst = tmp;
+    for (size_t width = 1; width < n; width = width > n / 2 ? n : width * 2) {
+        for (size_t lo = 0; lo < n; lo += 2 * width) {
+            size_t mid = lo + width < n ? lo + width : n;
+            size_t hi = mid + width < n ? mid + width : n;
+            size_t i = lo, j = mid, k = lo;
+            while (i < mid && j < hi)
+                dst[k++] = cmp_finding(&src[j], &src[i]) < 0 ? src[j++] : src[i++];
+            while (i < mid)
+                dst[k++] = src[i++];
+            while (j < hi)
+                dst[k++] = src[j++];
+        }
+        pp_finding *t = src;
+        src = dst;
+        dst = t;
+    }
+    if (src != v)
+        memcpy(v, src, n * sizeof *v);
+}
+
+void pp_report_sort(pp_report *r)
+{
+    if (!r || r->nf < 2)
+        return;
+    pp_finding *tmp = malloc(r->nf * sizeof *tmp);
+    if (tmp) {
+        merge_sort(r->f, tmp, r->nf);
+        free(tmp);
+        return;
+    }
+    /* No memory for the scratch array: insertion sort gives the same stable order. */
+    for (size_t i = 1; i < r->nf; i++) {
+        pp_finding x = r->f[i];
+        size_t j = i;
+        while (j > 0 && cmp_finding(&r->f[j - 1], &x) > 0) {
+            r->f[j] = r->f[j - 1];
+            j--;
+        }
+        r->f[j] = x;
+    }
+}
+
+/* ---- helpers shared by the writers ---------------------------------------------------- */
+
+int pp_report_visible(const pp_finding *f, const pp_write_opts *o)
+{
+    if (f->status == PP_ST_PASS || f->status == PP_ST_SKIP)
+        return o && o->show_passed;
+    return 1;
+}
+
+const pp_rule_info *pp_report_rule(const pp_report *r, const char *id, size_t *index)
+{
+    if (!r->rules_info || !id)
+        return NULL;
+    for (size_t i = 0; i < r->rules; i++) {
+        if (r->rules_info[i].id && strcmp(r->rules_info[i].id, id) == 0) {
+            if (index)
+                *index = i;
+            return &r->rules_info[i];
+        }
+    }
+    return NULL;
+}
+
+/* Same key for both groupings: file, then (rule id when by rule), then resource. */
+static int same_group(const pp_finding *a, const pp_finding *b, int by_rule)
+{
+    return cmp_str(a->file, b->file) == 0 && (!by_rule || cmp_str(a->rule_id, b->rule_id) == 0) &&
+           cmp_str(a->resource, b->resource) == 0;
+}
+
+static int cmp_entry_key(const pp_report_entry *a, const pp_report_entry *b, int by_rule)
+{
+    int c = cmp_str(a->f->file, b->f->file);
+    if (!c && by_rule)
+        c = cmp_str(a->f->rule_id, b->f->rule_id);
+    if (!c)
+        c = cmp_str(a->f->resource, b->f->resource);
+    if (!c)
+        c = a->idx < b->idx ? -1 : a->idx > b->idx;
+    return c;
+}
+
+static int cmp_entry_resource(const void *a, const void *b)
+{
+    return cmp_entry_key(a, b, 0);
+}
+
+static int cmp_entry_rule(const void *a, const void *b)
+{
+    return cmp_entry_key(a, b, 1);
+}
+
+static int cmp_entry_first(const void *pa, const void *pb)
+{
+    const pp_report_entry *a = pa, *b = pb;
+    if (a->file_first != b->file_first)
+        return a->file_first < b->file_first ? -1 : 1;
+    if (a->group_first != b->group_first)
+        return a->group_first < b->group_first ? -1 : 1;
+    return a->idx < b->idx ? -1 : a->idx > b->idx;
+}
+
+pp_report_entry *pp_report_group(const pp_report *r, const pp_write_opts *o, int by_rule,
+                                 size_t *n)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < r->nf; i++)
+        k += pp_report_visible(&r->f[i], o) ? 1 : 0;
+    *n = k;
+    if (!k)
+        return NULL;
+    pp_report_entry *e = calloc(k, sizeof *e);
+    if (!e)
+        return NULL;
+    k = 0;
+    for (size_t i = 0; i < r->nf; i++)
+        if (pp_report_visible(&r->f[i], o))
+            e[k++] = (pp_report_entry){ .f = &r->f[i], .idx = i };
+    /* Sorted by (key, idx), every file and every group is a run led by its smallest idx;
+     * re-sorting by those leaders gives first-appearance order. */
+    qsort(e, k, sizeof *e, by_rule ? cmp_entry_rule : cmp_entry_resource);
+    for (size_t a = 0; a < k;) {
+        size_t b = a, file_first = SIZE_MAX;
+        while (b < k && cmp_str(e[b].f->file, e[a].f->file) == 0)
+            b++;
+        for (size_t g = a; g < b;) {
+            size_t h = g;
+            while (h < b && same_group(e[h].f, e[g].f, by_rule))
+                h++;
+            for (size_t x = g; x < h; x++)
+                e[x].group_first = e[g].idx;
+            if (e[g].idx < file_first)
+                file_first = e[g].idx;
+            g = h;
+        }
+        for (size_t x = a; x < b; x++)
+            e[x].file_first = file_first;
+        a = b;
+    }
+    qsort(e, k, sizeof *e, cmp_entry_first);
+    return e;
+}
+
+/* Length of the valid UTF-8 sequence at s (1–4), or 0 when it is invalid, overlong, a
+ * surrogate or above U+10FFFF. Never reads past a NUL: it is not a continuation byte. */
+static size_t utf8_len(const unsigned char *s)
+{
+    unsigned c = s[0];
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xC2 && c <= 0xDF)
+        return (s[1] & 0xC0) == 0x80 ? 2 : 0;
+    if (c >= 0xE0 && c <= 0xEF) {
+        if ((s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80)
+            return 0;
+        if ((c == 0xE0 && s[1] < 0xA0) || (c == 0xED && s[1] > 0x9F))
+            return 0;
+        return 3;
+    }
+    if (c >= 0xF0 && c <= 0xF4) {
+        if ((s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80 || (s[3] & 0xC0) != 0x80)
+            return 0;
+        if ((c == 0xF0 && s[1] < 0x90) || (c == 0xF4 && s[1] > 0x8F))
+            return 0;
+        return 4;
+    }
+    return 0;
+}
+
+char *pp_report_utf8(const char *s)
+{
+    if (!s)
+        return NULL;
+    pp_buf b;
+    pp_buf_init(&b, 0);
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        size_t n = utf8_len(p);
+        pp_status st = n ? pp_buf_append(&b, p, n) : pp_buf_puts(&b, "\xEF\xBF\xBD");
+        if (st != PP_OK) {
+            pp_buf_free(&b);
+            return NULL;
+        }
+        p += n ? n : 1;
+    }
+    return pp_buf_steal(&b);
+}
+
+json_t *pp_report_jstr(const char *s)
+{
+    if (!s)
+        return json_null();
+    json_t *j = json_string(s);
+    if (j)
+        return j;
+    /* json_string refuses invalid UTF-8 (rule output is arbitrary bytes): repair and retry. */
+    char *clean = pp_report_utf8(s);
+    if (!clean)
+        return NULL;
+    j = json_string(clean);
+    free(clean);
+    return j;
+}
+
+json_t *pp_report_jstrv(char *const *v)
+{
+    json_t *a = json_array();
+    if (!a)
+        return NULL;
+    for (size_t i = 0; v && v[i]; i++) {
+        if (json_array_append_new(a, pp_report_jstr(v[i])) != 0) {
+            json_decref(a);
+            return NULL;
+        }
+    }
+    return a;
+}
+
+pp_status pp_report_dump(const json_t *j, FILE *out)
+{
+    /* json_dumpf fails on a write error and also when its own bookkeeping (cycle detection)
+     * cannot allocate; the stream's error flag tells which. */
+    if (json_dumpf(j, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0)
+        return ferror(out) ? PP_E_IO : PP_E_NOMEM;
+    if (fputc('\n', out) == EOF)
+        return PP_E_IO;
+    return PP_OK;
+}
+
+/* ---- dispatch ------------------------------------------------------------------------- */
+
+pp_status pp_report_write(const pp_report *r, pp_format fmt, const pp_write_opts *o, FILE *out)
+{
+    static const pp_write_opts defaults = { 0 };
+    if (!o)
+        o = &defaults;
+    pp_status st;
+    switch (fmt) {
+    case PP_OUT_TEXT: st = pp_report_write_text(r, o, out); break;
+    case PP_OUT_JSON: st = pp_report_write_json(r, o, out); break;
+    case PP_OUT_SARIF: st = pp_report_write_sarif(r, o, out); break;
+    case PP_OUT_JUNIT: st = pp_report_write_junit(r, o, out); break;
+    default: return PP_E_USAGE;
+    }
+    if (st != PP_OK)
+        return st;
+    if (fflush(out) != 0 || ferror(out))
+        return PP_E_IO;
+    return PP_OK;
+}

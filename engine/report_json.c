@@ -1,0 +1,104 @@
+/* report_json.c — the `check --format json` writer: the stable contract of ARCHITECTURE.md
+ * ("Contracts"). Fields may be added, never renamed or removed.
+ *
+ * Data flow: pp_report_write (report.c) → pp_report_to_json → jansson → out. The HTTP front
+ * end (POST /v1/check) calls pp_report_to_json directly to embed the same document.
+ */
+#include "engine/finding.h"
+#include "engine/report_priv.h"
+
+/* json_object_set_new steals v even on failure and fails on NULL v, so a chain of calls can
+ * be checked once: the result is non-zero if any allocation failed. */
+static int set(json_t *o, const char *key, json_t *v)
+{
+    return json_object_set_new(o, key, v) != 0;
+}
+
+static json_t *summary_json(const pp_report *r)
+{
+    json_t *s = json_object();
+    if (!s)
+        return NULL;
+    int bad = 0;
+    bad |= set(s, "files", json_integer((json_int_t)r->files));
+    bad |= set(s, "resources", json_integer((json_int_t)r->resources));
+    bad |= set(s, "rules", json_integer((json_int_t)r->rules));
+    bad |= set(s, "failed", json_integer((json_int_t)r->n_status[PP_ST_FAIL]));
+    bad |= set(s, "passed", json_integer((json_int_t)r->n_status[PP_ST_PASS]));
+    bad |= set(s, "skipped", json_integer((json_int_t)r->n_status[PP_ST_SKIP]));
+    bad |= set(s, "suppressed", json_integer((json_int_t)r->n_status[PP_ST_SUPPRESSED]));
+    bad |= set(s, "errors", json_integer((json_int_t)r->n_status[PP_ST_ERROR]));
+    bad |= set(s, "unknown", json_integer((json_int_t)r->n_status[PP_ST_UNKNOWN]));
+    if (bad) {
+        json_decref(s);
+        return NULL;
+    }
+    return s;
+}
+
+static json_t *finding_json(const pp_finding *f)
+{
+    json_t *o = json_object();
+    if (!o)
+        return NULL;
+    int bad = 0;
+    bad |= set(o, "rule_id", pp_report_jstr(f->rule_id));
+    bad |= set(o, "controls", pp_report_jstrv(f->controls));
+    bad |= set(o, "severity", json_string(pp_severity_name(f->severity)));
+    bad |= set(o, "status", json_string(pp_fstatus_name(f->status)));
+    bad |= set(o, "file", pp_report_jstr(f->file));
+    bad |= set(o, "resource", pp_report_jstr(f->resource));
+    bad |= set(o, "resource_type", pp_report_jstr(f->resource_type));
+    bad |= set(o, "path", pp_report_jstr(f->path));
+    bad |= set(o, "line", json_integer(f->line));
+    bad |= set(o, "column", json_integer(f->column));
+    bad |= set(o, "message", pp_report_jstr(f->message));
+    bad |= set(o, "fix", pp_report_jstr(f->fix));
+    bad |= set(o, "docs", pp_report_jstr(f->docs));
+    if (f->cdk_path)
+        bad |= set(o, "cdk_path", pp_report_jstr(f->cdk_path));
+    if (f->status == PP_ST_SUPPRESSED && f->suppress_reason)
+        bad |= set(o, "suppress_reason", pp_report_jstr(f->suppress_reason));
+    if (bad) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
+json_t *pp_report_to_json(const pp_report *r, const pp_write_opts *o)
+{
+    json_t *doc = json_object();
+    json_t *findings = json_array();
+    if (!doc || !findings)
+        goto fail;
+    if (set(doc, "summary", summary_json(r)))
+        goto fail;
+    for (size_t i = 0; i < r->nf; i++) {
+        if (!pp_report_visible(&r->f[i], o))
+            continue;
+        if (json_array_append_new(findings, finding_json(&r->f[i])) != 0)
+            goto fail;
+    }
+    int bad = set(doc, "findings", findings);
+    findings = NULL; /* stolen, even on failure */
+    if (bad)
+        goto fail;
+    if (r->nwarnings && set(doc, "warnings", pp_report_jstrv(r->warnings)))
+        goto fail;
+    return doc;
+fail:
+    json_decref(findings);
+    json_decref(doc);
+    return NULL;
+}
+
+pp_status pp_report_write_json(const pp_report *r, const pp_write_opts *o, FILE *out)
+{
+    json_t *doc = pp_report_to_json(r, o);
+    if (!doc)
+        return PP_E_NOMEM;
+    pp_status st = pp_report_dump(doc, out);
+    json_decref(doc);
+    return st;
+}

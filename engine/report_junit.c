@@ -1,0 +1,226 @@
+/* report_junit.c — the JUnit XML writer, for CI systems that show test results (Jenkins,
+ * GitLab, Azure Pipelines, GitHub test reporters).
+ *
+ * Data flow: pp_report_write (report.c) → here → out. Shape: <testsuites> holds one
+ * <testsuite> per file; each holds one <testcase> per (rule, resource) with
+ * classname "FILE/RESOURCE" and name RULE_ID. A test case's outcome is its worst finding:
+ * any ERROR → <error>; else any FAIL or UNKNOWN → <failure type=SEVERITY>; else SUPPRESSED or
+ * SKIP → <skipped>; else (PASS, only with show_passed) it passes. The element body lists every
+ * finding of the case, one per line. All text is escaped for XML 1.0: the five special
+ * characters become entities, characters XML cannot carry (C0 controls other than tab, newline
+ * and carriage return; U+FFFE, U+FFFF) are dropped, invalid UTF-8 becomes U+FFFD.
+ */
+#include "engine/finding.h"
+#include "engine/report_priv.h"
+#include "engine/util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef enum outcome { OUT_PASS = 0, OUT_SKIPPED, OUT_FAILURE, OUT_ERROR } outcome;
+
+/* Writes s escaped for XML: as an attribute value (attr: tab, newline and CR as character
+ * references so attribute normalisation keeps them) or as element text. -1 on NOMEM. */
+static int xml_put(FILE *out, const char *s, int attr)
+{
+    char *clean = pp_report_utf8(s ? s : "");
+    if (!clean)
+        return -1;
+    for (const unsigned char *p = (const unsigned char *)clean; *p; p++) {
+        switch (*p) {
+        case '&': fputs("&amp;", out); break;
+        case '<': fputs("&lt;", out); break;
+        case '>': fputs("&gt;", out); break;
+        case '"': fputs("&quot;", out); break;
+        case '\'': fputs("&apos;", out); break;
+        case '\t': fputs(attr ? "&#9;" : "\t", out); break;
+        case '\n': fputs(attr ? "&#10;" : "\n", out); break;
+        case '\r': fputs("&#13;", out); break; /* a parser would turn a raw CR into LF */
+        default:
+            if (*p < 0x20)
+                break; /* not a legal XML 1.0 character */
+            if (p[0] == 0xEF && p[1] == 0xBF && (p[2] == 0xBE || p[2] == 0xBF)) {
+                p += 2; /* U+FFFE, U+FFFF */
+                break;
+            }
+            fputc(*p, out);
+        }
+    }
+    free(clean);
+    return 0;
+}
+
+static outcome finding_outcome(const pp_finding *f)
+{
+    switch (f->status) {
+    case PP_ST_ERROR: return OUT_ERROR;
+    case PP_ST_FAIL:
+    case PP_ST_UNKNOWN: return OUT_FAILURE;
+    case PP_ST_SUPPRESSED:
+    case PP_ST_SKIP: return OUT_SKIPPED;
+    default: return OUT_PASS;
+    }
+}
+
+/* One body line: "HIGH FAIL file:12:5 /Resources/Db/Properties/X: message". -1 on NOMEM. */
+static int put_detail(FILE *out, const pp_finding *f)
+{
+    char sev[16];
+    size_t i = 0;
+    for (const char *s = pp_severity_name(f->severity); *s && i + 1 < sizeof sev; s++)
+        sev[i++] = (char)(*s >= 'a' && *s <= 'z' ? *s - 'a' + 'A' : *s);
+    sev[i] = '\0';
+    fprintf(out, "%s %s ", sev, pp_fstatus_name(f->status));
+    if (xml_put(out, f->file ? f->file : "<input>", 0))
+        return -1;
+    if (f->line)
+        fprintf(out, ":%u:%u", f->line, f->column);
+    if (f->path) {
+        fputc(' ', out);
+        if (xml_put(out, f->path, 0))
+            return -1;
+    }
+    fputs(": ", out);
+    if (xml_put(out, f->message, 0))
+        return -1;
+    if (f->status == PP_ST_SUPPRESSED) {
+        fputs(" (suppressed: ", out);
+        if (xml_put(out, f->suppress_reason, 0))
+            return -1;
+        fputc(')', out);
+    } else if (f->fix && (f->status == PP_ST_FAIL || f->status == PP_ST_UNKNOWN)) {
+        fputs("\nfix: ", out);
+        if (xml_put(out, f->fix, 0))
+            return -1;
+    }
+    fputc('\n', out);
+    return 0;
+}
+
+/* Writes the test case made of e[a..b) (one group). -1 on NOMEM. */
+static int put_case(FILE *out, const pp_report_entry *e, size_t a, size_t b, outcome oc)
+{
+    const pp_finding *f0 = e[a].f;
+    /* The finding that names the outcome: the first with that outcome, worst severity. */
+    const pp_finding *lead = NULL;
+    for (size_t i = a; i < b; i++)
+        if (finding_outcome(e[i].f) == oc && (!lead || e[i].f->severity > lead->severity))
+            lead = e[i].f;
+    fputs("    <testcase classname=\"", out);
+    if (xml_put(out, f0->file ? f0->file : "<input>", 1))
+        return -1;
+    fputc('/', out);
+    if (xml_put(out, f0->resource ? f0->resource : "", 1))
+        return -1;
+    fputs("\" name=\"", out);
+    if (xml_put(out, f0->rule_id ? f0->rule_id : "", 1))
+        return -1;
+    fputs("\" file=\"", out);
+    if (xml_put(out, f0->file ? f0->file : "<input>", 1))
+        return -1;
+    fputs("\"", out);
+    if (oc == OUT_PASS) {
+        fputs("/>\n", out);
+        return 0;
+    }
+    fputs(">\n", out);
+    if (oc == OUT_SKIPPED) {
+        fputs("      <skipped message=\"", out);
+        const char *why = lead->status == PP_ST_SUPPRESSED ? lead->suppress_reason
+                                                            : lead->message;
+        if (lead->status == PP_ST_SUPPRESSED)
+            fputs("suppressed: ", out);
+        if (xml_put(out, why, 1))
+            return -1;
+        fputs("\"/>\n", out);
+    } else {
+        const char *el = oc == OUT_ERROR ? "error" : "failure";
+        fprintf(out, "      <%s message=\"", el);
+        if (xml_put(out, lead->message, 1))
+            return -1;
+        fputs("\" type=\"", out);
+        for (const char *s = pp_severity_name(lead->severity); *s; s++)
+            fputc(*s >= 'a' && *s <= 'z' ? *s - 'a' + 'A' : *s, out);
+        fputs("\">", out);
+        for (size_t i = a; i < b; i++)
+            if (put_detail(out, e[i].f))
+                return -1;
+        fprintf(out, "</%s>\n", el);
+    }
+    fputs("    </testcase>\n", out);
+    return 0;
+}
+
+static void put_counts(FILE *out, const size_t c[4], size_t tests)
+{
+    fprintf(out, " tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\"", tests,
+            c[OUT_FAILURE], c[OUT_ERROR], c[OUT_SKIPPED]);
+}
+
+pp_status pp_report_write_junit(const pp_report *r, const pp_write_opts *o, FILE *out)
+{
+    size_t n;
+    pp_report_entry *e = pp_report_group(r, o, 1, &n);
+    if (!e && n)
+        return PP_E_NOMEM;
+    /* Outcome per group, stored at the group's first entry; cases and counts per file. */
+    outcome *oc = n ? calloc(n, sizeof *oc) : NULL;
+    if (n && !oc) {
+        free(e);
+        return PP_E_NOMEM;
+    }
+    size_t total[4] = { 0 }, ncases = 0;
+    for (size_t i = 0, g = 0; i < n; i++) {
+        outcome x = finding_outcome(e[i].f);
+        if (i == 0 || e[i].group_first != e[i - 1].group_first) {
+            g = i;
+            oc[g] = x;
+        } else if (x > oc[g]) {
+            oc[g] = x;
+        }
+        if (i + 1 == n || e[i + 1].group_first != e[i].group_first) {
+            total[oc[g]]++;
+            ncases++;
+        }
+    }
+
+    pp_status st = PP_OK;
+    fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"parapet\"", out);
+    put_counts(out, total, ncases);
+    fputs(">\n", out);
+    for (size_t a = 0; a < n;) {
+        size_t b = a, cases = 0, c[4] = { 0 };
+        for (; b < n && e[b].file_first == e[a].file_first; b++)
+            if (b == a || e[b].group_first != e[b - 1].group_first) {
+                c[oc[b]]++;
+                cases++;
+            }
+        fputs("  <testsuite name=\"", out);
+        if (xml_put(out, e[a].f->file ? e[a].f->file : "<input>", 1)) {
+            st = PP_E_NOMEM;
+            goto done;
+        }
+        fputc('"', out);
+        put_counts(out, c, cases);
+        fputs(">\n", out);
+        for (size_t g = a; g < b;) {
+            size_t h = g + 1;
+            while (h < b && e[h].group_first == e[g].group_first)
+                h++;
+            if (put_case(out, e, g, h, oc[g])) {
+                st = PP_E_NOMEM;
+                goto done;
+            }
+            g = h;
+        }
+        fputs("  </testsuite>\n", out);
+        a = b;
+    }
+    fputs("</testsuites>\n", out);
+    if (ferror(out))
+        st = PP_E_IO;
+done:
+    free(oc);
+    free(e);
+    return st;
+}

@@ -1,0 +1,444 @@
+/* rules.c — loads rule files into a rule set: finds every *.lua under the rule folders,
+ * compiles each once in the set's sandbox, validates its metadata, applies configuration
+ * (packs on/off, params, severity overrides, skips) and the --pack/--only selection.
+ *
+ * Data flow: rules/ → here → pp_ruleset → eval.c. A rule file that fails to compile or
+ * declares invalid metadata stops the load with "FILE: message" (exit 2 at the CLI): a
+ * guardrail that silently disappears is worse than a loud failure.
+ */
+#include <dirent.h>
+#include <lauxlib.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "engine/eval_int.h"
+#include "engine/util.h"
+
+#define PP_RULE_FILE_MAX (1u << 20)
+
+typedef struct strvec {
+    char **v;
+    size_t n, a;
+} strvec;
+
+static int sv_push(strvec *s, char *x)
+{
+    if (s->n + 1 >= s->a) {
+        size_t na = s->a ? s->a * 2 : 32;
+        char **nv = realloc(s->v, na * sizeof *nv);
+        if (!nv)
+            return -1;
+        s->v = nv;
+        s->a = na;
+    }
+    s->v[s->n++] = x;
+    s->v[s->n] = NULL;
+    return 0;
+}
+
+static void sv_free(strvec *s)
+{
+    for (size_t i = 0; i < s->n; i++)
+        free(s->v[i]);
+    free(s->v);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Collects *.lua files below dir (depth-limited). */
+static pp_status walk(const char *dir, strvec *out, int depth, char **err)
+{
+    if (depth > 16)
+        return PP_OK;
+    DIR *d = opendir(dir);
+    if (!d)
+        return pp_err(err, PP_E_NOTFOUND, "%s: cannot open rules folder", dir);
+    struct dirent *e;
+    pp_status st = PP_OK;
+    while ((e = readdir(d)) != NULL && st == PP_OK) {
+        if (e->d_name[0] == '.')
+            continue;
+        char *p = pp_asprintf("%s/%s", dir, e->d_name);
+        if (!p) {
+            st = PP_E_NOMEM;
+            break;
+        }
+        struct stat sb;
+        if (stat(p, &sb) != 0) {
+            free(p);
+            continue;
+        }
+        if (S_ISDIR(sb.st_mode)) {
+            st = walk(p, out, depth + 1, err);
+            free(p);
+        } else if (strlen(e->d_name) > 4 &&
+                   strcmp(e->d_name + strlen(e->d_name) - 4, ".lua") == 0) {
+            if (sv_push(out, p)) {
+                free(p);
+                st = PP_E_NOMEM;
+            }
+        } else {
+            free(p);
+        }
+    }
+    closedir(d);
+    return st;
+}
+
+static void free_strv(char **v)
+{
+    if (!v)
+        return;
+    for (char **p = v; *p; p++)
+        free(*p);
+    free(v);
+}
+
+static void rule_clear(lua_State *L, pp_rule *r)
+{
+    free(r->info.id);
+    free(r->info.title);
+    free(r->info.fix);
+    free(r->info.docs);
+    free_strv(r->info.controls);
+    free_strv(r->info.related);
+    free_strv(r->info.packs);
+    free_strv(r->info.types);
+    free_strv(r->info.frameworks);
+    free(r->file);
+    free(r->guard);
+    free(r->skip_reason);
+    json_decref(r->params);
+    json_decref(r->params_base);
+    if (L) {
+        luaL_unref(L, LUA_REGISTRYINDEX, r->check_ref);
+        luaL_unref(L, LUA_REGISTRYINDEX, r->ctx_ref);
+    }
+}
+
+void pp_ruleset_free(pp_ruleset *rs)
+{
+    if (!rs)
+        return;
+    lua_State *L = rs->sb ? pp_sandbox_state(rs->sb) : NULL;
+    for (size_t i = 0; i < rs->nrules; i++)
+        rule_clear(L, &rs->rules[i]);
+    free(rs->rules);
+    free(rs->info);
+    json_decref(rs->type_cache);
+    pp_sandbox_free(rs->sb);
+    free(rs);
+}
+
+/* Raw field of the table at idx (no metamethods run). [-0, +1, -] */
+static int rawfield(lua_State *L, int idx, const char *k)
+{
+    lua_pushstring(L, k);
+    return lua_rawget(L, idx < 0 ? idx - 1 : idx);
+}
+
+static char *opt_string(lua_State *L, int t, const char *k, int *bad)
+{
+    int ty = rawfield(L, t, k);
+    char *s = NULL;
+    if (ty == LUA_TSTRING)
+        s = pp_strdup(lua_tostring(L, -1));
+    else if (ty != LUA_TNIL)
+        *bad = 1;
+    lua_pop(L, 1);
+    return s;
+}
+
+/* A list of strings (or a single string) → NULL-terminated vector. *bad on wrong shape. */
+static char **opt_strlist(lua_State *L, int t, const char *k, int *bad)
+{
+    int ty = rawfield(L, t, k);
+    char **v = NULL;
+    if (ty == LUA_TSTRING) {
+        v = calloc(2, sizeof *v);
+        if (v)
+            v[0] = pp_strdup(lua_tostring(L, -1));
+    } else if (ty == LUA_TTABLE) {
+        size_t n = (size_t)lua_rawlen(L, -1);
+        v = calloc(n + 1, sizeof *v);
+        for (size_t i = 0; v && i < n; i++) {
+            if (lua_rawgeti(L, -1, (lua_Integer)i + 1) != LUA_TSTRING)
+                *bad = 1;
+            else
+                v[i] = pp_strdup(lua_tostring(L, -1));
+            lua_pop(L, 1);
+        }
+    } else if (ty != LUA_TNIL) {
+        *bad = 1;
+    }
+    lua_pop(L, 1);
+    return v;
+}
+
+static int valid_id(const char *s)
+{
+    if (!s || !*s || strlen(s) > 128)
+        return 0;
+    for (const char *p = s; *p; p++) {
+        char c = *p;
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '.' || c == '_' || c == '-'))
+            return 0;
+    }
+    return 1;
+}
+
+/* Reads the rule table on top of the stack into r. Pops it. */
+static pp_status read_rule(lua_State *L, const char *file, pp_rule *r, char **err)
+{
+    int bad = 0;
+    const char *what = NULL;
+    if (!lua_istable(L, -1)) {
+        lua_pop(L, 1);
+        return pp_err(err, PP_E_RULE, "%s: expected the file to return a rule table", file);
+    }
+    r->info.id = opt_string(L, -1, "id", &bad);
+    r->info.title = opt_string(L, -1, "title", &bad);
+    r->info.fix = opt_string(L, -1, "fix", &bad);
+    r->info.docs = opt_string(L, -1, "docs", &bad);
+    r->guard = opt_string(L, -1, "guard", &bad);
+    char *sev = opt_string(L, -1, "severity", &bad);
+    r->info.types = opt_strlist(L, -1, "types", &bad);
+    r->info.packs = opt_strlist(L, -1, "packs", &bad);
+    r->info.controls = opt_strlist(L, -1, "controls", &bad);
+    r->info.related = opt_strlist(L, -1, "related", &bad);
+    r->info.frameworks = opt_strlist(L, -1, "frameworks", &bad);
+    if (bad)
+        what = "expected strings or lists of strings in id, title, severity, types, packs, "
+               "controls, related, frameworks, fix, docs";
+    else if (!valid_id(r->info.id))
+        what = "expected 'id' made of letters, digits, '.', '_' or '-'";
+    else if (!r->info.title)
+        what = "expected a 'title'";
+    else if (!sev || pp_severity_parse(sev, &r->info.severity) != 0)
+        what = "expected 'severity' to be info, low, medium, high or critical";
+    else if (!r->info.types || !r->info.types[0])
+        what = "expected 'types' to list at least one resource type";
+    free(sev);
+    if (!what) {
+        if (rawfield(L, -1, "deletes") == LUA_TBOOLEAN)
+            r->deletes = lua_toboolean(L, -1);
+        lua_pop(L, 1);
+        int ty = rawfield(L, -1, "params");
+        if (ty == LUA_TTABLE) {
+            r->params = pp_luaapi_to_json(L, -1, 0);
+            if (!r->params || !json_is_object(r->params)) {
+                if (json_is_array(r->params) && json_array_size(r->params) == 0) {
+                    json_decref(r->params);
+                    r->params = json_object();
+                } else {
+                    what = "expected 'params' to be a table of plain values";
+                }
+            }
+        } else if (ty != LUA_TNIL) {
+            what = "expected 'params' to be a table";
+        }
+        lua_pop(L, 1);
+        if (!r->params)
+            r->params = json_object();
+    }
+    if (!what) {
+        if (rawfield(L, -1, "check") != LUA_TFUNCTION) {
+            lua_pop(L, 1);
+            what = "expected 'check' to be a function(resource, ctx)";
+        } else {
+            r->check_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+        }
+    }
+    lua_pop(L, 1);
+    if (what)
+        return pp_err(err, PP_E_RULE, "%s: %s", file, what);
+    return PP_OK;
+}
+
+static int matches_any(const char *const *pats, size_t n, const pp_rule *r)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (pp_glob(pats[i], r->info.id))
+            return 1;
+        for (char **c = r->info.controls; c && *c; c++)
+            if (pp_glob(pats[i], *c))
+                return 1;
+    }
+    return 0;
+}
+
+static int in_pack(const pp_rule *r, const char *const *packs, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        for (char **p = r->info.packs; p && *p; p++)
+            if (strcmp(*p, packs[i]) == 0)
+                return 1;
+    return 0;
+}
+
+/* Configuration: {"packs": {"name": false}, "rules": {"id": {"params": {}, "severity": s,
+ * "skip": reason}}}. Returns 0 to keep the rule, 1 to drop it, -1 with *err on bad config. */
+static int apply_config(const json_t *cfg, pp_rule *r, char **err)
+{
+    if (!cfg)
+        return 0;
+    json_t *packs = json_object_get(cfg, "packs");
+    if (json_is_object(packs)) {
+        for (char **p = r->info.packs; p && *p; p++) {
+            json_t *on = json_object_get(packs, *p);
+            if (json_is_false(on))
+                return 1;
+        }
+    }
+    json_t *rc = json_object_get(json_object_get(cfg, "rules"), r->info.id);
+    if (!rc)
+        return 0;
+    if (!json_is_object(rc)) {
+        pp_err(err, PP_E_USAGE, "configuration: rules.%s must be a map", r->info.id);
+        return -1;
+    }
+    const char *sev = json_string_value(json_object_get(rc, "severity"));
+    if (sev && pp_severity_parse(sev, &r->info.severity) != 0) {
+        pp_err(err, PP_E_USAGE, "configuration: rules.%s.severity '%s' is not a severity",
+               r->info.id, sev);
+        return -1;
+    }
+    json_t *params = json_object_get(rc, "params");
+    if (json_is_object(params))
+        json_object_update(r->params, params);
+    json_t *skip = json_object_get(rc, "skip");
+    if (json_is_string(skip) && *json_string_value(skip))
+        r->skip_reason = pp_strdup(json_string_value(skip));
+    else if (skip && !json_is_false(skip)) {
+        pp_err(err, PP_E_USAGE, "configuration: rules.%s.skip needs a reason (a string)",
+               r->info.id);
+        return -1;
+    }
+    return 0;
+}
+
+/* print() from a rule: shown only with --verbose (eval options of the running evaluation). */
+static void log_print(void *ud, const char *chunk, const char *msg)
+{
+    const pp_ruleset *rs = ud;
+    if (rs->es.opts && rs->es.opts->verbose)
+        fprintf(stderr, "%s: %s\n", chunk, msg);
+}
+
+pp_ruleset *pp_ruleset_load(const pp_rules_opts *o, pp_status *st, char **err)
+{
+    static const pp_limits deflim = PP_LIMITS_DEFAULT;
+    pp_status s = PP_OK;
+    strvec files = {0};
+    pp_ruleset *rs = calloc(1, sizeof *rs);
+    if (!rs) {
+        s = PP_E_NOMEM;
+        goto fail;
+    }
+    rs->lim = o->limits ? *o->limits : deflim;
+    rs->sb = pp_sandbox_new(&rs->lim);
+    rs->type_cache = json_object();
+    if (!rs->sb || !rs->type_cache || (s = pp_luaapi_install(rs)) != PP_OK) {
+        s = s ? s : PP_E_NOMEM;
+        goto fail;
+    }
+    pp_sandbox_set_log(rs->sb, log_print, rs);
+    for (size_t i = 0; i < o->ndirs; i++) {
+        size_t before = files.n;
+        if ((s = walk(o->dirs[i], &files, 0, err)) != PP_OK)
+            goto fail;
+        qsort(files.v + before, files.n - before, sizeof *files.v, cmp_str);
+    }
+    rs->rules = calloc(files.n ? files.n : 1, sizeof *rs->rules);
+    if (!rs->rules) {
+        s = PP_E_NOMEM;
+        goto fail;
+    }
+    lua_State *L = pp_sandbox_state(rs->sb);
+    for (size_t i = 0; i < files.n; i++) {
+        char *src = NULL;
+        size_t len = 0;
+        if ((s = pp_read_file(files.v[i], PP_RULE_FILE_MAX, &src, &len, err)) != PP_OK)
+            goto fail;
+        char *chunk = pp_asprintf("@%s", files.v[i]);
+        s = chunk ? pp_sandbox_load(rs->sb, chunk, src, len, err) : PP_E_NOMEM;
+        free(chunk);
+        free(src);
+        if (s != PP_OK) {
+            s = PP_E_RULE;
+            goto fail;
+        }
+        pp_rule *r = &rs->rules[rs->nrules];
+        memset(r, 0, sizeof *r);
+        r->check_ref = r->ctx_ref = LUA_NOREF;
+        r->file = pp_strdup(files.v[i]);
+        if ((s = read_rule(L, files.v[i], r, err)) != PP_OK) {
+            rule_clear(L, r);
+            goto fail;
+        }
+        for (size_t j = 0; j < rs->nrules; j++) {
+            if (strcmp(rs->rules[j].info.id, r->info.id) == 0) {
+                s = pp_err(err, PP_E_RULE, "%s: rule id '%s' is already used by %s", r->file,
+                           r->info.id, rs->rules[j].file);
+                rule_clear(L, r);
+                goto fail;
+            }
+        }
+        int drop = apply_config(o->config, r, err);
+        if (drop < 0) {
+            s = PP_E_USAGE;
+            rule_clear(L, r);
+            goto fail;
+        }
+        if (drop || (o->npacks && !in_pack(r, o->packs, o->npacks)) ||
+            (o->nonly && !matches_any(o->only, o->nonly, r))) {
+            rule_clear(L, r);
+            continue;
+        }
+        r->params_base = json_deep_copy(r->params);
+        if (!r->params_base) {
+            s = PP_E_NOMEM;
+            rule_clear(L, r);
+            goto fail;
+        }
+        pp_luaapi_push_ctx(L, rs, r);
+        r->ctx_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+        rs->nrules++;
+    }
+    rs->info = calloc(rs->nrules ? rs->nrules : 1, sizeof *rs->info);
+    if (!rs->info) {
+        s = PP_E_NOMEM;
+        goto fail;
+    }
+    for (size_t i = 0; i < rs->nrules; i++)
+        rs->info[i] = rs->rules[i].info;
+    sv_free(&files);
+    if (st)
+        *st = PP_OK;
+    return rs;
+fail:
+    sv_free(&files);
+    pp_ruleset_free(rs);
+    if (st)
+        *st = s;
+    if (s == PP_E_NOMEM)
+        pp_err(err, s, "out of memory while loading rules");
+    return NULL;
+}
+
+const pp_rule_info *pp_ruleset_info(const pp_ruleset *rs, size_t *n)
+{
+    *n = rs->nrules;
+    return rs->info;
+}
+
+const char *pp_ruleset_file(const pp_ruleset *rs, size_t i)
+{
+    return i < rs->nrules ? rs->rules[i].file : NULL;
+}

@@ -1,0 +1,45 @@
+/* cli.h — the front ends' entry points (one per parapet command) and the option handling
+ * they share. Each pp_cli_* takes argv with argv[0] = the command name and returns the
+ * process exit status (0, 1 or 2; see docs/cli.md).
+ */
+#ifndef PP_CLI_H
+#define PP_CLI_H
+
+#include <jansson.h>
+
+#include "engine/eval.h"
+#include "engine/limits.h"
+
+int pp_cli_check(int argc, char **argv);
+int pp_cli_rules(int argc, char **argv);
+
+#define PP_CLI_MAX_LIST 64
+
+/* Rule selection common to check, hook, serve and lambda. */
+typedef struct pp_cli_sel {
+    const char *dirs[PP_CLI_MAX_LIST];
+    size_t ndirs;
+    const char *packs[PP_CLI_MAX_LIST];
+    size_t npacks;
+    const char *only[PP_CLI_MAX_LIST];
+    size_t nonly;
+    const char *config_path;   /* --config, or NULL to search for .parapet.yaml */
+    json_t *config;            /* loaded configuration (owned), may be NULL */
+    pp_unknown_policy unknown;
+    int no_builtin;            /* --no-builtin-rules */
+} pp_cli_sel;
+
+/* Consumes the selection option at argv[*i] (and its value), advancing *i.
+ * Returns 1 when consumed, 0 when argv[*i] is not a selection option, -1 on a usage error
+ * (message printed to stderr). */
+int pp_cli_sel_arg(pp_cli_sel *s, int argc, char **argv, int *i);
+/* Loads configuration (if any) and the rule set. Returns NULL with a message printed. */
+pp_ruleset *pp_cli_sel_load(pp_cli_sel *s, const pp_limits *lim);
+void pp_cli_sel_free(pp_cli_sel *s);
+/* The built-in rules folder: $PARAPET_RULES, else ../rules or ../share/parapet/rules next to
+ * the executable. NULL when none exists. Returns a static buffer. */
+const char *pp_cli_builtin_rules(void);
+/* Usage error helper: prints "parapet CMD: message" and returns 2. */
+int pp_cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif

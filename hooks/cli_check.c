@@ -1,0 +1,317 @@
+/* cli_check.c — `parapet check`: the pre-deploy check. Reads templates (files or stdin),
+ * resolves them, runs the selected rules and renders findings as text, json, sarif or junit.
+ *
+ * Data flow: argv → files → pp_doc_load → pp_template_build → pp_eval_template → pp_report →
+ * pp_report_write → exit code (0 nothing failing at/above --fail-on, 1 failing, 2 input or
+ * usage error). A file that cannot be loaded is reported on stderr (one line naming file,
+ * line and what was expected) and the others are still checked; the exit code is then 2.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "engine/doc.h"
+#include "engine/eval.h"
+#include "engine/finding.h"
+#include "engine/template.h"
+#include "engine/util.h"
+#include "engine/value.h"
+#include "hooks/cli.h"
+
+#define MAX_FILES 4096
+#define MAX_PARAMS 512
+
+static const char USAGE[] =
+    "usage: parapet check [options] FILE...   (FILE '-' reads stdin)\n"
+    "  --format text|json|sarif|junit   output format (default text)\n"
+    "  --param KEY=VALUE                template parameter (repeatable)\n"
+    "  --params-file F                  parameters: [{ParameterKey,ParameterValue}] or\n"
+    "                                   {\"Parameters\": {...}}\n"
+    "  --region R   --account-id N   --stack-name S   pseudo parameters\n"
+    "  --rules DIR  --pack NAME  --only PATTERN  --no-builtin-rules   rule selection\n"
+    "  --config F                       configuration (default: .parapet.yaml upward)\n"
+    "  --fail-on SEVERITY               lowest severity that fails the run (default info)\n"
+    "  --unknown fail|warn|pass         how UNKNOWN verdicts count (default fail)\n"
+    "  --show-passed                    also list PASS and SKIP\n"
+    "  --no-color  --verbose  -o FILE\n";
+
+typedef struct params {
+    pp_param_kv kv[MAX_PARAMS];
+    size_t n;
+    json_t *hold;   /* owns strings from params files */
+} params;
+
+static int add_param(params *p, const char *k, const char *v)
+{
+    if (p->n >= MAX_PARAMS)
+        return pp_cli_usage("check", "too many parameters (at most %d)", MAX_PARAMS);
+    p->kv[p->n].key = (char *)k;
+    p->kv[p->n].value = (char *)v;
+    p->n++;
+    return 0;
+}
+
+/* String form of a scalar, kept alive by `hold`. NULL for non-scalars. */
+static const char *str_hold(const json_t *v, json_t *hold)
+{
+    char *s = pp_value_str(v);
+    if (!s)
+        return NULL;
+    json_t *js = json_string(s);
+    free(s);
+    if (!js || json_array_append_new(hold, js))
+        return NULL;
+    return json_string_value(js);
+}
+
+/* Reads a parameters file in either CLI form. Values are kept alive by p->hold. */
+static int load_params_file(params *p, const char *path, const pp_limits *lim)
+{
+    char *buf = NULL, *err = NULL;
+    size_t len = 0;
+    pp_status st = pp_read_file(path, 16u << 20, &buf, &len, &err);
+    pp_doc *d = st == PP_OK ? pp_doc_load(path, buf, len, PP_FMT_AUTO, lim, &st, &err) : NULL;
+    free(buf);
+    if (!d) {
+        fprintf(stderr, "parapet check: %s\n", err ? err : "cannot read parameters");
+        free(err);
+        return 2;
+    }
+    json_t *root = d->root;
+    json_array_append(p->hold, root);
+    int rc = 0;
+    if (json_is_array(root)) {
+        for (size_t i = 0; i < json_array_size(root) && !rc; i++) {
+            json_t *e = json_array_get(root, i);
+            const char *k = json_string_value(json_object_get(e, "ParameterKey"));
+            json_t *v = json_object_get(e, "ParameterValue");
+            const char *vs = str_hold(v, p->hold);
+            if (!k || !vs) {
+                fprintf(stderr, "parapet check: %s: entry %zu: expected {\"ParameterKey\": "
+                                "string, \"ParameterValue\": value}\n", path, i + 1);
+                rc = 2;
+            } else {
+                rc = add_param(p, k, vs);
+            }
+        }
+    } else if (json_is_object(json_object_get(root, "Parameters"))) {
+        const char *k;
+        json_t *v;
+        json_object_foreach(json_object_get(root, "Parameters"), k, v) {
+            const char *vs = str_hold(v, p->hold);
+            if (!vs) {
+                fprintf(stderr, "parapet check: %s: parameter %s: expected a string, number "
+                                "or boolean\n", path, k);
+                rc = 2;
+                break;
+            }
+            if ((rc = add_param(p, k, vs)) != 0)
+                break;
+        }
+    } else {
+        fprintf(stderr, "parapet check: %s: expected a list of {ParameterKey, ParameterValue} "
+                        "or a map with \"Parameters\"\n", path);
+        rc = 2;
+    }
+    pp_doc_free(d);
+    return rc;
+}
+
+/* Copies line `line` (1-based) of buf into a new string. */
+static char *line_of(const char *buf, size_t len, unsigned line)
+{
+    if (!buf || line == 0)
+        return NULL;
+    const char *p = buf, *end = buf + len;
+    for (unsigned l = 1; l < line && p < end; l++) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        if (!nl)
+            return NULL;
+        p = nl + 1;
+    }
+    const char *nl = memchr(p, '\n', (size_t)(end - p));
+    size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+    if (n && p[n - 1] == '\r')
+        n--;
+    if (n > 300)
+        n = 300;
+    return strndup(p, n);
+}
+
+int pp_cli_check(int argc, char **argv)
+{
+    pp_limits lim = PP_LIMITS_DEFAULT;
+    pp_cli_sel sel = {0};
+    params prm = {0};
+    const char *files[MAX_FILES];
+    size_t nfiles = 0;
+    pp_format fmt = PP_OUT_TEXT;
+    pp_severity fail_on = PP_SEV_INFO;
+    pp_resolve_opts ro = {0};
+    pp_eval_opts eo = {0};
+    const char *out_path = NULL;
+    int color = -1, rc = 0, input_error = 0;
+    pp_ruleset *rs = NULL;
+    pp_report rep;
+    pp_report_init(&rep);
+    prm.hold = json_array();
+
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        int used = pp_cli_sel_arg(&sel, argc, argv, &i);
+        if (used < 0) {
+            rc = 2;
+            goto done;
+        }
+        if (used)
+            continue;
+        const char *val = NULL;
+#define OPTV(name) (strcmp(a, name) == 0 && (i + 1 < argc ? (val = argv[++i], 1) : \
+                    (rc = pp_cli_usage("check", "%s needs a value", name), 0)))
+        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            fputs(USAGE, stdout);
+            goto done;
+        } else if (OPTV("--format")) {
+            if (strcmp(val, "text") == 0) fmt = PP_OUT_TEXT;
+            else if (strcmp(val, "json") == 0) fmt = PP_OUT_JSON;
+            else if (strcmp(val, "sarif") == 0) fmt = PP_OUT_SARIF;
+            else if (strcmp(val, "junit") == 0) fmt = PP_OUT_JUNIT;
+            else {
+                rc = pp_cli_usage("check", "--format expects text, json, sarif or junit, not "
+                                  "'%s'", val);
+                goto done;
+            }
+        } else if (OPTV("--param")) {
+            const char *eq = strchr(val, '=');
+            if (!eq || eq == val) {
+                rc = pp_cli_usage("check", "--param expects KEY=VALUE, not '%s'", val);
+                goto done;
+            }
+            json_t *k = json_stringn(val, (size_t)(eq - val));
+            json_array_append_new(prm.hold, k);
+            if ((rc = add_param(&prm, json_string_value(k), eq + 1)) != 0)
+                goto done;
+        } else if (OPTV("--params-file")) {
+            if ((rc = load_params_file(&prm, val, &lim)) != 0)
+                goto done;
+        } else if (OPTV("--region")) {
+            ro.region = val;
+        } else if (OPTV("--account-id")) {
+            ro.account_id = val;
+        } else if (OPTV("--stack-name")) {
+            ro.stack_name = val;
+        } else if (OPTV("--fail-on")) {
+            if (pp_severity_parse(val, &fail_on) != 0) {
+                rc = pp_cli_usage("check", "--fail-on expects info, low, medium, high or "
+                                  "critical, not '%s'", val);
+                goto done;
+            }
+        } else if (OPTV("-o")) {
+            out_path = val;
+        } else if (OPTV("--output")) {
+            out_path = val;
+        } else if (strcmp(a, "--show-passed") == 0) {
+            eo.show_passed = 1;
+        } else if (strcmp(a, "--no-color") == 0) {
+            color = 0;
+        } else if (strcmp(a, "--color") == 0) {
+            color = 1;
+        } else if (strcmp(a, "--verbose") == 0) {
+            eo.verbose = 1;
+        } else if (rc) {
+            goto done;
+        } else if (a[0] == '-' && a[1] != '\0') {
+            rc = pp_cli_usage("check", "unknown option '%s' (see parapet check --help)", a);
+            goto done;
+        } else {
+            if (nfiles >= MAX_FILES) {
+                rc = pp_cli_usage("check", "too many files (at most %d)", MAX_FILES);
+                goto done;
+            }
+            files[nfiles++] = a;
+        }
+#undef OPTV
+    }
+    if (rc)
+        goto done;
+    if (nfiles == 0) {
+        fputs(USAGE, stderr);
+        rc = 2;
+        goto done;
+    }
+    ro.params = prm.kv;
+    ro.nparams = prm.n;
+    ro.limits = &lim;
+    rs = pp_cli_sel_load(&sel, &lim);
+    if (!rs) {
+        rc = 2;
+        goto done;
+    }
+    for (size_t fi = 0; fi < nfiles; fi++) {
+        char *buf = NULL, *err = NULL;
+        size_t len = 0;
+        pp_status st = pp_read_file(files[fi], lim.max_input_bytes, &buf, &len, &err);
+        const char *name = strcmp(files[fi], "-") == 0 ? "<stdin>" : files[fi];
+        pp_doc *doc = st == PP_OK ? pp_doc_load(name, buf, len, PP_FMT_AUTO, &lim, &st, &err)
+                                  : NULL;
+        pp_template *t = doc ? pp_template_build(doc, &ro, &st, &err) : NULL;
+        if (!t) {
+            fprintf(stderr, "parapet: %s\n", err ? err : pp_status_name(st));
+            input_error = 1;
+        } else {
+            size_t before = rep.nf;
+            st = pp_eval_template(rs, t, &eo, &rep, &err);
+            if (st != PP_OK) {
+                fprintf(stderr, "parapet: %s\n", err ? err : pp_status_name(st));
+                input_error = 1;
+            }
+            rep.files++;
+            for (size_t k = before; k < rep.nf; k++)
+                rep.f[k].source_line = line_of(buf, len, rep.f[k].line);
+        }
+        free(err);
+        pp_template_free(t);
+        pp_doc_free(doc);
+        free(buf);
+    }
+    if (sel.unknown == PP_UNKNOWN_PASS) {
+        /* UNKNOWN counted as passed: drop from the list, move the count */
+        size_t w = 0;
+        for (size_t k = 0; k < rep.nf; k++) {
+            if (rep.f[k].status == PP_ST_UNKNOWN && !eo.show_passed) {
+                pp_finding_clear(&rep.f[k]);
+                continue;
+            }
+            if (rep.f[k].status == PP_ST_UNKNOWN)
+                rep.f[k].status = PP_ST_PASS;
+            rep.f[w++] = rep.f[k];
+        }
+        rep.nf = w;
+        rep.n_status[PP_ST_PASS] += rep.n_status[PP_ST_UNKNOWN];
+        rep.n_status[PP_ST_UNKNOWN] = 0;
+    }
+    pp_report_sort(&rep);
+    FILE *out = stdout;
+    if (out_path && !(out = fopen(out_path, "w"))) {
+        fprintf(stderr, "parapet check: %s: cannot write\n", out_path);
+        rc = 2;
+        goto done;
+    }
+    if (color < 0)
+        color = fmt == PP_OUT_TEXT && !out_path && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+    pp_write_opts wo = {color, eo.show_passed, PARAPET_VERSION};
+    if (pp_report_write(&rep, fmt, &wo, out) != PP_OK) {
+        fprintf(stderr, "parapet check: cannot write the report\n");
+        input_error = 1;
+    }
+    if (out != stdout)
+        fclose(out);
+    rc = input_error ? 2 : pp_report_failing(&rep, fail_on, sel.unknown) ? 1 : 0;
+done:
+    pp_report_free(&rep);
+    pp_ruleset_free(rs);
+    pp_cli_sel_free(&sel);
+    json_decref(prm.hold);
+    return rc;
+}

@@ -1,0 +1,205 @@
+/* cli_common.c — option handling shared by the front ends: rule selection (--rules, --pack,
+ * --only, --config, --unknown), the built-in rules folder and configuration lookup. */
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "engine/doc.h"
+#include "engine/util.h"
+#include "hooks/cli.h"
+
+#ifndef PP_PREFIX
+#define PP_PREFIX "/usr/local"
+#endif
+
+int pp_cli_usage(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "parapet %s: ", cmd);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    return 2;
+}
+
+static int is_dir(const char *p)
+{
+    struct stat sb;
+    return stat(p, &sb) == 0 && S_ISDIR(sb.st_mode);
+}
+
+const char *pp_cli_builtin_rules(void)
+{
+    static char found[PATH_MAX];
+    const char *env = getenv("PARAPET_RULES");
+    if (env && *env)
+        return env;
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash) {
+            *slash = '\0';
+            const char *cands[] = {"../rules", "../share/parapet/rules", "rules"};
+            for (size_t i = 0; i < PP_ARRAY_LEN(cands); i++) {
+                snprintf(found, sizeof found, "%s/%s", exe, cands[i]);
+                if (is_dir(found))
+                    return found;
+            }
+        }
+    }
+    snprintf(found, sizeof found, "%s/share/parapet/rules", PP_PREFIX);
+    return is_dir(found) ? found : NULL;
+}
+
+static int push(const char **list, size_t *n, const char *v, const char *opt)
+{
+    if (*n >= PP_CLI_MAX_LIST) {
+        fprintf(stderr, "parapet: too many %s options (at most %d)\n", opt, PP_CLI_MAX_LIST);
+        return -1;
+    }
+    list[(*n)++] = v;
+    return 1;
+}
+
+int pp_cli_sel_arg(pp_cli_sel *s, int argc, char **argv, int *i)
+{
+    const char *a = argv[*i];
+    const char *val = NULL;
+    static const char *const with_val[] = {"--rules", "--pack", "--only", "--config",
+                                           "--unknown"};
+    size_t which = PP_ARRAY_LEN(with_val);
+    for (size_t k = 0; k < PP_ARRAY_LEN(with_val); k++) {
+        size_t l = strlen(with_val[k]);
+        if (strncmp(a, with_val[k], l) == 0 && (a[l] == '\0' || a[l] == '=')) {
+            which = k;
+            if (a[l] == '=') {
+                val = a + l + 1;
+            } else {
+                if (*i + 1 >= argc) {
+                    fprintf(stderr, "parapet: %s needs a value\n", with_val[k]);
+                    return -1;
+                }
+                val = argv[++*i];
+            }
+            break;
+        }
+    }
+    if (strcmp(a, "--no-builtin-rules") == 0) {
+        s->no_builtin = 1;
+        return 1;
+    }
+    switch (which) {
+    case 0: return push(s->dirs, &s->ndirs, val, "--rules");
+    case 1: return push(s->packs, &s->npacks, val, "--pack");
+    case 2: return push(s->only, &s->nonly, val, "--only");
+    case 3: s->config_path = val; return 1;
+    case 4:
+        if (strcmp(val, "fail") == 0) s->unknown = PP_UNKNOWN_FAIL;
+        else if (strcmp(val, "warn") == 0) s->unknown = PP_UNKNOWN_WARN;
+        else if (strcmp(val, "pass") == 0) s->unknown = PP_UNKNOWN_PASS;
+        else {
+            fprintf(stderr, "parapet: --unknown expects fail, warn or pass, not '%s'\n", val);
+            return -1;
+        }
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* Looks for .parapet.yaml from the working directory upward. Caller frees. */
+static char *find_config(void)
+{
+    char dir[PATH_MAX];
+    if (!getcwd(dir, sizeof dir))
+        return NULL;
+    for (;;) {
+        char *p = pp_asprintf("%s/.parapet.yaml", strcmp(dir, "/") == 0 ? "" : dir);
+        if (p && access(p, R_OK) == 0)
+            return p;
+        free(p);
+        char *slash = strrchr(dir, '/');
+        if (!slash || slash == dir)
+            break;
+        *slash = '\0';
+    }
+    return NULL;
+}
+
+pp_ruleset *pp_cli_sel_load(pp_cli_sel *s, const pp_limits *lim)
+{
+    char *cfg_path = s->config_path ? pp_strdup(s->config_path) : find_config();
+    char *err = NULL;
+    pp_status st;
+    if (cfg_path) {
+        char *buf = NULL;
+        size_t len = 0;
+        st = pp_read_file(cfg_path, 1u << 20, &buf, &len, &err);
+        pp_doc *d = st == PP_OK ? pp_doc_load(cfg_path, buf, len, PP_FMT_AUTO, lim, &st, &err)
+                                : NULL;
+        free(buf);
+        if (!d) {
+            fprintf(stderr, "parapet: %s\n", err ? err : "cannot read configuration");
+            free(err);
+            free(cfg_path);
+            return NULL;
+        }
+        if (!json_is_object(d->root) && !json_is_null(d->root)) {
+            fprintf(stderr, "parapet: %s:1:1: expected the configuration to be a map\n",
+                    cfg_path);
+            pp_doc_free(d);
+            free(cfg_path);
+            return NULL;
+        }
+        s->config = json_incref(d->root);
+        pp_doc_free(d);
+        /* packs listed in the configuration as a list select those packs */
+        json_t *packs = json_object_get(s->config, "packs");
+        if (json_is_array(packs) && s->npacks == 0) {
+            for (size_t i = 0; i < json_array_size(packs); i++) {
+                const char *p = json_string_value(json_array_get(packs, i));
+                if (p && s->npacks < PP_CLI_MAX_LIST)
+                    s->packs[s->npacks++] = p;
+            }
+        }
+        json_t *rd = json_object_get(s->config, "rules_dirs");
+        for (size_t i = 0; i < json_array_size(rd); i++) {
+            const char *p = json_string_value(json_array_get(rd, i));
+            if (p && s->ndirs < PP_CLI_MAX_LIST)
+                s->dirs[s->ndirs++] = p;
+        }
+    }
+    free(cfg_path);
+    const char *dirs[PP_CLI_MAX_LIST + 1];
+    size_t nd = 0;
+    const char *builtin = s->no_builtin ? NULL : pp_cli_builtin_rules();
+    if (builtin)
+        dirs[nd++] = builtin;
+    for (size_t i = 0; i < s->ndirs; i++)
+        dirs[nd++] = s->dirs[i];
+    if (nd == 0) {
+        fprintf(stderr, "parapet: no rules: the built-in rules folder was not found "
+                        "(set PARAPET_RULES or pass --rules DIR)\n");
+        return NULL;
+    }
+    pp_rules_opts ro = {dirs, nd, s->packs, s->npacks, s->only, s->nonly, s->config, lim};
+    pp_ruleset *rs = pp_ruleset_load(&ro, &st, &err);
+    if (!rs) {
+        fprintf(stderr, "parapet: %s\n", err ? err : pp_status_name(st));
+        free(err);
+    }
+    return rs;
+}
+
+void pp_cli_sel_free(pp_cli_sel *s)
+{
+    json_decref(s->config);
+    s->config = NULL;
+}
