@@ -323,13 +323,14 @@ typedef struct rule_acc {
     const char *skip_reason;
 } rule_acc;
 
-/* 1 when finding f fails the hook (the rule of pp_report_failing). */
+/* 1 when finding f fails the hook (the rule of pp_report_failing, eval.c). */
 static int finding_fails(const pp_finding *f, pp_severity fail_on, pp_unknown_policy up)
 {
+    if (f->status == PP_ST_ERROR)
+        return 1;   /* a guardrail that could not run is never a pass, whatever its severity */
     if (f->severity < fail_on)
         return 0;
-    return f->status == PP_ST_FAIL || f->status == PP_ST_ERROR ||
-           (f->status == PP_ST_UNKNOWN && up == PP_UNKNOWN_FAIL);
+    return f->status == PP_ST_FAIL || (f->status == PP_ST_UNKNOWN && up == PP_UNKNOWN_FAIL);
 }
 
 static void add_line(pp_buf *b, const pp_finding *f, const char *label)
