@@ -33,7 +33,14 @@ LIBPP       := $(BUILD)/libparapet.a
 UNIT_SRC    := $(wildcard tests/unit/test_*.c)
 UNIT_BIN    := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps test unit cases integration demo asan bench install clean check-deps
+.PHONY: all deps test unit cases integration demo asan bench install clean ct-ref difftest bench-guard
+
+# The Control Tower reference (issue: Control Tower parity): the npm package that ships
+# cfn-guard 3.1.1 and the Guard rules. Installed under tests/.cache, never committed.
+CT_PKG_VERSION := 0.0.62
+CT_DIR         := tests/.cache/cfnguard
+CT_GUARD       := $(CT_DIR)/package/bin/ubuntu/x86_64/cfn-guard
+CT_RULES       := $(CT_DIR)/package/rules/control-tower
 
 all: $(BUILD)/parapet
 
@@ -105,6 +112,14 @@ install: all
 	install -m 755 $(BUILD)/parapet $(DESTDIR)$(PREFIX)/bin/parapet
 	cp -R rules/. $(DESTDIR)$(PREFIX)/share/parapet/rules/
 	install -m 644 README.md docs/*.md $(DESTDIR)$(PREFIX)/share/doc/parapet/
+
+$(CT_GUARD):
+	@command -v npm >/dev/null || { echo "ct-ref: npm is missing (apt-get install npm)"; exit 1; }
+	mkdir -p $(CT_DIR)
+	cd $(CT_DIR) && npm pack --silent @cdklabs/cdk-validator-cfnguard@$(CT_PKG_VERSION) >/dev/null && \
+	  tar xzf cdklabs-cdk-validator-cfnguard-$(CT_PKG_VERSION).tgz && chmod +x package/bin/ubuntu/x86_64/cfn-guard
+
+ct-ref: $(CT_GUARD)
 
 clean:
 	rm -rf build

@@ -166,14 +166,11 @@ static int next_world(pp_evalstate *es)
     return 1;
 }
 
+/* Why the first world had choices to make: the reason of its first choice point. */
 static const char *choice_reason(const pp_evalstate *es)
 {
-    for (size_t i = 0; i < es->nchoice; i++) {
-        const char *r = pp_unknown_reason(es->choice[i].u);
-        if (r)
-            return r;
-    }
-    return "a value depends on something unresolved";
+    const char *r = es->visited ? pp_unknown_reason(es->choice[0].u) : NULL;
+    return r ? r : "a value depends on something unresolved";
 }
 
 static int find_suppression(const pp_resource *res, const pp_rule *r, pp_report *out,
@@ -217,10 +214,11 @@ static int find_suppression(const pp_resource *res, const pp_rule *r, pp_report 
 static pp_status emit(pp_ruleset *rs, const pp_rule *r, const pp_resource *res,
                       pp_fstatus status, const char *msg, const char *path, pp_report *out)
 {
-    out->n_status[status]++;
     if ((status == PP_ST_PASS || status == PP_ST_SKIP) &&
-        !(rs->es.opts && rs->es.opts->show_passed))
+        !(rs->es.opts && rs->es.opts->show_passed)) {
+        pp_report_count(out, status);   /* counted, not kept */
         return PP_OK;
+    }
     const pp_doc *doc = rs->es.t->doc;
     pp_finding f = {0};
     f.rule_id = r->info.id;
@@ -243,8 +241,6 @@ static pp_status emit(pp_ruleset *rs, const pp_rule *r, const pp_resource *res,
     const char *reason = NULL;
     if ((status == PP_ST_FAIL || status == PP_ST_UNKNOWN) &&
         find_suppression(res, r, out, doc->name, &reason)) {
-        out->n_status[status]--;
-        out->n_status[PP_ST_SUPPRESSED]++;
         f.status = PP_ST_SUPPRESSED;
         f.suppress_reason = (char *)reason;
     }
@@ -281,6 +277,7 @@ static pp_status eval_one(pp_ruleset *rs, const pp_rule *r, size_t ri, pp_report
     es->choice_overflow = 0;
     world first = {0}, failing = {0};
     int mixed = 0, any_unknown = 0, worlds = 0, more = 1;
+    const char *why = NULL;  /* borrowed from the template's unknown */
     pp_status st = PP_OK;
     while (more) {
         world w;
@@ -292,6 +289,7 @@ static pp_status eval_one(pp_ruleset *rs, const pp_rule *r, size_t ri, pp_report
         }
         if (worlds == 1) {
             first = w;
+            why = choice_reason(es);
         } else {
             if (w.verdict != first.verdict)
                 mixed = 1;
@@ -325,7 +323,7 @@ static pp_status eval_one(pp_ruleset *rs, const pp_rule *r, size_t ri, pp_report
                 msg_owned = pp_asprintf("%s%s (only for some possible values: %s)",
                                         fp ? "may fail: " : "cannot decide: ",
                                         fp ? fp->msg : "the verdict depends on unresolved values",
-                                        choice_reason(es));
+                                        why ? why : "unresolved values");
                 st = emit(rs, r, res, verdict, msg_owned ? msg_owned : "cannot decide",
                           fp ? fp->path : res->src_ptr, out);
                 npend = 0;

@@ -27,14 +27,14 @@ typedef struct pp_rules_opts {
     size_t ndirs;
     const char *const *packs;  /* only rules of these packs (none = all) */
     size_t npacks;
-    const char *const *only;   /* only rules whose id or a control matches ('*' wildcard) */
+    const char *const *only;   /* only rules whose id or a control matches (with wildcards) */
     size_t nonly;
     const json_t *config;      /* parsed .parapet.yaml (borrowed, may be NULL) */
     const pp_limits *limits;
 } pp_rules_opts;
 
-/* Loads and compiles every *.lua under the folders (recursively, sorted by path). Returns NULL
- * with *st/*err ("FILE:LINE: message") on a rule that fails to load or declares invalid
+/* Loads and compiles every .lua file under the folders (recursively, sorted by path). Returns NULL
+ * with *st and *err ("FILE:LINE: message") on a rule that fails to load or declares invalid
  * metadata, or a duplicate id. Caller frees with pp_ruleset_free. */
 pp_ruleset *pp_ruleset_load(const pp_rules_opts *o, pp_status *st, char **err);
 void pp_ruleset_free(pp_ruleset *rs);

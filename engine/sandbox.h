@@ -4,11 +4,14 @@
  * base (trimmed), string, table, math and utf8 libraries, and a frozen "base" environment
  * table from which every chunk's private _ENV inherits. Removed: io, os, package, debug,
  * coroutine, load, loadfile, dofile, require, collectgarbage, getmetatable, setmetatable,
- * rawset, rawlen, pcall, xpcall, string.dump, math.random(seed). Calling a stubbed name
- * raises "blocked function: NAME". print writes to the sandbox's log callback.
+ * rawset, rawlen, pcall, xpcall, warn, string.dump, math.random(seed). Calling a stubbed
+ * name raises "blocked function: NAME". print writes to the sandbox's log callback. Library
+ * tables are read-only proxies; the string metatable is locked (__metatable = false).
  *
- * Budgets apply per call to pp_sandbox_call: instructions (count hook, sticky once hit),
- * wall clock, and heap growth. After a call that hit a budget the state stays usable (a full
+ * Budgets apply per run of pp_sandbox_load and pp_sandbox_call: instructions (count hook,
+ * sticky once hit), wall clock, and heap growth. The hook only runs while Lua code runs: a
+ * long C library call (string.rep, table.concat, gsub) is bounded by the memory budget and
+ * by input size, not by the instruction or time budget. After a call that hit a budget the state stays usable (a full
  * garbage collection runs after a memory hit), so compiled rules survive misbehaving ones.
  */
 #ifndef PP_SANDBOX_H
@@ -23,39 +26,77 @@
 
 typedef struct pp_sandbox pp_sandbox;
 
+/* Receives one rule print line; both strings are borrowed for the call only. */
 typedef void (*pp_sandbox_log_fn)(void *ud, const char *chunk, const char *msg);
 
-/* Creates a sandbox. Host libraries (the `pp` module and proxies of lua_api.c) are added by
- * the caller with pp_sandbox_set_global before any rule loads. Returns NULL on NOMEM. */
+/* Creates a sandbox. `lim` is copied (NULL = PP_LIMITS_DEFAULT); of it the sandbox uses
+ * rule_instructions, rule_deadline_ms and rule_memory_bytes, where 0 turns that budget off.
+ * Host libraries (the `pp` module and proxies of lua_api.c) are added by the caller with
+ * pp_sandbox_set_global before any rule loads. The state is built in protected mode, so an
+ * allocation failure returns NULL instead of aborting. Caller frees with pp_sandbox_free. */
 pp_sandbox *pp_sandbox_new(const pp_limits *lim);
-void pp_sandbox_free(pp_sandbox *sb);           /* NULL is a no-op */
+/* Closes the state (every value it holds, rules included) and frees sb. NULL is a no-op. */
+void pp_sandbox_free(pp_sandbox *sb);
+/* The state, borrowed from sb. Host code may push values and call the API on it between
+ * runs: nothing is charged to a budget there, but an allocation failure outside lua_pcall
+ * reaches the panic handler, which prints the message and aborts. Not thread-safe. */
 lua_State *pp_sandbox_state(pp_sandbox *sb);
+/* Routes rule `print` output (tab-joined tostring of the arguments) to fn with the short
+ * chunk name ("rules/x.lua") and the line; fn must copy what it keeps. NULL drops it. */
 void pp_sandbox_set_log(pp_sandbox *sb, pp_sandbox_log_fn fn, void *ud);
 
-/* [-1, +0, m] Pops the value on top of the stack and stores it in the frozen base
- * environment under `name` (visible to every chunk, not assignable by them). */
-void pp_sandbox_set_global(pp_sandbox *sb, const char *name);
+/* [-1, +0, -] Pops the value on top of the stack and stores it in the frozen base
+ * environment under `name` (visible to every chunk, not assignable by them). A table without
+ * a metatable is stored as a read-only proxy (writes raise "attempt to modify read-only
+ * table 'NAME'", pairs and # still work); the proxy is shallow, so wrap nested tables with
+ * pp_sandbox_push_readonly first. Runs in protected mode and does not count against any
+ * budget. Returns PP_OK, or PP_E_NOMEM (value popped all the same). */
+pp_status pp_sandbox_set_global(pp_sandbox *sb, const char *name);
+
+/* [-0, +1, m] Pushes a read-only proxy of the table at `idx` (shallow: __index reads the
+ * table, __newindex raises "attempt to modify read-only table 'NAME'", __pairs and __len
+ * see the table, __metatable is false). Raises on allocation failure, so call it from a
+ * function run under lua_pcall (pp_sandbox_set_global does). `name` is copied. */
+void pp_sandbox_push_readonly(lua_State *L, int idx, const char *name);
 
 /* Compiles text-only `src` as chunk `chunkname` ("@rules/x.lua" style), gives it a fresh
- * _ENV inheriting from the base environment, runs it under the budgets, and leaves its first
- * return value on the stack [-0, +1]. On failure pushes nothing, returns PP_E_PARSE (syntax
- * error or bytecode), PP_E_BUDGET, PP_E_RULE_NOMEM or PP_E_RULE_RUNTIME, and sets *err
- * (caller frees) to "CHUNK:LINE: message". */
+ * _ENV inheriting from the base environment (its _G is itself), runs it under the budgets
+ * (compilation is charged to the same memory budget), and leaves its first return value on
+ * the stack [-0, +1]. On failure pushes nothing, returns PP_E_PARSE (syntax error or
+ * bytecode), PP_E_BUDGET, PP_E_RULE_NOMEM or PP_E_RULE_RUNTIME, and sets *err (caller frees)
+ * to "CHUNK:LINE: message" ("CHUNK: message" when there is no line). PP_E_NOMEM means the
+ * host allocator failed, not the budget; PP_E_INTERNAL that it was called from inside a
+ * run (runs do not nest). */
 pp_status pp_sandbox_load(pp_sandbox *sb, const char *chunkname, const char *src, size_t len,
                           char **err);
 
 /* Calls the function at stack index -(nargs+1) with nargs arguments under fresh budgets
  * (instructions, deadline, memory growth measured from the call's start). On PP_OK leaves
- * `nresults` values [-(nargs+1), +nresults]; on failure leaves nothing and sets *err
- * (caller frees) with the Lua message and traceback line. Classification as for load. */
+ * `nresults` values (LUA_MULTRET allowed) [-(nargs+1), +nresults]; on failure leaves nothing
+ * and sets *err (caller frees) to "CHUNK:LINE: message", the location of the innermost Lua
+ * frame. Classification as for load (no PP_E_PARSE). Allocates nothing of its own, so the
+ * cost per call is one lua_pcall plus two lua_sethook and one clock read. */
 pp_status pp_sandbox_call(pp_sandbox *sb, int nargs, int nresults, char **err);
 
 /* Bytes currently allocated by the state (for tests and metrics). */
 size_t pp_sandbox_mem(const pp_sandbox *sb);
-/* Counters since creation. */
+/* Counters since creation. calls: pp_sandbox_call runs; budget_hits: instruction or time
+ * budget (load and call); mem_hits: memory budget; runtime_errors: other rule errors;
+ * blocked_calls: calls of stubbed functions (also counted as runtime errors); rebuilds:
+ * reserved, always 0 (the state is never rebuilt, so compiled rules stay valid). */
 typedef struct pp_sandbox_stats {
     uint64_t calls, budget_hits, mem_hits, runtime_errors, blocked_calls, rebuilds;
 } pp_sandbox_stats;
 void pp_sandbox_get_stats(const pp_sandbox *sb, pp_sandbox_stats *out);
+
+/* Count hook period in VM instructions: the instruction budget is enforced to within this
+ * many instructions, and the deadline is polled this often. */
+#define PP_SANDBOX_HOOK_EVERY 1000
+
+/* Test hook for allocation-failure sweeps (curl torture style), per thread. After `n` more
+ * growing allocations made by any sandbox of this thread (the pp_sandbox struct included),
+ * every further one fails as if the host were out of memory, until the next call. n < 0
+ * disables injection. Returns how many allocations were failed since the previous call. */
+long pp_sandbox_test_fail_after(long n);
 
 #endif

@@ -300,7 +300,8 @@ int pp_cli_check(int argc, char **argv)
     }
     if (color < 0)
         color = fmt == PP_OUT_TEXT && !out_path && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
-    pp_write_opts wo = {color, eo.show_passed, PARAPET_VERSION};
+    pp_write_opts wo = {.color = color, .show_passed = eo.show_passed,
+                        .tool_version = PARAPET_VERSION};
     if (pp_report_write(&rep, fmt, &wo, out) != PP_OK) {
         fprintf(stderr, "parapet check: cannot write the report\n");
         input_error = 1;

@@ -35,7 +35,7 @@ static int is_dir(const char *p)
 
 const char *pp_cli_builtin_rules(void)
 {
-    static char found[PATH_MAX];
+    static char found[PATH_MAX + 64];
     const char *env = getenv("PARAPET_RULES");
     if (env && *env)
         return env;

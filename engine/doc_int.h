@@ -1,0 +1,57 @@
+/* doc_int.h — private glue between the document loaders (doc_json.c, doc_yaml.c) and the
+ * document core (doc.c): the load context that carries limits, counters and the first error,
+ * the duplicate-aware edge recorder, UTF-8 checking and locale-independent number parsing.
+ * Nothing outside engine/doc*.c includes this header.
+ */
+#ifndef PP_DOC_INT_H
+#define PP_DOC_INT_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "engine/doc.h"
+#include "engine/limits.h"
+#include "engine/status.h"
+
+/* State shared by one pp_doc_load call. Borrowed pointers live as long as the call. */
+typedef struct pp_loadctx {
+    const char *name;        /* shown name, used as the message prefix (borrowed) */
+    const pp_limits *lim;    /* never NULL (borrowed) */
+    pp_posmap *pos;          /* receives every edge (borrowed) */
+    size_t nodes;            /* values produced so far, alias expansions included */
+    char **err;              /* OUT: first message, malloc'd; may be NULL */
+    pp_status st;            /* first failure status, PP_OK while none */
+} pp_loadctx;
+
+/* Records the first failure as "NAME:LINE:COL: message" in cx->err and cx->st; later calls
+ * keep the first message. Returns st so callers can `return pp_load_fail(...)`. */
+pp_status pp_load_fail(pp_loadctx *cx, pp_status st, pp_pos at, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* Counts one more value against lim->max_nodes. Returns PP_OK or PP_E_LIMIT (message set,
+ * naming `at`). `extra` is the number of values being added. */
+pp_status pp_load_count(pp_loadctx *cx, size_t extra, pp_pos at);
+
+/* Records the edge (parent, key[0..klen)) or, when key == NULL, (parent, idx) with the value's
+ * position `vpos` and the key's position `kpos` (for array elements pass vpos twice). The key
+ * is copied into the map's arena. Returns 0 when recorded, 1 when the edge already exists
+ * (nothing changes; *first receives the key position of the first edge), -1 on NOMEM. */
+int pp_posmap_add(pp_posmap *m, const json_t *parent, const char *key, size_t klen, size_t idx,
+                  pp_pos vpos, pp_pos kpos, pp_pos *first);
+
+/* Length (2..4) of the well-formed UTF-8 sequence starting at p (p < end, *p >= 0x80), or 0
+ * when the bytes there are not well-formed UTF-8 (overlongs, surrogates, > U+10FFFF
+ * rejected). */
+size_t pp_utf8_seq(const unsigned char *p, const unsigned char *end);
+
+/* strtod in the "C" locale whatever the process locale is; s is NUL-terminated and already
+ * checked against the number grammar by the caller. */
+double pp_doc_strtod(const char *s);
+
+/* The loaders. Both parse buf[0..len) (a UTF-8 BOM already skipped by the caller, who
+ * also applied max_input_bytes) and return a new reference to the root value, recording every
+ * edge in cx->pos; NULL on failure with cx->st and cx->err set. */
+json_t *pp_doc_parse_json(pp_loadctx *cx, const char *buf, size_t len);
+json_t *pp_doc_parse_yaml(pp_loadctx *cx, const char *buf, size_t len);
+
+#endif

@@ -1,0 +1,301 @@
+/* cli_rules.c — `parapet rules list` and `parapet rules test`.
+ *
+ * `rules test` runs every rule's cases: the file `<rule>.cases.yaml` beside `<rule>.lua`
+ * holds a list of cases, each a template (inline or a file) plus the expected status per
+ * logical id (docs/rules.md). A rule without a cases file counts as a failure: a guardrail
+ * nobody tested is not one.
+ */
+#include <libgen.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/doc.h"
+#include "engine/eval.h"
+#include "engine/finding.h"
+#include "engine/template.h"
+#include "engine/util.h"
+#include "engine/value.h"
+#include "hooks/cli.h"
+
+static const char USAGE[] =
+    "usage: parapet rules list [--format text|json] [--rules DIR]... [--pack P] [--only X]\n"
+    "       parapet rules test [DIR]... [--only X] [--verbose]\n"
+    "  list: every rule with id, severity, packs, controls, related and types\n"
+    "  test: run each rule's <rule>.cases.yaml; prints 'N passed, N failed'\n";
+
+static json_t *strv_json(char **v)
+{
+    json_t *a = json_array();
+    for (char **p = v; p && *p; p++)
+        json_array_append_new(a, json_string(*p));
+    return a;
+}
+
+static void print_strv(const char *label, char **v)
+{
+    if (!v || !*v)
+        return;
+    printf("    %s:", label);
+    for (char **p = v; *p; p++)
+        printf(" %s", *p);
+    putchar('\n');
+}
+
+static int rules_list(pp_ruleset *rs, int json)
+{
+    size_t n;
+    const pp_rule_info *ri = pp_ruleset_info(rs, &n);
+    if (json) {
+        json_t *arr = json_array();
+        for (size_t i = 0; i < n; i++) {
+            json_t *o = json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:s}", "id", ri[i].id,
+                                  "title", ri[i].title, "severity",
+                                  pp_severity_name(ri[i].severity), "packs",
+                                  strv_json(ri[i].packs), "controls", strv_json(ri[i].controls),
+                                  "related", strv_json(ri[i].related), "types",
+                                  strv_json(ri[i].types), "file", pp_ruleset_file(rs, i));
+            json_array_append_new(arr, o);
+        }
+        json_dumpf(arr, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+        putchar('\n');
+        json_decref(arr);
+        return 0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        printf("%-40s %-8s %s\n", ri[i].id, pp_severity_name(ri[i].severity), ri[i].title);
+        print_strv("packs", ri[i].packs);
+        print_strv("types", ri[i].types);
+        print_strv("controls", ri[i].controls);
+        print_strv("related", ri[i].related);
+    }
+    printf("%zu rules\n", n);
+    return 0;
+}
+
+/* The status a rule gave a resource: the most serious of its findings, SKIP when none. */
+static const char *status_of(const pp_report *r, const char *id, const char **msg)
+{
+    static const pp_fstatus order[] = {PP_ST_FAIL, PP_ST_ERROR, PP_ST_UNKNOWN,
+                                       PP_ST_SUPPRESSED, PP_ST_PASS, PP_ST_SKIP};
+    *msg = NULL;
+    for (size_t k = 0; k < PP_ARRAY_LEN(order); k++) {
+        for (size_t i = 0; i < r->nf; i++) {
+            if (r->f[i].status == order[k] && strcmp(r->f[i].resource, id) == 0) {
+                *msg = r->f[i].message;
+                return pp_fstatus_name(order[k]);
+            }
+        }
+    }
+    return "SKIP";
+}
+
+typedef struct tally {
+    size_t passed, failed;
+    int verbose;
+} tally;
+
+static void case_fail(tally *t, const char *file, const char *name, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void case_fail(tally *t, const char *file, const char *name, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    printf("FAIL %s: case '%s': ", file, name);
+    vprintf(fmt, ap);
+    putchar('\n');
+    va_end(ap);
+    t->failed++;
+}
+
+/* Runs one case of rule `id`. */
+static void run_case(pp_ruleset *rs, const char *id, const char *cases_file, json_t *c,
+                     size_t idx, tally *t)
+{
+    static const pp_limits lim = PP_LIMITS_DEFAULT;
+    char fallback[32];
+    snprintf(fallback, sizeof fallback, "#%zu", idx + 1);
+    const char *name = json_string_value(json_object_get(c, "name"));
+    if (!name)
+        name = fallback;
+    json_t *tpl = json_object_get(c, "template");
+    const char *file = json_string_value(json_object_get(c, "file"));
+    json_t *expect = json_object_get(c, "expect");
+    const char *expect_error = json_string_value(json_object_get(c, "expect_error"));
+    if (!json_is_object(c) || (!tpl && !file) || (!json_is_object(expect) && !expect_error)) {
+        case_fail(t, cases_file, name, "expected a map with 'template' or 'file' and 'expect'");
+        return;
+    }
+    pp_doc *doc = NULL;
+    pp_template *tm = NULL;
+    char *err = NULL, *buf = NULL;
+    pp_status st = PP_OK;
+    pp_report rep;
+    pp_report_init(&rep);
+    if (tpl) {
+        doc = pp_doc_wrap(cases_file, json_incref(tpl));
+    } else {
+        char *dup = pp_strdup(cases_file);
+        char *path = dup ? pp_asprintf("%s/%s", dirname(dup), file) : NULL;
+        free(dup);
+        size_t len = 0;
+        st = path ? pp_read_file(path, lim.max_input_bytes, &buf, &len, &err) : PP_E_NOMEM;
+        if (st == PP_OK)
+            doc = pp_doc_load(path, buf, len, PP_FMT_AUTO, &lim, &st, &err);
+        free(path);
+    }
+    pp_param_kv kv[64];
+    size_t nkv = 0;
+    json_t *params = json_object_get(c, "params");
+    json_t *hold = json_array();
+    const char *k;
+    json_t *v;
+    json_object_foreach(params, k, v) {
+        char *s = pp_value_str(v);
+        if (s && nkv < PP_ARRAY_LEN(kv)) {
+            json_t *js = json_string(s);
+            json_array_append_new(hold, js);
+            kv[nkv].key = (char *)k;
+            kv[nkv].value = (char *)json_string_value(js);
+            nkv++;
+        }
+        free(s);
+    }
+    pp_resolve_opts ro = {.params = kv, .nparams = nkv, .limits = &lim};
+    if (doc)
+        tm = pp_template_build(doc, &ro, &st, &err);
+    if (!tm) {
+        if (expect_error && err && strstr(err, expect_error)) {
+            t->passed++;
+        } else {
+            case_fail(t, cases_file, name, "template rejected: %s", err ? err : "?");
+        }
+        goto done;
+    }
+    if (expect_error) {
+        case_fail(t, cases_file, name, "expected an error containing '%s'", expect_error);
+        goto done;
+    }
+    pp_ruleset_select(rs, id);
+    pp_ruleset_override_params(rs, id, json_object_get(c, "rule_params"));
+    pp_eval_opts eo = {.show_passed = 1, .verbose = t->verbose};
+    const char *action = json_string_value(json_object_get(c, "action"));
+    if (action)
+        eo.action = action;
+    eo.previous = json_object_get(c, "previous");
+    st = pp_eval_template(rs, tm, &eo, &rep, &err);
+    pp_ruleset_override_params(rs, id, NULL);
+    if (st != PP_OK) {
+        case_fail(t, cases_file, name, "evaluation failed: %s", err ? err : "?");
+        goto done;
+    }
+    int ok = 1;
+    json_object_foreach(expect, k, v) {
+        const char *want = json_string_value(v), *msg = NULL;
+        const char *got = status_of(&rep, k, &msg);
+        if (!want || strcmp(want, got) != 0) {
+            case_fail(t, cases_file, name, "resource %s: expected %s, got %s%s%s%s", k,
+                      want ? want : "(not a status)", got, msg ? " (" : "", msg ? msg : "",
+                      msg ? ")" : "");
+            ok = 0;
+        }
+    }
+    if (ok)
+        t->passed++;
+done:
+    json_decref(hold);
+    pp_report_free(&rep);
+    pp_template_free(tm);
+    pp_doc_free(doc);
+    free(buf);
+    free(err);
+}
+
+static int rules_test(pp_ruleset *rs, int verbose)
+{
+    static const pp_limits lim = PP_LIMITS_DEFAULT;
+    tally t = {0, 0, verbose};
+    size_t n;
+    const pp_rule_info *ri = pp_ruleset_info(rs, &n);
+    for (size_t i = 0; i < n; i++) {
+        const char *lua = pp_ruleset_file(rs, i);
+        size_t ll = strlen(lua);
+        char *cases = pp_asprintf("%.*s.cases.yaml", (int)(ll - 4), lua);
+        char *buf = NULL, *err = NULL;
+        size_t len = 0;
+        pp_status st = cases ? pp_read_file(cases, lim.max_input_bytes, &buf, &len, &err)
+                             : PP_E_NOMEM;
+        pp_doc *d = st == PP_OK ? pp_doc_load(cases, buf, len, PP_FMT_YAML, &lim, &st, &err)
+                                : NULL;
+        if (!d) {
+            printf("FAIL %s: rule %s has no usable test cases: %s\n", lua, ri[i].id,
+                   err ? err : "?");
+            t.failed++;
+        } else if (!json_is_array(d->root) || json_array_size(d->root) == 0) {
+            printf("FAIL %s: expected a list of cases\n", cases);
+            t.failed++;
+        } else {
+            for (size_t k = 0; k < json_array_size(d->root); k++)
+                run_case(rs, ri[i].id, cases, json_array_get(d->root, k), k, &t);
+        }
+        pp_doc_free(d);
+        free(buf);
+        free(err);
+        free(cases);
+    }
+    pp_ruleset_select(rs, NULL);
+    printf("rules test: %zu passed, %zu failed (%zu rules)\n", t.passed, t.failed, n);
+    return t.failed ? 1 : 0;
+}
+
+int pp_cli_rules(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        fputs(USAGE, argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    const char *sub = argv[1];
+    int is_list = strcmp(sub, "list") == 0, is_test = strcmp(sub, "test") == 0;
+    if (!is_list && !is_test)
+        return pp_cli_usage("rules", "expected 'list' or 'test', not '%s'", sub);
+    pp_limits lim = PP_LIMITS_DEFAULT;
+    pp_cli_sel sel = {0};
+    int json = 0, verbose = 0, rc = 0;
+    for (int i = 2; i < argc; i++) {
+        int used = pp_cli_sel_arg(&sel, argc, argv, &i);
+        if (used < 0)
+            return 2;
+        if (used)
+            continue;
+        if (strcmp(argv[i], "--format") == 0 && i + 1 < argc) {
+            const char *f = argv[++i];
+            if (strcmp(f, "json") == 0)
+                json = 1;
+            else if (strcmp(f, "text") != 0)
+                return pp_cli_usage("rules", "--format expects text or json, not '%s'", f);
+        } else if (strcmp(argv[i], "--verbose") == 0) {
+            verbose = 1;
+        } else if (argv[i][0] == '-') {
+            return pp_cli_usage("rules", "unknown option '%s'", argv[i]);
+        } else if (is_test) {
+            /* rules test DIR: test that folder's rules only */
+            if (sel.ndirs >= PP_CLI_MAX_LIST)
+                return pp_cli_usage("rules", "too many folders");
+            sel.dirs[sel.ndirs++] = argv[i];
+            sel.no_builtin = 1;
+        } else {
+            return pp_cli_usage("rules", "unexpected argument '%s'", argv[i]);
+        }
+    }
+    pp_ruleset *rs = pp_cli_sel_load(&sel, &lim);
+    if (!rs) {
+        pp_cli_sel_free(&sel);
+        return 2;
+    }
+    rc = is_list ? rules_list(rs, json) : rules_test(rs, verbose);
+    pp_ruleset_free(rs);
+    pp_cli_sel_free(&sel);
+    return rc;
+}
