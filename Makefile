@@ -129,6 +129,7 @@ LAMBDA_ZIP   := $(BUILD)/parapet-lambda.zip
 GLIBC_SONAMES := linux-vdso|ld-linux-x86-64|ld-linux-aarch64|libc|libm|libpthread|libdl|librt|libresolv|libutil|libanl|libmvec|libnss_[a-z]+
 
 lambda-zip: $(LAMBDA_ZIP)
+integration: $(LAMBDA_ZIP)   # tests/integration/test_lambda_zip.sh unpacks it
 
 $(LAMBDA_ZIP): $(BUILD)/parapet hooks/deploy/bootstrap $(shell find rules -type f 2>/dev/null)
 	rm -rf $(LAMBDA_DIR) $@
