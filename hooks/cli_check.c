@@ -292,6 +292,10 @@ int pp_cli_check(int argc, char **argv)
         rep.n_status[PP_ST_UNKNOWN] = 0;
     }
     pp_report_sort(&rep);
+    if (rep.files == 0) {
+        rc = 2;   /* nothing was checked: the error lines on stderr say why */
+        goto done;
+    }
     FILE *out = stdout;
     if (out_path && !(out = fopen(out_path, "w"))) {
         fprintf(stderr, "parapet check: %s: cannot write\n", out_path);
