@@ -90,6 +90,9 @@ grep -q 'parapet_http_requests_total{route="/hook",code="413"} 3' "$T/metrics" |
 grep -q 'parapet_http_requests_total{route="/hook",code="400"} 4' "$T/metrics" || fail "metrics 400"
 grep -q 'parapet_evaluation_seconds_bucket{route="/hook",le="+Inf"}' "$T/metrics" || fail "histogram"
 grep -q '^parapet_rule_errors_total 0' "$T/metrics" || fail "rule errors counter"
+# One rule set per worker thread at most (4 threads), however many requests.
+nrs=$(sed -n 's/^parapet_rulesets_loaded //p' "$T/metrics")
+[ -n "$nrs" ] && [ "$nrs" -ge 1 ] && [ "$nrs" -le 4 ] || fail "rule sets built: '$nrs' (4 threads)"
 
 # Graceful stop.
 kill -TERM "$SERVE_PID"
