@@ -38,6 +38,9 @@ start_payload_server() {
 
 # start_serve ARGS… → sets SERVE (base URL) and SERVE_PID; stderr in $T/serve.err
 start_serve() {
+    # the child truncates serve.err only after the fork: remove it first, or the wait loop
+    # below may read the previous server's "listening on" line
+    rm -f "$T/serve.err"
     "$PARAPET" serve --listen 127.0.0.1:0 "$@" 2>"$T/serve.err" &
     SERVE_PID=$!
     PIDS="$PIDS $SERVE_PID"
