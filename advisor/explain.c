@@ -154,7 +154,8 @@ static json_t *root_json(const pp_explain *x, const pp_explain_root *r)
     json_object_set_new(o, "links", json_deep_copy(e->links));
     json_t *caps = json_object();
     for (size_t i = 0; i < r->hit.ncaps; i++)
-        json_object_set_new(caps, r->hit.caps[i].name, json_string(r->hit.caps[i].value));
+        if (*r->hit.caps[i].value)
+            json_object_set_new(caps, r->hit.caps[i].name, json_string(r->hit.caps[i].value));
     json_object_set_new(o, "captures", caps);
     json_t *pb = json_deep_copy(e->prevented_by);
     for (size_t i = 0; i < r->nrules; i++)

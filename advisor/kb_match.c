@@ -22,17 +22,24 @@
 #define TYPE_EXACT 300
 #define TYPE_WILD 150
 #define STATUS_BONUS 100
+#define TYPE_UNKNOWN (-100)
 #define MAX_BONUS (TYPE_EXACT + STATUS_BONUS)
 
-/* Literal characters of a pattern: a rough measure of how specific it is. Escaped punctuation
- * counts, character classes, escapes like \d and group syntax do not. */
-static int literal_len(const char *p)
+/* Literal characters a pattern requires: a rough measure of how specific it is. Escaped
+ * punctuation counts; character classes, escapes like \d and group syntax do not; an item
+ * followed by ?, * or {0,…} is optional and counts nothing; a group (or the whole pattern)
+ * with alternatives counts as its least specific alternative, so that adding a loose
+ * alternative never makes an entry look more specific. */
+static int lit_alts(const char **pp);
+
+static int lit_seq(const char **pp)
 {
-    int n = 0;
-    while (*p) {
+    const char *p = *pp;
+    int n = 0, last = 0;
+    while (*p && *p != '|' && *p != ')') {
+        int item = 0;
         if (*p == '\\') {
-            if (p[1] && !isalnum((unsigned char)p[1]))
-                n++;
+            item = (p[1] && !isalnum((unsigned char)p[1])) ? 1 : 0;
             p += p[1] ? 2 : 1;
         } else if (*p == '[') {
             p++;
@@ -47,25 +54,89 @@ static int literal_len(const char *p)
             }
             if (*p)
                 p++;
-        } else if (*p == '(' && p[1] == '?') {
-            p += 2;
-            if (*p == '<' && p[1] != '=' && p[1] != '!') {
-                while (*p && *p != '>')
-                    p++;
+        } else if (*p == '(') {
+            p++;
+            int lookaround = 0;
+            if (*p == '?') {
+                p++;
+                if (*p == '=' || *p == '!' || (*p == '<' && (p[1] == '=' || p[1] == '!')))
+                    lookaround = 1;
+                if (*p == '<' || *p == 'P' || *p == '\'') {
+                    char close = *p == '\'' ? '\'' : '>';
+                    while (*p && *p != close)
+                        p++;
+                    if (*p)
+                        p++;
+                } else {
+                    while (*p && *p != ':' && *p != ')' && !lookaround)
+                        p++;   /* (?:  (?i:  (?i) */
+                    if (*p == ':' || lookaround)
+                        p++;
+                    else if (*p == ')') {
+                        p++;
+                        continue;   /* an inline option group like (?i) */
+                    }
+                }
             }
+            item = lit_alts(&p);
+            if (lookaround)
+                item = 0;
+            if (*p == ')')
+                p++;
+        } else if (*p == '?' || *p == '*' || (*p == '{' && p[1] == '0')) {
+            n -= last;   /* the previous item is optional */
+            last = 0;
+            if (*p == '{')
+                while (*p && *p != '}')
+                    p++;
             if (*p)
                 p++;
+            if (*p == '?' || *p == '+')
+                p++;   /* lazy or possessive */
+            continue;
         } else if (*p == '{' && isdigit((unsigned char)p[1])) {
             while (*p && *p != '}')
                 p++;
             if (*p)
                 p++;
-        } else if (strchr("()|*+?.^$", *p)) {
+            continue;
+        } else if (*p == '+') {
+            p++;
+            if (*p == '?' || *p == '+')
+                p++;
+            continue;
+        } else if (strchr(".^$", *p)) {
             p++;
         } else {
-            n++;
+            item = 1;
             p++;
         }
+        n += item;
+        last = item;
+    }
+    *pp = p;
+    return n;
+}
+
+static int lit_alts(const char **pp)
+{
+    int best = lit_seq(pp);
+    while (**pp == '|') {
+        (*pp)++;
+        int k = lit_seq(pp);
+        if (k < best)
+            best = k;
+    }
+    return best;
+}
+
+static int literal_len(const char *p)
+{
+    int n = 0;
+    while (*p) {
+        n += lit_alts(&p);
+        if (*p == ')')
+            p++;   /* unbalanced: keep going rather than loop */
     }
     return n;
 }
@@ -75,7 +146,7 @@ pp_status pp_kb_compile(pp_kb_entry *e, char **err)
     int ec;
     PCRE2_SIZE off;
     pcre2_code *re = pcre2_compile((PCRE2_SPTR)e->pattern, PCRE2_ZERO_TERMINATED,
-                                   PCRE2_UTF | PCRE2_DOTALL, &ec, &off, NULL);
+                                   PCRE2_UTF | PCRE2_DOTALL | PCRE2_DUPNAMES, &ec, &off, NULL);
     if (!re) {
         PCRE2_UCHAR msg[256];
         pcre2_get_error_message(ec, msg, sizeof msg);
@@ -98,10 +169,15 @@ pp_status pp_kb_compile(pp_kb_entry *e, char **err)
         pcre2_code_free(re);
         return pp_err(err, PP_E_NOMEM, "%s: out of memory", e->file);
     }
+    /* The name table is sorted; with DUPNAMES a name repeats once per alternative. */
+    uint32_t kept = 0;
     for (uint32_t i = 0; i < nnames; i++) {
-        names[i] = pp_strdup((const char *)(table + i * esize + 2));
-        if (!names[i]) {
-            for (uint32_t j = 0; j < i; j++)
+        const char *nm = (const char *)(table + i * esize + 2);
+        if (kept && strcmp(names[kept - 1], nm) == 0)
+            continue;
+        names[kept] = pp_strdup(nm);
+        if (!names[kept++]) {
+            for (uint32_t j = 0; j < kept; j++)
                 free(names[j]);
             free(names);
             pcre2_code_free(re);
@@ -198,10 +274,14 @@ void pp_kb_match_fini(pp_kb *kb)
     kb->jit_stack = NULL;
 }
 
-static int list_bonus(json_t *list, const char *value, int exact, int wild)
+/* Bonus of a list filter: 0 no constraint, `exact`/`wild` on a match, `unknown` when the
+ * entry constrains but the event does not say; -1 when the event says something else. */
+static int list_bonus(json_t *list, const char *value, int exact, int wild, int unknown)
 {
-    if (json_array_size(list) == 0 || !value || !*value)
+    if (json_array_size(list) == 0)
         return 0;
+    if (!value || !*value)
+        return unknown;
     size_t i;
     json_t *x;
     int best = -1;
@@ -215,14 +295,15 @@ static int list_bonus(json_t *list, const char *value, int exact, int wild)
     return best;
 }
 
-/* Score of entry e for an event, or -1 when a filter excludes it. */
-static int filter_score(const pp_kb_entry *e, const char *rt, const char *status)
+/* Score of entry e for an event in *score; returns 0, or -1 when a filter excludes it. */
+static int filter_score(const pp_kb_entry *e, const char *rt, const char *status, int *score)
 {
-    int t = list_bonus(e->resource_types, rt, TYPE_EXACT, TYPE_WILD);
-    int s = list_bonus(e->statuses, status, STATUS_BONUS, STATUS_BONUS);
-    if (t < 0 || s < 0)
+    int t = list_bonus(e->resource_types, rt, TYPE_EXACT, TYPE_WILD, TYPE_UNKNOWN);
+    int s = list_bonus(e->statuses, status, STATUS_BONUS, STATUS_BONUS, 0);
+    if (t == -1 || s == -1)
         return -1;
-    return base_score(e) + t + s;
+    *score = base_score(e) + t + s;
+    return 0;
 }
 
 static size_t subject_len(const char *text)
@@ -260,8 +341,13 @@ static pp_status take_captures(pp_kb *kb, const pp_kb_entry *e, pp_kb_hit *hit)
     for (char **p = e->names; p && *p; p++) {
         PCRE2_UCHAR *buf = NULL;
         PCRE2_SIZE blen = 0;
-        if (pcre2_substring_get_byname(kb->md, (PCRE2_SPTR)*p, &buf, &blen) != 0)
-            continue;   /* group unset */
+        int grc = pcre2_substring_get_byname(kb->md, (PCRE2_SPTR)*p, &buf, &blen);
+        if (grc == PCRE2_ERROR_UNSET) {
+            buf = NULL;   /* kept as "": the entry knows the name, this message did not fill it */
+            blen = 0;
+        } else if (grc != 0) {
+            continue;
+        }
         if (blen > PP_KB_MAX_CAPTURE) {
             blen = PP_KB_MAX_CAPTURE;
             while (blen > 0 && (buf[blen] & 0xC0) == 0x80)
@@ -271,10 +357,12 @@ static pp_status take_captures(pp_kb *kb, const pp_kb_entry *e, pp_kb_hit *hit)
         c->name = pp_strdup(*p);
         c->value = malloc(blen + 1);
         if (c->value) {
-            memcpy(c->value, buf, blen);
+            if (blen)
+                memcpy(c->value, buf, blen);
             c->value[blen] = '\0';
         }
-        pcre2_substring_free(buf);
+        if (buf)
+            pcre2_substring_free(buf);
         if (!c->name || !c->value) {
             free(c->name);
             free(c->value);
@@ -294,13 +382,13 @@ pp_status pp_kb_match(pp_kb *kb, const char *text, const char *resource_type, co
         return PP_E_NOTFOUND;
     match_state *ms = kb->mctx;
     size_t len = subject_len(text);
-    int best = -1, utf = 0;
+    int best = 0, utf = 0, found = 0;
     for (size_t k = 0; k < kb->n; k++) {
         const pp_kb_entry *e = &kb->e[ms->order[k]];
-        if (base_score(e) + MAX_BONUS <= best)
+        if (found && base_score(e) + MAX_BONUS <= best)
             break;   /* sorted: nothing later can win */
-        int sc = filter_score(e, resource_type, status);
-        if (sc <= best)
+        int sc;
+        if (filter_score(e, resource_type, status, &sc) != 0 || (found && sc <= best))
             continue;
         int r = run(kb, e, text, len, &utf);
         if (r < 0)
@@ -312,6 +400,7 @@ pp_status pp_kb_match(pp_kb *kb, const char *text, const char *resource_type, co
         hit->score = sc;
         hit->source = PP_KB_SRC_PATTERN;
         best = sc;
+        found = 1;
         if (take_captures(kb, e, hit) != PP_OK) {
             pp_kb_hit_free(hit);
             return PP_E_NOMEM;
@@ -330,8 +419,8 @@ size_t pp_kb_match_all(pp_kb *kb, const char *text, const char *resource_type,
     int utf = 0;
     for (size_t k = 0; k < kb->n; k++) {
         const pp_kb_entry *e = &kb->e[ms->order[k]];
-        int sc = filter_score(e, resource_type, status);
-        if (sc < 0)
+        int sc;
+        if (filter_score(e, resource_type, status, &sc) != 0)
             continue;
         int r = run(kb, e, text, len, &utf);
         if (r < 0)
@@ -499,7 +588,8 @@ pp_status pp_kb_match_fts(pp_kb *kb, const char *text, const char *resource_type
         need = 3;
     for (size_t i = 0; i < nc; i++) {
         const pp_kb_entry *e = &kb->e[cand[i]];
-        if (filter_score(e, resource_type, NULL) < 0)
+        int sc;
+        if (filter_score(e, resource_type, NULL, &sc) != 0)
             continue;
         size_t ov = overlap(e, toks, nt);
         if (ov >= need) {
@@ -630,13 +720,12 @@ char *pp_kb_fill(const char *tmpl, const pp_kb_hit *hit, const pp_event *ev)
             l = sizeof name - 1;
         memcpy(name, br + 1, l);
         name[l] = '\0';
-        const char *v = pp_kb_hit_capture(hit, name);
-        if (!v || !*v)
-            v = pp_kb_event_field(ev, name);
+        const char *cap = pp_kb_hit_capture(hit, name);
+        const char *v = cap && *cap ? cap : pp_kb_event_field(ev, name);
         if (v && *v)
             pp_buf_puts(&b, v);
-        else
-            pp_buf_printf(&b, "<%s>", name);
+        else if (!cap)
+            pp_buf_printf(&b, "<%s>", name);   /* unknown here: the reader fills it in */
         p = q + 1;
     }
     return pp_buf_steal(&b);
