@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "engine/util.h"
 
@@ -265,8 +266,15 @@ static void set_time(ictx *c, pp_event *e, json_t *v)
         if (sec > 1e12)   /* already milliseconds */
             sec /= 1000.0;
         e->ts_ms = (int64_t)(sec * 1000.0);
-        char buf[32];
-        snprintf(buf, sizeof buf, "%.3f", sec);
+        char buf[40];
+        time_t t = (time_t)(e->ts_ms / 1000);
+        struct tm tm;
+        if (gmtime_r(&t, &tm) && strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm)) {
+            size_t l = strlen(buf);
+            snprintf(buf + l, sizeof buf - l, ".%03dZ", (int)(e->ts_ms % 1000));
+        } else {
+            snprintf(buf, sizeof buf, "%.3f", sec);
+        }
         e->timestamp = arena_str(c->s, buf);
     }
 }
@@ -783,7 +791,7 @@ static pp_status ingest_value(ictx *c, json_t *v, int depth)
 static pp_status parse_error(ictx *c, unsigned line0, const json_error_t *je)
 {
     unsigned line = line0 + (je->line > 0 ? (unsigned)je->line - 1 : 0);
-    if (strstr(je->text, "UTF-8"))
+    if (strstr(je->text, "UTF-8") || strstr(je->text, "unable to decode byte"))
         return pp_err(c->err, PP_E_PARSE, "%s:%u: expected UTF-8 text: %s", c->file, line,
                       je->text);
     return pp_err(c->err, PP_E_PARSE, "%s:%u: expected JSON: %s", c->file, line, je->text);

@@ -443,8 +443,12 @@ pp_status pp_rc_analyse(const pp_evset *s, pp_rc_result *out)
         t->root = best[PP_RC_CAUSE] != NO_IDX  ? best[PP_RC_CAUSE]
                   : best[PP_RC_WEAK] != NO_IDX ? best[PP_RC_WEAK]
                                                : best[PP_RC_WRAPPER];
-        /* A timeline without a cause may be explained by the timeline its wrapper names. */
-        if (best[PP_RC_CAUSE] == NO_IDX) {
+    }
+    /* Second pass, once every timeline has its own root: a timeline without a cause may be
+     * explained by the timeline its wrapper names. */
+    for (size_t k = 0; k < m.n; k++) {
+        timeline *t = &m.tl[k];
+        if (t->root != NO_IDX && kind[t->root] != PP_RC_CAUSE) {
             for (size_t j = 0; j < t->n && t->child == NO_IDX; j++) {
                 size_t e = t->ev[j];
                 if (kind[e] == PP_RC_WRAPPER || kind[e] == PP_RC_WEAK) {
@@ -455,8 +459,6 @@ pp_status pp_rc_analyse(const pp_evset *s, pp_rc_result *out)
             }
         }
     }
-    /* Children chosen after their parent's scan need their roots first: roots are set for all
-     * timelines above, so resolution is order-independent. */
     unsigned char *is_root = calloc(s->n ? s->n : 1, 1);
     if (!is_root)
         goto done;
