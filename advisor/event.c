@@ -7,12 +7,12 @@
  */
 #include "advisor/event.h"
 
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "advisor/jscan.h"
 #include "engine/util.h"
 
 /* ---- string arena: one free for all event strings ------------------------------------- */
@@ -190,20 +190,27 @@ static pp_event *new_event(ictx *c, pp_ev_source src, pp_status *st)
 
 /* ---- field helpers ------------------------------------------------------------------------ */
 
-static const char *jstr(json_t *o, const char *k)
+#define IS_STR(v) pj_is((v), PJ_STR)
+#define IS_OBJ(v) pj_is((v), PJ_OBJ)
+#define IS_ARR(v) pj_is((v), PJ_ARR)
+#define IS_NUM(v) pj_is((v), PJ_NUM)
+#define IS_INT(v) (pj_is((v), PJ_NUM) && (v)->is_int)
+#define NUMV(v) ((v)->u.num)
+
+static const char *jstr(const pj_val *o, const char *k)
 {
-    json_t *v = json_object_get(o, k);
-    return json_is_string(v) ? json_string_value(v) : NULL;
+    const pj_val *v = pj_get(o, k);
+    return IS_STR(v) ? pj_str(v) : NULL;
 }
 
 /* Copies string field k of o (or NULL). A reason longer than the cap is cut with a warning. */
-static const char *cp(ictx *c, json_t *o, const char *k)
+static const char *cp(ictx *c, const pj_val *o, const char *k)
 {
-    json_t *v = json_object_get(o, k);
-    if (!json_is_string(v))
+    const pj_val *v = pj_get(o, k);
+    if (!IS_STR(v))
         return NULL;
     int cut = 0;
-    const char *r = arena_strndup(c->s, json_string_value(v), json_string_length(v),
+    const char *r = arena_strndup(c->s, pj_str(v), v->n,
                                   c->s->lim.max_reason_bytes, &cut);
     if (cut)
         warn(c->s, "%s:%u: %s: message longer than %zu bytes; cut", c->file, c->line, k,
@@ -253,16 +260,16 @@ static void ecs_service_of(ictx *c, const char *arn, const char **svc, const cha
     }
 }
 
-static void set_time(ictx *c, pp_event *e, json_t *v)
+static void set_time(ictx *c, pp_event *e, const pj_val *v)
 {
-    if (json_is_string(v)) {
-        e->timestamp = arena_str(c->s, json_string_value(v));
+    if (IS_STR(v)) {
+        e->timestamp = arena_str(c->s, pj_str(v));
         int64_t ms;
-        if (pp_ev_parse_time(json_string_value(v), &ms) == 0)
+        if (pp_ev_parse_time(pj_str(v), &ms) == 0)
             e->ts_ms = ms;
-    } else if (json_is_number(v)) {
+    } else if (IS_NUM(v)) {
         /* The ECS/CFN APIs (not the CLI) give epoch seconds, possibly fractional. */
-        double sec = json_number_value(v);
+        double sec = NUMV(v);
         if (sec > 1e12)   /* already milliseconds */
             sec /= 1000.0;
         e->ts_ms = (int64_t)(sec * 1000.0);
@@ -360,9 +367,9 @@ int pp_ev_parse_time(const char *s, int64_t *out_ms)
 
 /* ---- shapes ------------------------------------------------------------------------------- */
 
-static pp_status add_stack_event(ictx *c, json_t *o, const char *where)
+static pp_status add_stack_event(ictx *c, const pj_val *o, const char *where)
 {
-    if (!json_is_object(o) || (!jstr(o, "StackId") && !jstr(o, "StackName"))) {
+    if (!IS_OBJ(o) || (!jstr(o, "StackId") && !jstr(o, "StackName"))) {
         warn(c->s, "%s:%u: %s: skipped: not a stack event (no StackId/StackName)", c->file,
              c->line, where);
         return PP_OK;
@@ -385,31 +392,26 @@ static pp_status add_stack_event(ictx *c, json_t *o, const char *where)
     e->hook_reason = cp(c, o, "HookStatusReason");
     e->hook_point = cp(c, o, "HookInvocationPoint");
     e->hook_mode = cp(c, o, "HookFailureMode");
-    set_time(c, e, json_object_get(o, "Timestamp"));
+    set_time(c, e, pj_get(o, "Timestamp"));
     return PP_OK;
 }
 
-static pp_status walk_stack_events(ictx *c, json_t *arr)
+static pp_status walk_stack_events(ictx *c, const pj_val *arr)
 {
     /* Newest first as printed: walk backwards so seq is oldest-first. */
-    for (size_t i = json_array_size(arr); i-- > 0;) {
+    for (size_t i = pj_len(arr); i-- > 0;) {
         char where[48];
         snprintf(where, sizeof where, "StackEvents[%zu]", i);
-        pp_status st = add_stack_event(c, json_array_get(arr, i), where);
+        pp_status st = add_stack_event(c, pj_at(arr, i), where);
         if (st != PP_OK)
             return st;
     }
     return PP_OK;
 }
 
-static pp_status walk_stacks(ictx *c, json_t *arr)
+static pp_status add_stack(ictx *c, const pj_val *o)
 {
-    for (size_t i = 0; i < json_array_size(arr); i++) {
-        json_t *o = json_array_get(arr, i);
-        if (!json_is_object(o) || !jstr(o, "StackStatus")) {
-            warn(c->s, "%s:%u: Stacks[%zu]: skipped: no StackStatus", c->file, c->line, i);
-            continue;
-        }
+    {
         pp_status st;
         pp_event *e = new_event(c, PP_SRC_CFN_STACK, &st);
         if (!e)
@@ -430,21 +432,36 @@ static pp_status walk_stacks(ictx *c, json_t *arr)
             e->reason = m ? arena_str(c->s, m) : NULL;
             free(m);
         }
-        json_t *t = json_object_get(o, "LastUpdatedTime");
+        const pj_val *t = pj_get(o, "LastUpdatedTime");
         if (!t)
-            t = json_object_get(o, "DeletionTime");
+            t = pj_get(o, "DeletionTime");
         if (!t)
-            t = json_object_get(o, "CreationTime");
+            t = pj_get(o, "CreationTime");
         set_time(c, e, t);
     }
     return PP_OK;
 }
 
-static pp_status walk_stack_resources(ictx *c, json_t *arr, const char *key)
+static pp_status walk_stacks(ictx *c, const pj_val *arr)
 {
-    for (size_t i = 0; i < json_array_size(arr); i++) {
-        json_t *o = json_array_get(arr, i);
-        if (!json_is_object(o) || !jstr(o, "ResourceStatus")) {
+    for (size_t i = 0; i < pj_len(arr); i++) {
+        const pj_val *o = pj_at(arr, i);
+        if (!IS_OBJ(o) || !jstr(o, "StackStatus")) {
+            warn(c->s, "%s:%u: Stacks[%zu]: skipped: no StackStatus", c->file, c->line, i);
+            continue;
+        }
+        pp_status st = add_stack(c, o);
+        if (st != PP_OK)
+            return st;
+    }
+    return PP_OK;
+}
+
+static pp_status walk_stack_resources(ictx *c, const pj_val *arr, const char *key)
+{
+    for (size_t i = 0; i < pj_len(arr); i++) {
+        const pj_val *o = pj_at(arr, i);
+        if (!IS_OBJ(o) || !jstr(o, "ResourceStatus")) {
             warn(c->s, "%s:%u: %s[%zu]: skipped: no ResourceStatus", c->file, c->line, key, i);
             continue;
         }
@@ -459,16 +476,16 @@ static pp_status walk_stack_resources(ictx *c, json_t *arr, const char *key)
         e->resource_type = cp(c, o, "ResourceType");
         e->status = cp(c, o, "ResourceStatus");
         e->reason = cp(c, o, "ResourceStatusReason");
-        json_t *t = json_object_get(o, "Timestamp");
-        set_time(c, e, t ? t : json_object_get(o, "LastUpdatedTimestamp"));
+        const pj_val *t = pj_get(o, "Timestamp");
+        set_time(c, e, t ? t : pj_get(o, "LastUpdatedTimestamp"));
     }
     return PP_OK;
 }
 
-static pp_status add_ecs_task(ictx *c, json_t *o, pp_ev_source src, const char *where,
-                              json_t *fallback_time)
+static pp_status add_ecs_task(ictx *c, const pj_val *o, pp_ev_source src, const char *where,
+                              const pj_val *fallback_time)
 {
-    if (!json_is_object(o) || !jstr(o, "taskArn")) {
+    if (!IS_OBJ(o) || !jstr(o, "taskArn")) {
         warn(c->s, "%s:%u: %s: skipped: not an ECS task (no taskArn)", c->file, c->line, where);
         return PP_OK;
     }
@@ -477,13 +494,13 @@ static pp_status add_ecs_task(ictx *c, json_t *o, pp_ev_source src, const char *
     if (group && strncmp(group, "service:", 8) == 0)
         svc = arena_str(c->s, group + 8);
     cluster = arn_tail(c, jstr(o, "clusterArn"));
-    json_t *t = json_object_get(o, "stoppedAt");
+    const pj_val *t = pj_get(o, "stoppedAt");
     if (!t)
-        t = json_object_get(o, "stoppingAt");
+        t = pj_get(o, "stoppingAt");
     if (!t)
-        t = json_object_get(o, "updatedAt");
+        t = pj_get(o, "updatedAt");
     if (!t)
-        t = json_object_get(o, "createdAt");
+        t = pj_get(o, "createdAt");
     if (!t)
         t = fallback_time;
 
@@ -506,15 +523,15 @@ static pp_status add_ecs_task(ictx *c, json_t *o, pp_ev_source src, const char *
     const char *task_arn = e->task_arn, *tdef = e->logical_id, *status = e->status;
     const char *stop_code = e->stop_code;
 
-    json_t *conts = json_object_get(o, "containers");
-    for (size_t i = 0; i < json_array_size(conts); i++) {
-        json_t *k = json_array_get(conts, i);
-        if (!json_is_object(k))
+    const pj_val *conts = pj_get(o, "containers");
+    for (size_t i = 0; i < pj_len(conts); i++) {
+        const pj_val *k = pj_at(conts, i);
+        if (!IS_OBJ(k))
             continue;
-        json_t *xc = json_object_get(k, "exitCode");
+        const pj_val *xc = pj_get(k, "exitCode");
         const char *r = jstr(k, "reason");
-        int has_exit = json_is_integer(xc);
-        if (!r && (!has_exit || json_integer_value(xc) == 0))
+        int has_exit = IS_INT(xc);
+        if (!r && (!has_exit || NUMV(xc) == 0))
             continue;   /* nothing to say about a healthy container */
         pp_event *ce = new_event(c, PP_SRC_ECS_CONTAINER, &st);
         if (!ce)
@@ -533,7 +550,7 @@ static pp_status add_ecs_task(ictx *c, json_t *o, pp_ev_source src, const char *
         ce->ts_ms = ts;
         ce->timestamp = tstext;
         if (has_exit) {
-            json_int_t x = json_integer_value(xc);
+            double x = NUMV(xc);
             ce->exit_code = (x > INT32_MAX || x < INT32_MIN + 1) ? -1 : (int32_t)x;
         }
         if (!ce->reason) {
@@ -548,21 +565,21 @@ static pp_status add_ecs_task(ictx *c, json_t *o, pp_ev_source src, const char *
     return PP_OK;
 }
 
-static pp_status walk_tasks(ictx *c, json_t *arr)
+static pp_status walk_tasks(ictx *c, const pj_val *arr)
 {
-    for (size_t i = 0; i < json_array_size(arr); i++) {
+    for (size_t i = 0; i < pj_len(arr); i++) {
         char where[32];
         snprintf(where, sizeof where, "tasks[%zu]", i);
-        pp_status st = add_ecs_task(c, json_array_get(arr, i), PP_SRC_ECS_TASK, where, NULL);
+        pp_status st = add_ecs_task(c, pj_at(arr, i), PP_SRC_ECS_TASK, where, NULL);
         if (st != PP_OK)
             return st;
     }
     return PP_OK;
 }
 
-static pp_status add_ecs_service(ictx *c, json_t *o, const char *where)
+static pp_status add_ecs_service(ictx *c, const pj_val *o, const char *where)
 {
-    if (!json_is_object(o) || (!jstr(o, "serviceName") && !jstr(o, "serviceArn"))) {
+    if (!IS_OBJ(o) || (!jstr(o, "serviceName") && !jstr(o, "serviceArn"))) {
         warn(c->s, "%s:%u: %s: skipped: not an ECS service", c->file, c->line, where);
         return PP_OK;
     }
@@ -575,10 +592,10 @@ static pp_status add_ecs_service(ictx *c, json_t *o, const char *where)
     const char *arn = cp(c, o, "serviceArn");
     pp_status st;
 
-    json_t *evs = json_object_get(o, "events");
-    for (size_t i = json_array_size(evs); i-- > 0;) {   /* newest first */
-        json_t *v = json_array_get(evs, i);
-        if (!json_is_object(v) || !jstr(v, "message")) {
+    const pj_val *evs = pj_get(o, "events");
+    for (size_t i = pj_len(evs); i-- > 0;) {   /* newest first */
+        const pj_val *v = pj_at(evs, i);
+        if (!IS_OBJ(v) || !jstr(v, "message")) {
             warn(c->s, "%s:%u: %s.events[%zu]: skipped: no message", c->file, c->line, where, i);
             continue;
         }
@@ -592,11 +609,11 @@ static pp_status add_ecs_service(ictx *c, json_t *o, const char *where)
         e->resource_type = "AWS::ECS::Service";
         e->event_id = cp(c, v, "id");
         e->reason = cp(c, v, "message");
-        set_time(c, e, json_object_get(v, "createdAt"));
+        set_time(c, e, pj_get(v, "createdAt"));
     }
-    json_t *deps = json_object_get(o, "deployments");
-    for (size_t i = json_array_size(deps); i-- > 0;) {
-        json_t *d = json_array_get(deps, i);
+    const pj_val *deps = pj_get(o, "deployments");
+    for (size_t i = pj_len(deps); i-- > 0;) {
+        const pj_val *d = pj_at(deps, i);
         const char *rs = jstr(d, "rolloutState");
         if (!rs || strcmp(rs, "FAILED") != 0)
             continue;   /* only failed rollouts say something about the failure */
@@ -610,25 +627,25 @@ static pp_status add_ecs_service(ictx *c, json_t *o, const char *where)
         e->resource_type = "AWS::ECS::Service";
         e->status = cp(c, d, "rolloutState");
         e->reason = cp(c, d, "rolloutStateReason");
-        json_t *t = json_object_get(d, "updatedAt");
-        set_time(c, e, t ? t : json_object_get(d, "createdAt"));
+        const pj_val *t = pj_get(d, "updatedAt");
+        set_time(c, e, t ? t : pj_get(d, "createdAt"));
     }
     return PP_OK;
 }
 
-static pp_status walk_services(ictx *c, json_t *root)
+static pp_status walk_services(ictx *c, const pj_val *root)
 {
-    json_t *arr = json_object_get(root, "services");
-    for (size_t i = 0; i < json_array_size(arr); i++) {
+    const pj_val *arr = pj_get(root, "services");
+    for (size_t i = 0; i < pj_len(arr); i++) {
         char where[32];
         snprintf(where, sizeof where, "services[%zu]", i);
-        pp_status st = add_ecs_service(c, json_array_get(arr, i), where);
+        pp_status st = add_ecs_service(c, pj_at(arr, i), where);
         if (st != PP_OK)
             return st;
     }
-    json_t *fails = json_object_get(root, "failures");
-    for (size_t i = 0; i < json_array_size(fails); i++) {
-        json_t *f = json_array_get(fails, i);
+    const pj_val *fails = pj_get(root, "failures");
+    for (size_t i = 0; i < pj_len(fails); i++) {
+        const pj_val *f = pj_at(fails, i);
         if (!jstr(f, "reason"))
             continue;
         pp_status st;
@@ -651,15 +668,15 @@ static pp_status walk_services(ictx *c, json_t *root)
 }
 
 /* EventBridge envelope: {"detail-type", "source", "time", "resources", "detail"}. */
-static pp_status add_eventbridge(ictx *c, json_t *o)
+static pp_status add_eventbridge(ictx *c, const pj_val *o)
 {
     const char *dt = jstr(o, "detail-type");
-    json_t *d = json_object_get(o, "detail");
-    json_t *time = json_object_get(o, "time");
-    json_t *res0 = json_array_get(json_object_get(o, "resources"), 0);
-    const char *res = json_is_string(res0) ? json_string_value(res0) : NULL;
+    const pj_val *d = pj_get(o, "detail");
+    const pj_val *time = pj_get(o, "time");
+    const pj_val *res0 = pj_at(pj_get(o, "resources"), 0);
+    const char *res = IS_STR(res0) ? pj_str(res0) : NULL;
     pp_status st;
-    if (!json_is_object(d)) {
+    if (!IS_OBJ(d)) {
         warn(c->s, "%s:%u: EventBridge event without a detail object: skipped", c->file, c->line);
         return PP_OK;
     }
@@ -669,7 +686,7 @@ static pp_status add_eventbridge(ictx *c, json_t *o)
         pp_event *e = new_event(c, is_stack ? PP_SRC_EB_CFN_STACK : PP_SRC_EB_CFN_RESOURCE, &st);
         if (!e)
             return st;
-        json_t *sd = json_object_get(d, "status-details");
+        const pj_val *sd = pj_get(d, "status-details");
         e->stack_id = cp(c, d, "stack-id");
         e->stack = stack_name_of(c, e->stack_id);
         e->request_token = cp(c, d, "client-request-token");
@@ -717,9 +734,9 @@ static pp_status add_eventbridge(ictx *c, json_t *o)
                           : NULL;
             free(m);
         }
-        json_t *t = json_object_get(d, "updatedAt");
+        const pj_val *t = pj_get(d, "updatedAt");
         if (!t)
-            t = json_object_get(d, "createdAt");
+            t = pj_get(d, "createdAt");
         set_time(c, e, t ? t : time);
         return PP_OK;
     }
@@ -733,68 +750,62 @@ static const char *const expected_shapes =
     "describe-services, describe-tasks JSON or an EventBridge CloudFormation/ECS event";
 
 /* Classifies one JSON value and ingests it. depth guards arrays of arrays. */
-static pp_status ingest_value(ictx *c, json_t *v, int depth)
+static pp_status ingest_value(ictx *c, const pj_val *v, int depth)
 {
-    if (json_is_array(v)) {
+    if (IS_ARR(v)) {
         if (depth > 0)
             return pp_err(c->err, PP_E_PARSE, "%s:%u: %s (nested arrays)", c->file, c->line,
                           expected_shapes);
         /* A bare list (`--query StackEvents`, an EventBridge archive). Stack events are
          * newest first like their wrapper; detect by the first element. */
-        json_t *first = json_array_get(v, 0);
-        if (json_is_object(first) && json_object_get(first, "EventId") &&
-            json_object_get(first, "StackId"))
+        const pj_val *first = pj_at(v, 0);
+        if (IS_OBJ(first) && pj_get(first, "EventId") &&
+            pj_get(first, "StackId"))
             return walk_stack_events(c, v);
-        for (size_t i = 0; i < json_array_size(v); i++) {
-            pp_status st = ingest_value(c, json_array_get(v, i), depth + 1);
+        for (size_t i = 0; i < pj_len(v); i++) {
+            pp_status st = ingest_value(c, pj_at(v, i), depth + 1);
             if (st != PP_OK)
                 return st;
         }
         return PP_OK;
     }
-    if (!json_is_object(v))
+    if (!IS_OBJ(v))
         return pp_err(c->err, PP_E_PARSE, "%s:%u: %s, not a %s", c->file, c->line,
-                      expected_shapes, json_is_string(v) ? "string" : "scalar");
-    json_t *a;
-    if (json_is_array(a = json_object_get(v, "StackEvents")))
+                      expected_shapes, IS_STR(v) ? "string" : "scalar");
+    const pj_val *a;
+    if (IS_ARR(a = pj_get(v, "StackEvents")))
         return walk_stack_events(c, a);
-    if (json_is_array(a = json_object_get(v, "Stacks")))
+    if (IS_ARR(a = pj_get(v, "Stacks")))
         return walk_stacks(c, a);
-    if (json_is_array(a = json_object_get(v, "StackResources")))
+    if (IS_ARR(a = pj_get(v, "StackResources")))
         return walk_stack_resources(c, a, "StackResources");
-    if (json_is_array(a = json_object_get(v, "StackResourceSummaries")))
+    if (IS_ARR(a = pj_get(v, "StackResourceSummaries")))
         return walk_stack_resources(c, a, "StackResourceSummaries");
-    if (json_is_array(json_object_get(v, "services")) ||
-        (json_is_array(json_object_get(v, "failures")) && !json_object_get(v, "tasks")))
+    if (IS_ARR(pj_get(v, "services")) ||
+        (IS_ARR(pj_get(v, "failures")) && !pj_get(v, "tasks")))
         return walk_services(c, v);
-    if (json_is_array(a = json_object_get(v, "tasks")))
+    if (IS_ARR(a = pj_get(v, "tasks")))
         return walk_tasks(c, a);
-    if (jstr(v, "detail-type") && json_object_get(v, "detail"))
+    if (jstr(v, "detail-type") && pj_get(v, "detail"))
         return add_eventbridge(c, v);
     if (jstr(v, "EventId") && (jstr(v, "StackId") || jstr(v, "StackName")))
         return add_stack_event(c, v, "event");
     if (jstr(v, "taskArn"))
         return add_ecs_task(c, v, PP_SRC_ECS_TASK, "task", NULL);
-    if (jstr(v, "serviceArn") && json_object_get(v, "events"))
+    if (jstr(v, "serviceArn") && pj_get(v, "events"))
         return add_ecs_service(c, v, "service");
-    if (jstr(v, "StackStatus")) {
-        json_t *one = json_pack("[O]", v);
-        if (!one)
-            return pp_err(c->err, PP_E_NOMEM, "%s:%u: out of memory", c->file, c->line);
-        pp_status st = walk_stacks(c, one);
-        json_decref(one);
-        return st;
-    }
+    if (jstr(v, "StackStatus"))
+        return add_stack(c, v);
     return pp_err(c->err, PP_E_PARSE, "%s:%u: %s", c->file, c->line, expected_shapes);
 }
 
-static pp_status parse_error(ictx *c, unsigned line0, const json_error_t *je)
+static pp_status parse_error(ictx *c, unsigned line0, unsigned line, unsigned col,
+                             const char *what)
 {
-    unsigned line = line0 + (je->line > 0 ? (unsigned)je->line - 1 : 0);
-    if (strstr(je->text, "UTF-8") || strstr(je->text, "unable to decode byte"))
-        return pp_err(c->err, PP_E_PARSE, "%s:%u: expected UTF-8 text: %s", c->file, line,
-                      je->text);
-    return pp_err(c->err, PP_E_PARSE, "%s:%u: expected JSON: %s", c->file, line, je->text);
+    if (strcmp(what, "out of memory") == 0)
+        return pp_err(c->err, PP_E_NOMEM, "%s: out of memory", c->file);
+    return pp_err(c->err, PP_E_PARSE, "%s:%u:%u: expected %s%s", c->file, line0 + line - 1, col,
+                  strcmp(what, "UTF-8 text") == 0 ? "" : "JSON: ", what);
 }
 
 static int blank(const char *p, const char *e)
@@ -836,22 +847,23 @@ pp_status pp_evset_ingest_buf(pp_evset *s, const char *name, const char *buf, si
                       c.file, line, expected_shapes);
     const char *nl = memchr(q, '\n', (size_t)(end - q));
     int jsonl = 0;
+    unsigned el, ec;
+    const char *what;
+    const pj_val *root;
     if (nl && !blank(nl, end)) {
-        json_error_t je;
-        json_t *first = json_loadb(q, (size_t)(nl - q), JSON_REJECT_DUPLICATES, &je);
+        pj_doc *first = pj_parse(q, (size_t)(nl - q), &root, &el, &ec, &what);
         if (first) {
             jsonl = 1;
-            json_decref(first);
+            pj_free(first);
         }
     }
-    json_error_t je;
     if (!jsonl) {
-        json_t *root = json_loadb(p, (size_t)(end - p), 0, &je);
-        if (!root)
-            return parse_error(&c, 1, &je);
+        pj_doc *doc = pj_parse(p, (size_t)(end - p), &root, &el, &ec, &what);
+        if (!doc)
+            return parse_error(&c, 1, el, ec, what);
         c.line = line;
         pp_status st = ingest_value(&c, root, 0);
-        json_decref(root);
+        pj_free(doc);
         return st;
     }
     /* JSON lines: one value per line; blank lines ignored. */
@@ -861,12 +873,12 @@ pp_status pp_evset_ingest_buf(pp_evset *s, const char *name, const char *buf, si
         if (!e)
             e = end;
         if (!blank(p, e)) {
-            json_t *v = json_loadb(p, (size_t)(e - p), 0, &je);
-            if (!v)
-                return parse_error(&c, line, &je);
+            pj_doc *doc = pj_parse(p, (size_t)(e - p), &root, &el, &ec, &what);
+            if (!doc)
+                return parse_error(&c, line, el, ec, what);
             c.line = line;
-            pp_status st = ingest_value(&c, v, 0);
-            json_decref(v);
+            pp_status st = ingest_value(&c, root, 0);
+            pj_free(doc);
             if (st != PP_OK)
                 return st;
         }

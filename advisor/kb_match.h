@@ -5,10 +5,11 @@
  * filled by pp_kb_fill.
  *
  * Ranking among matching patterns ("specificity"): priority × 1000 + 300 when the event's
- * resource type equals one the entry lists (150 for a wildcard such as AWS::ECS::*) + 100
- * when the status is listed + the number of literal characters in the pattern. Entries that
- * list resource types (or statuses) are skipped for events that carry a different one; an
- * event without a type or status passes every filter.
+ * resource type equals one the entry lists (150 for a wildcard such as AWS::ECS::*; −100 when
+ * the entry lists types but the event has none) + 100 when the status is listed + the literal
+ * characters the pattern requires (a group with alternatives counts as its least specific
+ * alternative). Entries that list resource types (or statuses) are skipped for events that
+ * carry a different one. Ties go to the entry loaded first (file name order).
  *
  * Limits: subjects longer than PP_KB_MATCH_MAX_SUBJECT bytes are matched on their first
  * PP_KB_MATCH_MAX_SUBJECT bytes; each match has PCRE2 match and depth limits, and a pattern
@@ -39,7 +40,7 @@ typedef struct pp_kb_hit {
     size_t entry;             /* index into kb->e */
     pp_kb_source source;
     int score;                /* specificity (pattern) or overlap × 10 (fts) */
-    pp_kb_capture *caps;      /* owned */
+    pp_kb_capture *caps;      /* owned; one per named group, "" when the group was unset */
     size_t ncaps;
 } pp_kb_hit;
 
@@ -77,7 +78,8 @@ void pp_kb_hit_free(pp_kb_hit *hit);   /* frees the captures; NULL is a no-op */
 const char *pp_kb_hit_capture(const pp_kb_hit *hit, const char *name);
 
 /* Copies tmpl with every {name} (name = [A-Za-z_][A-Za-z0-9_]*) replaced by the capture of that
- * name, else the event field of that name (ev may be NULL), else left as "<name>". Other braces
+ * name, else the event field of that name (ev may be NULL), else "" when the pattern has such a
+ * group that this message left unset, else "<name>" for the reader to fill in. Other braces
  * are kept. Returns a malloc'd string (caller frees) or NULL on NOMEM. */
 char *pp_kb_fill(const char *tmpl, const pp_kb_hit *hit, const pp_event *ev);
 

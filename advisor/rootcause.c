@@ -504,16 +504,19 @@ pp_status pp_rc_analyse(const pp_evset *s, pp_rc_result *out)
         free(is_root);
         goto done;
     }
-    for (size_t k = 0; k < m.n; k++) {
-        root_tl[k] = NO_IDX;
-        size_t r = m.tl[k].final_root_tl;
-        if (r == NO_IDX)
-            continue;
-        size_t rev = m.tl[r].root;
-        for (size_t j = 0; j < out->nroots; j++)
-            if (out->roots[j] == rev)
-                root_tl[k] = j;
+    /* event index → position in roots[], reusing is_root's storage size: one pass each way */
+    size_t *root_pos = malloc((s->n ? s->n : 1) * sizeof *root_pos);
+    if (!root_pos) {
+        free(is_root);
+        goto done;
     }
+    for (size_t i = 0; i < out->nroots; i++)
+        root_pos[out->roots[i]] = i;
+    for (size_t k = 0; k < m.n; k++) {
+        size_t r = m.tl[k].final_root_tl;
+        root_tl[k] = r == NO_IDX ? NO_IDX : root_pos[m.tl[r].root];
+    }
+    free(root_pos);
     for (size_t k = 0; k < m.n; k++) {
         timeline *t = &m.tl[k];
         for (size_t j = 0; j < t->n; j++) {

@@ -189,7 +189,7 @@ static void test_bad_input(void **state)
     expect_error("", PP_E_PARSE, "t.json:1: expected");
     expect_error("  \n", PP_E_PARSE, "t.json:1: expected");
     expect_error("hello world", PP_E_PARSE, "--message");
-    expect_error("{\"StackEvents\": [\n{\"a\":", PP_E_PARSE, "t.json:2: expected JSON");
+    expect_error("{\"StackEvents\": [\n{\"a\":", PP_E_PARSE, "t.json:2:6: expected JSON");
     expect_error("{\"Reservations\": []}", PP_E_PARSE, "t.json:1: expected describe-stack-events");
     expect_error("{\"StackEvents\":[]}\n{\"nope\":1}\n", PP_E_PARSE, "t.json:2: expected");
     expect_error("{\"a\":\"\xff\"}", PP_E_PARSE, "expected UTF-8");
