@@ -203,14 +203,17 @@ static int base_score(const pp_kb_entry *e)
     return e->priority * 1000 + e->literal_len;
 }
 
-static const pp_kb *g_kb;   /* for qsort (C11 has no qsort_r) */
+typedef struct order_key {
+    int score;
+    size_t idx;
+} order_key;
 
 static int cmp_base(const void *a, const void *b)
 {
-    int x = base_score(&g_kb->e[*(const size_t *)a]), y = base_score(&g_kb->e[*(const size_t *)b]);
-    if (x != y)
-        return y - x;
-    return *(const size_t *)a < *(const size_t *)b ? -1 : 1;
+    const order_key *x = a, *y = b;
+    if (x->score != y->score)
+        return y->score - x->score;
+    return x->idx < y->idx ? -1 : 1;
 }
 
 pp_status pp_kb_match_init(pp_kb *kb)
@@ -240,10 +243,25 @@ pp_status pp_kb_match_init(pp_kb *kb)
     if (js)
         pcre2_jit_stack_assign(ms->mctx, NULL, js);
     kb->jit_stack = js;
+    order_key *keys = malloc((kb->n ? kb->n : 1) * sizeof *keys);
+    if (!keys) {
+        pcre2_match_context_free(ms->mctx);
+        free(ms->order);
+        free(ms);
+        pcre2_jit_stack_free(js);
+        pcre2_match_data_free(kb->md);
+        kb->md = NULL;
+        return PP_E_NOMEM;
+    }
+    for (size_t i = 0; i < kb->n; i++) {
+        keys[i].score = base_score(&kb->e[i]);
+        keys[i].idx = i;
+    }
+    if (kb->n > 1)
+        qsort(keys, kb->n, sizeof *keys, cmp_base);
     for (size_t i = 0; i < kb->n; i++)
-        ms->order[i] = i;
-    g_kb = kb;
-    qsort(ms->order, kb->n, sizeof *ms->order, cmp_base);
+        ms->order[i] = keys[i].idx;
+    free(keys);
     kb->mctx = ms;
     return PP_OK;
 }

@@ -291,22 +291,46 @@ static char *timeline_key(const pp_event *ev)
     return pp_asprintf("input:%zu", ev->seq);
 }
 
-static const pp_evset *g_sort_set;   /* qsort has no context argument in C11 */
+/* Sort keys carry what the comparators need: qsort has no context argument in C11, and a
+ * global would race between `serve` workers. */
+typedef struct sort_key {
+    int64_t ts;
+    size_t seq;
+    size_t idx;
+} sort_key;
 
 static int cmp_ts(const void *a, const void *b)
 {
-    const pp_event *x = &g_sort_set->ev[*(const size_t *)a];
-    const pp_event *y = &g_sort_set->ev[*(const size_t *)b];
-    if (x->ts_ms != y->ts_ms)
-        return x->ts_ms < y->ts_ms ? -1 : 1;
+    const sort_key *x = a, *y = b;
+    if (x->ts != y->ts)
+        return x->ts < y->ts ? -1 : 1;
     return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
 static int cmp_seq(const void *a, const void *b)
 {
-    const pp_event *x = &g_sort_set->ev[*(const size_t *)a];
-    const pp_event *y = &g_sort_set->ev[*(const size_t *)b];
+    const sort_key *x = a, *y = b;
     return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Sorts idx[0..n) (event indices) oldest first: by timestamp when by_ts, else input order. */
+static int sort_events(const pp_evset *s, size_t *idx, size_t n, int by_ts)
+{
+    if (n < 2)
+        return 0;
+    sort_key *k = malloc(n * sizeof *k);
+    if (!k)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        k[i].ts = s->ev[idx[i]].ts_ms;
+        k[i].seq = s->ev[idx[i]].seq;
+        k[i].idx = idx[i];
+    }
+    qsort(k, n, sizeof *k, by_ts ? cmp_ts : cmp_seq);
+    for (size_t i = 0; i < n; i++)
+        idx[i] = k[i].idx;
+    free(k);
+    return 0;
 }
 
 /* The timeline a wrapper event points to, or NO_IDX. */
@@ -430,10 +454,10 @@ pp_status pp_rc_analyse(const pp_evset *s, pp_rc_result *out)
     }
     out->ntimelines = m.n;
 
-    g_sort_set = s;
     for (size_t k = 0; k < m.n; k++) {
         timeline *t = &m.tl[k];
-        qsort(t->ev, t->n, sizeof *t->ev, t->all_ts ? cmp_ts : cmp_seq);
+        if (sort_events(s, t->ev, t->n, t->all_ts) != 0)
+            goto done;
         size_t best[4] = {NO_IDX, NO_IDX, NO_IDX, NO_IDX};
         for (size_t j = 0; j < t->n; j++) {
             unsigned char kd = kind[t->ev[j]];
@@ -491,12 +515,14 @@ pp_status pp_rc_analyse(const pp_evset *s, pp_rc_result *out)
         }
     }
     /* Roots oldest first across timelines. */
-    g_sort_set = s;
     int roots_all_ts = 1;
     for (size_t i = 0; i < out->nroots; i++)
         if (s->ev[out->roots[i]].ts_ms == PP_TS_NONE)
             roots_all_ts = 0;
-    qsort(out->roots, out->nroots, sizeof *out->roots, roots_all_ts ? cmp_ts : cmp_seq);
+    if (sort_events(s, out->roots, out->nroots, roots_all_ts) != 0) {
+        free(is_root);
+        goto done;
+    }
 
     /* Timeline → root index, for attributing cascades. */
     root_tl = malloc((m.n ? m.n : 1) * sizeof *root_tl);
