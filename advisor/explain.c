@@ -148,7 +148,9 @@ static json_t *root_json(const pp_explain *x, const pp_explain_root *r)
     put(o, "kind", e->kind);
     put(o, "title", e->title);
     put(o, "confidence", r->confidence);
-    put(o, "explanation", e->explanation);
+    char *why = pp_kb_fill(e->explanation, &r->hit, ev);
+    put(o, "explanation", why ? why : e->explanation);
+    free(why);
     json_object_set_new(o, "fix", filled_list(e->fix, &r->hit, ev));
     json_object_set_new(o, "commands", filled_list(e->commands, &r->hit, ev));
     json_object_set_new(o, "links", json_deep_copy(e->links));
@@ -296,7 +298,9 @@ static void render_root(pp_buf *b, const pp_explain *x, const pp_explain_root *r
                           : "  (This event only reports a consequence; the failing event itself "
                             "was not in the input.)\n");
     pp_buf_puts(b, md ? "\n**Why:** " : "\n  Why: ");
-    indented(b, e->explanation, md ? "" : "       ");
+    char *why = pp_kb_fill(e->explanation, &r->hit, ev);
+    indented(b, why ? why : e->explanation, md ? "" : "       ");
+    free(why);
     pp_buf_puts(b, "\n");
     pp_buf_puts(b, md ? "\n**Fix:**\n\n" : "\n  Fix:\n");
     size_t i;

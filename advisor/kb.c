@@ -693,6 +693,7 @@ size_t pp_kb_lint(pp_kb *kb, pp_buf *r)
     size_t np = 0;
     for (size_t i = 0; i < kb->n; i++) {
         pp_kb_entry *e = &kb->e[i];
+        lint_template(e, e->explanation, "explanation", r, &np);
         json_t *lists[] = {e->fix, e->commands};
         const char *names[] = {"fix", "commands"};
         for (size_t l = 0; l < 2; l++) {
