@@ -95,6 +95,7 @@ unit: $(UNIT_BIN)
 cases: $(BUILD)/parapet $(BUILD)/kb.db
 	@PARAPET=$(CURDIR)/$(BUILD)/parapet sh tests/cases/run.sh
 	@PARAPET=$(CURDIR)/$(BUILD)/parapet sh tests/cases/explain/run.sh
+	@PARAPET=$(CURDIR)/$(BUILD)/parapet python3 tests/cases/explain/corpus.py
 
 integration: $(BUILD)/parapet
 	@PARAPET=$(CURDIR)/$(BUILD)/parapet sh tests/integration/run.sh
