@@ -40,7 +40,6 @@ local WORLD4 = { "0.0.0.0/0" }
 local WORLD6 = { "::/0" }
 local PROTOCOLS = { "tcp", "udp", "icmp", "icmpv6" }
 local PORTED = { "tcp", "udp" }
-local ONE = { false }
 
 local function show(v)
   if type(v) == "string" then return string.format("%q", v) end
@@ -80,9 +79,10 @@ local function check_rule(rule, allowed, nested)
     if from == nil or to == nil then
       return "is open to any address over " .. show(proto) .. " without both FromPort and ToPort"
     end
-    local tos = to
-    if not is_list(to) then ONE[1] = to; tos = ONE end
-    if not (gin(from, allowed) and gin(to, allowed) and gin(from, tos)) then
+    -- `FromPort in ToPort`: membership when ToPort is a list, else plain equality of scalars
+    local same_port
+    if is_list(to) then same_port = gin(from, to) else same_port = not is_list(from) and same(from, to) end
+    if not (gin(from, allowed) and gin(to, allowed) and same_port) then
       return "is open to any address on ports " .. show(from) .. " to " .. show(to) ..
              "; a rule open to any address must open exactly one authorized port (" ..
              ports_text(allowed) .. ")"
