@@ -23,6 +23,32 @@ local function show(v)
   return tostring(v)
 end
 
+-- Is s empty or only whitespace? (Guard's /\A\s*\z/, whose \s is Unicode White_Space.)
+local UNICODE_SPACE = {
+  ["\194\133"] = true, ["\194\160"] = true, ["\225\154\128"] = true, ["\226\128\168"] = true,
+  ["\226\128\169"] = true, ["\226\128\175"] = true, ["\226\129\159"] = true, ["\227\128\128"] = true,
+}
+local function blank(s)
+  if s:find("^%s*$") then return true end
+  if not s:find("[\128-\255]") then return false end
+  local i, n = 1, #s
+  while i <= n do
+    local c = s:byte(i)
+    if c == 32 or (c >= 9 and c <= 13) then
+      i = i + 1
+    elseif UNICODE_SPACE[s:sub(i, i + 1)] then
+      i = i + 2
+    elseif UNICODE_SPACE[s:sub(i, i + 2)] then
+      i = i + 3
+    elseif c == 226 and s:byte(i + 1) == 128 and (s:byte(i + 2) or 0) >= 128 and s:byte(i + 2) <= 138 then
+      i = i + 3 -- U+2000 .. U+200A
+    else
+      return false
+    end
+  end
+  return true
+end
+
 -- Does this NetworkInterfaces entry create a new interface (and so need checking)? Entries that
 -- attach an existing interface by a non-blank id string, or by Fn::GetAtt of an
 -- AWS::EC2::NetworkInterface in this template, are left out.
@@ -30,7 +56,7 @@ local function creates_interface(ni, ctx)
   if not pp.is_view(ni) then return true end
   local id = ni.NetworkInterfaceId
   if id == nil then return true end
-  if type(id) == "string" then return id:find("^%s*$") ~= nil end
+  if type(id) == "string" then return blank(id) end
   if not is_struct(id) then return false end
   local ga = id["Fn::GetAtt"]
   if ga == nil then return true end
