@@ -19,18 +19,17 @@ local function all_true(v)
   return v == true
 end
 
--- Guard's `v in [strings]` (set: a table of allowed strings): a list passes when every item is
--- in the set (an empty list passes).
+-- Guard's `v in [...]` for scalar choices (set: a table keyed by the allowed strings and
+-- booleans): a list passes when every item is in the set (an empty list passes).
 local function in_set(v, set)
   if is_view(v) then
     local n = #v
     for i = 1, n do
-      local x = v[i]
-      if type(x) ~= "string" or not set[x] then return false end
+      if not set[v[i]] then return false end
     end
     return n > 0 or tostring(v) == "[]"
   end
-  return type(v) == "string" and set[v] == true
+  return set[v] == true
 end
 
 local TLS_POLICIES = { ["Policy-Min-TLS-1-2-2019-07"] = true }

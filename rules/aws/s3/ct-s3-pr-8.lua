@@ -1,4 +1,5 @@
 -- CT.S3.PR.8 (s3_bucket_policy_ssl_requests_only_check): S3 bucket policies deny requests that do not use TLS.
+-- Parapet resolves Fn::Join: an object ARN written as {Fn::Join: ["", [{Fn::GetAtt: [Bucket, Arn]}, "/*"]]}
 -- reaches the rule as a deploy-time unknown, so a statement that needs it is reported UNKNOWN (Guard passes it).
 local is_view = pp.is_view
 local is_unknown = pp.is_unknown
