@@ -189,6 +189,8 @@ local function each_entry(r, fn, on_bad, on_unknown)
 end
 -- ---- end of shared block ----
 
+local derived = {}
+
 return {
   id       = "ec2-sg-world-ingress-allowed-ports-only",
   title    = "Security groups open only allowed ports (80, 443) to the internet",
@@ -209,13 +211,19 @@ return {
   docs     = "https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html",
   check = function(r, ctx)
     local params = ctx.params
-    local allowed = port_set(params.allowed_ports)
-    local admin = port_set(params.admin_db_ports)
-    local excluded = {}           -- ports either allowed or owned by the critical rule
-    for k in pairs(allowed) do excluded[k] = true end
-    for k in pairs(admin) do excluded[k] = true end
-    local allowed_text = table.concat(sorted_keys(allowed), ", ")
-    if allowed_text == "" then allowed_text = "none" end
+    -- ctx.params is the same table on every call: derive the port sets once per params
+    if params ~= derived.params then
+      derived.params = params
+      derived.allowed = port_set(params.allowed_ports)
+      derived.admin = port_set(params.admin_db_ports)
+      derived.excluded = {}       -- ports either allowed or owned by the critical rule
+      for k in pairs(derived.allowed) do derived.excluded[k] = true end
+      for k in pairs(derived.admin) do derived.excluded[k] = true end
+      local text = table.concat(sorted_keys(derived.allowed), ", ")
+      derived.allowed_text = text == "" and "none" or text
+    end
+    local allowed, admin, excluded = derived.allowed, derived.admin, derived.excluded
+    local allowed_text = derived.allowed_text
     each_entry(r, function(e, where, node)
       local a = analyze(e, params)
       if a == nil or a.bad or a.ports_unknown then return end
