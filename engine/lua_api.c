@@ -382,8 +382,8 @@ static int res_index(lua_State *L)
     check_epoch(L, rs, r->epoch);
     const pp_resource *res = &rs->es.t->res[r->idx];
     const char *k = luaL_checkstring(L, 2);
-    if (strcmp(k, "properties") == 0)
-        push_view(L, res->properties, r->epoch, BASE_PROPS, (long)r->idx, "", 0, NULL);
+    if (strcmp(k, "properties") == 0)   /* may be an unknown: Properties: !If [C, {…}, {…}] */
+        push_child(L, rs, res->properties, r->epoch, BASE_PROPS, (long)r->idx, "", 0, NULL);
     else if (strcmp(k, "logical_id") == 0)
         lua_pushstring(L, res->logical_id);
     else if (strcmp(k, "type") == 0)
