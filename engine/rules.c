@@ -380,6 +380,60 @@ static pp_status load_modules(pp_ruleset *rs, const char *dir, char **err)
     return st;
 }
 
+/* Cheap pre-selection: a rule file whose text cannot declare a selected pack (as a quoted
+ * literal) or an id/control matching an --only pattern (every literal fragment of the pattern
+ * in the text) is not compiled. Rule files write id, packs and controls as string literals
+ * (docs/rules.md), so this never drops a selected rule; it spares compiling a 235-rule pack
+ * to run twelve. */
+static int text_has_quoted(const char *src, const char *word)
+{
+    size_t n = strlen(word);
+    for (const char *p = src; (p = strstr(p, word)) != NULL; p += n) {
+        if (p > src && (p[-1] == '"' || p[-1] == '\'') && p[n] == p[-1])
+            return 1;
+    }
+    return 0;
+}
+
+static int text_may_match_glob(const char *src, const char *pat)
+{
+    char frag[256];
+    while (*pat) {
+        while (*pat == '*')
+            pat++;
+        size_t n = strcspn(pat, "*");
+        if (n == 0)
+            break;
+        if (n >= sizeof frag)
+            return 1;   /* too long to check cheaply: compile it */
+        memcpy(frag, pat, n);
+        frag[n] = '\0';
+        if (!strstr(src, frag))
+            return 0;
+        pat += n;
+    }
+    return 1;
+}
+
+static int text_may_be_selected(const char *src, const pp_rules_opts *o)
+{
+    if (o->npacks) {
+        int any = 0;
+        for (size_t i = 0; i < o->npacks && !any; i++)
+            any = text_has_quoted(src, o->packs[i]);
+        if (!any)
+            return 0;
+    }
+    if (o->nonly) {
+        int any = 0;
+        for (size_t i = 0; i < o->nonly && !any; i++)
+            any = text_may_match_glob(src, o->only[i]);
+        if (!any)
+            return 0;
+    }
+    return 1;
+}
+
 static void log_print(void *ud, const char *chunk, const char *msg)
 {
     const pp_ruleset *rs = ud;
@@ -430,6 +484,10 @@ pp_ruleset *pp_ruleset_load(const pp_rules_opts *o, pp_status *st, char **err)
         size_t len = 0;
         if ((s = pp_read_file(files.v[i], PP_RULE_FILE_MAX, &src, &len, err)) != PP_OK)
             goto fail;
+        if (!text_may_be_selected(src, o)) {
+            free(src);
+            continue;
+        }
         char *chunk = pp_asprintf("@%s", files.v[i]);
         s = chunk ? pp_sandbox_load(rs->sb, chunk, src, len, err) : PP_E_NOMEM;
         free(chunk);
