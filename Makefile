@@ -95,12 +95,15 @@ demo: deps
 	@$(MAKE) --no-print-directory all
 	-$(BUILD)/parapet check examples/*.yaml examples/*.json
 
-asan:
-	@$(MAKE) --no-print-directory BUILD=build/asan CC=clang CFLAGS="-O1 -g -fno-omit-frame-pointer" \
+# The whole suite under AddressSanitizer + UndefinedBehaviorSanitizer (clang); any report fails.
+ASAN_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=86 \
+            UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:exitcode=87
+asan: deps
+	@$(ASAN_ENV) $(MAKE) --no-print-directory BUILD=build/asan CC=clang \
+	  CFLAGS="-O1 -g -fno-omit-frame-pointer" \
 	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" \
-	  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	  all unit cases integration
-	@ASAN_OPTIONS=detect_leaks=1 build/asan/parapet rules test
+	@$(ASAN_ENV) build/asan/parapet rules test >/dev/null
 	@echo "make asan: clean"
 
 bench: all
@@ -120,6 +123,27 @@ $(CT_GUARD):
 	  tar xzf cdklabs-cdk-validator-cfnguard-$(CT_PKG_VERSION).tgz && chmod +x package/bin/ubuntu/x86_64/cfn-guard
 
 ct-ref: $(CT_GUARD)
+
+# The Lambda zip: bootstrap, the binary, the rules, and every shared library the binary loads
+# except glibc's own (provided.al2023 brings glibc 2.34; tests/integration/test_lambda_zip.sh
+# checks that nothing needs a newer symbol).
+LAMBDA_DIR   := $(BUILD)/lambda
+LAMBDA_ZIP   := $(BUILD)/parapet-lambda.zip
+GLIBC_SONAMES := linux-vdso|ld-linux-x86-64|ld-linux-aarch64|libc|libm|libpthread|libdl|librt|libresolv|libutil|libanl|libmvec|libnss_[a-z]+
+
+lambda-zip: $(LAMBDA_ZIP)
+integration: $(LAMBDA_ZIP)   # tests/integration/test_lambda_zip.sh unpacks it
+
+$(LAMBDA_ZIP): $(BUILD)/parapet hooks/deploy/bootstrap $(shell find rules -type f 2>/dev/null)
+	rm -rf $(LAMBDA_DIR) $@
+	mkdir -p $(LAMBDA_DIR)/lib $(LAMBDA_DIR)/rules
+	install -m 755 $(BUILD)/parapet $(LAMBDA_DIR)/parapet
+	install -m 755 hooks/deploy/bootstrap $(LAMBDA_DIR)/bootstrap
+	if [ -d rules ]; then cp -R rules/. $(LAMBDA_DIR)/rules/; fi
+	ldd $(BUILD)/parapet | awk '$$2 == "=>" && $$3 ~ /^\// { print $$3 }' | \
+	  grep -Ev '/($(GLIBC_SONAMES))\.so' | while read -r lib; do cp -L "$$lib" $(LAMBDA_DIR)/lib/; done
+	cd $(LAMBDA_DIR) && zip -q -r -9 -X $(CURDIR)/$@ bootstrap parapet lib rules
+	@echo "lambda-zip: $@ ($$(ls $(LAMBDA_DIR)/lib | wc -l) bundled libraries)"
 
 clean:
 	rm -rf build

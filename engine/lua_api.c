@@ -577,7 +577,7 @@ static int ctx_index(lua_State *L)
         }
     }
     if (strcmp(k, "params") == 0) {
-        push_view(L, c->rule->params, 0, BASE_PARAMS, -1, "", 0, NULL);
+        lua_rawgeti(L, LUA_REGISTRYINDEX, c->rule->params_ref);
     } else if (strcmp(k, "action") == 0) {
         const char *a = rs->es.opts && rs->es.opts->action ? rs->es.opts->action : "CHECK";
         lua_pushstring(L, a);
@@ -915,6 +915,71 @@ json_t *pp_luaapi_to_json(lua_State *L, int idx, int depth)
     default:
         return NULL;
     }
+}
+
+/* [-0, +1, m] Pushes json as plain Lua values, every table wrapped read-only (deep). */
+static void push_ro_json(lua_State *L, const json_t *v, int depth)
+{
+    if (depth > 32)
+        luaL_error(L, "rule params nested too deeply");
+    switch (json_typeof(v)) {
+    case JSON_OBJECT: {
+        const char *k;
+        json_t *x;
+        lua_createtable(L, 0, (int)json_object_size(v));
+        json_object_foreach((json_t *)v, k, x) {
+            push_ro_json(L, x, depth + 1);
+            lua_setfield(L, -2, k);
+        }
+        break;
+    }
+    case JSON_ARRAY:
+        lua_createtable(L, (int)json_array_size(v), 0);
+        for (size_t i = 0; i < json_array_size(v); i++) {
+            push_ro_json(L, json_array_get(v, i), depth + 1);
+            lua_rawseti(L, -2, (lua_Integer)i + 1);
+        }
+        break;
+    case JSON_STRING:
+        lua_pushlstring(L, json_string_value(v), json_string_length(v));
+        return;
+    case JSON_INTEGER:
+        lua_pushinteger(L, (lua_Integer)json_integer_value(v));
+        return;
+    case JSON_REAL:
+        lua_pushnumber(L, json_real_value(v));
+        return;
+    case JSON_TRUE:
+    case JSON_FALSE:
+        lua_pushboolean(L, json_is_true(v));
+        return;
+    default:
+        lua_pushnil(L);
+        return;
+    }
+    pp_sandbox_push_readonly(L, -1, "ctx.params");
+    lua_remove(L, -2);
+}
+
+static int params_ref_body(lua_State *L)
+{
+    const json_t *params = lua_touserdata(L, 1);
+    push_ro_json(L, params, 0);
+    lua_pushinteger(L, luaL_ref(L, LUA_REGISTRYINDEX));
+    return 1;
+}
+
+int pp_luaapi_params_ref(lua_State *L, const json_t *params)
+{
+    lua_pushcfunction(L, params_ref_body);
+    lua_pushlightuserdata(L, (void *)params);
+    if (lua_pcall(L, 1, 1, 0) != LUA_OK) {
+        lua_pop(L, 1);
+        return LUA_NOREF;
+    }
+    int ref = (int)lua_tointeger(L, -1);
+    lua_pop(L, 1);
+    return ref;
 }
 
 static void new_mt(lua_State *L, const char *name, const luaL_Reg *fns)

@@ -12,6 +12,10 @@
 
 int pp_cli_check(int argc, char **argv);
 int pp_cli_rules(int argc, char **argv);
+/* The CloudFormation hook front ends (hooks/cli_hook.c, serve.c, lambda.c). */
+int pp_cli_hook(int argc, char **argv);
+int pp_cli_serve(int argc, char **argv);
+int pp_cli_lambda(int argc, char **argv);
 
 #define PP_CLI_MAX_LIST 64
 

@@ -16,6 +16,9 @@ typedef struct command {
 static const command COMMANDS[] = {
     {"check", pp_cli_check, "check templates before deploying them"},
     {"rules", pp_cli_rules, "list rules, or run every rule's test cases"},
+    {"hook", pp_cli_hook, "evaluate one CloudFormation Lambda-hook request"},
+    {"serve", pp_cli_serve, "HTTP endpoint: POST /hook, POST /v1/check, /healthz, /metrics"},
+    {"lambda", pp_cli_lambda, "AWS Lambda custom-runtime loop (the zip's bootstrap)"},
 };
 
 static void usage(FILE *f)
