@@ -124,6 +124,17 @@ $(CT_GUARD):
 
 ct-ref: $(CT_GUARD)
 
+# Differential harness: every control's Guard file against the control-tower pack on seeded
+# generated templates (build/difftest/). DIFFTEST_ONLY='CT.EC2.*' narrows it down;
+# DIFFTEST_ALLOW_MISSING=1 tolerates controls that have no rule yet. See docs/controls.md.
+difftest: all ct-ref
+	@python3 tests/difftest/run.py --parapet $(BUILD)/parapet --guard $(CT_GUARD) --ct $(CT_RULES)
+
+# cfn-guard against parapet on the EC2/ECS/RDS controls (500 resources), and the whole pack
+# on 5,000 resources; writes the "Control Tower" section of docs/benchmarks.md.
+bench-guard: all ct-ref
+	@python3 tests/bench/guard.py --parapet $(BUILD)/parapet --guard $(CT_GUARD) --ct $(CT_RULES)
+
 # The Lambda zip: bootstrap, the binary, the rules, and every shared library the binary loads
 # except glibc's own (provided.al2023 brings glibc 2.34; tests/integration/test_lambda_zip.sh
 # checks that nothing needs a newer symbol).

@@ -140,3 +140,38 @@ def compare(control, files, gfail, pfail, perrors, cases, known):
             else:
                 res["disagree"].append(row)
     return res
+
+
+def main(argv=None):
+    """Compare canned outputs: compare.py CONTROL TYPES TEMPLATE GUARD.json PARAPET.json [KNOWN]
+    (TYPES comma separated). Prints one line per disagreement; exit 1 on an unexplained one."""
+    import sys
+    args = list(sys.argv[1:] if argv is None else argv)
+    if len(args) not in (5, 6):
+        print(main.__doc__, file=sys.stderr)
+        return 2
+    control, types, template, gpath, ppath = args[:5]
+    known = load_known(args[5]) if len(args) == 6 else []
+    with open(template, encoding="utf-8") as f:
+        tpl = json.load(f)
+    base = template.replace("\\", "/").rsplit("/", 1)[-1]
+    tset = set(types.split(","))
+    files = {base: {lid: r.get("Type") for lid, r in tpl.get("Resources", {}).items()
+                    if r.get("Type") in tset}}
+    with open(gpath, encoding="utf-8") as f:
+        gfail = guard_noncompliant(json.load(f), files)
+    with open(ppath, encoding="utf-8") as f:
+        pfail, perr = parapet_verdicts(json.load(f), control)
+    res = compare(control, files, gfail, pfail, perr, {}, known)
+    for d in res["explained_list"]:
+        print("explained %s %s guard=%s parapet=%s: %s" % (d["file"], d["id"], d["guard"],
+                                                          d["parapet"], d["reason"]))
+    for d in res["disagree"]:
+        print("DISAGREE %s %s guard=%s parapet=%s" % (d["file"], d["id"], d["guard"], d["parapet"]))
+    print("%s: %d resources, %d agree, %d explained, %d disagree" % (
+        control, res["resources"], res["agree"], res["explained"], len(res["disagree"])))
+    return 1 if res["disagree"] else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -38,7 +38,12 @@ except ImportError:                          # pragma: no cover
     import sre_constants as sre_c            # type: ignore
 
 DEFAULT_CT = "tests/.cache/cfnguard/package/rules/control-tower"
-SPECIAL = {"*", "Ref", "Fn::GetAtt"}
+SPECIAL = {"*", "Ref"}
+
+
+def special(name):
+    """Keys the generator never writes as plain properties: list markers and intrinsics."""
+    return name in SPECIAL or name.startswith("Fn::")
 # Unrelated resource types for "Ref to the wrong type".
 WRONG_TYPES = ["AWS::SNS::Topic", "AWS::Logs::LogGroup", "AWS::SSM::Parameter",
                "AWS::IAM::Role", "AWS::KMS::Key", "AWS::S3::Bucket"]
@@ -50,7 +55,7 @@ TAGS = {
     "nested-list": "Nl", "empty-struct": "Eo", "wrong-type": "Wt", "ref": "Ref",
     "ref-wrong-type": "Rw", "getatt": "Ga", "getatt-wrong-type": "Gw",
     "getatt-string": "Gs", "no-properties": "Np", "empty-properties": "Ep",
-    "ref-peer": "Rp",
+    "ref-peer": "Rp", "join": "Jn",
 }
 
 
@@ -241,6 +246,7 @@ class Gen:
     def __init__(self, control, seed, resources=40):
         self.c = control
         self.near = False
+        self.force_near = False
         self.peer_ids = []
         self.scan = guardscan.Scan(control["text"])
         self.schema = build_schema(self.scan)
@@ -347,18 +353,29 @@ class Gen:
     def struct(self, node, tags, path, density):
         out = {}
         for name in sorted(node.children):
-            if name in SPECIAL:
+            if special(name):
                 continue
             child = node.children[name]
             if self.rng.random() < density:
                 out[name] = self.value(child, tags, path + "." + name, density)
             else:
                 tags.append((path + "." + name, "absent"))
+        if list(out) == ["Condition"] and not isinstance(out["Condition"], dict):
+            # {"Condition": "x"} alone reads as a condition reference, not a property
+            del out["Condition"]
+            tags.append((path + ".Condition", "absent"))
         return out
 
     def value(self, node, tags, path, density):
         r = self.rng
-        kids = {k for k in node.children if k not in SPECIAL}
+        kids = {k for k in node.children if not special(k)}
+        if "Fn::Join" in node.children and r.random() < 0.3:
+            # a well-formed join (a malformed intrinsic makes the whole template invalid)
+            parts = [r.choice(["arn:aws:kms:us-east-1:123456789012:key/", "a", ""])]
+            if r.random() < 0.6:
+                parts.append(self.ref_value(tags, path + ".Fn::Join[1]"))
+            tags.append((path, "join"))
+            return {"Fn::Join": ["", parts]}
         if ("Ref" in node.children or "Fn::GetAtt" in node.children) and r.random() < 0.35:
             return self.ref_value(tags, path)
         if "*" in node.children:
@@ -406,7 +423,7 @@ class Gen:
         density = r.choice((0.35, 0.6, 0.85, 1.0))
         # "near" resources mostly use the values the rule compares against, so both
         # sides of each check are hit; the others draw freely (wrong types and all)
-        self.near = r.random() < 0.45
+        self.near = r.random() < 0.45 or self.force_near
         x = r.random()
         res = {"Type": rtype}
         if x < 0.04:
