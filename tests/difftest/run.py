@@ -43,7 +43,8 @@ def env_int(name, default):
 
 def parapet_controls(parapet, rules):
     """{control id: [rule ids]} from `parapet rules list`."""
-    p = subprocess.run([parapet, "rules", "list", "--rules", rules, "--format", "json"],
+    p = subprocess.run([parapet, "rules", "list", "--no-builtin-rules", "--rules", rules,
+                        "--format", "json"],
                        capture_output=True, text=True)
     if p.returncode != 0:
         raise SystemExit("parapet rules list failed: %s" % p.stderr.strip())
