@@ -215,10 +215,20 @@ static view *check_view(lua_State *L, int idx)
     return w;
 }
 
-static int view_index(lua_State *L)
+/* In a view's own metamethods argument 1 is a view (Lua only calls a metatable's methods
+ * for values carrying it, and rules cannot reach the metatable), and the rule set is the
+ * closure's upvalue: the hot path skips the checks a general API function needs. */
+static view *self_view(lua_State *L, pp_ruleset **rs)
 {
-    view *w = check_view(L, 1);
-    pp_ruleset *rs = get_rs(L);
+    view *w = lua_touserdata(L, 1);
+    *rs = lua_touserdata(L, lua_upvalueindex(1));
+    check_epoch(L, *rs, w->epoch);
+    return w;
+}
+
+/* [-0, +1, m] Pushes w[key at stack index 2] (a view, a scalar, an unknown or nil). */
+static int view_get(lua_State *L, pp_ruleset *rs, view *w)
+{
     const json_t *c = NULL;
     char seg[32];
     const char *sp = NULL;
@@ -242,6 +252,13 @@ static int view_index(lua_State *L)
     return 1;
 }
 
+static int view_index(lua_State *L)
+{
+    pp_ruleset *rs;
+    view *w = self_view(L, &rs);
+    return view_get(L, rs, w);
+}
+
 static int view_newindex(lua_State *L)
 {
     return luaL_error(L, "resource properties are read-only");
@@ -249,7 +266,8 @@ static int view_newindex(lua_State *L)
 
 static int view_len(lua_State *L)
 {
-    view *w = check_view(L, 1);
+    pp_ruleset *rs;
+    view *w = self_view(L, &rs);
     lua_pushinteger(L, json_is_array(w->v) ? (lua_Integer)json_array_size(w->v) : 0);
     return 1;
 }
@@ -263,7 +281,7 @@ static int view_next(lua_State *L)
             return 0;
         lua_settop(L, 1);
         lua_pushinteger(L, i + 1);  /* view, i+1 */
-        view_index(L);              /* view, i+1, value */
+        view_get(L, get_rs(L), w);  /* view, i+1, value */
         return 2;
     }
     void *it = lua_isnil(L, 2) ? json_object_iter((json_t *)w->v)
@@ -753,7 +771,7 @@ static int items_next(lua_State *L)
         return 0;
     lua_settop(L, 1);
     lua_pushinteger(L, i);   /* view, i */
-    view_index(L);           /* view, i, value */
+    view_get(L, get_rs(L), w);  /* view, i, value */
     return 2;
 }
 
@@ -982,10 +1000,13 @@ int pp_luaapi_params_ref(lua_State *L, const json_t *params)
     return ref;
 }
 
+/* [-1, +0, m] Creates metatable `name` with fns, each closing over the value on top (the
+ * rule set), which it pops. */
 static void new_mt(lua_State *L, const char *name, const luaL_Reg *fns)
 {
     luaL_newmetatable(L, name);
-    luaL_setfuncs(L, fns, 0);
+    lua_pushvalue(L, -2);
+    luaL_setfuncs(L, fns, 1);
     lua_pushboolean(L, 0);
     lua_setfield(L, -2, "__metatable");
     lua_pop(L, 1);
@@ -1009,10 +1030,12 @@ static int install(lua_State *L)
         {"__tostring", res_tostring}, {NULL, NULL}};
     static const luaL_Reg ctx_mt[] = {
         {"__index", ctx_index}, {"__newindex", view_newindex}, {NULL, NULL}};
+    lua_pushlightuserdata(L, rs);
     new_mt(L, MT_VIEW, view_mt);
     new_mt(L, MT_UNKNOWN, unk_mt);
     new_mt(L, MT_RES, res_mt);
     new_mt(L, MT_CTX, ctx_mt);
+    lua_pop(L, 1);
     return 0;
 }
 
