@@ -74,7 +74,7 @@ def load_controls(ct_dir=DEFAULT_CT):
             guard = os.path.join(ct_dir, "cfn-guard", svc, base + ".guard")
             with open(guard, encoding="utf-8") as f:
                 text = f.read()
-            m = re.search(r"Rule Identifier:\s*\n#\s*(\S+)", text)
+            m = re.search(r"Rule (?:Identifier|Name):\s*\n#\s*(\S+)", text)
             out.append({
                 "id": meta["Id"], "base": base, "service_dir": svc, "guard": guard,
                 "types": meta.get("EvaluatedResourceTypes", []),
@@ -247,6 +247,7 @@ class Gen:
         self.c = control
         self.near = False
         self.force_near = False
+        self.valid = False
         self.peer_ids = []
         self.scan = guardscan.Scan(control["text"])
         self.schema = build_schema(self.scan)
@@ -296,15 +297,26 @@ class Gen:
     def leaf(self, node, tags, path, in_list=False):
         r = self.rng
         cands = []          # (tag, value)
+        good = []           # values that satisfy a comparison of the rule
         for op, val in node.compares:
+            neg = op in ("!=", "not in", "not IN")
             for lit in flat_literals(val):
                 if isinstance(lit, guardscan.Regex):
                     hit = regex_match(lit, r)
                     if hit is not None:
                         cands.append(("regex-match", hit))
-                    cands.append(("regex-miss", regex_miss(lit, r, hit)))
+                    miss = regex_miss(lit, r, hit)
+                    cands.append(("regex-miss", miss))
+                    if neg:
+                        good.append(("regex-miss", miss))
+                    elif hit is not None:
+                        good.append(("regex-match", hit))
                     continue
                 cands.append(("literal", lit))
+                if neg:
+                    good.append(("neighbour", "%sx" % (lit,)))
+                else:
+                    good.append(("literal", lit))
                 o = other_form(lit)
                 if o is not None:
                     cands.append(("string-form" if isinstance(o, str) else "typed-form", o))
@@ -316,6 +328,11 @@ class Gen:
                     and r.random() < 0.5:
                 return self.list_of_leaves(node, tags, path)
         x = r.random()
+        if self.valid:
+            if good:
+                tag, v = r.choice(good)
+                tags.append((path, tag))
+                return v
         if cands and (x < 0.6 or (self.near and r.random() < 0.8)):
             tag, v = r.choice(cands)
         elif self.pool and x < 0.72:
@@ -424,6 +441,10 @@ class Gen:
         # "near" resources mostly use the values the rule compares against, so both
         # sides of each check are hit; the others draw freely (wrong types and all)
         self.near = r.random() < 0.45 or self.force_near
+        # "valid" resources: every property present, with exactly the compared values
+        self.valid = self.near and r.random() < 0.35
+        if self.valid:
+            density = 1.0
         x = r.random()
         res = {"Type": rtype}
         if x < 0.04:

@@ -310,6 +310,8 @@ class Scan:
                     val = lits[0] if lits else None
                     j = i + 2
                 if val is not None:
+                    if v in ("in", "IN") and i > 0 and t[i - 1][0] == "id" and t[i - 1][1] in ("not", "NOT"):
+                        v = "not in"
                     for p in last_paths:
                         self.compares.setdefault(p, []).append((v, val))
                     i = j
