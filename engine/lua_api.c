@@ -311,6 +311,10 @@ static int view_pairs(lua_State *L)
 static int view_eq(lua_State *L)
 {
     view *a = luaL_testudata(L, 1, MT_VIEW), *b = luaL_testudata(L, 2, MT_VIEW);
+    if (a && b) {
+        check_epoch(L, get_rs(L), a->epoch);
+        check_epoch(L, get_rs(L), b->epoch);
+    }
     lua_pushboolean(L, a && b && json_equal((json_t *)a->v, (json_t *)b->v));
     return 1;
 }
@@ -329,6 +333,7 @@ static int view_tostring(lua_State *L)
 static int unk_tostring(lua_State *L)
 {
     unk *u = luaL_checkudata(L, 1, MT_UNKNOWN);
+    check_epoch(L, get_rs(L), u->epoch);
     lua_pushfstring(L, "<unknown: %s>", pp_unknown_reason(u->u));
     return 1;
 }
@@ -468,7 +473,10 @@ static const char *ref_target(lua_State *L, int i, const char **attr)
     if (lua_type(L, i) == LUA_TSTRING)
         return lua_tostring(L, i);
     view *w = luaL_testudata(L, i, MT_VIEW);
-    if (!w || !json_is_object(w->v))
+    if (!w)
+        return NULL;
+    check_epoch(L, get_rs(L), w->epoch);
+    if (!json_is_object(w->v))
         return NULL;
     const char *r = json_string_value(json_object_get(w->v, "Ref"));
     if (r)
@@ -698,7 +706,7 @@ static json_t *scalar_json(lua_State *L, int i)
     case LUA_TBOOLEAN:
         return json_boolean(lua_toboolean(L, i));
     case LUA_TUSERDATA: {
-        view *w = luaL_testudata(L, i, MT_VIEW);
+        view *w = luaL_testudata(L, i, MT_VIEW);   /* epoch checked by the caller */
         return w ? json_incref((json_t *)w->v) : NULL;
     }
     default:
@@ -711,6 +719,12 @@ static int l_eq(lua_State *L)
     if (is_unknown_ud(L, 1) || is_unknown_ud(L, 2)) {
         lua_pushboolean(L, 0);
         return 1;
+    }
+    /* check both before allocating: check_epoch raises */
+    for (int i = 1; i <= 2; i++) {
+        view *w = luaL_testudata(L, i, MT_VIEW);
+        if (w)
+            check_epoch(L, get_rs(L), w->epoch);
     }
     json_t *a = scalar_json(L, 1), *b = scalar_json(L, 2);
     int eq = a && b && pp_value_equal(a, b);
