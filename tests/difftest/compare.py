@@ -23,18 +23,42 @@ def guard_noncompliant(guard_json, types_by_file):
     guard_json: the parsed list (or a single object); types_by_file: {basename: {id: type}}
     restricted to the control's evaluated types (None = no restriction).
     """
+    return guard_noncompliant_ex(guard_json, types_by_file)[0]
+
+
+def guard_noncompliant_ex(guard_json, types_by_file):
+    """As guard_noncompliant, plus the set of files with a failing clause that names no
+    resource (e.g. `%var not empty` on a variable: Guard reports `UnResolvedContext` and no
+    path); for those the caller must find the failing resources another way."""
     docs = guard_json if isinstance(guard_json, list) else [guard_json]
-    out = {}
+    out, unattributed = {}, set()
     for doc in docs:
         name = doc.get("name", "")
         base = name.replace("\\", "/").rsplit("/", 1)[-1]
         ids = set()
         _walk(doc.get("not_compliant", []), ids)
+        if _pathless(doc.get("not_compliant", [])):
+            unattributed.add(base)
         allowed = types_by_file.get(base) if types_by_file is not None else None
         if allowed is not None:
             ids = {i for i in ids if i in allowed}
         out[base] = ids
-    return out
+    return out, unattributed
+
+
+def _pathless(node):
+    """True when some failing Clause/Block has no /Resources path in its subtree."""
+    if isinstance(node, list):
+        return any(_pathless(v) for v in node)
+    if not isinstance(node, dict):
+        return False
+    for k in ("Clause", "Block"):
+        if k in node:
+            ids = set()
+            _walk(node[k], ids)
+            if not ids:
+                return True
+    return any(_pathless(v) for k, v in node.items() if k not in ("messages", "to"))
 
 
 _RES = re.compile(r"^/Resources/([^/]+)")

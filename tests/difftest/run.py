@@ -10,7 +10,7 @@ Environment:
   DIFFTEST_ONLY            control globs, comma or space separated ('CT.EC2.*,CT.S3.PR.1')
   DIFFTEST_ALLOW_MISSING=1 controls without a Parapet rule do not fail the run
   DIFFTEST_SEED            generator seed (default 1)
-  DIFFTEST_TEMPLATES       templates per control (default 8)
+  DIFFTEST_TEMPLATES       templates per control (default 6)
   DIFFTEST_RESOURCES       evaluated resources per template (default 40)
   DIFFTEST_JOBS            parallel controls (default: number of CPUs)
   DIFFTEST_SHOW            disagreements printed per control (default 5)
@@ -98,6 +98,33 @@ def run_guard(guard, control, paths):
     return out, gerr
 
 
+def guard_per_resource(guard, control, path, evaluated):
+    """Guard's verdict per evaluated resource, one template each (with every resource that
+    is not evaluated, so references still resolve): for files where a failing clause names
+    no resource."""
+    with open(path, encoding="utf-8") as f:
+        tpl = json.load(f)
+    others = {k: v for k, v in tpl["Resources"].items() if k not in evaluated}
+    d = os.path.join(os.path.dirname(path), "split")
+    os.makedirs(d, exist_ok=True)
+    paths = []
+    for lid in sorted(evaluated):
+        one_tpl = dict(tpl, Resources=dict(others, **{lid: tpl["Resources"][lid]}))
+        p = os.path.join(d, "%s-%s.json" % (os.path.basename(path)[:-5], lid))
+        with open(p, "w", encoding="utf-8") as f:
+            json.dump(one_tpl, f)
+        paths.append((lid, p))
+    fails = set()
+    for i in range(0, len(paths), 50):
+        chunk = paths[i:i + 50]
+        doc, err = _guard(guard, control, [p for _, p in chunk])
+        if err is not None:
+            raise RuntimeError("cfn-guard on split templates: %s" % err[:300])
+        status = {os.path.basename(x["name"]): x["status"] for x in doc}
+        fails |= {lid for lid, p in chunk if status.get(os.path.basename(p)) == "FAIL"}
+    return fails
+
+
 def run_parapet(parapet, rules, control, paths):
     cmd = [parapet, "check", "--no-builtin-rules", "--rules", rules, "--only", control["id"],
            "--format", "json", "--unknown=pass", "--show-passed"] + paths
@@ -125,7 +152,11 @@ def one(control, a, known, have_rule):
         row["guard_errors"] = [{"file": b, "id": i, "message": m}
                                for b, ids in sorted(gerr.items()) for i, m in sorted(ids.items())]
         row["resources"] = sum(len(v) for v in files.values())
-        gfail = compare.guard_noncompliant(gj, files)
+        gfail, unattr = compare.guard_noncompliant_ex(gj, files)
+        for base in sorted(unattr):
+            gfail[base] = guard_per_resource(a.guard, control, os.path.join(row["dir"], base),
+                                             set(files.get(base, {})))
+        row["guard_split"] = sorted(unattr)
         row["guard_fail"] = sum(len(v) for v in gfail.values())
         if not have_rule:
             row["status"] = "no parapet rule"
@@ -158,7 +189,7 @@ def main():
     ap.add_argument("--known", default=os.path.join(HERE, "known.json"))
     ap.add_argument("--only", default=os.environ.get("DIFFTEST_ONLY", ""))
     ap.add_argument("--seed", default=os.environ.get("DIFFTEST_SEED", "1"))
-    ap.add_argument("--templates", type=int, default=env_int("DIFFTEST_TEMPLATES", 8))
+    ap.add_argument("--templates", type=int, default=env_int("DIFFTEST_TEMPLATES", 6))
     ap.add_argument("--resources", type=int, default=env_int("DIFFTEST_RESOURCES", 40))
     ap.add_argument("--jobs", type=int, default=env_int("DIFFTEST_JOBS", os.cpu_count() or 2))
     ap.add_argument("--show", type=int, default=env_int("DIFFTEST_SHOW", 5))
