@@ -98,31 +98,73 @@ def run_guard(guard, control, paths):
     return out, gerr
 
 
+def _refs(node, out):
+    """Logical ids a resource references with Ref / Fn::GetAtt (both forms)."""
+    if isinstance(node, dict):
+        for k, v in node.items():
+            if k == "Ref" and isinstance(v, str):
+                out.add(v)
+            elif k == "Fn::GetAtt":
+                if isinstance(v, list) and v and isinstance(v[0], str):
+                    out.add(v[0])
+                elif isinstance(v, str):
+                    out.add(v.split(".")[0])
+            _refs(v, out)
+    elif isinstance(node, list):
+        for v in node:
+            _refs(v, out)
+    return out
+
+
 def guard_per_resource(guard, control, path, evaluated):
-    """Guard's verdict per evaluated resource, one template each (with every resource that
-    is not evaluated, so references still resolve): for files where a failing clause names
-    no resource."""
+    """Guard's verdict per evaluated resource, for files where a failing clause names no
+    resource: one template per resource, with every resource that is not evaluated and the
+    evaluated ones it references (so references resolve). In such a template the resource
+    fails if a failing clause names it, or if a failing clause names no resource and every
+    evaluated resource it references passes on its own. Returns (fails, ambiguous)."""
     with open(path, encoding="utf-8") as f:
         tpl = json.load(f)
-    others = {k: v for k, v in tpl["Resources"].items() if k not in evaluated}
+    res = tpl["Resources"]
+    others = {k: v for k, v in res.items() if k not in evaluated}
     d = os.path.join(os.path.dirname(path), "split")
     os.makedirs(d, exist_ok=True)
-    paths = []
+    refs = {lid: sorted(x for x in _refs(res[lid], set()) if x in evaluated and x != lid)
+            for lid in evaluated}
+    files = []
     for lid in sorted(evaluated):
-        one_tpl = dict(tpl, Resources=dict(others, **{lid: tpl["Resources"][lid]}))
+        keep = dict(others)
+        for x in refs[lid] + [lid]:
+            keep[x] = res[x]
         p = os.path.join(d, "%s-%s.json" % (os.path.basename(path)[:-5], lid))
         with open(p, "w", encoding="utf-8") as f:
-            json.dump(one_tpl, f)
-        paths.append((lid, p))
-    fails = set()
-    for i in range(0, len(paths), 50):
-        chunk = paths[i:i + 50]
+            json.dump(dict(tpl, Resources=keep), f)
+        files.append((lid, p))
+    attributed, pathless, status = {}, {}, {}
+    for i in range(0, len(files), 50):
+        chunk = files[i:i + 50]
         doc, err = _guard(guard, control, [p for _, p in chunk])
         if err is not None:
             raise RuntimeError("cfn-guard on split templates: %s" % err[:300])
-        status = {os.path.basename(x["name"]): x["status"] for x in doc}
-        fails |= {lid for lid, p in chunk if status.get(os.path.basename(p)) == "FAIL"}
-    return fails
+        byname = {os.path.basename(x["name"]): x for x in doc}
+        for lid, p in chunk:
+            x = byname.get(os.path.basename(p), {})
+            status[lid] = x.get("status")
+            ids, unattr = compare.guard_noncompliant_ex([x], None)
+            attributed[lid] = set().union(*ids.values()) if ids else set()
+            pathless[lid] = bool(unattr)
+    fails, ambiguous = set(), set()
+    for lid in evaluated:
+        if status[lid] != "FAIL":
+            continue
+        if lid in attributed[lid]:
+            fails.add(lid)
+        elif pathless[lid]:
+            # alone it fails, or its referenced peers all pass alone: the failure is its own
+            if all(status.get(x) != "FAIL" for x in refs[lid]):
+                fails.add(lid)
+            else:
+                ambiguous.add(lid)
+    return fails, ambiguous
 
 
 def run_parapet(parapet, rules, control, paths):
@@ -154,9 +196,16 @@ def one(control, a, known, have_rule):
         row["resources"] = sum(len(v) for v in files.values())
         gfail, unattr = compare.guard_noncompliant_ex(gj, files)
         for base in sorted(unattr):
-            gfail[base] = guard_per_resource(a.guard, control, os.path.join(row["dir"], base),
-                                             set(files.get(base, {})))
+            fails, amb = guard_per_resource(a.guard, control, os.path.join(row["dir"], base),
+                                            set(files.get(base, {})))
+            gfail[base] = fails
+            for lid in sorted(amb):      # no verdict we can attribute: left out, like errors
+                files[base].pop(lid, None)
+                row["guard_errors"].append({"file": base, "id": lid,
+                                            "message": "ambiguous: a failing Guard clause names "
+                                                       "no resource"})
         row["guard_split"] = sorted(unattr)
+        row["resources"] = sum(len(v) for v in files.values())
         row["guard_fail"] = sum(len(v) for v in gfail.values())
         if not have_rule:
             row["status"] = "no parapet rule"
