@@ -143,8 +143,10 @@ def machine():
         out = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
         m = re.search(r"^Model name:\s*(.+)$", out, re.M)
         cpu = m.group(1).strip() if m else ""
-    return "%s cores (`nproc`), %s (`lscpu | grep 'Model name'`), %s %s" % (
-        os.cpu_count(), cpu or "unknown CPU", platform.system(), platform.release())
+    return "%s cores (`nproc`), %s (`lscpu | grep 'Model name'`), %s %s, load average %.1f " \
+        "at the start (other work on the machine inflates every figure)" % (
+            os.cpu_count(), cpu or "unknown CPU", platform.system(), platform.release(),
+            os.getloadavg()[0])
 
 
 def write_doc(section):
@@ -177,6 +179,7 @@ def main():
     ap.add_argument("--no-doc", action="store_true")
     a = ap.parse_args()
     os.chdir(ROOT)
+    where = machine()
 
     allc = gen.load_controls(a.ct)
     sub = gen.select(allc, ",".join(SERVICES))
@@ -244,7 +247,7 @@ def main():
         "| %d resources (JSON, %d bytes) | %d | %.1f ms | %s KB |\n\n%s"
         "Ratio on the same work (EC2, ECS, RDS controls, 500 resources): **Parapet %.0f× faster** "
         "than cfn-guard.\n<!-- /bench:control-tower -->\n" % (
-            cmdline, machine(), time.strftime("%Y-%m-%d", time.gmtime()), a.seed,
+            cmdline, where, time.strftime("%Y-%m-%d", time.gmtime()), a.seed,
             "-r ct-ec2-pr-1.guard -r …", len(sub), n500, size500, a.guard_runs, g, selstr, nrules,
             a.runs, p * 1000, selstr, nall, ncov, len(allc), n5k, size5k, a.runs, f * 1000, rss,
             note, ratio))
