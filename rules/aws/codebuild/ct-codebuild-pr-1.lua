@@ -24,8 +24,11 @@ local function get(v, k)
   if is_view(v) then return v[k] end
 end
 
+-- Guard's /^(http(s)?)(:\/\/github\.com\/)([^\/]+)\/([\w\.-]+)(\.git)?$/
 local function github_url(s)
-  return type(s) == "string" and s:find("^https?://github%.com/[^/]+/[%w_%.%-]+$") ~= nil
+  if type(s) ~= "string" then return false end
+  local _, e = s:find("^https?://github%.com/[^/]+/")
+  return e ~= nil and s:find("^[%w_%.%-]+$", e + 1) ~= nil
 end
 
 local function bitbucket_url(s)
