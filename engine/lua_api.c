@@ -55,6 +55,18 @@ typedef struct ctxud {
 } ctxud;
 
 static const char RS_KEY = 'r';
+/* Metatables by address-of-static keys: lua_rawgetp is cheaper than luaL_setmetatable's
+ * lookup by name, and views are created on every property access. */
+static const char VIEW_MT_KEY = 'v';
+static const char UNK_MT_KEY = 'u';
+static const char RES_MT_KEY = 's';
+
+/* [-0, +0, -] Sets the metatable stored under key on the userdata on top of the stack. */
+static void set_mt(lua_State *L, const char *key)
+{
+    lua_rawgetp(L, LUA_REGISTRYINDEX, key);
+    lua_setmetatable(L, -2);
+}
 
 static pp_ruleset *get_rs(lua_State *L)
 {
@@ -112,7 +124,7 @@ static view *push_view(lua_State *L, const json_t *v, uint64_t epoch, int base, 
     }
     w->path[plen + sl] = '\0';
     w->plen = plen + sl;
-    luaL_setmetatable(L, MT_VIEW);
+    set_mt(L, &VIEW_MT_KEY);
     return w;
 }
 
@@ -170,7 +182,7 @@ static void push_child(lua_State *L, pp_ruleset *rs, const json_t *c, uint64_t e
                 seg_write(u->path + plen + 1, seg);
             }
             u->path[plen + sl] = '\0';
-            luaL_setmetatable(L, MT_UNKNOWN);
+            set_mt(L, &UNK_MT_KEY);
             if (epoch)
                 taint(&rs->es, c, u->path);
             return;
@@ -359,7 +371,7 @@ void pp_luaapi_push_resource(lua_State *L, pp_ruleset *rs, size_t i)
     resud *r = lua_newuserdatauv(L, sizeof *r, 0);
     r->idx = i;
     r->epoch = rs->es.epoch;
-    luaL_setmetatable(L, MT_RES);
+    set_mt(L, &RES_MT_KEY);
 }
 
 static int res_index(lua_State *L)
@@ -761,6 +773,20 @@ static int l_is_view(lua_State *L)
     return 1;
 }
 
+static int l_is_list(lua_State *L)
+{
+    view *w = luaL_testudata(L, 1, MT_VIEW);
+    lua_pushboolean(L, w && json_is_array(w->v));
+    return 1;
+}
+
+static int l_is_map(lua_State *L)
+{
+    view *w = luaL_testudata(L, 1, MT_VIEW);
+    lua_pushboolean(L, w && json_is_object(w->v));
+    return 1;
+}
+
 static int l_ref(lua_State *L)
 {
     if (lua_type(L, 1) == LUA_TSTRING)
@@ -1049,6 +1075,12 @@ static int install(lua_State *L)
     new_mt(L, MT_UNKNOWN, unk_mt);
     new_mt(L, MT_RES, res_mt);
     new_mt(L, MT_CTX, ctx_mt);
+    static const struct { const char *name; const char *key; } fast[] = {
+        {MT_VIEW, &VIEW_MT_KEY}, {MT_UNKNOWN, &UNK_MT_KEY}, {MT_RES, &RES_MT_KEY}};
+    for (size_t i = 0; i < PP_ARRAY_LEN(fast); i++) {
+        luaL_getmetatable(L, fast[i].name);
+        lua_rawsetp(L, LUA_REGISTRYINDEX, fast[i].key);
+    }
     lua_pop(L, 1);
     return 0;
 }
@@ -1064,7 +1096,8 @@ pp_status pp_luaapi_install(pp_ruleset *rs)
     }
     static const luaL_Reg pplib[] = {
         {"bool", l_bool}, {"int", l_int}, {"str", l_str}, {"eq", l_eq},
-        {"is_unknown", l_is_unknown}, {"is_view", l_is_view}, {"ref", l_ref},
+        {"is_unknown", l_is_unknown}, {"is_view", l_is_view}, {"is_list", l_is_list},
+        {"is_map", l_is_map}, {"ref", l_ref},
         {"items", l_items}, {"glob", l_glob}, {"cidr", l_cidr}, {"log", l_log},
         {NULL, NULL}};
     /* the library table is handed to the sandbox, which exposes it read-only */

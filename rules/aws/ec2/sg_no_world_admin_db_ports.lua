@@ -32,11 +32,8 @@ local PORT_NAMES = {
   [9300] = "Elasticsearch transport",
 }
 
-local function is_list(v)
-  if not pp.is_view(v) then return false end
-  for k in pairs(v) do return type(k) == "number" end
-  return true
-end
+local is_list = pp.is_list
+local CIDR_KEYS = { "CidrIp", "CidrIpv6" }
 
 local function describe(v)
   if type(v) == "string" then return string.format("%q", v) end
@@ -106,7 +103,7 @@ end
 -- template, never the world, and counts as not the world.
 local function analyze(e, params)
   local src, src_key, src_unknown
-  for _, key in ipairs({ "CidrIp", "CidrIpv6" }) do
+  for _, key in ipairs(CIDR_KEYS) do
     local v = e[key]
     if v ~= nil then
       if pp.is_unknown(v) then
@@ -119,7 +116,6 @@ local function analyze(e, params)
     end
   end
   if src == nil and src_unknown == nil then
-    pp.is_unknown(e.IpProtocol); pp.is_unknown(e.FromPort); pp.is_unknown(e.ToPort)
     return nil
   end
   local res = { src = src, src_key = src_key or src_unknown,
