@@ -49,10 +49,17 @@ local OAC = "AWS::CloudFront::OriginAccessControl"
 -- The tail of Guard's S3_BUCKET_DNS_NAME_PATTERN after ".s3":
 -- (-external-\d|[-\.][a-z]*-[a-z]*-[0-9])?\.amazonaws\.com(\.cn)?$
 local function s3_tail(t)
-  t = t:gsub("%.cn$", "", 1)
-  if t == ".amazonaws.com" then return true end
-  if t:find("^%-external%-%d%.amazonaws%.com$") then return true end
-  return t:find("^[%-%.][a-z]*%-[a-z]*%-[0-9]%.amazonaws%.com$") ~= nil
+  if t:sub(-3) == ".cn" then t = t:sub(1, -4) end
+  if t:sub(-14) ~= ".amazonaws.com" then return false end
+  local mid = t:sub(1, -15)
+  if mid == "" then return true end
+  if mid:find("^%-external%-%d$") then return true end
+  -- [-\.][a-z]*-[a-z]*-[0-9]
+  local first = mid:sub(1, 1)
+  if (first ~= "-" and first ~= ".") or not mid:find("^%-%d$", #mid - 1) then return false end
+  local inner = mid:sub(2, -3)
+  local _, e = inner:find("^[a-z]*%-")
+  return e ~= nil and inner:find("^[a-z]*$", e + 1) ~= nil
 end
 
 -- Guard's S3_BUCKET_DNS_NAME_PATTERN /(.*)\.s3(…)?\.amazonaws\.com(\.cn)?$/ (unanchored at the start).

@@ -24,8 +24,11 @@ local function get(v, k)
   if is_view(v) then return v[k] end
 end
 
+-- Guard's /^(http(s)?)(:\/\/github\.com\/)([^\/]+)\/([\w\.-]+)(\.git)?$/
 local function github_url(s)
-  return type(s) == "string" and s:find("^https?://github%.com/[^/]+/[%w_%.%-]+$") ~= nil
+  if type(s) ~= "string" then return false end
+  local _, e = s:find("^https?://github%.com/[^/]+/")
+  return e ~= nil and s:find("^[%w_%.%-]+$", e + 1) ~= nil
 end
 
 local function bitbucket_url(s)
@@ -49,9 +52,9 @@ local function git_source(s)
   return t ~= nil and (eq_all(t, "GITHUB") or eq_all(t, "BITBUCKET"))
 end
 
--- Guard's check_source on one source; returns false and a message when its Location has more
--- than the repository URL.
-local function source_ok(s)
+-- Guard's check_source on one source map; returns false and a message when its Location has
+-- more than the repository URL.
+local function source_one(s)
   local t = get(s, "Type")
   if t == nil then return true end
   if eq_all(t, "GITHUB") then
@@ -65,6 +68,18 @@ local function source_ok(s)
     if not all_match(loc, bitbucket_url) then return false, "Location " .. tostring(loc) .. " is not a plain Bitbucket URL" end
   end
   return true
+end
+-- Guard's check_source: its `[Type == …]` filters look into a list, so a source given as a list
+-- is checked item by item.
+local function source_ok(s)
+  if is_view(s) and #s > 0 then
+    for i = 1, #s do
+      local ok, why = source_one(s[i])
+      if not ok then return false, why end
+    end
+    return true
+  end
+  return source_one(s)
 end
 
 return {

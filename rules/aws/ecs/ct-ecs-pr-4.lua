@@ -1,6 +1,21 @@
 -- CT.ECS.PR.4 (ecs_awsvpc_networking_enabled_check): ECS task definitions for EC2 or Fargate use the awsvpc network mode.
 local is_view = pp.is_view
 
+local SUPPORTED = { EC2 = true, FARGATE = true }
+
+-- One item of Guard's `some RequiresCompatibilities[*] in ["EC2", "FARGATE"]`: a nested list
+-- is in when all its items are (an empty one is).
+local function supported(c)
+  if is_view(c) then
+    local n = #c
+    for i = 1, n do
+      if not SUPPORTED[c[i]] then return false end
+    end
+    return n > 0 or tostring(c) == "[]"
+  end
+  return SUPPORTED[c] == true
+end
+
 return {
   id         = "ct-ecs-pr-4",
   title      = "ECS task definitions for EC2 or Fargate use the awsvpc network mode",
@@ -25,8 +40,7 @@ return {
       local ec2_or_fargate = false
       if is_view(rc) then
         for i = 1, #rc do
-          local c = rc[i]
-          if c == "EC2" or c == "FARGATE" then ec2_or_fargate = true break end
+          if supported(rc[i]) then ec2_or_fargate = true break end
         end
       end
       if not ec2_or_fargate then

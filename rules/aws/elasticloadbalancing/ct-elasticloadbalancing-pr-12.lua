@@ -78,6 +78,20 @@ local function secure_name(policies, name)
   return false
 end
 
+-- One item of Guard's `PolicyNames.* in %secure_policies`: a nested list is in when all its
+-- items are (an empty one is).
+local function secure_item(policies, name)
+  if is_view(name) and #name > 0 then
+    for i = 1, #name do
+      if not secure_name(policies, name[i]) then return false end
+    end
+    return true
+  elseif is_view(name) and tostring(name) == "[]" then
+    return true
+  end
+  return secure_name(policies, name)
+end
+
 -- Guard's checks on one HTTPS or SSL listener: every name in PolicyNames is a secure policy.
 local function check_listener(ctx, p, policies, state, l, where, key)
   if state == nil then
@@ -95,7 +109,7 @@ local function check_listener(ctx, p, policies, state, l, where, key)
     return ctx.fail("listener " .. tostring(key) .. " does not name the TLS 1.2 policy in PolicyNames", where, key)
   end
   for j = 1, #pns do
-    if not secure_name(policies, pns[j]) then
+    if not secure_item(policies, pns[j]) then
       return ctx.fail("PolicyNames of listener " .. tostring(key) .. " includes " .. tostring(pns[j]) ..
                       ", which is not a TLS 1.2 negotiation policy", pns, j)
     end

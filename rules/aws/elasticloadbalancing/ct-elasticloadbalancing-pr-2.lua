@@ -16,9 +16,19 @@ end
 
 -- Guard's ACM_CERTIFICATE_ARN_PATTERN (unanchored):
 -- /arn:aws[a-z0-9\-]*:acm:[a-z0-9\-]+:\d{12}:certificate\/[\w\-]{1,64}/
+-- matched from each "arn:aws" with anchored steps of one quantifier each.
 local function acm_arn(s)
-  return type(s) == "string" and
-    s:find("arn:aws[a-z0-9%-]*:acm:[a-z0-9%-]+:%d%d%d%d%d%d%d%d%d%d%d%d:certificate/[%w_%-]") ~= nil
+  if type(s) ~= "string" then return false end
+  local i = 1
+  while true do
+    local a = s:find("arn:aws", i, true)
+    if not a then return false end
+    local _, e = s:find("^[a-z0-9%-]*:acm:", a + 7)
+    if e and s:find("^[a-z0-9%-]+:%d%d%d%d%d%d%d%d%d%d%d%d:certificate/[%w_%-]", e + 1) then
+      return true
+    end
+    i = a + 1
+  end
 end
 
 -- Guard's check_local_references: a {Fn::GetAtt: [Id, …]} or {Ref: Id} naming a resource of

@@ -41,26 +41,52 @@ local function insecure_transport_condition(c)
   return is_struct(b) and nkeys(b) == 1 and b["aws:SecureTransport"] == "false"
 end
 
--- Guard's `Action[*] in ["s3:*", "*"]`.
-local function all_actions(a)
+-- Guard's `X[*] op`: op holds for item x, where an item that is itself a list holds when all its
+-- items do (an empty one does) and a map never does.
+local function item_holds(x, op)
+  if is_view(x) then
+    local n = #x
+    for i = 1, n do
+      if not op(x[i]) then return false end
+    end
+    return n > 0 or tostring(x) == "[]"
+  end
+  return op(x)
+end
+
+local function any_action(x) return x == "s3:*" or x == "*" end
+local function star(x) return x == "*" end
+
+-- Guard's `Action[*] in ["s3:*", "*"]` (and `Resource[*] == "*"` with star).
+local function all_items(a, op)
   if is_view(a) then
     local n = #a
     if n == 0 then return false end
     for i = 1, n do
-      local x = a[i]
-      if x ~= "s3:*" and x ~= "*" then return false end
+      if not item_holds(a[i], op) then return false end
     end
     return true
   end
-  return a == "s3:*" or a == "*"
+  return op(a)
+end
+
+-- Guard's S3_BUCKET_ARN_PATTERN and S3_BUCKET_OBJECT_ARN_PATTERN:
+-- /^arn:aws[a-z0-9\-]*:s3:::[a-z0-9][a-z0-9\.-]*[a-z0-9]$/ and the same followed by \/\*
+local function bucket_name(s, from, to)
+  local name = s:sub(from, to)
+  return name:find("^[a-z0-9][a-z0-9%.%-]*[a-z0-9]$") ~= nil
 end
 
 local function bucket_arn(s)
-  return type(s) == "string" and s:find("^arn:aws[a-z0-9%-]*:s3:::[a-z0-9][a-z0-9%.%-]*[a-z0-9]$") ~= nil
+  if type(s) ~= "string" then return false end
+  local _, e = s:find("^arn:aws[a-z0-9%-]*:s3:::")
+  return e ~= nil and bucket_name(s, e + 1, -1)
 end
 
 local function object_arn(s)
-  return type(s) == "string" and s:find("^arn:aws[a-z0-9%-]*:s3:::[a-z0-9][a-z0-9%.%-]*[a-z0-9]/%*$") ~= nil
+  if type(s) ~= "string" or s:sub(-2) ~= "/*" then return false end
+  local _, e = s:find("^arn:aws[a-z0-9%-]*:s3:::")
+  return e ~= nil and bucket_name(s, e + 1, -3)
 end
 
 -- {Fn::GetAtt: [Id, "Arn"]} where Id is an AWS::S3::Bucket of this template.
@@ -75,26 +101,22 @@ end
 -- Whether Resource covers the bucket: true, false, or "unknown" when it would take an object
 -- ARN built with Fn::Join (which Parapet resolves to a deploy-time unknown).
 local function resource_ok(ctx, res)
-  if res == "*" then return true end
+  if all_items(res, star) then return true end
   if not is_view(res) then return false end
   local n = #res
   if n == 0 then return false end
-  local stars, barn, oarn, bref, unk = 0, false, false, false, false
+  local barn, oarn, bref, unk = false, false, false, false
   for i = 1, n do
     local x = res[i]
-    if x == "*" then
-      stars = stars + 1
-    elseif is_unknown(x) then
+    if is_unknown(x) then
       unk = true
-    elseif bucket_arn(x) then
-      barn = true
-    elseif object_arn(x) then
-      oarn = true
-    elseif bucket_arn_ref(ctx, x) then
-      bref = true
+    else
+      if not barn and item_holds(x, bucket_arn) then barn = true end
+      if not oarn and item_holds(x, object_arn) then oarn = true end
+      if not bref and bucket_arn_ref(ctx, x) then bref = true end
     end
   end
-  if stars == n or (barn and oarn) then return true end
+  if barn and oarn then return true end
   if bref and unk then return "unknown" end
   return false
 end
@@ -105,7 +127,7 @@ local function denies_insecure(ctx, s)
   for i = 1, #REQUIRED do
     if s[REQUIRED[i]] == nil then return false end
   end
-  if not eq_all(s.Effect, "Deny") or not all_actions(s.Action) then return false end
+  if not eq_all(s.Effect, "Deny") or not all_items(s.Action, any_action) then return false end
   local pr = s.Principal
   if not eq_all(pr, "*") and not (is_struct(pr) and pr.AWS ~= nil and eq_all(pr.AWS, "*")) then
     return false
