@@ -392,6 +392,12 @@ static int res_index(lua_State *L)
         push_view(L, res->metadata, r->epoch, BASE_META, (long)r->idx, "", 0, NULL);
     else if (strcmp(k, "condition") == 0 && res->condition)
         lua_pushstring(L, res->condition);
+    else if (strcmp(k, "has_properties") == 0)
+        lua_pushboolean(L, json_object_get(res->raw, "Properties") != NULL);
+    else if (strcmp(k, "raw_properties") == 0 && json_object_get(res->raw, "Properties"))
+        /* as written, intrinsics unresolved (what Guard sees); same paths as properties */
+        push_view(L, json_object_get(res->raw, "Properties"), r->epoch, BASE_PROPS, (long)r->idx,
+                  "", 0, NULL);
     else
         lua_pushnil(L);
     return 1;
@@ -788,6 +794,22 @@ static int l_is_map(lua_State *L)
     return 1;
 }
 
+/* pp.has(node, key): the key is present, even when its value is null (which reads as nil) */
+static int l_has(lua_State *L)
+{
+    view *w = luaL_testudata(L, 1, MT_VIEW);
+    if (!w)
+        return lua_pushboolean(L, 0), 1;
+    check_epoch(L, get_rs(L), w->epoch);
+    int has = 0;
+    if (json_is_object(w->v) && lua_type(L, 2) == LUA_TSTRING)
+        has = json_object_get(w->v, lua_tostring(L, 2)) != NULL;
+    else if (json_is_array(w->v) && lua_isinteger(L, 2))
+        has = lua_tointeger(L, 2) >= 1 && (size_t)lua_tointeger(L, 2) <= json_array_size(w->v);
+    lua_pushboolean(L, has);
+    return 1;
+}
+
 static int l_ref(lua_State *L)
 {
     if (lua_type(L, 1) == LUA_TSTRING)
@@ -1136,7 +1158,7 @@ pp_status pp_luaapi_install(pp_ruleset *rs)
     static const luaL_Reg pplib[] = {
         {"bool", l_bool}, {"int", l_int}, {"str", l_str}, {"eq", l_eq},
         {"is_unknown", l_is_unknown}, {"is_view", l_is_view}, {"is_list", l_is_list},
-        {"is_map", l_is_map}, {"ref", l_ref},
+        {"is_map", l_is_map}, {"has", l_has}, {"ref", l_ref},
         {"items", l_items}, {"glob", l_glob}, {"cidr", l_cidr}, {"log", l_log},
         {"lib", l_lib},
         {NULL, NULL}};

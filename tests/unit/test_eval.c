@@ -215,6 +215,25 @@ static void test_handled_unknown_and_ctx(void **state)
     cleanup(&r);
 }
 
+static void test_raw_and_presence(void **state)
+{
+    (void)state;
+    run r;
+    setup_dir(&r);
+    write_rule(r.dir, "a", RULE("r-raw", "T::A",
+        "local raw = r.raw_properties\n"
+        "local join = raw and raw.Name and raw.Name['Fn::Join']\n"
+        "return false, tostring(r.has_properties) .. ' ' .. tostring(pp.has(r.properties, 'Pid'))"
+        " .. ' ' .. tostring(r.properties.Pid) .. ' ' .. (join and join[1] or '-')"));
+    load_rules(&r);
+    eval_yaml(&r, "Resources:\n"
+                  "  A: {Type: T::A, Properties: {Pid: null, Name: !Join ['+', [a, !ImportValue x]]}}\n"
+                  "  B: {Type: T::A}\n", NULL);
+    assert_string_equal(only(&r, "r-raw", "A")->message, "true true nil +");
+    assert_string_equal(only(&r, "r-raw", "B")->message, "false false nil -");
+    cleanup(&r);
+}
+
 static void test_suppressions(void **state)
 {
     (void)state;
@@ -350,6 +369,7 @@ int main(void)
         cmocka_unit_test(test_verdicts_and_paths),
         cmocka_unit_test(test_worlds),
         cmocka_unit_test(test_handled_unknown_and_ctx),
+        cmocka_unit_test(test_raw_and_presence),
         cmocka_unit_test(test_suppressions),
         cmocka_unit_test(test_deletes_and_previous),
         cmocka_unit_test(test_containment_and_recovery),
