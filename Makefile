@@ -33,7 +33,7 @@ LIBPP       := $(BUILD)/libparapet.a
 UNIT_SRC    := $(wildcard tests/unit/test_*.c)
 UNIT_BIN    := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps test unit cases integration demo asan bench install clean ct-ref difftest bench-guard
+.PHONY: all deps test unit cases integration demo asan bench bench-explain install clean ct-ref difftest bench-guard
 
 # The Control Tower reference (issue: Control Tower parity): the npm package that ships
 # cfn-guard 3.1.1 and the Guard rules. Installed under tests/.cache, never committed.
@@ -42,7 +42,12 @@ CT_DIR         := tests/.cache/cfnguard
 CT_GUARD       := $(CT_DIR)/package/bin/ubuntu/x86_64/cfn-guard
 CT_RULES       := $(CT_DIR)/package/rules/control-tower
 
-all: $(BUILD)/parapet
+all: $(BUILD)/parapet $(BUILD)/kb.db
+
+# Commands the build and the tests use, as command:Debian-package.
+DEB_TOOLS := pkg-config:pkg-config python3:python3 curl:curl zip:zip objdump:binutils clang:clang
+# clang alone does not bring the sanitizer runtimes that make asan links against
+DEB_RUNTIMES := /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.asan-x86_64.a:libclang-rt-14-dev
 
 deps:
 	@missing=""; set -- $(DEB_PKGS); \
@@ -50,13 +55,17 @@ deps:
 	  deb=$$1; shift; \
 	  pkg-config --exists $$p 2>/dev/null || missing="$$missing $$deb"; \
 	done; \
-	command -v pkg-config >/dev/null || missing="$$missing pkg-config"; \
-	command -v python3 >/dev/null || missing="$$missing python3"; \
+	for t in $(DEB_TOOLS); do \
+	  command -v $${t%%:*} >/dev/null 2>&1 || missing="$$missing $${t#*:}"; \
+	done; \
+	for t in $(DEB_RUNTIMES); do \
+	  [ -e $${t%%:*} ] || missing="$$missing $${t#*:}"; \
+	done; \
 	if [ -n "$$missing" ]; then \
 	  echo "deps: installing$$missing"; \
 	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
 	  $$SUDO apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
 	else echo "deps: all present"; fi
 
 $(BUILD)/obj/%.o: %.c
@@ -70,6 +79,10 @@ $(LIBPP): $(LIB_OBJ)
 $(BUILD)/parapet: $(MAIN_OBJ) $(LIBPP)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(MAIN_OBJ) $(LIBPP) $(LIBS)
 
+# The knowledge base: kb/*.yaml compiled to SQLite with an FTS5 index (docs/kb.md).
+$(BUILD)/kb.db: $(wildcard kb/*.yaml) $(BUILD)/parapet
+	$(BUILD)/parapet kb build --src kb --out $@
+
 $(BUILD)/tests/%: tests/unit/%.c $(LIBPP)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) -o $@ $< $(LIBPP) $(LIBS) $(TEST_LIBS)
@@ -79,8 +92,10 @@ unit: $(UNIT_BIN)
 	  CMOCKA_MESSAGE_OUTPUT=stdout PARAPET_TEST_ROOT=$(CURDIR) $$t || fail=1; \
 	done; exit $$fail
 
-cases: $(BUILD)/parapet
+cases: $(BUILD)/parapet $(BUILD)/kb.db
 	@PARAPET=$(CURDIR)/$(BUILD)/parapet sh tests/cases/run.sh
+	@PARAPET=$(CURDIR)/$(BUILD)/parapet sh tests/cases/explain/run.sh
+	@PARAPET=$(CURDIR)/$(BUILD)/parapet python3 tests/cases/explain/corpus.py
 
 integration: $(BUILD)/parapet
 	@PARAPET=$(CURDIR)/$(BUILD)/parapet sh tests/integration/run.sh
@@ -89,27 +104,39 @@ test: deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory unit cases integration
 	@$(BUILD)/parapet rules test
+	@$(BUILD)/parapet kb lint
 	@echo "make test: all suites passed"
 
 demo: deps
 	@$(MAKE) --no-print-directory all
-	-$(BUILD)/parapet check examples/*.yaml examples/*.json
+	@$(BUILD)/parapet check examples/*.yaml examples/*.json; rc=$$?; \
+	echo "demo: parapet check exited $$rc (1: findings reported, as examples/web-stack.yaml should)"; \
+	[ $$rc -le 1 ]
 
-asan:
-	@$(MAKE) --no-print-directory BUILD=build/asan CC=clang CFLAGS="-O1 -g -fno-omit-frame-pointer" \
+# The whole suite under AddressSanitizer + UndefinedBehaviorSanitizer (clang); any report fails.
+ASAN_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=86 \
+            UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:exitcode=87
+asan: deps
+	@$(ASAN_ENV) $(MAKE) --no-print-directory BUILD=build/asan CC=clang \
+	  CFLAGS="-O1 -g -fno-omit-frame-pointer" \
 	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" \
-	  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	  all unit cases integration
-	@ASAN_OPTIONS=detect_leaks=1 build/asan/parapet rules test
+	@$(ASAN_ENV) build/asan/parapet rules test >/dev/null
+	@$(ASAN_ENV) build/asan/parapet kb lint >/dev/null
 	@echo "make asan: clean"
 
 bench: all
 	@sh tests/bench/run.sh $(BUILD)/parapet
+	@sh tests/bench/explain.sh $(BUILD)/parapet
+
+bench-explain: all
+	@sh tests/bench/explain.sh $(BUILD)/parapet
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/parapet/rules \
 	  $(DESTDIR)$(PREFIX)/share/doc/parapet
 	install -m 755 $(BUILD)/parapet $(DESTDIR)$(PREFIX)/bin/parapet
+	install -m 644 $(BUILD)/kb.db $(DESTDIR)$(PREFIX)/share/parapet/kb.db
 	cp -R rules/. $(DESTDIR)$(PREFIX)/share/parapet/rules/
 	install -m 644 README.md docs/*.md $(DESTDIR)$(PREFIX)/share/doc/parapet/
 
@@ -120,6 +147,27 @@ $(CT_GUARD):
 	  tar xzf cdklabs-cdk-validator-cfnguard-$(CT_PKG_VERSION).tgz && chmod +x package/bin/ubuntu/x86_64/cfn-guard
 
 ct-ref: $(CT_GUARD)
+
+# The Lambda zip: bootstrap, the binary, the rules, and every shared library the binary loads
+# except glibc's own (provided.al2023 brings glibc 2.34; tests/integration/test_lambda_zip.sh
+# checks that nothing needs a newer symbol).
+LAMBDA_DIR   := $(BUILD)/lambda
+LAMBDA_ZIP   := $(BUILD)/parapet-lambda.zip
+GLIBC_SONAMES := linux-vdso|ld-linux-x86-64|ld-linux-aarch64|libc|libm|libpthread|libdl|librt|libresolv|libutil|libanl|libmvec|libnss_[a-z]+
+
+lambda-zip: $(LAMBDA_ZIP)
+integration: $(LAMBDA_ZIP)   # tests/integration/test_lambda_zip.sh unpacks it
+
+$(LAMBDA_ZIP): $(BUILD)/parapet hooks/deploy/bootstrap $(shell find rules -type f 2>/dev/null)
+	rm -rf $(LAMBDA_DIR) $@
+	mkdir -p $(LAMBDA_DIR)/lib $(LAMBDA_DIR)/rules
+	install -m 755 $(BUILD)/parapet $(LAMBDA_DIR)/parapet
+	install -m 755 hooks/deploy/bootstrap $(LAMBDA_DIR)/bootstrap
+	if [ -d rules ]; then cp -R rules/. $(LAMBDA_DIR)/rules/; fi
+	ldd $(BUILD)/parapet | awk '$$2 == "=>" && $$3 ~ /^\// { print $$3 }' | \
+	  grep -Ev '/($(GLIBC_SONAMES))\.so' | while read -r lib; do cp -L "$$lib" $(LAMBDA_DIR)/lib/; done
+	cd $(LAMBDA_DIR) && zip -q -r -9 -X $(CURDIR)/$@ bootstrap parapet lib rules
+	@echo "lambda-zip: $@ ($$(ls $(LAMBDA_DIR)/lib | wc -l) bundled libraries)"
 
 clean:
 	rm -rf build

@@ -19,11 +19,17 @@
 
 /* ---- position map ------------------------------------------------------------------ */
 
+/* Entries are appended in load order, so filling the map writes memory sequentially and the
+ * loaders pay no hashing per value (duplicate keys are caught by jansson's own object table).
+ * The hash index over them is built in one pass when loading ends (pp_posmap_index): slots are
+ * 64-bit — the high half the edge's 32-bit hash, which also picks the slot, the low half the
+ * entry number + 1 (0 = empty) — and the pass hashes everything first, then inserts with
+ * prefetching, which keeps a 5 MB template inside its time budget. Lookups before indexing
+ * (or of entries added after it) fall back to scanning the unindexed tail. */
 typedef struct pm_entry {
     const json_t *parent;
     const char *key;    /* in the arena; NULL for an array index */
     size_t n;           /* key length, or the array index when key == NULL */
-    uint64_t hash;      /* 0 marks an empty slot; stored hashes always have bit 0 set */
     pp_pos pos;         /* the value */
     pp_pos kpos;        /* the key (== pos for array elements) */
 } pm_entry;
@@ -35,25 +41,19 @@ typedef struct pm_chunk {
 } pm_chunk;
 
 struct pp_posmap {
-    pm_entry *tab;      /* cap slots, cap a power of two (or 0 before the first put) */
-    size_t cap;
-    size_t n;           /* invariant: n * 10 < cap * 7 after every put */
+    uint64_t *slots;    /* cap slots, cap a power of two (or 0: no index yet) */
+    size_t cap;         /* invariant: indexed * 2 <= cap */
+    pm_entry *ent;      /* n entries in insertion order, room for ecap */
+    size_t n, ecap;
+    size_t indexed;     /* ent[0..indexed) are in the slots */
     pm_chunk *arena;    /* head is the chunk being filled */
 };
 
 #define PM_CHUNK 65536u
+#define PM_MAX_ENTRIES 0x7fffffffu
+#define PM_PREFETCH 16
 
-static uint64_t mix64(uint64_t h)
-{
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdULL;
-    h ^= h >> 33;
-    h *= 0xc4ceb9fe1a85ec53ULL;
-    h ^= h >> 33;
-    return h;
-}
-
-static uint64_t edge_hash(const json_t *parent, const char *key, size_t n)
+static uint32_t edge_hash(const json_t *parent, const char *key, size_t n)
 {
     uint64_t h = (uint64_t)(uintptr_t)parent * 0x9e3779b97f4a7c15ULL;
     if (key) {
@@ -66,56 +66,112 @@ static uint64_t edge_hash(const json_t *parent, const char *key, size_t n)
     } else {
         h ^= (n + 1) * 0xd6e8feb86659fd93ULL + 0x632be59bd9b4e019ULL;
     }
-    return mix64(h) | 1u;
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    h ^= h >> 33;
+    return (uint32_t)h;
 }
 
-static int edge_eq(const pm_entry *e, uint64_t h, const json_t *parent, const char *key,
-                   size_t n)
+static int edge_eq(const pm_entry *e, const json_t *parent, const char *key, size_t n)
 {
-    if (e->hash != h || e->parent != parent || e->n != n)
+    if (e->parent != parent || e->n != n)
         return 0;
     if (!key || !e->key)
         return !key && !e->key;
     return memcmp(e->key, key, n) == 0;
 }
 
-static pm_entry *pm_find(const pp_posmap *m, uint64_t h, const json_t *parent, const char *key,
-                         size_t n)
+static pm_entry *pm_find(const pp_posmap *m, const json_t *parent, const char *key, size_t n)
 {
-    if (!m->cap)
-        return NULL;
-    size_t mask = m->cap - 1;
-    for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
-        pm_entry *e = &m->tab[i];
-        if (!e->hash)
-            return NULL;
-        if (edge_eq(e, h, parent, key, n))
-            return e;
+    if (m->cap) {
+        uint32_t h = edge_hash(parent, key, n);
+        size_t mask = m->cap - 1;
+        for (size_t i = h & mask;; i = (i + 1) & mask) {
+            uint64_t s = m->slots[i];
+            if (!s)
+                break;
+            pm_entry *e = &m->ent[(uint32_t)s - 1];
+            if ((uint32_t)(s >> 32) == h && edge_eq(e, parent, key, n))
+                return e;
+        }
     }
+    for (size_t i = m->n; i > m->indexed; i--)
+        if (edge_eq(&m->ent[i - 1], parent, key, n))
+            return &m->ent[i - 1];
+    return NULL;
 }
 
-static int pm_grow(pp_posmap *m)
+static void pm_insert(uint64_t *slots, size_t mask, uint32_t h, size_t entry)
 {
-    size_t ncap = m->cap ? m->cap * 2 : 1024;
-    if (ncap > SIZE_MAX / sizeof(pm_entry))
+    size_t j = h & mask;
+    while (slots[j])
+        j = (j + 1) & mask;
+    slots[j] = ((uint64_t)h << 32) | (uint64_t)(entry + 1);
+}
+
+/* See doc_int.h. */
+int pp_posmap_index(pp_posmap *m)
+{
+    if (m->indexed == m->n)
+        return 0;
+    size_t cap = m->cap ? m->cap : 1024;
+    while (cap < 2 * m->n)
+        cap *= 2;
+    if (cap > ((size_t)1 << 32))
         return -1;
-    pm_entry *nt = calloc(ncap, sizeof *nt);
-    if (!nt)
-        return -1;
-    size_t mask = ncap - 1;
-    for (size_t i = 0; i < m->cap; i++) {
-        pm_entry *e = &m->tab[i];
-        if (!e->hash)
-            continue;
-        size_t j = (size_t)e->hash & mask;
-        while (nt[j].hash)
-            j = (j + 1) & mask;
-        nt[j] = *e;
+    size_t from = m->indexed;
+    if (cap != m->cap) {
+        uint64_t *ns = calloc(cap, sizeof *ns);
+        if (!ns)
+            return -1;
+        free(m->slots);
+        m->slots = ns;
+        m->cap = cap;
+        from = 0;
     }
-    free(m->tab);
-    m->tab = nt;
-    m->cap = ncap;
+    size_t cnt = m->n - from, mask = cap - 1;
+    uint32_t *hs = malloc(cnt * sizeof *hs);
+    if (hs) {
+        for (size_t i = 0; i < cnt; i++) {
+            const pm_entry *e = &m->ent[from + i];
+            hs[i] = edge_hash(e->parent, e->key, e->n);
+        }
+        for (size_t i = 0; i < cnt; i++) {
+            if (i + PM_PREFETCH < cnt)
+                __builtin_prefetch(&m->slots[hs[i + PM_PREFETCH] & mask], 1);
+            pm_insert(m->slots, mask, hs[i], from + i);
+        }
+        free(hs);
+    } else {
+        for (size_t i = from; i < m->n; i++) {
+            const pm_entry *e = &m->ent[i];
+            pm_insert(m->slots, mask, edge_hash(e->parent, e->key, e->n), i);
+        }
+    }
+    m->indexed = m->n;
     return 0;
+}
+
+static int pm_reserve_entries(pp_posmap *m, size_t n)
+{
+    if (n <= m->ecap)
+        return 0;
+    if (n > PM_MAX_ENTRIES)
+        return -1;
+    pm_entry *ne = realloc(m->ent, n * sizeof *ne);
+    if (!ne)
+        return -1;
+    m->ent = ne;
+    m->ecap = n;
+    return 0;
+}
+
+/* See doc_int.h. */
+int pp_posmap_reserve(pp_posmap *m, size_t n)
+{
+    return pm_reserve_entries(m, n > PM_MAX_ENTRIES ? PM_MAX_ENTRIES : n);
 }
 
 static const char *pm_copy_key(pp_posmap *m, const char *key, size_t n)
@@ -155,34 +211,33 @@ void pp_posmap_free(pp_posmap *m)
         free(c);
         c = next;
     }
-    free(m->tab);
+    free(m->slots);
+    free(m->ent);
     free(m);
 }
 
 /* See doc_int.h. The key is copied; the map never owns or references the json_t. */
-int pp_posmap_add(pp_posmap *m, const json_t *parent, const char *key, size_t klen, size_t idx,
-                  pp_pos vpos, pp_pos kpos, pp_pos *first)
+int pp_posmap_append(pp_posmap *m, const json_t *parent, const char *key, size_t klen,
+                     size_t idx, pp_pos vpos, pp_pos kpos)
 {
-    size_t n = key ? klen : idx;
-    uint64_t h = edge_hash(parent, key, n);
-    pm_entry *e = pm_find(m, h, parent, key, n);
-    if (e) {
-        if (first)
-            *first = e->kpos;
-        return 1;
-    }
-    if ((m->n + 1) * 10 >= m->cap * 7 && pm_grow(m) != 0)
+    if (m->n == m->ecap && pm_reserve_entries(m, m->ecap ? m->ecap * 2 : 512) != 0)
         return -1;
     const char *k = NULL;
     if (key && !(k = pm_copy_key(m, key, klen)))
         return -1;
-    size_t mask = m->cap - 1;
-    size_t i = (size_t)h & mask;
-    while (m->tab[i].hash)
-        i = (i + 1) & mask;
-    m->tab[i] = (pm_entry){ .parent = parent, .key = k, .n = n, .hash = h, .pos = vpos,
-                            .kpos = kpos };
-    m->n++;
+    m->ent[m->n++] = (pm_entry){ .parent = parent, .key = k, .n = key ? klen : idx,
+                                 .pos = vpos, .kpos = kpos };
+    return 0;
+}
+
+/* See doc_int.h. */
+int pp_posmap_key_pos(const pp_posmap *m, const json_t *parent, const char *key, size_t klen,
+                      pp_pos *kpos)
+{
+    pm_entry *e = pm_find(m, parent, key, klen);
+    if (!e)
+        return -1;
+    *kpos = e->kpos;
     return 0;
 }
 
@@ -194,14 +249,18 @@ int pp_posmap_put(pp_posmap *m, const json_t *parent, const char *key, size_t id
     if (!m)
         return -1;
     size_t klen = key ? strlen(key) : 0;
-    int rc = pp_posmap_add(m, parent, key, klen, idx, p, p, NULL);
-    if (rc == 1) {
-        pm_entry *e = pm_find(m, edge_hash(parent, key, key ? klen : idx), parent, key,
-                              key ? klen : idx);
+    pm_entry *e = pm_find(m, parent, key, key ? klen : idx);
+    if (e) {
         e->pos = e->kpos = p;
-        rc = 0;
+        return 0;
     }
-    return rc;
+    if (pp_posmap_append(m, parent, key, klen, idx, p, p) != 0)
+        return -1;
+    if (pp_posmap_index(m) != 0) {
+        m->n--;   /* the key stays in the arena, unreferenced */
+        return -1;
+    }
+    return 0;
 }
 
 /* Looks up one edge. Returns 0 and sets *out when recorded, -1 otherwise (also for m NULL). */
@@ -210,8 +269,7 @@ int pp_posmap_get(const pp_posmap *m, const json_t *parent, const char *key, siz
 {
     if (!m)
         return -1;
-    size_t n = key ? strlen(key) : idx;
-    pm_entry *e = pm_find(m, edge_hash(parent, key, n), parent, key, n);
+    pm_entry *e = pm_find(m, parent, key, key ? strlen(key) : idx);
     if (!e)
         return -1;
     if (out)
@@ -341,6 +399,14 @@ pp_doc *pp_doc_load(const char *name, const char *buf, size_t len, pp_doc_format
             i++;
         fmt = (i < len && (buf[i] == '{' || buf[i] == '[')) ? PP_FMT_JSON : PP_FMT_YAML;
     }
+    /* blank input is empty in both formats (libyaml would trip over a tab on a blank line) */
+    size_t nb = 0;
+    while (nb < len && (buf[nb] == ' ' || buf[nb] == '\t' || buf[nb] == '\r' || buf[nb] == '\n'))
+        nb++;
+    if (nb == len) {
+        rc = pp_load_fail(&cx, PP_E_PARSE, origin, "empty document");
+        goto out;
+    }
 
     doc = calloc(1, sizeof *doc);
     if (!doc || !(doc->name = pp_strdup(cx.name)) || !(doc->pos = pp_posmap_new())) {
@@ -349,9 +415,17 @@ pp_doc *pp_doc_load(const char *name, const char *buf, size_t len, pp_doc_format
     }
     doc->format = fmt;
     cx.pos = doc->pos;
+    /* about one value per 32 bytes of template text; a wrong guess only costs a regrowth */
+    if (pp_posmap_reserve(doc->pos, len / 32 < cx.lim->max_nodes ? len / 32 : cx.lim->max_nodes)
+        != 0) {
+        rc = pp_err(err, PP_E_NOMEM, "%s: out of memory", cx.name);
+        goto out;
+    }
     doc->root = fmt == PP_FMT_JSON ? pp_doc_parse_json(&cx, buf ? buf : "", len)
                                    : pp_doc_parse_yaml(&cx, buf ? buf : "", len);
-    if (!doc->root) {
+    if (doc->root && pp_posmap_index(doc->pos) != 0)
+        cx.st = PP_E_NOMEM;
+    if (!doc->root || cx.st != PP_OK) {
         rc = cx.st != PP_OK ? cx.st : PP_E_INTERNAL;
         if (rc == PP_E_NOMEM)
             pp_err(err, rc, "%s: out of memory", cx.name);

@@ -17,6 +17,17 @@
  * (YAML 1.2 core, case-sensitive: true, True, TRUE, false, False, FALSE) are booleans; plain
  * scalars that are YAML 1.2 core integers/floats become numbers, null/~/empty become null;
  * quoted scalars are always strings. Keys are always strings.
+ *
+ * Loader choices (engine/doc_json.c, engine/doc_yaml.c): JSON integers beyond int64 become
+ * reals (digits past double precision are lost), -0 is the integer 0, reals that overflow a
+ * double are errors. YAML plain scalars with a leading zero before more digits
+ * ("012345678901"), integers beyond int64 and .inf/.nan (or floats that overflow) stay
+ * strings; explicit !!int/!!float that cannot be held are errors. NUL characters (\u0000,
+ * "\0") are errors in both formats, as are keys starting with byte 0x01 (PP_MARK). A UTF-8
+ * BOM is skipped and not counted in columns; UTF-16 input is refused. Aliases share the
+ * anchored value (json_incref): the edge holding an alias has the alias's position, edges
+ * inside the shared value have the anchor's. A short-form tag's wrapper and its inner value
+ * share the tag's position. Merge keys ("<<") are ordinary keys.
  */
 #ifndef PP_DOC_H
 #define PP_DOC_H
@@ -53,7 +64,8 @@ pp_doc *pp_doc_load(const char *name, const char *buf, size_t len, pp_doc_format
 void pp_doc_free(pp_doc *doc);   /* NULL is a no-op */
 
 /* Wraps an already-built value (a hook's resourceProperties, say) as a document without
- * positions. `root` is stolen. NULL on NOMEM (root is released). */
+ * positions (format PP_FMT_AUTO, an empty position map that pp_posmap_put may fill).
+ * `root` is stolen. NULL on NOMEM (root is released). Caller frees with pp_doc_free. */
 pp_doc *pp_doc_wrap(const char *name, json_t *root);
 
 /* Looks up the position of the value at JSON pointer `ptr` ("" = root, "/Resources/A").

@@ -32,12 +32,23 @@ pp_status pp_load_fail(pp_loadctx *cx, pp_status st, pp_pos at, const char *fmt,
  * naming `at`). `extra` is the number of values being added. */
 pp_status pp_load_count(pp_loadctx *cx, size_t extra, pp_pos at);
 
-/* Records the edge (parent, key[0..klen)) or, when key == NULL, (parent, idx) with the value's
- * position `vpos` and the key's position `kpos` (for array elements pass vpos twice). The key
- * is copied into the map's arena. Returns 0 when recorded, 1 when the edge already exists
- * (nothing changes; *first receives the key position of the first edge), -1 on NOMEM. */
-int pp_posmap_add(pp_posmap *m, const json_t *parent, const char *key, size_t klen, size_t idx,
-                  pp_pos vpos, pp_pos kpos, pp_pos *first);
+/* Appends the edge (parent, key[0..klen)) or, when key == NULL, (parent, idx) with the value's
+ * position `vpos` and the key's position `kpos` (for array elements pass vpos twice). The
+ * caller guarantees the edge is new (the loaders let jansson catch duplicate keys). The key is
+ * copied into the map's arena. Returns 0, or -1 on NOMEM. */
+int pp_posmap_append(pp_posmap *m, const json_t *parent, const char *key, size_t klen,
+                     size_t idx, pp_pos vpos, pp_pos kpos);
+
+/* The key position recorded for (parent, key[0..klen)): 0 and *kpos set, or -1. */
+int pp_posmap_key_pos(const pp_posmap *m, const json_t *parent, const char *key, size_t klen,
+                      pp_pos *kpos);
+
+/* Builds the hash index over every appended edge; pp_doc_load calls it once loading ends.
+ * Returns 0, or -1 on NOMEM (lookups then still work, by scanning). */
+int pp_posmap_index(pp_posmap *m);
+
+/* Sizes the entry array for about n edges so that loading does not regrow it. 0 or -1. */
+int pp_posmap_reserve(pp_posmap *m, size_t n);
 
 /* Length (2..4) of the well-formed UTF-8 sequence starting at p (p < end, *p >= 0x80), or 0
  * when the bytes there are not well-formed UTF-8 (overlongs, surrogates, > U+10FFFF

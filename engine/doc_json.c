@@ -403,35 +403,31 @@ static pp_status link_value(jparser *j, json_t *v, const char *key, size_t klen,
 {
     if (j->depth == 0) {
         /* the caller holds the root reference, also on failure */
-        if (pp_posmap_add(j->cx->pos, NULL, "", 0, 0, vpos, vpos, NULL) < 0)
+        if (pp_posmap_append(j->cx->pos, NULL, "", 0, 0, vpos, vpos) != 0)
             return fail(j, PP_E_NOMEM, j->p, "out of memory");
         return PP_OK;
     }
     jframe *f = &j->stack[j->depth - 1];
-    pp_pos first;
-    int rc;
     if (f->obj) {
-        rc = pp_posmap_add(j->cx->pos, f->c, key, klen, 0, vpos, kpos, &first);
-        if (rc == 1) {
-            json_decref(v);
-            return pp_load_fail(j->cx, PP_E_PARSE, kpos, "duplicate key '%.*s' (first at line "
-                                "%u, column %u)", (int)(klen > 200 ? 200 : klen), key,
+        /* jansson replaces an existing key, leaving the size unchanged: that is a duplicate */
+        size_t before = json_object_size(f->c);
+        if (json_object_setn_new_nocheck(f->c, key, klen, v) != 0)
+            return fail(j, PP_E_NOMEM, j->p, "out of memory");
+        if (json_object_size(f->c) == before) {
+            pp_pos first = { 0, 0 };
+            pp_posmap_key_pos(j->cx->pos, f->c, key, klen, &first);
+            return pp_load_fail(j->cx, PP_E_PARSE, kpos, "duplicate key '%.*s' (first at "
+                                "line %u, column %u)", (int)(klen > 200 ? 200 : klen), key,
                                 first.line, first.col);
         }
-        if (rc == 0 && json_object_setn_new_nocheck(f->c, key, klen, v) != 0)
-            rc = -1;
-        else if (rc != 0)
-            json_decref(v);
+        if (pp_posmap_append(j->cx->pos, f->c, key, klen, 0, vpos, kpos) != 0)
+            return fail(j, PP_E_NOMEM, j->p, "out of memory");
     } else {
-        rc = pp_posmap_add(j->cx->pos, f->c, NULL, 0, f->idx, vpos, vpos, NULL);
-        if (rc == 0 && json_array_append_new(f->c, v) != 0)
-            rc = -1;
-        else if (rc != 0)
-            json_decref(v);
+        if (json_array_append_new(f->c, v) != 0 ||
+            pp_posmap_append(j->cx->pos, f->c, NULL, 0, f->idx, vpos, vpos) != 0)
+            return fail(j, PP_E_NOMEM, j->p, "out of memory");
         f->idx++;
     }
-    if (rc != 0)
-        return fail(j, PP_E_NOMEM, j->p, "out of memory");
     return PP_OK;
 }
 
@@ -512,7 +508,7 @@ static pp_status parse(jparser *j, json_t **root)
     if (j->p < j->end) {
         if (*j->p == '/')
             return fail(j, PP_E_PARSE, j->p, "comments are not allowed in JSON");
-        return fail(j, PP_E_PARSE, j->p, "expected end of input after the top-level value");
+        return unexpected(j, "expected end of input after the top-level value");
     }
     return PP_OK;
 }

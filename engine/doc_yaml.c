@@ -498,11 +498,9 @@ static yframe *top(yparser *y)
 static pp_status link_value(yparser *y, json_t *v, pp_pos at)
 {
     yframe *f = top(y);
-    pp_pos first;
-    int rc;
     if (!f) {
         y->root = v;
-        if (pp_posmap_add(y->cx->pos, NULL, "", 0, 0, at, at, NULL) < 0)
+        if (pp_posmap_append(y->cx->pos, NULL, "", 0, 0, at, at) != 0)
             return nomem(y, at);
         return PP_OK;
     }
@@ -510,26 +508,26 @@ static pp_status link_value(yparser *y, json_t *v, pp_pos at)
         const char *key = y->key.data ? y->key.data : "";
         size_t klen = y->key.len;
         f->have_key = 0;
-        rc = pp_posmap_add(y->cx->pos, f->c, key, klen, 0, at, y->kpos, &first);
-        if (rc == 1) {
-            json_decref(v);
+        /* jansson replaces an existing key, leaving the size unchanged: that is a duplicate */
+        size_t before = json_object_size(f->c);
+        if (json_object_setn_new_nocheck(f->c, key, klen, v) != 0)
+            return nomem(y, at);
+        if (json_object_size(f->c) == before) {
+            pp_pos first = { 0, 0 };
+            pp_posmap_key_pos(y->cx->pos, f->c, key, klen, &first);
             return pp_load_fail(y->cx, PP_E_PARSE, y->kpos, "duplicate key '%.*s' (first at "
                                 "line %u, column %u)", (int)(klen > 200 ? 200 : klen), key,
                                 first.line, first.col);
         }
-        if (rc == 0 && json_object_setn_new_nocheck(f->c, key, klen, v) != 0)
-            rc = -1;
-        else if (rc != 0)
-            json_decref(v);
+        if (pp_posmap_append(y->cx->pos, f->c, key, klen, 0, at, y->kpos) != 0)
+            return nomem(y, at);
     } else {
-        rc = pp_posmap_add(y->cx->pos, f->c, NULL, 0, f->idx, at, at, NULL);
-        if (rc == 0 && json_array_append_new(f->c, v) != 0)
-            rc = -1;
-        else if (rc != 0)
-            json_decref(v);
+        if (json_array_append_new(f->c, v) != 0 ||
+            pp_posmap_append(y->cx->pos, f->c, NULL, 0, f->idx, at, at) != 0)
+            return nomem(y, at);
         f->idx++;
     }
-    return rc == 0 ? PP_OK : nomem(y, at);
+    return PP_OK;
 }
 
 /* {longkey: inner} with inner stolen; NULL on NOMEM (inner released). */
@@ -542,7 +540,7 @@ static json_t *wrap(yparser *y, const char *longkey, json_t *inner, pp_pos at)
         json_decref(o);
         return NULL;
     }
-    if (pp_posmap_add(y->cx->pos, o, longkey, strlen(longkey), 0, at, at, NULL) < 0) {
+    if (pp_posmap_append(y->cx->pos, o, longkey, strlen(longkey), 0, at, at) != 0) {
         json_decref(o);
         return NULL;
     }
@@ -574,8 +572,8 @@ static json_t *getatt_split(yparser *y, json_t *str, pp_pos at)
         return NULL;
     }
     if (json_array_append_new(a, r) != 0 ||
-        pp_posmap_add(y->cx->pos, a, NULL, 0, 0, at, at, NULL) < 0 ||
-        pp_posmap_add(y->cx->pos, a, NULL, 0, 1, at, at, NULL) < 0) {
+        pp_posmap_append(y->cx->pos, a, NULL, 0, 0, at, at) != 0 ||
+        pp_posmap_append(y->cx->pos, a, NULL, 0, 1, at, at) != 0) {
         json_decref(a);
         return NULL;
     }
@@ -774,7 +772,8 @@ static pp_status libyaml_error(yparser *y)
     yaml_parser_t *p = &y->parser;
     size_t off = y->len;
     pp_pos at;
-    if (p->error == YAML_MEMORY_ERROR)
+    /* libyaml describes every syntax error; some of its allocation failures set no error */
+    if (p->error == YAML_MEMORY_ERROR || p->error == YAML_NO_ERROR || !p->problem)
         return nomem(y, (pp_pos){ 1, 1 });
     if (p->error == YAML_READER_ERROR) {
         at = offset_pos(y, p->problem_offset);

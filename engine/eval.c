@@ -435,6 +435,14 @@ pp_status pp_ruleset_override_params(pp_ruleset *rs, const char *rule_id, const 
             return PP_E_NOMEM;
         if (json_is_object(params))
             json_object_update(np, (json_t *)params);
+        lua_State *L = pp_sandbox_state(rs->sb);
+        int ref = pp_luaapi_params_ref(L, np);
+        if (ref == LUA_NOREF) {
+            json_decref(np);
+            return PP_E_NOMEM;
+        }
+        luaL_unref(L, LUA_REGISTRYINDEX, r->params_ref);
+        r->params_ref = ref;
         json_decref(r->params);
         r->params = np;
         return PP_OK;

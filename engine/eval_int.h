@@ -17,6 +17,8 @@ typedef struct pp_rule {
     int deletes;         /* evaluates hook DELETE operations */
     int check_ref;       /* registry ref of the check function */
     int ctx_ref;         /* registry ref of this rule's ctx userdata */
+    int params_ref;      /* registry ref of the read-only Lua table ctx.params returns; the
+                            same table on every call, so rules may cache what they derive */
     json_t *params;      /* what ctx.params shows: params_base plus test overrides (owned) */
     json_t *params_base; /* defaults merged with configuration (owned) */
     int disabled;        /* excluded by pp_ruleset_select */
@@ -79,6 +81,9 @@ pp_status pp_luaapi_install(pp_ruleset *rs);
 void pp_luaapi_push_resource(lua_State *L, pp_ruleset *rs, size_t i);
 /* [-0, +1, m] Pushes a fresh ctx userdata for rule r. */
 void pp_luaapi_push_ctx(lua_State *L, pp_ruleset *rs, pp_rule *r);
+/* Builds the read-only Lua table for params and returns its registry ref, or LUA_NOREF on
+ * allocation failure. Runs in protected mode. */
+int pp_luaapi_params_ref(lua_State *L, const json_t *params);
 /* Converts a Lua value at idx to JSON (tables with 1..n keys → arrays). NULL when it cannot
  * (functions, cycles, depth > 32). */
 json_t *pp_luaapi_to_json(lua_State *L, int idx, int depth);

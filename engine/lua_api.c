@@ -55,6 +55,18 @@ typedef struct ctxud {
 } ctxud;
 
 static const char RS_KEY = 'r';
+/* Metatables by address-of-static keys: lua_rawgetp is cheaper than luaL_setmetatable's
+ * lookup by name, and views are created on every property access. */
+static const char VIEW_MT_KEY = 'v';
+static const char UNK_MT_KEY = 'u';
+static const char RES_MT_KEY = 's';
+
+/* [-0, +0, -] Sets the metatable stored under key on the userdata on top of the stack. */
+static void set_mt(lua_State *L, const char *key)
+{
+    lua_rawgetp(L, LUA_REGISTRYINDEX, key);
+    lua_setmetatable(L, -2);
+}
 
 static pp_ruleset *get_rs(lua_State *L)
 {
@@ -112,7 +124,7 @@ static view *push_view(lua_State *L, const json_t *v, uint64_t epoch, int base, 
     }
     w->path[plen + sl] = '\0';
     w->plen = plen + sl;
-    luaL_setmetatable(L, MT_VIEW);
+    set_mt(L, &VIEW_MT_KEY);
     return w;
 }
 
@@ -170,7 +182,7 @@ static void push_child(lua_State *L, pp_ruleset *rs, const json_t *c, uint64_t e
                 seg_write(u->path + plen + 1, seg);
             }
             u->path[plen + sl] = '\0';
-            luaL_setmetatable(L, MT_UNKNOWN);
+            set_mt(L, &UNK_MT_KEY);
             if (epoch)
                 taint(&rs->es, c, u->path);
             return;
@@ -215,10 +227,20 @@ static view *check_view(lua_State *L, int idx)
     return w;
 }
 
-static int view_index(lua_State *L)
+/* In a view's own metamethods argument 1 is a view (Lua only calls a metatable's methods
+ * for values carrying it, and rules cannot reach the metatable), and the rule set is the
+ * closure's upvalue: the hot path skips the checks a general API function needs. */
+static view *self_view(lua_State *L, pp_ruleset **rs)
 {
-    view *w = check_view(L, 1);
-    pp_ruleset *rs = get_rs(L);
+    view *w = lua_touserdata(L, 1);
+    *rs = lua_touserdata(L, lua_upvalueindex(1));
+    check_epoch(L, *rs, w->epoch);
+    return w;
+}
+
+/* [-0, +1, m] Pushes w[key at stack index 2] (a view, a scalar, an unknown or nil). */
+static int view_get(lua_State *L, pp_ruleset *rs, view *w)
+{
     const json_t *c = NULL;
     char seg[32];
     const char *sp = NULL;
@@ -242,6 +264,13 @@ static int view_index(lua_State *L)
     return 1;
 }
 
+static int view_index(lua_State *L)
+{
+    pp_ruleset *rs;
+    view *w = self_view(L, &rs);
+    return view_get(L, rs, w);
+}
+
 static int view_newindex(lua_State *L)
 {
     return luaL_error(L, "resource properties are read-only");
@@ -249,7 +278,8 @@ static int view_newindex(lua_State *L)
 
 static int view_len(lua_State *L)
 {
-    view *w = check_view(L, 1);
+    pp_ruleset *rs;
+    view *w = self_view(L, &rs);
     lua_pushinteger(L, json_is_array(w->v) ? (lua_Integer)json_array_size(w->v) : 0);
     return 1;
 }
@@ -263,7 +293,7 @@ static int view_next(lua_State *L)
             return 0;
         lua_settop(L, 1);
         lua_pushinteger(L, i + 1);  /* view, i+1 */
-        view_index(L);              /* view, i+1, value */
+        view_get(L, get_rs(L), w);  /* view, i+1, value */
         return 2;
     }
     void *it = lua_isnil(L, 2) ? json_object_iter((json_t *)w->v)
@@ -293,6 +323,10 @@ static int view_pairs(lua_State *L)
 static int view_eq(lua_State *L)
 {
     view *a = luaL_testudata(L, 1, MT_VIEW), *b = luaL_testudata(L, 2, MT_VIEW);
+    if (a && b) {
+        check_epoch(L, get_rs(L), a->epoch);
+        check_epoch(L, get_rs(L), b->epoch);
+    }
     lua_pushboolean(L, a && b && json_equal((json_t *)a->v, (json_t *)b->v));
     return 1;
 }
@@ -311,6 +345,7 @@ static int view_tostring(lua_State *L)
 static int unk_tostring(lua_State *L)
 {
     unk *u = luaL_checkudata(L, 1, MT_UNKNOWN);
+    check_epoch(L, get_rs(L), u->epoch);
     lua_pushfstring(L, "<unknown: %s>", pp_unknown_reason(u->u));
     return 1;
 }
@@ -336,7 +371,7 @@ void pp_luaapi_push_resource(lua_State *L, pp_ruleset *rs, size_t i)
     resud *r = lua_newuserdatauv(L, sizeof *r, 0);
     r->idx = i;
     r->epoch = rs->es.epoch;
-    luaL_setmetatable(L, MT_RES);
+    set_mt(L, &RES_MT_KEY);
 }
 
 static int res_index(lua_State *L)
@@ -450,7 +485,10 @@ static const char *ref_target(lua_State *L, int i, const char **attr)
     if (lua_type(L, i) == LUA_TSTRING)
         return lua_tostring(L, i);
     view *w = luaL_testudata(L, i, MT_VIEW);
-    if (!w || !json_is_object(w->v))
+    if (!w)
+        return NULL;
+    check_epoch(L, get_rs(L), w->epoch);
+    if (!json_is_object(w->v))
         return NULL;
     const char *r = json_string_value(json_object_get(w->v, "Ref"));
     if (r)
@@ -577,7 +615,7 @@ static int ctx_index(lua_State *L)
         }
     }
     if (strcmp(k, "params") == 0) {
-        push_view(L, c->rule->params, 0, BASE_PARAMS, -1, "", 0, NULL);
+        lua_rawgeti(L, LUA_REGISTRYINDEX, c->rule->params_ref);
     } else if (strcmp(k, "action") == 0) {
         const char *a = rs->es.opts && rs->es.opts->action ? rs->es.opts->action : "CHECK";
         lua_pushstring(L, a);
@@ -680,7 +718,7 @@ static json_t *scalar_json(lua_State *L, int i)
     case LUA_TBOOLEAN:
         return json_boolean(lua_toboolean(L, i));
     case LUA_TUSERDATA: {
-        view *w = luaL_testudata(L, i, MT_VIEW);
+        view *w = luaL_testudata(L, i, MT_VIEW);   /* epoch checked by the caller */
         return w ? json_incref((json_t *)w->v) : NULL;
     }
     default:
@@ -693,6 +731,12 @@ static int l_eq(lua_State *L)
     if (is_unknown_ud(L, 1) || is_unknown_ud(L, 2)) {
         lua_pushboolean(L, 0);
         return 1;
+    }
+    /* check both before allocating: check_epoch raises */
+    for (int i = 1; i <= 2; i++) {
+        view *w = luaL_testudata(L, i, MT_VIEW);
+        if (w)
+            check_epoch(L, get_rs(L), w->epoch);
     }
     json_t *a = scalar_json(L, 1), *b = scalar_json(L, 2);
     int eq = a && b && pp_value_equal(a, b);
@@ -729,6 +773,20 @@ static int l_is_view(lua_State *L)
     return 1;
 }
 
+static int l_is_list(lua_State *L)
+{
+    view *w = luaL_testudata(L, 1, MT_VIEW);
+    lua_pushboolean(L, w && json_is_array(w->v));
+    return 1;
+}
+
+static int l_is_map(lua_State *L)
+{
+    view *w = luaL_testudata(L, 1, MT_VIEW);
+    lua_pushboolean(L, w && json_is_object(w->v));
+    return 1;
+}
+
 static int l_ref(lua_State *L)
 {
     if (lua_type(L, 1) == LUA_TSTRING)
@@ -753,7 +811,7 @@ static int items_next(lua_State *L)
         return 0;
     lua_settop(L, 1);
     lua_pushinteger(L, i);   /* view, i */
-    view_index(L);           /* view, i, value */
+    view_get(L, get_rs(L), w);  /* view, i, value */
     return 2;
 }
 
@@ -917,10 +975,78 @@ json_t *pp_luaapi_to_json(lua_State *L, int idx, int depth)
     }
 }
 
+/* [-0, +1, m] Pushes json as plain Lua values, every table wrapped read-only (deep). */
+static void push_ro_json(lua_State *L, const json_t *v, int depth)
+{
+    if (depth > 32)
+        luaL_error(L, "rule params nested too deeply");
+    switch (json_typeof(v)) {
+    case JSON_OBJECT: {
+        const char *k;
+        json_t *x;
+        lua_createtable(L, 0, (int)json_object_size(v));
+        json_object_foreach((json_t *)v, k, x) {
+            push_ro_json(L, x, depth + 1);
+            lua_setfield(L, -2, k);
+        }
+        break;
+    }
+    case JSON_ARRAY:
+        lua_createtable(L, (int)json_array_size(v), 0);
+        for (size_t i = 0; i < json_array_size(v); i++) {
+            push_ro_json(L, json_array_get(v, i), depth + 1);
+            lua_rawseti(L, -2, (lua_Integer)i + 1);
+        }
+        break;
+    case JSON_STRING:
+        lua_pushlstring(L, json_string_value(v), json_string_length(v));
+        return;
+    case JSON_INTEGER:
+        lua_pushinteger(L, (lua_Integer)json_integer_value(v));
+        return;
+    case JSON_REAL:
+        lua_pushnumber(L, json_real_value(v));
+        return;
+    case JSON_TRUE:
+    case JSON_FALSE:
+        lua_pushboolean(L, json_is_true(v));
+        return;
+    default:
+        lua_pushnil(L);
+        return;
+    }
+    pp_sandbox_push_readonly(L, -1, "ctx.params");
+    lua_remove(L, -2);
+}
+
+static int params_ref_body(lua_State *L)
+{
+    const json_t *params = lua_touserdata(L, 1);
+    push_ro_json(L, params, 0);
+    lua_pushinteger(L, luaL_ref(L, LUA_REGISTRYINDEX));
+    return 1;
+}
+
+int pp_luaapi_params_ref(lua_State *L, const json_t *params)
+{
+    lua_pushcfunction(L, params_ref_body);
+    lua_pushlightuserdata(L, (void *)params);
+    if (lua_pcall(L, 1, 1, 0) != LUA_OK) {
+        lua_pop(L, 1);
+        return LUA_NOREF;
+    }
+    int ref = (int)lua_tointeger(L, -1);
+    lua_pop(L, 1);
+    return ref;
+}
+
+/* [-1, +0, m] Creates metatable `name` with fns, each closing over the value on top (the
+ * rule set), which it pops. */
 static void new_mt(lua_State *L, const char *name, const luaL_Reg *fns)
 {
     luaL_newmetatable(L, name);
-    luaL_setfuncs(L, fns, 0);
+    lua_pushvalue(L, -2);
+    luaL_setfuncs(L, fns, 1);
     lua_pushboolean(L, 0);
     lua_setfield(L, -2, "__metatable");
     lua_pop(L, 1);
@@ -944,10 +1070,18 @@ static int install(lua_State *L)
         {"__tostring", res_tostring}, {NULL, NULL}};
     static const luaL_Reg ctx_mt[] = {
         {"__index", ctx_index}, {"__newindex", view_newindex}, {NULL, NULL}};
+    lua_pushlightuserdata(L, rs);
     new_mt(L, MT_VIEW, view_mt);
     new_mt(L, MT_UNKNOWN, unk_mt);
     new_mt(L, MT_RES, res_mt);
     new_mt(L, MT_CTX, ctx_mt);
+    static const struct { const char *name; const char *key; } fast[] = {
+        {MT_VIEW, &VIEW_MT_KEY}, {MT_UNKNOWN, &UNK_MT_KEY}, {MT_RES, &RES_MT_KEY}};
+    for (size_t i = 0; i < PP_ARRAY_LEN(fast); i++) {
+        luaL_getmetatable(L, fast[i].name);
+        lua_rawsetp(L, LUA_REGISTRYINDEX, fast[i].key);
+    }
+    lua_pop(L, 1);
     return 0;
 }
 
@@ -962,7 +1096,8 @@ pp_status pp_luaapi_install(pp_ruleset *rs)
     }
     static const luaL_Reg pplib[] = {
         {"bool", l_bool}, {"int", l_int}, {"str", l_str}, {"eq", l_eq},
-        {"is_unknown", l_is_unknown}, {"is_view", l_is_view}, {"ref", l_ref},
+        {"is_unknown", l_is_unknown}, {"is_view", l_is_view}, {"is_list", l_is_list},
+        {"is_map", l_is_map}, {"ref", l_ref},
         {"items", l_items}, {"glob", l_glob}, {"cidr", l_cidr}, {"log", l_log},
         {NULL, NULL}};
     /* the library table is handed to the sandbox, which exposes it read-only */

@@ -6,6 +6,7 @@
  * report_sarif.c or report_junit.c. Helpers the writers share live here too (report_priv.h).
  */
 #include "engine/finding.h"
+#include "engine/json_write.h"
 #include "engine/report_priv.h"
 #include "engine/util.h"
 
@@ -458,13 +459,18 @@ json_t *pp_report_jstrv(char *const *v)
 
 pp_status pp_report_dump(const json_t *j, FILE *out)
 {
-    /* json_dumpf fails on a write error and also when its own bookkeeping (cycle detection)
-     * cannot allocate; the stream's error flag tells which. */
-    if (json_dumpf(j, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0)
-        return ferror(out) ? PP_E_IO : PP_E_NOMEM;
-    if (fputc('\n', out) == EOF)
-        return PP_E_IO;
-    return PP_OK;
+    /* Into memory, then one write: jansson's dumper was the largest cost of big reports
+     * (json_write.h says why). */
+    pp_buf b;
+    pp_buf_init(&b, 0);
+    pp_status st = pp_json_write(j, 2, &b);
+    if (st == PP_OK)
+        st = pp_buf_append(&b, "\n", 1);
+    int ok = st == PP_OK && fwrite(b.data, 1, b.len, out) == b.len;
+    pp_buf_free(&b);
+    if (st != PP_OK)
+        return st;
+    return ok ? PP_OK : PP_E_IO;
 }
 
 /* ---- dispatch ------------------------------------------------------------------------- */

@@ -118,6 +118,7 @@ static void rule_clear(lua_State *L, pp_rule *r)
     if (L) {
         luaL_unref(L, LUA_REGISTRYINDEX, r->check_ref);
         luaL_unref(L, LUA_REGISTRYINDEX, r->ctx_ref);
+        luaL_unref(L, LUA_REGISTRYINDEX, r->params_ref);
     }
 }
 
@@ -376,7 +377,7 @@ pp_ruleset *pp_ruleset_load(const pp_rules_opts *o, pp_status *st, char **err)
         }
         pp_rule *r = &rs->rules[rs->nrules];
         memset(r, 0, sizeof *r);
-        r->check_ref = r->ctx_ref = LUA_NOREF;
+        r->check_ref = r->ctx_ref = r->params_ref = LUA_NOREF;
         r->file = pp_strdup(files.v[i]);
         if ((s = read_rule(L, files.v[i], r, err)) != PP_OK) {
             rule_clear(L, r);
@@ -403,6 +404,12 @@ pp_ruleset *pp_ruleset_load(const pp_rules_opts *o, pp_status *st, char **err)
         }
         r->params_base = json_deep_copy(r->params);
         if (!r->params_base) {
+            s = PP_E_NOMEM;
+            rule_clear(L, r);
+            goto fail;
+        }
+        r->params_ref = pp_luaapi_params_ref(L, r->params);
+        if (r->params_ref == LUA_NOREF) {
             s = PP_E_NOMEM;
             rule_clear(L, r);
             goto fail;

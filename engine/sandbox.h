@@ -11,7 +11,10 @@
  * Budgets apply per run of pp_sandbox_load and pp_sandbox_call: instructions (count hook,
  * sticky once hit), wall clock, and heap growth. The hook only runs while Lua code runs: a
  * long C library call (string.rep, table.concat, gsub) is bounded by the memory budget and
- * by input size, not by the instruction or time budget. After a call that hit a budget the state stays usable (a full
+ * by input size, not by the instruction or time budget. Known gap: backtracking patterns
+ * allocate nothing, so string.rep('a', 3000):find('.-.-.-b') runs for minutes past any
+ * deadline; fixing it needs a step-counting matcher in place of lstrlib's find/match/gmatch/
+ * gsub (or a cap on subject length times pattern quantifiers). After a call that hit a budget the state stays usable (a full
  * garbage collection runs after a memory hit), so compiled rules survive misbehaving ones.
  */
 #ifndef PP_SANDBOX_H

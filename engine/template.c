@@ -625,17 +625,18 @@ typedef struct fn_spec {
     const char *name;
     size_t lo, hi;
     lift_fn fn;
+    int lifted;   /* 0: fn handles unknown arguments itself (And/Or short-circuit) */
 } fn_spec;
 
 static const fn_spec LIFTED[] = {
-    {"Fn::Equals", 2, 2, fn_equals},
-    {"Fn::And", 2, 10, fn_and},
-    {"Fn::Or", 2, 10, fn_or},
-    {"Fn::Not", 1, 1, fn_not},
-    {"Fn::Join", 2, 2, fn_join},
-    {"Fn::Select", 2, 2, fn_select},
-    {"Fn::Split", 2, 2, fn_split},
-    {"Fn::FindInMap", 3, 4, fn_findinmap},
+    {"Fn::Equals", 2, 2, fn_equals, 1},
+    {"Fn::And", 2, 10, fn_and, 0},
+    {"Fn::Or", 2, 10, fn_or, 0},
+    {"Fn::Not", 1, 1, fn_not, 1},
+    {"Fn::Join", 2, 2, fn_join, 1},
+    {"Fn::Select", 2, 2, fn_select, 1},
+    {"Fn::Split", 2, 2, fn_split, 1},
+    {"Fn::FindInMap", 3, 4, fn_findinmap, 1},
 };
 
 static json_t *resolve_intrinsic(rctx *c, const char *k, json_t *arg, edge e)
@@ -715,7 +716,7 @@ static json_t *resolve_intrinsic(rctx *c, const char *k, json_t *arg, edge e)
         json_t *args[10];
         for (size_t j = 0; j < n; j++)
             args[j] = json_array_get(ra, j);
-        json_t *r = lift(c, args, n, e, f->name, f->fn);
+        json_t *r = f->lifted ? lift(c, args, n, e, f->name, f->fn) : f->fn(c, args, n, e);
         json_decref(ra);
         return r;
     }

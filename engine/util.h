@@ -46,8 +46,9 @@ char *pp_strdup(const char *s);
  * names the file and the cause (PP_E_IO, PP_E_LIMIT, PP_E_NOMEM, PP_E_NOTFOUND). */
 pp_status pp_read_file(const char *path, size_t limit, char **out, size_t *len, char **err);
 
-/* Monotonic milliseconds. */
+/* Monotonic milliseconds and microseconds. */
 uint64_t pp_now_ms(void);
+uint64_t pp_now_us(void);
 
 /* Parses a decimal integer in [min,max]; returns 0 on success, -1 otherwise. No atoi. */
 int pp_parse_long(const char *s, long min, long max, long *out);

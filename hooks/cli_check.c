@@ -118,20 +118,35 @@ static int load_params_file(params *p, const char *path, const pp_limits *lim)
     return rc;
 }
 
-/* Copies line `line` (1-based) of buf into a new string. */
-static char *line_of(const char *buf, size_t len, unsigned line)
+/* Line starts of a buffer, built once per file for the text report's source excerpts. */
+typedef struct line_index {
+    size_t *start;   /* start[i] = offset of line i+1 */
+    size_t n;
+} line_index;
+
+static void line_index_build(line_index *li, const char *buf, size_t len)
 {
-    if (!buf || line == 0)
+    size_t n = 1;
+    for (const char *p = buf; (p = memchr(p, '\n', (size_t)(buf + len - p))) != NULL; p++)
+        n++;
+    li->start = malloc(n * sizeof *li->start);
+    li->n = 0;
+    if (!li->start)
+        return;   /* excerpts are optional: without memory the report has none */
+    li->start[li->n++] = 0;
+    for (size_t i = 0; i < len; i++)
+        if (buf[i] == '\n')
+            li->start[li->n++] = i + 1;
+}
+
+/* Copies line `line` (1-based) into a new string (at most 300 bytes), or NULL. */
+static char *line_of(const line_index *li, const char *buf, size_t len, unsigned line)
+{
+    if (!li->start || line == 0 || line > li->n)
         return NULL;
-    const char *p = buf, *end = buf + len;
-    for (unsigned l = 1; l < line && p < end; l++) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        if (!nl)
-            return NULL;
-        p = nl + 1;
-    }
-    const char *nl = memchr(p, '\n', (size_t)(end - p));
-    size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+    const char *p = buf + li->start[line - 1];
+    const char *nl = memchr(p, '\n', (size_t)(buf + len - p));
+    size_t n = nl ? (size_t)(nl - p) : (size_t)(buf + len - p);
     if (n && p[n - 1] == '\r')
         n--;
     if (n > 300)
@@ -251,24 +266,36 @@ int pp_cli_check(int argc, char **argv)
     for (size_t fi = 0; fi < nfiles; fi++) {
         char *buf = NULL, *err = NULL;
         size_t len = 0;
+        uint64_t t0 = pp_now_us();
         pp_status st = pp_read_file(files[fi], lim.max_input_bytes, &buf, &len, &err);
         const char *name = strcmp(files[fi], "-") == 0 ? "<stdin>" : files[fi];
         pp_doc *doc = st == PP_OK ? pp_doc_load(name, buf, len, PP_FMT_AUTO, &lim, &st, &err)
                                   : NULL;
+        uint64_t t1 = pp_now_us();
         pp_template *t = doc ? pp_template_build(doc, &ro, &st, &err) : NULL;
+        uint64_t t2 = pp_now_us();
         if (!t) {
             fprintf(stderr, "parapet: %s\n", err ? err : pp_status_name(st));
             input_error = 1;
         } else {
             size_t before = rep.nf;
             st = pp_eval_template(rs, t, &eo, &rep, &err);
+            if (eo.verbose)
+                fprintf(stderr, "parapet: %s: load %.1f ms, resolve %.1f ms, evaluate %.1f ms\n",
+                        name, (double)(t1 - t0) / 1000, (double)(t2 - t1) / 1000,
+                        (double)(pp_now_us() - t2) / 1000);
             if (st != PP_OK) {
                 fprintf(stderr, "parapet: %s\n", err ? err : pp_status_name(st));
                 input_error = 1;
             }
             rep.files++;
-            for (size_t k = before; k < rep.nf; k++)
-                rep.f[k].source_line = line_of(buf, len, rep.f[k].line);
+            if (fmt == PP_OUT_TEXT && rep.nf > before) {
+                line_index li;
+                line_index_build(&li, buf, len);
+                for (size_t k = before; k < rep.nf; k++)
+                    rep.f[k].source_line = line_of(&li, buf, len, rep.f[k].line);
+                free(li.start);
+            }
         }
         free(err);
         pp_template_free(t);
@@ -292,6 +319,10 @@ int pp_cli_check(int argc, char **argv)
         rep.n_status[PP_ST_UNKNOWN] = 0;
     }
     pp_report_sort(&rep);
+    if (rep.files == 0) {
+        rc = 2;   /* nothing was checked: the error lines on stderr say why */
+        goto done;
+    }
     FILE *out = stdout;
     if (out_path && !(out = fopen(out_path, "w"))) {
         fprintf(stderr, "parapet check: %s: cannot write\n", out_path);

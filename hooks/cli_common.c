@@ -46,7 +46,8 @@ const char *pp_cli_builtin_rules(void)
         char *slash = strrchr(exe, '/');
         if (slash) {
             *slash = '\0';
-            const char *cands[] = {"../rules", "../share/parapet/rules", "rules"};
+            /* build/parapet, build/asan/parapet, PREFIX/bin/parapet */
+            const char *cands[] = {"../rules", "../../rules", "../share/parapet/rules"};
             for (size_t i = 0; i < PP_ARRAY_LEN(cands); i++) {
                 snprintf(found, sizeof found, "%s/%s", exe, cands[i]);
                 if (is_dir(found))
@@ -182,8 +183,21 @@ pp_ruleset *pp_cli_sel_load(pp_cli_sel *s, const pp_limits *lim)
     const char *builtin = s->no_builtin ? NULL : pp_cli_builtin_rules();
     if (builtin)
         dirs[nd++] = builtin;
-    for (size_t i = 0; i < s->ndirs; i++)
-        dirs[nd++] = s->dirs[i];
+    /* the same folder named twice (--rules rules/ from the source tree) loads once */
+    char real[PP_CLI_MAX_LIST + 1][PATH_MAX];
+    if (builtin && !realpath(builtin, real[0]))
+        real[0][0] = '\0';
+    for (size_t i = 0; i < s->ndirs; i++) {
+        int dup = 0;
+        if (realpath(s->dirs[i], real[nd])) {
+            for (size_t k = 0; k < nd && !dup; k++)
+                dup = strcmp(real[k], real[nd]) == 0;
+        } else {
+            real[nd][0] = '\0';
+        }
+        if (!dup)
+            dirs[nd++] = s->dirs[i];
+    }
     if (nd == 0) {
         fprintf(stderr, "parapet: no rules: the built-in rules folder was not found "
                         "(set PARAPET_RULES or pass --rules DIR)\n");

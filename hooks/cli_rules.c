@@ -20,7 +20,7 @@
 #include "hooks/cli.h"
 
 static const char USAGE[] =
-    "usage: parapet rules list [--format text|json] [--rules DIR]... [--pack P] [--only X]\n"
+    "usage: parapet rules list [DIR]... [--format text|json] [--rules DIR]... [--pack P] [--only X]\n"
     "       parapet rules test [DIR]... [--only X] [--verbose]\n"
     "  list: every rule with id, severity, packs, controls, related and types\n"
     "  test: run each rule's <rule>.cases.yaml; prints 'N passed, N failed'\n";
@@ -279,14 +279,12 @@ int pp_cli_rules(int argc, char **argv)
             verbose = 1;
         } else if (argv[i][0] == '-') {
             return pp_cli_usage("rules", "unknown option '%s'", argv[i]);
-        } else if (is_test) {
-            /* rules test DIR: test that folder's rules only */
+        } else {
+            /* rules list|test DIR: that folder's rules only */
             if (sel.ndirs >= PP_CLI_MAX_LIST)
                 return pp_cli_usage("rules", "too many folders");
             sel.dirs[sel.ndirs++] = argv[i];
             sel.no_builtin = 1;
-        } else {
-            return pp_cli_usage("rules", "unexpected argument '%s'", argv[i]);
         }
     }
     pp_ruleset *rs = pp_cli_sel_load(&sel, &lim);

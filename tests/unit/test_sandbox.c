@@ -419,6 +419,30 @@ static void test_string_rep_memory(void **state)
     assert_true(pp_sandbox_mem(sb) < before + 64 * 1024);
 }
 
+/* Backtracking patterns run in C where the count hook never fires: the guard refuses a
+ * match whose worst case is too large, and ordinary patterns still work. */
+static void test_pattern_backtracking_refused(void **state)
+{
+    pp_sandbox *sb = *state;
+    expect_load(sb, "return string.rep('a', 3000):find('.-.-.-b')", PP_E_RULE_RUNTIME, NULL,
+                "pattern too expensive for a 3000-byte subject");
+    expect_load(sb, "return ('a'):rep(3000):match('a-a-a-b')", PP_E_RULE_RUNTIME, NULL,
+                "pattern too expensive");
+    expect_load(sb, "for x in ('a'):rep(5000):gmatch('.-.-b') do end", PP_E_RULE_RUNTIME, NULL,
+                "pattern too expensive");
+    expect_healthy(sb);
+    lua_State *L = pp_sandbox_state(sb);
+    char *err = NULL;
+    const char *ok = "local a = ('arn:aws:iam::123456789012:role/x'):match("
+                     "'^arn:aws:iam::(%d+):role/(.*)$') "
+                     "local p = string.rep('a', 100000):find('.-.-b', 1, true) "
+                     "local g = ('a,b'):gsub('%w+', 'x') "
+                     "return a .. tostring(p) .. g";
+    assert_int_equal(pp_sandbox_load(sb, CHUNK, ok, strlen(ok), &err), PP_OK);
+    assert_string_equal(lua_tostring(L, -1), "123456789012nilx,x");
+    lua_pop(L, 1);
+}
+
 static void test_huge_table_memory(void **state)
 {
     pp_sandbox *sb = *state;
@@ -734,6 +758,7 @@ int main(void)
 #define T(f) cmocka_unit_test_setup_teardown(f, setup_sb, teardown_sb)
     const struct CMUnitTest tests[] = {
         T(test_no_io),
+        T(test_pattern_backtracking_refused),
         T(test_no_os),
         T(test_no_os_execute),
         T(test_no_package),

@@ -1,0 +1,151 @@
+/* json_write.c — see json_write.h. */
+#include "engine/json_write.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PP_JSON_WRITE_MAX_DEPTH 512
+
+static pp_status put_string(pp_buf *b, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    pp_status st = pp_buf_append(b, "\"", 1);
+    size_t run = 0;   /* bytes copied verbatim since the last escape */
+    for (size_t i = 0; i < n && st == PP_OK; i++) {
+        unsigned char c = (unsigned char)s[i];
+        const char *esc = NULL;
+        char u[6];
+        switch (c) {
+        case '"': esc = "\\\""; break;
+        case '\\': esc = "\\\\"; break;
+        case '\n': esc = "\\n"; break;
+        case '\r': esc = "\\r"; break;
+        case '\t': esc = "\\t"; break;
+        case '\b': esc = "\\b"; break;
+        case '\f': esc = "\\f"; break;
+        default:
+            if (c < 0x20) {
+                u[0] = '\\'; u[1] = 'u'; u[2] = '0'; u[3] = '0';
+                u[4] = hex[c >> 4]; u[5] = hex[c & 15];
+                esc = u;
+            }
+        }
+        if (!esc) {
+            run++;
+            continue;
+        }
+        if (run)
+            st = pp_buf_append(b, s + i - run, run);
+        run = 0;
+        if (st == PP_OK)
+            st = pp_buf_append(b, esc, esc == u ? 6 : strlen(esc));
+    }
+    if (st == PP_OK && run)
+        st = pp_buf_append(b, s + n - run, run);
+    if (st == PP_OK)
+        st = pp_buf_append(b, "\"", 1);
+    return st;
+}
+
+static pp_status newline(pp_buf *b, int indent, int depth)
+{
+    static const char spaces[] = "                                ";
+    pp_status st = pp_buf_append(b, "\n", 1);
+    size_t n = (size_t)indent * (size_t)depth;
+    while (st == PP_OK && n > 0) {
+        size_t k = n < sizeof spaces - 1 ? n : sizeof spaces - 1;
+        st = pp_buf_append(b, spaces, k);
+        n -= k;
+    }
+    return st;
+}
+
+static pp_status put_real(pp_buf *b, double d)
+{
+    char tmp[40];
+    if (!isfinite(d))
+        return pp_buf_append(b, "null", 4);
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(tmp, sizeof tmp, "%.*g", prec, d);
+        if (strtod(tmp, NULL) == d)
+            break;
+    }
+    /* keep it a real when read back: 1 → 1.0 */
+    if (!strpbrk(tmp, ".eEn"))
+        strncat(tmp, ".0", sizeof tmp - strlen(tmp) - 1);
+    return pp_buf_puts(b, tmp);
+}
+
+static pp_status put(const json_t *v, int indent, int depth, pp_buf *b)
+{
+    if (depth > PP_JSON_WRITE_MAX_DEPTH)
+        return PP_E_INTERNAL;
+    char tmp[32];
+    pp_status st = PP_OK;
+    switch (json_typeof(v)) {
+    case JSON_OBJECT: {
+        if (json_object_size(v) == 0)
+            return pp_buf_append(b, "{}", 2);
+        st = pp_buf_append(b, "{", 1);
+        const char *k;
+        json_t *x;
+        int first = 1;
+        json_object_foreach((json_t *)v, k, x) {
+            if (st == PP_OK && !first)
+                st = pp_buf_append(b, ",", 1);
+            first = 0;
+            if (st == PP_OK && indent)
+                st = newline(b, indent, depth + 1);
+            if (st == PP_OK)
+                st = put_string(b, k, strlen(k));
+            if (st == PP_OK)
+                st = pp_buf_append(b, indent ? ": " : ":", indent ? 2 : 1);
+            if (st == PP_OK)
+                st = put(x, indent, depth + 1, b);
+            if (st != PP_OK)
+                return st;
+        }
+        if (indent)
+            st = newline(b, indent, depth);
+        return st == PP_OK ? pp_buf_append(b, "}", 1) : st;
+    }
+    case JSON_ARRAY: {
+        size_t n = json_array_size(v);
+        if (n == 0)
+            return pp_buf_append(b, "[]", 2);
+        st = pp_buf_append(b, "[", 1);
+        for (size_t i = 0; i < n && st == PP_OK; i++) {
+            if (i)
+                st = pp_buf_append(b, ",", 1);
+            if (st == PP_OK && indent)
+                st = newline(b, indent, depth + 1);
+            if (st == PP_OK)
+                st = put(json_array_get(v, i), indent, depth + 1, b);
+        }
+        if (st == PP_OK && indent)
+            st = newline(b, indent, depth);
+        return st == PP_OK ? pp_buf_append(b, "]", 1) : st;
+    }
+    case JSON_STRING:
+        return put_string(b, json_string_value(v), json_string_length(v));
+    case JSON_INTEGER:
+        snprintf(tmp, sizeof tmp, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+        return pp_buf_puts(b, tmp);
+    case JSON_REAL:
+        return put_real(b, json_real_value(v));
+    case JSON_TRUE:
+        return pp_buf_append(b, "true", 4);
+    case JSON_FALSE:
+        return pp_buf_append(b, "false", 5);
+    case JSON_NULL:
+    default:
+        return pp_buf_append(b, "null", 4);
+    }
+}
+
+pp_status pp_json_write(const json_t *v, int indent, pp_buf *out)
+{
+    return put(v, indent, 0, out);
+}

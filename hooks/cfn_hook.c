@@ -1,0 +1,529 @@
+/* cfn_hook.c — Lambda-hook requests in, hook responses out (see cfn_hook.h).
+ *
+ * This file is the wire format only: parsing a request into pp_hook_req and rendering a
+ * pp_report as a response. The evaluation (payload fetch, documents, engine) is cfn_eval.c.
+ */
+#include "hooks/cfn_hook.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "engine/util.h"
+
+/* ---- small helpers --------------------------------------------------------------------- */
+
+char *pp_hook_truncate(char *s, size_t max)
+{
+    if (!s)
+        return s;
+    size_t n = strlen(s);
+    if (n <= max)
+        return s;
+    if (max < 3) {
+        s[max] = '\0';
+        return s;
+    }
+    size_t cut = max - 3;
+    /* s[cut] must start a character so that s[0..cut) ends on a whole one. */
+    while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80)
+        cut--;
+    memcpy(s + cut, "...", 4);
+    return s;
+}
+
+/* Replaces bytes that are not well-formed UTF-8 with '?', in place, so that jansson accepts
+ * rule messages whatever a rule put in them. */
+static void utf8_clean(char *s)
+{
+    unsigned char *p = (unsigned char *)s;
+    while (*p) {
+        size_t need;
+        unsigned cp;
+        if (*p < 0x80) {
+            p++;
+            continue;
+        } else if ((*p & 0xE0) == 0xC0) {
+            need = 1;
+            cp = *p & 0x1Fu;
+        } else if ((*p & 0xF0) == 0xE0) {
+            need = 2;
+            cp = *p & 0x0Fu;
+        } else if ((*p & 0xF8) == 0xF0) {
+            need = 3;
+            cp = *p & 0x07u;
+        } else {
+            *p++ = '?';
+            continue;
+        }
+        size_t i;
+        for (i = 1; i <= need; i++) {
+            if ((p[i] & 0xC0) != 0x80)
+                break;
+            cp = (cp << 6) | (p[i] & 0x3Fu);
+        }
+        int bad = i <= need || (need == 1 && cp < 0x80) || (need == 2 && cp < 0x800) ||
+                  (need == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+                  (cp >= 0xD800 && cp <= 0xDFFF);
+        if (bad) {
+            *p++ = '?';
+            continue;
+        }
+        p += need + 1;
+    }
+}
+
+/* Adds a string member, cleaning and cutting a private copy. Returns 0, -1 on NOMEM. */
+static int set_str(json_t *o, const char *key, const char *val, size_t max)
+{
+    char *c = pp_strdup(val ? val : "");
+    if (!c)
+        return -1;
+    utf8_clean(c);
+    pp_hook_truncate(c, max);
+    json_t *s = json_string(c);
+    free(c);
+    if (!s || json_object_set_new(o, key, s) != 0)
+        return -1;
+    return 0;
+}
+
+const char *pp_hook_severity_level(pp_severity s)
+{
+    switch (s) {
+    case PP_SEV_INFO: return "INFORMATIONAL";
+    case PP_SEV_LOW: return "LOW";
+    case PP_SEV_MEDIUM: return "MEDIUM";
+    case PP_SEV_HIGH: return "HIGH";
+    case PP_SEV_CRITICAL: return "CRITICAL";
+    }
+    return "MEDIUM";
+}
+
+/* ---- parsing --------------------------------------------------------------------------- */
+
+/* Member `key`, matched exactly, else case-insensitively (documented spellings vary). */
+static json_t *member(const json_t *obj, const char *key)
+{
+    if (!json_is_object(obj))
+        return NULL;
+    json_t *v = json_object_get(obj, key);
+    if (v)
+        return v;
+    const char *k;
+    json_t *val;
+    json_object_foreach((json_t *)obj, k, val) {
+        if (strcasecmp(k, key) == 0)
+            return val;
+    }
+    return NULL;
+}
+
+/* A string member: absent or null → "" ; a string → its value; anything else → error. */
+static pp_status str_member(const json_t *obj, const char *key, const char *where,
+                            const char **out, char **err)
+{
+    json_t *v = member(obj, key);
+    if (!v || json_is_null(v)) {
+        *out = "";
+        return PP_OK;
+    }
+    if (!json_is_string(v))
+        return pp_err(err, PP_E_PARSE, "%s%s must be a string", where, key);
+    *out = json_string_value(v);
+    return PP_OK;
+}
+
+static pp_status obj_member(const json_t *obj, const char *key, const char *where,
+                            json_t **out, char **err)
+{
+    json_t *v = member(obj, key);
+    if (!v || json_is_null(v)) {
+        *out = NULL;
+        return PP_OK;
+    }
+    if (!json_is_object(v))
+        return pp_err(err, PP_E_PARSE, "%s%s must be an object", where, key);
+    *out = v;
+    return PP_OK;
+}
+
+static int parse_action(const char *s, pp_hook_action *out)
+{
+    static const struct { const char *name; pp_hook_action a; } tab[] = {
+        { "CREATE_PRE_PROVISION", PP_HOOK_ACT_CREATE },
+        { "UPDATE_PRE_PROVISION", PP_HOOK_ACT_UPDATE },
+        { "DELETE_PRE_PROVISION", PP_HOOK_ACT_DELETE },
+    };
+    for (size_t i = 0; i < PP_ARRAY_LEN(tab); i++) {
+        if (strcasecmp(s, tab[i].name) == 0) {
+            *out = tab[i].a;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+static int is_type_name(const char *s)
+{
+    /* AWS::S3::Bucket, Custom::X, Vendor::Svc::Res: at least one "::" with text around it. */
+    const char *p = strstr(s, "::");
+    return p && p > s && p[2] != '\0';
+}
+
+pp_status pp_hook_parse(const char *buf, size_t len, pp_hook_req *out, char **err)
+{
+    memset(out, 0, sizeof *out);
+    out->token = out->account_id = out->stack_id = out->change_set_id = "";
+    out->hook_type = out->invocation_point = out->target_name = out->target_type = "";
+    out->logical_id = "Resource";
+
+    json_error_t je;
+    out->root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je);
+    if (!out->root)
+        return pp_err(err, PP_E_PARSE, "request is not valid JSON: line %d, column %d: %s",
+                      je.line, je.column, je.text);
+    if (!json_is_object(out->root))
+        return pp_err(err, PP_E_PARSE, "request must be a JSON object");
+    const json_t *r = out->root;
+    pp_status st;
+    if ((st = str_member(r, "clientRequestToken", "", &out->token, err)) != PP_OK ||
+        (st = str_member(r, "awsAccountId", "", &out->account_id, err)) != PP_OK ||
+        (st = str_member(r, "stackId", "", &out->stack_id, err)) != PP_OK ||
+        (st = str_member(r, "changeSetId", "", &out->change_set_id, err)) != PP_OK ||
+        (st = str_member(r, "hookTypeName", "", &out->hook_type, err)) != PP_OK)
+        return st;
+    if ((st = str_member(r, "actionInvocationPoint", "", &out->invocation_point, err)) != PP_OK)
+        return st;
+    if (!*out->invocation_point &&
+        (st = str_member(r, "invocationPoint", "", &out->invocation_point, err)) != PP_OK)
+        return st;
+    if (*out->invocation_point && parse_action(out->invocation_point, &out->action) != 0)
+        return pp_err(err, PP_E_PARSE,
+                      "actionInvocationPoint '%s' is not CREATE_PRE_PROVISION, "
+                      "UPDATE_PRE_PROVISION or DELETE_PRE_PROVISION",
+                      out->invocation_point);
+
+    json_t *rd = member(r, "requestData");
+    if (!json_is_object(rd))
+        return pp_err(err, PP_E_PARSE, "requestData %s", rd ? "must be an object" : "is missing");
+    if ((st = str_member(rd, "targetName", "requestData.", &out->target_name, err)) != PP_OK ||
+        (st = str_member(rd, "targetType", "requestData.", &out->target_type, err)) != PP_OK)
+        return st;
+    const char *lid = "";
+    if ((st = str_member(rd, "targetLogicalId", "requestData.", &lid, err)) != PP_OK)
+        return st;
+    if (*lid)
+        out->logical_id = lid;
+
+    const char *tt = *out->target_type ? out->target_type : out->target_name;
+    if (!*tt)
+        return pp_err(err, PP_E_PARSE, "requestData.targetType is missing");
+    if (strcasecmp(tt, "STACK") == 0) {
+        out->target = PP_HOOK_STACK;
+    } else if (strcasecmp(tt, "CHANGE_SET") == 0) {
+        out->target = PP_HOOK_CHANGE_SET;
+    } else if (strcasecmp(tt, "RESOURCE") == 0 || strcasecmp(tt, "CLOUD_CONTROL") == 0) {
+        out->target = PP_HOOK_RESOURCE;
+        out->cloud_control = 1;
+    } else if (is_type_name(tt)) {
+        out->target = PP_HOOK_RESOURCE;
+    } else {
+        return pp_err(err, PP_E_PARSE,
+                      "requestData.targetType '%s' is not a resource type, RESOURCE, STACK or "
+                      "CHANGE_SET", tt);
+    }
+    if (!*out->stack_id && out->target == PP_HOOK_RESOURCE)
+        out->cloud_control = 1;
+
+    json_t *model = NULL;
+    if ((st = obj_member(rd, "targetModel", "requestData.", &model, err)) != PP_OK)
+        return st;
+    if (out->target == PP_HOOK_RESOURCE) {
+        if (!is_type_name(out->target_name)) {
+            if (is_type_name(out->target_type))
+                out->target_name = out->target_type;
+            else
+                return pp_err(err, PP_E_PARSE,
+                              "requestData.targetName must be a resource type such as "
+                              "AWS::S3::Bucket");
+        }
+        if (out->action == PP_HOOK_ACT_NONE)
+            return pp_err(err, PP_E_PARSE, "actionInvocationPoint is missing");
+        if ((st = obj_member(model, "resourceProperties", "requestData.targetModel.",
+                             &out->props, err)) != PP_OK ||
+            (st = obj_member(model, "previousResourceProperties", "requestData.targetModel.",
+                             &out->prev, err)) != PP_OK)
+            return st;
+        return PP_OK;
+    }
+
+    /* STACK / CHANGE_SET: the payload URL, or the payload inline for local tests. */
+    json_t *pl = member(rd, "payload");
+    if (pl && !json_is_null(pl) && !json_is_string(pl))
+        return pp_err(err, PP_E_PARSE, "requestData.payload must be a URL string");
+    if (json_is_string(pl) && json_string_length(pl) > 0)
+        out->payload_url = json_string_value(pl);
+    else if (model && (member(model, "template") || member(model, "changedResources")))
+        out->inline_payload = model;
+    else
+        return pp_err(err, PP_E_PARSE, "requestData.payload (the presigned URL of the %s "
+                      "payload) is missing", out->target == PP_HOOK_STACK ? "stack" : "change set");
+    return PP_OK;
+}
+
+void pp_hook_req_free(pp_hook_req *r)
+{
+    if (!r)
+        return;
+    json_decref(r->root);
+    memset(r, 0, sizeof *r);
+}
+
+/* ---- rendering ------------------------------------------------------------------------- */
+
+static json_t *response_base(const char *status, const char *code, const char *message,
+                             const char *token, size_t max_msg)
+{
+    json_t *o = json_object();
+    if (!o)
+        return NULL;
+    if (set_str(o, "hookStatus", status, 64) != 0 ||
+        (code && set_str(o, "errorCode", code, 64) != 0) ||
+        set_str(o, "message", message, max_msg) != 0 ||
+        set_str(o, "clientRequestToken", token ? token : "", 4096) != 0) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
+static char *dump(json_t *o)
+{
+    char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
+    json_decref(o);
+    return s;
+}
+
+char *pp_hook_render_failure(const char *token, int cloud_control, const char *message)
+{
+    size_t max = cloud_control ? PP_HOOK_MESSAGE_MAX_CC : PP_HOOK_MESSAGE_MAX;
+    return dump(response_base("FAILED", "InternalFailure", message, token, max));
+}
+
+/* Texts are built whole up to this size and cut to their field's limit afterwards (a capped
+ * pp_buf would drop a long append entirely instead of cutting it). */
+#define PP_HOOK_BUILD_CAP (1u << 20)
+
+/* Per-rule tally while walking the findings. */
+typedef struct rule_acc {
+    size_t n[6];            /* by pp_fstatus */
+    size_t failing;         /* findings that fail the hook */
+    pp_buf msg;             /* statusMessage lines, capped */
+    const char *skip_reason;
+} rule_acc;
+
+/* 1 when finding f fails the hook (the rule of pp_report_failing, eval.c). */
+static int finding_fails(const pp_finding *f, pp_severity fail_on, pp_unknown_policy up)
+{
+    if (f->status == PP_ST_ERROR)
+        return 1;   /* a guardrail that could not run is never a pass, whatever its severity */
+    if (f->severity < fail_on)
+        return 0;
+    return f->status == PP_ST_FAIL || (f->status == PP_ST_UNKNOWN && up == PP_UNKNOWN_FAIL);
+}
+
+static void add_line(pp_buf *b, const pp_finding *f, const char *label)
+{
+    if (b->len > PP_HOOK_STATUS_MESSAGE_MAX)
+        return;     /* already past what will be kept */
+    if (b->len)
+        pp_buf_puts(b, "; ");
+    if (f->resource && *f->resource)
+        pp_buf_printf(b, "%s: ", f->resource);
+    if (label)
+        pp_buf_puts(b, label);
+    pp_buf_puts(b, f->message && *f->message ? f->message : "(no message)");
+    if (f->line)
+        pp_buf_printf(b, " (line %u)", f->line);
+}
+
+char *pp_hook_render(const pp_hook_render_in *in, pp_hook_verdict *verdict)
+{
+    const pp_report *rep = in->rep;
+    size_t nr = in->nrules;
+    size_t max_msg = in->req->cloud_control ? PP_HOOK_MESSAGE_MAX_CC : PP_HOOK_MESSAGE_MAX;
+    rule_acc *acc = calloc(nr ? nr : 1, sizeof *acc);
+    json_t *index = json_object();   /* rule id → position in in->rules */
+    json_t *resp = NULL, *ann = NULL;
+    pp_buf m;
+    pp_buf_init(&m, PP_HOOK_BUILD_CAP);
+    char *out = NULL;
+    if (!acc || !index)
+        goto done;
+    for (size_t i = 0; i < nr; i++) {
+        pp_buf_init(&acc[i].msg, PP_HOOK_BUILD_CAP);
+        if (in->rules[i].id && json_object_set_new(index, in->rules[i].id,
+                                                    json_integer((json_int_t)i)) != 0)
+            goto done;
+    }
+
+    size_t n_fail = 0, n_err = 0, n_warn = 0;
+    for (size_t i = 0; i < rep->nf; i++) {
+        const pp_finding *f = &rep->f[i];
+        json_t *ix = f->rule_id ? json_object_get(index, f->rule_id) : NULL;
+        rule_acc *a = ix ? &acc[json_integer_value(ix)] : NULL;
+        int fails = finding_fails(f, in->fail_on, in->unknown);
+        if (fails && f->status == PP_ST_ERROR)
+            n_err++;
+        else if (fails)
+            n_fail++;
+        if (f->status == PP_ST_UNKNOWN && in->unknown == PP_UNKNOWN_WARN)
+            n_warn++;
+        if (!a)
+            continue;
+        if ((unsigned)f->status < 6)
+            a->n[f->status]++;
+        a->failing += (size_t)fails;
+        switch (f->status) {
+        case PP_ST_FAIL: add_line(&a->msg, f, NULL); break;
+        case PP_ST_ERROR: add_line(&a->msg, f, "rule error: "); break;
+        case PP_ST_UNKNOWN:
+            add_line(&a->msg, f, in->unknown == PP_UNKNOWN_FAIL ? "unknown: "
+                                 : in->unknown == PP_UNKNOWN_WARN ? "warning, unknown: "
+                                                                  : "unknown (passed): ");
+            break;
+        case PP_ST_SUPPRESSED:
+            if (!a->skip_reason)
+                a->skip_reason = f->suppress_reason ? f->suppress_reason : "suppressed";
+            break;
+        case PP_ST_SKIP:
+            if (!a->skip_reason)
+                a->skip_reason = f->message;
+            break;
+        case PP_ST_PASS: break;
+        }
+    }
+
+    /* Annotations, in rule order. */
+    ann = json_array();
+    if (!ann)
+        goto done;
+    size_t r_eval = 0, r_failed = 0, r_passed = 0, r_skipped = 0;
+    for (size_t i = 0; i < nr; i++) {
+        rule_acc *a = &acc[i];
+        const pp_rule_info *ri = &in->rules[i];
+        size_t total = 0;
+        for (int k = 0; k < 6; k++)
+            total += a->n[k];
+        if (total == 0)
+            continue;       /* the rule names no type present: not evaluated */
+        r_eval++;
+        const char *status;
+        int bad = a->n[PP_ST_FAIL] || a->n[PP_ST_ERROR] ||
+                  (a->n[PP_ST_UNKNOWN] && in->unknown == PP_UNKNOWN_FAIL);
+        int good = a->n[PP_ST_PASS] || a->n[PP_ST_UNKNOWN];
+        json_t *an = json_object();
+        if (!an || json_array_append_new(ann, an) != 0)
+            goto done;
+        if (bad) {
+            status = "FAILED";
+            r_failed++;
+        } else if (good) {
+            status = "PASSED";
+            r_passed++;
+            char *head = pp_asprintf("passed on %zu resource%s", a->n[PP_ST_PASS] +
+                                     a->n[PP_ST_UNKNOWN], a->n[PP_ST_PASS] +
+                                     a->n[PP_ST_UNKNOWN] == 1 ? "" : "s");
+            if (!head)
+                goto done;
+            char *body = a->msg.len ? pp_asprintf("%s; %s", head, a->msg.data) : NULL;
+            pp_buf_free(&a->msg);
+            pp_buf_init(&a->msg, PP_HOOK_BUILD_CAP);
+            pp_buf_puts(&a->msg, body ? body : head);
+            free(head);
+            free(body);
+        } else {
+            status = "SKIPPED";
+            r_skipped++;
+            pp_buf_printf(&a->msg, "%s: %s", a->n[PP_ST_SUPPRESSED] ? "suppressed"
+                                                                    : "not applicable",
+                          a->skip_reason ? a->skip_reason : "no reason given");
+        }
+        if (set_str(an, "annotationName", ri->id, PP_HOOK_ANNOTATION_NAME_MAX) != 0 ||
+            set_str(an, "status", status, 16) != 0 ||
+            set_str(an, "statusMessage", a->msg.data ? a->msg.data : "",
+                    PP_HOOK_STATUS_MESSAGE_MAX) != 0)
+            goto done;
+        if (bad && ri->fix && *ri->fix &&
+            set_str(an, "remediationMessage", ri->fix, PP_HOOK_REMEDIATION_MAX) != 0)
+            goto done;
+        if (bad && ri->docs && *ri->docs && strlen(ri->docs) <= PP_HOOK_LINK_MAX &&
+            set_str(an, "remediationLink", ri->docs, PP_HOOK_LINK_MAX) != 0)
+            goto done;
+        if (set_str(an, "severityLevel", pp_hook_severity_level(ri->severity), 16) != 0)
+            goto done;
+    }
+
+    /* The summary message: most severe failing findings first. */
+    const char *what = in->what && *in->what ? in->what : "the target";
+    const char *status, *code = NULL;
+    if (!in->failing) {
+        *verdict = PP_HOOK_SUCCESS;
+        status = "SUCCESS";
+        pp_buf_printf(&m, "Parapet: compliant. %s: %zu rule%s evaluated, %zu passed", what,
+                      r_eval, r_eval == 1 ? "" : "s", r_passed);
+        if (r_skipped)
+            pp_buf_printf(&m, ", %zu skipped", r_skipped);
+        if (r_failed)
+            pp_buf_printf(&m, ", %zu failed below the fail-on severity", r_failed);
+        if (n_warn)
+            pp_buf_printf(&m, ", %zu unknown (warn)", n_warn);
+        pp_buf_puts(&m, ".");
+    } else {
+        status = "FAILED";
+        if (n_fail || !n_err) {
+            *verdict = PP_HOOK_NONCOMPLIANT;
+            code = "NonCompliant";
+            pp_buf_printf(&m, "Parapet: non-compliant. %s: %zu of %zu rule%s failed.", what,
+                          r_failed, r_eval, r_eval == 1 ? "" : "s");
+        } else {
+            *verdict = PP_HOOK_INTERNAL_FAILURE;
+            code = "InternalFailure";
+            pp_buf_printf(&m, "Parapet could not evaluate %s: %zu rule error%s.", what, n_err,
+                          n_err == 1 ? "" : "s");
+        }
+        for (int sev = PP_SEV_CRITICAL; sev >= (int)PP_SEV_INFO && m.len < max_msg; sev--) {
+            for (size_t i = 0; i < rep->nf && m.len < max_msg; i++) {
+                const pp_finding *f = &rep->f[i];
+                if ((int)f->severity != sev || !finding_fails(f, in->fail_on, in->unknown))
+                    continue;
+                pp_buf_printf(&m, " [%s] %s", pp_hook_severity_level(f->severity),
+                              f->rule_id ? f->rule_id : "?");
+                if (f->resource && *f->resource)
+                    pp_buf_printf(&m, " %s", f->resource);
+                if (f->line)
+                    pp_buf_printf(&m, " (line %u)", f->line);
+                pp_buf_printf(&m, ": %s%s%s", f->status == PP_ST_ERROR ? "rule error: "
+                                              : f->status == PP_ST_UNKNOWN ? "unknown: " : "",
+                              f->message ? f->message : "", ".");
+            }
+        }
+    }
+    if (!m.data && pp_buf_puts(&m, "") != PP_OK)
+        goto done;
+    resp = response_base(status, code, m.data, in->req->token, max_msg);
+    if (!resp || json_object_set(resp, "annotations", ann) != 0)
+        goto done;
+    out = dump(resp);
+    resp = NULL;
+done:
+    json_decref(resp);
+    json_decref(ann);
+    json_decref(index);
+    pp_buf_free(&m);
+    for (size_t i = 0; acc && i < nr; i++)
+        pp_buf_free(&acc[i].msg);
+    free(acc);
+    return out;
+}

@@ -1,0 +1,52 @@
+/* hook_opts.h — the command-line options shared by the hook front ends (`parapet hook`,
+ * `parapet serve`, `parapet lambda`): the rule selection of `check` (pp_cli_sel, cli.h) plus
+ * --fail-on, --allow-payload-url-prefix and --verbose.
+ *
+ * Data flow: argv → pp_hook_opts_arg (one option at a time; the caller handles its own) →
+ * pp_hook_opts_load (first rule set, configuration, and the frozen pp_rules_opts every other
+ * thread loads from) → pp_hook_cfg for pp_hook_handle. Nothing here changes after load, so
+ * worker threads may read it concurrently.
+ */
+#ifndef PP_HOOK_OPTS_H
+#define PP_HOOK_OPTS_H
+
+#include "engine/eval.h"
+#include "engine/http.h"
+#include "engine/limits.h"
+#include "hooks/cfn_hook.h"
+#include "hooks/cli.h"
+
+typedef struct pp_hook_opts {
+    pp_cli_sel sel;
+    const char *prefixes[PP_CLI_MAX_LIST];   /* --allow-payload-url-prefix, borrowed */
+    size_t nprefixes;
+    pp_severity fail_on;
+    int verbose;
+    pp_limits limits;
+    pp_http_policy policy;        /* S3 + prefixes */
+    char *builtin;                /* owned copy of the built-in rules folder, or NULL */
+    const char *dirs[PP_CLI_MAX_LIST + 1];
+    pp_rules_opts rules;          /* valid after pp_hook_opts_load */
+    pp_hook_cfg cfg;              /* valid after pp_hook_opts_load */
+} pp_hook_opts;
+
+void pp_hook_opts_init(pp_hook_opts *o);
+
+/* Tries the option at argv[*i]. Returns 1 when consumed (*i moved to its value when it has
+ * one), 0 when it is not a shared option, -1 on a usage error (message printed). */
+int pp_hook_opts_arg(pp_hook_opts *o, int argc, char **argv, int *i);
+
+/* Loads configuration and the rule set once (errors printed, NULL returned), then freezes
+ * o->rules and o->cfg. The caller owns the returned rule set. */
+pp_ruleset *pp_hook_opts_load(pp_hook_opts *o);
+
+/* Another rule set from the frozen options, for another thread. Thread-safe. NULL with *err
+ * (caller frees) on failure. */
+pp_ruleset *pp_hook_opts_reload(const pp_hook_opts *o, char **err);
+
+void pp_hook_opts_free(pp_hook_opts *o);
+
+/* Help lines for the shared options. */
+extern const char pp_hook_opts_help[];
+
+#endif

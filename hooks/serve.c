@@ -1,0 +1,678 @@
+/* serve.c — `parapet serve`: the hook endpoint and the check API over HTTP (libmicrohttpd).
+ *
+ * Routes: POST /hook (Lambda-hook request → hook response), POST /v1/check (template → check
+ * json), GET /healthz, GET /metrics (Prometheus text). Data flow per request: MHD worker thread
+ * → body collected under a 6 MiB cap → that thread's own pp_ruleset (built on its first
+ * request, freed when the thread ends) → cfn_hook / engine → response.
+ *
+ * Shared state is read-only after start (options, token) except the metrics, which are
+ * atomic counters. A bearer token is required on every route but /healthz when one is
+ * configured, and serve refuses to listen on a non-loopback address without one. SIGTERM or
+ * SIGINT stop accepting, let running requests finish and exit 0.
+ */
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <openssl/crypto.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "engine/doc.h"
+#include "engine/http.h"
+#include "engine/template.h"
+#include "engine/util.h"
+#include "hooks/cfn_hook.h"
+#include "hooks/cli.h"
+#include "hooks/hook_opts.h"
+
+#define PP_SERVE_DEFAULT_LISTEN "127.0.0.1:8080"
+#define PP_SERVE_MAX_THREADS 256
+#define PP_SERVE_DEFAULT_DEADLINE_MS 25000
+#define PP_SERVE_IDLE_TIMEOUT_S 30
+#define PP_SERVE_MAX_CONNECTIONS 1024
+#define PP_SERVE_TOKEN_MAX 4096
+
+/* ---- metrics --------------------------------------------------------------------------- */
+
+enum { R_HOOK, R_CHECK, R_HEALTHZ, R_METRICS, R_OTHER, R_COUNT };
+static const char *const route_name[R_COUNT] = { "/hook", "/v1/check", "/healthz", "/metrics",
+                                                 "other" };
+static const unsigned codes[] = { 200, 400, 401, 404, 405, 413, 500, 503 };
+#define N_CODES (PP_ARRAY_LEN(codes) + 1)  /* last slot: any other code */
+/* Evaluation latency buckets, in microseconds (rendered in seconds). */
+static const unsigned long long lat_us[] = { 250, 500, 1000, 2500, 5000, 10000, 25000, 50000,
+                                             100000, 250000, 500000, 1000000, 2500000,
+                                             10000000 };
+#define N_LAT (PP_ARRAY_LEN(lat_us) + 1)
+
+typedef struct metrics {
+    atomic_ullong req[R_COUNT][N_CODES];
+    atomic_ullong lat[2][N_LAT];     /* [R_HOOK or R_CHECK][bucket], not cumulative */
+    atomic_ullong lat_sum_us[2];
+    atomic_ullong rule_errors;
+    atomic_ullong verdicts[3];       /* pp_hook_verdict */
+    atomic_ullong rulesets;          /* worker rule sets built */
+} metrics;
+
+typedef struct server {
+    pp_hook_opts opts;
+    char *token;                      /* NULL: no authentication */
+    size_t token_len;
+    long deadline_ms;
+    size_t max_body;
+    pthread_key_t key;
+    metrics m;
+} server;
+
+/* Per-thread state: the thread's own rule set (Lua state) and HTTP client. */
+typedef struct worker {
+    pp_ruleset *rs;
+    pp_http_client *http;
+} worker;
+
+/* Per-connection state (one request). */
+typedef struct conn {
+    int route;
+    int responded;      /* a response was already queued (early 401/404/405/413) */
+    int too_big;
+    uint64_t t0_us;
+    pp_buf body;
+} conn;
+
+static uint64_t now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+static void count_request(server *s, int route, unsigned code)
+{
+    size_t ci = N_CODES - 1;
+    for (size_t i = 0; i < PP_ARRAY_LEN(codes); i++)
+        if (codes[i] == code)
+            ci = i;
+    atomic_fetch_add_explicit(&s->m.req[route][ci], 1, memory_order_relaxed);
+}
+
+static void count_latency(server *s, int route, uint64_t us)
+{
+    if (route != R_HOOK && route != R_CHECK)
+        return;
+    int r = route == R_HOOK ? 0 : 1;
+    size_t b = N_LAT - 1;
+    for (size_t i = 0; i < PP_ARRAY_LEN(lat_us); i++) {
+        if (us <= lat_us[i]) {
+            b = i;
+            break;
+        }
+    }
+    atomic_fetch_add_explicit(&s->m.lat[r][b], 1, memory_order_relaxed);
+    atomic_fetch_add_explicit(&s->m.lat_sum_us[r], us, memory_order_relaxed);
+}
+
+static char *render_metrics(server *s)
+{
+    pp_buf b;
+    pp_buf_init(&b, 1u << 20);
+    pp_buf_puts(&b, "# HELP parapet_http_requests_total HTTP requests by route and status.\n"
+                    "# TYPE parapet_http_requests_total counter\n");
+    for (int r = 0; r < R_COUNT; r++) {
+        for (size_t c = 0; c < N_CODES; c++) {
+            unsigned long long v = atomic_load_explicit(&s->m.req[r][c], memory_order_relaxed);
+            if (!v && !(r == R_HOOK && c == 0))
+                continue;
+            if (c < PP_ARRAY_LEN(codes))
+                pp_buf_printf(&b, "parapet_http_requests_total{route=\"%s\",code=\"%u\"} %llu\n",
+                              route_name[r], codes[c], v);
+            else
+                pp_buf_printf(&b, "parapet_http_requests_total{route=\"%s\",code=\"other\"} "
+                              "%llu\n", route_name[r], v);
+        }
+    }
+    pp_buf_puts(&b, "# HELP parapet_evaluation_seconds Time to answer POST /hook and "
+                    "POST /v1/check.\n# TYPE parapet_evaluation_seconds histogram\n");
+    for (int r = 0; r < 2; r++) {
+        const char *rn = route_name[r == 0 ? R_HOOK : R_CHECK];
+        unsigned long long cum = 0;
+        for (size_t i = 0; i < N_LAT; i++) {
+            cum += atomic_load_explicit(&s->m.lat[r][i], memory_order_relaxed);
+            if (i < PP_ARRAY_LEN(lat_us))
+                pp_buf_printf(&b, "parapet_evaluation_seconds_bucket{route=\"%s\",le=\"%g\"} "
+                              "%llu\n", rn, (double)lat_us[i] / 1e6, cum);
+            else
+                pp_buf_printf(&b, "parapet_evaluation_seconds_bucket{route=\"%s\",le=\"+Inf\"} "
+                              "%llu\n", rn, cum);
+        }
+        pp_buf_printf(&b, "parapet_evaluation_seconds_sum{route=\"%s\"} %.6f\n", rn,
+                      (double)atomic_load(&s->m.lat_sum_us[r]) / 1e6);
+        pp_buf_printf(&b, "parapet_evaluation_seconds_count{route=\"%s\"} %llu\n", rn, cum);
+    }
+    pp_buf_printf(&b, "# HELP parapet_rule_errors_total Rule evaluations that ended in ERROR.\n"
+                      "# TYPE parapet_rule_errors_total counter\n"
+                      "parapet_rule_errors_total %llu\n",
+                  (unsigned long long)atomic_load(&s->m.rule_errors));
+    static const char *const vn[3] = { "success", "noncompliant", "internal_failure" };
+    pp_buf_puts(&b, "# HELP parapet_hook_verdicts_total Hook responses by verdict.\n"
+                    "# TYPE parapet_hook_verdicts_total counter\n");
+    for (int v = 0; v < 3; v++)
+        pp_buf_printf(&b, "parapet_hook_verdicts_total{verdict=\"%s\"} %llu\n", vn[v],
+                      (unsigned long long)atomic_load(&s->m.verdicts[v]));
+    pp_buf_printf(&b, "# HELP parapet_rulesets_loaded Rule sets built by worker threads.\n"
+                      "# TYPE parapet_rulesets_loaded counter\n"
+                      "parapet_rulesets_loaded %llu\n",
+                  (unsigned long long)atomic_load(&s->m.rulesets));
+    return pp_buf_steal(&b);
+}
+
+/* ---- workers --------------------------------------------------------------------------- */
+
+static void worker_free(void *p)
+{
+    worker *w = p;
+    if (!w)
+        return;
+    pp_ruleset_free(w->rs);
+    pp_http_client_free(w->http);
+    free(w);
+}
+
+static worker *get_worker(server *s, char **err)
+{
+    worker *w = pthread_getspecific(s->key);
+    if (w)
+        return w;
+    w = calloc(1, sizeof *w);
+    if (!w)
+        return NULL;
+    w->rs = pp_hook_opts_reload(&s->opts, err);
+    w->http = pp_http_client_new();
+    if (!w->rs || !w->http || pthread_setspecific(s->key, w) != 0) {
+        worker_free(w);
+        return NULL;
+    }
+    atomic_fetch_add(&s->m.rulesets, 1);
+    return w;
+}
+
+/* ---- responses ------------------------------------------------------------------------- */
+
+/* Queues `body` (malloc'd, taken) with status `code`. */
+static enum MHD_Result reply(server *s, conn *k, struct MHD_Connection *c, unsigned code,
+                             const char *ctype, char *body, const char *hname,
+                             const char *hval)
+{
+    if (!body)
+        return MHD_NO;
+    struct MHD_Response *r =
+        MHD_create_response_from_buffer(strlen(body), body, MHD_RESPMEM_MUST_FREE);
+    if (!r) {
+        free(body);
+        return MHD_NO;
+    }
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
+    if (hname)
+        MHD_add_response_header(r, hname, hval);
+    enum MHD_Result ret = MHD_queue_response(c, code, r);
+    MHD_destroy_response(r);
+    k->responded = 1;
+    count_request(s, k->route, code);
+    count_latency(s, k->route, now_us() - k->t0_us);
+    return ret;
+}
+
+static char *error_body(const char *code, const char *message)
+{
+    json_t *o = json_pack("{s:{s:s,s:s}}", "error", "code", code, "message",
+                          message ? message : "");
+    if (!o) /* a message that is not UTF-8 */
+        o = json_pack("{s:{s:s,s:s}}", "error", "code", code, "message", "(unprintable)");
+    char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
+    json_decref(o);
+    return s;
+}
+
+static enum MHD_Result reply_error(server *s, conn *k, struct MHD_Connection *c, unsigned code,
+                                   const char *ecode, const char *msg)
+{
+    return reply(s, k, c, code, "application/json", error_body(ecode, msg),
+                 code == MHD_HTTP_UNAUTHORIZED ? MHD_HTTP_HEADER_WWW_AUTHENTICATE : NULL,
+                 "Bearer");
+}
+
+/* ---- routes ---------------------------------------------------------------------------- */
+
+static int route_of(const char *url)
+{
+    if (strcmp(url, "/hook") == 0)
+        return R_HOOK;
+    if (strcmp(url, "/v1/check") == 0)
+        return R_CHECK;
+    if (strcmp(url, "/healthz") == 0)
+        return R_HEALTHZ;
+    if (strcmp(url, "/metrics") == 0)
+        return R_METRICS;
+    return R_OTHER;
+}
+
+static int authorized(server *s, struct MHD_Connection *c)
+{
+    const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
+    if (!h || strncasecmp(h, "Bearer ", 7) != 0)
+        return 0;
+    h += 7;
+    while (*h == ' ')
+        h++;
+    size_t n = strlen(h);
+    return n == s->token_len && CRYPTO_memcmp(h, s->token, n) == 0;
+}
+
+static enum MHD_Result do_hook(server *s, conn *k, struct MHD_Connection *c)
+{
+    char *err = NULL;
+    worker *w = get_worker(s, &err);
+    if (!w) {
+        enum MHD_Result r = reply_error(s, k, c, MHD_HTTP_SERVICE_UNAVAILABLE, "rules_unavailable",
+                                        err ? err : "rule set could not be built");
+        free(err);
+        return r;
+    }
+    pp_hook_outcome out;
+    uint64_t deadline = pp_now_ms() + (uint64_t)s->deadline_ms;
+    pp_status st = pp_hook_handle(&s->opts.cfg, w->rs, w->http, deadline,
+                                  k->body.data ? k->body.data : "", k->body.len, &out);
+    if (st != PP_OK || !out.response) {
+        pp_hook_outcome_free(&out);
+        return reply_error(s, k, c, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "out of memory");
+    }
+    atomic_fetch_add(&s->m.rule_errors, out.rule_errors);
+    atomic_fetch_add(&s->m.verdicts[out.verdict], 1);
+    enum MHD_Result r;
+    if (out.bad_request) {
+        r = reply_error(s, k, c, MHD_HTTP_BAD_REQUEST, "bad_request", out.error);
+    } else {
+        r = reply(s, k, c, MHD_HTTP_OK, "application/json", out.response, NULL, NULL);
+        out.response = NULL;
+    }
+    pp_hook_outcome_free(&out);
+    return r;
+}
+
+static enum MHD_Result do_check(server *s, conn *k, struct MHD_Connection *c)
+{
+    char *err = NULL;
+    worker *w = get_worker(s, &err);
+    if (!w) {
+        enum MHD_Result r = reply_error(s, k, c, MHD_HTTP_SERVICE_UNAVAILABLE, "rules_unavailable",
+                                        err ? err : "rule set could not be built");
+        free(err);
+        return r;
+    }
+    const char *fq = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "format");
+    const char *sp = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "show_passed");
+    pp_format fmt = PP_OUT_JSON;
+    const char *ctype = "application/json";
+    if (fq && strcmp(fq, "sarif") == 0) {
+        fmt = PP_OUT_SARIF;
+        ctype = "application/sarif+json";
+    } else if (fq && strcmp(fq, "junit") == 0) {
+        fmt = PP_OUT_JUNIT;
+        ctype = "application/xml";
+    } else if (fq && strcmp(fq, "text") == 0) {
+        fmt = PP_OUT_TEXT;
+        ctype = "text/plain; charset=utf-8";
+    } else if (fq && strcmp(fq, "json") != 0) {
+        return reply_error(s, k, c, MHD_HTTP_BAD_REQUEST, "bad_request",
+                           "format must be json, sarif, junit or text");
+    }
+    int show_passed = sp && (strcmp(sp, "1") == 0 || strcmp(sp, "true") == 0);
+    pp_status st = PP_OK;
+    enum MHD_Result r;
+    pp_report rep;
+    pp_report_init(&rep);
+    pp_template *t = NULL;
+    pp_doc *d = pp_doc_load("request", k->body.data ? k->body.data : "", k->body.len,
+                            PP_FMT_AUTO, &s->opts.limits, &st, &err);
+    pp_resolve_opts ro = { .limits = &s->opts.limits };
+    if (d)
+        t = pp_template_build(d, &ro, &st, &err);
+    if (!t) {
+        r = reply_error(s, k, c, st == PP_E_NOMEM ? 500 : MHD_HTTP_BAD_REQUEST,
+                        st == PP_E_NOMEM ? "internal" : "bad_request",
+                        err ? err : pp_status_name(st));
+        goto done;
+    }
+    pp_eval_opts eo = { .show_passed = show_passed, .verbose = s->opts.verbose };
+    st = pp_eval_template(w->rs, t, &eo, &rep, &err);
+    if (st != PP_OK) {
+        r = reply_error(s, k, c, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal",
+                        err ? err : pp_status_name(st));
+        goto done;
+    }
+    rep.files = 1;
+    atomic_fetch_add(&s->m.rule_errors, rep.n_status[PP_ST_ERROR]);
+    pp_report_sort(&rep);
+    char *buf = NULL;
+    size_t blen = 0;
+    FILE *f = open_memstream(&buf, &blen);
+    pp_write_opts wo = { .show_passed = show_passed, .tool_version = PARAPET_VERSION };
+    st = f ? pp_report_write(&rep, fmt, &wo, f) : PP_E_NOMEM;
+    if (f && fclose(f) != 0 && st == PP_OK)
+        st = PP_E_NOMEM;
+    if (st != PP_OK) {
+        free(buf);
+        r = reply_error(s, k, c, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "report failed");
+        goto done;
+    }
+    int failing = pp_report_failing(&rep, s->opts.fail_on, s->opts.sel.unknown);
+    r = reply(s, k, c, MHD_HTTP_OK, ctype, buf, "X-Parapet-Failing", failing ? "1" : "0");
+done:
+    free(err);
+    pp_report_free(&rep);
+    pp_template_free(t);
+    pp_doc_free(d);
+    return r;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload, size_t *upload_size, void **con_cls)
+{
+    (void)version;
+    server *s = cls;
+    conn *k = *con_cls;
+    if (!k) {
+        k = calloc(1, sizeof *k);
+        if (!k)
+            return MHD_NO;
+        *con_cls = k;
+        k->t0_us = now_us();
+        k->route = route_of(url);
+        pp_buf_init(&k->body, s->max_body);
+        if (k->route == R_OTHER)
+            return reply_error(s, k, c, MHD_HTTP_NOT_FOUND, "not_found", "no such route");
+        int is_post = strcmp(method, "POST") == 0;
+        int is_get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
+        int want_post = k->route == R_HOOK || k->route == R_CHECK;
+        if (want_post ? !is_post : !is_get) {
+            return reply(s, k, c, MHD_HTTP_METHOD_NOT_ALLOWED, "application/json",
+                         error_body("method_not_allowed", want_post ? "use POST" : "use GET"),
+                         MHD_HTTP_HEADER_ALLOW, want_post ? "POST" : "GET, HEAD");
+        }
+        if (s->token && k->route != R_HEALTHZ && !authorized(s, c))
+            return reply_error(s, k, c, MHD_HTTP_UNAUTHORIZED, "unauthorized",
+                               "a valid bearer token is required");
+        const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+                                                     MHD_HTTP_HEADER_CONTENT_LENGTH);
+        long clen;
+        if (cl && pp_parse_long(cl, 0, 0x7fffffffL, &clen) == 0 && (size_t)clen > s->max_body)
+            return reply_error(s, k, c, MHD_HTTP_CONTENT_TOO_LARGE, "too_large",
+                               "request body larger than the limit");
+        if (cl && pp_parse_long(cl, 0, 0x7fffffffL, &clen) != 0)
+            return reply_error(s, k, c, MHD_HTTP_CONTENT_TOO_LARGE, "too_large",
+                               "request body larger than the limit");
+        return MHD_YES;
+    }
+    if (k->responded) {
+        *upload_size = 0;   /* an early answer was queued; drop the rest of the body */
+        return MHD_YES;
+    }
+    if (*upload_size) {
+        if (!k->too_big && pp_buf_append(&k->body, upload, *upload_size) != PP_OK) {
+            k->too_big = 1;
+            pp_buf_free(&k->body);
+        }
+        *upload_size = 0;
+        return MHD_YES;
+    }
+    if (k->too_big)
+        return reply_error(s, k, c, MHD_HTTP_CONTENT_TOO_LARGE, "too_large",
+                           "request body larger than the limit");
+    switch (k->route) {
+    case R_HOOK:
+        return do_hook(s, k, c);
+    case R_CHECK:
+        return do_check(s, k, c);
+    case R_HEALTHZ:
+        return reply(s, k, c, MHD_HTTP_OK, "application/json",
+                     pp_strdup("{\"status\":\"ok\"}"), NULL, NULL);
+    case R_METRICS:
+        return reply(s, k, c, MHD_HTTP_OK, "text/plain; version=0.0.4", render_metrics(s),
+                     NULL, NULL);
+    default:
+        return reply_error(s, k, c, MHD_HTTP_NOT_FOUND, "not_found", "no such route");
+    }
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    (void)cls;
+    (void)c;
+    (void)toe;
+    conn *k = *con_cls;
+    if (!k)
+        return;
+    pp_buf_free(&k->body);
+    free(k);
+    *con_cls = NULL;
+}
+
+/* ---- start-up -------------------------------------------------------------------------- */
+
+static int is_loopback(const struct sockaddr *sa)
+{
+    if (sa->sa_family == AF_INET) {
+        const struct sockaddr_in *a = (const struct sockaddr_in *)sa;
+        return (ntohl(a->sin_addr.s_addr) >> 24) == 127;
+    }
+    if (sa->sa_family == AF_INET6) {
+        const struct sockaddr_in6 *a = (const struct sockaddr_in6 *)sa;
+        if (IN6_IS_ADDR_LOOPBACK(&a->sin6_addr))
+            return 1;
+        if (IN6_IS_ADDR_V4MAPPED(&a->sin6_addr))
+            return a->sin6_addr.s6_addr[12] == 127;
+    }
+    return 0;
+}
+
+/* "ADDR:PORT", "[V6]:PORT", ":PORT" (all addresses). Fills *out; 0 or -1 with a message. */
+static int parse_listen(const char *spec, struct sockaddr_storage *out, socklen_t *olen)
+{
+    char host[256];
+    const char *port;
+    if (spec[0] == '[') {
+        const char *e = strchr(spec, ']');
+        if (!e || e[1] != ':' || (size_t)(e - spec - 1) >= sizeof host)
+            return -1;
+        snprintf(host, sizeof host, "%.*s", (int)(e - spec - 1), spec + 1);
+        port = e + 2;
+    } else {
+        const char *e = strrchr(spec, ':');
+        if (!e || (size_t)(e - spec) >= sizeof host)
+            return -1;
+        snprintf(host, sizeof host, "%.*s", (int)(e - spec), spec);
+        port = e + 1;
+    }
+    long pv;
+    if (pp_parse_long(port, 0, 65535, &pv) != 0)
+        return -1;
+    struct addrinfo hints = { .ai_flags = AI_PASSIVE | AI_NUMERICSERV,
+                              .ai_socktype = SOCK_STREAM, .ai_family = AF_UNSPEC };
+    struct addrinfo *res = NULL;
+    if (getaddrinfo(*host ? host : NULL, port, &hints, &res) != 0 || !res)
+        return -1;
+    memcpy(out, res->ai_addr, res->ai_addrlen);
+    *olen = res->ai_addrlen;
+    freeaddrinfo(res);
+    return 0;
+}
+
+static const char usage[] =
+    "usage: parapet serve [--listen ADDR:PORT] [--threads N] [--token-file F] [OPTIONS]\n"
+    "HTTP endpoint: POST /hook, POST /v1/check, GET /healthz, GET /metrics.\n"
+    "  --listen ADDR:PORT               default 127.0.0.1:8080; port 0 picks a free port\n"
+    "  --threads N                      worker threads (default: CPU count)\n"
+    "  --token-file F                   require 'Authorization: Bearer <token>' (required\n"
+    "                                   when ADDR is not a loopback address)\n"
+    "  --deadline-ms N                  per-request deadline (default 25000)\n";
+
+int pp_cli_serve(int argc, char **argv)
+{
+    server *s = calloc(1, sizeof *s);
+    if (!s) {
+        fprintf(stderr, "parapet serve: out of memory\n");
+        return 2;
+    }
+    pp_hook_opts_init(&s->opts);
+    s->deadline_ms = PP_SERVE_DEFAULT_DEADLINE_MS;
+    s->max_body = PP_HOOK_MAX_REQUEST;
+    const char *listen_spec = PP_SERVE_DEFAULT_LISTEN, *token_file = NULL;
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    long threads = cpus > 0 ? (cpus > 64 ? 64 : cpus) : 2;
+    int rc = 2, key_made = 0;
+    pp_ruleset *rs = NULL;
+    struct MHD_Daemon *d = NULL;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        int r = pp_hook_opts_arg(&s->opts, argc, argv, &i);
+        if (r < 0)
+            goto done;
+        if (r > 0)
+            continue;
+        int has = i + 1 < argc;
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            fputs(usage, stdout);
+            fputs(pp_hook_opts_help, stdout);
+            rc = 0;
+            goto done;
+        } else if (strcmp(a, "--listen") == 0 && has) {
+            listen_spec = argv[++i];
+        } else if (strcmp(a, "--threads") == 0 && has) {
+            if (pp_parse_long(argv[++i], 1, PP_SERVE_MAX_THREADS, &threads) != 0) {
+                rc = pp_cli_usage("serve", "--threads expects 1..%d", PP_SERVE_MAX_THREADS);
+                goto done;
+            }
+        } else if (strcmp(a, "--token-file") == 0 && has) {
+            token_file = argv[++i];
+        } else if (strcmp(a, "--deadline-ms") == 0 && has) {
+            if (pp_parse_long(argv[++i], 1, 900000, &s->deadline_ms) != 0) {
+                rc = pp_cli_usage("serve", "--deadline-ms expects 1..900000");
+                goto done;
+            }
+        } else {
+            rc = pp_cli_usage("serve", "unknown or incomplete option '%s' (see parapet serve "
+                              "--help)", a);
+            goto done;
+        }
+    }
+
+    struct sockaddr_storage addr;
+    socklen_t alen = 0;
+    if (parse_listen(listen_spec, &addr, &alen) != 0) {
+        rc = pp_cli_usage("serve", "--listen expects ADDR:PORT (e.g. 127.0.0.1:8080), not '%s'",
+                          listen_spec);
+        goto done;
+    }
+    if (token_file) {
+        char *err = NULL;
+        size_t tl = 0;
+        pp_status st = pp_read_file(token_file, PP_SERVE_TOKEN_MAX, &s->token, &tl, &err);
+        if (st != PP_OK) {
+            fprintf(stderr, "parapet serve: %s\n", err ? err : pp_status_name(st));
+            free(err);
+            goto done;
+        }
+        while (tl && (s->token[tl - 1] == '\n' || s->token[tl - 1] == '\r' ||
+                      s->token[tl - 1] == ' ' || s->token[tl - 1] == '\t'))
+            s->token[--tl] = '\0';
+        if (tl == 0 || strlen(s->token) != tl) {
+            fprintf(stderr, "parapet serve: %s: the token file is empty or not text\n",
+                    token_file);
+            goto done;
+        }
+        s->token_len = tl;
+    }
+    if (!s->token && !is_loopback((struct sockaddr *)&addr)) {
+        fprintf(stderr, "parapet serve: --token-file is required when listening on a "
+                        "non-loopback address (%s)\n", listen_spec);
+        goto done;
+    }
+    if (pp_http_global_init() != PP_OK) {
+        fprintf(stderr, "parapet serve: libcurl failed to initialise\n");
+        goto done;
+    }
+    /* Load once here so that a broken rule stops start-up; workers build their own. */
+    rs = pp_hook_opts_load(&s->opts);
+    if (!rs)
+        goto done;
+    pp_ruleset_free(rs);
+    rs = NULL;
+    if (pthread_key_create(&s->key, worker_free) != 0)
+        goto done;
+    key_made = 1;
+
+    /* Workers inherit this mask: only the main thread receives SIGTERM/SIGINT. */
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ITC;
+    if (addr.ss_family == AF_INET6)
+        flags |= MHD_USE_IPv6;
+    d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
+                         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+                         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
+                         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)PP_SERVE_IDLE_TIMEOUT_S,
+                         MHD_OPTION_CONNECTION_LIMIT, (unsigned)PP_SERVE_MAX_CONNECTIONS,
+                         MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+                         MHD_OPTION_END);
+    if (!d) {
+        fprintf(stderr, "parapet serve: cannot listen on %s\n", listen_spec);
+        goto done;
+    }
+    const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+    char host[INET6_ADDRSTRLEN] = "?";
+    if (addr.ss_family == AF_INET)
+        inet_ntop(AF_INET, &((struct sockaddr_in *)&addr)->sin_addr, host, sizeof host);
+    else
+        inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&addr)->sin6_addr, host, sizeof host);
+    fprintf(stderr, "parapet serve: listening on http://%s%s%s:%u (%ld threads%s)\n",
+            addr.ss_family == AF_INET6 ? "[" : "", host, addr.ss_family == AF_INET6 ? "]" : "",
+            di ? (unsigned)di->port : 0u, threads, s->token ? ", bearer token required" : "");
+    fflush(stderr);
+
+    int sig = 0;
+    while (sigwait(&set, &sig) != 0)
+        ;
+    fprintf(stderr, "parapet serve: signal %d, stopping\n", sig);
+    MHD_socket lfd = MHD_quiesce_daemon(d);
+    if (lfd != MHD_INVALID_SOCKET)
+        close(lfd);
+    MHD_stop_daemon(d);   /* joins the workers: running requests finish first */
+    d = NULL;
+    rc = 0;
+done:
+    if (d)
+        MHD_stop_daemon(d);
+    pp_ruleset_free(rs);
+    if (key_made) {
+        worker_free(pthread_getspecific(s->key));
+        pthread_key_delete(s->key);
+    }
+    free(s->token);
+    pp_hook_opts_free(&s->opts);
+    free(s);
+    return rc;
+}

@@ -1,0 +1,54 @@
+-- PubliclyAccessible true fails. When it is absent RDS decides from the network: with a
+-- DBSubnetGroupName (or, for an Aurora instance, the cluster's subnet group) the default is
+-- private; with neither, the instance goes into the account's default VPC, where the default is
+-- public whenever that VPC has an internet gateway. The template cannot show the default VPC, so
+-- that last case is UNKNOWN rather than a guess either way.
+-- How a value that is not a boolean reads in a message.
+local function describe(v)
+  if type(v) == "string" then return string.format("%q", v) end
+  if pp.is_view(v) then
+    for k in pairs(v) do return type(k) == "number" and "a list" or "an object" end
+    return "an empty list or object"
+  end
+  return tostring(v)
+end
+
+return {
+  id       = "rds-instance-not-public",
+  title    = "RDS DB instances are not publicly accessible",
+  severity = "high",
+  types    = { "AWS::RDS::DBInstance" },
+  packs    = { "network" },
+  related  = { "CT.RDS.PR.23" },
+  fix      = "Set PubliclyAccessible to false, place the instance in a DBSubnetGroupName of private "
+          .. "subnets, and reach it from inside the VPC (or through a bastion/SSM port forwarding).",
+  docs     = "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_VPC.WorkingWithRDSInstanceinaVPC.html",
+  check = function(r, ctx)
+    local p = r.properties
+    local v = p.PubliclyAccessible
+    if v == nil then
+      if p.DBSubnetGroupName == nil and p.DBClusterIdentifier == nil then
+        return ctx.unknown("PubliclyAccessible is not set and there is no DBSubnetGroupName: the "
+                           .. "instance is created in the default VPC, where it is public if that "
+                           .. "VPC has an internet gateway")
+      end
+      -- The subnet group name may itself be an unresolved parameter: it is only a location.
+      pp.is_unknown(p.DBSubnetGroupName)
+      pp.is_unknown(p.DBClusterIdentifier)
+      return true
+    end
+    if pp.is_unknown(v) then
+      return ctx.unknown("PubliclyAccessible depends on a value Parapet cannot resolve", p,
+                         "PubliclyAccessible")
+    end
+    local b = pp.bool(v)
+    if b == true then
+      return ctx.fail("PubliclyAccessible is " .. tostring(v)
+                      .. ": the instance gets a public DNS name and address", p,
+                      "PubliclyAccessible")
+    elseif b == nil then
+      return ctx.fail("PubliclyAccessible is " .. describe(v)
+                      .. ", not a boolean", p, "PubliclyAccessible")
+    end
+  end,
+}

@@ -1,0 +1,57 @@
+# lib.sh — helpers for the integration tests (sourced). Every server binds 127.0.0.1 only.
+set -u
+HERE=$(cd "$(dirname "$0")" && pwd)
+FAKE="$HERE/fake"
+RULES="$HERE/rules"
+: "${PARAPET:?PARAPET must name the parapet binary}"
+T=$(mktemp -d "${TMPDIR:-/tmp}/parapet-it.XXXXXX")
+PIDS=""
+cleanup() {
+    for p in $PIDS; do kill "$p" 2>/dev/null; done
+    for p in $PIDS; do wait "$p" 2>/dev/null; done
+    rm -rf "$T"
+}
+trap cleanup EXIT INT TERM
+
+fail() { echo "FAIL: $*"; exit 1; }
+skip() { echo "$*"; exit 77; }
+need_python() { command -v python3 >/dev/null 2>&1 || skip "python3 not found: test skipped"; }
+need_curl() { command -v curl >/dev/null 2>&1 || skip "curl not found: test skipped"; }
+
+# wait_file FILE [TENTHS]: waits until FILE exists and is not empty.
+wait_file() {
+    n=0
+    while [ ! -s "$1" ]; do
+        n=$((n + 1)); [ $n -gt "${2:-100}" ] && return 1
+        sleep 0.1
+    done
+}
+
+# start_payload_server DIR → sets PAYLOAD (base URL) and PAYLOAD_LOG (one requested path per line)
+start_payload_server() {
+    PAYLOAD_LOG="$T/payload.log"; : > "$PAYLOAD_LOG"
+    python3 "$FAKE/payload_server.py" "$1" "$T/payload.port" "$PAYLOAD_LOG" 2>"$T/payload.err" &
+    PIDS="$PIDS $!"
+    wait_file "$T/payload.port" || fail "payload server did not start: $(cat "$T/payload.err")"
+    PAYLOAD="http://127.0.0.1:$(cat "$T/payload.port")"
+}
+
+# start_serve ARGS… → sets SERVE (base URL) and SERVE_PID; stderr in $T/serve.err
+start_serve() {
+    # the child truncates serve.err only after the fork: remove it first, or the wait loop
+    # below may read the previous server's "listening on" line
+    rm -f "$T/serve.err"
+    "$PARAPET" serve --listen 127.0.0.1:0 "$@" 2>"$T/serve.err" &
+    SERVE_PID=$!
+    PIDS="$PIDS $SERVE_PID"
+    n=0
+    while ! grep -q 'listening on' "$T/serve.err" 2>/dev/null; do
+        n=$((n + 1)); [ $n -gt 100 ] && fail "serve did not start: $(cat "$T/serve.err")"
+        kill -0 "$SERVE_PID" 2>/dev/null || fail "serve exited: $(cat "$T/serve.err")"
+        sleep 0.1
+    done
+    SERVE=$(sed -n 's/.*listening on \(http:[^ ]*\).*/\1/p' "$T/serve.err" | head -n 1)
+}
+
+# json_get FILE EXPR: prints a value from a JSON file with python3 (EXPR in Python on `d`)
+json_get() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1"; }

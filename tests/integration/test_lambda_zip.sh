@@ -1,0 +1,61 @@
+#!/bin/sh
+# test_lambda_zip.sh — build/parapet-lambda.zip (make lambda-zip): its layout; no glibc
+# symbol newer than 2.34 (Amazon Linux 2023, provided.al2023) in the binary or the bundled
+# libraries; every non-glibc library resolves from the zip's lib/; and the unpacked bootstrap,
+# in a clean environment, serves a fake Runtime API.
+. "$(dirname "$0")/lib.sh"
+ZIP="$(dirname "$PARAPET")/parapet-lambda.zip"
+[ -f "$ZIP" ] || skip "$ZIP not found (make lambda-zip): test skipped"
+command -v unzip >/dev/null 2>&1 || skip "unzip not found: test skipped"
+command -v objdump >/dev/null 2>&1 || skip "objdump not found: test skipped"
+need_python
+D="$T/zip"
+mkdir -p "$D"
+unzip -q "$ZIP" -d "$D" || fail "unzip failed"
+for f in bootstrap parapet; do [ -x "$D/$f" ] || fail "$f missing or not executable"; done
+[ -d "$D/lib" ] && [ -d "$D/rules" ] || fail "lib/ or rules/ missing"
+# A sanitizer build links libasan/libgcc_s from the build host: not a shippable zip.
+objdump -T "$D/parapet" 2>/dev/null | grep -q '__asan_init\|__ubsan_' && \
+    skip "sanitizer build: zip checks skipped"
+
+# glibc symbol versions: nothing newer than GLIBC_2.34.
+for f in "$D/parapet" "$D"/lib/*; do
+    objdump -T "$f" 2>/dev/null | grep -o 'GLIBC_[0-9][0-9.]*' | sort -u | while read -r v; do
+        n=${v#GLIBC_}
+        maj=${n%%.*}; rest=${n#*.}; min=${rest%%.*}
+        if [ "$maj" -gt 2 ] || { [ "$maj" -eq 2 ] && [ "$min" -gt 34 ]; }; then
+            echo "$(basename "$f") needs $v"
+        fi
+    done
+done > "$T/newer"
+[ -s "$T/newer" ] && fail "glibc newer than 2.34 required: $(cat "$T/newer")"
+# No glibc library itself in the zip.
+ls "$D/lib" | grep -Eq '^(libc|libm|libpthread|libdl|librt|ld-linux[^.]*)\.so' && \
+    fail "glibc bundled: $(ls "$D/lib")"
+
+# Every library that is not glibc's comes from the zip.
+if command -v ldd >/dev/null 2>&1; then
+    LD_LIBRARY_PATH="$D/lib" ldd "$D/parapet" > "$T/ldd" 2>&1 || fail "ldd: $(cat "$T/ldd")"
+    grep -q 'not found' "$T/ldd" && fail "unresolved: $(cat "$T/ldd")"
+    awk '$2 == "=>" { print $1, $3 }' "$T/ldd" | \
+        grep -Ev '^(linux-vdso|ld-linux|libc\.so|libm\.so|libpthread|libdl\.so|librt\.so|libresolv|libutil\.so|libanl|libmvec|libnss_)' | \
+        while read -r so path; do
+            case "$path" in "$D"/lib/*) ;; *) echo "$so from $path";; esac
+        done > "$T/outside"
+    [ -s "$T/outside" ] && fail "libraries outside the zip: $(cat "$T/outside")"
+fi
+
+# The unpacked bootstrap answers a fake Runtime API, in a clean environment.
+mkdir -p "$T/out"
+python3 "$FAKE/runtime_api.py" "$T/api.port" "$T/out" "$HERE/hook/resource_create_fail.req.json" \
+    2>"$T/api.err" &
+PIDS="$PIDS $!"
+wait_file "$T/api.port" || fail "fake Runtime API did not start"
+env -i PATH=/usr/bin:/bin AWS_LAMBDA_RUNTIME_API="127.0.0.1:$(cat "$T/api.port")" \
+    PARAPET_ARGS="--rules $RULES" timeout 20 "$D/bootstrap" 2>"$T/boot.err"
+rc=$?
+[ $rc = 124 ] && fail "bootstrap did not exit after the 500"
+[ -f "$T/out/req-1.response" ] || fail "no response from bootstrap: $(cat "$T/boot.err")"
+[ "$(json_get "$T/out/req-1.response" 'd["clientRequestToken"]')" = tok-create-fail ] || \
+    fail "bootstrap response: $(cat "$T/out/req-1.response")"
+echo "lambda zip: all checks passed"

@@ -1,0 +1,289 @@
+/* test_template.c — the resolver: each intrinsic, parameters, pseudo parameters, conditions,
+ * unknowns with and without candidates, resource conditions, and its input errors. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/doc.h"
+#include "engine/template.h"
+#include "engine/util.h"
+#include "engine/value.h"
+
+typedef struct fixture {
+    pp_doc *doc;
+    pp_template *t;
+    char *err;
+    pp_status st;
+} fixture;
+
+static fixture build(const char *yaml, const pp_param_kv *kv, size_t nkv, const char *region)
+{
+    static const pp_limits lim = PP_LIMITS_DEFAULT;
+    fixture f = {0};
+    f.doc = pp_doc_load("t.yaml", yaml, strlen(yaml), PP_FMT_YAML, &lim, &f.st, &f.err);
+    assert_non_null(f.doc);
+    pp_resolve_opts o = {.params = kv, .nparams = nkv, .region = region, .limits = &lim};
+    f.t = pp_template_build(f.doc, &o, &f.st, &f.err);
+    return f;
+}
+
+static void done(fixture *f)
+{
+    pp_template_free(f->t);
+    pp_doc_free(f->doc);
+    free(f->err);
+}
+
+/* Property `key` of the resource with logical id `id` (borrowed). */
+static json_t *prop(const fixture *f, const char *id, const char *key)
+{
+    long i = pp_template_find(f->t, id);
+    assert_true(i >= 0);
+    return json_object_get(f->t->res[i].properties, key);
+}
+
+static void assert_str(json_t *v, const char *want)
+{
+    if (!json_is_string(v)) {
+        char *s = json_dumps(v, JSON_ENCODE_ANY);
+        print_error("expected string '%s', got %s\n", want, s ? s : "(null)");
+        free(s);
+    }
+    assert_true(json_is_string(v));
+    assert_string_equal(json_string_value(v), want);
+}
+
+static const char TPL[] =
+    "Parameters:\n"
+    "  Env: {Type: String}\n"
+    "  Size: {Type: String, AllowedValues: [small, large]}\n"
+    "  Cidr: {Type: String, Default: 10.0.0.0/8}\n"
+    "  Ports: {Type: CommaDelimitedList, Default: '22, 80,443'}\n"
+    "  Ssm: {Type: 'AWS::SSM::Parameter::Value<String>', Default: /x}\n"
+    "Mappings:\n"
+    "  M: {us-east-1: {Ami: ami-1}, eu-west-1: {Ami: ami-2}}\n"
+    "Conditions:\n"
+    "  IsProd: !Equals [!Ref Env, prod]\n"
+    "  IsLarge: !Equals [!Ref Size, large]\n"
+    "  Always: !Equals ['443', 443]\n"
+    "  Never: !Not [!Condition Always]\n"
+    "  Mixed: !And [!Condition Never, !Condition IsProd]\n"
+    "  InEu: !Equals [!Ref 'AWS::Region', eu-west-1]\n"
+    "Resources:\n"
+    "  Q: {Type: AWS::SQS::Queue}\n"
+    "  R:\n"
+    "    Type: Test::R\n"
+    "    Properties:\n"
+    "      Cidr: !Ref Cidr\n"
+    "      Env: !Ref Env\n"
+    "      Size: !Ref Size\n"
+    "      Ssm: !Ref Ssm\n"
+    "      Port2: !Select [2, !Ref Ports]\n"
+    "      Ami: !FindInMap [M, !Ref 'AWS::Region', Ami]\n"
+    "      Sub: !Sub 'arn:${AWS::Partition}:s3:::${AWS::StackName}-${Q.Arn}'\n"
+    "      Sub2: !Sub ['${A}-${AWS::Region}', {A: !Join ['', [x, y]]}]\n"
+    "      SubSize: !Sub 'db-${Size}'\n"
+    "      Split: !Split [',', 'a,b,,c']\n"
+    "      IfProd: !If [IsProd, p, np]\n"
+    "      IfAlways: !If [Always, yes-branch, no-branch]\n"
+    "      IfLarge: !If [IsLarge, {Big: true}, !Ref 'AWS::NoValue']\n"
+    "      Gone: !If [Never, x, !Ref 'AWS::NoValue']\n"
+    "      Mixed: !If [Mixed, a, b]\n"
+    "      List: [one, !If [Never, two, !Ref 'AWS::NoValue'], three]\n"
+    "      RefQ: !Ref Q\n"
+    "      Att: !GetAtt Q.Arn\n"
+    "      AttMissing: !GetAtt Nope.Arn\n"
+    "      Imp: !ImportValue shared\n"
+    "      Join: !Join ['-', [!Ref Cidr, !ImportValue x]]\n"
+    "      IamCondition: {Condition: {StringEquals: {k: v}}}\n"
+    "  OnlyProd:\n"
+    "    Type: Test::R\n"
+    "    Condition: IsProd\n"
+    "  OnlyEu:\n"
+    "    Type: Test::R\n"
+    "    Condition: InEu\n";
+
+static void test_parameters_and_pseudo(void **state)
+{
+    (void)state;
+    fixture f = build(TPL, NULL, 0, NULL);
+    assert_non_null(f.t);
+    assert_str(prop(&f, "R", "Cidr"), "10.0.0.0/8");
+    assert_str(prop(&f, "R", "Port2"), "443");
+    assert_str(prop(&f, "R", "Ami"), "ami-1");
+    assert_str(prop(&f, "R", "Sub2"), "xy-us-east-1");
+    /* a parameter without value is opaque and says how to give it */
+    json_t *env = prop(&f, "R", "Env");
+    assert_true(pp_is_unknown(env));
+    assert_null(pp_unknown_candidates(env));
+    assert_non_null(strstr(pp_unknown_reason(env), "--param Env="));
+    /* AllowedValues become candidates */
+    json_t *size = pp_unknown_candidates(prop(&f, "R", "Size"));
+    assert_int_equal(json_array_size(size), 2);
+    assert_str(json_array_get(size, 0), "small");
+    /* SSM parameters are known only at deploy time, default or not */
+    assert_true(pp_is_unknown(prop(&f, "R", "Ssm")));
+    /* a region-dependent resource condition is false in us-east-1 */
+    assert_int_equal(f.t->res[pp_template_find(f.t, "OnlyEu")].active, 0);
+    done(&f);
+
+    pp_param_kv kv[] = {{"Env", "prod"}, {"Size", "large"}, {"Cidr", "0.0.0.0/0"}};
+    f = build(TPL, kv, 3, "eu-west-1");
+    assert_non_null(f.t);
+    assert_str(prop(&f, "R", "Env"), "prod");
+    assert_str(prop(&f, "R", "Cidr"), "0.0.0.0/0");
+    assert_str(prop(&f, "R", "Ami"), "ami-2");
+    assert_str(prop(&f, "R", "IfProd"), "p");
+    assert_str(prop(&f, "R", "SubSize"), "db-large");
+    assert_true(json_is_object(prop(&f, "R", "IfLarge")));
+    assert_int_equal(f.t->res[pp_template_find(f.t, "OnlyProd")].active, 1);
+    assert_int_equal(f.t->res[pp_template_find(f.t, "OnlyEu")].active, 1);
+    done(&f);
+}
+
+static void test_intrinsics(void **state)
+{
+    (void)state;
+    fixture f = build(TPL, NULL, 0, NULL);
+    assert_non_null(f.t);
+    json_t *split = prop(&f, "R", "Split");
+    assert_int_equal(json_array_size(split), 4);
+    assert_str(json_array_get(split, 2), "");
+    assert_str(prop(&f, "R", "IfAlways"), "yes-branch");  /* '443' equals 443 */
+    assert_null(prop(&f, "R", "Gone"));                   /* AWS::NoValue removes the key */
+    json_t *list = prop(&f, "R", "List");
+    assert_int_equal(json_array_size(list), 2);
+    assert_str(json_array_get(list, 1), "three");
+    /* references to resources stay as references */
+    assert_str(json_object_get(prop(&f, "R", "RefQ"), "Ref"), "Q");
+    json_t *att = json_object_get(prop(&f, "R", "Att"), "Fn::GetAtt");
+    assert_str(json_array_get(att, 0), "Q");
+    assert_str(json_array_get(att, 1), "Arn");
+    assert_true(pp_is_unknown(prop(&f, "R", "AttMissing")));
+    /* a Sub naming a resource attribute is known only at deploy time */
+    assert_true(pp_is_unknown(prop(&f, "R", "Sub")));
+    assert_true(pp_is_unknown(prop(&f, "R", "Imp")));
+    assert_true(pp_is_unknown(prop(&f, "R", "Join")));
+    /* an IAM-style {"Condition": {...}} is data, not the intrinsic */
+    assert_non_null(json_object_get(json_object_get(prop(&f, "R", "IamCondition"), "Condition"),
+                                    "StringEquals"));
+    done(&f);
+}
+
+static void test_unknown_candidates(void **state)
+{
+    (void)state;
+    fixture f = build(TPL, NULL, 0, NULL);
+    assert_non_null(f.t);
+    /* both branches of an Fn::If whose condition is unresolved */
+    json_t *c = pp_unknown_candidates(prop(&f, "R", "IfProd"));
+    assert_int_equal(json_array_size(c), 2);
+    assert_str(json_array_get(c, 0), "p");
+    assert_str(json_array_get(c, 1), "np");
+    assert_non_null(strstr(pp_unknown_reason(prop(&f, "R", "IfProd")), "IsProd"));
+    /* Fn::Sub lifted over a parameter's AllowedValues */
+    c = pp_unknown_candidates(prop(&f, "R", "SubSize"));
+    assert_int_equal(json_array_size(c), 2);
+    assert_str(json_array_get(c, 0), "db-small");
+    assert_str(json_array_get(c, 1), "db-large");
+    /* a NoValue branch is a candidate, not a silent pick */
+    c = pp_unknown_candidates(prop(&f, "R", "IfLarge"));
+    assert_int_equal(json_array_size(c), 2);
+    assert_true(pp_is_novalue(json_array_get(c, 1)));
+    /* And short-circuits on a known false: no unknown survives */
+    assert_str(prop(&f, "R", "Mixed"), "b");
+    /* a resource whose condition is unknown is kept and flagged */
+    const pp_resource *r = &f.t->res[pp_template_find(f.t, "OnlyProd")];
+    assert_int_equal(r->active, 1);
+    assert_int_equal(r->cond_unknown, 1);
+    done(&f);
+}
+
+static void expect_error(const char *yaml, pp_status st, const char *text)
+{
+    fixture f = build(yaml, NULL, 0, NULL);
+    if (f.t || !f.err || !strstr(f.err, text))
+        print_error("wanted '%s', got '%s'\n", text, f.err ? f.err : "(none)");
+    assert_null(f.t);
+    assert_int_equal(f.st, st);
+    assert_non_null(strstr(f.err, text));
+    done(&f);
+}
+
+static void test_errors(void **state)
+{
+    (void)state;
+    expect_error("Resources: []\n", PP_E_TEMPLATE, "t.yaml:1:12: expected 'Resources' to be a map");
+    expect_error("- a\n", PP_E_TEMPLATE, "expected the template to be a map");
+    expect_error("AWSTemplateFormatVersion: x\n", PP_E_TEMPLATE, "expected a 'Resources' section");
+    expect_error("Resources:\n  A: {Properties: {}}\n", PP_E_TEMPLATE,
+                 "t.yaml:2:6: expected resource 'A' to have a 'Type' string");
+    expect_error("Resources:\n  A: {Type: X, Properties: {P: !Select [1]}}\n", PP_E_TEMPLATE,
+                 "t.yaml:2:32: Fn::Select expects a list of 2 arguments");
+    expect_error("Resources:\n  A: {Type: X, Properties: {P: !Select [5, [a]]}}\n", PP_E_TEMPLATE,
+                 "Fn::Select index 5 is outside the list of 1");
+    expect_error("Resources:\n  A: {Type: X, Properties: {P: !If [C, a]}}\n", PP_E_TEMPLATE,
+                 "Fn::If expects a list of 3 arguments");
+    expect_error("Resources:\n  A: {Type: X, Properties: {P: !If [Nope, a, b]}}\n", PP_E_TEMPLATE,
+                 "condition 'Nope' is not defined");
+    expect_error("Resources:\n  A: {Type: X, Properties: {P: {'Fn::Frob': 1}}}\n", PP_E_TEMPLATE,
+                 "unknown intrinsic function 'Fn::Frob'");
+    expect_error("Mappings: {M: {a: {b: c}}}\nResources:\n  A: {Type: X, Properties: "
+                 "{P: !FindInMap [M, a, z]}}\n", PP_E_TEMPLATE, "no entry M/a/z in Mappings");
+    expect_error("Conditions:\n  A: !Condition B\n  B: !Condition A\nResources: {}\n", PP_E_CYCLE,
+                 "depends on itself");
+    expect_error("Conditions:\n  A: !Ref X\nParameters: {X: {Type: String, Default: maybe}}\n"
+                 "Resources: {}\n", PP_E_TEMPLATE, "condition 'A' must evaluate to a boolean");
+}
+
+static void test_hook_document(void **state)
+{
+    (void)state;
+    fixture f = build("AWS::S3::Bucket:\n  resourceProperties:\n    BucketName: b\n", NULL, 0, NULL);
+    assert_non_null(f.t);
+    assert_int_equal(f.t->nres, 1);
+    assert_int_equal(f.t->is_hook_doc, 1);
+    assert_string_equal(f.t->res[0].type, "AWS::S3::Bucket");
+    assert_string_equal(f.t->res[0].props_ptr, "/AWS::S3::Bucket/resourceProperties");
+    assert_str(prop(&f, "Resource", "BucketName"), "b");
+    pp_pos p;
+    assert_int_equal(pp_doc_pos(f.doc, "/AWS::S3::Bucket/resourceProperties/BucketName", &p), 0);
+    assert_int_equal(p.line, 3);
+    done(&f);
+}
+
+static void test_step_limit(void **state)
+{
+    (void)state;
+    static const char *y = "Resources:\n  A: {Type: X, Properties: {P: [1, 2, 3, 4, 5, 6]}}\n";
+    pp_limits lim = PP_LIMITS_DEFAULT;
+    lim.max_resolve_steps = 5;
+    pp_status st;
+    char *err = NULL;
+    pp_doc *d = pp_doc_load("t.yaml", y, strlen(y), PP_FMT_YAML, &lim, &st, &err);
+    assert_non_null(d);
+    pp_resolve_opts o = {.limits = &lim};
+    pp_template *t = pp_template_build(d, &o, &st, &err);
+    assert_null(t);
+    assert_int_equal(st, PP_E_LIMIT);
+    assert_non_null(strstr(err, "resolution steps"));
+    free(err);
+    pp_doc_free(d);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_parameters_and_pseudo),
+        cmocka_unit_test(test_intrinsics),
+        cmocka_unit_test(test_unknown_candidates),
+        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_hook_document),
+        cmocka_unit_test(test_step_limit),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
