@@ -1,10 +1,5 @@
 -- CT.EC2.PR.11: VPC subnets must not assign public IP addresses on launch.
-local function is_list(v)
-  if not pp.is_view(v) then return false end
-  if #v > 0 then return true end
-  for _ in pairs(v) do return false end
-  return tostring(v) == "[]"
-end
+local is_list = pp.is_list
 
 -- Guard `v == false`: strict type; a list passes when every element is false
 local function is_false(v)

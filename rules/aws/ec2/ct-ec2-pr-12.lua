@@ -1,10 +1,5 @@
 -- CT.EC2.PR.12: an EC2 instance may declare at most one network interface.
-local function is_list(v)
-  if not pp.is_view(v) then return false end
-  if #v > 0 then return true end
-  for _ in pairs(v) do return false end
-  return tostring(v) == "[]"
-end
+local is_list = pp.is_list
 
 return {
   id       = "ct-ec2-pr-12",

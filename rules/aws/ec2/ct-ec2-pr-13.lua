@@ -1,10 +1,5 @@
 -- CT.EC2.PR.13: EC2 instances must turn on detailed monitoring.
-local function is_list(v)
-  if not pp.is_view(v) then return false end
-  if #v > 0 then return true end
-  for _ in pairs(v) do return false end
-  return tostring(v) == "[]"
-end
+local is_list = pp.is_list
 
 -- Guard `v == true`: strict type; a list passes when every element is true
 local function is_true(v)

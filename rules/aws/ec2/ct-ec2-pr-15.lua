@@ -1,15 +1,8 @@
 -- CT.EC2.PR.15: EC2 launch templates may only name AWS Nitro instance types, both in
 -- InstanceType and in InstanceRequirements.AllowedInstanceTypes.
-local function is_list(v)
-  if not pp.is_view(v) then return false end
-  if #v > 0 then return true end
-  for _ in pairs(v) do return false end
-  return tostring(v) == "[]"
-end
+local is_list = pp.is_list
 
-local function is_struct(v)
-  return pp.is_view(v) and not is_list(v)
-end
+local is_struct = pp.is_map
 
 -- Instance families the control accepts as Nitro ("<family>.<anything>"), and whole names.
 local NITRO_FAMILIES = {

@@ -1,14 +1,7 @@
 -- CT.EC2.PR.17: EC2 dedicated hosts must use a Nitro instance family or type that supports dedicated hosts.
-local function is_list(v)
-  if not pp.is_view(v) then return false end
-  if #v > 0 then return true end
-  for _ in pairs(v) do return false end
-  return tostring(v) == "[]"
-end
+local is_list = pp.is_list
 
-local function is_struct(v)
-  return pp.is_view(v) and not is_list(v)
-end
+local is_struct = pp.is_map
 
 local function show(v)
   if type(v) == "string" then return string.format("%q", v) end

@@ -1,16 +1,9 @@
 -- CT.EC2.PR.2: EC2 launch templates must keep the metadata token hop limit at 1.
 local mtype = math.type
 
-local function is_list(v)
-  if not pp.is_view(v) then return false end
-  if #v > 0 then return true end
-  for _ in pairs(v) do return false end
-  return tostring(v) == "[]"
-end
+local is_list = pp.is_list
 
-local function is_struct(v)
-  return pp.is_view(v) and not is_list(v)
-end
+local is_struct = pp.is_map
 
 -- Guard `v == s` for a string constant: strict type; a list passes when every element equals s
 local function str_eq(v, s)

@@ -2,12 +2,7 @@
 -- authorized ports (80 and 443 by default) over tcp/udp, or use icmp/icmpv6.
 local mtype = math.type
 
-local function is_list(v)
-  if not pp.is_view(v) then return false end
-  if #v > 0 then return true end
-  for _ in pairs(v) do return false end
-  return tostring(v) == "[]"
-end
+local is_list = pp.is_list
 
 local function get(v, k)
   if pp.is_view(v) then return v[k] end

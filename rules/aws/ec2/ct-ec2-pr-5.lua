@@ -2,16 +2,9 @@
 -- port 22 (tcp) or port 3389 (tcp/udp), and must not allow every protocol.
 local mtype = math.type
 
-local function is_list(v)
-  if not pp.is_view(v) then return false end
-  if #v > 0 then return true end
-  for _ in pairs(v) do return false end
-  return tostring(v) == "[]"
-end
+local is_list = pp.is_list
 
-local function is_struct(v)
-  return pp.is_view(v) and not is_list(v)
-end
+local is_struct = pp.is_map
 
 local function same(a, b)
   if a == b then return type(a) ~= "number" or mtype(a) == mtype(b) end

@@ -1,10 +1,5 @@
 -- CT.EC2.PR.6: transit gateways must not accept shared VPC attachments automatically.
-local function is_list(v)
-  if not pp.is_view(v) then return false end
-  if #v > 0 then return true end
-  for _ in pairs(v) do return false end
-  return tostring(v) == "[]"
-end
+local is_list = pp.is_list
 
 -- Guard `v == s` for a string constant: strict type; a list passes when every element equals s
 local function str_eq(v, s)

@@ -1,16 +1,9 @@
 -- CT.EC2.PR.8: EC2 instances must not get a public IP address: no top-level SubnetId (which
 -- leaves the subnet default in charge) and AssociatePublicIpAddress: false on every new
 -- network interface.
-local function is_list(v)
-  if not pp.is_view(v) then return false end
-  if #v > 0 then return true end
-  for _ in pairs(v) do return false end
-  return tostring(v) == "[]"
-end
+local is_list = pp.is_list
 
-local function is_struct(v)
-  return pp.is_view(v) and not is_list(v)
-end
+local is_struct = pp.is_map
 
 -- Guard `v == false`: strict type; a list passes when every element is false
 local function is_false(v)

@@ -2,12 +2,7 @@
 -- Control Tower rule, only the first two entries of AvailabilityZones are compared.
 local mtype = math.type
 
-local function is_list(v)
-  if not pp.is_view(v) then return false end
-  if #v > 0 then return true end
-  for _ in pairs(v) do return false end
-  return tostring(v) == "[]"
-end
+local is_list = pp.is_list
 
 local function same(a, b)
   if a == b then return type(a) ~= "number" or mtype(a) == mtype(b) end

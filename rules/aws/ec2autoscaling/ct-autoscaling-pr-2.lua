@@ -1,15 +1,8 @@
 -- CT.AUTOSCALING.PR.2: Auto Scaling launch configurations that serve instance metadata must
 -- require IMDSv2 tokens.
-local function is_list(v)
-  if not pp.is_view(v) then return false end
-  if #v > 0 then return true end
-  for _ in pairs(v) do return false end
-  return tostring(v) == "[]"
-end
+local is_list = pp.is_list
 
-local function is_struct(v)
-  return pp.is_view(v) and not is_list(v)
-end
+local is_struct = pp.is_map
 
 -- Guard `v == s` for a string constant: strict type; a list passes when every element equals s
 local function str_eq(v, s)

@@ -2,16 +2,9 @@
 -- limit at 1.
 local mtype = math.type
 
-local function is_list(v)
-  if not pp.is_view(v) then return false end
-  if #v > 0 then return true end
-  for _ in pairs(v) do return false end
-  return tostring(v) == "[]"
-end
+local is_list = pp.is_list
 
-local function is_struct(v)
-  return pp.is_view(v) and not is_list(v)
-end
+local is_struct = pp.is_map
 
 local function str_eq(v, s)
   if v == s then return true end

@@ -1,10 +1,5 @@
 -- CT.AUTOSCALING.PR.4: Auto Scaling groups attached to a load balancer must use ELB health checks.
-local function is_list(v)
-  if not pp.is_view(v) then return false end
-  if #v > 0 then return true end
-  for _ in pairs(v) do return false end
-  return tostring(v) == "[]"
-end
+local is_list = pp.is_list
 
 local function str_eq(v, s)
   if v == s then return true end

@@ -1,10 +1,5 @@
 -- CT.AUTOSCALING.PR.5: Auto Scaling launch configurations must not give instances a public IP.
-local function is_list(v)
-  if not pp.is_view(v) then return false end
-  if #v > 0 then return true end
-  for _ in pairs(v) do return false end
-  return tostring(v) == "[]"
-end
+local is_list = pp.is_list
 
 -- Guard `v == false`: strict type; a list passes when every element is false
 local function is_false(v)

@@ -1,15 +1,8 @@
 -- CT.AUTOSCALING.PR.9: EBS block device mappings of Auto Scaling launch configurations must be
 -- encrypted.
-local function is_list(v)
-  if not pp.is_view(v) then return false end
-  if #v > 0 then return true end
-  for _ in pairs(v) do return false end
-  return tostring(v) == "[]"
-end
+local is_list = pp.is_list
 
-local function is_struct(v)
-  return pp.is_view(v) and not is_list(v)
-end
+local is_struct = pp.is_map
 
 -- Guard `v == true`: strict type; a list passes when every element is true
 local function is_true(v)

@@ -1,12 +1,7 @@
 -- CT.RDS.PR.23: an RDS DB instance must not be publicly accessible.
 local mtype = math.type
 
-local function is_list(v)
-  if not pp.is_view(v) then return false end
-  if #v > 0 then return true end
-  for _ in pairs(v) do return false end
-  return tostring(v) == "[]"
-end
+local is_list = pp.is_list
 
 -- Guard `v == false`: strict type; a list passes when every element is false
 local function is_false(v)

@@ -1,0 +1,152 @@
+-- CT.AUTOSCALING.PR.6: Auto Scaling groups must run several explicit instance types through a
+-- mixed instances policy (at least two InstanceType overrides, the first two different), and no
+-- override may set both InstanceType and InstanceRequirements.
+local is_list = pp.is_list
+
+local is_struct = pp.is_map
+
+local function show(v)
+  if type(v) == "string" then return string.format("%q", v) end
+  return tostring(v)
+end
+
+-- Is s empty or only whitespace? (Guard's /\A\s*\z/, whose \s is Unicode White_Space.)
+local UNICODE_SPACE = {
+  ["\194\133"] = true, ["\194\160"] = true, ["\225\154\128"] = true, ["\226\128\168"] = true,
+  ["\226\128\169"] = true, ["\226\128\175"] = true, ["\226\129\159"] = true, ["\227\128\128"] = true,
+}
+local function blank(s)
+  if s:find("^%s*$") then return true end
+  if not s:find("[\128-\255]") then return false end
+  local i, n = 1, #s
+  while i <= n do
+    local c = s:byte(i)
+    if c == 32 or (c >= 9 and c <= 13) then
+      i = i + 1
+    elseif UNICODE_SPACE[s:sub(i, i + 1)] then
+      i = i + 2
+    elseif UNICODE_SPACE[s:sub(i, i + 2)] then
+      i = i + 3
+    elseif c == 226 and s:byte(i + 1) == 128 and (s:byte(i + 2) or 0) >= 128 and s:byte(i + 2) <= 138 then
+      i = i + 3 -- U+2000 .. U+200A
+    else
+      return false
+    end
+  end
+  return true
+end
+
+local function get(v, k)
+  if pp.is_view(v) then return v[k] end
+  return nil
+end
+
+-- Guard leaves the group out of the explicit-types check when it overrides with
+-- InstanceRequirements; this mirrors its filter.
+local function uses_requirements(p)
+  local mip = p.MixedInstancesPolicy
+  if mip == nil then return false end
+  if not is_struct(mip) then return true end
+  local lt = mip.LaunchTemplate
+  if lt == nil then return false end
+  if not is_struct(lt) then return true end
+  local ov = lt.Overrides
+  if ov == nil then return false end
+  if not is_list(ov) then return true end
+  for i = 1, #ov do
+    if get(ov[i], "InstanceRequirements") ~= nil then return true end
+  end
+  return false
+end
+
+-- ... and leaves it out of the one-of check unless some override sets both properties.
+local function has_conflict(p)
+  local mip = p.MixedInstancesPolicy
+  if mip == nil then return true end
+  if not is_struct(mip) then return false end
+  local lt = mip.LaunchTemplate
+  if lt == nil then return true end
+  if not is_struct(lt) then return false end
+  local ov = lt.Overrides
+  if ov == nil then return true end
+  if not is_list(ov) then return false end
+  if #ov == 0 then return true end
+  for i = 1, #ov do
+    if get(ov[i], "InstanceRequirements") ~= nil and get(ov[i], "InstanceType") ~= nil then return true end
+  end
+  return false
+end
+
+-- nil when the group overrides at least two explicit, different instance types, else a message
+local function explicit_types(p)
+  local mip = p.MixedInstancesPolicy
+  if not is_struct(mip) then return "MixedInstancesPolicy is not set" end
+  local lt = mip.LaunchTemplate
+  if not is_struct(lt) then return "MixedInstancesPolicy.LaunchTemplate is not set" end
+  if not is_struct(lt.LaunchTemplateSpecification) then
+    return "MixedInstancesPolicy.LaunchTemplate.LaunchTemplateSpecification is not set"
+  end
+  local ov = lt.Overrides
+  if not is_list(ov) or #ov < 2 then
+    return "MixedInstancesPolicy.LaunchTemplate.Overrides does not list at least two instance types"
+  end
+  for i = 1, #ov do
+    local it = get(ov[i], "InstanceType")
+    if type(it) ~= "string" or blank(it) then
+      return "MixedInstancesPolicy.LaunchTemplate.Overrides[" .. i .. "] does not name an InstanceType"
+    end
+  end
+  local a, b = ov[1].InstanceType, ov[2].InstanceType
+  if a == b then
+    return "the first two Overrides use the same InstanceType " .. show(a)
+  end
+  return nil
+end
+
+-- nil when every override sets exactly one of InstanceType and InstanceRequirements
+local function one_of(p)
+  local mip = p.MixedInstancesPolicy
+  local lt = is_struct(mip) and mip.LaunchTemplate or nil
+  local ov = get(lt, "Overrides")
+  if ov == nil then return "MixedInstancesPolicy.LaunchTemplate.Overrides is not set" end
+  local list = ov
+  if not is_list(ov) then return nil end
+  if #list == 0 then return "MixedInstancesPolicy.LaunchTemplate.Overrides is empty" end
+  for i = 1, #list do
+    local it, req = get(list[i], "InstanceType"), get(list[i], "InstanceRequirements")
+    if (it == nil) == (req == nil) then
+      return "MixedInstancesPolicy.LaunchTemplate.Overrides[" .. i ..
+             "] must set exactly one of InstanceType and InstanceRequirements"
+    end
+  end
+  return nil
+end
+
+return {
+  id       = "ct-autoscaling-pr-6",
+  severity = "medium",
+  types    = { "AWS::AutoScaling::AutoScalingGroup" },
+  packs    = { "control-tower" },
+  controls = { "CT.AUTOSCALING.PR.6", "autoscaling_mixed_instances_policy_multiple_instance_types_check" },
+  guard    = "autoscaling_mixed_instances_policy_multiple_instance_types_check",
+  frameworks = { "NIST 800-53 Rev 5:CP-10", "NIST 800-53 Rev 5:CP-2(2)",
+    "NIST 800-53 Rev 5:CP-6(2)", "NIST 800-53 Rev 5:SC-36", "NIST 800-53 Rev 5:SC-5(2)",
+    "NIST 800-53 Rev 5:SI-13(5)" },
+  docs     = "https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-mixed-instances-groups.html",
+  title    = "Auto Scaling groups must use several instance types through a mixed instances policy",
+  fix      = "Add a MixedInstancesPolicy whose LaunchTemplate has a LaunchTemplateSpecification and at least two Overrides with different InstanceType values.",
+  check = function(r, ctx)
+    local p = r.properties
+    if p == nil then return ctx.fail("the Auto Scaling group has no Properties") end
+    local ok = true
+    if not uses_requirements(p) then
+      local msg = explicit_types(p)
+      if msg then ok = ctx.fail(msg, p) end
+    end
+    if has_conflict(p) then
+      local msg = one_of(p)
+      if msg then ok = ctx.fail(msg, p) end
+    end
+    return ok
+  end,
+}

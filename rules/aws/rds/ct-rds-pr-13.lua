@@ -1,0 +1,54 @@
+-- CT.RDS.PR.13: RDS DB instances must have deletion protection.
+local is_list = pp.is_list
+
+local function show(v)
+  if type(v) == "string" then return string.format("%q", v) end
+  return tostring(v)
+end
+
+
+local ENGINES = {}
+for _, e in ipairs({ "mariadb", "mysql", "oracle-ee", "oracle-ee-cdb", "oracle-se2", "oracle-se2-cdb", "postgres", "sqlserver-ee", "sqlserver-se", "sqlserver-ex", "sqlserver-web" }) do ENGINES[e] = true end
+
+-- Guard `Engine in [...]` (only a string Engine is considered)
+local function engine_in_scope(e)
+  if type(e) == "string" then return ENGINES[e] == true end
+  return false
+end
+
+
+-- Guard `v == true`: strict type; a list passes when every element is true
+local function is_true(v)
+  if v == true then return true end
+  if not is_list(v) then return false end
+  for i = 1, #v do if v[i] ~= true then return false end end
+  return true
+end
+
+return {
+  id       = "ct-rds-pr-13",
+  severity = "low",
+  types    = { "AWS::RDS::DBInstance" },
+  packs    = { "control-tower" },
+  controls = { "CT.RDS.PR.13", "rds_instance_deletion_protection_enabled_check" },
+  guard    = "rds_instance_deletion_protection_enabled_check",
+  frameworks = { "NIST 800-53 Rev 5:CA-9(1)", "NIST 800-53 Rev 5:CM-2", "NIST 800-53 Rev 5:CM-2(2)",
+    "NIST 800-53 Rev 5:CM-3", "NIST 800-53 Rev 5:SC-5(2)", "PCI DSS version 3.2.1:2.2" },
+  docs     = "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/USER_DeleteCluster.html",
+  title    = "RDS DB instances must enable deletion protection",
+  fix      = "Set DeletionProtection: true (a boolean) on the DB instance.",
+  check = function(r, ctx)
+    local p = r.properties
+    if p == nil then return ctx.fail("the DB instance has no Properties") end
+    if not engine_in_scope(p.Engine) then
+      return ctx.skip("Engine " .. show(p.Engine) .. " is not in the scope of this control")
+    end
+    local v = p.DeletionProtection
+    if v == nil then
+      return ctx.fail("DeletionProtection is not set, so the instance can be deleted", p)
+    end
+    if not is_true(v) then
+      return ctx.fail("DeletionProtection is " .. show(v) .. "; it must be the boolean true", p, "DeletionProtection")
+    end
+  end,
+}

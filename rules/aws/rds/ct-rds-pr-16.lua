@@ -1,0 +1,133 @@
+-- CT.RDS.PR.16: RDS DB clusters must encrypt their storage, unless they are created from a source
+-- cluster (SourceDBClusterIdentifier) or as a read replica (ReplicationSourceIdentifier).
+local is_list = pp.is_list
+
+local function show(v)
+  if type(v) == "string" then return string.format("%q", v) end
+  return tostring(v)
+end
+
+-- Is s empty or only whitespace? (Guard's /\A\s*\z/, whose \s is Unicode White_Space.)
+local UNICODE_SPACE = {
+  ["\194\133"] = true, ["\194\160"] = true, ["\225\154\128"] = true, ["\226\128\168"] = true,
+  ["\226\128\169"] = true, ["\226\128\175"] = true, ["\226\129\159"] = true, ["\227\128\128"] = true,
+}
+local function blank(s)
+  if s:find("^%s*$") then return true end
+  if not s:find("[\128-\255]") then return false end
+  local i, n = 1, #s
+  while i <= n do
+    local c = s:byte(i)
+    if c == 32 or (c >= 9 and c <= 13) then
+      i = i + 1
+    elseif UNICODE_SPACE[s:sub(i, i + 1)] then
+      i = i + 2
+    elseif UNICODE_SPACE[s:sub(i, i + 2)] then
+      i = i + 3
+    elseif c == 226 and s:byte(i + 1) == 128 and (s:byte(i + 2) or 0) >= 128 and s:byte(i + 2) <= 138 then
+      i = i + 3 -- U+2000 .. U+200A
+    else
+      return false
+    end
+  end
+  return true
+end
+
+-- Guard's check_local_references: a Ref or Fn::GetAtt naming a resource of type t1 (or t2) in
+-- this template.
+local function local_ref(v, ctx, t1, t2)
+  if not pp.is_map(v) then return false end
+  local ga = v["Fn::GetAtt"]
+  if is_list(ga) and type(ga[1]) == "string" then
+    local t = ctx.resource(ga[1])
+    if t and (t.type == t1 or t.type == t2) then return true end
+  end
+  local ref = v.Ref
+  if type(ref) == "string" then
+    local t = ctx.resource(ref)
+    if t and (t.type == t1 or t.type == t2) then return true end
+  end
+  return false
+end
+
+local function is_true(v)
+  if v == true then return true end
+  if not is_list(v) then return false end
+  for i = 1, #v do if v[i] ~= true then return false end end
+  return true
+end
+
+-- Is SourceDBClusterIdentifier absent, blank, or something other than a source cluster? (Guard
+-- only recognises a non-blank string or a Ref to an AWS::RDS::DBCluster of this template.)
+local function no_source_cluster(v, ctx)
+  if v == nil then return true end
+  if pp.is_unknown(v) then return true end -- an intrinsic Guard sees as an object without Ref
+  if type(v) == "string" then return blank(v) end
+  if not pp.is_map(v) then return false end
+  local ref = v.Ref
+  if type(ref) == "string" then
+    local t = ctx.resource(ref)
+    if t and t.type == "AWS::RDS::DBCluster" then return false end
+  end
+  return true
+end
+
+-- Is ReplicationSourceIdentifier absent, blank, or something other than a replication source?
+-- Guard recognises a non-blank string, or an Fn::Join whose parts reference a DB cluster or DB
+-- instance of this template. Returns nil when Parapet cannot tell (a Join it had to leave
+-- unresolved).
+local function no_replication_source(v, ctx)
+  if v == nil then return true end
+  if pp.is_unknown(v) then return nil end
+  if type(v) == "string" then return blank(v) end
+  if not pp.is_map(v) then return false end
+  local join = v["Fn::Join"]
+  local parts = is_list(join) and join[2] or nil
+  if is_list(parts) then
+    for i = 1, #parts do
+      if local_ref(parts[i], ctx, "AWS::RDS::DBCluster", "AWS::RDS::DBInstance") then return false end
+    end
+  end
+  return true
+end
+
+return {
+  id       = "ct-rds-pr-16",
+  severity = "high",
+  types    = { "AWS::RDS::DBCluster" },
+  packs    = { "control-tower" },
+  controls = { "CT.RDS.PR.16", "rds_cluster_storage_encrypted_check" },
+  guard    = "rds_cluster_storage_encrypted_check",
+  frameworks = { "CIS AWS Benchmark 1.4:2.3.1", "NIST 800-53 Rev 5:CA-9(1)",
+    "NIST 800-53 Rev 5:CM-3(6)", "NIST 800-53 Rev 5:SC-13", "NIST 800-53 Rev 5:SC-28",
+    "NIST 800-53 Rev 5:SC-28(1)", "NIST 800-53 Rev 5:SC-7(10)", "NIST 800-53 Rev 5:SI-7(6)",
+    "PCI DSS version 3.2.1:3.4", "PCI DSS version 3.2.1:8.2.1" },
+  docs     = "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Overview.Encryption.html",
+  title    = "RDS DB clusters must encrypt their storage",
+  fix      = "Set StorageEncrypted: true (a boolean) on the DB cluster.",
+  check = function(r, ctx)
+    local p = r.properties
+    if p == nil then return ctx.fail("the DB cluster has no Properties") end
+    local v = p.StorageEncrypted
+    local msg
+    if v == nil then
+      msg = "StorageEncrypted is not set, so the cluster storage is not encrypted"
+    elseif not is_true(v) then
+      msg = "StorageEncrypted is " .. show(v) .. "; it must be the boolean true"
+    else
+      return
+    end
+    if not no_source_cluster(p.SourceDBClusterIdentifier, ctx) then
+      return ctx.skip("the cluster is restored from SourceDBClusterIdentifier")
+    end
+    local rs = no_replication_source(p.ReplicationSourceIdentifier, ctx)
+    if rs == false then
+      return ctx.skip("the cluster is a replica of ReplicationSourceIdentifier")
+    end
+    if rs == nil then
+      return ctx.unknown(msg .. ", unless ReplicationSourceIdentifier names a cluster or instance of this template",
+                         p, "ReplicationSourceIdentifier")
+    end
+    return ctx.fail(msg, p, v ~= nil and "StorageEncrypted" or nil)
+  end,
+}

@@ -1,0 +1,71 @@
+-- CT.RDS.PR.19: RDS event subscriptions for source type db-security-group must be enabled and, when they
+-- filter categories, include failure and configuration change.
+local is_list = pp.is_list
+
+local function show(v)
+  if type(v) == "string" then return string.format("%q", v) end
+  return tostring(v)
+end
+
+local SOURCE = "db-security-group"
+local REQUIRED = { "failure", "configuration change" }
+
+-- Guard `SourceType == "db-security-group"`: strict type; a list passes when every element matches
+local function source_matches(v)
+  if v == SOURCE then return true end
+  if not is_list(v) then return false end
+  for i = 1, #v do if v[i] ~= SOURCE then return false end end
+  return true
+end
+
+local function is_true(v)
+  if v == true then return true end
+  if not is_list(v) then return false end
+  for i = 1, #v do if v[i] ~= true then return false end end
+  return true
+end
+
+local function has(list, s)
+  for i = 1, #list do if list[i] == s then return true end end
+  return false
+end
+
+return {
+  id       = "ct-rds-pr-19",
+  severity = "low",
+  types    = { "AWS::RDS::EventSubscription" },
+  packs    = { "control-tower" },
+  controls = { "CT.RDS.PR.19", "rds_sg_event_notifications_configured_check" },
+  guard    = "rds_sg_event_notifications_configured_check",
+  frameworks = { "NIST 800-53 Rev 5:CA-7", "NIST 800-53 Rev 5:SI-2", "PCI DSS version 3.2.1:11.5" },
+  docs     = "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_Events.html",
+  title    = "RDS event subscriptions for db-security-group sources must notify on failure and configuration change",
+  fix      = "Set Enabled: true and either leave EventCategories out (all categories) or include failure and configuration change.",
+  check = function(r, ctx)
+    local p = r.properties
+    if p == nil then return ctx.fail("the event subscription has no Properties") end
+    if not source_matches(p.SourceType) then
+      return ctx.skip("SourceType is not \"" .. SOURCE .. "\"")
+    end
+    local ok = true
+    local en = p.Enabled
+    if en == nil then
+      ok = ctx.fail("Enabled is not set; the subscription must be explicitly enabled", p)
+    elseif not is_true(en) then
+      ok = ctx.fail("Enabled is " .. show(en) .. "; it must be the boolean true", p, "Enabled")
+    end
+    local cats = p.EventCategories
+    if cats ~= nil then
+      if not is_list(cats) then
+        ok = ctx.fail("EventCategories is " .. show(cats) .. ", not a list", p, "EventCategories")
+      elseif #cats > 0 then
+        for i = 1, #REQUIRED do
+          if not has(cats, REQUIRED[i]) then
+            ok = ctx.fail("EventCategories leaves out \"" .. REQUIRED[i] .. "\"", p, "EventCategories")
+          end
+        end
+      end
+    end
+    return ok
+  end,
+}

@@ -1,0 +1,135 @@
+-- CT.RDS.PR.2: RDS DB instances must turn on enhanced monitoring with a monitoring role.
+local is_list = pp.is_list
+
+local function show(v)
+  if type(v) == "string" then return string.format("%q", v) end
+  return tostring(v)
+end
+
+-- Is s empty or only whitespace? (Guard's /\A\s*\z/, whose \s is Unicode White_Space.)
+local UNICODE_SPACE = {
+  ["\194\133"] = true, ["\194\160"] = true, ["\225\154\128"] = true, ["\226\128\168"] = true,
+  ["\226\128\169"] = true, ["\226\128\175"] = true, ["\226\129\159"] = true, ["\227\128\128"] = true,
+}
+local function blank(s)
+  if s:find("^%s*$") then return true end
+  if not s:find("[\128-\255]") then return false end
+  local i, n = 1, #s
+  while i <= n do
+    local c = s:byte(i)
+    if c == 32 or (c >= 9 and c <= 13) then
+      i = i + 1
+    elseif UNICODE_SPACE[s:sub(i, i + 1)] then
+      i = i + 2
+    elseif UNICODE_SPACE[s:sub(i, i + 2)] then
+      i = i + 3
+    elseif c == 226 and s:byte(i + 1) == 128 and (s:byte(i + 2) or 0) >= 128 and s:byte(i + 2) <= 138 then
+      i = i + 3 -- U+2000 .. U+200A
+    else
+      return false
+    end
+  end
+  return true
+end
+
+-- Guard's check_local_references: a Ref or Fn::GetAtt naming a resource of type t1 (or t2) in
+-- this template.
+local function local_ref(v, ctx, t1, t2)
+  if not pp.is_map(v) then return false end
+  local ga = v["Fn::GetAtt"]
+  if is_list(ga) and type(ga[1]) == "string" then
+    local t = ctx.resource(ga[1])
+    if t and (t.type == t1 or t.type == t2) then return true end
+  end
+  local ref = v.Ref
+  if type(ref) == "string" then
+    local t = ctx.resource(ref)
+    if t and (t.type == t1 or t.type == t2) then return true end
+  end
+  return false
+end
+
+local ENGINE_LIST = { "aurora", "aurora-mysql", "aurora-postgresql", "mariadb", "mysql", "oracle-ee",
+  "oracle-ee-cdb", "oracle-se2", "oracle-se2-cdb", "postgres", "sqlserver-ee", "sqlserver-se", "sqlserver-ex",
+  "sqlserver-web" }
+
+local ENGINES = {}
+for _, e in ipairs(ENGINE_LIST) do ENGINES[e] = true end
+
+-- Guard's engine filter: Engine is a string in the list
+local function engine_in_scope(e)
+  return type(e) == "string" and ENGINES[e] == true
+end
+
+local INTERVALS = { [1] = true, [5] = true, [10] = true, [15] = true, [30] = true, [60] = true }
+local function interval1(x) return math.type(x) == "integer" and INTERVALS[x] == true end
+
+-- Guard `MonitoringInterval in [1, 5, 10, 15, 30, 60]`: integers only; a list passes when every
+-- element is one of them
+local function interval_ok(v)
+  if is_list(v) then
+    for i = 1, #v do if not interval1(v[i]) then return false end end
+    return true
+  end
+  return interval1(v)
+end
+
+return {
+  id       = "ct-rds-pr-2",
+  severity = "low",
+  types    = { "AWS::RDS::DBInstance" },
+  packs    = { "control-tower" },
+  controls = { "CT.RDS.PR.2", "rds_instance_enhanced_monitoring_enabled_check" },
+  guard    = "rds_instance_enhanced_monitoring_enabled_check",
+  frameworks = { "CIS AWS Benchmark 1.4:2.3.1", "NIST 800-53 Rev 5:AC-17(2)",
+    "NIST 800-53 Rev 5:AC-2(4)", "NIST 800-53 Rev 5:AC-21", "NIST 800-53 Rev 5:AC-3",
+    "NIST 800-53 Rev 5:AC-3(7)", "NIST 800-53 Rev 5:AC-4", "NIST 800-53 Rev 5:AC-4(21)",
+    "NIST 800-53 Rev 5:AC-4(26)", "NIST 800-53 Rev 5:AC-6", "NIST 800-53 Rev 5:AC-6(9)",
+    "NIST 800-53 Rev 5:AU-10", "NIST 800-53 Rev 5:AU-12", "NIST 800-53 Rev 5:AU-2",
+    "NIST 800-53 Rev 5:AU-3", "NIST 800-53 Rev 5:AU-6(3)", "NIST 800-53 Rev 5:AU-6(4)",
+    "NIST 800-53 Rev 5:CA-7", "NIST 800-53 Rev 5:CA-9(1)", "NIST 800-53 Rev 5:CM-2",
+    "NIST 800-53 Rev 5:CM-3(6)", "NIST 800-53 Rev 5:IA-5(1)", "NIST 800-53 Rev 5:SC-12(3)",
+    "NIST 800-53 Rev 5:SC-13", "NIST 800-53 Rev 5:SC-23", "NIST 800-53 Rev 5:SC-23(3)",
+    "NIST 800-53 Rev 5:SC-28", "NIST 800-53 Rev 5:SC-28(1)", "NIST 800-53 Rev 5:SC-7",
+    "NIST 800-53 Rev 5:SC-7(10)", "NIST 800-53 Rev 5:SC-7(11)", "NIST 800-53 Rev 5:SC-7(16)",
+    "NIST 800-53 Rev 5:SC-7(20)", "NIST 800-53 Rev 5:SC-7(21)", "NIST 800-53 Rev 5:SC-7(3)",
+    "NIST 800-53 Rev 5:SC-7(4)", "NIST 800-53 Rev 5:SC-7(5)", "NIST 800-53 Rev 5:SC-7(9)",
+    "NIST 800-53 Rev 5:SC-8", "NIST 800-53 Rev 5:SC-8(1)", "NIST 800-53 Rev 5:SC-8(2)",
+    "NIST 800-53 Rev 5:SI-2", "NIST 800-53 Rev 5:SI-3(8)", "NIST 800-53 Rev 5:SI-4(20)",
+    "NIST 800-53 Rev 5:SI-7(6)", "NIST 800-53 Rev 5:SI-7(8)", "PCI DSS version 3.2.1:1.2.1",
+    "PCI DSS version 3.2.1:1.3", "PCI DSS version 3.2.1:1.3.1", "PCI DSS version 3.2.1:1.3.2",
+    "PCI DSS version 3.2.1:1.3.4", "PCI DSS version 3.2.1:1.3.6", "PCI DSS version 3.2.1:10.1",
+    "PCI DSS version 3.2.1:10.2.1", "PCI DSS version 3.2.1:10.2.2", "PCI DSS version 3.2.1:10.2.3",
+    "PCI DSS version 3.2.1:10.2.4", "PCI DSS version 3.2.1:10.2.5", "PCI DSS version 3.2.1:10.2.6",
+    "PCI DSS version 3.2.1:10.2.7", "PCI DSS version 3.2.1:10.3.1", "PCI DSS version 3.2.1:10.3.2",
+    "PCI DSS version 3.2.1:10.3.3", "PCI DSS version 3.2.1:10.3.4", "PCI DSS version 3.2.1:10.3.5",
+    "PCI DSS version 3.2.1:10.3.6", "PCI DSS version 3.2.1:2.1", "PCI DSS version 3.2.1:2.2",
+    "PCI DSS version 3.2.1:2.2.2", "PCI DSS version 3.2.1:2.3", "PCI DSS version 3.2.1:3.4",
+    "PCI DSS version 3.2.1:4.1", "PCI DSS version 3.2.1:8.2.1" },
+  docs     = "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_Monitoring.OS.html",
+  title    = "RDS DB instances must enable enhanced monitoring",
+  fix      = "Set MonitoringInterval to 1, 5, 10, 15, 30 or 60 and MonitoringRoleArn to the ARN of a monitoring role.",
+  check = function(r, ctx)
+    local p = r.properties
+    if p == nil then return ctx.fail("the DB instance has no Properties") end
+    if not engine_in_scope(p.Engine) then
+      return ctx.skip("Engine " .. show(p.Engine) .. " is not in the scope of this control")
+    end
+    local ok = true
+    local iv = p.MonitoringInterval
+    if iv == nil then
+      ok = ctx.fail("MonitoringInterval is not set, so enhanced monitoring is off", p)
+    elseif not interval_ok(iv) then
+      ok = ctx.fail("MonitoringInterval is " .. show(iv) .. "; it must be the number 1, 5, 10, 15, 30 or 60",
+                    p, "MonitoringInterval")
+    end
+    local role = p.MonitoringRoleArn
+    if role == nil then
+      ok = ctx.fail("MonitoringRoleArn is not set; enhanced monitoring needs a role", p)
+    elseif not ((type(role) == "string" and not blank(role)) or local_ref(role, ctx, "AWS::IAM::Role")) then
+      ok = ctx.fail("MonitoringRoleArn is " .. show(role) ..
+                    ", neither a role ARN nor a reference to an AWS::IAM::Role in this template", p, "MonitoringRoleArn")
+    end
+    return ok
+  end,
+}

@@ -1,0 +1,76 @@
+-- CT.RDS.PR.20: RDS DB instances must not listen on their engine's default port.
+local is_list = pp.is_list
+
+local function show(v)
+  if type(v) == "string" then return string.format("%q", v) end
+  return tostring(v)
+end
+
+
+local mtype = math.type
+
+local function same(a, b)
+  if a == b then return type(a) ~= "number" or mtype(a) == mtype(b) end
+  return false
+end
+
+local function in1(x, set)
+  for i = 1, #set do if same(x, set[i]) then return true end end
+  return false
+end
+
+-- Guard `v not in set`: values of another type are "not in"; a list needs at least one element
+-- and no element in the set
+local function not_in(v, set)
+  if v == nil then return false end
+  if is_list(v) then
+    if #v == 0 then return false end
+    for i = 1, #v do if in1(v[i], set) then return false end end
+    return true
+  end
+  return not in1(v, set)
+end
+
+-- The engines whose default port is checked, and that port in number and string form.
+local DEFAULTS = {
+  mariadb = { 3306, "3306" }, mysql = { 3306, "3306" },
+  postgres = { 5432, "5432" },
+  ["sqlserver-ee"] = { 1433, "1433" }, ["sqlserver-se"] = { 1433, "1433" },
+  ["sqlserver-ex"] = { 1433, "1433" }, ["sqlserver-web"] = { 1433, "1433" },
+  ["oracle-ee"] = { 1521, "1521" }, ["oracle-se2"] = { 1521, "1521" },
+  ["oracle-se1"] = { 1521, "1521" }, ["oracle-se"] = { 1521, "1521" },
+}
+
+return {
+  id       = "ct-rds-pr-20",
+  severity = "low",
+  types    = { "AWS::RDS::DBInstance" },
+  packs    = { "control-tower" },
+  controls = { "CT.RDS.PR.20", "rds_instance_no_default_ports_check" },
+  guard    = "rds_instance_no_default_ports_check",
+  frameworks = { "NIST 800-53 Rev 5:AC-4", "NIST 800-53 Rev 5:AC-4(21)", "NIST 800-53 Rev 5:SC-7",
+    "NIST 800-53 Rev 5:SC-7(11)", "NIST 800-53 Rev 5:SC-7(16)", "NIST 800-53 Rev 5:SC-7(21)",
+    "NIST 800-53 Rev 5:SC-7(4)", "NIST 800-53 Rev 5:SC-7(5)", "PCI DSS version 3.2.1:1.2.1",
+    "PCI DSS version 3.2.1:1.3.1", "PCI DSS version 3.2.1:1.3.2", "PCI DSS version 3.2.1:1.3.4",
+    "PCI DSS version 3.2.1:2.2" },
+  docs     = "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/CHAP_CommonTasks.Connect.html",
+  title    = "RDS DB instances must not use the engine's default port",
+  fix      = "Set Port to a port other than the engine default (3306 for MySQL/MariaDB, 5432 for PostgreSQL, 1433 for SQL Server, 1521 for Oracle).",
+  check = function(r, ctx)
+    local p = r.properties
+    if p == nil then return ctx.fail("the DB instance has no Properties") end
+    local engine = p.Engine
+    local default = type(engine) == "string" and DEFAULTS[engine] or nil
+    if not default then
+      return ctx.skip("Engine " .. show(engine) .. " is not in the scope of this control")
+    end
+    local port = p.Port
+    if port == nil then
+      return ctx.fail("Port is not set, so the " .. engine .. " default port " .. default[1] .. " is used", p)
+    end
+    if not not_in(port, default) then
+      return ctx.fail("Port is " .. show(port) .. ", the default port of " .. engine .. "; choose another port",
+                      p, "Port")
+    end
+  end,
+}

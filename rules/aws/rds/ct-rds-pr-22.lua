@@ -1,0 +1,70 @@
+-- CT.RDS.PR.22: RDS DB instances must not keep a default administrator user name.
+local is_list = pp.is_list
+
+local function show(v)
+  if type(v) == "string" then return string.format("%q", v) end
+  return tostring(v)
+end
+
+
+local mtype = math.type
+
+local function same(a, b)
+  if a == b then return type(a) ~= "number" or mtype(a) == mtype(b) end
+  return false
+end
+
+local function in1(x, set)
+  for i = 1, #set do if same(x, set[i]) then return true end end
+  return false
+end
+
+-- Guard `v not in set`: values of another type are "not in"; a list needs at least one element
+-- and no element in the set
+local function not_in(v, set)
+  if v == nil then return false end
+  if is_list(v) then
+    if #v == 0 then return false end
+    for i = 1, #v do if in1(v[i], set) then return false end end
+    return true
+  end
+  return not in1(v, set)
+end
+
+local ENGINE_LIST = { "mariadb", "mysql", "oracle-ee", "oracle-ee-cdb", "oracle-se2", "oracle-se2-cdb",
+  "postgres", "sqlserver-ee", "sqlserver-se", "sqlserver-ex", "sqlserver-web" }
+
+local ENGINES = {}
+for _, e in ipairs(ENGINE_LIST) do ENGINES[e] = true end
+
+-- Guard's engine filter: Engine is a string in the list
+local function engine_in_scope(e)
+  return type(e) == "string" and ENGINES[e] == true
+end
+
+local DEFAULT_USERS = { "postgres", "admin" }
+
+return {
+  id       = "ct-rds-pr-22",
+  severity = "medium",
+  types    = { "AWS::RDS::DBInstance" },
+  packs    = { "control-tower" },
+  controls = { "CT.RDS.PR.22", "rds_instance_default_admin_check" },
+  guard    = "rds_instance_default_admin_check",
+  frameworks = { "NIST 800-53 Rev 5:CA-9(1)", "NIST 800-53 Rev 5:CM-2", "PCI DSS version 3.2.1:2.1" },
+  docs     = "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/CHAP_BestPractices.Security.html",
+  title    = "RDS DB instances must not use a default administrator user name",
+  fix      = "Choose a MasterUsername other than admin or postgres.",
+  check = function(r, ctx)
+    local p = r.properties
+    if p == nil then return ctx.fail("the DB instance has no Properties") end
+    local v = p.MasterUsername
+    if v == nil then return ctx.skip("MasterUsername is not set") end
+    if not engine_in_scope(p.Engine) then
+      return ctx.skip("Engine " .. show(p.Engine) .. " is not in the scope of this control")
+    end
+    if not not_in(v, DEFAULT_USERS) then
+      return ctx.fail("MasterUsername is " .. show(v) .. ", a default administrator name", p, "MasterUsername")
+    end
+  end,
+}

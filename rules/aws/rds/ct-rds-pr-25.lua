@@ -1,0 +1,117 @@
+-- CT.RDS.PR.25: RDS DB clusters must export every log type of their engine to CloudWatch Logs.
+local SCOPE_LIST = { "aurora", "aurora-mysql", "aurora-postgresql", "mysql", "postgres" }
+
+-- Engines and the exact set of log types they must export.
+local GROUPS = {
+  { engines = { "aurora", "aurora-mysql", "mysql" }, logs = { "audit", "error", "general", "slowquery" } },
+  { engines = { "aurora-postgresql" }, logs = { "postgresql" } },
+  { engines = { "postgres" }, logs = { "postgresql", "upgrade" } },
+}
+local NOUN = "DB cluster"
+local TITLE = "RDS DB clusters must export all their engine's logs to CloudWatch Logs"
+local FIX = "Set EnableCloudwatchLogsExports to every log type of the engine (Aurora MySQL/MySQL: audit, error, general, slowquery; Aurora PostgreSQL: postgresql; PostgreSQL: postgresql, upgrade)."
+
+local is_list = pp.is_list
+
+local function show(v)
+  if type(v) == "string" then return string.format("%q", v) end
+  return tostring(v)
+end
+
+local function set_of(list)
+  local s = {}
+  for _, x in ipairs(list) do s[x] = true end
+  return s
+end
+
+-- Guard `Engine in [...]`: a string in the set; a list passes when every element is
+local function in_set(v, set)
+  if type(v) == "string" then return set[v] == true end
+  if not is_list(v) then return false end
+  for i = 1, #v do
+    if not (type(v[i]) == "string" and set[v[i]]) then return false end
+  end
+  return true
+end
+
+local SCOPE = set_of(SCOPE_LIST)
+for _, g in ipairs(GROUPS) do
+  g.engine_set = set_of(g.engines)
+  g.log_set = set_of(g.logs)
+end
+
+-- an entry of EnableCloudwatchLogsExports is acceptable for the group when it is one of its log
+-- types (a nested list when all its entries are)
+local function entry_ok(x, g)
+  if type(x) == "string" then return g.log_set[x] == true end
+  return in_set(x, g.log_set)
+end
+
+-- is s one of the entries? (Like Guard, an entry that is itself a list is looked into.)
+local function has(list, s)
+  for i = 1, #list do
+    local x = list[i]
+    if x == s then return true end
+    if is_list(x) then
+      for j = 1, #x do if x[j] == s then return true end end
+    end
+  end
+  return false
+end
+
+return {
+  id       = "ct-rds-pr-25",
+  severity = "medium",
+  types    = { "AWS::RDS::DBCluster" },
+  packs    = { "control-tower" },
+  controls = { "CT.RDS.PR.25", "rds_cluster_logging_enabled_check" },
+  guard    = "rds_cluster_logging_enabled_check",
+  frameworks = { "NIST 800-53 Rev 5:AC-2(4)", "NIST 800-53 Rev 5:AC-4(26)",
+    "NIST 800-53 Rev 5:AC-6(9)", "NIST 800-53 Rev 5:AU-10", "NIST 800-53 Rev 5:AU-12",
+    "NIST 800-53 Rev 5:AU-2", "NIST 800-53 Rev 5:AU-3", "NIST 800-53 Rev 5:AU-6(3)",
+    "NIST 800-53 Rev 5:AU-6(4)", "NIST 800-53 Rev 5:CA-7", "NIST 800-53 Rev 5:SC-7(10)",
+    "NIST 800-53 Rev 5:SC-7(9)", "NIST 800-53 Rev 5:SI-3(8)", "NIST 800-53 Rev 5:SI-4(20)",
+    "NIST 800-53 Rev 5:SI-7(8)", "PCI DSS version 3.2.1:10.1", "PCI DSS version 3.2.1:10.2.1",
+    "PCI DSS version 3.2.1:10.2.2", "PCI DSS version 3.2.1:10.2.3", "PCI DSS version 3.2.1:10.2.4",
+    "PCI DSS version 3.2.1:10.2.5", "PCI DSS version 3.2.1:10.2.6", "PCI DSS version 3.2.1:10.2.7",
+    "PCI DSS version 3.2.1:10.3.1", "PCI DSS version 3.2.1:10.3.2", "PCI DSS version 3.2.1:10.3.3",
+    "PCI DSS version 3.2.1:10.3.4", "PCI DSS version 3.2.1:10.3.5", "PCI DSS version 3.2.1:10.3.6" },
+  docs     = "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_LogAccess.Procedural.UploadtoCloudWatch.html",
+  title    = TITLE,
+  fix      = FIX,
+  check = function(r, ctx)
+    local p = r.properties
+    if p == nil then return ctx.fail("the " .. NOUN .. " has no Properties") end
+    local engine = p.Engine
+    if engine == nil or not in_set(engine, SCOPE) then
+      return ctx.skip("Engine " .. show(engine) .. " is not in the scope of this control")
+    end
+    local logs = p.EnableCloudwatchLogsExports
+    if logs == nil then
+      return ctx.fail("EnableCloudwatchLogsExports is not set, so no logs are exported to CloudWatch", p)
+    end
+    if not is_list(logs) or #logs == 0 then
+      return ctx.fail("EnableCloudwatchLogsExports is " .. show(logs) .. "; list the engine's log types",
+                      p, "EnableCloudwatchLogsExports")
+    end
+    local ok = true
+    for _, g in ipairs(GROUPS) do
+      if in_set(engine, g.engine_set) then
+        for _, want in ipairs(g.logs) do
+          if not has(logs, want) then
+            ok = ctx.fail("EnableCloudwatchLogsExports leaves out the \"" .. want .. "\" log of " .. show(engine),
+                          p, "EnableCloudwatchLogsExports")
+          end
+        end
+        for i = 1, #logs do
+          if not entry_ok(logs[i], g) then
+            ok = ctx.fail("EnableCloudwatchLogsExports[" .. i .. "] is " .. show(logs[i]) ..
+                          ", not a log type of " .. show(engine) .. " (" .. table.concat(g.logs, ", ") .. ")",
+                          logs, i)
+          end
+        end
+      end
+    end
+    return ok
+  end,
+}

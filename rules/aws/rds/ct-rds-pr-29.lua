@@ -1,0 +1,63 @@
+-- CT.RDS.PR.29: Multi-AZ RDS DB clusters (MySQL, PostgreSQL) must not be publicly accessible.
+local is_list = pp.is_list
+
+local function show(v)
+  if type(v) == "string" then return string.format("%q", v) end
+  return tostring(v)
+end
+
+
+local ENGINES = {}
+for _, e in ipairs({ "mysql", "postgres" }) do ENGINES[e] = true end
+
+-- Guard `Engine in [...]`; a list passes when every element is in scope
+local function engine_in_scope(e)
+  if type(e) == "string" then return ENGINES[e] == true end
+  if not is_list(e) then return false end
+  for i = 1, #e do
+    if not (type(e[i]) == "string" and ENGINES[e[i]]) then return false end
+  end
+  return true
+end
+
+
+-- Guard `v == false`: strict type; a list passes when every element is false
+local function is_false(v)
+  if v == false then return true end
+  if not is_list(v) then return false end
+  for i = 1, #v do if v[i] ~= false then return false end end
+  return true
+end
+
+return {
+  id       = "ct-rds-pr-29",
+  severity = "critical",
+  types    = { "AWS::RDS::DBCluster" },
+  packs    = { "control-tower" },
+  controls = { "CT.RDS.PR.29", "rds_cluster_public_access_check" },
+  guard    = "rds_cluster_public_access_check",
+  frameworks = { "NIST 800-53 Rev 5:AC-21", "NIST 800-53 Rev 5:AC-3", "NIST 800-53 Rev 5:AC-3(7)",
+    "NIST 800-53 Rev 5:AC-4", "NIST 800-53 Rev 5:AC-4(21)", "NIST 800-53 Rev 5:AC-6",
+    "NIST 800-53 Rev 5:SC-7", "NIST 800-53 Rev 5:SC-7(11)", "NIST 800-53 Rev 5:SC-7(16)",
+    "NIST 800-53 Rev 5:SC-7(20)", "NIST 800-53 Rev 5:SC-7(21)", "NIST 800-53 Rev 5:SC-7(3)",
+    "NIST 800-53 Rev 5:SC-7(4)", "NIST 800-53 Rev 5:SC-7(9)", "PCI DSS version 3.2.1:1.2.1",
+    "PCI DSS version 3.2.1:1.3", "PCI DSS version 3.2.1:1.3.1", "PCI DSS version 3.2.1:1.3.2",
+    "PCI DSS version 3.2.1:1.3.4", "PCI DSS version 3.2.1:1.3.6", "PCI DSS version 3.2.1:2.2.2" },
+  docs     = "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_LogAccess.Procedural.UploadtoCloudWatch.html",
+  title    = "Multi-AZ RDS DB clusters must set PubliclyAccessible to false",
+  fix      = "Set PubliclyAccessible: false (a boolean) on the DB cluster.",
+  check = function(r, ctx)
+    local p = r.properties
+    if p == nil then return ctx.fail("the DB cluster has no Properties") end
+    if not engine_in_scope(p.Engine) then
+      return ctx.skip("Engine " .. show(p.Engine) .. " is not in the scope of this control")
+    end
+    local v = p.PubliclyAccessible
+    if v == nil then
+      return ctx.fail("PubliclyAccessible is not set; it must be explicitly false", p)
+    end
+    if not is_false(v) then
+      return ctx.fail("PubliclyAccessible is " .. show(v) .. "; it must be the boolean false", p, "PubliclyAccessible")
+    end
+  end,
+}

@@ -1,0 +1,51 @@
+-- CT.RDS.PR.5: RDS DB instances must not turn off automatic minor version upgrades.
+local is_list = pp.is_list
+
+local function show(v)
+  if type(v) == "string" then return string.format("%q", v) end
+  return tostring(v)
+end
+
+
+local ENGINES = {}
+for _, e in ipairs({ "aurora", "aurora-mysql", "aurora-postgresql", "mariadb", "mysql", "oracle-ee", "oracle-ee-cdb", "oracle-se2", "oracle-se2-cdb", "postgres", "sqlserver-ee", "sqlserver-se", "sqlserver-ex", "sqlserver-web" }) do ENGINES[e] = true end
+
+-- Guard `Engine in [...]` (only a string Engine is considered)
+local function engine_in_scope(e)
+  if type(e) == "string" then return ENGINES[e] == true end
+  return false
+end
+
+
+-- Guard `v == true`: strict type; a list passes when every element is true
+local function is_true(v)
+  if v == true then return true end
+  if not is_list(v) then return false end
+  for i = 1, #v do if v[i] ~= true then return false end end
+  return true
+end
+
+return {
+  id       = "ct-rds-pr-5",
+  severity = "high",
+  types    = { "AWS::RDS::DBInstance" },
+  packs    = { "control-tower" },
+  controls = { "CT.RDS.PR.5", "rds_instance_automatic_minor_version_upgrade_enabled_check" },
+  guard    = "rds_instance_automatic_minor_version_upgrade_enabled_check",
+  frameworks = { "NIST 800-53 Rev 5:SI-2", "NIST 800-53 Rev 5:SI-2(2)", "NIST 800-53 Rev 5:SI-2(4)",
+    "NIST 800-53 Rev 5:SI-2(5)", "PCI DSS version 3.2.1:6.2" },
+  docs     = "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_UpgradeDBInstance.Upgrading.html",
+  title    = "RDS DB instances must keep automatic minor version upgrades on",
+  fix      = "Set AutoMinorVersionUpgrade to true, or leave it out (the default is true).",
+  check = function(r, ctx)
+    local p = r.properties
+    if p == nil then return ctx.fail("the DB instance has no Properties") end
+    if not engine_in_scope(p.Engine) then
+      return ctx.skip("Engine " .. show(p.Engine) .. " is not in the scope of this control")
+    end
+    local v = p.AutoMinorVersionUpgrade
+    if v ~= nil and not is_true(v) then
+      return ctx.fail("AutoMinorVersionUpgrade is " .. show(v) .. "; it must be the boolean true or left out", p, "AutoMinorVersionUpgrade")
+    end
+  end,
+}

@@ -1,0 +1,87 @@
+-- CT.RDS.PR.6: Aurora MySQL-compatible provisioned clusters must turn on backtracking (clusters on
+-- Serverless v2 with Aurora MySQL 3.02 or later are out of scope).
+local is_list = pp.is_list
+
+local function show(v)
+  if type(v) == "string" then return string.format("%q", v) end
+  return tostring(v)
+end
+
+local ENGINES = { aurora = true, ["aurora-mysql"] = true }
+local MODES = { provisioned = true, parallelquery = true }
+
+-- Guard `v in [strings]`: a list passes when every element is in the set
+local function in_set(v, set)
+  if type(v) == "string" then return set[v] == true end
+  if not is_list(v) then return false end
+  for i = 1, #v do
+    if not (type(v[i]) == "string" and set[v[i]]) then return false end
+  end
+  return true
+end
+
+-- Guard `v in /re/` and `v not in /re/` against a single pattern: only a string can match or
+-- not match (a list never does)
+local function matches(v, pat)
+  return type(v) == "string" and v:find(pat) ~= nil
+end
+local function not_matches(v, pat)
+  return type(v) == "string" and v:find(pat) == nil
+end
+
+local V3 = "^8%.0%.mysql_aurora%.3"
+local V3_01 = "^8%.0%.mysql_aurora%.3%.01%."
+
+-- Guard `v > 0`: integers only; a list passes when every element is
+local function positive(v)
+  if math.type(v) == "integer" then return v > 0 end
+  if not is_list(v) then return false end
+  for i = 1, #v do
+    local x = v[i]
+    if not (math.type(x) == "integer" and x > 0) then return false end
+  end
+  return true
+end
+
+local ONLY_MYSQL = { ["aurora-mysql"] = true }
+
+local function in_scope(p)
+  if not in_set(p.Engine, ENGINES) then return false end
+  local mode = p.EngineMode
+  if mode ~= nil and not in_set(mode, MODES) then return false end
+  if p.ServerlessV2ScalingConfiguration ~= nil and in_set(p.Engine, ONLY_MYSQL) then
+    local ver = p.EngineVersion
+    if not (matches(ver, V3_01) or not_matches(ver, V3)) then return false end
+  end
+  return true
+end
+
+return {
+  id       = "ct-rds-pr-6",
+  severity = "medium",
+  types    = { "AWS::RDS::DBCluster" },
+  packs    = { "control-tower" },
+  controls = { "CT.RDS.PR.6", "aurora_cluster_backtracking_enabled_check" },
+  guard    = "aurora_cluster_backtracking_enabled_check",
+  frameworks = { "NIST 800-53 Rev 5:CP-10", "NIST 800-53 Rev 5:CP-6", "NIST 800-53 Rev 5:CP-6(1)",
+    "NIST 800-53 Rev 5:CP-6(2)", "NIST 800-53 Rev 5:CP-9", "NIST 800-53 Rev 5:SI-13(5)",
+    "PCI DSS version 3.2.1:3.1" },
+  docs     = "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.Managing.Backtrack.html",
+  title    = "Aurora MySQL DB clusters must enable backtracking",
+  fix      = "Set BacktrackWindow to a number of seconds greater than 0 (up to 259200, 72 hours).",
+  check = function(r, ctx)
+    local p = r.properties
+    if p == nil then return ctx.fail("the DB cluster has no Properties") end
+    if not in_scope(p) then
+      return ctx.skip("the cluster's engine, engine mode or version does not support backtracking")
+    end
+    local v = p.BacktrackWindow
+    if v == nil then
+      return ctx.fail("BacktrackWindow is not set, so backtracking is off", p)
+    end
+    if not positive(v) then
+      return ctx.fail("BacktrackWindow is " .. show(v) .. "; it must be a number of seconds greater than 0",
+                      p, "BacktrackWindow")
+    end
+  end,
+}

@@ -1,0 +1,60 @@
+-- CT.RDS.PR.8: RDS DB instances must keep automated backups for at least seven days.
+local is_list = pp.is_list
+
+local function show(v)
+  if type(v) == "string" then return string.format("%q", v) end
+  return tostring(v)
+end
+
+local ENGINE_LIST = { "mariadb", "mysql", "oracle-ee", "oracle-ee-cdb", "oracle-se2", "oracle-se2-cdb",
+  "postgres", "sqlserver-ee", "sqlserver-se", "sqlserver-ex", "sqlserver-web" }
+
+local ENGINES = {}
+for _, e in ipairs(ENGINE_LIST) do ENGINES[e] = true end
+
+-- Guard's engine filter: Engine is a string in the list
+local function engine_in_scope(e)
+  return type(e) == "string" and ENGINES[e] == true
+end
+
+-- Guard `v >= 7`: integers only; a list passes when every element is
+local function week(v)
+  if math.type(v) == "integer" then return v >= 7 end
+  if not is_list(v) then return false end
+  for i = 1, #v do
+    local x = v[i]
+    if not (math.type(x) == "integer" and x >= 7) then return false end
+  end
+  return true
+end
+
+return {
+  id       = "ct-rds-pr-8",
+  severity = "medium",
+  types    = { "AWS::RDS::DBInstance" },
+  packs    = { "control-tower" },
+  controls = { "CT.RDS.PR.8", "rds_instance_backup_enabled_check" },
+  guard    = "rds_instance_backup_enabled_check",
+  frameworks = { "NIST 800-53 Rev 5:CP-10", "NIST 800-53 Rev 5:CP-6", "NIST 800-53 Rev 5:CP-6(1)",
+    "NIST 800-53 Rev 5:CP-6(2)", "NIST 800-53 Rev 5:CP-9", "NIST 800-53 Rev 5:SC-5(2)",
+    "NIST 800-53 Rev 5:SI-12", "NIST 800-53 Rev 5:SI-13(5)", "PCI DSS version 3.2.1:10.7",
+    "PCI DSS version 3.2.1:3.1" },
+  docs     = "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_WorkingWithAutomatedBackups.html",
+  title    = "RDS DB instances must retain automated backups for at least 7 days",
+  fix      = "Set BackupRetentionPeriod to a number of days of 7 or more.",
+  check = function(r, ctx)
+    local p = r.properties
+    if p == nil then return ctx.fail("the DB instance has no Properties") end
+    if not engine_in_scope(p.Engine) then
+      return ctx.skip("Engine " .. show(p.Engine) .. " is not in the scope of this control")
+    end
+    local v = p.BackupRetentionPeriod
+    if v == nil then
+      return ctx.fail("BackupRetentionPeriod is not set (the default keeps backups for 1 day); set it to 7 or more", p)
+    end
+    if not week(v) then
+      return ctx.fail("BackupRetentionPeriod is " .. show(v) .. "; it must be a number of days of at least 7",
+                      p, "BackupRetentionPeriod")
+    end
+  end,
+}

@@ -1,0 +1,58 @@
+-- CT.RDS.PR.9: Aurora DB clusters must copy tags to snapshots.
+local is_list = pp.is_list
+
+local function show(v)
+  if type(v) == "string" then return string.format("%q", v) end
+  return tostring(v)
+end
+
+
+local ENGINES = {}
+for _, e in ipairs({ "aurora", "aurora-mysql", "aurora-postgresql" }) do ENGINES[e] = true end
+
+-- Guard `Engine in [...]`; a list passes when every element is in scope
+local function engine_in_scope(e)
+  if type(e) == "string" then return ENGINES[e] == true end
+  if not is_list(e) then return false end
+  for i = 1, #e do
+    if not (type(e[i]) == "string" and ENGINES[e[i]]) then return false end
+  end
+  return true
+end
+
+
+-- Guard `v == true`: strict type; a list passes when every element is true
+local function is_true(v)
+  if v == true then return true end
+  if not is_list(v) then return false end
+  for i = 1, #v do if v[i] ~= true then return false end end
+  return true
+end
+
+return {
+  id       = "ct-rds-pr-9",
+  severity = "low",
+  types    = { "AWS::RDS::DBCluster" },
+  packs    = { "control-tower" },
+  controls = { "CT.RDS.PR.9", "rds_cluster_copy_tags_to_snapshots_enabled_check" },
+  guard    = "rds_cluster_copy_tags_to_snapshots_enabled_check",
+  frameworks = { "NIST 800-53 Rev 5:CA-9(1)", "NIST 800-53 Rev 5:CM-2", "NIST 800-53 Rev 5:CM-2(2)",
+    "PCI DSS version 3.2.1:2.2", "PCI DSS version 3.2.1:2.4" },
+  docs     = "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/USER_Tagging.html#USER_Tagging.CopyTagsCluster",
+  title    = "Aurora DB clusters must copy tags to snapshots",
+  fix      = "Set CopyTagsToSnapshot: true (a boolean) on the DB cluster.",
+  check = function(r, ctx)
+    local p = r.properties
+    if p == nil then return ctx.fail("the DB cluster has no Properties") end
+    if not engine_in_scope(p.Engine) then
+      return ctx.skip("Engine " .. show(p.Engine) .. " is not in the scope of this control")
+    end
+    local v = p.CopyTagsToSnapshot
+    if v == nil then
+      return ctx.fail("CopyTagsToSnapshot is not set, so snapshots lose the cluster's tags", p)
+    end
+    if not is_true(v) then
+      return ctx.fail("CopyTagsToSnapshot is " .. show(v) .. "; it must be the boolean true", p, "CopyTagsToSnapshot")
+    end
+  end,
+}
