@@ -1,0 +1,46 @@
+-- CT.ECR.PR.1: a private ECR repository has a lifecycle policy.
+-- Guard semantics kept: LifecyclePolicy must be an object whose LifecyclePolicyText is a
+-- non-blank string.
+local type, find, format, tostring = type, string.find, string.format, tostring
+local is_view = pp.is_view
+
+local function show(v)
+  if type(v) == "string" then return format("%q", v) end
+  return tostring(v)
+end
+
+return {
+  title      = "ECR repositories have a lifecycle policy",
+  id         = "ct-ecr-pr-1",
+  severity   = "medium",
+  types      = { "AWS::ECR::Repository" },
+  packs      = { "control-tower" },
+  controls   = { "CT.ECR.PR.1", "ecr_private_lifecycle_policy_configured_check" },
+  guard      = "ecr_private_lifecycle_policy_configured_check",
+  frameworks = {
+    "NIST 800-53 Rev 5:CA-9(1)", "NIST 800-53 Rev 5:CM-2",
+    "NIST 800-53 Rev 5:CM-2(2)", "PCI DSS version 3.2.1:3.1"
+  },
+  docs       = "https://docs.aws.amazon.com/AmazonECR/latest/userguide/lpp_creation.html",
+  fix        = "Add LifecyclePolicy with a LifecyclePolicyText (JSON rules that expire old or "
+            .. "untagged images).",
+  check = function(r, ctx)
+    local p = r.properties
+    local lp = p.LifecyclePolicy
+    if lp == nil then
+      return ctx.fail("LifecyclePolicy is missing: images accumulate forever", p)
+    end
+    if not is_view(lp) or #lp > 0 or tostring(lp) == "[]" then
+      return ctx.fail("LifecyclePolicy is " .. show(lp) .. ", not an object", p,
+                      "LifecyclePolicy")
+    end
+    local text = lp.LifecyclePolicyText
+    if text == nil then
+      return ctx.fail("LifecyclePolicy.LifecyclePolicyText is missing", lp)
+    end
+    if not (type(text) == "string" and find(text, "%S")) then
+      return ctx.fail("LifecyclePolicy.LifecyclePolicyText is " .. show(text)
+                      .. ", not a policy document", lp, "LifecyclePolicyText")
+    end
+  end,
+}

@@ -1,0 +1,59 @@
+-- CT.ECR.PR.2: a private ECR repository scans images on push.
+-- Guard semantics kept: ImageScanningConfiguration must be an object whose ScanOnPush is the
+-- boolean true (the string "true" fails; a list passes when every entry is true).
+local type, format, tostring, ipairs = type, string.format, tostring, ipairs
+local is_view = pp.is_view
+
+local function is_list(v)
+  return is_view(v) and (#v > 0 or tostring(v) == "[]")
+end
+
+local function show(v)
+  if type(v) == "string" then return format("%q", v) end
+  return tostring(v)
+end
+
+local function all_true(v)
+  if is_list(v) then
+    for _, e in ipairs(v) do
+      if e ~= true then return false end
+    end
+    return true
+  end
+  return v == true
+end
+
+return {
+  title      = "ECR repositories scan images on push",
+  id         = "ct-ecr-pr-2",
+  severity   = "high",
+  types      = { "AWS::ECR::Repository" },
+  packs      = { "control-tower" },
+  controls   = { "CT.ECR.PR.2", "ecr_private_image_scanning_enabled_check" },
+  guard      = "ecr_private_image_scanning_enabled_check",
+  frameworks = {
+    "NIST 800-53 Rev 5:RA-5", "PCI DSS version 3.2.1:11.2.3",
+    "PCI DSS version 3.2.1:6.3.2"
+  },
+  docs       = "https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-scanning.html",
+  fix        = "Set ImageScanningConfiguration.ScanOnPush to true (a boolean).",
+  check = function(r, ctx)
+    local p = r.properties
+    local isc = p.ImageScanningConfiguration
+    if isc == nil then
+      return ctx.fail("ImageScanningConfiguration is missing: images are not scanned on push", p)
+    end
+    if not is_view(isc) or is_list(isc) then
+      return ctx.fail("ImageScanningConfiguration is " .. show(isc) .. ", not an object", p,
+                      "ImageScanningConfiguration")
+    end
+    local v = isc.ScanOnPush
+    if v == nil then
+      return ctx.fail("ImageScanningConfiguration.ScanOnPush is missing", isc)
+    end
+    if not all_true(v) then
+      return ctx.fail("ImageScanningConfiguration.ScanOnPush is " .. show(v)
+                      .. ", not the boolean true", isc, "ScanOnPush")
+    end
+  end,
+}

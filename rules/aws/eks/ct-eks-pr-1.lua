@@ -1,0 +1,75 @@
+-- CT.EKS.PR.1: an EKS cluster's API endpoint is private only.
+-- Guard semantics kept: ResourcesVpcConfig must be an object with EndpointPublicAccess present
+-- and the boolean false and EndpointPrivateAccess present and the boolean true (strings fail;
+-- lists pass when every entry matches).
+local type, format, tostring, ipairs = type, string.format, tostring, ipairs
+local is_view = pp.is_view
+
+local function is_list(v)
+  return is_view(v) and (#v > 0 or tostring(v) == "[]")
+end
+
+local function show(v)
+  if type(v) == "string" then return format("%q", v) end
+  return tostring(v)
+end
+
+local function all_eq(v, x)
+  if is_list(v) then
+    for _, e in ipairs(v) do
+      if e ~= x then return false end
+    end
+    return true
+  end
+  return v == x
+end
+
+return {
+  title      = "EKS cluster endpoints are not publicly accessible",
+  id         = "ct-eks-pr-1",
+  severity   = "medium",
+  types      = { "AWS::EKS::Cluster" },
+  packs      = { "control-tower" },
+  controls   = { "CT.EKS.PR.1", "eks_endpoint_no_public_access_check" },
+  guard      = "eks_endpoint_no_public_access_check",
+  frameworks = {
+    "NIST 800-53 Rev 5:AC-21", "NIST 800-53 Rev 5:AC-3",
+    "NIST 800-53 Rev 5:AC-3(7)", "NIST 800-53 Rev 5:AC-4",
+    "NIST 800-53 Rev 5:AC-4(21)", "NIST 800-53 Rev 5:AC-6",
+    "NIST 800-53 Rev 5:SC-7", "NIST 800-53 Rev 5:SC-7(11)",
+    "NIST 800-53 Rev 5:SC-7(16)", "NIST 800-53 Rev 5:SC-7(20)",
+    "NIST 800-53 Rev 5:SC-7(21)", "NIST 800-53 Rev 5:SC-7(3)",
+    "NIST 800-53 Rev 5:SC-7(4)", "NIST 800-53 Rev 5:SC-7(9)",
+    "PCI DSS version 3.2.1:1.2.1", "PCI DSS version 3.2.1:1.3",
+    "PCI DSS version 3.2.1:1.3.1", "PCI DSS version 3.2.1:1.3.2",
+    "PCI DSS version 3.2.1:1.3.4", "PCI DSS version 3.2.1:1.3.6"
+  },
+  docs       = "https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html",
+  fix        = "In ResourcesVpcConfig set EndpointPublicAccess to false and EndpointPrivateAccess "
+            .. "to true (both booleans).",
+  check = function(r, ctx)
+    local p = r.properties
+    local vc = p.ResourcesVpcConfig
+    if vc == nil then
+      return ctx.fail("ResourcesVpcConfig is missing", p)
+    end
+    if not is_view(vc) or is_list(vc) then
+      return ctx.fail("ResourcesVpcConfig is " .. show(vc) .. ", not an object", p,
+                      "ResourcesVpcConfig")
+    end
+    local pub, priv = vc.EndpointPublicAccess, vc.EndpointPrivateAccess
+    if pub == nil then
+      ctx.fail("ResourcesVpcConfig.EndpointPublicAccess is missing (the default is true)", vc)
+    elseif not all_eq(pub, false) then
+      ctx.fail("ResourcesVpcConfig.EndpointPublicAccess is " .. show(pub)
+               .. ": the API endpoint is reachable from the internet", vc,
+               "EndpointPublicAccess")
+    end
+    if priv == nil then
+      ctx.fail("ResourcesVpcConfig.EndpointPrivateAccess is missing (the default is false)", vc)
+    elseif not all_eq(priv, true) then
+      ctx.fail("ResourcesVpcConfig.EndpointPrivateAccess is " .. show(priv)
+               .. ", not the boolean true", vc, "EndpointPrivateAccess")
+    end
+  end,
+}

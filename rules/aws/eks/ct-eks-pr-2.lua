@@ -1,0 +1,94 @@
+-- CT.EKS.PR.2: an EKS cluster encrypts Kubernetes secrets with a KMS key.
+-- Guard semantics kept: EncryptionConfig must be a non-empty list with at least one object
+-- entry whose Resources is a non-empty list containing "secrets" and whose Provider is an
+-- object with a KeyArn that is a non-blank string or a Ref/GetAtt of an AWS::KMS::Key or
+-- AWS::KMS::Alias in this template.
+local type, find, format, tostring, ipairs = type, string.find, string.format, tostring, ipairs
+local is_view = pp.is_view
+
+local function is_list(v)
+  return is_view(v) and (#v > 0 or tostring(v) == "[]")
+end
+
+local function is_struct(v)
+  return is_view(v) and not (#v > 0 or tostring(v) == "[]")
+end
+
+local function show(v)
+  if type(v) == "string" then return format("%q", v) end
+  return tostring(v)
+end
+
+local function is_key(res)
+  return res ~= nil and (res.type == "AWS::KMS::Key" or res.type == "AWS::KMS::Alias")
+end
+
+local function key_ref(ctx, v)
+  if not is_view(v) then return false end
+  local ga = v["Fn::GetAtt"]
+  if ga ~= nil and is_view(ga) and type(ga[1]) == "string" and is_key(ctx.resource(ga[1])) then
+    return true
+  end
+  local id = v.Ref
+  return type(id) == "string" and is_key(ctx.resource(id))
+end
+
+-- `some Resources[*] == "secrets"`: an entry that is itself a list counts when one of its
+-- entries is "secrets".
+local function has_secrets(res)
+  for _, e in ipairs(res) do
+    if e == "secrets" then return true end
+    if is_list(e) then
+      for _, x in ipairs(e) do
+        if x == "secrets" then return true end
+      end
+    end
+  end
+  return false
+end
+
+local function entry_ok(ctx, e)
+  if not is_struct(e) then return false end
+  local res = e.Resources
+  if not is_list(res) or #res == 0 or not has_secrets(res) then return false end
+  local prov = e.Provider
+  if not is_struct(prov) then return false end
+  local arn = prov.KeyArn
+  return arn ~= nil and ((type(arn) == "string" and find(arn, "%S")) or key_ref(ctx, arn))
+end
+
+return {
+  title      = "EKS clusters encrypt Kubernetes secrets with a KMS key",
+  id         = "ct-eks-pr-2",
+  severity   = "medium",
+  types      = { "AWS::EKS::Cluster" },
+  packs      = { "control-tower" },
+  controls   = { "CT.EKS.PR.2", "eks_secrets_encrypted_check" },
+  guard      = "eks_secrets_encrypted_check",
+  frameworks = {
+    "NIST 800-53 Rev 5:CA-9(1)", "NIST 800-53 Rev 5:CM-3(6)",
+    "NIST 800-53 Rev 5:SC-13", "NIST 800-53 Rev 5:SC-28",
+    "NIST 800-53 Rev 5:SC-28(1)", "NIST 800-53 Rev 5:SI-7(6)",
+    "PCI DSS version 3.2.1:8.2.1"
+  },
+  docs       = "https://docs.aws.amazon.com/eks/latest/userguide/enable-kms.html",
+  fix        = "Add an EncryptionConfig entry with Resources [secrets] and Provider.KeyArn set to "
+            .. "a KMS key ARN (or a GetAtt of an AWS::KMS::Key in the template).",
+  check = function(r, ctx)
+    local p = r.properties
+    local ec = p.EncryptionConfig
+    if ec == nil then
+      return ctx.fail("EncryptionConfig is missing: secrets are not encrypted with your KMS key",
+                      p)
+    end
+    if not is_list(ec) or #ec == 0 then
+      return ctx.fail("EncryptionConfig is " .. show(ec) .. ", not a non-empty list", p,
+                      "EncryptionConfig")
+    end
+    for _, e in ipairs(ec) do
+      if entry_ok(ctx, e) then return end
+    end
+    return ctx.fail("no EncryptionConfig entry encrypts \"secrets\" with a KMS key (Provider."
+                    .. "KeyArn)", p, "EncryptionConfig")
+  end,
+}

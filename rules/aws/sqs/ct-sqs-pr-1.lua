@@ -1,0 +1,87 @@
+-- CT.SQS.PR.1: an SQS queue has a dead-letter queue.
+-- Guard semantics kept: a queue is exempt when RedriveAllowPolicy is present and is not an
+-- object with a redrivePermission outside {allowAll, byQueue} (so a queue that other queues
+-- may use as their dead-letter queue is not checked). Otherwise RedrivePolicy must be an
+-- object whose deadLetterTargetArn is a non-blank string or a Ref/GetAtt of an
+-- AWS::SQS::Queue in this template.
+local type, find, format, tostring, ipairs = type, string.find, string.format, tostring, ipairs
+local is_view = pp.is_view
+
+local function is_list(v)
+  return is_view(v) and (#v > 0 or tostring(v) == "[]")
+end
+
+local function is_struct(v)
+  return is_view(v) and not (#v > 0 or tostring(v) == "[]")
+end
+
+local function show(v)
+  if type(v) == "string" then return format("%q", v) end
+  return tostring(v)
+end
+
+local DLQ = { allowAll = true, byQueue = true }
+
+-- Guard `redrivePermission not in ["allowAll", "byQueue"]`.
+local function not_dlq_permission(v)
+  if is_list(v) then
+    if #v == 0 then return false end
+    for _, e in ipairs(v) do
+      if type(e) == "string" and DLQ[e] then return false end
+    end
+    return true
+  end
+  return not (type(v) == "string" and DLQ[v])
+end
+
+local function local_ref(ctx, v, rtype)
+  if not is_view(v) then return false end
+  local ga = v["Fn::GetAtt"]
+  if ga ~= nil and is_view(ga) and type(ga[1]) == "string" then
+    local res = ctx.resource(ga[1])
+    if res and res.type == rtype then return true end
+  end
+  local id = v.Ref
+  if type(id) ~= "string" then return false end
+  local res = ctx.resource(id)
+  return res ~= nil and res.type == rtype
+end
+
+return {
+  title      = "SQS queues have a dead-letter queue",
+  id         = "ct-sqs-pr-1",
+  severity   = "high",
+  types      = { "AWS::SQS::Queue" },
+  packs      = { "control-tower" },
+  controls   = { "CT.SQS.PR.1", "sqs_dlq_check" },
+  guard      = "sqs_dlq_check",
+  frameworks = {  },
+  docs       = "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html#sqs-dead-letter-queues-how-they-work",
+  fix        = "Add RedrivePolicy with deadLetterTargetArn set to the ARN of a dead-letter queue "
+            .. "(for example !GetAtt DeadLetterQueue.Arn) and a maxReceiveCount.",
+  check = function(r, ctx)
+    local p = r.properties
+    local rap = p.RedriveAllowPolicy
+    if rap ~= nil then
+      local perm = is_struct(rap) and rap.redrivePermission or nil
+      if perm == nil or not not_dlq_permission(perm) then return end
+    end
+    local rp = p.RedrivePolicy
+    if rp == nil then
+      return ctx.fail("RedrivePolicy is missing: failed messages have no dead-letter queue", p)
+    end
+    if not is_struct(rp) then
+      return ctx.fail("RedrivePolicy is " .. show(rp) .. ", not an object", p, "RedrivePolicy")
+    end
+    local arn = rp.deadLetterTargetArn
+    if arn == nil then
+      return ctx.fail("RedrivePolicy.deadLetterTargetArn is missing", rp)
+    end
+    if not ((type(arn) == "string" and find(arn, "%S"))
+            or local_ref(ctx, arn, "AWS::SQS::Queue")) then
+      return ctx.fail("RedrivePolicy.deadLetterTargetArn is " .. show(arn) .. ", neither a "
+                      .. "queue ARN nor a reference to an AWS::SQS::Queue in this template", rp,
+                      "deadLetterTargetArn")
+    end
+  end,
+}

@@ -1,0 +1,124 @@
+-- CT.STEPFUNCTIONS.PR.1: a Step Functions state machine logs to CloudWatch Logs.
+-- Guard semantics kept: LoggingConfiguration must be an object; Level "ERROR" or "ALL" (a list
+-- passes when every entry is); Destinations a non-empty list whose every entry is an object
+-- with a CloudWatchLogsLogGroup object whose LogGroupArn is a non-blank string or a Ref/GetAtt
+-- of an AWS::Logs::LogGroup in this template.
+local type, find, format, tostring, ipairs = type, string.find, string.format, tostring, ipairs
+local is_view = pp.is_view
+
+local function is_list(v)
+  return is_view(v) and (#v > 0 or tostring(v) == "[]")
+end
+
+local function is_struct(v)
+  return is_view(v) and not (#v > 0 or tostring(v) == "[]")
+end
+
+local function show(v)
+  if type(v) == "string" then return format("%q", v) end
+  return tostring(v)
+end
+
+local LEVELS = { ERROR = true, ALL = true }
+
+local function level_ok(v)
+  if is_list(v) then
+    for _, e in ipairs(v) do
+      if type(e) ~= "string" or not LEVELS[e] then return false end
+    end
+    return true
+  end
+  return type(v) == "string" and LEVELS[v] == true
+end
+
+local function local_ref(ctx, v, rtype)
+  if not is_view(v) then return false end
+  local ga = v["Fn::GetAtt"]
+  if ga ~= nil and is_view(ga) and type(ga[1]) == "string" then
+    local res = ctx.resource(ga[1])
+    if res and res.type == rtype then return true end
+  end
+  local id = v.Ref
+  if type(id) ~= "string" then return false end
+  local res = ctx.resource(id)
+  return res ~= nil and res.type == rtype
+end
+
+local function check_destination(ctx, dests, i, d)
+  local where = "LoggingConfiguration.Destinations[" .. i .. "]"
+  if not is_struct(d) then
+    return ctx.fail(where .. " is " .. show(d) .. ", not a destination object", dests, i)
+  end
+  local lg = d.CloudWatchLogsLogGroup
+  if lg == nil then
+    return ctx.fail(where .. ".CloudWatchLogsLogGroup is missing", d)
+  end
+  if not is_struct(lg) then
+    return ctx.fail(where .. ".CloudWatchLogsLogGroup is " .. show(lg) .. ", not an object", d,
+                    "CloudWatchLogsLogGroup")
+  end
+  local arn = lg.LogGroupArn
+  if arn == nil then
+    return ctx.fail(where .. ".CloudWatchLogsLogGroup.LogGroupArn is missing", lg)
+  end
+  if not ((type(arn) == "string" and find(arn, "%S"))
+          or local_ref(ctx, arn, "AWS::Logs::LogGroup")) then
+    return ctx.fail(where .. ".CloudWatchLogsLogGroup.LogGroupArn is " .. show(arn)
+                    .. ", neither an ARN nor a reference to an AWS::Logs::LogGroup in this "
+                    .. "template", lg, "LogGroupArn")
+  end
+end
+
+return {
+  title      = "Step Functions state machines log to CloudWatch Logs",
+  id         = "ct-stepfunctions-pr-1",
+  severity   = "high",
+  types      = { "AWS::StepFunctions::StateMachine" },
+  packs      = { "control-tower" },
+  controls   = { "CT.STEPFUNCTIONS.PR.1", "step_functions_state_machine_logging_enabled_check" },
+  guard      = "step_functions_state_machine_logging_enabled_check",
+  frameworks = {
+    "NIST 800-53 Rev 5:AC-4(26)", "NIST 800-53 Rev 5:AU-10",
+    "NIST 800-53 Rev 5:AU-12", "NIST 800-53 Rev 5:AU-2", "NIST 800-53 Rev 5:AU-3",
+    "NIST 800-53 Rev 5:AU-6(3)", "NIST 800-53 Rev 5:AU-6(4)",
+    "NIST 800-53 Rev 5:CA-7", "NIST 800-53 Rev 5:SC-7(9)",
+    "NIST 800-53 Rev 5:SI-7(8)", "PCI DSS version 3.2.1:10.1",
+    "PCI DSS version 3.2.1:10.2.1", "PCI DSS version 3.2.1:10.2.4",
+    "PCI DSS version 3.2.1:10.2.7", "PCI DSS version 3.2.1:10.3.1",
+    "PCI DSS version 3.2.1:10.3.2", "PCI DSS version 3.2.1:10.3.3",
+    "PCI DSS version 3.2.1:10.3.4", "PCI DSS version 3.2.1:10.3.5",
+    "PCI DSS version 3.2.1:10.3.6"
+  },
+  docs       = "https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html",
+  fix        = "Add LoggingConfiguration with Level ERROR or ALL and a Destinations entry whose "
+            .. "CloudWatchLogsLogGroup.LogGroupArn names a log group.",
+  check = function(r, ctx)
+    local p = r.properties
+    local lc = p.LoggingConfiguration
+    if lc == nil then
+      return ctx.fail("LoggingConfiguration is missing: executions are not logged", p)
+    end
+    if not is_struct(lc) then
+      return ctx.fail("LoggingConfiguration is " .. show(lc) .. ", not an object", p,
+                      "LoggingConfiguration")
+    end
+    local level = lc.Level
+    if level == nil then
+      ctx.fail("LoggingConfiguration.Level is missing: set it to ERROR or ALL", lc)
+    elseif not level_ok(level) then
+      ctx.fail("LoggingConfiguration.Level is " .. show(level) .. ": set it to ERROR or ALL", lc,
+               "Level")
+    end
+    local dests = lc.Destinations
+    if dests == nil then
+      return ctx.fail("LoggingConfiguration.Destinations is missing", lc)
+    end
+    if not is_list(dests) or #dests == 0 then
+      return ctx.fail("LoggingConfiguration.Destinations is " .. show(dests)
+                      .. ", not a non-empty list", lc, "Destinations")
+    end
+    for i, d in ipairs(dests) do
+      check_destination(ctx, dests, i, d)
+    end
+  end,
+}
