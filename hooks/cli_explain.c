@@ -94,7 +94,7 @@ static int opt_value(int argc, char **argv, int *i, const char *name, const char
     return 1;
 }
 
-static pp_kb *open_kb(const char *opt, int *rc)
+pp_kb *pp_cli_open_kb(const char *opt, int *rc)
 {
     char *path = kb_path(opt);
     if (!path) {
@@ -180,7 +180,7 @@ int pp_cli_explain(int argc, char **argv)
     }
 
     int rc = 0;
-    pp_kb *kb = open_kb(kbopt, &rc);
+    pp_kb *kb = pp_cli_open_kb(kbopt, &rc);
     if (!kb)
         return rc;
     pp_evset set;
@@ -368,7 +368,7 @@ static int kb_search(int argc, char **argv)
         return 2;
     }
     int rc = 0;
-    pp_kb *kb = open_kb(kbopt, &rc);
+    pp_kb *kb = pp_cli_open_kb(kbopt, &rc);
     if (!kb) {
         pp_buf_free(&q);
         return rc;
@@ -409,7 +409,7 @@ static int kb_stats(int argc, char **argv)
         }
     }
     int rc = 0;
-    pp_kb *kb = open_kb(kbopt, &rc);
+    pp_kb *kb = pp_cli_open_kb(kbopt, &rc);
     if (!kb)
         return rc;
     size_t nex = 0, nprev = 0;

@@ -20,6 +20,7 @@ static const command COMMANDS[] = {
     {"serve", pp_cli_serve, "HTTP endpoint: POST /hook, POST /v1/check, /healthz, /metrics"},
     {"lambda", pp_cli_lambda, "AWS Lambda custom-runtime loop (the zip's bootstrap)"},
     {"explain", pp_cli_explain, "explain a failed deployment from its events"},
+    {"notify", pp_cli_notify, "explain a failed deployment and post it to Slack, Teams or a webhook"},
     {"kb", pp_cli_kb, "knowledge base: build, lint, search, stats"},
 };
 
