@@ -118,6 +118,21 @@ pp_status pp_notify_queue(pp_state *st, const pp_notify_cfg *c, json_t *explain,
     return s;
 }
 
+pp_status pp_notify_record(pp_state *st, json_t *explain, char **err)
+{
+    pp_chat_scope *sc = NULL;
+    size_t n = 0;
+    pp_status s = pp_chat_split(explain, &sc, &n, err);
+    for (size_t i = 0; i < n && s == PP_OK; i++) {
+        char *doc = json_dumps(sc[i].doc, JSON_COMPACT);
+        s = doc ? pp_state_explanation_put(st, sc[i].scope, doc, NULL, err)
+                : pp_err(err, PP_E_NOMEM, "out of memory");
+        free(doc);
+    }
+    pp_chat_scopes_free(sc, n);
+    return s;
+}
+
 long pp_notify_retry_after_ms(const char *v)
 {
     if (!v || !*v)

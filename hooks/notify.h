@@ -58,6 +58,10 @@ void pp_notify_dest(const pp_notify_cfg *c, char out[65]);
 pp_status pp_notify_queue(pp_state *st, const pp_notify_cfg *c, json_t *explain,
                           pp_notify_result *r, char **err);
 
+/* Stores each failing scope's explanation (for the slash command) without queueing anything.
+ * PP_OK or PP_E_DB / PP_E_NOMEM with *err. */
+pp_status pp_notify_record(pp_state *st, json_t *explain, char **err);
+
 /* Delivers every pending message for this destination (see above). Adds to *r, including the
  * final pending count. PP_OK unless the database failed (PP_E_DB); delivery failures are
  * counts, not errors. `http` may be NULL. */
