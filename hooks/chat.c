@@ -486,12 +486,37 @@ static json_t *teams_card(json_t *doc, const char *scope, size_t budget)
         json_object_set_new(hb, "size", json_string("Large"));
         json_array_append_new(body, hb);
     }
-    size_t i;
-    json_t *v;
-    json_array_foreach(json_object_get(doc, "root_causes"), i, v)
-        teams_root(body, actions, v, 1, budget);
-    json_array_foreach(json_object_get(doc, "unmatched"), i, v)
-        teams_root(body, actions, v, 0, budget);
+    /* Roots are added while the card stays under the size limit; the rest are counted. */
+    size_t total = json_array_size(json_object_get(doc, "root_causes")) +
+                   json_array_size(json_object_get(doc, "unmatched"));
+    size_t shown = 0;
+    for (int l = 0; l < 2; l++) {
+        size_t i;
+        json_t *v;
+        json_array_foreach(json_object_get(doc, l == 0 ? "root_causes" : "unmatched"), i, v) {
+            size_t before = json_array_size(body);
+            teams_root(body, actions, v, l == 0, budget);
+            char *txt = json_dumps(body, JSON_COMPACT);
+            size_t len = txt ? strlen(txt) : 0;
+            free(txt);
+            if (shown > 0 && len > PP_CHAT_TEAMS_MAX - 2000) {
+                while (json_array_size(body) > before)
+                    json_array_remove(body, json_array_size(body) - 1);
+                break;
+            }
+            shown++;
+        }
+        if (shown < (l == 0 ? json_array_size(json_object_get(doc, "root_causes")) : total))
+            break;
+    }
+    if (shown < total) {
+        char *more = pp_asprintf(ELLIPSIS " %zu more root cause%s not shown (parapet explain "
+                                 "has them all)", total - shown, total - shown == 1 ? "" : "s");
+        json_t *mb = tb(more, 300);
+        free(more);
+        if (mb)
+            json_array_append_new(body, mb);
+    }
     size_t nc = json_array_size(json_object_get(doc, "cascades"));
     char *ctx = pp_asprintf("Parapet · %zu follow-on failure%s", nc, nc == 1 ? "" : "s");
     json_t *cb = tb(ctx, 300);
