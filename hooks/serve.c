@@ -693,7 +693,8 @@ static int parse_listen(const char *spec, struct sockaddr_storage *out, socklen_
 
 static const char usage[] =
     "usage: parapet serve [--listen ADDR:PORT] [--threads N] [--token-file F] [OPTIONS]\n"
-    "HTTP endpoint: POST /hook, POST /v1/check, GET /healthz, GET /metrics.\n"
+    "HTTP endpoint: POST /hook, POST /v1/check, POST /slack/command, GET /healthz,\n"
+    "GET /metrics.\n"
     "  --listen ADDR:PORT               default 127.0.0.1:8080; port 0 picks a free port\n"
     "  --threads N                      worker threads (default: CPU count)\n"
     "  --token-file F                   require 'Authorization: Bearer <token>' (required\n"
