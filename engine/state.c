@@ -215,8 +215,8 @@ void pp_state_rows_free(pp_outbox_row *rows, size_t n)
     free(rows);
 }
 
-pp_status pp_state_outbox_claim(pp_state *s, const char *dest, size_t max, pp_outbox_row **rows,
-                                size_t *n, char **err)
+pp_status pp_state_outbox_claim(pp_state *s, const char *dest, int64_t after, size_t max,
+                                pp_outbox_row **rows, size_t *n, char **err)
 {
     *rows = NULL;
     *n = 0;
@@ -235,13 +235,14 @@ pp_status pp_state_outbox_claim(pp_state *s, const char *dest, size_t max, pp_ou
         return db_err(s, err, "begin");
     }
     sqlite3_stmt *q = prep(s, "SELECT id, dedup, target, body, attempts, claim_pid, claim_until "
-                              "FROM outbox WHERE dest = ? AND state = 0 ORDER BY id");
+                              "FROM outbox WHERE dest = ? AND state = 0 AND id > ? ORDER BY id");
     sqlite3_stmt *u = prep(s, "UPDATE outbox SET claim_pid = ?, claim_until = ? WHERE id = ?");
     if (!q || !u) {
         st = db_err(s, err, "prepare");
         goto done;
     }
     sqlite3_bind_text(q, 1, dest, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(q, 2, after);
     int rc;
     while (k < max && (rc = sqlite3_step(q)) == SQLITE_ROW) {
         int64_t pid = sqlite3_column_int64(q, 5), until = sqlite3_column_int64(q, 6);

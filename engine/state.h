@@ -64,10 +64,11 @@ typedef struct pp_outbox_row {
     int attempts;
 } pp_outbox_row;
 
-/* Claims up to `max` pending rows for `dest` (oldest first) that no live process holds, for
- * PP_STATE_CLAIM_SECONDS. *rows (caller frees with pp_state_rows_free) and *n are set. */
-pp_status pp_state_outbox_claim(pp_state *s, const char *dest, size_t max, pp_outbox_row **rows,
-                                size_t *n, char **err);
+/* Claims up to `max` pending rows for `dest` with an id above `after` (oldest first) that no
+ * live process holds, for PP_STATE_CLAIM_SECONDS. *rows (caller frees with
+ * pp_state_rows_free) and *n are set. */
+pp_status pp_state_outbox_claim(pp_state *s, const char *dest, int64_t after, size_t max,
+                                pp_outbox_row **rows, size_t *n, char **err);
 void pp_state_rows_free(pp_outbox_row *rows, size_t n);
 
 /* Records the outcome of one attempt and releases the claim. `error` may be NULL. */

@@ -74,7 +74,7 @@ static void test_outbox(void **state)
 
     pp_outbox_row *rows;
     size_t n;
-    assert_int_equal(pp_state_outbox_claim(s, "d1", 10, &rows, &n, &err), PP_OK);
+    assert_int_equal(pp_state_outbox_claim(s, "d1", 0, 10, &rows, &n, &err), PP_OK);
     assert_int_equal(n, 2);
     assert_string_equal(rows[0].dedup, "k1");
     assert_string_equal(rows[1].body, "{\"b\":2}");
@@ -98,7 +98,7 @@ static void test_outbox(void **state)
 
     /* a claim by a process that has exited is void; one by a live process is respected */
     s = open_db();
-    assert_int_equal(pp_state_outbox_claim(s, "d2", 10, &rows, &n, &err), PP_OK);
+    assert_int_equal(pp_state_outbox_claim(s, "d2", 0, 10, &rows, &n, &err), PP_OK);
     assert_int_equal(n, 1);   /* claimed by us: reclaimable by us */
     pp_state_rows_free(rows, n);
     pp_state_close(s);
