@@ -30,6 +30,10 @@ typedef struct pp_rules_opts {
     const char *const *only;   /* only rules whose id or a control matches (with wildcards) */
     size_t nonly;
     const json_t *config;      /* parsed .parapet.yaml (borrowed, may be NULL) */
+    const char *const *lib_dirs; /* folders whose lib/ modules are loaded before those of
+                                    `dirs`, without loading their rules (the built-in folder
+                                    when a command tests or lists another one) */
+    size_t nlib_dirs;
     const pp_limits *limits;
 } pp_rules_opts;
 

@@ -84,6 +84,9 @@ void pp_luaapi_push_ctx(lua_State *L, pp_ruleset *rs, pp_rule *r);
 /* Builds the read-only Lua table for params and returns its registry ref, or LUA_NOREF on
  * allocation failure. Runs in protected mode. */
 int pp_luaapi_params_ref(lua_State *L, const json_t *params);
+/* [-1, +0, m] Pops the module table on top of the stack and registers it as pp.lib(name)
+ * (read-only). PP_E_RULE with *err naming `file` when it is not a table; PP_E_NOMEM. */
+pp_status pp_luaapi_add_module(pp_ruleset *rs, const char *name, const char *file, char **err);
 /* Converts a Lua value at idx to JSON (tables with 1..n keys → arrays). NULL when it cannot
  * (functions, cycles, depth > 32). */
 json_t *pp_luaapi_to_json(lua_State *L, int idx, int depth);

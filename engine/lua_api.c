@@ -55,6 +55,19 @@ typedef struct ctxud {
 } ctxud;
 
 static const char RS_KEY = 'r';
+static const char MODULES_KEY = 'm';   /* registry: name → read-only module table */
+/* Metatables by address-of-static keys: lua_rawgetp is cheaper than luaL_setmetatable's
+ * lookup by name, and views are created on every property access. */
+static const char VIEW_MT_KEY = 'v';
+static const char UNK_MT_KEY = 'u';
+static const char RES_MT_KEY = 's';
+
+/* [-0, +0, -] Sets the metatable stored under key on the userdata on top of the stack. */
+static void set_mt(lua_State *L, const char *key)
+{
+    lua_rawgetp(L, LUA_REGISTRYINDEX, key);
+    lua_setmetatable(L, -2);
+}
 
 static pp_ruleset *get_rs(lua_State *L)
 {
@@ -112,7 +125,7 @@ static view *push_view(lua_State *L, const json_t *v, uint64_t epoch, int base, 
     }
     w->path[plen + sl] = '\0';
     w->plen = plen + sl;
-    luaL_setmetatable(L, MT_VIEW);
+    set_mt(L, &VIEW_MT_KEY);
     return w;
 }
 
@@ -170,7 +183,7 @@ static void push_child(lua_State *L, pp_ruleset *rs, const json_t *c, uint64_t e
                 seg_write(u->path + plen + 1, seg);
             }
             u->path[plen + sl] = '\0';
-            luaL_setmetatable(L, MT_UNKNOWN);
+            set_mt(L, &UNK_MT_KEY);
             if (epoch)
                 taint(&rs->es, c, u->path);
             return;
@@ -359,7 +372,7 @@ void pp_luaapi_push_resource(lua_State *L, pp_ruleset *rs, size_t i)
     resud *r = lua_newuserdatauv(L, sizeof *r, 0);
     r->idx = i;
     r->epoch = rs->es.epoch;
-    luaL_setmetatable(L, MT_RES);
+    set_mt(L, &RES_MT_KEY);
 }
 
 static int res_index(lua_State *L)
@@ -369,8 +382,8 @@ static int res_index(lua_State *L)
     check_epoch(L, rs, r->epoch);
     const pp_resource *res = &rs->es.t->res[r->idx];
     const char *k = luaL_checkstring(L, 2);
-    if (strcmp(k, "properties") == 0)
-        push_view(L, res->properties, r->epoch, BASE_PROPS, (long)r->idx, "", 0, NULL);
+    if (strcmp(k, "properties") == 0)   /* may be an unknown: Properties: !If [C, {…}, {…}] */
+        push_child(L, rs, res->properties, r->epoch, BASE_PROPS, (long)r->idx, "", 0, NULL);
     else if (strcmp(k, "logical_id") == 0)
         lua_pushstring(L, res->logical_id);
     else if (strcmp(k, "type") == 0)
@@ -761,6 +774,20 @@ static int l_is_view(lua_State *L)
     return 1;
 }
 
+static int l_is_list(lua_State *L)
+{
+    view *w = luaL_testudata(L, 1, MT_VIEW);
+    lua_pushboolean(L, w && json_is_array(w->v));
+    return 1;
+}
+
+static int l_is_map(lua_State *L)
+{
+    view *w = luaL_testudata(L, 1, MT_VIEW);
+    lua_pushboolean(L, w && json_is_object(w->v));
+    return 1;
+}
+
 static int l_ref(lua_State *L)
 {
     if (lua_type(L, 1) == LUA_TSTRING)
@@ -1016,6 +1043,42 @@ int pp_luaapi_params_ref(lua_State *L, const json_t *params)
 
 /* [-1, +0, m] Creates metatable `name` with fns, each closing over the value on top (the
  * rule set), which it pops. */
+static int l_lib(lua_State *L)
+{
+    const char *name = luaL_checkstring(L, 1);
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &MODULES_KEY);
+    if (lua_getfield(L, -1, name) == LUA_TNIL)
+        return luaL_error(L, "no rules module '%s' (modules are the files of rules/lib/)", name);
+    return 1;
+}
+
+static int add_module_body(lua_State *L)
+{
+    /* 1: module table, 2: name */
+    pp_sandbox_push_readonly(L, 1, lua_tostring(L, 2));
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &MODULES_KEY);
+    lua_pushvalue(L, -2);
+    lua_setfield(L, -2, lua_tostring(L, 2));
+    return 0;
+}
+
+pp_status pp_luaapi_add_module(pp_ruleset *rs, const char *name, const char *file, char **err)
+{
+    lua_State *L = pp_sandbox_state(rs->sb);
+    if (!lua_istable(L, -1)) {
+        lua_pop(L, 1);
+        return pp_err(err, PP_E_RULE, "%s: expected the module to return a table", file);
+    }
+    lua_pushcfunction(L, add_module_body);
+    lua_insert(L, -2);
+    lua_pushstring(L, name);
+    if (lua_pcall(L, 2, 0, 0) != LUA_OK) {
+        lua_pop(L, 1);
+        return pp_err(err, PP_E_NOMEM, "%s: out of memory", file);
+    }
+    return PP_OK;
+}
+
 static void new_mt(lua_State *L, const char *name, const luaL_Reg *fns)
 {
     luaL_newmetatable(L, name);
@@ -1032,6 +1095,8 @@ static int install(lua_State *L)
     pp_ruleset *rs = lua_touserdata(L, 1);
     lua_pushlightuserdata(L, rs);
     lua_rawsetp(L, LUA_REGISTRYINDEX, &RS_KEY);
+    lua_newtable(L);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &MODULES_KEY);
     static const luaL_Reg view_mt[] = {
         {"__index", view_index}, {"__newindex", view_newindex}, {"__len", view_len},
         {"__pairs", view_pairs}, {"__eq", view_eq}, {"__tostring", view_tostring},
@@ -1049,6 +1114,12 @@ static int install(lua_State *L)
     new_mt(L, MT_UNKNOWN, unk_mt);
     new_mt(L, MT_RES, res_mt);
     new_mt(L, MT_CTX, ctx_mt);
+    static const struct { const char *name; const char *key; } fast[] = {
+        {MT_VIEW, &VIEW_MT_KEY}, {MT_UNKNOWN, &UNK_MT_KEY}, {MT_RES, &RES_MT_KEY}};
+    for (size_t i = 0; i < PP_ARRAY_LEN(fast); i++) {
+        luaL_getmetatable(L, fast[i].name);
+        lua_rawsetp(L, LUA_REGISTRYINDEX, fast[i].key);
+    }
     lua_pop(L, 1);
     return 0;
 }
@@ -1064,8 +1135,10 @@ pp_status pp_luaapi_install(pp_ruleset *rs)
     }
     static const luaL_Reg pplib[] = {
         {"bool", l_bool}, {"int", l_int}, {"str", l_str}, {"eq", l_eq},
-        {"is_unknown", l_is_unknown}, {"is_view", l_is_view}, {"ref", l_ref},
+        {"is_unknown", l_is_unknown}, {"is_view", l_is_view}, {"is_list", l_is_list},
+        {"is_map", l_is_map}, {"ref", l_ref},
         {"items", l_items}, {"glob", l_glob}, {"cidr", l_cidr}, {"log", l_log},
+        {"lib", l_lib},
         {NULL, NULL}};
     /* the library table is handed to the sandbox, which exposes it read-only */
     lua_newtable(L);

@@ -63,6 +63,9 @@ static pp_status walk(const char *dir, strvec *out, int depth, char **err)
     while ((e = readdir(d)) != NULL && st == PP_OK) {
         if (e->d_name[0] == '.')
             continue;
+        /* <rules dir>/lib holds shared modules (pp.lib), not rules */
+        if (depth == 0 && strcmp(e->d_name, "lib") == 0)
+            continue;
         char *p = pp_asprintf("%s/%s", dir, e->d_name);
         if (!p) {
             st = PP_E_NOMEM;
@@ -325,6 +328,112 @@ static int apply_config(const json_t *cfg, pp_rule *r, char **err)
 }
 
 /* print() from a rule: shown only with --verbose (eval options of the running evaluation). */
+/* Loads every <dir>/lib/NAME.lua as module NAME (sorted; a later folder's module of the same
+ * name replaces an earlier one's). Each must return a table; rules get it, read-only, from
+ * pp.lib("NAME"). */
+static pp_status load_modules(pp_ruleset *rs, const char *dir, char **err)
+{
+    char *libdir = pp_asprintf("%s/lib", dir);
+    if (!libdir)
+        return PP_E_NOMEM;
+    DIR *d = opendir(libdir);
+    if (!d) {
+        free(libdir);
+        return PP_OK;   /* no modules here */
+    }
+    strvec files = {0};
+    pp_status st = PP_OK;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL && st == PP_OK) {
+        size_t n = strlen(e->d_name);
+        if (e->d_name[0] == '.' || n < 5 || strcmp(e->d_name + n - 4, ".lua") != 0)
+            continue;
+        char *p = pp_asprintf("%s/%s", libdir, e->d_name);
+        if (!p || sv_push(&files, p)) {
+            free(p);
+            st = PP_E_NOMEM;
+        }
+    }
+    closedir(d);
+    if (files.n)
+        qsort(files.v, files.n, sizeof *files.v, cmp_str);
+    for (size_t i = 0; i < files.n && st == PP_OK; i++) {
+        char *src = NULL;
+        size_t len = 0;
+        if ((st = pp_read_file(files.v[i], PP_RULE_FILE_MAX, &src, &len, err)) != PP_OK)
+            break;
+        char *chunk = pp_asprintf("@%s", files.v[i]);
+        st = chunk ? pp_sandbox_load(rs->sb, chunk, src, len, err) : PP_E_NOMEM;
+        free(chunk);
+        free(src);
+        if (st != PP_OK) {
+            st = PP_E_RULE;
+            break;
+        }
+        const char *base = strrchr(files.v[i], '/') + 1;
+        char *name = strndup(base, strlen(base) - 4);
+        st = name ? pp_luaapi_add_module(rs, name, files.v[i], err) : PP_E_NOMEM;
+        free(name);
+    }
+    sv_free(&files);
+    free(libdir);
+    return st;
+}
+
+/* Cheap pre-selection: a rule file whose text cannot declare a selected pack (as a quoted
+ * literal) or an id/control matching an --only pattern (every literal fragment of the pattern
+ * in the text) is not compiled. Rule files write id, packs and controls as string literals
+ * (docs/rules.md), so this never drops a selected rule; it spares compiling a 235-rule pack
+ * to run twelve. */
+static int text_has_quoted(const char *src, const char *word)
+{
+    size_t n = strlen(word);
+    for (const char *p = src; (p = strstr(p, word)) != NULL; p += n) {
+        if (p > src && (p[-1] == '"' || p[-1] == '\'') && p[n] == p[-1])
+            return 1;
+    }
+    return 0;
+}
+
+static int text_may_match_glob(const char *src, const char *pat)
+{
+    char frag[256];
+    while (*pat) {
+        while (*pat == '*')
+            pat++;
+        size_t n = strcspn(pat, "*");
+        if (n == 0)
+            break;
+        if (n >= sizeof frag)
+            return 1;   /* too long to check cheaply: compile it */
+        memcpy(frag, pat, n);
+        frag[n] = '\0';
+        if (!strstr(src, frag))
+            return 0;
+        pat += n;
+    }
+    return 1;
+}
+
+static int text_may_be_selected(const char *src, const pp_rules_opts *o)
+{
+    if (o->npacks) {
+        int any = 0;
+        for (size_t i = 0; i < o->npacks && !any; i++)
+            any = text_has_quoted(src, o->packs[i]);
+        if (!any)
+            return 0;
+    }
+    if (o->nonly) {
+        int any = 0;
+        for (size_t i = 0; i < o->nonly && !any; i++)
+            any = text_may_match_glob(src, o->only[i]);
+        if (!any)
+            return 0;
+    }
+    return 1;
+}
+
 static void log_print(void *ud, const char *chunk, const char *msg)
 {
     const pp_ruleset *rs = ud;
@@ -350,6 +459,14 @@ pp_ruleset *pp_ruleset_load(const pp_rules_opts *o, pp_status *st, char **err)
         goto fail;
     }
     pp_sandbox_set_log(rs->sb, log_print, rs);
+    for (size_t i = 0; i < o->nlib_dirs; i++) {
+        if ((s = load_modules(rs, o->lib_dirs[i], err)) != PP_OK)
+            goto fail;
+    }
+    for (size_t i = 0; i < o->ndirs; i++) {
+        if ((s = load_modules(rs, o->dirs[i], err)) != PP_OK)
+            goto fail;
+    }
     for (size_t i = 0; i < o->ndirs; i++) {
         size_t before = files.n;
         if ((s = walk(o->dirs[i], &files, 0, err)) != PP_OK)
@@ -367,6 +484,10 @@ pp_ruleset *pp_ruleset_load(const pp_rules_opts *o, pp_status *st, char **err)
         size_t len = 0;
         if ((s = pp_read_file(files.v[i], PP_RULE_FILE_MAX, &src, &len, err)) != PP_OK)
             goto fail;
+        if (!text_may_be_selected(src, o)) {
+            free(src);
+            continue;
+        }
         char *chunk = pp_asprintf("@%s", files.v[i]);
         s = chunk ? pp_sandbox_load(rs->sb, chunk, src, len, err) : PP_E_NOMEM;
         free(chunk);

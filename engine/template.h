@@ -38,7 +38,8 @@ typedef struct pp_resolve_opts {
 typedef struct pp_resource {
     char *logical_id;
     char *type;
-    json_t *properties;  /* resolved; owned; always an object (empty when absent) */
+    json_t *properties;  /* resolved; owned; an object (empty when absent), or an unknown when
+                            the whole map depends on one (Properties: !If [C, {…}, {…}]) */
     json_t *raw;         /* the resource as written (borrowed from the doc) */
     json_t *metadata;    /* borrowed from raw, may be NULL */
     char *condition;     /* name of its Condition, or NULL */

@@ -45,6 +45,12 @@ typedef struct pp_cli_sel {
     json_t *config;            /* loaded configuration (owned), may be NULL */
     pp_unknown_policy unknown;
     int no_builtin;            /* --no-builtin-rules */
+    /* Filled by pp_cli_sel_load: the rule-set options it used, frozen so other threads can
+     * load the same rule set (serve workers). Points into this struct. */
+    pp_rules_opts opts;
+    const char *rdirs[PP_CLI_MAX_LIST + 1];
+    const char *rlibs[1];
+    char builtin[4096];
 } pp_cli_sel;
 
 /* Consumes the selection option at argv[*i] (and its value), advancing *i.

@@ -178,11 +178,17 @@ pp_ruleset *pp_cli_sel_load(pp_cli_sel *s, const pp_limits *lim)
         }
     }
     free(cfg_path);
-    const char *dirs[PP_CLI_MAX_LIST + 1];
     size_t nd = 0;
-    const char *builtin = s->no_builtin ? NULL : pp_cli_builtin_rules();
+    const char *bi = pp_cli_builtin_rules();
+    if (bi && strlen(bi) < sizeof s->builtin) {
+        memcpy(s->builtin, bi, strlen(bi) + 1);
+        bi = s->builtin;
+    } else {
+        bi = NULL;
+    }
+    const char *builtin = s->no_builtin ? NULL : bi;
     if (builtin)
-        dirs[nd++] = builtin;
+        s->rdirs[nd++] = builtin;
     /* the same folder named twice (--rules rules/ from the source tree) loads once */
     char real[PP_CLI_MAX_LIST + 1][PATH_MAX];
     if (builtin && !realpath(builtin, real[0]))
@@ -196,14 +202,22 @@ pp_ruleset *pp_cli_sel_load(pp_cli_sel *s, const pp_limits *lim)
             real[nd][0] = '\0';
         }
         if (!dup)
-            dirs[nd++] = s->dirs[i];
+            s->rdirs[nd++] = s->dirs[i];
     }
     if (nd == 0) {
         fprintf(stderr, "parapet: no rules: the built-in rules folder was not found "
                         "(set PARAPET_RULES or pass --rules DIR)\n");
         return NULL;
     }
-    pp_rules_opts ro = {dirs, nd, s->packs, s->npacks, s->only, s->nonly, s->config, lim};
+    /* the built-in modules (rules/lib) serve every rule folder, even when the built-in rules
+     * themselves are not loaded (rules test DIR, --no-builtin-rules) */
+    size_t nlibs = 0;
+    if (bi && !builtin)
+        s->rlibs[nlibs++] = bi;
+    pp_rules_opts ro = {.dirs = s->rdirs, .ndirs = nd, .packs = s->packs, .npacks = s->npacks,
+                        .only = s->only, .nonly = s->nonly, .config = s->config,
+                        .lib_dirs = s->rlibs, .nlib_dirs = nlibs, .limits = lim};
+    s->opts = ro;
     pp_ruleset *rs = pp_ruleset_load(&ro, &st, &err);
     if (!rs) {
         fprintf(stderr, "parapet: %s\n", err ? err : pp_status_name(st));

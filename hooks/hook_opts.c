@@ -87,24 +87,9 @@ pp_ruleset *pp_hook_opts_load(pp_hook_opts *o)
     pp_ruleset *rs = pp_cli_sel_load(&o->sel, &o->limits);
     if (!rs)
         return NULL;
-    /* pp_cli_sel_load has merged the configuration's packs and folders into sel; freeze the
-     * same folder list for the other threads. */
-    const char *b = o->sel.no_builtin ? NULL : pp_cli_builtin_rules();
-    size_t nd = 0;
-    if (b) {
-        o->builtin = pp_strdup(b);
-        if (!o->builtin) {
-            pp_ruleset_free(rs);
-            fprintf(stderr, "parapet: out of memory\n");
-            return NULL;
-        }
-        o->dirs[nd++] = o->builtin;
-    }
-    for (size_t i = 0; i < o->sel.ndirs && nd < PP_CLI_MAX_LIST + 1; i++)
-        o->dirs[nd++] = o->sel.dirs[i];
-    pp_rules_opts ro = { o->dirs, nd, o->sel.packs, o->sel.npacks, o->sel.only, o->sel.nonly,
-                         o->sel.config, &o->limits };
-    o->rules = ro;
+    /* pp_cli_sel_load froze the rule-set options (folders, packs, configuration) in sel:
+     * every worker thread loads its own rule set from the same options. */
+    o->rules = o->sel.opts;
     o->policy.prefixes = o->prefixes;
     o->policy.nprefixes = o->nprefixes;
     o->policy.allow_s3 = 1;
@@ -132,5 +117,4 @@ pp_ruleset *pp_hook_opts_reload(const pp_hook_opts *o, char **err)
 void pp_hook_opts_free(pp_hook_opts *o)
 {
     pp_cli_sel_free(&o->sel);
-    PP_FREE(o->builtin);
 }

@@ -24,8 +24,6 @@ typedef struct pp_hook_opts {
     int verbose;
     pp_limits limits;
     pp_http_policy policy;        /* S3 + prefixes */
-    char *builtin;                /* owned copy of the built-in rules folder, or NULL */
-    const char *dirs[PP_CLI_MAX_LIST + 1];
     pp_rules_opts rules;          /* valid after pp_hook_opts_load */
     pp_hook_cfg cfg;              /* valid after pp_hook_opts_load */
 } pp_hook_opts;

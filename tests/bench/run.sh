@@ -32,13 +32,20 @@ PY
 EOF2
   rss=$( { /usr/bin/time -f '%M' "$PARAPET" check --pack network --format json "$t" >/dev/null; } 2>&1 | tail -1 )
   size=$(wc -c < "$t")
-  echo "check --pack network, $n resources ($size bytes): best ${best} ms wall, ${cpu} ms CPU, peak RSS ${rss} KB"
-  rows="$rows| \`parapet check --pack network --format json\` | $n resources (JSON, $size bytes) | ${best} ms | ${cpu} ms | ${rss} KB |
+  # instructions (valgrind's count) do not depend on what else the machine is doing
+  ins="n/a"
+  if command -v valgrind >/dev/null 2>&1; then
+    ins=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null "$PARAPET" check --pack network \
+          --format json "$t" 2>&1 >/dev/null | sed -n 's/.*I *refs: *//p' | tr -d ',')
+    ins=$(python3 -c "print(f'{int(\"$ins\") / 1e6:.0f} M')" 2>/dev/null || echo n/a)
+  fi
+  echo "check --pack network, $n resources ($size bytes): best ${best} ms wall, ${cpu} ms CPU, ${ins} instructions, peak RSS ${rss} KB"
+  rows="$rows| \`parapet check --pack network --format json\` | $n resources (JSON, $size bytes) | ${best} ms | ${cpu} ms | ${ins} | ${rss} KB |
 "
 done
 doc=docs/benchmarks.md
 [ -f "$doc" ] || printf '# Benchmarks\n\nFigures from `make bench*` on the machine named in each section. CI never fails on speed.\n' > "$doc"
-section=$(printf '<!-- bench:check -->\n## check (network pack)\n\nCommand: `make bench` (tests/bench/run.sh). Machine: %s. Date: %s.\nWhole process (start-up, rule compilation, load, resolve, evaluate, JSON report), best of 7 runs; CPU time is less sensitive than wall time to other load on the machine. Peak RSS from `/usr/bin/time -f %%M`.\n\n| command | input | wall (best of 7) | CPU user+sys (best of 7) | peak RSS |\n|---|---|---|---|---|\n%s<!-- /bench:check -->\n' "$machine" "$(date -u +%Y-%m-%d)" "$rows")
+section=$(printf '<!-- bench:check -->\n## check (network pack)\n\nCommand: `make bench` (tests/bench/run.sh). Machine: %s. Date: %s.\nWhole process (start-up, rule compilation, load, resolve, evaluate, JSON report), best of 7 runs; CPU time is less sensitive than wall time to other load on the machine. Peak RSS from `/usr/bin/time -f %%M`.\n\n| command | input | wall (best of 7) | CPU user+sys (best of 7) | instructions (callgrind) | peak RSS |\n|---|---|---|---|---|---|\n%s<!-- /bench:check -->\n' "$machine" "$(date -u +%Y-%m-%d)" "$rows")
 python3 - "$doc" "$section" <<'PY'
 import re, sys
 path, section = sys.argv[1], sys.argv[2]

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Exit codes of the contract: 0 nothing failing, 1 failing findings, 2 usage/input error.
 set -u
-"$PARAPET" check examples/private-stack.json >/dev/null; [ $? -eq 0 ] || { echo "compliant template: want 0"; exit 1; }
+"$PARAPET" check --pack network examples/private-stack.json >/dev/null; [ $? -eq 0 ] || { echo "compliant template: want 0"; exit 1; }
 "$PARAPET" check examples/web-stack.yaml >/dev/null; [ $? -eq 1 ] || { echo "failing template: want 1"; exit 1; }
 "$PARAPET" check --no-such-option x >/dev/null 2>&1; [ $? -eq 2 ] || { echo "bad option: want 2"; exit 1; }
 "$PARAPET" check >/dev/null 2>&1; [ $? -eq 2 ] || { echo "no file: want 2"; exit 1; }

@@ -154,7 +154,10 @@ static void test_worlds(void **state)
                   "  BothOff: {Type: T::A, Properties: {On: !If [C, false, 'false']}}\n"
                   "  BothOn: {Type: T::A, Properties: {On: !If [C, true, 'true']}}\n"
                   "  Allowed: {Type: T::A, Properties: {On: !Ref Q}}\n"
-                  "  Opaque: {Type: T::A, Properties: {On: !Ref P}}\n", NULL);
+                  "  Opaque: {Type: T::A, Properties: {On: !Ref P}}\n"
+                  "  WholeMap: {Type: T::A, Properties: !If [C, {On: true}, {On: false}]}\n"
+                  "  WholeMapOff: {Type: T::A, Properties: !If [C, {On: 'false'}, {On: false}]}\n",
+              NULL);
     const pp_finding *f = only(&r, "r-w", "Mixed");
     assert_int_equal(f->status, PP_ST_UNKNOWN);
     assert_non_null(strstr(f->message, "may fail: On"));
@@ -166,6 +169,9 @@ static void test_worlds(void **state)
     assert_int_equal(f->status, PP_ST_UNKNOWN);
     assert_non_null(strstr(f->message, "parameter 'P' has no value"));
     assert_string_equal(f->path, "/Resources/Opaque/Properties/On");
+    /* the whole property map behind an Fn::If: each branch is a world */
+    assert_int_equal(only(&r, "r-w", "WholeMap")->status, PP_ST_UNKNOWN);
+    assert_int_equal(only(&r, "r-w", "WholeMapOff")->status, PP_ST_PASS);
     cleanup(&r);
 }
 

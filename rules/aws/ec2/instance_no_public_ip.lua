@@ -12,11 +12,7 @@
 local SUBNET_FIX = "; set NetworkInterfaces[0].AssociatePublicIpAddress to false to make the "
                 .. "instance private whatever the subnet does"
 
-local function is_list(v)
-  if not pp.is_view(v) then return false end
-  for k in pairs(v) do return type(k) == "number" end
-  return true
-end
+local is_list = pp.is_list
 
 local function describe(v)
   if type(v) == "string" then return string.format("%q", v) end

@@ -2,11 +2,7 @@
 -- launch template rarely names its subnet (the Auto Scaling group or the RunInstances call
 -- does), so an absent value is left to the subnet rule (ec2-subnet-no-auto-public-ip).
 -- A view is a list when its keys are integers (an empty view counts as an empty list).
-local function is_list(v)
-  if not pp.is_view(v) then return false end
-  for k in pairs(v) do return type(k) == "number" end
-  return true
-end
+local is_list = pp.is_list
 
 local function describe(v)
   if type(v) == "string" then return string.format("%q", v) end

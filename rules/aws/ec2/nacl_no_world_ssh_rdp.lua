@@ -9,9 +9,11 @@
 -- Network ACLs are evaluated in RuleNumber order, so an allow that a lower-numbered deny
 -- entry of the same ACL (referenced by the same {Ref}) already blocks for the whole internet of
 -- that address family, the same protocol (or all) and that port is not reported.
+local CIDR_KEYS = { "CidrBlock", "Ipv6CidrBlock" }
+
 local function world_cidr(e, params)
   local unknown_key
-  for _, key in ipairs({ "CidrBlock", "Ipv6CidrBlock" }) do
+  for _, key in ipairs(CIDR_KEYS) do
     local v = e[key]
     if v ~= nil then
       if pp.is_unknown(v) then
@@ -82,7 +84,7 @@ local function shadowed(ctx, r, port, proto, family)
       local oproto = protocol(q.Protocol)
       local lo, hi = port_range(q)
       local covers_src = false
-      for _, key in ipairs({ "CidrBlock", "Ipv6CidrBlock" }) do
+      for _, key in ipairs(CIDR_KEYS) do
         local s = pp.str(q[key])
         local c = s and pp.cidr(s)
         if c and c.world and c.family == family then covers_src = true end

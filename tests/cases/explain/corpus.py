@@ -13,9 +13,12 @@ import sys
 
 PARAPET = os.environ.get("PARAPET", "build/parapet")
 HERE = os.path.dirname(os.path.abspath(__file__))
-CORPUS = os.environ.get("PARAPET_CORPUS",
-                        os.path.join(HERE, "..", "..", "..", "..", "shared", "corpus",
-                                     "failures-open.json"))
+# $PARAPET_CORPUS, else the shared folder beside the checkout (../shared), else the
+# workplace's shared folder.
+_CANDIDATES = [os.environ.get("PARAPET_CORPUS", ""),
+               os.path.join(HERE, "..", "..", "..", "..", "shared", "corpus", "failures-open.json"),
+               "/work/shared/corpus/failures-open.json"]
+CORPUS = next((c for c in _CANDIDATES if c and os.path.exists(c)), _CANDIDATES[1])
 
 
 def explain(args, stdin=None):

@@ -1,0 +1,82 @@
+-- CT.APIGATEWAY.PR.1 (api_gw_v1_execution_logging_enabled_check): API Gateway REST API stages log execution for all methods.
+local is_view = pp.is_view
+
+-- Guard's `v == x` for a string x: a list passes when every item equals x (an empty list passes).
+local function eq_all(v, x)
+  if is_view(v) then
+    local n = #v
+    for i = 1, n do
+      if v[i] ~= x then return false end
+    end
+    return n > 0 or tostring(v) == "[]"
+  end
+  return v == x
+end
+
+-- Guard's `v in [...]` for scalar choices (set: a table keyed by the allowed strings and
+-- booleans): a list passes when every item is in the set (an empty list passes).
+local function in_set(v, set)
+  if is_view(v) then
+    local n = #v
+    for i = 1, n do
+      if not set[v[i]] then return false end
+    end
+    return n > 0 or tostring(v) == "[]"
+  end
+  return set[v] == true
+end
+
+local function get(v, k)
+  if is_view(v) then return v[k] end
+end
+
+local LEVELS = { ERROR = true, INFO = true }
+
+-- Guard's wildcard entry: HttpMethod "*", ResourcePath "/*", LoggingLevel ERROR or INFO.
+local function logs_everything(m)
+  local hm, rp, ll = get(m, "HttpMethod"), get(m, "ResourcePath"), get(m, "LoggingLevel")
+  return hm ~= nil and rp ~= nil and ll ~= nil and eq_all(hm, "*") and eq_all(rp, "/*") and in_set(ll, LEVELS)
+end
+
+return {
+  id         = "ct-apigateway-pr-1",
+  title      = "API Gateway REST API stages log execution for all methods",
+  severity   = "high",
+  types      = { "AWS::ApiGateway::Stage" },
+  packs      = { "control-tower" },
+  controls   = { "CT.APIGATEWAY.PR.1", "api_gw_v1_execution_logging_enabled_check" },
+  guard      = "api_gw_v1_execution_logging_enabled_check",
+  frameworks = {
+    "NIST 800-53 Rev 5:AC-4(26)", "NIST 800-53 Rev 5:AU-10", "NIST 800-53 Rev 5:AU-12",
+    "NIST 800-53 Rev 5:AU-2", "NIST 800-53 Rev 5:AU-3", "NIST 800-53 Rev 5:AU-6(3)",
+    "NIST 800-53 Rev 5:AU-6(4)", "NIST 800-53 Rev 5:CA-7", "NIST 800-53 Rev 5:SC-7(9)",
+    "NIST 800-53 Rev 5:SI-7(8)", "PCI DSS version 3.2.1:10.1", "PCI DSS version 3.2.1:10.2.1",
+    "PCI DSS version 3.2.1:10.2.4", "PCI DSS version 3.2.1:10.2.7",
+    "PCI DSS version 3.2.1:10.3.1", "PCI DSS version 3.2.1:10.3.2",
+    "PCI DSS version 3.2.1:10.3.3", "PCI DSS version 3.2.1:10.3.4",
+    "PCI DSS version 3.2.1:10.3.5", "PCI DSS version 3.2.1:10.3.6",
+  },
+  docs       = "https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-logging.html#set-up-access-logging-using-console",
+  fix        = "Add a MethodSettings entry with HttpMethod \"*\", ResourcePath \"/*\" and LoggingLevel ERROR or INFO, and do not set LoggingLevel OFF on other entries.",
+  check = function(r, ctx)
+    local p = r.properties
+    local ms = p.MethodSettings
+    if not is_view(ms) or #ms == 0 then
+      if ms == nil then return ctx.fail("MethodSettings is missing, so execution logging is off", p) end
+      return ctx.fail("MethodSettings is " .. tostring(ms) .. ", not a list of method settings", p, "MethodSettings")
+    end
+    local wildcard = false
+    for i = 1, #ms do
+      local m = ms[i]
+      if not wildcard and logs_everything(m) then wildcard = true end
+      local ll = get(m, "LoggingLevel")
+      if ll ~= nil and not in_set(ll, LEVELS) then
+        ctx.fail("LoggingLevel of method setting " .. i .. " is " .. tostring(ll) .. ", not ERROR or INFO", m, "LoggingLevel")
+      end
+    end
+    if not wildcard then
+      ctx.fail("no MethodSettings entry turns on execution logging (ERROR or INFO) for HttpMethod * and ResourcePath /*",
+               p, "MethodSettings")
+    end
+  end,
+}

@@ -1,0 +1,76 @@
+-- CT.APIGATEWAY.PR.3 (api_gw_cache_encrypted_check): API Gateway REST API stages with a cache encrypt cached data.
+local is_view = pp.is_view
+
+-- Guard's `v == true`: a list passes when every item is true (an empty list passes).
+local function all_true(v)
+  if is_view(v) then
+    for i = 1, #v do
+      if v[i] ~= true then return false end
+    end
+    return #v > 0 or tostring(v) == "[]"
+  end
+  return v == true
+end
+
+-- Guard's `v == x` for a string x: a list passes when every item equals x (an empty list passes).
+local function eq_all(v, x)
+  if is_view(v) then
+    local n = #v
+    for i = 1, n do
+      if v[i] ~= x then return false end
+    end
+    return n > 0 or tostring(v) == "[]"
+  end
+  return v == x
+end
+
+local function get(v, k)
+  if is_view(v) then return v[k] end
+end
+
+-- Guard's wildcard entry: HttpMethod "*", ResourcePath "/*", CacheDataEncrypted true.
+local function encrypts_everything(m)
+  local hm, rp, ce = get(m, "HttpMethod"), get(m, "ResourcePath"), get(m, "CacheDataEncrypted")
+  return hm ~= nil and rp ~= nil and ce ~= nil and eq_all(hm, "*") and eq_all(rp, "/*") and all_true(ce)
+end
+
+return {
+  id         = "ct-apigateway-pr-3",
+  title      = "API Gateway REST API stages with a cache encrypt cached data",
+  severity   = "medium",
+  types      = { "AWS::ApiGateway::Stage" },
+  packs      = { "control-tower" },
+  controls   = { "CT.APIGATEWAY.PR.3", "api_gw_cache_encrypted_check" },
+  guard      = "api_gw_cache_encrypted_check",
+  frameworks = {
+    "NIST 800-53 Rev 5:CA-9(1)", "NIST 800-53 Rev 5:CM-3(6)", "NIST 800-53 Rev 5:SC-13",
+    "NIST 800-53 Rev 5:SC-28", "NIST 800-53 Rev 5:SC-28(1)", "NIST 800-53 Rev 5:SC-7(10)",
+    "NIST 800-53 Rev 5:SI-7(6)", "PCI DSS version 3.2.1:3.4",
+  },
+  docs       = "https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-caching.html",
+  fix        = "Add a MethodSettings entry with HttpMethod \"*\", ResourcePath \"/*\" and CacheDataEncrypted true, and do not set CacheDataEncrypted false on other entries.",
+  check = function(r, ctx)
+    local p = r.properties
+    local cc = p.CacheClusterEnabled
+    if cc == nil or not all_true(cc) then
+      return ctx.skip("the stage has no cache cluster")
+    end
+    local ms = p.MethodSettings
+    if not is_view(ms) or #ms == 0 then
+      if ms == nil then return ctx.fail("the stage caches but MethodSettings is missing, so cached data is not encrypted", p) end
+      return ctx.fail("MethodSettings is " .. tostring(ms) .. ", not a list of method settings", p, "MethodSettings")
+    end
+    local wildcard = false
+    for i = 1, #ms do
+      local m = ms[i]
+      if not wildcard and encrypts_everything(m) then wildcard = true end
+      local ce = get(m, "CacheDataEncrypted")
+      if ce ~= nil and not all_true(ce) then
+        ctx.fail("CacheDataEncrypted of method setting " .. i .. " is " .. tostring(ce) .. ", not true", m, "CacheDataEncrypted")
+      end
+    end
+    if not wildcard then
+      ctx.fail("no MethodSettings entry sets CacheDataEncrypted true for HttpMethod * and ResourcePath /*", p, "MethodSettings")
+    end
+  end,
+}

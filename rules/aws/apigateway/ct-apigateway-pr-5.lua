@@ -1,0 +1,57 @@
+-- CT.APIGATEWAY.PR.5 (api_gw_v2_authorization_type_configured_check): API Gateway V2 routes require authorization.
+local is_view = pp.is_view
+
+-- Guard's is_struct: a map (an empty map prints as {}).
+local function is_struct(v)
+  if not is_view(v) or #v > 0 then return false end
+  for _ in pairs(v) do return true end
+  return tostring(v) == "{}"
+end
+
+-- Guard's `v in [...]` for scalar choices (set: a table keyed by the allowed strings and
+-- booleans): a list passes when every item is in the set (an empty list passes).
+local function in_set(v, set)
+  if is_view(v) then
+    local n = #v
+    for i = 1, n do
+      if not set[v[i]] then return false end
+    end
+    return n > 0 or tostring(v) == "[]"
+  end
+  return set[v] == true
+end
+
+local AUTH = { AWS_IAM = true, JWT = true, CUSTOM = true }
+
+return {
+  id         = "ct-apigateway-pr-5",
+  title      = "API Gateway V2 routes require authorization",
+  severity   = "medium",
+  types      = { "AWS::ApiGatewayV2::Route", "AWS::ApiGatewayV2::ApiGatewayManagedOverrides" },
+  packs      = { "control-tower" },
+  controls   = { "CT.APIGATEWAY.PR.5", "api_gw_v2_authorization_type_configured_check" },
+  guard      = "api_gw_v2_authorization_type_configured_check",
+  frameworks = {
+    "NIST 800-53 Rev 5:AC-3", "NIST 800-53 Rev 5:CM-2", "NIST 800-53 Rev 5:CM-2(2)",
+    "PCI DSS version 3.2.1:7.1.1", "PCI DSS version 3.2.1:7.2.1", "PCI DSS version 3.2.1:7.2.2",
+  },
+  docs       = "https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-access-control.html",
+  fix        = "Set AuthorizationType to AWS_IAM, JWT or CUSTOM (on the route, or in Route of the managed overrides).",
+  check = function(r, ctx)
+    local p = r.properties
+    local node = p
+    if r.type == "AWS::ApiGatewayV2::ApiGatewayManagedOverrides" then
+      node = p.Route
+      if not is_struct(node) or node.AuthorizationType == nil then
+        return ctx.skip("the overrides do not set Route.AuthorizationType")
+      end
+    end
+    local v = node.AuthorizationType
+    if v == nil then
+      return ctx.fail("AuthorizationType is missing, so the route is open", node)
+    end
+    if not in_set(v, AUTH) then
+      return ctx.fail("AuthorizationType is " .. tostring(v) .. ", not AWS_IAM, JWT or CUSTOM", node, "AuthorizationType")
+    end
+  end,
+}

@@ -1,0 +1,92 @@
+-- CT.APPSYNC.PR.1: a GraphQL API sends field-level logs to CloudWatch Logs.
+-- Guard semantics kept: LogConfig must be an object; FieldLogLevel must be "ERROR" or "ALL"
+-- (a list passes when every entry is, so an empty list passes); CloudWatchLogsRoleArn must be
+-- a non-blank string or a Ref/GetAtt of an AWS::IAM::Role in this template.
+local type, find, format, tostring, ipairs = type, string.find, string.format, tostring, ipairs
+local is_view = pp.is_view
+
+local function is_list(v)
+  return is_view(v) and (#v > 0 or tostring(v) == "[]")
+end
+
+local function show(v)
+  if type(v) == "string" then return format("%q", v) end
+  return tostring(v)
+end
+
+local function nonblank(v)
+  return type(v) == "string" and find(v, "%S") ~= nil
+end
+
+local LEVELS = { ERROR = true, ALL = true }
+
+local function level_ok(v)
+  if is_list(v) then
+    for _, e in ipairs(v) do
+      if type(e) ~= "string" or not LEVELS[e] then return false end
+    end
+    return true
+  end
+  return type(v) == "string" and LEVELS[v] == true
+end
+
+local function local_ref(ctx, v, rtype)
+  if not is_view(v) then return false end
+  local ga = v["Fn::GetAtt"]
+  if ga ~= nil and is_view(ga) and type(ga[1]) == "string" then
+    local res = ctx.resource(ga[1])
+    if res and res.type == rtype then return true end
+  end
+  local id = v.Ref
+  if type(id) ~= "string" then return false end
+  local res = ctx.resource(id)
+  return res ~= nil and res.type == rtype
+end
+
+return {
+  title      = "AppSync GraphQL APIs log to CloudWatch Logs",
+  id         = "ct-appsync-pr-1",
+  severity   = "medium",
+  types      = { "AWS::AppSync::GraphQLApi" },
+  packs      = { "control-tower" },
+  controls   = { "CT.APPSYNC.PR.1", "appsync_logging_enabled_check" },
+  guard      = "appsync_logging_enabled_check",
+  frameworks = {
+    "NIST 800-53 Rev 5:AC-4(26)", "NIST 800-53 Rev 5:AU-10",
+    "NIST 800-53 Rev 5:AU-12", "NIST 800-53 Rev 5:AU-2", "NIST 800-53 Rev 5:AU-3",
+    "NIST 800-53 Rev 5:AU-6(3)", "NIST 800-53 Rev 5:AU-6(4)",
+    "NIST 800-53 Rev 5:CA-7", "NIST 800-53 Rev 5:SC-7(9)",
+    "NIST 800-53 Rev 5:SI-7(8)", "PCI DSS version 3.2.1:10.1",
+    "PCI DSS version 3.2.1:10.3.1", "PCI DSS version 3.2.1:10.3.2",
+    "PCI DSS version 3.2.1:10.3.3", "PCI DSS version 3.2.1:10.3.4",
+    "PCI DSS version 3.2.1:10.3.5", "PCI DSS version 3.2.1:10.3.6"
+  },
+  docs       = "https://docs.aws.amazon.com/appsync/latest/devguide/monitoring.html",
+  fix        = "Add a LogConfig with FieldLogLevel ERROR or ALL and a CloudWatchLogsRoleArn that "
+            .. "AppSync can assume to write the logs.",
+  check = function(r, ctx)
+    local p = r.properties
+    local lc = p.LogConfig
+    if lc == nil then
+      return ctx.fail("LogConfig is missing: the API does not log to CloudWatch", p)
+    end
+    if not is_view(lc) or is_list(lc) then
+      return ctx.fail("LogConfig is " .. show(lc) .. ", not an object", p, "LogConfig")
+    end
+    local level = lc.FieldLogLevel
+    if level == nil then
+      ctx.fail("LogConfig.FieldLogLevel is missing: set it to ERROR or ALL", lc)
+    elseif not level_ok(level) then
+      ctx.fail("LogConfig.FieldLogLevel is " .. show(level) .. ": set it to ERROR or ALL", lc,
+               "FieldLogLevel")
+    end
+    local role = lc.CloudWatchLogsRoleArn
+    if role == nil then
+      ctx.fail("LogConfig.CloudWatchLogsRoleArn is missing", lc)
+    elseif not (nonblank(role) or local_ref(ctx, role, "AWS::IAM::Role")) then
+      ctx.fail("LogConfig.CloudWatchLogsRoleArn is " .. show(role) .. ", neither a role ARN "
+               .. "nor a reference to an AWS::IAM::Role in this template", lc,
+               "CloudWatchLogsRoleArn")
+    end
+  end,
+}

@@ -1,0 +1,71 @@
+-- CT.APPSYNC.PR.3: a GraphQL API does not authenticate with API keys.
+-- Guard semantics kept: AuthenticationType must be present and not "API_KEY" (a list fails
+-- when it is empty or contains "API_KEY"); when AdditionalAuthenticationProviders is a
+-- non-empty list, every entry must be an object with an AuthenticationType meeting the same
+-- test.
+local type, format, tostring, ipairs = type, string.format, tostring, ipairs
+local is_view = pp.is_view
+
+local function is_list(v)
+  return is_view(v) and (#v > 0 or tostring(v) == "[]")
+end
+
+local function show(v)
+  if type(v) == "string" then return format("%q", v) end
+  return tostring(v)
+end
+
+-- Guard `v not in ["API_KEY"]`.
+local function not_api_key(v)
+  if is_list(v) then
+    if #v == 0 then return false end
+    for _, e in ipairs(v) do
+      if e == "API_KEY" then return false end
+    end
+    return true
+  end
+  return v ~= "API_KEY"
+end
+
+local function check_auth(ctx, node, where)
+  local at = node.AuthenticationType
+  if at == nil then
+    ctx.fail(where .. "AuthenticationType is missing", node)
+  elseif not not_api_key(at) then
+    ctx.fail(where .. "AuthenticationType is " .. show(at) .. ": API keys are not allowed",
+             node, "AuthenticationType")
+  end
+end
+
+return {
+  title      = "AppSync GraphQL APIs do not use API key authentication",
+  id         = "ct-appsync-pr-3",
+  severity   = "high",
+  types      = { "AWS::AppSync::GraphQLApi" },
+  packs      = { "control-tower" },
+  controls   = { "CT.APPSYNC.PR.3", "appsync_authorization_check" },
+  guard      = "appsync_authorization_check",
+  frameworks = {
+    "NIST 800-53 Rev 5:AC-2(1)", "NIST 800-53 Rev 5:AC-3",
+    "NIST 800-53 Rev 5:AC-3(15)", "NIST 800-53 Rev 5:AC-3(7)",
+    "NIST 800-53 Rev 5:AC-6", "PCI DSS version 3.2.1:7.1.1",
+    "PCI DSS version 3.2.1:7.2.1", "PCI DSS version 3.2.1:7.2.2"
+  },
+  docs       = "https://docs.aws.amazon.com/appsync/latest/devguide/security-authz.html",
+  fix        = "Use AWS_IAM, AMAZON_COGNITO_USER_POOLS, OPENID_CONNECT or AWS_LAMBDA for "
+            .. "AuthenticationType and for every AdditionalAuthenticationProviders entry.",
+  check = function(r, ctx)
+    local p = r.properties
+    check_auth(ctx, p, "")
+    local extra = p.AdditionalAuthenticationProviders
+    if not is_list(extra) then return end
+    for i, e in ipairs(extra) do
+      if is_view(e) and not is_list(e) then
+        check_auth(ctx, e, "AdditionalAuthenticationProviders[" .. i .. "].")
+      else
+        ctx.fail("AdditionalAuthenticationProviders[" .. i .. "] is " .. show(e)
+                 .. ", not a provider object", extra, i)
+      end
+    end
+  end,
+}

@@ -1,0 +1,73 @@
+-- CT.CLOUDFRONT.PR.3 (cloudfront_viewer_policy_https_check): CloudFront distributions require HTTPS between viewers and CloudFront.
+local is_view = pp.is_view
+
+-- Guard's is_struct: a map (an empty map prints as {}).
+local function is_struct(v)
+  if not is_view(v) or #v > 0 then return false end
+  for _ in pairs(v) do return true end
+  return tostring(v) == "{}"
+end
+
+-- Guard's `v in [...]` for scalar choices (set: a table keyed by the allowed strings and
+-- booleans): a list passes when every item is in the set (an empty list passes).
+local function in_set(v, set)
+  if is_view(v) then
+    local n = #v
+    for i = 1, n do
+      if not set[v[i]] then return false end
+    end
+    return n > 0 or tostring(v) == "[]"
+  end
+  return set[v] == true
+end
+
+local HTTPS = { ["https-only"] = true, ["redirect-to-https"] = true }
+
+local function check_behavior(ctx, b, what, where, key)
+  local v
+  if is_view(b) then v = b.ViewerProtocolPolicy end
+  if v == nil then
+    ctx.fail(what .. " has no ViewerProtocolPolicy", where, key)
+  elseif not in_set(v, HTTPS) then
+    ctx.fail("ViewerProtocolPolicy of " .. what .. " is " .. tostring(v) .. ", not https-only or redirect-to-https",
+             b, "ViewerProtocolPolicy")
+  end
+end
+
+return {
+  id         = "ct-cloudfront-pr-3",
+  title      = "CloudFront distributions require HTTPS between viewers and CloudFront",
+  severity   = "medium",
+  types      = { "AWS::CloudFront::Distribution" },
+  packs      = { "control-tower" },
+  controls   = { "CT.CLOUDFRONT.PR.3", "cloudfront_viewer_policy_https_check" },
+  guard      = "cloudfront_viewer_policy_https_check",
+  frameworks = {
+    "NIST 800-53 Rev 5:AC-17(2)", "NIST 800-53 Rev 5:AC-4", "NIST 800-53 Rev 5:IA-5(1)",
+    "NIST 800-53 Rev 5:SC-12(3)", "NIST 800-53 Rev 5:SC-13", "NIST 800-53 Rev 5:SC-23",
+    "NIST 800-53 Rev 5:SC-23(3)", "NIST 800-53 Rev 5:SC-7(4)", "NIST 800-53 Rev 5:SC-8",
+    "NIST 800-53 Rev 5:SC-8(1)", "NIST 800-53 Rev 5:SC-8(2)", "NIST 800-53 Rev 5:SI-7(6)",
+    "PCI DSS version 3.2.1:4.1",
+  },
+  docs       = "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-https-viewers-to-cloudfront.html",
+  fix        = "Set ViewerProtocolPolicy to https-only or redirect-to-https in DefaultCacheBehavior and in every CacheBehaviors entry.",
+  check = function(r, ctx)
+    local p = r.properties
+    local dc = p.DistributionConfig
+    if not is_struct(dc) then
+      return ctx.fail("DistributionConfig is " .. tostring(dc) .. ", not a map", p, dc ~= nil and "DistributionConfig" or nil)
+    end
+    local d = dc.DefaultCacheBehavior
+    if not is_struct(d) then
+      ctx.fail("DefaultCacheBehavior is " .. tostring(d) .. ", not a map", dc, d ~= nil and "DefaultCacheBehavior" or nil)
+    else
+      check_behavior(ctx, d, "DefaultCacheBehavior", dc, "DefaultCacheBehavior")
+    end
+    local cbs = dc.CacheBehaviors
+    if is_view(cbs) then
+      for i = 1, #cbs do
+        check_behavior(ctx, cbs[i], "cache behavior " .. i, cbs, i)
+      end
+    end
+  end,
+}

@@ -1,0 +1,87 @@
+-- CT.CLOUDFRONT.PR.4 (cloudfront_origin_failover_enabled_check): CloudFront distributions configure origin failover.
+local is_view = pp.is_view
+
+-- Guard's is_struct: a map (an empty map prints as {}).
+local function is_struct(v)
+  if not is_view(v) or #v > 0 then return false end
+  for _ in pairs(v) do return true end
+  return tostring(v) == "{}"
+end
+
+-- Guard's `v >= n`: integers only; a list passes when every item does (an empty list passes).
+local function int_ge(v, n)
+  if is_view(v) then
+    local k = #v
+    for i = 1, k do
+      local x = v[i]
+      if math.type(x) ~= "integer" or x < n then return false end
+    end
+    return k > 0 or tostring(v) == "[]"
+  end
+  return math.type(v) == "integer" and v >= n
+end
+
+-- Guard's `v == n` for an integer n: integers only; a list passes when every item does (an
+-- empty list passes).
+local function int_eq(v, n)
+  if is_view(v) then
+    local k = #v
+    for i = 1, k do
+      local x = v[i]
+      if math.type(x) ~= "integer" or x ~= n then return false end
+    end
+    return k > 0 or tostring(v) == "[]"
+  end
+  return math.type(v) == "integer" and v == n
+end
+
+return {
+  id         = "ct-cloudfront-pr-4",
+  title      = "CloudFront distributions configure origin failover",
+  severity   = "low",
+  types      = { "AWS::CloudFront::Distribution" },
+  packs      = { "control-tower" },
+  controls   = { "CT.CLOUDFRONT.PR.4", "cloudfront_origin_failover_enabled_check" },
+  guard      = "cloudfront_origin_failover_enabled_check",
+  frameworks = {
+    "NIST 800-53 Rev 5:CP-10", "NIST 800-53 Rev 5:SC-36", "NIST 800-53 Rev 5:SC-5(2)",
+    "NIST 800-53 Rev 5:SI-13(5)",
+  },
+  docs       = "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/high_availability_origin_failover.html#concept_origin_groups.creating",
+  fix        = "Add DistributionConfig.OriginGroups with Quantity of at least 1 and Items whose Members each list exactly two origins (Quantity 2).",
+  check = function(r, ctx)
+    local p = r.properties
+    local dc = p.DistributionConfig
+    if not is_struct(dc) then
+      return ctx.fail("DistributionConfig is " .. tostring(dc) .. ", not a map", p, dc ~= nil and "DistributionConfig" or nil)
+    end
+    local og = dc.OriginGroups
+    if og == nil then
+      return ctx.fail("DistributionConfig.OriginGroups is missing, so there is no origin failover", dc)
+    end
+    if not is_struct(og) then
+      return ctx.fail("OriginGroups is " .. tostring(og) .. ", not a map", dc, "OriginGroups")
+    end
+    local q = og.Quantity
+    if q == nil or not int_ge(q, 1) then
+      ctx.fail("OriginGroups.Quantity is " .. tostring(q) .. ", not an integer of at least 1", og,
+               q ~= nil and "Quantity" or nil)
+    end
+    local items = og.Items
+    if not is_view(items) or #items == 0 then
+      return ctx.fail("OriginGroups.Items is " .. tostring(items) .. ", not a list of origin groups", og,
+                      items ~= nil and "Items" or nil)
+    end
+    for i = 1, #items do
+      local it = items[i]
+      local m
+      if is_view(it) then m = it.Members end
+      if not is_struct(m) then
+        ctx.fail("origin group " .. i .. " has no Members map", items, i)
+      elseif m.Quantity == nil or not int_eq(m.Quantity, 2) then
+        ctx.fail("Members.Quantity of origin group " .. i .. " is " .. tostring(m.Quantity) .. ", not 2",
+                 m, m.Quantity ~= nil and "Quantity" or nil)
+      end
+    end
+  end,
+}

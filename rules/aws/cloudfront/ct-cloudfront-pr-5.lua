@@ -1,0 +1,90 @@
+-- CT.CLOUDFRONT.PR.5 (cloudfront_access_logs_enabled_check): CloudFront distributions write access logs to S3.
+local is_view = pp.is_view
+
+-- Guard's is_struct: a map (an empty map prints as {}).
+local function is_struct(v)
+  if not is_view(v) or #v > 0 then return false end
+  for _ in pairs(v) do return true end
+  return tostring(v) == "{}"
+end
+
+local UWS = { [0x85] = true, [0xA0] = true, [0x1680] = true, [0x2028] = true, [0x2029] = true,
+              [0x202F] = true, [0x205F] = true, [0x3000] = true }
+
+-- True when s is only whitespace (Guard's /\A\s*\z/, Unicode \s).
+local function blank(s)
+  if not s:find("[\128-\255]") then return s:find("^%s*$") ~= nil end
+  for _, c in utf8.codes(s) do
+    if not ((c >= 9 and c <= 13) or c == 32 or UWS[c] or (c >= 0x2000 and c <= 0x200A)) then
+      return false
+    end
+  end
+  return true
+end
+
+-- Guard's check_is_string_and_not_empty: a string that is not only whitespace.
+local function nonblank(v)
+  return type(v) == "string" and not blank(v)
+end
+
+-- Guard's check_local_references: a {Fn::GetAtt: [Id, …]} or {Ref: Id} naming a resource of
+-- type rtype in this template.
+local function local_ref(ctx, v, rtype)
+  if not is_view(v) then return false end
+  local ga = v["Fn::GetAtt"]
+  if is_view(ga) and type(ga[1]) == "string" then
+    local t = ctx.resource(ga[1])
+    if t and t.type == rtype then return true end
+  end
+  local ref = v.Ref
+  if type(ref) == "string" then
+    local t = ctx.resource(ref)
+    if t and t.type == rtype then return true end
+  end
+  return false
+end
+
+return {
+  id         = "ct-cloudfront-pr-5",
+  title      = "CloudFront distributions write access logs to S3",
+  severity   = "medium",
+  types      = { "AWS::CloudFront::Distribution" },
+  packs      = { "control-tower" },
+  controls   = { "CT.CLOUDFRONT.PR.5", "cloudfront_access_logs_enabled_check" },
+  guard      = "cloudfront_access_logs_enabled_check",
+  frameworks = {
+    "NIST 800-53 Rev 5:AC-2(4)", "NIST 800-53 Rev 5:AC-4(26)", "NIST 800-53 Rev 5:AC-6(9)",
+    "NIST 800-53 Rev 5:AU-10", "NIST 800-53 Rev 5:AU-12", "NIST 800-53 Rev 5:AU-2",
+    "NIST 800-53 Rev 5:AU-3", "NIST 800-53 Rev 5:AU-6(3)", "NIST 800-53 Rev 5:AU-6(4)",
+    "NIST 800-53 Rev 5:CA-7", "NIST 800-53 Rev 5:SC-7(9)", "NIST 800-53 Rev 5:SI-3(8)",
+    "NIST 800-53 Rev 5:SI-4(20)", "NIST 800-53 Rev 5:SI-7(8)", "PCI DSS version 3.2.1:10.1",
+    "PCI DSS version 3.2.1:10.2.1", "PCI DSS version 3.2.1:10.2.4",
+    "PCI DSS version 3.2.1:10.3.1", "PCI DSS version 3.2.1:10.3.2",
+    "PCI DSS version 3.2.1:10.3.3", "PCI DSS version 3.2.1:10.3.4",
+    "PCI DSS version 3.2.1:10.3.5", "PCI DSS version 3.2.1:10.3.6",
+  },
+  docs       = "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/AccessLogs.html",
+  fix        = "Add DistributionConfig.Logging with Bucket set to a bucket domain name or a reference to a bucket in this template.",
+  check = function(r, ctx)
+    local p = r.properties
+    local dc = p.DistributionConfig
+    if not is_struct(dc) then
+      return ctx.fail("DistributionConfig is " .. tostring(dc) .. ", not a map", p, dc ~= nil and "DistributionConfig" or nil)
+    end
+    local lg = dc.Logging
+    if lg == nil then
+      return ctx.fail("DistributionConfig.Logging is missing, so access logging is off", dc)
+    end
+    if not is_struct(lg) then
+      return ctx.fail("Logging is " .. tostring(lg) .. ", not a map", dc, "Logging")
+    end
+    local b = lg.Bucket
+    if b == nil then
+      return ctx.fail("Logging.Bucket is missing", lg)
+    end
+    if not nonblank(b) and not local_ref(ctx, b, "AWS::S3::Bucket") then
+      return ctx.fail("Logging.Bucket is " .. tostring(b) .. ", neither a bucket nor a reference to a bucket in this template",
+                      lg, "Bucket")
+    end
+  end,
+}

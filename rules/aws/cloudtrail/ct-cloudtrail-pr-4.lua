@@ -1,0 +1,56 @@
+-- CT.CLOUDTRAIL.PR.4: a CloudTrail Lake event data store is encrypted with a KMS key.
+-- Guard semantics kept: KmsKeyId must be a non-blank string or a Ref/GetAtt of an
+-- AWS::KMS::Key or AWS::KMS::Alias declared in this template.
+local type, find, format, tostring = type, string.find, string.format, tostring
+local is_view = pp.is_view
+
+local function show(v)
+  if type(v) == "string" then return format("%q", v) end
+  return tostring(v)
+end
+
+local function is_key(res)
+  return res ~= nil and (res.type == "AWS::KMS::Key" or res.type == "AWS::KMS::Alias")
+end
+
+local function key_ref(ctx, v)
+  if not is_view(v) then return false end
+  local ga = v["Fn::GetAtt"]
+  if ga ~= nil and is_view(ga) and type(ga[1]) == "string" and is_key(ctx.resource(ga[1])) then
+    return true
+  end
+  local id = v.Ref
+  return type(id) == "string" and is_key(ctx.resource(id))
+end
+
+return {
+  title      = "CloudTrail Lake event data stores are encrypted with a KMS key",
+  id         = "ct-cloudtrail-pr-4",
+  severity   = "low",
+  types      = { "AWS::CloudTrail::EventDataStore" },
+  packs      = { "control-tower" },
+  controls   = { "CT.CLOUDTRAIL.PR.4", "cloud_trail_event_datastore_encrypted_at_rest_kms_check" },
+  guard      = "cloud_trail_event_datastore_encrypted_at_rest_kms_check",
+  frameworks = {
+    "NIST 800-53 Rev 5:CA-9(1)", "NIST 800-53 Rev 5:CM-3(6)",
+    "NIST 800-53 Rev 5:SC-13", "NIST 800-53 Rev 5:SC-28",
+    "NIST 800-53 Rev 5:SC-28(1)", "NIST 800-53 Rev 5:SC-7(10)",
+    "NIST 800-53 Rev 5:SI-7(6)", "PCI DSS version 3.2.1:10.5",
+    "PCI DSS version 3.2.1:10.5.2", "PCI DSS version 3.2.1:2.2",
+    "PCI DSS version 3.2.1:3.4"
+  },
+  docs       = "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/query-event-data-store-cloudtrail.html",
+  fix        = "Set KmsKeyId to a KMS key ARN, alias, or a Ref/GetAtt of an AWS::KMS::Key or "
+            .. "AWS::KMS::Alias in the template.",
+  check = function(r, ctx)
+    local p = r.properties
+    local k = p.KmsKeyId
+    if k == nil then
+      return ctx.fail("KmsKeyId is missing: the event data store uses an AWS owned key", p)
+    end
+    if not ((type(k) == "string" and find(k, "%S")) or key_ref(ctx, k)) then
+      return ctx.fail("KmsKeyId is " .. show(k) .. ", neither a key id nor a reference to a "
+                      .. "KMS key or alias in this template", p, "KmsKeyId")
+    end
+  end,
+}

@@ -1,0 +1,102 @@
+-- CT.EC2.PR.15: EC2 launch templates may only name AWS Nitro instance types, both in
+-- InstanceType and in InstanceRequirements.AllowedInstanceTypes.
+local function is_list(v)
+  if not pp.is_view(v) then return false end
+  if #v > 0 then return true end
+  for _ in pairs(v) do return false end
+  return tostring(v) == "[]"
+end
+
+local function is_struct(v)
+  return pp.is_view(v) and not is_list(v)
+end
+
+-- Instance families the control accepts as Nitro ("<family>.<anything>"), and whole names.
+local NITRO_FAMILIES = {
+  "a1", "c5", "c5a", "c5ad", "c5d", "c5n", "c6a", "c6g", "c6gd", "c6gn", "c6i", "c6id", "c6in",
+  "c7a", "c7g", "c7gd", "c7gn", "c7i", "d3", "d3en", "dl1", "dl2q", "g4ad", "g4dn", "g5", "g5g",
+  "hpc6a", "hpc6id", "hpc7a", "hpc7g", "i3en", "i4g", "i4i", "im4gn", "inf1", "inf2", "is4gen",
+  "m5", "m5a", "m5ad", "m5d", "m5dn", "m5n", "m5zn", "m6a", "m6g", "m6gd", "m6i", "m6id",
+  "m6idn", "m6in", "m7a", "m7g", "m7gd", "m7i-flex", "m7i", "p3dn", "p4d", "p4de", "p5", "r5",
+  "r5a", "r5ad", "r5b", "r5d", "r5dn", "r5n", "r6a", "r6g", "r6gd", "r6i", "r6id", "r6idn",
+  "r6in", "r7a", "r7g", "r7gd", "r7i", "r7iz", "t3", "t3a", "t4g", "trn1", "trn1n", "u-12tb1",
+  "u-18tb1", "u-24tb1", "u-3tb1", "u-6tb1", "u-9tb1", "vt1", "x2gd", "x2idn", "x2iedn", "x2iezn",
+  "z1d"
+}
+local NITRO_EXACT = {
+  "i3.metal", "mac1.metal", "mac2-m2.metal", "mac2-m2pro.metal", "mac2.metal"
+}
+local FAMILY, EXACT = {}, {}
+for _, f in ipairs(NITRO_FAMILIES) do FAMILY[f] = true end
+for _, n in ipairs(NITRO_EXACT) do EXACT[n] = true end
+
+local function nitro1(s)
+  if type(s) ~= "string" then return false end
+  if EXACT[s] then return true end
+  local dot = s:find(".", 1, true)
+  if not dot or dot == #s then return false end
+  if s:find("\n", dot, true) then return false end
+  return FAMILY[s:sub(1, dot - 1)] == true
+end
+
+-- Guard `v in NITRO`: a list passes when every element is a Nitro type
+local function nitro(v)
+  if is_list(v) then
+    for i = 1, #v do if not nitro1(v[i]) then return false end end
+    return true
+  end
+  return nitro1(v)
+end
+
+local function show(v)
+  if type(v) == "string" then return string.format("%q", v) end
+  return tostring(v)
+end
+
+return {
+  id       = "ct-ec2-pr-15",
+  severity = "medium",
+  types    = { "AWS::EC2::LaunchTemplate" },
+  packs    = { "control-tower" },
+  controls = { "CT.EC2.PR.15", "ec2_launch_template_nitro_instance_type_check" },
+  guard    = "ec2_launch_template_nitro_instance_type_check",
+  frameworks = { "NIST 800-53 Rev 5:CA-9(1)", "NIST 800-53 Rev 5:CM-2", "PCI DSS version 3.2.1:2.2" },
+  docs     = "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-types.html#ec2-nitro-instances",
+  title    = "EC2 launch templates must use AWS Nitro instance types",
+  fix      = "Choose a Nitro-based instance type (for example m6i, c7g, t3) in InstanceType, and list only Nitro types in InstanceRequirements.AllowedInstanceTypes.",
+  check = function(r, ctx)
+    local p = r.properties
+    if p == nil then return ctx.fail("the launch template has no Properties") end
+    local data = p.LaunchTemplateData
+    if not is_struct(data) then return ctx.skip("no LaunchTemplateData object") end
+    local it, req = data.InstanceType, data.InstanceRequirements
+    if it == nil and req == nil then
+      return ctx.skip("the launch template sets neither InstanceType nor InstanceRequirements")
+    end
+    local ok = true
+    if it ~= nil and not nitro(it) then
+      ok = ctx.fail("LaunchTemplateData.InstanceType is " .. show(it) .. ", not an AWS Nitro instance type",
+                    data, "InstanceType")
+    end
+    if req ~= nil then
+      if not is_struct(req) then
+        ok = ctx.fail("LaunchTemplateData.InstanceRequirements is " .. show(req) .. ", not an object",
+                      data, "InstanceRequirements")
+      else
+        local allowed = req.AllowedInstanceTypes
+        if not is_list(allowed) or #allowed == 0 then
+          ok = ctx.fail("InstanceRequirements does not list AllowedInstanceTypes, so non-Nitro types may be chosen",
+                        req, allowed ~= nil and "AllowedInstanceTypes" or nil)
+        else
+          for i = 1, #allowed do
+            if not nitro(allowed[i]) then
+              ok = ctx.fail("InstanceRequirements.AllowedInstanceTypes[" .. i .. "] is " .. show(allowed[i]) ..
+                            ", not an AWS Nitro instance type", allowed, i)
+            end
+          end
+        end
+      end
+    end
+    return ok
+  end,
+}

@@ -1,0 +1,140 @@
+-- CT.EC2.PR.18: EC2 fleets may only override launch templates with AWS Nitro instance types.
+local function is_list(v)
+  if not pp.is_view(v) then return false end
+  if #v > 0 then return true end
+  for _ in pairs(v) do return false end
+  return tostring(v) == "[]"
+end
+
+local function is_struct(v)
+  return pp.is_view(v) and not is_list(v)
+end
+
+local function show(v)
+  if type(v) == "string" then return string.format("%q", v) end
+  return tostring(v)
+end
+
+-- Nitro instance types: "<family>.<size>" for these families, and a few whole names.
+local TYPES_FAMILIES = {
+  "a1", "c5", "c5a", "c5ad", "c5d", "c5n", "c6a", "c6g", "c6gd", "c6gn", "c6i", "c6id", "c6in",
+  "c7a", "c7g", "c7gd", "c7gn", "c7i", "d3", "d3en", "dl1", "dl2q", "g4ad", "g4dn", "g5", "g5g",
+  "hpc6a", "hpc6id", "hpc7a", "hpc7g", "i3en", "i4g", "i4i", "im4gn", "inf1", "inf2", "is4gen",
+  "m5", "m5a", "m5ad", "m5d", "m5dn", "m5n", "m5zn", "m6a", "m6g", "m6gd", "m6i", "m6id",
+  "m6idn", "m6in", "m7a", "m7g", "m7gd", "m7i-flex", "m7i", "p3dn", "p4d", "p4de", "p5", "r5",
+  "r5a", "r5ad", "r5b", "r5d", "r5dn", "r5n", "r6a", "r6g", "r6gd", "r6i", "r6id", "r6idn",
+  "r6in", "r7a", "r7g", "r7gd", "r7i", "r7iz", "t3", "t3a", "t4g", "trn1", "trn1n", "u-12tb1",
+  "u-18tb1", "u-24tb1", "u-3tb1", "u-6tb1", "u-9tb1", "vt1", "x2gd", "x2idn", "x2iedn", "x2iezn",
+  "z1d"
+}
+local TYPES_EXACT = {
+  "i3.metal", "mac1.metal", "mac2-m2.metal", "mac2-m2pro.metal", "mac2.metal"
+}
+
+local FAMILY, EXACT = {}, {}
+for _, f in ipairs(TYPES_FAMILIES) do FAMILY[f] = true end
+for _, n in ipairs(TYPES_EXACT) do EXACT[n] = true end
+
+-- one string against the accepted names ("<family>.<anything>" or a whole name)
+local function accepted1(s)
+  if type(s) ~= "string" then return false end
+  if EXACT[s] then return true end
+  local dot = s:find(".", 1, true)
+  if not dot or dot == #s then return false end
+  if s:find("\n", dot, true) then return false end
+  return FAMILY[s:sub(1, dot - 1)] == true
+end
+
+-- Guard `v in [regexes]`: a list passes when every element matches
+local function accepted(v)
+  if is_list(v) then
+    for i = 1, #v do if not accepted1(v[i]) then return false end end
+    return true
+  end
+  return accepted1(v)
+end
+
+local WHAT = "an AWS Nitro instance type"
+
+local function get(v, k)
+  if pp.is_view(v) then return v[k] end
+  return nil
+end
+
+-- Does the fleet override any instance type or requirements?
+local function has_overrides(configs)
+  for i = 1, #configs do
+    local ov = get(configs[i], "Overrides")
+    if is_list(ov) then
+      for j = 1, #ov do
+        if get(ov[j], "InstanceType") ~= nil or get(ov[j], "InstanceRequirements") ~= nil then
+          return true
+        end
+      end
+    end
+  end
+  return false
+end
+
+-- The entries of Overrides that Guard's filter looks at: the list's elements, or the object itself.
+local ONE = { false }
+local function entries(ov)
+  if is_list(ov) then return ov end
+  ONE[1] = ov
+  return ONE
+end
+
+return {
+  id       = "ct-ec2-pr-18",
+  severity = "medium",
+  types    = { "AWS::EC2::EC2Fleet" },
+  packs    = { "control-tower" },
+  controls = { "CT.EC2.PR.18", "ec2_fleet_nitro_instance_override_check" },
+  guard    = "ec2_fleet_nitro_instance_override_check",
+  frameworks = { "NIST 800-53 Rev 5:CA-9(1)", "NIST 800-53 Rev 5:CM-2", "PCI DSS version 3.2.1:2.2" },
+  docs     = "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-types.html#ec2-nitro-instances",
+  title    = "EC2 fleets must override instance types only with AWS Nitro types",
+  fix      = "In every LaunchTemplateConfigs[].Overrides entry, use a Nitro InstanceType, or list only Nitro types in InstanceRequirements.AllowedInstanceTypes.",
+  check = function(r, ctx)
+    local p = r.properties
+    if p == nil then return ctx.fail("the fleet has no Properties") end
+    local configs = p.LaunchTemplateConfigs
+    if not is_list(configs) or not has_overrides(configs) then
+      return ctx.skip("the fleet overrides no instance types")
+    end
+    local ok = true
+    for i = 1, #configs do
+      local cfg = configs[i]
+      local ov = get(cfg, "Overrides")
+      local where = "LaunchTemplateConfigs[" .. i .. "]"
+      if ov == nil then
+        ok = ctx.fail(where .. " has no Overrides list to check", configs, i)
+      else
+        local list = entries(ov)
+        for j = 1, #list do
+          local o = list[j]
+          local it, req = get(o, "InstanceType"), get(o, "InstanceRequirements")
+          local at = where .. ".Overrides" .. (list == ov and ("[" .. j .. "]") or "")
+          if it ~= nil and not accepted(it) then
+            ok = ctx.fail(at .. ".InstanceType is " .. show(it) .. ", not " .. WHAT, o, "InstanceType")
+          end
+          if req ~= nil then
+            local allowed = get(req, "AllowedInstanceTypes")
+            if not is_list(allowed) or #allowed == 0 then
+              ok = ctx.fail(at .. ".InstanceRequirements does not list AllowedInstanceTypes, so types other than " ..
+                            WHAT .. " may be chosen", o, "InstanceRequirements")
+            else
+              for k = 1, #allowed do
+                if not accepted(allowed[k]) then
+                  ok = ctx.fail(at .. ".InstanceRequirements.AllowedInstanceTypes[" .. k .. "] is " ..
+                                show(allowed[k]) .. ", not " .. WHAT, allowed, k)
+                end
+              end
+            end
+          end
+        end
+      end
+    end
+    return ok
+  end,
+}

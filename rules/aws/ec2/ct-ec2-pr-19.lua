@@ -1,0 +1,80 @@
+-- CT.EC2.PR.19: EC2 instances must use a Nitro instance type that encrypts traffic between instances.
+local function is_list(v)
+  if not pp.is_view(v) then return false end
+  if #v > 0 then return true end
+  for _ in pairs(v) do return false end
+  return tostring(v) == "[]"
+end
+
+local function is_struct(v)
+  return pp.is_view(v) and not is_list(v)
+end
+
+local function show(v)
+  if type(v) == "string" then return string.format("%q", v) end
+  return tostring(v)
+end
+
+-- Nitro instance types with in-transit encryption between instances: "<family>.<size>".
+local TYPES_FAMILIES = {
+  "c5a", "c5ad", "c5n", "c6a", "c6gn", "c6i", "c6id", "c6in", "c7a", "c7g", "c7gd", "c7gn",
+  "c7i", "d3", "d3en", "dl1", "dl2q", "g4ad", "g4dn", "g5", "hpc6a", "hpc6id", "hpc7a", "hpc7g",
+  "i3en", "i4g", "i4i", "im4gn", "inf1", "inf2", "is4gen", "m5dn", "m5n", "m5zn", "m6a", "m6i",
+  "m6id", "m6idn", "m6in", "m7a", "m7g", "m7gd", "m7i-flex", "m7i", "p3dn", "p4d", "p4de", "p5",
+  "r5dn", "r5n", "r6a", "r6i", "r6id", "r6idn", "r6in", "r7a", "r7g", "r7gd", "r7i", "r7iz",
+  "trn1", "trn1n", "u-12tb1", "u-18tb1", "u-24tb1", "u-3tb1", "u-6tb1", "u-9tb1", "vt1", "x2idn",
+  "x2iedn", "x2iezn"
+}
+local TYPES_EXACT = {
+
+}
+
+local FAMILY, EXACT = {}, {}
+for _, f in ipairs(TYPES_FAMILIES) do FAMILY[f] = true end
+for _, n in ipairs(TYPES_EXACT) do EXACT[n] = true end
+
+-- one string against the accepted names ("<family>.<anything>" or a whole name)
+local function accepted1(s)
+  if type(s) ~= "string" then return false end
+  if EXACT[s] then return true end
+  local dot = s:find(".", 1, true)
+  if not dot or dot == #s then return false end
+  if s:find("\n", dot, true) then return false end
+  return FAMILY[s:sub(1, dot - 1)] == true
+end
+
+-- Guard `v in [regexes]`: a list passes when every element matches
+local function accepted(v)
+  if is_list(v) then
+    for i = 1, #v do if not accepted1(v[i]) then return false end end
+    return true
+  end
+  return accepted1(v)
+end
+
+return {
+  id       = "ct-ec2-pr-19",
+  severity = "medium",
+  types    = { "AWS::EC2::Instance" },
+  packs    = { "control-tower" },
+  controls = { "CT.EC2.PR.19", "ec2_instance_nitro_encryption_in_transit_check" },
+  guard    = "ec2_instance_nitro_encryption_in_transit_check",
+  frameworks = { "NIST 800-53 Rev 5:AC-4", "NIST 800-53 Rev 5:CA-9(1)", "NIST 800-53 Rev 5:CM-2",
+    "NIST 800-53 Rev 5:SC-13", "NIST 800-53 Rev 5:SC-23", "NIST 800-53 Rev 5:SC-8",
+    "NIST 800-53 Rev 5:SC-8(1)", "PCI DSS version 3.2.1:4.1" },
+  docs     = "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/data-protection.html#encryption-transit",
+  title    = "EC2 instances must use a Nitro instance type with in-transit encryption",
+  fix      = "Set InstanceType to a Nitro type that encrypts traffic between instances (for example m6i, c6in, r7g or m5n sizes).",
+  check = function(r, ctx)
+    local p = r.properties
+    if p == nil then return ctx.fail("the instance has no Properties") end
+    local it = p.InstanceType
+    if it == nil then
+      return ctx.fail("InstanceType is not set, so the default type (without in-transit encryption) would be used", p)
+    end
+    if not accepted(it) then
+      return ctx.fail("InstanceType is " .. show(it) ..
+                      ", not a Nitro instance type that encrypts traffic between instances", p, "InstanceType")
+    end
+  end,
+}

@@ -1,0 +1,148 @@
+-- CT.EC2.PR.4: security group rules open to 0.0.0.0/0, ::/0 or a prefix list must not reach
+-- high-risk ports over tcp/udp, and must not allow other protocols than tcp/udp/icmp/icmpv6.
+local mtype = math.type
+
+local function is_list(v)
+  if not pp.is_view(v) then return false end
+  if #v > 0 then return true end
+  for _ in pairs(v) do return false end
+  return tostring(v) == "[]"
+end
+
+local function get(v, k)
+  if pp.is_view(v) then return v[k] end
+  return nil
+end
+
+local function same(a, b)
+  if a == b then return type(a) ~= "number" or mtype(a) == mtype(b) end
+  return false
+end
+
+local function in1(x, set)
+  for i = 1, #set do if same(x, set[i]) then return true end end
+  return false
+end
+
+-- Guard `v in set`: a list passes when every element is in the set
+local function gin(v, set)
+  if v == nil then return false end
+  if pp.is_view(v) then
+    if not is_list(v) then return false end
+    for i = 1, #v do if not in1(v[i], set) then return false end end
+    return true
+  end
+  return in1(v, set)
+end
+
+-- Guard `v > n` / `v < n` against an integer: only integers compare; a list compares each element
+local function gt(v, n)
+  if mtype(v) == "integer" then return v > n end
+  if not is_list(v) then return false end
+  for i = 1, #v do
+    local x = v[i]
+    if not (mtype(x) == "integer" and x > n) then return false end
+  end
+  return true
+end
+
+local function lt(v, n)
+  if mtype(v) == "integer" then return v < n end
+  if not is_list(v) then return false end
+  for i = 1, #v do
+    local x = v[i]
+    if not (mtype(x) == "integer" and x < n) then return false end
+  end
+  return true
+end
+
+local WORLD4 = { "0.0.0.0/0" }
+local WORLD6 = { "::/0" }
+local PROTOCOLS = { "tcp", "udp", "icmp", "icmpv6" }
+local PORTED = { "tcp", "udp" }
+
+local function show(v)
+  if type(v) == "string" then return string.format("%q", v) end
+  return tostring(v)
+end
+
+-- Returns nil when the rule is acceptable, else a message. (Like Guard's filter, a nested list
+-- is looked into one level deep.)
+local function check_rule(rule, blocked, nested)
+  if not nested and is_list(rule) then
+    for i = 1, #rule do
+      local msg = check_rule(rule[i], blocked, true)
+      if msg then return msg end
+    end
+    return nil
+  end
+  if not (gin(get(rule, "CidrIp"), WORLD4) or gin(get(rule, "CidrIpv6"), WORLD6)
+          or get(rule, "SourcePrefixListId") ~= nil) then
+    return nil
+  end
+  local proto = get(rule, "IpProtocol")
+  if proto == nil then
+    return "is open to any address and has no IpProtocol"
+  end
+  if not gin(proto, PROTOCOLS) then
+    return "is open to any address with IpProtocol " .. show(proto) ..
+           "; only tcp, udp, icmp and icmpv6 are accepted"
+  end
+  if gin(proto, PORTED) then
+    local from, to = get(rule, "FromPort"), get(rule, "ToPort")
+    if from == nil or to == nil then
+      return "is open to any address over " .. show(proto) .. " without both FromPort and ToPort"
+    end
+    for i = 1, #blocked do
+      local port = blocked[i]
+      if not (gt(from, port) or lt(to, port)) then
+        return "opens ports " .. show(from) .. " to " .. show(to) ..
+               " to any address, which includes the high-risk port " .. tostring(port)
+      end
+    end
+  end
+  return nil
+end
+
+return {
+  id       = "ct-ec2-pr-4",
+  severity = "critical",
+  types    = { "AWS::EC2::SecurityGroup", "AWS::EC2::SecurityGroupIngress" },
+  packs    = { "control-tower" },
+  controls = { "CT.EC2.PR.4", "vpc_sg_restricted_common_ports_check" },
+  guard    = "vpc_sg_restricted_common_ports_check",
+  frameworks = { "NIST 800-53 Rev 5:AC-4", "NIST 800-53 Rev 5:AC-4(21)",
+    "NIST 800-53 Rev 5:CA-9(1)", "NIST 800-53 Rev 5:CM-2", "NIST 800-53 Rev 5:CM-2(2)",
+    "NIST 800-53 Rev 5:CM-7", "NIST 800-53 Rev 5:SC-7", "NIST 800-53 Rev 5:SC-7(11)",
+    "NIST 800-53 Rev 5:SC-7(16)", "NIST 800-53 Rev 5:SC-7(21)", "NIST 800-53 Rev 5:SC-7(4)",
+    "NIST 800-53 Rev 5:SC-7(5)", "PCI DSS version 3.2.1:1.2.1", "PCI DSS version 3.2.1:1.3",
+    "PCI DSS version 3.2.1:1.3.1", "PCI DSS version 3.2.1:1.3.2", "PCI DSS version 3.2.1:1.3.4",
+    "PCI DSS version 3.2.1:1.3.6", "PCI DSS version 3.2.1:2.2", "PCI DSS version 3.2.1:2.2.2" },
+  docs     = "https://docs.aws.amazon.com/vpc/latest/userguide/VPC_SecurityGroups.html",
+  params   = { blocked_ports = { 3389, 20, 23, 110, 143, 3306, 8080, 1433, 9200, 9300, 25, 445, 135, 21,
+                                 1434, 4333, 5432, 5500, 5601, 22, 3000, 5000, 8088, 8888 } },
+  title    = "Security group rules open to the internet must not reach high-risk ports",
+  fix      = "Restrict the source of the rule to known address ranges, or change its port range so that it leaves out the high-risk ports (22, 3389, 3306, 5432, …).",
+  check = function(r, ctx)
+    local p = r.properties
+    if p == nil then return ctx.fail("the resource has no Properties") end
+    local blocked = ctx.params.blocked_ports
+    if r.type == "AWS::EC2::SecurityGroupIngress" then
+      local msg = check_rule(p, blocked)
+      if msg then return ctx.fail("The ingress rule " .. msg, p) end
+      return
+    end
+    local rules = p.SecurityGroupIngress
+    if not is_list(rules) or #rules == 0 then
+      return ctx.skip("no SecurityGroupIngress rules")
+    end
+    local ok = true
+    for i = 1, #rules do
+      local msg = check_rule(rules[i], blocked)
+      if msg then
+        ok = ctx.fail("SecurityGroupIngress[" .. i .. "] " .. msg, rules, i)
+      end
+    end
+    return ok
+  end,
+}

@@ -1,0 +1,154 @@
+-- CT.EC2.PR.5: network ACL entries that allow ingress from 0.0.0.0/0 or ::/0 must not cover
+-- port 22 (tcp) or port 3389 (tcp/udp), and must not allow every protocol.
+local mtype = math.type
+
+local function is_list(v)
+  if not pp.is_view(v) then return false end
+  if #v > 0 then return true end
+  for _ in pairs(v) do return false end
+  return tostring(v) == "[]"
+end
+
+local function is_struct(v)
+  return pp.is_view(v) and not is_list(v)
+end
+
+local function same(a, b)
+  if a == b then return type(a) ~= "number" or mtype(a) == mtype(b) end
+  return false
+end
+
+local function in1(x, set)
+  for i = 1, #set do if same(x, set[i]) then return true end end
+  return false
+end
+
+-- Guard `v in set`: a list passes when every element is in the set
+local function gin(v, set)
+  if v == nil then return false end
+  if pp.is_view(v) then
+    if not is_list(v) then return false end
+    for i = 1, #v do if not in1(v[i], set) then return false end end
+    return true
+  end
+  return in1(v, set)
+end
+
+-- Guard `v not in set`: scalars of another type are "not in"; a list needs at least one
+-- element and no element in the set
+local function gnotin(v, set)
+  if v == nil then return false end
+  if pp.is_view(v) then
+    if not is_list(v) then return true end
+    if #v == 0 then return false end
+    for i = 1, #v do if in1(v[i], set) then return false end end
+    return true
+  end
+  return not in1(v, set)
+end
+
+-- Guard `v != true`: only booleans compare; a list compares each element
+local function not_true(v)
+  if v == false then return true end
+  if not is_list(v) then return false end
+  for i = 1, #v do if v[i] ~= false then return false end end
+  return true
+end
+
+local function str_eq(v, s)
+  if v == s then return true end
+  if not is_list(v) then return false end
+  for i = 1, #v do if v[i] ~= s then return false end end
+  return true
+end
+
+local function gt(v, n)
+  if mtype(v) == "integer" then return v > n end
+  if not is_list(v) then return false end
+  for i = 1, #v do
+    local x = v[i]
+    if not (mtype(x) == "integer" and x > n) then return false end
+  end
+  return true
+end
+
+local function lt(v, n)
+  if mtype(v) == "integer" then return v < n end
+  if not is_list(v) then return false end
+  for i = 1, #v do
+    local x = v[i]
+    if not (mtype(x) == "integer" and x < n) then return false end
+  end
+  return true
+end
+
+local WORLD4 = { "0.0.0.0/0" }
+local WORLD6 = { "::/0" }
+local ALL = { -1, "-1" }
+local TCP = { 6, "6" }
+local TCP_UDP = { 6, "6", 17, "17" }
+
+local function show(v)
+  if type(v) == "string" then return string.format("%q", v) end
+  return tostring(v)
+end
+
+-- nil when the port range leaves out `port`, else a message
+local function covers(p, port)
+  local range = p.PortRange
+  if not is_struct(range) then
+    return "has no PortRange object, so it is taken to cover port " .. port
+  end
+  local from, to = range.From, range.To
+  if from == nil or to == nil then
+    return "has a PortRange without both From and To, so it is taken to cover port " .. port
+  end
+  if gt(from, port) or lt(to, port) then return nil end
+  return "allows ports " .. show(from) .. " to " .. show(to) .. ", which includes port " .. port
+end
+
+return {
+  id       = "ct-ec2-pr-5",
+  severity = "medium",
+  types    = { "AWS::EC2::NetworkAclEntry" },
+  packs    = { "control-tower" },
+  controls = { "CT.EC2.PR.5", "nacl_no_unrestricted_ssh_rdp_check" },
+  guard    = "nacl_no_unrestricted_ssh_rdp_check",
+  frameworks = { "CIS AWS Benchmark 1.4:5.1", "NIST 800-53 Rev 5:AC-4(21)",
+    "NIST 800-53 Rev 5:CA-9(1)", "NIST 800-53 Rev 5:CM-2", "NIST 800-53 Rev 5:CM-2(2)",
+    "NIST 800-53 Rev 5:CM-7", "NIST 800-53 Rev 5:SC-7", "NIST 800-53 Rev 5:SC-7(21)",
+    "NIST 800-53 Rev 5:SC-7(5)", "PCI DSS version 3.2.1:1.2.1", "PCI DSS version 3.2.1:1.3",
+    "PCI DSS version 3.2.1:1.3.1", "PCI DSS version 3.2.1:1.3.2", "PCI DSS version 3.2.1:1.3.4",
+    "PCI DSS version 3.2.1:2.2", "PCI DSS version 3.2.1:2.2.2" },
+  docs     = "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html#custom-network-acl",
+  title    = "Network ACL entries must not allow ingress from anywhere to SSH or RDP",
+  fix      = "Give the entry a narrower CidrBlock or Ipv6CidrBlock, or a PortRange that leaves out 22 and 3389.",
+  check = function(r, ctx)
+    local p = r.properties
+    if p == nil then return ctx.fail("the network ACL entry has no Properties") end
+    local egress = p.Egress
+    if not (egress == nil or not_true(egress))
+       or not (gin(p.CidrBlock, WORLD4) or gin(p.Ipv6CidrBlock, WORLD6))
+       or not str_eq(p.RuleAction, "allow") then
+      return ctx.skip("the entry does not allow ingress from any address")
+    end
+    local proto = p.Protocol
+    if proto == nil then
+      return ctx.fail("The entry allows ingress from any address and has no Protocol", p)
+    end
+    if not gnotin(proto, ALL) then
+      return ctx.fail("The entry allows every protocol (Protocol " .. show(proto) ..
+                      ") from any address", p, "Protocol")
+    end
+    local ok = true
+    if gin(proto, TCP) then
+      local msg = covers(p, 22)
+      if msg then ok = ctx.fail("The entry allows tcp from any address and " .. msg, p, "PortRange") end
+    end
+    if ok and gin(proto, TCP_UDP) then
+      local msg = covers(p, 3389)
+      if msg then ok = ctx.fail("The entry allows protocol " .. show(proto) .. " from any address and " .. msg, p, "PortRange") end
+    end
+    return ok
+  end,
+}

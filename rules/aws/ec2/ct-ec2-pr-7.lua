@@ -1,0 +1,74 @@
+-- CT.EC2.PR.7: standalone EBS volumes and the EBS block device mappings of EC2 instances must be
+-- encrypted.
+local function is_list(v)
+  if not pp.is_view(v) then return false end
+  if #v > 0 then return true end
+  for _ in pairs(v) do return false end
+  return tostring(v) == "[]"
+end
+
+local function is_struct(v)
+  return pp.is_view(v) and not is_list(v)
+end
+
+-- Guard `v == true`: strict type; a list passes when every element is true
+local function is_true(v)
+  if v == true then return true end
+  if not is_list(v) then return false end
+  for i = 1, #v do if v[i] ~= true then return false end end
+  return true
+end
+
+local function show(v)
+  if type(v) == "string" then return string.format("%q", v) end
+  return tostring(v)
+end
+
+-- nil when `node` (a volume or an Ebs block) is encrypted, else a message
+local function unencrypted(node)
+  local v = node.Encrypted
+  if v == nil then return "Encrypted is not set" end
+  if not is_true(v) then return "Encrypted is " .. show(v) .. "; it must be the boolean true" end
+  return nil
+end
+
+return {
+  id       = "ct-ec2-pr-7",
+  severity = "medium",
+  types    = { "AWS::EC2::Instance", "AWS::EC2::Volume" },
+  packs    = { "control-tower" },
+  controls = { "CT.EC2.PR.7", "ec2_encrypted_volumes_check" },
+  guard    = "ec2_encrypted_volumes_check",
+  frameworks = { "NIST 800-53 Rev 5:CA-9(1)", "NIST 800-53 Rev 5:CM-3(6)",
+    "NIST 800-53 Rev 5:SC-13", "NIST 800-53 Rev 5:SC-28", "NIST 800-53 Rev 5:SC-28(1)",
+    "NIST 800-53 Rev 5:SC-7(10)", "NIST 800-53 Rev 5:SI-7(6)", "PCI DSS version 3.2.1:2.2",
+    "PCI DSS version 3.2.1:3.4", "PCI DSS version 3.2.1:8.2.1" },
+  docs     = "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/EBSEncryption.html",
+  title    = "EBS volumes and EC2 instance block devices must be encrypted",
+  fix      = "Set Encrypted: true on the AWS::EC2::Volume, or on every Ebs block of the instance's BlockDeviceMappings.",
+  check = function(r, ctx)
+    local p = r.properties
+    if p == nil then return ctx.fail("the resource has no Properties") end
+    if r.type == "AWS::EC2::Volume" then
+      local msg = unencrypted(p)
+      if msg then return ctx.fail("The volume is not encrypted: " .. msg, p, "Encrypted") end
+      return
+    end
+    local bdms = p.BlockDeviceMappings
+    if not is_list(bdms) or #bdms == 0 then
+      return ctx.skip("no BlockDeviceMappings")
+    end
+    local ok = true
+    for i = 1, #bdms do
+      local m = bdms[i]
+      local ebs = pp.is_view(m) and m.Ebs
+      if is_struct(ebs) then
+        local msg = unencrypted(ebs)
+        if msg then
+          ok = ctx.fail("BlockDeviceMappings[" .. i .. "].Ebs is not encrypted: " .. msg, ebs, "Encrypted")
+        end
+      end
+    end
+    return ok
+  end,
+}

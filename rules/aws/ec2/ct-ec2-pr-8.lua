@@ -1,0 +1,115 @@
+-- CT.EC2.PR.8: EC2 instances must not get a public IP address: no top-level SubnetId (which
+-- leaves the subnet default in charge) and AssociatePublicIpAddress: false on every new
+-- network interface.
+local function is_list(v)
+  if not pp.is_view(v) then return false end
+  if #v > 0 then return true end
+  for _ in pairs(v) do return false end
+  return tostring(v) == "[]"
+end
+
+local function is_struct(v)
+  return pp.is_view(v) and not is_list(v)
+end
+
+-- Guard `v == false`: strict type; a list passes when every element is false
+local function is_false(v)
+  if v == false then return true end
+  if not is_list(v) then return false end
+  for i = 1, #v do if v[i] ~= false then return false end end
+  return true
+end
+
+local function show(v)
+  if type(v) == "string" then return string.format("%q", v) end
+  return tostring(v)
+end
+
+-- Is s empty or only whitespace? (Guard's /\A\s*\z/, whose \s is Unicode White_Space.)
+local UNICODE_SPACE = {
+  ["\194\133"] = true, ["\194\160"] = true, ["\225\154\128"] = true, ["\226\128\168"] = true,
+  ["\226\128\169"] = true, ["\226\128\175"] = true, ["\226\129\159"] = true, ["\227\128\128"] = true,
+}
+local function blank(s)
+  if s:find("^%s*$") then return true end
+  if not s:find("[\128-\255]") then return false end
+  local i, n = 1, #s
+  while i <= n do
+    local c = s:byte(i)
+    if c == 32 or (c >= 9 and c <= 13) then
+      i = i + 1
+    elseif UNICODE_SPACE[s:sub(i, i + 1)] then
+      i = i + 2
+    elseif UNICODE_SPACE[s:sub(i, i + 2)] then
+      i = i + 3
+    elseif c == 226 and s:byte(i + 1) == 128 and (s:byte(i + 2) or 0) >= 128 and s:byte(i + 2) <= 138 then
+      i = i + 3 -- U+2000 .. U+200A
+    else
+      return false
+    end
+  end
+  return true
+end
+
+-- Does this NetworkInterfaces entry create a new interface (and so need checking)? Entries that
+-- attach an existing interface by a non-blank id string, or by Fn::GetAtt of an
+-- AWS::EC2::NetworkInterface in this template, are left out.
+local function creates_interface(ni, ctx)
+  if not pp.is_view(ni) then return true end
+  local id = ni.NetworkInterfaceId
+  if id == nil then return true end
+  if type(id) == "string" then return blank(id) end
+  if not is_struct(id) then return false end
+  local ga = id["Fn::GetAtt"]
+  if ga == nil then return true end
+  if is_list(ga) and type(ga[1]) == "string" then
+    local target = ctx.resource(ga[1])
+    if target and target.type == "AWS::EC2::NetworkInterface" then return false end
+  end
+  return true
+end
+
+return {
+  id       = "ct-ec2-pr-8",
+  severity = "high",
+  types    = { "AWS::EC2::Instance" },
+  packs    = { "control-tower" },
+  controls = { "CT.EC2.PR.8", "ec2_instance_no_public_ip_check" },
+  guard    = "ec2_instance_no_public_ip_check",
+  frameworks = { "NIST 800-53 Rev 5:AC-21", "NIST 800-53 Rev 5:AC-3", "NIST 800-53 Rev 5:AC-3(7)",
+    "NIST 800-53 Rev 5:AC-4", "NIST 800-53 Rev 5:AC-4(21)", "NIST 800-53 Rev 5:AC-6",
+    "NIST 800-53 Rev 5:SC-7", "NIST 800-53 Rev 5:SC-7(11)", "NIST 800-53 Rev 5:SC-7(16)",
+    "NIST 800-53 Rev 5:SC-7(20)", "NIST 800-53 Rev 5:SC-7(21)", "NIST 800-53 Rev 5:SC-7(3)",
+    "NIST 800-53 Rev 5:SC-7(4)", "NIST 800-53 Rev 5:SC-7(9)", "PCI DSS version 3.2.1:1.2.1",
+    "PCI DSS version 3.2.1:1.3", "PCI DSS version 3.2.1:1.3.1", "PCI DSS version 3.2.1:1.3.2",
+    "PCI DSS version 3.2.1:1.3.4", "PCI DSS version 3.2.1:1.3.6", "PCI DSS version 3.2.1:2.2.2" },
+  docs     = "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-instance-addressing.html#concepts-public-addresses",
+  title    = "EC2 instances must not be given a public IP address",
+  fix      = "Drop the top-level SubnetId and declare the subnet in a NetworkInterfaces entry with AssociatePublicIpAddress: false.",
+  check = function(r, ctx)
+    local p = r.properties
+    if p == nil then return ctx.fail("the instance has no Properties") end
+    local ok = true
+    if p.SubnetId ~= nil then
+      ok = ctx.fail("SubnetId is set on the instance, so the subnet decides whether it gets a public IP; " ..
+                    "set the subnet in NetworkInterfaces with AssociatePublicIpAddress: false instead", p, "SubnetId")
+    end
+    local nis = p.NetworkInterfaces
+    if is_list(nis) then
+      for i = 1, #nis do
+        local ni = nis[i]
+        if creates_interface(ni, ctx) then
+          local v = nil
+          if pp.is_view(ni) then v = ni.AssociatePublicIpAddress end
+          if v == nil then
+            ok = ctx.fail("NetworkInterfaces[" .. i .. "] does not set AssociatePublicIpAddress; it must be false", nis, i)
+          elseif not is_false(v) then
+            ok = ctx.fail("NetworkInterfaces[" .. i .. "].AssociatePublicIpAddress is " .. show(v) ..
+                          "; it must be the boolean false", ni, "AssociatePublicIpAddress")
+          end
+        end
+      end
+    end
+    return ok
+  end,
+}

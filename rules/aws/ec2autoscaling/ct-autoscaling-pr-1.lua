@@ -1,0 +1,73 @@
+-- CT.AUTOSCALING.PR.1: Auto Scaling groups must span several Availability Zones. Like the
+-- Control Tower rule, only the first two entries of AvailabilityZones are compared.
+local mtype = math.type
+
+local function is_list(v)
+  if not pp.is_view(v) then return false end
+  if #v > 0 then return true end
+  for _ in pairs(v) do return false end
+  return tostring(v) == "[]"
+end
+
+local function same(a, b)
+  if a == b then return type(a) ~= "number" or mtype(a) == mtype(b) end
+  return false
+end
+
+local function member(x, ys)
+  for j = 1, #ys do if same(x, ys[j]) then return true end end
+  return false
+end
+
+-- Guard `x in y` between two values: membership when y is a list (a list x is "in" when it is an
+-- element of y or all its elements are), plain equality of non-lists otherwise
+local function g_in(x, y)
+  if is_list(y) then
+    if is_list(x) then
+      if member(x, y) then return true end
+      for i = 1, #x do if not member(x[i], y) then return false end end
+      return true
+    end
+    return member(x, y)
+  end
+  if is_list(x) then return false end
+  return same(x, y)
+end
+
+local function show(v)
+  if type(v) == "string" then return string.format("%q", v) end
+  return tostring(v)
+end
+
+return {
+  id       = "ct-autoscaling-pr-1",
+  severity = "medium",
+  types    = { "AWS::AutoScaling::AutoScalingGroup" },
+  packs    = { "control-tower" },
+  controls = { "CT.AUTOSCALING.PR.1", "autoscaling_multiple_az_check" },
+  guard    = "autoscaling_multiple_az_check",
+  frameworks = { "NIST 800-53 Rev 5:CA-9(1)", "NIST 800-53 Rev 5:CM-2", "NIST 800-53 Rev 5:CM-2(2)",
+    "NIST 800-53 Rev 5:CP-10", "NIST 800-53 Rev 5:CP-2(2)", "NIST 800-53 Rev 5:CP-6(2)",
+    "NIST 800-53 Rev 5:SC-36", "NIST 800-53 Rev 5:SC-5(2)", "NIST 800-53 Rev 5:SI-13(5)",
+    "PCI DSS version 3.2.1:2.2" },
+  docs     = "https://docs.aws.amazon.com/autoscaling/ec2/userguide/as-add-availability-zone.html",
+  title    = "Auto Scaling groups must use at least two Availability Zones",
+  fix      = "List at least two different zones in AvailabilityZones (the first two entries must differ).",
+  check = function(r, ctx)
+    local p = r.properties
+    if p == nil then return ctx.fail("the Auto Scaling group has no Properties") end
+    local azs = p.AvailabilityZones
+    if azs == nil then
+      return ctx.fail("AvailabilityZones is not set; list at least two zones", p)
+    end
+    if not is_list(azs) then
+      return ctx.fail("AvailabilityZones is " .. show(azs) .. ", not a list of zones", p, "AvailabilityZones")
+    end
+    if #azs < 2 then
+      return ctx.fail("AvailabilityZones lists " .. #azs .. " zone(s); at least two are needed", p, "AvailabilityZones")
+    end
+    if g_in(azs[1], azs[2]) then
+      return ctx.fail("the first two AvailabilityZones are the same (" .. show(azs[1]) .. ")", azs, 2)
+    end
+  end,
+}

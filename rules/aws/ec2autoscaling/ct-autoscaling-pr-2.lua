@@ -1,0 +1,62 @@
+-- CT.AUTOSCALING.PR.2: Auto Scaling launch configurations that serve instance metadata must
+-- require IMDSv2 tokens.
+local function is_list(v)
+  if not pp.is_view(v) then return false end
+  if #v > 0 then return true end
+  for _ in pairs(v) do return false end
+  return tostring(v) == "[]"
+end
+
+local function is_struct(v)
+  return pp.is_view(v) and not is_list(v)
+end
+
+-- Guard `v == s` for a string constant: strict type; a list passes when every element equals s
+local function str_eq(v, s)
+  if v == s then return true end
+  if not is_list(v) then return false end
+  for i = 1, #v do if v[i] ~= s then return false end end
+  return true
+end
+
+local function show(v)
+  if type(v) == "string" then return string.format("%q", v) end
+  return tostring(v)
+end
+
+return {
+  id       = "ct-autoscaling-pr-2",
+  severity = "high",
+  types    = { "AWS::AutoScaling::LaunchConfiguration" },
+  packs    = { "control-tower" },
+  controls = { "CT.AUTOSCALING.PR.2", "autoscaling_launch_config_requires_imdsv2_check" },
+  guard    = "autoscaling_launch_config_requires_imdsv2_check",
+  frameworks = { "NIST 800-53 Rev 5:AC-3", "NIST 800-53 Rev 5:AC-3(15)",
+    "NIST 800-53 Rev 5:AC-3(7)", "NIST 800-53 Rev 5:AC-6", "NIST 800-53 Rev 5:CA-9(1)",
+    "NIST 800-53 Rev 5:CM-2", "PCI DSS version 3.2.1:7.1.1", "PCI DSS version 3.2.1:7.2.1",
+    "PCI DSS version 3.2.1:7.2.2" },
+  docs     = "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-service.html",
+  title    = "Auto Scaling launch configurations must require IMDSv2 (HttpTokens: required)",
+  fix      = "Add MetadataOptions with HttpTokens: required to the launch configuration.",
+  check = function(r, ctx)
+    local p = r.properties
+    if p == nil then return ctx.fail("the launch configuration has no Properties") end
+    local mo = p.MetadataOptions
+    if mo == nil then
+      return ctx.fail("MetadataOptions is not set, so IMDSv1 stays allowed", p)
+    end
+    if not is_struct(mo) then return ctx.skip("MetadataOptions is not an object") end
+    local ep = mo.HttpEndpoint
+    if ep ~= nil and not str_eq(ep, "enabled") then
+      return ctx.skip("the instance metadata endpoint is not enabled")
+    end
+    local tok = mo.HttpTokens
+    if tok == nil then
+      return ctx.fail("MetadataOptions.HttpTokens is not set, so IMDSv1 stays allowed", mo)
+    end
+    if not str_eq(tok, "required") then
+      return ctx.fail("MetadataOptions.HttpTokens is " .. show(tok) .. "; it must be \"required\"",
+                      mo, "HttpTokens")
+    end
+  end,
+}

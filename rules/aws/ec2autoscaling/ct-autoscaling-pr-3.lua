@@ -1,0 +1,67 @@
+-- CT.AUTOSCALING.PR.3: Auto Scaling launch configurations must keep the metadata token hop
+-- limit at 1.
+local mtype = math.type
+
+local function is_list(v)
+  if not pp.is_view(v) then return false end
+  if #v > 0 then return true end
+  for _ in pairs(v) do return false end
+  return tostring(v) == "[]"
+end
+
+local function is_struct(v)
+  return pp.is_view(v) and not is_list(v)
+end
+
+local function str_eq(v, s)
+  if v == s then return true end
+  if not is_list(v) then return false end
+  for i = 1, #v do if v[i] ~= s then return false end end
+  return true
+end
+
+-- Guard `v == 1`: an integer 1 (not 1.0, not "1"); a list passes when every element is
+local function is_one(v)
+  if v == 1 and mtype(v) == "integer" then return true end
+  if not is_list(v) then return false end
+  for i = 1, #v do
+    local x = v[i]
+    if not (x == 1 and mtype(x) == "integer") then return false end
+  end
+  return true
+end
+
+local function show(v)
+  if type(v) == "string" then return string.format("%q", v) end
+  return tostring(v)
+end
+
+return {
+  id       = "ct-autoscaling-pr-3",
+  severity = "high",
+  types    = { "AWS::AutoScaling::LaunchConfiguration" },
+  packs    = { "control-tower" },
+  controls = { "CT.AUTOSCALING.PR.3", "autoscaling_launch_config_hop_limit_check" },
+  guard    = "autoscaling_launch_config_hop_limit_check",
+  frameworks = { "NIST 800-53 Rev 5:CA-9(1)", "NIST 800-53 Rev 5:CM-2", "NIST 800-53 Rev 5:CM-2(2)",
+    "PCI DSS version 3.2.1:7.1.1" },
+  docs     = "https://docs.aws.amazon.com/AWSEC2/latest/WindowsGuide/configuring-instance-metadata-service.html",
+  title    = "Auto Scaling launch configurations must keep HttpPutResponseHopLimit at 1",
+  fix      = "Set MetadataOptions.HttpPutResponseHopLimit to the integer 1, or leave it out (the default is 1).",
+  check = function(r, ctx)
+    local p = r.properties
+    if p == nil then return ctx.fail("the launch configuration has no Properties") end
+    local mo = p.MetadataOptions
+    if mo == nil then return end
+    if not is_struct(mo) then return ctx.skip("MetadataOptions is not an object") end
+    local ep = mo.HttpEndpoint
+    if ep ~= nil and not str_eq(ep, "enabled") then
+      return ctx.skip("the instance metadata endpoint is not enabled")
+    end
+    local hop = mo.HttpPutResponseHopLimit
+    if hop ~= nil and not is_one(hop) then
+      return ctx.fail("MetadataOptions.HttpPutResponseHopLimit is " .. show(hop) ..
+                      "; it must be the integer 1", mo, "HttpPutResponseHopLimit")
+    end
+  end,
+}

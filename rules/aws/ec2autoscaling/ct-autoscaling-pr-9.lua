@@ -1,0 +1,75 @@
+-- CT.AUTOSCALING.PR.9: EBS block device mappings of Auto Scaling launch configurations must be
+-- encrypted.
+local function is_list(v)
+  if not pp.is_view(v) then return false end
+  if #v > 0 then return true end
+  for _ in pairs(v) do return false end
+  return tostring(v) == "[]"
+end
+
+local function is_struct(v)
+  return pp.is_view(v) and not is_list(v)
+end
+
+-- Guard `v == true`: strict type; a list passes when every element is true
+local function is_true(v)
+  if v == true then return true end
+  if not is_list(v) then return false end
+  for i = 1, #v do if v[i] ~= true then return false end end
+  return true
+end
+
+local function show(v)
+  if type(v) == "string" then return string.format("%q", v) end
+  return tostring(v)
+end
+
+local function ebs_of(m)
+  if not pp.is_view(m) then return nil end
+  local ebs = m.Ebs
+  if is_struct(ebs) then return ebs end
+  return nil
+end
+
+return {
+  id       = "ct-autoscaling-pr-9",
+  severity = "medium",
+  types    = { "AWS::AutoScaling::LaunchConfiguration" },
+  packs    = { "control-tower" },
+  controls = { "CT.AUTOSCALING.PR.9", "autoscaling_launch_config_encrypted_volumes_check" },
+  guard    = "autoscaling_launch_config_encrypted_volumes_check",
+  frameworks = { "NIST 800-53 Rev 5:CA-9(1)", "NIST 800-53 Rev 5:CM-3(6)",
+    "NIST 800-53 Rev 5:SC-13", "NIST 800-53 Rev 5:SC-28", "NIST 800-53 Rev 5:SC-28(1)",
+    "NIST 800-53 Rev 5:SC-7(10)", "NIST 800-53 Rev 5:SI-7(6)", "PCI DSS version 3.2.1:2.2",
+    "PCI DSS version 3.2.1:3.4", "PCI DSS version 3.2.1:8.2.1" },
+  docs     = "https://docs.aws.amazon.com/autoscaling/ec2/userguide/create-launch-config.html",
+  title    = "Auto Scaling launch configurations must encrypt their EBS block devices",
+  fix      = "Set Encrypted: true in the Ebs block of every BlockDeviceMappings entry.",
+  check = function(r, ctx)
+    local p = r.properties
+    if p == nil then return ctx.fail("the launch configuration has no Properties") end
+    local bdms = p.BlockDeviceMappings
+    if not is_list(bdms) or #bdms == 0 then
+      return ctx.skip("the launch configuration declares no block device mappings")
+    end
+    local any = false
+    for i = 1, #bdms do
+      if ebs_of(bdms[i]) then any = true; break end
+    end
+    if not any then return ctx.skip("no block device mapping has an Ebs block") end
+    local ok = true
+    for i = 1, #bdms do
+      local ebs = ebs_of(bdms[i])
+      if ebs then
+        local v = ebs.Encrypted
+        if v == nil then
+          ok = ctx.fail("BlockDeviceMappings[" .. i .. "].Ebs does not set Encrypted; it must be true", ebs)
+        elseif not is_true(v) then
+          ok = ctx.fail("BlockDeviceMappings[" .. i .. "].Ebs.Encrypted is " .. show(v) ..
+                        "; it must be the boolean true", ebs, "Encrypted")
+        end
+      end
+    end
+    return ok
+  end,
+}

@@ -1,0 +1,65 @@
+-- CT.ECS.PR.12 (ecs_no_environment_secrets_check): ECS container definitions do not pass credentials as environment variables.
+local is_view = pp.is_view
+
+local function get(v, k)
+  if is_view(v) then return v[k] end
+end
+
+local RESTRICTED = { AWS_ACCESS_KEY_ID = true, AWS_SECRET_ACCESS_KEY = true, ECS_ENGINE_AUTH_DATA = true }
+
+-- Guard's `Name not in RESTRICTED`: a list passes when it has items and none is restricted;
+-- a map is never "in" the list.
+local function allowed(n)
+  if is_view(n) then
+    local k = #n
+    for i = 1, k do
+      local x = n[i]
+      if type(x) == "string" and RESTRICTED[x] then return false end
+    end
+    return k > 0 or tostring(n) ~= "[]"
+  end
+  return type(n) ~= "string" or not RESTRICTED[n]
+end
+
+return {
+  id         = "ct-ecs-pr-12",
+  title      = "ECS container definitions do not pass credentials as environment variables",
+  severity   = "high",
+  types      = { "AWS::ECS::TaskDefinition" },
+  packs      = { "control-tower" },
+  controls   = { "CT.ECS.PR.12", "ecs_no_environment_secrets_check" },
+  guard      = "ecs_no_environment_secrets_check",
+  frameworks = {
+    "NIST 800-53 Rev 5:CA-9(1)", "NIST 800-53 Rev 5:CM-2", "PCI DSS version 3.2.1:8.2.1",
+  },
+  docs       = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/specifying-sensitive-data.html",
+  fix        = "Remove AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and ECS_ENGINE_AUTH_DATA from Environment; use Secrets or the task role instead.",
+  check = function(r, ctx)
+    local p = r.properties
+    local cds = p.ContainerDefinitions
+    if not is_view(cds) or #cds == 0 then
+      return ctx.skip("no ContainerDefinitions list")
+    end
+    local seen = false
+    for i = 1, #cds do
+      local c = cds[i]
+      local env = get(c, "Environment")
+      if is_view(env) and #env > 0 then
+        seen = true
+        for j = 1, #env do
+          local e = env[j]
+          local n = get(e, "Name")
+          if n == nil then
+            ctx.fail("Environment entry " .. j .. " of container definition " .. i .. " has no Name", env, j)
+          elseif not allowed(n) then
+            ctx.fail("container definition " .. i .. " passes " .. tostring(n) ..
+                     " as a plain environment variable", e, "Name")
+          end
+        end
+      end
+    end
+    if not seen then
+      return ctx.skip("no container definition has an Environment list")
+    end
+  end,
+}

@@ -1,0 +1,50 @@
+-- CT.ECS.PR.7 (ecs_task_definition_memory_hard_limit_check): ECS container definitions set a hard memory limit of at least 4 MiB.
+local is_view = pp.is_view
+
+local function get(v, k)
+  if is_view(v) then return v[k] end
+end
+
+-- Guard's `v >= 4`: integers only; a list passes when every item does (an empty list passes).
+local function ok_memory(v)
+  if is_view(v) then
+    for i = 1, #v do
+      local x = v[i]
+      if math.type(x) ~= "integer" or x < 4 then return false end
+    end
+    return #v > 0 or tostring(v) == "[]"
+  end
+  return math.type(v) == "integer" and v >= 4
+end
+
+return {
+  id         = "ct-ecs-pr-7",
+  title      = "ECS container definitions set a hard memory limit of at least 4 MiB",
+  severity   = "high",
+  types      = { "AWS::ECS::TaskDefinition" },
+  packs      = { "control-tower" },
+  controls   = { "CT.ECS.PR.7", "ecs_task_definition_memory_hard_limit_check" },
+  guard      = "ecs_task_definition_memory_hard_limit_check",
+  frameworks = {
+    "NIST 800-53 Rev 5:CA-9(1)", "NIST 800-53 Rev 5:CM-2", "PCI DSS version 3.2.1:2.2",
+  },
+  docs       = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html#container_definition_memory",
+  fix        = "Set Memory to an integer of at least 4 (MiB) in every container definition.",
+  check = function(r, ctx)
+    local p = r.properties
+    local cds = p.ContainerDefinitions
+    if not is_view(cds) or #cds == 0 then
+      return ctx.skip("no ContainerDefinitions list")
+    end
+    for i = 1, #cds do
+      local c = cds[i]
+      local v = get(c, "Memory")
+      if v == nil then
+        ctx.fail("container definition " .. i .. " has no Memory limit", cds, i)
+      elseif not ok_memory(v) then
+        ctx.fail("Memory of container definition " .. i .. " is " .. tostring(v) ..
+                 ", not an integer of at least 4", c, "Memory")
+      end
+    end
+  end,
+}

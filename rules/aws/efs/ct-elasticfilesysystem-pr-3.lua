@@ -1,0 +1,46 @@
+-- CT.ELASTICFILESYSYSTEM.PR.3: an EFS access point enforces a root directory.
+-- Guard semantics kept: RootDirectory must be an object with a Path that is a non-blank
+-- string other than "/".
+local type, find, format, tostring = type, string.find, string.format, tostring
+local is_view = pp.is_view
+
+local function show(v)
+  if type(v) == "string" then return format("%q", v) end
+  return tostring(v)
+end
+
+return {
+  title      = "EFS access points enforce a root directory",
+  id         = "ct-elasticfilesysystem-pr-3",
+  severity   = "medium",
+  types      = { "AWS::EFS::AccessPoint" },
+  packs      = { "control-tower" },
+  controls   = { "CT.ELASTICFILESYSYSTEM.PR.3", "efs_access_point_enforce_root_directory_check" },
+  guard      = "efs_access_point_enforce_root_directory_check",
+  frameworks = {
+    "NIST 800-53 Rev 5:AC-6(10)", "PCI DSS version 3.2.1:7.1.1",
+    "PCI DSS version 3.2.1:7.2.1", "PCI DSS version 3.2.1:7.2.2"
+  },
+  docs       = "https://docs.aws.amazon.com/efs/latest/ug/efs-access-points.html#enforce-root-directory-access-point",
+  fix        = "Set RootDirectory.Path to the directory clients should see as the root (not "
+            .. "\"/\").",
+  check = function(r, ctx)
+    local p = r.properties
+    local rd = p.RootDirectory
+    if rd == nil then
+      return ctx.fail("RootDirectory is missing: clients see the whole file system", p)
+    end
+    local path = is_view(rd) and rd.Path or nil
+    if path == nil then
+      return ctx.fail("RootDirectory has no Path", p, "RootDirectory")
+    end
+    if not (type(path) == "string" and find(path, "%S")) then
+      return ctx.fail("RootDirectory.Path is " .. show(path) .. ", not a directory path", rd,
+                      "Path")
+    end
+    if path == "/" then
+      return ctx.fail("RootDirectory.Path is \"/\": the access point exposes the whole file "
+                      .. "system", rd, "Path")
+    end
+  end,
+}

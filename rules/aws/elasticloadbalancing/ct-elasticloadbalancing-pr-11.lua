@@ -1,0 +1,53 @@
+-- CT.ELASTICLOADBALANCING.PR.11 (elb_connection_draining_enabled_check): Classic Load Balancers drain connections.
+local is_view = pp.is_view
+
+-- Guard's is_struct: a map (an empty map prints as {}).
+local function is_struct(v)
+  if not is_view(v) or #v > 0 then return false end
+  for _ in pairs(v) do return true end
+  return tostring(v) == "{}"
+end
+
+-- Guard's `v == true`: a list passes when every item is true (an empty list passes).
+local function all_true(v)
+  if is_view(v) then
+    for i = 1, #v do
+      if v[i] ~= true then return false end
+    end
+    return #v > 0 or tostring(v) == "[]"
+  end
+  return v == true
+end
+
+return {
+  id         = "ct-elasticloadbalancing-pr-11",
+  title      = "Classic Load Balancers drain connections",
+  severity   = "medium",
+  types      = { "AWS::ElasticLoadBalancing::LoadBalancer" },
+  packs      = { "control-tower" },
+  controls   = { "CT.ELASTICLOADBALANCING.PR.11", "elb_connection_draining_enabled_check" },
+  guard      = "elb_connection_draining_enabled_check",
+  frameworks = {
+    "NIST 800-53 Rev 5:CA-9(1)", "NIST 800-53 Rev 5:CM-2",
+  },
+  docs       = "https://docs.aws.amazon.com/elasticloadbalancing/latest/classic/config-conn-drain.html",
+  fix        = "Add ConnectionDrainingPolicy with Enabled set to true (a boolean).",
+  check = function(r, ctx)
+    local p = r.properties
+    local c = p.ConnectionDrainingPolicy
+    if c == nil then
+      return ctx.fail("ConnectionDrainingPolicy is missing", p)
+    end
+    if not is_struct(c) then
+      return ctx.fail("ConnectionDrainingPolicy is " .. tostring(c) .. ", not a map",
+                      p, "ConnectionDrainingPolicy")
+    end
+    local enabled = c.Enabled
+    if enabled == nil then
+      ctx.fail("ConnectionDrainingPolicy.Enabled is missing", c)
+    elseif not all_true(enabled) then
+      ctx.fail("ConnectionDrainingPolicy.Enabled is " .. tostring(enabled) .. ", not true",
+               c, "Enabled")
+    end
+  end,
+}

@@ -1,0 +1,68 @@
+-- CT.ELASTICLOADBALANCING.PR.14 (nlb_cross_zone_load_balancing_enabled_check): Network Load Balancers balance load across zones.
+local is_view = pp.is_view
+
+-- Guard's `v == x` for a string x: a list passes when every item equals x (an empty list passes).
+local function eq_all(v, x)
+  if is_view(v) then
+    local n = #v
+    for i = 1, n do
+      if v[i] ~= x then return false end
+    end
+    return n > 0 or tostring(v) == "[]"
+  end
+  return v == x
+end
+
+-- Guard's `v in [...]` for scalar choices (set: a table keyed by the allowed strings and
+-- booleans): a list passes when every item is in the set (an empty list passes).
+local function in_set(v, set)
+  if is_view(v) then
+    local n = #v
+    for i = 1, n do
+      if not set[v[i]] then return false end
+    end
+    return n > 0 or tostring(v) == "[]"
+  end
+  return set[v] == true
+end
+
+local function get(v, k)
+  if is_view(v) then return v[k] end
+end
+
+local TRUE = { [true] = true, ["true"] = true }
+local KEY = "load_balancing.cross_zone.enabled"
+
+return {
+  id         = "ct-elasticloadbalancing-pr-14",
+  title      = "Network Load Balancers balance load across zones",
+  severity   = "medium",
+  types      = { "AWS::ElasticLoadBalancingV2::LoadBalancer" },
+  packs      = { "control-tower" },
+  controls   = { "CT.ELASTICLOADBALANCING.PR.14", "nlb_cross_zone_load_balancing_enabled_check" },
+  guard      = "nlb_cross_zone_load_balancing_enabled_check",
+  frameworks = {
+    "NIST 800-53 Rev 5:CP-10", "NIST 800-53 Rev 5:CP-6(2)", "NIST 800-53 Rev 5:SC-36",
+    "NIST 800-53 Rev 5:SC-5(2)", "NIST 800-53 Rev 5:SI-13(5)",
+  },
+  docs       = "https://docs.aws.amazon.com/elasticloadbalancing/latest/network/network-load-balancers.html#cross-zone-load-balancing",
+  fix        = "Add the LoadBalancerAttributes entry load_balancing.cross_zone.enabled with Value true.",
+  check = function(r, ctx)
+    local p = r.properties
+    if p.Type == nil or not eq_all(p.Type, "network") then
+      return ctx.skip("not a load balancer of Type network")
+    end
+    local attrs = p.LoadBalancerAttributes
+    if not is_view(attrs) or #attrs == 0 then
+      if attrs == nil then return ctx.fail("LoadBalancerAttributes is missing, so " .. KEY .. " is not true", p) end
+      return ctx.fail("LoadBalancerAttributes is " .. tostring(attrs) .. ", not a list of attributes",
+                      p, "LoadBalancerAttributes")
+    end
+    for i = 1, #attrs do
+      local a = attrs[i]
+      local k, v = get(a, "Key"), get(a, "Value")
+      if k ~= nil and v ~= nil and eq_all(k, KEY) and in_set(v, TRUE) then return end
+    end
+    return ctx.fail("LoadBalancerAttributes has no " .. KEY .. " entry with Value true", p, "LoadBalancerAttributes")
+  end,
+}

@@ -1,0 +1,65 @@
+-- CT.ELASTICLOADBALANCING.PR.5 (elbv2_deletion_protection_enabled_check): ELBv2 load balancers have deletion protection turned on.
+local is_view = pp.is_view
+
+-- Guard's `v == x` for a string x: a list passes when every item equals x (an empty list passes).
+local function eq_all(v, x)
+  if is_view(v) then
+    local n = #v
+    for i = 1, n do
+      if v[i] ~= x then return false end
+    end
+    return n > 0 or tostring(v) == "[]"
+  end
+  return v == x
+end
+
+-- Guard's `v in [...]` for scalar choices (set: a table keyed by the allowed strings and
+-- booleans): a list passes when every item is in the set (an empty list passes).
+local function in_set(v, set)
+  if is_view(v) then
+    local n = #v
+    for i = 1, n do
+      if not set[v[i]] then return false end
+    end
+    return n > 0 or tostring(v) == "[]"
+  end
+  return set[v] == true
+end
+
+local function get(v, k)
+  if is_view(v) then return v[k] end
+end
+
+local TRUE = { [true] = true, ["true"] = true }
+local KEY = "deletion_protection.enabled"
+
+return {
+  id         = "ct-elasticloadbalancing-pr-5",
+  title      = "ELBv2 load balancers have deletion protection turned on",
+  severity   = "medium",
+  types      = { "AWS::ElasticLoadBalancingV2::LoadBalancer" },
+  packs      = { "control-tower" },
+  controls   = { "CT.ELASTICLOADBALANCING.PR.5", "elbv2_deletion_protection_enabled_check" },
+  guard      = "elbv2_deletion_protection_enabled_check",
+  frameworks = {
+    "NIST 800-53 Rev 5:CA-9(1)", "NIST 800-53 Rev 5:CM-2", "NIST 800-53 Rev 5:CM-2(2)",
+    "NIST 800-53 Rev 5:CM-3", "NIST 800-53 Rev 5:SC-5(2)", "PCI DSS version 3.2.1:2.2",
+  },
+  docs       = "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html#deletion-protection",
+  fix        = "Add the LoadBalancerAttributes entry deletion_protection.enabled with Value true.",
+  check = function(r, ctx)
+    local p = r.properties
+    local attrs = p.LoadBalancerAttributes
+    if not is_view(attrs) or #attrs == 0 then
+      if attrs == nil then return ctx.fail("LoadBalancerAttributes is missing, so " .. KEY .. " is not true", p) end
+      return ctx.fail("LoadBalancerAttributes is " .. tostring(attrs) .. ", not a list of attributes",
+                      p, "LoadBalancerAttributes")
+    end
+    for i = 1, #attrs do
+      local a = attrs[i]
+      local k, v = get(a, "Key"), get(a, "Value")
+      if k ~= nil and v ~= nil and eq_all(k, KEY) and in_set(v, TRUE) then return end
+    end
+    return ctx.fail("LoadBalancerAttributes has no " .. KEY .. " entry with Value true", p, "LoadBalancerAttributes")
+  end,
+}

@@ -1,0 +1,108 @@
+-- CT.ELASTICLOADBALANCING.PR.8 (elb_acm_certificate_required_check): Classic Load Balancer HTTPS and SSL listeners use ACM certificates.
+local is_view = pp.is_view
+
+-- Guard's `v in [...]` for scalar choices (set: a table keyed by the allowed strings and
+-- booleans): a list passes when every item is in the set (an empty list passes).
+local function in_set(v, set)
+  if is_view(v) then
+    local n = #v
+    for i = 1, n do
+      if not set[v[i]] then return false end
+    end
+    return n > 0 or tostring(v) == "[]"
+  end
+  return set[v] == true
+end
+
+local function get(v, k)
+  if is_view(v) then return v[k] end
+end
+
+-- Guard's ACM_CERTIFICATE_ARN_PATTERN (unanchored):
+-- /arn:aws[a-z0-9\-]*:acm:[a-z0-9\-]+:\d{12}:certificate\/[\w\-]{1,64}/
+local function acm_arn(s)
+  return type(s) == "string" and
+    s:find("arn:aws[a-z0-9%-]*:acm:[a-z0-9%-]+:%d%d%d%d%d%d%d%d%d%d%d%d:certificate/[%w_%-]") ~= nil
+end
+
+-- Guard's check_local_references: a {Fn::GetAtt: [Id, …]} or {Ref: Id} naming a resource of
+-- type rtype in this template.
+local function local_ref(ctx, v, rtype)
+  if not is_view(v) then return false end
+  local ga = v["Fn::GetAtt"]
+  if is_view(ga) and type(ga[1]) == "string" then
+    local t = ctx.resource(ga[1])
+    if t and t.type == rtype then return true end
+  end
+  local ref = v.Ref
+  if type(ref) == "string" then
+    local t = ctx.resource(ref)
+    if t and t.type == rtype then return true end
+  end
+  return false
+end
+
+local SECURE = { HTTPS = true, SSL = true }
+
+-- Guard's `id == ACM_CERTIFICATE_ARN_PATTERN or check_local_references(id, certificate)`;
+-- a list matches when every item matches the pattern (an empty list does).
+local function acm_cert(ctx, v)
+  if is_view(v) then
+    local n = #v
+    if n > 0 then
+      local all = true
+      for i = 1, n do
+        if not acm_arn(v[i]) then all = false break end
+      end
+      if all then return true end
+    elseif tostring(v) == "[]" then
+      return true
+    end
+    return local_ref(ctx, v, "AWS::CertificateManager::Certificate")
+  end
+  return acm_arn(v)
+end
+
+return {
+  id         = "ct-elasticloadbalancing-pr-8",
+  title      = "Classic Load Balancer HTTPS and SSL listeners use ACM certificates",
+  severity   = "medium",
+  types      = { "AWS::ElasticLoadBalancing::LoadBalancer" },
+  packs      = { "control-tower" },
+  controls   = { "CT.ELASTICLOADBALANCING.PR.8", "elb_acm_certificate_required_check" },
+  guard      = "elb_acm_certificate_required_check",
+  frameworks = {
+    "NIST 800-53 Rev 5:AC-17(2)", "NIST 800-53 Rev 5:AC-4", "NIST 800-53 Rev 5:IA-5(1)",
+    "NIST 800-53 Rev 5:SC-12(3)", "NIST 800-53 Rev 5:SC-13", "NIST 800-53 Rev 5:SC-23",
+    "NIST 800-53 Rev 5:SC-23(5)", "NIST 800-53 Rev 5:SC-7(4)", "NIST 800-53 Rev 5:SC-8",
+    "NIST 800-53 Rev 5:SC-8(1)", "NIST 800-53 Rev 5:SC-8(2)", "NIST 800-53 Rev 5:SI-7(6)",
+    "PCI DSS version 3.2.1:2.3", "PCI DSS version 3.2.1:4.1", "PCI DSS version 3.2.1:8.2.1",
+  },
+  docs       = "https://docs.aws.amazon.com/elasticloadbalancing/latest/classic/ssl-server-cert.html",
+  fix        = "Set SSLCertificateId of every HTTPS or SSL listener to an ACM certificate ARN, or to a Ref/GetAtt of an AWS::CertificateManager::Certificate in this template.",
+  check = function(r, ctx)
+    local p = r.properties
+    local ls = p.Listeners
+    if not is_view(ls) or #ls == 0 then
+      return ctx.skip("no Listeners list")
+    end
+    local secure = 0
+    for i = 1, #ls do
+      local l = ls[i]
+      local proto = get(l, "Protocol")
+      if proto ~= nil and in_set(proto, SECURE) then
+        secure = secure + 1
+        local id = l.SSLCertificateId
+        if id == nil then
+          ctx.fail("listener " .. i .. " (" .. tostring(proto) .. ") has no SSLCertificateId", ls, i)
+        elseif not acm_cert(ctx, id) then
+          ctx.fail("SSLCertificateId of listener " .. i .. " is " .. tostring(id) .. ", not an ACM certificate",
+                   l, "SSLCertificateId")
+        end
+      end
+    end
+    if secure == 0 then
+      return ctx.skip("no HTTPS or SSL listener")
+    end
+  end,
+}

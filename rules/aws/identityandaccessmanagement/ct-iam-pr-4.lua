@@ -1,0 +1,53 @@
+-- CT.IAM.PR.4: IAM users get permissions from groups, not from policies attached to them.
+-- Guard semantics kept: on a user, Policies and ManagedPolicyArns must each be absent or an
+-- empty list; on a policy or managed policy, Users must be absent or an empty list.
+local type, format, tostring = type, string.format, tostring
+local is_view = pp.is_view
+
+local function show(v)
+  if type(v) == "string" then return format("%q", v) end
+  return tostring(v)
+end
+
+local function absent_or_empty_list(v)
+  return v == nil or (is_view(v) and #v == 0 and tostring(v) == "[]")
+end
+
+return {
+  title      = "IAM users have no policies attached directly",
+  id         = "ct-iam-pr-4",
+  severity   = "low",
+  types      = { "AWS::IAM::User", "AWS::IAM::Policy", "AWS::IAM::ManagedPolicy" },
+  packs      = { "control-tower" },
+  controls   = { "CT.IAM.PR.4", "iam_user_no_policies_check" },
+  guard      = "iam_user_no_policies_check",
+  frameworks = {
+    "CIS AWS Benchmark 1.4:1.15", "NIST 800-53 Rev 5:AC-2",
+    "NIST 800-53 Rev 5:AC-2(1)", "NIST 800-53 Rev 5:AC-3",
+    "NIST 800-53 Rev 5:AC-3(15)", "NIST 800-53 Rev 5:AC-3(7)",
+    "NIST 800-53 Rev 5:AC-6", "NIST 800-53 Rev 5:AC-6(3)",
+    "PCI DSS version 3.2.1:2.2", "PCI DSS version 3.2.1:7.1.1",
+    "PCI DSS version 3.2.1:7.1.2", "PCI DSS version 3.2.1:7.2.1",
+    "PCI DSS version 3.2.1:7.2.2"
+  },
+  docs       = "https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege",
+  fix        = "Attach policies to an IAM group (or a role) and add the user to the group "
+            .. "instead of attaching policies to the user.",
+  check = function(r, ctx)
+    local p = r.properties
+    if r.type == "AWS::IAM::User" then
+      local pol, arns = p.Policies, p.ManagedPolicyArns
+      if not absent_or_empty_list(pol) then
+        ctx.fail("the user has inline Policies " .. show(pol), p, "Policies")
+      end
+      if not absent_or_empty_list(arns) then
+        ctx.fail("the user has ManagedPolicyArns " .. show(arns), p, "ManagedPolicyArns")
+      end
+      return
+    end
+    local users = p.Users
+    if not absent_or_empty_list(users) then
+      return ctx.fail("the policy is attached directly to Users " .. show(users), p, "Users")
+    end
+  end,
+}

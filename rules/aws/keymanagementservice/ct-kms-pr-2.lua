@@ -1,0 +1,77 @@
+-- CT.KMS.PR.2: an RSA encryption key is longer than 2048 bits.
+-- Guard semantics kept: applies when KeyUsage is absent or "ENCRYPT_DECRYPT" and KeySpec starts
+-- with "RSA_" (lists apply when every entry does, so empty lists apply); KeySpec must then not
+-- be "RSA_2048" (a KeySpec list fails when it is empty or contains "RSA_2048").
+local type, format, tostring, ipairs, sub = type, string.format, tostring, ipairs, string.sub
+local is_view = pp.is_view
+
+local function is_list(v)
+  return is_view(v) and (#v > 0 or tostring(v) == "[]")
+end
+
+local function show(v)
+  if type(v) == "string" then return format("%q", v) end
+  return tostring(v)
+end
+
+local function all_eq(v, x)
+  if is_list(v) then
+    for _, e in ipairs(v) do
+      if e ~= x then return false end
+    end
+    return true
+  end
+  return v == x
+end
+
+local function rsa(e)
+  return type(e) == "string" and sub(e, 1, 4) == "RSA_"
+end
+
+local function all_rsa(v)
+  if is_list(v) then
+    for _, e in ipairs(v) do
+      if not rsa(e) then return false end
+    end
+    return true
+  end
+  return rsa(v)
+end
+
+-- Guard `v not in ["RSA_2048"]`.
+local function not_2048(v)
+  if is_list(v) then
+    if #v == 0 then return false end
+    for _, e in ipairs(v) do
+      if e == "RSA_2048" then return false end
+    end
+    return true
+  end
+  return v ~= "RSA_2048"
+end
+
+return {
+  title      = "KMS RSA encryption keys are longer than 2048 bits",
+  id         = "ct-kms-pr-2",
+  severity   = "medium",
+  types      = { "AWS::KMS::Key" },
+  packs      = { "control-tower" },
+  controls   = { "CT.KMS.PR.2", "kms_asymmetric_rsa_keyspec_check" },
+  guard      = "kms_asymmetric_rsa_keyspec_check",
+  frameworks = {
+    "NIST 800-53 Rev 5:CM-8", "NIST 800-53 Rev 5:SC-13",
+    "PCI DSS version 3.2.1:2.2", "PCI DSS version 3.2.1:3.4"
+  },
+  docs       = "https://docs.aws.amazon.com/kms/latest/developerguide/asymm-create-key.html",
+  fix        = "Use KeySpec RSA_3072 or RSA_4096 for RSA keys used to encrypt and decrypt.",
+  check = function(r, ctx)
+    local p = r.properties
+    local usage, spec = p.KeyUsage, p.KeySpec
+    if usage ~= nil and not all_eq(usage, "ENCRYPT_DECRYPT") then return end
+    if spec == nil or not all_rsa(spec) then return end
+    if not not_2048(spec) then
+      return ctx.fail("KeySpec is " .. show(spec) .. ": RSA encryption keys must be longer than "
+                      .. "2048 bits", p, "KeySpec")
+    end
+  end,
+}

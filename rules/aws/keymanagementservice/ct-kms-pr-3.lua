@@ -1,0 +1,135 @@
+-- CT.KMS.PR.3: a KMS key policy lets only AWS services create grants.
+-- Guard semantics kept: KeyPolicy must be an object whose Statement is a non-empty list with at
+-- least one statement that has Effect "Deny"; every Action entry "kms:CreateGrant" (an empty
+-- list fails); Principal "*" or {AWS: "*"}; every Resource entry "*" (an empty list fails); and
+-- a Condition with only a BoolIfExists object whose only keys are kms:GrantIsForAWSResource
+-- and aws:PrincipalIsAWSService (any letter case), both present with the string "false".
+local type, format, tostring, ipairs, pairs, lower = type, string.format, tostring, ipairs,
+                                                     pairs, string.lower
+local is_view = pp.is_view
+
+local function is_list(v)
+  return is_view(v) and (#v > 0 or tostring(v) == "[]")
+end
+
+local function is_struct(v)
+  return is_view(v) and not (#v > 0 or tostring(v) == "[]")
+end
+
+local function show(v)
+  if type(v) == "string" then return format("%q", v) end
+  return tostring(v)
+end
+
+-- Guard `v == x` on a property: a list passes when every entry equals x.
+local function all_eq(v, x)
+  if is_list(v) then
+    for _, e in ipairs(v) do
+      if e ~= x then return false end
+    end
+    return true
+  end
+  return v == x
+end
+
+-- Guard `v[*] == x`: an empty list fails; an entry that is itself a list passes when all of
+-- its entries equal x.
+local function each_eq(v, x)
+  if is_list(v) then
+    if #v == 0 then return false end
+    for _, e in ipairs(v) do
+      if not all_eq(e, x) then return false end
+    end
+    return true
+  end
+  return v == x
+end
+
+local GRANT, SERVICE = "kms:grantisforawsresource", "aws:principalisawsservice"
+
+local function condition_ok(cond)
+  if not is_struct(cond) then return false end
+  for k in pairs(cond) do
+    if k ~= "BoolIfExists" then return false end
+  end
+  local b = cond.BoolIfExists
+  if not is_struct(b) then return false end
+  local grant, service = false, false
+  for k, v in pairs(b) do
+    local lk = lower(k)
+    if lk == GRANT then
+      if v ~= "false" then return false end
+      grant = true
+    elseif lk == SERVICE then
+      if v ~= "false" then return false end
+      service = true
+    else
+      return false
+    end
+  end
+  return grant and service
+end
+
+local function statement_ok(s)
+  if not is_struct(s) then return false end
+  local principal = s.Principal
+  if s.Effect == nil or s.Action == nil or principal == nil or s.Condition == nil
+     or s.Resource == nil then
+    return false
+  end
+  if not all_eq(s.Effect, "Deny") then return false end
+  if not each_eq(s.Action, "kms:CreateGrant") then return false end
+  if not all_eq(principal, "*") then
+    if not is_struct(principal) then return false end
+    local aws = principal.AWS
+    if aws == nil or not all_eq(aws, "*") then return false end
+  end
+  if not each_eq(s.Resource, "*") then return false end
+  return condition_ok(s.Condition)
+end
+
+return {
+  title      = "KMS key policies allow grants only for AWS services",
+  id         = "ct-kms-pr-3",
+  severity   = "medium",
+  types      = { "AWS::KMS::Key" },
+  packs      = { "control-tower" },
+  controls   = { "CT.KMS.PR.3", "kms_create_grant_aws_service_check" },
+  guard      = "kms_create_grant_aws_service_check",
+  frameworks = {
+    "NIST 800-53 Rev 5:AC-2", "NIST 800-53 Rev 5:AC-2(1)",
+    "NIST 800-53 Rev 5:AC-3", "NIST 800-53 Rev 5:AC-3(15)",
+    "NIST 800-53 Rev 5:AC-3(7)", "NIST 800-53 Rev 5:AC-5",
+    "NIST 800-53 Rev 5:AC-6", "NIST 800-53 Rev 5:AC-6(3)",
+    "PCI DSS version 3.2.1:2.2", "PCI DSS version 3.2.1:7.1.1",
+    "PCI DSS version 3.2.1:7.1.2", "PCI DSS version 3.2.1:7.2.1",
+    "PCI DSS version 3.2.1:7.2.2"
+  },
+  docs       = "https://docs.aws.amazon.com/kms/latest/developerguide/grants.html#about-grants",
+  fix        = "Add a key policy statement that denies kms:CreateGrant to Principal \"*\" on "
+            .. "Resource \"*\" with Condition BoolIfExists {\"kms:GrantIsForAWSResource\": "
+            .. "\"false\", \"aws:PrincipalIsAWSService\": \"false\"}.",
+  check = function(r, ctx)
+    local p = r.properties
+    local kp = p.KeyPolicy
+    if kp == nil then
+      return ctx.fail("KeyPolicy is missing", p)
+    end
+    if not is_struct(kp) then
+      return ctx.fail("KeyPolicy is " .. show(kp) .. ", not a policy object", p, "KeyPolicy")
+    end
+    local st = kp.Statement
+    if st == nil then
+      return ctx.fail("KeyPolicy.Statement is missing", kp)
+    end
+    if not is_list(st) or #st == 0 then
+      return ctx.fail("KeyPolicy.Statement is " .. show(st) .. ", not a non-empty list", kp,
+                      "Statement")
+    end
+    for _, s in ipairs(st) do
+      if statement_ok(s) then return end
+    end
+    return ctx.fail("KeyPolicy has no statement denying kms:CreateGrant to every principal "
+                    .. "unless the grant is for an AWS service", kp, "Statement")
+  end,
+}

@@ -1,0 +1,104 @@
+-- CT.LAMBDA.PR.2: a Lambda permission must not open the function to everyone.
+-- Guard semantics kept: a list Principal is compared element by element (an empty list
+-- counts as both "*" and a service principal), "twelve digits anywhere" marks an account or
+-- IAM principal, the condition keys must be non-blank strings (SourceArn may instead be a
+-- Ref/GetAtt of a resource in this template), and a Properties-less resource fails.
+local type, find, format, tostring = type, string.find, string.format, tostring
+local is_view, ipairs = pp.is_view, ipairs
+
+local function is_list(v)
+  return is_view(v) and (#v > 0 or tostring(v) == "[]")
+end
+
+local function show(v)
+  if type(v) == "string" then return format("%q", v) end
+  return tostring(v)
+end
+
+local function nonblank(v)
+  return type(v) == "string" and find(v, "%S") ~= nil
+end
+
+-- Guard's `v == x` / `v != x`: a list passes when every element does (so [] always passes).
+local function every(v, pred)
+  if is_list(v) then
+    for _, e in ipairs(v) do
+      if not pred(e) then return false end
+    end
+    return true
+  end
+  return pred(v)
+end
+
+local function is_star(e) return e == "*" end
+
+-- Neither "*" nor anything containing twelve digits in a row (an account id or IAM ARN).
+local function is_other_principal(e)
+  return type(e) == "string" and e ~= "*" and find(e, "%d%d%d%d%d%d%d%d%d%d%d%d") == nil
+end
+
+local function not_none(e) return type(e) == "string" and e ~= "NONE" end
+
+-- A Ref or GetAtt naming a resource of this template.
+local function local_ref(ctx, v)
+  if not is_view(v) then return false end
+  local ga = v["Fn::GetAtt"]
+  if ga ~= nil and is_view(ga) and type(ga[1]) == "string" and ctx.resource(ga[1]) then
+    return true
+  end
+  local id = v.Ref
+  return type(id) == "string" and ctx.resource(id) ~= nil
+end
+
+return {
+  id         = "ct-lambda-pr-2",
+  title      = "Lambda permissions do not grant invocation to the public",
+  severity   = "critical",
+  types      = { "AWS::Lambda::Permission" },
+  packs      = { "control-tower" },
+  controls   = { "CT.LAMBDA.PR.2", "lambda_function_public_access_prohibited_check" },
+  guard      = "lambda_function_public_access_prohibited_check",
+  frameworks = {
+    "NIST 800-53 Rev 5:AC-21", "NIST 800-53 Rev 5:AC-3",
+    "NIST 800-53 Rev 5:AC-3(7)", "NIST 800-53 Rev 5:AC-4",
+    "NIST 800-53 Rev 5:AC-4(21)", "NIST 800-53 Rev 5:AC-6",
+    "NIST 800-53 Rev 5:SC-7", "NIST 800-53 Rev 5:SC-7(11)",
+    "NIST 800-53 Rev 5:SC-7(16)", "NIST 800-53 Rev 5:SC-7(20)",
+    "NIST 800-53 Rev 5:SC-7(21)", "NIST 800-53 Rev 5:SC-7(3)",
+    "NIST 800-53 Rev 5:SC-7(4)", "NIST 800-53 Rev 5:SC-7(9)",
+    "PCI DSS version 3.2.1:1.2.1", "PCI DSS version 3.2.1:1.3",
+    "PCI DSS version 3.2.1:1.3.1", "PCI DSS version 3.2.1:1.3.2",
+    "PCI DSS version 3.2.1:1.3.4", "PCI DSS version 3.2.1:2.2.2"
+  },
+  docs       = "https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html",
+  fix        = "Do not use an unauthenticated function URL (FunctionUrlAuthType NONE). For a '*' "
+            .. "principal, scope the grant with SourceAccount, SourceArn or PrincipalOrgID; for "
+            .. "a service principal, scope it with SourceAccount or SourceArn.",
+  check = function(r, ctx)
+    local p = r.properties
+    local auth = p.FunctionUrlAuthType
+    if auth ~= nil and not every(auth, not_none) then
+      ctx.fail("FunctionUrlAuthType is " .. show(auth)
+               .. ": the function URL would accept unauthenticated calls", p,
+               "FunctionUrlAuthType")
+    end
+    local principal = p.Principal
+    if principal == nil then return end
+    local scoped_account = nonblank(p.SourceAccount)
+    local arn = p.SourceArn
+    local scoped_arn = nonblank(arn) or local_ref(ctx, arn)
+    if every(principal, is_star) then
+      if not (scoped_account or scoped_arn or nonblank(p.PrincipalOrgID)) then
+        ctx.fail("Principal is " .. show(principal) .. " and none of SourceAccount, SourceArn "
+                 .. "or PrincipalOrgID limits who may invoke the function", p, "Principal")
+      end
+    end
+    if every(principal, is_other_principal) then
+      if not (scoped_account or scoped_arn) then
+        ctx.fail("Principal is " .. show(principal) .. " (a service or other non-account "
+                 .. "principal) and neither SourceAccount nor SourceArn limits which "
+                 .. "resource may invoke the function", p, "Principal")
+      end
+    end
+  end,
+}

@@ -1,0 +1,62 @@
+-- CT.LAMBDA.PR.6: a Lambda function URL's CORS policy names its origins.
+-- Guard semantics kept: the check applies only when Cors is an object whose AllowOrigins is a
+-- non-empty list; then every origin must be a string without a '*' (an origin that is itself
+-- a list is compared entry by entry, so an empty one passes).
+local type, find, format, tostring, ipairs = type, string.find, string.format, tostring, ipairs
+local is_view = pp.is_view
+
+local function is_list(v)
+  return is_view(v) and (#v > 0 or tostring(v) == "[]")
+end
+
+local function bad_origin(o)
+  if is_list(o) then
+    for _, e in ipairs(o) do
+      if type(e) ~= "string" or find(e, "*", 1, true) then return true end
+    end
+    return false
+  end
+  return type(o) ~= "string" or find(o, "*", 1, true) ~= nil
+end
+
+local function show(v)
+  if type(v) == "string" then return format("%q", v) end
+  return tostring(v)
+end
+
+return {
+  title      = "Lambda function URL CORS policies do not allow every origin",
+  id         = "ct-lambda-pr-6",
+  severity   = "high",
+  types      = { "AWS::Lambda::Url" },
+  packs      = { "control-tower" },
+  controls   = { "CT.LAMBDA.PR.6", "lambda_function_url_cors_check" },
+  guard      = "lambda_function_url_cors_check",
+  frameworks = {
+    "NIST 800-53 Rev 5:AC-21", "NIST 800-53 Rev 5:AC-3",
+    "NIST 800-53 Rev 5:AC-3(7)", "NIST 800-53 Rev 5:AC-4",
+    "NIST 800-53 Rev 5:AC-4(21)", "NIST 800-53 Rev 5:AC-6",
+    "NIST 800-53 Rev 5:SC-7", "NIST 800-53 Rev 5:SC-7(11)",
+    "NIST 800-53 Rev 5:SC-7(16)", "NIST 800-53 Rev 5:SC-7(20)",
+    "NIST 800-53 Rev 5:SC-7(21)", "NIST 800-53 Rev 5:SC-7(3)",
+    "NIST 800-53 Rev 5:SC-7(4)", "NIST 800-53 Rev 5:SC-7(9)",
+    "PCI DSS version 3.2.1:1.2.1", "PCI DSS version 3.2.1:1.3",
+    "PCI DSS version 3.2.1:1.3.1", "PCI DSS version 3.2.1:1.3.2",
+    "PCI DSS version 3.2.1:1.3.4"
+  },
+  docs       = "https://docs.aws.amazon.com/lambda/latest/dg/urls-configuration.html",
+  fix        = "List the exact origins (for example https://app.example.com) in "
+            .. "Cors.AllowOrigins instead of '*' or wildcard patterns.",
+  check = function(r, ctx)
+    local cors = r.properties.Cors
+    if not is_view(cors) or is_list(cors) then return end
+    local origins = cors.AllowOrigins
+    if not is_list(origins) or #origins == 0 then return end
+    for i, o in ipairs(origins) do
+      if bad_origin(o) then
+        return ctx.fail("Cors.AllowOrigins entry " .. show(o) .. " is a wildcard or not an "
+                        .. "origin string", origins, i)
+      end
+    end
+  end,
+}

@@ -1,0 +1,80 @@
+-- CT.NETWORK-FIREWALL.PR.4: a stateless rule group contains rules.
+-- Guard semantics kept: applies when Type is "STATELESS" (a list applies when every entry is,
+-- so an empty list applies too); RuleGroup, RulesSource and StatelessRulesAndCustomActions
+-- must be objects and StatelessRules a non-empty list.
+local type, format, tostring, ipairs = type, string.format, tostring, ipairs
+local is_view = pp.is_view
+
+local function is_list(v)
+  return is_view(v) and (#v > 0 or tostring(v) == "[]")
+end
+
+local function is_struct(v)
+  return is_view(v) and not (#v > 0 or tostring(v) == "[]")
+end
+
+local function show(v)
+  if type(v) == "string" then return format("%q", v) end
+  return tostring(v)
+end
+
+local function stateless(t)
+  if is_list(t) then
+    for _, e in ipairs(t) do
+      if e ~= "STATELESS" then return false end
+    end
+    return true
+  end
+  return t == "STATELESS"
+end
+
+local PATH = { "RuleGroup", "RulesSource", "StatelessRulesAndCustomActions" }
+
+return {
+  title      = "Network Firewall stateless rule groups contain rules",
+  id         = "ct-network-firewall-pr-4",
+  severity   = "medium",
+  types      = { "AWS::NetworkFirewall::RuleGroup" },
+  packs      = { "control-tower" },
+  controls   = { "CT.NETWORK-FIREWALL.PR.4", "netfw_stateless_rule_group_not_empty_check" },
+  guard      = "netfw_stateless_rule_group_not_empty_check",
+  frameworks = {
+    "NIST 800-53 Rev 5:AC-4(21)", "NIST 800-53 Rev 5:SC-7",
+    "NIST 800-53 Rev 5:SC-7(11)", "NIST 800-53 Rev 5:SC-7(16)",
+    "NIST 800-53 Rev 5:SC-7(21)", "NIST 800-53 Rev 5:SC-7(5)",
+    "PCI DSS version 3.2.1:1.2.1", "PCI DSS version 3.2.1:1.3",
+    "PCI DSS version 3.2.1:1.3.1", "PCI DSS version 3.2.1:1.3.2",
+    "PCI DSS version 3.2.1:1.3.4", "PCI DSS version 3.2.1:1.3.6"
+  },
+  docs       = "https://docs.aws.amazon.com/network-firewall/latest/developerguide/stateless-rule-groups-5-tuple.html",
+  fix        = "Add at least one rule to "
+            .. "RuleGroup.RulesSource.StatelessRulesAndCustomActions.StatelessRules, or remove "
+            .. "the empty rule group.",
+  check = function(r, ctx)
+    local p = r.properties
+    local t = p.Type
+    if t == nil or not stateless(t) then return end
+    local node, where = p, nil
+    for i = 1, #PATH do
+      local k = PATH[i]
+      local v = node[k]
+      where = where and (where .. "." .. k) or k
+      if v == nil then
+        return ctx.fail(where .. " is missing from a stateless rule group", node)
+      end
+      if not is_struct(v) then
+        return ctx.fail(where .. " is " .. show(v) .. ", not an object", node, k)
+      end
+      node = v
+    end
+    local rules = node.StatelessRules
+    if rules == nil then
+      return ctx.fail(where .. ".StatelessRules is missing: the stateless rule group is empty",
+                      node)
+    end
+    if not is_list(rules) or #rules == 0 then
+      return ctx.fail(where .. ".StatelessRules is " .. show(rules)
+                      .. ": the stateless rule group has no rules", node, "StatelessRules")
+    end
+  end,
+}

@@ -1,0 +1,79 @@
+-- CT.OPENSEARCH.PR.16 (opensearch_https_required_check): OpenSearch Service domains require HTTPS with TLS 1.2.
+local is_view = pp.is_view
+
+-- Guard's is_struct: a map (an empty map prints as {}).
+local function is_struct(v)
+  if not is_view(v) or #v > 0 then return false end
+  for _ in pairs(v) do return true end
+  return tostring(v) == "{}"
+end
+
+-- Guard's `v == true`: a list passes when every item is true (an empty list passes).
+local function all_true(v)
+  if is_view(v) then
+    for i = 1, #v do
+      if v[i] ~= true then return false end
+    end
+    return #v > 0 or tostring(v) == "[]"
+  end
+  return v == true
+end
+
+-- Guard's `v in [...]` for scalar choices (set: a table keyed by the allowed strings and
+-- booleans): a list passes when every item is in the set (an empty list passes).
+local function in_set(v, set)
+  if is_view(v) then
+    local n = #v
+    for i = 1, n do
+      if not set[v[i]] then return false end
+    end
+    return n > 0 or tostring(v) == "[]"
+  end
+  return set[v] == true
+end
+
+local TLS_POLICIES = { ["Policy-Min-TLS-1-2-2019-07"] = true }
+
+return {
+  id         = "ct-opensearch-pr-16",
+  title      = "OpenSearch Service domains require HTTPS with TLS 1.2",
+  severity   = "medium",
+  types      = { "AWS::OpenSearchService::Domain" },
+  packs      = { "control-tower" },
+  controls   = { "CT.OPENSEARCH.PR.16", "opensearch_https_required_check" },
+  guard      = "opensearch_https_required_check",
+  frameworks = {
+    "NIST 800-53 Rev 5:AC-17(2)", "NIST 800-53 Rev 5:AC-4", "NIST 800-53 Rev 5:IA-5(1)",
+    "NIST 800-53 Rev 5:SC-12(3)", "NIST 800-53 Rev 5:SC-13", "NIST 800-53 Rev 5:SC-23",
+    "NIST 800-53 Rev 5:SC-23(3)", "NIST 800-53 Rev 5:SC-7(4)", "NIST 800-53 Rev 5:SC-8",
+    "NIST 800-53 Rev 5:SC-8(1)", "NIST 800-53 Rev 5:SC-8(2)", "NIST 800-53 Rev 5:SI-7(6)",
+    "PCI DSS version 3.2.1:2.3", "PCI DSS version 3.2.1:4.1",
+  },
+  docs       = "https://docs.aws.amazon.com/opensearch-service/latest/developerguide/data-protection.html",
+  fix        = "In DomainEndpointOptions set EnforceHTTPS to true and TLSSecurityPolicy to Policy-Min-TLS-1-2-2019-07.",
+  check = function(r, ctx)
+    local p = r.properties
+    local c = p.DomainEndpointOptions
+    if c == nil then
+      return ctx.fail("DomainEndpointOptions is missing", p)
+    end
+    if not is_struct(c) then
+      return ctx.fail("DomainEndpointOptions is " .. tostring(c) .. ", not a map",
+                      p, "DomainEndpointOptions")
+    end
+    local enforceHTTPS = c.EnforceHTTPS
+    if enforceHTTPS == nil then
+      ctx.fail("DomainEndpointOptions.EnforceHTTPS is missing", c)
+    elseif not all_true(enforceHTTPS) then
+      ctx.fail("DomainEndpointOptions.EnforceHTTPS is " .. tostring(enforceHTTPS) .. ", not true",
+               c, "EnforceHTTPS")
+    end
+    local tLSSecurityPolicy = c.TLSSecurityPolicy
+    if tLSSecurityPolicy == nil then
+      ctx.fail("DomainEndpointOptions.TLSSecurityPolicy is missing", c)
+    elseif not in_set(tLSSecurityPolicy, TLS_POLICIES) then
+      ctx.fail("DomainEndpointOptions.TLSSecurityPolicy is " .. tostring(tLSSecurityPolicy) .. ", not Policy-Min-TLS-1-2-2019-07",
+               c, "TLSSecurityPolicy")
+    end
+  end,
+}

@@ -1,0 +1,74 @@
+-- CT.OPENSEARCH.PR.6 (elasticsearch_data_node_fault_tolerance_check): Elasticsearch domains spread at least three data nodes across Availability Zones.
+local is_view = pp.is_view
+
+-- Guard's is_struct: a map (an empty map prints as {}).
+local function is_struct(v)
+  if not is_view(v) or #v > 0 then return false end
+  for _ in pairs(v) do return true end
+  return tostring(v) == "{}"
+end
+
+-- Guard's `v == true`: a list passes when every item is true (an empty list passes).
+local function all_true(v)
+  if is_view(v) then
+    for i = 1, #v do
+      if v[i] ~= true then return false end
+    end
+    return #v > 0 or tostring(v) == "[]"
+  end
+  return v == true
+end
+
+-- Guard's `v >= n`: integers only; a list passes when every item does (an empty list passes).
+local function int_ge(v, n)
+  if is_view(v) then
+    local k = #v
+    for i = 1, k do
+      local x = v[i]
+      if math.type(x) ~= "integer" or x < n then return false end
+    end
+    return k > 0 or tostring(v) == "[]"
+  end
+  return math.type(v) == "integer" and v >= n
+end
+
+return {
+  id         = "ct-opensearch-pr-6",
+  title      = "Elasticsearch domains spread at least three data nodes across Availability Zones",
+  severity   = "medium",
+  types      = { "AWS::Elasticsearch::Domain" },
+  packs      = { "control-tower" },
+  controls   = { "CT.OPENSEARCH.PR.6", "elasticsearch_data_node_fault_tolerance_check" },
+  guard      = "elasticsearch_data_node_fault_tolerance_check",
+  frameworks = {
+    "NIST 800-53 Rev 5:CP-10", "NIST 800-53 Rev 5:CP-6(2)", "NIST 800-53 Rev 5:SC-36",
+    "NIST 800-53 Rev 5:SC-5(2)", "NIST 800-53 Rev 5:SI-13(5)",
+  },
+  docs       = "https://docs.aws.amazon.com/opensearch-service/latest/developerguide/sizing-domains.html#bp-instances",
+  fix        = "In ElasticsearchClusterConfig set ZoneAwarenessEnabled to true and InstanceCount to 3 or more.",
+  check = function(r, ctx)
+    local p = r.properties
+    local c = p.ElasticsearchClusterConfig
+    if c == nil then
+      return ctx.fail("ElasticsearchClusterConfig is missing", p)
+    end
+    if not is_struct(c) then
+      return ctx.fail("ElasticsearchClusterConfig is " .. tostring(c) .. ", not a map",
+                      p, "ElasticsearchClusterConfig")
+    end
+    local zoneAwarenessEnabled = c.ZoneAwarenessEnabled
+    if zoneAwarenessEnabled == nil then
+      ctx.fail("ElasticsearchClusterConfig.ZoneAwarenessEnabled is missing", c)
+    elseif not all_true(zoneAwarenessEnabled) then
+      ctx.fail("ElasticsearchClusterConfig.ZoneAwarenessEnabled is " .. tostring(zoneAwarenessEnabled) .. ", not true",
+               c, "ZoneAwarenessEnabled")
+    end
+    local instanceCount = c.InstanceCount
+    if instanceCount == nil then
+      ctx.fail("ElasticsearchClusterConfig.InstanceCount is missing", c)
+    elseif not int_ge(instanceCount, 3) then
+      ctx.fail("ElasticsearchClusterConfig.InstanceCount is " .. tostring(instanceCount) .. ", not an integer of at least 3",
+               c, "InstanceCount")
+    end
+  end,
+}

@@ -1,0 +1,55 @@
+-- CT.OPENSEARCH.PR.9 (opensearch_encrypted_at_rest_check): OpenSearch Service domains encrypt data at rest.
+local is_view = pp.is_view
+
+-- Guard's is_struct: a map (an empty map prints as {}).
+local function is_struct(v)
+  if not is_view(v) or #v > 0 then return false end
+  for _ in pairs(v) do return true end
+  return tostring(v) == "{}"
+end
+
+-- Guard's `v == true`: a list passes when every item is true (an empty list passes).
+local function all_true(v)
+  if is_view(v) then
+    for i = 1, #v do
+      if v[i] ~= true then return false end
+    end
+    return #v > 0 or tostring(v) == "[]"
+  end
+  return v == true
+end
+
+return {
+  id         = "ct-opensearch-pr-9",
+  title      = "OpenSearch Service domains encrypt data at rest",
+  severity   = "medium",
+  types      = { "AWS::OpenSearchService::Domain" },
+  packs      = { "control-tower" },
+  controls   = { "CT.OPENSEARCH.PR.9", "opensearch_encrypted_at_rest_check" },
+  guard      = "opensearch_encrypted_at_rest_check",
+  frameworks = {
+    "NIST 800-53 Rev 5:CA-9(1)", "NIST 800-53 Rev 5:CM-3(6)", "NIST 800-53 Rev 5:SC-13",
+    "NIST 800-53 Rev 5:SC-28", "NIST 800-53 Rev 5:SC-28(1)", "NIST 800-53 Rev 5:SI-7(6)",
+    "PCI DSS version 3.2.1:3.4", "PCI DSS version 3.2.1:8.2.1",
+  },
+  docs       = "https://docs.aws.amazon.com/opensearch-service/latest/developerguide/encryption-at-rest.html",
+  fix        = "Set EncryptionAtRestOptions.Enabled to true (a boolean).",
+  check = function(r, ctx)
+    local p = r.properties
+    local c = p.EncryptionAtRestOptions
+    if c == nil then
+      return ctx.fail("EncryptionAtRestOptions is missing", p)
+    end
+    if not is_struct(c) then
+      return ctx.fail("EncryptionAtRestOptions is " .. tostring(c) .. ", not a map",
+                      p, "EncryptionAtRestOptions")
+    end
+    local enabled = c.Enabled
+    if enabled == nil then
+      ctx.fail("EncryptionAtRestOptions.Enabled is missing", c)
+    elseif not all_true(enabled) then
+      ctx.fail("EncryptionAtRestOptions.Enabled is " .. tostring(enabled) .. ", not true",
+               c, "Enabled")
+    end
+  end,
+}

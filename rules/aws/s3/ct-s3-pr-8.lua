@@ -1,0 +1,167 @@
+-- CT.S3.PR.8 (s3_bucket_policy_ssl_requests_only_check): S3 bucket policies deny requests that do not use TLS.
+-- Parapet resolves Fn::Join: an object ARN written as {Fn::Join: ["", [{Fn::GetAtt: [Bucket, Arn]}, "/*"]]}
+-- reaches the rule as a deploy-time unknown, so a statement that needs it is reported UNKNOWN (Guard passes it).
+local is_view = pp.is_view
+local is_unknown = pp.is_unknown
+
+local REQUIRED = { "Effect", "Action", "Principal", "Condition", "Resource" }
+
+local function is_struct(v)
+  if not is_view(v) or #v > 0 then return false end
+  for _ in pairs(v) do return true end
+  return tostring(v) == "{}"
+end
+
+-- Guard's `v == x` for a string x: a list passes when every item equals x (an empty list passes).
+local function eq_all(v, x)
+  if is_view(v) then
+    local n = #v
+    for i = 1, n do
+      if v[i] ~= x then return false end
+    end
+    return n > 0 or tostring(v) == "[]"
+  end
+  return v == x
+end
+
+-- Number of keys of a map view (stops counting at 2).
+local function nkeys(v)
+  local n = 0
+  for _ in pairs(v) do
+    n = n + 1
+    if n > 1 then break end
+  end
+  return n
+end
+
+-- Guard's `Condition == {"Bool": {"aws:SecureTransport": "false"}}` (exact map equality).
+local function insecure_transport_condition(c)
+  if not is_struct(c) or nkeys(c) ~= 1 then return false end
+  local b = c.Bool
+  return is_struct(b) and nkeys(b) == 1 and b["aws:SecureTransport"] == "false"
+end
+
+-- Guard's `Action[*] in ["s3:*", "*"]`.
+local function all_actions(a)
+  if is_view(a) then
+    local n = #a
+    if n == 0 then return false end
+    for i = 1, n do
+      local x = a[i]
+      if x ~= "s3:*" and x ~= "*" then return false end
+    end
+    return true
+  end
+  return a == "s3:*" or a == "*"
+end
+
+local function bucket_arn(s)
+  return type(s) == "string" and s:find("^arn:aws[a-z0-9%-]*:s3:::[a-z0-9][a-z0-9%.%-]*[a-z0-9]$") ~= nil
+end
+
+local function object_arn(s)
+  return type(s) == "string" and s:find("^arn:aws[a-z0-9%-]*:s3:::[a-z0-9][a-z0-9%.%-]*[a-z0-9]/%*$") ~= nil
+end
+
+-- {Fn::GetAtt: [Id, "Arn"]} where Id is an AWS::S3::Bucket of this template.
+local function bucket_arn_ref(ctx, v)
+  if not is_view(v) then return false end
+  local ga = v["Fn::GetAtt"]
+  if not is_view(ga) or ga[2] ~= "Arn" or type(ga[1]) ~= "string" then return false end
+  local t = ctx.resource(ga[1])
+  return t ~= nil and t.type == "AWS::S3::Bucket"
+end
+
+-- Whether Resource covers the bucket: true, false, or "unknown" when it would take an object
+-- ARN built with Fn::Join (which Parapet resolves to a deploy-time unknown).
+local function resource_ok(ctx, res)
+  if res == "*" then return true end
+  if not is_view(res) then return false end
+  local n = #res
+  if n == 0 then return false end
+  local stars, barn, oarn, bref, unk = 0, false, false, false, false
+  for i = 1, n do
+    local x = res[i]
+    if x == "*" then
+      stars = stars + 1
+    elseif is_unknown(x) then
+      unk = true
+    elseif bucket_arn(x) then
+      barn = true
+    elseif object_arn(x) then
+      oarn = true
+    elseif bucket_arn_ref(ctx, x) then
+      bref = true
+    end
+  end
+  if stars == n or (barn and oarn) then return true end
+  if bref and unk then return "unknown" end
+  return false
+end
+
+-- Guard's check_statement_ssl_requests_only: true, false or "unknown".
+local function denies_insecure(ctx, s)
+  if not is_view(s) then return false end
+  for i = 1, #REQUIRED do
+    if s[REQUIRED[i]] == nil then return false end
+  end
+  if not eq_all(s.Effect, "Deny") or not all_actions(s.Action) then return false end
+  local pr = s.Principal
+  if not eq_all(pr, "*") and not (is_struct(pr) and pr.AWS ~= nil and eq_all(pr.AWS, "*")) then
+    return false
+  end
+  if not insecure_transport_condition(s.Condition) then return false end
+  return resource_ok(ctx, s.Resource)
+end
+
+return {
+  id         = "ct-s3-pr-8",
+  title      = "S3 bucket policies deny requests that do not use TLS",
+  severity   = "medium",
+  types      = { "AWS::S3::BucketPolicy" },
+  packs      = { "control-tower" },
+  controls   = { "CT.S3.PR.8", "s3_bucket_policy_ssl_requests_only_check" },
+  guard      = "s3_bucket_policy_ssl_requests_only_check",
+  frameworks = {
+    "CIS AWS Benchmark 1.4:2.1.2", "NIST 800-53 Rev 5:AC-17(2)", "NIST 800-53 Rev 5:AC-4",
+    "NIST 800-53 Rev 5:IA-5(1)", "NIST 800-53 Rev 5:SC-12(3)", "NIST 800-53 Rev 5:SC-13",
+    "NIST 800-53 Rev 5:SC-23", "NIST 800-53 Rev 5:SC-23(3)", "NIST 800-53 Rev 5:SC-7(4)",
+    "NIST 800-53 Rev 5:SC-8", "NIST 800-53 Rev 5:SC-8(1)", "NIST 800-53 Rev 5:SC-8(2)",
+    "NIST 800-53 Rev 5:SI-7(6)", "PCI DSS version 3.2.1:2.2", "PCI DSS version 3.2.1:4.1",
+    "PCI DSS version 3.2.1:8.2.1",
+  },
+  docs       = "https://aws.amazon.com/premiumsupport/knowledge-center/s3-bucket-policy-for-config-rule/",
+  fix        = "Add a statement with Effect Deny, Principal \"*\" (or AWS \"*\"), Action s3:* or *, Resource \"*\" or both the bucket ARN and its /* object ARN, and Condition {Bool: {aws:SecureTransport: \"false\"}}.",
+  check = function(r, ctx)
+    local p = r.properties
+    local doc = p.PolicyDocument
+    if doc == nil then
+      return ctx.fail("PolicyDocument is missing", p)
+    end
+    if not is_struct(doc) then
+      return ctx.fail("PolicyDocument is " .. tostring(doc) .. ", not a map", p, "PolicyDocument")
+    end
+    local st = doc.Statement
+    if st == nil then
+      return ctx.fail("PolicyDocument has no Statement", doc)
+    end
+    local maybe = false
+    if is_struct(st) then
+      local ok = denies_insecure(ctx, st)
+      if ok == true then return end
+      maybe = ok == "unknown"
+    elseif is_view(st) then
+      for i = 1, #st do
+        local ok = denies_insecure(ctx, st[i])
+        if ok == true then return end
+        if ok == "unknown" then maybe = true end
+      end
+    end
+    if maybe then
+      return ctx.unknown("a statement denies non-TLS requests if its Fn::Join resource is the bucket's /* object ARN",
+                         doc, "Statement")
+    end
+    return ctx.fail("no statement denies requests without TLS (Deny, Principal *, Action s3:*, " ..
+                    "Condition Bool aws:SecureTransport \"false\") on the whole bucket", doc, "Statement")
+  end,
+}

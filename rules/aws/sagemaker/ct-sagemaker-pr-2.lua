@@ -1,0 +1,94 @@
+-- CT.SAGEMAKER.PR.2: a SageMaker notebook instance is launched in a customer VPC.
+-- Guard semantics kept: SubnetId must be a non-blank string or a Ref/GetAtt of an
+-- AWS::EC2::Subnet in this template; SecurityGroupIds a non-empty list of non-blank strings or
+-- Ref/GetAtt of AWS::EC2::SecurityGroup resources.
+local type, find, format, tostring, ipairs = type, string.find, string.format, tostring, ipairs
+local is_view = pp.is_view
+
+local function is_list(v)
+  return is_view(v) and (#v > 0 or tostring(v) == "[]")
+end
+
+local function show(v)
+  if type(v) == "string" then return format("%q", v) end
+  return tostring(v)
+end
+
+local function nonblank(v)
+  return type(v) == "string" and find(v, "%S") ~= nil
+end
+
+-- A Ref or GetAtt naming a resource of type rtype declared in this template.
+local function local_ref(ctx, v, rtype)
+  if not is_view(v) then return false end
+  local ga = v["Fn::GetAtt"]
+  if ga ~= nil and is_view(ga) and type(ga[1]) == "string" then
+    local res = ctx.resource(ga[1])
+    if res and res.type == rtype then return true end
+  end
+  local id = v.Ref
+  if type(id) ~= "string" then return false end
+  local res = ctx.resource(id)
+  return res ~= nil and res.type == rtype
+end
+
+-- SubnetId: a non-blank string or a reference to an AWS::EC2::Subnet of this template.
+local function check_subnet(ctx, p)
+  local s = p.SubnetId
+  if s == nil then
+    ctx.fail("SubnetId is missing: the notebook is not placed in your VPC", p)
+  elseif not (nonblank(s) or local_ref(ctx, s, "AWS::EC2::Subnet")) then
+    ctx.fail("SubnetId is " .. show(s) .. ", neither a subnet id nor a reference to an "
+             .. "AWS::EC2::Subnet in this template", p, "SubnetId")
+  end
+end
+
+-- SecurityGroupIds: a non-empty list of non-blank strings or references to
+-- AWS::EC2::SecurityGroup resources of this template.
+local function check_groups(ctx, p)
+  local g = p.SecurityGroupIds
+  if g == nil then
+    return ctx.fail("SecurityGroupIds is missing", p)
+  end
+  if not is_list(g) or #g == 0 then
+    return ctx.fail("SecurityGroupIds is " .. show(g) .. ", not a non-empty list", p,
+                    "SecurityGroupIds")
+  end
+  for i, e in ipairs(g) do
+    if not (nonblank(e) or local_ref(ctx, e, "AWS::EC2::SecurityGroup")) then
+      return ctx.fail("SecurityGroupIds entry " .. show(e) .. " is neither a group id nor a "
+                      .. "reference to an AWS::EC2::SecurityGroup in this template", g, i)
+    end
+  end
+end
+
+return {
+  title      = "SageMaker notebook instances are launched in a customer VPC",
+  id         = "ct-sagemaker-pr-2",
+  severity   = "high",
+  types      = { "AWS::SageMaker::NotebookInstance" },
+  packs      = { "control-tower" },
+  controls   = { "CT.SAGEMAKER.PR.2", "sagemaker_notebook_instance_inside_vpc_check" },
+  guard      = "sagemaker_notebook_instance_inside_vpc_check",
+  frameworks = {
+    "NIST 800-53 Rev 5:AC-21", "NIST 800-53 Rev 5:AC-3",
+    "NIST 800-53 Rev 5:AC-3(7)", "NIST 800-53 Rev 5:AC-4",
+    "NIST 800-53 Rev 5:AC-4(21)", "NIST 800-53 Rev 5:AC-6",
+    "NIST 800-53 Rev 5:SC-7", "NIST 800-53 Rev 5:SC-7(11)",
+    "NIST 800-53 Rev 5:SC-7(16)", "NIST 800-53 Rev 5:SC-7(20)",
+    "NIST 800-53 Rev 5:SC-7(21)", "NIST 800-53 Rev 5:SC-7(3)",
+    "NIST 800-53 Rev 5:SC-7(4)", "NIST 800-53 Rev 5:SC-7(9)",
+    "PCI DSS version 3.2.1:1.2.1", "PCI DSS version 3.2.1:1.3",
+    "PCI DSS version 3.2.1:1.3.1", "PCI DSS version 3.2.1:1.3.2",
+    "PCI DSS version 3.2.1:1.3.4", "PCI DSS version 3.2.1:1.3.6",
+    "PCI DSS version 3.2.1:2.2.2"
+  },
+  docs       = "https://docs.aws.amazon.com/sagemaker/latest/dg/appendix-notebook-and-internet-access.html",
+  fix        = "Set SubnetId to a subnet of your VPC and list at least one security group in "
+            .. "SecurityGroupIds.",
+  check = function(r, ctx)
+    local p = r.properties
+    check_subnet(ctx, p)
+    check_groups(ctx, p)
+  end,
+}

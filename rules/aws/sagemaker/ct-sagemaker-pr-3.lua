@@ -1,0 +1,50 @@
+-- CT.SAGEMAKER.PR.3: a SageMaker notebook instance does not give users root access.
+-- Guard semantics kept: RootAccess must be present and "Disabled" (a list passes when every
+-- entry is, so an empty list passes).
+local type, format, tostring, ipairs = type, string.format, tostring, ipairs
+local is_view = pp.is_view
+
+local function show(v)
+  if type(v) == "string" then return format("%q", v) end
+  return tostring(v)
+end
+
+local function all_eq(v, x)
+  if is_view(v) and (#v > 0 or tostring(v) == "[]") then
+    for _, e in ipairs(v) do
+      if e ~= x then return false end
+    end
+    return true
+  end
+  return v == x
+end
+
+return {
+  title      = "SageMaker notebook instances do not allow root access",
+  id         = "ct-sagemaker-pr-3",
+  severity   = "high",
+  types      = { "AWS::SageMaker::NotebookInstance" },
+  packs      = { "control-tower" },
+  controls   = { "CT.SAGEMAKER.PR.3", "sagemaker_notebook_instance_root_access_check" },
+  guard      = "sagemaker_notebook_instance_root_access_check",
+  frameworks = {
+    "NIST 800-53 Rev 5:AC-2(1)", "NIST 800-53 Rev 5:AC-3(15)",
+    "NIST 800-53 Rev 5:AC-3(7)", "NIST 800-53 Rev 5:AC-6",
+    "NIST 800-53 Rev 5:AC-6(10)", "NIST 800-53 Rev 5:AC-6(2)",
+    "PCI DSS version 3.2.1:2.2", "PCI DSS version 3.2.1:7.1.1",
+    "PCI DSS version 3.2.1:7.1.2", "PCI DSS version 3.2.1:7.2.1",
+    "PCI DSS version 3.2.1:7.2.2", "PCI DSS version 3.2.1:8.1.1"
+  },
+  docs       = "https://docs.aws.amazon.com/sagemaker/latest/dg/nbi-root-access.html",
+  fix        = "Set RootAccess to Disabled.",
+  check = function(r, ctx)
+    local p = r.properties
+    local v = p.RootAccess
+    if v == nil then
+      return ctx.fail("RootAccess is missing (the default is Enabled)", p)
+    end
+    if not all_eq(v, "Disabled") then
+      return ctx.fail("RootAccess is " .. show(v) .. ": set it to Disabled", p, "RootAccess")
+    end
+  end,
+}

@@ -1,0 +1,190 @@
+-- Shared by the security-group ingress rules of the network pack
+-- (ec2-sg-no-world-admin-db-ports, ec2-sg-world-ingress-allowed-ports-only): how an ingress
+-- entry is read — world sources, protocols, port ranges, malformed shapes — so both rules
+-- judge it the same way. Rules get it with pp.lib("ingress").
+
+
+-- Names used in messages for the default admin/database ports.
+local PORT_NAMES = {
+  [22] = "SSH", [23] = "Telnet", [3389] = "RDP", [5900] = "VNC", [5985] = "WinRM",
+  [5986] = "WinRM-HTTPS", [2375] = "Docker API", [2376] = "Docker API TLS", [445] = "SMB",
+  [2049] = "NFS", [1433] = "SQL Server", [1521] = "Oracle", [3306] = "MySQL",
+  [5432] = "PostgreSQL", [5439] = "Redshift", [6379] = "Redis", [9042] = "Cassandra",
+  [11211] = "Memcached", [27017] = "MongoDB", [9200] = "Elasticsearch/OpenSearch",
+  [9300] = "Elasticsearch transport",
+}
+
+local is_list = pp.is_list
+local CIDR_KEYS = { "CidrIp", "CidrIpv6" }
+
+local function describe(v)
+  if type(v) == "string" then return string.format("%q", v) end
+  if pp.is_view(v) then return is_list(v) and "a list" or "an object" end
+  return tostring(v)
+end
+
+-- A port list parameter: a list (table or view) of numbers or numeric strings, or one number.
+local function port_set(v)
+  local set = {}
+  if v == nil then return set end
+  if type(v) == "table" or pp.is_view(v) then
+    for _, x in ipairs(v) do
+      local n = pp.int(x)
+      if n then set[n] = true end
+    end
+  else
+    local n = pp.int(v)
+    if n then set[n] = true end
+  end
+  return set
+end
+
+local function sorted_keys(set)
+  local out = {}
+  for k in pairs(set) do out[#out + 1] = k end
+  table.sort(out)
+  return out
+end
+
+-- IpProtocol → "all" | "tcp" | "udp" | "icmp" | "icmpv6" | "other" (a protocol without ports:
+-- AWS ignores FromPort/ToPort for anything but tcp, udp, icmp and icmpv6) | nil (not a protocol).
+local function protocol(v)
+  local n = pp.int(v)
+  if n ~= nil then
+    if n == -1 then return "all" elseif n == 6 then return "tcp" elseif n == 17 then return "udp"
+    elseif n == 1 then return "icmp" elseif n == 58 then return "icmpv6" end
+    if n >= 0 and n <= 255 then return "other" end
+    return nil
+  end
+  local s = pp.str(v)
+  if s == nil then return nil end
+  s = string.lower(s)
+  if s == "all" then return "all" end
+  if s == "tcp" or s == "udp" or s == "icmp" or s == "icmpv6" then return s end
+  return nil
+end
+
+-- Is this parsed CIDR "the world"? /0, or (with min_prefix / min_prefix_v6 set) any prefix
+-- shorter than the minimum for its family.
+local function is_world(c, params)
+  if c.world then return true end
+  local minp = c.family == 4 and params.min_prefix or params.min_prefix_v6
+  minp = minp ~= nil and pp.int(minp) or nil
+  return minp ~= nil and c.prefix < minp
+end
+
+-- Analyses one ingress entry (an inline SecurityGroupIngress item, or the properties of an
+-- AWS::EC2::SecurityGroupIngress). Returns nil when it opens nothing to the world, or a table:
+--   bad = "message", key          malformed entry
+--   src, src_key                  the world CIDR and its property, or
+--   src_unknown = key             the CIDR could not be resolved
+--   ports_unknown = true          protocol or ports could not be resolved
+--   lo, hi, proto, proto_raw      the port range (0-65535 for all protocols)
+-- Every unknown it reads is marked handled; the rules report what matters to them. A CIDR
+-- that is a reference ({Fn::GetAtt: [Vpc, CidrBlock]}) names an address range of this
+-- template, never the world, and counts as not the world.
+local function analyze(e, params)
+  local src, src_key, src_unknown
+  for _, key in ipairs(CIDR_KEYS) do
+    local v = e[key]
+    if v ~= nil then
+      if pp.is_unknown(v) then
+        src_unknown = src_unknown or key
+      else
+        local s = pp.str(v)
+        local c = s and pp.cidr(s)
+        if c and is_world(c, params) then src, src_key = s, key end
+      end
+    end
+  end
+  if src == nil and src_unknown == nil then
+    return nil
+  end
+  local res = { src = src, src_key = src_key or src_unknown,
+                src_unknown = (src == nil) and src_unknown or nil }
+  local pv = e.IpProtocol
+  local f, t = e.FromPort, e.ToPort
+  local fu, tu = pp.is_unknown(f), pp.is_unknown(t)
+  if pp.is_unknown(pv) then res.ports_unknown = true; return res end
+  local proto = protocol(pv)
+  if proto == nil then
+    res.bad, res.key = "IpProtocol is " .. describe(pv) .. ", not a protocol", "IpProtocol"
+    return res
+  end
+  if proto == "icmp" or proto == "icmpv6" or proto == "other" then return nil end
+  res.proto, res.proto_raw = proto, pp.str(pv)
+  if proto == "all" then res.lo, res.hi = 0, 65535; return res end
+  if fu or tu then res.ports_unknown = true; return res end
+  local lo, hi = pp.int(f), pp.int(t)
+  if (f ~= nil and lo == nil) or (t ~= nil and hi == nil) then
+    local k = (f ~= nil and lo == nil) and "FromPort" or "ToPort"
+    res.bad, res.key = k .. " is " .. describe(e[k]) .. ", not a port number", k
+    return res
+  end
+  -- Absent or -1 means every port; a reversed range is read as the ports between the two.
+  if lo == nil or lo == -1 then lo = 0 end
+  if hi == nil or hi == -1 then hi = 65535 end
+  if lo > hi then lo, hi = hi, lo end
+  res.lo, res.hi = lo, hi
+  return res
+end
+
+-- The subject of an "opens …" message: "SecurityGroupIngress[2] " or, for a standalone
+-- AWS::EC2::SecurityGroupIngress, "This ingress rule ".
+local function opener(where)
+  return where == "" and "This ingress rule " or where
+end
+
+local function describe_ports(a)
+  if a.proto == "all" then
+    return "all protocols and ports (IpProtocol " .. tostring(a.proto_raw) .. ")"
+  elseif a.lo == a.hi then
+    return string.format("port %d/%s", a.lo, a.proto)
+  elseif a.lo == 0 and a.hi == 65535 then
+    return "every " .. a.proto .. " port"
+  end
+  return string.format("ports %d-%d/%s", a.lo, a.hi, a.proto)
+end
+
+-- Calls fn(entry, where, node, key_or_index) for every ingress entry of r. Malformed shapes go
+-- to on_bad(message, node, key) and unresolvable lists to on_unknown(message, node, key).
+local function each_entry(r, fn, on_bad, on_unknown)
+  local p = r.properties
+  if r.type == "AWS::EC2::SecurityGroupIngress" then
+    return fn(p, "", p)
+  end
+  local list = p.SecurityGroupIngress
+  if list == nil then return end
+  if pp.is_unknown(list) then
+    return on_unknown("SecurityGroupIngress depends on a value Parapet cannot resolve", p,
+                      "SecurityGroupIngress")
+  end
+  if not is_list(list) then
+    return on_bad("SecurityGroupIngress is " .. describe(list) .. ", not a list of rules", p,
+                  "SecurityGroupIngress")
+  end
+  for i, e in ipairs(list) do
+    local where = string.format("SecurityGroupIngress[%d] ", i - 1)
+    if pp.is_unknown(e) then
+      on_unknown(where .. "depends on a value Parapet cannot resolve", list, i)
+    elseif not pp.is_view(e) or is_list(e) then
+      on_bad(where .. "is " .. describe(e) .. ", not a rule object", list, i)
+    else
+      fn(e, where, e)
+    end
+  end
+end
+
+return {
+  PORT_NAMES = PORT_NAMES,
+  is_list = is_list,
+  describe = describe,
+  port_set = port_set,
+  sorted_keys = sorted_keys,
+  protocol = protocol,
+  is_world = is_world,
+  analyze = analyze,
+  opener = opener,
+  describe_ports = describe_ports,
+  each_entry = each_entry,
+}
