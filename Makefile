@@ -171,15 +171,16 @@ GLIBC_SONAMES := linux-vdso|ld-linux-x86-64|ld-linux-aarch64|libc|libm|libpthrea
 lambda-zip: $(LAMBDA_ZIP)
 integration: $(LAMBDA_ZIP)   # tests/integration/test_lambda_zip.sh unpacks it
 
-$(LAMBDA_ZIP): $(BUILD)/parapet hooks/deploy/bootstrap $(shell find rules -type f 2>/dev/null)
+$(LAMBDA_ZIP): $(BUILD)/parapet $(BUILD)/kb.db hooks/deploy/bootstrap $(shell find rules -type f 2>/dev/null)
 	rm -rf $(LAMBDA_DIR) $@
 	mkdir -p $(LAMBDA_DIR)/lib $(LAMBDA_DIR)/rules
 	install -m 755 $(BUILD)/parapet $(LAMBDA_DIR)/parapet
 	install -m 755 hooks/deploy/bootstrap $(LAMBDA_DIR)/bootstrap
+	install -m 644 $(BUILD)/kb.db $(LAMBDA_DIR)/kb.db
 	if [ -d rules ]; then cp -R rules/. $(LAMBDA_DIR)/rules/; fi
 	ldd $(BUILD)/parapet | awk '$$2 == "=>" && $$3 ~ /^\// { print $$3 }' | \
 	  grep -Ev '/($(GLIBC_SONAMES))\.so' | while read -r lib; do cp -L "$$lib" $(LAMBDA_DIR)/lib/; done
-	cd $(LAMBDA_DIR) && zip -q -r -9 -X $(CURDIR)/$@ bootstrap parapet lib rules
+	cd $(LAMBDA_DIR) && zip -q -r -9 -X $(CURDIR)/$@ bootstrap parapet kb.db lib rules
 	@echo "lambda-zip: $@ ($$(ls $(LAMBDA_DIR)/lib | wc -l) bundled libraries)"
 
 clean:

@@ -21,6 +21,15 @@ int pp_cli_lambda(int argc, char **argv);
 int pp_cli_explain(int argc, char **argv);
 /* parapet kb build|lint|search|stats …   (hooks/cli_explain.c, docs/kb.md) */
 int pp_cli_kb(int argc, char **argv);
+/* parapet notify --to slack|teams|webhook --url URL [--state-db F] [--flush] [FILE…]
+ * (hooks/cli_notify.c, docs/chatops.md) */
+int pp_cli_notify(int argc, char **argv);
+
+struct pp_kb;
+/* Opens the knowledge base: `opt` (--kb), else $PARAPET_KB, else kb.db beside the binary, else
+ * PREFIX/share/parapet/kb.db. NULL with a message printed and *rc = 2 on failure. The caller
+ * frees it with pp_kb_free. (hooks/cli_explain.c) */
+struct pp_kb *pp_cli_open_kb(const char *opt, int *rc);
 
 #define PP_CLI_MAX_LIST 64
 

@@ -16,7 +16,10 @@
 #include "advisor/explain.h"
 #include "advisor/kb.h"
 #include "advisor/kb_match.h"
+#include "engine/state.h"
 #include "engine/util.h"
+#include "hooks/ai_opts.h"
+#include "hooks/chat.h"
 #include "hooks/cli.h"
 
 #ifndef PP_PREFIX
@@ -26,12 +29,16 @@
 #define MAX_MESSAGES 64
 
 static const char explain_usage[] =
-    "usage: parapet explain [--format text|markdown|json] [--kb FILE]\n"
-    "                       [--message TEXT [--resource-type TYPE]] [FILE...|-]\n"
+    "usage: parapet explain [--format text|markdown|json|slack|teams] [--kb FILE]\n"
+    "                       [--message TEXT [--resource-type TYPE]] [--ai bedrock ...]\n"
+    "                       [--state-db F] [FILE...|-]\n"
     "Reads CloudFormation/ECS events (describe-stack-events, describe-stacks,\n"
     "describe-stack-resources, describe-services, describe-tasks, EventBridge events, JSON\n"
     "lines of these) or one pasted message, finds the root cause and prints fix guidance.\n"
-    "Exit: 0 explained, 1 a failure matched no KB entry, 2 usage or input error.\n";
+    "Exit: 0 explained, 1 a failure matched no KB entry, 2 usage or input error.\n"
+    "slack and teams print the chat messages `parapet notify` would post, as a JSON array.\n"
+    PP_AI_CLI_HELP
+    "  --state-db F               where Bedrock answers are cached (default as for notify)\n";
 
 static const char kb_usage[] =
     "usage: parapet kb build [--src DIR] [--out FILE]\n"
@@ -94,7 +101,7 @@ static int opt_value(int argc, char **argv, int *i, const char *name, const char
     return 1;
 }
 
-static pp_kb *open_kb(const char *opt, int *rc)
+pp_kb *pp_cli_open_kb(const char *opt, int *rc)
 {
     char *path = kb_path(opt);
     if (!path) {
@@ -118,7 +125,9 @@ static pp_kb *open_kb(const char *opt, int *rc)
 
 int pp_cli_explain(int argc, char **argv)
 {
-    const char *format = "text", *kbopt = NULL, *rtype = NULL;
+    const char *format = "text", *kbopt = NULL, *rtype = NULL, *state_path = NULL;
+    pp_ai_cfg ai;
+    pp_ai_cfg_init(&ai);
     const char *messages[MAX_MESSAGES];
     const char *files[256];
     size_t nmsg = 0, nfiles = 0;
@@ -129,12 +138,25 @@ int pp_cli_explain(int argc, char **argv)
             fputs(explain_usage, stdout);
             return 0;
         }
+        int air = pp_ai_cli_arg(&ai, argc, argv, &i);
+        if (air < 0)
+            return 2;
+        if (air > 0)
+            continue;
         if (opt_value(argc, argv, &i, "--format", &v) || opt_value(argc, argv, &i, "-f", &v)) {
-            if (!v || (strcmp(v, "text") && strcmp(v, "markdown") && strcmp(v, "json"))) {
-                fprintf(stderr, "parapet explain: --format expects text, markdown or json\n");
+            if (!v || (strcmp(v, "text") && strcmp(v, "markdown") && strcmp(v, "json") &&
+                       strcmp(v, "slack") && strcmp(v, "teams"))) {
+                fprintf(stderr, "parapet explain: --format expects text, markdown, json, slack "
+                                "or teams\n");
                 return 2;
             }
             format = v;
+        } else if (opt_value(argc, argv, &i, "--state-db", &v)) {
+            if (!v) {
+                fprintf(stderr, "parapet explain: --state-db expects a FILE\n");
+                return 2;
+            }
+            state_path = v;
         } else if (opt_value(argc, argv, &i, "--message", &v)) {
             if (!v || nmsg == MAX_MESSAGES) {
                 fprintf(stderr, "parapet explain: --message expects TEXT (at most %d)\n",
@@ -180,7 +202,7 @@ int pp_cli_explain(int argc, char **argv)
     }
 
     int rc = 0;
-    pp_kb *kb = open_kb(kbopt, &rc);
+    pp_kb *kb = pp_cli_open_kb(kbopt, &rc);
     if (!kb)
         return rc;
     pp_evset set;
@@ -210,24 +232,69 @@ int pp_cli_explain(int argc, char **argv)
         pp_kb_free(kb);
         return 2;
     }
-    if (strcmp(format, "json") == 0) {
-        json_t *doc = pp_explain_json(&x);
-        char *s = doc ? json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+    /* The AI part never changes the exit status: it only adds text. */
+    json_t *doc = NULL;
+    pp_state *cache = NULL;
+    if (strcmp(format, "text") != 0 && strcmp(format, "markdown") != 0) {
+        doc = pp_explain_json(&x);
+        if (!doc)
+            rc = 2;
+    } else if (ai.enabled) {
+        doc = pp_explain_json(&x);
+    }
+    if (doc && ai.enabled) {
+        char *def = state_path ? NULL : pp_state_default_path();
+        char *serr = NULL;
+        if (pp_state_open(state_path ? state_path : def, &cache, &serr) != PP_OK) {
+            fprintf(stderr, "parapet: AI answers will not be cached: %s\n", serr ? serr : "");
+            cache = NULL;
+        }
+        free(serr);
+        free(def);
+        pp_ai_enrich(doc, &x, &ai, cache, 0);
+    }
+    if (strcmp(format, "json") == 0 && doc) {
+        char *s = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
         if (s)
             puts(s);
         else
             rc = 2;
         free(s);
-        json_decref(doc);
-    } else {
+    } else if ((strcmp(format, "slack") == 0 || strcmp(format, "teams") == 0) && doc) {
+        pp_chat_scope *sc = NULL;
+        size_t nsc = 0;
+        char *cerr = NULL;
+        json_t *arr = json_array();
+        if (pp_chat_split(doc, &sc, &nsc, &cerr) != PP_OK || !arr) {
+            fprintf(stderr, "parapet: %s\n", cerr ? cerr : "out of memory");
+            rc = 2;
+        }
+        for (size_t k = 0; k < nsc && arr; k++)
+            json_array_append_new(arr, pp_chat_render(&sc[k], strcmp(format, "slack") == 0
+                                                                   ? PP_CHAT_SLACK
+                                                                   : PP_CHAT_TEAMS));
+        char *s = rc == 2 ? NULL : json_dumps(arr, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+        if (s)
+            puts(s);
+        free(s);
+        free(cerr);
+        json_decref(arr);
+        pp_chat_scopes_free(sc, nsc);
+    } else if (rc == 0) {
         char *s = pp_explain_render(&x, strcmp(format, "markdown") == 0 ? PP_EXPLAIN_MARKDOWN
                                                                          : PP_EXPLAIN_TEXT);
+        char *extra = doc ? pp_ai_render(doc, strcmp(format, "markdown") == 0) : NULL;
         if (s)
             fputs(s, stdout);
         else
             rc = 2;
+        if (extra)
+            fputs(extra, stdout);
         free(s);
+        free(extra);
     }
+    json_decref(doc);
+    pp_state_close(cache);
     if (rc == 0)
         rc = pp_explain_exit_code(&x);
     if (fflush(stdout) != 0)
@@ -368,7 +435,7 @@ static int kb_search(int argc, char **argv)
         return 2;
     }
     int rc = 0;
-    pp_kb *kb = open_kb(kbopt, &rc);
+    pp_kb *kb = pp_cli_open_kb(kbopt, &rc);
     if (!kb) {
         pp_buf_free(&q);
         return rc;
@@ -409,7 +476,7 @@ static int kb_stats(int argc, char **argv)
         }
     }
     int rc = 0;
-    pp_kb *kb = open_kb(kbopt, &rc);
+    pp_kb *kb = pp_cli_open_kb(kbopt, &rc);
     if (!kb)
         return rc;
     size_t nex = 0, nprev = 0;

@@ -1,8 +1,10 @@
 /* lambda.c — `parapet lambda`: the AWS Lambda custom-runtime loop (the zip's `bootstrap`).
  *
  * Data flow: GET /runtime/invocation/next (no timeout: the sandbox may be frozen between
- * events) → the event is a Lambda-hook request → pp_hook_handle with the deadline Lambda gives
- * → POST …/{request id}/response, or …/error for an event that is not a hook request.
+ * events) → an EventBridge event (CloudFormation / ECS failure) goes to hooks/lambda_events.c
+ * (explain and post to chat); anything else is a Lambda-hook request → pp_hook_handle with the
+ * deadline Lambda gives → POST …/{request id}/response, or …/error for an event that is
+ * neither.
  * The rules load once at init; a failure there is posted to /runtime/init/error and ends the
  * process. A 500 from any Runtime API endpoint means the container is broken: exit at once.
  * Protocol: ../shared/reference/aws-protocols.md §2.
@@ -17,6 +19,7 @@
 #include "hooks/cfn_hook.h"
 #include "hooks/cli.h"
 #include "hooks/hook_opts.h"
+#include "hooks/lambda_events.h"
 
 #define PP_LAMBDA_API_VERSION "2018-06-01"
 /* Time kept back from Lambda's deadline to post the answer. */
@@ -96,7 +99,11 @@ static char *error_json(const char *type, const char *msg)
 static const char usage[] =
     "usage: parapet lambda [OPTIONS]\n"
     "The AWS Lambda custom-runtime loop over $AWS_LAMBDA_RUNTIME_API: each event is a\n"
-    "CloudFormation Lambda-hook request, answered with the hook response.\n";
+    "CloudFormation Lambda-hook request, answered with the hook response, or an EventBridge\n"
+    "failure event (CloudFormation stack/resource status, ECS deployment/task state), explained\n"
+    "and posted to PARAPET_NOTIFY_URL (docs/chatops.md).\n"
+    "  --notify-config F    JSON configuration for EventBridge events (or PARAPET_NOTIFY_CONFIG)\n"
+    "  --endpoint-url URL   AWS API endpoint for Describe* calls (or AWS_ENDPOINT_URL)\n";
 
 int pp_cli_lambda(int argc, char **argv)
 {
@@ -106,12 +113,24 @@ int pp_cli_lambda(int argc, char **argv)
     r.policy.allow_any = 1;
     pp_ruleset *rs = NULL;
     int rc = 2;
+    const char *notify_config = NULL, *endpoint = NULL;
+    pp_lambda_events le;
+    int le_ready = 0;
+    memset(&le, 0, sizeof le);
     for (int i = 1; i < argc; i++) {
         int k = pp_hook_opts_arg(&o, argc, argv, &i);
         if (k < 0)
             goto done;
         if (k > 0)
             continue;
+        if (strcmp(argv[i], "--notify-config") == 0 && i + 1 < argc) {
+            notify_config = argv[++i];
+            continue;
+        }
+        if (strcmp(argv[i], "--endpoint-url") == 0 && i + 1 < argc) {
+            endpoint = argv[++i];
+            continue;
+        }
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             fputs(usage, stdout);
             fputs(pp_hook_opts_help, stdout);
@@ -196,6 +215,46 @@ int pp_cli_lambda(int argc, char **argv)
                          ? (uint64_t)dms - now - PP_LAMBDA_DEADLINE_MARGIN_MS : 1;
         }
         char *rid = pp_strdup(id);
+        json_t *evj = json_loadb(ev.body, ev.len, 0, NULL);
+        if (rid && pp_lambda_is_eventbridge(evj)) {
+            pp_http_resp_free(&ev);
+            int is_error = 0;
+            char *answer = NULL;
+            if (!le_ready) {
+                char *lerr = NULL;
+                le_ready = pp_lambda_events_init(&le, notify_config, endpoint, &lerr) == 0 ? 1
+                                                                                          : -1;
+                if (le_ready < 0)
+                    fprintf(stderr, "parapet lambda: EventBridge events cannot be handled: %s\n",
+                            lerr ? lerr : "configuration");
+                free(lerr);
+            }
+            if (le_ready > 0)
+                answer = pp_lambda_events_handle(&le, r.http, evj, pp_now_ms() + budget,
+                                                 &is_error);
+            json_decref(evj);
+            char *body = answer && !is_error ? answer
+                                             : error_json("Parapet.EventNotHandled",
+                                                          answer ? answer : "see the log");
+            char *path = pp_asprintf("/runtime/invocation/%s/%s", rid,
+                                     answer && !is_error ? "response" : "error");
+            long code = body && path ? post(&r, path, body, answer && !is_error
+                                                               ? NULL : "Parapet.EventNotHandled")
+                                     : -1;
+            if (body != answer)
+                free(body);
+            free(answer);
+            free(path);
+            free(rid);
+            if (code == 500 || code < 0) {
+                fprintf(stderr, "parapet lambda: posting the result failed (%ld): exiting\n",
+                        code);
+                rc = 1;
+                break;
+            }
+            continue;
+        }
+        json_decref(evj);
         pp_hook_outcome out;
         st = rid ? pp_hook_handle(&o.cfg, rs, r.http, pp_now_ms() + budget, ev.body, ev.len,
                                   &out)
@@ -240,6 +299,8 @@ int pp_cli_lambda(int argc, char **argv)
         }
     }
 done:
+    if (le_ready > 0)
+        pp_lambda_events_free(&le);
     pp_ruleset_free(rs);
     pp_http_client_free(r.http);
     free(r.base);

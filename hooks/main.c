@@ -17,9 +17,10 @@ static const command COMMANDS[] = {
     {"check", pp_cli_check, "check templates before deploying them"},
     {"rules", pp_cli_rules, "list rules, or run every rule's test cases"},
     {"hook", pp_cli_hook, "evaluate one CloudFormation Lambda-hook request"},
-    {"serve", pp_cli_serve, "HTTP endpoint: POST /hook, POST /v1/check, /healthz, /metrics"},
+    {"serve", pp_cli_serve, "HTTP endpoint: /hook, /v1/check, /slack/command, /healthz, /metrics"},
     {"lambda", pp_cli_lambda, "AWS Lambda custom-runtime loop (the zip's bootstrap)"},
     {"explain", pp_cli_explain, "explain a failed deployment from its events"},
+    {"notify", pp_cli_notify, "explain a failed deployment and post it to Slack, Teams or a webhook"},
     {"kb", pp_cli_kb, "knowledge base: build, lint, search, stats"},
 };
 

@@ -1,7 +1,9 @@
 /* serve.c — `parapet serve`: the hook endpoint and the check API over HTTP (libmicrohttpd).
  *
  * Routes: POST /hook (Lambda-hook request → hook response), POST /v1/check (template → check
- * json), GET /healthz, GET /metrics (Prometheus text). Data flow per request: MHD worker thread
+ * json), POST /slack/command (Slack slash command `/parapet why STACK`, answered from the state
+ * database; authenticated by Slack's request signature, not the bearer token), GET /healthz,
+ * GET /metrics (Prometheus text). Data flow per request: MHD worker thread
  * → body collected under a 6 MiB cap → that thread's own pp_ruleset (built on its first
  * request, freed when the thread ends) → cfn_hook / engine → response.
  *
@@ -27,9 +29,12 @@
 
 #include "engine/doc.h"
 #include "engine/http.h"
+#include "engine/sigv4.h"
+#include "engine/state.h"
 #include "engine/template.h"
 #include "engine/util.h"
 #include "hooks/cfn_hook.h"
+#include "hooks/chat.h"
 #include "hooks/cli.h"
 #include "hooks/hook_opts.h"
 
@@ -39,12 +44,14 @@
 #define PP_SERVE_IDLE_TIMEOUT_S 30
 #define PP_SERVE_MAX_CONNECTIONS 1024
 #define PP_SERVE_TOKEN_MAX 4096
+#define PP_SLACK_MAX_SKEW_S 300     /* Slack: reject requests older (or newer) than 5 minutes */
+#define PP_SLACK_MAX_BODY (64u << 10)
 
 /* ---- metrics --------------------------------------------------------------------------- */
 
-enum { R_HOOK, R_CHECK, R_HEALTHZ, R_METRICS, R_OTHER, R_COUNT };
+enum { R_HOOK, R_CHECK, R_HEALTHZ, R_METRICS, R_SLACK, R_OTHER, R_COUNT };
 static const char *const route_name[R_COUNT] = { "/hook", "/v1/check", "/healthz", "/metrics",
-                                                 "other" };
+                                                 "/slack/command", "other" };
 static const unsigned codes[] = { 200, 400, 401, 404, 405, 413, 500, 503 };
 #define N_CODES (PP_ARRAY_LEN(codes) + 1)  /* last slot: any other code */
 /* Evaluation latency buckets, in microseconds (rendered in seconds). */
@@ -66,6 +73,9 @@ typedef struct server {
     pp_hook_opts opts;
     char *token;                      /* NULL: no authentication */
     size_t token_len;
+    char *slack_secret;               /* NULL: /slack/command answers 404 */
+    size_t slack_secret_len;
+    char *state_path;                 /* state database for /slack/command */
     long deadline_ms;
     size_t max_body;
     pthread_key_t key;
@@ -76,6 +86,7 @@ typedef struct server {
 typedef struct worker {
     pp_ruleset *rs;
     pp_http_client *http;
+    pp_state *state;        /* opened on the first slash command of this thread */
 } worker;
 
 /* Per-connection state (one request). */
@@ -182,14 +193,24 @@ static void worker_free(void *p)
         return;
     pp_ruleset_free(w->rs);
     pp_http_client_free(w->http);
+    pp_state_close(w->state);
     free(w);
 }
 
 static worker *get_worker(server *s, char **err)
 {
     worker *w = pthread_getspecific(s->key);
-    if (w)
+    if (w && w->rs)
         return w;
+    if (w) {
+        /* a thread that so far only answered slash commands */
+        if (!(w->rs = pp_hook_opts_reload(&s->opts, err)))
+            return NULL;
+        if (!w->http && !(w->http = pp_http_client_new()))
+            return NULL;
+        atomic_fetch_add(&s->m.rulesets, 1);
+        return w;
+    }
     w = calloc(1, sizeof *w);
     if (!w)
         return NULL;
@@ -260,6 +281,8 @@ static int route_of(const char *url)
         return R_HEALTHZ;
     if (strcmp(url, "/metrics") == 0)
         return R_METRICS;
+    if (strcmp(url, "/slack/command") == 0)
+        return R_SLACK;
     return R_OTHER;
 }
 
@@ -382,6 +405,155 @@ done:
     return r;
 }
 
+/* ---- Slack slash command ---------------------------------------------------------------- */
+
+/* Slack's v0 signature over "v0:TIMESTAMP:BODY", compared in constant time; the timestamp must
+ * be within PP_SLACK_MAX_SKEW_S of now. 1 when valid. */
+static int slack_verified(server *s, struct MHD_Connection *c, const char *body, size_t blen)
+{
+    const char *ts = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Slack-Request-Timestamp");
+    const char *sig = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Slack-Signature");
+    long t;
+    if (!ts || !sig || pp_parse_long(ts, 0, 0x7fffffffL, &t) != 0)
+        return 0;
+    long now = (long)time(NULL);
+    if (t < now - PP_SLACK_MAX_SKEW_S || t > now + PP_SLACK_MAX_SKEW_S)
+        return 0;
+    size_t hl = strlen(ts);
+    char *base = malloc(3 + hl + 1 + blen + 1);
+    if (!base)
+        return 0;
+    memcpy(base, "v0:", 3);
+    memcpy(base + 3, ts, hl);
+    base[3 + hl] = ':';
+    if (blen)
+        memcpy(base + 4 + hl, body, blen);
+    unsigned char mac[PP_SHA256_LEN];
+    char want[3 + 2 * PP_SHA256_LEN + 1];
+    int ok = pp_hmac_sha256(s->slack_secret, s->slack_secret_len, base, 4 + hl + blen, mac) == 0;
+    free(base);
+    if (!ok)
+        return 0;
+    memcpy(want, "v0=", 3);
+    pp_hex(mac, sizeof mac, want + 3);
+    size_t wl = strlen(want);
+    return strlen(sig) == wl && CRYPTO_memcmp(sig, want, wl) == 0;
+}
+
+/* Value of `key` in an application/x-www-form-urlencoded body, decoded (malloc'd) or NULL. */
+static char *form_value(const char *body, size_t blen, const char *key)
+{
+    size_t kl = strlen(key);
+    const char *p = body, *end = body + blen;
+    while (p < end) {
+        const char *amp = memchr(p, '&', (size_t)(end - p));
+        const char *e = amp ? amp : end;
+        if ((size_t)(e - p) > kl && memcmp(p, key, kl) == 0 && p[kl] == '=') {
+            const char *v = p + kl + 1;
+            char *out = malloc((size_t)(e - v) + 1);
+            if (!out)
+                return NULL;
+            size_t j = 0;
+            for (const char *q = v; q < e; q++) {
+                unsigned hi, lo;
+                if (*q == '+') {
+                    out[j++] = ' ';
+                } else if (*q == '%' && e - q >= 3 && sscanf(q + 1, "%1x%1x", &hi, &lo) == 2) {
+                    out[j++] = (char)(hi * 16 + lo);
+                    q += 2;
+                } else {
+                    out[j++] = *q;
+                }
+            }
+            out[j] = '\0';
+            return out;
+        }
+        p = e + 1;
+    }
+    return NULL;
+}
+
+static char *slack_text(const char *text)
+{
+    json_t *o = json_pack("{s:s,s:s}", "response_type", "ephemeral", "text", text);
+    char *out = o ? json_dumps(o, JSON_COMPACT) : NULL;
+    json_decref(o);
+    return out;
+}
+
+static enum MHD_Result do_slack(server *s, conn *k, struct MHD_Connection *c)
+{
+    const char *body = k->body.data ? k->body.data : "";
+    if (!s->slack_secret)
+        return reply_error(s, k, c, MHD_HTTP_NOT_FOUND, "not_found",
+                           "the Slack slash command is not configured (SLACK_SIGNING_SECRET or "
+                           "--slack-signing-secret-file)");
+    if (!slack_verified(s, c, body, k->body.len))
+        return reply(s, k, c, MHD_HTTP_UNAUTHORIZED, "application/json",
+                     error_body("unauthorized", "missing, stale or wrong Slack signature"),
+                     NULL, NULL);
+    char *text = form_value(body, k->body.len, "text");
+    char *words[3] = { 0 };
+    size_t nw = 0;
+    for (char *save = NULL, *w = text ? strtok_r(text, " \t", &save) : NULL; w && nw < 3;
+         w = strtok_r(NULL, " \t", &save))
+        words[nw++] = w;
+    char *answer = NULL;
+    if (nw != 2 || strcmp(words[0], "why") != 0) {
+        answer = slack_text("Usage: `/parapet why STACK` shows the latest explanation Parapet "
+                            "recorded for a stack or ECS service.");
+    } else {
+        char *err = NULL;
+        worker *w = pthread_getspecific(s->key);
+        if (!w && (w = calloc(1, sizeof *w)) != NULL && pthread_setspecific(s->key, w) != 0) {
+            free(w);
+            w = NULL;
+        }
+        if (w && !w->state && s->state_path)
+            pp_state_open(s->state_path, &w->state, &err);
+        char *json = NULL;
+        int64_t when = 0;
+        if (w && w->state)
+            pp_state_explanation_get(w->state, words[1], &json, NULL, &when, &err);
+        json_t *doc = json ? json_loads(json, 0, NULL) : NULL;
+        json_t *msg = doc ? pp_chat_slack_reply(doc, words[1]) : NULL;
+        if (msg) {
+            char tbuf[32] = "";
+            time_t tt = (time_t)when;
+            struct tm tm;
+            if (gmtime_r(&tt, &tm))
+                strftime(tbuf, sizeof tbuf, "%Y-%m-%d %H:%M UTC", &tm);
+            json_t *blocks = json_object_get(msg, "blocks");
+            char *ctx = pp_asprintf("Recorded %s", tbuf);
+            if (ctx && json_array_size(blocks) < PP_CHAT_SLACK_MAX_BLOCKS)
+                json_array_append_new(blocks, json_pack("{s:s,s:[{s:s,s:s}]}", "type", "context",
+                                                        "elements", "type", "mrkdwn", "text",
+                                                        ctx));
+            free(ctx);
+            answer = json_dumps(msg, JSON_COMPACT);
+        } else if (!w || !w->state) {
+            answer = slack_text("Parapet has no state database to answer from (serve "
+                                "--state-db).");
+        } else {
+            char *t = pp_asprintf("No failure recorded for `%.200s`. Parapet records stacks and "
+                                  "services when it posts an explanation (notify or Lambda "
+                                  "mode).", words[1]);
+            answer = t ? slack_text(t) : NULL;
+            free(t);
+        }
+        json_decref(msg);
+        json_decref(doc);
+        free(json);
+        if (err)
+            fprintf(stderr, "parapet serve: /slack/command: %s\n", err);
+        free(err);
+    }
+    free(text);
+    if (!answer)
+        return reply_error(s, k, c, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "out of memory");
+    return reply(s, k, c, MHD_HTTP_OK, "application/json", answer, NULL, NULL);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
                                   const char *method, const char *version,
                                   const char *upload, size_t *upload_size, void **con_cls)
@@ -401,13 +573,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
             return reply_error(s, k, c, MHD_HTTP_NOT_FOUND, "not_found", "no such route");
         int is_post = strcmp(method, "POST") == 0;
         int is_get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
-        int want_post = k->route == R_HOOK || k->route == R_CHECK;
+        int want_post = k->route == R_HOOK || k->route == R_CHECK || k->route == R_SLACK;
         if (want_post ? !is_post : !is_get) {
             return reply(s, k, c, MHD_HTTP_METHOD_NOT_ALLOWED, "application/json",
                          error_body("method_not_allowed", want_post ? "use POST" : "use GET"),
                          MHD_HTTP_HEADER_ALLOW, want_post ? "POST" : "GET, HEAD");
         }
-        if (s->token && k->route != R_HEALTHZ && !authorized(s, c))
+        /* Slack cannot send our bearer token: its requests carry their own signature. */
+        if (s->token && k->route != R_HEALTHZ && k->route != R_SLACK && !authorized(s, c))
             return reply_error(s, k, c, MHD_HTTP_UNAUTHORIZED, "unauthorized",
                                "a valid bearer token is required");
         const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
@@ -441,6 +614,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         return do_hook(s, k, c);
     case R_CHECK:
         return do_check(s, k, c);
+    case R_SLACK:
+        return do_slack(s, k, c);
     case R_HEALTHZ:
         return reply(s, k, c, MHD_HTTP_OK, "application/json",
                      pp_strdup("{\"status\":\"ok\"}"), NULL, NULL);
@@ -518,12 +693,17 @@ static int parse_listen(const char *spec, struct sockaddr_storage *out, socklen_
 
 static const char usage[] =
     "usage: parapet serve [--listen ADDR:PORT] [--threads N] [--token-file F] [OPTIONS]\n"
-    "HTTP endpoint: POST /hook, POST /v1/check, GET /healthz, GET /metrics.\n"
+    "HTTP endpoint: POST /hook, POST /v1/check, POST /slack/command, GET /healthz,\n"
+    "GET /metrics.\n"
     "  --listen ADDR:PORT               default 127.0.0.1:8080; port 0 picks a free port\n"
     "  --threads N                      worker threads (default: CPU count)\n"
     "  --token-file F                   require 'Authorization: Bearer <token>' (required\n"
     "                                   when ADDR is not a loopback address)\n"
-    "  --deadline-ms N                  per-request deadline (default 25000)\n";
+    "  --deadline-ms N                  per-request deadline (default 25000)\n"
+    "  --state-db F                     state database for POST /slack/command (default\n"
+    "                                   $XDG_STATE_HOME/parapet/state.db)\n"
+    "  --slack-signing-secret-file F    Slack signing secret (or SLACK_SIGNING_SECRET);\n"
+    "                                   without one /slack/command answers 404\n";
 
 int pp_cli_serve(int argc, char **argv)
 {
@@ -536,6 +716,7 @@ int pp_cli_serve(int argc, char **argv)
     s->deadline_ms = PP_SERVE_DEFAULT_DEADLINE_MS;
     s->max_body = PP_HOOK_MAX_REQUEST;
     const char *listen_spec = PP_SERVE_DEFAULT_LISTEN, *token_file = NULL;
+    const char *slack_file = NULL, *state_opt = NULL;
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     long threads = cpus > 0 ? (cpus > 64 ? 64 : cpus) : 2;
     int rc = 2, key_made = 0;
@@ -563,6 +744,10 @@ int pp_cli_serve(int argc, char **argv)
             }
         } else if (strcmp(a, "--token-file") == 0 && has) {
             token_file = argv[++i];
+        } else if (strcmp(a, "--slack-signing-secret-file") == 0 && has) {
+            slack_file = argv[++i];
+        } else if (strcmp(a, "--state-db") == 0 && has) {
+            state_opt = argv[++i];
         } else if (strcmp(a, "--deadline-ms") == 0 && has) {
             if (pp_parse_long(argv[++i], 1, 900000, &s->deadline_ms) != 0) {
                 rc = pp_cli_usage("serve", "--deadline-ms expects 1..900000");
@@ -600,6 +785,39 @@ int pp_cli_serve(int argc, char **argv)
             goto done;
         }
         s->token_len = tl;
+    }
+    if (slack_file) {
+        char *err = NULL;
+        size_t sl = 0;
+        pp_status st = pp_read_file(slack_file, PP_SERVE_TOKEN_MAX, &s->slack_secret, &sl, &err);
+        if (st != PP_OK) {
+            fprintf(stderr, "parapet serve: %s\n", err ? err : pp_status_name(st));
+            free(err);
+            goto done;
+        }
+        while (sl && (s->slack_secret[sl - 1] == '\n' || s->slack_secret[sl - 1] == '\r' ||
+                      s->slack_secret[sl - 1] == ' '))
+            s->slack_secret[--sl] = '\0';
+        s->slack_secret_len = sl;
+    } else if (getenv("SLACK_SIGNING_SECRET") && *getenv("SLACK_SIGNING_SECRET")) {
+        s->slack_secret = pp_strdup(getenv("SLACK_SIGNING_SECRET"));
+        s->slack_secret_len = s->slack_secret ? strlen(s->slack_secret) : 0;
+    }
+    if (s->slack_secret && s->slack_secret_len == 0) {
+        fprintf(stderr, "parapet serve: the Slack signing secret is empty\n");
+        goto done;
+    }
+    s->state_path = state_opt ? pp_strdup(state_opt) : pp_state_default_path();
+    if (s->slack_secret && s->state_path) {
+        /* Create the database now, so that the first slash command finds its schema. */
+        pp_state *probe = NULL;
+        char *err = NULL;
+        if (pp_state_open(s->state_path, &probe, &err) != PP_OK) {
+            fprintf(stderr, "parapet serve: %s\n", err ? err : "state database");
+            free(err);
+            goto done;
+        }
+        pp_state_close(probe);
     }
     if (!s->token && !is_loopback((struct sockaddr *)&addr)) {
         fprintf(stderr, "parapet serve: --token-file is required when listening on a "
@@ -648,9 +866,10 @@ int pp_cli_serve(int argc, char **argv)
         inet_ntop(AF_INET, &((struct sockaddr_in *)&addr)->sin_addr, host, sizeof host);
     else
         inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&addr)->sin6_addr, host, sizeof host);
-    fprintf(stderr, "parapet serve: listening on http://%s%s%s:%u (%ld threads%s)\n",
+    fprintf(stderr, "parapet serve: listening on http://%s%s%s:%u (%ld threads%s%s)\n",
             addr.ss_family == AF_INET6 ? "[" : "", host, addr.ss_family == AF_INET6 ? "]" : "",
-            di ? (unsigned)di->port : 0u, threads, s->token ? ", bearer token required" : "");
+            di ? (unsigned)di->port : 0u, threads, s->token ? ", bearer token required" : "",
+            s->slack_secret ? ", Slack slash command on" : "");
     fflush(stderr);
 
     int sig = 0;
@@ -672,6 +891,8 @@ done:
         pthread_key_delete(s->key);
     }
     free(s->token);
+    free(s->slack_secret);
+    free(s->state_path);
     pp_hook_opts_free(&s->opts);
     free(s);
     return rc;

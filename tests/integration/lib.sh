@@ -55,3 +55,17 @@ start_serve() {
 
 # json_get FILE EXPR: prints a value from a JSON file with python3 (EXPR in Python on `d`)
 json_get() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1"; }
+
+# start_chat_server → sets CHAT (base URL) and CHAT_LOG (folder with delivered.jsonl and
+# received.log; see fake/chat_server.py)
+start_chat_server() {
+    CHAT_LOG="$T/chat"; mkdir -p "$CHAT_LOG"; : > "$CHAT_LOG/delivered.jsonl"
+    : > "$CHAT_LOG/received.log"
+    python3 "$FAKE/chat_server.py" "$T/chat.port" "$CHAT_LOG" 2>"$T/chat.err" &
+    PIDS="$PIDS $!"
+    wait_file "$T/chat.port" || fail "chat server did not start: $(cat "$T/chat.err")"
+    CHAT="http://127.0.0.1:$(cat "$T/chat.port")"
+}
+
+# delivered_count [PATH-SUBSTRING]: messages the chat stand-in accepted
+delivered_count() { grep -c -- "${1:-}" "$CHAT_LOG/delivered.jsonl" || true; }

@@ -1,0 +1,61 @@
+"""cfn_server.py — a stand-in for CloudFormation's DescribeStackEvents (query protocol, XML),
+on 127.0.0.1 only. Checks each request's SigV4 signature with sigv4.py (service
+"cloudformation") and answers with two pages built from EVENTS (a JSON list of StackEvents).
+
+usage: cfn_server.py PORTFILE LOGFILE EVENTS
+LOGFILE gets one JSON line per request: form fields and the signature verdict.
+"""
+import http.server
+import json
+import os
+import sys
+from urllib.parse import parse_qs
+from xml.sax.saxutils import escape
+
+import sigv4
+
+SECRETS = {"AKIDTEST": "test/SECRET+key0123456789abcdefghijklmn"}
+portfile, logfile, eventsfile = sys.argv[1:4]
+EVENTS = json.load(open(eventsfile))
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        ok, why = sigv4.verify("POST", self.path, list(self.headers.items()), body, SECRETS,
+                               service="cloudformation")
+        form = {k: v[0] for k, v in parse_qs(body.decode()).items()}
+        with open(logfile, "a") as f:
+            f.write(json.dumps({"form": form, "signature_ok": ok, "why": why}) + "\n")
+        if not ok:
+            out = b"<ErrorResponse><Error><Code>SignatureDoesNotMatch</Code></Error></ErrorResponse>"
+            code = 403
+        else:
+            half = len(EVENTS) // 2
+            page = EVENTS[half:] if form.get("NextToken") == "p2" else EVENTS[:half]
+            members = "".join("<member>" + "".join("<%s>%s</%s>" % (k, escape(str(v)), k)
+                                                   for k, v in e.items()) + "</member>"
+                              for e in page)
+            nxt = "" if form.get("NextToken") == "p2" else "<NextToken>p2</NextToken>"
+            out = ("<DescribeStackEventsResponse xmlns=\"http://cloudformation.amazonaws.com/doc/"
+                   "2010-05-15/\"><DescribeStackEventsResult><StackEvents>%s</StackEvents>%s"
+                   "</DescribeStackEventsResult></DescribeStackEventsResponse>"
+                   % (members, nxt)).encode()
+            code = 200
+        self.send_response(code)
+        self.send_header("Content-Type", "text/xml")
+        self.send_header("Content-Length", str(len(out)))
+        self.end_headers()
+        self.wfile.write(out)
+
+
+srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+with open(portfile + ".tmp", "w") as f:
+    f.write(str(srv.server_address[1]))
+os.rename(portfile + ".tmp", portfile)
+srv.serve_forever()

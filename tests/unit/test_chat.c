@@ -1,0 +1,161 @@
+/* test_chat.c — hooks/chat.c and parts of hooks/notify.c: cutting at UTF-8 boundaries,
+ * grouping an explain document by stack/service, Block Kit and Teams limits, Retry-After. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "hooks/chat.h"
+#include "hooks/notify.h"
+
+static void test_cut(void **state)
+{
+    (void)state;
+    char *s = pp_chat_cut("hello", 10);
+    assert_string_equal(s, "hello");
+    free(s);
+    s = pp_chat_cut("abcdefghij", 8);
+    assert_string_equal(s, "abcde\xe2\x80\xa6");
+    assert_true(strlen(s) <= 8);
+    free(s);
+    /* "ééééé" is 10 bytes; cutting at 8 must not split a 2-byte sequence */
+    s = pp_chat_cut("\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9", 8);
+    assert_string_equal(s, "\xc3\xa9\xc3\xa9\xe2\x80\xa6");
+    free(s);
+}
+
+static json_t *doc_with(size_t nroots, size_t reason_len)
+{
+    json_t *roots = json_array(), *casc = json_array();
+    char *reason = malloc(reason_len + 1);
+    memset(reason, 'x', reason_len);
+    reason[reason_len] = '\0';
+    for (size_t i = 0; i < nroots; i++) {
+        json_t *ev = json_pack("{s:s,s:s,s:s,s:s,s:s}", "stack", i % 2 ? "a" : "b", "event_id",
+                               i % 2 ? "ea" : "eb", "status", "CREATE_FAILED", "reason", reason,
+                               "role", "cause");
+        json_array_append_new(roots, json_pack("{s:o,s:s,s:s,s:s,s:s,s:[s,s],s:[s],s:[],s:s}",
+                                               "event", ev, "kb_id", "k", "title", "T <&>",
+                                               "confidence", "high", "explanation", reason,
+                                               "fix", "one", "two", "commands", "aws x",
+                                               "links", "source", "kb"));
+    }
+    json_array_append_new(casc, json_pack("{s:s,s:s}", "stack", "a", "reason", "cancelled"));
+    json_array_append_new(casc, json_pack("{s:s,s:s}", "service", "zz", "reason", "other"));
+    free(reason);
+    return json_pack("{s:o,s:o,s:[]}", "root_causes", roots, "cascades", casc, "unmatched");
+}
+
+static void test_split(void **state)
+{
+    (void)state;
+    json_t *d = doc_with(4, 10);
+    pp_chat_scope *sc;
+    size_t n;
+    char *err = NULL;
+    assert_int_equal(pp_chat_split(d, &sc, &n, &err), PP_OK);
+    assert_int_equal(n, 2);
+    assert_string_equal(sc[0].scope, "b");
+    assert_string_equal(sc[0].root_id, "eb");
+    assert_int_equal(json_array_size(json_object_get(sc[0].doc, "root_causes")), 2);
+    assert_int_equal(json_array_size(json_object_get(sc[1].doc, "cascades")), 1);
+    assert_int_equal(json_array_size(json_object_get(sc[0].doc, "cascades")), 0);
+    pp_chat_scopes_free(sc, n);
+    json_decref(d);
+    assert_int_equal(pp_chat_split(json_null(), &sc, &n, &err), PP_E_PARSE);
+    free(err);
+}
+
+static void test_slack_limits(void **state)
+{
+    (void)state;
+    json_t *d = doc_with(120, 9000);
+    pp_chat_scope *sc;
+    size_t n;
+    char *err = NULL;
+    assert_int_equal(pp_chat_split(d, &sc, &n, &err), PP_OK);
+    json_t *m = pp_chat_render(&sc[0], PP_CHAT_SLACK);
+    json_t *blocks = json_object_get(m, "blocks");
+    assert_true(json_array_size(blocks) <= PP_CHAT_SLACK_MAX_BLOCKS);
+    size_t i;
+    json_t *b;
+    int cut = 0, escaped = 0;
+    json_array_foreach(blocks, i, b) {
+        const char *t = json_string_value(json_object_get(json_object_get(b, "text"), "text"));
+        if (t && strcmp(json_string_value(json_object_get(b, "type")), "section") == 0) {
+            assert_true(strlen(t) <= PP_CHAT_SLACK_TEXT_MAX);
+            cut |= strstr(t, "\xe2\x80\xa6") != NULL;
+            escaped |= strstr(t, "T &lt;&amp;&gt;") != NULL;
+        }
+    }
+    assert_true(cut);
+    assert_true(escaped);
+    json_decref(m);
+    m = pp_chat_render(&sc[0], PP_CHAT_TEAMS);
+    char *txt = json_dumps(m, JSON_COMPACT);
+    assert_true(strlen(txt) <= PP_CHAT_TEAMS_MAX);
+    assert_non_null(strstr(txt, "more root causes not shown"));
+    assert_string_equal(json_string_value(json_object_get(m, "type")), "message");
+    free(txt);
+    json_decref(m);
+    pp_chat_scopes_free(sc, n);
+    json_decref(d);
+}
+
+static void test_small_teams_fits_and_targets(void **state)
+{
+    (void)state;
+    json_t *d = doc_with(2, 100);
+    pp_chat_scope *sc;
+    size_t n;
+    char *err = NULL;
+    assert_int_equal(pp_chat_split(d, &sc, &n, &err), PP_OK);
+    json_t *m = pp_chat_render(&sc[0], PP_CHAT_TEAMS);
+    json_t *card = json_object_get(json_array_get(json_object_get(m, "attachments"), 0),
+                                   "content");
+    assert_string_equal(json_string_value(json_object_get(card, "type")), "AdaptiveCard");
+    json_decref(m);
+    m = pp_chat_render(&sc[0], PP_CHAT_WEBHOOK);
+    assert_string_equal(json_string_value(json_object_get(m, "scope")), "b");
+    json_decref(m);
+    pp_chat_scopes_free(sc, n);
+    json_decref(d);
+    assert_int_equal(pp_chat_target_parse("slack"), PP_CHAT_SLACK);
+    assert_int_equal(pp_chat_target_parse("teams"), PP_CHAT_TEAMS);
+    assert_int_equal(pp_chat_target_parse("webhook"), PP_CHAT_WEBHOOK);
+    assert_int_equal(pp_chat_target_parse("irc"), -1);
+}
+
+static void test_retry_after_and_urls(void **state)
+{
+    (void)state;
+    assert_int_equal(pp_notify_retry_after_ms("3"), 3000);
+    assert_int_equal(pp_notify_retry_after_ms("0"), 0);
+    assert_int_equal(pp_notify_retry_after_ms("soon"), -1);
+    assert_int_equal(pp_notify_retry_after_ms(NULL), -1);
+    assert_int_equal(pp_notify_retry_after_ms("Wed, 21 Oct 2015 07:28:00 GMT"), 0);
+    char *err = NULL;
+    assert_int_equal(pp_notify_url_ok("https://hooks.slack.com/services/T/B/X", &err), 0);
+    assert_int_equal(pp_notify_url_ok("http://127.0.0.1:9/x", &err), 0);
+    assert_int_equal(pp_notify_url_ok("http://hooks.slack.com/x", &err), -1);
+    free(err);
+    err = NULL;
+    assert_int_equal(pp_notify_url_ok("ftp://x/y", &err), -1);
+    free(err);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_cut),
+        cmocka_unit_test(test_split),
+        cmocka_unit_test(test_slack_limits),
+        cmocka_unit_test(test_small_teams_fits_and_targets),
+        cmocka_unit_test(test_retry_after_and_urls),
+    };
+    return cmocka_run_group_tests_name("chat", tests, NULL, NULL);
+}
