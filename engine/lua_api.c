@@ -393,11 +393,10 @@ static int res_index(lua_State *L)
     else if (strcmp(k, "condition") == 0 && res->condition)
         lua_pushstring(L, res->condition);
     else if (strcmp(k, "has_properties") == 0)
-        lua_pushboolean(L, json_object_get(res->raw, "Properties") != NULL);
-    else if (strcmp(k, "raw_properties") == 0 && json_object_get(res->raw, "Properties"))
+        lua_pushboolean(L, res->raw_props != NULL);
+    else if (strcmp(k, "raw_properties") == 0 && res->raw_props)
         /* as written, intrinsics unresolved (what Guard sees); same paths as properties */
-        push_view(L, json_object_get(res->raw, "Properties"), r->epoch, BASE_PROPS, (long)r->idx,
-                  "", 0, NULL);
+        push_view(L, res->raw_props, r->epoch, BASE_PROPS, (long)r->idx, "", 0, NULL);
     else
         lua_pushnil(L);
     return 1;

@@ -973,6 +973,7 @@ static int add_resource(rctx *c, pp_template *t, const char *id, json_t *raw, co
     r->logical_id = pp_strdup(id);
     r->type = pp_strdup(type);
     r->raw = raw;
+    r->raw_props = props;
     r->src_ptr = pp_strdup(src_ptr);
     r->props_ptr = pp_strdup(props_ptr);
     r->active = 1;
@@ -1023,6 +1024,34 @@ static int add_resource(rctx *c, pp_template *t, const char *id, json_t *raw, co
         json_t *wrapped = json_object();
         json_decref(rp);
         rp = wrapped;
+    }
+    /* Properties: !If [C, {…}, !Ref AWS::NoValue] (or a scalar branch, which CloudFormation
+     * would reject): every world a rule sees has a property map, empty for such a branch. The
+     * unknown may be shared, so a fixed copy replaces it rather than an edit in place. */
+    json_t *cands = pp_unknown_candidates(rp);
+    size_t ncand = json_array_size(cands);
+    int fix = 0;
+    for (size_t i = 0; i < ncand; i++) {
+        json_t *cv = json_array_get(cands, i);
+        fix |= !json_is_object(cv) || pp_is_novalue(cv);
+    }
+    if (fix) {
+        json_t *nc = json_array();
+        for (size_t i = 0; nc && i < ncand; i++) {
+            json_t *cv = json_array_get(cands, i);
+            int ok = json_is_object(cv) && !pp_is_novalue(cv);
+            if (json_array_append_new(nc, ok ? json_incref(cv) : json_object())) {
+                json_decref(nc);
+                nc = NULL;
+            }
+        }
+        json_t *nu = nc ? pp_unknown_new(pp_unknown_reason(rp), nc) : NULL;
+        json_decref(rp);
+        if (!nu) {
+            c->st = PP_E_NOMEM;
+            return -1;
+        }
+        rp = nu;
     }
     r->properties = rp;
     return 0;

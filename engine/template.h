@@ -41,6 +41,8 @@ typedef struct pp_resource {
     json_t *properties;  /* resolved; owned; an object (empty when absent), or an unknown when
                             the whole map depends on one (Properties: !If [C, {…}, {…}]) */
     json_t *raw;         /* the resource as written (borrowed from the doc) */
+    json_t *raw_props;   /* its Properties (hook doc: resourceProperties) as written, borrowed;
+                            NULL when the key is absent */
     json_t *metadata;    /* borrowed from raw, may be NULL */
     char *condition;     /* name of its Condition, or NULL */
     char *cdk_path;      /* Metadata."aws:cdk:path", or NULL */

@@ -231,6 +231,12 @@ static void test_raw_and_presence(void **state)
                   "  B: {Type: T::A}\n", NULL);
     assert_string_equal(only(&r, "r-raw", "A")->message, "true true nil +");
     assert_string_equal(only(&r, "r-raw", "B")->message, "false false nil -");
+    /* the hook document's resourceProperties are its Properties as written */
+    pp_report_free(&r.rep);
+    pp_template_free(r.t);
+    pp_doc_free(r.doc);
+    eval_yaml(&r, "T::A:\n  resourceProperties: {Name: !Join ['+', [a, b]]}\n", NULL);
+    assert_string_equal(only(&r, "r-raw", "Resource")->message, "true false nil +");
     cleanup(&r);
 }
 

@@ -256,6 +256,27 @@ static void test_hook_document(void **state)
     done(&f);
 }
 
+/* Properties: !If with a NoValue or scalar branch: every world still has a property map. */
+static void test_properties_if(void **state)
+{
+    (void)state;
+    fixture f = build("Parameters: {E: {Type: String}}\n"
+                      "Conditions: {C: !Equals [!Ref E, prod]}\n"
+                      "Resources:\n"
+                      "  A: {Type: X, Properties: !If [C, {P: 1}, !Ref AWS::NoValue]}\n"
+                      "  B: {Type: X, Properties: !If [C, {P: 1}, oops]}\n", NULL, 0, NULL);
+    assert_non_null(f.t);
+    for (size_t i = 0; i < 2; i++) {
+        json_t *c = pp_unknown_candidates(f.t->res[i].properties);
+        assert_int_equal(json_array_size(c), 2);
+        assert_int_equal(json_integer_value(json_object_get(json_array_get(c, 0), "P")), 1);
+        assert_true(json_is_object(json_array_get(c, 1)));
+        assert_false(pp_is_novalue(json_array_get(c, 1)));
+        assert_int_equal(json_object_size(json_array_get(c, 1)), 0);
+    }
+    done(&f);
+}
+
 static void test_step_limit(void **state)
 {
     (void)state;
@@ -283,6 +304,7 @@ int main(void)
         cmocka_unit_test(test_unknown_candidates),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_hook_document),
+        cmocka_unit_test(test_properties_if),
         cmocka_unit_test(test_step_limit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
