@@ -106,7 +106,14 @@ return {
     local pols = p.Policies
     if not is_list(pols) then return end
     for i, pol in ipairs(pols) do
-      if is_view(pol) and not is_list(pol) then
+      if is_list(pol) then
+        -- Guard's `%policy [ filter ]` on a nested list filters its entries
+        for j, inner in ipairs(pol) do
+          if is_view(inner) and not is_list(inner) then
+            check_document(ctx, inner, "Policies[" .. i .. "][" .. j .. "]")
+          end
+        end
+      elseif is_view(pol) then
         check_document(ctx, pol, "Policies[" .. i .. "]")
       end
     end
