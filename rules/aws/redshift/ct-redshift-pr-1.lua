@@ -1,0 +1,46 @@
+-- CT.REDSHIFT.PR.1: a cluster must say PubliclyAccessible: false, explicitly.
+local is_list = pp.is_list
+
+-- Guard `v == false`: strict type; a list passes when every element is false
+local function is_false(v)
+  if v == false then return true end
+  if not is_list(v) then return false end
+  for i = 1, #v do if v[i] ~= false then return false end end
+  return true
+end
+
+local function show(v)
+  if type(v) == "string" then return string.format("%q", v) end
+  return tostring(v)
+end
+
+return {
+  id       = "ct-redshift-pr-1",
+  severity = "critical",
+  types    = { "AWS::Redshift::Cluster" },
+  packs    = { "control-tower" },
+  controls = { "CT.REDSHIFT.PR.1", "redshift_cluster_public_access_check" },
+  guard    = "redshift_cluster_public_access_check",
+  frameworks = {
+    "NIST 800-53 Rev 5:AC-21", "NIST 800-53 Rev 5:AC-3", "NIST 800-53 Rev 5:AC-3(7)",
+    "NIST 800-53 Rev 5:AC-4", "NIST 800-53 Rev 5:AC-4(21)", "NIST 800-53 Rev 5:AC-6",
+    "NIST 800-53 Rev 5:SC-7", "NIST 800-53 Rev 5:SC-7(11)", "NIST 800-53 Rev 5:SC-7(16)",
+    "NIST 800-53 Rev 5:SC-7(20)", "NIST 800-53 Rev 5:SC-7(21)", "NIST 800-53 Rev 5:SC-7(3)",
+    "NIST 800-53 Rev 5:SC-7(4)", "NIST 800-53 Rev 5:SC-7(9)", "PCI DSS version 3.2.1:1.2.1",
+    "PCI DSS version 3.2.1:1.3", "PCI DSS version 3.2.1:1.3.1", "PCI DSS version 3.2.1:1.3.2",
+    "PCI DSS version 3.2.1:1.3.4", "PCI DSS version 3.2.1:1.3.6", "PCI DSS version 3.2.1:2.2.2" },
+  docs     = "https://docs.aws.amazon.com/redshift/latest/mgmt/managing-clusters-vpc.html",
+  title    = "Amazon Redshift clusters must set PubliclyAccessible to false",
+  fix      = "Add PubliclyAccessible: false (a boolean) to the cluster; reach it through a VPN, a bastion or a VPC peer instead.",
+  check = function(r, ctx)
+    local p = r.properties
+    local v = p.PubliclyAccessible
+    if v == nil then
+      return ctx.fail("PubliclyAccessible is not set, and the cluster may then get a public address; set it to false", p)
+    end
+    if not is_false(v) then
+      return ctx.fail("PubliclyAccessible is " .. show(v) .. "; it must be the boolean false",
+                      p, "PubliclyAccessible")
+    end
+  end,
+}
