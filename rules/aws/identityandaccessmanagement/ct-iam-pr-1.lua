@@ -56,9 +56,13 @@ local function check_statement(ctx, s, where)
   if not is_view(s) or is_list(s) then return end
   local effect = s.Effect
   if effect == nil or not eq(effect, "Allow") then return end
-  local action, resource = s.Action, s.Resource
-  if action == nil or resource == nil then return end
-  if some_star(action) and not no_star(resource) then
+  -- Action first: a Resource known only at deploy time ("${Log.Arn}:*") must not make a
+  -- statement without "*" actions undecidable
+  local action = s.Action
+  if action == nil or not some_star(action) then return end
+  local resource = s.Resource
+  if resource == nil then return end
+  if not no_star(resource) then
     ctx.fail(where .. " allows Action " .. show(action) .. " on Resource " .. show(resource)
              .. ": full administrator access", s, "Action")
   end
