@@ -14,12 +14,15 @@ local PORT_NAMES = {
   [9300] = "Elasticsearch transport",
 }
 
-local is_list = pp.is_list
-local CIDR_KEYS = { "CidrIp", "CidrIpv6" }
+-- Library functions as upvalues: a field lookup through the sandbox's read-only proxies costs
+-- more than the call itself, and these run for every ingress entry of every rule.
+local is_list, is_view, is_unknown = pp.is_list, pp.is_view, pp.is_unknown
+local to_int, to_str, to_cidr = pp.int, pp.str, pp.cidr
+local format, lower = string.format, string.lower
 
 local function describe(v)
-  if type(v) == "string" then return string.format("%q", v) end
-  if pp.is_view(v) then return is_list(v) and "a list" or "an object" end
+  if type(v) == "string" then return format("%q", v) end
+  if is_view(v) then return is_list(v) and "a list" or "an object" end
   return tostring(v)
 end
 
@@ -27,13 +30,13 @@ end
 local function port_set(v)
   local set = {}
   if v == nil then return set end
-  if type(v) == "table" or pp.is_view(v) then
+  if type(v) == "table" or is_view(v) then
     for _, x in ipairs(v) do
-      local n = pp.int(x)
+      local n = to_int(x)
       if n then set[n] = true end
     end
   else
-    local n = pp.int(v)
+    local n = to_int(v)
     if n then set[n] = true end
   end
   return set
@@ -49,16 +52,16 @@ end
 -- IpProtocol → "all" | "tcp" | "udp" | "icmp" | "icmpv6" | "other" (a protocol without ports:
 -- AWS ignores FromPort/ToPort for anything but tcp, udp, icmp and icmpv6) | nil (not a protocol).
 local function protocol(v)
-  local n = pp.int(v)
+  local n = to_int(v)
   if n ~= nil then
     if n == -1 then return "all" elseif n == 6 then return "tcp" elseif n == 17 then return "udp"
     elseif n == 1 then return "icmp" elseif n == 58 then return "icmpv6" end
     if n >= 0 and n <= 255 then return "other" end
     return nil
   end
-  local s = pp.str(v)
+  local s = to_str(v)
   if s == nil then return nil end
-  s = string.lower(s)
+  s = lower(s)
   if s == "all" then return "all" end
   if s == "tcp" or s == "udp" or s == "icmp" or s == "icmpv6" then return s end
   return nil
@@ -69,7 +72,7 @@ end
 local function is_world(c, params)
   if c.world then return true end
   local minp = c.family == 4 and params.min_prefix or params.min_prefix_v6
-  minp = minp ~= nil and pp.int(minp) or nil
+  minp = minp ~= nil and to_int(minp) or nil
   return minp ~= nil and c.prefix < minp
 end
 
@@ -85,14 +88,15 @@ end
 -- template, never the world, and counts as not the world.
 local function analyze(e, params)
   local src, src_key, src_unknown
-  for _, key in ipairs(CIDR_KEYS) do
+  for k = 1, 2 do
+    local key = k == 1 and "CidrIp" or "CidrIpv6"
     local v = e[key]
     if v ~= nil then
-      if pp.is_unknown(v) then
+      if is_unknown(v) then
         src_unknown = src_unknown or key
       else
-        local s = pp.str(v)
-        local c = s and pp.cidr(s)
+        local s = to_str(v)
+        local c = s and to_cidr(s)
         if c and is_world(c, params) then src, src_key = s, key end
       end
     end
@@ -104,18 +108,18 @@ local function analyze(e, params)
                 src_unknown = (src == nil) and src_unknown or nil }
   local pv = e.IpProtocol
   local f, t = e.FromPort, e.ToPort
-  local fu, tu = pp.is_unknown(f), pp.is_unknown(t)
-  if pp.is_unknown(pv) then res.ports_unknown = true; return res end
+  local fu, tu = is_unknown(f), is_unknown(t)
+  if is_unknown(pv) then res.ports_unknown = true; return res end
   local proto = protocol(pv)
   if proto == nil then
     res.bad, res.key = "IpProtocol is " .. describe(pv) .. ", not a protocol", "IpProtocol"
     return res
   end
   if proto == "icmp" or proto == "icmpv6" or proto == "other" then return nil end
-  res.proto, res.proto_raw = proto, pp.str(pv)
+  res.proto, res.proto_raw = proto, to_str(pv)
   if proto == "all" then res.lo, res.hi = 0, 65535; return res end
   if fu or tu then res.ports_unknown = true; return res end
-  local lo, hi = pp.int(f), pp.int(t)
+  local lo, hi = to_int(f), to_int(t)
   if (f ~= nil and lo == nil) or (t ~= nil and hi == nil) then
     local k = (f ~= nil and lo == nil) and "FromPort" or "ToPort"
     res.bad, res.key = k .. " is " .. describe(e[k]) .. ", not a port number", k
@@ -139,12 +143,15 @@ local function describe_ports(a)
   if a.proto == "all" then
     return "all protocols and ports (IpProtocol " .. tostring(a.proto_raw) .. ")"
   elseif a.lo == a.hi then
-    return string.format("port %d/%s", a.lo, a.proto)
+    return format("port %d/%s", a.lo, a.proto)
   elseif a.lo == 0 and a.hi == 65535 then
     return "every " .. a.proto .. " port"
   end
-  return string.format("ports %d-%d/%s", a.lo, a.hi, a.proto)
+  return format("ports %d-%d/%s", a.lo, a.hi, a.proto)
 end
+
+-- "SecurityGroupIngress[i-1] " for the first entries, made once (module-private).
+local WHERE = {}
 
 -- Calls fn(entry, where, node, key_or_index) for every ingress entry of r. Malformed shapes go
 -- to on_bad(message, node, key) and unresolvable lists to on_unknown(message, node, key).
@@ -155,7 +162,7 @@ local function each_entry(r, fn, on_bad, on_unknown)
   end
   local list = p.SecurityGroupIngress
   if list == nil then return end
-  if pp.is_unknown(list) then
+  if is_unknown(list) then
     return on_unknown("SecurityGroupIngress depends on a value Parapet cannot resolve", p,
                       "SecurityGroupIngress")
   end
@@ -164,10 +171,14 @@ local function each_entry(r, fn, on_bad, on_unknown)
                   "SecurityGroupIngress")
   end
   for i, e in ipairs(list) do
-    local where = string.format("SecurityGroupIngress[%d] ", i - 1)
-    if pp.is_unknown(e) then
+    local where = WHERE[i]
+    if where == nil then
+      where = format("SecurityGroupIngress[%d] ", i - 1)
+      if i <= 64 then WHERE[i] = where end
+    end
+    if is_unknown(e) then
       on_unknown(where .. "depends on a value Parapet cannot resolve", list, i)
-    elseif not pp.is_view(e) or is_list(e) then
+    elseif not is_view(e) or is_list(e) then
       on_bad(where .. "is " .. describe(e) .. ", not a rule object", list, i)
     else
       fn(e, where, e)
