@@ -1,0 +1,131 @@
+-- CT.ATHENA.PR.2: an Athena workgroup encrypts query results at rest with a KMS key, and enforces it.
+-- Guard semantics kept:
+--  * WorkGroupConfiguration must be an object;
+--  * its EnforceWorkGroupConfiguration must be absent or the boolean true (the string "true" and
+--    JSON null fail; a list passes when every entry is true);
+--  * its ResultConfiguration must be an object whose EncryptionConfiguration is an object whose
+--    EncryptionOption is a string that is not blank (Unicode white space counts as blank); the
+--    option's value is not otherwise checked;
+--  * the EncryptionConfiguration's KmsKey must be present and a string that is not blank, or a
+--    Ref or Fn::GetAtt (list form) to an AWS::KMS::Key or AWS::KMS::Alias of this template.
+local type, format, tostring, ipairs, find, gsub = type, string.format, tostring, ipairs, string.find, string.gsub
+local is_list, is_map, is_unknown, has = pp.is_list, pp.is_map, pp.is_unknown, pp.has
+
+local function show(v)
+  if v == nil then return "null" end
+  if type(v) == "string" then return format("%q", v) end
+  return tostring(v)
+end
+
+local function all_true(v)
+  if is_list(v) then
+    for _, e in ipairs(v) do
+      if e ~= true then return false end
+    end
+    return true
+  end
+  return v == true
+end
+
+-- Guard's /\A\s*\z/ (\s is Unicode white space)
+local UNICODE_SPACE = { "\194\133", "\194\160", "\225\154\128", "\226\128[\128-\138]",
+                        "\226\128[\168\169\175]", "\226\129\159", "\227\128\128" }
+local function blank(s)
+  if find(s, "^[\t-\r ]*$") then return true end
+  if not find(s, "[\128-\255]") then return false end
+  s = gsub(s, "[\t-\r ]", "")
+  for _, w in ipairs(UNICODE_SPACE) do s = gsub(s, w, "") end
+  return s == ""
+end
+
+-- a Ref or Fn::GetAtt [Id, Attr] to a resource of one of the types in this template
+local function local_ref(ctx, v, types)
+  if not is_map(v) then return false end
+  local ga = v["Fn::GetAtt"]
+  if is_list(ga) and type(ga[1]) == "string" then
+    local res = ctx.resource(ga[1])
+    if res and types[res.type] then return true end
+  end
+  local id = v.Ref
+  if type(id) ~= "string" then return false end
+  local res = ctx.resource(id)
+  return res ~= nil and types[res.type] == true
+end
+
+local KMS_TYPES = { ["AWS::KMS::Key"] = true, ["AWS::KMS::Alias"] = true }
+
+-- node[key] must be an object: returns it, or nil after reporting why not
+local function object(ctx, node, key, path)
+  local v = node[key]
+  if v == nil then
+    ctx.fail(path .. " is missing", node)
+  elseif is_unknown(v) then
+    ctx.unknown(path .. " depends on a value known only at deploy time", node, key)
+  elseif not is_map(v) then
+    ctx.fail(path .. " is " .. show(v) .. ", not an object", node, key)
+  else
+    return v
+  end
+  return nil
+end
+
+return {
+  title      = "Athena workgroups encrypt query results at rest with a KMS key",
+  id         = "ct-athena-pr-2",
+  severity   = "medium",
+  types      = { "AWS::Athena::WorkGroup" },
+  packs      = { "control-tower" },
+  controls   = { "CT.ATHENA.PR.2", "athena_workgroup_results_encrypted_at_rest_kms_check" },
+  guard      = "athena_workgroup_results_encrypted_at_rest_kms_check",
+  frameworks = {
+    "NIST 800-53 Rev 5:CA-9(1)", "NIST 800-53 Rev 5:CM-3(6)", "NIST 800-53 Rev 5:SC-13",
+    "NIST 800-53 Rev 5:SC-28", "NIST 800-53 Rev 5:SC-28(1)", "NIST 800-53 Rev 5:SC-7(10)",
+    "NIST 800-53 Rev 5:SI-7(6)", "PCI DSS version 3.2.1:3.4", "PCI DSS version 3.2.1:8.2.1"
+  },
+  docs       = "https://docs.aws.amazon.com/athena/latest/ug/encrypting-query-results-stored-in-s3.html",
+  fix        = "In WorkGroupConfiguration.ResultConfiguration.EncryptionConfiguration set "
+            .. "EncryptionOption to SSE_KMS or CSE_KMS and KmsKey to the key (for example !Ref Key), "
+            .. "and leave EnforceWorkGroupConfiguration out or true so clients cannot override it.",
+  check = function(r, ctx)
+    local p = r.properties
+    local wgc = object(ctx, p, "WorkGroupConfiguration", "WorkGroupConfiguration")
+    if wgc == nil then return end
+    local enforce = wgc.EnforceWorkGroupConfiguration
+    if enforce ~= nil or has(wgc, "EnforceWorkGroupConfiguration") then
+      if is_unknown(enforce) then
+        ctx.unknown("EnforceWorkGroupConfiguration depends on a value known only at deploy time", wgc,
+                    "EnforceWorkGroupConfiguration")
+      elseif not all_true(enforce) then
+        ctx.fail("WorkGroupConfiguration.EnforceWorkGroupConfiguration is " .. show(enforce)
+                 .. ": clients can override the workgroup's encryption settings", wgc,
+                 "EnforceWorkGroupConfiguration")
+      end
+    end
+    local rc = object(ctx, wgc, "ResultConfiguration", "WorkGroupConfiguration.ResultConfiguration")
+    if rc == nil then return end
+    local ec = object(ctx, rc, "EncryptionConfiguration",
+                      "WorkGroupConfiguration.ResultConfiguration.EncryptionConfiguration")
+    if ec == nil then return end
+    local opt = ec.EncryptionOption
+    if opt == nil then
+      ctx.fail("EncryptionConfiguration.EncryptionOption is missing", ec)
+    elseif is_unknown(opt) then
+      ctx.unknown("EncryptionOption depends on a value known only at deploy time", ec, "EncryptionOption")
+    elseif type(opt) ~= "string" or blank(opt) then
+      ctx.fail("EncryptionConfiguration.EncryptionOption is " .. show(opt)
+               .. ", not an encryption option", ec, "EncryptionOption")
+    end
+    local key = ec.KmsKey
+    if key == nil then
+      ctx.fail("EncryptionConfiguration.KmsKey is missing: results are not encrypted with a KMS key", ec)
+    elseif is_unknown(key) then
+      ctx.unknown("KmsKey depends on a value known only at deploy time", ec, "KmsKey")
+    elseif type(key) == "string" then
+      if blank(key) then ctx.fail("EncryptionConfiguration.KmsKey is blank", ec, "KmsKey") end
+    elseif not local_ref(ctx, key, KMS_TYPES) then
+      ctx.fail("EncryptionConfiguration.KmsKey is " .. show(key) .. ", neither a key id, ARN or "
+               .. "alias nor a reference to an AWS::KMS::Key or AWS::KMS::Alias of this template",
+               ec, "KmsKey")
+    end
+  end,
+}

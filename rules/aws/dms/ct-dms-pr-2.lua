@@ -1,0 +1,74 @@
+-- CT.DMS.PR.2: a DMS endpoint for an engine that supports SSL connects with SSL.
+-- Guard semantics kept: in scope when EngineName is present and one of the engines below, exactly
+-- (case matters; a list is in scope when every entry is, so an empty list is); SslMode must then
+-- be present and require, verify-ca or verify-full (a list passes when every entry is one, so an
+-- empty list passes).
+local type, format, tostring, ipairs = type, string.format, tostring, ipairs
+local is_list, is_unknown = pp.is_list, pp.is_unknown
+
+local function set(list)
+  local s = {}
+  for _, x in ipairs(list) do s[x] = true end
+  return s
+end
+
+local SSL_ENGINES = set({ "mysql", "oracle", "postgres", "mariadb", "aurora", "aurora-postgresql",
+                          "db2", "sybase", "mongodb", "docdb", "sqlserver" })
+local SSL_MODES = set({ "require", "verify-ca", "verify-full" })
+
+local function show(v)
+  if type(v) == "string" then return format("%q", v) end
+  return tostring(v)
+end
+
+local function all_in(v, s)
+  if is_list(v) then
+    for _, e in ipairs(v) do
+      if type(e) ~= "string" or not s[e] then return false end
+    end
+    return true
+  end
+  return type(v) == "string" and s[v] == true
+end
+
+return {
+  title      = "DMS endpoints encrypt connections with SSL",
+  id         = "ct-dms-pr-2",
+  severity   = "medium",
+  types      = { "AWS::DMS::Endpoint" },
+  packs      = { "control-tower" },
+  controls   = { "CT.DMS.PR.2", "dms_endpoint_ssl_configured_check" },
+  guard      = "dms_endpoint_ssl_configured_check",
+  frameworks = {
+    "NIST 800-53 Rev 5:AC-4", "NIST 800-53 Rev 5:SC-13", "NIST 800-53 Rev 5:SC-23",
+    "NIST 800-53 Rev 5:SC-23(3)", "NIST 800-53 Rev 5:SC-7(4)", "NIST 800-53 Rev 5:SC-8",
+    "NIST 800-53 Rev 5:SC-8(1)", "NIST 800-53 Rev 5:SC-8(2)", "PCI DSS version 3.2.1:2.3",
+    "PCI DSS version 3.2.1:4.1", "PCI DSS version 3.2.1:8.2.1"
+  },
+  docs       = "https://docs.aws.amazon.com/dms/latest/userguide/CHAP_Security.SSL.html",
+  fix        = "Set SslMode to verify-full (or verify-ca, or at least require) and give the endpoint "
+            .. "the CA certificate with CertificateArn where verification needs it.",
+  check = function(r, ctx)
+    local p = r.properties
+    local engine = p.EngineName
+    local unknown_engine = is_unknown(engine)
+    if engine == nil or (not unknown_engine and not all_in(engine, SSL_ENGINES)) then
+      return ctx.skip("EngineName " .. show(engine) .. " is not an engine whose SSL is set with SslMode")
+    end
+    local v, problem = p.SslMode, nil
+    if v == nil then
+      problem = "SslMode is missing (the default is none)"
+    elseif is_unknown(v) then
+      return ctx.unknown("SslMode depends on a value known only at deploy time", p, "SslMode")
+    elseif not all_in(v, SSL_MODES) then
+      problem = "SslMode is " .. show(v) .. ", not require, verify-ca or verify-full"
+    end
+    if problem == nil then return end
+    if unknown_engine then
+      return ctx.unknown(problem .. ", which matters if EngineName (known only at deploy time) "
+                         .. "supports SSL", p, "EngineName")
+    end
+    return ctx.fail(problem .. ": data moves between DMS and the " .. show(engine)
+                    .. " database unencrypted", p, v ~= nil and "SslMode" or nil)
+  end,
+}

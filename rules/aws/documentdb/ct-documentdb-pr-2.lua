@@ -1,0 +1,51 @@
+-- CT.DOCUMENTDB.PR.2: a DocumentDB cluster keeps automated backups for at least seven days.
+-- Guard semantics kept: BackupRetentionPeriod must be present and an integer >= 7 ("7" and 7.0
+-- fail; a list passes when every entry does, so an empty list passes).
+local type, format, tostring, ipairs, mtype = type, string.format, tostring, ipairs, math.type
+local is_list, is_unknown = pp.is_list, pp.is_unknown
+
+local MIN_DAYS = 7
+
+local function show(v)
+  if type(v) == "string" then return format("%q", v) end
+  return tostring(v)
+end
+
+local function all_int_ge(v, n)
+  if is_list(v) then
+    for _, e in ipairs(v) do
+      if not (mtype(e) == "integer" and e >= n) then return false end
+    end
+    return true
+  end
+  return mtype(v) == "integer" and v >= n
+end
+
+return {
+  title      = "DocumentDB clusters keep backups for at least seven days",
+  id         = "ct-documentdb-pr-2",
+  severity   = "medium",
+  types      = { "AWS::DocDB::DBCluster" },
+  packs      = { "control-tower" },
+  controls   = { "CT.DOCUMENTDB.PR.2", "docdb_cluster_backup_retention_check" },
+  guard      = "docdb_cluster_backup_retention_check",
+  frameworks = { "NIST 800-53 Rev 5:SI-12", "PCI DSS version 3.2.1:3.1" },
+  docs       = "https://docs.aws.amazon.com/documentdb/latest/developerguide/backup_restore.html",
+  fix        = "Set BackupRetentionPeriod to a whole number of days between 7 and 35.",
+  check = function(r, ctx)
+    local p = r.properties
+    local v = p.BackupRetentionPeriod
+    if v == nil then
+      return ctx.fail("BackupRetentionPeriod is missing (the default keeps backups for 1 day): set it "
+                      .. "to " .. MIN_DAYS .. " or more", p)
+    end
+    if is_unknown(v) then
+      return ctx.unknown("BackupRetentionPeriod depends on a value known only at deploy time", p,
+                         "BackupRetentionPeriod")
+    end
+    if not all_int_ge(v, MIN_DAYS) then
+      return ctx.fail("BackupRetentionPeriod is " .. show(v) .. "; it must be an integer number of "
+                      .. "days of at least " .. MIN_DAYS, p, "BackupRetentionPeriod")
+    end
+  end,
+}

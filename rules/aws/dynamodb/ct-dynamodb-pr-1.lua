@@ -1,0 +1,66 @@
+-- CT.DYNAMODB.PR.1: a DynamoDB table has point-in-time recovery turned on.
+-- Guard semantics kept: PointInTimeRecoverySpecification must be an object whose
+-- PointInTimeRecoveryEnabled is the boolean true (the string "true" fails; a list passes when
+-- every entry is true, so an empty list passes).
+local type, format, tostring, ipairs = type, string.format, tostring, ipairs
+local is_list, is_map, is_unknown = pp.is_list, pp.is_map, pp.is_unknown
+
+local function show(v)
+  if type(v) == "string" then return format("%q", v) end
+  return tostring(v)
+end
+
+local function all_true(v)
+  if is_list(v) then
+    for _, e in ipairs(v) do
+      if e ~= true then return false end
+    end
+    return true
+  end
+  return v == true
+end
+
+return {
+  title      = "DynamoDB tables have point-in-time recovery turned on",
+  id         = "ct-dynamodb-pr-1",
+  severity   = "medium",
+  types      = { "AWS::DynamoDB::Table" },
+  packs      = { "control-tower" },
+  controls   = { "CT.DYNAMODB.PR.1", "dynamodb_table_pitr_enabled_check" },
+  guard      = "dynamodb_table_pitr_enabled_check",
+  frameworks = {
+    "NIST 800-53 Rev 5:CP-10", "NIST 800-53 Rev 5:CP-6(2)", "NIST 800-53 Rev 5:CP-9",
+    "NIST 800-53 Rev 5:SC-5(2)", "NIST 800-53 Rev 5:SI-12", "NIST 800-53 Rev 5:SI-13(5)",
+    "PCI DSS version 3.2.1:3.1"
+  },
+  docs       = "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/PointInTimeRecovery.html",
+  fix        = "Add PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } to the table.",
+  check = function(r, ctx)
+    local p = r.properties
+    local spec = p.PointInTimeRecoverySpecification
+    if spec == nil then
+      return ctx.fail("PointInTimeRecoverySpecification is missing, so point-in-time recovery is off", p)
+    end
+    if is_unknown(spec) then
+      return ctx.unknown("PointInTimeRecoverySpecification depends on a value known only at deploy time",
+                         p, "PointInTimeRecoverySpecification")
+    end
+    if not is_map(spec) then
+      return ctx.fail("PointInTimeRecoverySpecification is " .. show(spec) .. ", not an object", p,
+                      "PointInTimeRecoverySpecification")
+    end
+    local v = spec.PointInTimeRecoveryEnabled
+    if v == nil then
+      return ctx.fail("PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled is missing "
+                      .. "(the default is false): set it to true", spec)
+    end
+    if is_unknown(v) then
+      return ctx.unknown("PointInTimeRecoveryEnabled depends on a value known only at deploy time",
+                         spec, "PointInTimeRecoveryEnabled")
+    end
+    if not all_true(v) then
+      return ctx.fail("PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled is " .. show(v)
+                      .. "; it must be the boolean true", spec, "PointInTimeRecoveryEnabled")
+    end
+  end,
+}

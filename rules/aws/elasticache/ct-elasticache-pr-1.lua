@@ -1,0 +1,79 @@
+-- CT.ELASTICACHE.PR.1: a Redis cache cluster takes automatic daily snapshots.
+-- Guard semantics kept: the control applies when Engine is present and exactly "redis" (a list
+-- applies when every entry is, so an empty list applies); SnapshotRetentionLimit must then be
+-- present and an integer greater than 0 ("1" and 1.0 fail; a list passes when every entry does,
+-- so an empty list passes).
+local type, format, tostring, ipairs, mtype = type, string.format, tostring, ipairs, math.type
+local is_list, is_unknown = pp.is_list, pp.is_unknown
+
+local function show(v)
+  if type(v) == "string" then return format("%q", v) end
+  return tostring(v)
+end
+
+local function all_eq(v, x)
+  if is_list(v) then
+    for _, e in ipairs(v) do
+      if e ~= x then return false end
+    end
+    return true
+  end
+  return v == x
+end
+
+local function all_positive_int(v)
+  if is_list(v) then
+    for _, e in ipairs(v) do
+      if not (mtype(e) == "integer" and e > 0) then return false end
+    end
+    return true
+  end
+  return mtype(v) == "integer" and v > 0
+end
+
+-- true, false, or nil when Engine is known only at deploy time
+local function redis(e)
+  if e == nil then return false end
+  if is_unknown(e) then return nil end
+  return all_eq(e, "redis")
+end
+
+return {
+  title      = "ElastiCache Redis cache clusters keep automatic backups",
+  id         = "ct-elasticache-pr-1",
+  severity   = "medium",
+  types      = { "AWS::ElastiCache::CacheCluster" },
+  packs      = { "control-tower" },
+  controls   = { "CT.ELASTICACHE.PR.1", "elasticache_redis_cluster_auto_backup_check" },
+  guard      = "elasticache_redis_cluster_auto_backup_check",
+  frameworks = {
+    "NIST 800-53 Rev 5:CP-10", "NIST 800-53 Rev 5:CP-6", "NIST 800-53 Rev 5:CP-6(1)",
+    "NIST 800-53 Rev 5:CP-6(2)", "NIST 800-53 Rev 5:CP-9", "NIST 800-53 Rev 5:SC-5(2)",
+    "NIST 800-53 Rev 5:SI-12", "NIST 800-53 Rev 5:SI-13(5)", "PCI DSS version 3.2.1:3.1"
+  },
+  docs       = "https://docs.aws.amazon.com/AmazonElastiCache/latest/red-ug/backups-automatic.html",
+  fix        = "Set SnapshotRetentionLimit to the number of days (1 to 35) that automatic snapshots "
+            .. "are kept.",
+  check = function(r, ctx)
+    local p = r.properties
+    local scope = redis(p.Engine)
+    if scope == false then
+      return ctx.skip("Engine is " .. show(p.Engine) .. ", not redis")
+    end
+    local v, problem = p.SnapshotRetentionLimit, nil
+    if v == nil then
+      problem = "SnapshotRetentionLimit is missing (the default 0 turns automatic backups off)"
+    elseif is_unknown(v) then
+      return ctx.unknown("SnapshotRetentionLimit depends on a value known only at deploy time", p,
+                         "SnapshotRetentionLimit")
+    elseif not all_positive_int(v) then
+      problem = "SnapshotRetentionLimit is " .. show(v) .. ", not a positive integer number of days"
+    end
+    if problem == nil then return end
+    if scope == nil then
+      return ctx.unknown(problem .. ", which matters if Engine (known only at deploy time) is redis",
+                         p, "Engine")
+    end
+    return ctx.fail(problem, p, v ~= nil and "SnapshotRetentionLimit" or nil)
+  end,
+}

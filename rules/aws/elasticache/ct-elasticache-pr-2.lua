@@ -1,0 +1,99 @@
+-- CT.ELASTICACHE.PR.2: a Redis 6+ cache cluster takes minor engine upgrades automatically.
+-- Guard semantics kept:
+--  * in scope when Engine is present and exactly "redis" (a list when every entry is, so an empty
+--    list is in scope) and EngineVersion is absent or not a 2.x-5.x version string. A number is
+--    never such a string (EngineVersion: 5 is in scope); a list is out of scope when it is empty or
+--    any entry is a 2.x-5.x string;
+--  * AutoMinorVersionUpgrade must then be present and the boolean true (CloudFormation's default
+--    true is not enough; the string "true" fails; a list passes when every entry is true).
+local type, format, tostring, ipairs, find = type, string.format, tostring, ipairs, string.find
+local is_list, is_unknown = pp.is_list, pp.is_unknown
+
+local function show(v)
+  if type(v) == "string" then return format("%q", v) end
+  return tostring(v)
+end
+
+local function all_eq(v, x)
+  if is_list(v) then
+    for _, e in ipairs(v) do
+      if e ~= x then return false end
+    end
+    return true
+  end
+  return v == x
+end
+
+-- Guard's /^2\./ .. /^5\./
+local function old_version(v)
+  return type(v) == "string" and find(v, "^[2-5]%.") ~= nil
+end
+
+-- Guard's `EngineVersion not in [/^2\./, ...]`
+local function not_old(v)
+  if is_list(v) then
+    if #v == 0 then return false end
+    for _, e in ipairs(v) do
+      if old_version(e) then return false end
+    end
+    return true
+  end
+  return not old_version(v)
+end
+
+-- true, false, or nil when Engine or EngineVersion is known only at deploy time
+local function in_scope(p)
+  local e, ver = p.Engine, p.EngineVersion
+  if e == nil then return false end
+  local unknown = is_unknown(e)
+  if not unknown and not all_eq(e, "redis") then return false end
+  if ver ~= nil then
+    if is_unknown(ver) then
+      unknown = true
+    elseif not not_old(ver) then
+      return false
+    end
+  end
+  if unknown then return nil end
+  return true
+end
+
+return {
+  title      = "ElastiCache Redis cache clusters upgrade minor versions automatically",
+  id         = "ct-elasticache-pr-2",
+  severity   = "high",
+  types      = { "AWS::ElastiCache::CacheCluster" },
+  packs      = { "control-tower" },
+  controls   = { "CT.ELASTICACHE.PR.2", "elasticache_auto_minor_version_upgrade_check" },
+  guard      = "elasticache_auto_minor_version_upgrade_check",
+  frameworks = {
+    "NIST 800-53 Rev 5:SI-2", "NIST 800-53 Rev 5:SI-2(2)", "NIST 800-53 Rev 5:SI-2(4)",
+    "NIST 800-53 Rev 5:SI-2(5)", "PCI DSS version 3.2.1:6.2"
+  },
+  docs       = "https://docs.aws.amazon.com/AmazonElastiCache/latest/red-ug/VersionManagement.html",
+  fix        = "Set AutoMinorVersionUpgrade: true explicitly on the cache cluster.",
+  check = function(r, ctx)
+    local p = r.properties
+    local scope = in_scope(p)
+    if scope == false then
+      return ctx.skip("not a Redis 6 or later cache cluster (Engine " .. show(p.Engine)
+                      .. ", EngineVersion " .. show(p.EngineVersion) .. ")")
+    end
+    local v, problem = p.AutoMinorVersionUpgrade, nil
+    if v == nil then
+      problem = "AutoMinorVersionUpgrade is not set explicitly"
+    elseif is_unknown(v) then
+      return ctx.unknown("AutoMinorVersionUpgrade depends on a value known only at deploy time", p,
+                         "AutoMinorVersionUpgrade")
+    elseif not all_eq(v, true) then
+      problem = "AutoMinorVersionUpgrade is " .. show(v) .. ", not the boolean true"
+    end
+    if problem == nil then return end
+    if scope == nil then
+      return ctx.unknown(problem .. ", which matters if the cluster (Engine and EngineVersion known "
+                         .. "only at deploy time) runs Redis 6 or later", p)
+    end
+    return ctx.fail(problem .. ": the cluster does not receive minor engine upgrades and security "
+                    .. "patches automatically", p, v ~= nil and "AutoMinorVersionUpgrade" or nil)
+  end,
+}

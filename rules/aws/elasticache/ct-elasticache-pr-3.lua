@@ -1,0 +1,69 @@
+-- CT.ELASTICACHE.PR.3: a Redis replication group fails over automatically.
+-- Guard semantics kept: the control applies when Engine is present and exactly "redis" (a list
+-- applies when every entry is, so an empty list applies; an absent Engine is out of scope even
+-- though CloudFormation's default engine is redis); AutomaticFailoverEnabled must then be present
+-- and the boolean true (the string "true" fails; a list passes when every entry is true).
+local type, format, tostring, ipairs = type, string.format, tostring, ipairs
+local is_list, is_unknown = pp.is_list, pp.is_unknown
+
+local function show(v)
+  if type(v) == "string" then return format("%q", v) end
+  return tostring(v)
+end
+
+local function all_eq(v, x)
+  if is_list(v) then
+    for _, e in ipairs(v) do
+      if e ~= x then return false end
+    end
+    return true
+  end
+  return v == x
+end
+
+-- true, false, or nil when Engine is known only at deploy time
+local function redis(e)
+  if e == nil then return false end
+  if is_unknown(e) then return nil end
+  return all_eq(e, "redis")
+end
+
+return {
+  title      = "ElastiCache Redis replication groups fail over automatically",
+  id         = "ct-elasticache-pr-3",
+  severity   = "medium",
+  types      = { "AWS::ElastiCache::ReplicationGroup" },
+  packs      = { "control-tower" },
+  controls   = { "CT.ELASTICACHE.PR.3", "elasticache_repl_grp_auto_failover_enabled_check" },
+  guard      = "elasticache_repl_grp_auto_failover_enabled_check",
+  frameworks = {
+    "NIST 800-53 Rev 5:CP-10", "NIST 800-53 Rev 5:SC-36", "NIST 800-53 Rev 5:SC-5(2)",
+    "NIST 800-53 Rev 5:SI-13(5)"
+  },
+  docs       = "https://docs.aws.amazon.com/AmazonElastiCache/latest/red-ug/AutoFailover.html",
+  fix        = "Set AutomaticFailoverEnabled: true and give the group at least one replica "
+            .. "(NumCacheClusters of 2 or more, or ReplicasPerNodeGroup of 1 or more).",
+  check = function(r, ctx)
+    local p = r.properties
+    local scope = redis(p.Engine)
+    if scope == false then
+      return ctx.skip("Engine is " .. show(p.Engine) .. ", not redis")
+    end
+    local v, problem = p.AutomaticFailoverEnabled, nil
+    if v == nil then
+      problem = "AutomaticFailoverEnabled is missing (the default is false)"
+    elseif is_unknown(v) then
+      return ctx.unknown("AutomaticFailoverEnabled depends on a value known only at deploy time", p,
+                         "AutomaticFailoverEnabled")
+    elseif not all_eq(v, true) then
+      problem = "AutomaticFailoverEnabled is " .. show(v) .. ", not the boolean true"
+    end
+    if problem == nil then return end
+    if scope == nil then
+      return ctx.unknown(problem .. ", which matters if Engine (known only at deploy time) is redis",
+                         p, "Engine")
+    end
+    return ctx.fail(problem .. ": a failed primary is not replaced by a replica", p,
+                    v ~= nil and "AutomaticFailoverEnabled" or nil)
+  end,
+}

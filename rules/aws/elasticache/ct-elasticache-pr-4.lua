@@ -1,0 +1,70 @@
+-- CT.ELASTICACHE.PR.4: a Redis replication group encrypts its data at rest.
+-- Guard semantics kept: the control applies when Engine is present and exactly "redis" (a list
+-- applies when every entry is, so an empty list applies; an absent Engine is out of scope even
+-- though CloudFormation's default engine is redis); AtRestEncryptionEnabled must then be present
+-- and the boolean true (the string "true" fails; a list passes when every entry is true).
+local type, format, tostring, ipairs = type, string.format, tostring, ipairs
+local is_list, is_unknown = pp.is_list, pp.is_unknown
+
+local function show(v)
+  if type(v) == "string" then return format("%q", v) end
+  return tostring(v)
+end
+
+local function all_eq(v, x)
+  if is_list(v) then
+    for _, e in ipairs(v) do
+      if e ~= x then return false end
+    end
+    return true
+  end
+  return v == x
+end
+
+-- true, false, or nil when Engine is known only at deploy time
+local function redis(e)
+  if e == nil then return false end
+  if is_unknown(e) then return nil end
+  return all_eq(e, "redis")
+end
+
+return {
+  title      = "ElastiCache Redis replication groups are encrypted at rest",
+  id         = "ct-elasticache-pr-4",
+  severity   = "medium",
+  types      = { "AWS::ElastiCache::ReplicationGroup" },
+  packs      = { "control-tower" },
+  controls   = { "CT.ELASTICACHE.PR.4", "elasticache_repl_grp_encrypted_at_rest_check" },
+  guard      = "elasticache_repl_grp_encrypted_at_rest_check",
+  frameworks = {
+    "NIST 800-53 Rev 5:CA-9(1)", "NIST 800-53 Rev 5:CM-3(6)", "NIST 800-53 Rev 5:SC-13",
+    "NIST 800-53 Rev 5:SC-28", "NIST 800-53 Rev 5:SC-28(1)", "NIST 800-53 Rev 5:SC-7(10)",
+    "NIST 800-53 Rev 5:SI-7(6)", "PCI DSS version 3.2.1:3.4", "PCI DSS version 3.2.1:8.2.1"
+  },
+  docs       = "https://docs.aws.amazon.com/AmazonElastiCache/latest/red-ug/at-rest-encryption.html",
+  fix        = "Set AtRestEncryptionEnabled: true (with KmsKeyId for a customer managed key); it "
+            .. "can only be chosen when the replication group is created.",
+  check = function(r, ctx)
+    local p = r.properties
+    local scope = redis(p.Engine)
+    if scope == false then
+      return ctx.skip("Engine is " .. show(p.Engine) .. ", not redis")
+    end
+    local v, problem = p.AtRestEncryptionEnabled, nil
+    if v == nil then
+      problem = "AtRestEncryptionEnabled is missing (the default is false)"
+    elseif is_unknown(v) then
+      return ctx.unknown("AtRestEncryptionEnabled depends on a value known only at deploy time", p,
+                         "AtRestEncryptionEnabled")
+    elseif not all_eq(v, true) then
+      problem = "AtRestEncryptionEnabled is " .. show(v) .. ", not the boolean true"
+    end
+    if problem == nil then return end
+    if scope == nil then
+      return ctx.unknown(problem .. ", which matters if Engine (known only at deploy time) is redis",
+                         p, "Engine")
+    end
+    return ctx.fail(problem .. ": cached data, backups and swap files are stored unencrypted", p,
+                    v ~= nil and "AtRestEncryptionEnabled" or nil)
+  end,
+}

@@ -1,0 +1,106 @@
+-- CT.ELASTICACHE.PR.7: a replication group on Redis 2.x-5.x (no RBAC) requires a Redis AUTH token.
+-- Guard semantics kept:
+--  * in scope when Engine is present and exactly "redis" (a list when every entry is, so an empty
+--    list is in scope) and EngineVersion is present and a 2.x-5.x version string (a list when
+--    every entry is, so an empty list is in scope; a number is never such a string);
+--  * AuthToken must then be present and a string that is not blank (Unicode white space counts
+--    as blank). A reference or other intrinsic Guard would see as an object fails; Parapet judges
+--    a parameter by its value and reports one it cannot resolve as unknown.
+local type, format, tostring, ipairs, find, gsub = type, string.format, tostring, ipairs, string.find, string.gsub
+local is_list, is_unknown = pp.is_list, pp.is_unknown
+
+local function show(v)
+  if type(v) == "string" then return format("%q", v) end
+  return tostring(v)
+end
+
+local function all_eq(v, x)
+  if is_list(v) then
+    for _, e in ipairs(v) do
+      if e ~= x then return false end
+    end
+    return true
+  end
+  return v == x
+end
+
+-- Guard's /^2\./ .. /^5\./
+local function old_version(v)
+  return type(v) == "string" and find(v, "^[2-5]%.") ~= nil
+end
+
+-- Guard's `EngineVersion in [/^2\./, ...]`
+local function all_old(v)
+  if is_list(v) then
+    for _, e in ipairs(v) do
+      if not old_version(e) then return false end
+    end
+    return true
+  end
+  return old_version(v)
+end
+
+-- Guard's /\A\s*\z/ (\s is Unicode white space)
+local UNICODE_SPACE = { "\194\133", "\194\160", "\225\154\128", "\226\128[\128-\138]",
+                        "\226\128[\168\169\175]", "\226\129\159", "\227\128\128" }
+local function blank(s)
+  if find(s, "^[\t-\r ]*$") then return true end
+  if not find(s, "[\128-\255]") then return false end
+  s = gsub(s, "[\t-\r ]", "")
+  for _, w in ipairs(UNICODE_SPACE) do s = gsub(s, w, "") end
+  return s == ""
+end
+
+-- true, false, or nil when Engine or EngineVersion is known only at deploy time
+local function in_scope(p)
+  local e, ver = p.Engine, p.EngineVersion
+  if e == nil or ver == nil then return false end
+  local unknown = false
+  if is_unknown(e) then unknown = true elseif not all_eq(e, "redis") then return false end
+  if is_unknown(ver) then unknown = true elseif not all_old(ver) then return false end
+  if unknown then return nil end
+  return true
+end
+
+return {
+  title      = "ElastiCache replication groups on Redis before 6 require an AUTH token",
+  id         = "ct-elasticache-pr-7",
+  severity   = "medium",
+  types      = { "AWS::ElastiCache::ReplicationGroup" },
+  packs      = { "control-tower" },
+  controls   = { "CT.ELASTICACHE.PR.7", "elasticache_repl_grp_redis_auth_enabled_check" },
+  guard      = "elasticache_repl_grp_redis_auth_enabled_check",
+  frameworks = {
+    "NIST 800-53 Rev 5:AC-2(1)", "NIST 800-53 Rev 5:AC-3", "NIST 800-53 Rev 5:AC-3(15)",
+    "NIST 800-53 Rev 5:AC-3(7)", "NIST 800-53 Rev 5:AC-6", "PCI DSS version 3.2.1:7.1.1",
+    "PCI DSS version 3.2.1:7.2.1", "PCI DSS version 3.2.1:7.2.2"
+  },
+  docs       = "https://docs.aws.amazon.com/AmazonElastiCache/latest/red-ug/auth.html",
+  fix        = "Set AuthToken (for example from a NoEcho parameter or a Secrets Manager dynamic "
+            .. "reference) together with TransitEncryptionEnabled: true, or move to Redis 6+ and RBAC.",
+  check = function(r, ctx)
+    local p = r.properties
+    local scope = in_scope(p)
+    if scope == false then
+      return ctx.skip("not a Redis 2.x-5.x replication group (Engine " .. show(p.Engine)
+                      .. ", EngineVersion " .. show(p.EngineVersion) .. ")")
+    end
+    local v, problem = p.AuthToken, nil
+    if v == nil then
+      problem = "AuthToken is missing"
+    elseif is_unknown(v) then
+      return ctx.unknown("AuthToken depends on a value known only at deploy time", p, "AuthToken")
+    elseif type(v) ~= "string" then
+      problem = "AuthToken is " .. show(v) .. ", not a string"
+    elseif blank(v) then
+      problem = "AuthToken is blank"
+    end
+    if problem == nil then return end
+    if scope == nil then
+      return ctx.unknown(problem .. ", which matters if the group (Engine and EngineVersion known "
+                         .. "only at deploy time) runs Redis before 6", p)
+    end
+    return ctx.fail(problem .. ": clients connect without Redis AUTH", p,
+                    v ~= nil and "AuthToken" or nil)
+  end,
+}

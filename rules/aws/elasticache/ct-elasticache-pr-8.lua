@@ -1,0 +1,146 @@
+-- CT.ELASTICACHE.PR.8: a replication group on Redis 6 or later authenticates users with RBAC.
+-- Guard semantics kept:
+--  * in scope when Engine is present and exactly "redis" (a list when every entry is, so an empty
+--    list is in scope) and EngineVersion is absent or not a 2.x-5.x version string. A number is
+--    never such a string; a list is out of scope when it is empty or any entry is a 2.x-5.x string;
+--  * UserGroupIds must then be a non-empty list whose every entry is a string that is not blank
+--    (Unicode white space counts as blank) or a Ref or Fn::GetAtt (list form) to an
+--    AWS::ElastiCache::UserGroup of this template. A parameter is judged by its value and one
+--    Parapet cannot resolve is reported unknown.
+local type, format, tostring, ipairs, find, gsub = type, string.format, tostring, ipairs, string.find, string.gsub
+local is_list, is_map, is_unknown = pp.is_list, pp.is_map, pp.is_unknown
+
+local USER_GROUP = "AWS::ElastiCache::UserGroup"
+
+local function show(v)
+  if type(v) == "string" then return format("%q", v) end
+  return tostring(v)
+end
+
+local function all_eq(v, x)
+  if is_list(v) then
+    for _, e in ipairs(v) do
+      if e ~= x then return false end
+    end
+    return true
+  end
+  return v == x
+end
+
+-- Guard's /^2\./ .. /^5\./
+local function old_version(v)
+  return type(v) == "string" and find(v, "^[2-5]%.") ~= nil
+end
+
+-- Guard's `EngineVersion not in [/^2\./, ...]`
+local function not_old(v)
+  if is_list(v) then
+    if #v == 0 then return false end
+    for _, e in ipairs(v) do
+      if old_version(e) then return false end
+    end
+    return true
+  end
+  return not old_version(v)
+end
+
+-- Guard's /\A\s*\z/ (\s is Unicode white space)
+local UNICODE_SPACE = { "\194\133", "\194\160", "\225\154\128", "\226\128[\128-\138]",
+                        "\226\128[\168\169\175]", "\226\129\159", "\227\128\128" }
+local function blank(s)
+  if find(s, "^[\t-\r ]*$") then return true end
+  if not find(s, "[\128-\255]") then return false end
+  s = gsub(s, "[\t-\r ]", "")
+  for _, w in ipairs(UNICODE_SPACE) do s = gsub(s, w, "") end
+  return s == ""
+end
+
+-- a Ref or Fn::GetAtt [Id, Attr] to a resource of rtype in this template
+local function local_ref(ctx, v, rtype)
+  if not is_map(v) then return false end
+  local ga = v["Fn::GetAtt"]
+  if is_list(ga) and type(ga[1]) == "string" then
+    local res = ctx.resource(ga[1])
+    if res and res.type == rtype then return true end
+  end
+  local id = v.Ref
+  if type(id) ~= "string" then return false end
+  local res = ctx.resource(id)
+  return res ~= nil and res.type == rtype
+end
+
+-- true, false, or nil when Engine or EngineVersion is known only at deploy time
+local function in_scope(p)
+  local e, ver = p.Engine, p.EngineVersion
+  if e == nil then return false end
+  local unknown = is_unknown(e)
+  if not unknown and not all_eq(e, "redis") then return false end
+  if ver ~= nil then
+    if is_unknown(ver) then
+      unknown = true
+    elseif not not_old(ver) then
+      return false
+    end
+  end
+  if unknown then return nil end
+  return true
+end
+
+-- nil when the ids are acceptable, "unknown", or a description of the problem
+local function problem_with(ctx, ids)
+  if ids == nil then return "UserGroupIds is missing" end
+  if is_unknown(ids) then return "unknown" end
+  if not is_list(ids) or #ids == 0 then
+    return "UserGroupIds is " .. show(ids) .. ", not a non-empty list"
+  end
+  local unknown = false
+  for i, id in ipairs(ids) do
+    if is_unknown(id) then
+      unknown = true
+    elseif type(id) == "string" then
+      if blank(id) then return "UserGroupIds entry " .. i .. " is blank" end
+    elseif not local_ref(ctx, id, USER_GROUP) then
+      return "UserGroupIds entry " .. i .. " is " .. show(id) .. ", neither a user group id nor a "
+             .. "reference to an " .. USER_GROUP .. " of this template"
+    end
+  end
+  if unknown then return "unknown" end
+  return nil
+end
+
+return {
+  title      = "ElastiCache replication groups on Redis 6 or later use RBAC user groups",
+  id         = "ct-elasticache-pr-8",
+  severity   = "medium",
+  types      = { "AWS::ElastiCache::ReplicationGroup" },
+  packs      = { "control-tower" },
+  controls   = { "CT.ELASTICACHE.PR.8", "elasticache_repl_grp_rbac_auth_enabled_check" },
+  guard      = "elasticache_repl_grp_rbac_auth_enabled_check",
+  frameworks = {
+    "NIST 800-53 Rev 5:AC-2(1)", "NIST 800-53 Rev 5:AC-3", "NIST 800-53 Rev 5:AC-3(15)",
+    "NIST 800-53 Rev 5:AC-3(7)", "NIST 800-53 Rev 5:AC-6", "PCI DSS version 3.2.1:7.1.1",
+    "PCI DSS version 3.2.1:7.2.1", "PCI DSS version 3.2.1:7.2.2"
+  },
+  docs       = "https://docs.aws.amazon.com/AmazonElastiCache/latest/red-ug/Clusters.RBAC.html",
+  fix        = "Create an AWS::ElastiCache::UserGroup (with AWS::ElastiCache::User entries) and set "
+            .. "UserGroupIds: [!Ref UserGroup] on the replication group.",
+  check = function(r, ctx)
+    local p = r.properties
+    local scope = in_scope(p)
+    if scope == false then
+      return ctx.skip("not a Redis 6 or later replication group (Engine " .. show(p.Engine)
+                      .. ", EngineVersion " .. show(p.EngineVersion) .. ")")
+    end
+    local problem = problem_with(ctx, p.UserGroupIds)
+    if problem == nil then return end
+    if problem == "unknown" then
+      return ctx.unknown("UserGroupIds depends on a value known only at deploy time", p, "UserGroupIds")
+    end
+    if scope == nil then
+      return ctx.unknown(problem .. ", which matters if the group (Engine and EngineVersion known "
+                         .. "only at deploy time) runs Redis 6 or later", p)
+    end
+    return ctx.fail(problem .. ": users are not authenticated with role-based access control", p,
+                    p.UserGroupIds ~= nil and "UserGroupIds" or nil)
+  end,
+}
