@@ -173,6 +173,44 @@ static const char *choice_reason(const pp_evalstate *es)
     return r ? r : "a value depends on something unresolved";
 }
 
+/* Adds warning w (owned, may be NULL) unless the report already has it. */
+static void warn_once(pp_report *out, char *w)
+{
+    if (!w)
+        return;
+    int dup = 0;
+    for (size_t k = 0; k < out->nwarnings && !dup; k++)
+        dup = strcmp(out->warnings[k], w) == 0;
+    if (!dup)
+        pp_report_warn(out, w);
+    free(w);
+}
+
+/* A suppression whose rule pattern matches no rule at all (a typo, a renamed rule) silently
+ * suppresses nothing: say so. Only when every rule file was loaded — with --pack, --only or
+ * a pack turned off the named rule may simply not be selected. */
+static void warn_stale_suppressions(const pp_ruleset *rs, const pp_template *t, pp_report *out)
+{
+    if (!rs->complete)
+        return;
+    for (size_t i = 0; i < t->nres; i++) {
+        const pp_resource *res = &t->res[i];
+        json_t *sup = json_object_get(json_object_get(res->metadata, "parapet"), "suppress");
+        for (size_t j = 0; j < json_array_size(sup); j++) {
+            const char *rule = json_string_value(json_object_get(json_array_get(sup, j), "rule"));
+            if (!rule || strcmp(rule, "*") == 0)
+                continue;
+            int any = 0;
+            for (size_t k = 0; k < rs->nrules && !any; k++)
+                any = pp_glob(rule, rs->rules[k].info.id);
+            if (!any)
+                warn_once(out, pp_asprintf("%s: resource %s: suppression of '%s' matches no rule "
+                                           "(parapet rules list shows the ids)",
+                                           t->doc->name, res->logical_id, rule));
+        }
+    }
+}
+
 static int find_suppression(const pp_resource *res, const pp_rule *r, pp_report *out,
                             const char *file, const char **reason)
 {
@@ -187,16 +225,8 @@ static int find_suppression(const pp_resource *res, const pp_rule *r, pp_report 
             *reason = why;
             return 1;
         }
-        char *w = pp_asprintf("%s: resource %s: suppression of '%s' has no reason; ignored",
-                              file, res->logical_id, rule);
-        if (w) {
-            int dup = 0;
-            for (size_t k = 0; k < out->nwarnings && !dup; k++)
-                dup = strcmp(out->warnings[k], w) == 0;
-            if (!dup)
-                pp_report_warn(out, w);
-            free(w);
-        }
+        warn_once(out, pp_asprintf("%s: resource %s: suppression of '%s' has no reason; ignored",
+                                   file, res->logical_id, rule));
     }
     if (r->guard) {
         json_t *g = json_object_get(json_object_get(res->metadata, "guard"), "SuppressedRules");
@@ -398,6 +428,8 @@ pp_status pp_eval_template(pp_ruleset *rs, const pp_template *t, const pp_eval_o
             }
         }
     }
+    if (st == PP_OK)
+        warn_stale_suppressions(rs, t, out);
     es->t = NULL;
     es->res = NULL;
     es->rule = NULL;

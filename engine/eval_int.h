@@ -72,6 +72,8 @@ struct pp_ruleset {
     json_t *type_cache;   /* resource type → [rule indexes] */
     pp_evalstate es;
     pp_limits lim;
+    int complete;         /* every rule file's rule is loaded: no --pack, --only or pack
+                             turned off by configuration (stale-suppression warnings) */
 };
 
 /* lua_api.c */

@@ -459,6 +459,7 @@ pp_ruleset *pp_ruleset_load(const pp_rules_opts *o, pp_status *st, char **err)
         goto fail;
     }
     pp_sandbox_set_log(rs->sb, log_print, rs);
+    rs->complete = o->npacks == 0 && o->nonly == 0;
     for (size_t i = 0; i < o->nlib_dirs; i++) {
         if ((s = load_modules(rs, o->lib_dirs[i], err)) != PP_OK)
             goto fail;
@@ -520,6 +521,7 @@ pp_ruleset *pp_ruleset_load(const pp_rules_opts *o, pp_status *st, char **err)
         }
         if (drop || (o->npacks && !in_pack(r, o->packs, o->npacks)) ||
             (o->nonly && !matches_any(o->only, o->nonly, r))) {
+            rs->complete = 0;
             rule_clear(L, r);
             continue;
         }

@@ -253,7 +253,8 @@ static void test_suppressions(void **state)
                   "  A: {Type: T::A, Metadata: {parapet: {suppress: [{rule: r-s, reason: ok}]}}}\n"
                   "  B: {Type: T::A, Metadata: {parapet: {suppress: [{rule: r-s}]}}}\n"
                   "  C: {Type: T::A, Metadata: {guard: {SuppressedRules: [G_RULE]}}}\n"
-                  "  D: {Type: T::A, Metadata: {parapet: {suppress: [{rule: 'r-*', reason: ''}]}}}\n",
+                  "  D: {Type: T::A, Metadata: {parapet: {suppress: [{rule: 'r-*', reason: ''}]}}}\n"
+                  "  E: {Type: T::B, Metadata: {parapet: {suppress: [{rule: r-gone, reason: old}]}}}\n",
               NULL);
     const pp_finding *f = only(&r, "r-s", "A");
     assert_int_equal(f->status, PP_ST_SUPPRESSED);
@@ -261,8 +262,10 @@ static void test_suppressions(void **state)
     assert_int_equal(only(&r, "r-s", "B")->status, PP_ST_FAIL);
     assert_int_equal(only(&r, "r-s", "C")->status, PP_ST_SUPPRESSED);
     assert_int_equal(only(&r, "r-s", "D")->status, PP_ST_FAIL);  /* empty reason: ignored */
-    assert_int_equal(r.rep.nwarnings, 2);
+    /* two without a reason, and one naming a rule that does not exist */
+    assert_int_equal(r.rep.nwarnings, 3);
     assert_non_null(strstr(r.rep.warnings[0], "resource B"));
+    assert_non_null(strstr(r.rep.warnings[2], "resource E: suppression of 'r-gone' matches no rule"));
     assert_int_equal(r.rep.n_status[PP_ST_SUPPRESSED], 2);
     assert_int_equal(r.rep.n_status[PP_ST_FAIL], 2);
     cleanup(&r);
