@@ -116,12 +116,14 @@ def _refs(node, out):
     return out
 
 
-def guard_per_resource(guard, control, path, evaluated):
+def guard_per_resource(guard, control, path, evaluated, only=None):
     """Guard's verdict per evaluated resource, for files where a failing clause names no
     resource: one template per resource, with every resource that is not evaluated and the
     evaluated ones it references (so references resolve). In such a template the resource
-    fails if a failing clause names it, or if a failing clause names no resource and every
-    evaluated resource it references passes on its own. Returns (fails, ambiguous)."""
+    fails if a failing clause names it, or if the template fails without a clause naming any
+    resource (a path-less clause, or none at all) and every evaluated resource it references
+    passes on its own. `only`: judge just these resources (and run the ones they reference).
+    Returns (fails, ambiguous)."""
     with open(path, encoding="utf-8") as f:
         tpl = json.load(f)
     res = tpl["Resources"]
@@ -130,8 +132,12 @@ def guard_per_resource(guard, control, path, evaluated):
     os.makedirs(d, exist_ok=True)
     refs = {lid: sorted(x for x in _refs(res[lid], set()) if x in evaluated and x != lid)
             for lid in evaluated}
+    judged = set(evaluated) if only is None else set(only) & set(evaluated)
+    run = set(judged)
+    for lid in judged:
+        run.update(refs[lid])
     files = []
-    for lid in sorted(evaluated):
+    for lid in sorted(run):
         keep = dict(others)
         for x in refs[lid] + [lid]:
             keep[x] = res[x]
@@ -153,12 +159,12 @@ def guard_per_resource(guard, control, path, evaluated):
             attributed[lid] = set().union(*ids.values()) if ids else set()
             pathless[lid] = bool(unattr)
     fails, ambiguous = set(), set()
-    for lid in evaluated:
+    for lid in judged:
         if status[lid] != "FAIL":
             continue
         if lid in attributed[lid]:
             fails.add(lid)
-        elif pathless[lid]:
+        elif pathless[lid] or not attributed[lid]:
             # alone it fails, or its referenced peers all pass alone: the failure is its own
             if all(status.get(x) != "FAIL" for x in refs[lid]):
                 fails.add(lid)
@@ -213,6 +219,24 @@ def one(control, a, known, have_rule):
             return row
         pj = run_parapet(a.parapet, a.rules, control, paths)
         pfail, perr = compare.parapet_verdicts(pj, control["id"])
+        # Guard can fail a resource without recording any clause for it (`some L[*] == "x"`
+        # where an entry of L is an empty list), so a file's report may not name it. Where
+        # Parapet fails a resource that Guard's report does not name, ask Guard about that
+        # resource alone.
+        recheck = {}
+        for base in sorted(files):
+            if base in unattr:
+                continue
+            extra = (pfail.get(base, set()) - gfail.get(base, set())) & set(files[base])
+            if not extra:
+                continue
+            fails, amb = guard_per_resource(a.guard, control, os.path.join(row["dir"], base),
+                                            set(files[base]), only=extra)
+            gfail.setdefault(base, set()).update(fails)
+            if fails:
+                recheck[base] = sorted(fails)
+        row["guard_recheck"] = recheck
+        row["guard_fail"] = sum(len(v) for v in gfail.values())
         row["parapet_fail"] = sum(len(v) for v in pfail.values())
         res = compare.compare(control["id"], files, gfail, pfail, perr, cases, known)
         row.update(res)

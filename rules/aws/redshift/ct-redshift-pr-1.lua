@@ -1,26 +1,37 @@
--- CT.REDSHIFT.PR.1: a cluster must say PubliclyAccessible: false, explicitly.
+-- CT.REDSHIFT.PR.1: a Redshift cluster is not publicly accessible.
+-- Guard semantics kept: PubliclyAccessible must be present and the boolean false (absent fails,
+-- although the service now defaults to private; the string "false" fails; a list passes when
+-- every entry is the boolean false, so an empty list passes). The network pack's
+-- redshift-cluster-not-public judges the same setting on its own terms (absent passes).
+-- A value Parapet cannot resolve (a parameter without a default, an import) is UNKNOWN.
+local type, format, tostring, ipairs = type, string.format, tostring, ipairs
 local is_list = pp.is_list
 
--- Guard `v == false`: strict type; a list passes when every element is false
-local function is_false(v)
-  if v == false then return true end
-  if not is_list(v) then return false end
-  for i = 1, #v do if v[i] ~= false then return false end end
-  return true
-end
-
 local function show(v)
-  if type(v) == "string" then return string.format("%q", v) end
+  if type(v) == "string" then return format("%q", v) end
+  if is_list(v) then return "a list" end
+  if pp.is_map(v) then return "an object" end
   return tostring(v)
 end
 
+-- Guard `v == false`
+local function is_false(v)
+  if v == false then return true end
+  if not is_list(v) then return false end
+  for _, e in ipairs(v) do
+    if e ~= false then return false end
+  end
+  return true
+end
+
 return {
-  id       = "ct-redshift-pr-1",
-  severity = "critical",
-  types    = { "AWS::Redshift::Cluster" },
-  packs    = { "control-tower" },
-  controls = { "CT.REDSHIFT.PR.1", "redshift_cluster_public_access_check" },
-  guard    = "redshift_cluster_public_access_check",
+  title      = "Redshift clusters are explicitly not publicly accessible",
+  id         = "ct-redshift-pr-1",
+  severity   = "critical",
+  types      = { "AWS::Redshift::Cluster" },
+  packs      = { "control-tower" },
+  controls   = { "CT.REDSHIFT.PR.1", "redshift_cluster_public_access_check" },
+  guard      = "redshift_cluster_public_access_check",
   frameworks = {
     "NIST 800-53 Rev 5:AC-21", "NIST 800-53 Rev 5:AC-3", "NIST 800-53 Rev 5:AC-3(7)",
     "NIST 800-53 Rev 5:AC-4", "NIST 800-53 Rev 5:AC-4(21)", "NIST 800-53 Rev 5:AC-6",
@@ -28,19 +39,24 @@ return {
     "NIST 800-53 Rev 5:SC-7(20)", "NIST 800-53 Rev 5:SC-7(21)", "NIST 800-53 Rev 5:SC-7(3)",
     "NIST 800-53 Rev 5:SC-7(4)", "NIST 800-53 Rev 5:SC-7(9)", "PCI DSS version 3.2.1:1.2.1",
     "PCI DSS version 3.2.1:1.3", "PCI DSS version 3.2.1:1.3.1", "PCI DSS version 3.2.1:1.3.2",
-    "PCI DSS version 3.2.1:1.3.4", "PCI DSS version 3.2.1:1.3.6", "PCI DSS version 3.2.1:2.2.2" },
-  docs     = "https://docs.aws.amazon.com/redshift/latest/mgmt/managing-clusters-vpc.html",
-  title    = "Amazon Redshift clusters must set PubliclyAccessible to false",
-  fix      = "Add PubliclyAccessible: false (a boolean) to the cluster; reach it through a VPN, a bastion or a VPC peer instead.",
+    "PCI DSS version 3.2.1:1.3.4", "PCI DSS version 3.2.1:1.3.6", "PCI DSS version 3.2.1:2.2.2"
+  },
+  docs       = "https://docs.aws.amazon.com/redshift/latest/mgmt/managing-clusters-vpc.html",
+  fix        = "Set PubliclyAccessible: false (a boolean) and connect through the VPC or a "
+            .. "Redshift-managed VPC endpoint.",
   check = function(r, ctx)
     local p = r.properties
     local v = p.PubliclyAccessible
     if v == nil then
-      return ctx.fail("PubliclyAccessible is not set, and the cluster may then get a public address; set it to false", p)
+      return ctx.fail("PubliclyAccessible is not set; this control wants it explicitly false", p)
+    end
+    if pp.is_unknown(v) then
+      return ctx.unknown("PubliclyAccessible depends on a value Parapet cannot resolve", p,
+                         "PubliclyAccessible")
     end
     if not is_false(v) then
-      return ctx.fail("PubliclyAccessible is " .. show(v) .. "; it must be the boolean false",
-                      p, "PubliclyAccessible")
+      return ctx.fail("PubliclyAccessible is " .. show(v) .. "; it must be the boolean false", p,
+                      "PubliclyAccessible")
     end
   end,
 }

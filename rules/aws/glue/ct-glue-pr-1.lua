@@ -1,0 +1,66 @@
+-- CT.GLUE.PR.1: an AWS Glue job runs with a security configuration.
+-- Guard semantics kept: SecurityConfiguration must be a string with a non-blank character (the
+-- configuration's name) or a Ref/GetAtt of an AWS::Glue::SecurityConfiguration in this
+-- template; a list, an object or a reference to anything else fails.
+-- A value Parapet cannot resolve (a parameter without a default, an import) is UNKNOWN.
+local type, format, tostring, find = type, string.format, tostring, string.find
+local is_view = pp.is_view
+
+local CONFIG_TYPE = "AWS::Glue::SecurityConfiguration"
+
+local function show(v)
+  if type(v) == "string" then return format("%q", v) end
+  if pp.is_list(v) then return "a list" end
+  if pp.is_map(v) then return "an object" end
+  return tostring(v)
+end
+
+-- A Ref, or a GetAtt in its list form, of a resource of type rtype in this template.
+local function local_ref(ctx, v, rtype)
+  if not pp.is_map(v) then return false end
+  local ga = v["Fn::GetAtt"]
+  if is_view(ga) and type(ga[1]) == "string" then
+    local res = ctx.resource(ga[1])
+    if res and res.type == rtype then return true end
+  end
+  local id = v.Ref
+  if type(id) ~= "string" then return false end
+  local res = ctx.resource(id)
+  return res ~= nil and res.type == rtype
+end
+
+return {
+  title      = "Glue jobs use a security configuration",
+  id         = "ct-glue-pr-1",
+  severity   = "medium",
+  types      = { "AWS::Glue::Job" },
+  packs      = { "control-tower" },
+  controls   = { "CT.GLUE.PR.1", "glue_job_security_config_check" },
+  guard      = "glue_job_security_config_check",
+  frameworks = {
+    "NIST 800-53 Rev 5:CA-9(1)", "NIST 800-53 Rev 5:CM-3(6)", "NIST 800-53 Rev 5:SC-13",
+    "NIST 800-53 Rev 5:SC-28", "NIST 800-53 Rev 5:SC-28(1)", "NIST 800-53 Rev 5:SC-7(10)",
+    "NIST 800-53 Rev 5:SI-7(6)", "PCI DSS version 3.2.1:10.5", "PCI DSS version 3.2.1:10.5.2",
+    "PCI DSS version 3.2.1:2.2", "PCI DSS version 3.2.1:3.4"
+  },
+  docs       = "https://docs.aws.amazon.com/glue/latest/dg/console-security-configurations.html",
+  fix        = "Create an AWS::Glue::SecurityConfiguration (encryption for S3, CloudWatch Logs and "
+            .. "job bookmarks) and set the job's SecurityConfiguration to its name (!Ref it).",
+  check = function(r, ctx)
+    local p = r.properties
+    local v = p.SecurityConfiguration
+    if v == nil then
+      return ctx.fail("SecurityConfiguration is not set, so the job's output, logs and bookmarks "
+                      .. "are not encrypted by a Glue security configuration", p)
+    end
+    if pp.is_unknown(v) then
+      return ctx.unknown("SecurityConfiguration depends on a value Parapet cannot resolve", p,
+                         "SecurityConfiguration")
+    end
+    if type(v) == "string" and find(v, "%S") then return end
+    if local_ref(ctx, v, CONFIG_TYPE) then return end
+    return ctx.fail("SecurityConfiguration is " .. show(v) .. ", neither the name of a security "
+                    .. "configuration nor a reference to an " .. CONFIG_TYPE
+                    .. " in this template", p, "SecurityConfiguration")
+  end,
+}

@@ -1,0 +1,86 @@
+-- CT.GUARDDUTY.PR.1: a GuardDuty detector is enabled with S3 protection.
+-- Guard semantics kept: Enable must be the boolean true, DataSources an object, its S3Logs an
+-- object, and S3Logs.Enable the boolean true (the string "true" fails; a list passes when every
+-- entry is the boolean true, so an empty list passes).
+-- A value Parapet cannot resolve (a parameter without a default, an import) is UNKNOWN.
+local type, format, tostring, ipairs = type, string.format, tostring, ipairs
+local is_list, is_map, is_unknown = pp.is_list, pp.is_map, pp.is_unknown
+
+local function show(v)
+  if type(v) == "string" then return format("%q", v) end
+  if is_list(v) then return "a list" end
+  if is_map(v) then return "an object" end
+  return tostring(v)
+end
+
+-- Guard `v == true`
+local function is_true(v)
+  if v == true then return true end
+  if not is_list(v) then return false end
+  for _, e in ipairs(v) do
+    if e ~= true then return false end
+  end
+  return true
+end
+
+return {
+  title      = "GuardDuty detectors have S3 protection turned on",
+  id         = "ct-guardduty-pr-1",
+  severity   = "high",
+  types      = { "AWS::GuardDuty::Detector" },
+  packs      = { "control-tower" },
+  controls   = { "CT.GUARDDUTY.PR.1", "guardduty_s3_protection_enabled_check" },
+  guard      = "guardduty_s3_protection_enabled_check",
+  frameworks = {
+    "NIST 800-53 Rev 5:AC-2(12)", "NIST 800-53 Rev 5:AU-6(1)", "NIST 800-53 Rev 5:AU-6(5)",
+    "NIST 800-53 Rev 5:CA-7", "NIST 800-53 Rev 5:RA-3(4)", "NIST 800-53 Rev 5:SC-7(10)",
+    "NIST 800-53 Rev 5:SI-4", "NIST 800-53 Rev 5:SI-4(13)", "NIST 800-53 Rev 5:SI-4(2)",
+    "NIST 800-53 Rev 5:SI-4(4)", "PCI DSS version 3.2.1:11.4"
+  },
+  docs       = "https://docs.aws.amazon.com/guardduty/latest/ug/s3-protection.html",
+  fix        = "Set Enable: true and DataSources: {S3Logs: {Enable: true}} (booleans) on the "
+            .. "detector.",
+  check = function(r, ctx)
+    local p = r.properties
+    local unknown = false
+    local en = p.Enable
+    if en == nil then
+      ctx.fail("Enable is not set, so the detector is not turned on", p)
+    elseif is_unknown(en) then
+      unknown = true
+    elseif not is_true(en) then
+      ctx.fail("Enable is " .. show(en) .. "; turn the detector on with the boolean true", p,
+               "Enable")
+    end
+    local ds = p.DataSources
+    if ds == nil then
+      ctx.fail("DataSources is not set, so S3 protection is not turned on", p)
+    elseif is_unknown(ds) then
+      unknown = true
+    elseif not is_map(ds) then
+      ctx.fail("DataSources is " .. show(ds) .. ", not an object", p, "DataSources")
+    else
+      local s3 = ds.S3Logs
+      if s3 == nil then
+        ctx.fail("DataSources has no S3Logs, so S3 protection is not turned on", ds)
+      elseif is_unknown(s3) then
+        unknown = true
+      elseif not is_map(s3) then
+        ctx.fail("S3Logs is " .. show(s3) .. ", not an object", ds, "S3Logs")
+      else
+        local s3en = s3.Enable
+        if s3en == nil then
+          ctx.fail("S3Logs has no Enable, so S3 protection is off", s3)
+        elseif is_unknown(s3en) then
+          unknown = true
+        elseif not is_true(s3en) then
+          ctx.fail("S3Logs.Enable is " .. show(s3en) .. "; turn S3 protection on with the "
+                   .. "boolean true", s3, "Enable")
+        end
+      end
+    end
+    if unknown then
+      return ctx.unknown("the detector's settings depend on a value Parapet cannot resolve", p)
+    end
+  end,
+}

@@ -1,0 +1,54 @@
+-- CT.NEPTUNE.PR.1: a Neptune DB cluster authenticates database users with IAM.
+-- Guard semantics kept: IamAuthEnabled must be present and the boolean true; the string "true"
+-- fails, and a list passes only when every entry is the boolean true (so an empty list passes).
+-- A value Parapet cannot resolve (a parameter without a default, an import) is UNKNOWN.
+local type, format, tostring, ipairs = type, string.format, tostring, ipairs
+local is_list = pp.is_list
+
+local function show(v)
+  if type(v) == "string" then return format("%q", v) end
+  if is_list(v) then return "a list" end
+  if pp.is_map(v) then return "an object" end
+  return tostring(v)
+end
+
+-- Guard `v == true`
+local function is_true(v)
+  if v == true then return true end
+  if not is_list(v) then return false end
+  for _, e in ipairs(v) do
+    if e ~= true then return false end
+  end
+  return true
+end
+
+return {
+  title      = "Neptune DB clusters use IAM database authentication",
+  id         = "ct-neptune-pr-1",
+  severity   = "high",
+  types      = { "AWS::Neptune::DBCluster" },
+  packs      = { "control-tower" },
+  controls   = { "CT.NEPTUNE.PR.1", "neptune_cluster_iam_database_authentication_check" },
+  guard      = "neptune_cluster_iam_database_authentication_check",
+  frameworks = {
+    "NIST 800-53 Rev 5:AC-2(1)", "NIST 800-53 Rev 5:AC-3", "NIST 800-53 Rev 5:AC-3(15)",
+    "NIST 800-53 Rev 5:AC-3(7)", "NIST 800-53 Rev 5:AC-6", "PCI DSS version 3.2.1:7.1.1",
+    "PCI DSS version 3.2.1:7.2.1", "PCI DSS version 3.2.1:7.2.2", "PCI DSS version 3.2.1:8.7"
+  },
+  docs       = "https://docs.aws.amazon.com/neptune/latest/userguide/iam-auth.html",
+  fix        = "Set IamAuthEnabled: true (a boolean) and grant access with IAM policies.",
+  check = function(r, ctx)
+    local p = r.properties
+    local v = p.IamAuthEnabled
+    if v == nil then
+      return ctx.fail("IamAuthEnabled is not set, so IAM database authentication is off", p)
+    end
+    if pp.is_unknown(v) then
+      return ctx.unknown("IamAuthEnabled depends on a value Parapet cannot resolve", p, "IamAuthEnabled")
+    end
+    if not is_true(v) then
+      return ctx.fail("IamAuthEnabled is " .. show(v) .. "; IAM database authentication needs the boolean true", p,
+                      "IamAuthEnabled")
+    end
+  end,
+}

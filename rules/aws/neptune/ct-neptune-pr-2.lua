@@ -1,0 +1,53 @@
+-- CT.NEPTUNE.PR.2: a Neptune DB cluster cannot be deleted while deletion protection is on.
+-- Guard semantics kept: DeletionProtection must be present and the boolean true; the string "true"
+-- fails, and a list passes only when every entry is the boolean true (so an empty list passes).
+-- A value Parapet cannot resolve (a parameter without a default, an import) is UNKNOWN.
+local type, format, tostring, ipairs = type, string.format, tostring, ipairs
+local is_list = pp.is_list
+
+local function show(v)
+  if type(v) == "string" then return format("%q", v) end
+  if is_list(v) then return "a list" end
+  if pp.is_map(v) then return "an object" end
+  return tostring(v)
+end
+
+-- Guard `v == true`
+local function is_true(v)
+  if v == true then return true end
+  if not is_list(v) then return false end
+  for _, e in ipairs(v) do
+    if e ~= true then return false end
+  end
+  return true
+end
+
+return {
+  title      = "Neptune DB clusters have deletion protection",
+  id         = "ct-neptune-pr-2",
+  severity   = "medium",
+  types      = { "AWS::Neptune::DBCluster" },
+  packs      = { "control-tower" },
+  controls   = { "CT.NEPTUNE.PR.2", "neptune_cluster_deletion_protection_enabled_check" },
+  guard      = "neptune_cluster_deletion_protection_enabled_check",
+  frameworks = {
+    "NIST 800-53 Rev 5:CA-9(1)", "NIST 800-53 Rev 5:CM-2", "NIST 800-53 Rev 5:CM-2(2)",
+    "NIST 800-53 Rev 5:CM-3", "NIST 800-53 Rev 5:SC-5(2)", "PCI DSS version 3.2.1:2.2"
+  },
+  docs       = "https://docs.aws.amazon.com/neptune/latest/userguide/manage-console-instances-delete.html",
+  fix        = "Set DeletionProtection: true (a boolean) on the DB cluster.",
+  check = function(r, ctx)
+    local p = r.properties
+    local v = p.DeletionProtection
+    if v == nil then
+      return ctx.fail("DeletionProtection is not set, so the cluster can be deleted by mistake", p)
+    end
+    if pp.is_unknown(v) then
+      return ctx.unknown("DeletionProtection depends on a value Parapet cannot resolve", p, "DeletionProtection")
+    end
+    if not is_true(v) then
+      return ctx.fail("DeletionProtection is " .. show(v) .. "; deletion protection needs the boolean true", p,
+                      "DeletionProtection")
+    end
+  end,
+}

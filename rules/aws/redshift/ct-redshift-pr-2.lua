@@ -1,0 +1,62 @@
+-- CT.REDSHIFT.PR.2: a Redshift cluster takes automated snapshots and keeps them for at least seven days.
+-- Guard semantics kept: AutomatedSnapshotRetentionPeriod must be present and an integer of at least 7 (the string
+-- "7" and the number 7.0 fail; a list passes when every entry does, so an empty list passes).
+-- A value Parapet cannot resolve (a parameter without a default, an import) is UNKNOWN.
+local type, format, tostring, ipairs, mtype = type, string.format, tostring, ipairs, math.type
+local is_list = pp.is_list
+
+local MIN_DAYS = 7
+
+local function show(v)
+  if type(v) == "string" then return format("%q", v) end
+  if is_list(v) then return "a list" end
+  if pp.is_map(v) then return "an object" end
+  return tostring(v)
+end
+
+local function long_enough(v)
+  return mtype(v) == "integer" and v >= MIN_DAYS
+end
+
+-- Guard `v >= 7`
+local function ok(v)
+  if is_list(v) then
+    for _, e in ipairs(v) do
+      if not long_enough(e) then return false end
+    end
+    return true
+  end
+  return long_enough(v)
+end
+
+return {
+  title      = "Redshift clusters keep automated snapshots for at least 7 days",
+  id         = "ct-redshift-pr-2",
+  severity   = "medium",
+  types      = { "AWS::Redshift::Cluster" },
+  packs      = { "control-tower" },
+  controls   = { "CT.REDSHIFT.PR.2", "redshift_backup_enabled_check" },
+  guard      = "redshift_backup_enabled_check",
+  frameworks = {
+    "NIST 800-53 Rev 5:CP-10", "NIST 800-53 Rev 5:CP-6", "NIST 800-53 Rev 5:CP-6(1)",
+    "NIST 800-53 Rev 5:CP-6(2)", "NIST 800-53 Rev 5:CP-9", "NIST 800-53 Rev 5:SC-5(2)",
+    "NIST 800-53 Rev 5:SC-7(10)", "NIST 800-53 Rev 5:SI-13(5)", "PCI DSS version 3.2.1:3.1"
+  },
+  docs       = "https://docs.aws.amazon.com/redshift/latest/mgmt/working-with-snapshots.html",
+  fix        = "Set AutomatedSnapshotRetentionPeriod to an integer from 7 to 35.",
+  check = function(r, ctx)
+    local p = r.properties
+    local v = p.AutomatedSnapshotRetentionPeriod
+    if v == nil then
+      return ctx.fail("AutomatedSnapshotRetentionPeriod is not set, so snapshots are kept for the default of one day", p)
+    end
+    if pp.is_unknown(v) then
+      return ctx.unknown("AutomatedSnapshotRetentionPeriod depends on a value Parapet cannot resolve", p,
+                         "AutomatedSnapshotRetentionPeriod")
+    end
+    if not ok(v) then
+      return ctx.fail("AutomatedSnapshotRetentionPeriod is " .. show(v) .. "; keep automated snapshots for at least 7 days (an integer; 0 turns them off)", p,
+                      "AutomatedSnapshotRetentionPeriod")
+    end
+  end,
+}

@@ -1,0 +1,46 @@
+-- CT.REDSHIFT.PR.6: a Redshift cluster names its administrator something other than the default.
+-- Guard semantics kept: MasterUsername must be a string with a non-blank character, other than
+-- "awsuser" (compared exactly, so "AWSUSER" passes); a list or an object fails.
+-- A value Parapet cannot resolve (a parameter without a default, an import) is UNKNOWN.
+local type, format, tostring, find = type, string.format, tostring, string.find
+
+local DEFAULT = "awsuser"
+
+local function show(v)
+  if type(v) == "string" then return format("%q", v) end
+  if pp.is_list(v) then return "a list" end
+  if pp.is_map(v) then return "an object" end
+  return tostring(v)
+end
+
+return {
+  title      = "Redshift clusters do not use the default administrator name",
+  id         = "ct-redshift-pr-6",
+  severity   = "medium",
+  types      = { "AWS::Redshift::Cluster" },
+  packs      = { "control-tower" },
+  controls   = { "CT.REDSHIFT.PR.6", "redshift_default_admin_check" },
+  guard      = "redshift_default_admin_check",
+  frameworks = {
+    "NIST 800-53 Rev 5:CA-9(1)", "NIST 800-53 Rev 5:CM-2", "PCI DSS version 3.2.1:2.1"
+  },
+  docs       = "https://docs.aws.amazon.com/redshift/latest/dg/r_Database_objects.html",
+  fix        = "Set MasterUsername to an administrator name of your own, not awsuser.",
+  check = function(r, ctx)
+    local p = r.properties
+    local v = p.MasterUsername
+    if v == nil then
+      return ctx.fail("MasterUsername is not set; name the administrator explicitly", p)
+    end
+    if pp.is_unknown(v) then
+      return ctx.unknown("MasterUsername depends on a value Parapet cannot resolve", p, "MasterUsername")
+    end
+    if type(v) ~= "string" or not find(v, "%S") then
+      return ctx.fail("MasterUsername is " .. show(v) .. ", not a non-blank string", p, "MasterUsername")
+    end
+    if v == DEFAULT then
+      return ctx.fail("MasterUsername is the default \"" .. DEFAULT .. "\"; pick an administrator name that is harder to guess", p,
+                      "MasterUsername")
+    end
+  end,
+}

@@ -1,0 +1,46 @@
+-- CT.REDSHIFT.PR.7: a Redshift cluster names its first database something other than the default.
+-- Guard semantics kept: DBName must be a string with a non-blank character, other than
+-- "dev" (compared exactly, so "DEV" passes); a list or an object fails.
+-- A value Parapet cannot resolve (a parameter without a default, an import) is UNKNOWN.
+local type, format, tostring, find = type, string.format, tostring, string.find
+
+local DEFAULT = "dev"
+
+local function show(v)
+  if type(v) == "string" then return format("%q", v) end
+  if pp.is_list(v) then return "a list" end
+  if pp.is_map(v) then return "an object" end
+  return tostring(v)
+end
+
+return {
+  title      = "Redshift clusters do not use the default database name",
+  id         = "ct-redshift-pr-7",
+  severity   = "medium",
+  types      = { "AWS::Redshift::Cluster" },
+  packs      = { "control-tower" },
+  controls   = { "CT.REDSHIFT.PR.7", "redshift_default_db_name_check" },
+  guard      = "redshift_default_db_name_check",
+  frameworks = {
+    "NIST 800-53 Rev 5:CA-9(1)", "NIST 800-53 Rev 5:CM-2", "PCI DSS version 3.2.1:2.1"
+  },
+  docs       = "https://docs.aws.amazon.com/redshift/latest/gsg/getting-started.html",
+  fix        = "Set DBName to a database name of your own, not dev.",
+  check = function(r, ctx)
+    local p = r.properties
+    local v = p.DBName
+    if v == nil then
+      return ctx.fail("DBName is not set, so the first database gets the default name \"dev\"", p)
+    end
+    if pp.is_unknown(v) then
+      return ctx.unknown("DBName depends on a value Parapet cannot resolve", p, "DBName")
+    end
+    if type(v) ~= "string" or not find(v, "%S") then
+      return ctx.fail("DBName is " .. show(v) .. ", not a non-blank string", p, "DBName")
+    end
+    if v == DEFAULT then
+      return ctx.fail("DBName is the default \"" .. DEFAULT .. "\"; pick a database name of your own", p,
+                      "DBName")
+    end
+  end,
+}
