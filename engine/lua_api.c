@@ -921,14 +921,14 @@ static int l_log(lua_State *L)
     pp_ruleset *rs = get_rs(L);
     if (!rs->es.opts || !rs->es.opts->verbose)
         return 0;
+    int n = lua_gettop(L);   /* before the buffer puts anything on the stack */
     luaL_Buffer b;
     luaL_buffinit(L, &b);
-    int n = lua_gettop(L);
     for (int i = 1; i <= n; i++) {
         if (i > 1)
             luaL_addchar(&b, '\t');
-        luaL_addstring(&b, luaL_tolstring(L, i, NULL));
-        lua_pop(L, 1);
+        luaL_tolstring(L, i, NULL);
+        luaL_addvalue(&b);
     }
     luaL_pushresult(&b);
     fprintf(stderr, "rule %s: %s\n", rs->es.rule ? rs->es.rule->info.id : "?",

@@ -437,7 +437,11 @@ static int text_may_be_selected(const char *src, const pp_rules_opts *o)
 static void log_print(void *ud, const char *chunk, const char *msg)
 {
     const pp_ruleset *rs = ud;
-    if (rs->es.opts && rs->es.opts->verbose)
+    if (!rs->es.opts || !rs->es.opts->verbose)
+        return;
+    if (rs->es.rule)   /* the same line as pp.log's */
+        fprintf(stderr, "rule %s: %s\n", rs->es.rule->info.id, msg);
+    else
         fprintf(stderr, "%s: %s\n", chunk, msg);
 }
 
