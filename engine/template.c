@@ -453,7 +453,13 @@ static json_t *fn_sub(rctx *c, json_t **a, size_t n, edge e)
             if (json_object_get(c->resources, name))
                 owned = pp_unknown_new("Fn::Sub uses an attribute of a resource, known only "
                                        "at deploy time", NULL);
-            else
+            else if (c->resources) {
+                fail_at(c, e, PP_E_TEMPLATE, "Fn::Sub: '${%s}' is neither a parameter, a pseudo "
+                        "parameter nor a resource of this template", name);
+                free(name);
+                pp_buf_free(&b);
+                return NULL;
+            } else
                 owned = pp_unknown_new("Fn::Sub uses an undefined variable", NULL);
             val = owned;
         }
@@ -527,7 +533,13 @@ static json_t *resolve_ref(rctx *c, json_t *arg, edge e)
         r = json_incref(r);
     else if (json_object_get(c->resources, n))
         r = json_pack("{sO}", "Ref", name);
-    else {
+    else if (c->resources) {
+        /* CloudFormation rejects the template: "Unresolved resource dependencies" */
+        fail_at(c, e, PP_E_TEMPLATE, "Ref to '%s', which is neither a parameter, a pseudo "
+                "parameter nor a resource of this template", n);
+        json_decref(name);
+        return NULL;
+    } else {
         char *why = pp_asprintf("Ref to '%s', which is neither a parameter nor a resource", n);
         r = pp_unknown_new(why, NULL);
         free(why);
@@ -555,6 +567,13 @@ static json_t *resolve_getatt(rctx *c, json_t *arg, edge e)
     }
     json_t *res = json_array_get(a, 0), *att = json_array_get(a, 1);
     json_t *r;
+    if (json_is_string(res) && c->resources &&
+        !json_object_get(c->resources, json_string_value(res))) {
+        fail_at(c, e, PP_E_TEMPLATE, "Fn::GetAtt of '%s', which is not a resource of this "
+                "template", json_string_value(res));
+        json_decref(a);
+        return NULL;
+    }
     if (!json_is_string(res) || !json_object_get(c->resources, json_string_value(res))) {
         r = pp_unknown_new("Fn::GetAtt of a resource not in this template", NULL);
     } else if (pp_is_unknown(att)) {

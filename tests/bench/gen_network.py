@@ -36,14 +36,14 @@ def main():
                      "CidrIp": {"Ref": "AdminCidr"} if world else "10.0.0.0/8"}]}}
         elif k == "ingress":
             res[lid] = {"Type": "AWS::EC2::SecurityGroupIngress", "Properties": {
-                "GroupId": {"Fn::GetAtt": [f"Sg{max(2, i - 7)}", "GroupId"]},
+                "GroupId": {"Fn::GetAtt": [f"Sg{i - 1}", "GroupId"]},
                 "IpProtocol": "tcp", "FromPort": "3306", "ToPort": "3306",
                 "CidrIp": "0.0.0.0/0" if world else "10.1.0.0/16"}}
         elif k == "instance":
             res[lid] = {"Type": "AWS::EC2::Instance", "Properties": {
                 "ImageId": {"Fn::FindInMap": ["Amis", {"Ref": "AWS::Region"}, "Id"]},
                 "InstanceType": "t3.micro",
-                "NetworkInterfaces": [{"DeviceIndex": "0", "SubnetId": {"Ref": f"Subnet{max(1, i - 4)}"},
+                "NetworkInterfaces": [{"DeviceIndex": "0", "SubnetId": {"Ref": f"Subnet{i - 3}"},
                                        "AssociatePublicIpAddress": "true" if world else False}]}}
         elif k == "lt":
             res[lid] = {"Type": "AWS::EC2::LaunchTemplate", "Properties": {"LaunchTemplateData": {
@@ -53,7 +53,7 @@ def main():
                 "Cluster": "shared", "DesiredCount": 2,
                 "NetworkConfiguration": {"AwsvpcConfiguration": {
                     "AssignPublicIp": "ENABLED" if world else "DISABLED",
-                    "Subnets": [{"Ref": f"Subnet{max(1, i - 5)}"}]}}}}
+                    "Subnets": [{"Ref": f"Subnet{i - 5}"}]}}}}
         elif k == "rds":
             res[lid] = {"Type": "AWS::RDS::DBInstance", "Properties": {
                 "Engine": "postgres", "DBInstanceClass": "db.t3.micro", "DBSubnetGroupName": "private",

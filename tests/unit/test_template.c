@@ -96,7 +96,6 @@ static const char TPL[] =
     "      List: [one, !If [Never, two, !Ref 'AWS::NoValue'], three]\n"
     "      RefQ: !Ref Q\n"
     "      Att: !GetAtt Q.Arn\n"
-    "      AttMissing: !GetAtt Nope.Arn\n"
     "      Imp: !ImportValue shared\n"
     "      Join: !Join ['-', [!Ref Cidr, !ImportValue x]]\n"
     "      IamCondition: {Condition: {StringEquals: {k: v}}}\n"
@@ -163,7 +162,6 @@ static void test_intrinsics(void **state)
     json_t *att = json_object_get(prop(&f, "R", "Att"), "Fn::GetAtt");
     assert_str(json_array_get(att, 0), "Q");
     assert_str(json_array_get(att, 1), "Arn");
-    assert_true(pp_is_unknown(prop(&f, "R", "AttMissing")));
     /* a Sub naming a resource attribute is known only at deploy time */
     assert_true(pp_is_unknown(prop(&f, "R", "Sub")));
     assert_true(pp_is_unknown(prop(&f, "R", "Imp")));
@@ -234,6 +232,14 @@ static void test_errors(void **state)
                  "unknown intrinsic function 'Fn::Frob'");
     expect_error("Mappings: {M: {a: {b: c}}}\nResources:\n  A: {Type: X, Properties: "
                  "{P: !FindInMap [M, a, z]}}\n", PP_E_TEMPLATE, "no entry M/a/z in Mappings");
+    /* CloudFormation rejects names that resolve to nothing ("Unresolved resource dependencies") */
+    expect_error("Resources:\n  A: {Type: X, Properties: {P: !GetAtt Nope.Arn}}\n", PP_E_TEMPLATE,
+                 "Fn::GetAtt of 'Nope', which is not a resource of this template");
+    expect_error("Resources:\n  A: {Type: X, Properties: {P: !Sub 'a-${Nope.Arn}'}}\n",
+                 PP_E_TEMPLATE, "Fn::Sub: '${Nope}' is neither a parameter");
+    expect_error("Resources:\n  A: {Type: X, Properties: {P: !Ref Nowhere}}\n", PP_E_TEMPLATE,
+                 "t.yaml:2:32: Ref to 'Nowhere', which is neither a parameter, a pseudo parameter "
+                 "nor a resource of this template");
     expect_error("Conditions:\n  A: !Condition B\n  B: !Condition A\nResources: {}\n", PP_E_CYCLE,
                  "depends on itself");
     expect_error("Conditions:\n  A: !Ref X\nParameters: {X: {Type: String, Default: maybe}}\n"
