@@ -2,28 +2,12 @@
 -- Guard semantics kept: as CT.EMR.PR.1, and S3EncryptionConfiguration.EncryptionMode must be
 -- SSE-KMS or CSE-KMS (a list passes when every entry is); when Overrides is a non-empty list,
 -- every override must be an object whose EncryptionMode is also SSE-KMS or CSE-KMS.
-local type, format, tostring, ipairs = type, string.format, tostring, ipairs
+local g = pp.lib("guard")
+local is_list = g.is_list
+local show = g.show
+local all_eq = g.eq_ipairs
+local type, ipairs = type, ipairs
 local is_view = pp.is_view
-
-local function is_list(v)
-  return is_view(v) and (#v > 0 or tostring(v) == "[]")
-end
-
-local function show(v)
-  if type(v) == "string" then return format("%q", v) end
-  return tostring(v)
-end
-
--- Guard `v == x`: a list passes when every entry equals x (so an empty list passes).
-local function all_eq(v, x)
-  if is_list(v) then
-    for _, e in ipairs(v) do
-      if e ~= x then return false end
-    end
-    return true
-  end
-  return v == x
-end
 
 -- Returns node[key] when it is an object; otherwise reports it (missing or wrong type) and
 -- returns nil. `where` names node for the message ("" for the properties).

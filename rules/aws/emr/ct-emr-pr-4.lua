@@ -2,28 +2,12 @@
 -- Guard semantics kept: SecurityConfiguration, EncryptionConfiguration,
 -- InTransitEncryptionConfiguration and TLSCertificateConfiguration must be objects,
 -- EnableInTransitEncryption the boolean true and CertificateProviderType a non-blank string.
-local type, find, format, tostring, ipairs = type, string.find, string.format, tostring, ipairs
+local g = pp.lib("guard")
+local is_list = g.is_list
+local show = g.show
+local all_eq = g.eq_ipairs
+local type, find = type, string.find
 local is_view = pp.is_view
-
-local function is_list(v)
-  return is_view(v) and (#v > 0 or tostring(v) == "[]")
-end
-
-local function show(v)
-  if type(v) == "string" then return format("%q", v) end
-  return tostring(v)
-end
-
--- Guard `v == x`: a list passes when every entry equals x (so an empty list passes).
-local function all_eq(v, x)
-  if is_list(v) then
-    for _, e in ipairs(v) do
-      if e ~= x then return false end
-    end
-    return true
-  end
-  return v == x
-end
 
 -- Returns node[key] when it is an object; otherwise reports it (missing or wrong type) and
 -- returns nil. `where` names node for the message ("" for the properties).

@@ -5,52 +5,14 @@
 -- when some Action entry is "*" and not every Resource entry is a string other than "*" (an
 -- empty Resource list passes; entries that are lists are never "*" on the Action side and
 -- always fail on the Resource side).
-local type, format, tostring, ipairs = type, string.format, tostring, ipairs
+local g = pp.lib("guard")
+local is_list = g.is_list
+local show = g.show
+local eq = g.eq_ipairs
+local some_star = g.some_star
+local no_star = g.no_star
+local type, ipairs = type, ipairs
 local is_view = pp.is_view
-
-local function is_list(v)
-  return is_view(v) and (#v > 0 or tostring(v) == "[]")
-end
-
-local function show(v)
-  if type(v) == "string" then return format("%q", v) end
-  return tostring(v)
-end
-
--- Guard `v == s`: a list compares entry by entry and an empty list passes.
-local function eq(v, s)
-  if is_list(v) then
-    for _, e in ipairs(v) do
-      if e ~= s then return false end
-    end
-    return true
-  end
-  return v == s
-end
-
--- `some v[*] == "*"` on a rule argument: list entries are compared as they are (an entry
--- that is itself a list never matches).
-local function some_star(v)
-  if is_list(v) then
-    for _, e in ipairs(v) do
-      if e == "*" then return true end
-    end
-    return false
-  end
-  return v == "*"
-end
-
--- `v[*] != "*"` on a rule argument: every entry must be a string other than "*" (an empty
--- list passes, an entry that is a list or a number fails).
-local function no_star(v)
-  if is_list(v) then
-    for _, e in ipairs(v) do
-      if type(e) ~= "string" or e == "*" then return false end
-    end
-    return true
-  end
-  return type(v) == "string" and v ~= "*"
-end
 
 local function check_statement(ctx, s, where)
   if not is_view(s) or is_list(s) then return end

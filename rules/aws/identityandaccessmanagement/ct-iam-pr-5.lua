@@ -4,27 +4,12 @@
 -- Effect counts when every entry is "Allow"). Every Action entry must be a string that does not
 -- match ^\w*:*\*$ (so "*", "s3:*", "s3*" fail; "s3:Get*" passes; an empty Action list passes),
 -- and NotAction must be absent.
-local type, find, format, tostring, ipairs = type, string.find, string.format, tostring, ipairs
+local g = pp.lib("guard")
+local is_list = g.is_list
+local show = g.show
+local eq = g.eq_ipairs
+local type, find, ipairs = type, string.find, ipairs
 local is_view = pp.is_view
-
-local function is_list(v)
-  return is_view(v) and (#v > 0 or tostring(v) == "[]")
-end
-
-local function show(v)
-  if type(v) == "string" then return format("%q", v) end
-  return tostring(v)
-end
-
-local function eq(v, s)
-  if is_list(v) then
-    for _, e in ipairs(v) do
-      if e ~= s then return false end
-    end
-    return true
-  end
-  return v == s
-end
 
 -- Guard `this != /^[\w]*[:]*\*$/` on each entry of a rule argument: the entry must be a
 -- string that is not a whole-service wildcard (entries that are lists or numbers fail).

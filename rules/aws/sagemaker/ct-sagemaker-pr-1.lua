@@ -2,35 +2,12 @@
 -- Guard semantics kept: DirectInternetAccess must be the string "Disabled"; SubnetId must be a
 -- non-blank string or a Ref/GetAtt of an AWS::EC2::Subnet in this template; SecurityGroupIds a
 -- non-empty list of non-blank strings or Ref/GetAtt of AWS::EC2::SecurityGroup resources.
-local type, find, format, tostring, ipairs = type, string.find, string.format, tostring, ipairs
-local is_view = pp.is_view
-
-local function is_list(v)
-  return is_view(v) and (#v > 0 or tostring(v) == "[]")
-end
-
-local function show(v)
-  if type(v) == "string" then return format("%q", v) end
-  return tostring(v)
-end
-
-local function nonblank(v)
-  return type(v) == "string" and find(v, "%S") ~= nil
-end
-
--- A Ref or GetAtt naming a resource of type rtype declared in this template.
-local function local_ref(ctx, v, rtype)
-  if not is_view(v) then return false end
-  local ga = v["Fn::GetAtt"]
-  if ga ~= nil and is_view(ga) and type(ga[1]) == "string" then
-    local res = ctx.resource(ga[1])
-    if res and res.type == rtype then return true end
-  end
-  local id = v.Ref
-  if type(id) ~= "string" then return false end
-  local res = ctx.resource(id)
-  return res ~= nil and res.type == rtype
-end
+local g = pp.lib("guard")
+local is_list = g.is_list
+local show = g.show
+local nonblank = g.nonblank_ascii
+local local_ref = g.local_ref
+local ipairs = ipairs
 
 -- SubnetId: a non-blank string or a reference to an AWS::EC2::Subnet of this template.
 local function check_subnet(ctx, p)
