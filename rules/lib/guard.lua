@@ -59,6 +59,9 @@
 --   local_ref(ctx, v, rtype)  v is {Ref = id} or {"Fn::GetAtt": [id, ...]} naming a resource of
 --                    this template whose type is rtype.
 --   kms_key_ref(ctx, v)       the same for an AWS::KMS::Key or AWS::KMS::Alias.
+--   check_local_references(v, ctx, t1, t2)  Guard's check_local_references: v is an object
+--                    whose Fn::GetAtt is a list with a string first entry, or whose Ref is a
+--                    string, naming a resource of this template of type t1 (or t2, if given).
 local type, tostring, format, find, ipairs, pairs, mtype =
   type, tostring, string.format, string.find, ipairs, pairs, math.type
 local is_view, is_list, is_map = pp.is_view, pp.is_list, pp.is_map
@@ -264,6 +267,21 @@ local function local_ref(ctx, v, rtype)
   return false
 end
 
+local function check_local_references(v, ctx, t1, t2)
+  if not is_map(v) then return false end
+  local ga = v["Fn::GetAtt"]
+  if is_list(ga) and type(ga[1]) == "string" then
+    local t = ctx.resource(ga[1])
+    if t and (t.type == t1 or t.type == t2) then return true end
+  end
+  local ref = v.Ref
+  if type(ref) == "string" then
+    local t = ctx.resource(ref)
+    if t and (t.type == t1 or t.type == t2) then return true end
+  end
+  return false
+end
+
 local function is_kms_key(res)
   return res ~= nil and (res.type == "AWS::KMS::Key" or res.type == "AWS::KMS::Alias")
 end
@@ -286,5 +304,5 @@ return {
   ne_all = ne_all, in_set = in_set, int_ge = int_ge, some_star = some_star, no_star = no_star,
   same = same, in1 = in1, gin = gin,
   blank = blank, nonblank = nonblank, blank_bytes = blank_bytes, nonblank_ascii = nonblank_ascii,
-  local_ref = local_ref, is_kms_key = is_kms_key, kms_key_ref = kms_key_ref,
+  local_ref = local_ref, check_local_references = check_local_references, is_kms_key = is_kms_key, kms_key_ref = kms_key_ref,
 }

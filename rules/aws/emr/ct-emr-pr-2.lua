@@ -5,47 +5,13 @@
 local g = pp.lib("guard")
 local is_list = g.is_list
 local show = g.show
-local all_eq = g.eq_ipairs
+local emr = pp.lib("guard_emr")
+local object_at = emr.object_at
+local encryption_configuration = emr.encryption_configuration
+local EC = emr.EC
+local flag_true = emr.flag_true
 local type, ipairs = type, ipairs
 local is_view = pp.is_view
-
--- Returns node[key] when it is an object; otherwise reports it (missing or wrong type) and
--- returns nil. `where` names node for the message ("" for the properties).
-local function object_at(ctx, node, key, where)
-  local v = node[key]
-  if v == nil then
-    ctx.fail(where .. key .. " is missing", node)
-    return nil
-  end
-  if not is_view(v) or is_list(v) then
-    ctx.fail(where .. key .. " is " .. show(v) .. ", not an object", node, key)
-    return nil
-  end
-  return v
-end
-
--- The EncryptionConfiguration object of a security configuration, or nil after a failure.
-local function encryption_configuration(ctx, p)
-  local sc = object_at(ctx, p, "SecurityConfiguration", "")
-  if not sc then return nil end
-  return object_at(ctx, sc, "EncryptionConfiguration", "SecurityConfiguration.")
-end
-
-local EC = "SecurityConfiguration.EncryptionConfiguration."
-
--- Checks that ec[flag] is the boolean true; returns true when it is.
-local function flag_true(ctx, ec, flag)
-  local v = ec[flag]
-  if v == nil then
-    ctx.fail(EC .. flag .. " is missing", ec)
-    return false
-  end
-  if not all_eq(v, true) then
-    ctx.fail(EC .. flag .. " is " .. show(v) .. ", not the boolean true", ec, flag)
-    return false
-  end
-  return true
-end
 
 local KMS = { ["SSE-KMS"] = true, ["CSE-KMS"] = true }
 

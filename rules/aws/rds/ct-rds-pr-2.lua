@@ -2,24 +2,8 @@
 local g = pp.lib("guard")
 local show = g.show
 local blank = g.blank_bytes
+local local_ref = g.check_local_references
 local is_list = pp.is_list
-
--- Guard's check_local_references: a Ref or Fn::GetAtt naming a resource of type t1 (or t2) in
--- this template.
-local function local_ref(v, ctx, t1, t2)
-  if not pp.is_map(v) then return false end
-  local ga = v["Fn::GetAtt"]
-  if is_list(ga) and type(ga[1]) == "string" then
-    local t = ctx.resource(ga[1])
-    if t and (t.type == t1 or t.type == t2) then return true end
-  end
-  local ref = v.Ref
-  if type(ref) == "string" then
-    local t = ctx.resource(ref)
-    if t and (t.type == t1 or t.type == t2) then return true end
-  end
-  return false
-end
 
 local ENGINE_LIST = { "aurora", "aurora-mysql", "aurora-postgresql", "mariadb", "mysql", "oracle-ee",
   "oracle-ee-cdb", "oracle-se2", "oracle-se2-cdb", "postgres", "sqlserver-ee", "sqlserver-se", "sqlserver-ex",

@@ -3,41 +3,10 @@
 -- non-blank string or a Ref/GetAtt of an AWS::EC2::Subnet in this template; SecurityGroupIds a
 -- non-empty list of non-blank strings or Ref/GetAtt of AWS::EC2::SecurityGroup resources.
 local g = pp.lib("guard")
-local is_list = g.is_list
 local show = g.show
-local nonblank = g.nonblank_ascii
-local local_ref = g.local_ref
-local ipairs = ipairs
-
--- SubnetId: a non-blank string or a reference to an AWS::EC2::Subnet of this template.
-local function check_subnet(ctx, p)
-  local s = p.SubnetId
-  if s == nil then
-    ctx.fail("SubnetId is missing: the notebook is not placed in your VPC", p)
-  elseif not (nonblank(s) or local_ref(ctx, s, "AWS::EC2::Subnet")) then
-    ctx.fail("SubnetId is " .. show(s) .. ", neither a subnet id nor a reference to an "
-             .. "AWS::EC2::Subnet in this template", p, "SubnetId")
-  end
-end
-
--- SecurityGroupIds: a non-empty list of non-blank strings or references to
--- AWS::EC2::SecurityGroup resources of this template.
-local function check_groups(ctx, p)
-  local g = p.SecurityGroupIds
-  if g == nil then
-    return ctx.fail("SecurityGroupIds is missing", p)
-  end
-  if not is_list(g) or #g == 0 then
-    return ctx.fail("SecurityGroupIds is " .. show(g) .. ", not a non-empty list", p,
-                    "SecurityGroupIds")
-  end
-  for i, e in ipairs(g) do
-    if not (nonblank(e) or local_ref(ctx, e, "AWS::EC2::SecurityGroup")) then
-      return ctx.fail("SecurityGroupIds entry " .. show(e) .. " is neither a group id nor a "
-                      .. "reference to an AWS::EC2::SecurityGroup in this template", g, i)
-    end
-  end
-end
+local sm = pp.lib("guard_sagemaker")
+local check_subnet = sm.check_subnet
+local check_groups = sm.check_groups
 
 return {
   title      = "SageMaker notebook instances have no direct internet access",
