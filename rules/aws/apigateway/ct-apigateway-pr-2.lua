@@ -1,16 +1,6 @@
 -- CT.APIGATEWAY.PR.2 (api_gw_xray_enabled_check): API Gateway REST API stages have X-Ray tracing turned on.
-local is_view = pp.is_view
-
--- Guard's `v == true`: a list passes when every item is true (an empty list passes).
-local function all_true(v)
-  if is_view(v) then
-    for i = 1, #v do
-      if v[i] ~= true then return false end
-    end
-    return #v > 0 or tostring(v) == "[]"
-  end
-  return v == true
-end
+local g = pp.lib("guard")
+local all_true = g.is_true
 
 return {
   id         = "ct-apigateway-pr-2",

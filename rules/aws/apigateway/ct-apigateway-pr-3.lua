@@ -1,32 +1,9 @@
 -- CT.APIGATEWAY.PR.3 (api_gw_cache_encrypted_check): API Gateway REST API stages with a cache encrypt cached data.
+local g = pp.lib("guard")
+local all_true = g.is_true
+local eq_all = g.eq_all
+local get = g.get
 local is_view = pp.is_view
-
--- Guard's `v == true`: a list passes when every item is true (an empty list passes).
-local function all_true(v)
-  if is_view(v) then
-    for i = 1, #v do
-      if v[i] ~= true then return false end
-    end
-    return #v > 0 or tostring(v) == "[]"
-  end
-  return v == true
-end
-
--- Guard's `v == x` for a string x: a list passes when every item equals x (an empty list passes).
-local function eq_all(v, x)
-  if is_view(v) then
-    local n = #v
-    for i = 1, n do
-      if v[i] ~= x then return false end
-    end
-    return n > 0 or tostring(v) == "[]"
-  end
-  return v == x
-end
-
-local function get(v, k)
-  if is_view(v) then return v[k] end
-end
 
 -- Guard's wildcard entry: HttpMethod "*", ResourcePath "/*", CacheDataEncrypted true.
 local function encrypts_everything(m)

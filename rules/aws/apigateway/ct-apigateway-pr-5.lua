@@ -1,25 +1,7 @@
 -- CT.APIGATEWAY.PR.5 (api_gw_v2_authorization_type_configured_check): API Gateway V2 routes require authorization.
-local is_view = pp.is_view
-
--- Guard's is_struct: a map (an empty map prints as {}).
-local function is_struct(v)
-  if not is_view(v) or #v > 0 then return false end
-  for _ in pairs(v) do return true end
-  return tostring(v) == "{}"
-end
-
--- Guard's `v in [...]` for scalar choices (set: a table keyed by the allowed strings and
--- booleans): a list passes when every item is in the set (an empty list passes).
-local function in_set(v, set)
-  if is_view(v) then
-    local n = #v
-    for i = 1, n do
-      if not set[v[i]] then return false end
-    end
-    return n > 0 or tostring(v) == "[]"
-  end
-  return set[v] == true
-end
+local g = pp.lib("guard")
+local is_struct = g.is_struct_read
+local in_set = g.in_set
 
 local AUTH = { AWS_IAM = true, JWT = true, CUSTOM = true }
 

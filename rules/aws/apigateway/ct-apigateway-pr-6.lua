@@ -1,18 +1,6 @@
 -- CT.APIGATEWAY.PR.6 (api_gw_domain_tls_check): API Gateway custom domain names require TLS 1.2.
-local is_view = pp.is_view
-
--- Guard's `v in [...]` for scalar choices (set: a table keyed by the allowed strings and
--- booleans): a list passes when every item is in the set (an empty list passes).
-local function in_set(v, set)
-  if is_view(v) then
-    local n = #v
-    for i = 1, n do
-      if not set[v[i]] then return false end
-    end
-    return n > 0 or tostring(v) == "[]"
-  end
-  return set[v] == true
-end
+local g = pp.lib("guard")
+local in_set = g.in_set
 
 local TLS12 = { TLS_1_2 = true }
 

@@ -2,21 +2,13 @@
 -- Guard semantics kept: LogConfig must be an object; FieldLogLevel must be "ERROR" or "ALL"
 -- (a list passes when every entry is, so an empty list passes); CloudWatchLogsRoleArn must be
 -- a non-blank string or a Ref/GetAtt of an AWS::IAM::Role in this template.
-local type, find, format, tostring, ipairs = type, string.find, string.format, tostring, ipairs
+local g = pp.lib("guard")
+local is_list = g.is_list
+local show = g.show
+local nonblank = g.nonblank_ascii
+local local_ref = g.local_ref
+local type, ipairs = type, ipairs
 local is_view = pp.is_view
-
-local function is_list(v)
-  return is_view(v) and (#v > 0 or tostring(v) == "[]")
-end
-
-local function show(v)
-  if type(v) == "string" then return format("%q", v) end
-  return tostring(v)
-end
-
-local function nonblank(v)
-  return type(v) == "string" and find(v, "%S") ~= nil
-end
 
 local LEVELS = { ERROR = true, ALL = true }
 
@@ -28,19 +20,6 @@ local function level_ok(v)
     return true
   end
   return type(v) == "string" and LEVELS[v] == true
-end
-
-local function local_ref(ctx, v, rtype)
-  if not is_view(v) then return false end
-  local ga = v["Fn::GetAtt"]
-  if ga ~= nil and is_view(ga) and type(ga[1]) == "string" then
-    local res = ctx.resource(ga[1])
-    if res and res.type == rtype then return true end
-  end
-  local id = v.Ref
-  if type(id) ~= "string" then return false end
-  local res = ctx.resource(id)
-  return res ~= nil and res.type == rtype
 end
 
 return {

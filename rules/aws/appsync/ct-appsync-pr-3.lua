@@ -3,17 +3,11 @@
 -- when it is empty or contains "API_KEY"); when AdditionalAuthenticationProviders is a
 -- non-empty list, every entry must be an object with an AuthenticationType meeting the same
 -- test.
-local type, format, tostring, ipairs = type, string.format, tostring, ipairs
+local g = pp.lib("guard")
+local is_list = g.is_list
+local show = g.show
+local ipairs = ipairs
 local is_view = pp.is_view
-
-local function is_list(v)
-  return is_view(v) and (#v > 0 or tostring(v) == "[]")
-end
-
-local function show(v)
-  if type(v) == "string" then return format("%q", v) end
-  return tostring(v)
-end
 
 -- Guard `v not in ["API_KEY"]`.
 local function not_api_key(v)

@@ -1,27 +1,10 @@
 -- CT.APPSYNC.PR.4: an AppSync API cache encrypts data in transit.
 -- Guard semantics kept: TransitEncryptionEnabled must be present and the boolean true (the string "true"
 -- fails; a list passes when every entry is true, so an empty list passes).
-local type, format, tostring, ipairs = type, string.format, tostring, ipairs
-local is_view = pp.is_view
-
-local function is_list(v)
-  return is_view(v) and (#v > 0 or tostring(v) == "[]")
-end
-
-local function show(v)
-  if type(v) == "string" then return format("%q", v) end
-  return tostring(v)
-end
-
-local function all_true(v)
-  if is_list(v) then
-    for _, e in ipairs(v) do
-      if e ~= true then return false end
-    end
-    return true
-  end
-  return v == true
-end
+local g = pp.lib("guard")
+local is_list = g.is_list
+local show = g.show
+local all_true = g.is_true_ipairs
 
 return {
   title      = "AppSync API caches encrypt data in transit",

@@ -1,31 +1,8 @@
 -- CT.CLOUDFRONT.PR.1 (cloudfront_default_root_object_configured_check): CloudFront distributions set a default root object.
-local is_view = pp.is_view
-
--- Guard's is_struct: a map (an empty map prints as {}).
-local function is_struct(v)
-  if not is_view(v) or #v > 0 then return false end
-  for _ in pairs(v) do return true end
-  return tostring(v) == "{}"
-end
-
-local UWS = { [0x85] = true, [0xA0] = true, [0x1680] = true, [0x2028] = true, [0x2029] = true,
-              [0x202F] = true, [0x205F] = true, [0x3000] = true }
-
--- True when s is only whitespace (Guard's /\A\s*\z/, Unicode \s).
-local function blank(s)
-  if not s:find("[\128-\255]") then return s:find("^%s*$") ~= nil end
-  for _, c in utf8.codes(s) do
-    if not ((c >= 9 and c <= 13) or c == 32 or UWS[c] or (c >= 0x2000 and c <= 0x200A)) then
-      return false
-    end
-  end
-  return true
-end
-
--- Guard's check_is_string_and_not_empty: a string that is not only whitespace.
-local function nonblank(v)
-  return type(v) == "string" and not blank(v)
-end
+local g = pp.lib("guard")
+local is_struct = g.is_struct_read
+local blank = g.blank
+local nonblank = g.nonblank
 
 return {
   id         = "ct-cloudfront-pr-1",

@@ -1,12 +1,7 @@
 -- CT.CLOUDFRONT.PR.11 (cloudfront_no_deprecated_ssl_protocols_check): CloudFront distributions do not use SSLv3 to reach custom origins.
+local g = pp.lib("guard")
+local is_struct = g.is_struct_read
 local is_view = pp.is_view
-
--- Guard's is_struct: a map (an empty map prints as {}).
-local function is_struct(v)
-  if not is_view(v) or #v > 0 then return false end
-  for _ in pairs(v) do return true end
-  return tostring(v) == "{}"
-end
 
 -- Guard's `v not in [...]` (set: a table keyed by the listed strings): a list passes when it
 -- has items and none is in the set; a map is never in the set.

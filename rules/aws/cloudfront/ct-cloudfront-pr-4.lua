@@ -1,25 +1,8 @@
 -- CT.CLOUDFRONT.PR.4 (cloudfront_origin_failover_enabled_check): CloudFront distributions configure origin failover.
+local g = pp.lib("guard")
+local is_struct = g.is_struct_read
+local int_ge = g.int_ge
 local is_view = pp.is_view
-
--- Guard's is_struct: a map (an empty map prints as {}).
-local function is_struct(v)
-  if not is_view(v) or #v > 0 then return false end
-  for _ in pairs(v) do return true end
-  return tostring(v) == "{}"
-end
-
--- Guard's `v >= n`: integers only; a list passes when every item does (an empty list passes).
-local function int_ge(v, n)
-  if is_view(v) then
-    local k = #v
-    for i = 1, k do
-      local x = v[i]
-      if math.type(x) ~= "integer" or x < n then return false end
-    end
-    return k > 0 or tostring(v) == "[]"
-  end
-  return math.type(v) == "integer" and v >= n
-end
 
 -- Guard's `v == n` for an integer n: integers only; a list passes when every item does (an
 -- empty list passes).

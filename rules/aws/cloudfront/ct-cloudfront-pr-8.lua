@@ -1,38 +1,9 @@
 -- CT.CLOUDFRONT.PR.8 (cloudfront_traffic_to_origin_encrypted_check): CloudFront distributions encrypt traffic to custom origins.
+local g = pp.lib("guard")
+local is_struct = g.is_struct_read
+local eq_all = g.eq_all
+local ne_all = g.ne_all
 local is_view = pp.is_view
-
--- Guard's is_struct: a map (an empty map prints as {}).
-local function is_struct(v)
-  if not is_view(v) or #v > 0 then return false end
-  for _ in pairs(v) do return true end
-  return tostring(v) == "{}"
-end
-
--- Guard's `v == x` for a string x: a list passes when every item equals x (an empty list passes).
-local function eq_all(v, x)
-  if is_view(v) then
-    local n = #v
-    for i = 1, n do
-      if v[i] ~= x then return false end
-    end
-    return n > 0 or tostring(v) == "[]"
-  end
-  return v == x
-end
-
--- Guard's `v != x` for a string x: strings compare; other types cannot be compared and fail;
--- a list passes when every item passes (an empty list passes).
-local function ne_all(v, x)
-  if is_view(v) then
-    local n = #v
-    for i = 1, n do
-      local e = v[i]
-      if type(e) ~= "string" or e == x then return false end
-    end
-    return n > 0 or tostring(v) == "[]"
-  end
-  return type(v) == "string" and v ~= x
-end
 
 -- Guard's check_viewer_protocol_policy: ViewerProtocolPolicy exists and is not allow-all.
 local function no_allow_all(b)

@@ -1,27 +1,11 @@
 -- CT.CLOUDTRAIL.PR.1: a CloudTrail trail encrypts its log files with a KMS key.
 -- Guard semantics kept: KMSKeyId must be a non-blank string or a Ref/GetAtt of an
 -- AWS::KMS::Key or AWS::KMS::Alias declared in this template.
-local type, find, format, tostring = type, string.find, string.format, tostring
-local is_view = pp.is_view
-
-local function show(v)
-  if type(v) == "string" then return format("%q", v) end
-  return tostring(v)
-end
-
-local function is_key(res)
-  return res ~= nil and (res.type == "AWS::KMS::Key" or res.type == "AWS::KMS::Alias")
-end
-
-local function key_ref(ctx, v)
-  if not is_view(v) then return false end
-  local ga = v["Fn::GetAtt"]
-  if ga ~= nil and is_view(ga) and type(ga[1]) == "string" and is_key(ctx.resource(ga[1])) then
-    return true
-  end
-  local id = v.Ref
-  return type(id) == "string" and is_key(ctx.resource(id))
-end
+local g = pp.lib("guard")
+local show = g.show
+local is_key = g.is_kms_key
+local key_ref = g.kms_key_ref
+local type, find = type, string.find
 
 return {
   title      = "CloudTrail trails encrypt log files with a KMS key",

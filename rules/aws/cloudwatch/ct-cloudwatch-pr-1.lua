@@ -1,12 +1,9 @@
 -- CT.CLOUDWATCH.PR.1: a CloudWatch alarm has at least one alarm action.
 -- Guard semantics kept: AlarmActions must be a non-empty list.
-local type, format, tostring = type, string.format, tostring
+local g = pp.lib("guard")
+local show = g.show
+local tostring = tostring
 local is_view = pp.is_view
-
-local function show(v)
-  if type(v) == "string" then return format("%q", v) end
-  return tostring(v)
-end
 
 return {
   title      = "CloudWatch alarms have an action for the ALARM state",

@@ -2,13 +2,10 @@
 -- Guard semantics kept: RetentionInDays may be absent (never expire); when present it must be
 -- an integer of at least 365 (the string "365" and the number 365.0 fail; a list passes when
 -- every entry does, so an empty list passes).
-local type, format, tostring, ipairs, mtype = type, string.format, tostring, ipairs, math.type
+local g = pp.lib("guard")
+local show = g.show
+local tostring, ipairs, mtype = tostring, ipairs, math.type
 local is_view = pp.is_view
-
-local function show(v)
-  if type(v) == "string" then return format("%q", v) end
-  return tostring(v)
-end
 
 local function long_enough(v)
   return mtype(v) == "integer" and v >= 365

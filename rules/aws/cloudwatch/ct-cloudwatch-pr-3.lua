@@ -1,26 +1,10 @@
 -- CT.CLOUDWATCH.PR.3: a log group is encrypted with a KMS key.
 -- Guard semantics kept: KmsKeyId must be a non-blank string or a Ref/GetAtt of an
 -- AWS::KMS::Key declared in this template.
-local type, find, format, tostring = type, string.find, string.format, tostring
-local is_view = pp.is_view
-
-local function show(v)
-  if type(v) == "string" then return format("%q", v) end
-  return tostring(v)
-end
-
-local function local_ref(ctx, v, rtype)
-  if not is_view(v) then return false end
-  local ga = v["Fn::GetAtt"]
-  if ga ~= nil and is_view(ga) and type(ga[1]) == "string" then
-    local res = ctx.resource(ga[1])
-    if res and res.type == rtype then return true end
-  end
-  local id = v.Ref
-  if type(id) ~= "string" then return false end
-  local res = ctx.resource(id)
-  return res ~= nil and res.type == rtype
-end
+local g = pp.lib("guard")
+local show = g.show
+local local_ref = g.local_ref
+local type, find = type, string.find
 
 return {
   title      = "CloudWatch log groups are encrypted with a KMS key",

@@ -1,23 +1,9 @@
 -- CT.CLOUDWATCH.PR.4: a CloudWatch alarm's actions are enabled.
 -- Guard semantics kept: ActionsEnabled may be absent (it defaults to true); when present it
 -- must be the boolean true (the string "true" fails; a list passes when every entry is true).
-local type, format, tostring, ipairs = type, string.format, tostring, ipairs
-local is_view = pp.is_view
-
-local function show(v)
-  if type(v) == "string" then return format("%q", v) end
-  return tostring(v)
-end
-
-local function all_true(v)
-  if is_view(v) and (#v > 0 or tostring(v) == "[]") then
-    for _, e in ipairs(v) do
-      if e ~= true then return false end
-    end
-    return true
-  end
-  return v == true
-end
+local g = pp.lib("guard")
+local show = g.show
+local all_true = g.is_true_ipairs
 
 return {
   title      = "CloudWatch alarm actions are enabled",

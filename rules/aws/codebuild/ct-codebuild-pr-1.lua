@@ -1,28 +1,9 @@
 -- CT.CODEBUILD.PR.1 (codebuild_project_source_repo_url_check): CodeBuild GitHub and Bitbucket source URLs carry no credentials.
+local g = pp.lib("guard")
+local is_struct = g.is_struct_read
+local eq_all = g.eq_all
+local get = g.get
 local is_view = pp.is_view
-
--- Guard's is_struct: a map (an empty map prints as {}).
-local function is_struct(v)
-  if not is_view(v) or #v > 0 then return false end
-  for _ in pairs(v) do return true end
-  return tostring(v) == "{}"
-end
-
--- Guard's `v == x` for a string x: a list passes when every item equals x (an empty list passes).
-local function eq_all(v, x)
-  if is_view(v) then
-    local n = #v
-    for i = 1, n do
-      if v[i] ~= x then return false end
-    end
-    return n > 0 or tostring(v) == "[]"
-  end
-  return v == x
-end
-
-local function get(v, k)
-  if is_view(v) then return v[k] end
-end
 
 -- Guard's /^(http(s)?)(:\/\/github\.com\/)([^\/]+)\/([\w\.-]+)(\.git)?$/
 local function github_url(s)

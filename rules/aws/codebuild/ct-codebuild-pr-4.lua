@@ -1,23 +1,7 @@
 -- CT.CODEBUILD.PR.4 (codebuild_project_environment_privileged_check): CodeBuild projects do not run builds in privileged mode.
-local is_view = pp.is_view
-
--- Guard's is_struct: a map (an empty map prints as {}).
-local function is_struct(v)
-  if not is_view(v) or #v > 0 then return false end
-  for _ in pairs(v) do return true end
-  return tostring(v) == "{}"
-end
-
--- Guard's `v == false`: a list passes when every item is false (an empty list passes).
-local function all_false(v)
-  if is_view(v) then
-    for i = 1, #v do
-      if v[i] ~= false then return false end
-    end
-    return #v > 0 or tostring(v) == "[]"
-  end
-  return v == false
-end
+local g = pp.lib("guard")
+local is_struct = g.is_struct_read
+local all_false = g.is_false
 
 return {
   id         = "ct-codebuild-pr-4",

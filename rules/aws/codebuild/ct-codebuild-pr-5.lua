@@ -1,49 +1,11 @@
 -- CT.CODEBUILD.PR.5 (codebuild_project_artifact_encryption_check): CodeBuild projects encrypt their build artifacts.
+local g = pp.lib("guard")
+local is_struct = g.is_struct_read
+local is_list = g.is_list_read
+local ne_all = g.ne_all
+local all_false = g.is_false
+local get = g.get
 local is_view = pp.is_view
-
--- Guard's is_struct: a map (an empty map prints as {}).
-local function is_struct(v)
-  if not is_view(v) or #v > 0 then return false end
-  for _ in pairs(v) do return true end
-  return tostring(v) == "{}"
-end
-
--- Guard's is_list: a list (an empty list prints as []).
-local function is_list(v)
-  if not is_view(v) then return false end
-  if #v > 0 then return true end
-  for _ in pairs(v) do return false end
-  return tostring(v) == "[]"
-end
-
--- Guard's `v != x` for a string x: strings compare; other types cannot be compared and fail;
--- a list passes when every item passes (an empty list passes).
-local function ne_all(v, x)
-  if is_view(v) then
-    local n = #v
-    for i = 1, n do
-      local e = v[i]
-      if type(e) ~= "string" or e == x then return false end
-    end
-    return n > 0 or tostring(v) == "[]"
-  end
-  return type(v) == "string" and v ~= x
-end
-
--- Guard's `v == false`: a list passes when every item is false (an empty list passes).
-local function all_false(v)
-  if is_view(v) then
-    for i = 1, #v do
-      if v[i] ~= false then return false end
-    end
-    return #v > 0 or tostring(v) == "[]"
-  end
-  return v == false
-end
-
-local function get(v, k)
-  if is_view(v) then return v[k] end
-end
 
 -- Guard's filter_artifact: Type exists and is not NO_ARTIFACTS.
 local function produces(a)

@@ -1,35 +1,8 @@
 -- CT.CODEBUILD.PR.6 (codebuild_project_s3_logs_encrypted_check): CodeBuild projects encrypt the build logs they write to S3.
-local is_view = pp.is_view
-
--- Guard's is_struct: a map (an empty map prints as {}).
-local function is_struct(v)
-  if not is_view(v) or #v > 0 then return false end
-  for _ in pairs(v) do return true end
-  return tostring(v) == "{}"
-end
-
--- Guard's `v == x` for a string x: a list passes when every item equals x (an empty list passes).
-local function eq_all(v, x)
-  if is_view(v) then
-    local n = #v
-    for i = 1, n do
-      if v[i] ~= x then return false end
-    end
-    return n > 0 or tostring(v) == "[]"
-  end
-  return v == x
-end
-
--- Guard's `v == false`: a list passes when every item is false (an empty list passes).
-local function all_false(v)
-  if is_view(v) then
-    for i = 1, #v do
-      if v[i] ~= false then return false end
-    end
-    return #v > 0 or tostring(v) == "[]"
-  end
-  return v == false
-end
+local g = pp.lib("guard")
+local is_struct = g.is_struct_read
+local eq_all = g.eq_all
+local all_false = g.is_false
 
 return {
   id         = "ct-codebuild-pr-6",

@@ -1,18 +1,7 @@
 -- CT.DMS.PR.1: a replication instance must say PubliclyAccessible: false, explicitly.
-local is_list = pp.is_list
-
--- Guard `v == false`: strict type; a list passes when every element is false
-local function is_false(v)
-  if v == false then return true end
-  if not is_list(v) then return false end
-  for i = 1, #v do if v[i] ~= false then return false end end
-  return true
-end
-
-local function show(v)
-  if type(v) == "string" then return string.format("%q", v) end
-  return tostring(v)
-end
+local g = pp.lib("guard")
+local is_false = g.is_false
+local show = g.show
 
 return {
   id       = "ct-dms-pr-1",

@@ -1,20 +1,9 @@
 -- CT.EC2.PR.1: EC2 launch templates that serve instance metadata must require IMDSv2 tokens.
-local is_list = pp.is_list
+local g = pp.lib("guard")
+local str_eq = g.eq_all
+local show = g.show
 
 local is_struct = pp.is_map
-
--- Guard `v == s` for a string constant: strict type; a list passes when every element equals s
-local function str_eq(v, s)
-  if v == s then return true end
-  if not is_list(v) then return false end
-  for i = 1, #v do if v[i] ~= s then return false end end
-  return true
-end
-
-local function show(v)
-  if type(v) == "string" then return string.format("%q", v) end
-  return tostring(v)
-end
 
 return {
   id       = "ct-ec2-pr-1",

@@ -1,18 +1,7 @@
 -- CT.EC2.PR.13: EC2 instances must turn on detailed monitoring.
-local is_list = pp.is_list
-
--- Guard `v == true`: strict type; a list passes when every element is true
-local function is_true(v)
-  if v == true then return true end
-  if not is_list(v) then return false end
-  for i = 1, #v do if v[i] ~= true then return false end end
-  return true
-end
-
-local function show(v)
-  if type(v) == "string" then return string.format("%q", v) end
-  return tostring(v)
-end
+local g = pp.lib("guard")
+local is_true = g.is_true
+local show = g.show
 
 return {
   id       = "ct-ec2-pr-13",

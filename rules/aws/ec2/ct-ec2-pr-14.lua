@@ -1,20 +1,10 @@
 -- CT.EC2.PR.14: EBS block device mappings of EC2 launch templates must be encrypted.
+local g = pp.lib("guard")
+local is_true = g.is_true
+local show = g.show
 local is_list = pp.is_list
 
 local is_struct = pp.is_map
-
--- Guard `v == true`: strict type; a list passes when every element is true
-local function is_true(v)
-  if v == true then return true end
-  if not is_list(v) then return false end
-  for i = 1, #v do if v[i] ~= true then return false end end
-  return true
-end
-
-local function show(v)
-  if type(v) == "string" then return string.format("%q", v) end
-  return tostring(v)
-end
 
 local function ebs_of(m)
   if not pp.is_view(m) then return nil end

@@ -1,5 +1,7 @@
 -- CT.EC2.PR.15: EC2 launch templates may only name AWS Nitro instance types, both in
 -- InstanceType and in InstanceRequirements.AllowedInstanceTypes.
+local g = pp.lib("guard")
+local show = g.show
 local is_list = pp.is_list
 
 local is_struct = pp.is_map
@@ -39,11 +41,6 @@ local function nitro(v)
     return true
   end
   return nitro1(v)
-end
-
-local function show(v)
-  if type(v) == "string" then return string.format("%q", v) end
-  return tostring(v)
 end
 
 return {

@@ -1,12 +1,9 @@
 -- CT.EC2.PR.16: EC2 instances must name an AWS Nitro instance type.
+local g = pp.lib("guard")
+local show = g.show
 local is_list = pp.is_list
 
 local is_struct = pp.is_map
-
-local function show(v)
-  if type(v) == "string" then return string.format("%q", v) end
-  return tostring(v)
-end
 
 -- Nitro instance types: "<family>.<size>" for these families, and a few whole names.
 local TYPES_FAMILIES = {

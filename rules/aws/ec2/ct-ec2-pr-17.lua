@@ -1,12 +1,9 @@
 -- CT.EC2.PR.17: EC2 dedicated hosts must use a Nitro instance family or type that supports dedicated hosts.
+local g = pp.lib("guard")
+local show = g.show
 local is_list = pp.is_list
 
 local is_struct = pp.is_map
-
-local function show(v)
-  if type(v) == "string" then return string.format("%q", v) end
-  return tostring(v)
-end
 
 -- Nitro instance types with dedicated host support: "<family>.<size>", and a few whole names.
 local TYPES_FAMILIES = {

@@ -1,12 +1,9 @@
 -- CT.EC2.PR.19: EC2 instances must use a Nitro instance type that encrypts traffic between instances.
+local g = pp.lib("guard")
+local show = g.show
 local is_list = pp.is_list
 
 local is_struct = pp.is_map
-
-local function show(v)
-  if type(v) == "string" then return string.format("%q", v) end
-  return tostring(v)
-end
 
 -- Nitro instance types with in-transit encryption between instances: "<family>.<size>".
 local TYPES_FAMILIES = {

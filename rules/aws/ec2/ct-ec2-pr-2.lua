@@ -1,17 +1,12 @@
 -- CT.EC2.PR.2: EC2 launch templates must keep the metadata token hop limit at 1.
+local g = pp.lib("guard")
+local str_eq = g.eq_all
+local show = g.show
 local mtype = math.type
 
 local is_list = pp.is_list
 
 local is_struct = pp.is_map
-
--- Guard `v == s` for a string constant: strict type; a list passes when every element equals s
-local function str_eq(v, s)
-  if v == s then return true end
-  if not is_list(v) then return false end
-  for i = 1, #v do if v[i] ~= s then return false end end
-  return true
-end
 
 -- Guard `v == 1`: an integer 1 (not 1.0, not "1"); a list passes when every element is
 local function is_one(v)
@@ -22,11 +17,6 @@ local function is_one(v)
     if not (x == 1 and mtype(x) == "integer") then return false end
   end
   return true
-end
-
-local function show(v)
-  if type(v) == "string" then return string.format("%q", v) end
-  return tostring(v)
 end
 
 return {

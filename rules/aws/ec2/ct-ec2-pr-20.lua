@@ -1,13 +1,11 @@
 -- CT.EC2.PR.20: EC2 fleets may only override launch templates with Nitro instance types that encrypt
 -- traffic between instances.
+local g = pp.lib("guard")
+local show = g.show
+local get = g.get
 local is_list = pp.is_list
 
 local is_struct = pp.is_map
-
-local function show(v)
-  if type(v) == "string" then return string.format("%q", v) end
-  return tostring(v)
-end
 
 -- Nitro instance types with in-transit encryption between instances: "<family>.<size>".
 local TYPES_FAMILIES = {
@@ -47,11 +45,6 @@ local function accepted(v)
 end
 
 local WHAT = "a Nitro instance type with in-transit encryption"
-
-local function get(v, k)
-  if pp.is_view(v) then return v[k] end
-  return nil
-end
 
 -- Does the fleet override any instance type or requirements?
 local function has_overrides(configs)

@@ -1,45 +1,18 @@
 -- CT.EC2.PR.3: security group rules open to 0.0.0.0/0, ::/0 or a prefix list may only reach the
 -- authorized ports (80 and 443 by default) over tcp/udp, or use icmp/icmpv6.
-local mtype = math.type
+local g = pp.lib("guard")
+local get = g.get
+local same = g.same
+local in1 = g.in1
+local gin = g.gin
+local show = g.show
 
 local is_list = pp.is_list
-
-local function get(v, k)
-  if pp.is_view(v) then return v[k] end
-  return nil
-end
-
--- same Guard type and equal (an integer never equals a float or a string)
-local function same(a, b)
-  if a == b then return type(a) ~= "number" or mtype(a) == mtype(b) end
-  return false
-end
-
-local function in1(x, set)
-  for i = 1, #set do if same(x, set[i]) then return true end end
-  return false
-end
-
--- Guard `v in set`: a list passes when every element is in the set
-local function gin(v, set)
-  if v == nil then return false end
-  if pp.is_view(v) then
-    if not is_list(v) then return false end
-    for i = 1, #v do if not in1(v[i], set) then return false end end
-    return true
-  end
-  return in1(v, set)
-end
 
 local WORLD4 = { "0.0.0.0/0" }
 local WORLD6 = { "::/0" }
 local PROTOCOLS = { "tcp", "udp", "icmp", "icmpv6" }
 local PORTED = { "tcp", "udp" }
-
-local function show(v)
-  if type(v) == "string" then return string.format("%q", v) end
-  return tostring(v)
-end
 
 local function ports_text(allowed)
   local t = {}

@@ -1,31 +1,17 @@
 -- CT.EC2.PR.5: network ACL entries that allow ingress from 0.0.0.0/0 or ::/0 must not cover
 -- port 22 (tcp) or port 3389 (tcp/udp), and must not allow every protocol.
+local g = pp.lib("guard")
+local same = g.same
+local in1 = g.in1
+local gin = g.gin
+local not_true = g.is_false
+local str_eq = g.eq_all
+local show = g.show
 local mtype = math.type
 
 local is_list = pp.is_list
 
 local is_struct = pp.is_map
-
-local function same(a, b)
-  if a == b then return type(a) ~= "number" or mtype(a) == mtype(b) end
-  return false
-end
-
-local function in1(x, set)
-  for i = 1, #set do if same(x, set[i]) then return true end end
-  return false
-end
-
--- Guard `v in set`: a list passes when every element is in the set
-local function gin(v, set)
-  if v == nil then return false end
-  if pp.is_view(v) then
-    if not is_list(v) then return false end
-    for i = 1, #v do if not in1(v[i], set) then return false end end
-    return true
-  end
-  return in1(v, set)
-end
 
 -- Guard `v not in set`: scalars of another type are "not in"; a list needs at least one
 -- element and no element in the set
@@ -38,21 +24,6 @@ local function gnotin(v, set)
     return true
   end
   return not in1(v, set)
-end
-
--- Guard `v != true`: only booleans compare; a list compares each element
-local function not_true(v)
-  if v == false then return true end
-  if not is_list(v) then return false end
-  for i = 1, #v do if v[i] ~= false then return false end end
-  return true
-end
-
-local function str_eq(v, s)
-  if v == s then return true end
-  if not is_list(v) then return false end
-  for i = 1, #v do if v[i] ~= s then return false end end
-  return true
 end
 
 local function gt(v, n)
@@ -80,11 +51,6 @@ local WORLD6 = { "::/0" }
 local ALL = { -1, "-1" }
 local TCP = { 6, "6" }
 local TCP_UDP = { 6, "6", 17, "17" }
-
-local function show(v)
-  if type(v) == "string" then return string.format("%q", v) end
-  return tostring(v)
-end
 
 -- nil when the port range leaves out `port`, else a message
 local function covers(p, port)

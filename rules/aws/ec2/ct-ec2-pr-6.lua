@@ -1,18 +1,7 @@
 -- CT.EC2.PR.6: transit gateways must not accept shared VPC attachments automatically.
-local is_list = pp.is_list
-
--- Guard `v == s` for a string constant: strict type; a list passes when every element equals s
-local function str_eq(v, s)
-  if v == s then return true end
-  if not is_list(v) then return false end
-  for i = 1, #v do if v[i] ~= s then return false end end
-  return true
-end
-
-local function show(v)
-  if type(v) == "string" then return string.format("%q", v) end
-  return tostring(v)
-end
+local g = pp.lib("guard")
+local str_eq = g.eq_all
+local show = g.show
 
 return {
   id       = "ct-ec2-pr-6",

@@ -1,48 +1,13 @@
 -- CT.EC2.PR.8: EC2 instances must not get a public IP address: no top-level SubnetId (which
 -- leaves the subnet default in charge) and AssociatePublicIpAddress: false on every new
 -- network interface.
+local g = pp.lib("guard")
+local is_false = g.is_false
+local show = g.show
+local blank = g.blank_bytes
 local is_list = pp.is_list
 
 local is_struct = pp.is_map
-
--- Guard `v == false`: strict type; a list passes when every element is false
-local function is_false(v)
-  if v == false then return true end
-  if not is_list(v) then return false end
-  for i = 1, #v do if v[i] ~= false then return false end end
-  return true
-end
-
-local function show(v)
-  if type(v) == "string" then return string.format("%q", v) end
-  return tostring(v)
-end
-
--- Is s empty or only whitespace? (Guard's /\A\s*\z/, whose \s is Unicode White_Space.)
-local UNICODE_SPACE = {
-  ["\194\133"] = true, ["\194\160"] = true, ["\225\154\128"] = true, ["\226\128\168"] = true,
-  ["\226\128\169"] = true, ["\226\128\175"] = true, ["\226\129\159"] = true, ["\227\128\128"] = true,
-}
-local function blank(s)
-  if s:find("^%s*$") then return true end
-  if not s:find("[\128-\255]") then return false end
-  local i, n = 1, #s
-  while i <= n do
-    local c = s:byte(i)
-    if c == 32 or (c >= 9 and c <= 13) then
-      i = i + 1
-    elseif UNICODE_SPACE[s:sub(i, i + 1)] then
-      i = i + 2
-    elseif UNICODE_SPACE[s:sub(i, i + 2)] then
-      i = i + 3
-    elseif c == 226 and s:byte(i + 1) == 128 and (s:byte(i + 2) or 0) >= 128 and s:byte(i + 2) <= 138 then
-      i = i + 3 -- U+2000 .. U+200A
-    else
-      return false
-    end
-  end
-  return true
-end
 
 -- Does this NetworkInterfaces entry create a new interface (and so need checking)? Entries that
 -- attach an existing interface by a non-blank id string, or by Fn::GetAtt of an

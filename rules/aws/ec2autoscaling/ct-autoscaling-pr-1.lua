@@ -1,13 +1,10 @@
 -- CT.AUTOSCALING.PR.1: Auto Scaling groups must span several Availability Zones. Like the
 -- Control Tower rule, only the first two entries of AvailabilityZones are compared.
-local mtype = math.type
+local g = pp.lib("guard")
+local same = g.same
+local show = g.show
 
 local is_list = pp.is_list
-
-local function same(a, b)
-  if a == b then return type(a) ~= "number" or mtype(a) == mtype(b) end
-  return false
-end
 
 local function member(x, ys)
   for j = 1, #ys do if same(x, ys[j]) then return true end end
@@ -27,11 +24,6 @@ local function g_in(x, y)
   end
   if is_list(x) then return false end
   return same(x, y)
-end
-
-local function show(v)
-  if type(v) == "string" then return string.format("%q", v) end
-  return tostring(v)
 end
 
 return {

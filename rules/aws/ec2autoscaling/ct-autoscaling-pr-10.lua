@@ -1,13 +1,11 @@
 -- CT.AUTOSCALING.PR.10: Auto Scaling groups may only override launch templates with AWS Nitro
 -- instance types.
+local g = pp.lib("guard")
+local show = g.show
+local get = g.get
 local is_list = pp.is_list
 
 local is_struct = pp.is_map
-
-local function show(v)
-  if type(v) == "string" then return string.format("%q", v) end
-  return tostring(v)
-end
 
 -- Nitro instance types: "<family>.<size>" for these families, and a few whole names.
 local TYPES_FAMILIES = {
@@ -49,11 +47,6 @@ local function accepted(v)
 end
 
 local WHAT = "an AWS Nitro instance type"
-
-local function get(v, k)
-  if pp.is_view(v) then return v[k] end
-  return nil
-end
 
 return {
   id       = "ct-autoscaling-pr-10",

@@ -1,17 +1,8 @@
 -- CT.AUTOSCALING.PR.4: Auto Scaling groups attached to a load balancer must use ELB health checks.
+local g = pp.lib("guard")
+local str_eq = g.eq_all
+local show = g.show
 local is_list = pp.is_list
-
-local function str_eq(v, s)
-  if v == s then return true end
-  if not is_list(v) then return false end
-  for i = 1, #v do if v[i] ~= s then return false end end
-  return true
-end
-
-local function show(v)
-  if type(v) == "string" then return string.format("%q", v) end
-  return tostring(v)
-end
 
 local function non_empty_list(v)
   return is_list(v) and #v > 0

@@ -1,45 +1,13 @@
 -- CT.AUTOSCALING.PR.6: Auto Scaling groups must run several explicit instance types through a
 -- mixed instances policy (at least two InstanceType overrides, the first two different), and no
 -- override may set both InstanceType and InstanceRequirements.
+local g = pp.lib("guard")
+local show = g.show
+local blank = g.blank_bytes
+local get = g.get
 local is_list = pp.is_list
 
 local is_struct = pp.is_map
-
-local function show(v)
-  if type(v) == "string" then return string.format("%q", v) end
-  return tostring(v)
-end
-
--- Is s empty or only whitespace? (Guard's /\A\s*\z/, whose \s is Unicode White_Space.)
-local UNICODE_SPACE = {
-  ["\194\133"] = true, ["\194\160"] = true, ["\225\154\128"] = true, ["\226\128\168"] = true,
-  ["\226\128\169"] = true, ["\226\128\175"] = true, ["\226\129\159"] = true, ["\227\128\128"] = true,
-}
-local function blank(s)
-  if s:find("^%s*$") then return true end
-  if not s:find("[\128-\255]") then return false end
-  local i, n = 1, #s
-  while i <= n do
-    local c = s:byte(i)
-    if c == 32 or (c >= 9 and c <= 13) then
-      i = i + 1
-    elseif UNICODE_SPACE[s:sub(i, i + 1)] then
-      i = i + 2
-    elseif UNICODE_SPACE[s:sub(i, i + 2)] then
-      i = i + 3
-    elseif c == 226 and s:byte(i + 1) == 128 and (s:byte(i + 2) or 0) >= 128 and s:byte(i + 2) <= 138 then
-      i = i + 3 -- U+2000 .. U+200A
-    else
-      return false
-    end
-  end
-  return true
-end
-
-local function get(v, k)
-  if pp.is_view(v) then return v[k] end
-  return nil
-end
 
 -- Guard leaves the group out of the explicit-types check when it overrides with
 -- InstanceRequirements; this mirrors its filter.

@@ -1,13 +1,10 @@
 -- CT.ECR.PR.1: a private ECR repository has a lifecycle policy.
 -- Guard semantics kept: LifecyclePolicy must be an object whose LifecyclePolicyText is a
 -- non-blank string.
-local type, find, format, tostring = type, string.find, string.format, tostring
+local g = pp.lib("guard")
+local show = g.show
+local type, find, tostring = type, string.find, tostring
 local is_view = pp.is_view
-
-local function show(v)
-  if type(v) == "string" then return format("%q", v) end
-  return tostring(v)
-end
 
 return {
   title      = "ECR repositories have a lifecycle policy",

@@ -1,17 +1,6 @@
 -- CT.ECS.PR.10 (ecs_task_definition_pid_mode_check): ECS task definitions do not share the host's process namespace.
-local UWS = { [0x85] = true, [0xA0] = true, [0x1680] = true, [0x2028] = true, [0x2029] = true,
-              [0x202F] = true, [0x205F] = true, [0x3000] = true }
-
--- True when s is only whitespace (Guard's /\A\s*\z/, Unicode \s).
-local function blank(s)
-  if not s:find("[\128-\255]") then return s:find("^%s*$") ~= nil end
-  for _, c in utf8.codes(s) do
-    if not ((c >= 9 and c <= 13) or c == 32 or UWS[c] or (c >= 0x2000 and c <= 0x200A)) then
-      return false
-    end
-  end
-  return true
-end
+local g = pp.lib("guard")
+local blank = g.blank
 
 return {
   id         = "ct-ecs-pr-10",

@@ -1,20 +1,8 @@
 -- CT.ECS.PR.11 (ecs_containers_nonprivileged_check): ECS containers do not run privileged.
+local g = pp.lib("guard")
+local get = g.get
+local all_false = g.is_false
 local is_view = pp.is_view
-
-local function get(v, k)
-  if is_view(v) then return v[k] end
-end
-
--- Guard's `v == false`: a list passes when every item is false (an empty list passes).
-local function all_false(v)
-  if is_view(v) then
-    for i = 1, #v do
-      if v[i] ~= false then return false end
-    end
-    return #v > 0 or tostring(v) == "[]"
-  end
-  return v == false
-end
 
 return {
   id         = "ct-ecs-pr-11",

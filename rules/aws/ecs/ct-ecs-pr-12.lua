@@ -1,9 +1,7 @@
 -- CT.ECS.PR.12 (ecs_no_environment_secrets_check): ECS container definitions do not pass credentials as environment variables.
+local g = pp.lib("guard")
+local get = g.get
 local is_view = pp.is_view
-
-local function get(v, k)
-  if is_view(v) then return v[k] end
-end
 
 local RESTRICTED = { AWS_ACCESS_KEY_ID = true, AWS_SECRET_ACCESS_KEY = true, ECS_ENGINE_AUTH_DATA = true }
 

@@ -1,9 +1,7 @@
 -- CT.ECS.PR.3 (ecs_task_definition_nonroot_user_check): ECS container definitions name a user other than root.
+local g = pp.lib("guard")
+local get = g.get
 local is_view = pp.is_view
-
-local function get(v, k)
-  if is_view(v) then return v[k] end
-end
 
 -- Guard's ROOT_USER_PATTERNS: 0 (an integer), "0", "root", /^0:.*$/, /^root:.*$/
 local function is_root(u)

@@ -1,23 +1,8 @@
 -- CT.ECS.PR.5 (ecs_task_definition_log_configuration_check): ECS container definitions configure a log driver.
+local g = pp.lib("guard")
+local get = g.get
+local blank = g.blank
 local is_view = pp.is_view
-
-local function get(v, k)
-  if is_view(v) then return v[k] end
-end
-
-local UWS = { [0x85] = true, [0xA0] = true, [0x1680] = true, [0x2028] = true, [0x2029] = true,
-              [0x202F] = true, [0x205F] = true, [0x3000] = true }
-
--- True when s is only whitespace (Guard's /\A\s*\z/, Unicode \s).
-local function blank(s)
-  if not s:find("[\128-\255]") then return s:find("^%s*$") ~= nil end
-  for _, c in utf8.codes(s) do
-    if not ((c >= 9 and c <= 13) or c == 32 or UWS[c] or (c >= 0x2000 and c <= 0x200A)) then
-      return false
-    end
-  end
-  return true
-end
 
 return {
   id         = "ct-ecs-pr-5",

@@ -1,20 +1,8 @@
 -- CT.ECS.PR.6 (ecs_containers_readonly_access_check): ECS containers have a read-only root filesystem.
+local g = pp.lib("guard")
+local get = g.get
+local all_true = g.is_true
 local is_view = pp.is_view
-
-local function get(v, k)
-  if is_view(v) then return v[k] end
-end
-
--- Guard's `v == true`: a list passes when every item is true (an empty list passes).
-local function all_true(v)
-  if is_view(v) then
-    for i = 1, #v do
-      if v[i] ~= true then return false end
-    end
-    return #v > 0 or tostring(v) == "[]"
-  end
-  return v == true
-end
 
 return {
   id         = "ct-ecs-pr-6",

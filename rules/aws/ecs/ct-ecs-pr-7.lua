@@ -1,9 +1,7 @@
 -- CT.ECS.PR.7 (ecs_task_definition_memory_hard_limit_check): ECS container definitions set a hard memory limit of at least 4 MiB.
+local g = pp.lib("guard")
+local get = g.get
 local is_view = pp.is_view
-
-local function get(v, k)
-  if is_view(v) then return v[k] end
-end
 
 -- Guard's `v >= 4`: integers only; a list passes when every item does (an empty list passes).
 local function ok_memory(v)

@@ -1,4 +1,6 @@
 -- CT.ECS.PR.8 (ecs_task_definition_user_for_host_mode_check): ECS task definitions in host network mode run containers as a non-root user or privileged.
+local g = pp.lib("guard")
+local all_true = g.is_true
 local is_view = pp.is_view
 
 -- Guard's ROOT_USER_PATTERNS: 0 (an integer), "0", "root", /^0:.*$/, /^root:.*$/
@@ -21,17 +23,6 @@ local function not_root(u)
     return n > 0 or tostring(u) ~= "[]"
   end
   return not is_root(u)
-end
-
--- Guard's `v == true`: a list passes when every item is true (an empty list passes).
-local function all_true(v)
-  if is_view(v) then
-    for i = 1, #v do
-      if v[i] ~= true then return false end
-    end
-    return #v > 0 or tostring(v) == "[]"
-  end
-  return v == true
 end
 
 return {

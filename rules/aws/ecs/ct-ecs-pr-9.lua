@@ -1,9 +1,6 @@
 -- CT.ECS.PR.9 (ecs_service_assign_public_ip_disabled_check): ECS services do not assign public IP addresses.
-local is_view = pp.is_view
-
-local function is_struct(v)
-  return is_view(v) and #v == 0 and tostring(v) ~= "[]"
-end
+local g = pp.lib("guard")
+local is_struct = g.is_struct
 
 return {
   id         = "ct-ecs-pr-9",

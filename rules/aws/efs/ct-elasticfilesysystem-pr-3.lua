@@ -1,13 +1,10 @@
 -- CT.ELASTICFILESYSYSTEM.PR.3: an EFS access point enforces a root directory.
 -- Guard semantics kept: RootDirectory must be an object with a Path that is a non-blank
 -- string other than "/".
-local type, find, format, tostring = type, string.find, string.format, tostring
+local g = pp.lib("guard")
+local show = g.show
+local type, find = type, string.find
 local is_view = pp.is_view
-
-local function show(v)
-  if type(v) == "string" then return format("%q", v) end
-  return tostring(v)
-end
 
 return {
   title      = "EFS access points enforce a root directory",

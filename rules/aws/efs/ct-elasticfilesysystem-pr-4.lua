@@ -1,13 +1,10 @@
 -- CT.ELASTICFILESYSYSTEM.PR.4: an EFS access point enforces a user identity.
 -- Guard semantics kept: PosixUser must be an object whose Uid and Gid are non-blank strings
 -- (a number such as 1000 fails: Guard compares types strictly).
-local type, find, format, tostring = type, string.find, string.format, tostring
+local g = pp.lib("guard")
+local show = g.show
+local type, find, tostring = type, string.find, tostring
 local is_view = pp.is_view
-
-local function show(v)
-  if type(v) == "string" then return format("%q", v) end
-  return tostring(v)
-end
 
 local function check_id(ctx, pu, key)
   local v = pu[key]

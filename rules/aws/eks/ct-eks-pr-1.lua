@@ -2,27 +2,11 @@
 -- Guard semantics kept: ResourcesVpcConfig must be an object with EndpointPublicAccess present
 -- and the boolean false and EndpointPrivateAccess present and the boolean true (strings fail;
 -- lists pass when every entry matches).
-local type, format, tostring, ipairs = type, string.format, tostring, ipairs
+local g = pp.lib("guard")
+local is_list = g.is_list
+local show = g.show
+local all_eq = g.eq_ipairs
 local is_view = pp.is_view
-
-local function is_list(v)
-  return is_view(v) and (#v > 0 or tostring(v) == "[]")
-end
-
-local function show(v)
-  if type(v) == "string" then return format("%q", v) end
-  return tostring(v)
-end
-
-local function all_eq(v, x)
-  if is_list(v) then
-    for _, e in ipairs(v) do
-      if e ~= x then return false end
-    end
-    return true
-  end
-  return v == x
-end
 
 return {
   title      = "EKS cluster endpoints are not publicly accessible",

@@ -3,35 +3,13 @@
 -- entry whose Resources is a non-empty list containing "secrets" and whose Provider is an
 -- object with a KeyArn that is a non-blank string or a Ref/GetAtt of an AWS::KMS::Key or
 -- AWS::KMS::Alias in this template.
-local type, find, format, tostring, ipairs = type, string.find, string.format, tostring, ipairs
-local is_view = pp.is_view
-
-local function is_list(v)
-  return is_view(v) and (#v > 0 or tostring(v) == "[]")
-end
-
-local function is_struct(v)
-  return is_view(v) and not (#v > 0 or tostring(v) == "[]")
-end
-
-local function show(v)
-  if type(v) == "string" then return format("%q", v) end
-  return tostring(v)
-end
-
-local function is_key(res)
-  return res ~= nil and (res.type == "AWS::KMS::Key" or res.type == "AWS::KMS::Alias")
-end
-
-local function key_ref(ctx, v)
-  if not is_view(v) then return false end
-  local ga = v["Fn::GetAtt"]
-  if ga ~= nil and is_view(ga) and type(ga[1]) == "string" and is_key(ctx.resource(ga[1])) then
-    return true
-  end
-  local id = v.Ref
-  return type(id) == "string" and is_key(ctx.resource(id))
-end
+local g = pp.lib("guard")
+local is_list = g.is_list
+local is_struct = g.is_struct
+local show = g.show
+local is_key = g.is_kms_key
+local key_ref = g.kms_key_ref
+local type, find, ipairs = type, string.find, ipairs
 
 -- `some Resources[*] == "secrets"`: an entry that is itself a list counts when one of its
 -- entries is "secrets".

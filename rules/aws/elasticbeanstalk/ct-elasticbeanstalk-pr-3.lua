@@ -5,27 +5,12 @@
 -- true or "true", and no matching setting with any other Value. A configuration template
 -- passes when OptionSettings is absent or an empty list, or is a non-empty list without a
 -- matching setting; when it has one, it must meet the environment test.
-local type, format, tostring, ipairs = type, string.format, tostring, ipairs
+local g = pp.lib("guard")
+local is_list = g.is_list
+local show = g.show
+local all_eq = g.eq_ipairs
+local type, ipairs = type, ipairs
 local is_view = pp.is_view
-
-local function is_list(v)
-  return is_view(v) and (#v > 0 or tostring(v) == "[]")
-end
-
-local function show(v)
-  if type(v) == "string" then return format("%q", v) end
-  return tostring(v)
-end
-
-local function all_eq(v, x)
-  if is_list(v) then
-    for _, e in ipairs(v) do
-      if e ~= x then return false end
-    end
-    return true
-  end
-  return v == x
-end
 
 local NS, OPT = "aws:elasticbeanstalk:cloudwatch:logs", "StreamLogs"
 

@@ -1,36 +1,11 @@
 -- CT.ELASTICLOADBALANCING.PR.12 (elb_predefined_security_policy_ssl_check): Classic Load Balancer HTTPS and SSL listeners use the TLS 1.2 predefined security policy.
 -- Follows cfn-guard 3.1.1 where it differs from the control's scenarios: a load balancer without
 -- Listeners fails, and every name in a secure listener's PolicyNames must be a TLS 1.2 policy.
+local g = pp.lib("guard")
+local eq_all = g.eq_all
+local in_set = g.in_set
+local get = g.get
 local is_view = pp.is_view
-
--- Guard's `v == x` for a string x: a list passes when every item equals x (an empty list passes).
-local function eq_all(v, x)
-  if is_view(v) then
-    local n = #v
-    for i = 1, n do
-      if v[i] ~= x then return false end
-    end
-    return n > 0 or tostring(v) == "[]"
-  end
-  return v == x
-end
-
--- Guard's `v in [...]` for scalar choices (set: a table keyed by the allowed strings and
--- booleans): a list passes when every item is in the set (an empty list passes).
-local function in_set(v, set)
-  if is_view(v) then
-    local n = #v
-    for i = 1, n do
-      if not set[v[i]] then return false end
-    end
-    return n > 0 or tostring(v) == "[]"
-  end
-  return set[v] == true
-end
-
-local function get(v, k)
-  if is_view(v) then return v[k] end
-end
 
 local SECURE = { HTTPS = true, SSL = true }
 local TLS12 = { ["ELBSecurityPolicy-TLS-1-2-2017-01"] = true }

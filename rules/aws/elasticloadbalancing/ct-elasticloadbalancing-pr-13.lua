@@ -1,16 +1,6 @@
 -- CT.ELASTICLOADBALANCING.PR.13 (elb_cross_zone_load_balancing_enabled_check): Classic Load Balancers balance load across zones.
-local is_view = pp.is_view
-
--- Guard's `v == true`: a list passes when every item is true (an empty list passes).
-local function all_true(v)
-  if is_view(v) then
-    for i = 1, #v do
-      if v[i] ~= true then return false end
-    end
-    return #v > 0 or tostring(v) == "[]"
-  end
-  return v == true
-end
+local g = pp.lib("guard")
+local all_true = g.is_true
 
 return {
   id         = "ct-elasticloadbalancing-pr-13",

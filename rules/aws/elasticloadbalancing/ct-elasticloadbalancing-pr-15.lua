@@ -1,42 +1,9 @@
 -- CT.ELASTICLOADBALANCING.PR.15 (elbv2_target_group_cross_zone_check): ELBv2 target groups do not turn off cross-zone load balancing.
-local is_view = pp.is_view
-
--- Guard's is_list: a list (an empty list prints as []).
-local function is_list(v)
-  if not is_view(v) then return false end
-  if #v > 0 then return true end
-  for _ in pairs(v) do return false end
-  return tostring(v) == "[]"
-end
-
--- Guard's `v == x` for a string x: a list passes when every item equals x (an empty list passes).
-local function eq_all(v, x)
-  if is_view(v) then
-    local n = #v
-    for i = 1, n do
-      if v[i] ~= x then return false end
-    end
-    return n > 0 or tostring(v) == "[]"
-  end
-  return v == x
-end
-
--- Guard's `v in [...]` for scalar choices (set: a table keyed by the allowed strings and
--- booleans): a list passes when every item is in the set (an empty list passes).
-local function in_set(v, set)
-  if is_view(v) then
-    local n = #v
-    for i = 1, n do
-      if not set[v[i]] then return false end
-    end
-    return n > 0 or tostring(v) == "[]"
-  end
-  return set[v] == true
-end
-
-local function get(v, k)
-  if is_view(v) then return v[k] end
-end
+local g = pp.lib("guard")
+local is_list = g.is_list_read
+local eq_all = g.eq_all
+local in_set = g.in_set
+local get = g.get
 
 local ALLOWED = { [true] = true, ["true"] = true, use_load_balancer_configuration = true }
 local KEY = "load_balancing.cross_zone.enabled"

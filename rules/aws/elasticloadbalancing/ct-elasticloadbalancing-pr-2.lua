@@ -1,18 +1,8 @@
 -- CT.ELASTICLOADBALANCING.PR.2 (elbv2_acm_certificate_required_check): ELBv2 HTTPS and TLS listeners use ACM certificates.
+local g = pp.lib("guard")
+local in_set = g.in_set
+local local_ref = g.local_ref
 local is_view = pp.is_view
-
--- Guard's `v in [...]` for scalar choices (set: a table keyed by the allowed strings and
--- booleans): a list passes when every item is in the set (an empty list passes).
-local function in_set(v, set)
-  if is_view(v) then
-    local n = #v
-    for i = 1, n do
-      if not set[v[i]] then return false end
-    end
-    return n > 0 or tostring(v) == "[]"
-  end
-  return set[v] == true
-end
 
 -- Guard's ACM_CERTIFICATE_ARN_PATTERN (unanchored):
 -- /arn:aws[a-z0-9\-]*:acm:[a-z0-9\-]+:\d{12}:certificate\/[\w\-]{1,64}/
@@ -29,23 +19,6 @@ local function acm_arn(s)
     end
     i = a + 1
   end
-end
-
--- Guard's check_local_references: a {Fn::GetAtt: [Id, …]} or {Ref: Id} naming a resource of
--- type rtype in this template.
-local function local_ref(ctx, v, rtype)
-  if not is_view(v) then return false end
-  local ga = v["Fn::GetAtt"]
-  if is_view(ga) and type(ga[1]) == "string" then
-    local t = ctx.resource(ga[1])
-    if t and t.type == rtype then return true end
-  end
-  local ref = v.Ref
-  if type(ref) == "string" then
-    local t = ctx.resource(ref)
-    if t and t.type == rtype then return true end
-  end
-  return false
 end
 
 local SECURE = { HTTPS = true, TLS = true }

@@ -1,34 +1,9 @@
 -- CT.ELASTICLOADBALANCING.PR.5 (elbv2_deletion_protection_enabled_check): ELBv2 load balancers have deletion protection turned on.
+local g = pp.lib("guard")
+local eq_all = g.eq_all
+local in_set = g.in_set
+local get = g.get
 local is_view = pp.is_view
-
--- Guard's `v == x` for a string x: a list passes when every item equals x (an empty list passes).
-local function eq_all(v, x)
-  if is_view(v) then
-    local n = #v
-    for i = 1, n do
-      if v[i] ~= x then return false end
-    end
-    return n > 0 or tostring(v) == "[]"
-  end
-  return v == x
-end
-
--- Guard's `v in [...]` for scalar choices (set: a table keyed by the allowed strings and
--- booleans): a list passes when every item is in the set (an empty list passes).
-local function in_set(v, set)
-  if is_view(v) then
-    local n = #v
-    for i = 1, n do
-      if not set[v[i]] then return false end
-    end
-    return n > 0 or tostring(v) == "[]"
-  end
-  return set[v] == true
-end
-
-local function get(v, k)
-  if is_view(v) then return v[k] end
-end
 
 local TRUE = { [true] = true, ["true"] = true }
 local KEY = "deletion_protection.enabled"

@@ -1,13 +1,7 @@
 -- CT.ELASTICLOADBALANCING.PR.7 (elb_multiple_az_check): Classic Load Balancers span at least two Availability Zones.
+local g = pp.lib("guard")
+local is_list = g.is_list_read
 local is_view = pp.is_view
-
--- Guard's is_list: a list (an empty list prints as []).
-local function is_list(v)
-  if not is_view(v) then return false end
-  if #v > 0 then return true end
-  for _ in pairs(v) do return false end
-  return tostring(v) == "[]"
-end
 
 -- Guard's two_or_more_entries: a list with at least two items.
 local function two_or_more(v)

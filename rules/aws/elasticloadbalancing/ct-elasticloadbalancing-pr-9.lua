@@ -1,22 +1,8 @@
 -- CT.ELASTICLOADBALANCING.PR.9 (elb_tls_https_listeners_only_check): Classic Load Balancers only have HTTPS or SSL listeners.
+local g = pp.lib("guard")
+local in_set = g.in_set
+local get = g.get
 local is_view = pp.is_view
-
--- Guard's `v in [...]` for scalar choices (set: a table keyed by the allowed strings and
--- booleans): a list passes when every item is in the set (an empty list passes).
-local function in_set(v, set)
-  if is_view(v) then
-    local n = #v
-    for i = 1, n do
-      if not set[v[i]] then return false end
-    end
-    return n > 0 or tostring(v) == "[]"
-  end
-  return set[v] == true
-end
-
-local function get(v, k)
-  if is_view(v) then return v[k] end
-end
 
 local SECURE = { HTTPS = true, SSL = true }
 

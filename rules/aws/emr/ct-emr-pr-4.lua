@@ -2,66 +2,14 @@
 -- Guard semantics kept: SecurityConfiguration, EncryptionConfiguration,
 -- InTransitEncryptionConfiguration and TLSCertificateConfiguration must be objects,
 -- EnableInTransitEncryption the boolean true and CertificateProviderType a non-blank string.
-local type, find, format, tostring, ipairs = type, string.find, string.format, tostring, ipairs
-local is_view = pp.is_view
-
-local function is_list(v)
-  return is_view(v) and (#v > 0 or tostring(v) == "[]")
-end
-
-local function show(v)
-  if type(v) == "string" then return format("%q", v) end
-  return tostring(v)
-end
-
--- Guard `v == x`: a list passes when every entry equals x (so an empty list passes).
-local function all_eq(v, x)
-  if is_list(v) then
-    for _, e in ipairs(v) do
-      if e ~= x then return false end
-    end
-    return true
-  end
-  return v == x
-end
-
--- Returns node[key] when it is an object; otherwise reports it (missing or wrong type) and
--- returns nil. `where` names node for the message ("" for the properties).
-local function object_at(ctx, node, key, where)
-  local v = node[key]
-  if v == nil then
-    ctx.fail(where .. key .. " is missing", node)
-    return nil
-  end
-  if not is_view(v) or is_list(v) then
-    ctx.fail(where .. key .. " is " .. show(v) .. ", not an object", node, key)
-    return nil
-  end
-  return v
-end
-
--- The EncryptionConfiguration object of a security configuration, or nil after a failure.
-local function encryption_configuration(ctx, p)
-  local sc = object_at(ctx, p, "SecurityConfiguration", "")
-  if not sc then return nil end
-  return object_at(ctx, sc, "EncryptionConfiguration", "SecurityConfiguration.")
-end
-
-local EC = "SecurityConfiguration.EncryptionConfiguration."
-
--- Checks that ec[flag] is the boolean true; returns true when it is.
-local function flag_true(ctx, ec, flag)
-  local v = ec[flag]
-  if v == nil then
-    ctx.fail(EC .. flag .. " is missing", ec)
-    return false
-  end
-  if not all_eq(v, true) then
-    ctx.fail(EC .. flag .. " is " .. show(v) .. ", not the boolean true", ec, flag)
-    return false
-  end
-  return true
-end
+local g = pp.lib("guard")
+local show = g.show
+local emr = pp.lib("guard_emr")
+local object_at = emr.object_at
+local encryption_configuration = emr.encryption_configuration
+local EC = emr.EC
+local flag_true = emr.flag_true
+local type, find = type, string.find
 
 return {
   title      = "EMR security configurations encrypt data in transit",

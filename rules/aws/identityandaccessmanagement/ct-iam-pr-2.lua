@@ -5,77 +5,7 @@
 -- when some Action entry is "*" and not every Resource entry is a string other than "*" (an
 -- empty Resource list passes; entries that are lists are never "*" on the Action side and
 -- always fail on the Resource side).
-local type, format, tostring, ipairs = type, string.format, tostring, ipairs
-local is_view = pp.is_view
-
-local function is_list(v)
-  return is_view(v) and (#v > 0 or tostring(v) == "[]")
-end
-
-local function show(v)
-  if type(v) == "string" then return format("%q", v) end
-  return tostring(v)
-end
-
--- Guard `v == s`: a list compares entry by entry and an empty list passes.
-local function eq(v, s)
-  if is_list(v) then
-    for _, e in ipairs(v) do
-      if e ~= s then return false end
-    end
-    return true
-  end
-  return v == s
-end
-
--- `some v[*] == "*"` on a rule argument: list entries are compared as they are (an entry
--- that is itself a list never matches).
-local function some_star(v)
-  if is_list(v) then
-    for _, e in ipairs(v) do
-      if e == "*" then return true end
-    end
-    return false
-  end
-  return v == "*"
-end
-
--- `v[*] != "*"` on a rule argument: every entry must be a string other than "*" (an empty
--- list passes, an entry that is a list or a number fails).
-local function no_star(v)
-  if is_list(v) then
-    for _, e in ipairs(v) do
-      if type(e) ~= "string" or e == "*" then return false end
-    end
-    return true
-  end
-  return type(v) == "string" and v ~= "*"
-end
-
-local function check_statement(ctx, s, where)
-  if not is_view(s) or is_list(s) then return end
-  local effect = s.Effect
-  if effect == nil or not eq(effect, "Allow") then return end
-  local action, resource = s.Action, s.Resource
-  if action == nil or resource == nil then return end
-  if some_star(action) and not no_star(resource) then
-    ctx.fail(where .. " allows Action " .. show(action) .. " on Resource " .. show(resource)
-             .. ": full administrator access", s, "Action")
-  end
-end
-
-local function check_document(ctx, holder, where)
-  local doc = holder.PolicyDocument
-  if not is_view(doc) or is_list(doc) then return end
-  local st = doc.Statement
-  if is_list(st) then
-    for i, s in ipairs(st) do
-      check_statement(ctx, s, where .. " statement " .. i)
-    end
-  elseif is_view(st) then
-    check_statement(ctx, st, where .. " statement")
-  end
-end
+local iam = pp.lib("guard_iam")
 
 return {
   title      = "IAM customer managed policies do not grant full administrator access",
@@ -98,17 +28,5 @@ return {
   docs       = "https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege",
   fix        = "Replace Action \"*\" with the actions the principal needs, or limit Resource to "
             .. "specific ARNs.",
-  check = function(r, ctx)
-    local p = r.properties
-    if r.type == "AWS::IAM::Policy" or r.type == "AWS::IAM::ManagedPolicy" then
-      return check_document(ctx, p, "PolicyDocument")
-    end
-    local pols = p.Policies
-    if not is_list(pols) then return end
-    for i, pol in ipairs(pols) do
-      if is_view(pol) and not is_list(pol) then
-        check_document(ctx, pol, "Policies[" .. i .. "]")
-      end
-    end
-  end,
+  check      = iam.admin_access_check,
 }

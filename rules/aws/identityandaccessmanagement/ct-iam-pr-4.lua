@@ -1,13 +1,10 @@
 -- CT.IAM.PR.4: IAM users get permissions from groups, not from policies attached to them.
 -- Guard semantics kept: on a user, Policies and ManagedPolicyArns must each be absent or an
 -- empty list; on a policy or managed policy, Users must be absent or an empty list.
-local type, format, tostring = type, string.format, tostring
+local g = pp.lib("guard")
+local show = g.show
+local type, tostring = type, tostring
 local is_view = pp.is_view
-
-local function show(v)
-  if type(v) == "string" then return format("%q", v) end
-  return tostring(v)
-end
 
 local function absent_or_empty_list(v)
   return v == nil or (is_view(v) and #v == 0 and tostring(v) == "[]")

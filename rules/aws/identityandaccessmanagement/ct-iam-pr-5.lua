@@ -4,68 +4,7 @@
 -- Effect counts when every entry is "Allow"). Every Action entry must be a string that does not
 -- match ^\w*:*\*$ (so "*", "s3:*", "s3*" fail; "s3:Get*" passes; an empty Action list passes),
 -- and NotAction must be absent.
-local type, find, format, tostring, ipairs = type, string.find, string.format, tostring, ipairs
-local is_view = pp.is_view
-
-local function is_list(v)
-  return is_view(v) and (#v > 0 or tostring(v) == "[]")
-end
-
-local function show(v)
-  if type(v) == "string" then return format("%q", v) end
-  return tostring(v)
-end
-
-local function eq(v, s)
-  if is_list(v) then
-    for _, e in ipairs(v) do
-      if e ~= s then return false end
-    end
-    return true
-  end
-  return v == s
-end
-
--- Guard `this != /^[\w]*[:]*\*$/` on each entry of a rule argument: the entry must be a
--- string that is not a whole-service wildcard (entries that are lists or numbers fail).
-local function is_wild(e)
-  return type(e) ~= "string" or find(e, "^[%w_]*:*%*$") ~= nil
-end
-
-local function check_statement(ctx, s, where)
-  if not is_view(s) or is_list(s) then return end
-  local effect = s.Effect
-  if effect == nil or not eq(effect, "Allow") then return end
-  local action = s.Action
-  if action ~= nil then
-    if is_list(action) then
-      for i, a in ipairs(action) do
-        if is_wild(a) then
-          ctx.fail(where .. " allows " .. show(a) .. ": full access to a service", action, i)
-          break
-        end
-      end
-    elseif is_wild(action) then
-      ctx.fail(where .. " allows " .. show(action) .. ": full access to a service", s, "Action")
-    end
-  end
-  if s.NotAction ~= nil then
-    ctx.fail(where .. " combines Effect Allow with NotAction", s, "NotAction")
-  end
-end
-
-local function check_document(ctx, holder, where)
-  local doc = holder.PolicyDocument
-  if not is_view(doc) or is_list(doc) then return end
-  local st = doc.Statement
-  if is_list(st) then
-    for i, s in ipairs(st) do
-      check_statement(ctx, s, where .. " statement " .. i)
-    end
-  elseif is_view(st) then
-    check_statement(ctx, st, where .. " statement")
-  end
-end
+local iam = pp.lib("guard_iam")
 
 return {
   title      = "IAM inline policies do not grant full access to a service",
@@ -89,24 +28,5 @@ return {
   fix        = "List the specific actions the principal needs instead of \"service:*\" or "
             .. "\"*\", and express exclusions with Deny statements rather than Allow with "
             .. "NotAction.",
-  check = function(r, ctx)
-    local p = r.properties
-    if r.type == "AWS::IAM::Policy" or r.type == "AWS::IAM::ManagedPolicy" then
-      return check_document(ctx, p, "PolicyDocument")
-    end
-    local pols = p.Policies
-    if not is_list(pols) then return end
-    for i, pol in ipairs(pols) do
-      if is_list(pol) then
-        -- Guard's `%policy [ filter ]` on a nested list filters its entries
-        for j, inner in ipairs(pol) do
-          if is_view(inner) and not is_list(inner) then
-            check_document(ctx, inner, "Policies[" .. i .. "][" .. j .. "]")
-          end
-        end
-      elseif is_view(pol) then
-        check_document(ctx, pol, "Policies[" .. i .. "]")
-      end
-    end
-  end,
+  check      = iam.full_access_check,
 }

@@ -2,23 +2,9 @@
 -- Guard semantics kept: applies when KeySpec is absent or "SYMMETRIC_DEFAULT" (a list applies
 -- when every entry is, so an empty list applies); EnableKeyRotation must then be present and
 -- the boolean true (the string "true" fails).
-local type, format, tostring, ipairs = type, string.format, tostring, ipairs
-local is_view = pp.is_view
-
-local function show(v)
-  if type(v) == "string" then return format("%q", v) end
-  return tostring(v)
-end
-
-local function all_eq(v, x)
-  if is_view(v) and (#v > 0 or tostring(v) == "[]") then
-    for _, e in ipairs(v) do
-      if e ~= x then return false end
-    end
-    return true
-  end
-  return v == x
-end
+local g = pp.lib("guard")
+local show = g.show
+local all_eq = g.eq_ipairs
 
 return {
   title      = "KMS symmetric keys have automatic key rotation enabled",

@@ -2,27 +2,11 @@
 -- Guard semantics kept: applies when KeyUsage is absent or "ENCRYPT_DECRYPT" and KeySpec starts
 -- with "RSA_" (lists apply when every entry does, so empty lists apply); KeySpec must then not
 -- be "RSA_2048" (a KeySpec list fails when it is empty or contains "RSA_2048").
-local type, format, tostring, ipairs, sub = type, string.format, tostring, ipairs, string.sub
-local is_view = pp.is_view
-
-local function is_list(v)
-  return is_view(v) and (#v > 0 or tostring(v) == "[]")
-end
-
-local function show(v)
-  if type(v) == "string" then return format("%q", v) end
-  return tostring(v)
-end
-
-local function all_eq(v, x)
-  if is_list(v) then
-    for _, e in ipairs(v) do
-      if e ~= x then return false end
-    end
-    return true
-  end
-  return v == x
-end
+local g = pp.lib("guard")
+local is_list = g.is_list
+local show = g.show
+local all_eq = g.eq_ipairs
+local type, ipairs, sub = type, ipairs, string.sub
 
 local function rsa(e)
   return type(e) == "string" and sub(e, 1, 4) == "RSA_"

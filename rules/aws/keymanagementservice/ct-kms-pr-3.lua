@@ -4,33 +4,13 @@
 -- list fails); Principal "*" or {AWS: "*"}; every Resource entry "*" (an empty list fails); and
 -- a Condition with only a BoolIfExists object whose only keys are kms:GrantIsForAWSResource
 -- and aws:PrincipalIsAWSService (any letter case), both present with the string "false".
+local g = pp.lib("guard")
+local is_list = g.is_list
+local is_struct = g.is_struct
+local show = g.show
+local all_eq = g.eq_ipairs
 local type, format, tostring, ipairs, pairs, lower = type, string.format, tostring, ipairs,
                                                      pairs, string.lower
-local is_view = pp.is_view
-
-local function is_list(v)
-  return is_view(v) and (#v > 0 or tostring(v) == "[]")
-end
-
-local function is_struct(v)
-  return is_view(v) and not (#v > 0 or tostring(v) == "[]")
-end
-
-local function show(v)
-  if type(v) == "string" then return format("%q", v) end
-  return tostring(v)
-end
-
--- Guard `v == x` on a property: a list passes when every entry equals x.
-local function all_eq(v, x)
-  if is_list(v) then
-    for _, e in ipairs(v) do
-      if e ~= x then return false end
-    end
-    return true
-  end
-  return v == x
-end
 
 -- Guard `v[*] == x`: an empty list fails; an entry that is itself a list passes when all of
 -- its entries equal x.

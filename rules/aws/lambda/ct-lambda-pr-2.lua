@@ -3,21 +3,12 @@
 -- counts as both "*" and a service principal), "twelve digits anywhere" marks an account or
 -- IAM principal, the condition keys must be non-blank strings (SourceArn may instead be a
 -- Ref/GetAtt of a resource in this template), and a Properties-less resource fails.
-local type, find, format, tostring = type, string.find, string.format, tostring
+local g = pp.lib("guard")
+local is_list = g.is_list
+local show = g.show
+local nonblank = g.nonblank_ascii
+local type, find = type, string.find
 local is_view, ipairs = pp.is_view, ipairs
-
-local function is_list(v)
-  return is_view(v) and (#v > 0 or tostring(v) == "[]")
-end
-
-local function show(v)
-  if type(v) == "string" then return format("%q", v) end
-  return tostring(v)
-end
-
-local function nonblank(v)
-  return type(v) == "string" and find(v, "%S") ~= nil
-end
 
 -- Guard's `v == x` / `v != x`: a list passes when every element does (so [] always passes).
 local function every(v, pred)

@@ -2,35 +2,13 @@
 -- Guard semantics kept: VpcConfig must be an object; SubnetIds and SecurityGroupIds must be
 -- non-empty lists whose every entry is a non-blank string or a Ref/GetAtt of a subnet
 -- (security group) declared in this template.
-local type, find, format, tostring, ipairs = type, string.find, string.format, tostring, ipairs
+local g = pp.lib("guard")
+local is_list = g.is_list
+local show = g.show
+local nonblank = g.nonblank_ascii
+local local_ref = g.local_ref
+local ipairs = ipairs
 local is_view = pp.is_view
-
-local function is_list(v)
-  return is_view(v) and (#v > 0 or tostring(v) == "[]")
-end
-
-local function show(v)
-  if type(v) == "string" then return format("%q", v) end
-  return tostring(v)
-end
-
-local function nonblank(v)
-  return type(v) == "string" and find(v, "%S") ~= nil
-end
-
--- A Ref or GetAtt naming a resource of type rtype declared in this template.
-local function local_ref(ctx, v, rtype)
-  if not is_view(v) then return false end
-  local ga = v["Fn::GetAtt"]
-  if ga ~= nil and is_view(ga) and type(ga[1]) == "string" then
-    local res = ctx.resource(ga[1])
-    if res and res.type == rtype then return true end
-  end
-  local id = v.Ref
-  if type(id) ~= "string" then return false end
-  local res = ctx.resource(id)
-  return res ~= nil and res.type == rtype
-end
 
 -- Checks one id list; returns true when it is acceptable.
 local function check_ids(ctx, vpc, key, rtype, what)

@@ -1,16 +1,9 @@
 -- CT.LAMBDA.PR.4: a Lambda layer permission is limited to an organization or an account.
 -- Guard semantics kept: without OrganizationId, Principal must be a non-blank string other
 -- than "*"; with OrganizationId (any type), OrganizationId must be a non-blank string.
-local type, find, format, tostring = type, string.find, string.format, tostring
-
-local function show(v)
-  if type(v) == "string" then return format("%q", v) end
-  return tostring(v)
-end
-
-local function nonblank(v)
-  return type(v) == "string" and find(v, "%S") ~= nil
-end
+local g = pp.lib("guard")
+local show = g.show
+local nonblank = g.nonblank_ascii
 
 return {
   title      = "Lambda layer permissions are limited to an organization or an account",

@@ -1,17 +1,10 @@
 -- CT.LAMBDA.PR.5: a Lambda function URL uses IAM authentication.
 -- Guard semantics kept: AuthType must be present and equal to "AWS_IAM"; a list passes only
 -- when every entry is "AWS_IAM" (an empty list passes).
-local type, format, tostring, ipairs = type, string.format, tostring, ipairs
-local is_view = pp.is_view
-
-local function is_list(v)
-  return is_view(v) and (#v > 0 or tostring(v) == "[]")
-end
-
-local function show(v)
-  if type(v) == "string" then return format("%q", v) end
-  return tostring(v)
-end
+local g = pp.lib("guard")
+local is_list = g.is_list
+local show = g.show
+local ipairs = ipairs
 
 local function all_iam(v)
   if is_list(v) then

@@ -2,12 +2,11 @@
 -- Guard semantics kept: the check applies only when Cors is an object whose AllowOrigins is a
 -- non-empty list; then every origin must be a string without a '*' (an origin that is itself
 -- a list is compared entry by entry, so an empty one passes).
-local type, find, format, tostring, ipairs = type, string.find, string.format, tostring, ipairs
+local g = pp.lib("guard")
+local is_list = g.is_list
+local show = g.show
+local type, find, ipairs = type, string.find, ipairs
 local is_view = pp.is_view
-
-local function is_list(v)
-  return is_view(v) and (#v > 0 or tostring(v) == "[]")
-end
 
 local function bad_origin(o)
   if is_list(o) then
@@ -17,11 +16,6 @@ local function bad_origin(o)
     return false
   end
   return type(o) ~= "string" or find(o, "*", 1, true) ~= nil
-end
-
-local function show(v)
-  if type(v) == "string" then return format("%q", v) end
-  return tostring(v)
 end
 
 return {

@@ -2,27 +2,11 @@
 -- Guard semantics kept: EncryptionInfo may be absent; when present it must be an object whose
 -- EncryptionInTransit is absent or an object whose InCluster is absent or the boolean true
 -- (the string "true" fails; a list passes when every entry is true).
-local type, format, tostring, ipairs = type, string.format, tostring, ipairs
+local g = pp.lib("guard")
+local is_list = g.is_list
+local show = g.show
+local all_true = g.is_true_ipairs
 local is_view = pp.is_view
-
-local function is_list(v)
-  return is_view(v) and (#v > 0 or tostring(v) == "[]")
-end
-
-local function show(v)
-  if type(v) == "string" then return format("%q", v) end
-  return tostring(v)
-end
-
-local function all_true(v)
-  if is_list(v) then
-    for _, e in ipairs(v) do
-      if e ~= true then return false end
-    end
-    return true
-  end
-  return v == true
-end
 
 return {
   title      = "MSK clusters encrypt data in transit between brokers",

@@ -1,17 +1,10 @@
 -- CT.NETWORK-FIREWALL.PR.1: a firewall policy references at least one rule group.
 -- Guard semantics kept: FirewallPolicy must be an object, and StatefulRuleGroupReferences or
 -- StatelessRuleGroupReferences must be a non-empty list.
-local type, format, tostring = type, string.format, tostring
+local g = pp.lib("guard")
+local is_list = g.is_list
+local show = g.show
 local is_view = pp.is_view
-
-local function is_list(v)
-  return is_view(v) and (#v > 0 or tostring(v) == "[]")
-end
-
-local function show(v)
-  if type(v) == "string" then return format("%q", v) end
-  return tostring(v)
-end
 
 return {
   title      = "Network Firewall policies reference at least one rule group",

@@ -2,17 +2,11 @@
 -- Guard semantics kept: FirewallPolicy must be an object and FirewallPolicy.StatelessFragmentDefaultActions
 -- a non-empty list with at least one entry in {aws:drop, aws:forward_to_sfe} (an entry that is
 -- itself a list counts when all of its entries are in the set, so an empty one counts).
-local type, format, tostring, ipairs = type, string.format, tostring, ipairs
+local g = pp.lib("guard")
+local is_list = g.is_list
+local show = g.show
+local type, ipairs = type, ipairs
 local is_view = pp.is_view
-
-local function is_list(v)
-  return is_view(v) and (#v > 0 or tostring(v) == "[]")
-end
-
-local function show(v)
-  if type(v) == "string" then return format("%q", v) end
-  return tostring(v)
-end
 
 local ALLOWED = { ["aws:drop"] = true, ["aws:forward_to_sfe"] = true }
 

@@ -2,21 +2,11 @@
 -- Guard semantics kept: applies when Type is "STATELESS" (a list applies when every entry is,
 -- so an empty list applies too); RuleGroup, RulesSource and StatelessRulesAndCustomActions
 -- must be objects and StatelessRules a non-empty list.
-local type, format, tostring, ipairs = type, string.format, tostring, ipairs
-local is_view = pp.is_view
-
-local function is_list(v)
-  return is_view(v) and (#v > 0 or tostring(v) == "[]")
-end
-
-local function is_struct(v)
-  return is_view(v) and not (#v > 0 or tostring(v) == "[]")
-end
-
-local function show(v)
-  if type(v) == "string" then return format("%q", v) end
-  return tostring(v)
-end
+local g = pp.lib("guard")
+local is_list = g.is_list
+local is_struct = g.is_struct
+local show = g.show
+local ipairs = ipairs
 
 local function stateless(t)
   if is_list(t) then

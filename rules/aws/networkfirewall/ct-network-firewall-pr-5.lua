@@ -1,16 +1,8 @@
 -- CT.NETWORK-FIREWALL.PR.5: a firewall spans at least two subnets (Availability Zones).
 -- Guard semantics kept: SubnetMappings must be a list with at least two entries.
-local type, format, tostring = type, string.format, tostring
-local is_view = pp.is_view
-
-local function is_list(v)
-  return is_view(v) and (#v > 0 or tostring(v) == "[]")
-end
-
-local function show(v)
-  if type(v) == "string" then return format("%q", v) end
-  return tostring(v)
-end
+local g = pp.lib("guard")
+local is_list = g.is_list
+local show = g.show
 
 return {
   title      = "Network Firewall firewalls are deployed in at least two subnets",

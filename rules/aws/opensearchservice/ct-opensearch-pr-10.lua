@@ -1,12 +1,7 @@
 -- CT.OPENSEARCH.PR.10 (opensearch_in_vpc_only_check): OpenSearch Service domains are deployed in a VPC.
+local g = pp.lib("guard")
+local is_struct = g.is_struct_read
 local is_view = pp.is_view
-
--- Guard's is_struct: a map (an empty map prints as {}).
-local function is_struct(v)
-  if not is_view(v) or #v > 0 then return false end
-  for _ in pairs(v) do return true end
-  return tostring(v) == "{}"
-end
 
 return {
   id         = "ct-opensearch-pr-10",

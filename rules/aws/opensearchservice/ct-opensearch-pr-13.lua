@@ -1,59 +1,10 @@
 -- CT.OPENSEARCH.PR.13 (opensearch_audit_logging_enabled_check): OpenSearch Service domains publish audit logs to CloudWatch Logs.
-local is_view = pp.is_view
-
--- Guard's is_struct: a map (an empty map prints as {}).
-local function is_struct(v)
-  if not is_view(v) or #v > 0 then return false end
-  for _ in pairs(v) do return true end
-  return tostring(v) == "{}"
-end
-
--- Guard's `v == true`: a list passes when every item is true (an empty list passes).
-local function all_true(v)
-  if is_view(v) then
-    for i = 1, #v do
-      if v[i] ~= true then return false end
-    end
-    return #v > 0 or tostring(v) == "[]"
-  end
-  return v == true
-end
-
-local UWS = { [0x85] = true, [0xA0] = true, [0x1680] = true, [0x2028] = true, [0x2029] = true,
-              [0x202F] = true, [0x205F] = true, [0x3000] = true }
-
--- True when s is only whitespace (Guard's /\A\s*\z/, Unicode \s).
-local function blank(s)
-  if not s:find("[\128-\255]") then return s:find("^%s*$") ~= nil end
-  for _, c in utf8.codes(s) do
-    if not ((c >= 9 and c <= 13) or c == 32 or UWS[c] or (c >= 0x2000 and c <= 0x200A)) then
-      return false
-    end
-  end
-  return true
-end
-
--- Guard's check_is_string_and_not_empty: a string that is not only whitespace.
-local function nonblank(v)
-  return type(v) == "string" and not blank(v)
-end
-
--- Guard's check_local_references: a {Fn::GetAtt: [Id, …]} or {Ref: Id} naming a resource of
--- type rtype in this template.
-local function local_ref(ctx, v, rtype)
-  if not is_view(v) then return false end
-  local ga = v["Fn::GetAtt"]
-  if is_view(ga) and type(ga[1]) == "string" then
-    local t = ctx.resource(ga[1])
-    if t and t.type == rtype then return true end
-  end
-  local ref = v.Ref
-  if type(ref) == "string" then
-    local t = ctx.resource(ref)
-    if t and t.type == rtype then return true end
-  end
-  return false
-end
+local g = pp.lib("guard")
+local is_struct = g.is_struct_read
+local all_true = g.is_true
+local blank = g.blank
+local nonblank = g.nonblank
+local local_ref = g.local_ref
 
 return {
   id         = "ct-opensearch-pr-13",

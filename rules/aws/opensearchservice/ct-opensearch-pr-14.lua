@@ -1,36 +1,8 @@
 -- CT.OPENSEARCH.PR.14 (opensearch_data_node_fault_tolerance_check): OpenSearch Service domains spread at least three data nodes across Availability Zones.
-local is_view = pp.is_view
-
--- Guard's is_struct: a map (an empty map prints as {}).
-local function is_struct(v)
-  if not is_view(v) or #v > 0 then return false end
-  for _ in pairs(v) do return true end
-  return tostring(v) == "{}"
-end
-
--- Guard's `v == true`: a list passes when every item is true (an empty list passes).
-local function all_true(v)
-  if is_view(v) then
-    for i = 1, #v do
-      if v[i] ~= true then return false end
-    end
-    return #v > 0 or tostring(v) == "[]"
-  end
-  return v == true
-end
-
--- Guard's `v >= n`: integers only; a list passes when every item does (an empty list passes).
-local function int_ge(v, n)
-  if is_view(v) then
-    local k = #v
-    for i = 1, k do
-      local x = v[i]
-      if math.type(x) ~= "integer" or x < n then return false end
-    end
-    return k > 0 or tostring(v) == "[]"
-  end
-  return math.type(v) == "integer" and v >= n
-end
+local g = pp.lib("guard")
+local is_struct = g.is_struct_read
+local all_true = g.is_true
+local int_ge = g.int_ge
 
 return {
   id         = "ct-opensearch-pr-14",

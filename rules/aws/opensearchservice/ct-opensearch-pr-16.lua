@@ -1,36 +1,8 @@
 -- CT.OPENSEARCH.PR.16 (opensearch_https_required_check): OpenSearch Service domains require HTTPS with TLS 1.2.
-local is_view = pp.is_view
-
--- Guard's is_struct: a map (an empty map prints as {}).
-local function is_struct(v)
-  if not is_view(v) or #v > 0 then return false end
-  for _ in pairs(v) do return true end
-  return tostring(v) == "{}"
-end
-
--- Guard's `v == true`: a list passes when every item is true (an empty list passes).
-local function all_true(v)
-  if is_view(v) then
-    for i = 1, #v do
-      if v[i] ~= true then return false end
-    end
-    return #v > 0 or tostring(v) == "[]"
-  end
-  return v == true
-end
-
--- Guard's `v in [...]` for scalar choices (set: a table keyed by the allowed strings and
--- booleans): a list passes when every item is in the set (an empty list passes).
-local function in_set(v, set)
-  if is_view(v) then
-    local n = #v
-    for i = 1, n do
-      if not set[v[i]] then return false end
-    end
-    return n > 0 or tostring(v) == "[]"
-  end
-  return set[v] == true
-end
+local g = pp.lib("guard")
+local is_struct = g.is_struct_read
+local all_true = g.is_true
+local in_set = g.in_set
 
 local TLS_POLICIES = { ["Policy-Min-TLS-1-2-2019-07"] = true }
 

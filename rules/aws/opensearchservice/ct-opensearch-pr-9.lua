@@ -1,23 +1,7 @@
 -- CT.OPENSEARCH.PR.9 (opensearch_encrypted_at_rest_check): OpenSearch Service domains encrypt data at rest.
-local is_view = pp.is_view
-
--- Guard's is_struct: a map (an empty map prints as {}).
-local function is_struct(v)
-  if not is_view(v) or #v > 0 then return false end
-  for _ in pairs(v) do return true end
-  return tostring(v) == "{}"
-end
-
--- Guard's `v == true`: a list passes when every item is true (an empty list passes).
-local function all_true(v)
-  if is_view(v) then
-    for i = 1, #v do
-      if v[i] ~= true then return false end
-    end
-    return #v > 0 or tostring(v) == "[]"
-  end
-  return v == true
-end
+local g = pp.lib("guard")
+local is_struct = g.is_struct_read
+local all_true = g.is_true
 
 return {
   id         = "ct-opensearch-pr-9",

@@ -1,11 +1,7 @@
 -- CT.RDS.PR.1: RDS DB instances of the listed engines must be Multi-AZ.
-local is_list = pp.is_list
-
-local function show(v)
-  if type(v) == "string" then return string.format("%q", v) end
-  return tostring(v)
-end
-
+local g = pp.lib("guard")
+local show = g.show
+local is_true = g.is_true
 
 local ENGINES = {}
 for _, e in ipairs({ "mariadb", "mysql", "oracle-ee", "oracle-ee-cdb", "oracle-se2", "oracle-se2-cdb", "postgres", "sqlserver-ee", "sqlserver-se", "sqlserver-ex", "sqlserver-web" }) do ENGINES[e] = true end
@@ -14,15 +10,6 @@ for _, e in ipairs({ "mariadb", "mysql", "oracle-ee", "oracle-ee-cdb", "oracle-s
 local function engine_in_scope(e)
   if type(e) == "string" then return ENGINES[e] == true end
   return false
-end
-
-
--- Guard `v == true`: strict type; a list passes when every element is true
-local function is_true(v)
-  if v == true then return true end
-  if not is_list(v) then return false end
-  for i = 1, #v do if v[i] ~= true then return false end end
-  return true
 end
 
 return {

@@ -1,4 +1,6 @@
 -- CT.RDS.PR.14: RDS DB instances must export every log type of their engine to CloudWatch Logs.
+local g = pp.lib("guard")
+local show = g.show
 local SCOPE_LIST = { "mariadb", "mysql", "oracle-ee", "oracle-ee-cdb", "oracle-se2", "oracle-se2-cdb", "postgres",
   "sqlserver-ee", "sqlserver-se", "sqlserver-ex", "sqlserver-web" }
 
@@ -16,11 +18,6 @@ local TITLE = "RDS DB instances must export all their engine's logs to CloudWatc
 local FIX = "Set EnableCloudwatchLogsExports to every log type of the engine (MySQL/MariaDB: audit, error, general, slowquery; PostgreSQL: postgresql, upgrade; SQL Server: agent, error; Oracle: alert, audit, listener, oemagent, trace)."
 
 local is_list = pp.is_list
-
-local function show(v)
-  if type(v) == "string" then return string.format("%q", v) end
-  return tostring(v)
-end
 
 local function set_of(list)
   local s = {}

@@ -1,10 +1,7 @@
 -- CT.RDS.PR.15: no RDS DB security groups (EC2-Classic): neither as resources nor on DB instances.
+local g = pp.lib("guard")
+local show = g.show
 local is_list = pp.is_list
-
-local function show(v)
-  if type(v) == "string" then return string.format("%q", v) end
-  return tostring(v)
-end
 
 return {
   id       = "ct-rds-pr-15",

@@ -1,11 +1,9 @@
 -- CT.RDS.PR.18: RDS event subscriptions for source type db-parameter-group must be enabled and, when they
 -- filter categories, include configuration change.
+local g = pp.lib("guard")
+local show = g.show
+local is_true = g.is_true
 local is_list = pp.is_list
-
-local function show(v)
-  if type(v) == "string" then return string.format("%q", v) end
-  return tostring(v)
-end
 
 local SOURCE = "db-parameter-group"
 local REQUIRED = { "configuration change" }
@@ -15,13 +13,6 @@ local function source_matches(v)
   if v == SOURCE then return true end
   if not is_list(v) then return false end
   for i = 1, #v do if v[i] ~= SOURCE then return false end end
-  return true
-end
-
-local function is_true(v)
-  if v == true then return true end
-  if not is_list(v) then return false end
-  for i = 1, #v do if v[i] ~= true then return false end end
   return true
 end
 

@@ -1,53 +1,9 @@
 -- CT.RDS.PR.2: RDS DB instances must turn on enhanced monitoring with a monitoring role.
+local g = pp.lib("guard")
+local show = g.show
+local blank = g.blank_bytes
+local local_ref = g.check_local_references
 local is_list = pp.is_list
-
-local function show(v)
-  if type(v) == "string" then return string.format("%q", v) end
-  return tostring(v)
-end
-
--- Is s empty or only whitespace? (Guard's /\A\s*\z/, whose \s is Unicode White_Space.)
-local UNICODE_SPACE = {
-  ["\194\133"] = true, ["\194\160"] = true, ["\225\154\128"] = true, ["\226\128\168"] = true,
-  ["\226\128\169"] = true, ["\226\128\175"] = true, ["\226\129\159"] = true, ["\227\128\128"] = true,
-}
-local function blank(s)
-  if s:find("^%s*$") then return true end
-  if not s:find("[\128-\255]") then return false end
-  local i, n = 1, #s
-  while i <= n do
-    local c = s:byte(i)
-    if c == 32 or (c >= 9 and c <= 13) then
-      i = i + 1
-    elseif UNICODE_SPACE[s:sub(i, i + 1)] then
-      i = i + 2
-    elseif UNICODE_SPACE[s:sub(i, i + 2)] then
-      i = i + 3
-    elseif c == 226 and s:byte(i + 1) == 128 and (s:byte(i + 2) or 0) >= 128 and s:byte(i + 2) <= 138 then
-      i = i + 3 -- U+2000 .. U+200A
-    else
-      return false
-    end
-  end
-  return true
-end
-
--- Guard's check_local_references: a Ref or Fn::GetAtt naming a resource of type t1 (or t2) in
--- this template.
-local function local_ref(v, ctx, t1, t2)
-  if not pp.is_map(v) then return false end
-  local ga = v["Fn::GetAtt"]
-  if is_list(ga) and type(ga[1]) == "string" then
-    local t = ctx.resource(ga[1])
-    if t and (t.type == t1 or t.type == t2) then return true end
-  end
-  local ref = v.Ref
-  if type(ref) == "string" then
-    local t = ctx.resource(ref)
-    if t and (t.type == t1 or t.type == t2) then return true end
-  end
-  return false
-end
 
 local ENGINE_LIST = { "aurora", "aurora-mysql", "aurora-postgresql", "mariadb", "mysql", "oracle-ee",
   "oracle-ee-cdb", "oracle-se2", "oracle-se2-cdb", "postgres", "sqlserver-ee", "sqlserver-se", "sqlserver-ex",

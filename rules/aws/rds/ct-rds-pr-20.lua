@@ -1,23 +1,9 @@
 -- CT.RDS.PR.20: RDS DB instances must not listen on their engine's default port.
+local g = pp.lib("guard")
+local show = g.show
+local same = g.same
+local in1 = g.in1
 local is_list = pp.is_list
-
-local function show(v)
-  if type(v) == "string" then return string.format("%q", v) end
-  return tostring(v)
-end
-
-
-local mtype = math.type
-
-local function same(a, b)
-  if a == b then return type(a) ~= "number" or mtype(a) == mtype(b) end
-  return false
-end
-
-local function in1(x, set)
-  for i = 1, #set do if same(x, set[i]) then return true end end
-  return false
-end
 
 -- Guard `v not in set`: values of another type are "not in"; a list needs at least one element
 -- and no element in the set

@@ -1,20 +1,8 @@
 -- CT.RDS.PR.23: an RDS DB instance must not be publicly accessible.
+local g = pp.lib("guard")
+local is_false = g.is_false
+local show = g.show
 local mtype = math.type
-
-local is_list = pp.is_list
-
--- Guard `v == false`: strict type; a list passes when every element is false
-local function is_false(v)
-  if v == false then return true end
-  if not is_list(v) then return false end
-  for i = 1, #v do if v[i] ~= false then return false end end
-  return true
-end
-
-local function show(v)
-  if type(v) == "string" then return string.format("%q", v) end
-  return tostring(v)
-end
 
 return {
   id       = "ct-rds-pr-23",

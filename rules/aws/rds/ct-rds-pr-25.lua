@@ -1,4 +1,6 @@
 -- CT.RDS.PR.25: RDS DB clusters must export every log type of their engine to CloudWatch Logs.
+local g = pp.lib("guard")
+local show = g.show
 local SCOPE_LIST = { "aurora", "aurora-mysql", "aurora-postgresql", "mysql", "postgres" }
 
 -- Engines and the exact set of log types they must export.
@@ -12,11 +14,6 @@ local TITLE = "RDS DB clusters must export all their engine's logs to CloudWatch
 local FIX = "Set EnableCloudwatchLogsExports to every log type of the engine (Aurora MySQL/MySQL: audit, error, general, slowquery; Aurora PostgreSQL: postgresql; PostgreSQL: postgresql, upgrade)."
 
 local is_list = pp.is_list
-
-local function show(v)
-  if type(v) == "string" then return string.format("%q", v) end
-  return tostring(v)
-end
 
 local function set_of(list)
   local s = {}

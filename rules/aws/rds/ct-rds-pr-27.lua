@@ -1,11 +1,7 @@
 -- CT.RDS.PR.27: RDS DB cluster parameter groups of MySQL and PostgreSQL families must require TLS.
+local g = pp.lib("guard")
+local show = g.show
 local is_list = pp.is_list
-
-local function show(v)
-  if type(v) == "string" then return string.format("%q", v) end
-  return tostring(v)
-end
-
 
 local mtype = math.type
 
@@ -33,7 +29,6 @@ end
 local function family(v, prefix)
   return type(v) == "string" and v:sub(1, #prefix) == prefix
 end
-
 
 -- nil when Parameters[key] passes `accept`, else a message
 local function param_problem(p, key, accept, want)

@@ -1,11 +1,7 @@
 -- CT.RDS.PR.28: RDS DB parameter groups of engines that can require TLS must require it.
+local g = pp.lib("guard")
+local show = g.show
 local is_list = pp.is_list
-
-local function show(v)
-  if type(v) == "string" then return string.format("%q", v) end
-  return tostring(v)
-end
-
 
 local mtype = math.type
 
@@ -33,7 +29,6 @@ end
 local function family(v, prefix)
   return type(v) == "string" and v:sub(1, #prefix) == prefix
 end
-
 
 -- Families that cannot require secure transport.
 local NO_TLS = {

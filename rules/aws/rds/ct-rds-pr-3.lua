@@ -1,19 +1,7 @@
 -- CT.RDS.PR.3: RDS DB clusters must have deletion protection.
-local is_list = pp.is_list
-
-local function show(v)
-  if type(v) == "string" then return string.format("%q", v) end
-  return tostring(v)
-end
-
-
--- Guard `v == true`: strict type; a list passes when every element is true
-local function is_true(v)
-  if v == true then return true end
-  if not is_list(v) then return false end
-  for i = 1, #v do if v[i] ~= true then return false end end
-  return true
-end
+local g = pp.lib("guard")
+local show = g.show
+local is_true = g.is_true
 
 return {
   id       = "ct-rds-pr-3",

@@ -1,11 +1,8 @@
 -- CT.RDS.PR.4: Aurora DB clusters must enable IAM database authentication.
+local g = pp.lib("guard")
+local show = g.show
+local is_true = g.is_true
 local is_list = pp.is_list
-
-local function show(v)
-  if type(v) == "string" then return string.format("%q", v) end
-  return tostring(v)
-end
-
 
 local ENGINES = {}
 for _, e in ipairs({ "aurora", "aurora-mysql", "aurora-postgresql" }) do ENGINES[e] = true end
@@ -17,15 +14,6 @@ local function engine_in_scope(e)
   for i = 1, #e do
     if not (type(e[i]) == "string" and ENGINES[e[i]]) then return false end
   end
-  return true
-end
-
-
--- Guard `v == true`: strict type; a list passes when every element is true
-local function is_true(v)
-  if v == true then return true end
-  if not is_list(v) then return false end
-  for i = 1, #v do if v[i] ~= true then return false end end
   return true
 end
 

@@ -1,11 +1,8 @@
 -- CT.RDS.PR.6: Aurora MySQL-compatible provisioned clusters must turn on backtracking (clusters on
 -- Serverless v2 with Aurora MySQL 3.02 or later are out of scope).
+local g = pp.lib("guard")
+local show = g.show
 local is_list = pp.is_list
-
-local function show(v)
-  if type(v) == "string" then return string.format("%q", v) end
-  return tostring(v)
-end
 
 local ENGINES = { aurora = true, ["aurora-mysql"] = true }
 local MODES = { provisioned = true, parallelquery = true }

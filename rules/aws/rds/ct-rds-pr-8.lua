@@ -1,10 +1,7 @@
 -- CT.RDS.PR.8: RDS DB instances must keep automated backups for at least seven days.
+local g = pp.lib("guard")
+local show = g.show
 local is_list = pp.is_list
-
-local function show(v)
-  if type(v) == "string" then return string.format("%q", v) end
-  return tostring(v)
-end
 
 local ENGINE_LIST = { "mariadb", "mysql", "oracle-ee", "oracle-ee-cdb", "oracle-se2", "oracle-se2-cdb",
   "postgres", "sqlserver-ee", "sqlserver-se", "sqlserver-ex", "sqlserver-web" }

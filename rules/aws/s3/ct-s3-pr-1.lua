@@ -1,24 +1,9 @@
 -- CT.S3.PR.1 (s3_bucket_level_public_access_prohibited_check): S3 buckets block public access at the bucket level.
-local is_view = pp.is_view
+local g = pp.lib("guard")
+local is_struct = g.is_struct_read
+local all_true = g.is_true
 
 local SETTINGS = { "BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets" }
-
-local function is_struct(v)
-  if not is_view(v) or #v > 0 then return false end
-  for _ in pairs(v) do return true end
-  return tostring(v) == "{}"
-end
-
--- Guard's `v == true`: a list passes when every item is true (an empty list passes).
-local function all_true(v)
-  if is_view(v) then
-    for i = 1, #v do
-      if v[i] ~= true then return false end
-    end
-    return #v > 0 or tostring(v) == "[]"
-  end
-  return v == true
-end
 
 return {
   id         = "ct-s3-pr-1",

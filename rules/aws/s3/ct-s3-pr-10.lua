@@ -1,13 +1,9 @@
 -- CT.S3.PR.10 (s3_bucket_default_encryption_kms_check): S3 buckets encrypt by default with AWS KMS keys.
+local g = pp.lib("guard")
+local is_struct = g.is_struct_read
 local is_view = pp.is_view
 
 local KMS = { ["aws:kms"] = true, ["aws:kms:dsse"] = true }
-
-local function is_struct(v)
-  if not is_view(v) or #v > 0 then return false end
-  for _ in pairs(v) do return true end
-  return tostring(v) == "{}"
-end
 
 -- Guard's `v in ["aws:kms", "aws:kms:dsse"]`: a list passes when every item is in it (an
 -- empty list passes).

@@ -1,23 +1,7 @@
 -- CT.S3.PR.11 (s3_bucket_versioning_enabled_check): S3 buckets have versioning enabled.
-local is_view = pp.is_view
-
-local function is_struct(v)
-  if not is_view(v) or #v > 0 then return false end
-  for _ in pairs(v) do return true end
-  return tostring(v) == "{}"
-end
-
--- Guard's `v == x` for a string x: a list passes when every item equals x (an empty list passes).
-local function eq_all(v, x)
-  if is_view(v) then
-    local n = #v
-    for i = 1, n do
-      if v[i] ~= x then return false end
-    end
-    return n > 0 or tostring(v) == "[]"
-  end
-  return v == x
-end
+local g = pp.lib("guard")
+local is_struct = g.is_struct_read
+local eq_all = g.eq_all
 
 return {
   id         = "ct-s3-pr-11",

@@ -1,22 +1,8 @@
 -- CT.S3.PR.4 (s3_event_notifications_enabled_check): S3 buckets send event notifications.
+local g = pp.lib("guard")
+local is_struct = g.is_struct_read
+local all_true = g.is_true
 local is_view = pp.is_view
-
-local function is_struct(v)
-  if not is_view(v) or #v > 0 then return false end
-  for _ in pairs(v) do return true end
-  return tostring(v) == "{}"
-end
-
--- Guard's `v == true`: a list passes when every item is true (an empty list passes).
-local function all_true(v)
-  if is_view(v) then
-    for i = 1, #v do
-      if v[i] ~= true then return false end
-    end
-    return #v > 0 or tostring(v) == "[]"
-  end
-  return v == true
-end
 
 local LISTS = { "LambdaConfigurations", "QueueConfigurations", "TopicConfigurations" }
 

@@ -1,27 +1,9 @@
 -- CT.S3.PR.6 (s3_lifecycle_policy_check): S3 buckets have an enabled lifecycle rule.
+local g = pp.lib("guard")
+local is_struct = g.is_struct_read
+local eq_all = g.eq_all
+local get = g.get
 local is_view = pp.is_view
-
-local function is_struct(v)
-  if not is_view(v) or #v > 0 then return false end
-  for _ in pairs(v) do return true end
-  return tostring(v) == "{}"
-end
-
--- Guard's `v == x` for a string x: a list passes when every item equals x (an empty list passes).
-local function eq_all(v, x)
-  if is_view(v) then
-    local n = #v
-    for i = 1, n do
-      if v[i] ~= x then return false end
-    end
-    return n > 0 or tostring(v) == "[]"
-  end
-  return v == x
-end
-
-local function get(v, k)
-  if is_view(v) then return v[k] end
-end
 
 return {
   id         = "ct-s3-pr-6",

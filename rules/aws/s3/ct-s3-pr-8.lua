@@ -1,28 +1,13 @@
 -- CT.S3.PR.8 (s3_bucket_policy_ssl_requests_only_check): S3 bucket policies deny requests that do not use TLS.
 -- Parapet resolves Fn::Join: an object ARN written as {Fn::Join: ["", [{Fn::GetAtt: [Bucket, Arn]}, "/*"]]}
 -- reaches the rule as a deploy-time unknown, so a statement that needs it is reported UNKNOWN (Guard passes it).
+local g = pp.lib("guard")
+local is_struct = g.is_struct_read
+local eq_all = g.eq_all
 local is_view = pp.is_view
 local is_unknown = pp.is_unknown
 
 local REQUIRED = { "Effect", "Action", "Principal", "Condition", "Resource" }
-
-local function is_struct(v)
-  if not is_view(v) or #v > 0 then return false end
-  for _ in pairs(v) do return true end
-  return tostring(v) == "{}"
-end
-
--- Guard's `v == x` for a string x: a list passes when every item equals x (an empty list passes).
-local function eq_all(v, x)
-  if is_view(v) then
-    local n = #v
-    for i = 1, n do
-      if v[i] ~= x then return false end
-    end
-    return n > 0 or tostring(v) == "[]"
-  end
-  return v == x
-end
 
 -- Number of keys of a map view (stops counting at 2).
 local function nkeys(v)

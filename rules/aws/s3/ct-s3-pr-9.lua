@@ -1,16 +1,6 @@
 -- CT.S3.PR.9 (s3_bucket_object_lock_enabled_check): S3 buckets have Object Lock enabled.
-local is_view = pp.is_view
-
--- Guard's `v == true`: a list passes when every item is true (an empty list passes).
-local function all_true(v)
-  if is_view(v) then
-    for i = 1, #v do
-      if v[i] ~= true then return false end
-    end
-    return #v > 0 or tostring(v) == "[]"
-  end
-  return v == true
-end
+local g = pp.lib("guard")
+local all_true = g.is_true
 
 return {
   id         = "ct-s3-pr-9",

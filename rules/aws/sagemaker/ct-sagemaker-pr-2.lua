@@ -2,65 +2,9 @@
 -- Guard semantics kept: SubnetId must be a non-blank string or a Ref/GetAtt of an
 -- AWS::EC2::Subnet in this template; SecurityGroupIds a non-empty list of non-blank strings or
 -- Ref/GetAtt of AWS::EC2::SecurityGroup resources.
-local type, find, format, tostring, ipairs = type, string.find, string.format, tostring, ipairs
-local is_view = pp.is_view
-
-local function is_list(v)
-  return is_view(v) and (#v > 0 or tostring(v) == "[]")
-end
-
-local function show(v)
-  if type(v) == "string" then return format("%q", v) end
-  return tostring(v)
-end
-
-local function nonblank(v)
-  return type(v) == "string" and find(v, "%S") ~= nil
-end
-
--- A Ref or GetAtt naming a resource of type rtype declared in this template.
-local function local_ref(ctx, v, rtype)
-  if not is_view(v) then return false end
-  local ga = v["Fn::GetAtt"]
-  if ga ~= nil and is_view(ga) and type(ga[1]) == "string" then
-    local res = ctx.resource(ga[1])
-    if res and res.type == rtype then return true end
-  end
-  local id = v.Ref
-  if type(id) ~= "string" then return false end
-  local res = ctx.resource(id)
-  return res ~= nil and res.type == rtype
-end
-
--- SubnetId: a non-blank string or a reference to an AWS::EC2::Subnet of this template.
-local function check_subnet(ctx, p)
-  local s = p.SubnetId
-  if s == nil then
-    ctx.fail("SubnetId is missing: the notebook is not placed in your VPC", p)
-  elseif not (nonblank(s) or local_ref(ctx, s, "AWS::EC2::Subnet")) then
-    ctx.fail("SubnetId is " .. show(s) .. ", neither a subnet id nor a reference to an "
-             .. "AWS::EC2::Subnet in this template", p, "SubnetId")
-  end
-end
-
--- SecurityGroupIds: a non-empty list of non-blank strings or references to
--- AWS::EC2::SecurityGroup resources of this template.
-local function check_groups(ctx, p)
-  local g = p.SecurityGroupIds
-  if g == nil then
-    return ctx.fail("SecurityGroupIds is missing", p)
-  end
-  if not is_list(g) or #g == 0 then
-    return ctx.fail("SecurityGroupIds is " .. show(g) .. ", not a non-empty list", p,
-                    "SecurityGroupIds")
-  end
-  for i, e in ipairs(g) do
-    if not (nonblank(e) or local_ref(ctx, e, "AWS::EC2::SecurityGroup")) then
-      return ctx.fail("SecurityGroupIds entry " .. show(e) .. " is neither a group id nor a "
-                      .. "reference to an AWS::EC2::SecurityGroup in this template", g, i)
-    end
-  end
-end
+local sm = pp.lib("guard_sagemaker")
+local check_subnet = sm.check_subnet
+local check_groups = sm.check_groups
 
 return {
   title      = "SageMaker notebook instances are launched in a customer VPC",

@@ -1,23 +1,9 @@
 -- CT.SAGEMAKER.PR.3: a SageMaker notebook instance does not give users root access.
 -- Guard semantics kept: RootAccess must be present and "Disabled" (a list passes when every
 -- entry is, so an empty list passes).
-local type, format, tostring, ipairs = type, string.format, tostring, ipairs
-local is_view = pp.is_view
-
-local function show(v)
-  if type(v) == "string" then return format("%q", v) end
-  return tostring(v)
-end
-
-local function all_eq(v, x)
-  if is_view(v) and (#v > 0 or tostring(v) == "[]") then
-    for _, e in ipairs(v) do
-      if e ~= x then return false end
-    end
-    return true
-  end
-  return v == x
-end
+local g = pp.lib("guard")
+local show = g.show
+local all_eq = g.eq_ipairs
 
 return {
   title      = "SageMaker notebook instances do not allow root access",

@@ -4,21 +4,12 @@
 -- may use as their dead-letter queue is not checked). Otherwise RedrivePolicy must be an
 -- object whose deadLetterTargetArn is a non-blank string or a Ref/GetAtt of an
 -- AWS::SQS::Queue in this template.
-local type, find, format, tostring, ipairs = type, string.find, string.format, tostring, ipairs
-local is_view = pp.is_view
-
-local function is_list(v)
-  return is_view(v) and (#v > 0 or tostring(v) == "[]")
-end
-
-local function is_struct(v)
-  return is_view(v) and not (#v > 0 or tostring(v) == "[]")
-end
-
-local function show(v)
-  if type(v) == "string" then return format("%q", v) end
-  return tostring(v)
-end
+local g = pp.lib("guard")
+local is_list = g.is_list
+local is_struct = g.is_struct
+local show = g.show
+local local_ref = g.local_ref
+local type, find, ipairs = type, string.find, ipairs
 
 local DLQ = { allowAll = true, byQueue = true }
 
@@ -32,19 +23,6 @@ local function not_dlq_permission(v)
     return true
   end
   return not (type(v) == "string" and DLQ[v])
-end
-
-local function local_ref(ctx, v, rtype)
-  if not is_view(v) then return false end
-  local ga = v["Fn::GetAtt"]
-  if ga ~= nil and is_view(ga) and type(ga[1]) == "string" then
-    local res = ctx.resource(ga[1])
-    if res and res.type == rtype then return true end
-  end
-  local id = v.Ref
-  if type(id) ~= "string" then return false end
-  local res = ctx.resource(id)
-  return res ~= nil and res.type == rtype
 end
 
 return {

@@ -3,37 +3,12 @@
 -- KmsMasterKeyId, or with KmsMasterKeyId a non-blank string or a Ref/GetAtt of an
 -- AWS::KMS::Key or AWS::KMS::Alias in this template and SqsManagedSseEnabled absent or the
 -- boolean false (lists compare entry by entry, so an empty list passes either test).
-local type, find, format, tostring, ipairs = type, string.find, string.format, tostring, ipairs
-local is_view = pp.is_view
-
-local function show(v)
-  if type(v) == "string" then return format("%q", v) end
-  return tostring(v)
-end
-
-local function all_eq(v, x)
-  if is_view(v) and (#v > 0 or tostring(v) == "[]") then
-    for _, e in ipairs(v) do
-      if e ~= x then return false end
-    end
-    return true
-  end
-  return v == x
-end
-
-local function is_key(res)
-  return res ~= nil and (res.type == "AWS::KMS::Key" or res.type == "AWS::KMS::Alias")
-end
-
-local function key_ref(ctx, v)
-  if not is_view(v) then return false end
-  local ga = v["Fn::GetAtt"]
-  if ga ~= nil and is_view(ga) and type(ga[1]) == "string" and is_key(ctx.resource(ga[1])) then
-    return true
-  end
-  local id = v.Ref
-  return type(id) == "string" and is_key(ctx.resource(id))
-end
+local g = pp.lib("guard")
+local show = g.show
+local all_eq = g.eq_ipairs
+local is_key = g.is_kms_key
+local key_ref = g.kms_key_ref
+local type, find = type, string.find
 
 return {
   title      = "SQS queues are encrypted at rest",

@@ -1,27 +1,11 @@
 -- CT.STEPFUNCTIONS.PR.2: a Step Functions state machine has X-Ray tracing enabled.
 -- Guard semantics kept: TracingConfiguration must be an object whose Enabled is the boolean
 -- true (the string "true" fails; a list passes when every entry is true).
-local type, format, tostring, ipairs = type, string.format, tostring, ipairs
+local g = pp.lib("guard")
+local is_list = g.is_list
+local show = g.show
+local all_true = g.is_true_ipairs
 local is_view = pp.is_view
-
-local function is_list(v)
-  return is_view(v) and (#v > 0 or tostring(v) == "[]")
-end
-
-local function show(v)
-  if type(v) == "string" then return format("%q", v) end
-  return tostring(v)
-end
-
-local function all_true(v)
-  if is_list(v) then
-    for _, e in ipairs(v) do
-      if e ~= true then return false end
-    end
-    return true
-  end
-  return v == true
-end
 
 return {
   title      = "Step Functions state machines have AWS X-Ray tracing enabled",

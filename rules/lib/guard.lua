@@ -1,0 +1,308 @@
+-- Guard semantics, shared by the Control Tower pack (rules/aws/*/ct-*.lua). Each rule there
+-- reproduces one AWS Control Tower Guard control, and its verdicts must match cfn-guard's
+-- (tests/difftest); these helpers say, once, how Guard reads a value. Rules get them with
+-- `local g = pp.lib("guard")` and hoist what they use to file-level locals
+-- (`local is_true = g.is_true`), never `g.x` inside a check.
+--
+-- Exact semantics (rules depend on every detail; do not "improve" one without checking every
+-- caller against cfn-guard: `make difftest`):
+--
+-- Shapes
+--   is_list(v)       v is a list view, empty or not (pp.is_list).
+--   is_struct(v)     v is an object view, empty or not (pp.is_map).
+--   is_list_read(v), is_struct_read(v)
+--                    the same answers, but for a non-empty object they read its first value
+--                    (`for _ in pairs(v)`), and reading a value Parapet cannot resolve marks the
+--                    evaluation: a pass becomes UNKNOWN. Rules written that way keep it (their
+--                    verdicts depend on it); new rules should use is_list / is_struct.
+--   get(v, k)        v[k] when v is a view, else nil.
+--   show(v)          v for a message: a string quoted with %q, anything else tostring(v).
+--
+-- Guard `v == x` (x a scalar: string, boolean, number). A list passes when every element
+-- passes, so an empty list passes; an object never passes.
+--   eq_all(v, x)     every element v[1..#v] == x: a JSON null element (nil) fails.
+--   is_true(v)       eq_all(v, true)  (the boolean true; the string "true" fails).
+--   is_false(v)      eq_all(v, false).
+--   eq_ipairs(v, x)  as eq_all, but walks the list with ipairs, which stops at the first null
+--                    element: elements after a null are not looked at. (Rules written this way
+--                    keep it; it is a different helper, not a variant of eq_all.)
+--   is_true_ipairs(v) eq_ipairs(v, true).
+--   ne_all(v, x)     Guard `v != x` on strings: every element (or v) is a string other than x;
+--                    an empty list passes; an object or a non-string fails.
+--   in_set(v, set)   Guard `v IN [...]` for a set table {value = true}: every element v[i]
+--                    (v[i] ~= nil) has set[v[i]]; an empty list passes; an object fails;
+--                    a scalar passes when set[v] == true.
+--   int_ge(v, n)     Guard `v >= n` on integers: v (or every element) is an integer (math.type)
+--                    >= n; an empty list passes; an object, a float or a string fails.
+--   some_star(v)     Guard `v == "*"` in a `some` clause: v is "*", or a list (ipairs, up to
+--                    the first null) with a "*" element.
+--   no_star(v)       v (or every element, ipairs) is a string other than "*"; an empty list
+--                    passes; an object fails.
+--
+-- Guard `IN` with exact numeric types (1 and 1.0 differ, as Guard's Int and Float do)
+--   same(a, b)       a == b, and when a is a number, math.type(a) == math.type(b).
+--   in1(x, list)     some list[i] (a Lua array of allowed values) is same(x, list[i]).
+--   gin(v, list)     v is nil → false; an object → false; a list → every element (1..#v,
+--                    a null fails) in1; a scalar → in1(v, list). An empty list passes.
+--
+-- Blank strings (Guard's /\A\s*\z/, where \s is Unicode whitespace: ASCII 9-13 and 32, U+0085,
+-- U+00A0, U+1680, U+2000-U+200A, U+2028, U+2029, U+202F, U+205F, U+3000)
+--   blank(s)         s (a string) is only whitespace. Decodes with utf8.codes, which raises an
+--                    error on a string that is not valid UTF-8.
+--   nonblank(v)      v is a string and not blank(v).
+--   blank_bytes(s)   the same whitespace set, read byte by byte: a string that is not valid
+--                    UTF-8 is simply not blank (no error).
+--   nonblank_ascii(v) v is a string with a character outside ASCII whitespace (string.find
+--                    "%S"): Unicode spaces count as text here.
+--
+-- References into the template
+--   local_ref(ctx, v, rtype)  v is {Ref = id} or {"Fn::GetAtt": [id, ...]} naming a resource of
+--                    this template whose type is rtype.
+--   kms_key_ref(ctx, v)       the same for an AWS::KMS::Key or AWS::KMS::Alias.
+--   check_local_references(v, ctx, t1, t2)  Guard's check_local_references: v is an object
+--                    whose Fn::GetAtt is a list with a string first entry, or whose Ref is a
+--                    string, naming a resource of this template of type t1 (or t2, if given).
+local type, tostring, format, find, ipairs, pairs, mtype =
+  type, tostring, string.format, string.find, ipairs, pairs, math.type
+local is_view, is_list, is_map = pp.is_view, pp.is_list, pp.is_map
+
+local function show(v)
+  if type(v) == "string" then return format("%q", v) end
+  return tostring(v)
+end
+
+local function is_list_read(v)
+  if not is_view(v) then return false end
+  if #v > 0 then return true end
+  for _ in pairs(v) do return false end
+  return tostring(v) == "[]"
+end
+
+local function is_struct_read(v)
+  if not is_view(v) or #v > 0 then return false end
+  for _ in pairs(v) do return true end
+  return tostring(v) == "{}"
+end
+
+local function get(v, k)
+  if is_view(v) then return v[k] end
+  return nil
+end
+
+local function eq_all(v, x)
+  if v == x then return true end
+  if not is_list(v) then return false end
+  for i = 1, #v do if v[i] ~= x then return false end end
+  return true
+end
+
+local function is_true(v)
+  if v == true then return true end
+  if not is_list(v) then return false end
+  for i = 1, #v do if v[i] ~= true then return false end end
+  return true
+end
+
+local function is_false(v)
+  if v == false then return true end
+  if not is_list(v) then return false end
+  for i = 1, #v do if v[i] ~= false then return false end end
+  return true
+end
+
+local function eq_ipairs(v, x)
+  if is_list(v) then
+    for _, e in ipairs(v) do
+      if e ~= x then return false end
+    end
+    return true
+  end
+  return v == x
+end
+
+local function is_true_ipairs(v)
+  if is_list(v) then
+    for _, e in ipairs(v) do
+      if e ~= true then return false end
+    end
+    return true
+  end
+  return v == true
+end
+
+local function ne_all(v, x)
+  if is_view(v) then
+    if not is_list(v) then return false end
+    for i = 1, #v do
+      local e = v[i]
+      if type(e) ~= "string" or e == x then return false end
+    end
+    return true
+  end
+  return type(v) == "string" and v ~= x
+end
+
+local function in_set(v, set)
+  if is_view(v) then
+    if not is_list(v) then return false end
+    for i = 1, #v do
+      if not set[v[i]] then return false end
+    end
+    return true
+  end
+  return set[v] == true
+end
+
+local function int_ge(v, n)
+  if is_view(v) then
+    if not is_list(v) then return false end
+    for i = 1, #v do
+      local x = v[i]
+      if mtype(x) ~= "integer" or x < n then return false end
+    end
+    return true
+  end
+  return mtype(v) == "integer" and v >= n
+end
+
+local function some_star(v)
+  if is_list(v) then
+    for _, e in ipairs(v) do
+      if e == "*" then return true end
+    end
+    return false
+  end
+  return v == "*"
+end
+
+local function no_star(v)
+  if is_list(v) then
+    for _, e in ipairs(v) do
+      if type(e) ~= "string" or e == "*" then return false end
+    end
+    return true
+  end
+  return type(v) == "string" and v ~= "*"
+end
+
+local function same(a, b)
+  if a == b then return type(a) ~= "number" or mtype(a) == mtype(b) end
+  return false
+end
+
+local function in1(x, set)
+  for i = 1, #set do if same(x, set[i]) then return true end end
+  return false
+end
+
+local function gin(v, set)
+  if v == nil then return false end
+  if is_view(v) then
+    if not is_list(v) then return false end
+    for i = 1, #v do if not in1(v[i], set) then return false end end
+    return true
+  end
+  return in1(v, set)
+end
+
+-- Unicode whitespace beyond ASCII, by code point (blank) and by UTF-8 bytes (blank_bytes).
+local UWS = { [0x85] = true, [0xA0] = true, [0x1680] = true, [0x2028] = true, [0x2029] = true,
+              [0x202F] = true, [0x205F] = true, [0x3000] = true }
+local UNICODE_SPACE = {
+  ["\194\133"] = true, ["\194\160"] = true, ["\225\154\128"] = true, ["\226\128\168"] = true,
+  ["\226\128\169"] = true, ["\226\128\175"] = true, ["\226\129\159"] = true, ["\227\128\128"] = true,
+}
+
+local function blank(s)
+  if not s:find("[\128-\255]") then return s:find("^%s*$") ~= nil end
+  for _, c in utf8.codes(s) do
+    if not ((c >= 9 and c <= 13) or c == 32 or UWS[c] or (c >= 0x2000 and c <= 0x200A)) then
+      return false
+    end
+  end
+  return true
+end
+
+local function nonblank(v)
+  return type(v) == "string" and not blank(v)
+end
+
+local function blank_bytes(s)
+  if s:find("^%s*$") then return true end
+  if not s:find("[\128-\255]") then return false end
+  local i, n = 1, #s
+  while i <= n do
+    local c = s:byte(i)
+    if c == 32 or (c >= 9 and c <= 13) then
+      i = i + 1
+    elseif UNICODE_SPACE[s:sub(i, i + 1)] then
+      i = i + 2
+    elseif UNICODE_SPACE[s:sub(i, i + 2)] then
+      i = i + 3
+    elseif c == 226 and s:byte(i + 1) == 128 and (s:byte(i + 2) or 0) >= 128 and s:byte(i + 2) <= 138 then
+      i = i + 3 -- U+2000 .. U+200A
+    else
+      return false
+    end
+  end
+  return true
+end
+
+local function nonblank_ascii(v)
+  return type(v) == "string" and find(v, "%S") ~= nil
+end
+
+local function local_ref(ctx, v, rtype)
+  if not is_view(v) then return false end
+  local ga = v["Fn::GetAtt"]
+  if is_view(ga) and type(ga[1]) == "string" then
+    local t = ctx.resource(ga[1])
+    if t and t.type == rtype then return true end
+  end
+  local ref = v.Ref
+  if type(ref) == "string" then
+    local t = ctx.resource(ref)
+    if t and t.type == rtype then return true end
+  end
+  return false
+end
+
+local function check_local_references(v, ctx, t1, t2)
+  if not is_map(v) then return false end
+  local ga = v["Fn::GetAtt"]
+  if is_list(ga) and type(ga[1]) == "string" then
+    local t = ctx.resource(ga[1])
+    if t and (t.type == t1 or t.type == t2) then return true end
+  end
+  local ref = v.Ref
+  if type(ref) == "string" then
+    local t = ctx.resource(ref)
+    if t and (t.type == t1 or t.type == t2) then return true end
+  end
+  return false
+end
+
+local function is_kms_key(res)
+  return res ~= nil and (res.type == "AWS::KMS::Key" or res.type == "AWS::KMS::Alias")
+end
+
+local function kms_key_ref(ctx, v)
+  if not is_view(v) then return false end
+  local ga = v["Fn::GetAtt"]
+  if ga ~= nil and is_view(ga) and type(ga[1]) == "string" and is_kms_key(ctx.resource(ga[1])) then
+    return true
+  end
+  local id = v.Ref
+  return type(id) == "string" and is_kms_key(ctx.resource(id))
+end
+
+return {
+  is_list = is_list, is_struct = is_map, is_list_read = is_list_read,
+  is_struct_read = is_struct_read, get = get, show = show,
+  eq_all = eq_all, is_true = is_true, is_false = is_false,
+  eq_ipairs = eq_ipairs, is_true_ipairs = is_true_ipairs,
+  ne_all = ne_all, in_set = in_set, int_ge = int_ge, some_star = some_star, no_star = no_star,
+  same = same, in1 = in1, gin = gin,
+  blank = blank, nonblank = nonblank, blank_bytes = blank_bytes, nonblank_ascii = nonblank_ascii,
+  local_ref = local_ref, check_local_references = check_local_references, is_kms_key = is_kms_key, kms_key_ref = kms_key_ref,
+}
