@@ -52,8 +52,6 @@
 --   nonblank(v)      v is a string and not blank(v).
 --   blank_bytes(s)   the same whitespace set, read byte by byte: a string that is not valid
 --                    UTF-8 is simply not blank (no error).
---   nonblank_ascii(v) v is a string with a character outside ASCII whitespace (string.find
---                    "%S"): Unicode spaces count as text here.
 --
 -- References into the template
 --   local_ref(ctx, v, rtype)  v is {Ref = id} or {"Fn::GetAtt": [id, ...]} naming a resource of
@@ -248,10 +246,6 @@ local function blank_bytes(s)
   return true
 end
 
-local function nonblank_ascii(v)
-  return type(v) == "string" and find(v, "%S") ~= nil
-end
-
 local function local_ref(ctx, v, rtype)
   if not is_view(v) then return false end
   local ga = v["Fn::GetAtt"]
@@ -303,6 +297,6 @@ return {
   eq_ipairs = eq_ipairs, is_true_ipairs = is_true_ipairs,
   ne_all = ne_all, in_set = in_set, int_ge = int_ge, some_star = some_star, no_star = no_star,
   same = same, in1 = in1, gin = gin,
-  blank = blank, nonblank = nonblank, blank_bytes = blank_bytes, nonblank_ascii = nonblank_ascii,
+  blank = blank, nonblank = nonblank, blank_bytes = blank_bytes,
   local_ref = local_ref, check_local_references = check_local_references, is_kms_key = is_kms_key, kms_key_ref = kms_key_ref,
 }

@@ -1,13 +1,13 @@
 -- Shared by the Control Tower SageMaker notebook rules (rules/aws/sagemaker/ct-sagemaker-pr-1,
 -- -2): both require the notebook to sit in a customer VPC. Loads after rules/lib/guard.lua.
 --
---   check_subnet(ctx, p)  SubnetId is a non-blank string (nonblank_ascii) or a Ref/GetAtt of an
+--   check_subnet(ctx, p)  SubnetId is a non-blank string (nonblank) or a Ref/GetAtt of an
 --                         AWS::EC2::Subnet in this template; fails otherwise.
 --   check_groups(ctx, p)  SecurityGroupIds is a non-empty list whose entries (ipairs) are each a
 --                         non-blank string or a Ref/GetAtt of an AWS::EC2::SecurityGroup in this
 --                         template; fails at the first entry that is not.
 local g = pp.lib("guard")
-local is_list, show, nonblank, local_ref = g.is_list, g.show, g.nonblank_ascii, g.local_ref
+local is_list, show, nonblank, local_ref = g.is_list, g.show, g.nonblank, g.local_ref
 local ipairs = ipairs
 
 local function check_subnet(ctx, p)

@@ -344,7 +344,9 @@ class Gen:
             tag, v = r.choice([("scalar", "abc"), ("scalar", True), ("scalar", False),
                                ("scalar", "true"), ("scalar", "false"), ("scalar", 0),
                                ("scalar", 1), ("scalar", "1"), ("scalar", 443),
-                               ("scalar", "443"), ("empty-string", ""), ("empty-string", " ")])
+                               ("scalar", "443"), ("empty-string", ""), ("empty-string", " "),
+                               # Unicode white space: Guard's \s and blank tests count it
+                               ("empty-string", "\u00a0"), ("empty-string", "\t\u2003")])
         elif x < 0.9:
             return self.ref_value(tags, path)
         else:

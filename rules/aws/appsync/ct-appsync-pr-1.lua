@@ -5,7 +5,7 @@
 local g = pp.lib("guard")
 local is_list = g.is_list
 local show = g.show
-local nonblank = g.nonblank_ascii
+local nonblank = g.nonblank
 local local_ref = g.local_ref
 local type, ipairs = type, ipairs
 local is_view = pp.is_view

@@ -3,6 +3,7 @@
 -- of an AWS::Logs::LogGroup in this template, and CloudWatchLogsRoleArn a non-blank string or
 -- a Ref/GetAtt of an AWS::IAM::Role in this template.
 local g = pp.lib("guard")
+local nonblank = g.nonblank
 local show = g.show
 local local_ref = g.local_ref
 local type, find = type, string.find
@@ -11,7 +12,7 @@ local function check_arn(ctx, p, key, rtype, what)
   local v = p[key]
   if v == nil then
     ctx.fail(key .. " is missing: the trail does not send events to CloudWatch Logs", p)
-  elseif not ((type(v) == "string" and find(v, "%S")) or local_ref(ctx, v, rtype)) then
+  elseif not ((nonblank(v)) or local_ref(ctx, v, rtype)) then
     ctx.fail(key .. " is " .. show(v) .. ", neither an ARN nor a reference to " .. what
              .. " in this template", p, key)
   end

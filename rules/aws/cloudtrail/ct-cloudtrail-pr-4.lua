@@ -2,6 +2,7 @@
 -- Guard semantics kept: KmsKeyId must be a non-blank string or a Ref/GetAtt of an
 -- AWS::KMS::Key or AWS::KMS::Alias declared in this template.
 local g = pp.lib("guard")
+local nonblank = g.nonblank
 local show = g.show
 local is_key = g.is_kms_key
 local key_ref = g.kms_key_ref
@@ -32,7 +33,7 @@ return {
     if k == nil then
       return ctx.fail("KmsKeyId is missing: the event data store uses an AWS owned key", p)
     end
-    if not ((type(k) == "string" and find(k, "%S")) or key_ref(ctx, k)) then
+    if not ((nonblank(k)) or key_ref(ctx, k)) then
       return ctx.fail("KmsKeyId is " .. show(k) .. ", neither a key id nor a reference to a "
                       .. "KMS key or alias in this template", p, "KmsKeyId")
     end

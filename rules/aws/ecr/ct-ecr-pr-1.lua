@@ -2,6 +2,7 @@
 -- Guard semantics kept: LifecyclePolicy must be an object whose LifecyclePolicyText is a
 -- non-blank string.
 local g = pp.lib("guard")
+local nonblank = g.nonblank
 local show = g.show
 local type, find, tostring = type, string.find, tostring
 local is_view = pp.is_view
@@ -35,7 +36,7 @@ return {
     if text == nil then
       return ctx.fail("LifecyclePolicy.LifecyclePolicyText is missing", lp)
     end
-    if not (type(text) == "string" and find(text, "%S")) then
+    if not (nonblank(text)) then
       return ctx.fail("LifecyclePolicy.LifecyclePolicyText is " .. show(text)
                       .. ", not a policy document", lp, "LifecyclePolicyText")
     end

@@ -2,6 +2,7 @@
 -- Guard semantics kept: RootDirectory must be an object with a Path that is a non-blank
 -- string other than "/".
 local g = pp.lib("guard")
+local nonblank = g.nonblank
 local show = g.show
 local type, find = type, string.find
 local is_view = pp.is_view
@@ -31,7 +32,7 @@ return {
     if path == nil then
       return ctx.fail("RootDirectory has no Path", p, "RootDirectory")
     end
-    if not (type(path) == "string" and find(path, "%S")) then
+    if not (nonblank(path)) then
       return ctx.fail("RootDirectory.Path is " .. show(path) .. ", not a directory path", rd,
                       "Path")
     end

@@ -2,6 +2,7 @@
 -- Guard semantics kept: PosixUser must be an object whose Uid and Gid are non-blank strings
 -- (a number such as 1000 fails: Guard compares types strictly).
 local g = pp.lib("guard")
+local nonblank = g.nonblank
 local show = g.show
 local type, find, tostring = type, string.find, tostring
 local is_view = pp.is_view
@@ -10,7 +11,7 @@ local function check_id(ctx, pu, key)
   local v = pu[key]
   if v == nil then
     ctx.fail("PosixUser." .. key .. " is missing", pu)
-  elseif not (type(v) == "string" and find(v, "%S")) then
+  elseif not (nonblank(v)) then
     ctx.fail("PosixUser." .. key .. " is " .. show(v) .. ", not a non-blank string", pu, key)
   end
 end

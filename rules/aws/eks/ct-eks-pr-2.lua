@@ -4,6 +4,7 @@
 -- object with a KeyArn that is a non-blank string or a Ref/GetAtt of an AWS::KMS::Key or
 -- AWS::KMS::Alias in this template.
 local g = pp.lib("guard")
+local nonblank = g.nonblank
 local is_list = g.is_list
 local is_struct = g.is_struct
 local show = g.show
@@ -32,7 +33,7 @@ local function entry_ok(ctx, e)
   local prov = e.Provider
   if not is_struct(prov) then return false end
   local arn = prov.KeyArn
-  return arn ~= nil and ((type(arn) == "string" and find(arn, "%S")) or key_ref(ctx, arn))
+  return arn ~= nil and ((nonblank(arn)) or key_ref(ctx, arn))
 end
 
 return {

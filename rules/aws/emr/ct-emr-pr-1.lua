@@ -4,6 +4,7 @@
 -- SecurityConfiguration fails), EnableAtRestEncryption the boolean true, and EncryptionMode a
 -- non-blank string.
 local g = pp.lib("guard")
+local nonblank = g.nonblank
 local show = g.show
 local emr = pp.lib("guard_emr")
 local object_at = emr.object_at
@@ -46,7 +47,7 @@ return {
     if mode == nil then
       return ctx.fail("S3EncryptionConfiguration.EncryptionMode is missing", s3)
     end
-    if not (type(mode) == "string" and find(mode, "%S")) then
+    if not (nonblank(mode)) then
       return ctx.fail("S3EncryptionConfiguration.EncryptionMode is " .. show(mode)
                       .. ", not an encryption mode", s3, "EncryptionMode")
     end

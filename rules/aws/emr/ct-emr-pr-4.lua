@@ -3,6 +3,7 @@
 -- InTransitEncryptionConfiguration and TLSCertificateConfiguration must be objects,
 -- EnableInTransitEncryption the boolean true and CertificateProviderType a non-blank string.
 local g = pp.lib("guard")
+local nonblank = g.nonblank
 local show = g.show
 local emr = pp.lib("guard_emr")
 local object_at = emr.object_at
@@ -47,7 +48,7 @@ return {
     if v == nil then
       return ctx.fail("TLSCertificateConfiguration.CertificateProviderType is missing", tls)
     end
-    if not (type(v) == "string" and find(v, "%S")) then
+    if not (nonblank(v)) then
       return ctx.fail("TLSCertificateConfiguration.CertificateProviderType is " .. show(v)
                       .. ", not a provider type", tls, "CertificateProviderType")
     end

@@ -3,6 +3,7 @@
 -- configuration's name) or a Ref/GetAtt of an AWS::Glue::SecurityConfiguration in this
 -- template; a list, an object or a reference to anything else fails.
 -- A value Parapet cannot resolve (a parameter without a default, an import) is UNKNOWN.
+local nonblank = pp.lib("guard").nonblank
 local type, format, tostring, find = type, string.format, tostring, string.find
 local is_view = pp.is_view
 
@@ -57,7 +58,7 @@ return {
       return ctx.unknown("SecurityConfiguration depends on a value Parapet cannot resolve", p,
                          "SecurityConfiguration")
     end
-    if type(v) == "string" and find(v, "%S") then return end
+    if nonblank(v) then return end
     if local_ref(ctx, v, CONFIG_TYPE) then return end
     return ctx.fail("SecurityConfiguration is " .. show(v) .. ", neither the name of a security "
                     .. "configuration nor a reference to an " .. CONFIG_TYPE

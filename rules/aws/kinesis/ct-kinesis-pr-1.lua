@@ -3,6 +3,7 @@
 -- with a non-blank character, and whose KeyId is such a string or a Ref/GetAtt of an
 -- AWS::KMS::Key or AWS::KMS::Alias in this template. Lists and other references fail.
 -- A value Parapet cannot resolve (a parameter without a default, an import) is UNKNOWN.
+local nonblank = pp.lib("guard").nonblank
 local type, format, tostring, find = type, string.format, tostring, string.find
 local is_view, is_map, is_unknown = pp.is_view, pp.is_map, pp.is_unknown
 
@@ -11,10 +12,6 @@ local function show(v)
   if pp.is_list(v) then return "a list" end
   if is_map(v) then return "an object" end
   return tostring(v)
-end
-
-local function nonblank(v)
-  return type(v) == "string" and find(v, "%S") ~= nil
 end
 
 local function is_key(res)

@@ -6,7 +6,7 @@
 local g = pp.lib("guard")
 local is_list = g.is_list
 local show = g.show
-local nonblank = g.nonblank_ascii
+local nonblank = g.nonblank
 local type, find = type, string.find
 local is_view, ipairs = pp.is_view, ipairs
 

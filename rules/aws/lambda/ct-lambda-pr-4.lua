@@ -3,7 +3,7 @@
 -- than "*"; with OrganizationId (any type), OrganizationId must be a non-blank string.
 local g = pp.lib("guard")
 local show = g.show
-local nonblank = g.nonblank_ascii
+local nonblank = g.nonblank
 
 return {
   title      = "Lambda layer permissions are limited to an organization or an account",

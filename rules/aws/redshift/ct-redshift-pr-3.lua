@@ -3,6 +3,7 @@
 -- a non-blank character or a Ref/GetAtt of an AWS::S3::Bucket in this template (so logging to
 -- CloudWatch Logs alone, without BucketName, fails as in Control Tower).
 -- A value Parapet cannot resolve (a parameter without a default, an import) is UNKNOWN.
+local nonblank = pp.lib("guard").nonblank
 local type, format, tostring, find = type, string.format, tostring, string.find
 local is_view, is_map, is_unknown = pp.is_view, pp.is_map, pp.is_unknown
 
@@ -73,7 +74,7 @@ return {
     if is_unknown(b) then
       return ctx.unknown("BucketName depends on a value Parapet cannot resolve", lp, "BucketName")
     end
-    if type(b) == "string" and find(b, "%S") then return end
+    if nonblank(b) then return end
     if local_ref(ctx, b, BUCKET_TYPE) then return end
     return ctx.fail("BucketName is " .. show(b) .. ", neither a bucket name nor a reference to an "
                     .. BUCKET_TYPE .. " in this template", lp, "BucketName")

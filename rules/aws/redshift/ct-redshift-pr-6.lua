@@ -2,6 +2,7 @@
 -- Guard semantics kept: MasterUsername must be a string with a non-blank character, other than
 -- "awsuser" (compared exactly, so "AWSUSER" passes); a list or an object fails.
 -- A value Parapet cannot resolve (a parameter without a default, an import) is UNKNOWN.
+local nonblank = pp.lib("guard").nonblank
 local type, format, tostring, find = type, string.format, tostring, string.find
 
 local DEFAULT = "awsuser"
@@ -35,7 +36,7 @@ return {
     if pp.is_unknown(v) then
       return ctx.unknown("MasterUsername depends on a value Parapet cannot resolve", p, "MasterUsername")
     end
-    if type(v) ~= "string" or not find(v, "%S") then
+    if not nonblank(v) then
       return ctx.fail("MasterUsername is " .. show(v) .. ", not a non-blank string", p, "MasterUsername")
     end
     if v == DEFAULT then

@@ -2,6 +2,7 @@
 -- Guard semantics kept: DBName must be a string with a non-blank character, other than
 -- "dev" (compared exactly, so "DEV" passes); a list or an object fails.
 -- A value Parapet cannot resolve (a parameter without a default, an import) is UNKNOWN.
+local nonblank = pp.lib("guard").nonblank
 local type, format, tostring, find = type, string.format, tostring, string.find
 
 local DEFAULT = "dev"
@@ -35,7 +36,7 @@ return {
     if pp.is_unknown(v) then
       return ctx.unknown("DBName depends on a value Parapet cannot resolve", p, "DBName")
     end
-    if type(v) ~= "string" or not find(v, "%S") then
+    if not nonblank(v) then
       return ctx.fail("DBName is " .. show(v) .. ", not a non-blank string", p, "DBName")
     end
     if v == DEFAULT then

@@ -5,6 +5,7 @@
 -- object whose deadLetterTargetArn is a non-blank string or a Ref/GetAtt of an
 -- AWS::SQS::Queue in this template.
 local g = pp.lib("guard")
+local nonblank = g.nonblank
 local is_list = g.is_list
 local is_struct = g.is_struct
 local show = g.show
@@ -55,7 +56,7 @@ return {
     if arn == nil then
       return ctx.fail("RedrivePolicy.deadLetterTargetArn is missing", rp)
     end
-    if not ((type(arn) == "string" and find(arn, "%S"))
+    if not ((nonblank(arn))
             or local_ref(ctx, arn, "AWS::SQS::Queue")) then
       return ctx.fail("RedrivePolicy.deadLetterTargetArn is " .. show(arn) .. ", neither a "
                       .. "queue ARN nor a reference to an AWS::SQS::Queue in this template", rp,

@@ -4,6 +4,7 @@
 -- AWS::KMS::Key or AWS::KMS::Alias in this template and SqsManagedSseEnabled absent or the
 -- boolean false (lists compare entry by entry, so an empty list passes either test).
 local g = pp.lib("guard")
+local nonblank = g.nonblank
 local show = g.show
 local all_eq = g.eq_ipairs
 local is_key = g.is_kms_key
@@ -40,7 +41,7 @@ return {
       end
       return
     end
-    if not ((type(kms) == "string" and find(kms, "%S")) or key_ref(ctx, kms)) then
+    if not ((nonblank(kms)) or key_ref(ctx, kms)) then
       return ctx.fail("KmsMasterKeyId is " .. show(kms) .. ", neither a key id nor a reference "
                       .. "to a KMS key or alias in this template", p, "KmsMasterKeyId")
     end

@@ -4,6 +4,7 @@
 -- with a CloudWatchLogsLogGroup object whose LogGroupArn is a non-blank string or a Ref/GetAtt
 -- of an AWS::Logs::LogGroup in this template.
 local g = pp.lib("guard")
+local nonblank = g.nonblank
 local is_list = g.is_list
 local is_struct = g.is_struct
 local show = g.show
@@ -39,7 +40,7 @@ local function check_destination(ctx, dests, i, d)
   if arn == nil then
     return ctx.fail(where .. ".CloudWatchLogsLogGroup.LogGroupArn is missing", lg)
   end
-  if not ((type(arn) == "string" and find(arn, "%S"))
+  if not ((nonblank(arn))
           or local_ref(ctx, arn, "AWS::Logs::LogGroup")) then
     return ctx.fail(where .. ".CloudWatchLogsLogGroup.LogGroupArn is " .. show(arn)
                     .. ", neither an ARN nor a reference to an AWS::Logs::LogGroup in this "
