@@ -103,7 +103,8 @@ typedef struct server {
      * above body_budget (charged before the buffer grows, released when the request ends). */
     atomic_size_t body_bytes;
     size_t body_budget;
-    struct MHD_Daemon *daemon;        /* for the connection gauge; set once after start */
+    struct MHD_Daemon *_Atomic daemon; /* for the connection gauge; set once after start,
+                                          while workers may already answer /metrics */
     pthread_key_t key;
     metrics m;
 } server;
@@ -211,8 +212,9 @@ static char *render_metrics(server *s)
     for (int r = 0; r < D_COUNT; r++)
         pp_buf_printf(&b, "parapet_http_dropped_total{reason=\"%s\"} %llu\n", drop_name[r],
                       (unsigned long long)atomic_load(&s->m.dropped[r]));
+    struct MHD_Daemon *d = atomic_load(&s->daemon);
     const union MHD_DaemonInfo *ci =
-        s->daemon ? MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_CURRENT_CONNECTIONS) : NULL;
+        d ? MHD_get_daemon_info(d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS) : NULL;
     pp_buf_printf(&b, "# HELP parapet_http_connections Open connections.\n"
                       "# TYPE parapet_http_connections gauge\nparapet_http_connections %u\n"
                       "# HELP parapet_http_body_buffer_bytes Request body bytes buffered beyond "
@@ -1062,7 +1064,7 @@ int pp_cli_serve(int argc, char **argv)
         fprintf(stderr, "parapet serve: cannot listen on %s\n", listen_spec);
         goto done;
     }
-    s->daemon = d;
+    atomic_store(&s->daemon, d);
     const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
     char host[INET6_ADDRSTRLEN] = "?";
     if (addr.ss_family == AF_INET)
