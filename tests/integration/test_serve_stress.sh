@@ -26,10 +26,16 @@ port=${SERVE##*:}
 # 64 KiB body allowance) + the shared body budget + 32 MiB of allocator slack.
 base_kb=$(sed -n 's/^VmRSS: *\([0-9]*\) kB/\1/p' "/proc/$SERVE_PID/status")
 bound_kb=$((base_kb + (CONNS + 100) * 96 + BODY_MIB * 1024 + 32 * 1024))
+growth_kb=$((32 * 1024))
+if sanitized_build; then
+    echo "AddressSanitizer build: memory bounds not checked"
+    bound_kb=$((64 * 1024 * 1024)); growth_kb=$bound_kb
+fi
 timeout 85 python3 "$HERE/drivers/serve_stress.py" --port "$port" --pid "$SERVE_PID" \
     --pass-req "$HERE/hook/resource_create_pass.req.json" \
     --fail-req "$HERE/hook/resource_create_fail.req.json" --threads 2 --conns $CONNS \
-    --request-timeout $REQ_TIMEOUT --hwm-bound-kb $bound_kb >"$T/stress.out" 2>&1
+    --request-timeout $REQ_TIMEOUT --hwm-bound-kb $bound_kb --growth-bound-kb $growth_kb \
+    >"$T/stress.out" 2>&1
 rc=$?
 cat "$T/stress.out"
 echo "peak RSS bound: $bound_kb KB"
