@@ -18,6 +18,8 @@ typedef struct pp_limits {
     size_t max_candidates;      /* candidate values carried by one unknown */
     uint64_t rule_instructions; /* Lua VM instructions per rule evaluation */
     size_t rule_memory_bytes;   /* Lua heap growth allowed per rule evaluation */
+    size_t rule_state_bytes;    /* whole Lua heap of one rule set (what rules keep adds up);
+                                   0 = no ceiling */
     uint64_t rule_deadline_ms;  /* wall clock per rule evaluation */
     unsigned rule_max_worlds;   /* re-runs over unknown candidates per evaluation */
 } pp_limits;
@@ -32,6 +34,7 @@ typedef struct pp_limits {
     .max_candidates = 64, \
     .rule_instructions = 10000000, \
     .rule_memory_bytes = 32u << 20, \
+    .rule_state_bytes = 256u << 20, \
     .rule_deadline_ms = 2000, \
     .rule_max_worlds = 32, \
 }

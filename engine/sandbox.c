@@ -31,6 +31,11 @@ struct pp_sandbox {
     size_t mem_ceiling;
     int mem_armed;
     int mem_denied;
+    int mem_by_state;  /* the ceiling of this run is lim.rule_state_bytes, not the budget */
+    /* `used` after the last full collection. A run starts with a full collection when more
+     * than one rule budget of garbage may have piled up since, so that the heap stays within
+     * live data + 2 x rule_memory_bytes even when every rule fills its budget. */
+    size_t used_after_gc;
     char where[LUA_IDSIZE + 32]; /* "CHUNK:LINE: " of the last refusal, or "" */
 
     /* Count hook state, reset before every run. `hit_*` make the hook sticky. */
@@ -428,6 +433,7 @@ pp_sandbox *pp_sandbox_new(const pp_limits *lim)
     if (lua_pcall(sb->L, 0, 0, 0) != LUA_OK)
         goto fail;
     lua_gc(sb->L, LUA_GCCOLLECT, 0);
+    sb->used_after_gc = sb->used;
     /* Rules make many short-lived objects (views, strings) per call: the generational
      * collector reclaims them young, which measured cheaper than the incremental default. */
     lua_gc(sb->L, LUA_GCGEN, 0, 0);
@@ -544,11 +550,21 @@ static void sb_arm(pp_sandbox *sb)
     sb->ilimit = sb->lim.rule_instructions;
     sb->deadline = sb->lim.rule_deadline_ms ? pp_now_ms() + sb->lim.rule_deadline_ms : 0;
     sb->mem_denied = 0;
+    sb->mem_by_state = 0;
     sb->where[0] = '\0';
-    if (sb->lim.rule_memory_bytes) {
+    if (sb->lim.rule_memory_bytes && sb->used > sb->used_after_gc &&
+        sb->used - sb->used_after_gc > sb->lim.rule_memory_bytes) {
+        lua_gc(sb->L, LUA_GCCOLLECT, 0);
+        sb->used_after_gc = sb->used;
+    }
+    if (sb->lim.rule_memory_bytes || sb->lim.rule_state_bytes) {
         size_t room = SIZE_MAX - sb->used;
-        sb->mem_ceiling = sb->used + (sb->lim.rule_memory_bytes < room ? sb->lim.rule_memory_bytes
-                                                                       : room);
+        size_t budget = sb->lim.rule_memory_bytes ? sb->lim.rule_memory_bytes : room;
+        sb->mem_ceiling = sb->used + (budget < room ? budget : room);
+        if (sb->lim.rule_state_bytes && sb->mem_ceiling > sb->lim.rule_state_bytes) {
+            sb->mem_ceiling = sb->lim.rule_state_bytes;   /* may be below `used`: no growth */
+            sb->mem_by_state = 1;
+        }
         sb->mem_armed = 1;
     }
     if (sb->ilimit || sb->deadline)
@@ -590,7 +606,11 @@ static pp_status sb_fail(pp_sandbox *sb, int status, int mem_error, const char *
     const char *loc = sb->where[0] ? sb->where : where;
     pp_status st;
     if (mem_error || (status == LUA_ERRERR && sb->mem_denied)) {
-        if (sb->mem_denied) {
+        if (sb->mem_denied && sb->mem_by_state) {
+            sb->stats.mem_hits++;
+            st = pp_err(err, PP_E_RULE_NOMEM, "%srule set reached its memory ceiling (%zu bytes "
+                        "held by all rules together)", loc, sb->lim.rule_state_bytes);
+        } else if (sb->mem_denied) {
             sb->stats.mem_hits++;
             st = pp_err(err, PP_E_RULE_NOMEM, "%srule exceeded its memory budget (%zu bytes)",
                         loc, sb->lim.rule_memory_bytes);
@@ -605,8 +625,10 @@ static pp_status sb_fail(pp_sandbox *sb, int status, int mem_error, const char *
         st = pp_err(err, PP_E_RULE_RUNTIME, "%s", msg);
     }
     lua_pop(L, 1);
-    if (mem_error || sb->mem_denied)
+    if (mem_error || sb->mem_denied) {
         lua_gc(L, LUA_GCCOLLECT, 0);
+        sb->used_after_gc = sb->used;
+    }
     return st;
 }
 

@@ -11,8 +11,17 @@
  * atomic counters. A bearer token is required on every route but /healthz when one is
  * configured, and serve refuses to listen on a non-loopback address without one. SIGTERM or
  * SIGINT stop accepting, let running requests finish and exit 0.
+ *
+ * Hostile clients (docs/hook.md, "Limits"): at most --max-connections open at once (MHD stops
+ * accepting beyond, the kernel's backlog holds the rest); a connection idle for
+ * --idle-timeout-s is closed; a request whose body has not fully arrived --request-timeout-s
+ * after its headers is closed (a body trickled a byte at a time never goes idle); every body
+ * may buffer PP_SERVE_BODY_FREE bytes, and beyond that draws from one shared budget
+ * (--max-body-memory-mib) or gets 503. Memory is therefore bounded by
+ * connections x (MHD's 32 KiB + PP_SERVE_BODY_FREE) + the body budget + one Lua state per thread.
  */
 #include <arpa/inet.h>
+#include <malloc.h>
 #include <microhttpd.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -23,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -42,7 +52,14 @@
 #define PP_SERVE_MAX_THREADS 256
 #define PP_SERVE_DEFAULT_DEADLINE_MS 25000
 #define PP_SERVE_IDLE_TIMEOUT_S 30
-#define PP_SERVE_MAX_CONNECTIONS 1024
+#define PP_SERVE_REQUEST_TIMEOUT_S 30
+#define PP_SERVE_MAX_CONNECTIONS 2048
+#define PP_SERVE_MAX_CONNECTIONS_CAP 65536
+#define PP_SERVE_BODY_MEMORY_MIB 256
+#define PP_SERVE_BODY_FREE (64u << 10)  /* per body, outside the shared budget */
+#define PP_SERVE_TRIM_EVERY_S 2         /* how often the main thread looks at the load */
+#define PP_SERVE_TRIM_MIN_PEAK 64       /* bursts smaller than this are not worth a trim */
+#define PP_SERVE_FD_RESERVE 64          /* descriptors kept for the listener, files, curl */
 #define PP_SERVE_TOKEN_MAX 4096
 #define PP_SLACK_MAX_SKEW_S 300     /* Slack: reject requests older (or newer) than 5 minutes */
 #define PP_SLACK_MAX_BODY (64u << 10)
@@ -53,6 +70,8 @@ enum { R_HOOK, R_CHECK, R_HEALTHZ, R_METRICS, R_SLACK, R_OTHER, R_COUNT };
 static const char *const route_name[R_COUNT] = { "/hook", "/v1/check", "/healthz", "/metrics",
                                                  "/slack/command", "other" };
 static const unsigned codes[] = { 200, 400, 401, 404, 405, 413, 500, 503 };
+enum { D_REQUEST_TIMEOUT, D_BODY_MEMORY, D_COUNT };   /* why a request was turned away early */
+static const char *const drop_name[D_COUNT] = { "request_timeout", "body_memory" };
 #define N_CODES (PP_ARRAY_LEN(codes) + 1)  /* last slot: any other code */
 /* Evaluation latency buckets, in microseconds (rendered in seconds). */
 static const unsigned long long lat_us[] = { 250, 500, 1000, 2500, 5000, 10000, 25000, 50000,
@@ -67,6 +86,7 @@ typedef struct metrics {
     atomic_ullong rule_errors;
     atomic_ullong verdicts[3];       /* pp_hook_verdict */
     atomic_ullong rulesets;          /* worker rule sets built */
+    atomic_ullong dropped[D_COUNT];  /* requests closed (timeout) or answered 503 (memory) */
 } metrics;
 
 typedef struct server {
@@ -78,6 +98,13 @@ typedef struct server {
     char *state_path;                 /* state database for /slack/command */
     long deadline_ms;
     size_t max_body;
+    long request_timeout_s;
+    /* Body bytes buffered beyond PP_SERVE_BODY_FREE per request, over all connections; never
+     * above body_budget (charged before the buffer grows, released when the request ends). */
+    atomic_size_t body_bytes;
+    size_t body_budget;
+    struct MHD_Daemon *_Atomic daemon; /* for the connection gauge; set once after start,
+                                          while workers may already answer /metrics */
     pthread_key_t key;
     metrics m;
 } server;
@@ -94,7 +121,9 @@ typedef struct conn {
     int route;
     int responded;      /* a response was already queued (early 401/404/405/413) */
     int too_big;
+    int busy;           /* the shared body budget was exhausted: 503 once the upload ends */
     uint64_t t0_us;
+    size_t charged;     /* bytes of s->body_bytes this request holds */
     pp_buf body;
 } conn;
 
@@ -177,6 +206,21 @@ static char *render_metrics(server *s)
     for (int v = 0; v < 3; v++)
         pp_buf_printf(&b, "parapet_hook_verdicts_total{verdict=\"%s\"} %llu\n", vn[v],
                       (unsigned long long)atomic_load(&s->m.verdicts[v]));
+    pp_buf_puts(&b, "# HELP parapet_http_dropped_total Requests closed because their body was "
+                    "too slow (request_timeout) or answered 503 because the shared body buffer "
+                    "was full (body_memory).\n# TYPE parapet_http_dropped_total counter\n");
+    for (int r = 0; r < D_COUNT; r++)
+        pp_buf_printf(&b, "parapet_http_dropped_total{reason=\"%s\"} %llu\n", drop_name[r],
+                      (unsigned long long)atomic_load(&s->m.dropped[r]));
+    struct MHD_Daemon *d = atomic_load(&s->daemon);
+    const union MHD_DaemonInfo *ci =
+        d ? MHD_get_daemon_info(d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS) : NULL;
+    pp_buf_printf(&b, "# HELP parapet_http_connections Open connections.\n"
+                      "# TYPE parapet_http_connections gauge\nparapet_http_connections %u\n"
+                      "# HELP parapet_http_body_buffer_bytes Request body bytes buffered beyond "
+                      "the per-request allowance.\n# TYPE parapet_http_body_buffer_bytes gauge\n"
+                      "parapet_http_body_buffer_bytes %zu\n",
+                  ci ? ci->num_connections : 0u, atomic_load(&s->body_bytes));
     pp_buf_printf(&b, "# HELP parapet_rulesets_loaded Rule sets built by worker threads.\n"
                       "# TYPE parapet_rulesets_loaded counter\n"
                       "parapet_rulesets_loaded %llu\n",
@@ -554,6 +598,67 @@ static enum MHD_Result do_slack(server *s, conn *k, struct MHD_Connection *c)
     return reply(s, k, c, MHD_HTTP_OK, "application/json", answer, NULL, NULL);
 }
 
+/* ---- request bodies -------------------------------------------------------------------- */
+
+/* The capacity pp_buf_append will give `b` for `n` more bytes (the same doubling rule). */
+static size_t body_capacity_after(const pp_buf *b, size_t n)
+{
+    size_t need = b->len + n + 1;
+    if (need <= b->alloc)
+        return b->alloc;
+    size_t na = b->alloc ? b->alloc : 256;
+    while (na < need && na <= SIZE_MAX / 2)
+        na *= 2;
+    return na;
+}
+
+/* Charges, before it happens, the growth of k's buffer for `n` more bytes beyond
+ * PP_SERVE_BODY_FREE against the shared budget. 0 when it fits, -1 when the budget is spent
+ * (nothing charged). */
+static int body_charge(server *s, conn *k, size_t n)
+{
+    size_t cap = body_capacity_after(&k->body, n);
+    size_t want = cap > PP_SERVE_BODY_FREE ? cap - PP_SERVE_BODY_FREE : 0;
+    if (want <= k->charged)
+        return 0;
+    size_t add = want - k->charged;
+    size_t cur = atomic_load(&s->body_bytes);
+    do {
+        if (cur > s->body_budget || add > s->body_budget - cur)
+            return -1;
+    } while (!atomic_compare_exchange_weak(&s->body_bytes, &cur, cur + add));
+    k->charged = want;
+    return 0;
+}
+
+/* Frees k's body and gives its charge back to the shared budget. */
+static void body_release(server *s, conn *k)
+{
+    pp_buf_free(&k->body);
+    if (k->charged) {
+        atomic_fetch_sub(&s->body_bytes, k->charged);
+        k->charged = 0;
+    }
+}
+
+/* Takes one piece of an upload: buffers it, or marks the request too big (413) or busy
+ * (503) and drops the body from then on. */
+static void body_take(server *s, conn *k, const char *upload, size_t n)
+{
+    if (k->too_big || k->busy)
+        return;
+    if (n > s->max_body - k->body.len) {
+        k->too_big = 1;
+        body_release(s, k);
+    } else if (body_charge(s, k, n) != 0) {
+        k->busy = 1;
+        body_release(s, k);
+    } else if (pp_buf_append(&k->body, upload, n) != PP_OK) {
+        k->too_big = 1;
+        body_release(s, k);
+    }
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
                                   const char *method, const char *version,
                                   const char *upload, size_t *upload_size, void **con_cls)
@@ -594,21 +699,31 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
                                "request body larger than the limit");
         return MHD_YES;
     }
+    if (*upload_size && s->request_timeout_s &&
+        now_us() - k->t0_us > (uint64_t)s->request_timeout_s * 1000000u) {
+        /* MHD cannot queue a response in the middle of a body: close the connection. */
+        atomic_fetch_add(&s->m.dropped[D_REQUEST_TIMEOUT], 1);
+        return MHD_NO;
+    }
     if (k->responded) {
         *upload_size = 0;   /* an early answer was queued; drop the rest of the body */
         return MHD_YES;
     }
     if (*upload_size) {
-        if (!k->too_big && pp_buf_append(&k->body, upload, *upload_size) != PP_OK) {
-            k->too_big = 1;
-            pp_buf_free(&k->body);
-        }
+        body_take(s, k, upload, *upload_size);
         *upload_size = 0;
         return MHD_YES;
     }
     if (k->too_big)
         return reply_error(s, k, c, MHD_HTTP_CONTENT_TOO_LARGE, "too_large",
                            "request body larger than the limit");
+    if (k->busy) {
+        atomic_fetch_add(&s->m.dropped[D_BODY_MEMORY], 1);
+        return reply(s, k, c, MHD_HTTP_SERVICE_UNAVAILABLE, "application/json",
+                     error_body("busy", "request bodies in flight use all the buffer memory; "
+                                        "retry"),
+                     MHD_HTTP_HEADER_RETRY_AFTER, "1");
+    }
     switch (k->route) {
     case R_HOOK:
         return do_hook(s, k, c);
@@ -630,13 +745,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
-    (void)cls;
     (void)c;
     (void)toe;
     conn *k = *con_cls;
     if (!k)
         return;
-    pp_buf_free(&k->body);
+    body_release(cls, k);
     free(k);
     *con_cls = NULL;
 }
@@ -691,6 +805,57 @@ static int parse_listen(const char *spec, struct sockaddr_storage *out, socklen_
     return 0;
 }
 
+/* After a burst of connections has drained (open connections fell below half the peak seen
+ * since the last trim), hands the free pages of every malloc arena back to the system:
+ * glibc keeps freed connection pools and bodies mapped otherwise. Runs on the main thread
+ * every PP_SERVE_TRIM_EVERY_S, outside any request. */
+static void trim_after_peak(struct MHD_Daemon *d, unsigned *peak)
+{
+    const union MHD_DaemonInfo *ci = MHD_get_daemon_info(d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+    if (!ci)
+        return;
+    unsigned now = ci->num_connections;
+    if (now > *peak) {
+        *peak = now;
+    } else if (*peak >= PP_SERVE_TRIM_MIN_PEAK && now < *peak / 2) {
+#ifdef __GLIBC__
+        malloc_trim(0);
+#endif
+        *peak = now;
+    }
+}
+
+/* Every connection is a descriptor: raises the soft RLIMIT_NOFILE towards the hard one so that
+ * *max_conns connections fit next to PP_SERVE_FD_RESERVE others, or lowers *max_conns to what
+ * fits, with a warning. -1 when not even a few connections fit. */
+static int fit_connections(long *max_conns)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+        return 0;   /* unknown: let MHD find out */
+    rlim_t want = (rlim_t)*max_conns + PP_SERVE_FD_RESERVE;
+    if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < want) {
+        rlim_t cur = rl.rlim_cur;
+        rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want ? want : rl.rlim_max;
+        if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+            rl.rlim_cur = cur;
+        if (rl.rlim_cur < want) {
+            long fit = rl.rlim_cur > PP_SERVE_FD_RESERVE ? (long)(rl.rlim_cur - PP_SERVE_FD_RESERVE)
+                                                         : 0;
+            if (fit < 8) {
+                fprintf(stderr, "parapet serve: the descriptor limit (ulimit -n %llu) leaves no "
+                                "room for connections\n", (unsigned long long)rl.rlim_cur);
+                return -1;
+            }
+            fprintf(stderr, "parapet serve: warning: ulimit -n %llu allows %ld connections, not "
+                            "%ld (raise the hard limit)\n", (unsigned long long)rl.rlim_cur, fit,
+                    *max_conns);
+            *max_conns = fit;
+        }
+    }
+    return 0;
+}
+
 static const char usage[] =
     "usage: parapet serve [--listen ADDR:PORT] [--threads N] [--token-file F] [OPTIONS]\n"
     "HTTP endpoint: POST /hook, POST /v1/check, POST /slack/command, GET /healthz,\n"
@@ -700,6 +865,12 @@ static const char usage[] =
     "  --token-file F                   require 'Authorization: Bearer <token>' (required\n"
     "                                   when ADDR is not a loopback address)\n"
     "  --deadline-ms N                  per-request deadline (default 25000)\n"
+    "  --max-connections N              open connections at most (default 2048)\n"
+    "  --idle-timeout-s N               close a connection silent for N s (default 30)\n"
+    "  --request-timeout-s N            close a request whose body is not in N s after its\n"
+    "                                   headers (default 30; 0: no limit)\n"
+    "  --max-body-memory-mib N          body bytes buffered beyond 64 KiB per request, over\n"
+    "                                   all requests (default 256; then 503)\n"
     "  --state-db F                     state database for POST /slack/command (default\n"
     "                                   $XDG_STATE_HOME/parapet/state.db)\n"
     "  --slack-signing-secret-file F    Slack signing secret (or SLACK_SIGNING_SECRET);\n"
@@ -715,10 +886,13 @@ int pp_cli_serve(int argc, char **argv)
     pp_hook_opts_init(&s->opts);
     s->deadline_ms = PP_SERVE_DEFAULT_DEADLINE_MS;
     s->max_body = PP_HOOK_MAX_REQUEST;
+    s->request_timeout_s = PP_SERVE_REQUEST_TIMEOUT_S;
     const char *listen_spec = PP_SERVE_DEFAULT_LISTEN, *token_file = NULL;
     const char *slack_file = NULL, *state_opt = NULL;
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     long threads = cpus > 0 ? (cpus > 64 ? 64 : cpus) : 2;
+    long max_conns = PP_SERVE_MAX_CONNECTIONS, idle_s = PP_SERVE_IDLE_TIMEOUT_S;
+    long body_mib = PP_SERVE_BODY_MEMORY_MIB;
     int rc = 2, key_made = 0;
     pp_ruleset *rs = NULL;
     struct MHD_Daemon *d = NULL;
@@ -748,6 +922,27 @@ int pp_cli_serve(int argc, char **argv)
             slack_file = argv[++i];
         } else if (strcmp(a, "--state-db") == 0 && has) {
             state_opt = argv[++i];
+        } else if (strcmp(a, "--max-connections") == 0 && has) {
+            if (pp_parse_long(argv[++i], 1, PP_SERVE_MAX_CONNECTIONS_CAP, &max_conns) != 0) {
+                rc = pp_cli_usage("serve", "--max-connections expects 1..%d",
+                                  PP_SERVE_MAX_CONNECTIONS_CAP);
+                goto done;
+            }
+        } else if (strcmp(a, "--idle-timeout-s") == 0 && has) {
+            if (pp_parse_long(argv[++i], 1, 3600, &idle_s) != 0) {
+                rc = pp_cli_usage("serve", "--idle-timeout-s expects 1..3600");
+                goto done;
+            }
+        } else if (strcmp(a, "--request-timeout-s") == 0 && has) {
+            if (pp_parse_long(argv[++i], 0, 3600, &s->request_timeout_s) != 0) {
+                rc = pp_cli_usage("serve", "--request-timeout-s expects 0..3600");
+                goto done;
+            }
+        } else if (strcmp(a, "--max-body-memory-mib") == 0 && has) {
+            if (pp_parse_long(argv[++i], 0, 1L << 20, &body_mib) != 0) {
+                rc = pp_cli_usage("serve", "--max-body-memory-mib expects 0..1048576");
+                goto done;
+            }
         } else if (strcmp(a, "--deadline-ms") == 0 && has) {
             if (pp_parse_long(argv[++i], 1, 900000, &s->deadline_ms) != 0) {
                 rc = pp_cli_usage("serve", "--deadline-ms expects 1..900000");
@@ -824,10 +1019,19 @@ int pp_cli_serve(int argc, char **argv)
                         "non-loopback address (%s)\n", listen_spec);
         goto done;
     }
+    s->body_budget = (size_t)body_mib << 20;
+    if (fit_connections(&max_conns) != 0)
+        goto done;
     if (pp_http_global_init() != PP_OK) {
         fprintf(stderr, "parapet serve: libcurl failed to initialise\n");
         goto done;
     }
+#ifdef M_MMAP_THRESHOLD
+    /* A fixed threshold turns off glibc's dynamic one, which after the first large body is
+     * freed would serve every later one from the heap and keep it: bodies above 256 KiB are
+     * mapped and given back to the system when their request ends. */
+    mallopt(M_MMAP_THRESHOLD, 256 << 10);
+#endif
     /* Load once here so that a broken rule stops start-up; workers build their own. */
     rs = pp_hook_opts_load(&s->opts);
     if (!rs)
@@ -852,29 +1056,38 @@ int pp_cli_serve(int argc, char **argv)
     d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
                          MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
                          MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
-                         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)PP_SERVE_IDLE_TIMEOUT_S,
-                         MHD_OPTION_CONNECTION_LIMIT, (unsigned)PP_SERVE_MAX_CONNECTIONS,
+                         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)idle_s,
+                         MHD_OPTION_CONNECTION_LIMIT, (unsigned)max_conns,
                          MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
                          MHD_OPTION_END);
     if (!d) {
         fprintf(stderr, "parapet serve: cannot listen on %s\n", listen_spec);
         goto done;
     }
+    atomic_store(&s->daemon, d);
     const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
     char host[INET6_ADDRSTRLEN] = "?";
     if (addr.ss_family == AF_INET)
         inet_ntop(AF_INET, &((struct sockaddr_in *)&addr)->sin_addr, host, sizeof host);
     else
         inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&addr)->sin6_addr, host, sizeof host);
-    fprintf(stderr, "parapet serve: listening on http://%s%s%s:%u (%ld threads%s%s)\n",
+    fprintf(stderr, "parapet serve: listening on http://%s%s%s:%u (%ld threads, %ld "
+            "connections%s%s)\n",
             addr.ss_family == AF_INET6 ? "[" : "", host, addr.ss_family == AF_INET6 ? "]" : "",
-            di ? (unsigned)di->port : 0u, threads, s->token ? ", bearer token required" : "",
+            di ? (unsigned)di->port : 0u, threads, max_conns,
+            s->token ? ", bearer token required" : "",
             s->slack_secret ? ", Slack slash command on" : "");
     fflush(stderr);
 
     int sig = 0;
-    while (sigwait(&set, &sig) != 0)
-        ;
+    unsigned peak = 0;
+    for (;;) {
+        struct timespec tick = { PP_SERVE_TRIM_EVERY_S, 0 };
+        sig = sigtimedwait(&set, NULL, &tick);
+        if (sig > 0)
+            break;
+        trim_after_peak(d, &peak);
+    }
     fprintf(stderr, "parapet serve: signal %d, stopping\n", sig);
     MHD_socket lfd = MHD_quiesce_daemon(d);
     if (lfd != MHD_INVALID_SOCKET)

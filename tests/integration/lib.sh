@@ -69,3 +69,7 @@ start_chat_server() {
 
 # delivered_count [PATH-SUBSTRING]: messages the chat stand-in accepted
 delivered_count() { grep -c -- "${1:-}" "$CHAT_LOG/delivered.jsonl" || true; }
+
+# sanitized_build: true when $PARAPET was built with AddressSanitizer (make asan), whose shadow
+# memory and quarantine make resident-memory figures meaningless
+sanitized_build() { grep -q __asan_init "$PARAPET" 2>/dev/null; }

@@ -2,7 +2,8 @@
 # test_serve.sh — `parapet serve` on 127.0.0.1 (random port): POST /hook good, non-compliant,
 # malformed (400 + JSON error), oversize (413, with and without Content-Length), 10 MB;
 # POST /v1/check; /healthz; /metrics; 404/405; 64 concurrent clients; bearer token; refusal to
-# listen on 0.0.0.0 without --token-file (never actually bound); SIGTERM stops it with 0.
+# listen on 0.0.0.0 without --token-file (never actually bound); SIGTERM stops it with 0;
+# the limit flags (usage errors, 503 when the shared body budget is spent).
 . "$(dirname "$0")/lib.sh"
 need_python
 need_curl
@@ -129,4 +130,24 @@ code=$(curl -s -o "$T/body" -w '%{http_code}' -H 'Authorization: Bearer s3cret-t
 [ "$code" = 200 ] || fail "right token: HTTP $code"
 [ "$(curl -s -o /dev/null -w '%{http_code}' "$SERVE/healthz")" = 200 ] || fail "healthz with token"
 [ "$(curl -s -o /dev/null -w '%{http_code}' "$SERVE/metrics")" = 401 ] || fail "metrics without token"
+
+# Limits: bad values are usage errors; with no shared body budget, a body over the 64 KiB
+# allowance gets 503 (busy, Retry-After) while a normal request still gets 200.
+for bad in "--max-connections 0" "--idle-timeout-s 0" "--request-timeout-s x" \
+           "--max-body-memory-mib -1"; do
+    # shellcheck disable=SC2086
+    "$PARAPET" serve --listen 127.0.0.1:0 --no-builtin-rules --rules "$RULES" $bad 2>/dev/null
+    [ $? = 2 ] || fail "serve $bad: not a usage error"
+done
+start_serve --no-builtin-rules --rules "$RULES" --max-body-memory-mib 0 --max-connections 64
+grep -q '64 connections' "$T/serve.err" || fail "connection limit not reported: $(cat "$T/serve.err")"
+head -c 200000 /dev/zero | tr '\0' ' ' > "$T/mid.json"
+code=$(curl -s -D "$T/hdr" -o "$T/body" -w '%{http_code}' --data-binary @"$T/mid.json" "$SERVE/hook")
+[ "$code" = 503 ] || fail "200 KB body without a body budget: HTTP $code"
+[ "$(json_get "$T/body" 'd["error"]["code"]')" = busy ] || fail "503 body: $(cat "$T/body")"
+grep -qi '^Retry-After: 1' "$T/hdr" || fail "503 without Retry-After"
+[ "$(post /hook "$G/resource_create_pass.req.json")" = 200 ] || fail "small body after a 503"
+curl -s "$SERVE/metrics" | grep -q 'parapet_http_dropped_total{reason="body_memory"} 1$' ||
+    fail "body_memory drop not counted"
+curl -s "$SERVE/metrics" | grep -q '^parapet_http_connections [1-9]' || fail "connection gauge"
 echo "serve: all checks passed"

@@ -494,6 +494,53 @@ static void test_memory_budget_is_per_run(void **state)
                    20);
 }
 
+/* What rules keep adds up: the rule set's ceiling stops a hoarding rule that each budget
+ * alone lets through, the heap stays under it, and a rule that needs nothing still runs. */
+static void test_state_ceiling(void **state)
+{
+    (void)state;
+    pp_limits lim = test_limits();
+    lim.rule_state_bytes = 12u << 20;
+    pp_sandbox *sb = pp_sandbox_new(&lim);
+    assert_non_null(sb);
+    lua_State *L = pp_sandbox_state(sb);
+    const char *src = "local keep = {}\n"
+                      "return function() keep[#keep + 1] = ('k'):rep(1500000) .. #keep end";
+    char *err = NULL;
+    assert_int_equal(pp_sandbox_load(sb, CHUNK, src, strlen(src), &err), PP_OK);
+    int calls = 0;
+    pp_status st = PP_OK;
+    while (calls < 20) {
+        lua_pushvalue(L, -1);
+        st = pp_sandbox_call(sb, 0, 0, &err);
+        if (st != PP_OK)
+            break;
+        calls++;
+        assert_true(pp_sandbox_mem(sb) <= lim.rule_state_bytes);
+    }
+    assert_int_equal(st, PP_E_RULE_NOMEM);
+    assert_in_range(calls, 4, 9);   /* 1.5 MB kept per call under a 12 MiB ceiling */
+    assert_non_null(strstr(err, "rule set reached its memory ceiling (12582912 bytes"));
+    free(err);
+    err = NULL;
+    lua_pop(L, 1);
+    expect_int(sb, "return 1 + 1", 2);
+    pp_sandbox_free(sb);
+}
+
+/* Garbage left by rules that fill their budget is collected before the next run: the heap
+ * stays under what is live + two budgets however many runs there are. */
+static void test_garbage_between_runs(void **state)
+{
+    pp_sandbox *sb = *state;
+    size_t base = pp_sandbox_mem(sb);
+    for (int i = 0; i < 40; i++) {
+        expect_int(sb, "local t = {} for i = 1, 3 do t[i] = ('g'):rep(600000) .. i end "
+                       "return #t", 3);
+        assert_true(pp_sandbox_mem(sb) <= base + (8u << 20) + (1u << 20));
+    }
+}
+
 /* Every kind of limit hit, in a row, on one state; then it still works, and counted. */
 static void test_stats_and_recovery(void **state)
 {
@@ -801,6 +848,8 @@ int main(void)
         T(test_huge_table_memory),
         T(test_table_concat_memory),
         T(test_memory_budget_is_per_run),
+        T(test_state_ceiling),
+        T(test_garbage_between_runs),
         T(test_stats_and_recovery),
         T(test_print_goes_to_log),
         T(test_set_global),
