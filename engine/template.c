@@ -503,7 +503,13 @@ static json_t *fn_sub(rctx *c, json_t **a, size_t n, edge e)
             val = json_object_get(c->params, name);
         if (!val)
             val = json_object_get(c->pseudo, name);
-        if (!val && strcmp(name, "AWS::NoValue") != 0) {
+        if (!val && strcmp(name, "AWS::NoValue") == 0) {
+            /* ${AWS::NoValue} has no value to substitute: it stands for nothing */
+            free(name);
+            p = close + 1;
+            continue;
+        }
+        if (!val) {
             char *dot = strchr(name, '.');
             if (dot)
                 *dot = '\0';
