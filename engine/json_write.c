@@ -149,3 +149,28 @@ pp_status pp_json_write(const json_t *v, int indent, pp_buf *out)
 {
     return put(v, indent, 0, out);
 }
+
+/* Collects json_dump_callback's output; the first failed append fails every later call. */
+typedef struct dump_acc {
+    pp_buf b;
+    int failed;
+} dump_acc;
+
+static int dump_append(const char *buf, size_t size, void *data)
+{
+    dump_acc *a = data;
+    if (!a->failed && pp_buf_append(&a->b, buf, size) != PP_OK)
+        a->failed = 1;
+    return a->failed ? -1 : 0;
+}
+
+char *pp_json_dumps(const json_t *v, size_t flags)
+{
+    dump_acc a = {.failed = 0};
+    pp_buf_init(&a.b, 0);
+    if (json_dump_callback(v, dump_append, &a, flags) != 0 || a.failed) {
+        pp_buf_free(&a.b);
+        return NULL;
+    }
+    return pp_buf_steal(&a.b);
+}

@@ -19,4 +19,10 @@
  * 512, which only a cyclic value can reach). */
 pp_status pp_json_write(const json_t *v, int indent, pp_buf *out);
 
+/* json_dumps(v, flags), same text, but NULL whenever an allocation failed. jansson 2.14's
+ * dumper ignores a failed write of an object key (dump.c, both key orders), so under memory
+ * pressure json_dumps can return JSON with a key's text missing ({":0}). This one dumps
+ * through a callback whose first failure sticks. Caller frees. */
+char *pp_json_dumps(const json_t *v, size_t flags);
+
 #endif
