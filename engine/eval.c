@@ -265,23 +265,30 @@ static pp_status emit(pp_ruleset *rs, const pp_rule *r, const pp_resource *res,
     return pp_report_add(out, &f);
 }
 
+/* The indexes of the rules naming `type`, cached per rule set; NULL on NOMEM. A list is
+ * cached only when complete: an incomplete one would skip rules silently, for good. */
 static const json_t *rules_for_type(pp_ruleset *rs, const char *type)
 {
     json_t *hit = json_object_get(rs->type_cache, type);
     if (hit)
         return hit;
     json_t *list = json_array();
-    for (size_t i = 0; i < rs->nrules; i++) {
+    for (size_t i = 0; list && i < rs->nrules; i++) {
         if (rs->rules[i].disabled)
             continue;
         for (char **t = rs->rules[i].info.types; t && *t; t++) {
             if (pp_glob(*t, type)) {
-                json_array_append_new(list, json_integer((json_int_t)i));
+                if (json_array_append_new(list, json_integer((json_int_t)i)) != 0) {
+                    json_decref(list);
+                    list = NULL;
+                }
                 break;
             }
         }
     }
-    json_object_set_new(rs->type_cache, type, list);
+    /* set_new releases list on failure: only a successful store leaves it alive */
+    if (!list || json_object_set_new(rs->type_cache, type, list) != 0)
+        return NULL;
     return list;
 }
 
