@@ -2,6 +2,7 @@
 #include "engine/json_write.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -173,4 +174,41 @@ char *pp_json_dumps(const json_t *v, size_t flags)
         return NULL;
     }
     return pp_buf_steal(&a.b);
+}
+
+/* Allocation failures of jansson on this thread; only ever compared before/after a call. */
+static _Thread_local unsigned long json_alloc_failures;
+
+static void *json_counting_malloc(size_t n)
+{
+    void *p = malloc(n);
+    if (!p)
+        json_alloc_failures++;
+    return p;
+}
+
+static pthread_once_t json_init_once = PTHREAD_ONCE_INIT;
+
+static void json_init_alloc(void)
+{
+    /* blocks allocated before keep working: the functions are malloc and free underneath */
+    json_set_alloc_funcs(json_counting_malloc, free);
+}
+
+void pp_json_init(void)
+{
+    pthread_once(&json_init_once, json_init_alloc);
+}
+
+json_t *pp_json_loadb(const char *buf, size_t len, size_t flags, json_error_t *je, int *oom)
+{
+    pp_json_init();
+    unsigned long before = json_alloc_failures;
+    json_t *v = json_loadb(buf, len, flags, je);
+    *oom = json_alloc_failures != before;
+    if (*oom) {
+        json_decref(v);
+        v = NULL;
+    }
+    return v;
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "engine/json_write.h"
 #include "engine/util.h"
 
 /* ---- small helpers --------------------------------------------------------------------- */
@@ -179,7 +180,10 @@ pp_status pp_hook_parse(const char *buf, size_t len, pp_hook_req *out, char **er
     out->logical_id = "Resource";
 
     json_error_t je;
-    out->root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je);
+    int oom;
+    out->root = pp_json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je, &oom);
+    if (oom)
+        return pp_err(err, PP_E_NOMEM, "out of memory reading the request");
     if (!out->root)
         return pp_err(err, PP_E_PARSE, "request is not valid JSON: line %d, column %d: %s",
                       je.line, je.column, je.text);
