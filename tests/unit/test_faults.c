@@ -13,7 +13,8 @@
  * PARAPET_FAULTS_FULL=1 sweeps every N of every scenario in both modes (fail exactly the Nth,
  * fail every allocation from the Nth on); the default run sweeps every N of "exactly" up to a
  * bound and then a stride, and "from the Nth on" with a stride. PARAPET_FAULTS_ONLY=NAME runs
- * one scenario; PARAPET_FAULTS_N=N one run of it (for debugging under gdb).
+ * one scenario; PARAPET_FAULTS_N=N one run of it (-N: from the Nth on), for gdb;
+ * PARAPET_FAULTS_TRACE=1 prints the stack of the first refused allocation of each run.
  *
  * Not built for sanitizers: ASan/TSan/MSan own malloc and refuse a second interposer, so
  * under them the test only says it is skipped. Valgrind works when told to leave this
