@@ -68,6 +68,21 @@ static void world_free(world *w)
     w->npend = 0;
 }
 
+/* [-4, +2, m] Protected body of one check run: 1 = check, 2 = the rule set (light
+ * userdata), 3 = resource index, 4 = ctx. The resource userdata is made here, under the
+ * sandbox's pcall, because making it allocates: outside a protected call an allocation
+ * failure would reach the panic handler and abort the process. */
+static int call_check(lua_State *L)
+{
+    pp_ruleset *rs = lua_touserdata(L, 2);
+    size_t ri = (size_t)lua_tointeger(L, 3);
+    lua_pushvalue(L, 1);
+    pp_luaapi_push_resource(L, rs, ri);
+    lua_pushvalue(L, 4);
+    lua_call(L, 2, 2);
+    return 2;
+}
+
 /* Runs check once in the current world; fills w. */
 static pp_status run_world(pp_ruleset *rs, const pp_rule *r, size_t ri, world *w)
 {
@@ -79,11 +94,14 @@ static pp_status run_world(pp_ruleset *rs, const pp_rule *r, size_t ri, world *w
     es->skipped = 0;
     PP_FREE(es->skip_msg);
     taint_clear(es);
+    /* none of these pushes allocates (the sandbox keeps LUA_MINSTACK free slots) */
+    lua_pushcfunction(L, call_check);
     lua_rawgeti(L, LUA_REGISTRYINDEX, r->check_ref);
-    pp_luaapi_push_resource(L, rs, ri);
+    lua_pushlightuserdata(L, rs);
+    lua_pushinteger(L, (lua_Integer)ri);
     lua_rawgeti(L, LUA_REGISTRYINDEX, r->ctx_ref);
     char *err = NULL;
-    pp_status st = pp_sandbox_call(rs->sb, 2, 2, &err);
+    pp_status st = pp_sandbox_call(rs->sb, 4, 2, &err);
     pp_status rc = PP_OK;
     memset(w, 0, sizeof *w);
     if (st != PP_OK) {
@@ -277,23 +295,30 @@ static pp_status emit(pp_ruleset *rs, const pp_rule *r, const pp_resource *res,
     return pp_report_add(out, &f);
 }
 
+/* The indexes of the rules naming `type`, cached per rule set; NULL on NOMEM. A list is
+ * cached only when complete: an incomplete one would skip rules silently, for good. */
 static const json_t *rules_for_type(pp_ruleset *rs, const char *type)
 {
     json_t *hit = json_object_get(rs->type_cache, type);
     if (hit)
         return hit;
     json_t *list = json_array();
-    for (size_t i = 0; i < rs->nrules; i++) {
+    for (size_t i = 0; list && i < rs->nrules; i++) {
         if (rs->rules[i].disabled)
             continue;
         for (char **t = rs->rules[i].info.types; t && *t; t++) {
             if (pp_glob(*t, type)) {
-                json_array_append_new(list, json_integer((json_int_t)i));
+                if (json_array_append_new(list, json_integer((json_int_t)i)) != 0) {
+                    json_decref(list);
+                    list = NULL;
+                }
                 break;
             }
         }
     }
-    json_object_set_new(rs->type_cache, type, list);
+    /* set_new releases list on failure: only a successful store leaves it alive */
+    if (!list || json_object_set_new(rs->type_cache, type, list) != 0)
+        return NULL;
     return list;
 }
 

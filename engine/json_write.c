@@ -2,6 +2,7 @@
 #include "engine/json_write.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -148,4 +149,66 @@ static pp_status put(const json_t *v, int indent, int depth, pp_buf *b)
 pp_status pp_json_write(const json_t *v, int indent, pp_buf *out)
 {
     return put(v, indent, 0, out);
+}
+
+/* Collects json_dump_callback's output; the first failed append fails every later call. */
+typedef struct dump_acc {
+    pp_buf b;
+    int failed;
+} dump_acc;
+
+static int dump_append(const char *buf, size_t size, void *data)
+{
+    dump_acc *a = data;
+    if (!a->failed && pp_buf_append(&a->b, buf, size) != PP_OK)
+        a->failed = 1;
+    return a->failed ? -1 : 0;
+}
+
+char *pp_json_dumps(const json_t *v, size_t flags)
+{
+    dump_acc a = {.failed = 0};
+    pp_buf_init(&a.b, 0);
+    if (json_dump_callback(v, dump_append, &a, flags) != 0 || a.failed) {
+        pp_buf_free(&a.b);
+        return NULL;
+    }
+    return pp_buf_steal(&a.b);
+}
+
+/* Allocation failures of jansson on this thread; only ever compared before/after a call. */
+static _Thread_local unsigned long json_alloc_failures;
+
+static void *json_counting_malloc(size_t n)
+{
+    void *p = malloc(n);
+    if (!p)
+        json_alloc_failures++;
+    return p;
+}
+
+static pthread_once_t json_init_once = PTHREAD_ONCE_INIT;
+
+static void json_init_alloc(void)
+{
+    /* blocks allocated before keep working: the functions are malloc and free underneath */
+    json_set_alloc_funcs(json_counting_malloc, free);
+}
+
+void pp_json_init(void)
+{
+    pthread_once(&json_init_once, json_init_alloc);
+}
+
+json_t *pp_json_loadb(const char *buf, size_t len, size_t flags, json_error_t *je, int *oom)
+{
+    pp_json_init();
+    unsigned long before = json_alloc_failures;
+    json_t *v = json_loadb(buf, len, flags, je);
+    *oom = json_alloc_failures != before;
+    if (*oom) {
+        json_decref(v);
+        v = NULL;
+    }
+    return v;
 }

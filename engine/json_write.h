@@ -19,4 +19,23 @@
  * 512, which only a cyclic value can reach). */
 pp_status pp_json_write(const json_t *v, int indent, pp_buf *out);
 
+/* json_dumps(v, flags), same text, but NULL whenever an allocation failed. jansson 2.14's
+ * dumper ignores a failed write of an object key (dump.c, both key orders), so under memory
+ * pressure json_dumps can return JSON with a key's text missing ({":0}). This one dumps
+ * through a callback whose first failure sticks. Caller frees. */
+char *pp_json_dumps(const json_t *v, size_t flags);
+
+/* json_loadb(buf, len, flags, je) that never returns a value damaged by an allocation failure.
+ * jansson 2.14's lexer ignores a failed append to its token buffer (lex_save), so under memory
+ * pressure json_loadb can succeed with a character missing from a key or a string, and it
+ * reports other allocation failures as syntax errors. Allocations of jansson are counted per
+ * thread (see pp_json_init); when one failed during the call, the result is released and
+ * *oom set: NULL then means PP_E_NOMEM, not bad input (whatever *je says). */
+json_t *pp_json_loadb(const char *buf, size_t len, size_t flags, json_error_t *je, int *oom);
+
+/* Installs jansson's allocator (malloc and free, with a per-thread count of failures) once per
+ * process; pp_json_loadb calls it. A front end that parses JSON on several threads calls it
+ * before starting them, since json_set_alloc_funcs is not thread-safe. */
+void pp_json_init(void);
+
 #endif

@@ -20,6 +20,7 @@
 #include <stdio.h>
 
 #include "engine/eval_int.h"
+#include "engine/json_write.h"
 #include "engine/util.h"
 #include "engine/value.h"
 
@@ -153,16 +154,21 @@ static const json_t *choose(pp_evalstate *es, const json_t *u)
     return json_array_get(cand, es->choice[k].idx);
 }
 
-static void taint(pp_evalstate *es, const json_t *u, const char *path)
+/* Records that the rule read unknown u at path. -1 on NOMEM (nothing recorded). */
+static int taint(pp_evalstate *es, const json_t *u, const char *path)
 {
     for (size_t i = 0; i < es->ntaint; i++)
         if (es->taint[i] == u)
-            return;
+            return 0;
     if (es->ntaint < PP_MAX_TAINT) {
+        char *p = pp_strdup(path);
+        if (!p)
+            return -1;
         es->taint[es->ntaint] = u;
-        es->taint_path[es->ntaint] = pp_strdup(path);
+        es->taint_path[es->ntaint] = p;
         es->ntaint++;
     }
+    return 0;
 }
 
 /* [-0, +1, m] Pushes the Lua form of child `c` reached from a node with path (parent, plen)
@@ -184,8 +190,9 @@ static void push_child(lua_State *L, pp_ruleset *rs, const json_t *c, uint64_t e
             }
             u->path[plen + sl] = '\0';
             set_mt(L, &UNK_MT_KEY);
-            if (epoch)
-                taint(&rs->es, c, u->path);
+            /* a taint lost to memory would turn the rule's UNKNOWN into a verdict */
+            if (epoch && taint(&rs->es, c, u->path) != 0)
+                luaL_error(L, "out of memory");
             return;
         }
         c = pick;
@@ -335,11 +342,20 @@ static int view_eq(lua_State *L)
 static int view_tostring(lua_State *L)
 {
     view *w = check_view(L, 1);
-    char *s = json_dumps(w->v, JSON_COMPACT | JSON_ENCODE_ANY | JSON_PRESERVE_ORDER);
-    if (s && strlen(s) > 200)
-        memcpy(s + 196, "...", 4);
-    lua_pushstring(L, s ? s : "<view>");
+    char *s = pp_json_dumps(w->v, JSON_COMPACT | JSON_ENCODE_ANY | JSON_PRESERVE_ORDER);
+    if (!s)
+        return luaL_error(L, "out of memory");
+    /* copied out before pushing: lua_pushstring raises on NOMEM, and s would leak */
+    char shown[201];
+    size_t n = strlen(s);
+    if (n > 200) {
+        memcpy(shown, s, 196);
+        memcpy(shown + 196, "...", 4);
+    } else {
+        memcpy(shown, s, n + 1);
+    }
     free(s);
+    lua_pushstring(L, shown);
     return 1;
 }
 
@@ -476,9 +492,12 @@ static int ctx_unknown(lua_State *L) { return ctx_verdict(L, PP_ST_UNKNOWN); }
 static int ctx_skip(lua_State *L)
 {
     pp_ruleset *rs = get_rs(L);
+    char *msg = pp_strdup(luaL_optstring(L, 1, "not applicable"));
+    if (!msg)
+        return luaL_error(L, "out of memory");
     rs->es.skipped = 1;
     free(rs->es.skip_msg);
-    rs->es.skip_msg = pp_strdup(luaL_optstring(L, 1, "not applicable"));
+    rs->es.skip_msg = msg;
     lua_pushboolean(L, 1);
     return 1;
 }
@@ -712,15 +731,23 @@ static int l_str(lua_State *L)
     }
 }
 
-/* JSON for a Lua scalar or view at i (new reference), NULL for anything else. */
-static json_t *scalar_json(lua_State *L, int i)
+/* JSON for a Lua scalar or view at i (new reference), NULL for anything else. On NOMEM
+ * sets *oom (a NULL alone would read as "not equal"). Strings are taken as bytes: a UTF-8
+ * check would also answer NULL. */
+static json_t *scalar_json(lua_State *L, int i, int *oom)
 {
+    json_t *j;
     switch (lua_type(L, i)) {
-    case LUA_TSTRING:
-        return json_string(lua_tostring(L, i));
+    case LUA_TSTRING: {
+        size_t len;
+        const char *s = lua_tolstring(L, i, &len);
+        j = json_stringn_nocheck(s, len);
+        break;
+    }
     case LUA_TNUMBER:
-        return lua_isinteger(L, i) ? json_integer(lua_tointeger(L, i))
-                                   : json_real(lua_tonumber(L, i));
+        j = lua_isinteger(L, i) ? json_integer(lua_tointeger(L, i))
+                                : json_real(lua_tonumber(L, i));
+        break;
     case LUA_TBOOLEAN:
         return json_boolean(lua_toboolean(L, i));
     case LUA_TUSERDATA: {
@@ -730,6 +757,9 @@ static json_t *scalar_json(lua_State *L, int i)
     default:
         return NULL;
     }
+    if (!j)
+        *oom = 1;
+    return j;
 }
 
 static int l_eq(lua_State *L)
@@ -744,7 +774,13 @@ static int l_eq(lua_State *L)
         if (w)
             check_epoch(L, get_rs(L), w->epoch);
     }
-    json_t *a = scalar_json(L, 1), *b = scalar_json(L, 2);
+    int oom = 0;
+    json_t *a = scalar_json(L, 1, &oom), *b = scalar_json(L, 2, &oom);
+    if (oom) {
+        json_decref(a);
+        json_decref(b);
+        return luaL_error(L, "out of memory");
+    }
     int eq = a && b && pp_value_equal(a, b);
     if (!a && !b)
         eq = lua_isnil(L, 1) && lua_isnil(L, 2);

@@ -49,7 +49,7 @@ static void fail_at(rctx *c, edge e, pp_status st, const char *fmt, ...)
 
 static void fail_at(rctx *c, edge e, pp_status st, const char *fmt, ...)
 {
-    if (c->err)
+    if (c->err || c->st)
         return;
     va_list ap;
     va_start(ap, fmt);
@@ -64,6 +64,46 @@ static void fail_at(rctx *c, edge e, pp_status st, const char *fmt, ...)
         c->err = pp_asprintf("%s: %s", c->doc->name, msg ? msg : "error");
     free(msg);
     c->st = st;
+}
+
+/* Records an allocation failure and returns NULL. Every failing path ends here or in
+ * fail_at, so a NULL result always comes with c->st set: an allocation failure is never
+ * mistaken for a template error, nor silently turned into a different value. */
+static json_t *nomem(rctx *c)
+{
+    if (!c->st)
+        c->st = PP_E_NOMEM;
+    return NULL;
+}
+
+static json_t *unknownf(rctx *c, json_t *cands, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* A new unknown with a printf-formatted reason; `cands` (NULL: none) is stolen, even on
+ * failure. NULL with c->st on NOMEM. */
+static json_t *unknownf(rctx *c, json_t *cands, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *why = pp_vasprintf(fmt, ap);
+    va_end(ap);
+    json_t *u = NULL;
+    if (why)
+        u = pp_unknown_new(why, cands);   /* steals cands, even on failure */
+    else
+        json_decref(cands);
+    free(why);
+    return u ? u : nomem(c);
+}
+
+/* Appends v (a new reference, stolen even on failure) to arr; -1 with c->st on NOMEM. */
+static int append_new(rctx *c, json_t *arr, json_t *v)
+{
+    if (!v || json_array_append_new(arr, v) != 0) {
+        nomem(c);
+        return -1;
+    }
+    return 0;
 }
 
 static int is_intrinsic_key(const char *k)
@@ -84,16 +124,12 @@ static json_t *lift(rctx *c, json_t **args, size_t n, edge e, const char *what, 
         if (!pp_is_unknown(args[i]))
             continue;
         json_t *cand = pp_unknown_candidates(args[i]);
-        if (!cand) {
-            char *r = pp_asprintf("%s depends on an unresolved value (%s)", what,
-                                  pp_unknown_reason(args[i]));
-            json_t *u = pp_unknown_new(r, NULL);
-            free(r);
-            return u;
-        }
+        if (!cand)
+            return unknownf(c, NULL, "%s depends on an unresolved value (%s)", what,
+                            pp_unknown_reason(args[i]));
         combos *= json_array_size(cand) ? json_array_size(cand) : 1;
         if (combos > c->lim->max_candidates)
-            return pp_unknown_new("too many candidate values to enumerate", NULL);
+            return unknownf(c, NULL, "too many candidate values to enumerate");
     }
     if (combos == 1) {
         int any = 0;
@@ -107,8 +143,7 @@ static json_t *lift(rctx *c, json_t **args, size_t n, edge e, const char *what, 
     if (!cur || !out) {
         free(cur);
         json_decref(out);
-        c->st = PP_E_NOMEM;
-        return NULL;
+        return nomem(c);
     }
     for (size_t k = 0; k < combos; k++) {
         size_t r = k;
@@ -141,8 +176,12 @@ static json_t *lift(rctx *c, json_t **args, size_t n, edge e, const char *what, 
             int dup = 0;
             for (size_t q = 0; q < json_array_size(out) && !dup; q++)
                 dup = json_equal(json_array_get(out, q), x);
-            if (!dup)
-                json_array_append(out, x);
+            if (!dup && json_array_append(out, x) != 0) {
+                json_decref(res);
+                json_decref(out);
+                free(cur);
+                return nomem(c);
+            }
         }
         json_decref(res);
     }
@@ -152,10 +191,7 @@ static json_t *lift(rctx *c, json_t **args, size_t n, edge e, const char *what, 
         json_decref(out);
         return only;
     }
-    char *r = pp_asprintf("%s has several possible values", what);
-    json_t *u = pp_unknown_new(r, out);
-    free(r);
-    return u;
+    return unknownf(c, out, "%s has several possible values", what);
 }
 
 /* ---- conditions --------------------------------------------------------------------- */
@@ -174,7 +210,8 @@ static json_t *cond_value(rctx *c, const char *name, edge e)
         fail_at(c, e, PP_E_CYCLE, "condition '%s' depends on itself", name);
         return NULL;
     }
-    json_object_set_new(c->cond_busy, name, json_true());
+    if (json_object_set_new(c->cond_busy, name, json_true()) != 0)
+        return nomem(c);
     edge ce = {c->cond_raw, name, 0};
     json_t *v = resolve(c, raw, ce);
     json_object_del(c->cond_busy, name);
@@ -189,7 +226,10 @@ static json_t *cond_value(rctx *c, const char *name, edge e)
         fail_at(c, ce, PP_E_TEMPLATE, "condition '%s' must evaluate to a boolean", name);
         return NULL;
     }
-    json_object_set(c->conds, name, v);
+    if (json_object_set(c->conds, name, v) != 0) {
+        json_decref(v);
+        return nomem(c);
+    }
     return v;
 }
 
@@ -212,18 +252,15 @@ static json_t *need_args(rctx *c, json_t *args, size_t lo, size_t hi, const char
 static json_t *resolve_args(rctx *c, json_t *args)
 {
     json_t *out = json_array();
-    if (!out) {
-        c->st = PP_E_NOMEM;
-        return NULL;
-    }
+    if (!out)
+        return nomem(c);
     for (size_t i = 0; i < json_array_size(args); i++) {
         edge e = {args, NULL, i};
         json_t *r = resolve(c, json_array_get(args, i), e);
-        if (!r) {
+        if (!r || append_new(c, out, r) != 0) {
             json_decref(out);
             return NULL;
         }
-        json_array_append_new(out, r);
     }
     return out;
 }
@@ -235,11 +272,10 @@ static int is_scalar(const json_t *v)
 
 static json_t *fn_equals(rctx *c, json_t **a, size_t n, edge e)
 {
-    (void)c; (void)n; (void)e;
+    (void)n; (void)e;
     if (!is_scalar(a[0]) || !is_scalar(a[1])) {
         if (json_is_object(a[0]) || json_is_object(a[1]))
-            return pp_unknown_new("Fn::Equals compares a value known only at deploy time",
-                                  NULL);
+            return unknownf(c, NULL, "Fn::Equals compares a value known only at deploy time");
         return json_boolean(json_equal(a[0], a[1]));
     }
     return json_boolean(pp_value_equal(a[0], a[1]));
@@ -259,9 +295,11 @@ static json_t *fn_bool_op(rctx *c, json_t **a, size_t n, edge e, int is_and)
         else if (b == !is_and)
             return json_boolean(!is_and);  /* short-circuit decides */
     }
-    if (unknown)
-        return pp_unknown_new("condition depends on an unresolved value",
-                              json_pack("[bb]", 1, 0));
+    if (unknown) {
+        json_t *both = json_pack("[bb]", 1, 0);
+        return both ? unknownf(c, both, "condition depends on an unresolved value")
+                    : nomem(c);
+    }
     return json_boolean(is_and);
 }
 
@@ -291,7 +329,7 @@ static json_t *fn_join(rctx *c, json_t **a, size_t n, edge e)
     for (size_t i = 0; i < m; i++) {
         json_t *x = json_array_get(a[1], i);
         if (pp_is_unknown(x) || (json_is_object(x) && !pp_is_novalue(x)))
-            return pp_unknown_new("Fn::Join includes a value known only at deploy time", NULL);
+            return unknownf(c, NULL, "Fn::Join includes a value known only at deploy time");
     }
     pp_buf b;
     pp_buf_init(&b, c->lim->max_string_bytes);
@@ -304,26 +342,29 @@ static json_t *fn_join(rctx *c, json_t **a, size_t n, edge e)
         char *s = pp_value_str(x);
         if (!s) {
             pp_buf_free(&b);
+            if (is_scalar(x))
+                return nomem(c);
             fail_at(c, e, PP_E_TEMPLATE, "Fn::Join expects a list of strings");
             return NULL;
         }
-        if (!first)
-            pp_buf_puts(&b, d);
+        pp_status st = first ? PP_OK : pp_buf_puts(&b, d);
         first = 0;
-        pp_status st = pp_buf_puts(&b, s);
+        if (st == PP_OK)
+            st = pp_buf_puts(&b, s);
         free(s);
         if (st != PP_OK) {
             pp_buf_free(&b);
+            if (st != PP_E_LIMIT)
+                return nomem(c);
             fail_at(c, e, PP_E_LIMIT, "Fn::Join result exceeds the string limit");
             return NULL;
         }
     }
+    /* pieces of valid UTF-8 joined by valid UTF-8: json_string fails only for want of memory */
     char *s = pp_buf_steal(&b);
     json_t *r = s ? json_string(s) : NULL;
     free(s);
-    if (!r)
-        fail_at(c, e, PP_E_TEMPLATE, "Fn::Join result is not valid UTF-8");
-    return r;
+    return r ? r : nomem(c);
 }
 
 static json_t *fn_select(rctx *c, json_t **a, size_t n, edge e)
@@ -351,17 +392,22 @@ static json_t *fn_split(rctx *c, json_t **a, size_t n, edge e)
     (void)n;
     if (!json_is_string(a[0]) || !json_is_string(a[1]) || !*json_string_value(a[0])) {
         if (json_is_object(a[1]))
-            return pp_unknown_new("Fn::Split of a value known only at deploy time", NULL);
+            return unknownf(c, NULL, "Fn::Split of a value known only at deploy time");
         fail_at(c, e, PP_E_TEMPLATE, "Fn::Split expects [delimiter, string]");
         return NULL;
     }
     const char *d = json_string_value(a[0]), *s = json_string_value(a[1]);
     size_t dl = strlen(d);
     json_t *out = json_array();
+    if (!out)
+        return nomem(c);
     for (;;) {
         const char *hit = strstr(s, d);
         size_t len = hit ? (size_t)(hit - s) : strlen(s);
-        json_array_append_new(out, json_stringn(s, len));
+        if (append_new(c, out, json_stringn(s, len)) != 0) {
+            json_decref(out);
+            return NULL;
+        }
         if (!hit)
             break;
         s = hit + dl;
@@ -373,12 +419,19 @@ static json_t *fn_findinmap(rctx *c, json_t **a, size_t n, edge e)
 {
     for (size_t i = 0; i < 3; i++) {
         if (json_is_object(a[i]))
-            return pp_unknown_new("Fn::FindInMap key known only at deploy time", NULL);
+            return unknownf(c, NULL, "Fn::FindInMap key known only at deploy time");
     }
     char *k[3];
-    for (size_t i = 0; i < 3; i++)
+    int lost = 0;
+    for (size_t i = 0; i < 3; i++) {
         k[i] = pp_value_str(a[i]);
+        lost |= !k[i] && is_scalar(a[i]);
+    }
     json_t *r = NULL;
+    if (lost) {
+        nomem(c);
+        goto done;
+    }
     if (!k[0] || !k[1] || !k[2]) {
         fail_at(c, e, PP_E_TEMPLATE, "Fn::FindInMap expects [MapName, TopLevelKey, SecondLevelKey]");
         goto done;
@@ -414,17 +467,22 @@ static json_t *fn_sub(rctx *c, json_t **a, size_t n, edge e)
     pp_buf b;
     pp_buf_init(&b, c->lim->max_string_bytes);
     json_t *result = NULL;
+    pp_status st = PP_OK;   /* of the last append; checked before the next step */
     /* first pass collects unknown variables to lift over */
     const char *p = s;
     while (*p) {
         const char *open = strstr(p, "${");
         if (!open) {
-            pp_buf_puts(&b, p);
+            st = pp_buf_puts(&b, p);
             break;
         }
-        pp_buf_append(&b, p, (size_t)(open - p));
+        st = pp_buf_append(&b, p, (size_t)(open - p));
+        if (st != PP_OK)
+            break;
         if (open[2] == '!') {
-            pp_buf_puts(&b, "${");
+            st = pp_buf_puts(&b, "${");
+            if (st != PP_OK)
+                break;
             p = open + 3;
             continue;
         }
@@ -437,8 +495,7 @@ static json_t *fn_sub(rctx *c, json_t **a, size_t n, edge e)
         char *name = strndup(open + 2, (size_t)(close - open - 2));
         if (!name) {
             pp_buf_free(&b);
-            c->st = PP_E_NOMEM;
-            return NULL;
+            return nomem(c);
         }
         json_t *val = vars ? json_object_get(vars, name) : NULL;
         json_t *owned = NULL;
@@ -446,13 +503,19 @@ static json_t *fn_sub(rctx *c, json_t **a, size_t n, edge e)
             val = json_object_get(c->params, name);
         if (!val)
             val = json_object_get(c->pseudo, name);
-        if (!val && strcmp(name, "AWS::NoValue") != 0) {
+        if (!val && strcmp(name, "AWS::NoValue") == 0) {
+            /* ${AWS::NoValue} has no value to substitute: it stands for nothing */
+            free(name);
+            p = close + 1;
+            continue;
+        }
+        if (!val) {
             char *dot = strchr(name, '.');
             if (dot)
                 *dot = '\0';
             if (json_object_get(c->resources, name))
-                owned = pp_unknown_new("Fn::Sub uses an attribute of a resource, known only "
-                                       "at deploy time", NULL);
+                owned = unknownf(c, NULL, "Fn::Sub uses an attribute of a resource, known only "
+                                          "at deploy time");
             else if (c->resources) {
                 fail_at(c, e, PP_E_TEMPLATE, "Fn::Sub: '${%s}' is neither a parameter, a pseudo "
                         "parameter nor a resource of this template", name);
@@ -460,7 +523,12 @@ static json_t *fn_sub(rctx *c, json_t **a, size_t n, edge e)
                 pp_buf_free(&b);
                 return NULL;
             } else
-                owned = pp_unknown_new("Fn::Sub uses an undefined variable", NULL);
+                owned = unknownf(c, NULL, "Fn::Sub uses an undefined variable");
+            if (!owned) {
+                free(name);
+                pp_buf_free(&b);
+                return NULL;
+            }
             val = owned;
         }
         if (pp_is_unknown(val)) {
@@ -474,45 +542,55 @@ static json_t *fn_sub(rctx *c, json_t **a, size_t n, edge e)
                 return u;
             }
             json_t *out = json_array();
-            for (size_t i = 0; i < json_array_size(cand); i++) {
+            for (size_t i = 0; out && i < json_array_size(cand); i++) {
                 json_t *nv = vars ? json_deep_copy(vars) : json_object();
-                json_object_set(nv, name, json_array_get(cand, i));
-                json_t *args[2] = {a[0], nv};
-                json_t *r = fn_sub(c, args, 2, e);
-                json_decref(nv);
-                if (!r) {
-                    json_decref(out);
-                    free(name);
-                    pp_buf_free(&b);
-                    return NULL;
+                json_t *r = NULL;
+                if (!nv || json_object_set(nv, name, json_array_get(cand, i)) != 0) {
+                    nomem(c);
+                } else {
+                    json_t *args[2] = {a[0], nv};
+                    r = fn_sub(c, args, 2, e);
                 }
-                json_array_append_new(out, r);
+                json_decref(nv);
+                if (!r || append_new(c, out, r) != 0) {
+                    json_decref(out);
+                    out = NULL;
+                }
             }
             free(name);
             pp_buf_free(&b);
             json_decref(owned);
-            return pp_unknown_new("Fn::Sub uses a value with several possibilities", out);
+            if (!out)
+                return nomem(c);   /* no-op when the failure was recorded already */
+            return unknownf(c, out, "Fn::Sub uses a value with several possibilities");
         }
         char *vs = pp_value_str(val);
+        int lost = !vs && is_scalar(val);
         free(name);
         json_decref(owned);
         if (!vs) {
             pp_buf_free(&b);
-            return pp_unknown_new("Fn::Sub substitutes a non-scalar value", NULL);
+            return lost ? nomem(c)
+                        : unknownf(c, NULL, "Fn::Sub substitutes a non-scalar value");
         }
-        pp_status st = pp_buf_puts(&b, vs);
+        st = pp_buf_puts(&b, vs);
         free(vs);
-        if (st != PP_OK) {
-            pp_buf_free(&b);
-            fail_at(c, e, PP_E_LIMIT, "Fn::Sub result exceeds the string limit");
-            return NULL;
-        }
+        if (st != PP_OK)
+            break;
         p = close + 1;
     }
+    if (st != PP_OK) {
+        pp_buf_free(&b);
+        if (st != PP_E_LIMIT)
+            return nomem(c);
+        fail_at(c, e, PP_E_LIMIT, "Fn::Sub result exceeds the string limit");
+        return NULL;
+    }
+    /* text and values of valid UTF-8 cut at ASCII: json_string fails only for want of memory */
     char *out = pp_buf_steal(&b);
     result = out ? json_string(out) : NULL;
     free(out);
-    return result;
+    return result ? result : nomem(c);
 }
 
 static json_t *resolve_ref(rctx *c, json_t *arg, edge e)
@@ -539,13 +617,10 @@ static json_t *resolve_ref(rctx *c, json_t *arg, edge e)
                 "parameter nor a resource of this template", n);
         json_decref(name);
         return NULL;
-    } else {
-        char *why = pp_asprintf("Ref to '%s', which is neither a parameter nor a resource", n);
-        r = pp_unknown_new(why, NULL);
-        free(why);
-    }
+    } else
+        r = unknownf(c, NULL, "Ref to '%s', which is neither a parameter nor a resource", n);
     json_decref(name);
-    return r;
+    return r ? r : nomem(c);
 }
 
 static json_t *resolve_getatt(rctx *c, json_t *arg, edge e)
@@ -558,6 +633,8 @@ static json_t *resolve_getatt(rctx *c, json_t *arg, edge e)
             return NULL;
         }
         a = json_pack("[s#s]", s, (int)(dot - s), dot + 1);
+        if (!a)
+            return nomem(c);
     } else {
         if (!need_args(c, arg, 2, 2, "Fn::GetAtt", e))
             return NULL;
@@ -575,14 +652,14 @@ static json_t *resolve_getatt(rctx *c, json_t *arg, edge e)
         return NULL;
     }
     if (!json_is_string(res) || !json_object_get(c->resources, json_string_value(res))) {
-        r = pp_unknown_new("Fn::GetAtt of a resource not in this template", NULL);
+        r = unknownf(c, NULL, "Fn::GetAtt of a resource not in this template");
     } else if (pp_is_unknown(att)) {
-        r = pp_unknown_new("Fn::GetAtt attribute known only at deploy time", NULL);
+        r = unknownf(c, NULL, "Fn::GetAtt attribute known only at deploy time");
     } else {
         r = json_pack("{sO}", "Fn::GetAtt", a);
     }
     json_decref(a);
-    return r;
+    return r ? r : nomem(c);
 }
 
 static json_t *resolve_if(rctx *c, json_t *arg, edge e)
@@ -608,6 +685,11 @@ static json_t *resolve_if(rctx *c, json_t *arg, edge e)
         return NULL;
     }
     json_t *cands = json_array();
+    if (!cands) {
+        json_decref(t);
+        json_decref(f);
+        return nomem(c);
+    }
     json_t *br[2] = {t, f};
     for (int i = 0; i < 2; i++) {
         json_t *bc = pp_unknown_candidates(br[i]);
@@ -622,8 +704,12 @@ static json_t *resolve_if(rctx *c, json_t *arg, edge e)
             int dup = 0;
             for (size_t q = 0; q < json_array_size(cands) && !dup; q++)
                 dup = json_equal(json_array_get(cands, q), x);
-            if (!dup)
-                json_array_append(cands, x);
+            if (!dup && json_array_append(cands, x) != 0) {
+                json_decref(cands);
+                json_decref(t);
+                json_decref(f);
+                return nomem(c);
+            }
         }
     }
     json_decref(t);
@@ -633,11 +719,8 @@ static json_t *resolve_if(rctx *c, json_t *arg, edge e)
         json_decref(cands);
         return one;
     }
-    char *why = pp_asprintf("Fn::If on condition '%s', which depends on an unresolved value",
-                            json_string_value(cn));
-    json_t *u = pp_unknown_new(why, cands);
-    free(why);
-    return u;
+    return unknownf(c, cands, "Fn::If on condition '%s', which depends on an unresolved value",
+                    json_string_value(cn));
 }
 
 typedef struct fn_spec {
@@ -705,23 +788,17 @@ static json_t *resolve_intrinsic(rctx *c, const char *k, json_t *arg, edge e)
         json_t *nm = resolve(c, arg, e);
         if (!nm)
             return NULL;
-        char *why = json_is_string(nm)
-                        ? pp_asprintf("Fn::ImportValue '%s' is known only at deploy time",
-                                      json_string_value(nm))
-                        : pp_strdup("Fn::ImportValue is known only at deploy time");
+        json_t *u = json_is_string(nm)
+                        ? unknownf(c, NULL, "Fn::ImportValue '%s' is known only at deploy time",
+                                   json_string_value(nm))
+                        : unknownf(c, NULL, "Fn::ImportValue is known only at deploy time");
         json_decref(nm);
-        json_t *u = pp_unknown_new(why, NULL);
-        free(why);
         return u;
     }
     if (strcmp(k, "Fn::GetAZs") == 0 || strcmp(k, "Fn::Cidr") == 0 ||
         strcmp(k, "Fn::Transform") == 0 || strcmp(k, "Fn::ToJsonString") == 0 ||
-        strcmp(k, "Fn::Length") == 0 || strcmp(k, "Fn::ForEach") == 0) {
-        char *why = pp_asprintf("%s is evaluated only at deploy time", k);
-        json_t *u = pp_unknown_new(why, NULL);
-        free(why);
-        return u;
-    }
+        strcmp(k, "Fn::Length") == 0 || strcmp(k, "Fn::ForEach") == 0)
+        return unknownf(c, NULL, "%s is evaluated only at deploy time", k);
     for (size_t i = 0; i < PP_ARRAY_LEN(LIFTED); i++) {
         const fn_spec *f = &LIFTED[i];
         if (strcmp(k, f->name) != 0)
@@ -780,21 +857,28 @@ static json_t *resolve(rctx *c, json_t *v, edge e)
                 c->depth--;
                 return NULL;
             }
+            int bad = 0;
             if (!out && r != x) {
                 /* first change: copy the members seen so far */
                 out = json_object();
+                bad = !out;
                 const char *k2;
                 json_t *x2;
                 size_t j = 0;
                 json_object_foreach(v, k2, x2) {
-                    if (j++ == i)
+                    if (bad || j++ == i)
                         break;
-                    json_object_set(out, k2, x2);
+                    bad = json_object_set(out, k2, x2) != 0;
                 }
             }
-            if (out && !pp_is_novalue(r))
-                json_object_set(out, k, r);
+            if (!bad && out && !pp_is_novalue(r))
+                bad = json_object_set(out, k, r) != 0;
             json_decref(r);
+            if (bad) {
+                json_decref(out);
+                c->depth--;
+                return nomem(c);
+            }
             i++;
         }
         c->depth--;
@@ -815,14 +899,21 @@ static json_t *resolve(rctx *c, json_t *v, edge e)
                 c->depth--;
                 return NULL;
             }
+            int bad = 0;
             if (!out && r != x) {
                 out = json_array();
-                for (size_t j = 0; j < i; j++)
-                    json_array_append(out, json_array_get(v, j));
+                bad = !out;
+                for (size_t j = 0; !bad && j < i; j++)
+                    bad = json_array_append(out, json_array_get(v, j)) != 0;
             }
-            if (out && !pp_is_novalue(r))
-                json_array_append(out, r);
+            if (!bad && out && !pp_is_novalue(r))
+                bad = json_array_append(out, r) != 0;
             json_decref(r);
+            if (bad) {
+                json_decref(out);
+                c->depth--;
+                return nomem(c);
+            }
         }
         c->depth--;
         return out ? out : json_incref(v);
@@ -832,12 +923,13 @@ static json_t *resolve(rctx *c, json_t *v, edge e)
 
 /* ---- parameters --------------------------------------------------------------------- */
 
+/* The value of a parameter given as text (a list for list types). NULL on NOMEM. */
 static json_t *param_from_string(const char *type, const char *s)
 {
     if (type && (strncmp(type, "List<", 5) == 0 || strcmp(type, "CommaDelimitedList") == 0)) {
         json_t *arr = json_array();
         const char *p = s;
-        for (;;) {
+        while (arr) {
             const char *comma = strchr(p, ',');
             size_t len = comma ? (size_t)(comma - p) : strlen(p);
             while (len && *p == ' ') {
@@ -846,7 +938,11 @@ static json_t *param_from_string(const char *type, const char *s)
             }
             while (len && p[len - 1] == ' ')
                 len--;
-            json_array_append_new(arr, json_stringn(p, len));
+            json_t *item = json_stringn(p, len);
+            if (!item || json_array_append_new(arr, item) != 0) {
+                json_decref(arr);
+                return NULL;
+            }
             if (!comma)
                 break;
             p = comma + 1;
@@ -881,30 +977,34 @@ static int build_params(rctx *c, json_t *root)
         if (given) {
             v = param_from_string(type, given);
         } else if (type && strncmp(type, "AWS::SSM::Parameter::Value<", 27) == 0) {
-            char *why = pp_asprintf("parameter '%s' is read from SSM at deploy time", name);
-            v = pp_unknown_new(why, NULL);
-            free(why);
+            v = unknownf(c, NULL, "parameter '%s' is read from SSM at deploy time", name);
         } else if (json_object_get(d, "Default")) {
             json_t *def = json_object_get(d, "Default");
             char *s = pp_value_str(def);
-            v = s ? param_from_string(type, s) : json_incref(def);
+            v = s ? param_from_string(type, s) : is_scalar(def) ? NULL : json_incref(def);
             free(s);
         } else {
             json_t *allowed = json_object_get(d, "AllowedValues");
-            char *why = pp_asprintf("parameter '%s' has no value (pass --param %s=VALUE)", name,
-                                    name);
             json_t *cands = NULL;
+            int bad = 0;
             if (json_is_array(allowed) && json_array_size(allowed) > 0) {
                 cands = json_array();
-                for (size_t i = 0; i < json_array_size(allowed); i++) {
-                    char *s = pp_value_str(json_array_get(allowed, i));
+                bad = !cands;
+                for (size_t i = 0; !bad && i < json_array_size(allowed); i++) {
+                    json_t *av = json_array_get(allowed, i);
+                    char *s = pp_value_str(av);
                     if (s)
-                        json_array_append_new(cands, param_from_string(type, s));
+                        bad = append_new(c, cands, param_from_string(type, s)) != 0;
+                    else
+                        bad = is_scalar(av);
                     free(s);
                 }
             }
-            v = pp_unknown_new(why, cands);
-            free(why);
+            if (bad)
+                json_decref(cands);
+            else
+                v = unknownf(c, cands, "parameter '%s' has no value (pass --param %s=VALUE)",
+                             name, name);
         }
         if (!v || json_object_set_new(c->params, name, v)) {
             c->st = PP_E_NOMEM;
@@ -914,7 +1014,8 @@ static int build_params(rctx *c, json_t *root)
     return 0;
 }
 
-static void build_pseudo(rctx *c)
+/* -1 with c->st on NOMEM. */
+static int build_pseudo(rctx *c)
 {
     const char *region = c->o->region ? c->o->region : "us-east-1";
     const char *part = c->o->partition;
@@ -924,19 +1025,23 @@ static void build_pseudo(rctx *c)
                                                     : "aws";
     const char *acct = c->o->account_id ? c->o->account_id : "123456789012";
     const char *stack = c->o->stack_name ? c->o->stack_name : "parapet-check";
-    json_object_set_new(c->pseudo, "AWS::Region", json_string(region));
-    json_object_set_new(c->pseudo, "AWS::Partition", json_string(part));
-    json_object_set_new(c->pseudo, "AWS::AccountId", json_string(acct));
-    json_object_set_new(c->pseudo, "AWS::StackName", json_string(stack));
-    json_object_set_new(c->pseudo, "AWS::URLSuffix",
-                        json_string(strcmp(part, "aws-cn") == 0 ? "amazonaws.com.cn"
-                                                                : "amazonaws.com"));
-    json_object_set_new(c->pseudo, "AWS::NotificationARNs", json_array());
+    /* set_new releases the value on failure and fails on NULL: one check for the chain */
+    int bad = 0;
+    bad |= json_object_set_new(c->pseudo, "AWS::Region", json_string(region));
+    bad |= json_object_set_new(c->pseudo, "AWS::Partition", json_string(part));
+    bad |= json_object_set_new(c->pseudo, "AWS::AccountId", json_string(acct));
+    bad |= json_object_set_new(c->pseudo, "AWS::StackName", json_string(stack));
+    bad |= json_object_set_new(c->pseudo, "AWS::URLSuffix",
+                               json_string(strcmp(part, "aws-cn") == 0 ? "amazonaws.com.cn"
+                                                                       : "amazonaws.com"));
+    bad |= json_object_set_new(c->pseudo, "AWS::NotificationARNs", json_array());
     char *sid = pp_asprintf("arn:%s:cloudformation:%s:%s:stack/%s/00000000-0000-0000-0000-"
                             "000000000000", part, region, acct, stack);
-    if (sid)
-        json_object_set_new(c->pseudo, "AWS::StackId", json_string(sid));
+    bad |= !sid || json_object_set_new(c->pseudo, "AWS::StackId", json_string(sid));
     free(sid);
+    if (bad)
+        nomem(c);
+    return bad ? -1 : 0;
 }
 
 /* ---- the model ---------------------------------------------------------------------- */
@@ -1004,8 +1109,10 @@ static int add_resource(rctx *c, pp_template *t, const char *id, json_t *raw, co
     json_t *md = json_object_get(raw, "Metadata");
     r->metadata = json_is_object(md) ? md : NULL;
     const char *cdk = r->metadata ? json_string_value(json_object_get(md, "aws:cdk:path")) : NULL;
-    if (cdk)
-        r->cdk_path = pp_strdup(cdk);
+    if (cdk && !(r->cdk_path = pp_strdup(cdk))) {
+        nomem(c);
+        return -1;
+    }
     json_t *cond = json_object_get(raw, "Condition");
     if (cond) {
         if (!json_is_string(cond)) {
@@ -1014,6 +1121,10 @@ static int add_resource(rctx *c, pp_template *t, const char *id, json_t *raw, co
             return -1;
         }
         r->condition = pp_strdup(json_string_value(cond));
+        if (!r->condition) {
+            nomem(c);
+            return -1;
+        }
         json_t *cv = cond_value(c, r->condition, (edge){raw, "Condition", 0});
         if (!cv)
             return -1;
@@ -1032,17 +1143,16 @@ static int add_resource(rctx *c, pp_template *t, const char *id, json_t *raw, co
             return -1;
         }
     }
-    if (!r->active) {
-        r->properties = json_object();
-        return 0;
-    }
-    json_t *rp = props ? resolve(c, props, props_edge) : json_object();
-    if (!rp)
-        return -1;
-    if (!json_is_object(rp) || pp_is_novalue(rp)) {
+    json_t *rp = !r->active ? json_object() : props ? resolve(c, props, props_edge)
+                                                     : json_object();
+    if (rp && (!json_is_object(rp) || pp_is_novalue(rp))) {
         json_t *wrapped = json_object();
         json_decref(rp);
         rp = wrapped;
+    }
+    if (!rp) {
+        nomem(c);   /* no-op when resolve recorded its error */
+        return -1;
     }
     /* Properties: !If [C, {…}, !Ref AWS::NoValue] (or a scalar branch, which CloudFormation
      * would reject): every world a rule sees has a property map, empty for such a branch. The
@@ -1067,7 +1177,7 @@ static int add_resource(rctx *c, pp_template *t, const char *id, json_t *raw, co
         json_t *nu = nc ? pp_unknown_new(pp_unknown_reason(rp), nc) : NULL;
         json_decref(rp);
         if (!nu) {
-            c->st = PP_E_NOMEM;
+            nomem(c);
             return -1;
         }
         rp = nu;
@@ -1095,7 +1205,7 @@ pp_template *pp_template_build(const pp_doc *doc, const pp_resolve_opts *opts, p
     json_t *root = doc->root;
     edge root_edge = {NULL, "", 0};
     if (!t || !c.params || !c.pseudo || !c.conds || !c.cond_busy) {
-        c.st = PP_E_NOMEM;
+        nomem(&c);
         goto fail;
     }
     t->doc = doc;
@@ -1104,7 +1214,8 @@ pp_template *pp_template_build(const pp_doc *doc, const pp_resolve_opts *opts, p
                 "expected the template to be a map with a 'Resources' section");
         goto fail;
     }
-    build_pseudo(&c);
+    if (build_pseudo(&c))
+        goto fail;
     if (is_hook_shape(root)) {
         const char *type = json_object_iter_key(json_object_iter(root));
         json_t *body = json_object_get(root, type);

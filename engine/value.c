@@ -127,6 +127,25 @@ char *pp_value_str(const json_t *v)
     }
 }
 
+/* The number a scalar denotes: a JSON number, or a string strtod reads whole. 1 when it
+ * has one. Allocates nothing, so equality cannot fail for want of memory. */
+static int value_num(const json_t *v, double *out)
+{
+    if (json_is_number(v)) {
+        *out = json_number_value(v);
+        return 1;
+    }
+    if (json_is_string(v)) {
+        const char *s = json_string_value(v);
+        char *end = NULL;
+        if (!*s)
+            return 0;
+        *out = strtod(s, &end);
+        return end && !*end;
+    }
+    return 0;
+}
+
 int pp_value_equal(const json_t *a, const json_t *b)
 {
     if (!a || !b || pp_is_unknown(a) || pp_is_unknown(b))
@@ -142,17 +161,9 @@ int pp_value_equal(const json_t *a, const json_t *b)
         long long ia, ib;
         if (pp_value_int(a, &ia) == 0 && pp_value_int(b, &ib) == 0)
             return ia == ib;
-        char *sa = pp_value_str(a), *sb = pp_value_str(b);
-        int eq = sa && sb && strtod(sa, NULL) == strtod(sb, NULL) && json_is_number(a) &&
-                 json_is_number(b);
-        if (!eq && sa && sb && (json_is_string(a) || json_is_string(b))) {
-            char *e1 = NULL, *e2 = NULL;
-            double da = strtod(sa, &e1), db = strtod(sb, &e2);
-            eq = e1 && !*e1 && e2 && !*e2 && *sa && *sb && da == db;
-        }
-        free(sa);
-        free(sb);
-        return eq;
+        /* a number against a number, or against a decimal string ("1.50" == 1.5) */
+        double da, db;
+        return value_num(a, &da) && value_num(b, &db) && da == db;
     }
     return 0;
 }

@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "engine/doc.h"
+#include "engine/json_write.h"
 #include "engine/template.h"
 #include "engine/util.h"
 
@@ -185,8 +186,11 @@ static pp_status fetch_payload(hctx *h, json_t **payload, char **err)
         return st;
     }
     json_error_t je;
-    *payload = json_loadb(resp.body, resp.len, JSON_REJECT_DUPLICATES, &je);
+    int oom;
+    *payload = pp_json_loadb(resp.body, resp.len, JSON_REJECT_DUPLICATES, &je, &oom);
     pp_http_resp_free(&resp);
+    if (oom)
+        return pp_err(err, PP_E_NOMEM, "out of memory reading the payload");
     if (!*payload)
         return pp_err(err, PP_E_PARSE, "payload is not JSON: line %d: %s", je.line, je.text);
     if (!json_is_object(*payload)) {
@@ -267,7 +271,11 @@ static pp_status parse_context(const json_t *v, const char *lid, json_t **out, c
     if (!json_is_string(v))
         return pp_err(err, PP_E_PARSE, "%s: context must be a JSON string", lid);
     json_error_t je;
-    *out = json_loadb(json_string_value(v), json_string_length(v), JSON_REJECT_DUPLICATES, &je);
+    int oom;
+    *out = pp_json_loadb(json_string_value(v), json_string_length(v), JSON_REJECT_DUPLICATES,
+                         &je, &oom);
+    if (oom)
+        return pp_err(err, PP_E_NOMEM, "%s: out of memory reading the context", lid);
     if (!*out)
         return pp_err(err, PP_E_PARSE, "%s: context is not JSON: %s", lid, je.text);
     if (!json_is_object(*out)) {
@@ -393,6 +401,12 @@ pp_status pp_hook_handle(const pp_hook_cfg *cfg, pp_ruleset *rs, pp_http_client 
     pp_hook_req req;
     char *err = NULL;
     pp_status st = pp_hook_parse(body, len, &req, &err);
+    if (st == PP_E_NOMEM) {
+        st = fail_out(out, &req, "the request", err ? err : pp_strdup("out of memory"));
+        err = NULL;
+        pp_hook_req_free(&req);
+        return st;
+    }
     if (st != PP_OK) {
         out->bad_request = 1;
         st = fail_out(out, &req, "the request", pp_asprintf("malformed hook request: %s",

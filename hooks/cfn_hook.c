@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "engine/json_write.h"
 #include "engine/util.h"
 
 /* ---- small helpers --------------------------------------------------------------------- */
@@ -179,7 +180,10 @@ pp_status pp_hook_parse(const char *buf, size_t len, pp_hook_req *out, char **er
     out->logical_id = "Resource";
 
     json_error_t je;
-    out->root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je);
+    int oom;
+    out->root = pp_json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je, &oom);
+    if (oom)
+        return pp_err(err, PP_E_NOMEM, "out of memory reading the request");
     if (!out->root)
         return pp_err(err, PP_E_PARSE, "request is not valid JSON: line %d, column %d: %s",
                       je.line, je.column, je.text);
@@ -300,7 +304,7 @@ static json_t *response_base(const char *status, const char *code, const char *m
 
 static char *dump(json_t *o)
 {
-    char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
+    char *s = o ? pp_json_dumps(o, JSON_COMPACT) : NULL;
     json_decref(o);
     return s;
 }
@@ -333,19 +337,28 @@ static int finding_fails(const pp_finding *f, pp_severity fail_on, pp_unknown_po
     return f->status == PP_ST_FAIL || (f->status == PP_ST_UNKNOWN && up == PP_UNKNOWN_FAIL);
 }
 
-static void add_line(pp_buf *b, const pp_finding *f, const char *label)
+/* Notes the result of a text append of the render. PP_E_LIMIT (the build cap) drops the
+ * text, which the field's limit would cut anyway; PP_E_NOMEM must fail the render, or a
+ * response would go out with words missing from its messages. */
+static void note(pp_status st, int *nomem)
+{
+    if (st == PP_E_NOMEM)
+        *nomem = 1;
+}
+
+static void add_line(pp_buf *b, const pp_finding *f, const char *label, int *nomem)
 {
     if (b->len > PP_HOOK_STATUS_MESSAGE_MAX)
         return;     /* already past what will be kept */
     if (b->len)
-        pp_buf_puts(b, "; ");
+        note(pp_buf_puts(b, "; "), nomem);
     if (f->resource && *f->resource)
-        pp_buf_printf(b, "%s: ", f->resource);
+        note(pp_buf_printf(b, "%s: ", f->resource), nomem);
     if (label)
-        pp_buf_puts(b, label);
-    pp_buf_puts(b, f->message && *f->message ? f->message : "(no message)");
+        note(pp_buf_puts(b, label), nomem);
+    note(pp_buf_puts(b, f->message && *f->message ? f->message : "(no message)"), nomem);
     if (f->line)
-        pp_buf_printf(b, " (line %u)", f->line);
+        note(pp_buf_printf(b, " (line %u)", f->line), nomem);
 }
 
 char *pp_hook_render(const pp_hook_render_in *in, pp_hook_verdict *verdict)
@@ -359,6 +372,7 @@ char *pp_hook_render(const pp_hook_render_in *in, pp_hook_verdict *verdict)
     pp_buf m;
     pp_buf_init(&m, PP_HOOK_BUILD_CAP);
     char *out = NULL;
+    int nomem = 0;   /* a text append failed for want of memory */
     if (!acc || !index)
         goto done;
     for (size_t i = 0; i < nr; i++) {
@@ -386,12 +400,13 @@ char *pp_hook_render(const pp_hook_render_in *in, pp_hook_verdict *verdict)
             a->n[f->status]++;
         a->failing += (size_t)fails;
         switch (f->status) {
-        case PP_ST_FAIL: add_line(&a->msg, f, NULL); break;
-        case PP_ST_ERROR: add_line(&a->msg, f, "rule error: "); break;
+        case PP_ST_FAIL: add_line(&a->msg, f, NULL, &nomem); break;
+        case PP_ST_ERROR: add_line(&a->msg, f, "rule error: ", &nomem); break;
         case PP_ST_UNKNOWN:
             add_line(&a->msg, f, in->unknown == PP_UNKNOWN_FAIL ? "unknown: "
                                  : in->unknown == PP_UNKNOWN_WARN ? "warning, unknown: "
-                                                                  : "unknown (passed): ");
+                                                                  : "unknown (passed): ",
+                     &nomem);
             break;
         case PP_ST_SUPPRESSED:
             if (!a->skip_reason)
@@ -438,18 +453,23 @@ char *pp_hook_render(const pp_hook_render_in *in, pp_hook_verdict *verdict)
             if (!head)
                 goto done;
             char *body = a->msg.len ? pp_asprintf("%s; %s", head, a->msg.data) : NULL;
+            if (a->msg.len && !body)
+                nomem = 1;
             pp_buf_free(&a->msg);
             pp_buf_init(&a->msg, PP_HOOK_BUILD_CAP);
-            pp_buf_puts(&a->msg, body ? body : head);
+            note(pp_buf_puts(&a->msg, body ? body : head), &nomem);
             free(head);
             free(body);
         } else {
             status = "SKIPPED";
             r_skipped++;
-            pp_buf_printf(&a->msg, "%s: %s", a->n[PP_ST_SUPPRESSED] ? "suppressed"
-                                                                    : "not applicable",
-                          a->skip_reason ? a->skip_reason : "no reason given");
+            note(pp_buf_printf(&a->msg, "%s: %s", a->n[PP_ST_SUPPRESSED] ? "suppressed"
+                                                                         : "not applicable",
+                               a->skip_reason ? a->skip_reason : "no reason given"),
+                 &nomem);
         }
+        if (nomem)
+            goto done;
         if (set_str(an, "annotationName", ri->id, PP_HOOK_ANNOTATION_NAME_MAX) != 0 ||
             set_str(an, "status", status, 16) != 0 ||
             set_str(an, "statusMessage", a->msg.data ? a->msg.data : "",
@@ -471,46 +491,48 @@ char *pp_hook_render(const pp_hook_render_in *in, pp_hook_verdict *verdict)
     if (!in->failing) {
         *verdict = PP_HOOK_SUCCESS;
         status = "SUCCESS";
-        pp_buf_printf(&m, "Parapet: compliant. %s: %zu rule%s evaluated, %zu passed", what,
-                      r_eval, r_eval == 1 ? "" : "s", r_passed);
+        note(pp_buf_printf(&m, "Parapet: compliant. %s: %zu rule%s evaluated, %zu passed",
+                           what, r_eval, r_eval == 1 ? "" : "s", r_passed), &nomem);
         if (r_skipped)
-            pp_buf_printf(&m, ", %zu skipped", r_skipped);
+            note(pp_buf_printf(&m, ", %zu skipped", r_skipped), &nomem);
         if (r_failed)
-            pp_buf_printf(&m, ", %zu failed below the fail-on severity", r_failed);
+            note(pp_buf_printf(&m, ", %zu failed below the fail-on severity", r_failed),
+                 &nomem);
         if (n_warn)
-            pp_buf_printf(&m, ", %zu unknown (warn)", n_warn);
-        pp_buf_puts(&m, ".");
+            note(pp_buf_printf(&m, ", %zu unknown (warn)", n_warn), &nomem);
+        note(pp_buf_puts(&m, "."), &nomem);
     } else {
         status = "FAILED";
         if (n_fail || !n_err) {
             *verdict = PP_HOOK_NONCOMPLIANT;
             code = "NonCompliant";
-            pp_buf_printf(&m, "Parapet: non-compliant. %s: %zu of %zu rule%s failed.", what,
-                          r_failed, r_eval, r_eval == 1 ? "" : "s");
+            note(pp_buf_printf(&m, "Parapet: non-compliant. %s: %zu of %zu rule%s failed.",
+                               what, r_failed, r_eval, r_eval == 1 ? "" : "s"), &nomem);
         } else {
             *verdict = PP_HOOK_INTERNAL_FAILURE;
             code = "InternalFailure";
-            pp_buf_printf(&m, "Parapet could not evaluate %s: %zu rule error%s.", what, n_err,
-                          n_err == 1 ? "" : "s");
+            note(pp_buf_printf(&m, "Parapet could not evaluate %s: %zu rule error%s.", what,
+                               n_err, n_err == 1 ? "" : "s"), &nomem);
         }
         for (int sev = PP_SEV_CRITICAL; sev >= (int)PP_SEV_INFO && m.len < max_msg; sev--) {
             for (size_t i = 0; i < rep->nf && m.len < max_msg; i++) {
                 const pp_finding *f = &rep->f[i];
                 if ((int)f->severity != sev || !finding_fails(f, in->fail_on, in->unknown))
                     continue;
-                pp_buf_printf(&m, " [%s] %s", pp_hook_severity_level(f->severity),
-                              f->rule_id ? f->rule_id : "?");
+                note(pp_buf_printf(&m, " [%s] %s", pp_hook_severity_level(f->severity),
+                                   f->rule_id ? f->rule_id : "?"), &nomem);
                 if (f->resource && *f->resource)
-                    pp_buf_printf(&m, " %s", f->resource);
+                    note(pp_buf_printf(&m, " %s", f->resource), &nomem);
                 if (f->line)
-                    pp_buf_printf(&m, " (line %u)", f->line);
-                pp_buf_printf(&m, ": %s%s%s", f->status == PP_ST_ERROR ? "rule error: "
-                                              : f->status == PP_ST_UNKNOWN ? "unknown: " : "",
-                              f->message ? f->message : "", ".");
+                    note(pp_buf_printf(&m, " (line %u)", f->line), &nomem);
+                note(pp_buf_printf(&m, ": %s%s%s", f->status == PP_ST_ERROR ? "rule error: "
+                                                   : f->status == PP_ST_UNKNOWN ? "unknown: "
+                                                                                : "",
+                                   f->message ? f->message : "", "."), &nomem);
             }
         }
     }
-    if (!m.data && pp_buf_puts(&m, "") != PP_OK)
+    if (nomem || (!m.data && pp_buf_puts(&m, "") != PP_OK))
         goto done;
     resp = response_base(status, code, m.data, in->req->token, max_msg);
     if (!resp || json_object_set(resp, "annotations", ann) != 0)

@@ -72,8 +72,9 @@ typedef struct pp_hook_req {
  * first, then without regard to case (the docs spell clientRequesttoken and stackID).
  * Rejects (PP_E_PARSE with *err, caller frees): bad JSON, a non-object, missing or
  * wrongly-typed fields, an unknown target type or invocation point, a STACK/CHANGE_SET target
- * without a payload URL. Even on failure `out` holds what was read (the token, for the
- * response), and the caller must call pp_hook_req_free. */
+ * without a payload URL. PP_E_NOMEM when the request could not be read for want of memory.
+ * Even on failure `out` holds what was read (the token, for the response), and the caller
+ * must call pp_hook_req_free. */
 pp_status pp_hook_parse(const char *buf, size_t len, pp_hook_req *out, char **err);
 void pp_hook_req_free(pp_hook_req *r);
 

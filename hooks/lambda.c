@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "engine/http.h"
+#include "engine/json_write.h"
 #include "engine/util.h"
 #include "hooks/cfn_hook.h"
 #include "hooks/cli.h"
@@ -91,7 +92,7 @@ static char *error_json(const char *type, const char *msg)
     if (!o)
         o = json_pack("{s:s,s:s,s:[]}", "errorMessage", "(unprintable)", "errorType", type,
                       "stackTrace");
-    char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
+    char *s = o ? pp_json_dumps(o, JSON_COMPACT) : NULL;
     json_decref(o);
     return s;
 }

@@ -8,6 +8,7 @@
 #include "advisor/event.h"
 #include "advisor/explain.h"
 #include "engine/aws.h"
+#include "engine/json_write.h"
 #include "engine/util.h"
 #include "hooks/cli.h"
 
@@ -246,7 +247,7 @@ static json_t *explain_lines(pp_lambda_events *le, const char *lines, json_t *ex
     size_t i;
     json_t *v;
     json_array_foreach(extra, i, v) {
-        char *s = st == PP_OK ? json_dumps(v, JSON_COMPACT) : NULL;
+        char *s = st == PP_OK ? pp_json_dumps(v, JSON_COMPACT) : NULL;
         if (s)
             st = pp_evset_ingest_buf(set, "aws-api", s, strlen(s), err);
         free(s);
@@ -328,7 +329,7 @@ static char *result_json(const char *handled, const char *scope, const pp_notify
                           scope, "notify", "queued", (int)r->queued, "duplicate",
                           (int)r->duplicate, "delivered", (int)r->delivered, "refused",
                           (int)r->failed, "pending", (int)r->pending, "note", note);
-    char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
+    char *s = o ? pp_json_dumps(o, JSON_COMPACT) : NULL;
     json_decref(o);
     return s;
 }
@@ -354,7 +355,7 @@ char *pp_lambda_events_handle(pp_lambda_events *le, pp_http_client *http, json_t
         classified_free(&c);
         return out;
     }
-    char *body = json_dumps(ev, JSON_COMPACT);
+    char *body = pp_json_dumps(ev, JSON_COMPACT);
     const char *id = jstr(ev, "id");
     char key[65];
     pp_state_hash(body ? body : "", key);
@@ -404,7 +405,7 @@ char *pp_lambda_events_handle(pp_lambda_events *le, pp_http_client *http, json_t
         /* nowhere to post: record for the slash command, answer with the explanation */
         if (pp_notify_record(le->state, doc, &err) != PP_OK)
             fprintf(stderr, "parapet lambda: %s\n", err ? err : "state database");
-        out = json_dumps(doc, JSON_COMPACT);
+        out = pp_json_dumps(doc, JSON_COMPACT);
         json_decref(doc);
         goto done;
     }

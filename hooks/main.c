@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "engine/json_write.h"
 #include "engine/util.h"
 #include "hooks/cli.h"
 
@@ -35,6 +36,7 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+    pp_json_init();   /* before any thread: jansson's allocator is process-wide */
     if (argc < 2) {
         usage(stderr);
         return 2;

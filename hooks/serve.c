@@ -39,6 +39,7 @@
 
 #include "engine/doc.h"
 #include "engine/http.h"
+#include "engine/json_write.h"
 #include "engine/sigv4.h"
 #include "engine/state.h"
 #include "engine/template.h"
@@ -300,7 +301,7 @@ static char *error_body(const char *code, const char *message)
                           message ? message : "");
     if (!o) /* a message that is not UTF-8 */
         o = json_pack("{s:{s:s,s:s}}", "error", "code", code, "message", "(unprintable)");
-    char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
+    char *s = o ? pp_json_dumps(o, JSON_COMPACT) : NULL;
     json_decref(o);
     return s;
 }
@@ -520,7 +521,7 @@ static char *form_value(const char *body, size_t blen, const char *key)
 static char *slack_text(const char *text)
 {
     json_t *o = json_pack("{s:s,s:s}", "response_type", "ephemeral", "text", text);
-    char *out = o ? json_dumps(o, JSON_COMPACT) : NULL;
+    char *out = o ? pp_json_dumps(o, JSON_COMPACT) : NULL;
     json_decref(o);
     return out;
 }
@@ -574,7 +575,7 @@ static enum MHD_Result do_slack(server *s, conn *k, struct MHD_Connection *c)
                                                         "elements", "type", "mrkdwn", "text",
                                                         ctx));
             free(ctx);
-            answer = json_dumps(msg, JSON_COMPACT);
+            answer = pp_json_dumps(msg, JSON_COMPACT);
         } else if (!w || !w->state) {
             answer = slack_text("Parapet has no state database to answer from (serve "
                                 "--state-db).");

@@ -87,6 +87,7 @@ static const char TPL[] =
     "      Sub: !Sub 'arn:${AWS::Partition}:s3:::${AWS::StackName}-${Q.Arn}'\n"
     "      Sub2: !Sub ['${A}-${AWS::Region}', {A: !Join ['', [x, y]]}]\n"
     "      SubSize: !Sub 'db-${Size}'\n"
+    "      SubNoValue: !Sub 'a${AWS::NoValue}b'\n"
     "      Split: !Split [',', 'a,b,,c']\n"
     "      IfProd: !If [IsProd, p, np]\n"
     "      IfAlways: !If [Always, yes-branch, no-branch]\n"
@@ -154,6 +155,7 @@ static void test_intrinsics(void **state)
     assert_str(json_array_get(split, 2), "");
     assert_str(prop(&f, "R", "IfAlways"), "yes-branch");  /* '443' equals 443 */
     assert_null(prop(&f, "R", "Gone"));                   /* AWS::NoValue removes the key */
+    assert_str(prop(&f, "R", "SubNoValue"), "ab");        /* and substitutes nothing */
     json_t *list = prop(&f, "R", "List");
     assert_int_equal(json_array_size(list), 2);
     assert_str(json_array_get(list, 1), "three");

@@ -1,0 +1,1099 @@
+/* test_faults.c — the allocation-failure sweep (Hardening): for every N, fail the Nth
+ * allocation of an operation (loading a JSON and a YAML template, resolving, evaluating with
+ * the real rules plus the JSON render, a whole hook request) and check that the run ends with
+ * a clean error or the clean run's verdict, and frees everything it allocated.
+ *
+ * The injector interposes malloc, calloc, realloc, free and the aligned allocators in this
+ * executable, so it sees every allocation of the process: ours, jansson's, libyaml's,
+ * PCRE2's, Lua's (through sb_alloc), SQLite's and glibc's own (strdup, fopen, qsort). The
+ * real work is done by glibc's __libc_* entry points. Counting, failing and the live-block
+ * table are active only inside a window opened around the operation under test; see
+ * docs/internals.md ("Fault injection").
+ *
+ * PARAPET_FAULTS_FULL=1 sweeps every N of every scenario in both modes (fail exactly the Nth,
+ * fail every allocation from the Nth on); the default run sweeps every N of "exactly" up to a
+ * bound and then a stride, and "from the Nth on" with a stride. PARAPET_FAULTS_ONLY=NAME runs
+ * one scenario; PARAPET_FAULTS_N=N one run of it (-N: from the Nth on), for gdb;
+ * PARAPET_FAULTS_TRACE=1 prints the stack of the first refused allocation of each run.
+ *
+ * Not built for sanitizers: ASan/TSan/MSan own malloc and refuse a second interposer, so
+ * under them the test only says it is skipped. Valgrind works when told to leave this
+ * program's malloc alone (it then checks the blocks behind __libc_malloc):
+ *   valgrind --soname-synonyms=somalloc=nouserintercepts --leak-check=full build/tests/test_faults
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <dlfcn.h>
+#include <execinfo.h>
+#include <malloc.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "engine/doc.h"
+#include "engine/eval.h"
+#include "engine/eval_int.h"
+#include "engine/template.h"
+#include "engine/util.h"
+#include "hooks/cfn_hook.h"
+
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define PP_FAULTS_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer) || \
+    __has_feature(thread_sanitizer)
+#define PP_FAULTS_SANITIZED 1
+#endif
+#endif
+
+#ifndef PP_FAULTS_SANITIZED
+
+/* ---- the injector ------------------------------------------------------------------- */
+
+void *__libc_malloc(size_t n);
+void *__libc_calloc(size_t n, size_t m);
+void *__libc_realloc(void *p, size_t n);
+void __libc_free(void *p);
+void *__libc_memalign(size_t align, size_t n);
+
+/* Blocks allocated inside the window and not yet freed: open addressing, linear probing,
+ * deletion by backward shift (no tombstones). The caller address is kept for leak reports. */
+#define FI_SLOTS (1u << 21)
+typedef struct fi_slot {
+    void *p;
+    void *caller;
+    size_t size;
+} fi_slot;
+
+static struct {
+    int tracking;      /* window open: record blocks */
+    int counting;      /* count allocations and fail per fail_at */
+    long count;        /* allocations seen while counting */
+    long fail_at;      /* 1-based allocation to fail; 0 = none */
+    int sticky;        /* fail every allocation from fail_at on */
+    long failed;       /* allocations refused in this window */
+    long live;         /* tracked blocks */
+    int in_lua;        /* inside the Lua allocator: its blocks are accounted by the sandbox */
+    int trace;         /* PARAPET_FAULTS_TRACE: print the stack of each refused allocation */
+    int overflow;      /* the table filled up: leak checks are void */
+    fi_slot *slot;
+} fi;
+
+static size_t fi_hash(const void *p)
+{
+    uint64_t x = (uint64_t)(uintptr_t)p;
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    return (size_t)x & (FI_SLOTS - 1);
+}
+
+static void fi_track(void *p, size_t size, void *caller)
+{
+    if (!fi.tracking || !p || fi.in_lua)
+        return;
+    if (fi.live >= (long)(FI_SLOTS - FI_SLOTS / 4)) {
+        fi.overflow = 1;
+        return;
+    }
+    size_t i = fi_hash(p);
+    while (fi.slot[i].p)
+        i = (i + 1) & (FI_SLOTS - 1);
+    fi.slot[i] = (fi_slot){p, caller, size};
+    fi.live++;
+}
+
+static void fi_untrack(void *p)
+{
+    if (!fi.tracking || !p || fi.in_lua)
+        return;
+    size_t i = fi_hash(p);
+    while (fi.slot[i].p && fi.slot[i].p != p)
+        i = (i + 1) & (FI_SLOTS - 1);
+    if (!fi.slot[i].p)
+        return; /* allocated before the window */
+    fi.slot[i].p = NULL;
+    fi.live--;
+    /* backward shift: move later members of the cluster into the hole when allowed */
+    size_t hole = i, j = i;
+    for (;;) {
+        j = (j + 1) & (FI_SLOTS - 1);
+        if (!fi.slot[j].p)
+            break;
+        size_t home = fi_hash(fi.slot[j].p);
+        if (((j - home) & (FI_SLOTS - 1)) >= ((j - hole) & (FI_SLOTS - 1))) {
+            fi.slot[hole] = fi.slot[j];
+            fi.slot[j].p = NULL;
+            hole = j;
+        }
+    }
+}
+
+/* 1 when this allocation must fail. */
+static int fi_refuse(void)
+{
+    if (!fi.counting)
+        return 0;
+    long n = ++fi.count;
+    if (fi.fail_at > 0 && (n == fi.fail_at || (fi.sticky && n > fi.fail_at))) {
+        fi.failed++;
+        if (fi.trace && fi.failed == 1) {
+            void *frames[32];   /* backtrace was warmed up: it allocates nothing now */
+            int nf = backtrace(frames, 32);
+            backtrace_symbols_fd(frames, nf, 2);
+        }
+        return 1;
+    }
+    return 0;
+}
+
+void *malloc(size_t n)
+{
+    if (fi_refuse())
+        return NULL;
+    void *p = __libc_malloc(n);
+    fi_track(p, n, __builtin_return_address(0));
+    return p;
+}
+
+void *calloc(size_t n, size_t m)
+{
+    if (fi_refuse())
+        return NULL;
+    void *p = __libc_calloc(n, m);
+    fi_track(p, n * m, __builtin_return_address(0));
+    return p;
+}
+
+void *realloc(void *p, size_t n)
+{
+    if (p && n == 0) {
+        fi_untrack(p);
+        return __libc_realloc(p, 0);
+    }
+    if (fi_refuse())
+        return NULL;
+    void *q = __libc_realloc(p, n);
+    if (q) {
+        fi_untrack(p);
+        fi_track(q, n, __builtin_return_address(0));
+    }
+    return q;
+}
+
+void free(void *p)
+{
+    fi_untrack(p);
+    __libc_free(p);
+}
+
+void *memalign(size_t align, size_t n)
+{
+    if (fi_refuse())
+        return NULL;
+    void *p = __libc_memalign(align, n);
+    fi_track(p, n, __builtin_return_address(0));
+    return p;
+}
+
+void *aligned_alloc(size_t align, size_t n)
+{
+    return memalign(align, n);
+}
+
+int posix_memalign(void **out, size_t align, size_t n)
+{
+    if (fi_refuse())
+        return 12; /* ENOMEM */
+    void *p = __libc_memalign(align, n);
+    if (!p)
+        return 12;
+    fi_track(p, n, __builtin_return_address(0));
+    *out = p;
+    return 0;
+}
+
+static void fi_open(long fail_at, int sticky)
+{
+    if (!fi.slot) {
+        fi.slot = __libc_calloc(FI_SLOTS, sizeof *fi.slot);
+        assert_non_null(fi.slot);
+    }
+    if (fi.live)
+        memset(fi.slot, 0, FI_SLOTS * sizeof *fi.slot);
+    fi.live = 0;
+    fi.overflow = 0;
+    fi.count = 0;
+    fi.failed = 0;
+    fi.fail_at = fail_at;
+    fi.sticky = sticky;
+    fi.tracking = 1;
+    fi.counting = 1;
+}
+
+/* Stops failing (cleanup that follows still counts as part of the window's blocks). */
+static void fi_stop_failing(void)
+{
+    fi.counting = 0;
+}
+
+static void fi_close(void)
+{
+    fi.counting = 0;
+    fi.tracking = 0;
+}
+
+/* Lua's blocks are not tracked one by one: a Lua object made during a run may outlive it by
+ * design (an interned string, a cache table replacing the previous one) while the heap stays
+ * the same size. They are accounted by the sandbox's own byte count instead, which is exact
+ * (see sb_alloc), and compared after a full collection. This wrapper around sb_alloc tells the
+ * interposer which allocations are Lua's; they are still counted and failed like any other. */
+typedef struct lua_wrap {
+    lua_Alloc f;
+    void *ud;
+} lua_wrap;
+
+static void *lua_wrap_alloc(void *ud, void *p, size_t osize, size_t nsize)
+{
+    lua_wrap *w = ud;
+    fi.in_lua++;
+    void *r = w->f(w->ud, p, osize, nsize);
+    fi.in_lua--;
+    return r;
+}
+
+static void lua_wrap_install(pp_sandbox *sb, lua_wrap *w)
+{
+    lua_State *L = pp_sandbox_state(sb);
+    w->f = lua_getallocf(L, &w->ud);
+    lua_setallocf(L, lua_wrap_alloc, w);
+}
+
+/* ---- scenarios ---------------------------------------------------------------------- */
+
+/* What one run of a scenario ended with. */
+typedef enum outcome { OUT_SAME = 0, OUT_ERROR } outcome;
+
+typedef struct scenario scenario;
+struct scenario {
+    const char *name;
+    /* Runs the operation once and cleans up after it; with `clean` set it records the
+     * reference result, otherwise it compares with it. Problems go through problem(). */
+    outcome (*run)(scenario *s, int clean);
+    /* Called after the window stopped failing, before the leak check (Lua's GC). */
+    void (*settle)(scenario *s);
+    pp_ruleset *rs;        /* the Lua scenarios' rule set */
+    pp_sandbox *sb;        /* and its sandbox, whose heap must not grow */
+    void *ctx;
+    long total;            /* allocations of a clean run */
+    long swept, errors, same, problems;
+};
+
+static scenario *g_cur;    /* for problem() and the crash handler */
+static long g_n;
+static int g_sticky;
+
+static void problem(const char *fmt, ...)
+{
+    int was_counting = fi.counting;
+    fi.counting = 0;
+    int was_tracking = fi.tracking;
+    fi.tracking = 0;
+    va_list ap;
+    va_start(ap, fmt);
+    char msg[512];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    long seen = g_cur ? g_cur->problems++ : 0;
+    if (seen < 20)
+        print_error("faults: %s, fail %s N=%ld: %s\n", g_cur ? g_cur->name : "?",
+                    g_sticky ? "from" : "exactly", g_n, msg);
+    fi.tracking = was_tracking;
+    fi.counting = was_counting;
+}
+
+static void on_crash(int sig)
+{
+    char buf[256];
+    int n = snprintf(buf, sizeof buf, "\nfaults: signal %d in scenario %s, fail %s N=%ld\n",
+                     sig, g_cur ? g_cur->name : "?", g_sticky ? "from" : "exactly", g_n);
+    if (n > 0)
+        (void)!write(2, buf, (size_t)n);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static const pp_limits g_lim = PP_LIMITS_DEFAULT;
+
+static char *read_root_file(const char *rel, size_t *len)
+{
+    const char *root = getenv("PARAPET_TEST_ROOT");
+    char *path = pp_asprintf("%s/%s", root ? root : ".", rel);
+    char *buf = NULL, *err = NULL;
+    assert_non_null(path);
+    if (pp_read_file(path, 1u << 22, &buf, len, &err) != PP_OK)
+        fail_msg("%s", err);
+    free(path);
+    return buf;
+}
+
+/* A YAML template with short tags, anchors and aliases, conditions, mappings and
+ * parameters: every path of the YAML loader and most of the resolver. */
+static const char YAML_TEMPLATE[] =
+    "AWSTemplateFormatVersion: '2010-09-09'\n"
+    "Parameters:\n"
+    "  Env: {Type: String, Default: prod, AllowedValues: [prod, dev]}\n"
+    "  Cidr: {Type: String, Default: 10.0.0.0/16}\n"
+    "  Open: {Type: String, Default: 'false'}\n"
+    "Mappings:\n"
+    "  Sizes:\n"
+    "    prod: {Db: db.r5.large, Port: 5432}\n"
+    "    dev: {Db: db.t3.micro, Port: 5432}\n"
+    "Conditions:\n"
+    "  IsProd: !Equals [!Ref Env, prod]\n"
+    "  IsOpen: !Equals [!Ref Open, 'true']\n"
+    "  ProdAndClosed: !And [!Condition IsProd, !Not [!Condition IsOpen]]\n"
+    "x-common: &tags\n"
+    "  - {Key: team, Value: platform}\n"
+    "  - {Key: env, Value: !Ref Env}\n"
+    "Resources:\n"
+    "  Vpc:\n"
+    "    Type: AWS::EC2::VPC\n"
+    "    Properties: {CidrBlock: !Ref Cidr, EnableDnsSupport: true, Tags: *tags}\n"
+    "  Subnet:\n"
+    "    Type: AWS::EC2::Subnet\n"
+    "    Properties:\n"
+    "      VpcId: !Ref Vpc\n"
+    "      CidrBlock: !Select [0, !Cidr [!GetAtt Vpc.CidrBlock, 4, 8]]\n"
+    "      AvailabilityZone: !Select [0, !GetAZs '']\n"
+    "      MapPublicIpOnLaunch: !If [IsOpen, true, false]\n"
+    "      Tags: *tags\n"
+    "  Sg:\n"
+    "    Type: AWS::EC2::SecurityGroup\n"
+    "    Properties:\n"
+    "      GroupDescription: !Sub 'db ${Env} in ${AWS::Region}'\n"
+    "      VpcId: !Ref Vpc\n"
+    "      SecurityGroupIngress:\n"
+    "        - &rule {IpProtocol: tcp, FromPort: 22, ToPort: 22, CidrIp: 0.0.0.0/0}\n"
+    "        - {IpProtocol: tcp, FromPort: !FindInMap [Sizes, !Ref Env, Port],\n"
+    "           ToPort: !FindInMap [Sizes, !Ref Env, Port], CidrIp: !Ref Cidr}\n"
+    "  Sg2:\n"
+    "    Type: AWS::EC2::SecurityGroup\n"
+    "    Properties:\n"
+    "      GroupDescription: !Join ['-', [a, !Ref Env, !Select [1, !Split [',', 'x,y']]]]\n"
+    "      SecurityGroupIngress: [*rule]\n"
+    "  Bucket:\n"
+    "    Type: AWS::S3::Bucket\n"
+    "    Condition: ProdAndClosed\n"
+    "    Metadata:\n"
+    "      parapet: {suppress: [{rule: 'ct-s3-pr-1*', reason: 'logs bucket'}]}\n"
+    "    Properties:\n"
+    "      BucketName: !Sub '${AWS::StackName}-logs-${AWS::AccountId}'\n"
+    "      VersioningConfiguration: {Status: !If [IsProd, Enabled, Suspended]}\n"
+    "      Tags: *tags\n"
+    "  Db:\n"
+    "    Type: AWS::RDS::DBInstance\n"
+    "    Properties:\n"
+    "      DBInstanceClass: !FindInMap [Sizes, !Ref Env, Db]\n"
+    "      Engine: postgres\n"
+    "      PubliclyAccessible: !If [IsOpen, true, !Ref 'AWS::NoValue']\n"
+    "      StorageEncrypted: !If [IsProd, true, false]\n"
+    "      VPCSecurityGroups: [!GetAtt Sg.GroupId]\n"
+    "      MasterUserPassword: !Base64 'not-a-secret'\n"
+    "      Tags: *tags\n"
+    "  Fn:\n"
+    "    Type: AWS::Lambda::Function\n"
+    "    Properties:\n"
+    "      Runtime: python3.12\n"
+    "      Handler: index.handler\n"
+    "      Role: !ImportValue shared-role-arn\n"
+    "      Code:\n"
+    "        ZipFile: |\n"
+    "          def handler(e, c):\n"
+    "              return 1\n"
+    "Outputs:\n"
+    "  VpcId: {Value: !Ref Vpc}\n";
+
+/* ---- (1), (2): pp_doc_load ---------------------------------------------------------- */
+
+typedef struct load_ctx {
+    const char *name;
+    const char *buf;
+    size_t len;
+    pp_doc_format fmt;
+    json_t *ref;           /* the clean run's root */
+    const char *probe[4];  /* JSON pointers whose positions must match */
+    pp_pos ref_pos[4];
+} load_ctx;
+
+static outcome run_load(scenario *s, int clean)
+{
+    load_ctx *c = s->ctx;
+    pp_status st = PP_OK;
+    char *err = NULL;
+    pp_doc *d = pp_doc_load(c->name, c->buf, c->len, c->fmt, &g_lim, &st, &err);
+    fi_stop_failing();
+    outcome o = OUT_SAME;
+    if (!d) {
+        if (clean)
+            fail_msg("clean load failed: %s", err ? err : pp_status_name(st));
+        if (st != PP_E_NOMEM)
+            problem("load failed with %s (%s), expected PP_E_NOMEM", pp_status_name(st),
+                    err ? err : "no message");
+        o = OUT_ERROR;
+    } else if (clean) {
+        c->ref = json_deep_copy(d->root);
+        for (size_t i = 0; i < 4 && c->probe[i]; i++)
+            assert_int_equal(pp_doc_pos(d, c->probe[i], &c->ref_pos[i]), 0);
+    } else {
+        if (err)
+            problem("success with a message: %s", err);
+        if (!json_equal(d->root, c->ref))
+            problem("loaded document differs from the clean run");
+        for (size_t i = 0; i < 4 && c->probe[i]; i++) {
+            pp_pos p = {0, 0};
+            if (pp_doc_pos(d, c->probe[i], &p) != 0 || p.line != c->ref_pos[i].line ||
+                p.col != c->ref_pos[i].col)
+                problem("position of %s lost or changed", c->probe[i]);
+        }
+    }
+    free(err);
+    pp_doc_free(d);
+    return o;
+}
+
+/* ---- (3): pp_template_build ------------------------------------------------------- */
+
+typedef struct build_ctx {
+    pp_doc *doc;
+    char *ref;             /* the clean template, dumped */
+} build_ctx;
+
+/* A canonical dump of everything the resolver produced. NULL on allocation failure. */
+static char *dump_template(const pp_template *t)
+{
+    json_t *res = json_array();
+    for (size_t i = 0; res && i < t->nres; i++) {
+        const pp_resource *r = &t->res[i];
+        json_t *o = json_pack("{s:s, s:s, s:O, s:s?, s:s?, s:s, s:s, s:b, s:b}",
+                              "id", r->logical_id, "type", r->type, "props", r->properties,
+                              "cond", r->condition, "cdk", r->cdk_path, "src", r->src_ptr,
+                              "pptr", r->props_ptr, "active", r->active, "cu", r->cond_unknown);
+        if (!o || json_array_append_new(res, o) != 0) {
+            json_decref(res);
+            res = NULL;
+        }
+    }
+    json_t *all = res ? json_pack("{s:o, s:O, s:O, s:b}", "res", res, "conds", t->conditions,
+                                  "params", t->params, "hook", t->is_hook_doc)
+                      : NULL;
+    char *s = all ? json_dumps(all, JSON_SORT_KEYS | JSON_COMPACT) : NULL;
+    json_decref(all);
+    return s;
+}
+
+static outcome run_build(scenario *s, int clean)
+{
+    build_ctx *c = s->ctx;
+    pp_status st = PP_OK;
+    char *err = NULL;
+    pp_resolve_opts ro = {.limits = &g_lim};
+    pp_template *t = pp_template_build(c->doc, &ro, &st, &err);
+    fi_stop_failing();
+    outcome o = OUT_SAME;
+    if (!t) {
+        if (clean)
+            fail_msg("clean build failed: %s", err ? err : pp_status_name(st));
+        if (st != PP_E_NOMEM)
+            problem("build failed with %s (%s), expected PP_E_NOMEM", pp_status_name(st),
+                    err ? err : "no message");
+        o = OUT_ERROR;
+    } else {
+        char *d = dump_template(t);
+        assert_non_null(d);
+        if (clean) {
+            c->ref = d;
+            d = NULL;
+        } else if (strcmp(d, c->ref) != 0) {
+            problem("template differs from the clean run");
+            if (getenv("PARAPET_FAULTS_N"))
+                fprintf(stderr, "got:  %s\nwant: %s\n", d, c->ref);
+        }
+        free(d);
+        if (!clean && err)
+            problem("success with a message: %s", err);
+    }
+    free(err);
+    pp_template_free(t);
+    return o;
+}
+
+/* ---- (4): pp_eval_template + the JSON report ---------------------------------------- */
+
+typedef struct eval_ctx {
+    pp_ruleset *rs;
+    pp_doc *doc;
+    pp_template *t;
+    pp_report ref;         /* the clean run's findings */
+    char *ref_out;         /* and their rendering, JSON then text */
+    FILE *out;             /* fmemopen'd on buf, unbuffered, so writing allocates nothing */
+    char *buf;
+} eval_ctx;
+
+#define EVAL_OUT_MAX (4u << 20)
+
+/* Empties the rule set's type → rules cache, so that every run takes the cold path (a
+ * Lambda's first request), and collects until the heap stops shrinking: objects with a
+ * finalizer go only in the second collection, and each collection frees half of the
+ * thread's spare CallInfo records. */
+static void settle_lua(scenario *s)
+{
+    json_object_clear(s->rs->type_cache);
+    size_t before;
+    int rounds = 0;
+    do {
+        before = pp_sandbox_mem(s->sb);
+        lua_gc(pp_sandbox_state(s->sb), LUA_GCCOLLECT, 0);
+    } while (pp_sandbox_mem(s->sb) != before && ++rounds < 32);
+}
+
+static int same_finding(const pp_finding *a, const pp_finding *b)
+{
+    return strcmp(a->rule_id, b->rule_id) == 0 && strcmp(a->resource, b->resource) == 0;
+}
+
+static int same_text(const char *a, const char *b)
+{
+    return strcmp(a ? a : "", b ? b : "") == 0;
+}
+
+/* The findings of `r` for (rule, resource) of `key`, in report order; returns how many. */
+static size_t findings_of(const pp_report *r, const pp_finding *key, const pp_finding **out,
+                          size_t cap)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < r->nf; i++)
+        if (same_finding(&r->f[i], key) && n < cap)
+            out[n++] = &r->f[i];
+    return n;
+}
+
+/* A faulty run's findings against the clean run's: for every (rule, resource), the same
+ * findings (status, message, path) or a single ERROR (the rule met the failure and says so),
+ * never a different verdict. Returns the number of such ERRORs. */
+static size_t compare_findings(const pp_report *got, const pp_report *ref)
+{
+    size_t errs = 0;
+    for (size_t i = 0; i < got->nf; i++) {
+        const pp_finding *g = &got->f[i];
+        const pp_finding *rf[64], *gf[64];
+        size_t nr = findings_of(ref, g, rf, 64), ng = findings_of(got, g, gf, 64);
+        if (gf[0] != g)
+            continue;   /* (rule, resource) seen already */
+        if (nr == 0) {
+            problem("%s on %s: %s, not in the clean run (%s)", g->rule_id, g->resource,
+                    pp_fstatus_name(g->status), g->message);
+            continue;
+        }
+        if (ng == 1 && g->status == PP_ST_ERROR && rf[0]->status != PP_ST_ERROR) {
+            errs++;
+            continue;
+        }
+        int same = ng == nr;
+        for (size_t k = 0; same && k < ng; k++)
+            same = gf[k]->status == rf[k]->status && same_text(gf[k]->message, rf[k]->message) &&
+                   same_text(gf[k]->path, rf[k]->path);
+        if (!same)
+            problem("%s on %s: %zu findings (first %s: %s), clean run %zu (first %s: %s)",
+                    g->rule_id, g->resource, ng, pp_fstatus_name(g->status), g->message, nr,
+                    pp_fstatus_name(rf[0]->status), rf[0]->message);
+    }
+    for (size_t i = 0; i < ref->nf; i++) {
+        const pp_finding *x[1];
+        if (findings_of(got, &ref->f[i], x, 1) == 0)
+            problem("%s on %s: missing (clean run: %s)", ref->f[i].rule_id, ref->f[i].resource,
+                    pp_fstatus_name(ref->f[i].status));
+    }
+    return errs;
+}
+
+static outcome run_eval(scenario *s, int clean)
+{
+    eval_ctx *c = s->ctx;
+    pp_report rep;
+    pp_report_init(&rep);
+    char *err = NULL;
+    pp_eval_opts eo = {.show_passed = 1};
+    pp_status st = pp_eval_template(c->rs, c->t, &eo, &rep, &err);
+    char *js = NULL;       /* the rendering, NULL when it failed */
+    pp_status wst = PP_OK;
+    if (st == PP_OK) {
+        pp_report_sort(&rep);
+        pp_write_opts wo = {.show_passed = 1};
+        rewind(c->out);
+        wst = pp_report_write(&rep, PP_OUT_JSON, &wo, c->out);
+        if (wst == PP_OK)
+            wst = pp_report_write(&rep, PP_OUT_TEXT, &wo, c->out);
+        long len = ftell(c->out);
+        fi_stop_failing();
+        assert_true(len >= 0 && (unsigned long)len < EVAL_OUT_MAX);
+        if (wst == PP_OK) {
+            js = malloc((size_t)len + 1);
+            assert_non_null(js);
+            memcpy(js, c->buf, (size_t)len);
+            js[len] = '\0';
+        } else if (wst != PP_E_NOMEM) {
+            problem("rendering failed with %s, expected PP_E_NOMEM", pp_status_name(wst));
+        }
+    }
+    fi_stop_failing();
+    outcome o = OUT_SAME;
+    if (st != PP_OK) {
+        if (clean)
+            fail_msg("clean evaluation failed: %s", err ? err : pp_status_name(st));
+        if (st != PP_E_NOMEM)
+            problem("evaluation failed with %s (%s), expected PP_E_NOMEM", pp_status_name(st),
+                    err ? err : "no message");
+        o = OUT_ERROR;
+    } else if (clean) {
+        assert_non_null(js);
+        assert_int_equal(rep.n_status[PP_ST_ERROR], 0);
+        c->ref = rep;
+        pp_report_init(&rep);
+        free(c->ref_out);
+        c->ref_out = js;
+        js = NULL;
+    } else {
+        size_t errs = compare_findings(&rep, &c->ref);
+        if (errs)
+            o = OUT_ERROR;
+        else if (js && strcmp(js, c->ref_out) != 0) {
+            problem("the rendered report differs from the clean run");
+            if (getenv("PARAPET_FAULTS_N"))
+                fprintf(stderr, "got:  %s\nwant: %s\n", js, c->ref_out);
+        }
+        if (!js)
+            o = OUT_ERROR;   /* the render met the failure: NULL is its error */
+        if (err)
+            problem("success with a message: %s", err);
+    }
+    free(js);
+    free(err);
+    pp_report_free(&rep);
+    return o;
+}
+
+/* ---- (5): a hook request, parse + handle + render ---------------------------------- */
+
+typedef struct hook_ctx {
+    pp_ruleset *rs;
+    char *body;
+    size_t len;
+    char *ref;             /* the clean response */
+    pp_hook_verdict ref_verdict;
+} hook_ctx;
+
+static const char *jstr(const json_t *o, const char *k)
+{
+    const char *s = json_string_value(json_object_get(o, k));
+    return s ? s : "";
+}
+
+/* A response of the same verdict as the clean one that differs from it: allowed only where a
+ * rule met the failure and its annotation says so (FAILED, "rule error: …"); every other
+ * annotation, and the message when no rule erred, must be the clean run's. Returns the number
+ * of such rule errors. */
+static size_t compare_responses(const json_t *got, const char *ref_text)
+{
+    json_t *ref = json_loads(ref_text, 0, NULL);
+    assert_non_null(ref);
+    size_t errs = 0;
+    static const char *const same_keys[] = {"hookStatus", "errorCode", "clientRequestToken"};
+    for (size_t i = 0; i < 3; i++)
+        if (strcmp(jstr(got, same_keys[i]), jstr(ref, same_keys[i])) != 0)
+            problem("%s is '%s', clean run '%s'", same_keys[i], jstr(got, same_keys[i]),
+                    jstr(ref, same_keys[i]));
+    json_t *ga = json_object_get(got, "annotations"), *ra = json_object_get(ref, "annotations");
+    if (json_array_size(ga) != json_array_size(ra))
+        problem("%zu annotations, clean run %zu", json_array_size(ga), json_array_size(ra));
+    for (size_t i = 0; i < json_array_size(ga) && i < json_array_size(ra); i++) {
+        json_t *g = json_array_get(ga, i), *r = json_array_get(ra, i);
+        if (json_equal(g, r))
+            continue;
+        if (strcmp(jstr(g, "annotationName"), jstr(r, "annotationName")) == 0 &&
+            strcmp(jstr(g, "status"), "FAILED") == 0 &&
+            strstr(jstr(g, "statusMessage"), "rule error") != NULL) {
+            errs++;
+            continue;
+        }
+        char *gs = json_dumps(g, JSON_COMPACT), *rs = json_dumps(r, JSON_COMPACT);
+        problem("annotation %zu is %s, clean run %s", i, gs ? gs : "?", rs ? rs : "?");
+        free(gs);
+        free(rs);
+    }
+    if (!errs && strcmp(jstr(got, "message"), jstr(ref, "message")) != 0)
+        problem("message is '%s', clean run '%s'", jstr(got, "message"), jstr(ref, "message"));
+    json_decref(ref);
+    return errs;
+}
+
+static outcome run_hook(scenario *s, int clean)
+{
+    hook_ctx *c = s->ctx;
+    pp_hook_cfg cfg = {.limits = &g_lim, .unknown = PP_UNKNOWN_FAIL, .fail_on = PP_SEV_INFO};
+    pp_hook_outcome out;
+    pp_status st = pp_hook_handle(&cfg, c->rs, NULL, 0, c->body, c->len, &out);
+    fi_stop_failing();
+    outcome o = OUT_SAME;
+    if (st != PP_OK) {
+        if (clean)
+            fail_msg("clean hook request failed: %s", pp_status_name(st));
+        if (st != PP_E_NOMEM)
+            problem("pp_hook_handle returned %s, expected PP_E_NOMEM", pp_status_name(st));
+        if (out.response)
+            problem("a response together with %s", pp_status_name(st));
+        o = OUT_ERROR;
+    } else if (!out.response) {
+        problem("PP_OK without a response");
+    } else if (clean) {
+        assert_int_not_equal(out.verdict, PP_HOOK_INTERNAL_FAILURE);
+        c->ref = out.response;
+        c->ref_verdict = out.verdict;
+        out.response = NULL;
+    } else {
+        json_error_t je;
+        json_t *j = json_loads(out.response, 0, &je);
+        if (!j)
+            problem("response is not JSON: %s", je.text);
+        if (out.verdict == PP_HOOK_INTERNAL_FAILURE) {
+            const char *hs = json_string_value(json_object_get(j, "hookStatus"));
+            const char *ec = json_string_value(json_object_get(j, "errorCode"));
+            if (!hs || strcmp(hs, "FAILED") != 0 || !ec || strcmp(ec, "InternalFailure") != 0)
+                problem("internal failure rendered as %s/%s", hs ? hs : "-", ec ? ec : "-");
+            if (out.bad_request)
+                problem("an allocation failure reported as a bad request: %s",
+                        out.error ? out.error : "");
+            o = OUT_ERROR;
+        } else if (out.verdict != c->ref_verdict) {
+            problem("verdict %d, clean run %d", (int)out.verdict, (int)c->ref_verdict);
+        } else if (strcmp(out.response, c->ref) != 0) {
+            if (compare_responses(j, c->ref))
+                o = OUT_ERROR;
+        }
+        json_decref(j);
+    }
+    pp_hook_outcome_free(&out);
+    return o;
+}
+
+/* ---- the sweep ---------------------------------------------------------------------- */
+
+static int env_flag(const char *name)
+{
+    const char *v = getenv(name);
+    return v && *v && strcmp(v, "0") != 0;
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Runs the scenario once with allocation n failing (0: none) and checks for leaks. */
+static outcome one_run(scenario *s, long n, int sticky, int clean)
+{
+    g_cur = s;
+    g_n = n;
+    g_sticky = sticky;
+    if (s->settle)
+        s->settle(s);   /* start every run from the same collected heap */
+    size_t lua_before = s->sb ? pp_sandbox_mem(s->sb) : 0;
+    fi_open(n, sticky);
+    outcome o = s->run(s, clean);
+    fi_stop_failing();
+    if (s->settle)
+        s->settle(s);
+    /* A clean run keeps its reference, so only the others are checked. */
+    long failed = fi.failed, live = clean ? 0 : fi.live;
+    int overflow = fi.overflow;
+    if (n == 0)
+        s->total = fi.count;
+    fi_close();
+    if (overflow)
+        fail_msg("%s: the block table overflowed", s->name);
+    if (s->sb && !clean && pp_sandbox_mem(s->sb) != lua_before)
+        problem("the Lua heap went from %zu to %zu bytes", lua_before, pp_sandbox_mem(s->sb));
+    if (live > 0) {
+        long shown = s->problems < 20 ? 0 : 3;
+        problem("%ld blocks leaked", live);
+        /* the allocating call site, as FILE+OFFSET for addr2line -e FILE OFFSET */
+        for (size_t i = 0; i < FI_SLOTS && shown < 3; i++) {
+            if (!fi.slot[i].p)
+                continue;
+            Dl_info di;
+            if (dladdr(fi.slot[i].caller, &di) && di.dli_fname)
+                print_error("  leak: %zu bytes, allocated at %s+%#lx (%s)\n", fi.slot[i].size,
+                            di.dli_fname,
+                            (unsigned long)((char *)fi.slot[i].caller - (char *)di.dli_fbase),
+                            di.dli_sname ? di.dli_sname : "?");
+            shown++;
+        }
+        memset(fi.slot, 0, FI_SLOTS * sizeof *fi.slot);
+        fi.live = 0;
+    }
+    if (!clean && failed == 0 && o != OUT_SAME)
+        problem("an error although no allocation failed");
+    return o;
+}
+
+/* The N of one sweep: every N up to `dense`, then every `stride`-th. */
+static void sweep_mode(scenario *s, int sticky, long dense, long stride)
+{
+    for (long n = 1; n <= s->total; n = n < dense ? n + 1 : n + stride) {
+        outcome o = one_run(s, n, sticky, 0);
+        s->swept++;
+        if (o == OUT_ERROR)
+            s->errors++;
+        else
+            s->same++;
+    }
+}
+
+static void sweep(scenario *s, long dense, long stride, long sticky_stride)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_crash;
+    sigaction(SIGSEGV, &sa, NULL);
+    sigaction(SIGABRT, &sa, NULL);
+    sigaction(SIGBUS, &sa, NULL);
+    sigaction(SIGFPE, &sa, NULL);
+
+    const char *only = getenv("PARAPET_FAULTS_ONLY");
+    if (only && strcmp(only, s->name) != 0)
+        return;
+    int full = env_flag("PARAPET_FAULTS_FULL");
+    if (env_flag("PARAPET_FAULTS_TRACE")) {
+        void *frames[4];
+        backtrace(frames, 4);   /* loads libgcc's unwinder now, outside any window */
+        fi.trace = 1;
+    }
+    double t0 = now_s();
+    one_run(s, 0, 0, 1);      /* the reference; warms caches (type lists, Lua strings) */
+    one_run(s, 0, 0, 0);      /* clean runs must match it and leak nothing */
+    one_run(s, 0, 0, 0);      /* the count */
+    if (s->total == 0)
+        fail_msg("%s: the injector saw no allocation: malloc is not this program's (under "
+                 "valgrind, pass --soname-synonyms=somalloc=nouserintercepts)", s->name);
+    const char *one = getenv("PARAPET_FAULTS_N");
+    if (one) {
+        long n = strtol(one, NULL, 10);
+        one_run(s, n < 0 ? -n : n, n < 0, 0);
+        s->swept = 1;
+    } else if (full) {
+        sweep_mode(s, 0, s->total + 1, 1);
+        sweep_mode(s, 1, s->total + 1, 1);
+    } else {
+        sweep_mode(s, 0, dense, stride);
+        sweep_mode(s, 1, 0, sticky_stride);
+    }
+    print_message("faults: %-10s %7ld allocations, %6ld runs (%ld errors, %ld same), "
+                  "%ld problems, %.1f s\n", s->name, s->total, s->swept, s->errors, s->same,
+                  s->problems, now_s() - t0);
+    g_cur = NULL;
+    if (s->problems)
+        fail_msg("%s: %ld problems", s->name, s->problems);
+}
+
+/* ---- the tests ---------------------------------------------------------------------- */
+
+static lua_wrap g_wrap;
+
+static pp_ruleset *load_real_rules(void)
+{
+    const char *root = getenv("PARAPET_TEST_ROOT");
+    char *dir = pp_asprintf("%s/rules", root ? root : ".");
+    assert_non_null(dir);
+    const char *dirs[] = {dir};
+    pp_rules_opts o = {.dirs = dirs, .ndirs = 1, .limits = &g_lim};
+    pp_status st;
+    char *err = NULL;
+    pp_ruleset *rs = pp_ruleset_load(&o, &st, &err);
+    if (!rs)
+        fail_msg("rules: %s", err ? err : "?");
+    free(dir);
+    lua_wrap_install(rs->sb, &g_wrap);
+    return rs;
+}
+
+static void test_load_json(void **state)
+{
+    (void)state;
+    size_t len;
+    char *buf = read_root_file("examples/private-stack.json", &len);
+    load_ctx c = {.name = "private-stack.json", .buf = buf, .len = len, .fmt = PP_FMT_JSON,
+                  .probe = {"/Resources", "/Resources/Vpc/Type", ""}};
+    scenario s = {.name = "load-json", .run = run_load, .ctx = &c};
+    sweep(&s, 100000, 1, 7);
+    json_decref(c.ref);
+    free(buf);
+}
+
+static void test_load_yaml(void **state)
+{
+    (void)state;
+    load_ctx c = {.name = "t.yaml", .buf = YAML_TEMPLATE, .len = sizeof YAML_TEMPLATE - 1,
+                  .fmt = PP_FMT_YAML,
+                  .probe = {"/Resources/Sg2/Properties/SecurityGroupIngress/0",
+                            "/Resources/Db/Properties/DBInstanceClass", "/Outputs/VpcId"}};
+    scenario s = {.name = "load-yaml", .run = run_load, .ctx = &c};
+    sweep(&s, 100000, 1, 7);
+    json_decref(c.ref);
+}
+
+static pp_doc *load_doc(const char *name, const char *buf, size_t len)
+{
+    pp_status st;
+    char *err = NULL;
+    pp_doc *d = pp_doc_load(name, buf, len, PP_FMT_AUTO, &g_lim, &st, &err);
+    if (!d)
+        fail_msg("%s: %s", name, err ? err : "?");
+    return d;
+}
+
+static void test_build(void **state)
+{
+    (void)state;
+    size_t len;
+    char *buf = read_root_file("examples/private-stack.json", &len);
+    build_ctx cj = {.doc = load_doc("private-stack.json", buf, len)};
+    scenario sj = {.name = "build-json", .run = run_build, .ctx = &cj};
+    sweep(&sj, 100000, 1, 7);
+    build_ctx cy = {.doc = load_doc("t.yaml", YAML_TEMPLATE, sizeof YAML_TEMPLATE - 1)};
+    scenario sy = {.name = "build-yaml", .run = run_build, .ctx = &cy};
+    sweep(&sy, 100000, 1, 7);
+    free(cj.ref);
+    free(cy.ref);
+    pp_doc_free(cj.doc);
+    pp_doc_free(cy.doc);
+    free(buf);
+}
+
+/* Evaluates `name` (text of len bytes) with the real rules; dense/stride/sticky as sweep. */
+static void eval_scenario(const char *sname, const char *name, const char *text, size_t len,
+                          long dense, long stride, long sticky_stride)
+{
+    eval_ctx c = {.rs = load_real_rules(), .doc = load_doc(name, text, len)};
+    pp_resolve_opts ro = {.limits = &g_lim};
+    pp_status st;
+    char *err = NULL;
+    c.t = pp_template_build(c.doc, &ro, &st, &err);
+    assert_non_null(c.t);
+    c.buf = malloc(EVAL_OUT_MAX);
+    assert_non_null(c.buf);
+    c.out = fmemopen(c.buf, EVAL_OUT_MAX, "w");
+    assert_non_null(c.out);
+    setvbuf(c.out, NULL, _IONBF, 0);
+    scenario s = {.name = sname, .run = run_eval, .settle = settle_lua, .rs = c.rs,
+                  .sb = c.rs->sb, .ctx = &c};
+    sweep(&s, dense, stride, sticky_stride);
+    fclose(c.out);
+    free(c.buf);
+    pp_report_free(&c.ref);
+    free(c.ref_out);
+    pp_template_free(c.t);
+    pp_doc_free(c.doc);
+    pp_ruleset_free(c.rs);
+}
+
+static void test_eval(void **state)
+{
+    (void)state;
+    eval_scenario("eval", "t.yaml", YAML_TEMPLATE, sizeof YAML_TEMPLATE - 1, 3000, 13, 101);
+}
+
+/* The example stack (examples/web-stack.yaml): resources of many types, so much of the
+ * rule pack runs. */
+static void test_eval_web(void **state)
+{
+    (void)state;
+    size_t len;
+    char *buf = read_root_file("examples/web-stack.yaml", &len);
+    eval_scenario("eval-web", "web-stack.yaml", buf, len, 1500, 29, 397);
+    free(buf);
+}
+
+static void test_hook(void **state)
+{
+    (void)state;
+    hook_ctx c = {.rs = load_real_rules()};
+    c.body = read_root_file("tests/integration/hook/resource_create_fail.req.json", &c.len);
+    scenario s = {.name = "hook", .run = run_hook, .settle = settle_lua, .rs = c.rs,
+                  .sb = c.rs->sb, .ctx = &c};
+    sweep(&s, 3000, 7, 53);
+    free(c.ref);
+    free(c.body);
+    pp_ruleset_free(c.rs);
+}
+
+/* A STACK request whose payload (the YAML template) is inline in targetModel, as the local
+ * tests send it: the hook loads the template text itself (pp_doc_load through cfn_eval.c). */
+static void test_hook_stack(void **state)
+{
+    (void)state;
+    hook_ctx c = {.rs = load_real_rules()};
+    json_t *req = json_pack("{s:s, s:s, s:s, s:s, s:{s:s, s:s, s:s, s:{s:s}}}",
+                            "clientRequestToken", "tok-stack", "awsAccountId", "123456789012",
+                            "stackId",
+                            "arn:aws:cloudformation:us-west-2:123456789012:stack/MyStack/1a2b",
+                            "actionInvocationPoint", "CREATE_PRE_PROVISION", "requestData",
+                            "targetName", "STACK", "targetType", "STACK", "targetLogicalId",
+                            "MyStack", "targetModel", "template", YAML_TEMPLATE);
+    assert_non_null(req);
+    c.body = json_dumps(req, JSON_COMPACT);
+    assert_non_null(c.body);
+    c.len = strlen(c.body);
+    json_decref(req);
+    scenario s = {.name = "hook-stack", .run = run_hook, .settle = settle_lua, .rs = c.rs,
+                  .sb = c.rs->sb, .ctx = &c};
+    sweep(&s, 3000, 11, 97);
+    free(c.ref);
+    free(c.body);
+    pp_ruleset_free(c.rs);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_load_json),
+        cmocka_unit_test(test_load_yaml),
+        cmocka_unit_test(test_build),
+        cmocka_unit_test(test_eval),
+        cmocka_unit_test(test_eval_web),
+        cmocka_unit_test(test_hook),
+        cmocka_unit_test(test_hook_stack),
+    };
+    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+    __libc_free(fi.slot);
+    return rc;
+}
+
+#else /* PP_FAULTS_SANITIZED */
+
+int main(void)
+{
+    printf("test_faults: skipped: built with a sanitizer, which owns malloc (the injector "
+           "interposes it); run it from `make unit`\n");
+    return 0;
+}
+
+#endif
