@@ -118,7 +118,8 @@ demo: deps
 
 # The whole suite under AddressSanitizer + UndefinedBehaviorSanitizer (clang); any report fails.
 ASAN_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=86 \
-            UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:exitcode=87
+            UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:exitcode=87 \
+            PARAPET_TEST_CC=clang PARAPET_TEST_SAN="-fsanitize=address,undefined"
 asan: deps
 	@$(ASAN_ENV) $(MAKE) --no-print-directory BUILD=build/asan CC=clang \
 	  CFLAGS="-O1 -g -fno-omit-frame-pointer" \

@@ -207,11 +207,12 @@ static void warn_once(pp_report *out, char *w)
 /* A suppression whose rule pattern matches no rule at all (a typo, a renamed rule) silently
  * suppresses nothing: say so. Only when every rule file was loaded — with --pack, --only or
  * a pack turned off the named rule may simply not be selected. */
-static void warn_stale_suppressions(const pp_ruleset *rs, const pp_template *t, pp_report *out)
+static void warn_stale_suppressions(const pp_ruleset *rs, const pp_template *t, size_t lo,
+                                    size_t hi, pp_report *out)
 {
     if (!rs->complete)
         return;
-    for (size_t i = 0; i < t->nres; i++) {
+    for (size_t i = lo; i < hi; i++) {
         const pp_resource *res = &t->res[i];
         json_t *sup = json_object_get(json_object_get(res->metadata, "parapet"), "suppress");
         for (size_t j = 0; j < json_array_size(sup); j++) {
@@ -421,7 +422,10 @@ pp_status pp_eval_template(pp_ruleset *rs, const pp_template *t, const pp_eval_o
     es->t = t;
     es->opts = o ? o : &defo;
     es->epoch++;  /* views from earlier evaluations go stale */
-    out->resources += t->nres;
+    size_t lo = es->opts->first < t->nres ? es->opts->first : t->nres;
+    size_t hi = es->opts->count && es->opts->count < t->nres - lo ? lo + es->opts->count
+                                                                  : t->nres;
+    out->resources += hi - lo;
     if (out->rules < rs->nrules) {
         out->rules = rs->nrules;
         out->rules_info = rs->info;
@@ -429,7 +433,7 @@ pp_status pp_eval_template(pp_ruleset *rs, const pp_template *t, const pp_eval_o
     const char *action = es->opts->action ? es->opts->action : "CHECK";
     int is_delete = strcmp(action, "DELETE") == 0;
     pp_status st = PP_OK;
-    for (size_t i = 0; i < t->nres && st == PP_OK; i++) {
+    for (size_t i = lo; i < hi && st == PP_OK; i++) {
         const pp_resource *res = &t->res[i];
         const json_t *list = rules_for_type(rs, res->type);
         if (!list) {
@@ -454,7 +458,7 @@ pp_status pp_eval_template(pp_ruleset *rs, const pp_template *t, const pp_eval_o
         }
     }
     if (st == PP_OK)
-        warn_stale_suppressions(rs, t, out);
+        warn_stale_suppressions(rs, t, lo, hi, out);
     es->t = NULL;
     es->res = NULL;
     es->rule = NULL;

@@ -59,6 +59,9 @@ typedef struct pp_eval_opts {
     const json_t *previous;     /* hook UPDATE: previous properties of the one resource */
     int show_passed;            /* keep PASS and SKIP findings */
     int verbose;                /* rule print/pp.log to stderr */
+    size_t first, count;        /* only resources [first, first + count) of the template
+                                   (count 0: all); parts evaluated apart and merged in order
+                                   give the report of the whole */
 } pp_eval_opts;
 
 /* Runs every selected rule on every active resource of the types it names and appends the

@@ -92,6 +92,10 @@ pp_status pp_report_add(pp_report *r, const pp_finding *f);
 void pp_report_count(pp_report *r, pp_fstatus st);
 /* Appends a copy of msg (the caller keeps msg) to r->warnings. PP_OK or PP_E_NOMEM. */
 pp_status pp_report_warn(pp_report *r, const char *msg);
+/* Moves everything of *src to the end of *dst: findings (in order), counters, resources and
+ * files, and the warnings dst does not already have; `rules`/`rules_info` are taken when dst
+ * has none. *src is left empty. PP_E_NOMEM leaves both unchanged. */
+pp_status pp_report_merge(pp_report *dst, pp_report *src);
 /* Frees every finding and warning and re-initialises *r; rules_info is borrowed and left
  * alone. NULL is a no-op. */
 void pp_report_free(pp_report *r);

@@ -194,6 +194,50 @@ pp_status pp_report_warn(pp_report *r, const char *msg)
     return PP_OK;
 }
 
+pp_status pp_report_merge(pp_report *dst, pp_report *src)
+{
+    if (src->nf > SIZE_MAX / sizeof *dst->f - dst->nf)
+        return PP_E_NOMEM;
+    size_t need = dst->nf + src->nf;
+    if (need > dst->af) {
+        pp_finding *nf = realloc(dst->f, need * sizeof *nf);
+        if (!nf && need)
+            return PP_E_NOMEM;
+        dst->f = nf;
+        dst->af = need;
+    }
+    /* warnings first: the only step after which failure is possible is done before any move */
+    size_t nw = dst->nwarnings;
+    for (size_t i = 0; i < src->nwarnings; i++) {
+        int dup = 0;
+        for (size_t k = 0; k < nw && !dup; k++)
+            dup = strcmp(dst->warnings[k], src->warnings[i]) == 0;
+        if (!dup && pp_report_warn(dst, src->warnings[i]) != PP_OK) {
+            while (dst->nwarnings > nw)
+                free(dst->warnings[--dst->nwarnings]);
+            if (dst->warnings)
+                dst->warnings[nw] = NULL;
+            return PP_E_NOMEM;
+        }
+    }
+    if (src->nf)
+        memcpy(dst->f + dst->nf, src->f, src->nf * sizeof *src->f);
+    dst->nf = need;
+    for (size_t i = 0; i < PP_ARRAY_LEN(dst->n_status); i++)
+        dst->n_status[i] += src->n_status[i];
+    dst->files += src->files;
+    dst->resources += src->resources;
+    if (!dst->rules_info) {
+        dst->rules = src->rules;
+        dst->rules_info = src->rules_info;
+    }
+    free(src->f);
+    src->f = NULL;
+    src->nf = src->af = 0;
+    pp_report_free(src);
+    return PP_OK;
+}
+
 void pp_report_free(pp_report *r)
 {
     if (!r)

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "engine/doc.h"
@@ -17,6 +18,7 @@
 #include "engine/template.h"
 #include "engine/util.h"
 #include "engine/value.h"
+#include "hooks/check_par.h"
 #include "hooks/cli.h"
 
 #define MAX_FILES 4096
@@ -34,6 +36,8 @@ static const char USAGE[] =
     "  --fail-on SEVERITY               lowest severity that fails the run (default info)\n"
     "  --unknown fail|warn|pass         how UNKNOWN verdicts count (default fail)\n"
     "  --show-passed                    also list PASS and SKIP\n"
+    "  --jobs N                         rule sets evaluating at once (default: one per core\n"
+    "                                   for large inputs, at most 8; 1 = one thread)\n"
     "  --no-color  --verbose  -o FILE\n";
 
 typedef struct params {
@@ -154,6 +158,30 @@ static char *line_of(const line_index *li, const char *buf, size_t len, unsigned
     return strndup(p, n);
 }
 
+/* Input below this many bytes is evaluated on one thread: a second rule set would cost more to
+ * load than it saves (about 250 resources per part, see check_par.h). */
+#define PAR_MIN_INPUT_BYTES (256u << 10)
+
+/* How many rule sets to load besides the first: --jobs N asks for N - 1; by default one more
+ * per core, up to one per PAR_MIN_INPUT_BYTES of input (stdin counts as small). */
+static size_t extra_rule_sets(long jobs, const char *const *files, size_t nfiles)
+{
+    if (jobs > 0)
+        return (size_t)jobs - 1;
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    off_t total = 0;
+    for (size_t i = 0; i < nfiles; i++) {
+        struct stat sb;
+        if (strcmp(files[i], "-") != 0 && stat(files[i], &sb) == 0 && S_ISREG(sb.st_mode))
+            total += sb.st_size;
+    }
+    size_t by_size = (size_t)(total / PAR_MIN_INPUT_BYTES);
+    size_t n = cores > 1 ? (size_t)cores - 1 : 0;
+    if (n > by_size)
+        n = by_size;
+    return n > PP_CHECK_PAR_MAX ? PP_CHECK_PAR_MAX : n;
+}
+
 int pp_cli_check(int argc, char **argv)
 {
     pp_limits lim = PP_LIMITS_DEFAULT;
@@ -167,7 +195,9 @@ int pp_cli_check(int argc, char **argv)
     pp_eval_opts eo = {0};
     const char *out_path = NULL;
     int color = -1, rc = 0, input_error = 0;
+    long jobs = 0;   /* 0: decide from the input size and the cores */
     pp_ruleset *rs = NULL;
+    pp_check_par *par = NULL;
     pp_report rep;
     pp_report_init(&rep);
     prm.hold = json_array();
@@ -226,6 +256,15 @@ int pp_cli_check(int argc, char **argv)
             out_path = val;
         } else if (OPTV("--output")) {
             out_path = val;
+        } else if (OPTV("--jobs")) {
+            char *end = NULL;
+            long n = strtol(val, &end, 10);
+            if (!*val || *end || n < 1 || n > PP_CHECK_PAR_MAX + 1) {
+                rc = pp_cli_usage("check", "--jobs expects a number from 1 to %d, not '%s'",
+                                  PP_CHECK_PAR_MAX + 1, val);
+                goto done;
+            }
+            jobs = n;
         } else if (strcmp(a, "--show-passed") == 0) {
             eo.show_passed = 1;
         } else if (strcmp(a, "--no-color") == 0) {
@@ -263,6 +302,7 @@ int pp_cli_check(int argc, char **argv)
         rc = 2;
         goto done;
     }
+    par = pp_check_par_start(&sel.opts, extra_rule_sets(jobs, files, nfiles));
     for (size_t fi = 0; fi < nfiles; fi++) {
         char *buf = NULL, *err = NULL;
         size_t len = 0;
@@ -279,7 +319,7 @@ int pp_cli_check(int argc, char **argv)
             input_error = 1;
         } else {
             size_t before = rep.nf;
-            st = pp_eval_template(rs, t, &eo, &rep, &err);
+            st = pp_check_par_eval(par, rs, t, &eo, &rep, &err);
             if (eo.verbose)
                 fprintf(stderr, "parapet: %s: load %.1f ms, resolve %.1f ms, evaluate %.1f ms\n",
                         name, (double)(t1 - t0) / 1000, (double)(t2 - t1) / 1000,
@@ -342,6 +382,7 @@ int pp_cli_check(int argc, char **argv)
     rc = input_error ? 2 : pp_report_failing(&rep, fail_on, sel.unknown) ? 1 : 0;
 done:
     pp_report_free(&rep);
+    pp_check_par_free(par);
     pp_ruleset_free(rs);
     pp_cli_sel_free(&sel);
     json_decref(prm.hold);

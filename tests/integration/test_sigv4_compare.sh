@@ -6,11 +6,13 @@
 need_python
 LIB="$(dirname "$PARAPET")/libparapet.a"
 [ -f "$LIB" ] || skip "$LIB not found: test skipped"
-command -v cc >/dev/null 2>&1 || skip "cc not found: test skipped"
+# make asan exports PARAPET_TEST_CC / PARAPET_TEST_SAN so the driver links the sanitized library
+CC=${PARAPET_TEST_CC:-cc}
+command -v "$CC" >/dev/null 2>&1 || skip "$CC not found: test skipped"
 command -v pkg-config >/dev/null 2>&1 || skip "pkg-config not found: test skipped"
 ROOT=$(cd "$HERE/../.." && pwd)
 # shellcheck disable=SC2046
-cc -std=c11 -D_GNU_SOURCE -I"$ROOT" $(pkg-config --cflags jansson) -o "$T/driver" \
+"$CC" ${PARAPET_TEST_SAN:-} -std=c11 -D_GNU_SOURCE -I"$ROOT" $(pkg-config --cflags jansson) -o "$T/driver" \
    "$HERE/drivers/sigv4_driver.c" "$LIB" $(pkg-config --libs jansson libcrypto libcurl sqlite3 \
    libpcre2-8 lua5.4 yaml-0.1 libmicrohttpd) -lpthread -lm 2>"$T/cc.err" ||
    skip "cannot build the driver (sanitizer build?): $(head -3 "$T/cc.err")"
