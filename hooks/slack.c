@@ -5,7 +5,6 @@
 
 #include <jansson.h>
 #include <openssl/crypto.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,6 +40,19 @@ int pp_slack_verify(const char *secret, size_t secret_len, const char *ts, const
     return strlen(sig) == wl && CRYPTO_memcmp(sig, want, wl) == 0;
 }
 
+/* Value of one hex digit, or -1. Not sscanf("%1x"): that skips white space and a sign, and
+ * reads the string up to its NUL, past the end of an unterminated body. */
+static int hex_digit(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
 char *pp_slack_form_value(const char *body, size_t blen, const char *key)
 {
     size_t kl = strlen(key);
@@ -55,10 +67,11 @@ char *pp_slack_form_value(const char *body, size_t blen, const char *key)
                 return NULL;
             size_t j = 0;
             for (const char *q = v; q < e; q++) {
-                unsigned hi, lo;
+                int hi, lo;
                 if (*q == '+') {
                     out[j++] = ' ';
-                } else if (*q == '%' && e - q >= 3 && sscanf(q + 1, "%1x%1x", &hi, &lo) == 2) {
+                } else if (*q == '%' && e - q >= 3 && (hi = hex_digit(q[1])) >= 0 &&
+                           (lo = hex_digit(q[2])) >= 0) {
                     out[j++] = (char)(hi * 16 + lo);
                     q += 2;
                 } else {

@@ -63,6 +63,15 @@ static void test_form(void **state)
     v = pp_slack_form_value("text=%zz", 8, "text");
     assert_string_equal(v, "%zz");
     free(v);
+    /* white space or a sign is not a hex digit (sscanf's %x took "% 4" and "%+4"), and an
+     * escape cut by the end of an unterminated body stays as written */
+    v = pp_slack_form_value("text=% 41%+4%4a", 15, "text");
+    assert_string_equal(v, "% 41% 4J");   /* the lone "+" is a space */
+    free(v);
+    char unterminated[8] = { 't', 'e', 'x', 't', '=', '%', '4', '1' };
+    v = pp_slack_form_value(unterminated, 7, "text");
+    assert_string_equal(v, "%4");
+    free(v);
 }
 
 static void test_why(void **state)
