@@ -1,5 +1,5 @@
 # Parapet — one GNU Makefile. pkg-config for every library.
-# Targets: deps all test demo asan bench install clean (see README.md).
+# Targets: deps all test demo asan fuzz fuzz-replay bench install clean (see README.md).
 
 PKGS      := jansson yaml-0.1 lua5.4 libpcre2-8 sqlite3 libcurl libmicrohttpd libcrypto
 TEST_PKGS := cmocka
@@ -34,7 +34,7 @@ UNIT_SRC    := $(wildcard tests/unit/test_*.c)
 UNIT_BIN    := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all deps test unit cases integration demo asan bench bench-check bench-explain bench-serve \
-        bench-lambda install clean ct-ref difftest bench-guard
+        bench-lambda install clean ct-ref difftest bench-guard fuzz fuzz-build fuzz-replay
 
 # The Control Tower reference (issue: Control Tower parity): the npm package that ships
 # cfn-guard 3.1.1 and the Guard rules. Installed under tests/.cache, never committed.
@@ -49,7 +49,9 @@ all: $(BUILD)/parapet $(BUILD)/kb.db
 DEB_TOOLS := pkg-config:pkg-config python3:python3 curl:curl zip:zip objdump:binutils clang:clang \
              wrk:wrk
 # clang alone does not bring the sanitizer runtimes that make asan links against
-DEB_RUNTIMES := /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.asan-x86_64.a:libclang-rt-14-dev
+# nor libFuzzer, which make fuzz links against (same package)
+DEB_RUNTIMES := /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.asan-x86_64.a:libclang-rt-14-dev \
+                /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a:libclang-rt-14-dev
 
 deps:
 	@missing=""; set -- $(DEB_PKGS); \
@@ -104,7 +106,7 @@ integration: $(BUILD)/parapet
 
 test: deps
 	@$(MAKE) --no-print-directory all
-	@$(MAKE) --no-print-directory unit cases integration
+	@$(MAKE) --no-print-directory unit cases integration fuzz-replay
 	@$(BUILD)/parapet rules test
 	@$(BUILD)/parapet kb lint
 	@sh tests/difftest/selftest.sh
@@ -124,7 +126,7 @@ asan: deps
 	@$(ASAN_ENV) $(MAKE) --no-print-directory BUILD=build/asan CC=clang \
 	  CFLAGS="-O1 -g -fno-omit-frame-pointer" \
 	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" \
-	  all unit cases integration
+	  all unit cases integration fuzz-replay
 	@$(ASAN_ENV) build/asan/parapet rules test >/dev/null
 	@$(ASAN_ENV) build/asan/parapet kb lint >/dev/null
 	@echo "make asan: clean"
@@ -204,6 +206,56 @@ $(LAMBDA_ZIP): $(BUILD)/parapet $(BUILD)/kb.db hooks/deploy/bootstrap $(shell fi
 	  grep -Ev '/($(GLIBC_SONAMES))\.so' | while read -r lib; do cp -L "$$lib" $(LAMBDA_DIR)/lib/; done
 	cd $(LAMBDA_DIR) && zip -q -r -9 -X $(CURDIR)/$@ bootstrap parapet kb.db lib rules
 	@echo "lambda-zip: $@ ($$(ls $(LAMBDA_DIR)/lib | wc -l) bundled libraries)"
+
+# Fuzzing (tests/fuzz/README.md). Each target tests/fuzz/fuzz_NAME.c defines
+# LLVMFuzzerTestOneInput. `make fuzz` builds them with clang and libFuzzer against a copy of the
+# library instrumented for it (build/fuzz) and runs each for FUZZ_SECONDS on a scratch copy of
+# its corpus (build/fuzz/work/NAME: the committed corpus only grows when someone merges);
+# crashes land in build/fuzz/crashes/NAME/ and fail the run. `make fuzz-replay` runs the
+# committed corpora and the kept crash inputs (tests/fuzz/regress/NAME/) through the same
+# targets with a plain main (replay_main.c), built with the normal compiler and flags.
+FUZZ_TARGETS := doc_json doc_yaml template hook events kb slack sigv4
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS   ?= -timeout=10 -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1
+FUZZ_REPLAY  := $(FUZZ_TARGETS:%=$(BUILD)/fuzz-replay/%)
+FUZZ_CFLAGS   = $(filter-out -MMD -MP,$(ALL_CFLAGS))
+
+# Linked by the recursive make of fuzz-build (BUILD=build/fuzz, SAN=…fuzzer-no-link…).
+$(BUILD)/fuzzers/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(LIBPP)
+	@mkdir -p $(dir $@)
+	$(CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(LIBPP) $(LIBS)
+
+$(BUILD)/fuzz-replay/%: tests/fuzz/fuzz_%.c tests/fuzz/replay_main.c tests/fuzz/fuzz.h $(LIBPP)
+	@mkdir -p $(dir $@)
+	$(CC) $(FUZZ_CFLAGS) $(ALL_LDFLAGS) -o $@ $< tests/fuzz/replay_main.c $(LIBPP) $(LIBS)
+
+fuzz-replay: $(FUZZ_REPLAY)
+	@fail=0; for t in $(FUZZ_TARGETS); do \
+	  $(BUILD)/fuzz-replay/$$t tests/fuzz/corpus/$$t tests/fuzz/regress/$$t || \
+	    { echo "fuzz-replay: $$t FAILED"; fail=1; }; \
+	done; exit $$fail
+
+fuzz-build: deps
+	@$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang \
+	  CFLAGS="-O1 -g -fno-omit-frame-pointer" \
+	  SAN="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all" \
+	  $(FUZZ_TARGETS:%=build/fuzz/fuzzers/fuzz_%)
+
+fuzz: fuzz-build
+	@fail=0; for t in $(FUZZ_TARGETS); do \
+	  w=build/fuzz/work/$$t; c=build/fuzz/crashes/$$t; rm -rf $$w; mkdir -p $$w $$c build/fuzz/logs; \
+	  cp tests/fuzz/corpus/$$t/* $$w/ 2>/dev/null; \
+	  case $$t in doc_yaml|kb) d=yaml;; template) d=template;; slack|sigv4) d=;; *) d=json;; esac; \
+	  dict=""; [ -n "$$d" ] && dict="-dict=tests/fuzz/dict/$$d.dict"; \
+	  extra=""; [ -d tests/fuzz/regress/$$t ] && extra=tests/fuzz/regress/$$t; \
+	  printf 'fuzz %-9s %ss ... ' $$t $(FUZZ_SECONDS); \
+	  if build/fuzz/fuzzers/fuzz_$$t $(FUZZ_FLAGS) $$dict -max_total_time=$(FUZZ_SECONDS) \
+	       -artifact_prefix=$$c/ $$w $$extra >build/fuzz/logs/$$t.log 2>&1; then \
+	    grep -E '^#[0-9]+.*(DONE|pulse|NEW|REDUCE)' build/fuzz/logs/$$t.log | tail -1; \
+	  else \
+	    echo "FAILED (build/fuzz/logs/$$t.log, inputs in $$c/)"; tail -30 build/fuzz/logs/$$t.log; fail=1; \
+	  fi; \
+	done; exit $$fail
 
 clean:
 	rm -rf build

@@ -346,6 +346,60 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Parses, validates and compiles one entry source (the text of kb/NAME.yaml) into kb. Problems
+ * are recorded in p; returns PP_E_NOMEM or PP_E_LIMIT when loading must stop, else PP_OK. */
+static pp_status add_source(pp_kb *kb, const char *name, const char *buf, size_t len,
+                            size_t *cap, problems *p)
+{
+    json_t *lines = NULL;
+    pp_status ys = PP_OK;
+    char *yerr = NULL;
+    json_t *raw = kb_load_yaml(name, buf, len, &lines, &ys, &yerr);
+    if (!raw) {
+        problem(p, "%s", yerr ? yerr : name);
+        free(yerr);
+        return PP_OK;
+    }
+    json_t *doc = normalise(raw, lines, name, p);
+    json_decref(raw);
+    json_decref(lines);
+    if (!doc)
+        return PP_OK;
+    const char *id = json_string_value(json_object_get(doc, "id"));
+    for (size_t j = 0; j < kb->n; j++) {
+        if (strcmp(kb->e[j].id, id) == 0) {
+            problem(p, "%s:1: expected a unique id; \"%s\" is also used by %s", name, id,
+                    kb->e[j].file);
+        }
+    }
+    pp_status as = add_entry(kb, doc, cap, p);
+    return as == PP_E_NOMEM || as == PP_E_LIMIT ? as : PP_OK;
+}
+
+/* The end of a load: problems become PP_E_PARSE with every one of them in *err, else the
+ * matchers are set up and *out receives kb. kb (may be NULL when st is not PP_OK) and p's
+ * buffer are released on failure. */
+static pp_status finish_load(pp_kb *kb, pp_status st, problems *p, const char *where,
+                             pp_kb **out, char **err)
+{
+    if (st == PP_OK && p->n)
+        st = PP_E_PARSE;
+    if (st == PP_OK)
+        st = pp_kb_match_init(kb);
+    if (st != PP_OK) {
+        if (p->buf.len && err && !*err)
+            *err = pp_buf_steal(&p->buf);
+        else
+            pp_err(err, st, "%s: %s", where, pp_status_name(st));
+        pp_buf_free(&p->buf);
+        pp_kb_free(kb);
+        return st;
+    }
+    pp_buf_free(&p->buf);
+    *out = kb;
+    return PP_OK;
+}
+
 pp_status pp_kb_load_dir(const char *dir, pp_kb **out, char **err)
 {
     *out = NULL;
@@ -394,53 +448,30 @@ pp_status pp_kb_load_dir(const char *dir, pp_kb **out, char **err)
             free(rerr);
             continue;
         }
-        json_t *lines = NULL;
-        pp_status ys;
-        char *yerr = NULL;
-        json_t *raw = kb_load_yaml(names[i], buf, len, &lines, &ys, &yerr);
+        st = add_source(kb, names[i], buf, len, &cap, &p);
         free(buf);
-        if (!raw) {
-            problem(&p, "%s", yerr ? yerr : names[i]);
-            free(yerr);
-            continue;
-        }
-        json_t *doc = normalise(raw, lines, names[i], &p);
-        json_decref(raw);
-        json_decref(lines);
-        if (!doc)
-            continue;
-        const char *id = json_string_value(json_object_get(doc, "id"));
-        for (size_t j = 0; j < kb->n; j++) {
-            if (strcmp(kb->e[j].id, id) == 0) {
-                problem(&p, "%s:1: expected a unique id; \"%s\" is also used by %s", names[i], id,
-                        kb->e[j].file);
-            }
-        }
-        pp_status as = add_entry(kb, doc, &cap, &p);
-        if (as == PP_E_NOMEM || as == PP_E_LIMIT)
-            st = as;
     }
     for (size_t i = 0; i < nn; i++)
         free(names[i]);
     free(names);
     if (st == PP_OK && kb->n == 0 && p.n == 0)
         problem(&p, "%s: expected at least one *.yaml entry", dir);
-    if (st == PP_OK && p.n)
-        st = PP_E_PARSE;
-    if (st == PP_OK)
-        st = pp_kb_match_init(kb);
-    if (st != PP_OK) {
-        if (p.buf.len && err && !*err)
-            *err = pp_buf_steal(&p.buf);
-        else
-            pp_err(err, st, "%s: %s", dir, pp_status_name(st));
-        pp_buf_free(&p.buf);
-        pp_kb_free(kb);
-        return st;
-    }
-    pp_buf_free(&p.buf);
-    *out = kb;
-    return PP_OK;
+    return finish_load(kb, st, &p, dir, out, err);
+}
+
+pp_status pp_kb_load_buf(const char *name, const char *buf, size_t len, pp_kb **out, char **err)
+{
+    *out = NULL;
+    pp_kb *kb = kb_new(name);
+    problems p = {.n = 0};
+    pp_buf_init(&p.buf, 1u << 20);
+    size_t cap = 0;
+    pp_status st = kb ? PP_OK : PP_E_NOMEM;
+    if (st == PP_OK && len > PP_KB_MAX_FILE_BYTES)
+        problem(&p, "%s: larger than %u bytes", name, PP_KB_MAX_FILE_BYTES);
+    else if (st == PP_OK)
+        st = add_source(kb, name, buf, len, &cap, &p);
+    return finish_load(kb, st, &p, name, out, err);
 }
 
 /* ---- SQLite ------------------------------------------------------------------------------ */

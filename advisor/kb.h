@@ -64,6 +64,11 @@ typedef struct pp_kb {
  * …" per line (caller frees). */
 pp_status pp_kb_load_dir(const char *dir, pp_kb **out, char **err);
 
+/* The same for one entry source: buf[0..len) (need not be NUL-terminated) is the text of a
+ * kb/NAME.yaml file named `name` in messages; at most PP_KB_MAX_FILE_BYTES. Returns a KB of one
+ * entry in *out (caller frees with pp_kb_free) or, as above, PP_E_PARSE and *err. */
+pp_status pp_kb_load_buf(const char *name, const char *buf, size_t len, pp_kb **out, char **err);
+
 /* Writes kb into a new SQLite database at `path` (written beside it, then renamed). */
 pp_status pp_kb_build(const pp_kb *kb, const char *path, char **err);
 

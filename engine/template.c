@@ -694,8 +694,8 @@ static json_t *resolve_if(rctx *c, json_t *arg, edge e)
     for (int i = 0; i < 2; i++) {
         json_t *bc = pp_unknown_candidates(br[i]);
         if (pp_is_unknown(br[i]) && !bc) {
+            /* an unknown without candidates: the whole Fn::If is that unknown */
             json_decref(cands);
-            json_decref(f);
             return t == br[i] ? (json_decref(f), t) : (json_decref(t), f);
         }
         size_t nb = bc ? json_array_size(bc) : 1;

@@ -48,6 +48,7 @@
 #include "hooks/chat.h"
 #include "hooks/cli.h"
 #include "hooks/hook_opts.h"
+#include "hooks/slack.h"
 
 #define PP_SERVE_DEFAULT_LISTEN "127.0.0.1:8080"
 #define PP_SERVE_MAX_THREADS 256
@@ -62,7 +63,6 @@
 #define PP_SERVE_TRIM_MIN_PEAK 64       /* bursts smaller than this are not worth a trim */
 #define PP_SERVE_FD_RESERVE 64          /* descriptors kept for the listener, files, curl */
 #define PP_SERVE_TOKEN_MAX 4096
-#define PP_SLACK_MAX_SKEW_S 300     /* Slack: reject requests older (or newer) than 5 minutes */
 #define PP_SLACK_MAX_BODY (64u << 10)
 
 /* ---- metrics --------------------------------------------------------------------------- */
@@ -452,78 +452,13 @@ done:
 
 /* ---- Slack slash command ---------------------------------------------------------------- */
 
-/* Slack's v0 signature over "v0:TIMESTAMP:BODY", compared in constant time; the timestamp must
- * be within PP_SLACK_MAX_SKEW_S of now. 1 when valid. */
+/* Slack's v0 signature (hooks/slack.h) with the request's headers and the current time. */
 static int slack_verified(server *s, struct MHD_Connection *c, const char *body, size_t blen)
 {
     const char *ts = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Slack-Request-Timestamp");
     const char *sig = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Slack-Signature");
-    long t;
-    if (!ts || !sig || pp_parse_long(ts, 0, 0x7fffffffL, &t) != 0)
-        return 0;
-    long now = (long)time(NULL);
-    if (t < now - PP_SLACK_MAX_SKEW_S || t > now + PP_SLACK_MAX_SKEW_S)
-        return 0;
-    size_t hl = strlen(ts);
-    char *base = malloc(3 + hl + 1 + blen + 1);
-    if (!base)
-        return 0;
-    memcpy(base, "v0:", 3);
-    memcpy(base + 3, ts, hl);
-    base[3 + hl] = ':';
-    if (blen)
-        memcpy(base + 4 + hl, body, blen);
-    unsigned char mac[PP_SHA256_LEN];
-    char want[3 + 2 * PP_SHA256_LEN + 1];
-    int ok = pp_hmac_sha256(s->slack_secret, s->slack_secret_len, base, 4 + hl + blen, mac) == 0;
-    free(base);
-    if (!ok)
-        return 0;
-    memcpy(want, "v0=", 3);
-    pp_hex(mac, sizeof mac, want + 3);
-    size_t wl = strlen(want);
-    return strlen(sig) == wl && CRYPTO_memcmp(sig, want, wl) == 0;
-}
-
-/* Value of `key` in an application/x-www-form-urlencoded body, decoded (malloc'd) or NULL. */
-static char *form_value(const char *body, size_t blen, const char *key)
-{
-    size_t kl = strlen(key);
-    const char *p = body, *end = body + blen;
-    while (p < end) {
-        const char *amp = memchr(p, '&', (size_t)(end - p));
-        const char *e = amp ? amp : end;
-        if ((size_t)(e - p) > kl && memcmp(p, key, kl) == 0 && p[kl] == '=') {
-            const char *v = p + kl + 1;
-            char *out = malloc((size_t)(e - v) + 1);
-            if (!out)
-                return NULL;
-            size_t j = 0;
-            for (const char *q = v; q < e; q++) {
-                unsigned hi, lo;
-                if (*q == '+') {
-                    out[j++] = ' ';
-                } else if (*q == '%' && e - q >= 3 && sscanf(q + 1, "%1x%1x", &hi, &lo) == 2) {
-                    out[j++] = (char)(hi * 16 + lo);
-                    q += 2;
-                } else {
-                    out[j++] = *q;
-                }
-            }
-            out[j] = '\0';
-            return out;
-        }
-        p = e + 1;
-    }
-    return NULL;
-}
-
-static char *slack_text(const char *text)
-{
-    json_t *o = json_pack("{s:s,s:s}", "response_type", "ephemeral", "text", text);
-    char *out = o ? pp_json_dumps(o, JSON_COMPACT) : NULL;
-    json_decref(o);
-    return out;
+    return pp_slack_verify(s->slack_secret, s->slack_secret_len, ts, sig, body, blen,
+                           (long)time(NULL));
 }
 
 static enum MHD_Result do_slack(server *s, conn *k, struct MHD_Connection *c)
@@ -537,15 +472,11 @@ static enum MHD_Result do_slack(server *s, conn *k, struct MHD_Connection *c)
         return reply(s, k, c, MHD_HTTP_UNAUTHORIZED, "application/json",
                      error_body("unauthorized", "missing, stale or wrong Slack signature"),
                      NULL, NULL);
-    char *text = form_value(body, k->body.len, "text");
-    char *words[3] = { 0 };
-    size_t nw = 0;
-    for (char *save = NULL, *w = text ? strtok_r(text, " \t", &save) : NULL; w && nw < 3;
-         w = strtok_r(NULL, " \t", &save))
-        words[nw++] = w;
+    char *text = pp_slack_form_value(body, k->body.len, "text");
+    char *stack = pp_slack_why(text);
     char *answer = NULL;
-    if (nw != 2 || strcmp(words[0], "why") != 0) {
-        answer = slack_text("Usage: `/parapet why STACK` shows the latest explanation Parapet "
+    if (!stack) {
+        answer = pp_slack_text("Usage: `/parapet why STACK` shows the latest explanation Parapet "
                             "recorded for a stack or ECS service.");
     } else {
         char *err = NULL;
@@ -559,9 +490,9 @@ static enum MHD_Result do_slack(server *s, conn *k, struct MHD_Connection *c)
         char *json = NULL;
         int64_t when = 0;
         if (w && w->state)
-            pp_state_explanation_get(w->state, words[1], &json, NULL, &when, &err);
+            pp_state_explanation_get(w->state, stack, &json, NULL, &when, &err);
         json_t *doc = json ? json_loads(json, 0, NULL) : NULL;
-        json_t *msg = doc ? pp_chat_slack_reply(doc, words[1]) : NULL;
+        json_t *msg = doc ? pp_chat_slack_reply(doc, stack) : NULL;
         if (msg) {
             char tbuf[32] = "";
             time_t tt = (time_t)when;
@@ -577,13 +508,13 @@ static enum MHD_Result do_slack(server *s, conn *k, struct MHD_Connection *c)
             free(ctx);
             answer = pp_json_dumps(msg, JSON_COMPACT);
         } else if (!w || !w->state) {
-            answer = slack_text("Parapet has no state database to answer from (serve "
+            answer = pp_slack_text("Parapet has no state database to answer from (serve "
                                 "--state-db).");
         } else {
             char *t = pp_asprintf("No failure recorded for `%.200s`. Parapet records stacks and "
                                   "services when it posts an explanation (notify or Lambda "
-                                  "mode).", words[1]);
-            answer = t ? slack_text(t) : NULL;
+                                  "mode).", stack);
+            answer = t ? pp_slack_text(t) : NULL;
             free(t);
         }
         json_decref(msg);
@@ -593,6 +524,7 @@ static enum MHD_Result do_slack(server *s, conn *k, struct MHD_Connection *c)
             fprintf(stderr, "parapet serve: /slack/command: %s\n", err);
         free(err);
     }
+    free(stack);
     free(text);
     if (!answer)
         return reply_error(s, k, c, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "out of memory");

@@ -248,6 +248,28 @@ static void test_bad_entries(void **state)
     free(dir);
 }
 
+/* One entry from a buffer: the same validation as a folder, named as given. */
+static void test_load_buf(void **state)
+{
+    (void)state;
+    static const char good[] = "id: one\ntitle: t\nservice: s\nexplanation: e\nfix: [f]\n"
+                               "pattern: 'needs (?<what>\\w+)'\nexamples: [needs coffee]\n";
+    pp_kb *kb = NULL;
+    char *err = NULL;
+    assert_int_equal(pp_kb_load_buf("one.yaml", good, sizeof good - 1, &kb, &err), PP_OK);
+    assert_null(err);
+    assert_int_equal(kb->n, 1);
+    assert_string_equal(kb->e[0].id, "one");
+    assert_int_equal(kb->e[0].line, 6);
+    pp_kb_free(kb);
+    kb = NULL;
+    static const char bad[] = "id: two\ntitle: t\n";
+    assert_int_equal(pp_kb_load_buf("two.yaml", bad, sizeof bad - 1, &kb, &err), PP_E_PARSE);
+    assert_null(kb);
+    assert_non_null(strstr(err, "two.yaml:1: expected a non-empty string for \"service\""));
+    free(err);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -258,6 +280,7 @@ int main(void)
         cmocka_unit_test(test_hostile_subjects),
         cmocka_unit_test(test_build_open_fts),
         cmocka_unit_test(test_bad_entries),
+        cmocka_unit_test(test_load_buf),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -203,6 +203,28 @@ static void test_unknown_candidates(void **state)
     done(&f);
 }
 
+/* Fn::If on an unknown condition with a branch that is an unknown without candidates: the
+ * whole value is that unknown (the false branch's was freed twice: use after free). */
+static void test_if_unknown_branch(void **state)
+{
+    (void)state;
+    fixture f = build("Conditions:\n"
+                      "  C: !Equals [!Ref Undeclared, prod]\n"
+                      "Resources:\n"
+                      "  A:\n"
+                      "    Type: AWS::S3::Bucket\n"
+                      "    Properties:\n"
+                      "      F: !If [C, a, !Ref \"AWS::Nope\"]\n"
+                      "      T: !If [C, !Ref \"AWS::Nope\", b]\n",
+                      NULL, 0, NULL);
+    assert_non_null(f.t);
+    assert_true(pp_is_unknown(prop(&f, "A", "F")));
+    assert_null(pp_unknown_candidates(prop(&f, "A", "F")));
+    assert_true(pp_is_unknown(prop(&f, "A", "T")));
+    assert_null(pp_unknown_candidates(prop(&f, "A", "T")));
+    done(&f);
+}
+
 static void expect_error(const char *yaml, pp_status st, const char *text)
 {
     fixture f = build(yaml, NULL, 0, NULL);
@@ -310,6 +332,7 @@ int main(void)
         cmocka_unit_test(test_parameters_and_pseudo),
         cmocka_unit_test(test_intrinsics),
         cmocka_unit_test(test_unknown_candidates),
+        cmocka_unit_test(test_if_unknown_branch),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_hook_document),
         cmocka_unit_test(test_properties_if),
