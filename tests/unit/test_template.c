@@ -208,14 +208,16 @@ static void test_unknown_candidates(void **state)
 static void test_if_unknown_branch(void **state)
 {
     (void)state;
-    fixture f = build("Conditions:\n"
-                      "  C: !Equals [!Ref Undeclared, prod]\n"
+    fixture f = build("Parameters:\n"
+                      "  Env: {Type: String}\n"
+                      "Conditions:\n"
+                      "  C: !Equals [!Ref Env, prod]\n"
                       "Resources:\n"
                       "  A:\n"
                       "    Type: AWS::S3::Bucket\n"
                       "    Properties:\n"
-                      "      F: !If [C, a, !Ref \"AWS::Nope\"]\n"
-                      "      T: !If [C, !Ref \"AWS::Nope\", b]\n",
+                      "      F: !If [C, a, !ImportValue shared]\n"
+                      "      T: !If [C, !ImportValue shared, b]\n",
                       NULL, 0, NULL);
     assert_non_null(f.t);
     assert_true(pp_is_unknown(prop(&f, "A", "F")));
