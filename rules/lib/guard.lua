@@ -53,6 +53,10 @@
 --   blank(s)         s (a string) is only whitespace. Decodes with utf8.codes, which raises an
 --                    error on a string that is not valid UTF-8.
 --   nonblank(v)      v is a string and not blank(v).
+--   blank_strip(s)   the same whitespace set, by removal: strips ASCII white space, then each
+--                    UTF-8 sequence of a Unicode space (gsub, in table order), and is blank when
+--                    nothing is left. Removal can join the bytes around a removed sequence, so a
+--                    string that is not valid UTF-8 can differ from blank_bytes; no error.
 --   blank_bytes(s)   the same whitespace set, read byte by byte: a string that is not valid
 --                    UTF-8 is simply not blank (no error).
 --
@@ -63,8 +67,8 @@
 --   check_local_references(v, ctx, t1, t2)  Guard's check_local_references: v is an object
 --                    whose Fn::GetAtt is a list with a string first entry, or whose Ref is a
 --                    string, naming a resource of this template of type t1 (or t2, if given).
-local type, tostring, format, find, ipairs, pairs, mtype =
-  type, tostring, string.format, string.find, ipairs, pairs, math.type
+local type, tostring, format, find, gsub, ipairs, pairs, mtype =
+  type, tostring, string.format, string.find, string.gsub, ipairs, pairs, math.type
 local is_view, is_list, is_map = pp.is_view, pp.is_list, pp.is_map
 
 local function show(v)
@@ -245,6 +249,17 @@ local function nonblank(v)
   return type(v) == "string" and not blank(v)
 end
 
+local STRIP_SPACE = { "\194\133", "\194\160", "\225\154\128", "\226\128[\128-\138]",
+                      "\226\128[\168\169\175]", "\226\129\159", "\227\128\128" }
+
+local function blank_strip(s)
+  if find(s, "^[\t-\r ]*$") then return true end
+  if not find(s, "[\128-\255]") then return false end
+  s = gsub(s, "[\t-\r ]", "")
+  for _, w in ipairs(STRIP_SPACE) do s = gsub(s, w, "") end
+  return s == ""
+end
+
 local function blank_bytes(s)
   if s:find("^%s*$") then return true end
   if not s:find("[\128-\255]") then return false end
@@ -317,6 +332,6 @@ return {
   eq_ipairs = eq_ipairs, is_true_ipairs = is_true_ipairs,
   ne_all = ne_all, in_set = in_set, int_ge = int_ge, int_ge_ipairs = int_ge_ipairs, some_star = some_star, no_star = no_star,
   same = same, in1 = in1, gin = gin,
-  blank = blank, nonblank = nonblank, blank_bytes = blank_bytes,
+  blank = blank, nonblank = nonblank, blank_bytes = blank_bytes, blank_strip = blank_strip,
   local_ref = local_ref, check_local_references = check_local_references, is_kms_key = is_kms_key, kms_key_ref = kms_key_ref,
 }

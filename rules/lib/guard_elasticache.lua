@@ -10,14 +10,11 @@
 --                     true / false, or nil when Engine or EngineVersion is known only at deploy
 --                     time (Engine is read first; an out-of-scope Engine returns false before
 --                     EngineVersion is read).
---   blank(s)          Guard's /\A\s*\z/ by removal: strips ASCII white space, then each UTF-8
---                     Unicode space sequence (gsub, in table order), and is blank when nothing is
---                     left. Not blank_bytes: removal can join bytes of a string that is not valid
---                     UTF-8.
+--   blank(s)          guard.blank_strip (Guard's /\A\s*\z/ by removal), re-exported.
 --   local_ref(ctx, v, rtype)  check_local_references(v, ctx, rtype) with the context first.
 local g = pp.lib("guard")
-local eq_ipairs, check_local_references = g.eq_ipairs, g.check_local_references
-local type, ipairs, find, gsub = type, ipairs, string.find, string.gsub
+local eq_ipairs, check_local_references, blank = g.eq_ipairs, g.check_local_references, g.blank_strip
+local type, ipairs, find = type, ipairs, string.find
 local is_list, is_unknown = pp.is_list, pp.is_unknown
 
 local function redis(e)
@@ -55,17 +52,6 @@ local function in_scope(p)
   end
   if unknown then return nil end
   return true
-end
-
-local UNICODE_SPACE = { "\194\133", "\194\160", "\225\154\128", "\226\128[\128-\138]",
-                        "\226\128[\168\169\175]", "\226\129\159", "\227\128\128" }
-
-local function blank(s)
-  if find(s, "^[\t-\r ]*$") then return true end
-  if not find(s, "[\128-\255]") then return false end
-  s = gsub(s, "[\t-\r ]", "")
-  for _, w in ipairs(UNICODE_SPACE) do s = gsub(s, w, "") end
-  return s == ""
 end
 
 local function local_ref(ctx, v, rtype)
