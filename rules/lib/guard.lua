@@ -17,6 +17,7 @@
 --                    verdicts depend on it); new rules should use is_list / is_struct.
 --   get(v, k)        v[k] when v is a view, else nil.
 --   show(v)          v for a message: a string quoted with %q, anything else tostring(v).
+--   show_shape(v)    the same, but a list is "a list" and an object "an object".
 --
 -- Guard `v == x` (x a scalar: string, boolean, number). A list passes when every element
 -- passes, so an empty list passes; an object never passes.
@@ -34,6 +35,8 @@
 --                    a scalar passes when set[v] == true.
 --   int_ge(v, n)     Guard `v >= n` on integers: v (or every element) is an integer (math.type)
 --                    >= n; an empty list passes; an object, a float or a string fails.
+--   int_ge_ipairs(v, n)  as int_ge, but a list is walked with ipairs (elements after a null are
+--                    not looked at) and any other value passes when it is an integer >= n.
 --   some_star(v)     Guard `v == "*"` in a `some` clause: v is "*", or a list (ipairs, up to
 --                    the first null) with a "*" element.
 --   no_star(v)       v (or every element, ipairs) is a string other than "*"; an empty list
@@ -50,6 +53,10 @@
 --   blank(s)         s (a string) is only whitespace. Decodes with utf8.codes, which raises an
 --                    error on a string that is not valid UTF-8.
 --   nonblank(v)      v is a string and not blank(v).
+--   blank_strip(s)   the same whitespace set, by removal: strips ASCII white space, then each
+--                    UTF-8 sequence of a Unicode space (gsub, in table order), and is blank when
+--                    nothing is left. Removal can join the bytes around a removed sequence, so a
+--                    string that is not valid UTF-8 can differ from blank_bytes; no error.
 --   blank_bytes(s)   the same whitespace set, read byte by byte: a string that is not valid
 --                    UTF-8 is simply not blank (no error).
 --
@@ -60,12 +67,19 @@
 --   check_local_references(v, ctx, t1, t2)  Guard's check_local_references: v is an object
 --                    whose Fn::GetAtt is a list with a string first entry, or whose Ref is a
 --                    string, naming a resource of this template of type t1 (or t2, if given).
-local type, tostring, format, find, ipairs, pairs, mtype =
-  type, tostring, string.format, string.find, ipairs, pairs, math.type
+local type, tostring, format, find, gsub, ipairs, pairs, mtype =
+  type, tostring, string.format, string.find, string.gsub, ipairs, pairs, math.type
 local is_view, is_list, is_map = pp.is_view, pp.is_list, pp.is_map
 
 local function show(v)
   if type(v) == "string" then return format("%q", v) end
+  return tostring(v)
+end
+
+local function show_shape(v)
+  if type(v) == "string" then return format("%q", v) end
+  if is_list(v) then return "a list" end
+  if is_map(v) then return "an object" end
   return tostring(v)
 end
 
@@ -163,6 +177,16 @@ local function int_ge(v, n)
   return mtype(v) == "integer" and v >= n
 end
 
+local function int_ge_ipairs(v, n)
+  if is_list(v) then
+    for _, e in ipairs(v) do
+      if not (mtype(e) == "integer" and e >= n) then return false end
+    end
+    return true
+  end
+  return mtype(v) == "integer" and v >= n
+end
+
 local function some_star(v)
   if is_list(v) then
     for _, e in ipairs(v) do
@@ -223,6 +247,17 @@ end
 
 local function nonblank(v)
   return type(v) == "string" and not blank(v)
+end
+
+local STRIP_SPACE = { "\194\133", "\194\160", "\225\154\128", "\226\128[\128-\138]",
+                      "\226\128[\168\169\175]", "\226\129\159", "\227\128\128" }
+
+local function blank_strip(s)
+  if find(s, "^[\t-\r ]*$") then return true end
+  if not find(s, "[\128-\255]") then return false end
+  s = gsub(s, "[\t-\r ]", "")
+  for _, w in ipairs(STRIP_SPACE) do s = gsub(s, w, "") end
+  return s == ""
 end
 
 local function blank_bytes(s)
@@ -292,11 +327,11 @@ end
 
 return {
   is_list = is_list, is_struct = is_map, is_list_read = is_list_read,
-  is_struct_read = is_struct_read, get = get, show = show,
+  is_struct_read = is_struct_read, get = get, show = show, show_shape = show_shape,
   eq_all = eq_all, is_true = is_true, is_false = is_false,
   eq_ipairs = eq_ipairs, is_true_ipairs = is_true_ipairs,
-  ne_all = ne_all, in_set = in_set, int_ge = int_ge, some_star = some_star, no_star = no_star,
+  ne_all = ne_all, in_set = in_set, int_ge = int_ge, int_ge_ipairs = int_ge_ipairs, some_star = some_star, no_star = no_star,
   same = same, in1 = in1, gin = gin,
-  blank = blank, nonblank = nonblank, blank_bytes = blank_bytes,
+  blank = blank, nonblank = nonblank, blank_bytes = blank_bytes, blank_strip = blank_strip,
   local_ref = local_ref, check_local_references = check_local_references, is_kms_key = is_kms_key, kms_key_ref = kms_key_ref,
 }

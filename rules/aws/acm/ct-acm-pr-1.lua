@@ -7,11 +7,8 @@
 --    value (a string, an object, an empty list) is not looked at.
 local type, format, tostring, ipairs, find = type, string.format, tostring, ipairs, string.find
 local is_list, is_unknown = pp.is_list, pp.is_unknown
-
-local function show(v)
-  if type(v) == "string" then return format("%q", v) end
-  return tostring(v)
-end
+local g = pp.lib("guard")
+local show = g.show
 
 -- Guard's /^(\*\.).*$/
 local function wildcard(s)

@@ -10,33 +10,10 @@
 --    Ref or Fn::GetAtt (list form) to an AWS::KMS::Key or AWS::KMS::Alias of this template.
 local type, format, tostring, ipairs, find, gsub = type, string.format, tostring, ipairs, string.find, string.gsub
 local is_list, is_map, is_unknown, has = pp.is_list, pp.is_map, pp.is_unknown, pp.has
-
-local function show(v)
-  if v == nil then return "null" end
-  if type(v) == "string" then return format("%q", v) end
-  return tostring(v)
-end
-
-local function all_true(v)
-  if is_list(v) then
-    for _, e in ipairs(v) do
-      if e ~= true then return false end
-    end
-    return true
-  end
-  return v == true
-end
-
--- Guard's /\A\s*\z/ (\s is Unicode white space)
-local UNICODE_SPACE = { "\194\133", "\194\160", "\225\154\128", "\226\128[\128-\138]",
-                        "\226\128[\168\169\175]", "\226\129\159", "\227\128\128" }
-local function blank(s)
-  if find(s, "^[\t-\r ]*$") then return true end
-  if not find(s, "[\128-\255]") then return false end
-  s = gsub(s, "[\t-\r ]", "")
-  for _, w in ipairs(UNICODE_SPACE) do s = gsub(s, w, "") end
-  return s == ""
-end
+local g = pp.lib("guard")
+local ath = pp.lib("guard_athena")
+local all_true, blank = g.is_true_ipairs, g.blank_strip
+local show, object = ath.show, ath.object
 
 -- a Ref or Fn::GetAtt [Id, Attr] to a resource of one of the types in this template
 local function local_ref(ctx, v, types)
@@ -53,21 +30,6 @@ local function local_ref(ctx, v, types)
 end
 
 local KMS_TYPES = { ["AWS::KMS::Key"] = true, ["AWS::KMS::Alias"] = true }
-
--- node[key] must be an object: returns it, or nil after reporting why not
-local function object(ctx, node, key, path)
-  local v = node[key]
-  if v == nil then
-    ctx.fail(path .. " is missing", node)
-  elseif is_unknown(v) then
-    ctx.unknown(path .. " depends on a value known only at deploy time", node, key)
-  elseif not is_map(v) then
-    ctx.fail(path .. " is " .. show(v) .. ", not an object", node, key)
-  else
-    return v
-  end
-  return nil
-end
 
 return {
   title      = "Athena workgroups encrypt query results at rest with a KMS key",

@@ -11,13 +11,10 @@
 --    third; entries after the third are not looked at.
 local type, format, tostring, ipairs, pairs, mtype = type, string.format, tostring, ipairs, pairs, math.type
 local is_view, is_list, is_unknown = pp.is_view, pp.is_list, pp.is_unknown
+local g = pp.lib("guard")
+local show = g.show
 
 local MIN = 3
-
-local function show(v)
-  if type(v) == "string" then return format("%q", v) end
-  return tostring(v)
-end
 
 local function all_int_ge(v, n)
   if is_list(v) then

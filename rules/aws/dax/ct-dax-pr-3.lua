@@ -3,11 +3,8 @@
 -- passes when every entry is "TLS", so an empty list passes).
 local type, format, tostring, ipairs = type, string.format, tostring, ipairs
 local is_list, is_unknown = pp.is_list, pp.is_unknown
-
-local function show(v)
-  if type(v) == "string" then return format("%q", v) end
-  return tostring(v)
-end
+local g = pp.lib("guard")
+local show = g.show
 
 local function all_eq(v, x)
   if is_list(v) then

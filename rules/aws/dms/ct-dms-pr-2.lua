@@ -5,6 +5,8 @@
 -- empty list passes).
 local type, format, tostring, ipairs = type, string.format, tostring, ipairs
 local is_list, is_unknown = pp.is_list, pp.is_unknown
+local g = pp.lib("guard")
+local show = g.show
 
 local function set(list)
   local s = {}
@@ -15,11 +17,6 @@ end
 local SSL_ENGINES = set({ "mysql", "oracle", "postgres", "mariadb", "aurora", "aurora-postgresql",
                           "db2", "sybase", "mongodb", "docdb", "sqlserver" })
 local SSL_MODES = set({ "require", "verify-ca", "verify-full" })
-
-local function show(v)
-  if type(v) == "string" then return format("%q", v) end
-  return tostring(v)
-end
 
 local function all_in(v, s)
   if is_list(v) then

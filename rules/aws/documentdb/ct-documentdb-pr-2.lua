@@ -3,23 +3,11 @@
 -- fail; a list passes when every entry does, so an empty list passes).
 local type, format, tostring, ipairs, mtype = type, string.format, tostring, ipairs, math.type
 local is_list, is_unknown = pp.is_list, pp.is_unknown
+local g = pp.lib("guard")
+local all_int_ge = g.int_ge_ipairs
+local show = g.show
 
 local MIN_DAYS = 7
-
-local function show(v)
-  if type(v) == "string" then return format("%q", v) end
-  return tostring(v)
-end
-
-local function all_int_ge(v, n)
-  if is_list(v) then
-    for _, e in ipairs(v) do
-      if not (mtype(e) == "integer" and e >= n) then return false end
-    end
-    return true
-  end
-  return mtype(v) == "integer" and v >= n
-end
 
 return {
   title      = "DocumentDB clusters keep backups for at least seven days",

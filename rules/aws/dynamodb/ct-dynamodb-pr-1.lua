@@ -4,21 +4,8 @@
 -- every entry is true, so an empty list passes).
 local type, format, tostring, ipairs = type, string.format, tostring, ipairs
 local is_list, is_map, is_unknown = pp.is_list, pp.is_map, pp.is_unknown
-
-local function show(v)
-  if type(v) == "string" then return format("%q", v) end
-  return tostring(v)
-end
-
-local function all_true(v)
-  if is_list(v) then
-    for _, e in ipairs(v) do
-      if e ~= true then return false end
-    end
-    return true
-  end
-  return v == true
-end
+local g = pp.lib("guard")
+local show, all_true = g.show, g.is_true_ipairs
 
 return {
   title      = "DynamoDB tables have point-in-time recovery turned on",

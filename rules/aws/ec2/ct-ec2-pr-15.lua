@@ -21,27 +21,8 @@ local NITRO_FAMILIES = {
 local NITRO_EXACT = {
   "i3.metal", "mac1.metal", "mac2-m2.metal", "mac2-m2pro.metal", "mac2.metal"
 }
-local FAMILY, EXACT = {}, {}
-for _, f in ipairs(NITRO_FAMILIES) do FAMILY[f] = true end
-for _, n in ipairs(NITRO_EXACT) do EXACT[n] = true end
-
-local function nitro1(s)
-  if type(s) ~= "string" then return false end
-  if EXACT[s] then return true end
-  local dot = s:find(".", 1, true)
-  if not dot or dot == #s then return false end
-  if s:find("\n", dot, true) then return false end
-  return FAMILY[s:sub(1, dot - 1)] == true
-end
-
--- Guard `v in NITRO`: a list passes when every element is a Nitro type
-local function nitro(v)
-  if is_list(v) then
-    for i = 1, #v do if not nitro1(v[i]) then return false end end
-    return true
-  end
-  return nitro1(v)
-end
+local ec2 = pp.lib("guard_ec2")
+local nitro1, nitro = ec2.instance_types(NITRO_FAMILIES, NITRO_EXACT)
 
 return {
   id       = "ct-ec2-pr-15",

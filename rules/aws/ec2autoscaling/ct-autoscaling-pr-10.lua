@@ -23,28 +23,8 @@ local TYPES_EXACT = {
   "i3.metal", "mac1.metal", "mac2-m2.metal", "mac2-m2pro.metal", "mac2.metal"
 }
 
-local FAMILY, EXACT = {}, {}
-for _, f in ipairs(TYPES_FAMILIES) do FAMILY[f] = true end
-for _, n in ipairs(TYPES_EXACT) do EXACT[n] = true end
-
--- one string against the accepted names ("<family>.<anything>" or a whole name)
-local function accepted1(s)
-  if type(s) ~= "string" then return false end
-  if EXACT[s] then return true end
-  local dot = s:find(".", 1, true)
-  if not dot or dot == #s then return false end
-  if s:find("\n", dot, true) then return false end
-  return FAMILY[s:sub(1, dot - 1)] == true
-end
-
--- Guard `v in [regexes]`: a list passes when every element matches
-local function accepted(v)
-  if is_list(v) then
-    for i = 1, #v do if not accepted1(v[i]) then return false end end
-    return true
-  end
-  return accepted1(v)
-end
+local ec2 = pp.lib("guard_ec2")
+local accepted1, accepted = ec2.instance_types(TYPES_FAMILIES, TYPES_EXACT)
 
 local WHAT = "an AWS Nitro instance type"
 

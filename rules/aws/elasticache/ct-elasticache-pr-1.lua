@@ -5,21 +5,10 @@
 -- so an empty list passes).
 local type, format, tostring, ipairs, mtype = type, string.format, tostring, ipairs, math.type
 local is_list, is_unknown = pp.is_list, pp.is_unknown
-
-local function show(v)
-  if type(v) == "string" then return format("%q", v) end
-  return tostring(v)
-end
-
-local function all_eq(v, x)
-  if is_list(v) then
-    for _, e in ipairs(v) do
-      if e ~= x then return false end
-    end
-    return true
-  end
-  return v == x
-end
+local g = pp.lib("guard")
+local ec = pp.lib("guard_elasticache")
+local show = g.show
+local redis = ec.redis
 
 local function all_positive_int(v)
   if is_list(v) then
@@ -29,13 +18,6 @@ local function all_positive_int(v)
     return true
   end
   return mtype(v) == "integer" and v > 0
-end
-
--- true, false, or nil when Engine is known only at deploy time
-local function redis(e)
-  if e == nil then return false end
-  if is_unknown(e) then return nil end
-  return all_eq(e, "redis")
 end
 
 return {

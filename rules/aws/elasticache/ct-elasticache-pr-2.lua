@@ -8,55 +8,10 @@
 --    true is not enough; the string "true" fails; a list passes when every entry is true).
 local type, format, tostring, ipairs, find = type, string.format, tostring, ipairs, string.find
 local is_list, is_unknown = pp.is_list, pp.is_unknown
-
-local function show(v)
-  if type(v) == "string" then return format("%q", v) end
-  return tostring(v)
-end
-
-local function all_eq(v, x)
-  if is_list(v) then
-    for _, e in ipairs(v) do
-      if e ~= x then return false end
-    end
-    return true
-  end
-  return v == x
-end
-
--- Guard's /^2\./ .. /^5\./
-local function old_version(v)
-  return type(v) == "string" and find(v, "^[2-5]%.") ~= nil
-end
-
--- Guard's `EngineVersion not in [/^2\./, ...]`
-local function not_old(v)
-  if is_list(v) then
-    if #v == 0 then return false end
-    for _, e in ipairs(v) do
-      if old_version(e) then return false end
-    end
-    return true
-  end
-  return not old_version(v)
-end
-
--- true, false, or nil when Engine or EngineVersion is known only at deploy time
-local function in_scope(p)
-  local e, ver = p.Engine, p.EngineVersion
-  if e == nil then return false end
-  local unknown = is_unknown(e)
-  if not unknown and not all_eq(e, "redis") then return false end
-  if ver ~= nil then
-    if is_unknown(ver) then
-      unknown = true
-    elseif not not_old(ver) then
-      return false
-    end
-  end
-  if unknown then return nil end
-  return true
-end
+local g = pp.lib("guard")
+local ec = pp.lib("guard_elasticache")
+local show, all_eq = g.show, g.eq_ipairs
+local in_scope = ec.in_scope
 
 return {
   title      = "ElastiCache Redis cache clusters upgrade minor versions automatically",

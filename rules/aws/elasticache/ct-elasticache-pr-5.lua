@@ -5,28 +5,10 @@
 -- and the boolean true (the string "true" fails; a list passes when every entry is true).
 local type, format, tostring, ipairs = type, string.format, tostring, ipairs
 local is_list, is_unknown = pp.is_list, pp.is_unknown
-
-local function show(v)
-  if type(v) == "string" then return format("%q", v) end
-  return tostring(v)
-end
-
-local function all_eq(v, x)
-  if is_list(v) then
-    for _, e in ipairs(v) do
-      if e ~= x then return false end
-    end
-    return true
-  end
-  return v == x
-end
-
--- true, false, or nil when Engine is known only at deploy time
-local function redis(e)
-  if e == nil then return false end
-  if is_unknown(e) then return nil end
-  return all_eq(e, "redis")
-end
+local g = pp.lib("guard")
+local ec = pp.lib("guard_elasticache")
+local show, all_eq = g.show, g.eq_ipairs
+local redis = ec.redis
 
 return {
   title      = "ElastiCache Redis replication groups encrypt data in transit",

@@ -3,40 +3,14 @@
 -- blank (Unicode white space counts as blank) and not exactly "default", or a Ref or Fn::GetAtt
 -- (list form) to an AWS::ElastiCache::SubnetGroup of this template. A list or any other value
 -- fails; a parameter is judged by its value and one Parapet cannot resolve is reported unknown.
-local type, format, tostring, ipairs, find, gsub = type, string.format, tostring, ipairs, string.find, string.gsub
-local is_list, is_map, is_unknown = pp.is_list, pp.is_map, pp.is_unknown
+local type = type
+local is_unknown = pp.is_unknown
+local g = pp.lib("guard")
+local ec = pp.lib("guard_elasticache")
+local show = g.show
+local blank, local_ref = ec.blank, ec.local_ref
 
 local SUBNET_GROUP = "AWS::ElastiCache::SubnetGroup"
-
-local function show(v)
-  if type(v) == "string" then return format("%q", v) end
-  return tostring(v)
-end
-
--- Guard's /\A\s*\z/ (\s is Unicode white space)
-local UNICODE_SPACE = { "\194\133", "\194\160", "\225\154\128", "\226\128[\128-\138]",
-                        "\226\128[\168\169\175]", "\226\129\159", "\227\128\128" }
-local function blank(s)
-  if find(s, "^[\t-\r ]*$") then return true end
-  if not find(s, "[\128-\255]") then return false end
-  s = gsub(s, "[\t-\r ]", "")
-  for _, w in ipairs(UNICODE_SPACE) do s = gsub(s, w, "") end
-  return s == ""
-end
-
--- a Ref or Fn::GetAtt [Id, Attr] to a resource of rtype in this template
-local function local_ref(ctx, v, rtype)
-  if not is_map(v) then return false end
-  local ga = v["Fn::GetAtt"]
-  if is_list(ga) and type(ga[1]) == "string" then
-    local res = ctx.resource(ga[1])
-    if res and res.type == rtype then return true end
-  end
-  local id = v.Ref
-  if type(id) ~= "string" then return false end
-  local res = ctx.resource(id)
-  return res ~= nil and res.type == rtype
-end
 
 return {
   title      = "ElastiCache cache clusters use a custom subnet group",

@@ -8,26 +8,10 @@
 --    a parameter by its value and reports one it cannot resolve as unknown.
 local type, format, tostring, ipairs, find, gsub = type, string.format, tostring, ipairs, string.find, string.gsub
 local is_list, is_unknown = pp.is_list, pp.is_unknown
-
-local function show(v)
-  if type(v) == "string" then return format("%q", v) end
-  return tostring(v)
-end
-
-local function all_eq(v, x)
-  if is_list(v) then
-    for _, e in ipairs(v) do
-      if e ~= x then return false end
-    end
-    return true
-  end
-  return v == x
-end
-
--- Guard's /^2\./ .. /^5\./
-local function old_version(v)
-  return type(v) == "string" and find(v, "^[2-5]%.") ~= nil
-end
+local g = pp.lib("guard")
+local ec = pp.lib("guard_elasticache")
+local show, all_eq = g.show, g.eq_ipairs
+local old_version, blank = ec.old_version, ec.blank
 
 -- Guard's `EngineVersion in [/^2\./, ...]`
 local function all_old(v)
@@ -38,17 +22,6 @@ local function all_old(v)
     return true
   end
   return old_version(v)
-end
-
--- Guard's /\A\s*\z/ (\s is Unicode white space)
-local UNICODE_SPACE = { "\194\133", "\194\160", "\225\154\128", "\226\128[\128-\138]",
-                        "\226\128[\168\169\175]", "\226\129\159", "\227\128\128" }
-local function blank(s)
-  if find(s, "^[\t-\r ]*$") then return true end
-  if not find(s, "[\128-\255]") then return false end
-  s = gsub(s, "[\t-\r ]", "")
-  for _, w in ipairs(UNICODE_SPACE) do s = gsub(s, w, "") end
-  return s == ""
 end
 
 -- true, false, or nil when Engine or EngineVersion is known only at deploy time

@@ -9,82 +9,12 @@
 --    Parapet cannot resolve is reported unknown.
 local type, format, tostring, ipairs, find, gsub = type, string.format, tostring, ipairs, string.find, string.gsub
 local is_list, is_map, is_unknown = pp.is_list, pp.is_map, pp.is_unknown
+local g = pp.lib("guard")
+local ec = pp.lib("guard_elasticache")
+local show = g.show
+local blank, local_ref, in_scope = ec.blank, ec.local_ref, ec.in_scope
 
 local USER_GROUP = "AWS::ElastiCache::UserGroup"
-
-local function show(v)
-  if type(v) == "string" then return format("%q", v) end
-  return tostring(v)
-end
-
-local function all_eq(v, x)
-  if is_list(v) then
-    for _, e in ipairs(v) do
-      if e ~= x then return false end
-    end
-    return true
-  end
-  return v == x
-end
-
--- Guard's /^2\./ .. /^5\./
-local function old_version(v)
-  return type(v) == "string" and find(v, "^[2-5]%.") ~= nil
-end
-
--- Guard's `EngineVersion not in [/^2\./, ...]`
-local function not_old(v)
-  if is_list(v) then
-    if #v == 0 then return false end
-    for _, e in ipairs(v) do
-      if old_version(e) then return false end
-    end
-    return true
-  end
-  return not old_version(v)
-end
-
--- Guard's /\A\s*\z/ (\s is Unicode white space)
-local UNICODE_SPACE = { "\194\133", "\194\160", "\225\154\128", "\226\128[\128-\138]",
-                        "\226\128[\168\169\175]", "\226\129\159", "\227\128\128" }
-local function blank(s)
-  if find(s, "^[\t-\r ]*$") then return true end
-  if not find(s, "[\128-\255]") then return false end
-  s = gsub(s, "[\t-\r ]", "")
-  for _, w in ipairs(UNICODE_SPACE) do s = gsub(s, w, "") end
-  return s == ""
-end
-
--- a Ref or Fn::GetAtt [Id, Attr] to a resource of rtype in this template
-local function local_ref(ctx, v, rtype)
-  if not is_map(v) then return false end
-  local ga = v["Fn::GetAtt"]
-  if is_list(ga) and type(ga[1]) == "string" then
-    local res = ctx.resource(ga[1])
-    if res and res.type == rtype then return true end
-  end
-  local id = v.Ref
-  if type(id) ~= "string" then return false end
-  local res = ctx.resource(id)
-  return res ~= nil and res.type == rtype
-end
-
--- true, false, or nil when Engine or EngineVersion is known only at deploy time
-local function in_scope(p)
-  local e, ver = p.Engine, p.EngineVersion
-  if e == nil then return false end
-  local unknown = is_unknown(e)
-  if not unknown and not all_eq(e, "redis") then return false end
-  if ver ~= nil then
-    if is_unknown(ver) then
-      unknown = true
-    elseif not not_old(ver) then
-      return false
-    end
-  end
-  if unknown then return nil end
-  return true
-end
 
 -- nil when the ids are acceptable, "unknown", or a description of the problem
 local function problem_with(ctx, ids)

@@ -13,6 +13,7 @@ local type, ipairs = type, ipairs
 local is_view = pp.is_view
 
 local NS, OPT = "aws:elasticbeanstalk:healthreporting:system", "SystemType"
+local eb = pp.lib("guard_elasticbeanstalk")
 
 local function good_value(v) return all_eq(v, "enhanced") end
 
@@ -27,33 +28,8 @@ local function bad_value(v)
   return type(v) == "string" and v ~= "enhanced"
 end
 
-local function matches(e)
-  if not is_view(e) or is_list(e) then return false end
-  local ns, opt = e.Namespace, e.OptionName
-  return ns ~= nil and opt ~= nil and all_eq(ns, NS) and all_eq(opt, OPT)
-end
-
--- Checks a non-empty OptionSettings list that must carry the setting.
-local function check_settings(ctx, p, list)
-  local found = false
-  for i, e in ipairs(list) do
-    if matches(e) then
-      local v = e.Value
-      if v ~= nil then
-        if bad_value(v) then
-          ctx.fail("OptionSettings[" .. i .. "] sets " .. NS .. " " .. OPT .. " to " .. show(v)
-                   .. ": use enhanced", e, "Value")
-          return
-        end
-        if good_value(v) then found = true end
-      end
-    end
-  end
-  if not found then
-    ctx.fail("OptionSettings has no " .. NS .. " " .. OPT .. " setting with Value enhanced", p,
-             "OptionSettings")
-  end
-end
+local matches = eb.matcher(NS, OPT)
+local check_settings = eb.settings_checker(NS, OPT, good_value, bad_value, "use enhanced", "enhanced")
 
 return {
   title      = "Elastic Beanstalk environments use enhanced health reporting",

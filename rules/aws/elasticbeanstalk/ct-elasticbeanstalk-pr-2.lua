@@ -13,59 +13,10 @@ local type, ipairs = type, ipairs
 local is_view = pp.is_view
 
 local NS, OPT = "aws:elasticbeanstalk:managedactions", "ManagedActionsEnabled"
-
-local ON = { ["true"] = true, [true] = true }
-
--- Guard `Value in ["true", true]` (a list: every entry in the set, so an empty list passes).
-local function good_value(v)
-  if is_list(v) then
-    for _, e in ipairs(v) do
-      if not ON[e] then return false end
-    end
-    return true
-  end
-  return ON[v] == true
-end
-
--- Guard `Value not in ["true", true]` (a list: non-empty and no entry in the set).
-local function bad_value(v)
-  if is_list(v) then
-    if #v == 0 then return false end
-    for _, e in ipairs(v) do
-      if ON[e] then return false end
-    end
-    return true
-  end
-  return not ON[v]
-end
-
-local function matches(e)
-  if not is_view(e) or is_list(e) then return false end
-  local ns, opt = e.Namespace, e.OptionName
-  return ns ~= nil and opt ~= nil and all_eq(ns, NS) and all_eq(opt, OPT)
-end
-
--- Checks a non-empty OptionSettings list that must carry the setting.
-local function check_settings(ctx, p, list)
-  local found = false
-  for i, e in ipairs(list) do
-    if matches(e) then
-      local v = e.Value
-      if v ~= nil then
-        if bad_value(v) then
-          ctx.fail("OptionSettings[" .. i .. "] sets " .. NS .. " " .. OPT .. " to " .. show(v)
-                   .. ": set it to true", e, "Value")
-          return
-        end
-        if good_value(v) then found = true end
-      end
-    end
-  end
-  if not found then
-    ctx.fail("OptionSettings has no " .. NS .. " " .. OPT .. " setting with Value true", p,
-             "OptionSettings")
-  end
-end
+local eb = pp.lib("guard_elasticbeanstalk")
+local good_value, bad_value = eb.on_value, eb.not_on_value
+local matches = eb.matcher(NS, OPT)
+local check_settings = eb.settings_checker(NS, OPT, good_value, bad_value, "set it to true", "true")
 
 return {
   title      = "Elastic Beanstalk environments have managed platform updates enabled",

@@ -6,15 +6,10 @@
 local nonblank = pp.lib("guard").nonblank
 local type, format, tostring, find = type, string.format, tostring, string.find
 local is_view = pp.is_view
+local g = pp.lib("guard")
+local show = g.show_shape
 
 local CONFIG_TYPE = "AWS::Glue::SecurityConfiguration"
-
-local function show(v)
-  if type(v) == "string" then return format("%q", v) end
-  if pp.is_list(v) then return "a list" end
-  if pp.is_map(v) then return "an object" end
-  return tostring(v)
-end
 
 -- A Ref, or a GetAtt in its list form, of a resource of type rtype in this template.
 local function local_ref(ctx, v, rtype)

@@ -6,13 +6,8 @@
 local nonblank = pp.lib("guard").nonblank
 local type, format, tostring, find = type, string.format, tostring, string.find
 local is_view, is_map, is_unknown = pp.is_view, pp.is_map, pp.is_unknown
-
-local function show(v)
-  if type(v) == "string" then return format("%q", v) end
-  if pp.is_list(v) then return "a list" end
-  if is_map(v) then return "an object" end
-  return tostring(v)
-end
+local g = pp.lib("guard")
+local show = g.show_shape
 
 local function is_key(res)
   return res ~= nil and (res.type == "AWS::KMS::Key" or res.type == "AWS::KMS::Alias")

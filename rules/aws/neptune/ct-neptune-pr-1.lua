@@ -4,23 +4,8 @@
 -- A value Parapet cannot resolve (a parameter without a default, an import) is UNKNOWN.
 local type, format, tostring, ipairs = type, string.format, tostring, ipairs
 local is_list = pp.is_list
-
-local function show(v)
-  if type(v) == "string" then return format("%q", v) end
-  if is_list(v) then return "a list" end
-  if pp.is_map(v) then return "an object" end
-  return tostring(v)
-end
-
--- Guard `v == true`
-local function is_true(v)
-  if v == true then return true end
-  if not is_list(v) then return false end
-  for _, e in ipairs(v) do
-    if e ~= true then return false end
-  end
-  return true
-end
+local g = pp.lib("guard")
+local show, is_true = g.show_shape, g.is_true_ipairs
 
 return {
   title      = "Neptune DB clusters use IAM database authentication",

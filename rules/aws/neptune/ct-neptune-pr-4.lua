@@ -4,13 +4,8 @@
 -- A list Parapet cannot resolve (a parameter without a default, an import) is UNKNOWN.
 local type, format, tostring, ipairs = type, string.format, tostring, ipairs
 local is_list = pp.is_list
-
-local function show(v)
-  if type(v) == "string" then return format("%q", v) end
-  if is_list(v) then return "a list" end
-  if pp.is_map(v) then return "an object" end
-  return tostring(v)
-end
+local g = pp.lib("guard")
+local show = g.show_shape
 
 -- Guard `some EnableCloudwatchLogsExports[*] == "audit"`
 local function has_audit(list)

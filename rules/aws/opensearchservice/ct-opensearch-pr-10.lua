@@ -1,7 +1,5 @@
 -- CT.OPENSEARCH.PR.10 (opensearch_in_vpc_only_check): OpenSearch Service domains are deployed in a VPC.
-local g = pp.lib("guard")
-local is_struct = g.is_struct_read
-local is_view = pp.is_view
+local gos = pp.lib("guard_opensearch")
 
 return {
   id         = "ct-opensearch-pr-10",
@@ -22,21 +20,5 @@ return {
   },
   docs       = "https://docs.aws.amazon.com/opensearch-service/latest/developerguide/vpc.html",
   fix        = "Add VPCOptions with SubnetIds listing at least one subnet.",
-  check = function(r, ctx)
-    local p = r.properties
-    local c = p.VPCOptions
-    if c == nil then
-      return ctx.fail("VPCOptions is missing", p)
-    end
-    if not is_struct(c) then
-      return ctx.fail("VPCOptions is " .. tostring(c) .. ", not a map", p, "VPCOptions")
-    end
-    local subnetIds = c.SubnetIds
-    if subnetIds == nil then
-      ctx.fail("VPCOptions.SubnetIds is missing", c)
-    elseif not is_view(subnetIds) or #subnetIds == 0 then
-      ctx.fail("VPCOptions.SubnetIds is " .. tostring(subnetIds) .. ", not a non-empty list",
-               c, "SubnetIds")
-    end
-  end,
+  check      = gos.in_vpc_only_check,
 }

@@ -1,10 +1,5 @@
 -- CT.OPENSEARCH.PR.12 (opensearch_application_logging_enabled_check): OpenSearch Service domains publish application (error) logs to CloudWatch Logs.
-local g = pp.lib("guard")
-local is_struct = g.is_struct_read
-local all_true = g.is_true
-local blank = g.blank
-local nonblank = g.nonblank
-local local_ref = g.local_ref
+local gos = pp.lib("guard_opensearch")
 
 return {
   id         = "ct-opensearch-pr-12",
@@ -29,38 +24,5 @@ return {
   },
   docs       = "https://docs.aws.amazon.com/opensearch-service/latest/developerguide/createdomain-configure-slow-logs.html#createdomain-configure-slow-logs-console",
   fix        = "Under LogPublishingOptions.ES_APPLICATION_LOGS set Enabled to true and CloudWatchLogsLogGroupArn to a log group ARN or a reference to a log group in this template.",
-  check = function(r, ctx)
-    local p = r.properties
-    local c = p.LogPublishingOptions
-    if c == nil then
-      return ctx.fail("LogPublishingOptions is missing", p)
-    end
-    if not is_struct(c) then
-      return ctx.fail("LogPublishingOptions is " .. tostring(c) .. ", not a map",
-                      p, "LogPublishingOptions")
-    end
-    local logs = c.ES_APPLICATION_LOGS
-    if logs == nil then
-      ctx.fail("LogPublishingOptions.ES_APPLICATION_LOGS is missing", c)
-    elseif not is_struct(logs) then
-      ctx.fail("LogPublishingOptions.ES_APPLICATION_LOGS is " .. tostring(logs) .. ", not a map",
-               c, "ES_APPLICATION_LOGS")
-    else
-      local enabled = logs.Enabled
-      if enabled == nil then
-        ctx.fail("LogPublishingOptions.ES_APPLICATION_LOGS.Enabled is missing", logs)
-      elseif not all_true(enabled) then
-        ctx.fail("LogPublishingOptions.ES_APPLICATION_LOGS.Enabled is " .. tostring(enabled) .. ", not true",
-                 logs, "Enabled")
-      end
-      local group = logs.CloudWatchLogsLogGroupArn
-      if group == nil then
-        ctx.fail("LogPublishingOptions.ES_APPLICATION_LOGS.CloudWatchLogsLogGroupArn is missing",
-                 logs)
-      elseif not nonblank(group) and not local_ref(ctx, group, "AWS::Logs::LogGroup") then
-        ctx.fail("LogPublishingOptions.ES_APPLICATION_LOGS.CloudWatchLogsLogGroupArn is " .. tostring(group) .. ", neither a log group ARN nor a reference to a log group in this template",
-                 logs, "CloudWatchLogsLogGroupArn")
-      end
-    end
-  end,
+  check      = gos.application_logging_enabled_check,
 }

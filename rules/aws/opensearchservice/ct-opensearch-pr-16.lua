@@ -1,10 +1,5 @@
 -- CT.OPENSEARCH.PR.16 (opensearch_https_required_check): OpenSearch Service domains require HTTPS with TLS 1.2.
-local g = pp.lib("guard")
-local is_struct = g.is_struct_read
-local all_true = g.is_true
-local in_set = g.in_set
-
-local TLS_POLICIES = { ["Policy-Min-TLS-1-2-2019-07"] = true }
+local gos = pp.lib("guard_opensearch")
 
 return {
   id         = "ct-opensearch-pr-16",
@@ -23,29 +18,5 @@ return {
   },
   docs       = "https://docs.aws.amazon.com/opensearch-service/latest/developerguide/data-protection.html",
   fix        = "In DomainEndpointOptions set EnforceHTTPS to true and TLSSecurityPolicy to Policy-Min-TLS-1-2-2019-07.",
-  check = function(r, ctx)
-    local p = r.properties
-    local c = p.DomainEndpointOptions
-    if c == nil then
-      return ctx.fail("DomainEndpointOptions is missing", p)
-    end
-    if not is_struct(c) then
-      return ctx.fail("DomainEndpointOptions is " .. tostring(c) .. ", not a map",
-                      p, "DomainEndpointOptions")
-    end
-    local enforceHTTPS = c.EnforceHTTPS
-    if enforceHTTPS == nil then
-      ctx.fail("DomainEndpointOptions.EnforceHTTPS is missing", c)
-    elseif not all_true(enforceHTTPS) then
-      ctx.fail("DomainEndpointOptions.EnforceHTTPS is " .. tostring(enforceHTTPS) .. ", not true",
-               c, "EnforceHTTPS")
-    end
-    local tLSSecurityPolicy = c.TLSSecurityPolicy
-    if tLSSecurityPolicy == nil then
-      ctx.fail("DomainEndpointOptions.TLSSecurityPolicy is missing", c)
-    elseif not in_set(tLSSecurityPolicy, TLS_POLICIES) then
-      ctx.fail("DomainEndpointOptions.TLSSecurityPolicy is " .. tostring(tLSSecurityPolicy) .. ", not Policy-Min-TLS-1-2-2019-07",
-               c, "TLSSecurityPolicy")
-    end
-  end,
+  check      = gos.https_required_check,
 }

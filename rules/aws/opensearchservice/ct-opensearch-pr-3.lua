@@ -1,7 +1,5 @@
 -- CT.OPENSEARCH.PR.3 (elasticsearch_node_to_node_encryption_check): Elasticsearch domains encrypt traffic between nodes.
-local g = pp.lib("guard")
-local is_struct = g.is_struct_read
-local all_true = g.is_true
+local gos = pp.lib("guard_opensearch")
 
 return {
   id         = "ct-opensearch-pr-3",
@@ -18,22 +16,5 @@ return {
   },
   docs       = "https://docs.aws.amazon.com/opensearch-service/latest/developerguide/ntn.html#enabling-ntn",
   fix        = "Set NodeToNodeEncryptionOptions.Enabled to true (a boolean).",
-  check = function(r, ctx)
-    local p = r.properties
-    local c = p.NodeToNodeEncryptionOptions
-    if c == nil then
-      return ctx.fail("NodeToNodeEncryptionOptions is missing", p)
-    end
-    if not is_struct(c) then
-      return ctx.fail("NodeToNodeEncryptionOptions is " .. tostring(c) .. ", not a map",
-                      p, "NodeToNodeEncryptionOptions")
-    end
-    local enabled = c.Enabled
-    if enabled == nil then
-      ctx.fail("NodeToNodeEncryptionOptions.Enabled is missing", c)
-    elseif not all_true(enabled) then
-      ctx.fail("NodeToNodeEncryptionOptions.Enabled is " .. tostring(enabled) .. ", not true",
-               c, "Enabled")
-    end
-  end,
+  check      = gos.node_to_node_encryption_check,
 }

@@ -1,7 +1,5 @@
 -- CT.OPENSEARCH.PR.9 (opensearch_encrypted_at_rest_check): OpenSearch Service domains encrypt data at rest.
-local g = pp.lib("guard")
-local is_struct = g.is_struct_read
-local all_true = g.is_true
+local gos = pp.lib("guard_opensearch")
 
 return {
   id         = "ct-opensearch-pr-9",
@@ -18,22 +16,5 @@ return {
   },
   docs       = "https://docs.aws.amazon.com/opensearch-service/latest/developerguide/encryption-at-rest.html",
   fix        = "Set EncryptionAtRestOptions.Enabled to true (a boolean).",
-  check = function(r, ctx)
-    local p = r.properties
-    local c = p.EncryptionAtRestOptions
-    if c == nil then
-      return ctx.fail("EncryptionAtRestOptions is missing", p)
-    end
-    if not is_struct(c) then
-      return ctx.fail("EncryptionAtRestOptions is " .. tostring(c) .. ", not a map",
-                      p, "EncryptionAtRestOptions")
-    end
-    local enabled = c.Enabled
-    if enabled == nil then
-      ctx.fail("EncryptionAtRestOptions.Enabled is missing", c)
-    elseif not all_true(enabled) then
-      ctx.fail("EncryptionAtRestOptions.Enabled is " .. tostring(enabled) .. ", not true",
-               c, "Enabled")
-    end
-  end,
+  check      = gos.encrypted_at_rest_check,
 }

@@ -3,14 +3,8 @@ local g = pp.lib("guard")
 local show = g.show
 local is_true = g.is_true
 
-local ENGINES = {}
-for _, e in ipairs({ "mariadb", "mysql", "oracle-ee", "oracle-ee-cdb", "oracle-se2", "oracle-se2-cdb", "postgres", "sqlserver-ee", "sqlserver-se", "sqlserver-ex", "sqlserver-web" }) do ENGINES[e] = true end
-
--- Guard `Engine in [...]` (only a string Engine is considered)
-local function engine_in_scope(e)
-  if type(e) == "string" then return ENGINES[e] == true end
-  return false
-end
+local rds = pp.lib("guard_rds")
+local engine_in_scope = rds.engine_in({ "mariadb", "mysql", "oracle-ee", "oracle-ee-cdb", "oracle-se2", "oracle-se2-cdb", "postgres", "sqlserver-ee", "sqlserver-se", "sqlserver-ex", "sqlserver-web" })
 
 return {
   id       = "ct-rds-pr-10",

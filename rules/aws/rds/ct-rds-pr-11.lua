@@ -7,13 +7,8 @@ local local_ref = g.check_local_references
 local ENGINE_LIST = { "mariadb", "mysql", "oracle-ee", "oracle-ee-cdb", "oracle-se2", "oracle-se2-cdb",
   "postgres", "sqlserver-ee", "sqlserver-se", "sqlserver-ex", "sqlserver-web" }
 
-local ENGINES = {}
-for _, e in ipairs(ENGINE_LIST) do ENGINES[e] = true end
-
--- Guard's engine filter: Engine is a string in the list
-local function engine_in_scope(e)
-  return type(e) == "string" and ENGINES[e] == true
-end
+local rds = pp.lib("guard_rds")
+local engine_in_scope = rds.engine_in(ENGINE_LIST)
 
 return {
   id       = "ct-rds-pr-11",

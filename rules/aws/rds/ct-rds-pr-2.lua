@@ -9,13 +9,8 @@ local ENGINE_LIST = { "aurora", "aurora-mysql", "aurora-postgresql", "mariadb", 
   "oracle-ee-cdb", "oracle-se2", "oracle-se2-cdb", "postgres", "sqlserver-ee", "sqlserver-se", "sqlserver-ex",
   "sqlserver-web" }
 
-local ENGINES = {}
-for _, e in ipairs(ENGINE_LIST) do ENGINES[e] = true end
-
--- Guard's engine filter: Engine is a string in the list
-local function engine_in_scope(e)
-  return type(e) == "string" and ENGINES[e] == true
-end
+local rds = pp.lib("guard_rds")
+local engine_in_scope = rds.engine_in(ENGINE_LIST)
 
 local INTERVALS = { [1] = true, [5] = true, [10] = true, [15] = true, [30] = true, [60] = true }
 local function interval1(x) return math.type(x) == "integer" and INTERVALS[x] == true end

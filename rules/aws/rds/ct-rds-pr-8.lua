@@ -6,13 +6,8 @@ local is_list = pp.is_list
 local ENGINE_LIST = { "mariadb", "mysql", "oracle-ee", "oracle-ee-cdb", "oracle-se2", "oracle-se2-cdb",
   "postgres", "sqlserver-ee", "sqlserver-se", "sqlserver-ex", "sqlserver-web" }
 
-local ENGINES = {}
-for _, e in ipairs(ENGINE_LIST) do ENGINES[e] = true end
-
--- Guard's engine filter: Engine is a string in the list
-local function engine_in_scope(e)
-  return type(e) == "string" and ENGINES[e] == true
-end
+local rds = pp.lib("guard_rds")
+local engine_in_scope = rds.engine_in(ENGINE_LIST)
 
 -- Guard `v >= 7`: integers only; a list passes when every element is
 local function week(v)

@@ -4,18 +4,8 @@ local show = g.show
 local is_true = g.is_true
 local is_list = pp.is_list
 
-local ENGINES = {}
-for _, e in ipairs({ "aurora", "aurora-mysql", "aurora-postgresql" }) do ENGINES[e] = true end
-
--- Guard `Engine in [...]`; a list passes when every element is in scope
-local function engine_in_scope(e)
-  if type(e) == "string" then return ENGINES[e] == true end
-  if not is_list(e) then return false end
-  for i = 1, #e do
-    if not (type(e[i]) == "string" and ENGINES[e[i]]) then return false end
-  end
-  return true
-end
+local rds = pp.lib("guard_rds")
+local engine_in_scope = rds.engine_in_list({ "aurora", "aurora-mysql", "aurora-postgresql" })
 
 return {
   id       = "ct-rds-pr-9",

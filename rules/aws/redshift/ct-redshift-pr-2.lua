@@ -4,30 +4,10 @@
 -- A value Parapet cannot resolve (a parameter without a default, an import) is UNKNOWN.
 local type, format, tostring, ipairs, mtype = type, string.format, tostring, ipairs, math.type
 local is_list = pp.is_list
+local g = pp.lib("guard")
+local show, int_ge_ipairs = g.show_shape, g.int_ge_ipairs
 
 local MIN_DAYS = 7
-
-local function show(v)
-  if type(v) == "string" then return format("%q", v) end
-  if is_list(v) then return "a list" end
-  if pp.is_map(v) then return "an object" end
-  return tostring(v)
-end
-
-local function long_enough(v)
-  return mtype(v) == "integer" and v >= MIN_DAYS
-end
-
--- Guard `v >= 7`
-local function ok(v)
-  if is_list(v) then
-    for _, e in ipairs(v) do
-      if not long_enough(e) then return false end
-    end
-    return true
-  end
-  return long_enough(v)
-end
 
 return {
   title      = "Redshift clusters keep automated snapshots for at least 7 days",
@@ -54,7 +34,7 @@ return {
       return ctx.unknown("AutomatedSnapshotRetentionPeriod depends on a value Parapet cannot resolve", p,
                          "AutomatedSnapshotRetentionPeriod")
     end
-    if not ok(v) then
+    if not int_ge_ipairs(v, MIN_DAYS) then
       return ctx.fail("AutomatedSnapshotRetentionPeriod is " .. show(v) .. "; keep automated snapshots for at least 7 days (an integer; 0 turns them off)", p,
                       "AutomatedSnapshotRetentionPeriod")
     end

@@ -3,16 +3,11 @@
 -- "awsuser" (compared exactly, so "AWSUSER" passes); a list or an object fails.
 -- A value Parapet cannot resolve (a parameter without a default, an import) is UNKNOWN.
 local nonblank = pp.lib("guard").nonblank
+local g = pp.lib("guard")
+local show = g.show_shape
 local type, format, tostring, find = type, string.format, tostring, string.find
 
 local DEFAULT = "awsuser"
-
-local function show(v)
-  if type(v) == "string" then return format("%q", v) end
-  if pp.is_list(v) then return "a list" end
-  if pp.is_map(v) then return "an object" end
-  return tostring(v)
-end
 
 return {
   title      = "Redshift clusters do not use the default administrator name",

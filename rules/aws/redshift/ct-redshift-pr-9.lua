@@ -7,16 +7,11 @@
 -- Names or values Parapet cannot resolve make the verdict UNKNOWN when they could decide it.
 local type, format, tostring, ipairs = type, string.format, tostring, ipairs
 local is_list, is_map, is_unknown = pp.is_list, pp.is_map, pp.is_unknown
+local g = pp.lib("guard")
+local show = g.show_shape
 
 local NAME = "require_ssl"
 local TRUE_STRINGS = { ["true"] = true, True = true, TRUE = true, on = true, On = true, ON = true }
-
-local function show(v)
-  if type(v) == "string" then return format("%q", v) end
-  if is_list(v) then return "a list" end
-  if is_map(v) then return "an object" end
-  return tostring(v)
-end
 
 -- Applies test to v, or to every entry of a list v (Guard's comparison of a list with a
 -- scalar). Returns true, false or "unknown".
