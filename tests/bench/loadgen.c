@@ -43,8 +43,8 @@ int main(int argc, char **argv)
         return 1;
     }
     const char *url = argv[1];
-    int conc = atoi(argv[3]);
-    double secs = atof(argv[4]), warm = argc > 5 ? atof(argv[5]) : 1.0;
+    int conc = (int)strtol(argv[3], NULL, 10);
+    double secs = strtod(argv[4], NULL), warm = argc > 5 ? strtod(argv[5], NULL) : 1.0;
     if (conc < 1 || conc > MAX_SLOTS || secs <= 0) {
         fprintf(stderr, "loadgen: CONCURRENCY 1..%d, SECONDS > 0\n", MAX_SLOTS);
         return 1;
