@@ -13,6 +13,20 @@
 local g = pp.lib("guard")
 local M = {}
 
+-- p[key] when it is a map (read as Guard's is_struct reads it); otherwise nil and the result of
+-- failing the resource: the key is missing, or not a map.
+local is_struct_read = g.is_struct_read
+local function section(ctx, p, key)
+  local c = p[key]
+  if c == nil then
+    return nil, ctx.fail(key .. " is missing", p)
+  end
+  if not is_struct_read(c) then
+    return nil, ctx.fail(key .. " is " .. tostring(c) .. ", not a map", p, key)
+  end
+  return c
+end
+
 do
   local is_struct = g.is_struct_read
   local all_true = g.is_true
@@ -21,14 +35,8 @@ do
   local local_ref = g.local_ref
   M.application_logging_enabled_check = function(r, ctx)
     local p = r.properties
-    local c = p.LogPublishingOptions
-    if c == nil then
-      return ctx.fail("LogPublishingOptions is missing", p)
-    end
-    if not is_struct(c) then
-      return ctx.fail("LogPublishingOptions is " .. tostring(c) .. ", not a map",
-                      p, "LogPublishingOptions")
-    end
+    local c, failed = section(ctx, p, "LogPublishingOptions")
+    if c == nil then return failed end
     local logs = c.ES_APPLICATION_LOGS
     if logs == nil then
       ctx.fail("LogPublishingOptions.ES_APPLICATION_LOGS is missing", c)
@@ -63,14 +71,8 @@ do
   local local_ref = g.local_ref
   M.audit_logging_enabled_check = function(r, ctx)
     local p = r.properties
-    local c = p.LogPublishingOptions
-    if c == nil then
-      return ctx.fail("LogPublishingOptions is missing", p)
-    end
-    if not is_struct(c) then
-      return ctx.fail("LogPublishingOptions is " .. tostring(c) .. ", not a map",
-                      p, "LogPublishingOptions")
-    end
+    local c, failed = section(ctx, p, "LogPublishingOptions")
+    if c == nil then return failed end
     local logs = c.AUDIT_LOGS
     if logs == nil then
       ctx.fail("LogPublishingOptions.AUDIT_LOGS is missing", c)
@@ -97,18 +99,11 @@ do
 end
 
 do
-  local is_struct = g.is_struct_read
   local all_true = g.is_true
   M.encrypted_at_rest_check = function(r, ctx)
     local p = r.properties
-    local c = p.EncryptionAtRestOptions
-    if c == nil then
-      return ctx.fail("EncryptionAtRestOptions is missing", p)
-    end
-    if not is_struct(c) then
-      return ctx.fail("EncryptionAtRestOptions is " .. tostring(c) .. ", not a map",
-                      p, "EncryptionAtRestOptions")
-    end
+    local c, failed = section(ctx, p, "EncryptionAtRestOptions")
+    if c == nil then return failed end
     local enabled = c.Enabled
     if enabled == nil then
       ctx.fail("EncryptionAtRestOptions.Enabled is missing", c)
@@ -120,20 +115,13 @@ do
 end
 
 do
-  local is_struct = g.is_struct_read
   local all_true = g.is_true
   local in_set = g.in_set
   local TLS_POLICIES = { ["Policy-Min-TLS-1-2-2019-07"] = true }
   M.https_required_check = function(r, ctx)
     local p = r.properties
-    local c = p.DomainEndpointOptions
-    if c == nil then
-      return ctx.fail("DomainEndpointOptions is missing", p)
-    end
-    if not is_struct(c) then
-      return ctx.fail("DomainEndpointOptions is " .. tostring(c) .. ", not a map",
-                      p, "DomainEndpointOptions")
-    end
+    local c, failed = section(ctx, p, "DomainEndpointOptions")
+    if c == nil then return failed end
     local enforceHTTPS = c.EnforceHTTPS
     if enforceHTTPS == nil then
       ctx.fail("DomainEndpointOptions.EnforceHTTPS is missing", c)
@@ -152,17 +140,11 @@ do
 end
 
 do
-  local is_struct = g.is_struct_read
   local is_view = pp.is_view
   M.in_vpc_only_check = function(r, ctx)
     local p = r.properties
-    local c = p.VPCOptions
-    if c == nil then
-      return ctx.fail("VPCOptions is missing", p)
-    end
-    if not is_struct(c) then
-      return ctx.fail("VPCOptions is " .. tostring(c) .. ", not a map", p, "VPCOptions")
-    end
+    local c, failed = section(ctx, p, "VPCOptions")
+    if c == nil then return failed end
     local subnetIds = c.SubnetIds
     if subnetIds == nil then
       ctx.fail("VPCOptions.SubnetIds is missing", c)
@@ -174,18 +156,11 @@ do
 end
 
 do
-  local is_struct = g.is_struct_read
   local all_true = g.is_true
   M.node_to_node_encryption_check = function(r, ctx)
     local p = r.properties
-    local c = p.NodeToNodeEncryptionOptions
-    if c == nil then
-      return ctx.fail("NodeToNodeEncryptionOptions is missing", p)
-    end
-    if not is_struct(c) then
-      return ctx.fail("NodeToNodeEncryptionOptions is " .. tostring(c) .. ", not a map",
-                      p, "NodeToNodeEncryptionOptions")
-    end
+    local c, failed = section(ctx, p, "NodeToNodeEncryptionOptions")
+    if c == nil then return failed end
     local enabled = c.Enabled
     if enabled == nil then
       ctx.fail("NodeToNodeEncryptionOptions.Enabled is missing", c)
