@@ -81,8 +81,9 @@ struct pp_ruleset {
 pp_status pp_luaapi_install(pp_ruleset *rs);
 /* [-0, +1, m] Pushes the userdata for resource i of the current template. */
 void pp_luaapi_push_resource(lua_State *L, pp_ruleset *rs, size_t i);
-/* [-0, +1, m] Pushes a fresh ctx userdata for rule r. */
-void pp_luaapi_push_ctx(lua_State *L, pp_ruleset *rs, pp_rule *r);
+/* Creates rule r's ctx userdata and returns its registry ref, or LUA_NOREF on allocation
+ * failure. Runs in protected mode. */
+int pp_luaapi_ctx_ref(lua_State *L, pp_rule *r);
 /* Builds the read-only Lua table for params and returns its registry ref, or LUA_NOREF on
  * allocation failure. Runs in protected mode. */
 int pp_luaapi_params_ref(lua_State *L, const json_t *params);
@@ -90,8 +91,8 @@ int pp_luaapi_params_ref(lua_State *L, const json_t *params);
  * (read-only). PP_E_RULE with *err naming `file` when it is not a table; PP_E_NOMEM. */
 pp_status pp_luaapi_add_module(pp_ruleset *rs, const char *name, const char *file, char **err);
 /* Converts a Lua value at idx to JSON (tables with 1..n keys → arrays). NULL when it cannot
- * (functions, cycles, depth > 32). */
-json_t *pp_luaapi_to_json(lua_State *L, int idx, int depth);
+ * (functions, cycles, depth > 32), or, with *nomem set, when an allocation failed. */
+json_t *pp_luaapi_to_json(lua_State *L, int idx, int depth, int *nomem);
 
 /* eval.c */
 pp_status pp_eval_pending_add(pp_evalstate *es, pp_fstatus st, const char *msg, const char *path);

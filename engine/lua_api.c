@@ -615,12 +615,28 @@ static int ctx_referrers(lua_State *L)
     return 1;
 }
 
-void pp_luaapi_push_ctx(lua_State *L, pp_ruleset *rs, pp_rule *r)
+/* Protected body of pp_luaapi_ctx_ref: 1 = the rule (light userdata). */
+static int ctx_ref_body(lua_State *L)
 {
-    (void)rs;
+    pp_rule *r = lua_touserdata(L, 1);
     ctxud *c = lua_newuserdatauv(L, sizeof *c, 0);
     c->rule = r;
     luaL_setmetatable(L, MT_CTX);
+    lua_pushinteger(L, luaL_ref(L, LUA_REGISTRYINDEX));
+    return 1;
+}
+
+int pp_luaapi_ctx_ref(lua_State *L, pp_rule *r)
+{
+    lua_pushcfunction(L, ctx_ref_body);
+    lua_pushlightuserdata(L, r);
+    if (lua_pcall(L, 1, 1, 0) != LUA_OK) {
+        lua_pop(L, 1);
+        return LUA_NOREF;
+    }
+    int ref = (int)lua_tointeger(L, -1);
+    lua_pop(L, 1);
+    return ref;
 }
 
 static int ctx_index(lua_State *L)
@@ -972,19 +988,22 @@ static int l_log(lua_State *L)
     return 0;
 }
 
-json_t *pp_luaapi_to_json(lua_State *L, int idx, int depth)
+json_t *pp_luaapi_to_json(lua_State *L, int idx, int depth, int *nomem)
 {
     idx = lua_absindex(L, idx);
+    json_t *v = NULL;
     switch (lua_type(L, idx)) {
     case LUA_TNIL:
         return json_null();
     case LUA_TBOOLEAN:
         return json_boolean(lua_toboolean(L, idx));
     case LUA_TNUMBER:
-        return lua_isinteger(L, idx) ? json_integer(lua_tointeger(L, idx))
-                                     : json_real(lua_tonumber(L, idx));
+        v = lua_isinteger(L, idx) ? json_integer(lua_tointeger(L, idx))
+                                  : json_real(lua_tonumber(L, idx));
+        break;
     case LUA_TSTRING:
-        return json_string(lua_tostring(L, idx));
+        v = json_string(lua_tostring(L, idx));
+        break;
     case LUA_TTABLE: {
         if (depth > 32)
             return NULL;
@@ -997,33 +1016,36 @@ json_t *pp_luaapi_to_json(lua_State *L, int idx, int depth)
         }
         if (n > 0 && (size_t)n == count) {
             json_t *a = json_array();
+            if (!a)
+                break;
             for (lua_Integer i = 1; i <= n; i++) {
                 lua_rawgeti(L, idx, i);
-                json_t *x = pp_luaapi_to_json(L, -1, depth + 1);
+                json_t *x = pp_luaapi_to_json(L, -1, depth + 1, nomem);
                 lua_pop(L, 1);
-                if (!x) {
+                if (!x || json_array_append_new(a, x) != 0) {
+                    if (x)
+                        *nomem = 1;
                     json_decref(a);
                     return NULL;
                 }
-                json_array_append_new(a, x);
             }
             return a;
         }
         json_t *o = json_object();
+        if (!o)
+            break;
         lua_pushnil(L);
         while (lua_next(L, idx)) {
-            if (lua_type(L, -2) != LUA_TSTRING) {
+            json_t *x = lua_type(L, -2) == LUA_TSTRING
+                            ? pp_luaapi_to_json(L, -1, depth + 1, nomem)
+                            : NULL;
+            if (!x || json_object_set_new(o, lua_tostring(L, -2), x) != 0) {
+                if (x)
+                    *nomem = 1;
                 lua_pop(L, 2);
                 json_decref(o);
                 return NULL;
             }
-            json_t *x = pp_luaapi_to_json(L, -1, depth + 1);
-            if (!x) {
-                lua_pop(L, 2);
-                json_decref(o);
-                return NULL;
-            }
-            json_object_set_new(o, lua_tostring(L, -2), x);
             lua_pop(L, 1);
         }
         return o;
@@ -1031,6 +1053,9 @@ json_t *pp_luaapi_to_json(lua_State *L, int idx, int depth)
     default:
         return NULL;
     }
+    if (!v)
+        *nomem = 1;
+    return v;
 }
 
 /* [-0, +1, m] Pushes json as plain Lua values, every table wrapped read-only (deep). */
@@ -1098,8 +1123,6 @@ int pp_luaapi_params_ref(lua_State *L, const json_t *params)
     return ref;
 }
 
-/* [-1, +0, m] Creates metatable `name` with fns, each closing over the value on top (the
- * rule set), which it pops. */
 static int l_lib(lua_State *L)
 {
     const char *name = luaL_checkstring(L, 1);
@@ -1111,11 +1134,13 @@ static int l_lib(lua_State *L)
 
 static int add_module_body(lua_State *L)
 {
-    /* 1: module table, 2: name */
-    pp_sandbox_push_readonly(L, 1, lua_tostring(L, 2));
+    /* 1: module table, 2: name (light userdata: pushing the string may fail, so it is done
+     * here, under the protected call) */
+    const char *name = lua_touserdata(L, 2);
+    pp_sandbox_push_readonly(L, 1, name);
     lua_rawgetp(L, LUA_REGISTRYINDEX, &MODULES_KEY);
     lua_pushvalue(L, -2);
-    lua_setfield(L, -2, lua_tostring(L, 2));
+    lua_setfield(L, -2, name);
     return 0;
 }
 
@@ -1128,7 +1153,7 @@ pp_status pp_luaapi_add_module(pp_ruleset *rs, const char *name, const char *fil
     }
     lua_pushcfunction(L, add_module_body);
     lua_insert(L, -2);
-    lua_pushstring(L, name);
+    lua_pushlightuserdata(L, (void *)name);
     if (lua_pcall(L, 2, 0, 0) != LUA_OK) {
         lua_pop(L, 1);
         return pp_err(err, PP_E_NOMEM, "%s: out of memory", file);
@@ -1136,6 +1161,8 @@ pp_status pp_luaapi_add_module(pp_ruleset *rs, const char *name, const char *fil
     return PP_OK;
 }
 
+/* [-1, +0, m] Creates metatable `name` with fns, each closing over the value on top (the
+ * rule set), which it pops. */
 static void new_mt(lua_State *L, const char *name, const luaL_Reg *fns)
 {
     luaL_newmetatable(L, name);
@@ -1178,18 +1205,6 @@ static int install(lua_State *L)
         lua_rawsetp(L, LUA_REGISTRYINDEX, fast[i].key);
     }
     lua_pop(L, 1);
-    return 0;
-}
-
-pp_status pp_luaapi_install(pp_ruleset *rs)
-{
-    lua_State *L = pp_sandbox_state(rs->sb);
-    lua_pushcfunction(L, install);
-    lua_pushlightuserdata(L, rs);
-    if (lua_pcall(L, 1, 0, 0) != LUA_OK) {
-        lua_pop(L, 1);
-        return PP_E_NOMEM;
-    }
     static const luaL_Reg pplib[] = {
         {"bool", l_bool}, {"int", l_int}, {"str", l_str}, {"eq", l_eq},
         {"is_unknown", l_is_unknown}, {"is_view", l_is_view}, {"is_list", l_is_list},
@@ -1197,9 +1212,20 @@ pp_status pp_luaapi_install(pp_ruleset *rs)
         {"items", l_items}, {"glob", l_glob}, {"cidr", l_cidr}, {"log", l_log},
         {"lib", l_lib},
         {NULL, NULL}};
-    /* the library table is handed to the sandbox, which exposes it read-only */
     lua_newtable(L);
     luaL_setfuncs(L, pplib, 0);
-    pp_sandbox_set_global(rs->sb, "pp");
-    return PP_OK;
+    return 1;   /* the `pp` library table */
+}
+
+pp_status pp_luaapi_install(pp_ruleset *rs)
+{
+    lua_State *L = pp_sandbox_state(rs->sb);
+    lua_pushcfunction(L, install);
+    lua_pushlightuserdata(L, rs);
+    if (lua_pcall(L, 1, 1, 0) != LUA_OK) {
+        lua_pop(L, 1);
+        return PP_E_NOMEM;
+    }
+    /* the library table is handed to the sandbox, which exposes it read-only */
+    return pp_sandbox_set_global(rs->sb, "pp");
 }

@@ -7,6 +7,7 @@
  * guardrail that silently disappears is worse than a loud failure.
  */
 #include <dirent.h>
+#include <errno.h>
 #include <lauxlib.h>
 #include <stdlib.h>
 #include <stdio.h>
@@ -56,8 +57,11 @@ static pp_status walk(const char *dir, strvec *out, int depth, char **err)
     if (depth > 16)
         return PP_OK;
     DIR *d = opendir(dir);
-    if (!d)
-        return pp_err(err, PP_E_NOTFOUND, "%s: cannot open rules folder", dir);
+    if (!d) {
+        int e = errno;
+        return pp_err(err, e == ENOMEM ? PP_E_NOMEM : PP_E_NOTFOUND,
+                      "%s: cannot open rules folder: %s", dir, strerror(e));
+    }
     struct dirent *e;
     pp_status st = PP_OK;
     while ((e = readdir(d)) != NULL && st == PP_OK) {
@@ -146,39 +150,51 @@ static int rawfield(lua_State *L, int idx, const char *k)
     return lua_rawget(L, idx < 0 ? idx - 1 : idx);
 }
 
-static char *opt_string(lua_State *L, int t, const char *k, int *bad)
+/* The string field k, copied; *bad on a wrong type, *nomem when the copy failed. */
+static char *opt_string(lua_State *L, int t, const char *k, int *bad, int *nomem)
 {
     int ty = rawfield(L, t, k);
     char *s = NULL;
-    if (ty == LUA_TSTRING)
-        s = pp_strdup(lua_tostring(L, -1));
-    else if (ty != LUA_TNIL)
+    if (ty == LUA_TSTRING) {
+        if (!(s = pp_strdup(lua_tostring(L, -1))))
+            *nomem = 1;
+    } else if (ty != LUA_TNIL) {
         *bad = 1;
+    }
     lua_pop(L, 1);
     return s;
 }
 
-/* A list of strings (or a single string) → NULL-terminated vector. *bad on wrong shape. */
-static char **opt_strlist(lua_State *L, int t, const char *k, int *bad)
+/* A list of strings (or a single string) → NULL-terminated vector. *bad on wrong shape,
+ * *nomem when a copy failed (the vector then ends early). */
+static char **opt_strlist(lua_State *L, int t, const char *k, int *bad, int *nomem)
 {
     int ty = rawfield(L, t, k);
     char **v = NULL;
+    size_t n = 0;
     if (ty == LUA_TSTRING) {
-        v = calloc(2, sizeof *v);
-        if (v)
-            v[0] = pp_strdup(lua_tostring(L, -1));
+        n = 1;
     } else if (ty == LUA_TTABLE) {
-        size_t n = (size_t)lua_rawlen(L, -1);
-        v = calloc(n + 1, sizeof *v);
-        for (size_t i = 0; v && i < n; i++) {
-            if (lua_rawgeti(L, -1, (lua_Integer)i + 1) != LUA_TSTRING)
-                *bad = 1;
-            else
-                v[i] = pp_strdup(lua_tostring(L, -1));
-            lua_pop(L, 1);
+        n = (size_t)lua_rawlen(L, -1);
+    } else {
+        if (ty != LUA_TNIL)
+            *bad = 1;
+        lua_pop(L, 1);
+        return NULL;
+    }
+    if (!(v = calloc(n + 1, sizeof *v)))
+        *nomem = 1;
+    for (size_t i = 0, j = 0; v && i < n; i++) {
+        if (ty == LUA_TTABLE && lua_rawgeti(L, -1, (lua_Integer)i + 1) != LUA_TSTRING) {
+            *bad = 1;
+        } else if (!(v[j] = pp_strdup(lua_tostring(L, -1)))) {
+            *nomem = 1;
+            i = n;
+        } else {
+            j++;
         }
-    } else if (ty != LUA_TNIL) {
-        *bad = 1;
+        if (ty == LUA_TTABLE)
+            lua_pop(L, 1);
     }
     lua_pop(L, 1);
     return v;
@@ -200,24 +216,26 @@ static int valid_id(const char *s)
 /* Reads the rule table on top of the stack into r. Pops it. */
 static pp_status read_rule(lua_State *L, const char *file, pp_rule *r, char **err)
 {
-    int bad = 0;
+    int bad = 0, nomem = 0;
     const char *what = NULL;
     if (!lua_istable(L, -1)) {
         lua_pop(L, 1);
         return pp_err(err, PP_E_RULE, "%s: expected the file to return a rule table", file);
     }
-    r->info.id = opt_string(L, -1, "id", &bad);
-    r->info.title = opt_string(L, -1, "title", &bad);
-    r->info.fix = opt_string(L, -1, "fix", &bad);
-    r->info.docs = opt_string(L, -1, "docs", &bad);
-    r->guard = opt_string(L, -1, "guard", &bad);
-    char *sev = opt_string(L, -1, "severity", &bad);
-    r->info.types = opt_strlist(L, -1, "types", &bad);
-    r->info.packs = opt_strlist(L, -1, "packs", &bad);
-    r->info.controls = opt_strlist(L, -1, "controls", &bad);
-    r->info.related = opt_strlist(L, -1, "related", &bad);
-    r->info.frameworks = opt_strlist(L, -1, "frameworks", &bad);
-    if (bad)
+    r->info.id = opt_string(L, -1, "id", &bad, &nomem);
+    r->info.title = opt_string(L, -1, "title", &bad, &nomem);
+    r->info.fix = opt_string(L, -1, "fix", &bad, &nomem);
+    r->info.docs = opt_string(L, -1, "docs", &bad, &nomem);
+    r->guard = opt_string(L, -1, "guard", &bad, &nomem);
+    char *sev = opt_string(L, -1, "severity", &bad, &nomem);
+    r->info.types = opt_strlist(L, -1, "types", &bad, &nomem);
+    r->info.packs = opt_strlist(L, -1, "packs", &bad, &nomem);
+    r->info.controls = opt_strlist(L, -1, "controls", &bad, &nomem);
+    r->info.related = opt_strlist(L, -1, "related", &bad, &nomem);
+    r->info.frameworks = opt_strlist(L, -1, "frameworks", &bad, &nomem);
+    if (nomem)
+        what = "out of memory";
+    else if (bad)
         what = "expected strings or lists of strings in id, title, severity, types, packs, "
                "controls, related, frameworks, fix, docs";
     else if (!valid_id(r->info.id))
@@ -235,11 +253,14 @@ static pp_status read_rule(lua_State *L, const char *file, pp_rule *r, char **er
         lua_pop(L, 1);
         int ty = rawfield(L, -1, "params");
         if (ty == LUA_TTABLE) {
-            r->params = pp_luaapi_to_json(L, -1, 0);
-            if (!r->params || !json_is_object(r->params)) {
+            r->params = pp_luaapi_to_json(L, -1, 0, &nomem);
+            if (nomem) {
+                what = "out of memory";
+            } else if (!r->params || !json_is_object(r->params)) {
                 if (json_is_array(r->params) && json_array_size(r->params) == 0) {
                     json_decref(r->params);
-                    r->params = json_object();
+                    if (!(r->params = json_object()))
+                        what = "out of memory";
                 } else {
                     what = "expected 'params' to be a table of plain values";
                 }
@@ -248,8 +269,8 @@ static pp_status read_rule(lua_State *L, const char *file, pp_rule *r, char **er
             what = "expected 'params' to be a table";
         }
         lua_pop(L, 1);
-        if (!r->params)
-            r->params = json_object();
+        if (!what && !r->params && !(r->params = json_object()))
+            what = "out of memory";
     }
     if (!what) {
         if (rawfield(L, -1, "check") != LUA_TFUNCTION) {
@@ -261,8 +282,40 @@ static pp_status read_rule(lua_State *L, const char *file, pp_rule *r, char **er
     }
     lua_pop(L, 1);
     if (what)
-        return pp_err(err, PP_E_RULE, "%s: %s", file, what);
+        return pp_err(err, strcmp(what, "out of memory") == 0 ? PP_E_NOMEM : PP_E_RULE, "%s: %s",
+                      file, what);
     return PP_OK;
+}
+
+typedef struct read_ctx {
+    const char *file;
+    pp_rule *r;
+    char **err;
+    pp_status st;
+} read_ctx;
+
+/* Protected body of read_rule_protected: 1 = read_ctx (light userdata), 2 = the rule table. */
+static int read_rule_body(lua_State *L)
+{
+    read_ctx *c = lua_touserdata(L, 1);
+    c->st = read_rule(L, c->file, c->r, c->err);
+    return 0;
+}
+
+/* read_rule under lua_pcall: pushing a key string or taking a registry ref may allocate, and
+ * a Lua memory error outside a protected call would end the process. Pops the table. */
+static pp_status read_rule_protected(lua_State *L, const char *file, pp_rule *r, char **err)
+{
+    read_ctx c = {file, r, err, PP_E_NOMEM};
+    lua_pushcfunction(L, read_rule_body);
+    lua_insert(L, -2);
+    lua_pushlightuserdata(L, &c);
+    lua_insert(L, -2);
+    if (lua_pcall(L, 2, 0, 0) != LUA_OK) {
+        lua_pop(L, 1);
+        return pp_err(err, PP_E_NOMEM, "%s: out of memory", file);
+    }
+    return c.st;
 }
 
 static int matches_any(const char *const *pats, size_t n, const pp_rule *r)
@@ -287,7 +340,8 @@ static int in_pack(const pp_rule *r, const char *const *packs, size_t n)
 }
 
 /* Configuration: {"packs": {"name": false}, "rules": {"id": {"params": {}, "severity": s,
- * "skip": reason}}}. Returns 0 to keep the rule, 1 to drop it, -1 with *err on bad config. */
+ * "skip": reason}}}. Returns 0 to keep the rule, 1 to drop it, -1 with *err on bad config,
+ * -2 with *err when out of memory. */
 static int apply_config(const json_t *cfg, pp_rule *r, char **err)
 {
     if (!cfg)
@@ -314,12 +368,17 @@ static int apply_config(const json_t *cfg, pp_rule *r, char **err)
         return -1;
     }
     json_t *params = json_object_get(rc, "params");
-    if (json_is_object(params))
-        json_object_update(r->params, params);
+    if (json_is_object(params) && json_object_update(r->params, params) != 0) {
+        pp_err(err, PP_E_NOMEM, "out of memory");
+        return -2;
+    }
     json_t *skip = json_object_get(rc, "skip");
-    if (json_is_string(skip) && *json_string_value(skip))
-        r->skip_reason = pp_strdup(json_string_value(skip));
-    else if (skip && !json_is_false(skip)) {
+    if (json_is_string(skip) && *json_string_value(skip)) {
+        if (!(r->skip_reason = pp_strdup(json_string_value(skip)))) {
+            pp_err(err, PP_E_NOMEM, "out of memory");
+            return -2;
+        }
+    } else if (skip && !json_is_false(skip)) {
         pp_err(err, PP_E_USAGE, "configuration: rules.%s.skip needs a reason (a string)",
                r->info.id);
         return -1;
@@ -338,8 +397,13 @@ static pp_status load_modules(pp_ruleset *rs, const char *dir, char **err)
         return PP_E_NOMEM;
     DIR *d = opendir(libdir);
     if (!d) {
+        int e = errno;
+        pp_status st = PP_OK;   /* no lib/ here: no modules */
+        if (e != ENOENT && e != ENOTDIR)
+            st = pp_err(err, e == ENOMEM ? PP_E_NOMEM : PP_E_IO, "%s: cannot open: %s", libdir,
+                        strerror(e));
         free(libdir);
-        return PP_OK;   /* no modules here */
+        return st;
     }
     strvec files = {0};
     pp_status st = PP_OK;
@@ -367,7 +431,8 @@ static pp_status load_modules(pp_ruleset *rs, const char *dir, char **err)
         free(chunk);
         free(src);
         if (st != PP_OK) {
-            st = PP_E_RULE;
+            if (st != PP_E_NOMEM)
+                st = PP_E_RULE;
             break;
         }
         const char *base = strrchr(files.v[i], '/') + 1;
@@ -498,14 +563,19 @@ pp_ruleset *pp_ruleset_load(const pp_rules_opts *o, pp_status *st, char **err)
         free(chunk);
         free(src);
         if (s != PP_OK) {
-            s = PP_E_RULE;
+            if (s != PP_E_NOMEM)
+                s = PP_E_RULE;
             goto fail;
         }
         pp_rule *r = &rs->rules[rs->nrules];
         memset(r, 0, sizeof *r);
         r->check_ref = r->ctx_ref = r->params_ref = LUA_NOREF;
         r->file = pp_strdup(files.v[i]);
-        if ((s = read_rule(L, files.v[i], r, err)) != PP_OK) {
+        if (!r->file)
+            s = PP_E_NOMEM;
+        else
+            s = read_rule_protected(L, files.v[i], r, err);
+        if (s != PP_OK) {
             rule_clear(L, r);
             goto fail;
         }
@@ -519,7 +589,7 @@ pp_ruleset *pp_ruleset_load(const pp_rules_opts *o, pp_status *st, char **err)
         }
         int drop = apply_config(o->config, r, err);
         if (drop < 0) {
-            s = PP_E_USAGE;
+            s = drop == -2 ? PP_E_NOMEM : PP_E_USAGE;
             rule_clear(L, r);
             goto fail;
         }
@@ -541,8 +611,12 @@ pp_ruleset *pp_ruleset_load(const pp_rules_opts *o, pp_status *st, char **err)
             rule_clear(L, r);
             goto fail;
         }
-        pp_luaapi_push_ctx(L, rs, r);
-        r->ctx_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+        r->ctx_ref = pp_luaapi_ctx_ref(L, r);
+        if (r->ctx_ref == LUA_NOREF) {
+            s = PP_E_NOMEM;
+            rule_clear(L, r);
+            goto fail;
+        }
         rs->nrules++;
     }
     rs->info = calloc(rs->nrules ? rs->nrules : 1, sizeof *rs->info);

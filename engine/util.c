@@ -135,8 +135,8 @@ pp_status pp_read_file(const char *path, size_t limit, char **out, size_t *len, 
     FILE *f = is_stdin ? stdin : fopen(path, "rb");
     if (!f) {
         int e = errno;
-        return pp_err(err, e == ENOENT ? PP_E_NOTFOUND : PP_E_IO, "%s: cannot open: %s", shown,
-                      strerror(e));
+        return pp_err(err, e == ENOENT ? PP_E_NOTFOUND : e == ENOMEM ? PP_E_NOMEM : PP_E_IO,
+                      "%s: cannot open: %s", shown, strerror(e));
     }
     pp_buf b;
     pp_buf_init(&b, limit);

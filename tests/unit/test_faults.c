@@ -28,6 +28,7 @@
 #include <cmocka.h>
 
 #include <dlfcn.h>
+#include <errno.h>
 #include <execinfo.h>
 #include <malloc.h>
 #include <signal.h>
@@ -149,6 +150,7 @@ static int fi_refuse(void)
             int nf = backtrace(frames, 32);
             backtrace_symbols_fd(frames, nf, 2);
         }
+        errno = ENOMEM;   /* as glibc's allocators do: fopen and friends report it */
         return 1;
     }
     return 0;
@@ -914,6 +916,98 @@ static void sweep(scenario *s, long dense, long stride, long sticky_stride)
         fail_msg("%s: %ld problems", s->name, s->problems);
 }
 
+/* ---- (6): pp_ruleset_load ------------------------------------------------------------ */
+
+typedef struct rules_ctx {
+    const char *const *dirs;
+    size_t ndirs;
+    const char *const *lib_dirs;
+    size_t nlib_dirs;
+    const json_t *config;
+    char *ref;             /* the clean rule set's metadata, dumped */
+} rules_ctx;
+
+static json_t *strv_json(char **v)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; a && v && v[i]; i++)
+        if (json_array_append_new(a, json_string(v[i])) != 0) {
+            json_decref(a);
+            return NULL;
+        }
+    return a;
+}
+
+/* Everything a loaded rule set tells its users about its rules, as one string. Built with the
+ * injector stopped, so NULL only on a real failure. */
+static char *dump_rules(const pp_ruleset *rs)
+{
+    size_t n = 0;
+    const pp_rule_info *ri = pp_ruleset_info(rs, &n);
+    json_t *a = json_array();
+    for (size_t i = 0; a && i < n; i++) {
+        const pp_rule *r = &rs->rules[i];
+        json_t *o = json_pack("{s:s, s:s?, s:s?, s:s?, s:i, s:o, s:o, s:o, s:o, s:o, s:s, s:s?, "
+                              "s:b, s:O?, s:O?, s:s?, s:b}",
+                              "id", ri[i].id, "title", ri[i].title, "fix", ri[i].fix, "docs",
+                              ri[i].docs, "severity", (int)ri[i].severity, "controls",
+                              strv_json(ri[i].controls), "related", strv_json(ri[i].related),
+                              "packs", strv_json(ri[i].packs), "types", strv_json(ri[i].types),
+                              "frameworks", strv_json(ri[i].frameworks), "file",
+                              pp_ruleset_file(rs, i), "guard", r->guard, "deletes", r->deletes,
+                              "params", r->params, "base", r->params_base, "skip",
+                              r->skip_reason, "lua_params", r->params_ref >= 0);
+        if (!o || json_array_append_new(a, o) != 0) {
+            json_decref(a);
+            a = NULL;
+        }
+    }
+    /* sorted: params come from Lua tables, whose order depends on the state's hash seed */
+    char *s = a ? json_dumps(a, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+    json_decref(a);
+    return s;
+}
+
+/* Loads (compiles) the rules inside the window: a fresh Lua state, every lib module and rule
+ * file, the metadata and the config's params. It ends with the clean run's rule set or a clean
+ * error; either way the state is closed and nothing stays allocated. */
+static outcome run_rules(scenario *s, int clean)
+{
+    rules_ctx *c = s->ctx;
+    pp_rules_opts o = {.dirs = c->dirs, .ndirs = c->ndirs, .lib_dirs = c->lib_dirs,
+                       .nlib_dirs = c->nlib_dirs, .config = c->config, .limits = &g_lim};
+    pp_status st = PP_OK;
+    char *err = NULL;
+    pp_ruleset *rs = pp_ruleset_load(&o, &st, &err);
+    fi_stop_failing();
+    outcome o_ = OUT_SAME;
+    if (!rs) {
+        if (clean)
+            fail_msg("clean load failed: %s", err ? err : pp_status_name(st));
+        if (st != PP_E_NOMEM)
+            problem("rule loading failed with %s (%s), expected PP_E_NOMEM", pp_status_name(st),
+                    err ? err : "no message");
+        o_ = OUT_ERROR;
+    } else {
+        char *d = dump_rules(rs);
+        assert_non_null(d);
+        if (clean) {
+            c->ref = d;
+            d = NULL;
+        } else if (strcmp(d, c->ref) != 0) {
+            problem("the loaded rule set differs from the clean run");
+            if (getenv("PARAPET_FAULTS_N") || getenv("PARAPET_FAULTS_DIFF"))
+                fprintf(stderr, "got:  %s\nwant: %s\n", d, c->ref);
+        }
+        free(d);
+        if (!clean && err)
+            problem("success with a message: %s", err);
+    }
+    free(err);
+    pp_ruleset_free(rs);
+    return o_;
+}
+
 /* ---- the tests ---------------------------------------------------------------------- */
 
 static lua_wrap g_wrap;
@@ -1071,6 +1165,36 @@ static void test_hook_stack(void **state)
     pp_ruleset_free(c.rs);
 }
 
+/* Loading rules: the EC2 controls with every lib module (dense), then the whole built-in
+ * folder (strided: about 46,000 allocations; PARAPET_FAULTS_FULL=1 takes
+ * every N). The config sets params, skips a rule with a
+ * reason, changes a severity and turns a pack off, so those paths allocate too. */
+static void test_rules_load(void **state)
+{
+    (void)state;
+    const char *root = getenv("PARAPET_TEST_ROOT");
+    char *all = pp_asprintf("%s/rules", root ? root : ".");
+    char *ec2 = pp_asprintf("%s/rules/aws/ec2", root ? root : ".");
+    assert_true(all && ec2);
+    const char *dirs_all[] = {all}, *dirs_ec2[] = {ec2};
+    json_t *config = json_pack("{s:{s:{s:{s:[s]}}, s:{s:s, s:s}}, s:{s:b}}", "rules",
+                               "ct-ec2-pr-1", "params", "allowed", "x", "ct-ec2-pr-2", "skip",
+                               "not used here", "severity", "low", "packs", "network", 0);
+    assert_non_null(config);
+    rules_ctx ce = {.dirs = dirs_ec2, .ndirs = 1, .lib_dirs = dirs_all, .nlib_dirs = 1,
+                    .config = config};
+    scenario se = {.name = "rules-ec2", .run = run_rules, .ctx = &ce};
+    sweep(&se, 1500, 13, 211);
+    rules_ctx ca = {.dirs = dirs_all, .ndirs = 1};
+    scenario sa = {.name = "rules-all", .run = run_rules, .ctx = &ca};
+    sweep(&sa, 0, 499, 997);
+    free(ce.ref);
+    free(ca.ref);
+    json_decref(config);
+    free(all);
+    free(ec2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1081,6 +1205,7 @@ int main(void)
         cmocka_unit_test(test_eval_web),
         cmocka_unit_test(test_hook),
         cmocka_unit_test(test_hook_stack),
+        cmocka_unit_test(test_rules_load),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     __libc_free(fi.slot);
