@@ -5,10 +5,12 @@
  */
 #include "hooks/cfn_hook.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "engine/doc.h"
 #include "engine/json_write.h"
 #include "engine/util.h"
 
@@ -179,14 +181,30 @@ pp_status pp_hook_parse(const char *buf, size_t len, pp_hook_req *out, char **er
     out->hook_type = out->invocation_point = out->target_name = out->target_type = "";
     out->logical_id = "Resource";
 
-    json_error_t je;
-    int oom;
-    out->root = pp_json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je, &oom);
-    if (oom)
-        return pp_err(err, PP_E_NOMEM, "out of memory reading the request");
-    if (!out->root)
-        return pp_err(err, PP_E_PARSE, "request is not valid JSON: line %d, column %d: %s",
-                      je.line, je.column, je.text);
+    /* The template loader's strict JSON parser: twice as fast as jansson's on a hook request,
+     * the same RFC 8259 rules, duplicate keys rejected, and the engine's depth and size
+     * limits. Its positions are not kept. */
+    static const pp_limits lim = PP_LIMITS_DEFAULT;
+    pp_status lst = PP_OK;
+    char *lerr = NULL;
+    pp_doc *doc = pp_doc_load("request", buf, len, PP_FMT_JSON, &lim, &lst, &lerr);
+    if (!doc) {
+        pp_status st = lst == PP_E_NOMEM ? PP_E_NOMEM : PP_E_PARSE;
+        unsigned line = 0, col = 0;
+        int skip = 0;
+        /* lerr is "request:LINE:COL: what was expected" */
+        if (lst == PP_E_NOMEM)
+            st = pp_err(err, st, "out of memory reading the request");
+        else if (lerr && sscanf(lerr, "request:%u:%u: %n", &line, &col, &skip) == 2 && skip > 0)
+            st = pp_err(err, st, "request is not valid JSON: line %u, column %u: %s", line, col,
+                        lerr + skip);
+        else
+            st = pp_err(err, st, "request is not valid JSON: %s", lerr ? lerr : "unreadable");
+        free(lerr);
+        return st;
+    }
+    out->root = json_incref(doc->root);
+    pp_doc_free(doc);
     if (!json_is_object(out->root))
         return pp_err(err, PP_E_PARSE, "request must be a JSON object");
     const json_t *r = out->root;
@@ -302,9 +320,18 @@ static json_t *response_base(const char *status, const char *code, const char *m
     return o;
 }
 
+/* The response text (compact), NULL on NOMEM; releases o. pp_json_write, not json_dumps:
+ * jansson's dumper costs twice as much on a response (cycle bookkeeping per container). */
 static char *dump(json_t *o)
 {
-    char *s = o ? pp_json_dumps(o, JSON_COMPACT) : NULL;
+    char *s = NULL;
+    if (o) {
+        pp_buf b;
+        pp_buf_init(&b, 0);
+        if (pp_json_write(o, 0, &b) == PP_OK)
+            s = pp_buf_steal(&b);
+        pp_buf_free(&b);
+    }
     json_decref(o);
     return s;
 }
