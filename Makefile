@@ -202,9 +202,10 @@ $(LAMBDA_ZIP): $(BUILD)/parapet $(BUILD)/kb.db hooks/deploy/bootstrap $(shell fi
 	install -m 755 hooks/deploy/bootstrap $(LAMBDA_DIR)/bootstrap
 	install -m 644 $(BUILD)/kb.db $(LAMBDA_DIR)/kb.db
 	if [ -d rules ]; then cp -R rules/. $(LAMBDA_DIR)/rules/; fi
+	$(BUILD)/parapet rules compile $(LAMBDA_DIR)/rules -o $(LAMBDA_DIR)/rules.cache
 	ldd $(BUILD)/parapet | awk '$$2 == "=>" && $$3 ~ /^\// { print $$3 }' | \
 	  grep -Ev '/($(GLIBC_SONAMES))\.so' | while read -r lib; do cp -L "$$lib" $(LAMBDA_DIR)/lib/; done
-	cd $(LAMBDA_DIR) && zip -q -r -9 -X $(CURDIR)/$@ bootstrap parapet kb.db lib rules
+	cd $(LAMBDA_DIR) && zip -q -r -9 -X $(CURDIR)/$@ bootstrap parapet kb.db lib rules rules.cache
 	@echo "lambda-zip: $@ ($$(ls $(LAMBDA_DIR)/lib | wc -l) bundled libraries)"
 
 # Fuzzing (tests/fuzz/README.md). Each target tests/fuzz/fuzz_NAME.c defines

@@ -35,6 +35,8 @@ typedef struct pp_rules_opts {
                                     when a command tests or lists another one) */
     size_t nlib_dirs;
     const pp_limits *limits;
+    const struct pp_rules_cache *cache; /* precompiled chunks to use where they match the
+                                           text (rules_cache.h); borrowed, may be NULL */
 } pp_rules_opts;
 
 /* Loads and compiles every .lua file under the folders (recursively, sorted by path). Returns NULL

@@ -15,9 +15,11 @@
 #include <sys/stat.h>
 
 #include "engine/eval_int.h"
+#include "engine/rules_cache.h"
 #include "engine/util.h"
 
 #define PP_RULE_FILE_MAX (1u << 20)
+#define PP_RULES_MAX_DIRS 64
 
 typedef struct strvec {
     char **v;
@@ -386,11 +388,40 @@ static int apply_config(const json_t *cfg, pp_rule *r, char **err)
     return 0;
 }
 
-/* print() from a rule: shown only with --verbose (eval options of the running evaluation). */
+/* Compiles and runs one rule file or module, path (under `dir`) with text src[0..len): from
+ * the cache's bytecode when it holds this very text, else from the text. A cached chunk this
+ * Lua cannot load falls back to the text too, so a cache never changes the outcome. */
+static pp_status load_chunk(pp_ruleset *rs, const pp_rules_cache *cache, const char *dir,
+                            const char *path, const char *src, size_t len, char **err)
+{
+    char *chunk = pp_asprintf("@%s", path);
+    if (!chunk)
+        return PP_E_NOMEM;
+    size_t dl = strlen(dir), clen = 0;
+    const char *code = NULL;
+    pp_status st = PP_OK;
+    if (cache && strncmp(path, dir, dl) == 0 && path[dl] == '/')
+        code = pp_rules_cache_find(cache, path + dl + 1, src, len, &clen);
+    if (code) {
+        char *berr = NULL;
+        st = pp_sandbox_load_binary(rs->sb, chunk, code, clen, &berr);
+        if (st == PP_E_PARSE)
+            code = NULL;
+        else if (st != PP_OK)
+            pp_err(err, st, "%s", berr ? berr : pp_status_name(st));
+        free(berr);
+    }
+    if (!code)
+        st = pp_sandbox_load(rs->sb, chunk, src, len, err);
+    free(chunk);
+    return st;
+}
+
 /* Loads every <dir>/lib/NAME.lua as module NAME (sorted; a later folder's module of the same
  * name replaces an earlier one's). Each must return a table; rules get it, read-only, from
  * pp.lib("NAME"). */
-static pp_status load_modules(pp_ruleset *rs, const char *dir, char **err)
+static pp_status load_modules(pp_ruleset *rs, const pp_rules_cache *cache, const char *dir,
+                              char **err)
 {
     char *libdir = pp_asprintf("%s/lib", dir);
     if (!libdir)
@@ -426,9 +457,7 @@ static pp_status load_modules(pp_ruleset *rs, const char *dir, char **err)
         size_t len = 0;
         if ((st = pp_read_file(files.v[i], PP_RULE_FILE_MAX, &src, &len, err)) != PP_OK)
             break;
-        char *chunk = pp_asprintf("@%s", files.v[i]);
-        st = chunk ? pp_sandbox_load(rs->sb, chunk, src, len, err) : PP_E_NOMEM;
-        free(chunk);
+        st = load_chunk(rs, cache, dir, files.v[i], src, len, err);
         free(src);
         if (st != PP_OK) {
             if (st != PP_E_NOMEM)
@@ -530,18 +559,24 @@ pp_ruleset *pp_ruleset_load(const pp_rules_opts *o, pp_status *st, char **err)
     pp_sandbox_set_log(rs->sb, log_print, rs);
     rs->complete = o->npacks == 0 && o->nonly == 0;
     for (size_t i = 0; i < o->nlib_dirs; i++) {
-        if ((s = load_modules(rs, o->lib_dirs[i], err)) != PP_OK)
+        if ((s = load_modules(rs, o->cache, o->lib_dirs[i], err)) != PP_OK)
             goto fail;
     }
     for (size_t i = 0; i < o->ndirs; i++) {
-        if ((s = load_modules(rs, o->dirs[i], err)) != PP_OK)
+        if ((s = load_modules(rs, o->cache, o->dirs[i], err)) != PP_OK)
             goto fail;
+    }
+    size_t dir_end[PP_RULES_MAX_DIRS];   /* files of dirs[k] end at index dir_end[k] */
+    if (o->ndirs > PP_RULES_MAX_DIRS) {
+        s = pp_err(err, PP_E_USAGE, "more than %d rules folders", PP_RULES_MAX_DIRS);
+        goto fail;
     }
     for (size_t i = 0; i < o->ndirs; i++) {
         size_t before = files.n;
         if ((s = walk(o->dirs[i], &files, 0, err)) != PP_OK)
             goto fail;
         qsort(files.v + before, files.n - before, sizeof *files.v, cmp_str);
+        dir_end[i] = files.n;
     }
     rs->rules = calloc(files.n ? files.n : 1, sizeof *rs->rules);
     if (!rs->rules) {
@@ -558,9 +593,10 @@ pp_ruleset *pp_ruleset_load(const pp_rules_opts *o, pp_status *st, char **err)
             free(src);
             continue;
         }
-        char *chunk = pp_asprintf("@%s", files.v[i]);
-        s = chunk ? pp_sandbox_load(rs->sb, chunk, src, len, err) : PP_E_NOMEM;
-        free(chunk);
+        size_t k = 0;
+        while (k + 1 < o->ndirs && i >= dir_end[k])
+            k++;
+        s = load_chunk(rs, o->cache, o->dirs[k], files.v[i], src, len, err);
         free(src);
         if (s != PP_OK) {
             if (s != PP_E_NOMEM)

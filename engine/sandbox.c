@@ -636,6 +636,7 @@ typedef struct sb_load_ctx {
     const char *name;
     const char *src;
     size_t len;
+    const char *mode;   /* "t", or "b" for a trusted precompiled chunk */
     int parse_status;
 } sb_load_ctx;
 
@@ -644,7 +645,7 @@ typedef struct sb_load_ctx {
 static int sb_load_body(lua_State *L)
 {
     sb_load_ctx *c = lua_touserdata(L, 1);
-    c->parse_status = luaL_loadbufferx(L, c->src, c->len, c->name, "t");
+    c->parse_status = luaL_loadbufferx(L, c->src, c->len, c->name, c->mode);
     if (c->parse_status != LUA_OK)
         return lua_error(L);
     lua_createtable(L, 0, 1);
@@ -658,8 +659,8 @@ static int sb_load_body(lua_State *L)
     return 1;
 }
 
-pp_status pp_sandbox_load(pp_sandbox *sb, const char *chunkname, const char *src, size_t len,
-                          char **err)
+static pp_status sb_load(pp_sandbox *sb, const char *chunkname, const char *src, size_t len,
+                         const char *mode, char **err)
 {
     lua_State *L = sb->L;
     if (sb->running)
@@ -671,7 +672,7 @@ pp_status pp_sandbox_load(pp_sandbox *sb, const char *chunkname, const char *src
     char where[LUA_IDSIZE + 8];
     snprintf(where, sizeof where, "%s: ", shown);
 
-    sb_load_ctx c = {chunkname, src, len, LUA_OK};
+    sb_load_ctx c = {chunkname, src, len, mode, LUA_OK};
     lua_pushcfunction(L, sb_load_body);
     lua_pushlightuserdata(L, &c);
     int status = sb_run(sb, 1, 1);
@@ -689,6 +690,18 @@ pp_status pp_sandbox_load(pp_sandbox *sb, const char *chunkname, const char *src
         return st;
     }
     return sb_fail(sb, status, status == LUA_ERRMEM || c.parse_status == LUA_ERRMEM, where, err);
+}
+
+pp_status pp_sandbox_load(pp_sandbox *sb, const char *chunkname, const char *src, size_t len,
+                          char **err)
+{
+    return sb_load(sb, chunkname, src, len, "t", err);
+}
+
+pp_status pp_sandbox_load_binary(pp_sandbox *sb, const char *chunkname, const char *code,
+                                 size_t len, char **err)
+{
+    return sb_load(sb, chunkname, code, len, "b", err);
 }
 
 pp_status pp_sandbox_call(pp_sandbox *sb, int nargs, int nresults, char **err)

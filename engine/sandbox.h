@@ -73,6 +73,13 @@ void pp_sandbox_push_readonly(lua_State *L, int idx, const char *name);
 pp_status pp_sandbox_load(pp_sandbox *sb, const char *chunkname, const char *src, size_t len,
                           char **err);
 
+/* The same for a precompiled chunk (lua_dump output, from a rules cache the operator named:
+ * engine/rules_cache.h). Lua does not verify bytecode, so a chunk given here carries the
+ * trust of the binary; text stays the only form accepted from rule folders. A chunk that
+ * does not load (another Lua build, damage) gives PP_E_PARSE. */
+pp_status pp_sandbox_load_binary(pp_sandbox *sb, const char *chunkname, const char *code,
+                                 size_t len, char **err);
+
 /* Calls the function at stack index -(nargs+1) with nargs arguments under fresh budgets
  * (instructions, deadline, memory growth measured from the call's start). On PP_OK leaves
  * `nresults` values (LUA_MULTRET allowed) [-(nargs+1), +nresults]; on failure leaves nothing

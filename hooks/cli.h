@@ -45,6 +45,8 @@ typedef struct pp_cli_sel {
     json_t *config;            /* loaded configuration (owned), may be NULL */
     pp_unknown_policy unknown;
     int no_builtin;            /* --no-builtin-rules */
+    const char *cache_path;    /* --rules-cache FILE */
+    struct pp_rules_cache *cache; /* opened by pp_cli_sel_load (owned), may be NULL */
     /* Filled by pp_cli_sel_load: the rule-set options it used, frozen so other threads can
      * load the same rule set (serve workers). Points into this struct. */
     pp_rules_opts opts;

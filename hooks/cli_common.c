@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "engine/doc.h"
+#include "engine/rules_cache.h"
 #include "engine/util.h"
 #include "hooks/cli.h"
 
@@ -74,7 +75,7 @@ int pp_cli_sel_arg(pp_cli_sel *s, int argc, char **argv, int *i)
     const char *a = argv[*i];
     const char *val = NULL;
     static const char *const with_val[] = {"--rules", "--pack", "--only", "--config",
-                                           "--unknown"};
+                                           "--unknown", "--rules-cache"};
     size_t which = PP_ARRAY_LEN(with_val);
     for (size_t k = 0; k < PP_ARRAY_LEN(with_val); k++) {
         size_t l = strlen(with_val[k]);
@@ -101,6 +102,7 @@ int pp_cli_sel_arg(pp_cli_sel *s, int argc, char **argv, int *i)
     case 1: return push(s->packs, &s->npacks, val, "--pack");
     case 2: return push(s->only, &s->nonly, val, "--only");
     case 3: s->config_path = val; return 1;
+    case 5: s->cache_path = val; return 1;
     case 4:
         if (strcmp(val, "fail") == 0) s->unknown = PP_UNKNOWN_FAIL;
         else if (strcmp(val, "warn") == 0) s->unknown = PP_UNKNOWN_WARN;
@@ -214,9 +216,16 @@ pp_ruleset *pp_cli_sel_load(pp_cli_sel *s, const pp_limits *lim)
     size_t nlibs = 0;
     if (bi && !builtin)
         s->rlibs[nlibs++] = bi;
+    if (s->cache_path && !s->cache &&
+        !(s->cache = pp_rules_cache_open(s->cache_path, &st, &err))) {
+        fprintf(stderr, "parapet: %s\n", err ? err : pp_status_name(st));
+        free(err);
+        return NULL;
+    }
     pp_rules_opts ro = {.dirs = s->rdirs, .ndirs = nd, .packs = s->packs, .npacks = s->npacks,
                         .only = s->only, .nonly = s->nonly, .config = s->config,
-                        .lib_dirs = s->rlibs, .nlib_dirs = nlibs, .limits = lim};
+                        .lib_dirs = s->rlibs, .nlib_dirs = nlibs, .limits = lim,
+                        .cache = s->cache};
     s->opts = ro;
     pp_ruleset *rs = pp_ruleset_load(&ro, &st, &err);
     if (!rs) {
@@ -230,4 +239,6 @@ void pp_cli_sel_free(pp_cli_sel *s)
 {
     json_decref(s->config);
     s->config = NULL;
+    pp_rules_cache_free(s->cache);
+    s->cache = NULL;
 }

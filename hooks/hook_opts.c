@@ -12,6 +12,8 @@ const char pp_hook_opts_help[] =
     "  --no-builtin-rules               do not load the built-in rules\n"
     "  --pack NAME  --only ID           select rules (repeatable; '*' wildcards in --only)\n"
     "  --config FILE                    configuration (default: .parapet.yaml upward)\n"
+    "  --rules-cache FILE               precompiled rules (`parapet rules compile`); a\n"
+    "                                   file whose text changed is compiled as usual\n"
     "  --unknown fail|warn|pass         what an UNKNOWN verdict does (default fail)\n"
     "  --fail-on SEVERITY               lowest severity that fails the hook (default info)\n"
     "  --allow-payload-url-prefix P     also fetch payloads from URLs starting with P\n"

@@ -14,6 +14,13 @@ mkdir -p "$D"
 unzip -q "$ZIP" -d "$D" || fail "unzip failed"
 for f in bootstrap parapet; do [ -x "$D/$f" ] || fail "$f missing or not executable"; done
 [ -d "$D/lib" ] && [ -d "$D/rules" ] || fail "lib/ or rules/ missing"
+# The precompiled rules (bootstrap passes --rules-cache) match the zip's rules.
+[ -s "$D/rules.cache" ] || fail "rules.cache missing"
+PARAPET_RULES="$D/rules" "$D/parapet" rules list --format json --rules-cache "$D/rules.cache" \
+    > "$T/zl.cache" 2>&1 || fail "rules list --rules-cache: $(cat "$T/zl.cache")"
+PARAPET_RULES="$D/rules" "$D/parapet" rules list --format json > "$T/zl.txt" 2>&1 || \
+    fail "rules list: $(cat "$T/zl.txt")"
+cmp -s "$T/zl.txt" "$T/zl.cache" || fail "the zip's rules.cache lists other rules"
 # A sanitizer build links libasan/libgcc_s from the build host: not a shippable zip.
 objdump -T "$D/parapet" 2>/dev/null | grep -q '__asan_init\|__ubsan_' && \
     skip "sanitizer build: zip checks skipped"

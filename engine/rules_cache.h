@@ -1,0 +1,59 @@
+/* rules_cache.h — precompiled rules: one file holding the Lua bytecode of every rule file and
+ * lib/ module of a rules folder, so that a process that starts often (the Lambda function)
+ * does not parse 1.5 MB of Lua text on every cold start.
+ *
+ * Data flow: rules/ (text) --(pp_rules_cache_build, `parapet rules compile`)--> FILE
+ * --(pp_rules_cache_open, --rules-cache FILE)--> pp_rules_opts.cache → pp_ruleset_load, which
+ * takes a file's bytecode instead of compiling its text when the entry for its path (relative
+ * to its rules folder) was built from the same text (length and a 64-bit FNV-1a hash), and
+ * compiles the text otherwise. A cache never changes what loads, only how fast.
+ *
+ * Trust: Lua does not verify bytecode, and a crafted chunk can break out of the sandbox. A
+ * cache is therefore read only when the operator names it (--rules-cache), never found by
+ * itself next to a rules folder, and it should come from `parapet rules compile` run by the
+ * same people who ship the binary (`make lambda-zip` does it). Rule folders stay text-only.
+ *
+ * File format (little-endian): "PPRC" u8 format (1) u8 LUA_VERSION_NUM/100 u8 %100 u8 0,
+ * u32 count, then count entries sorted by path: u32 path length, path bytes, u64 source
+ * length, u64 source hash, u32 bytecode length, bytecode. Limits: PP_RULES_CACHE_MAX_BYTES in
+ * all, 4,096-byte paths, 100,000 entries; anything else is an error naming the file and the
+ * byte offset.
+ */
+#ifndef PP_RULES_CACHE_H
+#define PP_RULES_CACHE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "engine/status.h"
+
+#define PP_RULES_CACHE_MAX_BYTES (64u << 20)
+#define PP_RULES_CACHE_MAX_PATH 4096u
+#define PP_RULES_CACHE_MAX_ENTRIES 100000u
+
+typedef struct pp_rules_cache pp_rules_cache;
+
+/* Reads and checks a cache file. NULL with *st and *err ("FILE: …") on a missing or damaged
+ * file or one built for another Lua version. Read-only afterwards: threads may share it. */
+pp_rules_cache *pp_rules_cache_open(const char *path, pp_status *st, char **err);
+void pp_rules_cache_free(pp_rules_cache *c);   /* NULL is a no-op */
+
+/* The bytecode stored for `rel` (a path relative to its rules folder, "aws/ec2/x.lua" or
+ * "lib/guard.lua") when it was built from exactly src[0..len); NULL otherwise. Borrowed. */
+const char *pp_rules_cache_find(const pp_rules_cache *c, const char *rel, const char *src,
+                                size_t len, size_t *code_len);
+
+/* Number of entries. */
+size_t pp_rules_cache_count(const pp_rules_cache *c);
+
+/* Compiles every .lua file under `dir` (rules and lib/ modules, recursively, at most 16
+ * levels) and writes the cache to `out` (written beside it, then renamed). The chunks are
+ * named "@" + the last component of dir + "/" + the relative path, which is how errors from
+ * cached rules name their file. A file that does not compile is an error ("FILE:LINE: …").
+ * *n receives the number of entries written. */
+pp_status pp_rules_cache_build(const char *dir, const char *out, size_t *n, char **err);
+
+/* FNV-1a, 64 bits: the staleness check (not a security measure: see above). */
+uint64_t pp_rules_cache_hash(const char *s, size_t len);
+
+#endif
