@@ -48,6 +48,11 @@ typedef struct yparser {
     int has_high;        /* any byte >= 0x80: libyaml columns (characters) need converting */
     size_t *lines;       /* byte offset of each line start, built on demand */
     size_t nlines;
+    /* The last mark converted (line, column in characters → byte offset): events come in
+     * document order, so the next conversion walks on from here, not from the line start.
+     * Without it a long line of many scalars cost O(scalars x line length). */
+    size_t cur_line, cur_col, cur_off;
+    int cur_ok;
     yframe *stack;
     size_t depth, cap;
     pp_buf key;          /* pending mapping key */
@@ -118,11 +123,19 @@ static pp_pos mark_pos(yparser *y, yaml_mark_t m, size_t *off)
         return p;
     if (build_lines(y) != 0 || m.line >= y->nlines)
         return p;
-    size_t i = y->lines[m.line];
-    for (size_t c = 0; c < m.column && i < y->len; c++) {
+    size_t i = y->lines[m.line], c = 0;
+    if (y->cur_ok && y->cur_line == m.line && y->cur_col <= m.column) {
+        i = y->cur_off;
+        c = y->cur_col;
+    }
+    for (; c < m.column && i < y->len; c++) {
         size_t k = y->buf[i] < 0x80 ? 1 : pp_utf8_seq(y->buf + i, y->buf + y->len);
         i += k ? k : 1;
     }
+    y->cur_line = m.line;
+    y->cur_col = c;
+    y->cur_off = i;
+    y->cur_ok = 1;
     p.col = (unsigned)(i - y->lines[m.line]) + 1;
     if (off)
         *off = i;

@@ -599,6 +599,39 @@ static void test_yaml_byte_columns(void **state)
     pp_doc_free(d);
 }
 
+/* One 1.1 MB line of 125,000 non-ASCII scalars: each column must still be right (in bytes), and
+ * the conversion walks on from the previous mark: from the line start it took O(scalars x
+ * line length), about a minute here for this input (a fuzzer find). */
+static void test_yaml_long_line_columns(void **state)
+{
+    (void)state;
+    enum { N = 125000 };
+    pp_buf b;
+    pp_buf_init(&b, 0);
+    size_t *col = malloc(N * sizeof *col);
+    assert_non_null(col);
+    assert_int_equal(pp_buf_puts(&b, "k: ["), PP_OK);
+    for (size_t i = 0; i < N; i++) {
+        if (i)
+            assert_int_equal(pp_buf_puts(&b, ", "), PP_OK);
+        col[i] = b.len + 1;
+        assert_int_equal(pp_buf_printf(&b, "\xc3\xa9%zu", i), PP_OK);
+    }
+    assert_int_equal(pp_buf_puts(&b, "]\n"), PP_OK);
+    assert_true(b.len > 1000000);
+    pp_doc *d = load(b.data);
+    assert_int_equal(json_array_size(json_object_get(d->root, "k")), N);
+    static const size_t probe[] = {0, 1, 2, 999, 54321, N - 2, N - 1};
+    for (size_t i = 0; i < PP_ARRAY_LEN(probe); i++) {
+        char ptr[32];
+        snprintf(ptr, sizeof ptr, "/k/%zu", probe[i]);
+        assert_pos(d, ptr, 0, 1, (unsigned)col[probe[i]]);
+    }
+    pp_doc_free(d);
+    free(col);
+    pp_buf_free(&b);
+}
+
 static void test_crlf_positions(void **state)
 {
     (void)state;
@@ -997,6 +1030,7 @@ int main(void)
         cmocka_unit_test(test_yaml_standard_tags),
         cmocka_unit_test(test_yaml_scalar_typing),
         cmocka_unit_test(test_yaml_byte_columns),
+        cmocka_unit_test(test_yaml_long_line_columns),
         cmocka_unit_test(test_crlf_positions),
         cmocka_unit_test(test_yaml_structure_errors),
         cmocka_unit_test(test_yaml_anchors),
