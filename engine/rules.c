@@ -229,7 +229,13 @@ static pp_status read_rule(lua_State *L, const char *file, pp_rule *r, char **er
     r->info.fix = opt_string(L, -1, "fix", &bad, &nomem);
     r->info.docs = opt_string(L, -1, "docs", &bad, &nomem);
     r->guard = opt_string(L, -1, "guard", &bad, &nomem);
-    char *sev = opt_string(L, -1, "severity", &bad, &nomem);
+    /* parsed in place: a copy held in a local would leak if a later key push raised */
+    int sev_ty = rawfield(L, -1, "severity");
+    int sev_ok = sev_ty == LUA_TSTRING &&
+                 pp_severity_parse(lua_tostring(L, -1), &r->info.severity) == 0;
+    if (sev_ty != LUA_TSTRING && sev_ty != LUA_TNIL)
+        bad = 1;
+    lua_pop(L, 1);
     r->info.types = opt_strlist(L, -1, "types", &bad, &nomem);
     r->info.packs = opt_strlist(L, -1, "packs", &bad, &nomem);
     r->info.controls = opt_strlist(L, -1, "controls", &bad, &nomem);
@@ -244,11 +250,10 @@ static pp_status read_rule(lua_State *L, const char *file, pp_rule *r, char **er
         what = "expected 'id' made of letters, digits, '.', '_' or '-'";
     else if (!r->info.title)
         what = "expected a 'title'";
-    else if (!sev || pp_severity_parse(sev, &r->info.severity) != 0)
+    else if (!sev_ok)
         what = "expected 'severity' to be info, low, medium, high or critical";
     else if (!r->info.types || !r->info.types[0])
         what = "expected 'types' to list at least one resource type";
-    free(sev);
     if (!what) {
         if (rawfield(L, -1, "deletes") == LUA_TBOOLEAN)
             r->deletes = lua_toboolean(L, -1);
