@@ -170,7 +170,11 @@ local function each_entry(r, fn, on_bad, on_unknown)
     return on_bad("SecurityGroupIngress is " .. describe(list) .. ", not a list of rules", p,
                   "SecurityGroupIngress")
   end
-  for i, e in ipairs(list) do
+  -- Not ipairs: each of its steps is a C call, and it stops at the first nil, which an entry
+  -- can be in one world (Fn::If with AWS::NoValue) while the entries after it still count.
+  for i = 1, #list do
+    local e = list[i]
+    if e == nil then goto continue end
     local where = WHERE[i]
     if where == nil then
       where = format("SecurityGroupIngress[%d] ", i - 1)
@@ -183,6 +187,7 @@ local function each_entry(r, fn, on_bad, on_unknown)
     else
       fn(e, where, e)
     end
+    ::continue::
   end
 end
 

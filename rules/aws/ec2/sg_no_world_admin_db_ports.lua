@@ -87,8 +87,10 @@ return {
                            .. "ToPort) to " .. src, node, key)
       end
       local covered = {}
-      for _, port in ipairs(admin_list) do
-        if port >= a.lo and port <= a.hi then covered[#covered + 1] = port end
+      local lo, hi = a.lo, a.hi
+      for i = 1, #admin_list do
+        local port = admin_list[i]
+        if port >= lo and port <= hi then covered[#covered + 1] = port end
       end
       if #covered == 0 then return end
       local what = describe_ports(a)

@@ -51,23 +51,29 @@ return {
       derived.params = params
       derived.allowed = port_set(params.allowed_ports)
       derived.admin = port_set(params.admin_db_ports)
-      derived.excluded = {}       -- ports either allowed or owned by the critical rule
-      for k in pairs(derived.allowed) do derived.excluded[k] = true end
-      for k in pairs(derived.admin) do derived.excluded[k] = true end
+      local excluded = {}         -- ports either allowed or owned by the critical rule
+      for k in pairs(derived.allowed) do excluded[k] = true end
+      for k in pairs(derived.admin) do excluded[k] = true end
+      -- sorted arrays, walked with numeric loops below: a pairs() step is a C call
+      derived.admin_list = sorted_keys(derived.admin)
+      derived.excluded_list = sorted_keys(excluded)
       local text = table.concat(sorted_keys(derived.allowed), ", ")
       derived.allowed_text = text == "" and "none" or text
     end
-    local allowed, admin, excluded = derived.allowed, derived.admin, derived.excluded
+    local admin_list, excluded_list = derived.admin_list, derived.excluded_list
     local allowed_text = derived.allowed_text
     each_entry(r, function(e, where, node)
       local a = analyze(e, params)
       if a == nil or a.bad or a.ports_unknown then return end
-      for port in pairs(admin) do
-        if port >= a.lo and port <= a.hi then return end
+      local lo, hi = a.lo, a.hi
+      for i = 1, #admin_list do
+        local port = admin_list[i]
+        if port >= lo and port <= hi then return end
       end
       local inside = 0
-      for port in pairs(excluded) do
-        if port >= a.lo and port <= a.hi then inside = inside + 1 end
+      for i = 1, #excluded_list do
+        local port = excluded_list[i]
+        if port >= lo and port <= hi then inside = inside + 1 end
       end
       if inside == a.hi - a.lo + 1 then return end
       local key = a.src_key
