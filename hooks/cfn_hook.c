@@ -393,8 +393,11 @@ char *pp_hook_render(const pp_hook_render_in *in, pp_hook_verdict *verdict)
     const pp_report *rep = in->rep;
     size_t nr = in->nrules;
     size_t max_msg = in->req->cloud_control ? PP_HOOK_MESSAGE_MAX_CC : PP_HOOK_MESSAGE_MAX;
-    rule_acc *acc = calloc(nr ? nr : 1, sizeof *acc);
-    json_t *index = json_object();   /* rule id → position in in->rules */
+    /* One tally per rule that has a finding, indexed by rule id: built from the findings, not
+     * from the rule set, whose 249 rules would cost more than the rest of the render. */
+    rule_acc *acc = calloc(rep->nf ? rep->nf : 1, sizeof *acc);
+    size_t nacc = 0;
+    json_t *index = json_object();   /* rule id → tally */
     json_t *resp = NULL, *ann = NULL;
     pp_buf m;
     pp_buf_init(&m, PP_HOOK_BUILD_CAP);
@@ -402,17 +405,17 @@ char *pp_hook_render(const pp_hook_render_in *in, pp_hook_verdict *verdict)
     int nomem = 0;   /* a text append failed for want of memory */
     if (!acc || !index)
         goto done;
-    for (size_t i = 0; i < nr; i++) {
-        pp_buf_init(&acc[i].msg, PP_HOOK_BUILD_CAP);
-        if (in->rules[i].id && json_object_set_new(index, in->rules[i].id,
-                                                    json_integer((json_int_t)i)) != 0)
-            goto done;
-    }
 
     size_t n_fail = 0, n_err = 0, n_warn = 0;
     for (size_t i = 0; i < rep->nf; i++) {
         const pp_finding *f = &rep->f[i];
         json_t *ix = f->rule_id ? json_object_get(index, f->rule_id) : NULL;
+        if (!ix && f->rule_id) {
+            pp_buf_init(&acc[nacc].msg, PP_HOOK_BUILD_CAP);
+            if (!(ix = json_integer((json_int_t)nacc++)) ||
+                json_object_set_new(index, f->rule_id, ix) != 0)
+                goto done;
+        }
         rule_acc *a = ix ? &acc[json_integer_value(ix)] : NULL;
         int fails = finding_fails(f, in->fail_on, in->unknown);
         if (fails && f->status == PP_ST_ERROR)
@@ -453,8 +456,11 @@ char *pp_hook_render(const pp_hook_render_in *in, pp_hook_verdict *verdict)
         goto done;
     size_t r_eval = 0, r_failed = 0, r_passed = 0, r_skipped = 0;
     for (size_t i = 0; i < nr; i++) {
-        rule_acc *a = &acc[i];
         const pp_rule_info *ri = &in->rules[i];
+        json_t *ix = ri->id ? json_object_get(index, ri->id) : NULL;
+        if (!ix)
+            continue;       /* no finding: the rule names no type present, not evaluated */
+        rule_acc *a = &acc[json_integer_value(ix)];
         size_t total = 0;
         for (int k = 0; k < 6; k++)
             total += a->n[k];
@@ -571,7 +577,7 @@ done:
     json_decref(ann);
     json_decref(index);
     pp_buf_free(&m);
-    for (size_t i = 0; acc && i < nr; i++)
+    for (size_t i = 0; acc && i < nacc; i++)
         pp_buf_free(&acc[i].msg);
     free(acc);
     return out;
