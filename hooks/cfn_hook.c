@@ -24,6 +24,8 @@ char *pp_hook_truncate(char *s, size_t max)
     if (n <= max)
         return s;
     if (max < 3) {
+        while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
+            max--;      /* never half a character */
         s[max] = '\0';
         return s;
     }
@@ -84,9 +86,11 @@ static int set_str(json_t *o, const char *key, const char *val, size_t max)
         return -1;
     utf8_clean(c);
     pp_hook_truncate(c, max);
-    json_t *s = json_string(c);
+    /* valid UTF-8 now (utf8_clean; the cut keeps whole characters) and keys are literals:
+     * jansson's checks would only repeat ours */
+    json_t *s = json_string_nocheck(c);
     free(c);
-    if (!s || json_object_set_new(o, key, s) != 0)
+    if (!s || json_object_set_new_nocheck(o, key, s) != 0)
         return -1;
     return 0;
 }
