@@ -1,5 +1,5 @@
 # Parapet — one GNU Makefile. pkg-config for every library.
-# Targets: deps all test demo asan fuzz fuzz-replay bench install clean (see README.md).
+# Targets: deps all test demo asan valgrind fuzz fuzz-replay bench install clean (see README.md).
 
 PKGS      := jansson yaml-0.1 lua5.4 libpcre2-8 sqlite3 libcurl libmicrohttpd libcrypto
 TEST_PKGS := cmocka
@@ -34,7 +34,7 @@ UNIT_SRC    := $(wildcard tests/unit/test_*.c)
 UNIT_BIN    := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all deps test unit cases integration demo asan bench bench-check bench-explain bench-serve \
-        bench-lambda install clean ct-ref difftest bench-guard fuzz fuzz-build fuzz-replay
+        bench-lambda install clean ct-ref difftest bench-guard fuzz fuzz-build fuzz-replay valgrind
 
 # The Control Tower reference (issue: Control Tower parity): the npm package that ships
 # cfn-guard 3.1.1 and the Guard rules. Installed under tests/.cache, never committed.
@@ -131,6 +131,22 @@ asan: deps
 	@$(ASAN_ENV) build/asan/parapet kb lint >/dev/null
 	@echo "make asan: clean"
 
+# The integration tests with every parapet process under valgrind's memcheck
+# (tests/integration/valgrind-parapet.sh): any memory error or definite/indirect leak fails.
+# Tests whose figures mean nothing under memcheck skip and say so. Not in `make test` (slow).
+VG_LOGS := $(BUILD)/valgrind/logs
+valgrind: all
+	@command -v valgrind >/dev/null || { echo "make valgrind: valgrind is not installed"; exit 1; }
+	@rm -rf $(VG_LOGS) && mkdir -p $(VG_LOGS)
+	@# beside the binary, so that tests find kb.db and the zip next to $$PARAPET as usual
+	@install -m 755 tests/integration/valgrind-parapet.sh $(BUILD)/parapet-valgrind
+	@PARAPET_VALGRIND_BIN=$(CURDIR)/$(BUILD)/parapet PARAPET_VALGRIND_LOGS=$(CURDIR)/$(VG_LOGS) \
+	  PARAPET=$(CURDIR)/$(BUILD)/parapet-valgrind sh tests/integration/run.sh; rc=$$?; \
+	  n=$$(ls $(VG_LOGS) | wc -l); bad=$$(find $(VG_LOGS) -type f -size +0 | wc -l); \
+	  find $(VG_LOGS) -type f -size +0 -exec sh -c 'echo "== $$1"; head -40 "$$1"' _ {} \; ; \
+	  echo "make valgrind: $$n processes under memcheck, $$bad with errors or leaks"; \
+	  [ $$rc -eq 0 ] && [ $$bad -eq 0 ]
+
 # Every benchmark, then one summary table at the top of docs/benchmarks.md (tests/bench/summary.py).
 # A benchmark that cannot run says why and the others go on; nothing here fails on speed.
 BENCH_SUM := build/bench/summary
@@ -215,7 +231,7 @@ $(LAMBDA_ZIP): $(BUILD)/parapet $(BUILD)/kb.db hooks/deploy/bootstrap $(shell fi
 # crashes land in build/fuzz/crashes/NAME/ and fail the run. `make fuzz-replay` runs the
 # committed corpora and the kept crash inputs (tests/fuzz/regress/NAME/) through the same
 # targets with a plain main (replay_main.c), built with the normal compiler and flags.
-FUZZ_TARGETS := doc_json doc_yaml template hook events kb slack sigv4
+FUZZ_TARGETS := doc_json doc_yaml template hook events kb slack sigv4 rules_cache
 FUZZ_SECONDS ?= 60
 FUZZ_FLAGS   ?= -timeout=10 -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1
 FUZZ_REPLAY  := $(FUZZ_TARGETS:%=$(BUILD)/fuzz-replay/%)
@@ -246,7 +262,7 @@ fuzz: fuzz-build
 	@fail=0; for t in $(FUZZ_TARGETS); do \
 	  w=build/fuzz/work/$$t; c=build/fuzz/crashes/$$t; rm -rf $$w; mkdir -p $$w $$c build/fuzz/logs; \
 	  cp tests/fuzz/corpus/$$t/* $$w/ 2>/dev/null; \
-	  case $$t in doc_yaml|kb) d=yaml;; template) d=template;; slack|sigv4) d=;; *) d=json;; esac; \
+	  case $$t in doc_yaml|kb) d=yaml;; template) d=template;; slack|sigv4|rules_cache) d=;; *) d=json;; esac; \
 	  dict=""; [ -n "$$d" ] && dict="-dict=tests/fuzz/dict/$$d.dict"; \
 	  extra=""; [ -d tests/fuzz/regress/$$t ] && extra=tests/fuzz/regress/$$t; \
 	  printf 'fuzz %-9s %ss ... ' $$t $(FUZZ_SECONDS); \

@@ -79,17 +79,18 @@ static int cmp_entry(const void *a, const void *b)
     return strcmp(((const entry *)a)->path, ((const entry *)b)->path);
 }
 
-pp_rules_cache *pp_rules_cache_open(const char *path, pp_status *st, char **err)
+/* Checks data[0..len) (malloc'd, taken) as a cache named `path` in messages. */
+static pp_rules_cache *parse(const char *path, char *data, size_t len, pp_status *st,
+                             char **err)
 {
     pp_rules_cache *c = calloc(1, sizeof *c);
-    size_t len = 0;
     pp_status s = PP_OK;
     if (!c) {
+        free(data);
         s = pp_err(err, PP_E_NOMEM, "%s: out of memory", path);
         goto fail;
     }
-    if ((s = pp_read_file(path, PP_RULES_CACHE_MAX_BYTES, &c->data, &len, err)) != PP_OK)
-        goto fail;
+    c->data = data;
     reader r = {(const unsigned char *)c->data, len, 0};
     const unsigned char *h;
     uint32_t count;
@@ -160,6 +161,37 @@ fail:
     if (st)
         *st = s;
     return NULL;
+}
+
+pp_rules_cache *pp_rules_cache_open(const char *path, pp_status *st, char **err)
+{
+    char *data = NULL;
+    size_t len = 0;
+    pp_status s = pp_read_file(path, PP_RULES_CACHE_MAX_BYTES, &data, &len, err);
+    if (s != PP_OK) {
+        if (st)
+            *st = s;
+        return NULL;
+    }
+    return parse(path, data, len, st, err);
+}
+
+pp_rules_cache *pp_rules_cache_load_buf(const char *name, const char *buf, size_t len,
+                                        pp_status *st, char **err)
+{
+    char *data = NULL;
+    if (len > PP_RULES_CACHE_MAX_BYTES || !(data = malloc(len ? len : 1))) {
+        pp_status s = len > PP_RULES_CACHE_MAX_BYTES
+                          ? pp_err(err, PP_E_LIMIT, "%s: input larger than the %u-byte limit",
+                                   name, PP_RULES_CACHE_MAX_BYTES)
+                          : pp_err(err, PP_E_NOMEM, "%s: out of memory", name);
+        if (st)
+            *st = s;
+        return NULL;
+    }
+    if (len)
+        memcpy(data, buf, len);
+    return parse(name, data, len, st, err);
 }
 
 void pp_rules_cache_free(pp_rules_cache *c)

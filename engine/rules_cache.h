@@ -36,6 +36,9 @@ typedef struct pp_rules_cache pp_rules_cache;
 /* Reads and checks a cache file. NULL with *st and *err ("FILE: …") on a missing or damaged
  * file or one built for another Lua version. Read-only afterwards: threads may share it. */
 pp_rules_cache *pp_rules_cache_open(const char *path, pp_status *st, char **err);
+/* The same for a cache already in memory, buf[0..len) (copied), `name` in messages. */
+pp_rules_cache *pp_rules_cache_load_buf(const char *name, const char *buf, size_t len,
+                                        pp_status *st, char **err);
 void pp_rules_cache_free(pp_rules_cache *c);   /* NULL is a no-op */
 
 /* The bytecode stored for `rel` (a path relative to its rules folder, "aws/ec2/x.lua" or

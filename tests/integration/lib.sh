@@ -73,3 +73,6 @@ delivered_count() { grep -c -- "${1:-}" "$CHAT_LOG/delivered.jsonl" || true; }
 # sanitized_build: true when $PARAPET was built with AddressSanitizer (make asan), whose shadow
 # memory and quarantine make resident-memory figures meaningless
 sanitized_build() { grep -q __asan_init "$PARAPET" 2>/dev/null; }
+# under_valgrind: true under `make valgrind` (every parapet runs in memcheck: 20-50 times slower,
+# its resident memory is valgrind's)
+under_valgrind() { [ -n "${PARAPET_VALGRIND_BIN:-}" ]; }

@@ -14,6 +14,7 @@
 need_python
 # Under AddressSanitizer the 30 GB of allocations take minutes and RSS says nothing.
 sanitized_build && skip "AddressSanitizer build: hostile-rule memory test skipped (run it on make all)"
+under_valgrind && skip "valgrind: hostile-rule memory test skipped (hours under memcheck; run it on make all)"
 printf 'Resources:\n  B:\n    Type: AWS::S3::Bucket\n' > "$T/t.yaml"
 D="$HERE/drivers/hostile_rules.py"
 run() { # run KIND N → JSON line in $T/KIND-N.json

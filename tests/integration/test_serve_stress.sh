@@ -10,6 +10,7 @@
 # docs/hook.md ("Limits") for these settings, and RSS 5 s after the run is within 32 MiB of
 # before (serve hands freed memory back once a burst drains). Takes about 25 s.
 . "$(dirname "$0")/lib.sh"
+under_valgrind && skip "valgrind: the stress run's deadlines and memory bounds mean nothing under memcheck (test_serve covers serve there)"
 need_python
 CONNS=1000
 # the driver holds CONNS sockets too, and serve raises its own limit if the hard one allows
