@@ -142,8 +142,9 @@ static pp_status eval_resource(hctx *h, char **err)
     const pp_hook_req *r = h->req;
     /* On delete, resourceProperties is empty: judge the resource as it stands. */
     const json_t *props = r->action == PP_HOOK_ACT_DELETE && r->prev ? r->prev : r->props;
+    /* shared, not copied: resolving builds new values and never changes its input */
     json_t *res = json_pack("{s:s, s:o}", "Type", r->target_name, "Properties",
-                            props ? json_deep_copy(props) : json_object());
+                            props ? json_incref((json_t *)props) : json_object());
     pp_doc *doc = one_resource_doc(r->logical_id, res);
     if (!doc)
         return pp_err(err, PP_E_NOMEM, "out of memory");
