@@ -100,6 +100,8 @@ cases: $(BUILD)/parapet $(BUILD)/kb.db
 	@PARAPET=$(CURDIR)/$(BUILD)/parapet sh tests/cases/run.sh
 	@PARAPET=$(CURDIR)/$(BUILD)/parapet sh tests/cases/explain/run.sh
 	@PARAPET=$(CURDIR)/$(BUILD)/parapet python3 tests/cases/explain/corpus.py
+	@printf 'PCRE2 interpreter (PARAPET_PCRE2_JIT=0): '; PARAPET_PCRE2_JIT=0 \
+	  PARAPET=$(CURDIR)/$(BUILD)/parapet python3 tests/cases/explain/corpus.py
 
 integration: $(BUILD)/parapet
 	@PARAPET=$(CURDIR)/$(BUILD)/parapet sh tests/integration/run.sh

@@ -184,8 +184,10 @@ pp_status pp_kb_compile(pp_kb_entry *e, char **err)
             return pp_err(err, PP_E_NOMEM, "%s: out of memory", e->file);
         }
     }
-    /* JIT is an optimisation: when unavailable the interpreter runs the same pattern. */
-    (void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+    /* JIT is an optimisation: when unavailable (or switched off) the interpreter runs the
+     * same pattern. */
+    if (pp_pcre2_jit_enabled())
+        (void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
     e->re = re;
     e->names = names;
     e->literal_len = literal_len(e->pattern);

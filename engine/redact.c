@@ -113,7 +113,8 @@ static void compile_all(void)
                                     &eo, NULL);
         if (!RULES[i].re)
             return;
-        pcre2_jit_compile(RULES[i].re, PCRE2_JIT_COMPLETE);   /* optional: falls back */
+        if (pp_pcre2_jit_enabled())
+            pcre2_jit_compile(RULES[i].re, PCRE2_JIT_COMPLETE);   /* optional: falls back */
     }
     g_ok = 1;
 }

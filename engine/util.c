@@ -201,3 +201,13 @@ int pp_parse_long(const char *s, long min, long max, long *out)
     *out = v;
     return 0;
 }
+
+int pp_pcre2_jit_enabled(void)
+{
+    static int cached = -1;   /* racing first calls compute the same value */
+    if (cached < 0) {
+        const char *v = getenv("PARAPET_PCRE2_JIT");
+        cached = !(v && (strcmp(v, "0") == 0 || strcmp(v, "off") == 0));
+    }
+    return cached;
+}

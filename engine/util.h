@@ -48,6 +48,11 @@ pp_status pp_read_file(const char *path, size_t limit, char **out, size_t *len, 
 
 /* Monotonic milliseconds and microseconds. */
 uint64_t pp_now_ms(void);
+
+/* 0 when PARAPET_PCRE2_JIT is "0" or "off": the KB and redaction patterns then run in PCRE2's
+ * interpreter (same results, slower) — for systems that forbid executable memory, and for
+ * valgrind, which cannot follow JIT code's word-at-a-time reads. Read once. */
+int pp_pcre2_jit_enabled(void);
 uint64_t pp_now_us(void);
 
 /* Parses a decimal integer in [min,max]; returns 0 on success, -1 otherwise. No atoi. */
