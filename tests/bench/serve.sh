@@ -74,6 +74,30 @@ else
 fi
 hwm=$(sed -n 's/^VmHWM: *//p' /proc/$pid/status 2>/dev/null)
 kill $pid 2>/dev/null; wait $pid 2>/dev/null; trap - EXIT
+# Instructions per request, which do not depend on the machine's load: serve under callgrind
+# (collecting inside on_request only: parse, evaluate, render), 500 requests one at a time.
+ins=""
+if command -v valgrind >/dev/null 2>&1; then
+    cerr="$out/serve-cg.err"; rm -f "$cerr"
+    GLIBC_TUNABLES=$tunables valgrind --tool=callgrind --callgrind-out-file=/dev/null \
+        --toggle-collect=on_request "$PARAPET" serve --listen 127.0.0.1:0 --pack network \
+        --threads 1 2>"$cerr" &
+    vpid=$!
+    n=0
+    while ! grep -q 'listening on' "$cerr" 2>/dev/null && [ $n -lt 300 ]; do n=$((n + 1)); sleep 0.1; done
+    vurl="$(sed -n 's/.*listening on \(http:[^ ]*\).*/\1/p' "$cerr" | head -n 1)/hook"
+    python3 - "$vurl" "$body" 500 <<'PY' || true
+import http.client, sys, urllib.parse
+u = urllib.parse.urlsplit(sys.argv[1]); body = open(sys.argv[2], "rb").read()
+c = http.client.HTTPConnection(u.hostname, u.port, timeout=60)
+for _ in range(int(sys.argv[3])):
+    c.request("POST", u.path, body, {"Content-Type": "application/json"}); c.getresponse().read()
+PY
+    kill $vpid 2>/dev/null; wait $vpid 2>/dev/null
+    tot=$(sed -n 's/.*Collected : *\([0-9]*\).*/\1/p' "$cerr" | tail -1)
+    [ -n "$tot" ] && ins=$((tot / 500))
+    echo "bench-serve: ${ins:-?} instructions per request (callgrind, on_request)"
+fi
 [ -n "$rows" ] || [ -n "$wrk_rows" ] || { echo "bench-serve: no figures"; exit 0; }
 if [ -n "$wrk_best" ]; then
     set -- $wrk_best
@@ -94,7 +118,8 @@ $wrk_rows"
 fi
 rows="${rows}
 Peak RSS of the server over the whole run (VmHWM): $hwm.
-"
+${ins:+Instructions per request inside the request handler (parse, evaluate, render; callgrind, 500 requests, one thread): $ins.
+}"
 machine="$(nproc) cores, $(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -1), $(uname -sr), load average $(cut -d' ' -f1 /proc/loadavg) at the start"
 doc=docs/benchmarks.md
 section=$(printf '<!-- bench:serve -->\n## serve (POST /hook)\n\nCommand: `make bench-serve` (tests/bench/serve.sh). Machine: %s. Date: %s.\n`parapet serve --pack network --threads %s` on 127.0.0.1 with `GLIBC_TUNABLES=%s` (docs/hook.md, Performance); tests/bench/loadgen.c (libcurl multi, keep-alive connections) keeps N requests in flight for 5 s after 1 s of warm-up. The request: one `AWS::EC2::SecurityGroup` with SSH open to the world (NonCompliant). The load generator runs on the same cores as the server.\n\n| concurrency | requests/s | p50 | p99 | max | HTTP 200 |\n|---|---|---|---|---|---|\n%s<!-- /bench:serve -->\n' \
