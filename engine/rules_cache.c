@@ -32,12 +32,20 @@ struct pp_rules_cache {
 
 uint64_t pp_rules_cache_hash(const char *s, size_t len)
 {
-    uint64_t h = 0xcbf29ce484222325u;
-    for (size_t i = 0; i < len; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 0x100000001b3u;
+    /* eight bytes a step (FNV-1a byte by byte was a tenth of a cached start-up) */
+    uint64_t h = 0xcbf29ce484222325u ^ (uint64_t)len;
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        h = (h ^ w) * 0x9e3779b97f4a7c15u;
+        h ^= h >> 29;
     }
-    return h;
+    uint64_t t = 0;
+    for (size_t k = 0; i < len; i++, k += 8)
+        t |= (uint64_t)(unsigned char)s[i] << k;
+    h = (h ^ t) * 0x9e3779b97f4a7c15u;
+    return h ^ (h >> 32);
 }
 
 /* ---- reading ----------------------------------------------------------------------- */

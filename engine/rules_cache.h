@@ -5,7 +5,7 @@
  * Data flow: rules/ (text) --(pp_rules_cache_build, `parapet rules compile`)--> FILE
  * --(pp_rules_cache_open, --rules-cache FILE)--> pp_rules_opts.cache → pp_ruleset_load, which
  * takes a file's bytecode instead of compiling its text when the entry for its path (relative
- * to its rules folder) was built from the same text (length and a 64-bit FNV-1a hash), and
+ * to its rules folder) was built from the same text (length and a 64-bit hash), and
  * compiles the text otherwise. A cache never changes what loads, only how fast.
  *
  * Trust: Lua does not verify bytecode, and a crafted chunk can break out of the sandbox. A
@@ -56,7 +56,8 @@ size_t pp_rules_cache_count(const pp_rules_cache *c);
  * *n receives the number of entries written. */
 pp_status pp_rules_cache_build(const char *dir, const char *out, size_t *n, char **err);
 
-/* FNV-1a, 64 bits: the staleness check (not a security measure: see above). */
+/* A 64-bit multiply-xorshift hash of the text, eight bytes a step: the staleness check (not a
+ * security measure: see above). */
 uint64_t pp_rules_cache_hash(const char *s, size_t len);
 
 #endif

@@ -95,7 +95,10 @@ grep -q InvalidSignatureException "$T/bad.err" || fail "signature failure not re
     fail "no fallback note"
 kill $BPID
 
-# slow (20 s), throttled and failing Bedrock: the KB answer within the AI budget, exit 0
+# slow (20 s), throttled and failing Bedrock: the KB answer within the AI budget, exit 0.
+# Under memcheck start-up alone takes seconds: the bound is then only below the stand-in's 20 s.
+limit=5
+under_valgrind && limit=18
 for mode in slow:20 throttle error; do
     start_bedrock "$mode"
     t0=$(date +%s)
@@ -104,7 +107,7 @@ for mode in slow:20 throttle error; do
         > "$T/fb.json" 2>"$T/fb.err"
     rc=$?; t1=$(date +%s)
     [ $rc -eq 0 ] || fail "$mode: exit $rc: $(cat "$T/fb.err")"
-    [ $((t1 - t0)) -le 5 ] || fail "$mode: took $((t1 - t0)) s with a 2 s AI budget"
+    [ $((t1 - t0)) -le $limit ] || fail "$mode: took $((t1 - t0)) s with a 2 s AI budget"
     python3 - "$T/fb.json" <<'PY' || fail "$mode: no KB answer with a fallback note"
 import json, sys
 d = json.load(open(sys.argv[1]))
