@@ -21,40 +21,9 @@
 #define PP_RULE_FILE_MAX (1u << 20)
 #define PP_RULES_MAX_DIRS 64
 
-typedef struct strvec {
-    char **v;
-    size_t n, a;
-} strvec;
-
-static int sv_push(strvec *s, char *x)
-{
-    if (s->n + 1 >= s->a) {
-        size_t na = s->a ? s->a * 2 : 32;
-        char **nv = realloc(s->v, na * sizeof *nv);
-        if (!nv)
-            return -1;
-        s->v = nv;
-        s->a = na;
-    }
-    s->v[s->n++] = x;
-    s->v[s->n] = NULL;
-    return 0;
-}
-
-static void sv_free(strvec *s)
-{
-    for (size_t i = 0; i < s->n; i++)
-        free(s->v[i]);
-    free(s->v);
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
 
 /* Collects *.lua files below dir (depth-limited). */
-static pp_status walk(const char *dir, strvec *out, int depth, char **err)
+static pp_status walk(const char *dir, pp_strvec *out, int depth, char **err)
 {
     if (depth > 16)
         return PP_OK;
@@ -87,7 +56,7 @@ static pp_status walk(const char *dir, strvec *out, int depth, char **err)
             free(p);
         } else if (strlen(e->d_name) > 4 &&
                    strcmp(e->d_name + strlen(e->d_name) - 4, ".lua") == 0) {
-            if (sv_push(out, p)) {
+            if (pp_strvec_push(out, p)) {
                 free(p);
                 st = PP_E_NOMEM;
             }
@@ -441,7 +410,7 @@ static pp_status load_modules(pp_ruleset *rs, const pp_rules_cache *cache, const
         free(libdir);
         return st;
     }
-    strvec files = {0};
+    pp_strvec files = {0};
     pp_status st = PP_OK;
     struct dirent *e;
     while ((e = readdir(d)) != NULL && st == PP_OK) {
@@ -449,14 +418,14 @@ static pp_status load_modules(pp_ruleset *rs, const pp_rules_cache *cache, const
         if (e->d_name[0] == '.' || n < 5 || strcmp(e->d_name + n - 4, ".lua") != 0)
             continue;
         char *p = pp_asprintf("%s/%s", libdir, e->d_name);
-        if (!p || sv_push(&files, p)) {
+        if (!p || pp_strvec_push(&files, p)) {
             free(p);
             st = PP_E_NOMEM;
         }
     }
     closedir(d);
     if (files.n)
-        qsort(files.v, files.n, sizeof *files.v, cmp_str);
+        qsort(files.v, files.n, sizeof *files.v, pp_strcmp_ptr);
     for (size_t i = 0; i < files.n && st == PP_OK; i++) {
         char *src = NULL;
         size_t len = 0;
@@ -474,7 +443,7 @@ static pp_status load_modules(pp_ruleset *rs, const pp_rules_cache *cache, const
         st = name ? pp_luaapi_add_module(rs, name, files.v[i], err) : PP_E_NOMEM;
         free(name);
     }
-    sv_free(&files);
+    pp_strvec_free(&files);
     free(libdir);
     return st;
 }
@@ -548,7 +517,7 @@ pp_ruleset *pp_ruleset_load(const pp_rules_opts *o, pp_status *st, char **err)
 {
     static const pp_limits deflim = PP_LIMITS_DEFAULT;
     pp_status s = PP_OK;
-    strvec files = {0};
+    pp_strvec files = {0};
     pp_ruleset *rs = calloc(1, sizeof *rs);
     if (!rs) {
         s = PP_E_NOMEM;
@@ -580,7 +549,7 @@ pp_ruleset *pp_ruleset_load(const pp_rules_opts *o, pp_status *st, char **err)
         size_t before = files.n;
         if ((s = walk(o->dirs[i], &files, 0, err)) != PP_OK)
             goto fail;
-        qsort(files.v + before, files.n - before, sizeof *files.v, cmp_str);
+        qsort(files.v + before, files.n - before, sizeof *files.v, pp_strcmp_ptr);
         dir_end[i] = files.n;
     }
     rs->rules = calloc(files.n ? files.n : 1, sizeof *rs->rules);
@@ -667,12 +636,12 @@ pp_ruleset *pp_ruleset_load(const pp_rules_opts *o, pp_status *st, char **err)
     }
     for (size_t i = 0; i < rs->nrules; i++)
         rs->info[i] = rs->rules[i].info;
-    sv_free(&files);
+    pp_strvec_free(&files);
     if (st)
         *st = PP_OK;
     return rs;
 fail:
-    sv_free(&files);
+    pp_strvec_free(&files);
     pp_ruleset_free(rs);
     if (st)
         *st = s;

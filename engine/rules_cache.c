@@ -232,32 +232,9 @@ const char *pp_rules_cache_find(const pp_rules_cache *c, const char *rel, const 
 
 /* ---- building ---------------------------------------------------------------------- */
 
-typedef struct blist {
-    char **v;
-    size_t n, cap;
-} blist;
-
-static int blist_push(blist *l, char *s)
-{
-    if (l->n == l->cap) {
-        size_t nc = l->cap ? l->cap * 2 : 64;
-        char **nv = realloc(l->v, nc * sizeof *nv);
-        if (!nv)
-            return -1;
-        l->v = nv;
-        l->cap = nc;
-    }
-    l->v[l->n++] = s;
-    return 0;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Relative paths ("aws/ec2/x.lua", "lib/guard.lua") of the .lua files below root/rel. */
-static pp_status collect(const char *root, const char *rel, int depth, blist *out, char **err)
+static pp_status collect(const char *root, const char *rel, int depth, pp_strvec *out,
+                         char **err)
 {
     if (depth > 16)
         return PP_OK;
@@ -288,7 +265,7 @@ static pp_status collect(const char *root, const char *rel, int depth, blist *ou
         } else if (S_ISDIR(sb.st_mode)) {
             st = collect(root, r, depth + 1, out, err);
         } else if (nl > 4 && strcmp(de->d_name + nl - 4, ".lua") == 0) {
-            if (blist_push(out, r) != 0)
+            if (pp_strvec_push(out, r) != 0)
                 st = PP_E_NOMEM;
             else
                 r = NULL;
@@ -323,7 +300,7 @@ static void put_u64(pp_buf *b, uint64_t v, pp_status *st)
 
 pp_status pp_rules_cache_build(const char *dir, const char *out, size_t *n, char **err)
 {
-    blist files = {0};
+    pp_strvec files = {0};
     pp_buf b, code;
     pp_buf_init(&b, PP_RULES_CACHE_MAX_BYTES);
     pp_buf_init(&code, 0);
@@ -337,7 +314,7 @@ pp_status pp_rules_cache_build(const char *dir, const char *out, size_t *n, char
                     dir, files.n, PP_RULES_CACHE_MAX_ENTRIES);
         goto done;
     }
-    qsort(files.v, files.n, sizeof *files.v, cmp_str);
+    qsort(files.v, files.n, sizeof *files.v, pp_strcmp_ptr);
     size_t dl = strlen(dir);
     while (dl > 1 && dir[dl - 1] == '/')   /* "rules/" names the folder "rules" */
         dl--;
@@ -415,9 +392,7 @@ pp_status pp_rules_cache_build(const char *dir, const char *out, size_t *n, char
 done:
     if (L)
         lua_close(L);
-    for (size_t i = 0; i < files.n; i++)
-        free(files.v[i]);
-    free(files.v);
+    pp_strvec_free(&files);
     pp_buf_free(&b);
     pp_buf_free(&code);
     free(tmp);

@@ -211,3 +211,30 @@ int pp_pcre2_jit_enabled(void)
     }
     return cached;
 }
+
+int pp_strvec_push(pp_strvec *s, char *x)
+{
+    if (s->n + 1 >= s->a) {
+        size_t na = s->a ? s->a * 2 : 32;
+        char **nv = realloc(s->v, na * sizeof *nv);
+        if (!nv)
+            return -1;
+        s->v = nv;
+        s->a = na;
+    }
+    s->v[s->n++] = x;
+    s->v[s->n] = NULL;
+    return 0;
+}
+
+void pp_strvec_free(pp_strvec *s)
+{
+    for (size_t i = 0; i < s->n; i++)
+        free(s->v[i]);
+    free(s->v);
+}
+
+int pp_strcmp_ptr(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}

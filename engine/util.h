@@ -49,6 +49,18 @@ pp_status pp_read_file(const char *path, size_t limit, char **out, size_t *len, 
 /* Monotonic milliseconds and microseconds. */
 uint64_t pp_now_ms(void);
 
+/* A growable vector of malloc'd strings, NULL-terminated after every push. */
+typedef struct pp_strvec {
+    char **v;
+    size_t n, a;
+} pp_strvec;
+/* Appends x (taken on success). -1 on NOMEM (x is not taken). */
+int pp_strvec_push(pp_strvec *s, char *x);
+/* Frees every string and the vector; the struct may be reused after zeroing. */
+void pp_strvec_free(pp_strvec *s);
+/* qsort comparator for an array of char * (strcmp order). */
+int pp_strcmp_ptr(const void *a, const void *b);
+
 /* 0 when PARAPET_PCRE2_JIT is "0" or "off": the KB and redaction patterns then run in PCRE2's
  * interpreter (same results, slower) — for systems that forbid executable memory, and for
  * valgrind, which cannot follow JIT code's word-at-a-time reads. Read once. */
