@@ -626,10 +626,12 @@ static int ctx_ref_body(lua_State *L)
     return 1;
 }
 
-int pp_luaapi_ctx_ref(lua_State *L, pp_rule *r)
+/* Runs body(arg) under lua_pcall; body returns a registry ref as an integer. The ref, or
+ * LUA_NOREF when the body ran out of memory. */
+static int protected_ref(lua_State *L, lua_CFunction body, void *arg)
 {
-    lua_pushcfunction(L, ctx_ref_body);
-    lua_pushlightuserdata(L, r);
+    lua_pushcfunction(L, body);
+    lua_pushlightuserdata(L, arg);
     if (lua_pcall(L, 1, 1, 0) != LUA_OK) {
         lua_pop(L, 1);
         return LUA_NOREF;
@@ -637,6 +639,11 @@ int pp_luaapi_ctx_ref(lua_State *L, pp_rule *r)
     int ref = (int)lua_tointeger(L, -1);
     lua_pop(L, 1);
     return ref;
+}
+
+int pp_luaapi_ctx_ref(lua_State *L, pp_rule *r)
+{
+    return protected_ref(L, ctx_ref_body, r);
 }
 
 static int ctx_index(lua_State *L)
@@ -1112,15 +1119,7 @@ static int params_ref_body(lua_State *L)
 
 int pp_luaapi_params_ref(lua_State *L, const json_t *params)
 {
-    lua_pushcfunction(L, params_ref_body);
-    lua_pushlightuserdata(L, (void *)params);
-    if (lua_pcall(L, 1, 1, 0) != LUA_OK) {
-        lua_pop(L, 1);
-        return LUA_NOREF;
-    }
-    int ref = (int)lua_tointeger(L, -1);
-    lua_pop(L, 1);
-    return ref;
+    return protected_ref(L, params_ref_body, (void *)params);
 }
 
 static int l_lib(lua_State *L)
