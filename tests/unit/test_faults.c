@@ -501,6 +501,36 @@ static char *dump_template(const pp_template *t)
     return s;
 }
 
+/* The end of a run whose result is dumped to text: `what` failed (result NULL) with st/err, or
+ * produced dump (taken; NULL when the dump itself failed). A clean run keeps the dump in *ref;
+ * the others must fail with PP_E_NOMEM or dump exactly *ref, without a message. */
+static outcome judge_dump(int clean, const char *what, int failed, pp_status st,
+                          const char *err, char *dump, char **ref)
+{
+    if (failed) {
+        if (clean)
+            fail_msg("clean %s failed: %s", what, err ? err : pp_status_name(st));
+        if (st != PP_E_NOMEM)
+            problem("%s failed with %s (%s), expected PP_E_NOMEM", what, pp_status_name(st),
+                    err ? err : "no message");
+        return OUT_ERROR;
+    }
+    assert_non_null(dump);
+    if (clean) {
+        *ref = dump;
+        return OUT_SAME;
+    }
+    if (strcmp(dump, *ref) != 0) {
+        problem("the result of %s differs from the clean run", what);
+        if (getenv("PARAPET_FAULTS_N"))
+            fprintf(stderr, "got:  %s\nwant: %s\n", dump, *ref);
+    }
+    free(dump);
+    if (err)
+        problem("success with a message: %s", err);
+    return OUT_SAME;
+}
+
 static outcome run_build(scenario *s, int clean)
 {
     build_ctx *c = s->ctx;
@@ -509,29 +539,7 @@ static outcome run_build(scenario *s, int clean)
     pp_resolve_opts ro = {.limits = &g_lim};
     pp_template *t = pp_template_build(c->doc, &ro, &st, &err);
     fi_stop_failing();
-    outcome o = OUT_SAME;
-    if (!t) {
-        if (clean)
-            fail_msg("clean build failed: %s", err ? err : pp_status_name(st));
-        if (st != PP_E_NOMEM)
-            problem("build failed with %s (%s), expected PP_E_NOMEM", pp_status_name(st),
-                    err ? err : "no message");
-        o = OUT_ERROR;
-    } else {
-        char *d = dump_template(t);
-        assert_non_null(d);
-        if (clean) {
-            c->ref = d;
-            d = NULL;
-        } else if (strcmp(d, c->ref) != 0) {
-            problem("template differs from the clean run");
-            if (getenv("PARAPET_FAULTS_N"))
-                fprintf(stderr, "got:  %s\nwant: %s\n", d, c->ref);
-        }
-        free(d);
-        if (!clean && err)
-            problem("success with a message: %s", err);
-    }
+    outcome o = judge_dump(clean, "the build", !t, st, err, t ? dump_template(t) : NULL, &c->ref);
     free(err);
     pp_template_free(t);
     return o;
@@ -980,29 +988,8 @@ static outcome run_rules(scenario *s, int clean)
     char *err = NULL;
     pp_ruleset *rs = pp_ruleset_load(&o, &st, &err);
     fi_stop_failing();
-    outcome o_ = OUT_SAME;
-    if (!rs) {
-        if (clean)
-            fail_msg("clean load failed: %s", err ? err : pp_status_name(st));
-        if (st != PP_E_NOMEM)
-            problem("rule loading failed with %s (%s), expected PP_E_NOMEM", pp_status_name(st),
-                    err ? err : "no message");
-        o_ = OUT_ERROR;
-    } else {
-        char *d = dump_rules(rs);
-        assert_non_null(d);
-        if (clean) {
-            c->ref = d;
-            d = NULL;
-        } else if (strcmp(d, c->ref) != 0) {
-            problem("the loaded rule set differs from the clean run");
-            if (getenv("PARAPET_FAULTS_N") || getenv("PARAPET_FAULTS_DIFF"))
-                fprintf(stderr, "got:  %s\nwant: %s\n", d, c->ref);
-        }
-        free(d);
-        if (!clean && err)
-            problem("success with a message: %s", err);
-    }
+    outcome o_ = judge_dump(clean, "rule loading", !rs, st, err, rs ? dump_rules(rs) : NULL,
+                            &c->ref);
     free(err);
     pp_ruleset_free(rs);
     return o_;
