@@ -33,6 +33,7 @@ static const char USAGE[] =
     "  --region R   --account-id N   --stack-name S   pseudo parameters\n"
     "  --rules DIR  --pack NAME  --only PATTERN  --no-builtin-rules   rule selection\n"
     "  --config F                       configuration (default: .parapet.yaml upward)\n"
+    "  --rules-cache F                  precompiled rules (parapet rules compile)\n"
     "  --fail-on SEVERITY               lowest severity that fails the run (default info)\n"
     "  --unknown fail|warn|pass         how UNKNOWN verdicts count (default fail)\n"
     "  --show-passed                    also list PASS and SKIP\n"
