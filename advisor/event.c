@@ -272,6 +272,13 @@ static void set_time(ictx *c, pp_event *e, const pj_val *v)
         double sec = NUMV(v);
         if (sec > 1e12)   /* already milliseconds */
             sec /= 1000.0;
+        /* 1970 to 9999: anything else is no time (and would not fit an int64 in ms) */
+        if (!(sec >= 0.0 && sec <= 253402300799.0)) {
+            char raw[40];
+            snprintf(raw, sizeof raw, "%.15g", NUMV(v));
+            e->timestamp = arena_str(c->s, raw);
+            return;
+        }
         e->ts_ms = (int64_t)(sec * 1000.0);
         char buf[40];
         time_t t = (time_t)(e->ts_ms / 1000);

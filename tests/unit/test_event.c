@@ -269,6 +269,39 @@ static void test_time(void **state)
     assert_int_equal(pp_ev_parse_time("2024-13-01T00:00:00Z", &ms), -1);
 }
 
+/* Numeric times (epoch seconds or milliseconds) outside 1970..9999 are kept as text, with no
+ * time: 1e28 once overflowed the conversion to milliseconds (fuzz_events, under UBSan). */
+static void test_numeric_time_out_of_range(void **state)
+{
+    (void)state;
+    pp_evset s;
+    pp_evset_init(&s, NULL);
+    char *err = NULL;
+    const char *tasks =
+        "{\"tasks\":[{\"taskArn\":\"arn:aws:ecs:r:1:task/main/t1\",\"lastStatus\":\"STOPPED\","
+        "\"stoppedReason\":\"a\",\"stoppedAt\":1e28},"
+        "{\"taskArn\":\"arn:aws:ecs:r:1:task/main/t2\",\"lastStatus\":\"STOPPED\","
+        "\"stoppedReason\":\"b\",\"stoppedAt\":-5},"
+        "{\"taskArn\":\"arn:aws:ecs:r:1:task/main/t3\",\"lastStatus\":\"STOPPED\","
+        "\"stoppedReason\":\"c\",\"stoppedAt\":253402300799}]}";
+    assert_int_equal(ingest(&s, tasks, &err), PP_OK);
+    assert_int_equal(s.n, 3);
+    for (size_t i = 0; i < s.n; i++) {
+        const pp_event *e = &s.ev[i];
+        if (strcmp(e->reason, "a") == 0) {
+            assert_int_equal(e->ts_ms, PP_TS_NONE);
+            assert_string_equal(e->timestamp, "1e+28");
+        } else if (strcmp(e->reason, "b") == 0) {
+            assert_int_equal(e->ts_ms, PP_TS_NONE);
+            assert_string_equal(e->timestamp, "-5");
+        } else {
+            assert_int_equal(e->ts_ms, 253402300799000LL);
+            assert_string_equal(e->timestamp, "9999-12-31T23:59:59.000Z");
+        }
+    }
+    pp_evset_free(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -281,6 +314,7 @@ int main(void)
         cmocka_unit_test(test_skipped_records_warn),
         cmocka_unit_test(test_limits),
         cmocka_unit_test(test_time),
+        cmocka_unit_test(test_numeric_time_out_of_range),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
