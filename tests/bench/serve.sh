@@ -72,7 +72,7 @@ LUA
 else
     echo "bench-serve: wrk not found (apt-get install wrk, or make deps): loadgen figures only"
 fi
-hwm=$(sed -n 's/^VmHWM: *//p' /proc/$pid/status 2>/dev/null)
+hwm=$(sed -n 's/^VmHWM:[[:space:]]*//p' /proc/$pid/status 2>/dev/null)
 kill $pid 2>/dev/null; wait $pid 2>/dev/null; trap - EXIT
 # Instructions per request, which do not depend on the machine's load: serve under callgrind
 # (collecting inside on_request only: parse, evaluate, render), 500 requests one at a time.

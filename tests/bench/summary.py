@@ -28,8 +28,8 @@ def main():
         if os.path.exists(p):
             for line in open(p, encoding="utf-8"):
                 parts = line.rstrip("\n").split("\t")
-                if len(parts) == 3:
-                    rows.append("| %s | %s | %s |" % tuple(parts))
+                if len(parts) >= 3:   # a stray tab inside the figure must not drop the row
+                    rows.append("| %s | %s | %s |" % (parts[0], " ".join(parts[1:-1]), parts[-1]))
         else:
             rows.append("| %s | not run this time (see the output of `make bench`) | %s |" % (what, cmd))
     cpu = "unknown CPU"
