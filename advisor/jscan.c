@@ -6,6 +6,8 @@
  */
 #include "advisor/jscan.h"
 
+#include "engine/util.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -87,22 +89,11 @@ static void skip_ws(parser *ps)
         ps->p++;
 }
 
-static int hexval(unsigned char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 static int hex4(const unsigned char *p, unsigned *out)
 {
     unsigned v = 0;
     for (int i = 0; i < 4; i++) {
-        int h = hexval(p[i]);
+        int h = pp_hex_digit(p[i]);
         if (h < 0)
             return -1;
         v = v * 16 + (unsigned)h;

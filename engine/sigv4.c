@@ -83,17 +83,6 @@ char *pp_uri_encode(const char *s, size_t n)
     return pp_buf_steal(&b);
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Decodes %XX in s[0..n) into a new string (a '%' not followed by two hex digits stays). */
 static char *uri_decode(const char *s, size_t n, size_t *olen)
 {
@@ -103,8 +92,8 @@ static char *uri_decode(const char *s, size_t n, size_t *olen)
     size_t j = 0;
     for (size_t i = 0; i < n; i++) {
         int h, l;
-        if (s[i] == '%' && i + 2 < n && (h = hexval(s[i + 1])) >= 0 &&
-            (l = hexval(s[i + 2])) >= 0) {
+        if (s[i] == '%' && i + 2 < n && (h = pp_hex_digit(s[i + 1])) >= 0 &&
+            (l = pp_hex_digit(s[i + 2])) >= 0) {
             o[j++] = (char)(h * 16 + l);
             i += 2;
         } else {

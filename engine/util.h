@@ -58,6 +58,10 @@ typedef struct pp_strvec {
 int pp_strvec_push(pp_strvec *s, char *x);
 /* Frees every string and the vector; the struct may be reused after zeroing. */
 void pp_strvec_free(pp_strvec *s);
+/* Value of one hex digit (0-9, a-f, A-F), or -1. Decoders use it, not sscanf("%1x"), which
+ * skips white space and a sign and reads up to a NUL, past the end of an unterminated body. */
+int pp_hex_digit(int c);
+
 /* qsort comparator for an array of char * (strcmp order). */
 int pp_strcmp_ptr(const void *a, const void *b);
 

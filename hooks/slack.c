@@ -41,19 +41,6 @@ int pp_slack_verify(const char *secret, size_t secret_len, const char *ts, const
     return strlen(sig) == wl && CRYPTO_memcmp(sig, want, wl) == 0;
 }
 
-/* Value of one hex digit, or -1. Not sscanf("%1x"): that skips white space and a sign, and
- * reads the string up to its NUL, past the end of an unterminated body. */
-static int hex_digit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 char *pp_slack_form_value(const char *body, size_t blen, const char *key)
 {
     size_t kl = strlen(key);
@@ -71,8 +58,8 @@ char *pp_slack_form_value(const char *body, size_t blen, const char *key)
                 int hi, lo;
                 if (*q == '+') {
                     out[j++] = ' ';
-                } else if (*q == '%' && e - q >= 3 && (hi = hex_digit(q[1])) >= 0 &&
-                           (lo = hex_digit(q[2])) >= 0) {
+                } else if (*q == '%' && e - q >= 3 && (hi = pp_hex_digit(q[1])) >= 0 &&
+                           (lo = pp_hex_digit(q[2])) >= 0) {
                     out[j++] = (char)(hi * 16 + lo);
                     q += 2;
                 } else {
