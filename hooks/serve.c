@@ -3,8 +3,9 @@
  * Routes: POST /hook (Lambda-hook request → hook response), POST /v1/check (template → check
  * json), POST /slack/command (Slack slash command `/parapet why STACK`, answered from the state
  * database; authenticated by Slack's request signature, not the bearer token), GET /healthz,
- * GET /metrics (Prometheus text). Data flow per request: MHD worker thread
- * → body collected under a 6 MiB cap → that thread's own pp_ruleset (built on its first
+ * GET /metrics (Prometheus text). Data flow per request: the main thread accepts the
+ * connection and hands it to the worker (serve_lanes.c) holding the fewest → that worker's
+ * MHD daemon → body collected under a 6 MiB cap → that thread's own pp_ruleset (built on its first
  * request, freed when the thread ends) → cfn_hook / engine → response.
  *
  * Shared state is read-only after start (options, token) except the metrics, which are
@@ -12,8 +13,8 @@
  * configured, and serve refuses to listen on a non-loopback address without one. SIGTERM or
  * SIGINT stop accepting, let running requests finish and exit 0.
  *
- * Hostile clients (docs/hook.md, "Limits"): at most --max-connections open at once (MHD stops
- * accepting beyond, the kernel's backlog holds the rest); a connection idle for
+ * Hostile clients (docs/hook.md, "Limits"): at most --max-connections open at once (the
+ * accepting thread stops beyond, the kernel's backlog holds the rest); a connection idle for
  * --idle-timeout-s is closed; a request whose body has not fully arrived --request-timeout-s
  * after its headers is closed (a body trickled a byte at a time never goes idle); every body
  * may buffer PP_SERVE_BODY_FREE bytes, and beyond that draws from one shared budget
@@ -48,6 +49,7 @@
 #include "hooks/chat.h"
 #include "hooks/cli.h"
 #include "hooks/hook_opts.h"
+#include "hooks/serve_lanes.h"
 #include "hooks/slack.h"
 
 #define PP_SERVE_DEFAULT_LISTEN "127.0.0.1:8080"
@@ -104,8 +106,9 @@ typedef struct server {
      * above body_budget (charged before the buffer grows, released when the request ends). */
     atomic_size_t body_bytes;
     size_t body_budget;
-    struct MHD_Daemon *_Atomic daemon; /* for the connection gauge; set once after start,
+    pp_lanes *_Atomic lanes;          /* for the connection gauge; set once after start,
                                           while workers may already answer /metrics */
+    unsigned idle_s, lane_conns;      /* per lane (MHD_OPTION_CONNECTION_TIMEOUT, _LIMIT) */
     pthread_key_t key;
     metrics m;
 } server;
@@ -213,15 +216,19 @@ static char *render_metrics(server *s)
     for (int r = 0; r < D_COUNT; r++)
         pp_buf_printf(&b, "parapet_http_dropped_total{reason=\"%s\"} %llu\n", drop_name[r],
                       (unsigned long long)atomic_load(&s->m.dropped[r]));
-    struct MHD_Daemon *d = atomic_load(&s->daemon);
-    const union MHD_DaemonInfo *ci =
-        d ? MHD_get_daemon_info(d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS) : NULL;
     pp_buf_printf(&b, "# HELP parapet_http_connections Open connections.\n"
                       "# TYPE parapet_http_connections gauge\nparapet_http_connections %u\n"
                       "# HELP parapet_http_body_buffer_bytes Request body bytes buffered beyond "
                       "the per-request allowance.\n# TYPE parapet_http_body_buffer_bytes gauge\n"
                       "parapet_http_body_buffer_bytes %zu\n",
-                  ci ? ci->num_connections : 0u, atomic_load(&s->body_bytes));
+                  pp_lanes_connections(atomic_load(&s->lanes)), atomic_load(&s->body_bytes));
+    pp_lanes *lanes = atomic_load(&s->lanes);
+    pp_buf_puts(&b, "# HELP parapet_http_worker_connections Open connections by worker thread "
+                    "(each new connection goes to the worker holding the fewest).\n"
+                    "# TYPE parapet_http_worker_connections gauge\n");
+    for (unsigned i = 0; i < pp_lanes_count(lanes); i++)
+        pp_buf_printf(&b, "parapet_http_worker_connections{worker=\"%u\"} %u\n", i,
+                      pp_lanes_lane_connections(lanes, i));
     pp_buf_printf(&b, "# HELP parapet_rulesets_loaded Rule sets built by worker threads.\n"
                       "# TYPE parapet_rulesets_loaded counter\n"
                       "parapet_rulesets_loaded %llu\n",
@@ -742,20 +749,36 @@ static int parse_listen(const char *spec, struct sockaddr_storage *out, socklen_
  * since the last trim), hands the free pages of every malloc arena back to the system:
  * glibc keeps freed connection pools and bodies mapped otherwise. Runs on the main thread
  * every PP_SERVE_TRIM_EVERY_S, outside any request. */
-static void trim_after_peak(struct MHD_Daemon *d, unsigned *peak)
+typedef struct trim_state {
+    pp_lanes *lanes;
+    unsigned peak;
+} trim_state;
+
+static void trim_after_peak(void *cls)
 {
-    const union MHD_DaemonInfo *ci = MHD_get_daemon_info(d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
-    if (!ci)
-        return;
-    unsigned now = ci->num_connections;
-    if (now > *peak) {
-        *peak = now;
-    } else if (*peak >= PP_SERVE_TRIM_MIN_PEAK && now < *peak / 2) {
+    trim_state *t = cls;
+    unsigned now = pp_lanes_connections(t->lanes);
+    if (now > t->peak) {
+        t->peak = now;
+    } else if (t->peak >= PP_SERVE_TRIM_MIN_PEAK && now < t->peak / 2) {
 #ifdef __GLIBC__
         malloc_trim(0);
 #endif
-        *peak = now;
+        t->peak = now;
     }
+}
+
+/* One lane's daemon (serve_lanes.h): the handlers and per-connection limits. */
+static struct MHD_Daemon *start_lane(void *cls, unsigned flags,
+                                     MHD_NotifyConnectionCallback notify, void *notify_cls)
+{
+    server *s = cls;
+    return MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
+                            MHD_OPTION_CONNECTION_TIMEOUT, s->idle_s,
+                            MHD_OPTION_CONNECTION_LIMIT, s->lane_conns,
+                            MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+                            MHD_OPTION_NOTIFY_CONNECTION, notify, notify_cls,
+                            MHD_OPTION_END);
 }
 
 /* Every connection is a descriptor: raises the soft RLIMIT_NOFILE towards the hard one so that
@@ -828,7 +851,7 @@ int pp_cli_serve(int argc, char **argv)
     long body_mib = PP_SERVE_BODY_MEMORY_MIB;
     int rc = 2, key_made = 0;
     pp_ruleset *rs = NULL;
-    struct MHD_Daemon *d = NULL;
+    pp_lanes *lanes = NULL;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         int r = pp_hook_opts_arg(&s->opts, argc, argv, &i);
@@ -983,22 +1006,18 @@ int pp_cli_serve(int argc, char **argv)
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
 
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ITC;
-    if (addr.ss_family == AF_INET6)
-        flags |= MHD_USE_IPv6;
-    d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
-                         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-                         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
-                         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)idle_s,
-                         MHD_OPTION_CONNECTION_LIMIT, (unsigned)max_conns,
-                         MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-                         MHD_OPTION_END);
-    if (!d) {
-        fprintf(stderr, "parapet serve: cannot listen on %s\n", listen_spec);
+    /* Every lane may hold all connections; the accepting thread keeps the total. */
+    s->idle_s = (unsigned)idle_s;
+    s->lane_conns = (unsigned)max_conns;
+    char *lerr = NULL;
+    if (pp_lanes_open((struct sockaddr *)&addr, alen, (unsigned)threads, (unsigned)max_conns,
+                      start_lane, s, &lanes, &lerr) != PP_OK) {
+        fprintf(stderr, "parapet serve: cannot listen on %s: %s\n", listen_spec,
+                lerr ? lerr : "out of memory");
+        free(lerr);
         goto done;
     }
-    atomic_store(&s->daemon, d);
-    const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+    atomic_store(&s->lanes, lanes);
     char host[INET6_ADDRSTRLEN] = "?";
     if (addr.ss_family == AF_INET)
         inet_ntop(AF_INET, &((struct sockaddr_in *)&addr)->sin_addr, host, sizeof host);
@@ -1007,30 +1026,24 @@ int pp_cli_serve(int argc, char **argv)
     fprintf(stderr, "parapet serve: listening on http://%s%s%s:%u (%ld threads, %ld "
             "connections%s%s)\n",
             addr.ss_family == AF_INET6 ? "[" : "", host, addr.ss_family == AF_INET6 ? "]" : "",
-            di ? (unsigned)di->port : 0u, threads, max_conns,
+            pp_lanes_port(lanes), threads, max_conns,
             s->token ? ", bearer token required" : "",
             s->slack_secret ? ", Slack slash command on" : "");
     fflush(stderr);
 
-    int sig = 0;
-    unsigned peak = 0;
-    for (;;) {
-        struct timespec tick = { PP_SERVE_TRIM_EVERY_S, 0 };
-        sig = sigtimedwait(&set, NULL, &tick);
-        if (sig > 0)
-            break;
-        trim_after_peak(d, &peak);
-    }
-    fprintf(stderr, "parapet serve: signal %d, stopping\n", sig);
-    MHD_socket lfd = MHD_quiesce_daemon(d);
-    if (lfd != MHD_INVALID_SOCKET)
-        close(lfd);
-    MHD_stop_daemon(d);   /* joins the workers: running requests finish first */
-    d = NULL;
-    rc = 0;
+    trim_state trim = { lanes, 0 };
+    int sig = pp_lanes_run(lanes, &set, PP_SERVE_TRIM_EVERY_S * 1000u, trim_after_peak, &trim);
+    if (sig > 0)
+        fprintf(stderr, "parapet serve: signal %d, stopping\n", sig);
+    atomic_store(&s->lanes, NULL);
+    pp_lanes_close(lanes);   /* joins the workers: running requests finish first */
+    lanes = NULL;
+    rc = sig > 0 ? 0 : 2;
 done:
-    if (d)
-        MHD_stop_daemon(d);
+    if (lanes) {
+        atomic_store(&s->lanes, NULL);
+        pp_lanes_close(lanes);
+    }
     pp_ruleset_free(rs);
     if (key_made) {
         worker_free(pthread_getspecific(s->key));
