@@ -5,8 +5,8 @@
  * database; authenticated by Slack's request signature, not the bearer token), GET /healthz,
  * GET /metrics (Prometheus text). Data flow per request: the main thread accepts the
  * connection and hands it to the worker (serve_lanes.c) holding the fewest → that worker's
- * MHD daemon → body collected under a 6 MiB cap → that thread's own pp_ruleset (built on its first
- * request, freed when the thread ends) → cfn_hook / engine → response.
+ * MHD daemon → body collected under a 6 MiB cap → that thread's own pp_ruleset (built on its
+ * first request, freed when the thread ends) → cfn_hook / engine → response.
  *
  * Shared state is read-only after start (options, token) except the metrics, which are
  * atomic counters. A bearer token is required on every route but /healthz when one is
