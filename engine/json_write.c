@@ -9,42 +9,45 @@
 
 #define PP_JSON_WRITE_MAX_DEPTH 512
 
-static pp_status put_string(pp_buf *b, const char *s, size_t n)
+/* 1 for the bytes a JSON string must escape: control characters, '"' and '\\'. */
+static const unsigned char must_escape[256] = {
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    ['"'] = 1, ['\\'] = 1,
+};
+
+pp_status pp_json_write_string(pp_buf *b, const char *s, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
     pp_status st = pp_buf_append(b, "\"", 1);
-    size_t run = 0;   /* bytes copied verbatim since the last escape */
-    for (size_t i = 0; i < n && st == PP_OK; i++) {
-        unsigned char c = (unsigned char)s[i];
-        const char *esc = NULL;
-        char u[6];
-        switch (c) {
-        case '"': esc = "\\\""; break;
-        case '\\': esc = "\\\\"; break;
-        case '\n': esc = "\\n"; break;
-        case '\r': esc = "\\r"; break;
-        case '\t': esc = "\\t"; break;
-        case '\b': esc = "\\b"; break;
-        case '\f': esc = "\\f"; break;
-        default:
-            if (c < 0x20) {
-                u[0] = '\\'; u[1] = 'u'; u[2] = '0'; u[3] = '0';
-                u[4] = hex[c >> 4]; u[5] = hex[c & 15];
-                esc = u;
-            }
-        }
-        if (!esc) {
+    size_t i = 0;
+    while (st == PP_OK) {
+        size_t run = i;   /* copy the bytes that need no escape in one append */
+        while (run < n && !must_escape[(unsigned char)s[run]])
             run++;
-            continue;
+        if (run > i)
+            st = pp_buf_append(b, s + i, run - i);
+        if (run == n || st != PP_OK)
+            break;
+        unsigned char c = (unsigned char)s[run];
+        char u[6] = { '\\', 0, 0, 0, 0, 0 };
+        size_t ulen = 2;
+        switch (c) {
+        case '"': u[1] = '"'; break;
+        case '\\': u[1] = '\\'; break;
+        case '\n': u[1] = 'n'; break;
+        case '\r': u[1] = 'r'; break;
+        case '\t': u[1] = 't'; break;
+        case '\b': u[1] = 'b'; break;
+        case '\f': u[1] = 'f'; break;
+        default:
+            u[1] = 'u'; u[2] = '0'; u[3] = '0';
+            u[4] = hex[c >> 4]; u[5] = hex[c & 15];
+            ulen = 6;
         }
-        if (run)
-            st = pp_buf_append(b, s + i - run, run);
-        run = 0;
-        if (st == PP_OK)
-            st = pp_buf_append(b, esc, esc == u ? 6 : strlen(esc));
+        st = pp_buf_append(b, u, ulen);
+        i = run + 1;
     }
-    if (st == PP_OK && run)
-        st = pp_buf_append(b, s + n - run, run);
     if (st == PP_OK)
         st = pp_buf_append(b, "\"", 1);
     return st;
@@ -100,7 +103,7 @@ static pp_status put(const json_t *v, int indent, int depth, pp_buf *b)
             if (st == PP_OK && indent)
                 st = newline(b, indent, depth + 1);
             if (st == PP_OK)
-                st = put_string(b, k, strlen(k));
+                st = pp_json_write_string(b, k, strlen(k));
             if (st == PP_OK)
                 st = pp_buf_append(b, indent ? ": " : ":", indent ? 2 : 1);
             if (st == PP_OK)
@@ -130,7 +133,7 @@ static pp_status put(const json_t *v, int indent, int depth, pp_buf *b)
         return st == PP_OK ? pp_buf_append(b, "]", 1) : st;
     }
     case JSON_STRING:
-        return put_string(b, json_string_value(v), json_string_length(v));
+        return pp_json_write_string(b, json_string_value(v), json_string_length(v));
     case JSON_INTEGER:
         snprintf(tmp, sizeof tmp, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
         return pp_buf_puts(b, tmp);

@@ -19,6 +19,10 @@
  * 512, which only a cyclic value can reach). */
 pp_status pp_json_write(const json_t *v, int indent, pp_buf *out);
 
+/* Appends s[0..n) as a JSON string (quotes included), escaped as pp_json_write does. The bytes
+ * are copied as they are: the caller makes sure they are UTF-8. */
+pp_status pp_json_write_string(pp_buf *out, const char *s, size_t n);
+
 /* json_dumps(v, flags), same text, but NULL whenever an allocation failed. jansson 2.14's
  * dumper ignores a failed write of an object key (dump.c, both key orders), so under memory
  * pressure json_dumps can return JSON with a key's text missing ({":0}). This one dumps

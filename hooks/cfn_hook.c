@@ -78,21 +78,31 @@ static void utf8_clean(char *s)
     }
 }
 
-/* Adds a string member, cleaning and cutting a private copy. Returns 0, -1 on NOMEM. */
-static int set_str(json_t *o, const char *key, const char *val, size_t max)
+/* The response is written straight into a buffer, members in a fixed order: building a
+ * jansson tree to print it once cost more than everything else in the render. */
+typedef struct jout {
+    pp_buf *b;
+    int members;    /* members written in the object being written */
+} jout;
+
+/* Writes member key (a literal: nothing to escape) with the string val, cleaned and cut to max
+ * bytes on a private copy. Returns 0, -1 on NOMEM. */
+static int put_member(jout *o, const char *key, const char *val, size_t max)
 {
     char *c = pp_strdup(val ? val : "");
     if (!c)
         return -1;
     utf8_clean(c);
     pp_hook_truncate(c, max);
-    /* valid UTF-8 now (utf8_clean; the cut keeps whole characters) and keys are literals:
-     * jansson's checks would only repeat ours */
-    json_t *s = json_string_nocheck(c);
+    pp_status st = o->members++ ? pp_buf_append(o->b, ",\"", 2) : pp_buf_append(o->b, "\"", 1);
+    if (st == PP_OK)
+        st = pp_buf_puts(o->b, key);
+    if (st == PP_OK)
+        st = pp_buf_append(o->b, "\":", 2);
+    if (st == PP_OK)
+        st = pp_json_write_string(o->b, c, strlen(c));
     free(c);
-    if (!s || json_object_set_new_nocheck(o, key, s) != 0)
-        return -1;
-    return 0;
+    return st == PP_OK ? 0 : -1;
 }
 
 const char *pp_hook_severity_level(pp_severity s)
@@ -308,42 +318,32 @@ void pp_hook_req_free(pp_hook_req *r)
 
 /* ---- rendering ------------------------------------------------------------------------- */
 
-static json_t *response_base(const char *status, const char *code, const char *message,
-                             const char *token, size_t max_msg)
+/* The response (compact JSON, caller frees; NULL on NOMEM): the common members, then
+ * "annotations" with the array body ann (already JSON, without brackets) unless ann is NULL. */
+static char *response(const char *status, const char *code, const char *message,
+                      const char *token, size_t max_msg, const pp_buf *ann)
 {
-    json_t *o = json_object();
-    if (!o)
-        return NULL;
-    if (set_str(o, "hookStatus", status, 64) != 0 ||
-        (code && set_str(o, "errorCode", code, 64) != 0) ||
-        set_str(o, "message", message, max_msg) != 0 ||
-        set_str(o, "clientRequestToken", token ? token : "", 4096) != 0) {
-        json_decref(o);
-        return NULL;
-    }
-    return o;
-}
-
-/* The response text (compact), NULL on NOMEM; releases o. pp_json_write, not json_dumps:
- * jansson's dumper costs twice as much on a response (cycle bookkeeping per container). */
-static char *dump(json_t *o)
-{
-    char *s = NULL;
-    if (o) {
-        pp_buf b;
-        pp_buf_init(&b, 0);
-        if (pp_json_write(o, 0, &b) == PP_OK)
-            s = pp_buf_steal(&b);
-        pp_buf_free(&b);
-    }
-    json_decref(o);
-    return s;
+    pp_buf b;
+    pp_buf_init(&b, 0);
+    jout o = { &b, 0 };
+    char *out = NULL;
+    if (pp_buf_append(&b, "{", 1) == PP_OK && put_member(&o, "hookStatus", status, 64) == 0 &&
+        (!code || put_member(&o, "errorCode", code, 64) == 0) &&
+        put_member(&o, "message", message, max_msg) == 0 &&
+        put_member(&o, "clientRequestToken", token ? token : "", 4096) == 0 &&
+        (!ann || (pp_buf_puts(&b, ",\"annotations\":[") == PP_OK &&
+                  (!ann->len || pp_buf_append(&b, ann->data, ann->len) == PP_OK) &&
+                  pp_buf_append(&b, "]", 1) == PP_OK)) &&
+        pp_buf_append(&b, "}", 1) == PP_OK)
+        out = pp_buf_steal(&b);
+    pp_buf_free(&b);
+    return out;
 }
 
 char *pp_hook_render_failure(const char *token, int cloud_control, const char *message)
 {
     size_t max = cloud_control ? PP_HOOK_MESSAGE_MAX_CC : PP_HOOK_MESSAGE_MAX;
-    return dump(response_base("FAILED", "InternalFailure", message, token, max));
+    return response("FAILED", "InternalFailure", message, token, max, NULL);
 }
 
 /* Texts are built whole up to this size and cut to their field's limit afterwards (a capped
@@ -352,11 +352,47 @@ char *pp_hook_render_failure(const char *token, int cloud_control, const char *m
 
 /* Per-rule tally while walking the findings. */
 typedef struct rule_acc {
+    const char *id;         /* the rule's id (the first finding's) */
     size_t n[6];            /* by pp_fstatus */
     size_t failing;         /* findings that fail the hook */
     pp_buf msg;             /* statusMessage lines, capped */
     const char *skip_reason;
 } rule_acc;
+
+/* Rule id → tally: open addressing over at most one slot in two (slots hold tally index + 1). */
+typedef struct acc_index {
+    size_t *slot;
+    size_t mask;
+} acc_index;
+
+static size_t id_hash(const char *s)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;   /* FNV-1a */
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 0x100000001b3ULL;
+    }
+    return (size_t)(h ^ (h >> 29));
+}
+
+/* The tally of rule id, or NULL; with add, a new tally (acc[*nacc]) when there is none. */
+static rule_acc *acc_get(acc_index *x, rule_acc *acc, size_t *nacc, const char *id, int add)
+{
+    for (size_t i = id_hash(id) & x->mask;; i = (i + 1) & x->mask) {
+        if (!x->slot[i]) {
+            if (!add)
+                return NULL;
+            rule_acc *a = &acc[(*nacc)++];
+            a->id = id;
+            pp_buf_init(&a->msg, PP_HOOK_BUILD_CAP);
+            x->slot[i] = *nacc;
+            return a;
+        }
+        rule_acc *a = &acc[x->slot[i] - 1];
+        if (strcmp(a->id, id) == 0)
+            return a;
+    }
+}
 
 /* 1 when finding f fails the hook (the rule of pp_report_failing, eval.c). */
 static int finding_fails(const pp_finding *f, pp_severity fail_on, pp_unknown_policy up)
@@ -401,26 +437,22 @@ char *pp_hook_render(const pp_hook_render_in *in, pp_hook_verdict *verdict)
      * from the rule set, whose 249 rules would cost more than the rest of the render. */
     rule_acc *acc = calloc(rep->nf ? rep->nf : 1, sizeof *acc);
     size_t nacc = 0;
-    json_t *index = json_object();   /* rule id → tally */
-    json_t *resp = NULL, *ann = NULL;
-    pp_buf m;
+    acc_index index = { NULL, 7 };
+    while (index.mask < 2 * rep->nf)
+        index.mask = 2 * index.mask + 1;
+    index.slot = calloc(index.mask + 1, sizeof *index.slot);
+    pp_buf m, ann;
     pp_buf_init(&m, PP_HOOK_BUILD_CAP);
+    pp_buf_init(&ann, 0);
     char *out = NULL;
     int nomem = 0;   /* a text append failed for want of memory */
-    if (!acc || !index)
+    if (!acc || !index.slot)
         goto done;
 
     size_t n_fail = 0, n_err = 0, n_warn = 0;
     for (size_t i = 0; i < rep->nf; i++) {
         const pp_finding *f = &rep->f[i];
-        json_t *ix = f->rule_id ? json_object_get(index, f->rule_id) : NULL;
-        if (!ix && f->rule_id) {
-            pp_buf_init(&acc[nacc].msg, PP_HOOK_BUILD_CAP);
-            if (!(ix = json_integer((json_int_t)nacc++)) ||
-                json_object_set_new(index, f->rule_id, ix) != 0)
-                goto done;
-        }
-        rule_acc *a = ix ? &acc[json_integer_value(ix)] : NULL;
+        rule_acc *a = f->rule_id ? acc_get(&index, acc, &nacc, f->rule_id, 1) : NULL;
         int fails = finding_fails(f, in->fail_on, in->unknown);
         if (fails && f->status == PP_ST_ERROR)
             n_err++;
@@ -455,16 +487,12 @@ char *pp_hook_render(const pp_hook_render_in *in, pp_hook_verdict *verdict)
     }
 
     /* Annotations, in rule order. */
-    ann = json_array();
-    if (!ann)
-        goto done;
     size_t r_eval = 0, r_failed = 0, r_passed = 0, r_skipped = 0;
     for (size_t i = 0; i < nr; i++) {
         const pp_rule_info *ri = &in->rules[i];
-        json_t *ix = ri->id ? json_object_get(index, ri->id) : NULL;
-        if (!ix)
+        rule_acc *a = ri->id ? acc_get(&index, acc, &nacc, ri->id, 0) : NULL;
+        if (!a)
             continue;       /* no finding: the rule names no type present, not evaluated */
-        rule_acc *a = &acc[json_integer_value(ix)];
         size_t total = 0;
         for (int k = 0; k < 6; k++)
             total += a->n[k];
@@ -475,9 +503,6 @@ char *pp_hook_render(const pp_hook_render_in *in, pp_hook_verdict *verdict)
         int bad = a->n[PP_ST_FAIL] || a->n[PP_ST_ERROR] ||
                   (a->n[PP_ST_UNKNOWN] && in->unknown == PP_UNKNOWN_FAIL);
         int good = a->n[PP_ST_PASS] || a->n[PP_ST_UNKNOWN];
-        json_t *an = json_object();
-        if (!an || json_array_append_new(ann, an) != 0)
-            goto done;
         if (bad) {
             status = "FAILED";
             r_failed++;
@@ -507,18 +532,21 @@ char *pp_hook_render(const pp_hook_render_in *in, pp_hook_verdict *verdict)
         }
         if (nomem)
             goto done;
-        if (set_str(an, "annotationName", ri->id, PP_HOOK_ANNOTATION_NAME_MAX) != 0 ||
-            set_str(an, "status", status, 16) != 0 ||
-            set_str(an, "statusMessage", a->msg.data ? a->msg.data : "",
-                    PP_HOOK_STATUS_MESSAGE_MAX) != 0)
+        jout an = { &ann, 0 };
+        if (pp_buf_append(&ann, ann.len ? ",{" : "{", ann.len ? 2 : 1) != PP_OK ||
+            put_member(&an, "annotationName", ri->id, PP_HOOK_ANNOTATION_NAME_MAX) != 0 ||
+            put_member(&an, "status", status, 16) != 0 ||
+            put_member(&an, "statusMessage", a->msg.data ? a->msg.data : "",
+                       PP_HOOK_STATUS_MESSAGE_MAX) != 0)
             goto done;
         if (bad && ri->fix && *ri->fix &&
-            set_str(an, "remediationMessage", ri->fix, PP_HOOK_REMEDIATION_MAX) != 0)
+            put_member(&an, "remediationMessage", ri->fix, PP_HOOK_REMEDIATION_MAX) != 0)
             goto done;
         if (bad && ri->docs && *ri->docs && strlen(ri->docs) <= PP_HOOK_LINK_MAX &&
-            set_str(an, "remediationLink", ri->docs, PP_HOOK_LINK_MAX) != 0)
+            put_member(&an, "remediationLink", ri->docs, PP_HOOK_LINK_MAX) != 0)
             goto done;
-        if (set_str(an, "severityLevel", pp_hook_severity_level(ri->severity), 16) != 0)
+        if (put_member(&an, "severityLevel", pp_hook_severity_level(ri->severity), 16) != 0 ||
+            pp_buf_append(&ann, "}", 1) != PP_OK)
             goto done;
     }
 
@@ -571,15 +599,10 @@ char *pp_hook_render(const pp_hook_render_in *in, pp_hook_verdict *verdict)
     }
     if (nomem || (!m.data && pp_buf_puts(&m, "") != PP_OK))
         goto done;
-    resp = response_base(status, code, m.data, in->req->token, max_msg);
-    if (!resp || json_object_set(resp, "annotations", ann) != 0)
-        goto done;
-    out = dump(resp);
-    resp = NULL;
+    out = response(status, code, m.data, in->req->token, max_msg, &ann);
 done:
-    json_decref(resp);
-    json_decref(ann);
-    json_decref(index);
+    free(index.slot);
+    pp_buf_free(&ann);
     pp_buf_free(&m);
     for (size_t i = 0; acc && i < nacc; i++)
         pp_buf_free(&acc[i].msg);
