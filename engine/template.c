@@ -23,7 +23,8 @@ typedef struct rctx {
     const pp_resolve_opts *o;
     const pp_limits *lim;
     json_t *params;      /* name → value or unknown */
-    json_t *pseudo;      /* name → value */
+    json_t *pseudo;      /* name → value; built on the first lookup of an AWS:: name */
+    int pseudo_built;
     json_t *resources;   /* raw Resources object (borrowed) */
     json_t *mappings;    /* raw Mappings (borrowed, may be NULL) */
     json_t *cond_raw;    /* raw Conditions (borrowed, may be NULL) */
@@ -43,6 +44,7 @@ typedef struct edge {
 } edge;
 
 static json_t *resolve(rctx *c, json_t *v, edge e);
+static json_t *pseudo_get(rctx *c, const char *name);
 
 static void fail_at(rctx *c, edge e, pp_status st, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
@@ -502,7 +504,7 @@ static json_t *fn_sub(rctx *c, json_t **a, size_t n, edge e)
         if (!val)
             val = json_object_get(c->params, name);
         if (!val)
-            val = json_object_get(c->pseudo, name);
+            val = pseudo_get(c, name);
         if (!val && strcmp(name, "AWS::NoValue") == 0) {
             /* ${AWS::NoValue} has no value to substitute: it stands for nothing */
             free(name);
@@ -607,7 +609,7 @@ static json_t *resolve_ref(rctx *c, json_t *arg, edge e)
     json_t *r;
     if (strcmp(n, "AWS::NoValue") == 0)
         r = pp_novalue_new();
-    else if ((r = json_object_get(c->params, n)) != NULL || (r = json_object_get(c->pseudo, n)))
+    else if ((r = json_object_get(c->params, n)) != NULL || (r = pseudo_get(c, n)))
         r = json_incref(r);
     else if (json_object_get(c->resources, n))
         r = json_pack("{sO}", "Ref", name);
@@ -1044,6 +1046,21 @@ static int build_pseudo(rctx *c)
     return bad ? -1 : 0;
 }
 
+/* The pseudo parameter name (borrowed), or NULL: none by that name, or NOMEM (c->st set).
+ * Most templates name none, and a hook request's one resource rarely does: the table is
+ * built when the first AWS:: name is looked up. */
+static json_t *pseudo_get(rctx *c, const char *name)
+{
+    if (strncmp(name, "AWS::", 5) != 0)
+        return NULL;
+    if (!c->pseudo_built) {
+        c->pseudo_built = 1;
+        if (build_pseudo(c))
+            return NULL;
+    }
+    return json_object_get(c->pseudo, name);
+}
+
 /* ---- the model ---------------------------------------------------------------------- */
 
 static void resource_clear(pp_resource *r)
@@ -1214,8 +1231,6 @@ pp_template *pp_template_build(const pp_doc *doc, const pp_resolve_opts *opts, p
                 "expected the template to be a map with a 'Resources' section");
         goto fail;
     }
-    if (build_pseudo(&c))
-        goto fail;
     if (is_hook_shape(root)) {
         const char *type = json_object_iter_key(json_object_iter(root));
         json_t *body = json_object_get(root, type);
