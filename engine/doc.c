@@ -116,7 +116,7 @@ int pp_posmap_index(pp_posmap *m)
 {
     if (m->indexed == m->n)
         return 0;
-    size_t cap = m->cap ? m->cap : 1024;
+    size_t cap = m->cap ? m->cap : 16;
     while (cap < 2 * m->n)
         cap *= 2;
     if (cap > ((size_t)1 << 32))
