@@ -4,7 +4,8 @@
  * hands back values or a classified pp_status with a "CHUNK:LINE: message". Isolation comes
  * from what is reachable: a budgeted allocator, a trimmed set of libraries exposed through
  * read-only proxies, one frozen base environment unreachable from rules, a fresh _ENV per
- * chunk, and a count hook for instruction and wall-clock budgets.
+ * chunk, and a count hook for instruction and wall-clock budgets, set at once or by the
+ * watchdog (watchdog.h) when a call outlives PP_WATCH_AFTER_MS.
  */
 #include "engine/sandbox.h"
 
@@ -18,6 +19,7 @@
 #include <lualib.h>
 
 #include "engine/util.h"
+#include "engine/watchdog.h"
 
 struct pp_sandbox {
     lua_State *L;
@@ -45,6 +47,11 @@ struct pp_sandbox {
     int hit_instr;
     int hit_time;
     int running;       /* a protected run is in progress (runs do not nest) */
+    /* Deferred hook (watchdog.h): a run starts without the count hook when the budgets
+     * allow it, and the watchdog sets it once the run has lasted PP_WATCH_AFTER_MS. */
+    pp_watch_slot watch;
+    int watch_ok;      /* registered with the watchdog */
+    int watched;       /* the current run started without the hook */
 
     pp_sandbox_log_fn log_fn;
     void *log_ud;
@@ -58,6 +65,8 @@ static const char sb_key_envmt = 'e';  /* metatable shared by every chunk's _ENV
 /* Allocation-failure injection for tests, per thread; see pp_sandbox_test_fail_after. */
 static _Thread_local long sb_fail_after = -1;
 static _Thread_local long sb_failed;
+
+static void sb_fire(void *ud);
 
 static pp_sandbox *sb_of(lua_State *L)
 {
@@ -437,6 +446,9 @@ pp_sandbox *pp_sandbox_new(const pp_limits *lim)
     /* Rules make many short-lived objects (views, strings) per call: the generational
      * collector reclaims them young, which measured cheaper than the incremental default. */
     lua_gc(sb->L, LUA_GCGEN, 0, 0);
+    sb->watch.fire = sb_fire;
+    sb->watch.ud = sb;
+    sb->watch_ok = pp_watch_register(&sb->watch) == 0;
     return sb;
 fail:
     pp_sandbox_free(sb);
@@ -447,6 +459,8 @@ void pp_sandbox_free(pp_sandbox *sb)
 {
     if (sb == NULL)
         return;
+    if (sb->watch_ok)
+        pp_watch_unregister(&sb->watch);
     if (sb->L)
         lua_close(sb->L);
     assert(sb->used == 0); /* allocator bookkeeping is exact (Suricata BUG_ON) */
@@ -520,6 +534,15 @@ static void sb_hook(lua_State *L, lua_Debug *ar)
     lua_error(L);
 }
 
+/* The watchdog's signal handler, on the thread of a run that has lasted PP_WATCH_AFTER_MS:
+ * from now on the count hook enforces the budgets. lua_sethook may be called from a signal
+ * handler (ldebug.c); nothing else here is touched. */
+static void sb_fire(void *ud)
+{
+    pp_sandbox *sb = ud;
+    lua_sethook(sb->L, sb_hook, LUA_MASKCOUNT, PP_SANDBOX_HOOK_EVERY);
+}
+
 /* Message handler: makes the error a string and prefixes "CHUNK:LINE: " of the innermost
  * Lua frame unless the message already carries that chunk's location. */
 static int sb_msgh(lua_State *L)
@@ -567,13 +590,29 @@ static void sb_arm(pp_sandbox *sb)
         }
         sb->mem_armed = 1;
     }
-    if (sb->ilimit || sb->deadline)
-        lua_sethook(sb->L, sb_hook, LUA_MASKCOUNT, PP_SANDBOX_HOOK_EVERY);
+    if (sb->ilimit || sb->deadline) {
+        /* Budgets this small would be spent before the watchdog could act: hook at once. */
+        int defer = sb->watch_ok &&
+                    (!sb->ilimit || sb->ilimit >= PP_SANDBOX_DEFER_MIN_INSTRUCTIONS) &&
+                    (!sb->lim.rule_deadline_ms ||
+                     sb->lim.rule_deadline_ms >= 4 * PP_WATCH_AFTER_MS);
+        sb->watched = defer && pp_watch_begin(&sb->watch) == 0;
+        if (!sb->watched) {
+            lua_sethook(sb->L, sb_hook, LUA_MASKCOUNT, PP_SANDBOX_HOOK_EVERY);
+            sb->stats.hooked_runs++;
+        }
+    }
     sb->running = 1;
 }
 
 static void sb_disarm(pp_sandbox *sb)
 {
+    if (sb->watched) {
+        /* first: a late signal then finds no run and leaves the hook alone */
+        if (pp_watch_end(&sb->watch))
+            sb->stats.hooked_runs++;
+        sb->watched = 0;
+    }
     lua_sethook(sb->L, NULL, 0, 0);
     sb->mem_armed = 0;
     sb->running = 0;

@@ -81,11 +81,12 @@ pp_status pp_sandbox_load_binary(pp_sandbox *sb, const char *chunkname, const ch
                                  size_t len, char **err);
 
 /* Calls the function at stack index -(nargs+1) with nargs arguments under fresh budgets
- * (instructions, deadline, memory growth measured from the call's start). On PP_OK leaves
+ * (deadline and memory growth measured from the call's start, instructions from when the
+ * count hook is set: see PP_SANDBOX_DEFER_MIN_INSTRUCTIONS). On PP_OK leaves
  * `nresults` values (LUA_MULTRET allowed) [-(nargs+1), +nresults]; on failure leaves nothing
  * and sets *err (caller frees) to "CHUNK:LINE: message", the location of the innermost Lua
  * frame. Classification as for load (no PP_E_PARSE). Allocates nothing of its own, so the
- * cost per call is one lua_pcall plus two lua_sethook and one clock read. */
+ * cost per call is one lua_pcall, one lua_sethook, two clock reads and a few atomic stores. */
 pp_status pp_sandbox_call(pp_sandbox *sb, int nargs, int nresults, char **err);
 
 /* Bytes currently allocated by the state (for tests and metrics). */
@@ -96,12 +97,21 @@ size_t pp_sandbox_mem(const pp_sandbox *sb);
  * reserved, always 0 (the state is never rebuilt, so compiled rules stay valid). */
 typedef struct pp_sandbox_stats {
     uint64_t calls, budget_hits, mem_hits, runtime_errors, blocked_calls, rebuilds;
+    uint64_t hooked_runs;   /* runs (loads included) that ran under the count hook */
 } pp_sandbox_stats;
 void pp_sandbox_get_stats(const pp_sandbox *sb, pp_sandbox_stats *out);
 
 /* Count hook period in VM instructions: the instruction budget is enforced to within this
  * many instructions, and the deadline is polled this often. */
 #define PP_SANDBOX_HOOK_EVERY 1000
+
+/* The count hook makes Lua stop at every instruction, so a run starts without it when its
+ * budgets allow, and the watchdog (watchdog.h) sets it once the run has lasted
+ * PP_WATCH_AFTER_MS. The instruction budget then counts from that moment: a run may execute
+ * what it manages in those first milliseconds on top of it. With a budget below this many
+ * instructions (or a deadline under 4 x PP_WATCH_AFTER_MS), runs are hooked from their start
+ * and the budget is exact to PP_SANDBOX_HOOK_EVERY. */
+#define PP_SANDBOX_DEFER_MIN_INSTRUCTIONS 5000000
 
 /* Test hook for allocation-failure sweeps (curl torture style), per thread. After `n` more
  * growing allocations made by any sandbox of this thread (the pp_sandbox struct included),

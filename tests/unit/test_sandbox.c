@@ -4,6 +4,7 @@
  * chunks, bytecode rejection, an allocation-failure sweep over new/set_global/load/call, a
  * stable heap after many runs, and the per-call cost.
  */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -389,6 +390,105 @@ static void test_deadline(void **state)
     pp_sandbox_get_stats(sb, &s);
     assert_int_equal(s.budget_hits, 1);
     pp_sandbox_free(sb);
+}
+
+/* Deferred hook (engine/watchdog.c): with the default budgets a call starts without the count
+ * hook, so short calls never run under it; a runaway call gets it from the watchdog after
+ * PP_WATCH_AFTER_MS and is stopped by the instruction budget, and the state stays usable. */
+static pp_status call_src(pp_sandbox *sb, const char *src, lua_Integer n, char **err)
+{
+    lua_State *L = pp_sandbox_state(sb);
+    pp_status st = pp_sandbox_load(sb, CHUNK, src, strlen(src), err);
+    if (st != PP_OK)
+        return st;
+    lua_pushinteger(L, n);
+    st = pp_sandbox_call(sb, 1, 1, err);
+    if (st == PP_OK)
+        lua_pop(L, 1);
+    return st;
+}
+
+static void test_deferred_hook(void **state)
+{
+    (void)state;
+    pp_limits lim = PP_LIMITS_DEFAULT;   /* 10 M instructions, 2 s: deferred */
+    pp_sandbox *sb = pp_sandbox_new(&lim);
+    assert_non_null(sb);
+    pp_sandbox_stats s0, s1;
+    pp_sandbox_get_stats(sb, &s0);
+    char *err = NULL;
+    for (int i = 0; i < 200; i++)
+        assert_int_equal(call_src(sb, "return function(n) local t = 0 for i = 1, n do t = t + i "
+                                      "end return t end", 100, &err), PP_OK);
+    pp_sandbox_get_stats(sb, &s1);
+    assert_int_equal(s1.hooked_runs, s0.hooked_runs);   /* no short call was hooked */
+    uint64_t t0 = pp_now_ms();
+    assert_int_equal(call_src(sb, "return function(n) while true do n = n + 1 end end", 0, &err),
+                     PP_E_BUDGET);
+    assert_non_null(strstr(err, "rule exceeded its instruction budget"));
+    PP_FREE(err);
+    print_message("runaway call stopped after %llu ms\n", (unsigned long long)(pp_now_ms() - t0));
+    pp_sandbox_get_stats(sb, &s1);
+    assert_int_equal(s1.hooked_runs, s0.hooked_runs + 1);
+    assert_int_equal(s1.budget_hits, s0.budget_hits + 1);
+    expect_healthy(sb);
+    pp_sandbox_free(sb);
+}
+
+/* A budget below PP_SANDBOX_DEFER_MIN_INSTRUCTIONS is exact: every call runs hooked. */
+static void test_small_budget_hooked_at_once(void **state)
+{
+    pp_sandbox *sb = *state;   /* test_limits: 1 M instructions */
+    pp_sandbox_stats s0, s1;
+    pp_sandbox_get_stats(sb, &s0);
+    char *err = NULL;
+    assert_int_equal(call_src(sb, "return function(n) return n end", 1, &err), PP_OK);
+    pp_sandbox_get_stats(sb, &s1);
+    assert_int_equal(s1.hooked_runs, s0.hooked_runs + 2);   /* the load and the call */
+}
+
+typedef struct loop_job {
+    pp_sandbox *sb;
+    pp_status st;
+    char *err;
+} loop_job;
+
+static void *loop_main(void *p)
+{
+    loop_job *j = p;
+    j->st = call_src(j->sb, "return function(n) while true do n = n + 1 end end", 0, &j->err);
+    return NULL;
+}
+
+/* Runaway calls on several threads at once are each stopped; a sandbox that moves to another
+ * thread is hooked from the start there and stopped too. */
+static void test_deferred_hook_threads(void **state)
+{
+    (void)state;
+    enum { N = 3 };
+    pp_limits lim = PP_LIMITS_DEFAULT;
+    loop_job j[N];
+    pthread_t t[N];
+    for (int i = 0; i < N; i++) {
+        j[i] = (loop_job){ pp_sandbox_new(&lim), PP_OK, NULL };
+        assert_non_null(j[i].sb);
+        assert_int_equal(pthread_create(&t[i], NULL, loop_main, &j[i]), 0);
+    }
+    for (int i = 0; i < N; i++) {
+        assert_int_equal(pthread_join(t[i], NULL), 0);
+        assert_int_equal(j[i].st, PP_E_BUDGET);
+        PP_FREE(j[i].err);
+    }
+    /* j[0].sb ran on its thread first; here, on the main thread, it is hooked at once */
+    pp_sandbox_stats s0, s1;
+    pp_sandbox_get_stats(j[0].sb, &s0);
+    loop_main(&j[0]);
+    assert_int_equal(j[0].st, PP_E_BUDGET);
+    PP_FREE(j[0].err);
+    pp_sandbox_get_stats(j[0].sb, &s1);
+    assert_int_equal(s1.hooked_runs, s0.hooked_runs + 2);
+    for (int i = 0; i < N; i++)
+        pp_sandbox_free(j[i].sb);
 }
 
 /* string.rep runs in C, out of reach of the count hook: the memory budget stops it. */
@@ -805,6 +905,9 @@ int main(void)
 #define T(f) cmocka_unit_test_setup_teardown(f, setup_sb, teardown_sb)
     const struct CMUnitTest tests[] = {
         T(test_no_io),
+        T(test_small_budget_hooked_at_once),
+        cmocka_unit_test(test_deferred_hook),
+        cmocka_unit_test(test_deferred_hook_threads),
         T(test_pattern_backtracking_refused),
         T(test_no_os),
         T(test_no_os_execute),
