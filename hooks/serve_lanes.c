@@ -36,6 +36,7 @@ struct pp_lanes {
     unsigned n;
     unsigned max_conns;
     unsigned next;        /* where the search for the least-loaded lane starts (ties rotate) */
+    int last_errno;       /* of the last accept error reported (0 after a success) */
     lane *lanes;
 };
 
@@ -167,6 +168,7 @@ static int accept_some(pp_lanes *l)
         socklen_t salen = sizeof sa;
         int fd = accept4(l->lfd, (struct sockaddr *)&sa, &salen, SOCK_NONBLOCK | SOCK_CLOEXEC);
         if (fd >= 0) {
+            l->last_errno = 0;
             hand_over(l, fd, (struct sockaddr *)&sa, salen);
             continue;
         }
@@ -174,15 +176,15 @@ static int accept_some(pp_lanes *l)
             return 0;
         if (errno == EINTR || errno == ECONNABORTED || errno == EPROTO)
             continue;
-        if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
-            static atomic_int told;
-            if (!atomic_exchange(&told, 1))
-                fprintf(stderr, "parapet serve: accept: %s (connections wait in the listen "
-                                "queue; raise ulimit -n or lower --max-connections)\n",
-                        strerror(errno));
-            return 1;
+        /* Out of descriptors or memory (or a listener error): pause, and say so once per
+         * kind in a row rather than every PP_LANES_BACKOFF_MS. */
+        if (errno != l->last_errno) {
+            l->last_errno = errno;
+            int res = errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM;
+            fprintf(stderr, "parapet serve: accept: %s%s\n", strerror(errno),
+                    res ? " (connections wait in the listen queue; raise ulimit -n or lower "
+                          "--max-connections)" : "");
         }
-        fprintf(stderr, "parapet serve: accept: %s\n", strerror(errno));
         return 1;
     }
     return 0;
