@@ -263,8 +263,15 @@ static int view_get(lua_State *L, pp_ruleset *rs, view *w)
         if (!isnum || i < 1 || (size_t)i > json_array_size(w->v))
             return lua_pushnil(L), 1;
         c = json_array_get(w->v, (size_t)(i - 1));
-        snprintf(seg, sizeof seg, "%lld", (long long)(i - 1));
-        sp = seg;
+        /* the path segment of index i - 1, in decimal (snprintf cost more than the lookup) */
+        char *e = seg + sizeof seg - 1;
+        *e = '\0';
+        size_t n = (size_t)(i - 1);
+        do {
+            *--e = (char)('0' + n % 10);
+            n /= 10;
+        } while (n);
+        sp = e;
     }
     if (!c)
         return lua_pushnil(L), 1;

@@ -130,7 +130,7 @@ static void *sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
             return NULL;
         }
     }
-    void *p = realloc(ptr, nsize);
+    void *p = ptr ? realloc(ptr, nsize) : malloc(nsize);   /* most are new blocks */
     if (p == NULL) {
         if (nsize > osize)
             return NULL;
