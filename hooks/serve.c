@@ -216,13 +216,13 @@ static char *render_metrics(server *s)
     for (int r = 0; r < D_COUNT; r++)
         pp_buf_printf(&b, "parapet_http_dropped_total{reason=\"%s\"} %llu\n", drop_name[r],
                       (unsigned long long)atomic_load(&s->m.dropped[r]));
+    pp_lanes *lanes = atomic_load(&s->lanes);   /* NULL before start and while stopping */
     pp_buf_printf(&b, "# HELP parapet_http_connections Open connections.\n"
                       "# TYPE parapet_http_connections gauge\nparapet_http_connections %u\n"
                       "# HELP parapet_http_body_buffer_bytes Request body bytes buffered beyond "
                       "the per-request allowance.\n# TYPE parapet_http_body_buffer_bytes gauge\n"
                       "parapet_http_body_buffer_bytes %zu\n",
-                  pp_lanes_connections(atomic_load(&s->lanes)), atomic_load(&s->body_bytes));
-    pp_lanes *lanes = atomic_load(&s->lanes);
+                  pp_lanes_connections(lanes), atomic_load(&s->body_bytes));
     pp_buf_puts(&b, "# HELP parapet_http_worker_connections Open connections by worker thread "
                     "(each new connection goes to the worker holding the fewest).\n"
                     "# TYPE parapet_http_worker_connections gauge\n");
@@ -745,15 +745,15 @@ static int parse_listen(const char *spec, struct sockaddr_storage *out, socklen_
     return 0;
 }
 
-/* After a burst of connections has drained (open connections fell below half the peak seen
- * since the last trim), hands the free pages of every malloc arena back to the system:
- * glibc keeps freed connection pools and bodies mapped otherwise. Runs on the main thread
- * every PP_SERVE_TRIM_EVERY_S, outside any request. */
 typedef struct trim_state {
     pp_lanes *lanes;
     unsigned peak;
 } trim_state;
 
+/* After a burst of connections has drained (open connections fell below half the peak seen
+ * since the last trim), hands the free pages of every malloc arena back to the system:
+ * glibc keeps freed connection pools and bodies mapped otherwise. Runs on the main thread
+ * every PP_SERVE_TRIM_EVERY_S, outside any request. */
 static void trim_after_peak(void *cls)
 {
     trim_state *t = cls;
