@@ -37,8 +37,8 @@ char *pp_hook_truncate(char *s, size_t max)
     return s;
 }
 
-/* Replaces bytes that are not well-formed UTF-8 with '?', in place, so that jansson accepts
- * rule messages whatever a rule put in them. */
+/* Replaces bytes that are not well-formed UTF-8 with '?', in place, so that the response is
+ * valid JSON text whatever a rule put in its messages. */
 static void utf8_clean(char *s)
 {
     unsigned char *p = (unsigned char *)s;

@@ -353,6 +353,88 @@ static void test_render_failure_and_bad_utf8(void **state)
     free(s);
 }
 
+/* The response is written by hand (cfn_hook.c, put_member): every string is escaped, bad
+ * UTF-8 is replaced, and the text parses back to what went in. */
+static void test_render_escapes(void **state)
+{
+    (void)state;
+    setup_rules();
+    const char *msg = "say \"hi\"\\path\nnext\tcol \x01\x1f\x7f \xff end";
+    g_f[0] = finding("rds-not-public", PP_ST_FAIL, PP_SEV_HIGH, msg);
+    pp_hook_req req = { .token = "t\"ok\\" };
+    pp_report rep;
+    memset(&rep, 0, sizeof rep);
+    rep.f = g_f;
+    rep.nf = 1;
+    pp_hook_render_in in = { .req = &req, .rep = &rep, .rules = g_rules, .nrules = 3,
+                             .unknown = PP_UNKNOWN_FAIL, .fail_on = PP_SEV_INFO, .failing = 1,
+                             .what = "Db" };
+    pp_hook_verdict v;
+    char *text = pp_hook_render(&in, &v);
+    assert_non_null(text);
+    assert_non_null(strstr(text, "\\u0001\\u001f\x7f"));   /* controls as \u00XX, DEL as is */
+    assert_non_null(strstr(text, "\\\"hi\\\"\\\\path\\nnext\\tcol"));
+    json_t *j = json_loads(text, 0, NULL);
+    assert_non_null(j);
+    assert_string_equal(jstr(j, "clientRequestToken"), "t\"ok\\");
+    const json_t *a = json_array_get(json_object_get(j, "annotations"), 0);
+    assert_string_equal(jstr(a, "statusMessage"),
+                        "Db: say \"hi\"\\path\nnext\tcol \x01\x1f\x7f ? end");
+    /* members in the documented order */
+    const char *order[] = { "annotationName", "status", "statusMessage", "remediationMessage",
+                            "remediationLink", "severityLevel" };
+    size_t k = 0;
+    for (void *it = json_object_iter((json_t *)a); it; it = json_object_iter_next((json_t *)a, it))
+        assert_string_equal(json_object_iter_key(it), order[k++]);
+    assert_int_equal(k, 6);
+    json_decref(j);
+    free(text);
+}
+
+/* 60 rules with findings (120 findings): one annotation each, in rule order, each with its own
+ * two findings (the rule-id index of the render grows with the findings). */
+static void test_render_many_rules(void **state)
+{
+    (void)state;
+    enum { NR = 60 };
+    static pp_rule_info rules[NR];
+    static pp_finding f[2 * NR];
+    static char ids[NR][16];
+    memset(rules, 0, sizeof rules);
+    for (int i = 0; i < NR; i++) {
+        snprintf(ids[i], sizeof ids[i], "rule-%02d", i);
+        rules[i].id = ids[i];
+        rules[i].severity = PP_SEV_HIGH;
+    }
+    for (int i = 0; i < 2 * NR; i++)   /* findings in an order unlike the rules' */
+        f[i] = finding(ids[(i * 7) % NR], i % 3 ? PP_ST_PASS : PP_ST_FAIL, PP_SEV_HIGH, "m");
+    pp_report rep;
+    memset(&rep, 0, sizeof rep);
+    rep.f = f;
+    rep.nf = 2 * NR;
+    pp_hook_req req = { .token = "t" };
+    pp_hook_render_in in = { .req = &req, .rep = &rep, .rules = rules, .nrules = NR,
+                             .unknown = PP_UNKNOWN_FAIL, .fail_on = PP_SEV_INFO, .failing = 1,
+                             .what = "x" };
+    pp_hook_verdict v;
+    char *text = pp_hook_render(&in, &v);
+    assert_non_null(text);
+    json_t *j = json_loads(text, 0, NULL);
+    assert_non_null(j);
+    const json_t *ann = json_object_get(j, "annotations");
+    assert_int_equal(json_array_size(ann), NR);
+    for (int i = 0; i < NR; i++) {
+        const json_t *a = json_array_get(ann, (size_t)i);
+        assert_string_equal(jstr(a, "annotationName"), ids[i]);
+        int fails = 0;   /* findings k with (k * 7) % NR == i that are FAIL (k % 3 == 0) */
+        for (int k = 0; k < 2 * NR; k++)
+            fails += (k * 7) % NR == i && k % 3 == 0;
+        assert_string_equal(jstr(a, "status"), fails ? "FAILED" : "PASSED");
+    }
+    json_decref(j);
+    free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -366,6 +448,8 @@ int main(void)
         cmocka_unit_test(test_render_rule_error_is_internal),
         cmocka_unit_test(test_render_message_limits),
         cmocka_unit_test(test_render_failure_and_bad_utf8),
+        cmocka_unit_test(test_render_escapes),
+        cmocka_unit_test(test_render_many_rules),
     };
     return cmocka_run_group_tests_name("cfn_hook", tests, NULL, NULL);
 }
