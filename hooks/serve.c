@@ -131,13 +131,6 @@ typedef struct conn {
     pp_buf body;
 } conn;
 
-static uint64_t now_us(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
-
 static void count_request(server *s, int route, unsigned code)
 {
     size_t ci = N_CODES - 1;
@@ -298,7 +291,7 @@ static enum MHD_Result reply(server *s, conn *k, struct MHD_Connection *c, unsig
     MHD_destroy_response(r);
     k->responded = 1;
     count_request(s, k->route, code);
-    count_latency(s, k->route, now_us() - k->t0_us);
+    count_latency(s, k->route, pp_now_us() - k->t0_us);
     return ret;
 }
 
@@ -611,7 +604,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         if (!k)
             return MHD_NO;
         *con_cls = k;
-        k->t0_us = now_us();
+        k->t0_us = pp_now_us();
         k->route = route_of(url);
         pp_buf_init(&k->body, s->max_body);
         if (k->route == R_OTHER)
@@ -640,7 +633,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         return MHD_YES;
     }
     if (*upload_size && s->request_timeout_s &&
-        now_us() - k->t0_us > (uint64_t)s->request_timeout_s * 1000000u) {
+        pp_now_us() - k->t0_us > (uint64_t)s->request_timeout_s * 1000000u) {
         /* MHD cannot queue a response in the middle of a body: close the connection. */
         atomic_fetch_add(&s->m.dropped[D_REQUEST_TIMEOUT], 1);
         return MHD_NO;

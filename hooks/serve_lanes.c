@@ -16,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "hooks/serve_lanes.h"
@@ -131,13 +130,6 @@ pp_status pp_lanes_open(const struct sockaddr *addr, socklen_t alen, unsigned nl
     return PP_OK;
 }
 
-static uint64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
 /* Hands fd to the lane holding the fewest connections; ties go round the lanes. */
 static void hand_over(pp_lanes *l, int fd, const struct sockaddr *sa, socklen_t salen)
 {
@@ -198,11 +190,11 @@ int pp_lanes_run(pp_lanes *l, const sigset_t *stop, unsigned tick_ms, void (*tic
         fprintf(stderr, "parapet serve: signalfd: %s\n", strerror(errno));
         return -1;
     }
-    uint64_t next_tick = now_ms() + tick_ms;
+    uint64_t next_tick = pp_now_ms() + tick_ms;
     int paused = 0, sig = -1;
     for (;;) {
         struct pollfd p[2] = { { sfd, POLLIN, 0 }, { paused ? -1 : l->lfd, POLLIN, 0 } };
-        uint64_t now = now_ms();
+        uint64_t now = pp_now_ms();
         int timeout = paused ? PP_LANES_BACKOFF_MS
                              : (next_tick > now ? (int)(next_tick - now) : 0);
         int r = poll(p, 2, timeout);
@@ -218,7 +210,7 @@ int pp_lanes_run(pp_lanes *l, const sigset_t *stop, unsigned tick_ms, void (*tic
             }
         }
         paused = accept_some(l);
-        now = now_ms();
+        now = pp_now_ms();
         if (now >= next_tick) {
             tick(cls);
             next_tick = now + tick_ms;
