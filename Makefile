@@ -23,7 +23,7 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(SAN) -I. $(PKG_CFLAGS) -
 ALL_LDFLAGS = $(SAN) $(LDFLAGS)
 LIBS     = $(PKG_LIBS) -lpthread -lm
 
-ENGINE_SRC  := $(wildcard engine/*.c)
+ENGINE_SRC  := $(wildcard engine/*.c engine/base/*.c engine/net/*.c engine/store/*.c)
 ADVISOR_SRC := $(wildcard advisor/*.c)
 HOOKS_SRC   := $(filter-out hooks/main.c,$(wildcard hooks/*.c))
 LIB_SRC     := $(ENGINE_SRC) $(ADVISOR_SRC) $(HOOKS_SRC)

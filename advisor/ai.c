@@ -8,10 +8,10 @@
 #include <string.h>
 
 #include "advisor/kb_match.h"
-#include "engine/aws.h"
-#include "engine/redact.h"
-#include "engine/sigv4.h"
-#include "engine/util.h"
+#include "engine/net/aws.h"
+#include "advisor/redact.h"
+#include "engine/net/sigv4.h"
+#include "engine/base/util.h"
 
 static const char SYSTEM_PROMPT[] =
     "You help engineers understand why an AWS CloudFormation or Amazon ECS deployment failed. "

@@ -2,9 +2,9 @@
  *
  * Data flow: pp_explain_json (explain.h) → pp_ai_enrich: for each root cause (and each
  * unmatched root) a prompt is built from the root event, its cascades and the KB candidates
- * (the matched entry and other entries whose patterns match), redacted (engine/redact.h),
+ * (the matched entry and other entries whose patterns match), redacted (advisor/redact.h),
  * looked up in the state database's cache by a hash of the normalised cause, else sent to the
- * Converse API (engine/aws.h) → the answer is added to that root as
+ * Converse API (engine/net/aws.h) → the answer is added to that root as
  *   "ai": {"status": "ok", "provider": "bedrock", "model": M, "text": T, "cached": B}
  * and the document gets a top-level "ai" summary. `source` stays with the KB entry: the AI
  * text never replaces the KB answer.
@@ -20,7 +20,7 @@
 #include <jansson.h>
 
 #include "advisor/explain.h"
-#include "engine/state.h"
+#include "engine/store/state.h"
 
 #define PP_AI_DEFAULT_TIMEOUT_MS 8000
 #define PP_AI_MAX_CASCADES 10      /* cascades quoted in one prompt */

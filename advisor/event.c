@@ -13,7 +13,7 @@
 #include <time.h>
 
 #include "advisor/jscan.h"
-#include "engine/util.h"
+#include "engine/base/util.h"
 
 /* ---- string arena: one free for all event strings ------------------------------------- */
 

@@ -25,7 +25,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "engine/status.h"
+#include "engine/base/status.h"
 
 /* Where a record came from. Stable names via pp_ev_source_name (used in JSON output). */
 typedef enum pp_ev_source {

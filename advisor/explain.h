@@ -16,7 +16,7 @@
 #include "advisor/kb.h"
 #include "advisor/kb_match.h"
 #include "advisor/rootcause.h"
-#include "engine/status.h"
+#include "engine/base/status.h"
 
 #define PP_EXPLAIN_MAX_HOOK_RULES 8
 

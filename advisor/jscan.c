@@ -6,7 +6,7 @@
  */
 #include "advisor/jscan.h"
 
-#include "engine/util.h"
+#include "engine/base/util.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -13,7 +13,7 @@
 
 #include "advisor/kb_match.h"
 #include "engine/doc.h"
-#include "engine/util.h"
+#include "engine/base/util.h"
 #include "engine/value.h"
 
 #define NO_IDX ((size_t)-1)

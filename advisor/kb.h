@@ -17,8 +17,8 @@
 #include <jansson.h>
 #include <stddef.h>
 
-#include "engine/status.h"
-#include "engine/util.h"
+#include "engine/base/status.h"
+#include "engine/base/util.h"
 
 #define PP_KB_SCHEMA_VERSION "1"
 #define PP_KB_MAX_FILE_BYTES (256u << 10)   /* one entry file */

@@ -22,7 +22,7 @@
 
 #include "advisor/event.h"
 #include "advisor/kb.h"
-#include "engine/status.h"
+#include "engine/base/status.h"
 
 #define PP_KB_MATCH_MAX_SUBJECT (16u << 10)
 #define PP_KB_MATCH_LIMIT 200000u

@@ -28,7 +28,7 @@
 #include <stddef.h>
 
 #include "advisor/event.h"
-#include "engine/status.h"
+#include "engine/base/status.h"
 
 typedef enum pp_rc_kind {
     PP_RC_NONE = 0,     /* not a failure */

@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "engine/doc_int.h"
-#include "engine/util.h"
+#include "engine/base/util.h"
 
 /* ---- position map ------------------------------------------------------------------ */
 

@@ -35,8 +35,8 @@
 #include <jansson.h>
 #include <stddef.h>
 
-#include "engine/limits.h"
-#include "engine/status.h"
+#include "engine/base/limits.h"
+#include "engine/base/status.h"
 
 typedef struct pp_pos {
     unsigned line;   /* 1-based */

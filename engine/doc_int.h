@@ -10,8 +10,8 @@
 #include <stddef.h>
 
 #include "engine/doc.h"
-#include "engine/limits.h"
-#include "engine/status.h"
+#include "engine/base/limits.h"
+#include "engine/base/status.h"
 
 /* State shared by one pp_doc_load call. Borrowed pointers live as long as the call. */
 typedef struct pp_loadctx {

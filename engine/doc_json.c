@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "engine/doc_int.h"
-#include "engine/util.h"
+#include "engine/base/util.h"
 
 typedef struct jframe {
     json_t *c;           /* the open object or array (borrowed: the parent holds it) */

@@ -15,7 +15,7 @@
 #include <yaml.h>
 
 #include "engine/doc_int.h"
-#include "engine/util.h"
+#include "engine/base/util.h"
 
 #define YAML_TAG_PREFIX "tag:yaml.org,2002:"
 

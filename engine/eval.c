@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "engine/eval_int.h"
-#include "engine/util.h"
+#include "engine/base/util.h"
 #include "engine/value.h"
 
 pp_status pp_eval_pending_add(pp_evalstate *es, pp_fstatus st, const char *msg, const char *path)

@@ -10,8 +10,8 @@
 #include <jansson.h>
 
 #include "engine/finding.h"
-#include "engine/limits.h"
-#include "engine/status.h"
+#include "engine/base/limits.h"
+#include "engine/base/status.h"
 #include "engine/template.h"
 
 typedef struct pp_ruleset pp_ruleset;

@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <stddef.h>
 
-#include "engine/status.h"
+#include "engine/base/status.h"
 
 typedef enum pp_severity {
     PP_SEV_INFO = 0, PP_SEV_LOW, PP_SEV_MEDIUM, PP_SEV_HIGH, PP_SEV_CRITICAL

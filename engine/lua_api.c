@@ -20,8 +20,8 @@
 #include <stdio.h>
 
 #include "engine/eval_int.h"
-#include "engine/json_write.h"
-#include "engine/util.h"
+#include "engine/base/json_write.h"
+#include "engine/base/util.h"
 #include "engine/value.h"
 
 #define MT_VIEW "pp.view"

@@ -6,9 +6,9 @@
  * report_sarif.c or report_junit.c. Helpers the writers share live here too (report_priv.h).
  */
 #include "engine/finding.h"
-#include "engine/json_write.h"
+#include "engine/base/json_write.h"
 #include "engine/report_priv.h"
-#include "engine/util.h"
+#include "engine/base/util.h"
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -12,7 +12,7 @@
  */
 #include "engine/finding.h"
 #include "engine/report_priv.h"
-#include "engine/util.h"
+#include "engine/base/util.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -16,7 +16,7 @@
 
 #include "engine/eval_int.h"
 #include "engine/rules_cache.h"
-#include "engine/util.h"
+#include "engine/base/util.h"
 
 #define PP_RULE_FILE_MAX (1u << 20)
 #define PP_RULES_MAX_DIRS 64

@@ -12,7 +12,7 @@
 #include <lauxlib.h>
 #include <lua.h>
 
-#include "engine/util.h"
+#include "engine/base/util.h"
 
 #define FORMAT 1
 

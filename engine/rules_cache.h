@@ -25,7 +25,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "engine/status.h"
+#include "engine/base/status.h"
 
 #define PP_RULES_CACHE_MAX_BYTES (64u << 20)
 #define PP_RULES_CACHE_MAX_PATH 4096u

@@ -18,7 +18,7 @@
 #include <lauxlib.h>
 #include <lualib.h>
 
-#include "engine/util.h"
+#include "engine/base/util.h"
 #include "engine/watchdog.h"
 
 struct pp_sandbox {

@@ -24,8 +24,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "engine/limits.h"
-#include "engine/status.h"
+#include "engine/base/limits.h"
+#include "engine/base/status.h"
 
 typedef struct pp_sandbox pp_sandbox;
 

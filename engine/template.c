@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/util.h"
+#include "engine/base/util.h"
 #include "engine/value.h"
 
 /* Resolution context. Invariant: err/st are set at most once (first error wins). */

@@ -16,8 +16,8 @@
 #include <jansson.h>
 
 #include "engine/doc.h"
-#include "engine/limits.h"
-#include "engine/status.h"
+#include "engine/base/limits.h"
+#include "engine/base/status.h"
 
 typedef struct pp_param_kv {
     char *key;

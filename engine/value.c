@@ -10,7 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "engine/util.h"
+#include "engine/base/util.h"
 
 json_t *pp_unknown_new(const char *reason, json_t *candidates)
 {

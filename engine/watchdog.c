@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "engine/util.h"
+#include "engine/base/util.h"
 
 static pthread_mutex_t wd_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t wd_cv = PTHREAD_COND_INITIALIZER;

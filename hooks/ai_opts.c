@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-#include "engine/util.h"
+#include "engine/base/util.h"
 #include "hooks/cli.h"
 
 int pp_ai_cli_arg(pp_ai_cfg *c, int argc, char **argv, int *i)

@@ -14,9 +14,9 @@
 #include <strings.h>
 
 #include "engine/doc.h"
-#include "engine/json_write.h"
+#include "engine/base/json_write.h"
 #include "engine/template.h"
-#include "engine/util.h"
+#include "engine/base/util.h"
 
 #define PP_HOOK_DEFAULT_PAYLOAD (32u << 20)
 

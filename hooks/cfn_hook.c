@@ -11,8 +11,8 @@
 #include <strings.h>
 
 #include "engine/doc.h"
-#include "engine/json_write.h"
-#include "engine/util.h"
+#include "engine/base/json_write.h"
+#include "engine/base/util.h"
 
 /* ---- small helpers --------------------------------------------------------------------- */
 

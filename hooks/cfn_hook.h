@@ -18,9 +18,9 @@
 
 #include "engine/eval.h"
 #include "engine/finding.h"
-#include "engine/http.h"
-#include "engine/limits.h"
-#include "engine/status.h"
+#include "engine/net/http.h"
+#include "engine/base/limits.h"
+#include "engine/base/status.h"
 
 /* Caps of the response (characters = bytes here; see above). */
 #define PP_HOOK_MESSAGE_MAX 4096

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/sigv4.h"
-#include "engine/util.h"
+#include "engine/base/crypto.h"
+#include "engine/base/util.h"
 
 #define ELLIPSIS "\xe2\x80\xa6"   /* … */
 

@@ -16,7 +16,7 @@
 #include <jansson.h>
 #include <stddef.h>
 
-#include "engine/status.h"
+#include "engine/base/status.h"
 
 #define PP_CHAT_SLACK_HEADER_MAX 150
 #define PP_CHAT_SLACK_TEXT_MAX 3000

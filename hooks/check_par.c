@@ -15,7 +15,7 @@
 #include "engine/eval.h"
 #include "engine/finding.h"
 #include "engine/template.h"
-#include "engine/util.h"
+#include "engine/base/util.h"
 #include "hooks/check_par.h"
 
 typedef struct part {

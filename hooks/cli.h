@@ -8,7 +8,7 @@
 #include <jansson.h>
 
 #include "engine/eval.h"
-#include "engine/limits.h"
+#include "engine/base/limits.h"
 
 int pp_cli_check(int argc, char **argv);
 int pp_cli_rules(int argc, char **argv);

@@ -16,7 +16,7 @@
 #include "engine/eval.h"
 #include "engine/finding.h"
 #include "engine/template.h"
-#include "engine/util.h"
+#include "engine/base/util.h"
 #include "engine/value.h"
 #include "hooks/check_par.h"
 #include "hooks/cli.h"

@@ -10,7 +10,7 @@
 
 #include "engine/doc.h"
 #include "engine/rules_cache.h"
-#include "engine/util.h"
+#include "engine/base/util.h"
 #include "hooks/cli.h"
 
 #ifndef PP_PREFIX

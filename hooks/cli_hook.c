@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/http.h"
-#include "engine/util.h"
+#include "engine/net/http.h"
+#include "engine/base/util.h"
 #include "hooks/cfn_hook.h"
 #include "hooks/cli.h"
 #include "hooks/hook_opts.h"

@@ -16,7 +16,7 @@
 #include "engine/finding.h"
 #include "engine/template.h"
 #include "engine/rules_cache.h"
-#include "engine/util.h"
+#include "engine/base/util.h"
 #include "engine/value.h"
 #include "hooks/cli.h"
 

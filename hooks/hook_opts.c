@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/util.h"
+#include "engine/base/util.h"
 
 const char pp_hook_opts_help[] =
     "  --rules DIR                      add a rules folder (repeatable)\n"

@@ -11,8 +11,8 @@
 #define PP_HOOK_OPTS_H
 
 #include "engine/eval.h"
-#include "engine/http.h"
-#include "engine/limits.h"
+#include "engine/net/http.h"
+#include "engine/base/limits.h"
 #include "hooks/cfn_hook.h"
 #include "hooks/cli.h"
 

@@ -14,9 +14,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "engine/http.h"
-#include "engine/json_write.h"
-#include "engine/util.h"
+#include "engine/net/http.h"
+#include "engine/base/json_write.h"
+#include "engine/base/util.h"
 #include "hooks/cfn_hook.h"
 #include "hooks/cli.h"
 #include "hooks/hook_opts.h"

@@ -7,9 +7,9 @@
 
 #include "advisor/event.h"
 #include "advisor/explain.h"
-#include "engine/aws.h"
-#include "engine/json_write.h"
-#include "engine/util.h"
+#include "engine/net/aws.h"
+#include "engine/base/json_write.h"
+#include "engine/base/util.h"
 #include "hooks/cli.h"
 
 #define PP_LE_MAX_STACK_PAGES 5

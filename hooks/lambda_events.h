@@ -10,7 +10,7 @@
  *     Change SERVICE_DEPLOYMENT_FAILED, and a failed standalone task (not started by a service)
  *     trigger: every stored event of that stack or service is explained (advisor); when no
  *     root is a real cause, CloudFormation DescribeStackEvents or ECS DescribeServices +
- *     ListTasks + DescribeTasks are asked (SigV4, engine/aws.h; --endpoint-url or
+ *     ListTasks + DescribeTasks are asked (SigV4, engine/net/aws.h; --endpoint-url or
  *     AWS_ENDPOINT_URL for a test server) and the explanation is redone; then it is queued and
  *     delivered (the same failure is never posted twice: the outbox's dedup key);
  *   - anything else is acknowledged and ignored.
@@ -33,8 +33,8 @@
 
 #include "advisor/ai.h"
 #include "advisor/kb.h"
-#include "engine/http.h"
-#include "engine/state.h"
+#include "engine/net/http.h"
+#include "engine/store/state.h"
 #include "hooks/notify.h"
 
 typedef struct pp_lambda_events {

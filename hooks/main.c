@@ -4,8 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "engine/json_write.h"
-#include "engine/util.h"
+#include "engine/base/json_write.h"
+#include "engine/base/util.h"
 #include "hooks/cli.h"
 
 typedef struct command {

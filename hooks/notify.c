@@ -8,7 +8,7 @@
 #include <strings.h>
 #include <time.h>
 
-#include "engine/util.h"
+#include "engine/base/util.h"
 
 #define PP_NOTIFY_CLAIM_BATCH 64
 

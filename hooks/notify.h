@@ -20,8 +20,8 @@
 #include <jansson.h>
 #include <stdint.h>
 
-#include "engine/http.h"
-#include "engine/state.h"
+#include "engine/net/http.h"
+#include "engine/store/state.h"
 #include "hooks/chat.h"
 
 typedef struct pp_notify_cfg {

@@ -39,12 +39,12 @@
 #include <unistd.h>
 
 #include "engine/doc.h"
-#include "engine/http.h"
-#include "engine/json_write.h"
-#include "engine/sigv4.h"
-#include "engine/state.h"
+#include "engine/net/http.h"
+#include "engine/base/json_write.h"
+#include "engine/net/sigv4.h"
+#include "engine/store/state.h"
 #include "engine/template.h"
-#include "engine/util.h"
+#include "engine/base/util.h"
 #include "hooks/cfn_hook.h"
 #include "hooks/chat.h"
 #include "hooks/cli.h"

@@ -14,7 +14,7 @@
 
 #include <microhttpd.h>
 
-#include "engine/util.h"
+#include "engine/base/util.h"
 
 typedef struct pp_lanes pp_lanes;
 

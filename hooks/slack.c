@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/json_write.h"
-#include "engine/sigv4.h"
-#include "engine/util.h"
+#include "engine/base/json_write.h"
+#include "engine/base/crypto.h"
+#include "engine/base/util.h"
 
 int pp_slack_verify(const char *secret, size_t secret_len, const char *ts, const char *sig,
                     const char *body, size_t blen, long now)

@@ -6,7 +6,7 @@
 
 #include "advisor/kb.h"
 #include "advisor/kb_match.h"
-#include "engine/util.h"
+#include "engine/base/util.h"
 
 int main(int argc, char **argv)
 {

@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "advisor/kb.h"
-#include "engine/util.h"
+#include "engine/base/util.h"
 
 static char dbdir[] = "/tmp/pp-fuzz-kb.XXXXXX";
 static char dbpath[sizeof dbdir + 16];

@@ -1,10 +1,10 @@
-/* fuzz_sigv4.c — SigV4 canonicalisation (engine/sigv4.c): input lines are PATH, QUERY, METHOD,
+/* fuzz_sigv4.c — SigV4 canonicalisation (engine/net/sigv4.c): input lines are PATH, QUERY, METHOD,
  * HOST, then header lines up to an empty line, then the body. The path and the query go
  * through the canonical URI / query functions and the encoder on their own, then the whole
  * request is signed. */
 #include "tests/fuzz/fuzz.h"
 
-#include "engine/sigv4.h"
+#include "engine/net/sigv4.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "engine/util.h"
+#include "engine/base/util.h"
 #include "tests/fuzz/fuzz.h"
 
 #define PP_REPLAY_MAX_INPUT (16u << 20)

@@ -1,5 +1,5 @@
 #!/bin/sh
-# SigV4: the C signer (engine/sigv4.c, through a small driver linked against libparapet.a)
+# SigV4: the C signer (engine/net/sigv4.c, through a small driver linked against libparapet.a)
 # and an independent Python implementation (fake/sigv4.py) agree on 500 random requests,
 # paths with ':' (Bedrock model ids), spaces, UTF-8, dot segments; queries; session tokens.
 . "$(dirname "$0")/lib.sh"

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/util.h"
+#include "engine/base/util.h"
 #include "hooks/cfn_hook.h"
 
 static const char *RESOURCE_REQ =

@@ -15,7 +15,7 @@
 #include <cmocka.h>
 
 #include "engine/doc.h"
-#include "engine/util.h"
+#include "engine/base/util.h"
 
 /* ---- helpers ------------------------------------------------------------------------ */
 

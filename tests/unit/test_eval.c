@@ -14,7 +14,7 @@
 #include "engine/doc.h"
 #include "engine/eval.h"
 #include "engine/template.h"
-#include "engine/util.h"
+#include "engine/base/util.h"
 
 typedef struct run {
     char dir[64];

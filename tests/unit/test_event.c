@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "advisor/event.h"
-#include "engine/util.h"
+#include "engine/base/util.h"
 
 static pp_status ingest(pp_evset *s, const char *json, char **err)
 {

@@ -42,7 +42,7 @@
 #include "engine/eval.h"
 #include "engine/eval_int.h"
 #include "engine/template.h"
-#include "engine/util.h"
+#include "engine/base/util.h"
 #include "hooks/cfn_hook.h"
 
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)

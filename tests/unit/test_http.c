@@ -1,4 +1,4 @@
-/* test_http.c — engine/http.c against a tiny HTTP server thread bound to 127.0.0.1 only. */
+/* test_http.c — engine/net/http.c against a tiny HTTP server thread bound to 127.0.0.1 only. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,8 +15,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "engine/http.h"
-#include "engine/util.h"
+#include "engine/net/http.h"
+#include "engine/base/util.h"
 
 /* ---- the loopback server --------------------------------------------------------------- */
 

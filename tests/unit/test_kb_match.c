@@ -14,7 +14,7 @@
 
 #include "advisor/kb.h"
 #include "advisor/kb_match.h"
-#include "engine/util.h"
+#include "engine/base/util.h"
 
 static pp_kb *g_kb;
 static char g_tmp[256];

@@ -1,4 +1,4 @@
-/* test_redact.c — engine/redact.c: every kind of value is removed, ordinary deployment text
+/* test_redact.c — advisor/redact.c: every kind of value is removed, ordinary deployment text
  * (resource types, timestamps, logical ids, UUID request tokens, CIDR 0.0.0.0/0) is kept. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/redact.h"
+#include "advisor/redact.h"
 
 static void expect(const char *in, const char *want)
 {

@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 #include "engine/finding.h"
-#include "engine/util.h"
+#include "engine/base/util.h"
 
 extern char **environ;
 

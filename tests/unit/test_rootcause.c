@@ -10,7 +10,7 @@
 
 #include "advisor/event.h"
 #include "advisor/rootcause.h"
-#include "engine/util.h"
+#include "engine/base/util.h"
 
 /* One describe-stack-events record (as a JSON line) built from parts. */
 static char *sev(const char *stack, const char *lid, const char *type, const char *status,

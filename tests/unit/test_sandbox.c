@@ -18,7 +18,7 @@
 #include <lualib.h>
 
 #include "engine/sandbox.h"
-#include "engine/util.h"
+#include "engine/base/util.h"
 
 #define CHUNK "@rules/t.lua"
 

@@ -1,4 +1,4 @@
-/* test_sigv4.c — engine/sigv4.c against AWS's published Signature V4 test-suite vectors
+/* test_sigv4.c — engine/net/sigv4.c against AWS's published Signature V4 test-suite vectors
  * (aws-sig-v4-test-suite: credentials AKIDEXAMPLE / wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY,
  * 20150830T123600Z, us-east-1, service "service"). The inputs and expected signatures are the
  * suite's; two suite inconsistencies are noted where they occur. */
@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/sigv4.h"
+#include "engine/net/sigv4.h"
 
 static const pp_aws_creds CREDS = { "AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
                                     NULL };

@@ -1,4 +1,4 @@
-/* test_state.c — engine/state.c: outbox dedup and states, claims, cache, explanations, events,
+/* test_state.c — engine/store/state.c: outbox dedup and states, claims, cache, explanations, events,
  * default path, folder creation. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,8 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "engine/state.h"
-#include "engine/util.h"
+#include "engine/store/state.h"
+#include "engine/base/util.h"
 
 static char g_dir[256];
 

@@ -10,7 +10,7 @@
 
 #include "engine/doc.h"
 #include "engine/template.h"
-#include "engine/util.h"
+#include "engine/base/util.h"
 #include "engine/value.h"
 
 typedef struct fixture {

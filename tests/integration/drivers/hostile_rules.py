@@ -4,7 +4,7 @@ folder, runs `parapet check --no-builtin-rules --rules DIR --format json` on a o
 template, and prints one JSON line: exit code, finding counts by status, the first messages,
 wall and CPU seconds, and the child's peak RSS (getrusage ru_maxrss, KB).
 
-Kinds (the per-rule budget is 32 MiB, engine/limits.h):
+Kinds (the per-rule budget is 32 MiB, engine/base/limits.h):
   plain  allocates nothing: the footprint of the rule set itself
   near   builds 27 strings of 1 MiB (about 88% of the budget) and drops them; even rules FAIL,
          odd rules PASS

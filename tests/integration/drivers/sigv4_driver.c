@@ -1,13 +1,13 @@
 /* sigv4_driver.c — reads requests as JSON lines ({method, host, path, query, headers: [[n, v]…],
  * body, access_key, secret, token, region, service, amz_date}) and prints the signature the C
- * signer (engine/sigv4.c) computes, one per line. Built and run by test_sigv4_compare.sh. */
+ * signer (engine/net/sigv4.c) computes, one per line. Built and run by test_sigv4_compare.sh. */
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/sigv4.h"
-#include "engine/util.h"
+#include "engine/net/sigv4.h"
+#include "engine/base/util.h"
 
 int main(void)
 {

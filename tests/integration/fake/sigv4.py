@@ -1,6 +1,6 @@
 """sigv4.py — a second, independent AWS Signature V4 implementation (Python stdlib only).
 
-Used by the integration tests to check Parapet's C signer (engine/sigv4.c): as a command it
+Used by the integration tests to check Parapet's C signer (engine/net/sigv4.c): as a command it
 reads requests as JSON lines and prints one signature per line; as a module the Bedrock
 stand-in uses verify() to check the Authorization header of what it receives.
 

@@ -4,7 +4,7 @@
  * URL), then up to 1 + retries attempts on one easy handle. The body goes into a capped pp_buf;
  * the write callback aborts the transfer the moment the cap is passed.
  */
-#include "engine/http.h"
+#include "engine/net/http.h"
 
 #include <ctype.h>
 #include <curl/curl.h>
@@ -15,7 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "engine/util.h"
+#include "engine/base/util.h"
 
 /* Caps on what a server may send us besides the body. */
 #define PP_HTTP_MAX_HEADERS 100

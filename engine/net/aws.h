@@ -1,10 +1,10 @@
-/* aws.h — SigV4-signed requests to AWS APIs over engine/http.h, and the calls Parapet makes:
+/* aws.h — SigV4-signed requests to AWS APIs over engine/net/http.h, and the calls Parapet makes:
  * Bedrock Runtime Converse (JSON), ECS DescribeServices/DescribeTasks (JSON 1.1),
  * CloudFormation DescribeStackEvents (query protocol, XML answer turned into the CLI's JSON
  * shape so the advisor reads it like `aws cloudformation describe-stack-events`).
  *
  * Data flow: advisor/ai.c (Bedrock) and hooks/lambda_events.c (Describe*) → pp_aws_call →
- * pp_sigv4_sign (engine/sigv4.h) → pp_http_post. Nothing here knows about explanations.
+ * pp_sigv4_sign (engine/net/sigv4.h) → pp_http_post. Nothing here knows about explanations.
  *
  * Credentials come from the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
  * AWS_SESSION_TOKEN: what Lambda provides); the region from AWS_REGION, else
@@ -18,8 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "engine/http.h"
-#include "engine/sigv4.h"
+#include "engine/net/http.h"
+#include "engine/net/sigv4.h"
 
 /* Credentials and region read from the environment; strings owned. */
 typedef struct pp_aws_env {

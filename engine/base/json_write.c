@@ -1,5 +1,5 @@
 /* json_write.c — see json_write.h. */
-#include "engine/json_write.h"
+#include "engine/base/json_write.h"
 
 #include <math.h>
 #include <pthread.h>

@@ -1,6 +1,6 @@
 /* aws.c — signed AWS calls: Bedrock Converse, ECS Describe*, CloudFormation
  * DescribeStackEvents (see aws.h). */
-#include "engine/aws.h"
+#include "engine/net/aws.h"
 
 #include <curl/curl.h>
 #include <stdio.h>
@@ -9,7 +9,7 @@
 #include <strings.h>
 #include <time.h>
 
-#include "engine/util.h"
+#include "engine/base/util.h"
 
 #define PP_AWS_MAX_HEADERS 16
 #define PP_AWS_MAX_ANSWER (8u << 20)

@@ -5,47 +5,17 @@
  * the canonical request) → signing key (HMAC chain over date, region, service, "aws4_request"
  * starting from "AWS4" + secret) → signature → Authorization header.
  */
-#include "engine/sigv4.h"
+#include "engine/net/sigv4.h"
 
 #include <ctype.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-#include <openssl/sha.h>
+#include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include "engine/util.h"
-
-void pp_hex(const unsigned char *p, size_t n, char *out)
-{
-    static const char digits[] = "0123456789abcdef";
-    for (size_t i = 0; i < n; i++) {
-        out[2 * i] = digits[p[i] >> 4];
-        out[2 * i + 1] = digits[p[i] & 15];
-    }
-    out[2 * n] = '\0';
-}
-
-void pp_sha256_hex(const void *data, size_t len, char out[65])
-{
-    unsigned char md[PP_SHA256_LEN];
-    SHA256(data ? data : (const void *)"", len, md);
-    pp_hex(md, sizeof md, out);
-}
-
-int pp_hmac_sha256(const void *key, size_t klen, const void *msg, size_t mlen,
-                   unsigned char out[PP_SHA256_LEN])
-{
-    unsigned int olen = 0;
-    if (klen > 0x7fffffff)
-        return -1;
-    if (!HMAC(EVP_sha256(), key, (int)klen, msg ? msg : (const void *)"", mlen, out, &olen) ||
-        olen != PP_SHA256_LEN)
-        return -1;
-    return 0;
-}
+#include "engine/base/crypto.h"
+#include "engine/base/util.h"
 
 /* ---- encoding -------------------------------------------------------------------------- */
 

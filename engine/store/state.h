@@ -28,7 +28,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "engine/status.h"
+#include "engine/base/status.h"
 
 #define PP_STATE_CLAIM_SECONDS 120
 #define PP_STATE_MAX_BODY (4u << 20)   /* one queued message or cached answer */

@@ -1,5 +1,5 @@
 /* util.c — bounded buffers, file reading and small string helpers (see util.h). */
-#include "engine/util.h"
+#include "engine/base/util.h"
 
 #include <errno.h>
 #include <limits.h>

@@ -1,9 +1,8 @@
-/* sigv4.h — AWS Signature Version 4 (AWS4-HMAC-SHA256) with libcrypto, and the hashing
- * helpers it and the Slack signature check share.
+/* sigv4.h — AWS Signature Version 4 (AWS4-HMAC-SHA256); its hashes are engine/base/crypto.h.
  *
- * Data flow: a caller that talks to an AWS API (engine/aws.c: Bedrock Converse, CloudFormation,
+ * Data flow: a caller that talks to an AWS API (engine/net/aws.c: Bedrock Converse, CloudFormation,
  * ECS) builds a pp_sigv4_req → pp_sigv4_sign → the headers it returns are added to the request
- * sent with engine/http.h. We sign ourselves rather than use CURLOPT_AWS_SIGV4 because Debian
+ * sent with engine/net/http.h. We sign ourselves rather than use CURLOPT_AWS_SIGV4 because Debian
  * 12's libcurl mis-encodes paths that contain '%' (every Bedrock model id has a ':').
  *
  * Canonical request, as the service computes it (non-S3 services):
@@ -27,18 +26,10 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "engine/status.h"
+#include "engine/base/crypto.h"
+#include "engine/base/status.h"
 
-#define PP_SHA256_LEN 32
 #define PP_SIGV4_MAX_HEADERS 32   /* headers a caller may ask to be signed */
-
-/* Hex SHA-256 of data[0..len) into out (65 bytes: 64 hex digits and a NUL). */
-void pp_sha256_hex(const void *data, size_t len, char out[65]);
-/* HMAC-SHA256 of msg under key into out. Returns 0, or -1 when libcrypto failed. */
-int pp_hmac_sha256(const void *key, size_t klen, const void *msg, size_t mlen,
-                   unsigned char out[PP_SHA256_LEN]);
-/* Lower-case hex of n bytes into out (2n + 1 bytes). */
-void pp_hex(const unsigned char *p, size_t n, char *out);
 
 /* Credentials. `session_token` may be NULL or "" (long-term keys). Borrowed. */
 typedef struct pp_aws_creds {

@@ -1,5 +1,5 @@
 /* state.c — the state database (see state.h for what it holds and the outbox invariants). */
-#include "engine/state.h"
+#include "engine/store/state.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -12,8 +12,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "engine/sigv4.h"
-#include "engine/util.h"
+#include "engine/base/crypto.h"
+#include "engine/base/util.h"
 
 #define PP_STATE_SCHEMA_VERSION "1"
 #define PP_STATE_BUSY_MS 5000

@@ -9,7 +9,7 @@
 
 #include <jansson.h>
 
-#include "engine/util.h"
+#include "engine/base/util.h"
 
 /* Appends v as JSON to out: indent > 0 pretty-prints with that many spaces per level (the
  * layout of json_dumps with JSON_INDENT), 0 writes compactly. Object members keep their

@@ -1,5 +1,5 @@
 /* status.c — names for pp_status codes; see status.h and docs/errors.md. */
-#include "engine/status.h"
+#include "engine/base/status.h"
 
 const char *pp_status_name(pp_status st)
 {

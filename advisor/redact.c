@@ -6,7 +6,7 @@
  * case and '-', so no later rule matches inside an earlier placeholder.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
-#include "engine/redact.h"
+#include "advisor/redact.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/util.h"
+#include "engine/base/util.h"
 
 enum { K_SECRET, K_KEY, K_EMAIL, K_IP, K_ACCOUNT, K_TOKEN };
 

@@ -20,7 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "engine/status.h"
+#include "engine/base/status.h"
 
 /* Which URLs may be fetched.
  *   - `prefixes`: a URL starting with one of these strings (exact byte prefix) is allowed, over

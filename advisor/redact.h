@@ -24,7 +24,7 @@
 
 #include <stddef.h>
 
-#include "engine/status.h"
+#include "engine/base/status.h"
 
 typedef struct pp_redact_stats {
     size_t secrets, keys, emails, ips, accounts, tokens;
