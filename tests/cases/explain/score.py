@@ -1,0 +1,141 @@
+"""Scores `parapet explain` on the failure corpus (tests/corpus), train and holdout apart.
+
+Each record's message is explained alone (`explain --message M --resource-type T`) and the
+first root cause is put in one of four classes:
+  right    a knowledge-base pattern answer (source "kb") whose entry id or kind is the
+           record's kind; for a cascade record, every root cause marked cascade
+  generic  an answer that says it is not specific: the anatomy decoder's guidance, a broad
+           entry (`broad: true`) at low confidence, or a text-search hint (source "fts")
+  wrong    any other answer: a specific entry of another kind, or any answer claiming high
+           confidence that is not right
+  none     no answer at all
+and "high wrong" counts answers at confidence high that are not right. The holdout figure is
+the one to report: its records were never read while entries were written.
+
+  python3 tests/cases/explain/score.py [--details FILE] [--min-holdout-right PCT]
+                                       [--max-holdout-high-wrong PCT]
+Exit 1 when a --min/--max bound is not met (make cases sets them as regression floors).
+Exit 77 (skip) when the corpus folder is empty.
+"""
+import glob
+import json
+import os
+import re
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
+sys.path.insert(0, os.path.join(ROOT, "tests", "corpus"))
+import corpus  # noqa: E402
+
+PARAPET = os.environ.get("PARAPET", os.path.join(ROOT, "build", "parapet"))
+CLASSES = ("right", "generic", "wrong", "none")
+
+
+def broad_ids(kbdir=os.path.join(ROOT, "kb")):
+    out = set()
+    for p in glob.glob(os.path.join(kbdir, "*.yaml")):
+        with open(p, encoding="utf-8") as f:
+            text = f.read()
+        if re.search(r"^broad:\s*true\s*$", text, re.M):
+            m = re.search(r"^id:\s*'?([\w.-]+)", text, re.M)
+            if m:
+                out.add(m.group(1))
+    return out
+
+
+def explain(rec):
+    args = [PARAPET, "explain", "--format", "json", "--message", rec["message"]]
+    if rec.get("resource_type"):
+        args += ["--resource-type", rec["resource_type"]]
+    p = subprocess.run(args, capture_output=True, timeout=60)
+    try:
+        return json.loads(p.stdout)
+    except ValueError:
+        return None
+
+
+def classify(rec, j, broad):
+    rcs = (j or {}).get("root_causes") or []
+    if not rcs:
+        return "none", False, None
+    top = rcs[0]
+    conf = top.get("confidence")
+    src = top.get("source")
+    kid, kind = top.get("kb_id"), top.get("kind")
+    if rec.get("cascade"):
+        ok = all(r.get("cascade") for r in rcs)
+        return ("right" if ok else "wrong"), (conf == "high" and not ok), top
+    match = rec["kind"] in (kid, kind)
+    if src == "kb" and match:
+        return "right", False, top
+    high_wrong = conf == "high"
+    if high_wrong:
+        return "wrong", True, top
+    if src in ("anatomy", "fts") or (kid in broad and conf == "low"):
+        return "generic", False, top
+    return "wrong", False, top
+
+
+def pct(a, b):
+    return 100.0 * a / b if b else 0.0
+
+
+def main(argv):
+    details = None
+    floors = {}
+    a = argv[1:]
+    while a:
+        if a[0] == "--details" and len(a) > 1:
+            details, a = a[1], a[2:]
+        elif a[0] in ("--min-holdout-right", "--max-holdout-high-wrong") and len(a) > 1:
+            floors[a[0]], a = float(a[1]), a[2:]
+        else:
+            print(f"score.py: unknown option {a[0]!r}", file=sys.stderr)
+            return 2
+    recs = corpus.load()
+    if not recs:
+        print("corpus score: SKIP (tests/corpus/messages is empty)")
+        return 77
+    broad = broad_ids()
+    tally = {s: {c: 0 for c in CLASSES} for s in ("train", "holdout")}
+    high = {s: [0, 0] for s in ("train", "holdout")}   # answers at high, of which wrong
+    lines = []
+    for r in recs:
+        s = corpus.split_of(r)
+        j = explain(r)
+        cls, hw, top = classify(r, j, broad)
+        tally[s][cls] += 1
+        if top and top.get("confidence") == "high":
+            high[s][0] += 1
+            high[s][1] += 1 if hw else 0
+        got = f"{top.get('kb_id')}/{top.get('source')}/{top.get('confidence')}" if top else "-"
+        lines.append(f"{s}\t{cls}\t{r['id']}\twant {r['kind']}\tgot {got}")
+    rc = 0
+    for s in ("train", "holdout"):
+        t = tally[s]
+        n = sum(t.values())
+        print(f"corpus {s}: {n} messages: right {t['right']} ({pct(t['right'], n):.1f}%), "
+              f"generic {t['generic']}, wrong {t['wrong']}, none {t['none']}; "
+              f"high confidence {high[s][0]}, of which wrong {high[s][1]} "
+              f"({pct(high[s][1], n):.1f}% of messages; precision "
+              f"{pct(high[s][0] - high[s][1], high[s][0]):.1f}%)")
+    t, n = tally["holdout"], sum(tally["holdout"].values())
+    lo = floors.get("--min-holdout-right")
+    if lo is not None and pct(t["right"], n) < lo:
+        print(f"FAIL corpus holdout: right {pct(t['right'], n):.1f}% is under the floor {lo}%")
+        rc = 1
+    hi = floors.get("--max-holdout-high-wrong")
+    if hi is not None and pct(high["holdout"][1], n) > hi:
+        print(f"FAIL corpus holdout: high-confidence wrong {pct(high['holdout'][1], n):.1f}% "
+              f"is over the ceiling {hi}%")
+        rc = 1
+    if details:
+        with open(details, "w", encoding="utf-8") as f:
+            f.write("\n".join(lines) + "\n")
+    return rc
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
