@@ -1,8 +1,8 @@
 /* cli_check.c — `parapet check`: the pre-deploy check. Reads templates (files or stdin),
  * resolves them, runs the selected rules and renders findings as text, json, sarif or junit.
  *
- * Data flow: argv → files → pp_doc_load → pp_template_build → pp_eval_template → pp_report →
- * pp_report_write → exit code (0 nothing failing at/above --fail-on, 1 failing, 2 input or
+ * Data flow: argv → files → the check pipeline (engine/check.h: load, resolve, evaluate,
+ * unknown policy, source lines, sort) → pp_report_write → exit code (0 nothing failing at/above --fail-on, 1 failing, 2 input or
  * usage error). A file that cannot be loaded is reported on stderr (one line naming file,
  * line and what was expected) and the others are still checked; the exit code is then 2.
  */
@@ -12,13 +12,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "engine/check.h"
 #include "engine/doc.h"
 #include "engine/eval.h"
 #include "engine/finding.h"
 #include "engine/template.h"
 #include "engine/base/util.h"
 #include "engine/value.h"
-#include "hooks/check_par.h"
+#include "engine/check_par.h"
 #include "hooks/cli.h"
 
 #define MAX_FILES 4096
@@ -123,42 +124,6 @@ static int load_params_file(params *p, const char *path, const pp_limits *lim)
     return rc;
 }
 
-/* Line starts of a buffer, built once per file for the text report's source excerpts. */
-typedef struct line_index {
-    size_t *start;   /* start[i] = offset of line i+1 */
-    size_t n;
-} line_index;
-
-static void line_index_build(line_index *li, const char *buf, size_t len)
-{
-    size_t n = 1;
-    for (const char *p = buf; (p = memchr(p, '\n', (size_t)(buf + len - p))) != NULL; p++)
-        n++;
-    li->start = malloc(n * sizeof *li->start);
-    li->n = 0;
-    if (!li->start)
-        return;   /* excerpts are optional: without memory the report has none */
-    li->start[li->n++] = 0;
-    for (size_t i = 0; i < len; i++)
-        if (buf[i] == '\n')
-            li->start[li->n++] = i + 1;
-}
-
-/* Copies line `line` (1-based) into a new string (at most 300 bytes), or NULL. */
-static char *line_of(const line_index *li, const char *buf, size_t len, unsigned line)
-{
-    if (!li->start || line == 0 || line > li->n)
-        return NULL;
-    const char *p = buf + li->start[line - 1];
-    const char *nl = memchr(p, '\n', (size_t)(buf + len - p));
-    size_t n = nl ? (size_t)(nl - p) : (size_t)(buf + len - p);
-    if (n && p[n - 1] == '\r')
-        n--;
-    if (n > 300)
-        n = 300;
-    return strndup(p, n);
-}
-
 /* Input below this many bytes is evaluated on one thread: a second rule set would cost more to
  * load than it saves (about 250 resources per part, see check_par.h). */
 #define PAR_MIN_INPUT_BYTES (256u << 10)
@@ -199,8 +164,8 @@ int pp_cli_check(int argc, char **argv)
     long jobs = 0;   /* 0: decide from the input size and the cores */
     pp_ruleset *rs = NULL;
     pp_check_par *par = NULL;
-    pp_report rep;
-    pp_report_init(&rep);
+    pp_check chk;
+    memset(&chk, 0, sizeof chk);
     prm.hold = json_array();
 
     for (int i = 1; i < argc; i++) {
@@ -219,11 +184,7 @@ int pp_cli_check(int argc, char **argv)
             fputs(USAGE, stdout);
             goto done;
         } else if (OPTV("--format")) {
-            if (strcmp(val, "text") == 0) fmt = PP_OUT_TEXT;
-            else if (strcmp(val, "json") == 0) fmt = PP_OUT_JSON;
-            else if (strcmp(val, "sarif") == 0) fmt = PP_OUT_SARIF;
-            else if (strcmp(val, "junit") == 0) fmt = PP_OUT_JUNIT;
-            else {
+            if (pp_format_parse(val, &fmt) != 0) {
                 rc = pp_cli_usage("check", "--format expects text, json, sarif or junit, not "
                                   "'%s'", val);
                 goto done;
@@ -304,63 +265,28 @@ int pp_cli_check(int argc, char **argv)
         goto done;
     }
     par = pp_check_par_start(&sel.opts, extra_rule_sets(jobs, files, nfiles));
+    pp_check_opts co = { .resolve = ro, .eval = eo, .unknown = sel.unknown,
+                         .timings = eo.verbose };
+    pp_check_init(&chk, rs, par, &co);
     for (size_t fi = 0; fi < nfiles; fi++) {
         char *buf = NULL, *err = NULL;
         size_t len = 0;
-        uint64_t t0 = pp_now_us();
-        pp_status st = pp_read_file(files[fi], lim.max_input_bytes, &buf, &len, &err);
         const char *name = strcmp(files[fi], "-") == 0 ? "<stdin>" : files[fi];
-        pp_doc *doc = st == PP_OK ? pp_doc_load(name, buf, len, PP_FMT_AUTO, &lim, &st, &err)
-                                  : NULL;
-        uint64_t t1 = pp_now_us();
-        pp_template *t = doc ? pp_template_build(doc, &ro, &st, &err) : NULL;
-        uint64_t t2 = pp_now_us();
-        if (!t) {
+        pp_status st = pp_read_file(files[fi], lim.max_input_bytes, &buf, &len, &err);
+        if (st == PP_OK)
+            st = pp_check_input(&chk, name, buf, len, &err);
+        else
+            input_error = 1;
+        if (st != PP_OK) {
             fprintf(stderr, "parapet: %s\n", err ? err : pp_status_name(st));
             input_error = 1;
-        } else {
-            size_t before = rep.nf;
-            st = pp_check_par_eval(par, rs, t, &eo, &rep, &err);
-            if (eo.verbose)
-                fprintf(stderr, "parapet: %s: load %.1f ms, resolve %.1f ms, evaluate %.1f ms\n",
-                        name, (double)(t1 - t0) / 1000, (double)(t2 - t1) / 1000,
-                        (double)(pp_now_us() - t2) / 1000);
-            if (st != PP_OK) {
-                fprintf(stderr, "parapet: %s\n", err ? err : pp_status_name(st));
-                input_error = 1;
-            }
-            rep.files++;
-            if (fmt == PP_OUT_TEXT && rep.nf > before) {
-                line_index li;
-                line_index_build(&li, buf, len);
-                for (size_t k = before; k < rep.nf; k++)
-                    rep.f[k].source_line = line_of(&li, buf, len, rep.f[k].line);
-                free(li.start);
-            }
         }
         free(err);
-        pp_template_free(t);
-        pp_doc_free(doc);
         free(buf);
     }
-    if (sel.unknown == PP_UNKNOWN_PASS) {
-        /* UNKNOWN counted as passed: drop from the list, move the count */
-        size_t w = 0;
-        for (size_t k = 0; k < rep.nf; k++) {
-            if (rep.f[k].status == PP_ST_UNKNOWN && !eo.show_passed) {
-                pp_finding_clear(&rep.f[k]);
-                continue;
-            }
-            if (rep.f[k].status == PP_ST_UNKNOWN)
-                rep.f[k].status = PP_ST_PASS;
-            rep.f[w++] = rep.f[k];
-        }
-        rep.nf = w;
-        rep.n_status[PP_ST_PASS] += rep.n_status[PP_ST_UNKNOWN];
-        rep.n_status[PP_ST_UNKNOWN] = 0;
-    }
-    pp_report_sort(&rep);
-    if (rep.files == 0) {
+    pp_check_finish(&chk);
+    pp_report *rep = &chk.rep;
+    if (rep->files == 0) {
         rc = 2;   /* nothing was checked: the error lines on stderr say why */
         goto done;
     }
@@ -374,15 +300,15 @@ int pp_cli_check(int argc, char **argv)
         color = fmt == PP_OUT_TEXT && !out_path && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
     pp_write_opts wo = {.color = color, .show_passed = eo.show_passed,
                         .tool_version = PARAPET_VERSION};
-    if (pp_report_write(&rep, fmt, &wo, out) != PP_OK) {
+    if (pp_report_write(rep, fmt, &wo, out) != PP_OK) {
         fprintf(stderr, "parapet check: cannot write the report\n");
         input_error = 1;
     }
     if (out != stdout)
         fclose(out);
-    rc = input_error ? 2 : pp_report_failing(&rep, fail_on, sel.unknown) ? 1 : 0;
+    rc = input_error ? 2 : pp_report_failing(rep, fail_on, sel.unknown) ? 1 : 0;
 done:
-    pp_report_free(&rep);
+    pp_check_free(&chk);
     pp_check_par_free(par);
     pp_ruleset_free(rs);
     pp_cli_sel_free(&sel);

@@ -38,6 +38,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "engine/check.h"
 #include "engine/doc.h"
 #include "engine/net/http.h"
 #include "engine/base/json_write.h"
@@ -386,53 +387,40 @@ static enum MHD_Result do_check(server *s, conn *k, struct MHD_Connection *c)
     }
     const char *fq = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "format");
     const char *sp = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "show_passed");
+    static const char *const ctypes[] = {
+        [PP_OUT_TEXT] = "text/plain; charset=utf-8", [PP_OUT_JSON] = "application/json",
+        [PP_OUT_SARIF] = "application/sarif+json", [PP_OUT_JUNIT] = "application/xml",
+    };
     pp_format fmt = PP_OUT_JSON;
-    const char *ctype = "application/json";
-    if (fq && strcmp(fq, "sarif") == 0) {
-        fmt = PP_OUT_SARIF;
-        ctype = "application/sarif+json";
-    } else if (fq && strcmp(fq, "junit") == 0) {
-        fmt = PP_OUT_JUNIT;
-        ctype = "application/xml";
-    } else if (fq && strcmp(fq, "text") == 0) {
-        fmt = PP_OUT_TEXT;
-        ctype = "text/plain; charset=utf-8";
-    } else if (fq && strcmp(fq, "json") != 0) {
+    if (fq && pp_format_parse(fq, &fmt) != 0)
         return reply_error(s, k, c, MHD_HTTP_BAD_REQUEST, "bad_request",
                            "format must be json, sarif, junit or text");
-    }
+    const char *ctype = ctypes[fmt];
     int show_passed = sp && (strcmp(sp, "1") == 0 || strcmp(sp, "true") == 0);
-    pp_status st = PP_OK;
     enum MHD_Result r;
-    pp_report rep;
-    pp_report_init(&rep);
-    pp_template *t = NULL;
-    pp_doc *d = pp_doc_load("request", k->body.data ? k->body.data : "", k->body.len,
-                            PP_FMT_AUTO, &s->opts.limits, &st, &err);
-    pp_resolve_opts ro = { .limits = &s->opts.limits };
-    if (d)
-        t = pp_template_build(d, &ro, &st, &err);
-    if (!t) {
-        r = reply_error(s, k, c, st == PP_E_NOMEM ? 500 : MHD_HTTP_BAD_REQUEST,
-                        st == PP_E_NOMEM ? "internal" : "bad_request",
-                        err ? err : pp_status_name(st));
-        goto done;
-    }
-    pp_eval_opts eo = { .show_passed = show_passed, .verbose = s->opts.verbose };
-    st = pp_eval_template(w->rs, t, &eo, &rep, &err);
+    pp_check_opts co = {
+        .resolve = { .limits = &s->opts.limits },
+        .eval = { .show_passed = show_passed, .verbose = s->opts.verbose },
+        .unknown = s->opts.sel.unknown,
+    };
+    pp_check chk;
+    pp_check_init(&chk, w->rs, NULL, &co);
+    pp_status st = pp_check_input(&chk, "request", k->body.data ? k->body.data : "",
+                                  k->body.len, &err);
     if (st != PP_OK) {
-        r = reply_error(s, k, c, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal",
-                        err ? err : pp_status_name(st));
+        int input = chk.input_errors > 0 && chk.rep.files == 0;
+        r = reply_error(s, k, c, input ? MHD_HTTP_BAD_REQUEST : MHD_HTTP_INTERNAL_SERVER_ERROR,
+                        input ? "bad_request" : "internal", err ? err : pp_status_name(st));
         goto done;
     }
-    rep.files = 1;
-    atomic_fetch_add(&s->m.rule_errors, rep.n_status[PP_ST_ERROR]);
-    pp_report_sort(&rep);
+    pp_check_finish(&chk);
+    pp_report *rep = &chk.rep;
+    atomic_fetch_add(&s->m.rule_errors, rep->n_status[PP_ST_ERROR]);
     char *buf = NULL;
     size_t blen = 0;
     FILE *f = open_memstream(&buf, &blen);
     pp_write_opts wo = { .show_passed = show_passed, .tool_version = PARAPET_VERSION };
-    st = f ? pp_report_write(&rep, fmt, &wo, f) : PP_E_NOMEM;
+    st = f ? pp_report_write(rep, fmt, &wo, f) : PP_E_NOMEM;
     if (f && fclose(f) != 0 && st == PP_OK)
         st = PP_E_NOMEM;
     if (st != PP_OK) {
@@ -440,13 +428,11 @@ static enum MHD_Result do_check(server *s, conn *k, struct MHD_Connection *c)
         r = reply_error(s, k, c, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "report failed");
         goto done;
     }
-    int failing = pp_report_failing(&rep, s->opts.fail_on, s->opts.sel.unknown);
+    int failing = pp_report_failing(rep, s->opts.fail_on, s->opts.sel.unknown);
     r = reply(s, k, c, MHD_HTTP_OK, ctype, buf, "X-Parapet-Failing", failing ? "1" : "0");
 done:
     free(err);
-    pp_report_free(&rep);
-    pp_template_free(t);
-    pp_doc_free(d);
+    pp_check_free(&chk);
     return r;
 }
 
