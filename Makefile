@@ -72,6 +72,9 @@ deps:
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
 	else echo "deps: all present"; fi
 
+# The one file that knows the install prefix (the last place it looks for rules and kb.db).
+$(BUILD)/obj/hooks/cli_common.o: ALL_CFLAGS += -DPP_PREFIX='"$(PREFIX)"'
+
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@

@@ -65,6 +65,11 @@ void pp_cli_sel_free(pp_cli_sel *s);
 /* The built-in rules folder: $PARAPET_RULES, else ../rules or ../share/parapet/rules next to
  * the executable. NULL when none exists. Returns a static buffer. */
 const char *pp_cli_builtin_rules(void);
+/* A data file the build or `make install` puts beside the rules: NAME beside the binary
+ * (build/kb.db), else BINDIR/../share/parapet/NAME (an installed tree, whatever its PREFIX),
+ * else the compiled-in PREFIX/share/parapet/NAME (returned even when missing, for the error
+ * message). Caller frees; NULL only without memory. */
+char *pp_cli_data_file(const char *name);
 /* Usage error helper: prints "parapet CMD: message" and returns 2. */
 int pp_cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

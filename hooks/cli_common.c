@@ -60,6 +60,29 @@ const char *pp_cli_builtin_rules(void)
     return is_dir(found) ? found : NULL;
 }
 
+char *pp_cli_data_file(const char *name)
+{
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash) {
+            *slash = '\0';
+            /* build/NAME beside build/parapet; PREFIX/share/parapet/NAME for PREFIX/bin/parapet,
+             * wherever PREFIX is (a relocated tree, or a PREFIX other than the compiled one) */
+            const char *cands[] = {"", "/../share/parapet"};
+            for (size_t i = 0; i < PP_ARRAY_LEN(cands); i++) {
+                char *p = pp_asprintf("%s%s/%s", exe, cands[i], name);
+                if (p && access(p, R_OK) == 0)
+                    return p;
+                free(p);
+            }
+        }
+    }
+    return pp_asprintf("%s/share/parapet/%s", PP_PREFIX, name);
+}
+
 static int push(const char **list, size_t *n, const char *v, const char *opt)
 {
     if (*n >= PP_CLI_MAX_LIST) {

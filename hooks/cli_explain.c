@@ -22,9 +22,6 @@
 #include "hooks/chat.h"
 #include "hooks/cli.h"
 
-#ifndef PP_PREFIX
-#define PP_PREFIX "/usr/local"
-#endif
 
 #define MAX_MESSAGES 64
 
@@ -61,7 +58,7 @@ static char *exe_dir(void)
     return pp_strdup(buf);
 }
 
-/* --kb, else $PARAPET_KB, else beside the binary, else PREFIX/share/parapet/kb.db. */
+/* --kb, else $PARAPET_KB, else the installed or built knowledge base (pp_cli_data_file). */
 static char *kb_path(const char *opt)
 {
     if (opt)
@@ -69,15 +66,7 @@ static char *kb_path(const char *opt)
     const char *env = getenv("PARAPET_KB");
     if (env && *env)
         return pp_strdup(env);
-    char *dir = exe_dir();
-    if (dir) {
-        char *p = pp_asprintf("%s/kb.db", dir);
-        free(dir);
-        if (p && access(p, R_OK) == 0)
-            return p;
-        free(p);
-    }
-    return pp_strdup(PP_PREFIX "/share/parapet/kb.db");
+    return pp_cli_data_file("kb.db");
 }
 
 /* Matches "--name VALUE" and "--name=VALUE"; advances *i past the value. */
