@@ -27,6 +27,12 @@ void pp_check_free(pp_check *c)
     memset(c, 0, sizeof *c);
 }
 
+void pp_check_for_format(pp_check_opts *o, pp_format fmt)
+{
+    if (fmt == PP_OUT_JUNIT)
+        o->eval.show_passed = 1;
+}
+
 int pp_check_fails(const pp_finding *f, pp_severity fail_on, pp_unknown_policy up)
 {
     if (f->status == PP_ST_ERROR)

@@ -51,6 +51,11 @@ pp_status pp_check_input(pp_check *c, const char *name, const char *buf, size_t 
 pp_status pp_check_doc(pp_check *c, const pp_doc *doc, const char *buf, size_t len,
                        unsigned line, char **err);
 
+/* Adjusts o for the report format it will be written in: JUnit lists every verdict as a test
+ * case (a clean run is passing tests, not an empty report), so passed findings are kept. The
+ * writer's show_passed must then follow o->eval.show_passed. */
+void pp_check_for_format(pp_check_opts *o, pp_format fmt);
+
 /* Applies the unknown policy and sorts the findings. Call once, after the last input. */
 void pp_check_finish(pp_check *c);
 

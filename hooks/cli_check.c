@@ -267,6 +267,7 @@ int pp_cli_check(int argc, char **argv)
     par = pp_check_par_start(&sel.opts, extra_rule_sets(jobs, files, nfiles));
     pp_check_opts co = { .resolve = ro, .eval = eo, .unknown = sel.unknown,
                          .timings = eo.verbose };
+    pp_check_for_format(&co, fmt);
     pp_check_init(&chk, rs, par, &co);
     for (size_t fi = 0; fi < nfiles; fi++) {
         char *buf = NULL, *err = NULL;
@@ -298,7 +299,7 @@ int pp_cli_check(int argc, char **argv)
     }
     if (color < 0)
         color = fmt == PP_OUT_TEXT && !out_path && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
-    pp_write_opts wo = {.color = color, .show_passed = eo.show_passed,
+    pp_write_opts wo = {.color = color, .show_passed = co.eval.show_passed,
                         .tool_version = PARAPET_VERSION};
     if (pp_report_write(rep, fmt, &wo, out) != PP_OK) {
         fprintf(stderr, "parapet check: cannot write the report\n");

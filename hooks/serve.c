@@ -403,6 +403,7 @@ static enum MHD_Result do_check(server *s, conn *k, struct MHD_Connection *c)
         .eval = { .show_passed = show_passed, .verbose = s->opts.verbose },
         .unknown = s->opts.sel.unknown,
     };
+    pp_check_for_format(&co, fmt);
     pp_check chk;
     pp_check_init(&chk, w->rs, NULL, &co);
     pp_status st = pp_check_input(&chk, "request", k->body.data ? k->body.data : "",
@@ -419,7 +420,7 @@ static enum MHD_Result do_check(server *s, conn *k, struct MHD_Connection *c)
     char *buf = NULL;
     size_t blen = 0;
     FILE *f = open_memstream(&buf, &blen);
-    pp_write_opts wo = { .show_passed = show_passed, .tool_version = PARAPET_VERSION };
+    pp_write_opts wo = { .show_passed = co.eval.show_passed, .tool_version = PARAPET_VERSION };
     st = f ? pp_report_write(rep, fmt, &wo, f) : PP_E_NOMEM;
     if (f && fclose(f) != 0 && st == PP_OK)
         st = PP_E_NOMEM;
