@@ -47,7 +47,7 @@ all: $(BUILD)/parapet $(BUILD)/kb.db
 
 # Commands the build and the tests use, as command:Debian-package.
 DEB_TOOLS := pkg-config:pkg-config python3:python3 curl:curl zip:zip objdump:binutils clang:clang \
-             wrk:wrk xmllint:libxml2-utils
+             wrk:wrk xmllint:libxml2-utils promtool:prometheus
 # clang alone does not bring the sanitizer runtimes that make asan links against
 # nor libFuzzer, which make fuzz links against (same package)
 DEB_RUNTIMES := /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.asan-x86_64.a:libclang-rt-14-dev \

@@ -125,6 +125,7 @@ typedef struct worker {
 typedef struct conn {
     int route;
     int responded;      /* a response was already queued (early 401/404/405/413) */
+    int evaluated;      /* the answer comes from an evaluation (counted in the histogram) */
     int too_big;
     int busy;           /* the shared body budget was exhausted: 503 once the upload ends */
     uint64_t t0_us;
@@ -177,7 +178,8 @@ static char *render_metrics(server *s)
         }
     }
     pp_buf_puts(&b, "# HELP parapet_evaluation_seconds Time to answer POST /hook and "
-                    "POST /v1/check.\n# TYPE parapet_evaluation_seconds histogram\n");
+                    "POST /v1/check requests that were evaluated (not early 4xx answers).\n"
+                    "# TYPE parapet_evaluation_seconds histogram\n");
     for (int r = 0; r < 2; r++) {
         const char *rn = route_name[r == 0 ? R_HOOK : R_CHECK];
         unsigned long long cum = 0;
@@ -223,10 +225,13 @@ static char *render_metrics(server *s)
     for (unsigned i = 0; i < pp_lanes_count(lanes); i++)
         pp_buf_printf(&b, "parapet_http_worker_connections{worker=\"%u\"} %u\n", i,
                       pp_lanes_lane_connections(lanes, i));
-    pp_buf_printf(&b, "# HELP parapet_rulesets_loaded Rule sets built by worker threads.\n"
-                      "# TYPE parapet_rulesets_loaded counter\n"
-                      "parapet_rulesets_loaded %llu\n",
+    pp_buf_printf(&b, "# HELP parapet_rulesets_loaded_total Rule sets built by worker threads.\n"
+                      "# TYPE parapet_rulesets_loaded_total counter\n"
+                      "parapet_rulesets_loaded_total %llu\n",
                   (unsigned long long)atomic_load(&s->m.rulesets));
+    pp_buf_puts(&b, "# HELP parapet_build_info The running build; the value is always 1.\n"
+                    "# TYPE parapet_build_info gauge\n"
+                    "parapet_build_info{version=\"" PARAPET_VERSION "\"} 1\n");
     return pp_buf_steal(&b);
 }
 
@@ -292,7 +297,8 @@ static enum MHD_Result reply(server *s, conn *k, struct MHD_Connection *c, unsig
     MHD_destroy_response(r);
     k->responded = 1;
     count_request(s, k->route, code);
-    count_latency(s, k->route, pp_now_us() - k->t0_us);
+    if (k->evaluated)
+        count_latency(s, k->route, pp_now_us() - k->t0_us);
     return ret;
 }
 
@@ -347,6 +353,7 @@ static int authorized(server *s, struct MHD_Connection *c)
 static enum MHD_Result do_hook(server *s, conn *k, struct MHD_Connection *c)
 {
     char *err = NULL;
+    k->evaluated = 1;
     worker *w = get_worker(s, &err);
     if (!w) {
         enum MHD_Result r = reply_error(s, k, c, MHD_HTTP_SERVICE_UNAVAILABLE, "rules_unavailable",
@@ -378,6 +385,7 @@ static enum MHD_Result do_hook(server *s, conn *k, struct MHD_Connection *c)
 static enum MHD_Result do_check(server *s, conn *k, struct MHD_Connection *c)
 {
     char *err = NULL;
+    k->evaluated = 1;
     worker *w = get_worker(s, &err);
     if (!w) {
         enum MHD_Result r = reply_error(s, k, c, MHD_HTTP_SERVICE_UNAVAILABLE, "rules_unavailable",
