@@ -113,7 +113,7 @@ static pp_status check_doc(pp_check *c, const pp_doc *doc, const char *buf, size
         if (st == PP_OK)
             st = PP_E_TEMPLATE;
         if (st != PP_E_NOMEM)
-            c->input_errors++;
+            pp_check_input_error(c, doc->name, err ? *err : NULL);
         return st;
     }
     uint64_t t1 = pp_now_us();
@@ -129,8 +129,8 @@ static pp_status check_doc(pp_check *c, const pp_doc *doc, const char *buf, size
     pp_template_free(t);
     attach_lines(&c->rep, before, buf, len);
     c->rep.files++;
-    if (st != PP_OK)
-        c->input_errors++;
+    if (st != PP_OK && st != PP_E_NOMEM)
+        pp_check_input_error(c, doc->name, err ? *err : NULL);
     return st;
 }
 
@@ -147,12 +147,18 @@ pp_status pp_check_input(pp_check *c, const char *name, const char *buf, size_t 
     pp_doc *doc = pp_doc_load(name, buf, len, PP_FMT_AUTO, c->o.resolve.limits, &st, err);
     if (!doc) {
         if (st != PP_E_NOMEM)
-            c->input_errors++;
+            pp_check_input_error(c, name, err ? *err : NULL);
         return st != PP_OK ? st : PP_E_PARSE;
     }
     st = check_doc(c, doc, buf, len, 0, pp_now_us() - t0, err);
     pp_doc_free(doc);
     return st;
+}
+
+void pp_check_input_error(pp_check *c, const char *name, const char *err)
+{
+    c->input_errors++;
+    (void)pp_report_input_error(&c->rep, name, err);   /* without memory: stderr still has it */
 }
 
 void pp_check_finish(pp_check *c)

@@ -56,6 +56,11 @@ pp_status pp_check_doc(pp_check *c, const pp_doc *doc, const char *buf, size_t l
  * writer's show_passed must then follow o->eval.show_passed. */
 void pp_check_for_format(pp_check_opts *o, pp_format fmt);
 
+/* Records an input the front end could not even read (the pipeline records its own load,
+ * resolve and evaluation errors): counted in c->input_errors and kept in the report's
+ * input_errors, which every writer renders. */
+void pp_check_input_error(pp_check *c, const char *name, const char *err);
+
 /* Applies the unknown policy and sorts the findings. Call once, after the last input. */
 void pp_check_finish(pp_check *c);
 

@@ -194,6 +194,49 @@ pp_status pp_report_warn(pp_report *r, const char *msg)
     return PP_OK;
 }
 
+/* Reads "LINE:COL: " (or "LINE: ") at *p: the numbers into *line / *col, *p past them. */
+static void take_position(const char **p, unsigned *line, unsigned *col)
+{
+    char *end = NULL;
+    unsigned long l = strtoul(*p, &end, 10);
+    if (end == *p || *end != ':' || l == 0 || l > 0xFFFFFFFFul)
+        return;
+    *line = (unsigned)l;
+    *p = end + 1;
+    unsigned long c = strtoul(*p, &end, 10);
+    if (end != *p && *end == ':' && c <= 0xFFFFFFFFul) {
+        *col = (unsigned)c;
+        *p = end + 1;
+    }
+    while (**p == ' ')
+        (*p)++;
+}
+
+pp_status pp_report_input_error(pp_report *r, const char *file, const char *err)
+{
+    if (r->ninput_errors >= SIZE_MAX / sizeof *r->input_errors - 1)
+        return PP_E_NOMEM;
+    pp_input_error e = {0};
+    const char *m = err ? err : "could not be read";
+    size_t fl = file ? strlen(file) : 0;
+    if (fl && strncmp(m, file, fl) == 0 && m[fl] == ':') {
+        m += fl + 1;
+        take_position(&m, &e.line, &e.column);
+    }
+    e.file = pp_strdup(file ? file : "<input>");
+    e.message = pp_strdup(m);
+    pp_input_error *ne = e.file && e.message
+        ? realloc(r->input_errors, (r->ninput_errors + 1) * sizeof *ne) : NULL;
+    if (!ne) {
+        free(e.file);
+        free(e.message);
+        return PP_E_NOMEM;
+    }
+    ne[r->ninput_errors++] = e;
+    r->input_errors = ne;
+    return PP_OK;
+}
+
 pp_status pp_report_merge(pp_report *dst, pp_report *src)
 {
     if (src->nf > SIZE_MAX / sizeof *dst->f - dst->nf)
@@ -246,6 +289,11 @@ void pp_report_free(pp_report *r)
         pp_finding_clear(&r->f[i]);
     free(r->f);
     strv_free(r->warnings);
+    for (size_t i = 0; i < r->ninput_errors; i++) {
+        free(r->input_errors[i].file);
+        free(r->input_errors[i].message);
+    }
+    free(r->input_errors);
     pp_report_init(r);
 }
 

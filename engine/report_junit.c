@@ -145,6 +145,38 @@ static int put_case(FILE *out, const pp_finding *f)
     return 0;
 }
 
+/* One suite per input that could not be checked, holding one errored test case: a malformed
+ * template is a red test in CI, not an absence. -1 on NOMEM. */
+static int put_input_errors(FILE *out, const pp_report *r)
+{
+    for (size_t i = 0; i < r->ninput_errors; i++) {
+        const pp_input_error *ie = &r->input_errors[i];
+        fputs("  <testsuite name=\"", out);
+        if (xml_put(out, ie->file, 1))
+            return -1;
+        fputs("\" file=\"", out);
+        if (xml_put(out, ie->file, 1))
+            return -1;
+        fputs("\" tests=\"1\" failures=\"0\" errors=\"1\" skipped=\"0\">\n"
+              "    <testcase classname=\"", out);
+        if (xml_put(out, ie->file, 1))
+            return -1;
+        fputs("\" name=\"input\">\n      <error message=\"", out);
+        if (xml_put(out, ie->message, 1))
+            return -1;
+        fputs("\" type=\"input\">", out);
+        if (xml_put(out, ie->file, 0))
+            return -1;
+        if (ie->line)
+            fprintf(out, ":%u:%u", ie->line, ie->column);
+        fputs(": ", out);
+        if (xml_put(out, ie->message, 0))
+            return -1;
+        fputs("</error>\n    </testcase>\n  </testsuite>\n", out);
+    }
+    return 0;
+}
+
 static void put_counts(FILE *out, const size_t c[4], size_t tests, int skipped)
 {
     fprintf(out, " tests=\"%zu\" failures=\"%zu\" errors=\"%zu\"", tests, c[OUT_FAILURE],
@@ -162,11 +194,16 @@ pp_status pp_report_write_junit(const pp_report *r, const pp_write_opts *o, FILE
     size_t total[4] = { 0 };
     for (size_t i = 0; i < n; i++)
         total[finding_outcome(e[i].f)]++;
+    total[OUT_ERROR] += r->ninput_errors;
 
     pp_status st = PP_OK;
     fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"parapet\"", out);
-    put_counts(out, total, n, 0);
+    put_counts(out, total, n + r->ninput_errors, 0);
     fputs(">\n", out);
+    if (put_input_errors(out, r)) {
+        st = PP_E_NOMEM;
+        goto done;
+    }
     for (size_t a = 0; a < n;) {
         size_t b = a, c[4] = { 0 };
         for (; b < n && e[b].file_first == e[a].file_first; b++)

@@ -276,8 +276,8 @@ int pp_cli_check(int argc, char **argv)
         pp_status st = pp_read_file(files[fi], lim.max_input_bytes, &buf, &len, &err);
         if (st == PP_OK)
             st = pp_check_input(&chk, name, buf, len, &err);
-        else
-            input_error = 1;
+        else if (st != PP_E_NOMEM)
+            pp_check_input_error(&chk, name, err);
         if (st != PP_OK) {
             fprintf(stderr, "parapet: %s\n", err ? err : pp_status_name(st));
             input_error = 1;
@@ -287,10 +287,8 @@ int pp_cli_check(int argc, char **argv)
     }
     pp_check_finish(&chk);
     pp_report *rep = &chk.rep;
-    if (rep->files == 0) {
-        rc = 2;   /* nothing was checked: the error lines on stderr say why */
-        goto done;
-    }
+    /* Even when no input could be checked the report is written: the input errors are in
+     * it (JSON input_errors, SARIF notifications, JUnit errors), and the exit code is 2. */
     FILE *out = stdout;
     if (out_path && !(out = fopen(out_path, "w"))) {
         fprintf(stderr, "parapet check: %s: cannot write\n", out_path);

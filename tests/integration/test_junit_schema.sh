@@ -24,8 +24,8 @@ import xml.etree.ElementTree as ET
 root = ET.parse(sys.argv[1]).getroot()
 s = json.load(open(sys.argv[2]))["summary"]
 cases = root.findall("./testsuite/testcase")
-want = {"tests": s["failed"] + s["passed"] + s["skipped"] + s["suppressed"] + s["errors"] + s["unknown"],
-        "failures": s["failed"] + s["unknown"], "errors": s["errors"]}
+want = {"tests": s["failed"] + s["passed"] + s["skipped"] + s["suppressed"] + s["errors"] + s["unknown"] + s["input_errors"],
+        "failures": s["failed"] + s["unknown"], "errors": s["errors"] + s["input_errors"]}
 got = {k: int(root.get(k)) for k in want}
 skipped = sum(int(ts.get("skipped")) for ts in root.findall("testsuite"))
 ok = got == want and len(cases) == want["tests"] and skipped == s["skipped"] + s["suppressed"]
@@ -42,4 +42,11 @@ run clean --pack network "$T/clean.yaml"
 grep -q '<failure' "$T/clean.xml" && fail "clean run has a failure element"
 run several "$TOP/examples/web-stack.yaml" "$TOP/examples/private-stack.json"
 [ "$(grep -c '<testsuite ' "$T/several.xml")" = 2 ] || fail "several files: one testsuite each"
+# A malformed template is an errored test case (and the report is still written).
+printf 'Resources: [unclosed\n' > "$T/bad.yaml"
+run bad "$T/bad.yaml" "$TOP/examples/web-stack.yaml"
+grep -q 'name="input"' "$T/bad.xml" || fail "bad input: no errored test case"
+run onlybad "$T/bad.yaml"
+[ "$(python3 -c 'import sys,xml.etree.ElementTree as E; print(E.parse(sys.argv[1]).getroot().get("errors"))' "$T/onlybad.xml")" = 1 ] ||
+    fail "one bad file: the report does not count it"
 echo "junit schema: all checks passed"
