@@ -20,13 +20,17 @@
 #include "engine/base/util.h"
 #include "engine/value.h"
 #include "engine/check_par.h"
+#include "hooks/check_walk.h"
 #include "hooks/cli.h"
 
 #define MAX_FILES 4096
 #define MAX_PARAMS 512
 
 static const char USAGE[] =
-    "usage: parapet check [options] FILE...   (FILE '-' reads stdin)\n"
+    "usage: parapet check [options] FILE|DIR...   (FILE '-' reads stdin)\n"
+    "  a DIR is walked for *.json, *.yaml, *.yml, *.template (cdk.out: the stacks of its\n"
+    "  manifest.json); files that are not templates are skipped with a note; the\n"
+    "  configuration's `exclude: [GLOB...]` leaves paths out\n"
     "  --format text|json|sarif|junit   output format (default text)\n"
     "  --param KEY=VALUE                template parameter (repeatable)\n"
     "  --params-file F                  parameters: [{ParameterKey,ParameterValue}] or\n"
@@ -124,6 +128,40 @@ static int load_params_file(params *p, const char *path, const pp_limits *lim)
     return rc;
 }
 
+/* Replaces every folder among files[0..*n) by the templates found in it (check_walk.h), in
+ * place and in order; the paths are owned by `found`. 0, or 2 after a message. */
+static int expand_folders(const char **files, unsigned char *walked, size_t *n,
+                          pp_strvec *found, const json_t *config)
+{
+    const char *in[MAX_FILES];
+    size_t nin = *n, k = 0;
+    memcpy(in, files, nin * sizeof *in);
+    const json_t *exclude = json_object_get(config, "exclude");
+    for (size_t i = 0; i < nin; i++) {
+        if (strcmp(in[i], "-") == 0 || !pp_check_is_dir(in[i])) {
+            if (k >= MAX_FILES)
+                return pp_cli_usage("check", "too many files (at most %d)", MAX_FILES);
+            walked[k] = 0;
+            files[k++] = in[i];
+            continue;
+        }
+        size_t before = found->n;
+        if (pp_check_walk(in[i], exclude, MAX_FILES, found) != 0)
+            return 2;
+        if (found->n == before)
+            fprintf(stderr, "parapet: %s: no templates (*.json, *.yaml, *.yml, *.template) in "
+                            "the folder\n", in[i]);
+        for (size_t j = before; j < found->n; j++) {
+            if (k >= MAX_FILES)
+                return pp_cli_usage("check", "too many files (at most %d)", MAX_FILES);
+            walked[k] = 1;
+            files[k++] = found->v[j];
+        }
+    }
+    *n = k;
+    return 0;
+}
+
 /* Input below this many bytes is evaluated on one thread: a second rule set would cost more to
  * load than it saves (about 250 resources per part, see check_par.h). */
 #define PAR_MIN_INPUT_BYTES (256u << 10)
@@ -154,7 +192,9 @@ int pp_cli_check(int argc, char **argv)
     pp_cli_sel sel = {0};
     params prm = {0};
     const char *files[MAX_FILES];
+    unsigned char walked[MAX_FILES];   /* found in a folder: skipped when not a template */
     size_t nfiles = 0;
+    pp_strvec found = {0};             /* owns the paths a folder walk found */
     pp_format fmt = PP_OUT_TEXT;
     pp_severity fail_on = PP_SEV_INFO;
     pp_resolve_opts ro = {0};
@@ -245,6 +285,7 @@ int pp_cli_check(int argc, char **argv)
                 rc = pp_cli_usage("check", "too many files (at most %d)", MAX_FILES);
                 goto done;
             }
+            walked[nfiles] = 0;
             files[nfiles++] = a;
         }
 #undef OPTV
@@ -264,6 +305,8 @@ int pp_cli_check(int argc, char **argv)
         rc = 2;
         goto done;
     }
+    if ((rc = expand_folders(files, walked, &nfiles, &found, sel.config)) != 0)
+        goto done;
     par = pp_check_par_start(&sel.opts, extra_rule_sets(jobs, files, nfiles));
     pp_check_opts co = { .resolve = ro, .eval = eo, .unknown = sel.unknown,
                          .timings = eo.verbose };
@@ -274,6 +317,12 @@ int pp_cli_check(int argc, char **argv)
         size_t len = 0;
         const char *name = strcmp(files[fi], "-") == 0 ? "<stdin>" : files[fi];
         pp_status st = pp_read_file(files[fi], lim.max_input_bytes, &buf, &len, &err);
+        if (st == PP_OK && walked[fi] && !pp_check_looks_like_template(buf, len)) {
+            fprintf(stderr, "parapet: %s: skipped (no Resources or AWSTemplateFormatVersion: "
+                            "not a CloudFormation template)\n", name);
+            free(buf);
+            continue;
+        }
         if (st == PP_OK)
             st = pp_check_input(&chk, name, buf, len, &err);
         else if (st != PP_E_NOMEM)
@@ -305,8 +354,11 @@ int pp_cli_check(int argc, char **argv)
     }
     if (out != stdout)
         fclose(out);
-    rc = input_error ? 2 : pp_report_failing(rep, fail_on, sel.unknown) ? 1 : 0;
+    if (rep->files == 0 && !input_error)
+        fprintf(stderr, "parapet check: no template was checked\n");
+    rc = input_error || rep->files == 0 ? 2 : pp_report_failing(rep, fail_on, sel.unknown) ? 1 : 0;
 done:
+    pp_strvec_free(&found);
     pp_check_free(&chk);
     pp_check_par_free(par);
     pp_ruleset_free(rs);
