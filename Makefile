@@ -43,11 +43,12 @@ CT_DIR         := tests/.cache/cfnguard
 CT_GUARD       := $(CT_DIR)/package/bin/ubuntu/x86_64/cfn-guard
 CT_RULES       := $(CT_DIR)/package/rules/control-tower
 
-all: $(BUILD)/parapet $(BUILD)/kb.db
+all: $(BUILD)/parapet $(BUILD)/kb.db $(BUILD)/man/parapet.1
 
 # Commands the build and the tests use, as command:Debian-package.
 DEB_TOOLS := pkg-config:pkg-config python3:python3 curl:curl zip:zip objdump:binutils clang:clang \
-             wrk:wrk xmllint:libxml2-utils promtool:prometheus
+             wrk:wrk xmllint:libxml2-utils promtool:prometheus mandoc:mandoc zsh:zsh \
+             pre-commit:pre-commit git:git
 # clang alone does not bring the sanitizer runtimes that make asan links against
 # nor libFuzzer, which make fuzz links against (same package)
 DEB_RUNTIMES := /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.asan-x86_64.a:libclang-rt-14-dev \
@@ -85,6 +86,10 @@ $(LIBPP): $(LIB_OBJ)
 
 $(BUILD)/parapet: $(MAIN_OBJ) $(LIBPP)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(MAIN_OBJ) $(LIBPP) $(LIBS)
+
+# parapet(1) and the bash/zsh completions, generated from the binary's --help (docs/man/).
+$(BUILD)/man/parapet.1: $(BUILD)/parapet docs/man/mkman.py docs/man/parapet.1.in
+	python3 docs/man/mkman.py $(BUILD)/parapet $(BUILD)/man
 
 # The knowledge base: kb/*.yaml compiled to SQLite with an FTS5 index (docs/kb.md).
 $(BUILD)/kb.db: $(wildcard kb/*.yaml) $(BUILD)/parapet
@@ -186,6 +191,13 @@ install: all
 	install -m 644 $(BUILD)/kb.db $(DESTDIR)$(PREFIX)/share/parapet/kb.db
 	cp -R rules/. $(DESTDIR)$(PREFIX)/share/parapet/rules/
 	install -m 644 README.md docs/*.md $(DESTDIR)$(PREFIX)/share/doc/parapet/
+	install -d $(DESTDIR)$(PREFIX)/share/man/man1 \
+	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
+	  $(DESTDIR)$(PREFIX)/share/zsh/vendor-completions
+	install -m 644 $(BUILD)/man/parapet.1 $(DESTDIR)$(PREFIX)/share/man/man1/parapet.1
+	install -m 644 $(BUILD)/man/parapet.bash \
+	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions/parapet
+	install -m 644 $(BUILD)/man/_parapet $(DESTDIR)$(PREFIX)/share/zsh/vendor-completions/_parapet
 
 $(CT_GUARD):
 	@command -v npm >/dev/null || { echo "ct-ref: npm is missing (apt-get install npm)"; exit 1; }

@@ -71,7 +71,10 @@ typedef struct pp_report {
     size_t ninput_errors;
 } pp_report;
 
-typedef enum pp_format { PP_OUT_TEXT = 0, PP_OUT_JSON, PP_OUT_SARIF, PP_OUT_JUNIT } pp_format;
+typedef enum pp_format {
+    PP_OUT_TEXT = 0, PP_OUT_JSON, PP_OUT_SARIF, PP_OUT_JUNIT,
+    PP_OUT_CODEQUALITY        /* GitLab's code quality report (Code Climate issues) */
+} pp_format;
 
 typedef struct pp_write_opts {
     int color;              /* text: ANSI colours */

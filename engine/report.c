@@ -6,6 +6,7 @@
  * report_sarif.c or report_junit.c. Helpers the writers share live here too (report_priv.h).
  */
 #include "engine/finding.h"
+#include "engine/base/crypto.h"
 #include "engine/base/json_write.h"
 #include "engine/report_priv.h"
 #include "engine/base/util.h"
@@ -20,7 +21,7 @@
 static const char *const severity_names[] = { "info", "low", "medium", "high", "critical" };
 static const char *const fstatus_names[] = { "FAIL", "ERROR", "UNKNOWN", "SUPPRESSED", "PASS",
                                              "SKIP" };
-static const char *const format_names[] = { "text", "json", "sarif", "junit" };
+static const char *const format_names[] = { "text", "json", "sarif", "junit", "codequality" };
 
 const char *pp_severity_name(pp_severity s)
 {
@@ -373,6 +374,19 @@ void pp_report_sort(pp_report *r)
 
 /* ---- helpers shared by the writers ---------------------------------------------------- */
 
+int pp_report_fingerprint(const char *const key[5], char out[65])
+{
+    pp_buf k;
+    pp_buf_init(&k, 0);
+    for (size_t i = 0; i < 5; i++)
+        pp_buf_printf(&k, "%s%c", key[i] ? key[i] : "", 0);
+    if (!k.data)
+        return -1;
+    pp_sha256_hex(k.data, k.len, out);
+    pp_buf_free(&k);
+    return 0;
+}
+
 int pp_report_visible(const pp_finding *f, const pp_write_opts *o)
 {
     if (f->status == PP_ST_PASS || f->status == PP_ST_SKIP)
@@ -578,6 +592,7 @@ pp_status pp_report_write(const pp_report *r, pp_format fmt, const pp_write_opts
     case PP_OUT_JSON: st = pp_report_write_json(r, o, out); break;
     case PP_OUT_SARIF: st = pp_report_write_sarif(r, o, out); break;
     case PP_OUT_JUNIT: st = pp_report_write_junit(r, o, out); break;
+    case PP_OUT_CODEQUALITY: st = pp_report_write_codequality(r, o, out); break;
     default: return PP_E_USAGE;
     }
     if (st != PP_OK)

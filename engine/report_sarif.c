@@ -26,7 +26,6 @@
  */
 #include "engine/finding.h"
 #include "engine/report_priv.h"
-#include "engine/base/crypto.h"
 #include "engine/base/util.h"
 
 #include <limits.h>
@@ -422,14 +421,8 @@ static json_t *result_json(const pp_report *r, const pp_finding *f, size_t rule_
     if (res) {
         /* identity of the alert across runs: not the line, which moves with every edit above */
         char fp[65];
-        pp_buf k;
-        pp_buf_init(&k, 0);
         const char *parts[5] = { f->rule_id, f->file, f->resource, f->path, f->message };
-        for (size_t i = 0; i < 5; i++)
-            pp_buf_printf(&k, "%s%c", parts[i] ? parts[i] : "", 0);
-        pp_sha256_hex(k.data, k.len, fp);
-        int bad = !k.data;
-        pp_buf_free(&k);
+        int bad = pp_report_fingerprint(parts, fp) != 0;
         fp[32] = '\0';
         if (bad || json_object_set_new(res, "partialFingerprints",
                                        json_pack("{s:s}", "parapet/v1", fp)))

@@ -31,7 +31,8 @@ static const char USAGE[] =
     "  a DIR is walked for *.json, *.yaml, *.yml, *.template (cdk.out: the stacks of its\n"
     "  manifest.json); files that are not templates are skipped with a note; the\n"
     "  configuration's `exclude: [GLOB...]` leaves paths out\n"
-    "  --format text|json|sarif|junit   output format (default text)\n"
+    "  --format text|json|sarif|junit|codequality   output format (default text;\n"
+    "                                   codequality: GitLab's code quality report)\n"
     "  --param KEY=VALUE                template parameter (repeatable)\n"
     "  --params-file F                  parameters: [{ParameterKey,ParameterValue}] or\n"
     "                                   {\"Parameters\": {...}}\n"
@@ -42,6 +43,8 @@ static const char USAGE[] =
     "  --fail-on SEVERITY               lowest severity that fails the run (default info)\n"
     "  --unknown fail|warn|pass         how UNKNOWN verdicts count (default fail)\n"
     "  --show-passed                    also list PASS and SKIP\n"
+    "  --only-templates                 skip named files that are not CloudFormation\n"
+    "                                   templates, as a folder walk does (pre-commit)\n"
     "  --jobs N                         rule sets evaluating at once (default: one per core\n"
     "                                   for large inputs, at most 8; 1 = one thread)\n"
     "  --no-color  --verbose  -o FILE\n";
@@ -195,6 +198,7 @@ int pp_cli_check(int argc, char **argv)
     unsigned char walked[MAX_FILES];   /* found in a folder: skipped when not a template */
     size_t nfiles = 0;
     pp_strvec found = {0};             /* owns the paths a folder walk found */
+    int only_templates = 0;            /* named files too are skipped when not templates */
     pp_format fmt = PP_OUT_TEXT;
     pp_severity fail_on = PP_SEV_INFO;
     pp_resolve_opts ro = {0};
@@ -225,8 +229,8 @@ int pp_cli_check(int argc, char **argv)
             goto done;
         } else if (OPTV("--format")) {
             if (pp_format_parse(val, &fmt) != 0) {
-                rc = pp_cli_usage("check", "--format expects text, json, sarif or junit, not "
-                                  "'%s'", val);
+                rc = pp_cli_usage("check", "--format expects text, json, sarif, junit or "
+                                  "codequality, not '%s'", val);
                 goto done;
             }
         } else if (OPTV("--param")) {
@@ -267,6 +271,8 @@ int pp_cli_check(int argc, char **argv)
                 goto done;
             }
             jobs = n;
+        } else if (strcmp(a, "--only-templates") == 0) {
+            only_templates = 1;
         } else if (strcmp(a, "--show-passed") == 0) {
             eo.show_passed = 1;
         } else if (strcmp(a, "--no-color") == 0) {
@@ -307,6 +313,8 @@ int pp_cli_check(int argc, char **argv)
     }
     if ((rc = expand_folders(files, walked, &nfiles, &found, sel.config)) != 0)
         goto done;
+    for (size_t i = 0; only_templates && i < nfiles; i++)
+        walked[i] = strcmp(files[i], "-") != 0;
     par = pp_check_par_start(&sel.opts, extra_rule_sets(jobs, files, nfiles));
     pp_check_opts co = { .resolve = ro, .eval = eo, .unknown = sel.unknown,
                          .timings = eo.verbose };

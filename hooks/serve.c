@@ -398,11 +398,12 @@ static enum MHD_Result do_check(server *s, conn *k, struct MHD_Connection *c)
     static const char *const ctypes[] = {
         [PP_OUT_TEXT] = "text/plain; charset=utf-8", [PP_OUT_JSON] = "application/json",
         [PP_OUT_SARIF] = "application/sarif+json", [PP_OUT_JUNIT] = "application/xml",
+        [PP_OUT_CODEQUALITY] = "application/json",
     };
     pp_format fmt = PP_OUT_JSON;
     if (fq && pp_format_parse(fq, &fmt) != 0)
         return reply_error(s, k, c, MHD_HTTP_BAD_REQUEST, "bad_request",
-                           "format must be json, sarif, junit or text");
+                           "format must be json, sarif, junit, codequality or text");
     const char *ctype = ctypes[fmt];
     int show_passed = sp && (strcmp(sp, "1") == 0 || strcmp(sp, "true") == 0);
     enum MHD_Result r;

@@ -18,6 +18,9 @@ n=$("$d/opt/pp/bin/parapet" rules list --format json | python3 -c 'import json,s
 "$d/opt/pp/bin/parapet" check "$top/examples/web-stack.yaml" >/dev/null
 [ $? -eq 1 ] || { echo "installed check: want exit 1"; exit 1; }
 [ -f "$d/opt/pp/share/parapet/kb.db" ] || { echo "no kb.db"; exit 1; }
+[ -f "$d/opt/pp/share/man/man1/parapet.1" ] || { echo "no parapet(1)"; exit 1; }
+[ -f "$d/opt/pp/share/bash-completion/completions/parapet" ] || { echo "no bash completion"; exit 1; }
+[ -f "$d/opt/pp/share/zsh/vendor-completions/_parapet" ] || { echo "no zsh completion"; exit 1; }
 out=$("$d/opt/pp/bin/parapet" explain --format json --message \
     "The bucket you tried to delete is not empty (Service: Amazon S3; Status Code: 409; Error Code: BucketNotEmpty)" 2>&1)
 echo "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["root_causes"][0]["kb_id"] == "bucket-not-empty", d' \
