@@ -70,6 +70,12 @@ const char *pp_cli_builtin_rules(void);
  * else the compiled-in PREFIX/share/parapet/NAME (returned even when missing, for the error
  * message). Caller frees; NULL only without memory. */
 char *pp_cli_data_file(const char *name);
+/* 1 when -h or --help is among argv[from..argc) (before a "--"): every command and sub-command
+ * answers it with its usage on stdout and exit 0, whatever else is on the line. */
+int pp_cli_wants_help(int argc, char **argv, int from);
+/* 1 when text written to fd may carry ANSI colours: a terminal, NO_COLOR unset or empty
+ * (no-color.org), TERM not "dumb". */
+int pp_cli_color(int fd);
 /* Usage error helper: prints "parapet CMD: message" and returns 2. */
 int pp_cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -298,7 +298,10 @@ int pp_cli_check(int argc, char **argv)
     }
     if (rc)
         goto done;
-    if (nfiles == 0) {
+    if (nfiles == 0 && !isatty(STDIN_FILENO)) {
+        walked[0] = 0;
+        files[nfiles++] = "-";   /* a pipe: read it, as explain and hook do */
+    } else if (nfiles == 0) {
         fputs(USAGE, stderr);
         rc = 2;
         goto done;
@@ -353,7 +356,7 @@ int pp_cli_check(int argc, char **argv)
         goto done;
     }
     if (color < 0)
-        color = fmt == PP_OUT_TEXT && !out_path && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+        color = fmt == PP_OUT_TEXT && !out_path && pp_cli_color(STDOUT_FILENO);
     pp_write_opts wo = {.color = color, .show_passed = co.eval.show_passed,
                         .tool_version = PARAPET_VERSION};
     if (pp_report_write(rep, fmt, &wo, out) != PP_OK) {

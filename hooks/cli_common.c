@@ -60,6 +60,27 @@ const char *pp_cli_builtin_rules(void)
     return is_dir(found) ? found : NULL;
 }
 
+int pp_cli_wants_help(int argc, char **argv, int from)
+{
+    for (int i = from; i < argc; i++) {
+        if (strcmp(argv[i], "--") == 0)
+            break;
+        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
+            return 1;
+    }
+    return 0;
+}
+
+int pp_cli_color(int fd)
+{
+    const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
+    if (nc && *nc)
+        return 0;   /* no-color.org: any non-empty value */
+    if (term && strcmp(term, "dumb") == 0)
+        return 0;
+    return isatty(fd);
+}
+
 char *pp_cli_data_file(const char *name)
 {
     char exe[PATH_MAX];

@@ -494,7 +494,7 @@ static int kb_stats(int argc, char **argv)
 
 int pp_cli_kb(int argc, char **argv)
 {
-    if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
+    if (argc < 2 || pp_cli_wants_help(argc, argv, 1)) {
         fputs(kb_usage, argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;
     }
