@@ -43,7 +43,7 @@ CT_DIR         := tests/.cache/cfnguard
 CT_GUARD       := $(CT_DIR)/package/bin/ubuntu/x86_64/cfn-guard
 CT_RULES       := $(CT_DIR)/package/rules/control-tower
 
-all: $(BUILD)/parapet $(BUILD)/kb.db $(BUILD)/man/parapet.1
+all: $(BUILD)/parapet $(BUILD)/kb.db $(BUILD)/rules.cache $(BUILD)/man/parapet.1
 
 # Commands the build and the tests use, as command:Debian-package.
 DEB_TOOLS := pkg-config:pkg-config python3:python3 curl:curl zip:zip objdump:binutils clang:clang \
@@ -86,6 +86,11 @@ $(LIBPP): $(LIB_OBJ)
 
 $(BUILD)/parapet: $(MAIN_OBJ) $(LIBPP)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(MAIN_OBJ) $(LIBPP) $(LIBS)
+
+# The built-in rules precompiled (engine/rules_cache.h); used by default for the built-in folder.
+$(BUILD)/rules.cache: $(BUILD)/parapet $(shell find rules -name '*.lua')
+	$(BUILD)/parapet rules compile rules -o $@ >/dev/null
+	chmod 644 $@
 
 # parapet(1) and the bash/zsh completions, generated from the binary's --help (docs/man/).
 $(BUILD)/man/parapet.1: $(BUILD)/parapet docs/man/mkman.py docs/man/parapet.1.in
@@ -189,6 +194,7 @@ install: all
 	  $(DESTDIR)$(PREFIX)/share/doc/parapet
 	install -m 755 $(BUILD)/parapet $(DESTDIR)$(PREFIX)/bin/parapet
 	install -m 644 $(BUILD)/kb.db $(DESTDIR)$(PREFIX)/share/parapet/kb.db
+	install -m 644 $(BUILD)/rules.cache $(DESTDIR)$(PREFIX)/share/parapet/rules.cache
 	cp -R rules/. $(DESTDIR)$(PREFIX)/share/parapet/rules/
 	install -m 644 README.md docs/*.md $(DESTDIR)$(PREFIX)/share/doc/parapet/
 	install -d $(DESTDIR)$(PREFIX)/share/man/man1 \

@@ -46,6 +46,8 @@ typedef struct pp_cli_sel {
     pp_unknown_policy unknown;
     int no_builtin;            /* --no-builtin-rules */
     const char *cache_path;    /* --rules-cache FILE */
+    int no_cache;              /* --no-rules-cache: not even the built-in rules' own cache */
+    char *cache_used;          /* the cache file in use (named or the built-in one), owned */
     struct pp_rules_cache *cache; /* opened by pp_cli_sel_load (owned), may be NULL */
     /* Filled by pp_cli_sel_load: the rule-set options it used, frozen so other threads can
      * load the same rule set (serve workers). Points into this struct. */

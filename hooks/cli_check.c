@@ -39,7 +39,9 @@ static const char USAGE[] =
     "  --region R   --account-id N   --stack-name S   pseudo parameters\n"
     "  --rules DIR  --pack NAME  --only PATTERN  --no-builtin-rules   rule selection\n"
     "  --config F                       configuration (default: .parapet.yaml upward)\n"
-    "  --rules-cache F                  precompiled rules (parapet rules compile)\n"
+    "  --rules-cache F                  precompiled rules (parapet rules compile); the\n"
+    "                                   built-in rules use their own cache by default\n"
+    "  --no-rules-cache                 compile every rule from its text\n"
     "  --fail-on SEVERITY               lowest severity that fails the run (default info)\n"
     "  --unknown fail|warn|pass         how UNKNOWN verdicts count (default fail)\n"
     "  --show-passed                    also list PASS and SKIP\n"
@@ -314,6 +316,8 @@ int pp_cli_check(int argc, char **argv)
         rc = 2;
         goto done;
     }
+    if (eo.verbose)
+        fprintf(stderr, "parapet: rules cache: %s\n", sel.cache_used ? sel.cache_used : "none");
     if ((rc = expand_folders(files, walked, &nfiles, &found, sel.config)) != 0)
         goto done;
     for (size_t i = 0; only_templates && i < nfiles; i++)

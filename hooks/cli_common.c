@@ -141,6 +141,10 @@ int pp_cli_sel_arg(pp_cli_sel *s, int argc, char **argv, int *i)
         s->no_builtin = 1;
         return 1;
     }
+    if (strcmp(a, "--no-rules-cache") == 0) {
+        s->no_cache = 1;
+        return 1;
+    }
     switch (which) {
     case 0: return push(s->dirs, &s->ndirs, val, "--rules");
     case 1: return push(s->packs, &s->npacks, val, "--pack");
@@ -177,6 +181,21 @@ static char *find_config(void)
             break;
         *slash = '\0';
     }
+    return NULL;
+}
+
+/* The built-in rules' cache (`make` builds build/rules.cache, `make install` puts it beside the
+ * installed rules): as trusted as the binary, so used without being named — when it is a
+ * regular file that only its owner may write and that owner is root or this user (a cache
+ * anyone could replace would be a way out of the sandbox). NULL when there is none. */
+static char *builtin_cache(void)
+{
+    char *p = pp_cli_data_file("rules.cache");
+    struct stat sb;
+    if (p && stat(p, &sb) == 0 && S_ISREG(sb.st_mode) && !(sb.st_mode & (S_IWGRP | S_IWOTH)) &&
+        (sb.st_uid == 0 || sb.st_uid == geteuid()))
+        return p;
+    free(p);
     return NULL;
 }
 
@@ -260,6 +279,19 @@ pp_ruleset *pp_cli_sel_load(pp_cli_sel *s, const pp_limits *lim)
     size_t nlibs = 0;
     if (bi && !builtin)
         s->rlibs[nlibs++] = bi;
+    char *dflt = NULL;
+    if (!s->cache_path && !s->no_cache && builtin && !getenv("PARAPET_RULES"))
+        s->cache_path = dflt = builtin_cache();
+    if (dflt && !s->cache && !(s->cache = pp_rules_cache_open(dflt, &st, &err))) {
+        free(err);   /* a damaged default cache only costs time: the text is compiled */
+        err = NULL;
+    }
+    if (dflt)
+        s->cache_path = NULL;
+    if (s->cache)
+        s->cache_used = dflt ? dflt : pp_strdup(s->cache_path);
+    else
+        free(dflt);
     if (s->cache_path && !s->cache &&
         !(s->cache = pp_rules_cache_open(s->cache_path, &st, &err))) {
         fprintf(stderr, "parapet: %s\n", err ? err : pp_status_name(st));
@@ -285,4 +317,6 @@ void pp_cli_sel_free(pp_cli_sel *s)
     s->config = NULL;
     pp_rules_cache_free(s->cache);
     s->cache = NULL;
+    free(s->cache_used);
+    s->cache_used = NULL;
 }
