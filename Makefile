@@ -115,6 +115,12 @@ cases: $(BUILD)/parapet $(BUILD)/kb.db
 	@PARAPET=$(CURDIR)/$(BUILD)/parapet python3 tests/cases/explain/corpus.py
 	@printf 'PCRE2 interpreter (PARAPET_PCRE2_JIT=0): '; PARAPET_PCRE2_JIT=0 \
 	  PARAPET=$(CURDIR)/$(BUILD)/parapet python3 tests/cases/explain/corpus.py
+	@python3 tests/corpus/corpus.py check
+	@PARAPET=$(CURDIR)/$(BUILD)/parapet python3 tests/cases/explain/score.py $(SCORE_FLOORS)
+
+# The failure corpus's scores (tests/corpus): floors that fail `make cases` when the advisor
+# regresses on the holdout (the figures themselves are in docs/benchmarks.md).
+SCORE_FLOORS ?=
 
 integration: $(BUILD)/parapet
 	@PARAPET=$(CURDIR)/$(BUILD)/parapet sh tests/integration/run.sh
