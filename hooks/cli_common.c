@@ -34,6 +34,20 @@ static int is_dir(const char *p)
     return stat(p, &sb) == 0 && S_ISDIR(sb.st_mode);
 }
 
+/* The folder of the running binary into dir (PATH_MAX bytes); 0, or -1 when unknown. */
+static int exe_dir(char *dir)
+{
+    ssize_t n = readlink("/proc/self/exe", dir, PATH_MAX - 1);
+    if (n <= 0)
+        return -1;
+    dir[n] = '\0';
+    char *slash = strrchr(dir, '/');
+    if (!slash)
+        return -1;
+    *slash = '\0';
+    return 0;
+}
+
 const char *pp_cli_builtin_rules(void)
 {
     static char found[PATH_MAX + 64];
@@ -41,19 +55,13 @@ const char *pp_cli_builtin_rules(void)
     if (env && *env)
         return env;
     char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        exe[n] = '\0';
-        char *slash = strrchr(exe, '/');
-        if (slash) {
-            *slash = '\0';
-            /* build/parapet, build/asan/parapet, PREFIX/bin/parapet */
-            const char *cands[] = {"../rules", "../../rules", "../share/parapet/rules"};
-            for (size_t i = 0; i < PP_ARRAY_LEN(cands); i++) {
-                snprintf(found, sizeof found, "%s/%s", exe, cands[i]);
-                if (is_dir(found))
-                    return found;
-            }
+    if (exe_dir(exe) == 0) {
+        /* build/parapet, build/asan/parapet, PREFIX/bin/parapet */
+        const char *cands[] = {"../rules", "../../rules", "../share/parapet/rules"};
+        for (size_t i = 0; i < PP_ARRAY_LEN(cands); i++) {
+            snprintf(found, sizeof found, "%s/%s", exe, cands[i]);
+            if (is_dir(found))
+                return found;
         }
     }
     snprintf(found, sizeof found, "%s/share/parapet/rules", PP_PREFIX);
@@ -84,21 +92,15 @@ int pp_cli_color(int fd)
 char *pp_cli_data_file(const char *name)
 {
     char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        exe[n] = '\0';
-        char *slash = strrchr(exe, '/');
-        if (slash) {
-            *slash = '\0';
-            /* build/NAME beside build/parapet; PREFIX/share/parapet/NAME for PREFIX/bin/parapet,
-             * wherever PREFIX is (a relocated tree, or a PREFIX other than the compiled one) */
-            const char *cands[] = {"", "/../share/parapet"};
-            for (size_t i = 0; i < PP_ARRAY_LEN(cands); i++) {
-                char *p = pp_asprintf("%s%s/%s", exe, cands[i], name);
-                if (p && access(p, R_OK) == 0)
-                    return p;
-                free(p);
-            }
+    if (exe_dir(exe) == 0) {
+        /* build/NAME beside build/parapet; PREFIX/share/parapet/NAME for PREFIX/bin/parapet,
+         * wherever PREFIX is (a relocated tree, or a PREFIX other than the compiled one) */
+        const char *cands[] = {"", "/../share/parapet"};
+        for (size_t i = 0; i < PP_ARRAY_LEN(cands); i++) {
+            char *p = pp_asprintf("%s%s/%s", exe, cands[i], name);
+            if (p && access(p, R_OK) == 0)
+                return p;
+            free(p);
         }
     }
     return pp_asprintf("%s/share/parapet/%s", PP_PREFIX, name);
