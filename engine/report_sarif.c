@@ -550,9 +550,13 @@ static json_t *sarif_json(const pp_report *r, const pp_write_opts *o)
         goto done;
     {
         json_t *inv = json_pack("{s:b}", "executionSuccessful", !failed_run);
-        if (!inv || (json_array_size(notes) &&
-                     json_object_set(inv, "toolExecutionNotifications", notes)) ||
-            json_object_set_new(run, "invocations", json_pack("[o]", inv)))
+        if (inv && json_array_size(notes) &&
+            json_object_set(inv, "toolExecutionNotifications", notes)) {
+            json_decref(inv);
+            goto done;
+        }
+        /* "o" takes inv even when the pack fails; a NULL inv makes it fail */
+        if (json_object_set_new(run, "invocations", json_pack("[o]", inv)))
             goto done;
     }
     {
