@@ -1081,6 +1081,8 @@ void pp_template_free(pp_template *t)
     for (size_t i = 0; i < t->nres; i++)
         resource_clear(&t->res[i]);
     free(t->res);
+    free(t->by_id);
+    free(t->by_type);
     json_decref(t->conditions);
     json_decref(t->params);
     free(t);
@@ -1088,10 +1090,83 @@ void pp_template_free(pp_template *t)
 
 long pp_template_find(const pp_template *t, const char *logical_id)
 {
+    if (t->by_id) {
+        size_t lo = 0, hi = t->nres;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            int c = strcmp(t->res[t->by_id[mid]].logical_id, logical_id);
+            if (c == 0)
+                return (long)t->by_id[mid];
+            if (c < 0)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        return -1;
+    }
     for (size_t i = 0; i < t->nres; i++)
         if (strcmp(t->res[i].logical_id, logical_id) == 0)
             return (long)i;
     return -1;
+}
+
+int pp_template_of_type(const pp_template *t, const char *type, const size_t **idx, size_t *n)
+{
+    if (!t->by_type)
+        return 0;
+    /* first position whose type is >= type, then the first whose type is > type */
+    size_t lo = 0, hi = t->nres;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(t->res[t->by_type[mid]].type, type) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    size_t end = lo;
+    while (end < t->nres && strcmp(t->res[t->by_type[end]].type, type) == 0)
+        end++;
+    *idx = t->by_type + lo;
+    *n = end - lo;
+    return 1;
+}
+
+/* qsort has no context argument: the resources being indexed, for the two comparators (one
+ * template is built at a time per thread). */
+static _Thread_local const pp_resource *index_res;
+
+static int by_id_cmp(const void *a, const void *b)
+{
+    return strcmp(index_res[*(const size_t *)a].logical_id,
+                  index_res[*(const size_t *)b].logical_id);
+}
+
+static int by_type_cmp(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    int c = strcmp(index_res[x].type, index_res[y].type);
+    return c ? c : (x > y) - (x < y);   /* document order within a type */
+}
+
+/* Builds t->by_id and t->by_type; on allocation failure leaves them NULL (lookups scan). */
+static void build_indexes(pp_template *t)
+{
+    if (t->nres == 0)
+        return;
+    size_t *a = malloc(t->nres * sizeof *a), *b = malloc(t->nres * sizeof *b);
+    if (!a || !b) {
+        free(a);
+        free(b);
+        return;
+    }
+    for (size_t i = 0; i < t->nres; i++)
+        a[i] = b[i] = i;
+    index_res = t->res;
+    qsort(a, t->nres, sizeof *a, by_id_cmp);
+    qsort(b, t->nres, sizeof *b, by_type_cmp);
+    index_res = NULL;
+    t->by_id = a;
+    t->by_type = b;
 }
 
 /* True when root looks like {"AWS::X::Y": {"resourceProperties": {...}}}. */
@@ -1311,6 +1386,7 @@ pp_template *pp_template_build(const pp_doc *doc, const pp_resolve_opts *opts, p
     }
     t->conditions = c.conds;
     t->params = c.params;
+    build_indexes(t);
     json_decref(c.pseudo);
     json_decref(c.cond_busy);
     if (st)
