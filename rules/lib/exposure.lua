@@ -192,8 +192,57 @@ local function subnet_exposure(ctx, v)
   return "private"
 end
 
+-- Follows keys from node. Returns value, state, holder, key, depth: state "ok" (value set),
+-- "absent" (a level or the value is missing), "unknown" (a level or the value is an unknown),
+-- "bad" (a level is not an object); holder[key] is where it stopped, depth how many keys deep.
+local function dig(node, keys)
+  local cur = node
+  local n = #keys
+  for i = 1, n - 1 do
+    local v = cur[keys[i]]
+    if v == nil then return nil, "absent", cur, keys[i], i end
+    if is_unknown(v) then return nil, "unknown", cur, keys[i], i end
+    if not is_view(v) or is_list(v) then return nil, "bad", cur, keys[i], i end
+    cur = v
+  end
+  local v = cur[keys[n]]
+  if v == nil then return nil, "absent", cur, keys[n], n end
+  if is_unknown(v) then return nil, "unknown", cur, keys[n], n end
+  return v, "ok", cur, keys[n], n
+end
+
+-- "A.B.C" for the first depth keys.
+local function path_label(keys, depth)
+  return table.concat(keys, ".", 1, depth or #keys)
+end
+
+-- Judges a boolean property that must not be true (absent reads as false): FAIL on true or on
+-- a value that is not a boolean (CloudFormation rejects it, and a guardrail must not pass what it
+-- cannot read), UNKNOWN when it cannot be resolved, PASS otherwise. keys is the path to it.
+local function must_not_be_true(ctx, node, keys, consequence)
+  local v, state, holder, key, depth = dig(node, keys)
+  local label = path_label(keys, depth)
+  if state == "absent" then return true end
+  if state == "unknown" then
+    return ctx.unknown(label .. " depends on a value Parapet cannot resolve", holder, key)
+  end
+  if state == "bad" then
+    return ctx.fail(label .. " is " .. describe(holder[key]) .. ", not an object", holder, key)
+  end
+  local b = to_bool(v)
+  if b == true then
+    return ctx.fail(label .. " is " .. tostring(v) .. ": " .. consequence, holder, key)
+  elseif b == nil then
+    return ctx.fail(label .. " is " .. describe(v) .. ", not a boolean", holder, key)
+  end
+  return true
+end
+
 return {
   describe = describe,
+  dig = dig,
+  path_label = path_label,
+  must_not_be_true = must_not_be_true,
   upper_str = upper_str,
   world_cidr = world_cidr,
   tag_map = tag_map,
