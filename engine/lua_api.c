@@ -625,6 +625,17 @@ static int ctx_referrers(lua_State *L)
     lua_Integer n = 0;
     const size_t *idx;
     size_t m;
+    long target = pp_template_find(rs->es.t, id);
+    if (target >= 0 && pp_template_referrers(rs->es.t, (size_t)target, &idx, &m)) {
+        for (size_t k = 0; k < m; k++) {
+            const pp_resource *res = &rs->es.t->res[idx[k]];
+            if (res->active && pp_glob(pat, res->type)) {
+                pp_luaapi_push_resource(L, rs, idx[k]);
+                lua_rawseti(L, -2, ++n);
+            }
+        }
+        return 1;
+    }
     if (!strchr(pat, '*') && pp_template_of_type(rs->es.t, pat, &idx, &m)) {
         for (size_t k = 0; k < m; k++) {
             const pp_resource *res = &rs->es.t->res[idx[k]];

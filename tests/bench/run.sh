@@ -11,7 +11,8 @@ machine="$(nproc) cores, $(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | he
 rows=""
 for n in 500 5000; do
   t="$out/network-$n.json"
-  [ -f "$t" ] || python3 tests/bench/gen_network.py "$n" "$t"
+  # regenerate when the generator changed since the file was made
+  [ -f "$t" ] && [ "$t" -nt tests/bench/gen_network.py ] || python3 tests/bench/gen_network.py "$n" "$t"
   read -r best cpu <<EOF2
 $(python3 - "$PARAPET" "$t" <<'PY'
 import resource, subprocess, sys, time
