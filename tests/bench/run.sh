@@ -55,6 +55,7 @@ section=$(printf '<!-- bench:check -->\n## check (network pack)\n\nCommand: `mak
 python3 - "$doc" "$section" <<'PY'
 import re, sys
 path, section = sys.argv[1], sys.argv[2]
+section = section.rstrip("\n") + "\n"   # $(...) drops the newline after the end marker
 text = open(path, encoding="utf-8").read()
 pat = re.compile(r"<!-- bench:check -->.*?<!-- /bench:check -->\n?", re.S)
 text = pat.sub(lambda m: section, text) if pat.search(text) else text.rstrip("\n") + "\n\n" + section
