@@ -1243,7 +1243,8 @@ static void build_ref_index(pp_template *t)
         free(from);
         return;
     }
-    qsort(v.pair, v.n, sizeof *v.pair, pair_cmp);
+    if (v.n)
+        qsort(v.pair, v.n, sizeof *v.pair, pair_cmp);
     size_t m = 0;
     for (size_t k = 0; k < v.n; k++) {
         if (m && to[m - 1] == v.pair[k][0] && from[m - 1] == v.pair[k][1])
