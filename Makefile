@@ -138,6 +138,11 @@ demo: deps
 	@$(BUILD)/parapet check examples/*.yaml examples/*.json; rc=$$?; \
 	echo "demo: parapet check exited $$rc (1: findings reported, as examples/web-stack.yaml should)"; \
 	[ $$rc -le 1 ]
+	@echo "demo: ECS Express Mode, network pack: a private service that passes, a public one that fails"
+	@$(BUILD)/parapet check --pack network examples/express-private.yaml; rc=$$?; \
+	echo "demo: express-private.yaml exited $$rc (0: passes)"; [ $$rc -eq 0 ]
+	@$(BUILD)/parapet check --pack network examples/express-public.yaml; rc=$$?; \
+	echo "demo: express-public.yaml exited $$rc (1: findings reported)"; [ $$rc -le 1 ]
 
 # The whole suite under AddressSanitizer + UndefinedBehaviorSanitizer (clang); any report fails.
 ASAN_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=86 \
