@@ -28,7 +28,13 @@ pp_status pp_explain_run(const pp_evset *s, pp_kb *kb, pp_explain *out)
         const char *text = pp_event_text(ev);
         r->nrules = pp_rc_hook_rules(ev, r->rules, PP_EXPLAIN_MAX_HOOK_RULES);
         pp_status ms = PP_E_NOTFOUND;
-        if (kb) {
+        if (kb && ev->output) {
+            /* what the application printed says more than "exited with code 1" */
+            ms = pp_kb_match(kb, ev->output, ev->resource_type, ev->status, &r->hit);
+            if (ms == PP_E_NOTFOUND)
+                pp_kb_hit_free(&r->hit);
+        }
+        if (kb && ms == PP_E_NOTFOUND) {
             ms = pp_kb_match(kb, text, ev->resource_type, ev->status, &r->hit);
             if (ms == PP_E_NOTFOUND)
                 ms = pp_kb_match_fts(kb, text, ev->resource_type, &r->hit);
@@ -120,6 +126,9 @@ json_t *pp_explain_event_json(const pp_evset *s, size_t idx)
     put(o, "image", e->image);
     if (e->exit_code != PP_EXIT_CODE_NONE)
         json_object_set_new(o, "exit_code", json_integer(e->exit_code));
+    put(o, "output", e->output);
+    if (e->vague_reason)
+        json_object_set_new(o, "cloudformation_reason", json_string(e->vague_reason));
     put(o, "role", kind_name(pp_rc_classify(e)));
     return o;
 }
@@ -149,9 +158,18 @@ static json_t *root_json(const pp_explain *x, const pp_explain_root *r)
     put(o, "title", e->title);
     put(o, "confidence", r->confidence);
     char *why = pp_kb_fill(e->explanation, &r->hit, ev);
-    put(o, "explanation", why ? why : e->explanation);
+    char *whyo = ev->output ? pp_asprintf("%s The container printed: %s", why ? why
+                                          : e->explanation, ev->output) : NULL;
+    put(o, "explanation", whyo ? whyo : why ? why : e->explanation);
+    free(whyo);
     free(why);
     json_object_set_new(o, "fix", filled_list(e->fix, &r->hit, ev));
+    json_t *kinds = json_array();
+    size_t fi;
+    json_t *ft;
+    json_array_foreach(e->fix, fi, ft)
+        json_array_append_new(kinds, json_string(pp_explain_fix_kind(json_string_value(ft))));
+    json_object_set_new(o, "fix_kinds", kinds);
     json_object_set_new(o, "commands", filled_list(e->commands, &r->hit, ev));
     json_object_set_new(o, "links", json_deep_copy(e->links));
     json_t *caps = json_object();
@@ -274,6 +292,41 @@ static void quote_text(pp_buf *b, const char *t, int md)
     }
 }
 
+/* The container's last log lines, when the live fetch found them. */
+static void printed(pp_buf *b, const pp_event *ev, int md)
+{
+    if (!ev->output || !*ev->output)
+        return;
+    pp_buf_puts(b, md ? "\nThe container printed:\n" : "  The container printed:\n");
+    quote_text(b, ev->output, md);
+}
+
+/* Words that mark a fix step as a change outside the template (data: extend the lists, not
+ * the code). A step that names the template or a property stays a template change. */
+static const char *const ENV_WORDS[] = {
+    "quota", "Service Quotas", "limit increase", "SCP", "service control polic",
+    "permission", "IAM policy", "the role", "role's", "trust policy", "push the image",
+    "push an image", "image exists", "repository", "registry", "account", "support case",
+    "subscribe", "activate", "credentials", "secret value", "delete the existing",
+    "empty the bucket", "outside CloudFormation", "console", "aws sso login", "capacity",
+};
+static const char *const TEMPLATE_WORDS[] = {
+    "template", "Properties", "property", "DependsOn", "parameter", "Fn::", "!Ref", "!GetAtt",
+    "resource definition", "logical id",
+};
+
+const char *pp_explain_fix_kind(const char *step)
+{
+    if (!step)
+        return "template";
+    int env = 0, tpl = 0;
+    for (size_t i = 0; i < PP_ARRAY_LEN(TEMPLATE_WORDS); i++)
+        tpl += strstr(step, TEMPLATE_WORDS[i]) != NULL;
+    for (size_t i = 0; i < PP_ARRAY_LEN(ENV_WORDS); i++)
+        env += strcasestr(step, ENV_WORDS[i]) != NULL;
+    return env > tpl ? "environment" : "template";
+}
+
 static void render_root(pp_buf *b, const pp_explain *x, const pp_explain_root *r, size_t no,
                         size_t total, int md)
 {
@@ -292,6 +345,7 @@ static void render_root(pp_buf *b, const pp_explain *x, const pp_explain_root *r
     if (!md)
         pp_buf_puts(b, "\n");
     quote_text(b, pp_event_text(ev), md);
+    printed(b, ev, md);
     if (pp_rc_classify(ev) != PP_RC_CAUSE)
         pp_buf_puts(b, md ? "\n_This event only reports a consequence; the failing event itself "
                             "was not in the input._\n"
@@ -308,6 +362,9 @@ static void render_root(pp_buf *b, const pp_explain *x, const pp_explain_root *r
     json_array_foreach(e->fix, i, t) {
         char *f = pp_kb_fill(json_string_value(t), &r->hit, ev);
         pp_buf_printf(b, md ? "%zu. " : "    %zu. ", i + 1);
+        if (x->label_fixes)
+            pp_buf_printf(b, md ? "_(%s change)_ " : "(%s change) ",
+                          pp_explain_fix_kind(json_string_value(t)));
         if (f)
             indented(b, f, md ? "   " : "       ");
         pp_buf_puts(b, "\n");
@@ -354,6 +411,7 @@ static void render_unmatched(pp_buf *b, const pp_explain *x, const pp_explain_ro
     if (!md)
         pp_buf_puts(b, "\n");
     quote_text(b, pp_event_text(ev), md);
+    printed(b, ev, md);
     pp_buf_puts(b, md ? "\n**Next steps:**\n\n" : "\n  Next steps:\n");
     const char *pre = md ? "- " : "    - ";
     if (ev->stack)
