@@ -292,9 +292,15 @@ static void quote_text(pp_buf *b, const char *t, int md)
     }
 }
 
-/* The container's last log lines, when the live fetch found them. */
+/* What the live fetch added: the API error's origin, the container's last log lines. */
 static void printed(pp_buf *b, const pp_event *ev, int md)
 {
+    if (ev->vague_reason)
+        pp_buf_printf(b, md ? "\n_CloudFormation reported only \"%s\"; the error above is the "
+                              "API call's, from CloudTrail._\n"
+                            : "  (CloudFormation reported only \"%s\"; the error above is the "
+                              "API call's, from CloudTrail.)\n",
+                      *ev->vague_reason ? ev->vague_reason : "no reason");
     if (!ev->output || !*ev->output)
         return;
     pp_buf_puts(b, md ? "\nThe container printed:\n" : "  The container printed:\n");

@@ -149,7 +149,11 @@ static void fetch_log_tail(live *l, json_t *tdefs, json_t *task, json_t *k)
                 n--;
             if (n > MAX_LOG_LINE)
                 n = MAX_LOG_LINE;
-            json_array_append_new(lines, json_stringn(m, n));
+            /* the application's bytes: no terminal control sequence survives */
+            char *c = pp_term_clean(m, n, 0);
+            if (c)
+                json_array_append_new(lines, json_string(c));
+            free(c);
         }
         if (json_array_size(lines)) {
             json_object_set(k, "parapetLogTail", lines);   /* does not steal */
