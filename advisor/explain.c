@@ -168,7 +168,9 @@ static json_t *root_json(const pp_explain *x, const pp_explain_root *r)
     size_t fi;
     json_t *ft;
     json_array_foreach(e->fix, fi, ft)
-        json_array_append_new(kinds, json_string(pp_explain_fix_kind(json_string_value(ft))));
+        json_array_append_new(kinds, json_string(pp_explain_fix_kind(json_string_value(ft),
+                                                              json_array_size(e->prevented_by) > 0
+                                                                  || r->nrules > 0)));
     json_object_set_new(o, "fix_kinds", kinds);
     json_object_set_new(o, "commands", filled_list(e->commands, &r->hit, ev));
     json_object_set_new(o, "links", json_deep_copy(e->links));
@@ -308,29 +310,41 @@ static void printed(pp_buf *b, const pp_event *ev, int md)
 }
 
 /* Words that mark a fix step as a change outside the template (data: extend the lists, not
- * the code). A step that names the template or a property stays a template change. */
-static const char *const ENV_WORDS[] = {
-    "quota", "Service Quotas", "limit increase", "SCP", "service control polic",
-    "permission", "IAM policy", "the role", "role's", "trust policy", "push the image",
-    "push an image", "image exists", "repository", "registry", "account", "support case",
-    "subscribe", "activate", "credentials", "secret value", "delete the existing",
-    "empty the bucket", "outside CloudFormation", "console", "aws sso login", "capacity",
+ * the code). STRONG ones decide alone; WEAK ones only for an entry no template rule covers
+ * (a rule in prevented_by means the failure is visible in the template). */
+static const char *const ENV_STRONG[] = {
+    "quota", "limit increase", "SCP", "service control polic", "support case",
+    "push the image", "push an image", "rebuild and push", "aws sso login", "subscribe",
+    "activate", "organisation administrators", "organization administrators",
+};
+static const char *const ENV_WEAK[] = {
+    "permission", "IAM policy", "the role", "role's", "trust policy", "image exists",
+    "repository", "registry", "account", "credentials", "secret value", "delete the existing",
+    "empty the bucket", "outside CloudFormation", "console", "capacity",
 };
 static const char *const TEMPLATE_WORDS[] = {
     "template", "Properties", "property", "DependsOn", "parameter", "Fn::", "!Ref", "!GetAtt",
-    "resource definition", "logical id",
+    "resource definition", "logical id", "let CloudFormation",
 };
 
-const char *pp_explain_fix_kind(const char *step)
+static int has_any(const char *s, const char *const *w, size_t n)
+{
+    int k = 0;
+    for (size_t i = 0; i < n; i++)
+        k += strcasestr(s, w[i]) != NULL;
+    return k;
+}
+
+const char *pp_explain_fix_kind(const char *step, int has_rule)
 {
     if (!step)
         return "template";
-    int env = 0, tpl = 0;
-    for (size_t i = 0; i < PP_ARRAY_LEN(TEMPLATE_WORDS); i++)
-        tpl += strstr(step, TEMPLATE_WORDS[i]) != NULL;
-    for (size_t i = 0; i < PP_ARRAY_LEN(ENV_WORDS); i++)
-        env += strcasestr(step, ENV_WORDS[i]) != NULL;
-    return env > tpl ? "environment" : "template";
+    if (has_any(step, ENV_STRONG, PP_ARRAY_LEN(ENV_STRONG)))
+        return "environment";
+    int tpl = has_any(step, TEMPLATE_WORDS, PP_ARRAY_LEN(TEMPLATE_WORDS));
+    if (has_rule || tpl)
+        return "template";
+    return has_any(step, ENV_WEAK, PP_ARRAY_LEN(ENV_WEAK)) ? "environment" : "template";
 }
 
 static void render_root(pp_buf *b, const pp_explain *x, const pp_explain_root *r, size_t no,
@@ -370,7 +384,9 @@ static void render_root(pp_buf *b, const pp_explain *x, const pp_explain_root *r
         pp_buf_printf(b, md ? "%zu. " : "    %zu. ", i + 1);
         if (x->label_fixes)
             pp_buf_printf(b, md ? "_(%s change)_ " : "(%s change) ",
-                          pp_explain_fix_kind(json_string_value(t)));
+                          pp_explain_fix_kind(json_string_value(t),
+                                              json_array_size(e->prevented_by) > 0 ||
+                                                  r->nrules > 0));
         if (f)
             indented(b, f, md ? "   " : "       ");
         pp_buf_puts(b, "\n");

@@ -61,9 +61,10 @@ char *pp_explain_render(const pp_explain *x, pp_explain_format fmt);
 
 /* 0 when every root was explained (or nothing failed), 1 when some failure is unmatched. */
 /* "template" when a fix step changes the template, "environment" when it changes something
- * around it (a role, a quota, an SCP, an image, an account setting). A word-list heuristic;
- * never NULL. */
-const char *pp_explain_fix_kind(const char *step);
+ * around it (a role, a quota, an SCP, an image, an account setting). A word-list heuristic
+ * (the lists are in explain.c); `has_rule`: a Parapet rule would have caught the failure in
+ * the template, which makes ambiguous steps template changes. Never NULL. */
+const char *pp_explain_fix_kind(const char *step, int has_rule);
 int pp_explain_exit_code(const pp_explain *x);
 
 #endif
