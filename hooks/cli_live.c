@@ -145,6 +145,40 @@ int pp_cli_live_fetch(const pp_cli_aws *a, const char *cmd, const char *stack, p
     return rc;
 }
 
+json_t *pp_cli_live_explain(const pp_cli_aws *a, pp_http_client *http, pp_kb *kb,
+                            const char *stack, uint64_t deadline_ms, char **err)
+{
+    pp_aws_session *sess = NULL;
+    if (open_session(a, &sess, err) != PP_OK)
+        return NULL;
+    pp_live_opts lo = { .session = sess, .http = http, .deadline_ms = deadline_ms,
+                        .timeout_ms = 2000 };
+    pp_live_result live;
+    json_t *doc = NULL;
+    if (pp_live_fetch_stack(&lo, stack, &live) != PP_OK) {
+        pp_err(err, PP_E_HTTP, "%s", live.nmissing ? live.missing[0] : "the stack could not be "
+               "read");
+    } else {
+        pp_evset set;
+        pp_evset_init(&set, NULL);
+        ingest_docs(&set, &live, stack);
+        pp_explain x;
+        if (pp_explain_run(&set, kb, &x) == PP_OK) {
+            x.label_fixes = 1;
+            doc = pp_explain_json(&x);
+            if (doc)
+                pp_cli_live_annotate(doc, &live);
+            pp_explain_free(&x);
+        }
+        pp_evset_free(&set);
+        if (!doc)
+            pp_err(err, PP_E_NOMEM, "out of memory");
+    }
+    pp_live_result_free(&live);
+    pp_aws_session_free(sess);
+    return doc;
+}
+
 void pp_cli_live_annotate(json_t *doc, const pp_live_result *live)
 {
     json_t *nf = json_array();

@@ -36,6 +36,14 @@ void pp_cli_live_annotate(json_t *doc, const pp_live_result *live);
 /* Prints the "Not fetched" section (nothing when everything was). */
 void pp_cli_live_print_missing(FILE *f, const pp_live_result *live, int md);
 
+struct pp_kb;
+/* The whole `explain --stack` pipeline for a front end that answers with a document (the
+ * Slack slash command): fetch within `deadline_ms` (absolute pp_now_ms()), explain against
+ * `kb`, annotate with what was not fetched. New reference, or NULL with *err (caller frees)
+ * when not even the stack's events could be read. `http` may be NULL. */
+json_t *pp_cli_live_explain(const pp_cli_aws *a, pp_http_client *http, struct pp_kb *kb,
+                            const char *stack, uint64_t deadline_ms, char **err);
+
 /* parapet watch STACK … (docs/cli.md). */
 int pp_cli_watch(int argc, char **argv);
 
