@@ -142,21 +142,19 @@ static char *trim(char *s)
     return s;
 }
 
-/* Parses an AWS config or credentials file into *out ({section: {key: value}}). A missing
- * file is an empty object. Keys are lower-cased (as configparser does); indented lines (the
- * CLI's nested "s3 =" settings) are skipped. */
+/* Reads an AWS config or credentials file into *out (see pp_aws_config_parse). A missing
+ * file is an empty object. */
 static pp_status ini_load(const char *path, json_t **out, char **err)
 {
-    *out = json_object();
-    if (!*out)
-        return pp_err(err, PP_E_NOMEM, "out of memory");
+    *out = NULL;
     char *buf = NULL;
     size_t len = 0;
     char *e = NULL;
     pp_status st = pp_read_file(path, PP_CREDS_MAX_FILE, &buf, &len, &e);
     if (st == PP_E_NOTFOUND || (st == PP_E_IO && access(path, F_OK) != 0)) {
         free(e);
-        return PP_OK;
+        *out = json_object();
+        return *out ? PP_OK : pp_err(err, PP_E_NOMEM, "out of memory");
     }
     if (st != PP_OK) {
         if (st == PP_E_LIMIT)
@@ -164,16 +162,33 @@ static pp_status ini_load(const char *path, json_t **out, char **err)
         else
             pp_err(err, st, "%s", e ? e : path);
         free(e);
-        json_decref(*out);
-        *out = NULL;
         return st;
     }
-    if (memchr(buf, '\0', len)) {
+    st = pp_aws_config_parse(path, buf, len, out, err);
+    explicit_bzero(buf, len);
+    free(buf);
+    return st;
+}
+
+pp_status pp_aws_config_parse(const char *path, const char *text, size_t len, json_t **out,
+                              char **err)
+{
+    *out = NULL;
+    if (len > PP_CREDS_MAX_FILE)
+        return pp_err(err, PP_E_LIMIT, "%s: larger than %u bytes", path, PP_CREDS_MAX_FILE);
+    if (memchr(text, '\0', len))
+        return pp_err(err, PP_E_PARSE, "%s: contains a NUL byte; expected a text file", path);
+    char *buf = malloc(len + 1);
+    *out = json_object();
+    if (!buf || !*out) {
         free(buf);
         json_decref(*out);
         *out = NULL;
-        return pp_err(err, PP_E_PARSE, "%s: contains a NUL byte; expected a text file", path);
+        return pp_err(err, PP_E_NOMEM, "out of memory");
     }
+    memcpy(buf, text, len);
+    buf[len] = '\0';
+    pp_status st = PP_OK;
     json_t *sec = NULL;
     size_t nsec = 0;
     unsigned line = 0;
@@ -217,8 +232,12 @@ static pp_status ini_load(const char *path, json_t **out, char **err)
                     break;
                 }
                 sec = json_object();
-                if (!sec || json_object_set_new(*out, name, sec) != 0)   /* steals sec */
-                    st = pp_err(err, PP_E_NOMEM, "out of memory");
+                if (!sec || json_object_set_new(*out, name, sec) != 0) {   /* steals sec */
+                    st = pp_err(err, sec ? PP_E_PARSE : PP_E_NOMEM, sec
+                                ? "%s:%u: the section name is not UTF-8" : "out of memory",
+                                path, line);
+                    break;
+                }
             }
             p = next;
             continue;
@@ -238,20 +257,20 @@ static pp_status ini_load(const char *path, json_t **out, char **err)
             break;
         }
         if (!sec) {
-            st = pp_err(err, PP_E_PARSE, "%s:%u: '%.64s' is outside any [section]", path, line,
-                        k);
+            st = pp_err(err, PP_E_PARSE, "%s:%u: a key is outside any [section]", path, line);
             break;
         }
         for (char *c = k; *c; c++)
             *c = (char)tolower((unsigned char)*c);
         json_t *js = json_stringn(v, strlen(v));
         if (!js) {   /* not UTF-8 */
-            st = pp_err(err, PP_E_PARSE, "%s:%u: the value of '%.64s' is not UTF-8", path, line,
-                        k);
+            st = pp_err(err, PP_E_PARSE, "%s:%u: a value is not UTF-8", path, line);
             break;
         }
-        if (json_object_set_new(sec, k, js) != 0)   /* steals js */
-            st = pp_err(err, PP_E_NOMEM, "out of memory");
+        if (json_object_set_new(sec, k, js) != 0) {   /* steals js */
+            st = pp_err(err, PP_E_PARSE, "%s:%u: the key is not UTF-8", path, line);
+            break;
+        }
         p = next;
     }
     explicit_bzero(buf, len);
@@ -394,6 +413,12 @@ typedef struct fetch_ctx {
     pp_http_client *http;
     char *how;               /* what the last source was, for s->source (owned) */
 } fetch_ctx;
+
+static void set_how(fetch_ctx *fx, char *how)
+{
+    free(fx->how);
+    fx->how = how;
+}
 
 static pp_status http_get_json(pp_http_client *http, const char *url, const char *const *hdrs,
                                size_t nh, long timeout_ms, const char *what, json_t **out,
@@ -544,7 +569,7 @@ static pp_status container_creds(fetch_ctx *fx, tcreds *out, char **err)
     wipe(tok);
     wipe(hdr);
     free(url);
-    fx->how = pp_strdup("container credentials endpoint");
+    set_how(fx, pp_strdup("container credentials endpoint"));
     return st;
 }
 
@@ -620,7 +645,7 @@ static pp_status imds_creds(fetch_ctx *fx, tcreds *out, char **err)
                        err);
     if (st == PP_OK)
         st = from_json_creds(j, "Token", "instance metadata", out, err);
-    fx->how = pp_asprintf("instance metadata (role %.100s)", role);
+    set_how(fx, pp_asprintf("instance metadata (role %.100s)", role ? role : "?"));
 done:
     json_decref(j);
     free(turl);
@@ -1030,7 +1055,7 @@ static pp_status sso_creds(fetch_ctx *fx, const char *profile, tcreds *out, char
         else
             st = tcreds_set(out, ak, sk, tk, (time_t)(json_integer_value(ex) / 1000), err);
     }
-    fx->how = pp_asprintf("profile %s (SSO %.100s, role %.100s)", profile, account, role);
+    set_how(fx, pp_asprintf("profile %s (SSO %.100s, role %.100s)", profile, account, role));
     json_decref(ans);
     json_decref(tokj);
     wipe(hdr);
@@ -1067,11 +1092,6 @@ static int imds_disabled(void)
     return v && strcasecmp(v, "true") == 0;
 }
 
-static void set_how(fetch_ctx *fx, char *how)
-{
-    free(fx->how);
-    fx->how = how;
-}
 
 static pp_status profile_creds(fetch_ctx *fx, const char *name, unsigned depth,
                                const char **seen, tcreds *out, char **err);

@@ -48,6 +48,8 @@
 #ifndef PP_CREDS_H
 #define PP_CREDS_H
 
+#include <jansson.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -112,6 +114,16 @@ unsigned pp_aws_session_fetches(const pp_aws_session *s);
  * pp_strvec_free), or -1 with *err for an unterminated quote or an empty command. */
 struct pp_strvec;
 int pp_creds_split_command(const char *cmd, struct pp_strvec *out, char **err);
+
+/* Parses the text of an AWS config or credentials file named `path` (for messages) into *out:
+ * {"section name": {"key": "value"}} (new reference). Keys are lower-cased as configparser
+ * does; '#' and ';' lines are comments; indented lines (the CLI's nested "s3 =" settings) are
+ * skipped. PP_E_LIMIT past PP_CREDS_MAX_FILE bytes, a line past PP_CREDS_MAX_LINE or more than
+ * PP_CREDS_MAX_SECTIONS sections; PP_E_PARSE for a NUL byte, a line that is neither a
+ * section nor key = value, a key outside a section, text that is not UTF-8; *err names
+ * PATH:LINE and never quotes a value (a value may be a secret). */
+pp_status pp_aws_config_parse(const char *path, const char *text, size_t len, json_t **out,
+                              char **err);
 
 /* Parses "2024-05-01T10:00:00Z" (also with fractional seconds or a "+00:00" offset) to UTC
  * seconds. 0 on success, -1 otherwise. */

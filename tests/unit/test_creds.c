@@ -109,7 +109,7 @@ static void test_parse_errors(void **state)
     free(e);
     use_files("# comment\nregion = x\n", "");
     e = open_expect(NULL, PP_E_PARSE);
-    assert_non_null(strstr(e, "/config:2: 'region' is outside any [section]"));
+    assert_non_null(strstr(e, "/config:2: a key is outside any [section]"));
     free(e);
     use_files("", "[ok]\n[broken\n");
     e = open_expect(NULL, PP_E_PARSE);
