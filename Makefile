@@ -43,11 +43,12 @@ CT_DIR         := tests/.cache/cfnguard
 CT_GUARD       := $(CT_DIR)/package/bin/ubuntu/x86_64/cfn-guard
 CT_RULES       := $(CT_DIR)/package/rules/control-tower
 
-all: $(BUILD)/parapet $(BUILD)/kb.db
+all: $(BUILD)/parapet $(BUILD)/kb.db $(BUILD)/rules.cache $(BUILD)/man/parapet.1
 
 # Commands the build and the tests use, as command:Debian-package.
 DEB_TOOLS := pkg-config:pkg-config python3:python3 curl:curl zip:zip objdump:binutils clang:clang \
-             wrk:wrk
+             wrk:wrk xmllint:libxml2-utils promtool:prometheus mandoc:mandoc zsh:zsh \
+             pre-commit:pre-commit git:git
 # clang alone does not bring the sanitizer runtimes that make asan links against
 # nor libFuzzer, which make fuzz links against (same package)
 DEB_RUNTIMES := /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.asan-x86_64.a:libclang-rt-14-dev \
@@ -72,6 +73,9 @@ deps:
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
 	else echo "deps: all present"; fi
 
+# The one file that knows the install prefix (the last place it looks for rules and kb.db).
+$(BUILD)/obj/hooks/cli_common.o: ALL_CFLAGS += -DPP_PREFIX='"$(PREFIX)"'
+
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
@@ -82,6 +86,15 @@ $(LIBPP): $(LIB_OBJ)
 
 $(BUILD)/parapet: $(MAIN_OBJ) $(LIBPP)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(MAIN_OBJ) $(LIBPP) $(LIBS)
+
+# The built-in rules precompiled (engine/rules_cache.h); used by default for the built-in folder.
+$(BUILD)/rules.cache: $(BUILD)/parapet $(shell find rules -name '*.lua')
+	$(BUILD)/parapet rules compile rules -o $@ >/dev/null
+	chmod 644 $@
+
+# parapet(1) and the bash/zsh completions, generated from the binary's --help (docs/man/).
+$(BUILD)/man/parapet.1: $(BUILD)/parapet docs/man/mkman.py docs/man/parapet.1.in
+	python3 docs/man/mkman.py $(BUILD)/parapet $(BUILD)/man
 
 # The knowledge base: kb/*.yaml compiled to SQLite with an FTS5 index (docs/kb.md).
 $(BUILD)/kb.db: $(wildcard kb/*.yaml) $(BUILD)/parapet
@@ -102,6 +115,12 @@ cases: $(BUILD)/parapet $(BUILD)/kb.db
 	@PARAPET=$(CURDIR)/$(BUILD)/parapet python3 tests/cases/explain/corpus.py
 	@printf 'PCRE2 interpreter (PARAPET_PCRE2_JIT=0): '; PARAPET_PCRE2_JIT=0 \
 	  PARAPET=$(CURDIR)/$(BUILD)/parapet python3 tests/cases/explain/corpus.py
+	@python3 tests/corpus/corpus.py check
+	@PARAPET=$(CURDIR)/$(BUILD)/parapet python3 tests/cases/explain/score.py $(SCORE_FLOORS)
+
+# The failure corpus's scores (tests/corpus): floors that fail `make cases` when the advisor
+# regresses on the holdout (the figures themselves are in docs/benchmarks.md).
+SCORE_FLOORS ?=
 
 integration: $(BUILD)/parapet
 	@PARAPET=$(CURDIR)/$(BUILD)/parapet sh tests/integration/run.sh
@@ -181,8 +200,16 @@ install: all
 	  $(DESTDIR)$(PREFIX)/share/doc/parapet
 	install -m 755 $(BUILD)/parapet $(DESTDIR)$(PREFIX)/bin/parapet
 	install -m 644 $(BUILD)/kb.db $(DESTDIR)$(PREFIX)/share/parapet/kb.db
+	install -m 644 $(BUILD)/rules.cache $(DESTDIR)$(PREFIX)/share/parapet/rules.cache
 	cp -R rules/. $(DESTDIR)$(PREFIX)/share/parapet/rules/
 	install -m 644 README.md docs/*.md $(DESTDIR)$(PREFIX)/share/doc/parapet/
+	install -d $(DESTDIR)$(PREFIX)/share/man/man1 \
+	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
+	  $(DESTDIR)$(PREFIX)/share/zsh/vendor-completions
+	install -m 644 $(BUILD)/man/parapet.1 $(DESTDIR)$(PREFIX)/share/man/man1/parapet.1
+	install -m 644 $(BUILD)/man/parapet.bash \
+	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions/parapet
+	install -m 644 $(BUILD)/man/_parapet $(DESTDIR)$(PREFIX)/share/zsh/vendor-completions/_parapet
 
 $(CT_GUARD):
 	@command -v npm >/dev/null || { echo "ct-ref: npm is missing (apt-get install npm)"; exit 1; }

@@ -133,13 +133,15 @@ json_t *pp_explain_event_json(const pp_evset *s, size_t idx)
     return o;
 }
 
-static json_t *filled_list(json_t *tmpls, const pp_kb_hit *hit, const pp_event *ev)
+/* The templates filled in: as text, or (shell) as shell commands (pp_kb_fill_command). */
+static json_t *filled_list(json_t *tmpls, const pp_kb_hit *hit, const pp_event *ev, int shell)
 {
     json_t *a = json_array();
     size_t i;
     json_t *t;
     json_array_foreach(tmpls, i, t) {
-        char *f = pp_kb_fill(json_string_value(t), hit, ev);
+        char *f = shell ? pp_kb_fill_command(json_string_value(t), hit, ev)
+                        : pp_kb_fill(json_string_value(t), hit, ev);
         if (f)
             json_array_append_new(a, json_string(f));
         free(f);
@@ -163,7 +165,7 @@ static json_t *root_json(const pp_explain *x, const pp_explain_root *r)
     put(o, "explanation", whyo ? whyo : why ? why : e->explanation);
     free(whyo);
     free(why);
-    json_object_set_new(o, "fix", filled_list(e->fix, &r->hit, ev));
+    json_object_set_new(o, "fix", filled_list(e->fix, &r->hit, ev, 0));
     json_t *kinds = json_array();
     size_t fi;
     json_t *ft;
@@ -172,7 +174,7 @@ static json_t *root_json(const pp_explain *x, const pp_explain_root *r)
                                                               json_array_size(e->prevented_by) > 0
                                                                   || r->nrules > 0)));
     json_object_set_new(o, "fix_kinds", kinds);
-    json_object_set_new(o, "commands", filled_list(e->commands, &r->hit, ev));
+    json_object_set_new(o, "commands", filled_list(e->commands, &r->hit, ev, 1));
     json_object_set_new(o, "links", json_deep_copy(e->links));
     json_t *caps = json_object();
     for (size_t i = 0; i < r->hit.ncaps; i++)
@@ -395,7 +397,7 @@ static void render_root(pp_buf *b, const pp_explain *x, const pp_explain_root *r
     if (json_array_size(e->commands)) {
         pp_buf_puts(b, md ? "\n**Commands:**\n\n```sh\n" : "\n  Commands:\n");
         json_array_foreach(e->commands, i, t) {
-            char *f = pp_kb_fill(json_string_value(t), &r->hit, ev);
+            char *f = pp_kb_fill_command(json_string_value(t), &r->hit, ev);
             pp_buf_printf(b, md ? "%s\n" : "    $ %s\n", f ? f : "");
             free(f);
         }

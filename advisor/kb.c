@@ -248,7 +248,7 @@ static json_t *normalise(json_t *raw, json_t *lines, const char *file, problems 
                     else
                         json_object_foreach(ev, ck, cv) if (!json_is_string(cv)) bad = 1;
                 } else if (strcmp(ek, "message") != 0 && strcmp(ek, "resource_type") != 0 &&
-                           strcmp(ek, "status") != 0) {
+                           strcmp(ek, "status") != 0 && strcmp(ek, "source") != 0) {
                     bad = 1;
                 } else if (!json_is_string(ev)) {
                     bad = 1;
@@ -262,7 +262,7 @@ static json_t *normalise(json_t *raw, json_t *lines, const char *file, problems 
         if (!o)
             problem(p,
                     "%s:%u: examples[%zu]: expected a message string or {message, resource_type, "
-                    "status, captures: {name: value}}",
+                    "status, source, captures: {name: value}}",
                     file, key_line(lines, "examples"), i);
         else
             json_array_append_new(exs, o);

@@ -712,17 +712,50 @@ const char *pp_kb_event_field(const pp_event *ev, const char *name)
     return NULL;
 }
 
-char *pp_kb_fill(const char *tmpl, const pp_kb_hit *hit, const pp_event *ev)
+/* 1 when v needs no quoting as a shell word: letters, digits and _@%+=:,./- only. */
+static int shell_safe(const char *v)
+{
+    if (!*v)
+        return 0;
+    for (const unsigned char *p = (const unsigned char *)v; *p; p++)
+        if (!isalnum(*p) && !strchr("_@%+=:,./-", *p))
+            return 0;
+    return 1;
+}
+
+/* Appends v as one shell word: as it is when safe, else in single quotes ('\'' for a quote). */
+static void shell_word(pp_buf *b, const char *v)
+{
+    if (shell_safe(v)) {
+        pp_buf_puts(b, v);
+        return;
+    }
+    pp_buf_append(b, "'", 1);
+    for (; *v; v++) {
+        if (*v == '\'')
+            pp_buf_puts(b, "'\\''");
+        else
+            pp_buf_append(b, v, 1);
+    }
+    pp_buf_append(b, "'", 1);
+}
+
+/* pp_kb_fill; with `shell`, tmpl is a shell command: see pp_kb_fill_command. */
+static char *fill(const char *tmpl, const pp_kb_hit *hit, const pp_event *ev, int shell)
 {
     pp_buf b;
     pp_buf_init(&b, 0);
     const char *p = tmpl;
+    char quote = 0;   /* the shell quote the template has open at p (shell only) */
     while (*p) {
         const char *br = strchr(p, '{');
         if (!br) {
             pp_buf_puts(&b, p);
             break;
         }
+        for (const char *c = p; shell && c < br; c++)
+            if ((*c == '\'' || *c == '"') && (!quote || quote == *c))
+                quote = quote ? 0 : *c;
         pp_buf_append(&b, p, (size_t)(br - p));
         const char *q = br + 1;
         if ((*q >= 'A' && *q <= 'Z') || (*q >= 'a' && *q <= 'z') || *q == '_') {
@@ -742,11 +775,26 @@ char *pp_kb_fill(const char *tmpl, const pp_kb_hit *hit, const pp_event *ev)
         name[l] = '\0';
         const char *cap = pp_kb_hit_capture(hit, name);
         const char *v = cap && *cap ? cap : pp_kb_event_field(ev, name);
-        if (v && *v)
+        if (v && *v && shell && !quote)
+            shell_word(&b, v);
+        else if (v && *v && shell && !shell_safe(v))
+            pp_buf_printf(&b, "<%s>", name);   /* inside the template's quotes: never paste
+                                                   text that could end them */
+        else if (v && *v)
             pp_buf_puts(&b, v);
         else if (!cap)
             pp_buf_printf(&b, "<%s>", name);   /* unknown here: the reader fills it in */
         p = q + 1;
     }
     return pp_buf_steal(&b);
+}
+
+char *pp_kb_fill(const char *tmpl, const pp_kb_hit *hit, const pp_event *ev)
+{
+    return fill(tmpl, hit, ev, 0);
+}
+
+char *pp_kb_fill_command(const char *tmpl, const pp_kb_hit *hit, const pp_event *ev)
+{
+    return fill(tmpl, hit, ev, 1);
 }

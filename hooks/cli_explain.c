@@ -23,9 +23,6 @@
 #include "hooks/cli.h"
 #include "hooks/cli_live.h"
 
-#ifndef PP_PREFIX
-#define PP_PREFIX "/usr/local"
-#endif
 
 #define MAX_MESSAGES 64
 
@@ -67,7 +64,7 @@ static char *exe_dir(void)
     return pp_strdup(buf);
 }
 
-/* --kb, else $PARAPET_KB, else beside the binary, else PREFIX/share/parapet/kb.db. */
+/* --kb, else $PARAPET_KB, else the installed or built knowledge base (pp_cli_data_file). */
 static char *kb_path(const char *opt)
 {
     if (opt)
@@ -75,15 +72,7 @@ static char *kb_path(const char *opt)
     const char *env = getenv("PARAPET_KB");
     if (env && *env)
         return pp_strdup(env);
-    char *dir = exe_dir();
-    if (dir) {
-        char *p = pp_asprintf("%s/kb.db", dir);
-        free(dir);
-        if (p && access(p, R_OK) == 0)
-            return p;
-        free(p);
-    }
-    return pp_strdup(PP_PREFIX "/share/parapet/kb.db");
+    return pp_cli_data_file("kb.db");
 }
 
 /* Matches "--name VALUE" and "--name=VALUE"; advances *i past the value. */
@@ -550,7 +539,7 @@ static int kb_stats(int argc, char **argv)
 
 int pp_cli_kb(int argc, char **argv)
 {
-    if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
+    if (argc < 2 || pp_cli_wants_help(argc, argv, 1)) {
         fputs(kb_usage, argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;
     }

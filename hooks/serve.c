@@ -39,6 +39,7 @@
 #include <unistd.h>
 
 #include "advisor/kb.h"
+#include "engine/check.h"
 #include "engine/doc.h"
 #include "engine/net/http.h"
 #include "engine/base/json_write.h"
@@ -130,6 +131,7 @@ typedef struct worker {
 typedef struct conn {
     int route;
     int responded;      /* a response was already queued (early 401/404/405/413) */
+    int evaluated;      /* the answer comes from an evaluation (counted in the histogram) */
     int too_big;
     int busy;           /* the shared body budget was exhausted: 503 once the upload ends */
     uint64_t t0_us;
@@ -182,7 +184,8 @@ static char *render_metrics(server *s)
         }
     }
     pp_buf_puts(&b, "# HELP parapet_evaluation_seconds Time to answer POST /hook and "
-                    "POST /v1/check.\n# TYPE parapet_evaluation_seconds histogram\n");
+                    "POST /v1/check requests that were evaluated (not early 4xx answers).\n"
+                    "# TYPE parapet_evaluation_seconds histogram\n");
     for (int r = 0; r < 2; r++) {
         const char *rn = route_name[r == 0 ? R_HOOK : R_CHECK];
         unsigned long long cum = 0;
@@ -228,10 +231,13 @@ static char *render_metrics(server *s)
     for (unsigned i = 0; i < pp_lanes_count(lanes); i++)
         pp_buf_printf(&b, "parapet_http_worker_connections{worker=\"%u\"} %u\n", i,
                       pp_lanes_lane_connections(lanes, i));
-    pp_buf_printf(&b, "# HELP parapet_rulesets_loaded Rule sets built by worker threads.\n"
-                      "# TYPE parapet_rulesets_loaded counter\n"
-                      "parapet_rulesets_loaded %llu\n",
+    pp_buf_printf(&b, "# HELP parapet_rulesets_loaded_total Rule sets built by worker threads.\n"
+                      "# TYPE parapet_rulesets_loaded_total counter\n"
+                      "parapet_rulesets_loaded_total %llu\n",
                   (unsigned long long)atomic_load(&s->m.rulesets));
+    pp_buf_puts(&b, "# HELP parapet_build_info The running build; the value is always 1.\n"
+                    "# TYPE parapet_build_info gauge\n"
+                    "parapet_build_info{version=\"" PARAPET_VERSION "\"} 1\n");
     return pp_buf_steal(&b);
 }
 
@@ -298,7 +304,8 @@ static enum MHD_Result reply(server *s, conn *k, struct MHD_Connection *c, unsig
     MHD_destroy_response(r);
     k->responded = 1;
     count_request(s, k->route, code);
-    count_latency(s, k->route, pp_now_us() - k->t0_us);
+    if (k->evaluated)
+        count_latency(s, k->route, pp_now_us() - k->t0_us);
     return ret;
 }
 
@@ -353,6 +360,7 @@ static int authorized(server *s, struct MHD_Connection *c)
 static enum MHD_Result do_hook(server *s, conn *k, struct MHD_Connection *c)
 {
     char *err = NULL;
+    k->evaluated = 1;
     worker *w = get_worker(s, &err);
     if (!w) {
         enum MHD_Result r = reply_error(s, k, c, MHD_HTTP_SERVICE_UNAVAILABLE, "rules_unavailable",
@@ -384,6 +392,7 @@ static enum MHD_Result do_hook(server *s, conn *k, struct MHD_Connection *c)
 static enum MHD_Result do_check(server *s, conn *k, struct MHD_Connection *c)
 {
     char *err = NULL;
+    k->evaluated = 1;
     worker *w = get_worker(s, &err);
     if (!w) {
         enum MHD_Result r = reply_error(s, k, c, MHD_HTTP_SERVICE_UNAVAILABLE, "rules_unavailable",
@@ -393,53 +402,42 @@ static enum MHD_Result do_check(server *s, conn *k, struct MHD_Connection *c)
     }
     const char *fq = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "format");
     const char *sp = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "show_passed");
+    static const char *const ctypes[] = {
+        [PP_OUT_TEXT] = "text/plain; charset=utf-8", [PP_OUT_JSON] = "application/json",
+        [PP_OUT_SARIF] = "application/sarif+json", [PP_OUT_JUNIT] = "application/xml",
+        [PP_OUT_CODEQUALITY] = "application/json",
+    };
     pp_format fmt = PP_OUT_JSON;
-    const char *ctype = "application/json";
-    if (fq && strcmp(fq, "sarif") == 0) {
-        fmt = PP_OUT_SARIF;
-        ctype = "application/sarif+json";
-    } else if (fq && strcmp(fq, "junit") == 0) {
-        fmt = PP_OUT_JUNIT;
-        ctype = "application/xml";
-    } else if (fq && strcmp(fq, "text") == 0) {
-        fmt = PP_OUT_TEXT;
-        ctype = "text/plain; charset=utf-8";
-    } else if (fq && strcmp(fq, "json") != 0) {
+    if (fq && pp_format_parse(fq, &fmt) != 0)
         return reply_error(s, k, c, MHD_HTTP_BAD_REQUEST, "bad_request",
-                           "format must be json, sarif, junit or text");
-    }
+                           "format must be json, sarif, junit, codequality or text");
+    const char *ctype = ctypes[fmt];
     int show_passed = sp && (strcmp(sp, "1") == 0 || strcmp(sp, "true") == 0);
-    pp_status st = PP_OK;
     enum MHD_Result r;
-    pp_report rep;
-    pp_report_init(&rep);
-    pp_template *t = NULL;
-    pp_doc *d = pp_doc_load("request", k->body.data ? k->body.data : "", k->body.len,
-                            PP_FMT_AUTO, &s->opts.limits, &st, &err);
-    pp_resolve_opts ro = { .limits = &s->opts.limits };
-    if (d)
-        t = pp_template_build(d, &ro, &st, &err);
-    if (!t) {
-        r = reply_error(s, k, c, st == PP_E_NOMEM ? 500 : MHD_HTTP_BAD_REQUEST,
-                        st == PP_E_NOMEM ? "internal" : "bad_request",
-                        err ? err : pp_status_name(st));
-        goto done;
-    }
-    pp_eval_opts eo = { .show_passed = show_passed, .verbose = s->opts.verbose };
-    st = pp_eval_template(w->rs, t, &eo, &rep, &err);
+    pp_check_opts co = {
+        .resolve = { .limits = &s->opts.limits },
+        .eval = { .show_passed = show_passed, .verbose = s->opts.verbose },
+        .unknown = s->opts.sel.unknown,
+    };
+    pp_check_for_format(&co, fmt);
+    pp_check chk;
+    pp_check_init(&chk, w->rs, NULL, &co);
+    pp_status st = pp_check_input(&chk, "request", k->body.data ? k->body.data : "",
+                                  k->body.len, &err);
     if (st != PP_OK) {
-        r = reply_error(s, k, c, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal",
-                        err ? err : pp_status_name(st));
+        int input = chk.input_errors > 0 && chk.rep.files == 0;
+        r = reply_error(s, k, c, input ? MHD_HTTP_BAD_REQUEST : MHD_HTTP_INTERNAL_SERVER_ERROR,
+                        input ? "bad_request" : "internal", err ? err : pp_status_name(st));
         goto done;
     }
-    rep.files = 1;
-    atomic_fetch_add(&s->m.rule_errors, rep.n_status[PP_ST_ERROR]);
-    pp_report_sort(&rep);
+    pp_check_finish(&chk);
+    pp_report *rep = &chk.rep;
+    atomic_fetch_add(&s->m.rule_errors, rep->n_status[PP_ST_ERROR]);
     char *buf = NULL;
     size_t blen = 0;
     FILE *f = open_memstream(&buf, &blen);
-    pp_write_opts wo = { .show_passed = show_passed, .tool_version = PARAPET_VERSION };
-    st = f ? pp_report_write(&rep, fmt, &wo, f) : PP_E_NOMEM;
+    pp_write_opts wo = { .show_passed = co.eval.show_passed, .tool_version = PARAPET_VERSION };
+    st = f ? pp_report_write(rep, fmt, &wo, f) : PP_E_NOMEM;
     if (f && fclose(f) != 0 && st == PP_OK)
         st = PP_E_NOMEM;
     if (st != PP_OK) {
@@ -447,13 +445,11 @@ static enum MHD_Result do_check(server *s, conn *k, struct MHD_Connection *c)
         r = reply_error(s, k, c, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "report failed");
         goto done;
     }
-    int failing = pp_report_failing(&rep, s->opts.fail_on, s->opts.sel.unknown);
+    int failing = pp_report_failing(rep, s->opts.fail_on, s->opts.sel.unknown);
     r = reply(s, k, c, MHD_HTTP_OK, ctype, buf, "X-Parapet-Failing", failing ? "1" : "0");
 done:
     free(err);
-    pp_report_free(&rep);
-    pp_template_free(t);
-    pp_doc_free(d);
+    pp_check_free(&chk);
     return r;
 }
 

@@ -270,6 +270,34 @@ static void test_load_buf(void **state)
     free(err);
 }
 
+/* Commands: a value captured from a message is one shell word however it is written, and is
+ * never pasted inside quotes the template opened unless it is plain. */
+static void test_fill_command_quoting(void **state)
+{
+    (void)state;
+    pp_kb_capture caps[] = { { (char *)"name", (char *)"repo$(touch /tmp/x); echo" },
+                             { (char *)"plain", (char *)"my-repo_1.2" },
+                             { (char *)"quote", (char *)"it's" } };
+    pp_kb_hit h = { .caps = caps, .ncaps = 3 };
+    char *s = pp_kb_fill_command("aws x --id {name}", &h, NULL);
+    assert_string_equal(s, "aws x --id 'repo$(touch /tmp/x); echo'");
+    free(s);
+    s = pp_kb_fill_command("aws x --id {plain} --q {quote}", &h, NULL);
+    assert_string_equal(s, "aws x --id my-repo_1.2 --q 'it'\\''s'");
+    free(s);
+    /* inside the template's own quotes: plain values only, else the placeholder stays */
+    s = pp_kb_fill_command("aws x --query \"Items[?Name=='{plain}']\" --y \"{name}\"", &h, NULL);
+    assert_string_equal(s, "aws x --query \"Items[?Name=='my-repo_1.2']\" --y \"<name>\"");
+    free(s);
+    s = pp_kb_fill_command("echo '{quote}' {quote}", &h, NULL);
+    assert_string_equal(s, "echo '<quote>' 'it'\\''s'");
+    free(s);
+    /* text (fix steps) is not shell: the value as it is */
+    s = pp_kb_fill("Delete {name}.", &h, NULL);
+    assert_string_equal(s, "Delete repo$(touch /tmp/x); echo.");
+    free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -277,6 +305,7 @@ int main(void)
         cmocka_unit_test(test_generalises),
         cmocka_unit_test(test_type_filter),
         cmocka_unit_test(test_captures_and_fill),
+        cmocka_unit_test(test_fill_command_quoting),
         cmocka_unit_test(test_hostile_subjects),
         cmocka_unit_test(test_build_open_fts),
         cmocka_unit_test(test_bad_entries),
