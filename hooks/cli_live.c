@@ -566,7 +566,7 @@ int pp_cli_watch(int argc, char **argv)
         return r;
     }
     w.json = strcmp(w.format, "json") == 0;
-    w.tty = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+    w.tty = pp_cli_color(STDOUT_FILENO);   /* colour and the live status line together */
     int rc = 0;
     w.kb = pp_cli_open_kb(w.kbopt, &rc);
     if (!w.kb)
