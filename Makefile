@@ -265,7 +265,7 @@ $(LAMBDA_ZIP): $(BUILD)/parapet $(BUILD)/kb.db hooks/deploy/bootstrap $(shell fi
 # crashes land in build/fuzz/crashes/NAME/ and fail the run. `make fuzz-replay` runs the
 # committed corpora and the kept crash inputs (tests/fuzz/regress/NAME/) through the same
 # targets with a plain main (replay_main.c), built with the normal compiler and flags.
-FUZZ_TARGETS := doc_json doc_yaml template hook events kb slack sigv4 rules_cache
+FUZZ_TARGETS := doc_json doc_yaml template hook events kb slack sigv4 rules_cache awsconfig
 FUZZ_SECONDS ?= 60
 FUZZ_FLAGS   ?= -timeout=10 -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1
 FUZZ_REPLAY  := $(FUZZ_TARGETS:%=$(BUILD)/fuzz-replay/%)

@@ -28,7 +28,13 @@ pp_status pp_explain_run(const pp_evset *s, pp_kb *kb, pp_explain *out)
         const char *text = pp_event_text(ev);
         r->nrules = pp_rc_hook_rules(ev, r->rules, PP_EXPLAIN_MAX_HOOK_RULES);
         pp_status ms = PP_E_NOTFOUND;
-        if (kb) {
+        if (kb && ev->output) {
+            /* what the application printed says more than "exited with code 1" */
+            ms = pp_kb_match(kb, ev->output, ev->resource_type, ev->status, &r->hit);
+            if (ms == PP_E_NOTFOUND)
+                pp_kb_hit_free(&r->hit);
+        }
+        if (kb && ms == PP_E_NOTFOUND) {
             ms = pp_kb_match(kb, text, ev->resource_type, ev->status, &r->hit);
             if (ms == PP_E_NOTFOUND)
                 ms = pp_kb_match_fts(kb, text, ev->resource_type, &r->hit);
@@ -120,6 +126,9 @@ json_t *pp_explain_event_json(const pp_evset *s, size_t idx)
     put(o, "image", e->image);
     if (e->exit_code != PP_EXIT_CODE_NONE)
         json_object_set_new(o, "exit_code", json_integer(e->exit_code));
+    put(o, "output", e->output);
+    if (e->vague_reason)
+        json_object_set_new(o, "cloudformation_reason", json_string(e->vague_reason));
     put(o, "role", kind_name(pp_rc_classify(e)));
     return o;
 }
@@ -151,9 +160,20 @@ static json_t *root_json(const pp_explain *x, const pp_explain_root *r)
     put(o, "title", e->title);
     put(o, "confidence", r->confidence);
     char *why = pp_kb_fill(e->explanation, &r->hit, ev);
-    put(o, "explanation", why ? why : e->explanation);
+    char *whyo = ev->output ? pp_asprintf("%s The container printed: %s", why ? why
+                                          : e->explanation, ev->output) : NULL;
+    put(o, "explanation", whyo ? whyo : why ? why : e->explanation);
+    free(whyo);
     free(why);
     json_object_set_new(o, "fix", filled_list(e->fix, &r->hit, ev, 0));
+    json_t *kinds = json_array();
+    size_t fi;
+    json_t *ft;
+    json_array_foreach(e->fix, fi, ft)
+        json_array_append_new(kinds, json_string(pp_explain_fix_kind(json_string_value(ft),
+                                                              json_array_size(e->prevented_by) > 0
+                                                                  || r->nrules > 0)));
+    json_object_set_new(o, "fix_kinds", kinds);
     json_object_set_new(o, "commands", filled_list(e->commands, &r->hit, ev, 1));
     json_object_set_new(o, "links", json_deep_copy(e->links));
     json_t *caps = json_object();
@@ -276,6 +296,59 @@ static void quote_text(pp_buf *b, const char *t, int md)
     }
 }
 
+/* What the live fetch added: the API error's origin, the container's last log lines. */
+static void printed(pp_buf *b, const pp_event *ev, int md)
+{
+    if (ev->vague_reason)
+        pp_buf_printf(b, md ? "\n_CloudFormation reported only \"%s\"; the error above is the "
+                              "API call's, from CloudTrail._\n"
+                            : "  (CloudFormation reported only \"%s\"; the error above is the "
+                              "API call's, from CloudTrail.)\n",
+                      *ev->vague_reason ? ev->vague_reason : "no reason");
+    if (!ev->output || !*ev->output)
+        return;
+    pp_buf_puts(b, md ? "\nThe container printed:\n" : "  The container printed:\n");
+    quote_text(b, ev->output, md);
+}
+
+/* Words that mark a fix step as a change outside the template (data: extend the lists, not
+ * the code). STRONG ones decide alone; WEAK ones only for an entry no template rule covers
+ * (a rule in prevented_by means the failure is visible in the template). */
+static const char *const ENV_STRONG[] = {
+    "quota", "limit increase", "SCP", "service control polic", "support case",
+    "push the image", "push an image", "rebuild and push", "aws sso login", "subscribe",
+    "activate", "organisation administrators", "organization administrators",
+};
+static const char *const ENV_WEAK[] = {
+    "permission", "IAM policy", "the role", "role's", "trust policy", "image exists",
+    "repository", "registry", "account", "credentials", "secret value", "delete the existing",
+    "empty the bucket", "outside CloudFormation", "console", "capacity",
+};
+static const char *const TEMPLATE_WORDS[] = {
+    "template", "Properties", "property", "DependsOn", "parameter", "Fn::", "!Ref", "!GetAtt",
+    "resource definition", "logical id", "let CloudFormation",
+};
+
+static int has_any(const char *s, const char *const *w, size_t n)
+{
+    int k = 0;
+    for (size_t i = 0; i < n; i++)
+        k += strcasestr(s, w[i]) != NULL;
+    return k;
+}
+
+const char *pp_explain_fix_kind(const char *step, int has_rule)
+{
+    if (!step)
+        return "template";
+    if (has_any(step, ENV_STRONG, PP_ARRAY_LEN(ENV_STRONG)))
+        return "environment";
+    int tpl = has_any(step, TEMPLATE_WORDS, PP_ARRAY_LEN(TEMPLATE_WORDS));
+    if (has_rule || tpl)
+        return "template";
+    return has_any(step, ENV_WEAK, PP_ARRAY_LEN(ENV_WEAK)) ? "environment" : "template";
+}
+
 static void render_root(pp_buf *b, const pp_explain *x, const pp_explain_root *r, size_t no,
                         size_t total, int md)
 {
@@ -294,6 +367,7 @@ static void render_root(pp_buf *b, const pp_explain *x, const pp_explain_root *r
     if (!md)
         pp_buf_puts(b, "\n");
     quote_text(b, pp_event_text(ev), md);
+    printed(b, ev, md);
     if (pp_rc_classify(ev) != PP_RC_CAUSE)
         pp_buf_puts(b, md ? "\n_This event only reports a consequence; the failing event itself "
                             "was not in the input._\n"
@@ -310,6 +384,11 @@ static void render_root(pp_buf *b, const pp_explain *x, const pp_explain_root *r
     json_array_foreach(e->fix, i, t) {
         char *f = pp_kb_fill(json_string_value(t), &r->hit, ev);
         pp_buf_printf(b, md ? "%zu. " : "    %zu. ", i + 1);
+        if (x->label_fixes)
+            pp_buf_printf(b, md ? "_(%s change)_ " : "(%s change) ",
+                          pp_explain_fix_kind(json_string_value(t),
+                                              json_array_size(e->prevented_by) > 0 ||
+                                                  r->nrules > 0));
         if (f)
             indented(b, f, md ? "   " : "       ");
         pp_buf_puts(b, "\n");
@@ -356,6 +435,7 @@ static void render_unmatched(pp_buf *b, const pp_explain *x, const pp_explain_ro
     if (!md)
         pp_buf_puts(b, "\n");
     quote_text(b, pp_event_text(ev), md);
+    printed(b, ev, md);
     pp_buf_puts(b, md ? "\n**Next steps:**\n\n" : "\n  Next steps:\n");
     const char *pre = md ? "- " : "    - ";
     if (ev->stack)

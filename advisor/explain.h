@@ -37,6 +37,8 @@ typedef struct pp_explain {
     pp_explain_root *roots;/* owned; matched and unmatched, oldest first */
     size_t nroots;
     size_t nunmatched;
+    int label_fixes;       /* text/Markdown: mark each fix "(template change)" or
+                              "(environment change)"; JSON always carries fix_kinds */
 } pp_explain;
 
 /* Finds root causes in s and matches them against kb (kb may be NULL: everything unmatched).
@@ -58,6 +60,11 @@ typedef enum pp_explain_format { PP_EXPLAIN_TEXT = 0, PP_EXPLAIN_MARKDOWN = 1 } 
 char *pp_explain_render(const pp_explain *x, pp_explain_format fmt);
 
 /* 0 when every root was explained (or nothing failed), 1 when some failure is unmatched. */
+/* "template" when a fix step changes the template, "environment" when it changes something
+ * around it (a role, a quota, an SCP, an image, an account setting). A word-list heuristic
+ * (the lists are in explain.c); `has_rule`: a Parapet rule would have caught the failure in
+ * the template, which makes ambiguous steps template changes. Never NULL. */
+const char *pp_explain_fix_kind(const char *step, int has_rule);
 int pp_explain_exit_code(const pp_explain *x);
 
 #endif

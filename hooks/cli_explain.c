@@ -21,6 +21,7 @@
 #include "hooks/ai_opts.h"
 #include "hooks/chat.h"
 #include "hooks/cli.h"
+#include "hooks/cli_live.h"
 
 
 #define MAX_MESSAGES 64
@@ -29,9 +30,14 @@ static const char explain_usage[] =
     "usage: parapet explain [--format text|markdown|json|slack|teams] [--kb FILE]\n"
     "                       [--message TEXT [--resource-type TYPE]] [--ai bedrock ...]\n"
     "                       [--state-db F] [FILE...|-]\n"
+    "       parapet explain --stack NAME [--region R] [--profile P] [--endpoint-url URL]\n"
+    "                       [--verbose] [--format ...]\n"
     "Reads CloudFormation/ECS events (describe-stack-events, describe-stacks,\n"
     "describe-stack-resources, describe-services, describe-tasks, EventBridge events, JSON\n"
     "lines of these) or one pasted message, finds the root cause and prints fix guidance.\n"
+    "--stack fetches the latest operation of a stack from AWS (stack events, nested stacks,\n"
+    "ECS services, stopped tasks, container logs, CloudTrail) with the standard credential\n"
+    "chain; what could not be fetched is listed, what was fetched is explained.\n"
     "Exit: 0 explained, 1 a failure matched no KB entry, 2 usage or input error.\n"
     "slack and teams print the chat messages `parapet notify` would post, as a JSON array.\n"
     PP_AI_CLI_HELP
@@ -115,6 +121,8 @@ pp_kb *pp_cli_open_kb(const char *opt, int *rc)
 int pp_cli_explain(int argc, char **argv)
 {
     const char *format = "text", *kbopt = NULL, *rtype = NULL, *state_path = NULL;
+    pp_cli_aws aws = { 0 };
+    const char *stack = NULL;
     pp_ai_cfg ai;
     pp_ai_cfg_init(&ai);
     const char *messages[MAX_MESSAGES];
@@ -132,7 +140,19 @@ int pp_cli_explain(int argc, char **argv)
             return 2;
         if (air > 0)
             continue;
-        if (opt_value(argc, argv, &i, "--format", &v) || opt_value(argc, argv, &i, "-f", &v)) {
+        int awr = pp_cli_aws_arg(&aws, "explain", argc, argv, &i);
+        if (awr < 0)
+            return 2;
+        if (awr > 0)
+            continue;
+        if (opt_value(argc, argv, &i, "--stack", &v)) {
+            if (!v || !*v) {
+                fprintf(stderr, "parapet explain: --stack expects a stack name or ARN\n");
+                return 2;
+            }
+            stack = v;
+        } else if (opt_value(argc, argv, &i, "--format", &v) ||
+                   opt_value(argc, argv, &i, "-f", &v)) {
             if (!v || (strcmp(v, "text") && strcmp(v, "markdown") && strcmp(v, "json") &&
                        strcmp(v, "slack") && strcmp(v, "teams"))) {
                 fprintf(stderr, "parapet explain: --format expects text, markdown, json, slack "
@@ -182,7 +202,12 @@ int pp_cli_explain(int argc, char **argv)
         fprintf(stderr, "parapet explain: --resource-type goes with --message\n");
         return 2;
     }
-    if (nmsg == 0 && nfiles == 0) {
+    if (!stack && (aws.profile || aws.region || aws.endpoint)) {
+        fprintf(stderr, "parapet explain: --profile, --region and --endpoint-url go with "
+                        "--stack\n");
+        return 2;
+    }
+    if (nmsg == 0 && nfiles == 0 && !stack) {
         if (isatty(STDIN_FILENO)) {
             fputs(explain_usage, stderr);
             return 2;
@@ -202,6 +227,19 @@ int pp_cli_explain(int argc, char **argv)
         st = pp_evset_ingest_file(&set, files[i], &err);
     for (size_t i = 0; i < nmsg && st == PP_OK; i++)
         st = pp_evset_add_message(&set, messages[i], rtype, &err);
+    pp_live_result live;
+    memset(&live, 0, sizeof live);
+    if (st == PP_OK && stack) {
+        int lrc = pp_cli_live_fetch(&aws, "explain", stack, &set, &live);
+        if (lrc) {
+            pp_live_result_free(&live);
+            pp_evset_free(&set);
+            pp_kb_free(kb);
+            return lrc;
+        }
+        ai.profile = aws.profile;
+        ai.region = aws.region;
+    }
     for (size_t i = 0; i < set.nwarn; i++)
         fprintf(stderr, "parapet: warning: %s\n", set.warnings[i]);
     if (set.warn_dropped)
@@ -217,10 +255,12 @@ int pp_cli_explain(int argc, char **argv)
     st = pp_explain_run(&set, kb, &x);
     if (st != PP_OK) {
         fprintf(stderr, "parapet: explain: %s\n", pp_status_name(st));
+        pp_live_result_free(&live);
         pp_evset_free(&set);
         pp_kb_free(kb);
         return 2;
     }
+    x.label_fixes = stack != NULL;
     /* The AI part never changes the exit status: it only adds text. */
     json_t *doc = NULL;
     pp_state *cache = NULL;
@@ -242,6 +282,8 @@ int pp_cli_explain(int argc, char **argv)
         free(def);
         pp_ai_enrich(doc, &x, &ai, cache, 0);
     }
+    if (doc && stack)
+        pp_cli_live_annotate(doc, &live);
     if (strcmp(format, "json") == 0 && doc) {
         char *s = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
         if (s)
@@ -279,6 +321,8 @@ int pp_cli_explain(int argc, char **argv)
             rc = 2;
         if (extra)
             fputs(extra, stdout);
+        if (stack)
+            pp_cli_live_print_missing(stdout, &live, strcmp(format, "markdown") == 0);
         free(s);
         free(extra);
     }
@@ -289,6 +333,7 @@ int pp_cli_explain(int argc, char **argv)
     if (fflush(stdout) != 0)
         rc = 2;
     pp_explain_free(&x);
+    pp_live_result_free(&live);
     pp_evset_free(&set);
     pp_kb_free(kb);
     return rc;

@@ -38,6 +38,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "advisor/kb.h"
 #include "engine/check.h"
 #include "engine/doc.h"
 #include "engine/net/http.h"
@@ -49,6 +50,8 @@
 #include "hooks/cfn_hook.h"
 #include "hooks/chat.h"
 #include "hooks/cli.h"
+#include "hooks/cli_live.h"
+#include "hooks/notify.h"
 #include "hooks/hook_opts.h"
 #include "hooks/serve_lanes.h"
 #include "hooks/slack.h"
@@ -61,6 +64,7 @@
 #define PP_SERVE_MAX_CONNECTIONS 2048
 #define PP_SERVE_MAX_CONNECTIONS_CAP 65536
 #define PP_SERVE_BODY_MEMORY_MIB 256
+#define PP_SERVE_SLACK_LIVE_MS 2500           /* Slack wants an answer within 3 s */
 #define PP_SERVE_BODY_FREE (64u << 10)  /* per body, outside the shared budget */
 #define PP_SERVE_TRIM_EVERY_S 2         /* how often the main thread looks at the load */
 #define PP_SERVE_TRIM_MIN_PEAK 64       /* bursts smaller than this are not worth a trim */
@@ -100,6 +104,7 @@ typedef struct server {
     char *slack_secret;               /* NULL: /slack/command answers 404 */
     size_t slack_secret_len;
     char *state_path;                 /* state database for /slack/command */
+    int slack_live;                   /* --slack-live: fetch from AWS when nothing is recorded */
     long deadline_ms;
     size_t max_body;
     long request_timeout_s;
@@ -119,6 +124,7 @@ typedef struct worker {
     pp_ruleset *rs;
     pp_http_client *http;
     pp_state *state;        /* opened on the first slash command of this thread */
+    pp_kb *kb;              /* opened on the first live slash command of this thread */
 } worker;
 
 /* Per-connection state (one request). */
@@ -245,6 +251,7 @@ static void worker_free(void *p)
     pp_ruleset_free(w->rs);
     pp_http_client_free(w->http);
     pp_state_close(w->state);
+    pp_kb_free(w->kb);
     free(w);
 }
 
@@ -488,6 +495,35 @@ static enum MHD_Result do_slack(server *s, conn *k, struct MHD_Connection *c)
         if (w && w->state)
             pp_state_explanation_get(w->state, stack, &json, NULL, &when, &err);
         json_t *doc = json ? json_loads(json, 0, NULL) : NULL;
+        const char *origin = "Recorded";
+        if (!doc && s->slack_live && w) {
+            /* nothing recorded: the same fetch as `explain --stack`, within Slack's 3 s */
+            int krc = 0;
+            if (!w->kb)
+                w->kb = pp_cli_open_kb(NULL, &krc);
+            if (!w->http)
+                w->http = pp_http_client_new();
+            pp_cli_aws aws = { 0 };
+            char *lerr = NULL;
+            doc = w->kb ? pp_cli_live_explain(&aws, w->http, w->kb, stack,
+                                              pp_now_ms() + PP_SERVE_SLACK_LIVE_MS, &lerr)
+                        : NULL;
+            if (doc && json_array_size(json_object_get(doc, "root_causes")) +
+                           json_array_size(json_object_get(doc, "unmatched")) == 0) {
+                json_decref(doc);
+                doc = NULL;
+            }
+            if (doc) {
+                origin = "Fetched from AWS";
+                when = (int64_t)time(NULL);
+                if (w->state && pp_notify_record(w->state, doc, &lerr) != PP_OK)
+                    fprintf(stderr, "parapet serve: /slack/command: %s\n", lerr ? lerr : "");
+            } else if (lerr) {
+                fprintf(stderr, "parapet serve: /slack/command: live fetch for %.200s: %s\n",
+                        stack, lerr);
+            }
+            free(lerr);
+        }
         json_t *msg = doc ? pp_chat_slack_reply(doc, stack) : NULL;
         if (msg) {
             char tbuf[32] = "";
@@ -496,7 +532,7 @@ static enum MHD_Result do_slack(server *s, conn *k, struct MHD_Connection *c)
             if (gmtime_r(&tt, &tm))
                 strftime(tbuf, sizeof tbuf, "%Y-%m-%d %H:%M UTC", &tm);
             json_t *blocks = json_object_get(msg, "blocks");
-            char *ctx = pp_asprintf("Recorded %s", tbuf);
+            char *ctx = pp_asprintf("%s %s", origin, tbuf);
             if (ctx && json_array_size(blocks) < PP_CHAT_SLACK_MAX_BLOCKS)
                 json_array_append_new(blocks, json_pack("{s:s,s:[{s:s,s:s}]}", "type", "context",
                                                         "elements", "type", "mrkdwn", "text",
@@ -819,7 +855,10 @@ static const char usage[] =
     "  --state-db F                     state database for POST /slack/command (default\n"
     "                                   $XDG_STATE_HOME/parapet/state.db)\n"
     "  --slack-signing-secret-file F    Slack signing secret (or SLACK_SIGNING_SECRET);\n"
-    "                                   without one /slack/command answers 404\n";
+    "                                   without one /slack/command answers 404\n"
+    "  --slack-live                     `/parapet why STACK` with nothing recorded fetches the\n"
+    "                                   stack from AWS (explain --stack, the standard\n"
+    "                                   credential chain; within 2.5 s)\n";
 
 int pp_cli_serve(int argc, char **argv)
 {
@@ -867,6 +906,8 @@ int pp_cli_serve(int argc, char **argv)
             slack_file = argv[++i];
         } else if (strcmp(a, "--state-db") == 0 && has) {
             state_opt = argv[++i];
+        } else if (strcmp(a, "--slack-live") == 0) {
+            s->slack_live = 1;
         } else if (strcmp(a, "--max-connections") == 0 && has) {
             if (pp_parse_long(argv[++i], 1, PP_SERVE_MAX_CONNECTIONS_CAP, &max_conns) != 0) {
                 rc = pp_cli_usage("serve", "--max-connections expects 1..%d",

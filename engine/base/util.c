@@ -249,3 +249,25 @@ int pp_hex_digit(int c)
         return c - 'A' + 10;
     return -1;
 }
+
+char *pp_term_clean(const char *s, size_t n, int keep_newlines)
+{
+    char *o = malloc(n + 1);
+    if (!o)
+        return NULL;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] >= 0x80 &&
+            (unsigned char)s[i + 1] <= 0x9F) {
+            o[k++] = '?';
+            i++;
+        } else if ((c < 0x20 && c != '\t' && !(keep_newlines && c == '\n')) || c == 0x7F) {
+            o[k++] = '?';
+        } else {
+            o[k++] = (char)c;
+        }
+    }
+    o[k] = '\0';
+    return o;
+}
