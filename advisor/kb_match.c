@@ -206,6 +206,7 @@ static int base_score(const pp_kb_entry *e)
 }
 
 typedef struct order_key {
+    int broad;
     int score;
     size_t idx;
 } order_key;
@@ -213,6 +214,8 @@ typedef struct order_key {
 static int cmp_base(const void *a, const void *b)
 {
     const order_key *x = a, *y = b;
+    if (x->broad != y->broad)
+        return x->broad - y->broad;   /* specific entries first: a broad one never beats them */
     if (x->score != y->score)
         return y->score - x->score;
     return x->idx < y->idx ? -1 : 1;
@@ -257,6 +260,7 @@ pp_status pp_kb_match_init(pp_kb *kb)
     }
     for (size_t i = 0; i < kb->n; i++) {
         keys[i].score = base_score(&kb->e[i]);
+        keys[i].broad = kb->e[i].broad != 0;
         keys[i].idx = i;
     }
     if (kb->n > 1)
@@ -402,11 +406,12 @@ pp_status pp_kb_match(pp_kb *kb, const char *text, const char *resource_type, co
         return PP_E_NOTFOUND;
     match_state *ms = kb->mctx;
     size_t len = subject_len(text);
-    int best = 0, utf = 0, found = 0;
+    int best = 0, best_broad = 0, utf = 0, found = 0;
     for (size_t k = 0; k < kb->n; k++) {
         const pp_kb_entry *e = &kb->e[ms->order[k]];
-        if (found && base_score(e) + MAX_BONUS <= best)
-            break;   /* sorted: nothing later can win */
+        /* sorted: specific entries first, each class by best possible score */
+        if (found && (e->broad > best_broad || base_score(e) + MAX_BONUS <= best))
+            break;   /* nothing later can win */
         int sc;
         if (filter_score(e, resource_type, status, &sc) != 0 || (found && sc <= best))
             continue;
@@ -420,6 +425,7 @@ pp_status pp_kb_match(pp_kb *kb, const char *text, const char *resource_type, co
         hit->score = sc;
         hit->source = PP_KB_SRC_PATTERN;
         best = sc;
+        best_broad = e->broad != 0;
         found = 1;
         if (take_captures(kb, e, hit) != PP_OK) {
             pp_kb_hit_free(hit);
@@ -447,6 +453,8 @@ size_t pp_kb_match_all(pp_kb *kb, const char *text, const char *resource_type,
             break;
         if (r == 0)
             continue;
+        if (e->broad)
+            sc -= PP_KB_BROAD_RANK;   /* below every specific entry */
         /* insertion by score */
         size_t pos = n < max ? n : max;
         while (pos > 0 && (!scores || scores[pos - 1] < sc)) {
