@@ -75,7 +75,7 @@ static size_t span_of(const char *s, const char *accept_extra)
 /* Undoes console wrapping: a line break and the indentation after it become one space, or
  * nothing when the break cut a token (the next line starts with punctuation, or the line
  * ended with '-'). Tabs become spaces. At most PP_AN_MAX_INPUT bytes. */
-static char *normalise(const char *text, size_t len)
+char *pp_anatomy_unwrap(const char *text, size_t len)
 {
     if (len > PP_AN_MAX_INPUT) {
         len = PP_AN_MAX_INPUT;
@@ -221,8 +221,12 @@ static void suffix(dec *d, const char *s)
     if (!a->error_code) {
         /* "EC2 Error Code: InvalidGroup.NotFound", "S3 Error Code: NoSuchKey" */
         const char *ec = strstr(s, "Error Code: ");
-        if (ec)
-            set(d, &a->error_code, ec + 12, span_of(ec + 12, "._"));
+        if (ec) {
+            size_t n = span_of(ec + 12, "._");
+            while (n && ec[12 + n - 1] == '.')
+                n--;
+            set(d, &a->error_code, ec + 12, n);
+        }
     }
     if (!a->detail && (a->wrapped || a->service))
         set(d, &a->detail, s, strlen(s));
@@ -271,10 +275,22 @@ static void not_authorized(dec *d, const char *s)
         p += n;
         if (starts(p, " on resource: ") || starts(p, " on resource ")) {
             p += starts(p, " on resource: ") ? 14 : 13;
-            size_t r = strcspn(p, " \"'");
-            while (r && strchr(".,;", p[r - 1]))
-                r--;
-            set(d, &a->resource, p, r);
+            if (*p == '"' || *p == '\'') {
+                const char *e = strchr(p + 1, *p);   /* on resource: "arn:aws:s3:::b" */
+                if (e)
+                    set(d, &a->resource, p + 1, (size_t)(e - p - 1));
+                p = e ? e + 1 : p + 1;
+            } else {
+                /* wrapped console text: "on resource: policy arn:aws:iam::1:policy/x" */
+                size_t w = span_of(p, "-");
+                if (w && p[w] == ' ' && starts(p + w + 1, "arn:"))
+                    p += w + 1;
+                size_t r = strcspn(p, " \"'");
+                while (r && strchr(".,;", p[r - 1]))
+                    r--;
+                set(d, &a->resource, p, r);
+                p += r;
+            }
         }
         /* the principal: "User: P is not authorized", else the ARN just before */
         const char *u = NULL;
@@ -303,11 +319,22 @@ static void not_authorized(dec *d, const char *s)
                     sp = q + 1;   /* keep the last word: "User: arn:… is" */
             set(d, &a->principal, sp, (size_t)(e - sp));
         }
-        for (size_t i = 0; i < PP_ARRAY_LEN(reasons); i++)
-            if (strstr(p, reasons[i].text)) {
-                a->reason = reasons[i].reason;
-                break;
+        for (size_t i = 0; i < PP_ARRAY_LEN(reasons); i++) {
+            const char *rs = strstr(p, reasons[i].text);
+            if (!rs)
+                continue;
+            a->reason = reasons[i].reason;
+            /* "… in a permissions boundary: arn:aws:iam::1:policy/b." names the policy */
+            const char *pa = rs + strlen(reasons[i].text);
+            if (starts(pa, ": arn:")) {
+                pa += 2;
+                size_t r = strcspn(pa, " \"'()");
+                while (r && strchr(".,;", pa[r - 1]))
+                    r--;
+                set(d, &a->policy, pa, r);
             }
+            break;
+        }
     } else if (strstr(s, "You are not authorized to perform this operation") ||
                strstr(s, "UnauthorizedOperation") || strstr(s, "AccessDenied") ||
                strstr(s, "Access Denied") || strstr(s, "Access denied")) {
@@ -345,7 +372,10 @@ static void validation(dec *d, const char *s)
     }
     for (const char *p = s; (p = strstr(p, "Value ")); ) {
         const char *v = p + 6, *vend, *f;
-        if (*v == '\'') {
+        if (starts(v, "at '")) {
+            vend = v;   /* "Value at 'field'": the API did not echo the value */
+            f = v + 4;
+        } else if (*v == '\'') {
             v++;
             vend = strstr(v, "' at '");
             if (!vend)
@@ -375,7 +405,7 @@ static void validation(dec *d, const char *s)
             cend = c + strlen(c);
         if (a->nviol < PP_AN_MAX_ITEMS) {
             pp_an_violation *x = &a->viol[a->nviol++];
-            x->value = take(d, v, (size_t)(vend - v));
+            x->value = vend == v && starts(v, "at '") ? NULL : take(d, v, (size_t)(vend - v));
             x->field = take(d, f, (size_t)(fend - f));
             size_t cn = (size_t)(cend - c);
             while (cn && strchr(" ;", c[cn - 1]))
@@ -400,7 +430,7 @@ static int item_start(const char *s, const char *p)
     if (p == s)
         return 1;
     char b = p[-1];
-    if (b == '[' || b == ',')
+    if (b == '[' || b == ',' || b == '(')
         return 1;
     if (b == ' ')
         return p - 1 == s || (p[-2] != ':');
@@ -444,7 +474,7 @@ static void prop_item(dec *d, const char *h, const char *iend)
     while (*rest == ' ')
         rest++;
     size_t rn = strlen(rest);
-    while (rn && strchr(" ,.]", rest[rn - 1]))
+    while (rn && strchr(" ,.])", rest[rn - 1]))
         rn--;
     rest[rn] = '\0';
     x->text = take(d, rest, rn);
@@ -487,6 +517,10 @@ static void properties(dec *d, const char *s)
         set(d, &a->prop_resource, r, strcspn(r, " "));
         const char *m = strstr(r, "with message:");
         start = m ? m + strlen("with message:") : NULL;
+    } else if ((pv = strstr(s, "Model validation failed"))) {
+        /* the handler's own schema check: "Model validation failed (#/A: …)" */
+        const char *par = strchr(pv, '(');
+        start = par ? par + 1 : NULL;
     } else {
         /* a bare "#/Path: extraneous key …" (early validation, hooks) */
         for (const char *p = s; (p = strchr(p, '#')); p++)
@@ -496,6 +530,27 @@ static void properties(dec *d, const char *s)
                 start = p;
                 break;
             }
+    }
+    /* the older wording: "Property validation failure: [Value of property {/Subnets} does not
+     * match type {Array}]" */
+    for (const char *q = s; !start && (q = strstr(q, "Value of property {")); q++) {
+        const char *pe = strchr(q + 19, '}');
+        const char *t = pe ? strstr(pe, " does not match type {") : NULL;
+        if (!t || t - pe > 1)
+            continue;
+        const char *te = strchr(t + 22, '}');
+        if (!te)
+            break;
+        if (a->nprop >= PP_AN_MAX_ITEMS) {
+            a->more++;
+            continue;
+        }
+        pp_an_prop *x = &a->prop[a->nprop++];
+        x->problem = PP_AN_P_EXPECTED_TYPE;
+        x->path = take(d, q + 19, (size_t)(pe - q - 19));
+        x->expected = take(d, t + 22, (size_t)(te - t - 22));
+        x->text = take(d, q, (size_t)(te - q + 1));
+        a->kinds |= PP_AN_PROPERTIES;
     }
     if (!start)
         return;
@@ -693,7 +748,7 @@ pp_status pp_anatomy_decode(const char *text, size_t len, pp_anatomy *a)
     a->declared = -1;
     if (!text)
         return PP_OK;
-    char *n = normalise(text, len);
+    char *n = pp_anatomy_unwrap(text, len);
     if (!n)
         return PP_E_NOMEM;
     dec d = {.a = a, .nomem = 0};
@@ -751,7 +806,7 @@ void pp_anatomy_free(pp_anatomy *a)
         return;
     char **fields[] = {&a->inner, &a->handler_error_code, &a->request_token, &a->service,
                        &a->status_code, &a->error_code, &a->request_id, &a->detail,
-                       &a->principal, &a->action, &a->resource, &a->prop_resource,
+                       &a->principal, &a->action, &a->resource, &a->policy, &a->prop_resource,
                        &a->subject, &a->marker, &a->stop_code, &a->ecs_error};
     for (size_t i = 0; i < PP_ARRAY_LEN(fields); i++)
         free(*fields[i]);
@@ -934,6 +989,7 @@ json_t *pp_anatomy_json(const pp_anatomy *a)
         jput(n, "principal", a->principal);
         jput(n, "action", a->action);
         jput(n, "resource", a->resource);
+        jput(n, "policy", a->policy);
         json_object_set_new(n, "reason", json_string(pp_an_reason_name(a->reason)));
         if (a->encoded_message)
             json_object_set_new(n, "encoded_message", json_true());
@@ -945,8 +1001,8 @@ json_t *pp_anatomy_json(const pp_anatomy *a)
             json_object_set_new(v, "declared", json_integer(a->declared));
         for (size_t i = 0; i < a->nviol; i++) {
             json_t *x = json_object();
-            json_object_set_new(x, "value", json_string(a->viol[i].value ? a->viol[i].value
-                                                                         : ""));
+            if (a->viol[i].value)
+                json_object_set_new(x, "value", json_string(a->viol[i].value));
             jput(x, "field", a->viol[i].field);
             jput(x, "constraint", a->viol[i].constraint);
             json_array_append_new(items, x);
@@ -1006,9 +1062,12 @@ char *pp_anatomy_summary(const pp_anatomy *a)
         ITEM("resource %s", a->resource);
     if (a->kinds & PP_AN_NOT_AUTHORIZED)
         ITEM("reason %s", pp_an_reason_name(a->reason));
+    if (a->policy)
+        ITEM("policy %s", a->policy);
     for (size_t i = 0; i < a->nviol && i < 3; i++)
-        ITEM("%s = '%s' (%s)", a->viol[i].field ? a->viol[i].field : "?",
-             a->viol[i].value ? a->viol[i].value : "", a->viol[i].constraint ? a->viol[i].constraint : "");
+        ITEM("%s%s%s%s (%s)", a->viol[i].field ? a->viol[i].field : "?",
+             a->viol[i].value ? " = '" : "", a->viol[i].value ? a->viol[i].value : "",
+             a->viol[i].value ? "'" : "", a->viol[i].constraint ? a->viol[i].constraint : "");
     if (a->prop_resource)
         ITEM("resource %s", a->prop_resource);
     for (size_t i = 0; i < a->nprop && i < 3; i++)

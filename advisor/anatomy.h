@@ -86,7 +86,8 @@ typedef enum pp_an_problem {
     PP_AN_P_PATTERN
 } pp_an_problem;
 
-typedef struct pp_an_violation {         /* Value 'value' at 'field' failed … constraint */
+typedef struct pp_an_violation {         /* Value 'value' at 'field' failed … constraint;
+                                            value is NULL for "Value at 'field'" */
     char *value, *field, *constraint;
 } pp_an_violation;
 
@@ -111,6 +112,7 @@ typedef struct pp_anatomy {
     char *detail;                        /* the service's message without wrapper and suffix */
     /* not authorized */
     char *principal, *action, *resource;
+    char *policy;                        /* the deciding policy's ARN when the message names it */
     pp_an_reason reason;
     int encoded_message;                 /* "Encoded authorization failure message" present */
     /* validation */
@@ -138,6 +140,12 @@ typedef struct pp_anatomy {
 pp_status pp_anatomy_decode(const char *text, size_t len, pp_anatomy *a);
 void pp_anatomy_free(pp_anatomy *a);   /* NULL is a no-op; a may be decoded again after */
 
+/* text[0..len) with console line wrapping undone (a line break and the indentation after it
+ * become one space, or nothing where the break cut a token), tabs as spaces, at most
+ * PP_AN_MAX_INPUT bytes: the working text of the decoders, also worth a second KB match.
+ * malloc'd (caller frees), NULL on NOMEM. */
+char *pp_anatomy_unwrap(const char *text, size_t len);
+
 /* Takes what the event knows beside its text: its stop code and exit code, when the text did
  * not carry them. ev may be NULL. Returns PP_OK or PP_E_NOMEM. */
 pp_status pp_anatomy_add_event(pp_anatomy *a, const pp_event *ev);
@@ -154,7 +162,7 @@ const char *pp_an_exit_meaning(int code);
 /* The decoded fields as a JSON object (new reference; NULL on NOMEM); only what was found:
  * {"kind", "kinds": [...], "handler": {message, error_code, request_token, truncated},
  *  "service": {name, status_code, error_code, request_id}, "detail",
- *  "not_authorized": {principal, action, resource, reason, encoded_message},
+ *  "not_authorized": {principal, action, resource, policy, reason, encoded_message},
  *  "validation": {declared, items: [{value, field, constraint}]},
  *  "properties": {resource, problems: [{path, problem, key, expected, found, text}]},
  *  "subject", "marker", "ecs": {stop_code, error, exit_code, exit_meaning,

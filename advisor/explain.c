@@ -39,6 +39,14 @@ static pp_status explain_root(pp_explain *out, pp_kb *kb, pp_explain_root *r)
     pp_status ms = PP_E_NOTFOUND;
     if (kb)
         ms = pp_kb_match(kb, text, ev->resource_type, ev->status, &r->hit);
+    if (ms == PP_E_NOTFOUND && kb && text && strchr(text, '\n')) {
+        /* console text wrapped inside the message: the patterns want it on one line */
+        char *flat = pp_anatomy_unwrap(text, strlen(text));
+        if (!flat)
+            return PP_E_NOMEM;
+        ms = pp_kb_match(kb, flat, ev->resource_type, ev->status, &r->hit);
+        free(flat);
+    }
     if (ms == PP_E_NOMEM)
         return ms;
     if (ms == PP_OK) {
