@@ -261,19 +261,29 @@ static int is_action(const char *s, size_t n)
 static void not_authorized(dec *d, const char *s)
 {
     pp_anatomy *a = d->a;
-    const char *na = strstr(s, "not authorized to perform");
+    /* the first "not authorized to perform[:] SERVICE:Action" (not "… this operation") */
+    const char *na = NULL, *p = NULL;
+    size_t n = 0;
+    for (const char *q = s; (q = strstr(q, "not authorized to perform")); q++) {
+        const char *r = q + strlen("not authorized to perform");
+        if (*r == ':')
+            r++;
+        while (*r == ' ')
+            r++;
+        size_t k = span_of(r, ":*-_");
+        if (is_action(r, k)) {
+            na = q;
+            p = r;
+            n = k;
+            break;
+        }
+    }
     if (na) {
         a->kinds |= PP_AN_NOT_AUTHORIZED;
-        const char *p = na + strlen("not authorized to perform");
-        if (*p == ':')
-            p++;
-        while (*p == ' ')
-            p++;
-        size_t n = span_of(p, ":*-_");
-        if (is_action(p, n))
-            set(d, &a->action, p, n);
+        set(d, &a->action, p, n);
         p += n;
-        if (starts(p, " on resource: ") || starts(p, " on resource ")) {
+        if ((starts(p, " on resource: ") || starts(p, " on resource ")) &&
+            !starts(p, " on resource because") && !starts(p, " on resource with")) {
             p += starts(p, " on resource: ") ? 14 : 13;
             if (*p == '"' || *p == '\'') {
                 const char *e = strchr(p + 1, *p);   /* on resource: "arn:aws:s3:::b" */
@@ -298,6 +308,10 @@ static void not_authorized(dec *d, const char *s)
             u = q + 6;
         if (!u || na - u > 2048) {
             u = na;
+            while (u > s && u[-1] == ' ')
+                u--;
+            if (u - s >= 2 && memcmp(u - 2, "is", 2) == 0 && (u - s == 2 || u[-3] == ' '))
+                u -= 2;   /* "ARN is not authorized" */
             while (u > s && u[-1] == ' ')
                 u--;
             const char *e = u;
@@ -335,7 +349,7 @@ static void not_authorized(dec *d, const char *s)
             }
             break;
         }
-    } else if (strstr(s, "You are not authorized to perform this operation") ||
+    } else if (strstr(s, "not authorized to perform") ||
                strstr(s, "UnauthorizedOperation") || strstr(s, "AccessDenied") ||
                strstr(s, "Access Denied") || strstr(s, "Access denied")) {
         a->kinds |= PP_AN_NOT_AUTHORIZED;
@@ -343,9 +357,9 @@ static void not_authorized(dec *d, const char *s)
     if (a->kinds & PP_AN_NOT_AUTHORIZED) {
         const char *api = strstr(s, "API: ");
         if (api && !a->action) {
-            size_t n = span_of(api + 5, ":*-_");
-            if (is_action(api + 5, n))
-                set(d, &a->action, api + 5, n);
+            size_t k = span_of(api + 5, ":*-_");
+            if (is_action(api + 5, k))
+                set(d, &a->action, api + 5, k);
         }
         a->encoded_message = strstr(s, "Encoded authorization failure message") != NULL;
     }
@@ -474,8 +488,23 @@ static void prop_item(dec *d, const char *h, const char *iend)
     while (*rest == ' ')
         rest++;
     size_t rn = strlen(rest);
-    while (rn && strchr(" ,.])", rest[rn - 1]))
+    /* trailing blanks, commas, dots, and a ')' or ']' that closes the list, not the item */
+    while (rn) {
+        char c = rest[rn - 1];
+        if (c == ' ' || c == ',' || c == '.') {
+            rn--;
+            continue;
+        }
+        if (c != ')' && c != ']')
+            break;
+        char open = c == ')' ? '(' : '[';
+        int depth = 0;
+        for (size_t i = 0; i < rn; i++)
+            depth += rest[i] == open ? 1 : rest[i] == c ? -1 : 0;
+        if (depth >= 0)
+            break;
         rn--;
+    }
     rest[rn] = '\0';
     x->text = take(d, rest, rn);
     const char *e;
@@ -706,6 +735,8 @@ static void shapes(dec *d, const char *s)
             set(d, &a->ecs_error, ecs_errors[i], strlen(ecs_errors[i]));
             break;
         }
+    if (!a->stop_code && strstr(s, "Spot Task was interrupted"))
+        set(d, &a->stop_code, "SpotInterruption", 16);
     if (a->stop_code || a->ecs_error)
         a->kinds |= PP_AN_ECS_STOP;
     a->essential_exited = strstr(s, "Essential container in task exited") != NULL;

@@ -319,14 +319,19 @@ static int list_bonus(json_t *list, const char *value, int exact, int wild, int 
     return best;
 }
 
-/* Score of entry e for an event in *score; returns 0, or -1 when a filter excludes it. */
-static int filter_score(const pp_kb_entry *e, const char *rt, const char *status, int *score)
+/* Score of entry e for an event in *score and its class in *cls (1: specific and confirmed by
+ * the event, 0: broad, or listing types the event does not carry); returns 0, or -1 when a
+ * filter excludes it. cls may be NULL. */
+static int filter_score(const pp_kb_entry *e, const char *rt, const char *status, int *score,
+                        int *cls)
 {
     int t = list_bonus(e->resource_types, rt, TYPE_EXACT, TYPE_WILD, TYPE_UNKNOWN);
     int s = list_bonus(e->statuses, status, STATUS_BONUS, STATUS_BONUS, 0);
     if (t == -1 || s == -1)
         return -1;
     *score = base_score(e) + t + s;
+    if (cls)
+        *cls = !e->broad && t != TYPE_UNKNOWN;
     return 0;
 }
 
@@ -406,14 +411,21 @@ pp_status pp_kb_match(pp_kb *kb, const char *text, const char *resource_type, co
         return PP_E_NOTFOUND;
     match_state *ms = kb->mctx;
     size_t len = subject_len(text);
-    int best = 0, best_broad = 0, utf = 0, found = 0;
+    /* Candidates compare by (class, score). Class 1: a specific entry whose type filter the
+     * event confirms (or that has none); class 0: a broad entry, or a specific one that lists
+     * types when the event carries none (it may not apply at all). */
+    int best = 0, best_cls = 0, utf = 0, found = 0;
     for (size_t k = 0; k < kb->n; k++) {
         const pp_kb_entry *e = &kb->e[ms->order[k]];
-        /* sorted: specific entries first, each class by best possible score */
-        if (found && (e->broad > best_broad || base_score(e) + MAX_BONUS <= best))
+        /* sorted: specific entries first, each group by best possible score */
+        if (found && base_score(e) + MAX_BONUS <= best && (best_cls == 1 || e->broad))
             break;   /* nothing later can win */
-        int sc;
-        if (filter_score(e, resource_type, status, &sc) != 0 || (found && sc <= best))
+        if (found && best_cls == 1 && e->broad)
+            break;
+        int sc, cls;
+        if (filter_score(e, resource_type, status, &sc, &cls) != 0)
+            continue;
+        if (found && (cls < best_cls || (cls == best_cls && sc <= best)))
             continue;
         int r = run(kb, e, text, len, &utf);
         if (r < 0)
@@ -425,7 +437,7 @@ pp_status pp_kb_match(pp_kb *kb, const char *text, const char *resource_type, co
         hit->score = sc;
         hit->source = PP_KB_SRC_PATTERN;
         best = sc;
-        best_broad = e->broad != 0;
+        best_cls = cls;
         found = 1;
         if (take_captures(kb, e, hit) != PP_OK) {
             pp_kb_hit_free(hit);
@@ -445,15 +457,15 @@ size_t pp_kb_match_all(pp_kb *kb, const char *text, const char *resource_type,
     int utf = 0;
     for (size_t k = 0; k < kb->n; k++) {
         const pp_kb_entry *e = &kb->e[ms->order[k]];
-        int sc;
-        if (filter_score(e, resource_type, status, &sc) != 0)
+        int sc, cls;
+        if (filter_score(e, resource_type, status, &sc, &cls) != 0)
             continue;
         int r = run(kb, e, text, len, &utf);
         if (r < 0)
             break;
         if (r == 0)
             continue;
-        if (e->broad)
+        if (!cls)
             sc -= PP_KB_BROAD_RANK;   /* below every specific entry */
         /* insertion by score */
         size_t pos = n < max ? n : max;
@@ -617,7 +629,7 @@ pp_status pp_kb_match_fts(pp_kb *kb, const char *text, const char *resource_type
     for (size_t i = 0; i < nc; i++) {
         const pp_kb_entry *e = &kb->e[cand[i]];
         int sc;
-        if (filter_score(e, resource_type, NULL, &sc) != 0)
+        if (filter_score(e, resource_type, NULL, &sc, NULL) != 0)
             continue;
         size_t ov = overlap(e, toks, nt);
         if (ov >= need) {

@@ -10,8 +10,9 @@
  * characters the pattern requires (a group with alternatives counts as its least specific
  * alternative). Entries that list resource types (or statuses) are skipped for events that
  * carry a different one. Ties go to the entry loaded first (file name order). A broad entry
- * (`broad: true`) never outranks a specific entry that also matches, whatever the scores:
- * broad entries are only candidates when no specific pattern matches.
+ * (`broad: true`) never outranks a specific entry that also matches, whatever the scores; a
+ * specific entry that lists resource types counts as specific only when the event carries a
+ * type (without one, it may not apply, and it is ranked with the broad entries by score).
  *
  * Limits: subjects longer than PP_KB_MATCH_MAX_SUBJECT bytes are matched on their first
  * PP_KB_MATCH_MAX_SUBJECT bytes; each match has PCRE2 match and depth limits, and a pattern
@@ -64,7 +65,8 @@ pp_status pp_kb_match(pp_kb *kb, const char *text, const char *resource_type, co
 
 /* Every entry whose pattern matches, best first (specific entries before broad ones): writes
  * up to max entry indices into out and their scores into scores (may be NULL; a broad entry's
- * score is lowered by PP_KB_BROAD_RANK). Returns how many were written. */
+ * score is lowered by PP_KB_BROAD_RANK, as is that of an entry whose types the event cannot
+ * confirm). Returns how many were written. */
 size_t pp_kb_match_all(pp_kb *kb, const char *text, const char *resource_type,
                        const char *status, size_t *out, int *scores, size_t max);
 
