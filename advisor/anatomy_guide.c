@@ -368,11 +368,11 @@ static void validation(gb *b, const pp_anatomy *a, const char *lid)
     for (size_t i = 0; i < a->nviol; i++) {
         const pp_an_violation *v = &a->viol[i];
         char *ptr = pp_an_field_pointer(v->field);
-        step(b, "Change %s%s%s%s: it must satisfy: %s.%s%s%s%s", v->field,
+        step(b, "Change %s%s%s%s: it must satisfy: %s.%s%s%s%s%s", v->field,
              v->value ? " (now '" : "", v->value ? v->value : "", v->value ? "')" : "",
              v->constraint && *v->constraint ? v->constraint : "the API's constraint",
              ptr ? " In the template this is the property " : "", ptr ? ptr + 1 : "",
-             ptr && lid ? " of " : "", ptr && lid ? lid : "");
+             ptr && lid ? " of " : "", ptr && lid ? lid : "", ptr ? "." : "");
         free(ptr);
     }
     const pp_an_violation *v = &a->viol[0];

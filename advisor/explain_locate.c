@@ -119,6 +119,47 @@ static char *line_text(const char *src, size_t len, unsigned line)
     return o;
 }
 
+/* The loaders place a value where it starts: for a block map or list in YAML that is the line
+ * under its key. The line to change is the key's: when the key is written on one of the three
+ * lines above, *pos moves to it. */
+static void key_line(const char *src, size_t len, const char *ptr, pp_pos *pos)
+{
+    const char *slash = strrchr(ptr, '/');
+    if (!slash || !slash[1] || pos->line < 2)
+        return;
+    char key[256];
+    size_t k = 0;
+    for (const char *p = slash + 1; *p && k < sizeof key - 1; p++) {
+        char c = *p;
+        if (c == '~' && (p[1] == '0' || p[1] == '1'))
+            c = *++p == '0' ? '~' : '/';
+        key[k++] = c;
+    }
+    key[k] = '\0';
+    for (unsigned back = 0; back <= 3 && back < pos->line; back++) {
+        char *t = line_text(src, len, pos->line - back);
+        if (!t)
+            return;
+        const char *at = strstr(t, key);
+        const char *after = at ? at + k : NULL;
+        if (after && (*after == '"' || *after == '\''))
+            after++;
+        int is_key = after && *after == ':' &&
+                     (at == t || strchr(" \t\"'-{,", at[-1]));
+        if (is_key && back == 0) {
+            free(t);
+            return;   /* written on its own line already */
+        }
+        if (is_key) {
+            pos->col = (unsigned)(at - t) + 1 - (at > t && (at[-1] == '"' || at[-1] == '\''));
+            pos->line -= back;
+            free(t);
+            return;
+        }
+        free(t);
+    }
+}
+
 /* Candidate property pointers (relative to Properties) from the anatomy, best first. */
 static size_t candidates(const pp_anatomy *a, char **out, size_t max)
 {
@@ -195,6 +236,7 @@ static pp_status locate_one(pp_explain_root *r, const pp_event *ev, const pp_doc
         free(best);
         return PP_OK;
     }
+    key_line(src, len, best, &pos);
     r->loc.file = pp_strdup(doc->name);
     r->loc.line = pos.line;
     r->loc.column = pos.col;

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "advisor/anatomy.h"
+#include "advisor/explain.h"
 #include "engine/base/util.h"
 
 /* Decodes s from an exact-size copy (no NUL after it), so ASan sees any read past the end. */
@@ -745,6 +746,48 @@ static void test_json(void **state)
     pp_anatomy_free(&a);
 }
 
+/* explain without a KB: the anatomy answers, in every format, with hostile text neutralised */
+static void test_explain_render_hostile(void **state)
+{
+    (void)state;
+    pp_evset set;
+    pp_evset_init(&set, NULL);
+    char *err = NULL;
+    assert_int_equal(pp_evset_add_message(&set, "User: arn:aws:sts::111122223333:assumed-role/"
+                                                "r\x1b[2J/s is not authorized to perform: "
+                                                "s3:GetObject on resource: arn:aws:s3:::b/`rm`x "
+                                                "because no identity-based policy allows the "
+                                                "s3:GetObject action", NULL, &err), PP_OK);
+    pp_explain x;
+    assert_int_equal(pp_explain_run(&set, NULL, &x), PP_OK);
+    assert_int_equal(x.nroots, 1);
+    assert_int_equal(x.roots[0].source, PP_EXPLAIN_SRC_ANATOMY);
+    assert_string_equal(x.roots[0].confidence, "medium");
+    assert_int_equal(pp_explain_exit_code(&x), 0);
+    char *t = pp_explain_render(&x, PP_EXPLAIN_TEXT);
+    assert_non_null(t);
+    assert_null(strchr(t, '\x1b'));
+    assert_non_null(strstr(t, "Decoded: not_authorized"));
+    assert_non_null(strstr(t, "anatomy/not_authorized"));
+    free(t);
+    char *m = pp_explain_render(&x, PP_EXPLAIN_MARKDOWN);
+    assert_non_null(m);
+    assert_null(strchr(m, '\x1b'));
+    assert_null(strstr(m, "`rm`"));   /* a value cannot close a code span */
+    free(m);
+    json_t *j = pp_explain_json(&x);
+    json_t *rc = json_array_get(json_object_get(j, "root_causes"), 0);
+    assert_string_equal(json_string_value(json_object_get(rc, "source")), "anatomy");
+    assert_string_equal(json_string_value(json_object_get(rc, "kb_id")), "anatomy/not_authorized");
+    assert_non_null(json_string_value(json_object_get(rc, "confidence_reason")));
+    json_t *na = json_object_get(json_object_get(rc, "anatomy"), "not_authorized");
+    assert_string_equal(json_string_value(json_object_get(na, "action")), "s3:GetObject");
+    assert_true(json_array_size(json_object_get(rc, "commands")) >= 1);
+    json_decref(j);
+    pp_explain_free(&x);
+    pp_evset_free(&set);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -765,6 +808,7 @@ int main(void)
         cmocka_unit_test(test_guide_validation_and_properties),
         cmocka_unit_test(test_guide_quotes_commands),
         cmocka_unit_test(test_json),
+        cmocka_unit_test(test_explain_render_hostile),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
