@@ -922,7 +922,8 @@ const char *pp_an_exit_meaning(int code)
     case 134: return "aborted (SIGABRT): the program called abort or failed an assertion";
     case 137: return "killed (SIGKILL): out of memory, or it did not stop within the stop timeout";
     case 139: return "segmentation fault (SIGSEGV): a crash in native code";
-    case 143: return "terminated (SIGTERM): it was asked to stop (deployment, scale-in, health check)";
+    case 143:
+        return "terminated (SIGTERM): it was asked to stop (deployment, scale-in, health check)";
     case 255: return "exit status out of range: often a failure before the program started";
     default:
         if (code > 128 && code < 160)
@@ -1082,7 +1083,12 @@ char *pp_anatomy_summary(const pp_anatomy *a)
     pp_buf b;
     pp_buf_init(&b, 8u << 10);
     const char *sep = "";
-#define ITEM(...) do { pp_buf_puts(&b, sep); pp_buf_printf(&b, __VA_ARGS__); sep = " · "; } while (0)
+#define ITEM(...) \
+    do { \
+        pp_buf_puts(&b, sep); \
+        pp_buf_printf(&b, __VA_ARGS__); \
+        sep = " · "; \
+    } while (0)
     if (a->kind != PP_AN_NONE)
         ITEM("%s", pp_an_kind_name(a->kind));
     if (a->principal)

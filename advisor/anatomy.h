@@ -129,7 +129,7 @@ typedef struct pp_anatomy {
     char *marker;                        /* the word that marked the shape ("NoSuchBucket") */
     /* ECS */
     char *stop_code;                     /* TaskFailedToStart, EssentialContainerExited, … */
-    char *ecs_error;                     /* CannotPullContainerError, ResourceInitializationError… */
+    char *ecs_error;                     /* CannotPullContainerError, … (the error type) */
     int exit_code;                       /* -1 when none */
     int essential_exited;
 } pp_anatomy;

@@ -226,9 +226,8 @@ static void not_authorized(gb *b, const pp_anatomy *a)
         break;
     case PP_AN_DENY_VPCE_POLICY:
     case PP_AN_NO_VPCE_POLICY:
-        title(b, "A VPC endpoint policy %s %s", a->reason == PP_AN_DENY_VPCE_POLICY ? "denies"
-                                                                                   : "does not allow",
-              act);
+        title(b, "A VPC endpoint policy %s %s",
+              a->reason == PP_AN_DENY_VPCE_POLICY ? "denies" : "does not allow", act);
         step(b, "The call went through a VPC endpoint whose policy %s %s on %s: change the "
                 "endpoint's policy (aws ec2 modify-vpc-endpoint --policy-document).",
              a->reason == PP_AN_DENY_VPCE_POLICY ? "denies" : "does not allow", act, res);
@@ -318,7 +317,8 @@ static void properties(gb *b, const pp_anatomy *a, const char *lid)
         const pp_an_prop *x = &a->prop[i];
         const char *path = x->path && *x->path ? x->path : "";
         char where[600];
-        snprintf(where, sizeof where, "%s%s", *path ? "Properties" : "Properties (top level)", path);
+        snprintf(where, sizeof where, "%s%s", *path ? "Properties" : "Properties (top level)",
+                 path);
         const char *t = NULL;
         switch (x->problem) {
         case PP_AN_P_EXTRANEOUS_KEY:
@@ -334,8 +334,9 @@ static void properties(gb *b, const pp_anatomy *a, const char *lid)
         case PP_AN_P_EXPECTED_TYPE:
             step(b, "%s of %s must be a %s, not a %s%s.", where, r, type_word(x->expected),
                  type_word(x->found),
-                 x->expected && !strcmp(x->expected, "JSONArray") ? " (wrap a single value in a list)"
-                                                                  : "");
+                 x->expected && !strcmp(x->expected, "JSONArray")
+                     ? " (wrap a single value in a list)"
+                     : "");
             t = "has a value of the wrong type";
             break;
         case PP_AN_P_ENUM:

@@ -5,8 +5,8 @@
  * every pattern compiled (kb_match.h) → explain.
  *
  * Entry fields (docs/kb.md): id, kind, title, service, resource_types, statuses, priority,
- * pattern, explanation, fix, commands, links, prevented_by, examples, broad. Each entry is kept as its
- * normalised JSON object (`doc`); the typed fields below borrow from it.
+ * pattern, explanation, fix, commands, links, prevented_by, examples, broad. Each entry is kept
+ * as its normalised JSON object (`doc`); the typed fields below borrow from it.
  *
  * A pp_kb is not thread-safe (it owns PCRE2 match data and an SQLite connection): one per
  * thread, as ARCHITECTURE.md has it for `serve` workers.

@@ -243,9 +243,9 @@ static void test_not_authorized_reasons(void **state)
     /* a CodeBuild role (public notes): no "User: ", the resource in quotes, session policy,
      * the suffix cut after "AccessDenied;" */
     decode("arn:aws:sts::xxxxxxx:assumed-role/TanakaBuildProjectRole/xxxxxxx is not authorized to "
-           "perform: s3:ListBucket on resource: \"arn:aws:s3:::tanaka-s3bucket\" because no session "
-           "policy allows the s3:ListBucket action (Service: Amazon S3; Status Code: 403; Error "
-           "Code: AccessDenied; ", &a);
+           "perform: s3:ListBucket on resource: \"arn:aws:s3:::tanaka-s3bucket\" because no "
+           "session policy allows the s3:ListBucket action (Service: Amazon S3; Status Code: 403; "
+           "Error Code: AccessDenied; ", &a);
     STR(a.principal, "arn:aws:sts::xxxxxxx:assumed-role/TanakaBuildProjectRole/xxxxxxx");
     STR(a.resource, "arn:aws:s3:::tanaka-s3bucket");
     assert_int_equal(a.reason, PP_AN_NO_SESSION_POLICY);
