@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/base/json_write.h"
 #include "engine/base/util.h"
 
 /* ---- small helpers ------------------------------------------------------------------------- */
@@ -975,12 +976,6 @@ char *pp_an_field_pointer(const char *field)
 
 /* ---- JSON ---------------------------------------------------------------------------------- */
 
-static void jput(json_t *o, const char *k, const char *v)
-{
-    if (v && *v)
-        json_object_set_new(o, k, json_string(v));
-}
-
 /* Puts o under k in parent when it has members, else drops it. */
 static void jsub(json_t *parent, const char *k, json_t *o)
 {
@@ -1003,25 +998,25 @@ json_t *pp_anatomy_json(const pp_anatomy *a)
     json_object_set_new(o, "kinds", ks);
     if (a->wrapped) {
         json_t *h = json_object();
-        jput(h, "message", a->inner);
-        jput(h, "error_code", a->handler_error_code);
-        jput(h, "request_token", a->request_token);
+        pp_json_put_str(h, "message", a->inner);
+        pp_json_put_str(h, "error_code", a->handler_error_code);
+        pp_json_put_str(h, "request_token", a->request_token);
         json_object_set_new(h, "truncated", json_boolean(a->truncated));
         json_object_set_new(o, "handler", h);
     }
     json_t *sv = json_object();
-    jput(sv, "name", a->service);
-    jput(sv, "status_code", a->status_code);
-    jput(sv, "error_code", a->error_code);
-    jput(sv, "request_id", a->request_id);
+    pp_json_put_str(sv, "name", a->service);
+    pp_json_put_str(sv, "status_code", a->status_code);
+    pp_json_put_str(sv, "error_code", a->error_code);
+    pp_json_put_str(sv, "request_id", a->request_id);
     jsub(o, "service", sv);
-    jput(o, "detail", a->detail);
+    pp_json_put_str(o, "detail", a->detail);
     if (a->kinds & PP_AN_NOT_AUTHORIZED) {
         json_t *n = json_object();
-        jput(n, "principal", a->principal);
-        jput(n, "action", a->action);
-        jput(n, "resource", a->resource);
-        jput(n, "policy", a->policy);
+        pp_json_put_str(n, "principal", a->principal);
+        pp_json_put_str(n, "action", a->action);
+        pp_json_put_str(n, "resource", a->resource);
+        pp_json_put_str(n, "policy", a->policy);
         json_object_set_new(n, "reason", json_string(pp_an_reason_name(a->reason)));
         if (a->encoded_message)
             json_object_set_new(n, "encoded_message", json_true());
@@ -1035,8 +1030,8 @@ json_t *pp_anatomy_json(const pp_anatomy *a)
             json_t *x = json_object();
             if (a->viol[i].value)
                 json_object_set_new(x, "value", json_string(a->viol[i].value));
-            jput(x, "field", a->viol[i].field);
-            jput(x, "constraint", a->viol[i].constraint);
+            pp_json_put_str(x, "field", a->viol[i].field);
+            pp_json_put_str(x, "constraint", a->viol[i].constraint);
             json_array_append_new(items, x);
         }
         json_object_set_new(v, "items", items);
@@ -1044,29 +1039,29 @@ json_t *pp_anatomy_json(const pp_anatomy *a)
     }
     if (a->kinds & PP_AN_PROPERTIES) {
         json_t *p = json_object(), *items = json_array();
-        jput(p, "resource", a->prop_resource);
+        pp_json_put_str(p, "resource", a->prop_resource);
         for (size_t i = 0; i < a->nprop; i++) {
             const pp_an_prop *x = &a->prop[i];
             json_t *j = json_object();
             json_object_set_new(j, "path", json_string(x->path ? x->path : ""));
             json_object_set_new(j, "problem", json_string(pp_an_problem_name(x->problem)));
-            jput(j, "key", x->key);
-            jput(j, "expected", x->expected);
-            jput(j, "found", x->found);
-            jput(j, "text", x->text);
+            pp_json_put_str(j, "key", x->key);
+            pp_json_put_str(j, "expected", x->expected);
+            pp_json_put_str(j, "found", x->found);
+            pp_json_put_str(j, "text", x->text);
             json_array_append_new(items, j);
         }
         json_object_set_new(p, "problems", items);
         json_object_set_new(o, "properties", p);
     }
-    jput(o, "subject", a->subject);
-    jput(o, "marker", a->marker);
+    pp_json_put_str(o, "subject", a->subject);
+    pp_json_put_str(o, "marker", a->marker);
     json_t *e = json_object();
-    jput(e, "stop_code", a->stop_code);
-    jput(e, "error", a->ecs_error);
+    pp_json_put_str(e, "stop_code", a->stop_code);
+    pp_json_put_str(e, "error", a->ecs_error);
     if (a->exit_code >= 0) {
         json_object_set_new(e, "exit_code", json_integer(a->exit_code));
-        jput(e, "exit_meaning", pp_an_exit_meaning(a->exit_code));
+        pp_json_put_str(e, "exit_meaning", pp_an_exit_meaning(a->exit_code));
     }
     if (a->essential_exited)
         json_object_set_new(e, "essential_container_exited", json_true());

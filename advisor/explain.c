@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/base/json_write.h"
 #include "engine/base/util.h"
 
 #define TEXT_MAX_CASCADES 12
@@ -144,12 +145,6 @@ int pp_explain_exit_code(const pp_explain *x)
 
 /* ---- JSON ---------------------------------------------------------------------------------- */
 
-static void put(json_t *o, const char *k, const char *v)
-{
-    if (v && *v)
-        json_object_set_new(o, k, json_string(v));
-}
-
 static const char *kind_name(pp_rc_kind k)
 {
     switch (k) {
@@ -166,37 +161,37 @@ json_t *pp_explain_event_json(const pp_evset *s, size_t idx)
     json_t *o = json_object();
     if (!o)
         return NULL;
-    put(o, "source", pp_ev_source_name(e->source));
-    put(o, "file", e->file);
+    pp_json_put_str(o, "source", pp_ev_source_name(e->source));
+    pp_json_put_str(o, "file", e->file);
     json_object_set_new(o, "line", json_integer(e->line));
-    put(o, "timestamp", e->timestamp);
-    put(o, "stack", e->stack);
-    put(o, "stack_id", e->stack_id);
-    put(o, "parent_stack", e->parent_stack);
-    put(o, "service", e->service);
-    put(o, "cluster", e->cluster);
-    put(o, "logical_id", e->logical_id);
-    put(o, "physical_id", e->physical_id);
-    put(o, "resource_type", e->resource_type);
-    put(o, "status", e->status);
-    put(o, "reason", e->reason);
-    put(o, "event_id", e->event_id);
+    pp_json_put_str(o, "timestamp", e->timestamp);
+    pp_json_put_str(o, "stack", e->stack);
+    pp_json_put_str(o, "stack_id", e->stack_id);
+    pp_json_put_str(o, "parent_stack", e->parent_stack);
+    pp_json_put_str(o, "service", e->service);
+    pp_json_put_str(o, "cluster", e->cluster);
+    pp_json_put_str(o, "logical_id", e->logical_id);
+    pp_json_put_str(o, "physical_id", e->physical_id);
+    pp_json_put_str(o, "resource_type", e->resource_type);
+    pp_json_put_str(o, "status", e->status);
+    pp_json_put_str(o, "reason", e->reason);
+    pp_json_put_str(o, "event_id", e->event_id);
     if (e->hook_type || e->hook_status) {
         json_t *h = json_object();
-        put(h, "type", e->hook_type);
-        put(h, "status", e->hook_status);
-        put(h, "reason", e->hook_reason);
-        put(h, "invocation_point", e->hook_point);
-        put(h, "failure_mode", e->hook_mode);
+        pp_json_put_str(h, "type", e->hook_type);
+        pp_json_put_str(h, "status", e->hook_status);
+        pp_json_put_str(h, "reason", e->hook_reason);
+        pp_json_put_str(h, "invocation_point", e->hook_point);
+        pp_json_put_str(h, "failure_mode", e->hook_mode);
         json_object_set_new(o, "hook", h);
     }
-    put(o, "task_arn", e->task_arn);
-    put(o, "stop_code", e->stop_code);
-    put(o, "container", e->container);
-    put(o, "image", e->image);
+    pp_json_put_str(o, "task_arn", e->task_arn);
+    pp_json_put_str(o, "stop_code", e->stop_code);
+    pp_json_put_str(o, "container", e->container);
+    pp_json_put_str(o, "image", e->image);
     if (e->exit_code != PP_EXIT_CODE_NONE)
         json_object_set_new(o, "exit_code", json_integer(e->exit_code));
-    put(o, "role", kind_name(pp_rc_classify(e)));
+    pp_json_put_str(o, "role", kind_name(pp_rc_classify(e)));
     return o;
 }
 
@@ -274,23 +269,23 @@ static json_t *root_json(const pp_explain *x, const pp_explain_root *r)
     json_t *o = json_object();
     json_object_set_new(o, "event", pp_explain_event_json(x->set, r->event));
     if (e) {
-        put(o, "kb_id", e->id);
-        put(o, "kind", e->kind);
+        pp_json_put_str(o, "kb_id", e->id);
+        pp_json_put_str(o, "kind", e->kind);
     } else {
         char id[64];
         snprintf(id, sizeof id, "anatomy/%s", r->guide.kind);
-        put(o, "kb_id", id);
-        put(o, "kind", r->guide.kind);
+        pp_json_put_str(o, "kb_id", id);
+        pp_json_put_str(o, "kind", r->guide.kind);
     }
-    put(o, "title", root_title(x, r));
-    put(o, "confidence", r->confidence);
-    put(o, "confidence_reason", r->confidence_reason);
+    pp_json_put_str(o, "title", root_title(x, r));
+    pp_json_put_str(o, "confidence", r->confidence);
+    pp_json_put_str(o, "confidence_reason", r->confidence_reason);
     if (e) {
         char *why = pp_kb_fill(e->explanation, &r->hit, ev);
-        put(o, "explanation", why ? why : e->explanation);
+        pp_json_put_str(o, "explanation", why ? why : e->explanation);
         free(why);
     } else {
-        put(o, "explanation", r->guide.explanation);
+        pp_json_put_str(o, "explanation", r->guide.explanation);
     }
     json_object_set_new(o, "fix", root_fix(x, r, 0));
     json_object_set_new(o, "commands", root_fix(x, r, 1));
@@ -313,7 +308,7 @@ static json_t *root_json(const pp_explain *x, const pp_explain_root *r)
             json_array_append_new(ids, json_string(r->rules[i]));
         json_object_set_new(o, "hook_rule_ids", ids);
     }
-    put(o, "source", src_name(r->source));
+    pp_json_put_str(o, "source", src_name(r->source));
     if (e && e->broad)
         json_object_set_new(o, "broad", json_true());
     /* true when the event itself only reports a consequence (its cause was not in the input) */
