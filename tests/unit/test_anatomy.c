@@ -530,8 +530,8 @@ static void test_malformed(void **state)
         "(Service: S3, Status Code", "User: ", "is not authorized to perform:",
         "not authorized to perform: on resource: ", "Value '", "Value 'x' at '",
         "Value 'x' at 'y' failed to satisfy constraint", "1 validation error detected: Value",
-        "Properties validation failed for resource ", "Properties validation failed for resource "
-        "R with message: #", "#/", "#/A: extraneous key [", "#/A: required key [k",
+        "Properties validation failed for resource ",
+        ("Properties validation failed for resource R with message: #"), "#/", "#/A: extraneous key [", "#/A: required key [k",
         "Model validation failed (", "Value of property {/A", "exit code ", "exit code 99999",
         "maximum number of ", "'", "\"\"", "\n\n\n", "NoSuch", "HandlerErrorCode:",
     };
