@@ -265,7 +265,7 @@ $(LAMBDA_ZIP): $(BUILD)/parapet $(BUILD)/kb.db hooks/deploy/bootstrap $(shell fi
 # crashes land in build/fuzz/crashes/NAME/ and fail the run. `make fuzz-replay` runs the
 # committed corpora and the kept crash inputs (tests/fuzz/regress/NAME/) through the same
 # targets with a plain main (replay_main.c), built with the normal compiler and flags.
-FUZZ_TARGETS := doc_json doc_yaml template hook events kb slack sigv4 rules_cache awsconfig
+FUZZ_TARGETS := doc_json doc_yaml template hook events kb slack sigv4 rules_cache awsconfig anatomy
 FUZZ_SECONDS ?= 60
 FUZZ_FLAGS   ?= -timeout=10 -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1
 FUZZ_REPLAY  := $(FUZZ_TARGETS:%=$(BUILD)/fuzz-replay/%)
@@ -296,7 +296,7 @@ fuzz: fuzz-build
 	@fail=0; for t in $(FUZZ_TARGETS); do \
 	  w=build/fuzz/work/$$t; c=build/fuzz/crashes/$$t; rm -rf $$w; mkdir -p $$w $$c build/fuzz/logs; \
 	  cp tests/fuzz/corpus/$$t/* $$w/ 2>/dev/null; \
-	  case $$t in doc_yaml|kb) d=yaml;; template) d=template;; slack|sigv4|rules_cache) d=;; *) d=json;; esac; \
+	  case $$t in doc_yaml|kb) d=yaml;; template) d=template;; anatomy) d=anatomy;; slack|sigv4|rules_cache) d=;; *) d=json;; esac; \
 	  dict=""; [ -n "$$d" ] && dict="-dict=tests/fuzz/dict/$$d.dict"; \
 	  extra=""; [ -d tests/fuzz/regress/$$t ] && extra=tests/fuzz/regress/$$t; \
 	  printf 'fuzz %-9s %ss ... ' $$t $(FUZZ_SECONDS); \

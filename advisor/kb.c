@@ -163,7 +163,7 @@ static json_t *normalise(json_t *raw, json_t *lines, const char *file, problems 
 {
     static const char *const known[] = {
         "id", "kind", "title", "service", "resource_types", "statuses", "priority", "pattern",
-        "explanation", "fix", "commands", "links", "prevented_by", "examples", NULL,
+        "explanation", "fix", "commands", "links", "prevented_by", "examples", "broad", NULL,
     };
     size_t before = p->n;
     if (!json_is_object(raw)) {
@@ -222,6 +222,12 @@ static json_t *normalise(json_t *raw, json_t *lines, const char *file, problems 
         problem(p, "%s:%u: expected a priority between -100 and 100", file,
                 key_line(lines, "priority"));
     json_object_set_new(out, "priority", json_integer(prio));
+    /* broad: a catch-all for a whole family; never outranks a specific entry (kb_match.h) */
+    json_t *br = json_object_get(raw, "broad");
+    const char *brs = json_string_value(br);
+    if (br && (!brs || (strcmp(brs, "true") != 0 && strcmp(brs, "false") != 0)))
+        problem(p, "%s:%u: expected broad: true or broad: false", file, key_line(lines, "broad"));
+    json_object_set_new(out, "broad", json_boolean(brs && strcmp(brs, "true") == 0));
 
     json_t *ex = json_object_get(raw, "examples");
     json_t *exs = json_array();
@@ -295,6 +301,7 @@ static void bind_entry(pp_kb_entry *e)
     e->prevented_by = json_object_get(d, "prevented_by");
     e->examples = json_object_get(d, "examples");
     e->priority = (int)json_integer_value(json_object_get(d, "priority"));
+    e->broad = json_is_true(json_object_get(d, "broad"));
     e->file = json_string_value(json_object_get(d, "file"));
     e->line = (unsigned)json_integer_value(json_object_get(d, "line"));
 }
@@ -485,7 +492,8 @@ static const char *const schema_sql =
     " resource_types TEXT NOT NULL, statuses TEXT NOT NULL, priority INTEGER NOT NULL,"
     " pattern TEXT NOT NULL, explanation TEXT NOT NULL, fix TEXT NOT NULL,"
     " commands TEXT NOT NULL, links TEXT NOT NULL, prevented_by TEXT NOT NULL,"
-    " examples TEXT NOT NULL, file TEXT NOT NULL, line INTEGER NOT NULL);"
+    " examples TEXT NOT NULL, file TEXT NOT NULL, line INTEGER NOT NULL,"
+    " broad INTEGER NOT NULL);"
     "CREATE VIRTUAL TABLE entries_fts USING fts5("
     " id UNINDEXED, title, explanation, examples, tokenize='porter unicode61');";
 
@@ -515,7 +523,7 @@ pp_status pp_kb_build(const pp_kb *kb, const char *path, char **err)
         goto fail;
     if (sqlite3_prepare_v2(db,
                            "INSERT INTO entries VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,"
-                           "?14,?15,?16)",
+                           "?14,?15,?16,?17)",
                            -1, &ins, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(db, "INSERT INTO entries_fts VALUES(?1,?2,?3,?4)", -1, &fts, NULL) !=
             SQLITE_OK ||
@@ -556,6 +564,7 @@ pp_status pp_kb_build(const pp_kb *kb, const char *path, char **err)
             sqlite3_bind_text(ins, 14, txt[6], -1, SQLITE_STATIC);
             sqlite3_bind_text(ins, 15, e->file, -1, SQLITE_STATIC);
             sqlite3_bind_int(ins, 16, (int)e->line);
+            sqlite3_bind_int(ins, 17, e->broad);
             ok = sqlite3_step(ins) == SQLITE_DONE;
             sqlite3_reset(ins);
         }
@@ -644,7 +653,7 @@ pp_status pp_kb_open(const char *path, pp_kb **out, char **err)
     if (sqlite3_prepare_v2(db,
                            "SELECT id, kind, title, service, resource_types, statuses, priority,"
                            " pattern, explanation, fix, commands, links, prevented_by, examples,"
-                           " file, line FROM entries ORDER BY rowid",
+                           " file, line, broad FROM entries ORDER BY rowid",
                            -1, &q, NULL) != SQLITE_OK)
         goto fail;
     if (!(kb = kb_new(path))) {
@@ -672,6 +681,7 @@ pp_status pp_kb_open(const char *path, pp_kb **out, char **err)
         }
         json_object_set_new(doc, "file", json_string((const char *)sqlite3_column_text(q, 14)));
         json_object_set_new(doc, "line", json_integer(sqlite3_column_int(q, 15)));
+        json_object_set_new(doc, "broad", json_boolean(sqlite3_column_int(q, 16)));
         pp_status as = add_entry(kb, doc, &cap, &p);
         if (as == PP_E_NOMEM || as == PP_E_LIMIT) {
             st = pp_err(err, as, "%s: %s", path, pp_status_name(as));

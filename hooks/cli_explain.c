@@ -16,6 +16,7 @@
 #include "advisor/explain.h"
 #include "advisor/kb.h"
 #include "advisor/kb_match.h"
+#include "engine/doc.h"
 #include "engine/store/state.h"
 #include "engine/base/util.h"
 #include "hooks/ai_opts.h"
@@ -28,7 +29,8 @@
 
 static const char explain_usage[] =
     "usage: parapet explain [--format text|markdown|json|slack|teams] [--kb FILE]\n"
-    "                       [--message TEXT [--resource-type TYPE]] [--ai bedrock ...]\n"
+    "                       [--message TEXT [--resource-type TYPE]] [--template FILE]\n"
+    "                       [--ai bedrock ...]\n"
     "                       [--state-db F] [FILE...|-]\n"
     "       parapet explain --stack NAME [--region R] [--profile P] [--endpoint-url URL]\n"
     "                       [--verbose] [--format ...]\n"
@@ -40,6 +42,8 @@ static const char explain_usage[] =
     "chain; what could not be fetched is listed, what was fetched is explained.\n"
     "Exit: 0 explained, 1 a failure matched no KB entry, 2 usage or input error.\n"
     "slack and teams print the chat messages `parapet notify` would post, as a JSON array.\n"
+    "  --template FILE            the template that was deployed: each root cause points at\n"
+    "                             the line of the failing resource and property\n"
     PP_AI_CLI_HELP
     "  --state-db F               where Bedrock answers are cached (default as for notify)\n";
 
@@ -123,6 +127,7 @@ int pp_cli_explain(int argc, char **argv)
     const char *format = "text", *kbopt = NULL, *rtype = NULL, *state_path = NULL;
     pp_cli_aws aws = { 0 };
     const char *stack = NULL;
+    const char *tmpl_path = NULL;
     pp_ai_cfg ai;
     pp_ai_cfg_init(&ai);
     const char *messages[MAX_MESSAGES];
@@ -180,6 +185,12 @@ int pp_cli_explain(int argc, char **argv)
                 return 2;
             }
             rtype = v;
+        } else if (opt_value(argc, argv, &i, "--template", &v)) {
+            if (!v) {
+                fprintf(stderr, "parapet explain: --template expects a FILE\n");
+                return 2;
+            }
+            tmpl_path = v;
         } else if (opt_value(argc, argv, &i, "--kb", &v)) {
             if (!v) {
                 fprintf(stderr, "parapet explain: --kb expects a FILE\n");
@@ -216,9 +227,28 @@ int pp_cli_explain(int argc, char **argv)
     }
 
     int rc = 0;
+    pp_doc *tmpl = NULL;
+    char *tsrc = NULL;
+    size_t tlen = 0;
+    if (tmpl_path) {
+        pp_limits lim = PP_LIMITS_DEFAULT;
+        char *terr = NULL;
+        pp_status ts = pp_read_file(tmpl_path, lim.max_input_bytes, &tsrc, &tlen, &terr);
+        if (ts == PP_OK)
+            tmpl = pp_doc_load(tmpl_path, tsrc, tlen, PP_FMT_AUTO, &lim, &ts, &terr);
+        if (!tmpl) {
+            fprintf(stderr, "parapet explain: --template: %s\n", terr ? terr : pp_status_name(ts));
+            free(terr);
+            free(tsrc);
+            return 2;
+        }
+    }
     pp_kb *kb = pp_cli_open_kb(kbopt, &rc);
-    if (!kb)
+    if (!kb) {
+        pp_doc_free(tmpl);
+        free(tsrc);
         return rc;
+    }
     pp_evset set;
     pp_evset_init(&set, NULL);
     char *err = NULL;
@@ -249,10 +279,16 @@ int pp_cli_explain(int argc, char **argv)
         free(err);
         pp_evset_free(&set);
         pp_kb_free(kb);
+        pp_doc_free(tmpl);
+        free(tsrc);
         return 2;
     }
     pp_explain x;
     st = pp_explain_run(&set, kb, &x);
+    if (st == PP_OK && tmpl && (st = pp_explain_locate(&x, tmpl, tsrc, tlen)) != PP_OK)
+        pp_explain_free(&x);
+    pp_doc_free(tmpl);
+    free(tsrc);
     if (st != PP_OK) {
         fprintf(stderr, "parapet: explain: %s\n", pp_status_name(st));
         pp_live_result_free(&live);

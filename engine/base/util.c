@@ -271,3 +271,36 @@ char *pp_term_clean(const char *s, size_t n, int keep_newlines)
     o[k] = '\0';
     return o;
 }
+
+pp_status pp_shell_quote(pp_buf *b, const char *s)
+{
+    if (!s)
+        s = "";
+    int bare = *s != '\0';
+    for (const char *p = s; *p && bare; p++)
+        bare = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+               strchr("@%+=:,./_-", *p) != NULL;
+    if (bare)
+        return pp_buf_puts(b, s);
+    pp_buf tmp;
+    pp_buf_init(&tmp, 0);
+    pp_buf_puts(&tmp, "'");
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '\'')
+            pp_buf_puts(&tmp, "'\\''");
+        else if (*p < 0x20 || *p == 0x7f)
+            pp_buf_puts(&tmp, "?");
+        else if (*p == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F) {
+            pp_buf_puts(&tmp, "?");   /* C1 control */
+            p++;
+        } else
+            pp_buf_append(&tmp, p, 1);
+    }
+    pp_status st = pp_buf_puts(&tmp, "'");
+    if (st == PP_OK && tmp.data)
+        st = pp_buf_append(b, tmp.data, tmp.len);
+    else if (st == PP_OK)
+        st = PP_E_NOMEM;
+    pp_buf_free(&tmp);
+    return st;
+}

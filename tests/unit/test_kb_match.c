@@ -298,6 +298,74 @@ static void test_fill_command_quoting(void **state)
     free(s);
 }
 
+/* A broad entry never outranks a specific one that also matches, whatever the scores; it
+ * still answers when it is the only match; the key survives the SQLite build; bad values are
+ * refused. */
+static void test_broad_ranking(void **state)
+{
+    (void)state;
+    char *dir = pp_asprintf("%s/broad", g_tmp);
+    mkdir(dir, 0700);
+    static const char tail[] = "title: t\nservice: s\nexplanation: e\nfix: [f]\n";
+    char *e0 = pp_asprintf("id: catch-all\n%sbroad: true\npriority: 50\n"
+                           "pattern: 'quota (?:has been )?exceeded for'\n"
+                           "examples: ['quota exceeded for widgets']\n", tail);
+    char *e1 = pp_asprintf("id: specific\n%spriority: -50\npattern: 'gadgets'\n"
+                           "examples: ['quota has been exceeded for gadgets']\n", tail);
+    write_file(dir, 0, e0);
+    write_file(dir, 1, e1);
+    free(e0);
+    free(e1);
+    pp_kb *kb = NULL;
+    char *err = NULL;
+    assert_int_equal(pp_kb_load_dir(dir, &kb, &err), PP_OK);
+    assert_true(kb->e[0].broad);
+    assert_false(kb->e[1].broad);
+    char *db = pp_asprintf("%s/broad.db", g_tmp);
+    assert_int_equal(pp_kb_build(kb, db, &err), PP_OK);
+    pp_kb *back = NULL;
+    assert_int_equal(pp_kb_open(db, &back, &err), PP_OK);
+    pp_kb *kbs[] = {kb, back};
+    for (size_t k = 0; k < 2; k++) {
+        pp_kb_hit hit;
+        assert_int_equal(pp_kb_match(kbs[k], "quota has been exceeded for gadgets", NULL, NULL,
+                                     &hit), PP_OK);
+        assert_string_equal(kbs[k]->e[hit.entry].id, "specific");
+        pp_kb_hit_free(&hit);
+        assert_int_equal(pp_kb_match(kbs[k], "quota exceeded for widgets", NULL, NULL, &hit),
+                         PP_OK);
+        assert_string_equal(kbs[k]->e[hit.entry].id, "catch-all");
+        assert_true(kbs[k]->e[hit.entry].broad);
+        pp_kb_hit_free(&hit);
+        size_t idx[4];
+        int sc[4];
+        assert_int_equal(pp_kb_match_all(kbs[k], "quota has been exceeded for gadgets", NULL,
+                                         NULL, idx, sc, 4), 2);
+        assert_string_equal(kbs[k]->e[idx[0]].id, "specific");
+    }
+    pp_buf r;
+    pp_buf_init(&r, 0);
+    assert_int_equal(pp_kb_lint(kb, &r), 0);
+    pp_buf_free(&r);
+    pp_kb_free(back);
+    pp_kb_free(kb);
+    kb = NULL;
+    unlink(db);
+    free(db);
+    char *e2 = pp_asprintf("id: maybe\n%sbroad: maybe\npattern: 'x'\nexamples: [x]\n", tail);
+    assert_int_equal(pp_kb_load_buf("maybe.yaml", e2, strlen(e2), &kb, &err), PP_E_PARSE);
+    assert_non_null(strstr(err, "maybe.yaml:6: expected broad: true or broad: false"));
+    free(err);
+    free(e2);
+    for (int i = 0; i < 2; i++) {
+        char *p = pp_asprintf("%s/e%d.yaml", dir, i);
+        unlink(p);
+        free(p);
+    }
+    rmdir(dir);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -310,6 +378,7 @@ int main(void)
         cmocka_unit_test(test_build_open_fts),
         cmocka_unit_test(test_bad_entries),
         cmocka_unit_test(test_load_buf),
+        cmocka_unit_test(test_broad_ranking),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
