@@ -29,6 +29,9 @@ void tpl_fail_at(rctx *c, edge e, pp_status st, const char *fmt, ...)
     pp_pos p = {0, 0};
     /* only real positions: an edge of a value built during resolution has none */
     int found = c->doc->pos && pp_posmap_get(c->doc->pos, e.parent, e.key, e.idx, &p) == 0;
+    /* a value made by Fn::ForEach has no edge of its own: name the line of its resource */
+    if (!found && c->at_ptr)
+        found = pp_doc_pos(c->doc, c->at_ptr, &p) >= 0;
     if (found)
         c->err = pp_asprintf("%s:%u:%u: %s", c->doc->name, p.line, p.col, msg ? msg : "error");
     else
@@ -411,6 +414,10 @@ void pp_template_free(pp_template *t)
     free(t->res);
     json_decref(t->conditions);
     json_decref(t->params);
+    json_decref(t->expanded);
+    for (size_t i = 0; i < t->nwarnings; i++)
+        free(t->warnings[i]);
+    free(t->warnings);
     free(t);
 }
 
@@ -451,6 +458,9 @@ static int add_resource(rctx *c, pp_template *t, const char *id, json_t *raw, co
         c->st = PP_E_NOMEM;
         return -1;
     }
+    c->at_ptr = r->src_ptr;
+    if (!t->is_hook_doc && tpl_check_policies(c, raw) != 0)
+        return -1;
     json_t *md = json_object_get(raw, "Metadata");
     r->metadata = json_is_object(md) ? md : NULL;
     const char *cdk = r->metadata ? json_string_value(json_object_get(md, "aws:cdk:path")) : NULL;
@@ -531,6 +541,38 @@ static int add_resource(rctx *c, pp_template *t, const char *id, json_t *raw, co
     return 0;
 }
 
+/* Fn::ForEach in Conditions, Resources and Outputs expanded (langext.c): *res becomes the
+ * Resources CloudFormation would see and *rsrc (NULL when nothing was expanded) maps each of
+ * its logical ids to the pointer of its template as written. What expansion made is kept in
+ * t->expanded, where the resources' raw values point. 0, or -1 with c->st. */
+static int expand_sections(rctx *c, pp_template *t, json_t *root, json_t **res, json_t **rsrc)
+{
+    static const char *const SEC[] = {"Conditions", "Resources", "Outputs"};
+    t->expanded = json_object();
+    if (!t->expanded)
+        return tpl_nomem(c), -1;
+    for (size_t i = 0; i < PP_ARRAY_LEN(SEC); i++) {
+        json_t *out = NULL, *src = NULL;
+        if (tpl_langext_expand(c, t, root, SEC[i], &out, &src))
+            return -1;
+        int bad = json_object_set_new(t->expanded, SEC[i], out ? out : json_null());
+        if (src) {
+            char *sk = pp_asprintf("%s sources", SEC[i]);
+            bad |= !sk || json_object_set_new(t->expanded, sk, src);
+            free(sk);
+        }
+        if (bad)
+            return tpl_nomem(c), -1;
+        if (i == 0 && out)
+            c->cond_raw = out;
+        if (i == 1) {
+            *res = c->resources = out;
+            *rsrc = src;
+        }
+    }
+    return 0;
+}
+
 pp_template *pp_template_build(const pp_doc *doc, const pp_resolve_opts *opts, pp_status *st,
                                char **err)
 {
@@ -597,6 +639,9 @@ pp_template *pp_template_build(const pp_doc *doc, const pp_resolve_opts *opts, p
         }
         if (build_params(&c, root))
             goto fail;
+        json_t *rsrc = NULL;
+        if (expand_sections(&c, t, root, &res, &rsrc))
+            goto fail;
         /* evaluate every condition once so cycles are reported even when unused */
         const char *cn;
         json_t *cx;
@@ -614,6 +659,8 @@ pp_template *pp_template_build(const pp_doc *doc, const pp_resolve_opts *opts, p
         const char *id;
         json_t *raw;
         json_object_foreach(res, id, raw) {
+            const char *written = json_string_value(json_object_get(rsrc, id));
+            c.at_ptr = written;
             if (!json_is_object(raw)) {
                 tpl_fail_at(&c, (edge){res, id, 0}, PP_E_TEMPLATE,
                         "expected resource '%s' to be a map with a Type", id);
@@ -625,7 +672,7 @@ pp_template *pp_template_build(const pp_doc *doc, const pp_resolve_opts *opts, p
                         "expected resource '%s' to have a 'Type' string", id);
                 goto fail;
             }
-            char *rp = pp_ptr_join("/Resources", id);
+            char *rp = written ? pp_strdup(written) : pp_ptr_join("/Resources", id);
             char *pp = rp ? pp_ptr_join(rp, "Properties") : NULL;
             int rc = rp && pp ? add_resource(&c, t, id, raw, type,
                                              json_object_get(raw, "Properties"), rp, pp,

@@ -59,6 +59,11 @@ typedef struct pp_template {
     json_t *conditions;  /* name → true | false | unknown (owned) */
     json_t *params;      /* name → resolved value or unknown (owned) */
     int is_hook_doc;     /* built from {"Type": {"resourceProperties": …}} */
+    json_t *expanded;    /* sections made by Fn::ForEach expansion, which the resources'
+                            raw values point into (owned; NULL when none) */
+    char **warnings;     /* what the report should say about the template itself, e.g. a
+                            loop over a collection known only at deploy time (owned) */
+    size_t nwarnings;
 } pp_template;
 
 /* Builds the model. Returns NULL with *err ("NAME:LINE:COL: message") and *st on input

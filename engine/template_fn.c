@@ -204,6 +204,9 @@ static json_t *fn_select(rctx *c, json_t **a, size_t n, edge e)
 {
     (void)n;
     long long idx;
+    if (json_is_object(a[0]) || (json_is_object(a[1]) && !pp_is_novalue(a[1])))
+        /* a list-valued attribute (!GetAtt Eni.SecondaryPrivateIpAddresses) or index */
+        return tpl_unknownf(c, NULL, "Fn::Select from a list known only at deploy time");
     if (pp_value_int(a[0], &idx) != 0) {
         tpl_fail_at(c, e, PP_E_TEMPLATE, "Fn::Select expects an index");
         return NULL;
@@ -325,7 +328,13 @@ static json_t *fn_sub(rctx *c, json_t **a, size_t n, edge e)
             tpl_fail_at(c, e, PP_E_TEMPLATE, "Fn::Sub: '${' without a closing '}'");
             return NULL;
         }
-        char *name = strndup(open + 2, (size_t)(close - open - 2));
+        /* CloudFormation accepts "${ Name }": the blanks around a name are not part of it */
+        const char *n0 = open + 2, *n1 = close;
+        while (n0 < n1 && *n0 == ' ')
+            n0++;
+        while (n1 > n0 && n1[-1] == ' ')
+            n1--;
+        char *name = strndup(n0, (size_t)(n1 - n0));
         if (!name) {
             pp_buf_free(&b);
             return tpl_nomem(c);
@@ -349,7 +358,7 @@ static json_t *fn_sub(rctx *c, json_t **a, size_t n, edge e)
             if (json_object_get(c->resources, name))
                 owned = tpl_unknownf(c, NULL, "Fn::Sub uses an attribute of a resource, known only "
                                           "at deploy time");
-            else if (c->resources) {
+            else if (c->resources && !c->open_names) {
                 tpl_fail_at(c, e, PP_E_TEMPLATE, "Fn::Sub: '${%s}' is neither a parameter, a pseudo "
                         "parameter nor a resource of this template", name);
                 free(name);
@@ -444,7 +453,7 @@ static json_t *resolve_ref(rctx *c, json_t *arg, edge e)
         r = json_incref(r);
     else if (json_object_get(c->resources, n))
         r = json_pack("{sO}", "Ref", name);
-    else if (c->resources) {
+    else if (c->resources && !c->open_names) {
         /* CloudFormation rejects the template: "Unresolved resource dependencies" */
         tpl_fail_at(c, e, PP_E_TEMPLATE, "Ref to '%s', which is neither a parameter, a pseudo "
                 "parameter nor a resource of this template", n);
@@ -477,7 +486,7 @@ static json_t *resolve_getatt(rctx *c, json_t *arg, edge e)
     }
     json_t *res = json_array_get(a, 0), *att = json_array_get(a, 1);
     json_t *r;
-    if (json_is_string(res) && c->resources &&
+    if (json_is_string(res) && c->resources && !c->open_names &&
         !json_object_get(c->resources, json_string_value(res))) {
         tpl_fail_at(c, e, PP_E_TEMPLATE, "Fn::GetAtt of '%s', which is not a resource of this "
                 "template", json_string_value(res));
@@ -617,21 +626,29 @@ json_t *tpl_resolve_intrinsic(rctx *c, const char *k, json_t *arg, edge e)
     }
     if (strcmp(k, "Fn::Base64") == 0)
         return tpl_resolve(c, arg, e);  /* rules read the text, not its encoding */
-    if (strcmp(k, "Fn::ImportValue") == 0) {
+    if (strcmp(k, "Fn::ImportValue") == 0 || strcmp(k, "Fn::GetStackOutput") == 0) {
         json_t *nm = tpl_resolve(c, arg, e);
         if (!nm)
             return NULL;
         json_t *u = json_is_string(nm)
-                        ? tpl_unknownf(c, NULL, "Fn::ImportValue '%s' is known only at deploy time",
-                                   json_string_value(nm))
-                        : tpl_unknownf(c, NULL, "Fn::ImportValue is known only at deploy time");
+                        ? tpl_unknownf(c, NULL, "%s '%s' is known only at deploy time", k,
+                                       json_string_value(nm))
+                        : tpl_unknownf(c, NULL, "%s is known only at deploy time", k);
         json_decref(nm);
         return u;
     }
     if (strcmp(k, "Fn::GetAZs") == 0 || strcmp(k, "Fn::Cidr") == 0 ||
-        strcmp(k, "Fn::Transform") == 0 || strcmp(k, "Fn::ToJsonString") == 0 ||
-        strcmp(k, "Fn::Length") == 0 || strcmp(k, "Fn::ForEach") == 0)
+        strcmp(k, "Fn::Transform") == 0)
         return tpl_unknownf(c, NULL, "%s is evaluated only at deploy time", k);
+    if (strcmp(k, "Fn::Length") == 0)
+        return tpl_fn_length(c, arg, e);
+    if (strcmp(k, "Fn::ToJsonString") == 0)
+        return tpl_fn_to_json_string(c, arg, e);
+    if (strncmp(k, "Fn::ForEach", 11) == 0) {
+        tpl_fail_at(c, e, PP_E_TEMPLATE, "Fn::ForEach may stand only in Conditions, Resources "
+                    "and Outputs");
+        return NULL;
+    }
     for (size_t i = 0; i < PP_ARRAY_LEN(LIFTED); i++) {
         const fn_spec *f = &LIFTED[i];
         if (strcmp(k, f->name) != 0)

@@ -79,6 +79,9 @@ json_t *tpl_fn_to_json_string(rctx *c, json_t *arg, edge e);
  * as written) and adds a warning to t. Returns 0, or -1 with c->st. */
 int tpl_langext_expand(rctx *c, pp_template *t, json_t *root, const char *name, json_t **out,
                        json_t **src);
+/* Checks DeletionPolicy and UpdateReplacePolicy of the resource raw (resolved: Language
+ * Extensions allow intrinsics there). 0, or -1 with c->err naming the policy. */
+int tpl_check_policies(rctx *c, json_t *raw);
 /* Adds the message (owned, may be NULL for NOMEM) to t's warnings. -1 on NOMEM. */
 int tpl_warn(rctx *c, pp_template *t, char *msg);
 
