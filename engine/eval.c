@@ -459,6 +459,8 @@ pp_status pp_eval_template(pp_ruleset *rs, const pp_template *t, const pp_eval_o
     }
     if (st == PP_OK)
         warn_stale_suppressions(rs, t, lo, hi, out);
+    for (size_t k = 0; st == PP_OK && lo == 0 && k < t->nwarnings; k++)
+        warn_once(out, pp_strdup(t->warnings[k]));   /* the template's own, once per report */
     es->t = NULL;
     es->res = NULL;
     es->rule = NULL;

@@ -71,6 +71,11 @@ typedef struct pp_template {
      * resource ref_to[k] (within 64 levels). NULL with the others when building failed. */
     size_t *ref_to, *ref_from;
     size_t nrefs;
+    json_t *expanded;    /* sections made by Fn::ForEach expansion, which the resources'
+                            raw values point into (owned; NULL when none) */
+    char **warnings;     /* what the report should say about the template itself, e.g. a
+                            loop over a collection known only at deploy time (owned) */
+    size_t nwarnings;
 } pp_template;
 
 /* Builds the model. Returns NULL with *err ("NAME:LINE:COL: message") and *st on input
