@@ -75,6 +75,9 @@ char *pp_cli_data_file(const char *name);
 /* 1 when -h or --help is among argv[from..argc) (before a "--"): every command and sub-command
  * answers it with its usage on stdout and exit 0, whatever else is on the line. */
 int pp_cli_wants_help(int argc, char **argv, int from);
+/* Matches "--name VALUE" and "--name=VALUE" at argv[*i]: 1 with *out the value (NULL when the
+ * line ends after --name) and *i past it, 0 when argv[*i] is another option. */
+int pp_cli_opt_value(int argc, char **argv, int *i, const char *name, const char **out);
 /* 1 when text written to fd may carry ANSI colours: a terminal, NO_COLOR unset or empty
  * (no-color.org), TERM not "dumb". */
 int pp_cli_color(int fd);

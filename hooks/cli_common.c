@@ -68,6 +68,22 @@ const char *pp_cli_builtin_rules(void)
     return is_dir(found) ? found : NULL;
 }
 
+int pp_cli_opt_value(int argc, char **argv, int *i, const char *name, const char **out)
+{
+    size_t n = strlen(name);
+    const char *a = argv[*i];
+    if (strncmp(a, name, n) != 0)
+        return 0;
+    if (a[n] == '=') {
+        *out = a + n + 1;
+        return 1;
+    }
+    if (a[n] != '\0')
+        return 0;
+    *out = *i + 1 < argc ? argv[++*i] : NULL;
+    return 1;
+}
+
 int pp_cli_wants_help(int argc, char **argv, int from)
 {
     for (int i = from; i < argc; i++) {

@@ -79,26 +79,6 @@ static char *kb_path(const char *opt)
     return pp_cli_data_file("kb.db");
 }
 
-/* Matches "--name VALUE" and "--name=VALUE"; advances *i past the value. */
-static int opt_value(int argc, char **argv, int *i, const char *name, const char **out)
-{
-    size_t n = strlen(name);
-    const char *a = argv[*i];
-    if (strncmp(a, name, n) != 0)
-        return 0;
-    if (a[n] == '=') {
-        *out = a + n + 1;
-        return 1;
-    }
-    if (a[n] != '\0')
-        return 0;
-    if (*i + 1 >= argc) {
-        *out = NULL;
-        return 1;
-    }
-    *out = argv[++*i];
-    return 1;
-}
 
 pp_kb *pp_cli_open_kb(const char *opt, int *rc)
 {
@@ -150,14 +130,14 @@ int pp_cli_explain(int argc, char **argv)
             return 2;
         if (awr > 0)
             continue;
-        if (opt_value(argc, argv, &i, "--stack", &v)) {
+        if (pp_cli_opt_value(argc, argv, &i, "--stack", &v)) {
             if (!v || !*v) {
                 fprintf(stderr, "parapet explain: --stack expects a stack name or ARN\n");
                 return 2;
             }
             stack = v;
-        } else if (opt_value(argc, argv, &i, "--format", &v) ||
-                   opt_value(argc, argv, &i, "-f", &v)) {
+        } else if (pp_cli_opt_value(argc, argv, &i, "--format", &v) ||
+                   pp_cli_opt_value(argc, argv, &i, "-f", &v)) {
             if (!v || (strcmp(v, "text") && strcmp(v, "markdown") && strcmp(v, "json") &&
                        strcmp(v, "slack") && strcmp(v, "teams"))) {
                 fprintf(stderr, "parapet explain: --format expects text, markdown, json, slack "
@@ -165,33 +145,33 @@ int pp_cli_explain(int argc, char **argv)
                 return 2;
             }
             format = v;
-        } else if (opt_value(argc, argv, &i, "--state-db", &v)) {
+        } else if (pp_cli_opt_value(argc, argv, &i, "--state-db", &v)) {
             if (!v) {
                 fprintf(stderr, "parapet explain: --state-db expects a FILE\n");
                 return 2;
             }
             state_path = v;
-        } else if (opt_value(argc, argv, &i, "--message", &v)) {
+        } else if (pp_cli_opt_value(argc, argv, &i, "--message", &v)) {
             if (!v || nmsg == MAX_MESSAGES) {
                 fprintf(stderr, "parapet explain: --message expects TEXT (at most %d)\n",
                         MAX_MESSAGES);
                 return 2;
             }
             messages[nmsg++] = v;
-        } else if (opt_value(argc, argv, &i, "--resource-type", &v)) {
+        } else if (pp_cli_opt_value(argc, argv, &i, "--resource-type", &v)) {
             if (!v) {
                 fprintf(stderr, "parapet explain: --resource-type expects a type such as "
                                 "AWS::ECS::Service\n");
                 return 2;
             }
             rtype = v;
-        } else if (opt_value(argc, argv, &i, "--template", &v)) {
+        } else if (pp_cli_opt_value(argc, argv, &i, "--template", &v)) {
             if (!v) {
                 fprintf(stderr, "parapet explain: --template expects a FILE\n");
                 return 2;
             }
             tmpl_path = v;
-        } else if (opt_value(argc, argv, &i, "--kb", &v)) {
+        } else if (pp_cli_opt_value(argc, argv, &i, "--kb", &v)) {
             if (!v) {
                 fprintf(stderr, "parapet explain: --kb expects a FILE\n");
                 return 2;
@@ -400,9 +380,9 @@ static int kb_build(int argc, char **argv)
     const char *src = NULL, *outp = NULL;
     for (int i = 1; i < argc; i++) {
         const char *v = NULL;
-        if (opt_value(argc, argv, &i, "--src", &v)) {
+        if (pp_cli_opt_value(argc, argv, &i, "--src", &v)) {
             src = v;
-        } else if (opt_value(argc, argv, &i, "--out", &v) || opt_value(argc, argv, &i, "-o", &v)) {
+        } else if (pp_cli_opt_value(argc, argv, &i, "--out", &v) || pp_cli_opt_value(argc, argv, &i, "-o", &v)) {
             outp = v;
         } else if (argv[i][0] != '-' && !src) {
             src = argv[i];
@@ -488,9 +468,9 @@ static int kb_search(int argc, char **argv)
     pp_buf_init(&q, 64u << 10);
     for (int i = 1; i < argc; i++) {
         const char *v = NULL;
-        if (opt_value(argc, argv, &i, "--kb", &v)) {
+        if (pp_cli_opt_value(argc, argv, &i, "--kb", &v)) {
             kbopt = v;
-        } else if (opt_value(argc, argv, &i, "--limit", &v)) {
+        } else if (pp_cli_opt_value(argc, argv, &i, "--limit", &v)) {
             lim = v;
         } else {
             if (q.len)
@@ -538,7 +518,7 @@ static int kb_stats(int argc, char **argv)
     const char *kbopt = NULL;
     for (int i = 1; i < argc; i++) {
         const char *v = NULL;
-        if (opt_value(argc, argv, &i, "--kb", &v) && v) {
+        if (pp_cli_opt_value(argc, argv, &i, "--kb", &v) && v) {
             kbopt = v;
         } else {
             fputs(kb_usage, stderr);

@@ -27,21 +27,6 @@
 #define LIVE_DEADLINE_MS 120000
 #define WATCH_MAX_INTERVAL_MS 30000
 
-static int opt(int argc, char **argv, int *i, const char *name, const char **out)
-{
-    size_t n = strlen(name);
-    const char *a = argv[*i];
-    if (strncmp(a, name, n) != 0)
-        return 0;
-    if (a[n] == '=') {
-        *out = a + n + 1;
-        return 1;
-    }
-    if (a[n] != '\0')
-        return 0;
-    *out = *i + 1 < argc ? argv[++*i] : NULL;
-    return 1;
-}
 
 int pp_cli_aws_arg(pp_cli_aws *a, const char *cmd, int argc, char **argv, int *i)
 {
@@ -52,13 +37,13 @@ int pp_cli_aws_arg(pp_cli_aws *a, const char *cmd, int argc, char **argv, int *i
     }
     const char **slot = NULL;
     const char *what = NULL;
-    if (opt(argc, argv, i, "--profile", &v)) {
+    if (pp_cli_opt_value(argc, argv, i, "--profile", &v)) {
         slot = &a->profile;
         what = "a profile name";
-    } else if (opt(argc, argv, i, "--region", &v)) {
+    } else if (pp_cli_opt_value(argc, argv, i, "--region", &v)) {
         slot = &a->region;
         what = "a region such as eu-west-1";
-    } else if (opt(argc, argv, i, "--endpoint-url", &v)) {
+    } else if (pp_cli_opt_value(argc, argv, i, "--endpoint-url", &v)) {
         slot = &a->endpoint;
         what = "a URL";
     } else {
@@ -512,33 +497,33 @@ int pp_cli_watch(int argc, char **argv)
         if (r > 0)
             continue;
         long num;
-        if (opt(argc, argv, &i, "--format", &v)) {
+        if (pp_cli_opt_value(argc, argv, &i, "--format", &v)) {
             if (!v || (strcmp(v, "text") && strcmp(v, "json")))
                 return pp_cli_usage("watch", "--format expects text or json");
             w.format = v;
-        } else if (opt(argc, argv, &i, "--notify", &v)) {
+        } else if (pp_cli_opt_value(argc, argv, &i, "--notify", &v)) {
             if (!v || pp_chat_target_parse(v) < 0)
                 return pp_cli_usage("watch", "--notify expects slack, teams or webhook");
             w.notify_to = v;
-        } else if (opt(argc, argv, &i, "--url", &v)) {
+        } else if (pp_cli_opt_value(argc, argv, &i, "--url", &v)) {
             if (!v)
                 return pp_cli_usage("watch", "--url expects a URL");
             w.url = v;
-        } else if (opt(argc, argv, &i, "--state-db", &v)) {
+        } else if (pp_cli_opt_value(argc, argv, &i, "--state-db", &v)) {
             if (!v)
                 return pp_cli_usage("watch", "--state-db expects a FILE");
             w.state_path = v;
-        } else if (opt(argc, argv, &i, "--kb", &v)) {
+        } else if (pp_cli_opt_value(argc, argv, &i, "--kb", &v)) {
             if (!v)
                 return pp_cli_usage("watch", "--kb expects a FILE");
             w.kbopt = v;
-        } else if (opt(argc, argv, &i, "--interval", &v)) {
+        } else if (pp_cli_opt_value(argc, argv, &i, "--interval", &v)) {
             /* tenths allowed so that tests need not wait: "0.2" */
             double d = v ? strtod(v, NULL) : 0;
             if (!v || d < 0.05 || d > 3600)
                 return pp_cli_usage("watch", "--interval expects seconds (0.05 to 3600)");
             w.interval_ms = (long)(d * 1000);
-        } else if (opt(argc, argv, &i, "--timeout", &v)) {
+        } else if (pp_cli_opt_value(argc, argv, &i, "--timeout", &v)) {
             if (!v || pp_parse_long(v, 1, 7 * 24 * 3600, &num) != 0)
                 return pp_cli_usage("watch", "--timeout expects seconds");
             w.timeout_ms = num * 1000;
