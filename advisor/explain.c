@@ -13,7 +13,7 @@ pp_status pp_explain_run(const pp_evset *s, pp_kb *kb, pp_explain *out)
     memset(out, 0, sizeof *out);
     out->set = s;
     out->kb = kb;
-    pp_status st = pp_rc_analyse(s, &out->rc);
+    pp_status st = pp_rc_analyse(s, kb, &out->rc);
     if (st != PP_OK)
         return st;
     out->roots = calloc(out->rc.nroots ? out->rc.nroots : 1, sizeof *out->roots);
@@ -28,11 +28,9 @@ pp_status pp_explain_run(const pp_evset *s, pp_kb *kb, pp_explain *out)
         const char *text = pp_event_text(ev);
         r->nrules = pp_rc_hook_rules(ev, r->rules, PP_EXPLAIN_MAX_HOOK_RULES);
         pp_status ms = PP_E_NOTFOUND;
-        if (kb) {
-            ms = pp_kb_match(kb, text, ev->resource_type, ev->status, &r->hit);
-            if (ms == PP_E_NOTFOUND)
-                ms = pp_kb_match_fts(kb, text, ev->resource_type, &r->hit);
-        }
+        ms = pp_kb_match(kb, text, ev->resource_type, ev->status, &r->hit);
+        if (ms == PP_E_NOTFOUND)
+            ms = pp_kb_match_fts(kb, text, ev->resource_type, &r->hit);
         if (ms == PP_E_NOMEM) {
             pp_explain_free(out);
             return ms;
@@ -44,7 +42,7 @@ pp_status pp_explain_run(const pp_evset *s, pp_kb *kb, pp_explain *out)
         } else if (r->hit.source == PP_KB_SRC_FTS) {
             r->confidence = "low";
         } else {
-            r->confidence = pp_rc_classify(ev) == PP_RC_CAUSE ? "high" : "medium";
+            r->confidence = out->rc.kind[r->event] == PP_RC_CAUSE ? "high" : "medium";
         }
     }
     return PP_OK;
@@ -84,9 +82,9 @@ static const char *kind_name(pp_rc_kind k)
     }
 }
 
-json_t *pp_explain_event_json(const pp_evset *s, size_t idx)
+json_t *pp_explain_event_json(const pp_explain *x, size_t idx)
 {
-    const pp_event *e = &s->ev[idx];
+    const pp_event *e = &x->set->ev[idx];
     json_t *o = json_object();
     if (!o)
         return NULL;
@@ -120,7 +118,7 @@ json_t *pp_explain_event_json(const pp_evset *s, size_t idx)
     put(o, "image", e->image);
     if (e->exit_code != PP_EXIT_CODE_NONE)
         json_object_set_new(o, "exit_code", json_integer(e->exit_code));
-    put(o, "role", kind_name(pp_rc_classify(e)));
+    put(o, "role", kind_name((pp_rc_kind)x->rc.kind[idx]));
     return o;
 }
 
@@ -143,7 +141,7 @@ static json_t *root_json(const pp_explain *x, const pp_explain_root *r)
     const pp_event *ev = &x->set->ev[r->event];
     const pp_kb_entry *e = &x->kb->e[r->hit.entry];
     json_t *o = json_object();
-    json_object_set_new(o, "event", pp_explain_event_json(x->set, r->event));
+    json_object_set_new(o, "event", pp_explain_event_json(x, r->event));
     put(o, "kb_id", e->id);
     put(o, "kind", e->kind);
     put(o, "title", e->title);
@@ -171,7 +169,7 @@ static json_t *root_json(const pp_explain *x, const pp_explain_root *r)
     }
     put(o, "source", r->hit.source == PP_KB_SRC_FTS ? "fts" : "kb");
     /* true when the event itself only reports a consequence (its cause was not in the input) */
-    json_object_set_new(o, "cascade", json_boolean(pp_rc_classify(ev) != PP_RC_CAUSE));
+    json_object_set_new(o, "cascade", json_boolean(x->rc.kind[r->event] != PP_RC_CAUSE));
     return o;
 }
 
@@ -193,10 +191,10 @@ json_t *pp_explain_json(const pp_explain *x)
         if (r->matched)
             json_array_append_new(roots, root_json(x, r));
         else
-            json_array_append_new(unm, pp_explain_event_json(x->set, r->event));
+            json_array_append_new(unm, pp_explain_event_json(x, r->event));
     }
     for (size_t i = 0; i < x->rc.ncascades; i++)
-        json_array_append_new(casc, pp_explain_event_json(x->set, x->rc.cascades[i]));
+        json_array_append_new(casc, pp_explain_event_json(x, x->rc.cascades[i]));
     for (size_t i = 0; i < x->set->nwarn; i++)
         json_array_append_new(warns, json_string(x->set->warnings[i]));
     json_object_set_new(doc, "root_causes", roots);
@@ -292,7 +290,7 @@ static void render_root(pp_buf *b, const pp_explain *x, const pp_explain_root *r
     if (!md)
         pp_buf_puts(b, "\n");
     quote_text(b, pp_event_text(ev), md);
-    if (pp_rc_classify(ev) != PP_RC_CAUSE)
+    if (x->rc.kind[r->event] != PP_RC_CAUSE)
         pp_buf_puts(b, md ? "\n_This event only reports a consequence; the failing event itself "
                             "was not in the input._\n"
                           : "  (This event only reports a consequence; the failing event itself "

@@ -39,8 +39,9 @@ typedef struct pp_explain {
     size_t nunmatched;
 } pp_explain;
 
-/* Finds root causes in s and matches them against kb (kb may be NULL: everything unmatched).
- * On PP_OK *out is filled (caller frees with pp_explain_free); PP_E_NOMEM otherwise. */
+/* Finds root causes in s and matches them against kb, whose `role:` entries also tell
+ * cascades from causes. On PP_OK *out is filled (caller frees with pp_explain_free);
+ * PP_E_NOTFOUND when kb is NULL; PP_E_NOMEM. */
 pp_status pp_explain_run(const pp_evset *s, pp_kb *kb, pp_explain *out);
 void pp_explain_free(pp_explain *x);   /* NULL is a no-op */
 
@@ -49,8 +50,9 @@ void pp_explain_free(pp_explain *x);   /* NULL is a no-op */
  *  "warnings": [...]}. */
 json_t *pp_explain_json(const pp_explain *x);
 
-/* One normalised event as JSON (new reference). */
-json_t *pp_explain_event_json(const pp_evset *s, size_t idx);
+/* Event idx of x's set, normalised, with the role pp_explain_run gave it, as JSON (new
+ * reference; NULL on NOMEM). */
+json_t *pp_explain_event_json(const pp_explain *x, size_t idx);
 
 typedef enum pp_explain_format { PP_EXPLAIN_TEXT = 0, PP_EXPLAIN_MARKDOWN = 1 } pp_explain_format;
 
