@@ -43,11 +43,12 @@ CT_DIR         := tests/.cache/cfnguard
 CT_GUARD       := $(CT_DIR)/package/bin/ubuntu/x86_64/cfn-guard
 CT_RULES       := $(CT_DIR)/package/rules/control-tower
 
-all: $(BUILD)/parapet $(BUILD)/kb.db
+all: $(BUILD)/parapet $(BUILD)/kb.db $(BUILD)/rules.cache $(BUILD)/man/parapet.1
 
 # Commands the build and the tests use, as command:Debian-package.
 DEB_TOOLS := pkg-config:pkg-config python3:python3 curl:curl zip:zip objdump:binutils clang:clang \
-             wrk:wrk
+             wrk:wrk xmllint:libxml2-utils promtool:prometheus mandoc:mandoc zsh:zsh \
+             pre-commit:pre-commit git:git
 # clang alone does not bring the sanitizer runtimes that make asan links against
 # nor libFuzzer, which make fuzz links against (same package)
 DEB_RUNTIMES := /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.asan-x86_64.a:libclang-rt-14-dev \
@@ -72,6 +73,9 @@ deps:
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
 	else echo "deps: all present"; fi
 
+# The one file that knows the install prefix (the last place it looks for rules and kb.db).
+$(BUILD)/obj/hooks/cli_common.o: ALL_CFLAGS += -DPP_PREFIX='"$(PREFIX)"'
+
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
@@ -82,6 +86,15 @@ $(LIBPP): $(LIB_OBJ)
 
 $(BUILD)/parapet: $(MAIN_OBJ) $(LIBPP)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(MAIN_OBJ) $(LIBPP) $(LIBS)
+
+# The built-in rules precompiled (engine/rules_cache.h); used by default for the built-in folder.
+$(BUILD)/rules.cache: $(BUILD)/parapet $(shell find rules -name '*.lua')
+	$(BUILD)/parapet rules compile rules -o $@ >/dev/null
+	chmod 644 $@
+
+# parapet(1) and the bash/zsh completions, generated from the binary's --help (docs/man/).
+$(BUILD)/man/parapet.1: $(BUILD)/parapet docs/man/mkman.py docs/man/parapet.1.in
+	python3 docs/man/mkman.py $(BUILD)/parapet $(BUILD)/man
 
 # The knowledge base: kb/*.yaml compiled to SQLite with an FTS5 index (docs/kb.md).
 $(BUILD)/kb.db: $(wildcard kb/*.yaml) $(BUILD)/parapet
@@ -102,6 +115,12 @@ cases: $(BUILD)/parapet $(BUILD)/kb.db
 	@PARAPET=$(CURDIR)/$(BUILD)/parapet python3 tests/cases/explain/corpus.py
 	@printf 'PCRE2 interpreter (PARAPET_PCRE2_JIT=0): '; PARAPET_PCRE2_JIT=0 \
 	  PARAPET=$(CURDIR)/$(BUILD)/parapet python3 tests/cases/explain/corpus.py
+	@python3 tests/corpus/corpus.py check
+	@PARAPET=$(CURDIR)/$(BUILD)/parapet python3 tests/cases/explain/score.py $(SCORE_FLOORS)
+
+# The failure corpus's scores (tests/corpus): floors that fail `make cases` when the advisor
+# regresses on the holdout (the figures themselves are in docs/benchmarks.md).
+SCORE_FLOORS ?= --min-holdout-right 65 --max-holdout-high-wrong 5
 
 integration: $(BUILD)/parapet
 	@PARAPET=$(CURDIR)/$(BUILD)/parapet sh tests/integration/run.sh
@@ -119,6 +138,11 @@ demo: deps
 	@$(BUILD)/parapet check examples/*.yaml examples/*.json; rc=$$?; \
 	echo "demo: parapet check exited $$rc (1: findings reported, as examples/web-stack.yaml should)"; \
 	[ $$rc -le 1 ]
+	@echo "demo: ECS Express Mode, network pack: a private service that passes, a public one that fails"
+	@$(BUILD)/parapet check --pack network examples/express-private.yaml; rc=$$?; \
+	echo "demo: express-private.yaml exited $$rc (0: passes)"; [ $$rc -eq 0 ]
+	@$(BUILD)/parapet check --pack network examples/express-public.yaml; rc=$$?; \
+	echo "demo: express-public.yaml exited $$rc (1: findings reported)"; [ $$rc -le 1 ]
 
 # The whole suite under AddressSanitizer + UndefinedBehaviorSanitizer (clang); any report fails.
 ASAN_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=86 \
@@ -181,8 +205,16 @@ install: all
 	  $(DESTDIR)$(PREFIX)/share/doc/parapet
 	install -m 755 $(BUILD)/parapet $(DESTDIR)$(PREFIX)/bin/parapet
 	install -m 644 $(BUILD)/kb.db $(DESTDIR)$(PREFIX)/share/parapet/kb.db
+	install -m 644 $(BUILD)/rules.cache $(DESTDIR)$(PREFIX)/share/parapet/rules.cache
 	cp -R rules/. $(DESTDIR)$(PREFIX)/share/parapet/rules/
 	install -m 644 README.md docs/*.md $(DESTDIR)$(PREFIX)/share/doc/parapet/
+	install -d $(DESTDIR)$(PREFIX)/share/man/man1 \
+	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
+	  $(DESTDIR)$(PREFIX)/share/zsh/vendor-completions
+	install -m 644 $(BUILD)/man/parapet.1 $(DESTDIR)$(PREFIX)/share/man/man1/parapet.1
+	install -m 644 $(BUILD)/man/parapet.bash \
+	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions/parapet
+	install -m 644 $(BUILD)/man/_parapet $(DESTDIR)$(PREFIX)/share/zsh/vendor-completions/_parapet
 
 $(CT_GUARD):
 	@command -v npm >/dev/null || { echo "ct-ref: npm is missing (apt-get install npm)"; exit 1; }
@@ -233,7 +265,7 @@ $(LAMBDA_ZIP): $(BUILD)/parapet $(BUILD)/kb.db hooks/deploy/bootstrap $(shell fi
 # crashes land in build/fuzz/crashes/NAME/ and fail the run. `make fuzz-replay` runs the
 # committed corpora and the kept crash inputs (tests/fuzz/regress/NAME/) through the same
 # targets with a plain main (replay_main.c), built with the normal compiler and flags.
-FUZZ_TARGETS := doc_json doc_yaml template hook events kb slack sigv4 rules_cache
+FUZZ_TARGETS := doc_json doc_yaml template hook events kb slack sigv4 rules_cache awsconfig anatomy
 FUZZ_SECONDS ?= 60
 FUZZ_FLAGS   ?= -timeout=10 -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1
 FUZZ_REPLAY  := $(FUZZ_TARGETS:%=$(BUILD)/fuzz-replay/%)
@@ -264,7 +296,7 @@ fuzz: fuzz-build
 	@fail=0; for t in $(FUZZ_TARGETS); do \
 	  w=build/fuzz/work/$$t; c=build/fuzz/crashes/$$t; rm -rf $$w; mkdir -p $$w $$c build/fuzz/logs; \
 	  cp tests/fuzz/corpus/$$t/* $$w/ 2>/dev/null; \
-	  case $$t in doc_yaml|kb) d=yaml;; template) d=template;; slack|sigv4|rules_cache) d=;; *) d=json;; esac; \
+	  case $$t in doc_yaml|kb) d=yaml;; template) d=template;; anatomy) d=anatomy;; slack|sigv4|rules_cache) d=;; *) d=json;; esac; \
 	  dict=""; [ -n "$$d" ] && dict="-dict=tests/fuzz/dict/$$d.dict"; \
 	  extra=""; [ -d tests/fuzz/regress/$$t ] && extra=tests/fuzz/regress/$$t; \
 	  printf 'fuzz %-9s %ss ... ' $$t $(FUZZ_SECONDS); \

@@ -191,18 +191,28 @@ void pp_ai_enrich(json_t *explain, const pp_explain *x, const pp_ai_cfg *cfg, pp
         return;
     uint64_t deadline = pp_now_ms() + (uint64_t)(cfg->timeout_ms > 0 ? cfg->timeout_ms
                                                                       : PP_AI_DEFAULT_TIMEOUT_MS);
-    pp_aws_env env;
     char *err = NULL, *stop = NULL;
-    int have_env = pp_aws_env_load(&env, &err) == 0;
-    if (!cfg->model)
+    pp_aws_session *sess = NULL;
+    pp_aws_client bc;
+    memset(&bc, 0, sizeof bc);
+    pp_http_client *http = NULL;
+    pp_aws_creds probe;
+    pp_aws_session_opts so = { .profile = cfg->profile, .region = cfg->region };
+    if (!cfg->model) {
         stop = pp_strdup("no model: pass --bedrock-model or set PARAPET_BEDROCK_MODEL; the "
                          "knowledge-base answer is shown");
-    else if (!have_env)
+    } else if (pp_aws_session_new(&so, &sess, &err) != PP_OK ||
+               pp_aws_client_init(&bc, sess, (http = pp_http_client_new()),
+                                  PP_SVC_BEDROCK_RUNTIME, cfg->endpoint, &err) != PP_OK ||
+               pp_aws_session_creds(sess, http, &probe, &err) != PP_OK) {
+        /* the credentials are asked for once up front: a missing one is a note, not a
+         * failure of each root */
         stop = pp_asprintf("%s; the knowledge-base answer is shown", err ? err : "no AWS "
                            "credentials");
+    }
+    bc.max_attempts = 1;   /* timeouts and throttling would only repeat within the budget */
     free(err);
     err = NULL;
-    pp_http_client *http = stop ? NULL : pp_http_client_new();
     pp_redact_stats rs = { 0 };
     size_t ok = 0, cached = 0, fell = 0;
     static const char *const lists[2] = { "root_causes", "unmatched" };
@@ -249,12 +259,10 @@ void pp_ai_enrich(json_t *explain, const pp_explain *x, const pp_ai_cfg *cfg, pp
                 fell++;
                 continue;
             }
-            pp_aws_creds creds = pp_aws_env_creds(&env);
-            pp_bedrock_req br = { .endpoint = cfg->endpoint, .region = env.region,
-                                  .model = cfg->model, .system = SYSTEM_PROMPT, .user = red,
-                                  .timeout_ms = (long)(deadline - now), .creds = &creds };
+            pp_bedrock_req br = { .model = cfg->model, .system = SYSTEM_PROMPT, .user = red,
+                                  .timeout_ms = (long)(deadline - now) };
             long status = 0;
-            pp_status st = pp_bedrock_converse(http, &br, &answer, &status, &err);
+            pp_status st = pp_bedrock_converse(&bc, &br, &answer, &status, &err);
             free(red);
             if (st == PP_OK) {
                 json_object_set_new(rc, "ai", json_pack("{s:s,s:s,s:s,s:s,s:b}", "status", "ok",
@@ -290,9 +298,9 @@ void pp_ai_enrich(json_t *explain, const pp_explain *x, const pp_ai_cfg *cfg, pp
                                                  "access_keys", (int)rs.keys, "secrets",
                                                  (int)rs.secrets, "tokens", (int)rs.tokens));
     free(stop);
+    pp_aws_client_free(&bc);
     pp_http_client_free(http);
-    if (have_env)
-        pp_aws_env_free(&env);
+    pp_aws_session_free(sess);
 }
 
 char *pp_ai_render(json_t *explain, int markdown)

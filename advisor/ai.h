@@ -33,6 +33,9 @@ typedef struct pp_ai_cfg {
     const char *endpoint;   /* --bedrock-endpoint (tests, VPC endpoints); NULL = AWS */
     long timeout_ms;        /* whole enrichment */
     int no_cache;
+    const char *profile;    /* --profile for the credential chain (engine/net/creds.h); NULL
+                             * = AWS_PROFILE / default */
+    const char *region;     /* --region; NULL = environment, then profile */
 } pp_ai_cfg;
 
 /* Defaults: disabled, model from PARAPET_BEDROCK_MODEL, timeout PP_AI_DEFAULT_TIMEOUT_MS. */

@@ -393,6 +393,10 @@ static pp_status add_stack_event(ictx *c, const pj_val *o, const char *where)
     e->resource_type = cp(c, o, "ResourceType");
     e->status = cp(c, o, "ResourceStatus");
     e->reason = cp(c, o, "ResourceStatusReason");
+    if (jstr(o, "parapetApiError")) {
+        e->vague_reason = e->reason ? e->reason : "";
+        e->reason = cp(c, o, "parapetApiError");
+    }
     e->request_token = cp(c, o, "ClientRequestToken");
     e->hook_type = cp(c, o, "HookType");
     e->hook_status = cp(c, o, "HookStatus");
@@ -554,6 +558,18 @@ static pp_status add_ecs_task(ictx *c, const pj_val *o, pp_ev_source src, const 
         ce->container = cp(c, k, "name");
         ce->image = cp(c, k, "image");
         ce->reason = cp(c, k, "reason");
+        const pj_val *lt = pj_get(k, "parapetLogTail");
+        if (IS_ARR(lt) && pj_len(lt)) {
+            pp_buf ob;
+            pp_buf_init(&ob, c->s->lim.max_reason_bytes);
+            for (size_t li = 0; li < pj_len(lt); li++)
+                if (IS_STR(pj_at(lt, li)))
+                    pp_buf_printf(&ob, "%s%s", ob.len ? "\n" : "", pj_str(pj_at(lt, li)));
+            if (ob.data)
+                ce->output = arena_strndup(c->s, ob.data, ob.len, c->s->lim.max_reason_bytes,
+                                           NULL);
+            pp_buf_free(&ob);
+        }
         ce->ts_ms = ts;
         ce->timestamp = tstext;
         if (has_exit) {

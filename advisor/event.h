@@ -13,6 +13,9 @@
  *   EventBridge: CloudFormation Resource/Stack Status Change, ECS Task State Change,
  *                ECS Deployment State Change, ECS Service Action
  *   bare records: one StackEvent, one ECS task or service object, or an array of any of these.
+ * Two fields Parapet's own fetch (advisor/live.h) adds are read too: "parapetLogTail" (array of
+ * strings) on a task's container → pp_event.output, and "parapetApiError" (string) on a stack
+ * event → its reason (the original reason kept in vague_reason).
  * Anything else is an input error "FILE:LINE: expected …". Records inside a recognised shape
  * that lack what they need are skipped with a warning (pp_evset.warnings), never a crash.
  *
@@ -79,6 +82,10 @@ typedef struct pp_event {
     const char *container;     /* container name (PP_SRC_ECS_CONTAINER) */
     const char *image;
     int32_t exit_code;         /* PP_EXIT_CODE_NONE when absent */
+    const char *output;        /* the container's last log lines, "\n"-joined (a container
+                                * object's "parapetLogTail", added by advisor/live.h) */
+    const char *vague_reason;  /* the stack event's own reason when "parapetApiError" (the
+                                * API error CloudTrail recorded, live.h) replaced it */
 } pp_event;
 
 /* Caps on untrusted input. Defaults (PP_EV_LIMITS_DEFAULT) fit a 100,000-event dump. */

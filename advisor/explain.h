@@ -12,20 +12,49 @@
 #include <jansson.h>
 #include <stddef.h>
 
+#include "advisor/anatomy.h"
 #include "advisor/event.h"
 #include "advisor/kb.h"
 #include "advisor/kb_match.h"
 #include "advisor/rootcause.h"
 #include "engine/base/status.h"
+#include "engine/doc.h"
 
 #define PP_EXPLAIN_MAX_HOOK_RULES 8
 
+/* Where a root cause points in the template given with --template. */
+typedef struct pp_explain_loc {
+    char *file;            /* owned */
+    unsigned line, column; /* 1-based */
+    char *pointer;         /* owned: JSON pointer of the value ("/Resources/Svc/Properties/…") */
+    char *text;            /* owned: that line of the template, without its newline */
+    int exact;             /* 1 when the decoded property itself was found, 0 for the resource */
+} pp_explain_loc;
+
+/* What answers a root cause. */
+typedef enum pp_explain_src {
+    PP_EXPLAIN_SRC_KB = 0,      /* a pattern of the KB */
+    PP_EXPLAIN_SRC_FTS = 1,     /* the closest entry by text search */
+    PP_EXPLAIN_SRC_ANATOMY = 2  /* no entry: guidance built from the decoded fields */
+} pp_explain_src;
+
 typedef struct pp_explain_root {
     size_t event;          /* index into the set */
-    int matched;           /* hit is valid */
+    int matched;           /* answered: hit is valid (kb, fts) or guide is (anatomy) */
+    pp_explain_src source;
     pp_kb_hit hit;         /* owned */
-    const char *confidence;/* "high" (pattern on a cause), "medium" (pattern on a consequence
-                              whose cause is not in the input), "low" (fts) */
+    int broad;             /* the matched entry is a broad one (`broad: true`) */
+    const char *confidence;/* "high" (a specific pattern on a cause), "medium" (a specific
+                              pattern on a consequence whose cause is not in the input, or
+                              anatomy guidance from specific fields), "low" (a broad entry, text
+                              search, or anatomy guidance from the shape alone), "none" */
+    const char *confidence_reason;   /* static text saying why */
+    pp_anatomy an;         /* owned: the decoded message (may hold nothing) */
+    pp_an_guide guide;     /* owned; valid when has_guide */
+    int has_guide;
+    int guide_first;       /* the guidance names more than the broad entry: shown first */
+    pp_explain_loc loc;    /* owned; valid when has_loc */
+    int has_loc;
     char rules[PP_EXPLAIN_MAX_HOOK_RULES][64];   /* Parapet rule ids named by a failed hook */
     size_t nrules;
 } pp_explain_root;
@@ -37,13 +66,23 @@ typedef struct pp_explain {
     pp_explain_root *roots;/* owned; matched and unmatched, oldest first */
     size_t nroots;
     size_t nunmatched;
+    int label_fixes;       /* text/Markdown: mark each fix "(template change)" or
+                              "(environment change)"; JSON always carries fix_kinds */
 } pp_explain;
 
 /* Finds root causes in s and matches them against kb, whose `role:` entries also tell
- * cascades from causes. On PP_OK *out is filled (caller frees with pp_explain_free);
- * PP_E_NOTFOUND when kb is NULL; PP_E_NOMEM. */
+ * cascades from causes (kb may be NULL: nothing is matched, the anatomy decoder still
+ * answers; rootcause.h says what that costs). On PP_OK *out is filled (caller frees with
+ * pp_explain_free); PP_E_NOMEM. */
 pp_status pp_explain_run(const pp_evset *s, pp_kb *kb, pp_explain *out);
 void pp_explain_free(pp_explain *x);   /* NULL is a no-op */
+
+/* Maps every root cause to the template `doc` (loaded by pp_doc_load from src[0..len), the
+ * text used to quote the line): the resource with the event's logical id, and inside it the
+ * property path decoded from the message (Properties validation `#/Path`, or a validation
+ * field matched case-insensitively against the resource's Properties), else the resource's
+ * own line. Fills roots[i].loc. PP_OK or PP_E_NOMEM. */
+pp_status pp_explain_locate(pp_explain *x, const pp_doc *doc, const char *src, size_t len);
 
 /* The explain JSON document (new reference, caller decrefs), or NULL on NOMEM:
  * {"root_causes": [...], "cascades": [...], "unmatched": [...], "summary": {...},
@@ -60,6 +99,11 @@ typedef enum pp_explain_format { PP_EXPLAIN_TEXT = 0, PP_EXPLAIN_MARKDOWN = 1 } 
 char *pp_explain_render(const pp_explain *x, pp_explain_format fmt);
 
 /* 0 when every root was explained (or nothing failed), 1 when some failure is unmatched. */
+/* "template" when a fix step changes the template, "environment" when it changes something
+ * around it (a role, a quota, an SCP, an image, an account setting). A word-list heuristic
+ * (the lists are in explain.c); `has_rule`: a Parapet rule would have caught the failure in
+ * the template, which makes ambiguous steps template changes. Never NULL. */
+const char *pp_explain_fix_kind(const char *step, int has_rule);
 int pp_explain_exit_code(const pp_explain *x);
 
 #endif

@@ -252,7 +252,7 @@ static json_t *normalise(json_t *raw, json_t *lines, const char *file, problems 
     json_t *broad = json_object_get(raw, "broad");
     const char *bs = broad ? json_string_value(broad) : "false";
     if (!bs || (strcmp(bs, "true") != 0 && strcmp(bs, "false") != 0))
-        problem(p, "%s:%u: expected broad: true or false", file, key_line(lines, "broad"));
+        problem(p, "%s:%u: expected broad: true or broad: false", file, key_line(lines, "broad"));
     json_object_set_new(out, "broad", json_boolean(bs && strcmp(bs, "true") == 0));
 
     json_t *ex = json_object_get(raw, "examples");
@@ -280,7 +280,7 @@ static json_t *normalise(json_t *raw, json_t *lines, const char *file, problems 
                     else
                         json_object_foreach(ev, ck, cv) if (!json_is_string(cv)) bad = 1;
                 } else if (strcmp(ek, "message") != 0 && strcmp(ek, "resource_type") != 0 &&
-                           strcmp(ek, "status") != 0) {
+                           strcmp(ek, "status") != 0 && strcmp(ek, "source") != 0) {
                     bad = 1;
                 } else if (!json_is_string(ev)) {
                     bad = 1;
@@ -294,7 +294,7 @@ static json_t *normalise(json_t *raw, json_t *lines, const char *file, problems 
         if (!o)
             problem(p,
                     "%s:%u: examples[%zu]: expected a message string or {message, resource_type, "
-                    "status, captures: {name: value}}",
+                    "status, source, captures: {name: value}}",
                     file, key_line(lines, "examples"), i);
         else
             json_array_append_new(exs, o);

@@ -5,8 +5,8 @@
  * every pattern compiled (kb_match.h) → explain.
  *
  * Entry fields (docs/kb.md): id, kind, title, service, resource_types, statuses, priority,
- * role, broad, pattern, explanation, fix, commands, links, prevented_by, examples. Each entry is kept as its
- * normalised JSON object (`doc`); the typed fields below borrow from it.
+ * role, broad, pattern, explanation, fix, commands, links, prevented_by, examples. Each entry
+ * is kept as its normalised JSON object (`doc`); the typed fields below borrow from it.
  *
  * A pp_kb is not thread-safe (it owns PCRE2 match data and an SQLite connection): one per
  * thread, as ARCHITECTURE.md has it for `serve` workers.
@@ -20,7 +20,7 @@
 #include "engine/base/status.h"
 #include "engine/base/util.h"
 
-#define PP_KB_SCHEMA_VERSION "2"   /* 2: role and broad columns */
+#define PP_KB_SCHEMA_VERSION "3"   /* 2: the broad column; 3: the role column */
 #define PP_KB_MAX_FILE_BYTES (256u << 10)   /* one entry file */
 #define PP_KB_MAX_ENTRIES 10000
 #define PP_KB_MAX_PATTERN 4096
@@ -54,7 +54,9 @@ typedef struct pp_kb_entry {
     json_t *examples;         /* array of {message, resource_type?, status?, captures?} */
     int priority;             /* -100..100, added to specificity ×1000 */
     pp_kb_role role;          /* `role:`, PP_KB_ROLE_CAUSE when absent */
-    int broad;                /* `broad: true`: a catch-all that must never beat a specific entry */
+    int broad;                /* `broad: true`: a catch-all for a whole failure family; it never
+                                 outranks a specific entry that also matches, and a root cause
+                                 it explains is given confidence low */
     const char *file;         /* borrowed from doc ("file") */
     unsigned line;            /* line of `pattern` in the file */
     void *re;                 /* pcre2_code *, owned */

@@ -206,6 +206,7 @@ static int base_score(const pp_kb_entry *e)
 }
 
 typedef struct order_key {
+    int broad;
     int score;
     size_t idx;
 } order_key;
@@ -213,6 +214,8 @@ typedef struct order_key {
 static int cmp_base(const void *a, const void *b)
 {
     const order_key *x = a, *y = b;
+    if (x->broad != y->broad)
+        return x->broad - y->broad;   /* specific entries first: a broad one never beats them */
     if (x->score != y->score)
         return y->score - x->score;
     return x->idx < y->idx ? -1 : 1;
@@ -257,6 +260,7 @@ pp_status pp_kb_match_init(pp_kb *kb)
     }
     for (size_t i = 0; i < kb->n; i++) {
         keys[i].score = base_score(&kb->e[i]);
+        keys[i].broad = kb->e[i].broad != 0;
         keys[i].idx = i;
     }
     if (kb->n > 1)
@@ -315,14 +319,19 @@ static int list_bonus(json_t *list, const char *value, int exact, int wild, int 
     return best;
 }
 
-/* Score of entry e for an event in *score; returns 0, or -1 when a filter excludes it. */
-static int filter_score(const pp_kb_entry *e, const char *rt, const char *status, int *score)
+/* Score of entry e for an event in *score and its class in *cls (1: specific and confirmed by
+ * the event, 0: broad, or listing types the event does not carry); returns 0, or -1 when a
+ * filter excludes it. cls may be NULL. */
+static int filter_score(const pp_kb_entry *e, const char *rt, const char *status, int *score,
+                        int *cls)
 {
     int t = list_bonus(e->resource_types, rt, TYPE_EXACT, TYPE_WILD, TYPE_UNKNOWN);
     int s = list_bonus(e->statuses, status, STATUS_BONUS, STATUS_BONUS, 0);
     if (t == -1 || s == -1)
         return -1;
     *score = base_score(e) + t + s;
+    if (cls)
+        *cls = !e->broad && t != TYPE_UNKNOWN;
     return 0;
 }
 
@@ -402,13 +411,21 @@ pp_status pp_kb_match(pp_kb *kb, const char *text, const char *resource_type, co
         return PP_E_NOTFOUND;
     match_state *ms = kb->mctx;
     size_t len = subject_len(text);
-    int best = 0, utf = 0, found = 0;
+    /* Candidates compare by (class, score). Class 1: a specific entry whose type filter the
+     * event confirms (or that has none); class 0: a broad entry, or a specific one that lists
+     * types when the event carries none (it may not apply at all). */
+    int best = 0, best_cls = 0, utf = 0, found = 0;
     for (size_t k = 0; k < kb->n; k++) {
         const pp_kb_entry *e = &kb->e[ms->order[k]];
-        if (found && base_score(e) + MAX_BONUS <= best)
-            break;   /* sorted: nothing later can win */
-        int sc;
-        if (filter_score(e, resource_type, status, &sc) != 0 || (found && sc <= best))
+        /* sorted: specific entries first, each group by best possible score */
+        if (found && base_score(e) + MAX_BONUS <= best && (best_cls == 1 || e->broad))
+            break;   /* nothing later can win */
+        if (found && best_cls == 1 && e->broad)
+            break;
+        int sc, cls;
+        if (filter_score(e, resource_type, status, &sc, &cls) != 0)
+            continue;
+        if (found && (cls < best_cls || (cls == best_cls && sc <= best)))
             continue;
         int r = run(kb, e, text, len, &utf);
         if (r < 0)
@@ -420,6 +437,7 @@ pp_status pp_kb_match(pp_kb *kb, const char *text, const char *resource_type, co
         hit->score = sc;
         hit->source = PP_KB_SRC_PATTERN;
         best = sc;
+        best_cls = cls;
         found = 1;
         if (take_captures(kb, e, hit) != PP_OK) {
             pp_kb_hit_free(hit);
@@ -459,14 +477,16 @@ size_t pp_kb_match_all(pp_kb *kb, const char *text, const char *resource_type,
     int utf = 0;
     for (size_t k = 0; k < kb->n; k++) {
         const pp_kb_entry *e = &kb->e[ms->order[k]];
-        int sc;
-        if (filter_score(e, resource_type, status, &sc) != 0)
+        int sc, cls;
+        if (filter_score(e, resource_type, status, &sc, &cls) != 0)
             continue;
         int r = run(kb, e, text, len, &utf);
         if (r < 0)
             break;
         if (r == 0)
             continue;
+        if (!cls)
+            sc -= PP_KB_BROAD_RANK;   /* below every specific entry */
         /* insertion by score */
         size_t pos = n < max ? n : max;
         while (pos > 0 && (!scores || scores[pos - 1] < sc)) {
@@ -629,7 +649,7 @@ pp_status pp_kb_match_fts(pp_kb *kb, const char *text, const char *resource_type
     for (size_t i = 0; i < nc; i++) {
         const pp_kb_entry *e = &kb->e[cand[i]];
         int sc;
-        if (filter_score(e, resource_type, NULL, &sc) != 0)
+        if (filter_score(e, resource_type, NULL, &sc, NULL) != 0)
             continue;
         size_t ov = overlap(e, toks, nt);
         if (ov >= need) {
@@ -732,17 +752,33 @@ const char *pp_kb_event_field(const pp_event *ev, const char *name)
     return NULL;
 }
 
-char *pp_kb_fill(const char *tmpl, const pp_kb_hit *hit, const pp_event *ev)
+/* 1 when v needs no quoting as a shell word: letters, digits and _@%+=:,./- only. */
+static int shell_safe(const char *v)
+{
+    if (!*v)
+        return 0;
+    for (const unsigned char *p = (const unsigned char *)v; *p; p++)
+        if (!isalnum(*p) && !strchr("_@%+=:,./-", *p))
+            return 0;
+    return 1;
+}
+
+/* pp_kb_fill; with `shell`, tmpl is a shell command: see pp_kb_fill_command. */
+static char *fill(const char *tmpl, const pp_kb_hit *hit, const pp_event *ev, int shell)
 {
     pp_buf b;
     pp_buf_init(&b, 0);
     const char *p = tmpl;
+    char quote = 0;   /* the shell quote the template has open at p (shell only) */
     while (*p) {
         const char *br = strchr(p, '{');
         if (!br) {
             pp_buf_puts(&b, p);
             break;
         }
+        for (const char *c = p; shell && c < br; c++)
+            if ((*c == '\'' || *c == '"') && (!quote || quote == *c))
+                quote = quote ? 0 : *c;
         pp_buf_append(&b, p, (size_t)(br - p));
         const char *q = br + 1;
         if ((*q >= 'A' && *q <= 'Z') || (*q >= 'a' && *q <= 'z') || *q == '_') {
@@ -762,11 +798,26 @@ char *pp_kb_fill(const char *tmpl, const pp_kb_hit *hit, const pp_event *ev)
         name[l] = '\0';
         const char *cap = pp_kb_hit_capture(hit, name);
         const char *v = cap && *cap ? cap : pp_kb_event_field(ev, name);
-        if (v && *v)
+        if (v && *v && shell && !quote)
+            pp_shell_quote(&b, v);   /* engine/base/util.h */
+        else if (v && *v && shell && !shell_safe(v))
+            pp_buf_printf(&b, "<%s>", name);   /* inside the template's quotes: never paste
+                                                   text that could end them */
+        else if (v && *v)
             pp_buf_puts(&b, v);
         else if (!cap)
             pp_buf_printf(&b, "<%s>", name);   /* unknown here: the reader fills it in */
         p = q + 1;
     }
     return pp_buf_steal(&b);
+}
+
+char *pp_kb_fill(const char *tmpl, const pp_kb_hit *hit, const pp_event *ev)
+{
+    return fill(tmpl, hit, ev, 0);
+}
+
+char *pp_kb_fill_command(const char *tmpl, const pp_kb_hit *hit, const pp_event *ev)
+{
+    return fill(tmpl, hit, ev, 1);
 }

@@ -9,7 +9,10 @@
  * the entry lists types but the event has none) + 100 when the status is listed + the literal
  * characters the pattern requires (a group with alternatives counts as its least specific
  * alternative). Entries that list resource types (or statuses) are skipped for events that
- * carry a different one. Ties go to the entry loaded first (file name order).
+ * carry a different one. Ties go to the entry loaded first (file name order). A broad entry
+ * (`broad: true`) never outranks a specific entry that also matches, whatever the scores; a
+ * specific entry that lists resource types counts as specific only when the event carries a
+ * type (without one, it may not apply, and it is ranked with the broad entries by score).
  *
  * Limits: subjects longer than PP_KB_MATCH_MAX_SUBJECT bytes are matched on their first
  * PP_KB_MATCH_MAX_SUBJECT bytes; each match has PCRE2 match and depth limits, and a pattern
@@ -28,6 +31,7 @@
 #define PP_KB_MATCH_LIMIT 200000u
 #define PP_KB_DEPTH_LIMIT 2000u
 #define PP_KB_MAX_CAPTURE 512   /* a filled capture is cut to this many bytes */
+#define PP_KB_BROAD_RANK 1000000 /* subtracted from a broad entry's score in pp_kb_match_all */
 
 typedef enum pp_kb_source { PP_KB_SRC_PATTERN = 0, PP_KB_SRC_FTS = 1 } pp_kb_source;
 
@@ -59,8 +63,10 @@ void pp_kb_match_fini(pp_kb *kb);
 pp_status pp_kb_match(pp_kb *kb, const char *text, const char *resource_type, const char *status,
                       pp_kb_hit *hit);
 
-/* Every entry whose pattern matches, best first: writes up to max entry indices into out and
- * their scores into scores (may be NULL). Returns how many were written. */
+/* Every entry whose pattern matches, best first (specific entries before broad ones): writes
+ * up to max entry indices into out and their scores into scores (may be NULL; a broad entry's
+ * score is lowered by PP_KB_BROAD_RANK, as is that of an entry whose types the event cannot
+ * confirm). Returns how many were written. */
 size_t pp_kb_match_all(pp_kb *kb, const char *text, const char *resource_type,
                        const char *status, size_t *out, int *scores, size_t max);
 
@@ -89,6 +95,12 @@ const char *pp_kb_hit_capture(const pp_kb_hit *hit, const char *name);
  * group that this message left unset, else "<name>" for the reader to fill in. Other braces
  * are kept. Returns a malloc'd string (caller frees) or NULL on NOMEM. */
 char *pp_kb_fill(const char *tmpl, const pp_kb_hit *hit, const pp_event *ev);
+/* pp_kb_fill for a shell command: a value (captured from the failure message or an event
+ * field: untrusted text) that stands as its own word is pasted as one shell word — as it is
+ * when it holds only letters, digits and _@%+=:,./-, else in single quotes — so that
+ * `repo$(touch /tmp/x)` stays an argument; a value inside quotes the template opened is pasted
+ * only when it holds those characters alone, else the placeholder <name> stays. */
+char *pp_kb_fill_command(const char *tmpl, const pp_kb_hit *hit, const pp_event *ev);
 
 /* The value of event field `name` for placeholders ("stack", "logical_id", …) or NULL. The
  * returned pointer is valid until the next call (exit_code is formatted into a static). */

@@ -399,8 +399,6 @@ static int push(size_t **arr, size_t *n, size_t *cap, size_t v)
 pp_status pp_rc_analyse(const pp_evset *s, pp_kb *kb, pp_rc_result *out)
 {
     memset(out, 0, sizeof *out);
-    if (!kb)
-        return PP_E_NOTFOUND;
     pp_status st = PP_E_NOMEM;
     tlmap m = {0};
     unsigned char *kind = calloc(s->n ? s->n : 1, 1);

@@ -59,12 +59,13 @@ typedef struct pp_rc_result {
 
 /* Classifies one event (rule 1) with the wording of kb (uses kb's match data, so not
  * concurrently on one kb). With kb NULL no wording is known and every failure not marked by
- * its source or status is a CAUSE; pp_rc_analyse refuses that. Never fails. */
+ * its source or status is a CAUSE. Never fails. */
 pp_rc_kind pp_rc_classify(const pp_event *ev, pp_kb *kb);
 
 /* Analyses the whole set with the wording of kb. On PP_OK *out is filled (caller frees with
- * pp_rc_free); PP_E_NOTFOUND when kb is NULL (no knowledge base: cascades cannot be told from
- * causes); PP_E_NOMEM. On error *out is left empty. An empty set, or one without failures,
+ * pp_rc_free); PP_E_NOMEM. kb may be NULL (explain without a knowledge base, where the
+ * anatomy decoder still answers): then only structure marks consequences, and a pasted
+ * wrapper message counts as a cause. On error *out is left empty. An empty set, or one without failures,
  * yields zero roots. */
 pp_status pp_rc_analyse(const pp_evset *s, pp_kb *kb, pp_rc_result *out);
 void pp_rc_free(pp_rc_result *r);   /* NULL is a no-op; frees the arrays only */

@@ -11,7 +11,9 @@
  *
  * YAML specifics: short-form tags (!Ref, !Sub, !GetAtt "A.B" or list, !If, !Equals, !And,
  * !Or, !Not, !Condition, !Join, !Select, !Split, !FindInMap, !Base64, !Cidr, !GetAZs,
- * !ImportValue, !Transform) become their long forms ({"Ref": x}, {"Fn::Sub": x},
+ * !ImportValue, !Transform, !GetStackOutput, !Length, !ToJsonString, and the Rules section's
+ * !Contains, !EachMemberEquals, !EachMemberIn, !RefAll, !ValueOf, !ValueOfAll) become their
+ * long forms ({"Ref": x}, {"Fn::Sub": x},
  * {"Condition": x}, …); !GetAtt "A.B" becomes {"Fn::GetAtt": ["A", "B"]} (split at the first
  * dot); anchors/aliases expand with a cap (pp_limits.max_alias_nodes); only true/false
  * (YAML 1.2 core, case-sensitive: true, True, TRUE, false, False, FALSE) are booleans; plain

@@ -249,6 +249,12 @@ static const struct {
     { "!FindInMap", "Fn::FindInMap" }, { "!Base64", "Fn::Base64" },
     { "!Cidr", "Fn::Cidr" },         { "!GetAZs", "Fn::GetAZs" },
     { "!ImportValue", "Fn::ImportValue" }, { "!Transform", "Fn::Transform" },
+    { "!GetStackOutput", "Fn::GetStackOutput" }, { "!Length", "Fn::Length" },
+    { "!ToJsonString", "Fn::ToJsonString" },
+    /* the rule functions of the Rules section (template_rules.c) */
+    { "!Contains", "Fn::Contains" }, { "!EachMemberEquals", "Fn::EachMemberEquals" },
+    { "!EachMemberIn", "Fn::EachMemberIn" }, { "!RefAll", "Fn::RefAll" },
+    { "!ValueOf", "Fn::ValueOf" },   { "!ValueOfAll", "Fn::ValueOfAll" },
 };
 
 /* Classifies a tag as libyaml reports it (NULL when absent; "!" for the non-specific tag). */
@@ -280,6 +286,10 @@ static enum tag_kind tag_kind(const char *tag, const char **longkey)
 static pp_status bad_tag(yparser *y, const char *tag, const char *what, pp_pos at)
 {
     int std = strncmp(tag, YAML_TAG_PREFIX, sizeof YAML_TAG_PREFIX - 1) == 0;
+    if (strncmp(tag, "!Rain::", 7) == 0)
+        return pp_load_fail(y->cx, PP_E_PARSE, at, "tag '%.100s' is a directive of the Rain "
+                            "preprocessor, not CloudFormation: check the output of 'rain "
+                            "pkg' instead", tag);
     return pp_load_fail(y->cx, PP_E_PARSE, at, "%s tag '%s%.100s'%s", std ? "unsupported" :
                         "unknown", std ? "!!" : "", std ? tag + sizeof YAML_TAG_PREFIX - 1 : tag,
                         what);

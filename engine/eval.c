@@ -459,6 +459,8 @@ pp_status pp_eval_template(pp_ruleset *rs, const pp_template *t, const pp_eval_o
     }
     if (st == PP_OK)
         warn_stale_suppressions(rs, t, lo, hi, out);
+    for (size_t k = 0; st == PP_OK && lo == 0 && k < t->nwarnings; k++)
+        warn_once(out, pp_strdup(t->warnings[k]));   /* the template's own, once per report */
     es->t = NULL;
     es->res = NULL;
     es->rule = NULL;
@@ -467,22 +469,6 @@ pp_status pp_eval_template(pp_ruleset *rs, const pp_template *t, const pp_eval_o
     if (st != PP_OK)
         pp_err(err, st, "%s: out of memory during evaluation", t->doc->name);
     return st;
-}
-
-int pp_report_failing(const pp_report *r, pp_severity fail_on, pp_unknown_policy up)
-{
-    for (size_t i = 0; i < r->nf; i++) {
-        const pp_finding *f = &r->f[i];
-        if (f->status == PP_ST_ERROR)
-            return 1;  /* a guardrail that could not run is never a pass */
-        if (f->severity < fail_on)
-            continue;
-        if (f->status == PP_ST_FAIL)
-            return 1;
-        if (f->status == PP_ST_UNKNOWN && up == PP_UNKNOWN_FAIL)
-            return 1;
-    }
-    return 0;
 }
 
 pp_status pp_ruleset_override_params(pp_ruleset *rs, const char *rule_id, const json_t *params)

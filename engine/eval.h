@@ -72,8 +72,7 @@ typedef struct pp_eval_opts {
 pp_status pp_eval_template(pp_ruleset *rs, const pp_template *t, const pp_eval_opts *o,
                            pp_report *out, char **err);
 
-/* 1 when the report holds a finding that fails the run: FAIL or ERROR at or above
- * `fail_on`, or UNKNOWN at or above it under PP_UNKNOWN_FAIL. */
+/* 1 when the report holds a finding that fails the run (pp_check_fails, check.c). */
 int pp_report_failing(const pp_report *r, pp_severity fail_on, pp_unknown_policy up);
 
 #endif

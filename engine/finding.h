@@ -51,6 +51,14 @@ typedef struct pp_rule_info {
     char **frameworks;      /* compliance framework ids, NULL-terminated or NULL */
 } pp_rule_info;
 
+/* An input that could not be checked (unreadable, malformed, an invalid template): the
+ * machine-readable reports carry it, not only stderr. */
+typedef struct pp_input_error {
+    char *file;             /* as named on the command line */
+    unsigned line, column;  /* 0 when the error has no position */
+    char *message;          /* what was expected, without the FILE:LINE:COL prefix */
+} pp_input_error;
+
 typedef struct pp_report {
     pp_finding *f;
     size_t nf, af;
@@ -59,9 +67,14 @@ typedef struct pp_report {
     const pp_rule_info *rules_info; /* borrowed, array of `rules` */
     char **warnings;        /* messages such as ignored suppressions; NULL-terminated or NULL */
     size_t nwarnings;
+    pp_input_error *input_errors;   /* inputs that were not checked, in input order */
+    size_t ninput_errors;
 } pp_report;
 
-typedef enum pp_format { PP_OUT_TEXT = 0, PP_OUT_JSON, PP_OUT_SARIF, PP_OUT_JUNIT } pp_format;
+typedef enum pp_format {
+    PP_OUT_TEXT = 0, PP_OUT_JSON, PP_OUT_SARIF, PP_OUT_JUNIT,
+    PP_OUT_CODEQUALITY        /* GitLab's code quality report (Code Climate issues) */
+} pp_format;
 
 typedef struct pp_write_opts {
     int color;              /* text: ANSI colours */
@@ -92,6 +105,10 @@ pp_status pp_report_add(pp_report *r, const pp_finding *f);
 void pp_report_count(pp_report *r, pp_fstatus st);
 /* Appends a copy of msg (the caller keeps msg) to r->warnings. PP_OK or PP_E_NOMEM. */
 pp_status pp_report_warn(pp_report *r, const char *msg);
+/* Records that input `file` could not be checked; `err` is the loader's message, usually
+ * "FILE:LINE:COL: what was expected" (the position is taken from it when it starts with
+ * file). PP_OK or PP_E_NOMEM. */
+pp_status pp_report_input_error(pp_report *r, const char *file, const char *err);
 /* Moves everything of *src to the end of *dst: findings (in order), counters, resources and
  * files, and the warnings dst does not already have; `rules`/`rules_info` are taken when dst
  * has none. *src is left empty. PP_E_NOMEM leaves both unchanged. */

@@ -560,6 +560,17 @@ static int ctx_resources(lua_State *L)
     const char *pat = luaL_optstring(L, 1, "*");
     lua_newtable(L);
     lua_Integer n = 0;
+    const size_t *idx;
+    size_t m;
+    if (!strchr(pat, '*') && pp_template_of_type(rs->es.t, pat, &idx, &m)) {
+        for (size_t k = 0; k < m; k++) {
+            if (rs->es.t->res[idx[k]].active) {
+                pp_luaapi_push_resource(L, rs, idx[k]);
+                lua_rawseti(L, -2, ++n);
+            }
+        }
+        return 1;
+    }
     for (size_t i = 0; i < rs->es.t->nres; i++) {
         const pp_resource *res = &rs->es.t->res[i];
         if (res->active && pp_glob(pat, res->type)) {
@@ -612,6 +623,29 @@ static int ctx_referrers(lua_State *L)
     if (!id)
         return 1;
     lua_Integer n = 0;
+    const size_t *idx;
+    size_t m;
+    long target = pp_template_find(rs->es.t, id);
+    if (target >= 0 && pp_template_referrers(rs->es.t, (size_t)target, &idx, &m)) {
+        for (size_t k = 0; k < m; k++) {
+            const pp_resource *res = &rs->es.t->res[idx[k]];
+            if (res->active && pp_glob(pat, res->type)) {
+                pp_luaapi_push_resource(L, rs, idx[k]);
+                lua_rawseti(L, -2, ++n);
+            }
+        }
+        return 1;
+    }
+    if (!strchr(pat, '*') && pp_template_of_type(rs->es.t, pat, &idx, &m)) {
+        for (size_t k = 0; k < m; k++) {
+            const pp_resource *res = &rs->es.t->res[idx[k]];
+            if (res->active && refers_to(res->properties, id, 0)) {
+                pp_luaapi_push_resource(L, rs, idx[k]);
+                lua_rawseti(L, -2, ++n);
+            }
+        }
+        return 1;
+    }
     for (size_t i = 0; i < rs->es.t->nres; i++) {
         const pp_resource *res = &rs->es.t->res[i];
         if (res->active && pp_glob(pat, res->type) && refers_to(res->properties, id, 0)) {

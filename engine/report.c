@@ -6,6 +6,7 @@
  * report_sarif.c or report_junit.c. Helpers the writers share live here too (report_priv.h).
  */
 #include "engine/finding.h"
+#include "engine/base/crypto.h"
 #include "engine/base/json_write.h"
 #include "engine/report_priv.h"
 #include "engine/base/util.h"
@@ -20,7 +21,7 @@
 static const char *const severity_names[] = { "info", "low", "medium", "high", "critical" };
 static const char *const fstatus_names[] = { "FAIL", "ERROR", "UNKNOWN", "SUPPRESSED", "PASS",
                                              "SKIP" };
-static const char *const format_names[] = { "text", "json", "sarif", "junit" };
+static const char *const format_names[] = { "text", "json", "sarif", "junit", "codequality" };
 
 const char *pp_severity_name(pp_severity s)
 {
@@ -194,6 +195,49 @@ pp_status pp_report_warn(pp_report *r, const char *msg)
     return PP_OK;
 }
 
+/* Reads "LINE:COL: " (or "LINE: ") at *p: the numbers into *line / *col, *p past them. */
+static void take_position(const char **p, unsigned *line, unsigned *col)
+{
+    char *end = NULL;
+    unsigned long l = strtoul(*p, &end, 10);
+    if (end == *p || *end != ':' || l == 0 || l > 0xFFFFFFFFul)
+        return;
+    *line = (unsigned)l;
+    *p = end + 1;
+    unsigned long c = strtoul(*p, &end, 10);
+    if (end != *p && *end == ':' && c <= 0xFFFFFFFFul) {
+        *col = (unsigned)c;
+        *p = end + 1;
+    }
+    while (**p == ' ')
+        (*p)++;
+}
+
+pp_status pp_report_input_error(pp_report *r, const char *file, const char *err)
+{
+    if (r->ninput_errors >= SIZE_MAX / sizeof *r->input_errors - 1)
+        return PP_E_NOMEM;
+    pp_input_error e = {0};
+    const char *m = err ? err : "could not be read";
+    size_t fl = file ? strlen(file) : 0;
+    if (fl && strncmp(m, file, fl) == 0 && m[fl] == ':') {
+        m += fl + 1;
+        take_position(&m, &e.line, &e.column);
+    }
+    e.file = pp_strdup(file ? file : "<input>");
+    e.message = pp_strdup(m);
+    pp_input_error *ne = e.file && e.message
+        ? realloc(r->input_errors, (r->ninput_errors + 1) * sizeof *ne) : NULL;
+    if (!ne) {
+        free(e.file);
+        free(e.message);
+        return PP_E_NOMEM;
+    }
+    ne[r->ninput_errors++] = e;
+    r->input_errors = ne;
+    return PP_OK;
+}
+
 pp_status pp_report_merge(pp_report *dst, pp_report *src)
 {
     if (src->nf > SIZE_MAX / sizeof *dst->f - dst->nf)
@@ -246,6 +290,11 @@ void pp_report_free(pp_report *r)
         pp_finding_clear(&r->f[i]);
     free(r->f);
     strv_free(r->warnings);
+    for (size_t i = 0; i < r->ninput_errors; i++) {
+        free(r->input_errors[i].file);
+        free(r->input_errors[i].message);
+    }
+    free(r->input_errors);
     pp_report_init(r);
 }
 
@@ -324,6 +373,19 @@ void pp_report_sort(pp_report *r)
 }
 
 /* ---- helpers shared by the writers ---------------------------------------------------- */
+
+int pp_report_fingerprint(const char *const key[5], char out[65])
+{
+    pp_buf k;
+    pp_buf_init(&k, 0);
+    for (size_t i = 0; i < 5; i++)
+        pp_buf_printf(&k, "%s%c", key[i] ? key[i] : "", 0);
+    if (!k.data)
+        return -1;
+    pp_sha256_hex(k.data, k.len, out);
+    pp_buf_free(&k);
+    return 0;
+}
 
 int pp_report_visible(const pp_finding *f, const pp_write_opts *o)
 {
@@ -530,6 +592,7 @@ pp_status pp_report_write(const pp_report *r, pp_format fmt, const pp_write_opts
     case PP_OUT_JSON: st = pp_report_write_json(r, o, out); break;
     case PP_OUT_SARIF: st = pp_report_write_sarif(r, o, out); break;
     case PP_OUT_JUNIT: st = pp_report_write_junit(r, o, out); break;
+    case PP_OUT_CODEQUALITY: st = pp_report_write_codequality(r, o, out); break;
     default: return PP_E_USAGE;
     }
     if (st != PP_OK)

@@ -29,6 +29,7 @@ static json_t *summary_json(const pp_report *r)
     bad |= set(s, "suppressed", json_integer((json_int_t)r->n_status[PP_ST_SUPPRESSED]));
     bad |= set(s, "errors", json_integer((json_int_t)r->n_status[PP_ST_ERROR]));
     bad |= set(s, "unknown", json_integer((json_int_t)r->n_status[PP_ST_UNKNOWN]));
+    bad |= set(s, "input_errors", json_integer((json_int_t)r->ninput_errors));
     if (bad) {
         json_decref(s);
         return NULL;
@@ -86,6 +87,20 @@ json_t *pp_report_to_json(const pp_report *r, const pp_write_opts *o)
         goto fail;
     if (r->nwarnings && set(doc, "warnings", pp_report_jstrv(r->warnings)))
         goto fail;
+    if (r->ninput_errors) {
+        json_t *ie = json_array();
+        for (size_t i = 0; ie && i < r->ninput_errors; i++) {
+            const pp_input_error *e = &r->input_errors[i];
+            if (json_array_append_new(ie, json_pack("{s:o, s:I, s:I, s:o}", "file",
+                                                    pp_report_jstr(e->file), "line",
+                                                    (json_int_t)e->line, "column",
+                                                    (json_int_t)e->column, "message",
+                                                    pp_report_jstr(e->message))))
+                json_decref(ie), ie = NULL;
+        }
+        if (set(doc, "input_errors", ie))
+            goto fail;
+    }
     return doc;
 fail:
     json_decref(findings);

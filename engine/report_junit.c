@@ -2,11 +2,16 @@
  * GitLab, Azure Pipelines, GitHub test reporters).
  *
  * Data flow: pp_report_write (report.c) → here → out. Shape: <testsuites> holds one
- * <testsuite> per file; each holds one <testcase> per (rule, resource) with
- * classname "FILE/RESOURCE" and name RULE_ID. A test case's outcome is its worst finding:
- * any ERROR → <error>; else any FAIL or UNKNOWN → <failure type=SEVERITY>; else SUPPRESSED or
- * SKIP → <skipped>; else (PASS, only with show_passed) it passes. The element body lists every
- * finding of the case, one per line. All text is escaped for XML 1.0: the five special
+ * <testsuite> per file; each holds one <testcase> per verdict (finding), with classname
+ * "FILE/RESOURCE" and name RULE_ID, so the totals are the summary's: tests = every verdict,
+ * failures = FAIL + UNKNOWN, errors = ERROR, skipped = SKIP + SUPPRESSED. ERROR → <error>,
+ * FAIL or UNKNOWN → <failure type=SEVERITY>, SKIP or SUPPRESSED → <skipped> (the reason as its
+ * text), PASS → an empty test case. The check pipeline keeps passed verdicts for this format
+ * (pp_check_for_format), so a clean run is a suite of passing tests, never an empty report.
+ * Attributes are the ones the Jenkins junit-10 schema allows (tests/fixtures/junit/ holds a
+ * schema written from it; tests/cases/junit-schema.case validates against it with xmllint):
+ * `file` on testsuite (where the schema allows it), not on testcase; no `skipped` on testsuites, no `message` on skipped (junit-4 refuses
+ * it). All text is escaped for XML 1.0: the five special
  * characters become entities, characters XML cannot carry (C0 controls other than tab, newline
  * and carriage return; U+FFFE, U+FFFF) are dropped, invalid UTF-8 becomes U+FFFD.
  */
@@ -97,26 +102,18 @@ static int put_detail(FILE *out, const pp_finding *f)
     return 0;
 }
 
-/* Writes the test case made of e[a..b) (one group). -1 on NOMEM. */
-static int put_case(FILE *out, const pp_report_entry *e, size_t a, size_t b, outcome oc)
+/* Writes the test case of finding f. -1 on NOMEM. */
+static int put_case(FILE *out, const pp_finding *f)
 {
-    const pp_finding *f0 = e[a].f;
-    /* The finding that names the outcome: the first with that outcome, worst severity. */
-    const pp_finding *lead = NULL;
-    for (size_t i = a; i < b; i++)
-        if (finding_outcome(e[i].f) == oc && (!lead || e[i].f->severity > lead->severity))
-            lead = e[i].f;
+    outcome oc = finding_outcome(f);
     fputs("    <testcase classname=\"", out);
-    if (xml_put(out, f0->file ? f0->file : "<input>", 1))
+    if (xml_put(out, f->file ? f->file : "<input>", 1))
         return -1;
     fputc('/', out);
-    if (xml_put(out, f0->resource ? f0->resource : "", 1))
+    if (xml_put(out, f->resource ? f->resource : "", 1))
         return -1;
     fputs("\" name=\"", out);
-    if (xml_put(out, f0->rule_id ? f0->rule_id : "", 1))
-        return -1;
-    fputs("\" file=\"", out);
-    if (xml_put(out, f0->file ? f0->file : "<input>", 1))
+    if (xml_put(out, f->rule_id ? f->rule_id : "", 1))
         return -1;
     fputs("\"", out);
     if (oc == OUT_PASS) {
@@ -125,36 +122,67 @@ static int put_case(FILE *out, const pp_report_entry *e, size_t a, size_t b, out
     }
     fputs(">\n", out);
     if (oc == OUT_SKIPPED) {
-        fputs("      <skipped message=\"", out);
-        const char *why = lead->status == PP_ST_SUPPRESSED ? lead->suppress_reason
-                                                            : lead->message;
-        if (lead->status == PP_ST_SUPPRESSED)
+        fputs("      <skipped>", out);
+        if (f->status == PP_ST_SUPPRESSED)
             fputs("suppressed: ", out);
-        if (xml_put(out, why, 1))
+        if (xml_put(out, f->status == PP_ST_SUPPRESSED ? f->suppress_reason : f->message, 0))
             return -1;
-        fputs("\"/>\n", out);
+        fputs("</skipped>\n", out);
     } else {
         const char *el = oc == OUT_ERROR ? "error" : "failure";
         fprintf(out, "      <%s message=\"", el);
-        if (xml_put(out, lead->message, 1))
+        if (xml_put(out, f->message, 1))
             return -1;
         fputs("\" type=\"", out);
-        for (const char *s = pp_severity_name(lead->severity); *s; s++)
-            fputc(*s >= 'a' && *s <= 'z' ? *s - 'a' + 'A' : *s, out);
+        for (const char *p = pp_severity_name(f->severity); *p; p++)
+            fputc(*p >= 'a' && *p <= 'z' ? *p - 'a' + 'A' : *p, out);
         fputs("\">", out);
-        for (size_t i = a; i < b; i++)
-            if (put_detail(out, e[i].f))
-                return -1;
+        if (put_detail(out, f))
+            return -1;
         fprintf(out, "</%s>\n", el);
     }
     fputs("    </testcase>\n", out);
     return 0;
 }
 
-static void put_counts(FILE *out, const size_t c[4], size_t tests)
+/* One suite per input that could not be checked, holding one errored test case: a malformed
+ * template is a red test in CI, not an absence. -1 on NOMEM. */
+static int put_input_errors(FILE *out, const pp_report *r)
 {
-    fprintf(out, " tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\"", tests,
-            c[OUT_FAILURE], c[OUT_ERROR], c[OUT_SKIPPED]);
+    for (size_t i = 0; i < r->ninput_errors; i++) {
+        const pp_input_error *ie = &r->input_errors[i];
+        fputs("  <testsuite name=\"", out);
+        if (xml_put(out, ie->file, 1))
+            return -1;
+        fputs("\" file=\"", out);
+        if (xml_put(out, ie->file, 1))
+            return -1;
+        fputs("\" tests=\"1\" failures=\"0\" errors=\"1\" skipped=\"0\">\n"
+              "    <testcase classname=\"", out);
+        if (xml_put(out, ie->file, 1))
+            return -1;
+        fputs("\" name=\"input\">\n      <error message=\"", out);
+        if (xml_put(out, ie->message, 1))
+            return -1;
+        fputs("\" type=\"input\">", out);
+        if (xml_put(out, ie->file, 0))
+            return -1;
+        if (ie->line)
+            fprintf(out, ":%u:%u", ie->line, ie->column);
+        fputs(": ", out);
+        if (xml_put(out, ie->message, 0))
+            return -1;
+        fputs("</error>\n    </testcase>\n  </testsuite>\n", out);
+    }
+    return 0;
+}
+
+static void put_counts(FILE *out, const size_t c[4], size_t tests, int skipped)
+{
+    fprintf(out, " tests=\"%zu\" failures=\"%zu\" errors=\"%zu\"", tests, c[OUT_FAILURE],
+            c[OUT_ERROR]);
+    if (skipped)
+        fprintf(out, " skipped=\"%zu\"", c[OUT_SKIPPED]);
 }
 
 pp_status pp_report_write_junit(const pp_report *r, const pp_write_opts *o, FILE *out)
@@ -163,55 +191,41 @@ pp_status pp_report_write_junit(const pp_report *r, const pp_write_opts *o, FILE
     pp_report_entry *e = pp_report_group(r, o, 1, &n);
     if (!e && n)
         return PP_E_NOMEM;
-    /* Outcome per group, stored at the group's first entry; cases and counts per file. */
-    outcome *oc = n ? calloc(n, sizeof *oc) : NULL;
-    if (n && !oc) {
-        free(e);
-        return PP_E_NOMEM;
-    }
-    size_t total[4] = { 0 }, ncases = 0;
-    for (size_t i = 0, g = 0; i < n; i++) {
-        outcome x = finding_outcome(e[i].f);
-        if (i == 0 || e[i].group_first != e[i - 1].group_first) {
-            g = i;
-            oc[g] = x;
-        } else if (x > oc[g]) {
-            oc[g] = x;
-        }
-        if (i + 1 == n || e[i + 1].group_first != e[i].group_first) {
-            total[oc[g]]++;
-            ncases++;
-        }
-    }
+    size_t total[4] = { 0 };
+    for (size_t i = 0; i < n; i++)
+        total[finding_outcome(e[i].f)]++;
+    total[OUT_ERROR] += r->ninput_errors;
 
     pp_status st = PP_OK;
     fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"parapet\"", out);
-    put_counts(out, total, ncases);
+    put_counts(out, total, n + r->ninput_errors, 0);
     fputs(">\n", out);
+    if (put_input_errors(out, r)) {
+        st = PP_E_NOMEM;
+        goto done;
+    }
     for (size_t a = 0; a < n;) {
-        size_t b = a, cases = 0, c[4] = { 0 };
+        size_t b = a, c[4] = { 0 };
         for (; b < n && e[b].file_first == e[a].file_first; b++)
-            if (b == a || e[b].group_first != e[b - 1].group_first) {
-                c[oc[b]]++;
-                cases++;
-            }
+            c[finding_outcome(e[b].f)]++;
         fputs("  <testsuite name=\"", out);
         if (xml_put(out, e[a].f->file ? e[a].f->file : "<input>", 1)) {
             st = PP_E_NOMEM;
             goto done;
         }
+        fputs("\" file=\"", out);
+        if (xml_put(out, e[a].f->file ? e[a].f->file : "<input>", 1)) {
+            st = PP_E_NOMEM;
+            goto done;
+        }
         fputc('"', out);
-        put_counts(out, c, cases);
+        put_counts(out, c, b - a, 1);
         fputs(">\n", out);
-        for (size_t g = a; g < b;) {
-            size_t h = g + 1;
-            while (h < b && e[h].group_first == e[g].group_first)
-                h++;
-            if (put_case(out, e, g, h, oc[g])) {
+        for (size_t g = a; g < b; g++) {
+            if (put_case(out, e[g].f)) {
                 st = PP_E_NOMEM;
                 goto done;
             }
-            g = h;
         }
         fputs("  </testsuite>\n", out);
         a = b;
@@ -220,7 +234,6 @@ pp_status pp_report_write_junit(const pp_report *r, const pp_write_opts *o, FILE
     if (ferror(out))
         st = PP_E_IO;
 done:
-    free(oc);
     free(e);
     return st;
 }

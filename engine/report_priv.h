@@ -35,6 +35,11 @@ typedef struct pp_report_entry {
 pp_report_entry *pp_report_group(const pp_report *r, const pp_write_opts *o, int by_rule,
                                  size_t *n);
 
+/* The identity of a finding across runs, as 64 hex digits: SHA-256 of its rule id, file,
+ * resource, path and message, never its line (which moves with every edit above it). SARIF's
+ * partialFingerprints and the code quality fingerprint. -1 on NOMEM. */
+int pp_report_fingerprint(const char *const key[5], char out[65]);
+
 /* A malloc'd copy of s that is valid UTF-8: each byte of an invalid, overlong or surrogate
  * sequence becomes U+FFFD. NULL for NULL s or on allocation failure. Caller frees. */
 char *pp_report_utf8(const char *s);
@@ -56,5 +61,6 @@ pp_status pp_report_write_text(const pp_report *r, const pp_write_opts *o, FILE 
 pp_status pp_report_write_json(const pp_report *r, const pp_write_opts *o, FILE *out);
 pp_status pp_report_write_sarif(const pp_report *r, const pp_write_opts *o, FILE *out);
 pp_status pp_report_write_junit(const pp_report *r, const pp_write_opts *o, FILE *out);
+pp_status pp_report_write_codequality(const pp_report *r, const pp_write_opts *o, FILE *out);
 
 #endif

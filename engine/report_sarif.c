@@ -8,8 +8,18 @@
  * for any other id) and each rule points at its taxa through relationships ("equal" for
  * controls it reproduces exactly, "relevant" for related controls and frameworks). Regions are
  * emitted only when the line is known: never a fake 1:1 or a negative line. SUPPRESSED
- * findings stay in the results with an inSource suppression carrying the reason; warnings
- * become toolExecutionNotifications of the one invocation.
+ * findings stay in the results with an inSource suppression carrying the reason. The one
+ * invocation carries toolExecutionNotifications: warnings, inputs that could not be checked
+ * (level error, with their file and position) and rules that could not run (ERROR findings:
+ * level error, associatedRule; they are problems of the run, not alerts on the template), and
+ * executionSuccessful is false when there is any of the last two.
+ *
+ * For GitHub code scanning: a rule's name is its id in UpperCamelCase (GitHub shows it beside
+ * the id), fullDescription is cut to 1,024 characters, every result has
+ * partialFingerprints["parapet/v1"] (SHA-256 of rule id, file, resource, path and message:
+ * stable when lines move), regions end at the end of the source line when it is known, and relative URIs
+ * resolve against %SRCROOT%, which run.originalUriBaseIds defines as the working directory
+ * (absolute paths under it are written relative to it).
  *
  * Building uses json_pack: with "o" it steals every value even when it fails (jansson >= 2.11),
  * and a NULL "o" (a failed allocation below) makes it fail, so each call is checked once.
@@ -18,12 +28,15 @@
 #include "engine/report_priv.h"
 #include "engine/base/util.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define PP_SARIF_SCHEMA "https://json.schemastore.org/sarif-2.1.0.json"
 #define PP_TAXONOMY_CT "Control Tower"
 #define PP_TAXONOMY_OTHER "Controls"
+#define PP_SARIF_MAX_DESCRIPTION 1024   /* GitHub refuses longer fullDescription texts */
 
 static const char *severity_level(pp_severity s)
 {
@@ -150,6 +163,50 @@ static void put_list(pp_buf *b, const char *label, char *const *v)
     pp_buf_puts(b, ".");
 }
 
+/* Cuts s (valid UTF-8) to at most PP_SARIF_MAX_DESCRIPTION characters, ending with "…" when
+ * it was longer. */
+static void cut_description(char *s)
+{
+    size_t chars = 0, i = 0, cut = 0;
+    for (; s[i]; i++) {
+        if (((unsigned char)s[i] & 0xC0) == 0x80)
+            continue;
+        if (chars == PP_SARIF_MAX_DESCRIPTION - 1)
+            cut = i;   /* where the ellipsis goes if there are more characters */
+        if (++chars > PP_SARIF_MAX_DESCRIPTION)
+            break;
+    }
+    if (chars > PP_SARIF_MAX_DESCRIPTION)
+        memcpy(s + cut, "\xE2\x80\xA6", 4);   /* U+2026 and the NUL */
+}
+
+/* "ecs-service-no-public-ip" → "EcsServiceNoPublicIp"; "CT.EC2.PR.3" → "CtEc2Pr3". */
+static char *camel_name(const char *id)
+{
+    char *out = malloc(strlen(id) + 1);
+    if (!out)
+        return NULL;
+    size_t n = 0;
+    int up = 1;
+    for (const char *p = id; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) {
+            up = 1;
+            continue;
+        }
+        if (c >= 'a' && c <= 'z' && up)
+            c = (unsigned char)(c - 'a' + 'A');
+        else if (c >= 'A' && c <= 'Z' && !up)
+            c = (unsigned char)(c - 'A' + 'a');
+        out[n++] = (char)c;
+        up = 0;
+    }
+    if (!n)
+        out[n++] = 'R';
+    out[n] = '\0';
+    return out;
+}
+
 /* The reportingDescriptor of one rule. `ri` may be NULL for an id seen only in findings (its
  * severity then comes from the finding). NULL on allocation failure. */
 static json_t *rule_json(taxo *t, const char *id, const pp_rule_info *ri, pp_severity sev)
@@ -174,16 +231,19 @@ static json_t *rule_json(taxo *t, const char *id, const pp_rule_info *ri, pp_sev
     if (!help.len)
         pp_buf_puts(&help, title);
     char *full_s = pp_buf_steal(&full), *help_s = pp_buf_steal(&help);
+    if (full_s)
+        cut_description(full_s);
+    char *name = camel_name(id);
     json_t *rels = json_array();
     json_t *rule = NULL;
-    if (!full_s || !help_s || !rels)
+    if (!full_s || !help_s || !rels || !name)
         goto done;
     if (ri && (add_relationships(t, rels, ri->controls, "equal") != 0 ||
                add_relationships(t, rels, ri->related, "relevant") != 0 ||
                add_relationships(t, rels, ri->frameworks, "relevant") != 0))
         goto done;
     rule = json_pack("{s:o, s:o, s:{s:o}, s:{s:o}, s:{s:o}, s:{s:s}, s:{s:s, s:s, s:o}}",
-                     "id", pp_report_jstr(id), "name", pp_report_jstr(id),
+                     "id", pp_report_jstr(id), "name", pp_report_jstr(name),
                      "shortDescription", "text", pp_report_jstr(title),
                      "fullDescription", "text", pp_report_jstr(full_s),
                      "help", "text", pp_report_jstr(help_s),
@@ -207,18 +267,30 @@ done:
     json_decref(rels);
     free(full_s);
     free(help_s);
+    free(name);
     return rule;
 }
 
 /* ---- results -------------------------------------------------------------------------- */
 
-/* A file name as a URI reference: absolute paths become file:// URIs; relative ones stay
- * relative (resolved against %SRCROOT% by the consumer). Bytes outside the unreserved set and
+/* The rule id of finding f, or "" so a finding without one still maps to a descriptor. */
+static const char *fid(const pp_finding *f)
+{
+    return f->rule_id ? f->rule_id : "";
+}
+
+/* A file name as a URI reference: relative ones, and absolute ones under the working
+ * directory, are relative to %SRCROOT%; other absolute paths become file:// URIs. Bytes outside the unreserved set and
  * '/' are percent-encoded. Caller frees; NULL on allocation failure. */
 static char *file_uri(const char *file, int *relative)
 {
     pp_buf b;
     pp_buf_init(&b, 0);
+    char cwd[PATH_MAX];
+    size_t cl;
+    if (file[0] == '/' && getcwd(cwd, sizeof cwd) && (cl = strlen(cwd)) > 1 &&
+        strncmp(file, cwd, cl) == 0 && file[cl] == '/')
+        file += cl + 1;   /* under the working directory: relative to %SRCROOT% */
     *relative = file[0] != '/';
     if (!*relative)
         pp_buf_puts(&b, "file://");
@@ -248,6 +320,22 @@ static unsigned code_point_column(const pp_finding *f)
     return col;
 }
 
+/* The column just past the last non-blank character of the source line, in code points (0
+ * when the line is not at hand or ends before the start column). */
+static unsigned line_end_column(const pp_finding *f)
+{
+    if (!f->source_line)
+        return 0;
+    size_t n = strcspn(f->source_line, "\r\n");
+    while (n && (f->source_line[n - 1] == ' ' || f->source_line[n - 1] == '\t'))
+        n--;
+    unsigned col = 1;
+    for (size_t i = 0; i < n; i++)
+        if (((unsigned char)f->source_line[i] & 0xC0) != 0x80)
+            col++;
+    return col > code_point_column(f) ? col : 0;
+}
+
 /* {"artifactLocation": …, "region": …}; the region only when the line is known. */
 static json_t *physical_json(const pp_finding *f)
 {
@@ -264,9 +352,15 @@ static json_t *physical_json(const pp_finding *f)
     json_t *phys = json_pack("{s:o}", "artifactLocation", art);
     if (!phys || f->line == 0)
         return phys;
-    json_t *region = json_pack("{s:I}", "startLine", (json_int_t)f->line);
+    json_t *region = json_pack("{s:I, s:I}", "startLine", (json_int_t)f->line, "endLine",
+                               (json_int_t)f->line);
     if (region && f->column > 0 &&
         json_object_set_new(region, "startColumn", json_integer(code_point_column(f)))) {
+        json_decref(region);
+        region = NULL;
+    }
+    unsigned end = line_end_column(f);
+    if (region && end && json_object_set_new(region, "endColumn", json_integer(end))) {
         json_decref(region);
         region = NULL;
     }
@@ -324,6 +418,16 @@ static json_t *result_json(const pp_report *r, const pp_finding *f, size_t rule_
                             "ruleIndex", (json_int_t)rule_index, "level", level, "kind", kind,
                             "message", "text", pp_report_jstr(text),
                             "locations", location_json(f), "properties", props);
+    if (res) {
+        /* identity of the alert across runs: not the line, which moves with every edit above */
+        char fp[65];
+        const char *parts[5] = { f->rule_id, f->file, f->resource, f->path, f->message };
+        int bad = pp_report_fingerprint(parts, fp) != 0;
+        fp[32] = '\0';
+        if (bad || json_object_set_new(res, "partialFingerprints",
+                                       json_pack("{s:s}", "parapet/v1", fp)))
+            json_decref(res), res = NULL;
+    }
     if (res && f->status == PP_ST_SUPPRESSED) {
         json_t *sup = json_pack("[{s:s, s:s, s:o}]", "kind", "inSource", "status", "accepted",
                                 "justification",
@@ -334,21 +438,44 @@ static json_t *result_json(const pp_report *r, const pp_finding *f, size_t rule_
     return res;
 }
 
+/* A rule that could not run (an ERROR finding) as a notification of the invocation. */
+static json_t *rule_error_note(const pp_finding *f, size_t rule_index)
+{
+    json_t *n = json_pack("{s:s, s:{s:o}, s:{s:o, s:I}}", "level", "error", "message", "text",
+                          pp_report_jstr(f->message ? f->message : "the rule could not run"),
+                          "associatedRule", "id", pp_report_jstr(fid(f)), "index",
+                          (json_int_t)rule_index);
+    if (n && f->file && json_object_set_new(n, "locations", json_pack("[o]", location_json(f))))
+        json_decref(n), n = NULL;
+    return n;
+}
+
+/* An input that could not be checked as a notification of the invocation. */
+static json_t *input_error_note(const pp_input_error *e)
+{
+    pp_finding f = { .file = e->file, .line = e->line, .column = e->column };
+    return json_pack("{s:s, s:{s:o}, s:[{s:o}]}", "level", "error", "message", "text",
+                     pp_report_jstr(e->message), "locations", "physicalLocation",
+                     physical_json(&f));
+}
+
 /* ---- the document --------------------------------------------------------------------- */
 
-/* The rule id of finding f, or "" so a finding without one still maps to a descriptor. */
-static const char *fid(const pp_finding *f)
-{
-    return f->rule_id ? f->rule_id : "";
-}
 
 static json_t *sarif_json(const pp_report *r, const pp_write_opts *o)
 {
     taxo t = { json_array(), json_object() };
     json_t *rules = json_array(), *results = json_array(), *rule_index = json_object();
+    json_t *notes = json_array();
     json_t *doc = NULL, *driver = NULL, *run = NULL;
-    if (!t.list || !t.index || !rules || !results || !rule_index)
+    int failed_run = 0;
+    if (!t.list || !t.index || !rules || !results || !rule_index || !notes)
         goto done;
+    for (size_t i = 0; i < r->nwarnings; i++)
+        if (json_array_append_new(notes, json_pack("{s:s, s:{s:o}}", "level", "warning",
+                                                   "message", "text",
+                                                   pp_report_jstr(r->warnings[i]))))
+            goto done;
 
     /* Descriptors: declared rules first (their index in rules_info), then ids that only
      * findings name. rule_index maps id → index. */
@@ -376,7 +503,18 @@ static json_t *sarif_json(const pp_report *r, const pp_write_opts *o)
         if (!pp_report_visible(f, o))
             continue;
         size_t idx = (size_t)json_integer_value(json_object_get(rule_index, fid(f)));
+        if (f->status == PP_ST_ERROR) {
+            failed_run = 1;
+            if (json_array_append_new(notes, rule_error_note(f, idx)))
+                goto done;
+            continue;
+        }
         if (json_array_append_new(results, result_json(r, f, idx)))
+            goto done;
+    }
+    for (size_t i = 0; i < r->ninput_errors; i++) {
+        failed_run = 1;
+        if (json_array_append_new(notes, input_error_note(&r->input_errors[i])))
             goto done;
     }
 
@@ -410,21 +548,33 @@ static json_t *sarif_json(const pp_report *r, const pp_write_opts *o)
         goto done;
     if (json_object_set_new(run, "columnKind", json_string("unicodeCodePoints")))
         goto done;
-    if (r->nwarnings) {
-        json_t *notes = json_array();
-        for (size_t i = 0; notes && i < r->nwarnings; i++)
-            if (json_array_append_new(notes, json_pack("{s:s, s:{s:o}}", "level", "warning",
-                                                       "message", "text",
-                                                       pp_report_jstr(r->warnings[i]))))
-                json_decref(notes), notes = NULL;
-        if (json_object_set_new(run, "invocations",
-                                json_pack("[{s:b, s:o}]", "executionSuccessful", 1,
-                                          "toolExecutionNotifications", notes)))
+    {
+        json_t *inv = json_pack("{s:b}", "executionSuccessful", !failed_run);
+        if (inv && json_array_size(notes) &&
+            json_object_set(inv, "toolExecutionNotifications", notes)) {
+            json_decref(inv);
+            goto done;
+        }
+        /* "o" takes inv even when the pack fails; a NULL inv makes it fail */
+        if (json_object_set_new(run, "invocations", json_pack("[o]", inv)))
+            goto done;
+    }
+    {
+        char cwd[PATH_MAX];
+        char *uri = getcwd(cwd, sizeof cwd) ? file_uri(cwd, &(int){0}) : NULL;
+        char *dir = uri ? pp_asprintf("%s%s", uri, uri[strlen(uri) - 1] == '/' ? "" : "/")
+                        : NULL;
+        free(uri);
+        int bad = dir && json_object_set_new(run, "originalUriBaseIds",
+                                             json_pack("{s:{s:s}}", "%SRCROOT%", "uri", dir));
+        free(dir);
+        if (bad)
             goto done;
     }
     doc = json_pack("{s:s, s:s, s:[O]}", "$schema", PP_SARIF_SCHEMA, "version", "2.1.0",
                     "runs", run);
 done:
+    json_decref(notes);
     json_decref(run);
     json_decref(driver);
     json_decref(rule_index);

@@ -200,6 +200,10 @@ static void put_summary(FILE *out, const pp_report *r, int color)
     put_count(out, r->rules, "rule", "rules");
     fputs(", ", out);
     put_count(out, r->files, "file", "files");
+    if (r->ninput_errors) {
+        fputs(", ", out);
+        put_count(out, r->ninput_errors, "input not checked", "inputs not checked");
+    }
     fputc('\n', out);
 }
 

@@ -9,9 +9,11 @@
  * compiles the text otherwise. A cache never changes what loads, only how fast.
  *
  * Trust: Lua does not verify bytecode, and a crafted chunk can break out of the sandbox. A
- * cache is therefore read only when the operator names it (--rules-cache), never found by
- * itself next to a rules folder, and it should come from `parapet rules compile` run by the
- * same people who ship the binary (`make lambda-zip` does it). Rule folders stay text-only.
+ * cache is therefore read only when the operator names it (--rules-cache), or for the built-in
+ * folder from the cache built and installed with the binary (hooks/cli_common.c checks it is
+ * writable by its owner only, and owned by root or the user), never found next to a user's
+ * rules folder; it should come from `parapet rules compile` run by the same people who ship
+ * the binary (`make`, `make lambda-zip` do it). Rule folders stay text-only.
  *
  * File format (little-endian): "PPRC" u8 format (1) u8 LUA_VERSION_NUM/100 u8 %100 u8 0,
  * u32 count, then count entries sorted by path: u32 path length, path bytes, u64 source

@@ -59,6 +59,23 @@ typedef struct pp_template {
     json_t *conditions;  /* name → true | false | unknown (owned) */
     json_t *params;      /* name → resolved value or unknown (owned) */
     int is_hook_doc;     /* built from {"Type": {"resourceProperties": …}} */
+    /* Indexes into res, built once by pp_template_build so that rules looking resources up by
+     * id or type (ctx.resource, ctx.resources, ctx.referrers) do not scan the whole template on
+     * every call: by_id sorted by logical id, by_type by (type, document order). Either may be
+     * NULL (out of memory while building): lookups then scan res as before. */
+    size_t *by_id;
+    size_t *by_type;
+    /* Who refers to whom: nrefs pairs (ref_to[k], ref_from[k]), sorted by target then by
+     * document order of the referrer, one pair per (target, referrer) however many times the
+     * referrer names it: resource ref_from[k]'s properties hold a {Ref} or {Fn::GetAtt} naming
+     * resource ref_to[k] (within 64 levels). NULL with the others when building failed. */
+    size_t *ref_to, *ref_from;
+    size_t nrefs;
+    json_t *expanded;    /* sections made by Fn::ForEach expansion, which the resources'
+                            raw values point into (owned; NULL when none) */
+    char **warnings;     /* what the report should say about the template itself, e.g. a
+                            loop over a collection known only at deploy time (owned) */
+    size_t nwarnings;
 } pp_template;
 
 /* Builds the model. Returns NULL with *err ("NAME:LINE:COL: message") and *st on input
@@ -71,5 +88,15 @@ void pp_template_free(pp_template *t);
 
 /* Index of the resource with that logical id, or -1. */
 long pp_template_find(const pp_template *t, const char *logical_id);
+
+/* The resources of exactly this type, in document order: *idx receives an array of *n indexes
+ * into t->res (borrowed from t). Returns 0 when t has no type index (the caller scans), 1
+ * otherwise (*n may be 0). */
+int pp_template_of_type(const pp_template *t, const char *type, const size_t **idx, size_t *n);
+
+/* The resources whose properties refer to resource `target` (an index into t->res), in
+ * document order: *from receives *n indexes (borrowed from t). Returns 0 when t has no
+ * reference index (the caller scans), 1 otherwise. */
+int pp_template_referrers(const pp_template *t, size_t target, const size_t **from, size_t *n);
 
 #endif

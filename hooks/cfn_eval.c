@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "engine/check.h"
 #include "engine/doc.h"
 #include "engine/base/json_write.h"
 #include "engine/template.h"
@@ -64,7 +65,7 @@ typedef struct hctx {
     uint64_t deadline_ms;
     const pp_hook_req *req;
     arn_bits arn;
-    pp_report rep;
+    pp_check chk;               /* the check pipeline; its report is what cfn_hook.c renders */
 } hctx;
 
 static const char *action_name(pp_hook_action a)
@@ -78,7 +79,7 @@ static const char *action_name(pp_hook_action a)
     return "CREATE";
 }
 
-/* Builds the template of `doc` and evaluates it into h->rep. Findings without a position get
+/* Builds the template of `doc` and evaluates it into h->chk. Findings without a position get
  * `line`. The doc stays owned by the caller. */
 static pp_status eval_doc(hctx *h, const pp_doc *doc, pp_hook_action act, const json_t *prev,
                           unsigned line, char **err)
@@ -95,23 +96,10 @@ static pp_status eval_doc(hctx *h, const pp_doc *doc, pp_hook_action act, const 
         .partition = *h->arn.partition ? h->arn.partition : NULL,
         .limits = h->cfg->limits,
     };
-    pp_status st = PP_OK;
-    pp_template *t = pp_template_build(doc, &ro, &st, err);
-    if (!t)
-        return st != PP_OK ? st : PP_E_TEMPLATE;
-    pp_eval_opts eo = {
-        .action = action_name(act),
-        .previous = act == PP_HOOK_ACT_CREATE ? NULL : prev,
-        .show_passed = 1,
-        .verbose = h->cfg->verbose,
-    };
-    size_t before = h->rep.nf;
-    st = pp_eval_template(h->rs, t, &eo, &h->rep, err);
-    for (size_t i = before; line && i < h->rep.nf; i++)
-        if (h->rep.f[i].line == 0)
-            h->rep.f[i].line = line;
-    pp_template_free(t);
-    return st;
+    h->chk.o.resolve = ro;
+    h->chk.o.eval.action = action_name(act);
+    h->chk.o.eval.previous = act == PP_HOOK_ACT_CREATE ? NULL : prev;
+    return pp_check_doc(&h->chk, doc, NULL, 0, line, err);
 }
 
 /* Wraps one resource as a template document; `res` (an object with Type, Properties and maybe
@@ -418,7 +406,12 @@ pp_status pp_hook_handle(const pp_hook_cfg *cfg, pp_ruleset *rs, pp_http_client 
     }
     hctx h = { .cfg = cfg, .rs = rs, .http = http, .deadline_ms = deadline_ms, .req = &req };
     arn_split(req.stack_id, &h.arn);
-    pp_report_init(&h.rep);
+    pp_check_opts co = {
+        .resolve = { .limits = cfg->limits },
+        .eval = { .show_passed = 1, .verbose = cfg->verbose },
+        .unknown = cfg->unknown,
+    };
+    pp_check_init(&h.chk, rs, NULL, &co);
     char what[512];
     describe(&req, what, sizeof what);
 
@@ -441,21 +434,22 @@ pp_status pp_hook_handle(const pp_hook_cfg *cfg, pp_ruleset *rs, pp_http_client 
         err = NULL;
         goto done;
     }
+    pp_check_finish(&h.chk);
     size_t nrules = 0;
     const pp_rule_info *info = pp_ruleset_info(rs, &nrules);
     pp_hook_render_in in = {
-        .req = &req, .rep = &h.rep, .rules = info, .nrules = nrules,
+        .req = &req, .rep = &h.chk.rep, .rules = info, .nrules = nrules,
         .unknown = cfg->unknown, .fail_on = cfg->fail_on,
-        .failing = pp_report_failing(&h.rep, cfg->fail_on, cfg->unknown),
+        .failing = pp_report_failing(&h.chk.rep, cfg->fail_on, cfg->unknown),
         .what = what,
     };
     out->response = pp_hook_render(&in, &out->verdict);
-    out->rules = h.rep.rules;
-    out->rule_errors = h.rep.n_status[PP_ST_ERROR];
+    out->rules = h.chk.rep.rules;
+    out->rule_errors = h.chk.rep.n_status[PP_ST_ERROR];
     st = out->response ? PP_OK : PP_E_NOMEM;
 done:
     free(err);
-    pp_report_free(&h.rep);
+    pp_check_free(&h.chk);
     pp_hook_req_free(&req);
     return st;
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "engine/check.h"
 #include "engine/doc.h"
 #include "engine/base/json_write.h"
 #include "engine/base/util.h"
@@ -394,16 +395,6 @@ static rule_acc *acc_get(acc_index *x, rule_acc *acc, size_t *nacc, const char *
     }
 }
 
-/* 1 when finding f fails the hook (the rule of pp_report_failing, eval.c). */
-static int finding_fails(const pp_finding *f, pp_severity fail_on, pp_unknown_policy up)
-{
-    if (f->status == PP_ST_ERROR)
-        return 1;   /* a guardrail that could not run is never a pass, whatever its severity */
-    if (f->severity < fail_on)
-        return 0;
-    return f->status == PP_ST_FAIL || (f->status == PP_ST_UNKNOWN && up == PP_UNKNOWN_FAIL);
-}
-
 /* Notes the result of a text append of the render. PP_E_LIMIT (the build cap) drops the
  * text, which the field's limit would cut anyway; PP_E_NOMEM must fail the render, or a
  * response would go out with words missing from its messages. */
@@ -453,7 +444,7 @@ char *pp_hook_render(const pp_hook_render_in *in, pp_hook_verdict *verdict)
     for (size_t i = 0; i < rep->nf; i++) {
         const pp_finding *f = &rep->f[i];
         rule_acc *a = f->rule_id ? acc_get(&index, acc, &nacc, f->rule_id, 1) : NULL;
-        int fails = finding_fails(f, in->fail_on, in->unknown);
+        int fails = pp_check_fails(f, in->fail_on, in->unknown);
         if (fails && f->status == PP_ST_ERROR)
             n_err++;
         else if (fails)
@@ -582,7 +573,7 @@ char *pp_hook_render(const pp_hook_render_in *in, pp_hook_verdict *verdict)
         for (int sev = PP_SEV_CRITICAL; sev >= (int)PP_SEV_INFO && m.len < max_msg; sev--) {
             for (size_t i = 0; i < rep->nf && m.len < max_msg; i++) {
                 const pp_finding *f = &rep->f[i];
-                if ((int)f->severity != sev || !finding_fails(f, in->fail_on, in->unknown))
+                if ((int)f->severity != sev || !pp_check_fails(f, in->fail_on, in->unknown))
                     continue;
                 note(pp_buf_printf(&m, " [%s] %s", pp_hook_severity_level(f->severity),
                                    f->rule_id ? f->rule_id : "?"), &nomem);

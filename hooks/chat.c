@@ -163,6 +163,42 @@ static char *slack_escape(const char *s)
     return pp_buf_steal(&b);
 }
 
+/* For a line inside a ``` block: slack_escape, and a ``` in the text (a captured value) gets a
+ * zero-width space after its second backtick, so it cannot close the block. */
+static char *slack_code(const char *s)
+{
+    char *e = slack_escape(s);
+    if (!e || !strstr(e, "```"))
+        return e;
+    pp_buf b;
+    pp_buf_init(&b, 0);
+    for (const char *p = e; *p; p++) {
+        pp_buf_append(&b, p, 1);
+        if (p[0] == '`' && p > e && p[-1] == '`' && p[1] == '`')
+            pp_buf_puts(&b, "\xE2\x80\x8B");
+    }
+    free(e);
+    return pp_buf_steal(&b);
+}
+
+/* Teams renders TextBlock text as Markdown: a backslash before every character Markdown gives
+ * a meaning (links, emphasis, code, headings, HTML), so text from a failure message reads as
+ * written and never becomes a live link. */
+static char *teams_escape(const char *s)
+{
+    pp_buf b;
+    pp_buf_init(&b, 0);
+    for (; s && *s; s++) {
+        if (strchr("\\`*_[](){}<>#~|!", *s))
+            pp_buf_append(&b, "\\", 1);
+        if (pp_buf_append(&b, s, 1) != PP_OK) {
+            pp_buf_free(&b);
+            return NULL;
+        }
+    }
+    return pp_buf_steal(&b);
+}
+
 static int add_section(json_t *blocks, const char *mrkdwn)
 {
     if (json_array_size(blocks) >= PP_CHAT_SLACK_MAX_BLOCKS - 1)
@@ -257,7 +293,7 @@ static void slack_root(json_t *blocks, json_t *rc, int matched)
         size_t i;
         json_t *s;
         json_array_foreach(cmds, i, s) {
-            char *e = slack_escape(json_string_value(s));
+            char *e = slack_code(json_string_value(s));
             pp_buf_printf(&b, "%s%s", i ? "\n" : "", e ? e : "");
             free(e);
         }
@@ -353,8 +389,12 @@ static json_t *slack_message(json_t *doc, const char *scope)
         json_array_append_new(blocks, json_pack("{s:s,s:[{s:s,s:s}]}", "type", "context",
                                                 "elements", "type", "mrkdwn", "text", ctx));
     free(ctx);
-    char *fallback = pp_asprintf("Deployment failed: %s%s%s", scope, first_title ? " — " : "",
-                                 first_title ? first_title : "");
+    /* the notification text: Slack reads mrkdwn there too */
+    char *es = slack_escape(scope), *et = slack_escape(first_title ? first_title : "");
+    char *fallback = es && et ? pp_asprintf("Deployment failed: %s%s%s", es,
+                                            first_title ? " — " : "", et) : NULL;
+    free(es);
+    free(et);
     char *fb = fallback ? pp_chat_cut(fallback, PP_CHAT_SLACK_TEXT_MAX) : NULL;
     json_t *msg = fb ? json_pack("{s:s,s:o}", "text", fb, "blocks", blocks) : NULL;
     if (!msg)
@@ -367,11 +407,21 @@ static json_t *slack_message(json_t *doc, const char *scope)
 
 /* ---- Teams ----------------------------------------------------------------------------- */
 
-static json_t *tb(const char *text, size_t max)
+/* A TextBlock of our own Markdown (headings we write); tb() for any text from outside. */
+static json_t *tb_md(const char *text, size_t max)
 {
     char *t = pp_chat_cut(text ? text : "", max);
     json_t *o = t ? json_pack("{s:s,s:s,s:b}", "type", "TextBlock", "text", t, "wrap", 1) : NULL;
     free(t);
+    return o;
+}
+
+/* A TextBlock of untrusted text, Markdown-escaped (teams_escape). */
+static json_t *tb(const char *text, size_t max)
+{
+    char *e = teams_escape(text);
+    json_t *o = e ? tb_md(e, max) : NULL;
+    free(e);
     return o;
 }
 
@@ -394,8 +444,10 @@ static void teams_root(json_t *body, json_t *actions, json_t *rc, int matched, s
                                          { "status", "Status" }, { "timestamp", "Time" } };
     for (size_t i = 0; facts && i < PP_ARRAY_LEN(fk); i++) {
         const char *val = jstr(ev, fk[i][0]);
-        if (val && *val)
-            json_array_append_new(facts, json_pack("{s:s,s:s}", "title", fk[i][1], "value", val));
+        char *ev_ = val && *val ? teams_escape(val) : NULL;
+        if (ev_)
+            json_array_append_new(facts, json_pack("{s:s,s:s}", "title", fk[i][1], "value", ev_));
+        free(ev_);
     }
     if (matched && facts) {
         char *k = pp_asprintf("%s (%s, %s)", jstr(rc, "kb_id") ? jstr(rc, "kb_id") : "?",
@@ -421,10 +473,12 @@ static void teams_root(json_t *body, json_t *actions, json_t *rc, int matched, s
         pp_buf_puts(&b, "**Fix**");
         size_t i;
         json_t *s;
-        json_array_foreach(fix, i, s)
-            pp_buf_printf(&b, "\n\n%zu. %s", i + 1, json_string_value(s) ? json_string_value(s)
-                                                                           : "");
-        json_array_append_new(body, tb(b.data, budget));
+        json_array_foreach(fix, i, s) {
+            char *e = teams_escape(json_string_value(s));
+            pp_buf_printf(&b, "\n\n%zu. %s", i + 1, e ? e : "");
+            free(e);
+        }
+        json_array_append_new(body, tb_md(b.data, budget));
         pp_buf_free(&b);
     }
     json_t *cmds = json_object_get(rc, "commands");
@@ -433,10 +487,12 @@ static void teams_root(json_t *body, json_t *actions, json_t *rc, int matched, s
         pp_buf_init(&b, 0);
         size_t i;
         json_t *s;
-        json_array_foreach(cmds, i, s)
-            pp_buf_printf(&b, "%s%s", i ? "\n" : "", json_string_value(s) ? json_string_value(s)
-                                                                           : "");
-        json_t *c = tb(b.data, budget);
+        json_array_foreach(cmds, i, s) {
+            char *e = teams_escape(json_string_value(s));
+            pp_buf_printf(&b, "%s%s", i ? "\n\n" : "", e ? e : "");
+            free(e);
+        }
+        json_t *c = tb_md(b.data, budget);
         if (c) {
             json_object_set_new(c, "fontType", json_string("Monospace"));
             json_array_append_new(body, c);

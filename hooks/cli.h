@@ -46,6 +46,8 @@ typedef struct pp_cli_sel {
     pp_unknown_policy unknown;
     int no_builtin;            /* --no-builtin-rules */
     const char *cache_path;    /* --rules-cache FILE */
+    int no_cache;              /* --no-rules-cache: not even the built-in rules' own cache */
+    char *cache_used;          /* the cache file in use (named or the built-in one), owned */
     struct pp_rules_cache *cache; /* opened by pp_cli_sel_load (owned), may be NULL */
     /* Filled by pp_cli_sel_load: the rule-set options it used, frozen so other threads can
      * load the same rule set (serve workers). Points into this struct. */
@@ -65,6 +67,20 @@ void pp_cli_sel_free(pp_cli_sel *s);
 /* The built-in rules folder: $PARAPET_RULES, else ../rules or ../share/parapet/rules next to
  * the executable. NULL when none exists. Returns a static buffer. */
 const char *pp_cli_builtin_rules(void);
+/* A data file the build or `make install` puts beside the rules: NAME beside the binary
+ * (build/kb.db), else BINDIR/../share/parapet/NAME (an installed tree, whatever its PREFIX),
+ * else the compiled-in PREFIX/share/parapet/NAME (returned even when missing, for the error
+ * message). Caller frees; NULL only without memory. */
+char *pp_cli_data_file(const char *name);
+/* 1 when -h or --help is among argv[from..argc) (before a "--"): every command and sub-command
+ * answers it with its usage on stdout and exit 0, whatever else is on the line. */
+int pp_cli_wants_help(int argc, char **argv, int from);
+/* Matches "--name VALUE" and "--name=VALUE" at argv[*i]: 1 with *out the value (NULL when the
+ * line ends after --name) and *i past it, 0 when argv[*i] is another option. */
+int pp_cli_opt_value(int argc, char **argv, int *i, const char *name, const char **out);
+/* 1 when text written to fd may carry ANSI colours: a terminal, NO_COLOR unset or empty
+ * (no-color.org), TERM not "dumb". */
+int pp_cli_color(int fd);
 /* Usage error helper: prints "parapet CMD: message" and returns 2. */
 int pp_cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

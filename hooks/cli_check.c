@@ -1,8 +1,8 @@
 /* cli_check.c — `parapet check`: the pre-deploy check. Reads templates (files or stdin),
  * resolves them, runs the selected rules and renders findings as text, json, sarif or junit.
  *
- * Data flow: argv → files → pp_doc_load → pp_template_build → pp_eval_template → pp_report →
- * pp_report_write → exit code (0 nothing failing at/above --fail-on, 1 failing, 2 input or
+ * Data flow: argv → files → the check pipeline (engine/check.h: load, resolve, evaluate,
+ * unknown policy, source lines, sort) → pp_report_write → exit code (0 nothing failing at/above --fail-on, 1 failing, 2 input or
  * usage error). A file that cannot be loaded is reported on stderr (one line naming file,
  * line and what was expected) and the others are still checked; the exit code is then 2.
  */
@@ -12,31 +12,41 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "engine/check.h"
 #include "engine/doc.h"
 #include "engine/eval.h"
 #include "engine/finding.h"
 #include "engine/template.h"
 #include "engine/base/util.h"
 #include "engine/value.h"
-#include "hooks/check_par.h"
+#include "engine/check_par.h"
+#include "hooks/check_walk.h"
 #include "hooks/cli.h"
 
 #define MAX_FILES 4096
 #define MAX_PARAMS 512
 
 static const char USAGE[] =
-    "usage: parapet check [options] FILE...   (FILE '-' reads stdin)\n"
-    "  --format text|json|sarif|junit   output format (default text)\n"
+    "usage: parapet check [options] FILE|DIR...   (FILE '-' reads stdin)\n"
+    "  a DIR is walked for *.json, *.yaml, *.yml, *.template (cdk.out: the stacks of its\n"
+    "  manifest.json); files that are not templates are skipped with a note; the\n"
+    "  configuration's `exclude: [GLOB...]` leaves paths out\n"
+    "  --format text|json|sarif|junit|codequality   output format (default text;\n"
+    "                                   codequality: GitLab's code quality report)\n"
     "  --param KEY=VALUE                template parameter (repeatable)\n"
     "  --params-file F                  parameters: [{ParameterKey,ParameterValue}] or\n"
     "                                   {\"Parameters\": {...}}\n"
     "  --region R   --account-id N   --stack-name S   pseudo parameters\n"
     "  --rules DIR  --pack NAME  --only PATTERN  --no-builtin-rules   rule selection\n"
     "  --config F                       configuration (default: .parapet.yaml upward)\n"
-    "  --rules-cache F                  precompiled rules (parapet rules compile)\n"
+    "  --rules-cache F                  precompiled rules (parapet rules compile); the\n"
+    "                                   built-in rules use their own cache by default\n"
+    "  --no-rules-cache                 compile every rule from its text\n"
     "  --fail-on SEVERITY               lowest severity that fails the run (default info)\n"
     "  --unknown fail|warn|pass         how UNKNOWN verdicts count (default fail)\n"
     "  --show-passed                    also list PASS and SKIP\n"
+    "  --only-templates                 skip named files that are not CloudFormation\n"
+    "                                   templates, as a folder walk does (pre-commit)\n"
     "  --jobs N                         rule sets evaluating at once (default: one per core\n"
     "                                   for large inputs, at most 8; 1 = one thread)\n"
     "  --no-color  --verbose  -o FILE\n";
@@ -123,40 +133,38 @@ static int load_params_file(params *p, const char *path, const pp_limits *lim)
     return rc;
 }
 
-/* Line starts of a buffer, built once per file for the text report's source excerpts. */
-typedef struct line_index {
-    size_t *start;   /* start[i] = offset of line i+1 */
-    size_t n;
-} line_index;
-
-static void line_index_build(line_index *li, const char *buf, size_t len)
+/* Replaces every folder among files[0..*n) by the templates found in it (check_walk.h), in
+ * place and in order; the paths are owned by `found`. 0, or 2 after a message. */
+static int expand_folders(const char **files, unsigned char *walked, size_t *n,
+                          pp_strvec *found, const json_t *config)
 {
-    size_t n = 1;
-    for (const char *p = buf; (p = memchr(p, '\n', (size_t)(buf + len - p))) != NULL; p++)
-        n++;
-    li->start = malloc(n * sizeof *li->start);
-    li->n = 0;
-    if (!li->start)
-        return;   /* excerpts are optional: without memory the report has none */
-    li->start[li->n++] = 0;
-    for (size_t i = 0; i < len; i++)
-        if (buf[i] == '\n')
-            li->start[li->n++] = i + 1;
-}
-
-/* Copies line `line` (1-based) into a new string (at most 300 bytes), or NULL. */
-static char *line_of(const line_index *li, const char *buf, size_t len, unsigned line)
-{
-    if (!li->start || line == 0 || line > li->n)
-        return NULL;
-    const char *p = buf + li->start[line - 1];
-    const char *nl = memchr(p, '\n', (size_t)(buf + len - p));
-    size_t n = nl ? (size_t)(nl - p) : (size_t)(buf + len - p);
-    if (n && p[n - 1] == '\r')
-        n--;
-    if (n > 300)
-        n = 300;
-    return strndup(p, n);
+    const char *in[MAX_FILES];
+    size_t nin = *n, k = 0;
+    memcpy(in, files, nin * sizeof *in);
+    const json_t *exclude = json_object_get(config, "exclude");
+    for (size_t i = 0; i < nin; i++) {
+        if (strcmp(in[i], "-") == 0 || !pp_check_is_dir(in[i])) {
+            if (k >= MAX_FILES)
+                return pp_cli_usage("check", "too many files (at most %d)", MAX_FILES);
+            walked[k] = 0;
+            files[k++] = in[i];
+            continue;
+        }
+        size_t before = found->n;
+        if (pp_check_walk(in[i], exclude, MAX_FILES, found) != 0)
+            return 2;
+        if (found->n == before)
+            fprintf(stderr, "parapet: %s: no templates (*.json, *.yaml, *.yml, *.template) in "
+                            "the folder\n", in[i]);
+        for (size_t j = before; j < found->n; j++) {
+            if (k >= MAX_FILES)
+                return pp_cli_usage("check", "too many files (at most %d)", MAX_FILES);
+            walked[k] = 1;
+            files[k++] = found->v[j];
+        }
+    }
+    *n = k;
+    return 0;
 }
 
 /* Input below this many bytes is evaluated on one thread: a second rule set would cost more to
@@ -189,7 +197,10 @@ int pp_cli_check(int argc, char **argv)
     pp_cli_sel sel = {0};
     params prm = {0};
     const char *files[MAX_FILES];
+    unsigned char walked[MAX_FILES];   /* found in a folder: skipped when not a template */
     size_t nfiles = 0;
+    pp_strvec found = {0};             /* owns the paths a folder walk found */
+    int only_templates = 0;            /* named files too are skipped when not templates */
     pp_format fmt = PP_OUT_TEXT;
     pp_severity fail_on = PP_SEV_INFO;
     pp_resolve_opts ro = {0};
@@ -199,8 +210,8 @@ int pp_cli_check(int argc, char **argv)
     long jobs = 0;   /* 0: decide from the input size and the cores */
     pp_ruleset *rs = NULL;
     pp_check_par *par = NULL;
-    pp_report rep;
-    pp_report_init(&rep);
+    pp_check chk;
+    memset(&chk, 0, sizeof chk);
     prm.hold = json_array();
 
     for (int i = 1; i < argc; i++) {
@@ -219,13 +230,9 @@ int pp_cli_check(int argc, char **argv)
             fputs(USAGE, stdout);
             goto done;
         } else if (OPTV("--format")) {
-            if (strcmp(val, "text") == 0) fmt = PP_OUT_TEXT;
-            else if (strcmp(val, "json") == 0) fmt = PP_OUT_JSON;
-            else if (strcmp(val, "sarif") == 0) fmt = PP_OUT_SARIF;
-            else if (strcmp(val, "junit") == 0) fmt = PP_OUT_JUNIT;
-            else {
-                rc = pp_cli_usage("check", "--format expects text, json, sarif or junit, not "
-                                  "'%s'", val);
+            if (pp_format_parse(val, &fmt) != 0) {
+                rc = pp_cli_usage("check", "--format expects text, json, sarif, junit or "
+                                  "codequality, not '%s'", val);
                 goto done;
             }
         } else if (OPTV("--param")) {
@@ -266,6 +273,8 @@ int pp_cli_check(int argc, char **argv)
                 goto done;
             }
             jobs = n;
+        } else if (strcmp(a, "--only-templates") == 0) {
+            only_templates = 1;
         } else if (strcmp(a, "--show-passed") == 0) {
             eo.show_passed = 1;
         } else if (strcmp(a, "--no-color") == 0) {
@@ -284,13 +293,17 @@ int pp_cli_check(int argc, char **argv)
                 rc = pp_cli_usage("check", "too many files (at most %d)", MAX_FILES);
                 goto done;
             }
+            walked[nfiles] = 0;
             files[nfiles++] = a;
         }
 #undef OPTV
     }
     if (rc)
         goto done;
-    if (nfiles == 0) {
+    if (nfiles == 0 && !isatty(STDIN_FILENO)) {
+        walked[0] = 0;
+        files[nfiles++] = "-";   /* a pipe: read it, as explain and hook do */
+    } else if (nfiles == 0) {
         fputs(USAGE, stderr);
         rc = 2;
         goto done;
@@ -303,67 +316,43 @@ int pp_cli_check(int argc, char **argv)
         rc = 2;
         goto done;
     }
+    if (eo.verbose)
+        fprintf(stderr, "parapet: rules cache: %s\n", sel.cache_used ? sel.cache_used : "none");
+    if ((rc = expand_folders(files, walked, &nfiles, &found, sel.config)) != 0)
+        goto done;
+    for (size_t i = 0; only_templates && i < nfiles; i++)
+        walked[i] = strcmp(files[i], "-") != 0;
     par = pp_check_par_start(&sel.opts, extra_rule_sets(jobs, files, nfiles));
+    pp_check_opts co = { .resolve = ro, .eval = eo, .unknown = sel.unknown,
+                         .timings = eo.verbose };
+    pp_check_for_format(&co, fmt);
+    pp_check_init(&chk, rs, par, &co);
     for (size_t fi = 0; fi < nfiles; fi++) {
         char *buf = NULL, *err = NULL;
         size_t len = 0;
-        uint64_t t0 = pp_now_us();
-        pp_status st = pp_read_file(files[fi], lim.max_input_bytes, &buf, &len, &err);
         const char *name = strcmp(files[fi], "-") == 0 ? "<stdin>" : files[fi];
-        pp_doc *doc = st == PP_OK ? pp_doc_load(name, buf, len, PP_FMT_AUTO, &lim, &st, &err)
-                                  : NULL;
-        uint64_t t1 = pp_now_us();
-        pp_template *t = doc ? pp_template_build(doc, &ro, &st, &err) : NULL;
-        uint64_t t2 = pp_now_us();
-        if (!t) {
+        pp_status st = pp_read_file(files[fi], lim.max_input_bytes, &buf, &len, &err);
+        if (st == PP_OK && walked[fi] && !pp_check_looks_like_template(buf, len)) {
+            fprintf(stderr, "parapet: %s: skipped (no Resources or AWSTemplateFormatVersion: "
+                            "not a CloudFormation template)\n", name);
+            free(buf);
+            continue;
+        }
+        if (st == PP_OK)
+            st = pp_check_input(&chk, name, buf, len, &err);
+        else if (st != PP_E_NOMEM)
+            pp_check_input_error(&chk, name, err);
+        if (st != PP_OK) {
             fprintf(stderr, "parapet: %s\n", err ? err : pp_status_name(st));
             input_error = 1;
-        } else {
-            size_t before = rep.nf;
-            st = pp_check_par_eval(par, rs, t, &eo, &rep, &err);
-            if (eo.verbose)
-                fprintf(stderr, "parapet: %s: load %.1f ms, resolve %.1f ms, evaluate %.1f ms\n",
-                        name, (double)(t1 - t0) / 1000, (double)(t2 - t1) / 1000,
-                        (double)(pp_now_us() - t2) / 1000);
-            if (st != PP_OK) {
-                fprintf(stderr, "parapet: %s\n", err ? err : pp_status_name(st));
-                input_error = 1;
-            }
-            rep.files++;
-            if (fmt == PP_OUT_TEXT && rep.nf > before) {
-                line_index li;
-                line_index_build(&li, buf, len);
-                for (size_t k = before; k < rep.nf; k++)
-                    rep.f[k].source_line = line_of(&li, buf, len, rep.f[k].line);
-                free(li.start);
-            }
         }
         free(err);
-        pp_template_free(t);
-        pp_doc_free(doc);
         free(buf);
     }
-    if (sel.unknown == PP_UNKNOWN_PASS) {
-        /* UNKNOWN counted as passed: drop from the list, move the count */
-        size_t w = 0;
-        for (size_t k = 0; k < rep.nf; k++) {
-            if (rep.f[k].status == PP_ST_UNKNOWN && !eo.show_passed) {
-                pp_finding_clear(&rep.f[k]);
-                continue;
-            }
-            if (rep.f[k].status == PP_ST_UNKNOWN)
-                rep.f[k].status = PP_ST_PASS;
-            rep.f[w++] = rep.f[k];
-        }
-        rep.nf = w;
-        rep.n_status[PP_ST_PASS] += rep.n_status[PP_ST_UNKNOWN];
-        rep.n_status[PP_ST_UNKNOWN] = 0;
-    }
-    pp_report_sort(&rep);
-    if (rep.files == 0) {
-        rc = 2;   /* nothing was checked: the error lines on stderr say why */
-        goto done;
-    }
+    pp_check_finish(&chk);
+    pp_report *rep = &chk.rep;
+    /* Even when no input could be checked the report is written: the input errors are in
+     * it (JSON input_errors, SARIF notifications, JUnit errors), and the exit code is 2. */
     FILE *out = stdout;
     if (out_path && !(out = fopen(out_path, "w"))) {
         fprintf(stderr, "parapet check: %s: cannot write\n", out_path);
@@ -371,18 +360,21 @@ int pp_cli_check(int argc, char **argv)
         goto done;
     }
     if (color < 0)
-        color = fmt == PP_OUT_TEXT && !out_path && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
-    pp_write_opts wo = {.color = color, .show_passed = eo.show_passed,
+        color = fmt == PP_OUT_TEXT && !out_path && pp_cli_color(STDOUT_FILENO);
+    pp_write_opts wo = {.color = color, .show_passed = co.eval.show_passed,
                         .tool_version = PARAPET_VERSION};
-    if (pp_report_write(&rep, fmt, &wo, out) != PP_OK) {
+    if (pp_report_write(rep, fmt, &wo, out) != PP_OK) {
         fprintf(stderr, "parapet check: cannot write the report\n");
         input_error = 1;
     }
     if (out != stdout)
         fclose(out);
-    rc = input_error ? 2 : pp_report_failing(&rep, fail_on, sel.unknown) ? 1 : 0;
+    if (rep->files == 0 && !input_error)
+        fprintf(stderr, "parapet check: no template was checked\n");
+    rc = input_error || rep->files == 0 ? 2 : pp_report_failing(rep, fail_on, sel.unknown) ? 1 : 0;
 done:
-    pp_report_free(&rep);
+    pp_strvec_free(&found);
+    pp_check_free(&chk);
     pp_check_par_free(par);
     pp_ruleset_free(rs);
     pp_cli_sel_free(&sel);

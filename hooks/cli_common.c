@@ -34,6 +34,20 @@ static int is_dir(const char *p)
     return stat(p, &sb) == 0 && S_ISDIR(sb.st_mode);
 }
 
+/* The folder of the running binary into dir (PATH_MAX bytes); 0, or -1 when unknown. */
+static int exe_dir(char *dir)
+{
+    ssize_t n = readlink("/proc/self/exe", dir, PATH_MAX - 1);
+    if (n <= 0)
+        return -1;
+    dir[n] = '\0';
+    char *slash = strrchr(dir, '/');
+    if (!slash)
+        return -1;
+    *slash = '\0';
+    return 0;
+}
+
 const char *pp_cli_builtin_rules(void)
 {
     static char found[PATH_MAX + 64];
@@ -41,23 +55,71 @@ const char *pp_cli_builtin_rules(void)
     if (env && *env)
         return env;
     char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        exe[n] = '\0';
-        char *slash = strrchr(exe, '/');
-        if (slash) {
-            *slash = '\0';
-            /* build/parapet, build/asan/parapet, PREFIX/bin/parapet */
-            const char *cands[] = {"../rules", "../../rules", "../share/parapet/rules"};
-            for (size_t i = 0; i < PP_ARRAY_LEN(cands); i++) {
-                snprintf(found, sizeof found, "%s/%s", exe, cands[i]);
-                if (is_dir(found))
-                    return found;
-            }
+    if (exe_dir(exe) == 0) {
+        /* build/parapet, build/asan/parapet, PREFIX/bin/parapet */
+        const char *cands[] = {"../rules", "../../rules", "../share/parapet/rules"};
+        for (size_t i = 0; i < PP_ARRAY_LEN(cands); i++) {
+            snprintf(found, sizeof found, "%s/%s", exe, cands[i]);
+            if (is_dir(found))
+                return found;
         }
     }
     snprintf(found, sizeof found, "%s/share/parapet/rules", PP_PREFIX);
     return is_dir(found) ? found : NULL;
+}
+
+int pp_cli_opt_value(int argc, char **argv, int *i, const char *name, const char **out)
+{
+    size_t n = strlen(name);
+    const char *a = argv[*i];
+    if (strncmp(a, name, n) != 0)
+        return 0;
+    if (a[n] == '=') {
+        *out = a + n + 1;
+        return 1;
+    }
+    if (a[n] != '\0')
+        return 0;
+    *out = *i + 1 < argc ? argv[++*i] : NULL;
+    return 1;
+}
+
+int pp_cli_wants_help(int argc, char **argv, int from)
+{
+    for (int i = from; i < argc; i++) {
+        if (strcmp(argv[i], "--") == 0)
+            break;
+        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
+            return 1;
+    }
+    return 0;
+}
+
+int pp_cli_color(int fd)
+{
+    const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
+    if (nc && *nc)
+        return 0;   /* no-color.org: any non-empty value */
+    if (term && strcmp(term, "dumb") == 0)
+        return 0;
+    return isatty(fd);
+}
+
+char *pp_cli_data_file(const char *name)
+{
+    char exe[PATH_MAX];
+    if (exe_dir(exe) == 0) {
+        /* build/NAME beside build/parapet; PREFIX/share/parapet/NAME for PREFIX/bin/parapet,
+         * wherever PREFIX is (a relocated tree, or a PREFIX other than the compiled one) */
+        const char *cands[] = {"", "/../share/parapet"};
+        for (size_t i = 0; i < PP_ARRAY_LEN(cands); i++) {
+            char *p = pp_asprintf("%s%s/%s", exe, cands[i], name);
+            if (p && access(p, R_OK) == 0)
+                return p;
+            free(p);
+        }
+    }
+    return pp_asprintf("%s/share/parapet/%s", PP_PREFIX, name);
 }
 
 static int push(const char **list, size_t *n, const char *v, const char *opt)
@@ -97,6 +159,10 @@ int pp_cli_sel_arg(pp_cli_sel *s, int argc, char **argv, int *i)
         s->no_builtin = 1;
         return 1;
     }
+    if (strcmp(a, "--no-rules-cache") == 0) {
+        s->no_cache = 1;
+        return 1;
+    }
     switch (which) {
     case 0: return push(s->dirs, &s->ndirs, val, "--rules");
     case 1: return push(s->packs, &s->npacks, val, "--pack");
@@ -133,6 +199,21 @@ static char *find_config(void)
             break;
         *slash = '\0';
     }
+    return NULL;
+}
+
+/* The built-in rules' cache (`make` builds build/rules.cache, `make install` puts it beside the
+ * installed rules): as trusted as the binary, so used without being named — when it is a
+ * regular file that only its owner may write and that owner is root or this user (a cache
+ * anyone could replace would be a way out of the sandbox). NULL when there is none. */
+static char *builtin_cache(void)
+{
+    char *p = pp_cli_data_file("rules.cache");
+    struct stat sb;
+    if (p && stat(p, &sb) == 0 && S_ISREG(sb.st_mode) && !(sb.st_mode & (S_IWGRP | S_IWOTH)) &&
+        (sb.st_uid == 0 || sb.st_uid == geteuid()))
+        return p;
+    free(p);
     return NULL;
 }
 
@@ -216,6 +297,19 @@ pp_ruleset *pp_cli_sel_load(pp_cli_sel *s, const pp_limits *lim)
     size_t nlibs = 0;
     if (bi && !builtin)
         s->rlibs[nlibs++] = bi;
+    char *dflt = NULL;
+    if (!s->cache_path && !s->no_cache && builtin && !getenv("PARAPET_RULES"))
+        s->cache_path = dflt = builtin_cache();
+    if (dflt && !s->cache && !(s->cache = pp_rules_cache_open(dflt, &st, &err))) {
+        free(err);   /* a damaged default cache only costs time: the text is compiled */
+        err = NULL;
+    }
+    if (dflt)
+        s->cache_path = NULL;
+    if (s->cache)
+        s->cache_used = dflt ? dflt : pp_strdup(s->cache_path);
+    else
+        free(dflt);
     if (s->cache_path && !s->cache &&
         !(s->cache = pp_rules_cache_open(s->cache_path, &st, &err))) {
         fprintf(stderr, "parapet: %s\n", err ? err : pp_status_name(st));
@@ -241,4 +335,6 @@ void pp_cli_sel_free(pp_cli_sel *s)
     s->config = NULL;
     pp_rules_cache_free(s->cache);
     s->cache = NULL;
+    free(s->cache_used);
+    s->cache_used = NULL;
 }

@@ -16,27 +16,34 @@
 #include "advisor/explain.h"
 #include "advisor/kb.h"
 #include "advisor/kb_match.h"
+#include "engine/doc.h"
 #include "engine/store/state.h"
 #include "engine/base/util.h"
 #include "hooks/ai_opts.h"
 #include "hooks/chat.h"
 #include "hooks/cli.h"
+#include "hooks/cli_live.h"
 
-#ifndef PP_PREFIX
-#define PP_PREFIX "/usr/local"
-#endif
 
 #define MAX_MESSAGES 64
 
 static const char explain_usage[] =
     "usage: parapet explain [--format text|markdown|json|slack|teams] [--kb FILE]\n"
-    "                       [--message TEXT [--resource-type TYPE]] [--ai bedrock ...]\n"
+    "                       [--message TEXT [--resource-type TYPE]] [--template FILE]\n"
+    "                       [--ai bedrock ...]\n"
     "                       [--state-db F] [FILE...|-]\n"
+    "       parapet explain --stack NAME [--region R] [--profile P] [--endpoint-url URL]\n"
+    "                       [--verbose] [--format ...]\n"
     "Reads CloudFormation/ECS events (describe-stack-events, describe-stacks,\n"
     "describe-stack-resources, describe-services, describe-tasks, EventBridge events, JSON\n"
     "lines of these) or one pasted message, finds the root cause and prints fix guidance.\n"
+    "--stack fetches the latest operation of a stack from AWS (stack events, nested stacks,\n"
+    "ECS services, stopped tasks, container logs, CloudTrail) with the standard credential\n"
+    "chain; what could not be fetched is listed, what was fetched is explained.\n"
     "Exit: 0 explained, 1 a failure matched no KB entry, 2 usage or input error.\n"
     "slack and teams print the chat messages `parapet notify` would post, as a JSON array.\n"
+    "  --template FILE            the template that was deployed: each root cause points at\n"
+    "                             the line of the failing resource and property\n"
     PP_AI_CLI_HELP
     "  --state-db F               where Bedrock answers are cached (default as for notify)\n";
 
@@ -62,7 +69,7 @@ static char *exe_dir(void)
     return pp_strdup(buf);
 }
 
-/* --kb, else $PARAPET_KB, else beside the binary, else PREFIX/share/parapet/kb.db. */
+/* --kb, else $PARAPET_KB, else the installed or built knowledge base (pp_cli_data_file). */
 static char *kb_path(const char *opt)
 {
     if (opt)
@@ -70,37 +77,9 @@ static char *kb_path(const char *opt)
     const char *env = getenv("PARAPET_KB");
     if (env && *env)
         return pp_strdup(env);
-    char *dir = exe_dir();
-    if (dir) {
-        char *p = pp_asprintf("%s/kb.db", dir);
-        free(dir);
-        if (p && access(p, R_OK) == 0)
-            return p;
-        free(p);
-    }
-    return pp_strdup(PP_PREFIX "/share/parapet/kb.db");
+    return pp_cli_data_file("kb.db");
 }
 
-/* Matches "--name VALUE" and "--name=VALUE"; advances *i past the value. */
-static int opt_value(int argc, char **argv, int *i, const char *name, const char **out)
-{
-    size_t n = strlen(name);
-    const char *a = argv[*i];
-    if (strncmp(a, name, n) != 0)
-        return 0;
-    if (a[n] == '=') {
-        *out = a + n + 1;
-        return 1;
-    }
-    if (a[n] != '\0')
-        return 0;
-    if (*i + 1 >= argc) {
-        *out = NULL;
-        return 1;
-    }
-    *out = argv[++*i];
-    return 1;
-}
 
 pp_kb *pp_cli_open_kb(const char *opt, int *rc)
 {
@@ -127,6 +106,9 @@ pp_kb *pp_cli_open_kb(const char *opt, int *rc)
 int pp_cli_explain(int argc, char **argv)
 {
     const char *format = "text", *kbopt = NULL, *rtype = NULL, *state_path = NULL;
+    pp_cli_aws aws = { 0 };
+    const char *stack = NULL;
+    const char *tmpl_path = NULL;
     pp_ai_cfg ai;
     pp_ai_cfg_init(&ai);
     const char *messages[MAX_MESSAGES];
@@ -144,7 +126,19 @@ int pp_cli_explain(int argc, char **argv)
             return 2;
         if (air > 0)
             continue;
-        if (opt_value(argc, argv, &i, "--format", &v) || opt_value(argc, argv, &i, "-f", &v)) {
+        int awr = pp_cli_aws_arg(&aws, "explain", argc, argv, &i);
+        if (awr < 0)
+            return 2;
+        if (awr > 0)
+            continue;
+        if (pp_cli_opt_value(argc, argv, &i, "--stack", &v)) {
+            if (!v || !*v) {
+                fprintf(stderr, "parapet explain: --stack expects a stack name or ARN\n");
+                return 2;
+            }
+            stack = v;
+        } else if (pp_cli_opt_value(argc, argv, &i, "--format", &v) ||
+                   pp_cli_opt_value(argc, argv, &i, "-f", &v)) {
             if (!v || (strcmp(v, "text") && strcmp(v, "markdown") && strcmp(v, "json") &&
                        strcmp(v, "slack") && strcmp(v, "teams"))) {
                 fprintf(stderr, "parapet explain: --format expects text, markdown, json, slack "
@@ -152,27 +146,33 @@ int pp_cli_explain(int argc, char **argv)
                 return 2;
             }
             format = v;
-        } else if (opt_value(argc, argv, &i, "--state-db", &v)) {
+        } else if (pp_cli_opt_value(argc, argv, &i, "--state-db", &v)) {
             if (!v) {
                 fprintf(stderr, "parapet explain: --state-db expects a FILE\n");
                 return 2;
             }
             state_path = v;
-        } else if (opt_value(argc, argv, &i, "--message", &v)) {
+        } else if (pp_cli_opt_value(argc, argv, &i, "--message", &v)) {
             if (!v || nmsg == MAX_MESSAGES) {
                 fprintf(stderr, "parapet explain: --message expects TEXT (at most %d)\n",
                         MAX_MESSAGES);
                 return 2;
             }
             messages[nmsg++] = v;
-        } else if (opt_value(argc, argv, &i, "--resource-type", &v)) {
+        } else if (pp_cli_opt_value(argc, argv, &i, "--resource-type", &v)) {
             if (!v) {
                 fprintf(stderr, "parapet explain: --resource-type expects a type such as "
                                 "AWS::ECS::Service\n");
                 return 2;
             }
             rtype = v;
-        } else if (opt_value(argc, argv, &i, "--kb", &v)) {
+        } else if (pp_cli_opt_value(argc, argv, &i, "--template", &v)) {
+            if (!v) {
+                fprintf(stderr, "parapet explain: --template expects a FILE\n");
+                return 2;
+            }
+            tmpl_path = v;
+        } else if (pp_cli_opt_value(argc, argv, &i, "--kb", &v)) {
             if (!v) {
                 fprintf(stderr, "parapet explain: --kb expects a FILE\n");
                 return 2;
@@ -194,7 +194,12 @@ int pp_cli_explain(int argc, char **argv)
         fprintf(stderr, "parapet explain: --resource-type goes with --message\n");
         return 2;
     }
-    if (nmsg == 0 && nfiles == 0) {
+    if (!stack && (aws.profile || aws.region || aws.endpoint)) {
+        fprintf(stderr, "parapet explain: --profile, --region and --endpoint-url go with "
+                        "--stack\n");
+        return 2;
+    }
+    if (nmsg == 0 && nfiles == 0 && !stack) {
         if (isatty(STDIN_FILENO)) {
             fputs(explain_usage, stderr);
             return 2;
@@ -203,9 +208,28 @@ int pp_cli_explain(int argc, char **argv)
     }
 
     int rc = 0;
+    pp_doc *tmpl = NULL;
+    char *tsrc = NULL;
+    size_t tlen = 0;
+    if (tmpl_path) {
+        pp_limits lim = PP_LIMITS_DEFAULT;
+        char *terr = NULL;
+        pp_status ts = pp_read_file(tmpl_path, lim.max_input_bytes, &tsrc, &tlen, &terr);
+        if (ts == PP_OK)
+            tmpl = pp_doc_load(tmpl_path, tsrc, tlen, PP_FMT_AUTO, &lim, &ts, &terr);
+        if (!tmpl) {
+            fprintf(stderr, "parapet explain: --template: %s\n", terr ? terr : pp_status_name(ts));
+            free(terr);
+            free(tsrc);
+            return 2;
+        }
+    }
     pp_kb *kb = pp_cli_open_kb(kbopt, &rc);
-    if (!kb)
+    if (!kb) {
+        pp_doc_free(tmpl);
+        free(tsrc);
         return rc;
+    }
     pp_evset set;
     pp_evset_init(&set, NULL);
     char *err = NULL;
@@ -214,6 +238,19 @@ int pp_cli_explain(int argc, char **argv)
         st = pp_evset_ingest_file(&set, files[i], &err);
     for (size_t i = 0; i < nmsg && st == PP_OK; i++)
         st = pp_evset_add_message(&set, messages[i], rtype, &err);
+    pp_live_result live;
+    memset(&live, 0, sizeof live);
+    if (st == PP_OK && stack) {
+        int lrc = pp_cli_live_fetch(&aws, kb, "explain", stack, &set, &live);
+        if (lrc) {
+            pp_live_result_free(&live);
+            pp_evset_free(&set);
+            pp_kb_free(kb);
+            return lrc;
+        }
+        ai.profile = aws.profile;
+        ai.region = aws.region;
+    }
     for (size_t i = 0; i < set.nwarn; i++)
         fprintf(stderr, "parapet: warning: %s\n", set.warnings[i]);
     if (set.warn_dropped)
@@ -223,16 +260,24 @@ int pp_cli_explain(int argc, char **argv)
         free(err);
         pp_evset_free(&set);
         pp_kb_free(kb);
+        pp_doc_free(tmpl);
+        free(tsrc);
         return 2;
     }
     pp_explain x;
     st = pp_explain_run(&set, kb, &x);
+    if (st == PP_OK && tmpl && (st = pp_explain_locate(&x, tmpl, tsrc, tlen)) != PP_OK)
+        pp_explain_free(&x);
+    pp_doc_free(tmpl);
+    free(tsrc);
     if (st != PP_OK) {
         fprintf(stderr, "parapet: explain: %s\n", pp_status_name(st));
+        pp_live_result_free(&live);
         pp_evset_free(&set);
         pp_kb_free(kb);
         return 2;
     }
+    x.label_fixes = stack != NULL;
     /* The AI part never changes the exit status: it only adds text. */
     json_t *doc = NULL;
     pp_state *cache = NULL;
@@ -254,6 +299,8 @@ int pp_cli_explain(int argc, char **argv)
         free(def);
         pp_ai_enrich(doc, &x, &ai, cache, 0);
     }
+    if (doc && stack)
+        pp_cli_live_annotate(doc, &live);
     if (strcmp(format, "json") == 0 && doc) {
         char *s = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
         if (s)
@@ -291,6 +338,8 @@ int pp_cli_explain(int argc, char **argv)
             rc = 2;
         if (extra)
             fputs(extra, stdout);
+        if (stack)
+            pp_cli_live_print_missing(stdout, &live, strcmp(format, "markdown") == 0);
         free(s);
         free(extra);
     }
@@ -301,6 +350,7 @@ int pp_cli_explain(int argc, char **argv)
     if (fflush(stdout) != 0)
         rc = 2;
     pp_explain_free(&x);
+    pp_live_result_free(&live);
     pp_evset_free(&set);
     pp_kb_free(kb);
     return rc;
@@ -331,9 +381,9 @@ static int kb_build(int argc, char **argv)
     const char *src = NULL, *outp = NULL;
     for (int i = 1; i < argc; i++) {
         const char *v = NULL;
-        if (opt_value(argc, argv, &i, "--src", &v)) {
+        if (pp_cli_opt_value(argc, argv, &i, "--src", &v)) {
             src = v;
-        } else if (opt_value(argc, argv, &i, "--out", &v) || opt_value(argc, argv, &i, "-o", &v)) {
+        } else if (pp_cli_opt_value(argc, argv, &i, "--out", &v) || pp_cli_opt_value(argc, argv, &i, "-o", &v)) {
             outp = v;
         } else if (argv[i][0] != '-' && !src) {
             src = argv[i];
@@ -455,9 +505,9 @@ static int kb_search(int argc, char **argv)
     pp_buf_init(&q, 64u << 10);
     for (int i = 1; i < argc; i++) {
         const char *v = NULL;
-        if (opt_value(argc, argv, &i, "--kb", &v)) {
+        if (pp_cli_opt_value(argc, argv, &i, "--kb", &v)) {
             kbopt = v;
-        } else if (opt_value(argc, argv, &i, "--limit", &v)) {
+        } else if (pp_cli_opt_value(argc, argv, &i, "--limit", &v)) {
             lim = v;
         } else {
             if (q.len)
@@ -505,7 +555,7 @@ static int kb_stats(int argc, char **argv)
     const char *kbopt = NULL;
     for (int i = 1; i < argc; i++) {
         const char *v = NULL;
-        if (opt_value(argc, argv, &i, "--kb", &v) && v) {
+        if (pp_cli_opt_value(argc, argv, &i, "--kb", &v) && v) {
             kbopt = v;
         } else {
             fputs(kb_usage, stderr);
@@ -542,7 +592,7 @@ static int kb_stats(int argc, char **argv)
 
 int pp_cli_kb(int argc, char **argv)
 {
-    if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
+    if (argc < 2 || pp_cli_wants_help(argc, argv, 1)) {
         fputs(kb_usage, argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;
     }

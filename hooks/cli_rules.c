@@ -287,7 +287,7 @@ static int rules_compile(int argc, char **argv)
 
 int pp_cli_rules(int argc, char **argv)
 {
-    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+    if (argc < 2 || pp_cli_wants_help(argc, argv, 1)) {
         fputs(USAGE, argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;
     }

@@ -7,7 +7,8 @@
 
 #include "advisor/event.h"
 #include "advisor/explain.h"
-#include "engine/net/aws.h"
+#include "advisor/live.h"
+#include "engine/net/creds.h"
 #include "engine/base/json_write.h"
 #include "engine/base/util.h"
 #include "hooks/cli.h"
@@ -77,7 +78,7 @@ int pp_lambda_events_init(pp_lambda_events *le, const char *config_file, const c
         pp_err(err, PP_E_USAGE, "no state database: set PARAPET_STATE_DB");
         goto done;
     }
-    le->endpoint = endpoint ? pp_strdup(endpoint) : env_or(NULL, "AWS_ENDPOINT_URL", "");
+    le->endpoint = endpoint ? pp_strdup(endpoint) : NULL;   /* else the chain's endpoints */
     char *ai = env_or(cfg, "PARAPET_AI", "ai");
     le->ai.enabled = ai && strcmp(ai, "bedrock") == 0;
     free(ai);
@@ -264,62 +265,35 @@ static json_t *explain_lines(pp_lambda_events *le, const char *lines, json_t *ex
     return doc;
 }
 
-/* Asks CloudFormation or ECS for what the stored events lack; appends answers to `extra`. */
+/* Asks CloudFormation or ECS for what the stored events lack (advisor/live.h: the same fetch
+ * as `parapet explain --stack`); appends the answers to `extra`. */
 static void describe(pp_lambda_events *le, pp_http_client *http, const classified *c,
                      uint64_t deadline, json_t *extra)
 {
-    pp_aws_env env;
+    pp_aws_session *sess = NULL;
     char *err = NULL;
-    if (pp_aws_env_load(&env, &err) != 0) {
+    pp_aws_session_opts so = { .endpoint_url = le->endpoint };
+    if (pp_aws_session_new(&so, &sess, &err) != PP_OK) {
         fprintf(stderr, "parapet lambda: cannot ask AWS for the cause: %s\n", err);
         free(err);
         return;
     }
-    pp_aws_creds cr = pp_aws_env_creds(&env);
-    pp_aws_call_opts o = { .region = env.region, .creds = &cr, .timeout_ms = PP_LE_AWS_TIMEOUT_MS,
-                           .deadline_ms = deadline, .retries = 1 };
-    json_t *ans = NULL;
-    if (!c->ecs) {
-        o.service = "cloudformation";
-        if (pp_aws_cfn_stack_events(http, le->endpoint, c->stack_id ? c->stack_id : c->scope,
-                                    PP_LE_MAX_STACK_PAGES, &o, &ans, &err) == PP_OK)
-            json_array_append_new(extra, ans);
-        else
-            fprintf(stderr, "parapet lambda: %s\n", err);
-    } else {
-        o.service = "ecs";
-        const char *cluster = c->cluster ? c->cluster : "default";
-        json_t *rq = json_pack("{s:s,s:[s]}", "cluster", cluster, "services", c->scope);
-        if (pp_aws_ecs(http, le->endpoint, "DescribeServices", rq, &o, &ans, &err) == PP_OK)
-            json_array_append_new(extra, ans);
-        else
-            fprintf(stderr, "parapet lambda: %s\n", err);
-        json_decref(rq);
-        free(err);
-        err = NULL;
-        ans = NULL;
-        rq = json_pack("{s:s,s:s,s:s,s:i}", "cluster", cluster, "serviceName", c->scope,
-                       "desiredStatus", "STOPPED", "maxResults", PP_LE_MAX_STOPPED_TASKS);
-        json_t *list = NULL;
-        if (pp_aws_ecs(http, le->endpoint, "ListTasks", rq, &o, &list, &err) == PP_OK &&
-            json_array_size(json_object_get(list, "taskArns"))) {
-            json_t *dq = json_pack("{s:s,s:O}", "cluster", cluster, "tasks",
-                                   json_object_get(list, "taskArns"));
-            free(err);
-            err = NULL;
-            if (pp_aws_ecs(http, le->endpoint, "DescribeTasks", dq, &o, &ans, &err) == PP_OK)
-                json_array_append_new(extra, ans);
-            else
-                fprintf(stderr, "parapet lambda: %s\n", err);
-            json_decref(dq);
-        } else if (err) {
-            fprintf(stderr, "parapet lambda: %s\n", err);
-        }
-        json_decref(list);
-        json_decref(rq);
-    }
-    free(err);
-    pp_aws_env_free(&env);
+    pp_live_opts lo = { .session = sess, .http = http, .deadline_ms = deadline, .kb = le->kb,
+                        .timeout_ms = PP_LE_AWS_TIMEOUT_MS, .max_stack_pages =
+                        PP_LE_MAX_STACK_PAGES, .max_tasks = PP_LE_MAX_STOPPED_TASKS };
+    pp_live_result lr;
+    if (!c->ecs)
+        pp_live_fetch_stack(&lo, c->stack_id ? c->stack_id : c->scope, &lr);
+    else
+        pp_live_fetch_service(&lo, c->cluster ? c->cluster : "default", c->scope, &lr);
+    size_t i;
+    json_t *v;
+    json_array_foreach(lr.docs, i, v)
+        json_array_append(extra, v);   /* does not steal: lr keeps its reference */
+    for (size_t k = 0; k < lr.nmissing; k++)
+        fprintf(stderr, "parapet lambda: not fetched: %s\n", lr.missing[k]);
+    pp_live_result_free(&lr);
+    pp_aws_session_free(sess);
 }
 
 static char *result_json(const char *handled, const char *scope, const pp_notify_result *r,

@@ -7,6 +7,7 @@
 #include "engine/base/json_write.h"
 #include "engine/base/util.h"
 #include "hooks/cli.h"
+#include "hooks/cli_live.h"
 
 typedef struct command {
     const char *name;
@@ -21,6 +22,7 @@ static const command COMMANDS[] = {
     {"serve", pp_cli_serve, "HTTP endpoint: /hook, /v1/check, /slack/command, /healthz, /metrics"},
     {"lambda", pp_cli_lambda, "AWS Lambda custom-runtime loop (the zip's bootstrap)"},
     {"explain", pp_cli_explain, "explain a failed deployment from its events"},
+    {"watch", pp_cli_watch, "follow a stack's deployment live; explain a failure as it appears"},
     {"notify", pp_cli_notify, "explain a failed deployment and post it to Slack, Teams or a webhook"},
     {"kb", pp_cli_kb, "knowledge base: build, lint, search, stats"},
 };

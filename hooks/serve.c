@@ -38,6 +38,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "advisor/kb.h"
+#include "engine/check.h"
 #include "engine/doc.h"
 #include "engine/net/http.h"
 #include "engine/base/json_write.h"
@@ -48,6 +50,8 @@
 #include "hooks/cfn_hook.h"
 #include "hooks/chat.h"
 #include "hooks/cli.h"
+#include "hooks/cli_live.h"
+#include "hooks/notify.h"
 #include "hooks/hook_opts.h"
 #include "hooks/serve_lanes.h"
 #include "hooks/slack.h"
@@ -60,6 +64,7 @@
 #define PP_SERVE_MAX_CONNECTIONS 2048
 #define PP_SERVE_MAX_CONNECTIONS_CAP 65536
 #define PP_SERVE_BODY_MEMORY_MIB 256
+#define PP_SERVE_SLACK_LIVE_MS 2500           /* Slack wants an answer within 3 s */
 #define PP_SERVE_BODY_FREE (64u << 10)  /* per body, outside the shared budget */
 #define PP_SERVE_TRIM_EVERY_S 2         /* how often the main thread looks at the load */
 #define PP_SERVE_TRIM_MIN_PEAK 64       /* bursts smaller than this are not worth a trim */
@@ -99,6 +104,7 @@ typedef struct server {
     char *slack_secret;               /* NULL: /slack/command answers 404 */
     size_t slack_secret_len;
     char *state_path;                 /* state database for /slack/command */
+    int slack_live;                   /* --slack-live: fetch from AWS when nothing is recorded */
     long deadline_ms;
     size_t max_body;
     long request_timeout_s;
@@ -118,12 +124,14 @@ typedef struct worker {
     pp_ruleset *rs;
     pp_http_client *http;
     pp_state *state;        /* opened on the first slash command of this thread */
+    pp_kb *kb;              /* opened on the first live slash command of this thread */
 } worker;
 
 /* Per-connection state (one request). */
 typedef struct conn {
     int route;
     int responded;      /* a response was already queued (early 401/404/405/413) */
+    int evaluated;      /* the answer comes from an evaluation (counted in the histogram) */
     int too_big;
     int busy;           /* the shared body budget was exhausted: 503 once the upload ends */
     uint64_t t0_us;
@@ -176,7 +184,8 @@ static char *render_metrics(server *s)
         }
     }
     pp_buf_puts(&b, "# HELP parapet_evaluation_seconds Time to answer POST /hook and "
-                    "POST /v1/check.\n# TYPE parapet_evaluation_seconds histogram\n");
+                    "POST /v1/check requests that were evaluated (not early 4xx answers).\n"
+                    "# TYPE parapet_evaluation_seconds histogram\n");
     for (int r = 0; r < 2; r++) {
         const char *rn = route_name[r == 0 ? R_HOOK : R_CHECK];
         unsigned long long cum = 0;
@@ -222,10 +231,13 @@ static char *render_metrics(server *s)
     for (unsigned i = 0; i < pp_lanes_count(lanes); i++)
         pp_buf_printf(&b, "parapet_http_worker_connections{worker=\"%u\"} %u\n", i,
                       pp_lanes_lane_connections(lanes, i));
-    pp_buf_printf(&b, "# HELP parapet_rulesets_loaded Rule sets built by worker threads.\n"
-                      "# TYPE parapet_rulesets_loaded counter\n"
-                      "parapet_rulesets_loaded %llu\n",
+    pp_buf_printf(&b, "# HELP parapet_rulesets_loaded_total Rule sets built by worker threads.\n"
+                      "# TYPE parapet_rulesets_loaded_total counter\n"
+                      "parapet_rulesets_loaded_total %llu\n",
                   (unsigned long long)atomic_load(&s->m.rulesets));
+    pp_buf_puts(&b, "# HELP parapet_build_info The running build; the value is always 1.\n"
+                    "# TYPE parapet_build_info gauge\n"
+                    "parapet_build_info{version=\"" PARAPET_VERSION "\"} 1\n");
     return pp_buf_steal(&b);
 }
 
@@ -239,6 +251,7 @@ static void worker_free(void *p)
     pp_ruleset_free(w->rs);
     pp_http_client_free(w->http);
     pp_state_close(w->state);
+    pp_kb_free(w->kb);
     free(w);
 }
 
@@ -291,7 +304,8 @@ static enum MHD_Result reply(server *s, conn *k, struct MHD_Connection *c, unsig
     MHD_destroy_response(r);
     k->responded = 1;
     count_request(s, k->route, code);
-    count_latency(s, k->route, pp_now_us() - k->t0_us);
+    if (k->evaluated)
+        count_latency(s, k->route, pp_now_us() - k->t0_us);
     return ret;
 }
 
@@ -346,6 +360,7 @@ static int authorized(server *s, struct MHD_Connection *c)
 static enum MHD_Result do_hook(server *s, conn *k, struct MHD_Connection *c)
 {
     char *err = NULL;
+    k->evaluated = 1;
     worker *w = get_worker(s, &err);
     if (!w) {
         enum MHD_Result r = reply_error(s, k, c, MHD_HTTP_SERVICE_UNAVAILABLE, "rules_unavailable",
@@ -377,6 +392,7 @@ static enum MHD_Result do_hook(server *s, conn *k, struct MHD_Connection *c)
 static enum MHD_Result do_check(server *s, conn *k, struct MHD_Connection *c)
 {
     char *err = NULL;
+    k->evaluated = 1;
     worker *w = get_worker(s, &err);
     if (!w) {
         enum MHD_Result r = reply_error(s, k, c, MHD_HTTP_SERVICE_UNAVAILABLE, "rules_unavailable",
@@ -386,53 +402,42 @@ static enum MHD_Result do_check(server *s, conn *k, struct MHD_Connection *c)
     }
     const char *fq = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "format");
     const char *sp = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "show_passed");
+    static const char *const ctypes[] = {
+        [PP_OUT_TEXT] = "text/plain; charset=utf-8", [PP_OUT_JSON] = "application/json",
+        [PP_OUT_SARIF] = "application/sarif+json", [PP_OUT_JUNIT] = "application/xml",
+        [PP_OUT_CODEQUALITY] = "application/json",
+    };
     pp_format fmt = PP_OUT_JSON;
-    const char *ctype = "application/json";
-    if (fq && strcmp(fq, "sarif") == 0) {
-        fmt = PP_OUT_SARIF;
-        ctype = "application/sarif+json";
-    } else if (fq && strcmp(fq, "junit") == 0) {
-        fmt = PP_OUT_JUNIT;
-        ctype = "application/xml";
-    } else if (fq && strcmp(fq, "text") == 0) {
-        fmt = PP_OUT_TEXT;
-        ctype = "text/plain; charset=utf-8";
-    } else if (fq && strcmp(fq, "json") != 0) {
+    if (fq && pp_format_parse(fq, &fmt) != 0)
         return reply_error(s, k, c, MHD_HTTP_BAD_REQUEST, "bad_request",
-                           "format must be json, sarif, junit or text");
-    }
+                           "format must be json, sarif, junit, codequality or text");
+    const char *ctype = ctypes[fmt];
     int show_passed = sp && (strcmp(sp, "1") == 0 || strcmp(sp, "true") == 0);
-    pp_status st = PP_OK;
     enum MHD_Result r;
-    pp_report rep;
-    pp_report_init(&rep);
-    pp_template *t = NULL;
-    pp_doc *d = pp_doc_load("request", k->body.data ? k->body.data : "", k->body.len,
-                            PP_FMT_AUTO, &s->opts.limits, &st, &err);
-    pp_resolve_opts ro = { .limits = &s->opts.limits };
-    if (d)
-        t = pp_template_build(d, &ro, &st, &err);
-    if (!t) {
-        r = reply_error(s, k, c, st == PP_E_NOMEM ? 500 : MHD_HTTP_BAD_REQUEST,
-                        st == PP_E_NOMEM ? "internal" : "bad_request",
-                        err ? err : pp_status_name(st));
-        goto done;
-    }
-    pp_eval_opts eo = { .show_passed = show_passed, .verbose = s->opts.verbose };
-    st = pp_eval_template(w->rs, t, &eo, &rep, &err);
+    pp_check_opts co = {
+        .resolve = { .limits = &s->opts.limits },
+        .eval = { .show_passed = show_passed, .verbose = s->opts.verbose },
+        .unknown = s->opts.sel.unknown,
+    };
+    pp_check_for_format(&co, fmt);
+    pp_check chk;
+    pp_check_init(&chk, w->rs, NULL, &co);
+    pp_status st = pp_check_input(&chk, "request", k->body.data ? k->body.data : "",
+                                  k->body.len, &err);
     if (st != PP_OK) {
-        r = reply_error(s, k, c, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal",
-                        err ? err : pp_status_name(st));
+        int input = chk.input_errors > 0 && chk.rep.files == 0;
+        r = reply_error(s, k, c, input ? MHD_HTTP_BAD_REQUEST : MHD_HTTP_INTERNAL_SERVER_ERROR,
+                        input ? "bad_request" : "internal", err ? err : pp_status_name(st));
         goto done;
     }
-    rep.files = 1;
-    atomic_fetch_add(&s->m.rule_errors, rep.n_status[PP_ST_ERROR]);
-    pp_report_sort(&rep);
+    pp_check_finish(&chk);
+    pp_report *rep = &chk.rep;
+    atomic_fetch_add(&s->m.rule_errors, rep->n_status[PP_ST_ERROR]);
     char *buf = NULL;
     size_t blen = 0;
     FILE *f = open_memstream(&buf, &blen);
-    pp_write_opts wo = { .show_passed = show_passed, .tool_version = PARAPET_VERSION };
-    st = f ? pp_report_write(&rep, fmt, &wo, f) : PP_E_NOMEM;
+    pp_write_opts wo = { .show_passed = co.eval.show_passed, .tool_version = PARAPET_VERSION };
+    st = f ? pp_report_write(rep, fmt, &wo, f) : PP_E_NOMEM;
     if (f && fclose(f) != 0 && st == PP_OK)
         st = PP_E_NOMEM;
     if (st != PP_OK) {
@@ -440,13 +445,11 @@ static enum MHD_Result do_check(server *s, conn *k, struct MHD_Connection *c)
         r = reply_error(s, k, c, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "report failed");
         goto done;
     }
-    int failing = pp_report_failing(&rep, s->opts.fail_on, s->opts.sel.unknown);
+    int failing = pp_report_failing(rep, s->opts.fail_on, s->opts.sel.unknown);
     r = reply(s, k, c, MHD_HTTP_OK, ctype, buf, "X-Parapet-Failing", failing ? "1" : "0");
 done:
     free(err);
-    pp_report_free(&rep);
-    pp_template_free(t);
-    pp_doc_free(d);
+    pp_check_free(&chk);
     return r;
 }
 
@@ -492,6 +495,35 @@ static enum MHD_Result do_slack(server *s, conn *k, struct MHD_Connection *c)
         if (w && w->state)
             pp_state_explanation_get(w->state, stack, &json, NULL, &when, &err);
         json_t *doc = json ? json_loads(json, 0, NULL) : NULL;
+        const char *origin = "Recorded";
+        if (!doc && s->slack_live && w) {
+            /* nothing recorded: the same fetch as `explain --stack`, within Slack's 3 s */
+            int krc = 0;
+            if (!w->kb)
+                w->kb = pp_cli_open_kb(NULL, &krc);
+            if (!w->http)
+                w->http = pp_http_client_new();
+            pp_cli_aws aws = { 0 };
+            char *lerr = NULL;
+            doc = w->kb ? pp_cli_live_explain(&aws, w->http, w->kb, stack,
+                                              pp_now_ms() + PP_SERVE_SLACK_LIVE_MS, &lerr)
+                        : NULL;
+            if (doc && json_array_size(json_object_get(doc, "root_causes")) +
+                           json_array_size(json_object_get(doc, "unmatched")) == 0) {
+                json_decref(doc);
+                doc = NULL;
+            }
+            if (doc) {
+                origin = "Fetched from AWS";
+                when = (int64_t)time(NULL);
+                if (w->state && pp_notify_record(w->state, doc, &lerr) != PP_OK)
+                    fprintf(stderr, "parapet serve: /slack/command: %s\n", lerr ? lerr : "");
+            } else if (lerr) {
+                fprintf(stderr, "parapet serve: /slack/command: live fetch for %.200s: %s\n",
+                        stack, lerr);
+            }
+            free(lerr);
+        }
         json_t *msg = doc ? pp_chat_slack_reply(doc, stack) : NULL;
         if (msg) {
             char tbuf[32] = "";
@@ -500,7 +532,7 @@ static enum MHD_Result do_slack(server *s, conn *k, struct MHD_Connection *c)
             if (gmtime_r(&tt, &tm))
                 strftime(tbuf, sizeof tbuf, "%Y-%m-%d %H:%M UTC", &tm);
             json_t *blocks = json_object_get(msg, "blocks");
-            char *ctx = pp_asprintf("Recorded %s", tbuf);
+            char *ctx = pp_asprintf("%s %s", origin, tbuf);
             if (ctx && json_array_size(blocks) < PP_CHAT_SLACK_MAX_BLOCKS)
                 json_array_append_new(blocks, json_pack("{s:s,s:[{s:s,s:s}]}", "type", "context",
                                                         "elements", "type", "mrkdwn", "text",
@@ -823,7 +855,10 @@ static const char usage[] =
     "  --state-db F                     state database for POST /slack/command (default\n"
     "                                   $XDG_STATE_HOME/parapet/state.db)\n"
     "  --slack-signing-secret-file F    Slack signing secret (or SLACK_SIGNING_SECRET);\n"
-    "                                   without one /slack/command answers 404\n";
+    "                                   without one /slack/command answers 404\n"
+    "  --slack-live                     `/parapet why STACK` with nothing recorded fetches the\n"
+    "                                   stack from AWS (explain --stack, the standard\n"
+    "                                   credential chain; within 2.5 s)\n";
 
 int pp_cli_serve(int argc, char **argv)
 {
@@ -871,6 +906,8 @@ int pp_cli_serve(int argc, char **argv)
             slack_file = argv[++i];
         } else if (strcmp(a, "--state-db") == 0 && has) {
             state_opt = argv[++i];
+        } else if (strcmp(a, "--slack-live") == 0) {
+            s->slack_live = 1;
         } else if (strcmp(a, "--max-connections") == 0 && has) {
             if (pp_parse_long(argv[++i], 1, PP_SERVE_MAX_CONNECTIONS_CAP, &max_conns) != 0) {
                 rc = pp_cli_usage("serve", "--max-connections expects 1..%d",

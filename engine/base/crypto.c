@@ -22,6 +22,13 @@ void pp_sha256_hex(const void *data, size_t len, char out[65])
     pp_hex(md, sizeof md, out);
 }
 
+void pp_sha1_hex(const void *data, size_t len, char out[41])
+{
+    unsigned char md[SHA_DIGEST_LENGTH];
+    SHA1(data ? data : (const void *)"", len, md);
+    pp_hex(md, sizeof md, out);
+}
+
 int pp_hmac_sha256(const void *key, size_t klen, const void *msg, size_t mlen,
                    unsigned char out[PP_SHA256_LEN])
 {

@@ -215,3 +215,9 @@ json_t *pp_json_loadb(const char *buf, size_t len, size_t flags, json_error_t *j
     }
     return v;
 }
+
+void pp_json_put_str(json_t *o, const char *k, const char *v)
+{
+    if (v && *v)
+        json_object_set_new(o, k, json_string(v));
+}

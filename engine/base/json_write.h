@@ -42,4 +42,8 @@ json_t *pp_json_loadb(const char *buf, size_t len, size_t flags, json_error_t *j
  * before starting them, since json_set_alloc_funcs is not thread-safe. */
 void pp_json_init(void);
 
+/* Sets o[k] to a new string v when v is non-NULL and not empty (an absent or empty field is
+ * left out of the object). Allocation failure leaves o unchanged. */
+void pp_json_put_str(json_t *o, const char *k, const char *v);
+
 #endif

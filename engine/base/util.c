@@ -249,3 +249,58 @@ int pp_hex_digit(int c)
         return c - 'A' + 10;
     return -1;
 }
+
+char *pp_term_clean(const char *s, size_t n, int keep_newlines)
+{
+    char *o = malloc(n + 1);
+    if (!o)
+        return NULL;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] >= 0x80 &&
+            (unsigned char)s[i + 1] <= 0x9F) {
+            o[k++] = '?';
+            i++;
+        } else if ((c < 0x20 && c != '\t' && !(keep_newlines && c == '\n')) || c == 0x7F) {
+            o[k++] = '?';
+        } else {
+            o[k++] = (char)c;
+        }
+    }
+    o[k] = '\0';
+    return o;
+}
+
+pp_status pp_shell_quote(pp_buf *b, const char *s)
+{
+    if (!s)
+        s = "";
+    int bare = *s != '\0';
+    for (const char *p = s; *p && bare; p++)
+        bare = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+               strchr("@%+=:,./_-", *p) != NULL;
+    if (bare)
+        return pp_buf_puts(b, s);
+    pp_buf tmp;
+    pp_buf_init(&tmp, 0);
+    pp_buf_puts(&tmp, "'");
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '\'')
+            pp_buf_puts(&tmp, "'\\''");
+        else if (*p < 0x20 || *p == 0x7f)
+            pp_buf_puts(&tmp, "?");
+        else if (*p == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F) {
+            pp_buf_puts(&tmp, "?");   /* C1 control */
+            p++;
+        } else
+            pp_buf_append(&tmp, p, 1);
+    }
+    pp_status st = pp_buf_puts(&tmp, "'");
+    if (st == PP_OK && tmp.data)
+        st = pp_buf_append(b, tmp.data, tmp.len);
+    else if (st == PP_OK)
+        st = PP_E_NOMEM;
+    pp_buf_free(&tmp);
+    return st;
+}

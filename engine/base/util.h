@@ -71,6 +71,17 @@ int pp_strcmp_ptr(const void *a, const void *b);
 int pp_pcre2_jit_enabled(void);
 uint64_t pp_now_us(void);
 
+/* Copy of s[0..n) safe to print on a terminal: C0 control bytes other than '\t' (and '\n'
+ * when keep_newlines), DEL and the C1 controls U+0080–U+009F become '?', so text from outside
+ * (AWS messages, container logs) cannot move the cursor or retitle the window. malloc'd,
+ * caller frees; NULL on NOMEM. */
+char *pp_term_clean(const char *s, size_t n, int keep_newlines);
+/* Appends s to b as one POSIX shell word: bare when it only holds [A-Za-z0-9@%+=:,./_-] (and
+ * is not empty), else in single quotes with each ' written as '\''. Control characters are
+ * replaced by '?' so a suggested command cannot carry a terminal escape or a second line.
+ * Returns what pp_buf_append returns. */
+pp_status pp_shell_quote(pp_buf *b, const char *s);
+
 /* Parses a decimal integer in [min,max]; returns 0 on success, -1 otherwise. No atoi. */
 int pp_parse_long(const char *s, long min, long max, long *out);
 

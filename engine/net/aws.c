@@ -1,5 +1,5 @@
-/* aws.c — signed AWS calls: Bedrock Converse, ECS Describe*, CloudFormation
- * DescribeStackEvents (see aws.h). */
+/* aws.c — signed AWS calls: the pp_aws_client (retries, throttling, the JSON and query
+ * protocols), Bedrock Converse, ECS, CloudFormation DescribeStackEvents (see aws.h). */
 #include "engine/net/aws.h"
 
 #include <curl/curl.h>
@@ -8,68 +8,14 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "engine/base/json_write.h"
 #include "engine/base/util.h"
+#include "engine/net/xml.h"
 
 #define PP_AWS_MAX_HEADERS 16
 #define PP_AWS_MAX_ANSWER (8u << 20)
-
-int pp_aws_env_load(pp_aws_env *e, char **err)
-{
-    memset(e, 0, sizeof *e);
-    const char *ak = getenv("AWS_ACCESS_KEY_ID"), *sk = getenv("AWS_SECRET_ACCESS_KEY");
-    const char *tk = getenv("AWS_SESSION_TOKEN"), *rg = getenv("AWS_REGION");
-    if (!rg || !*rg)
-        rg = getenv("AWS_DEFAULT_REGION");
-    if (!ak || !*ak || !sk || !*sk) {
-        pp_err(err, PP_E_USAGE, "AWS credentials are not set (AWS_ACCESS_KEY_ID and "
-               "AWS_SECRET_ACCESS_KEY)");
-        return -1;
-    }
-    if (!rg || !*rg) {
-        pp_err(err, PP_E_USAGE, "AWS_REGION is not set");
-        return -1;
-    }
-    e->access_key_id = pp_strdup(ak);
-    e->secret_access_key = pp_strdup(sk);
-    e->session_token = tk && *tk ? pp_strdup(tk) : NULL;
-    e->region = pp_strdup(rg);
-    if (!e->access_key_id || !e->secret_access_key || !e->region || (tk && *tk &&
-                                                                    !e->session_token)) {
-        pp_aws_env_free(e);
-        pp_err(err, PP_E_NOMEM, "out of memory");
-        return -1;
-    }
-    return 0;
-}
-
-void pp_aws_env_free(pp_aws_env *e)
-{
-    if (!e)
-        return;
-    free(e->access_key_id);
-    free(e->secret_access_key);
-    free(e->session_token);
-    free(e->region);
-    memset(e, 0, sizeof *e);
-}
-
-pp_aws_creds pp_aws_env_creds(const pp_aws_env *e)
-{
-    pp_aws_creds c = { e->access_key_id, e->secret_access_key, e->session_token };
-    return c;
-}
-
-char *pp_aws_endpoint(const char *endpoint, const char *prefix, const char *region)
-{
-    if (endpoint && *endpoint) {
-        size_t n = strlen(endpoint);
-        while (n && endpoint[n - 1] == '/')
-            n--;
-        return pp_asprintf("%.*s", (int)n, endpoint);
-    }
-    return pp_asprintf("https://%s.%s.amazonaws.com", prefix, region ? region : "us-east-1");
-}
 
 /* Host header value, wire path and query of url (each malloc'd). */
 static int split_url(const char *url, char **host, char **path, char **query)
@@ -202,25 +148,251 @@ static char *error_message(const pp_http_resp *r)
     const char *m = j ? json_string_value(json_object_get(j, "message")) : NULL;
     if (!m && j)
         m = json_string_value(json_object_get(j, "Message"));
-    char *out = pp_asprintf("%.300s", m ? m : (r->body ? r->body : ""));
+    char *out;
+    if (!m && !j && r->body && strstr(r->body, "<Message>")) {
+        char *x = pp_xml_child(r->body, r->body + r->len, "Message");
+        out = pp_asprintf("%.300s", x ? x : "");
+        free(x);
+    } else {
+        out = pp_asprintf("%.300s", m ? m : (r->body ? r->body : ""));
+    }
     json_decref(j);
     return out;
 }
 
-static pp_status answer_error(const pp_http_resp *r, const char *api, char **err)
+static pp_status answer_error(pp_aws_client *c, const pp_http_resp *r, const char *api,
+                              char **err)
 {
-    char name[128];
-    pp_aws_error_name(r, name, sizeof name);
+    pp_aws_error_name(r, c->error_code, sizeof c->error_code);
     char *m = error_message(r);
-    pp_status st = pp_err(err, PP_E_HTTP, "%s: %s (HTTP %ld): %s", api,
-                          *name ? name : "error", r->status, m ? m : "");
+    pp_status st = pp_err(err, pp_aws_is_access_denied(c->error_code) || r->status == 403
+                                   ? PP_E_DENIED : PP_E_HTTP,
+                          "%s: %s (HTTP %ld): %s", api, *c->error_code ? c->error_code : "error",
+                          r->status, m ? m : "");
     free(m);
+    return st;
+}
+
+/* ---- the client ------------------------------------------------------------------------ */
+
+int pp_aws_is_throttling(const char *code)
+{
+    static const char *const T[] = {
+        "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottledException",
+        "TooManyRequestsException", "ProvisionedThroughputExceededException",
+        "TransactionInProgressException", "RequestLimitExceeded", "BandwidthLimitExceeded",
+        "RequestThrottled", "SlowDown", "PriorRequestNotComplete", "EC2ThrottledException",
+    };
+    for (size_t i = 0; code && i < PP_ARRAY_LEN(T); i++)
+        if (strcmp(code, T[i]) == 0)
+            return 1;
+    return 0;
+}
+
+int pp_aws_is_access_denied(const char *code)
+{
+    return code && (strncmp(code, "AccessDenied", 12) == 0 ||
+                    strcmp(code, "UnauthorizedOperation") == 0 ||
+                    strcmp(code, "UnrecognizedClientException") == 0 ||
+                    strcmp(code, "InvalidClientTokenId") == 0 ||
+                    strcmp(code, "SignatureDoesNotMatch") == 0 ||
+                    strstr(code, "NotAuthorized") != NULL);
+}
+
+static int expired_token(const char *code)
+{
+    return strcmp(code, "ExpiredToken") == 0 || strcmp(code, "ExpiredTokenException") == 0 ||
+           strcmp(code, "RequestExpired") == 0;
+}
+
+pp_status pp_aws_client_init(pp_aws_client *c, pp_aws_session *s, pp_http_client *http,
+                             pp_aws_service svc, const char *override, char **err)
+{
+    memset(c, 0, sizeof *c);
+    c->session = s;
+    c->http = http;
+    c->svc = svc;
+    c->timeout_ms = 10000;
+    c->backoff_ms = 200;
+    long n = 3;
+    const char *ma = getenv("AWS_MAX_ATTEMPTS");
+    if (ma && *ma && pp_parse_long(ma, 1, 10, &n) != 0)
+        n = 3;
+    c->max_attempts = (unsigned)n;
+    const pp_aws_service_info *si = pp_aws_service_get(svc);
+    if (!si)
+        return pp_err(err, PP_E_INTERNAL, "aws: unknown service");
+    c->endpoint = override && *override
+                      ? pp_aws_endpoint_for(svc, NULL, override, NULL)
+                      : pp_aws_session_endpoint(s, svc);
+    if (!c->endpoint) {
+        if (!pp_aws_session_region(s))
+            return pp_err(err, PP_E_USAGE, "no AWS region: pass --region, set AWS_REGION or "
+                          "give profile %s a region", pp_aws_session_profile(s));
+        return pp_err(err, PP_E_NOMEM, "out of memory");
+    }
+    return PP_OK;
+}
+
+void pp_aws_client_free(pp_aws_client *c)
+{
+    if (!c)
+        return;
+    free(c->endpoint);
+    c->endpoint = NULL;
+}
+
+static void sleep_ms(unsigned ms)
+{
+    struct timespec ts = { (time_t)(ms / 1000), (long)(ms % 1000) * 1000000L };
+    while (nanosleep(&ts, &ts) != 0)
+        ;
+}
+
+/* Full jitter: a random wait in [0, min(cap, base * 2^attempt)]. */
+static unsigned backoff_for(const pp_aws_client *c, unsigned attempt)
+{
+    static unsigned seed;
+    if (!seed)
+        seed = (unsigned)getpid() ^ (unsigned)time(NULL);
+    unsigned long top = (unsigned long)(c->backoff_ms ? c->backoff_ms : 200) << (attempt < 8
+                                                                                  ? attempt : 8);
+    if (top > 20000)
+        top = 20000;
+    return (unsigned)(top / 2 + (unsigned long)rand_r(&seed) % (top / 2 + 1));
+}
+
+pp_status pp_aws_client_post(pp_aws_client *c, const char *path, const char *content_type,
+                             const char *const *headers, size_t nheaders, const char *body,
+                             pp_http_resp *out, char **err)
+{
+    memset(out, 0, sizeof *out);
+    c->error_code[0] = '\0';
+    c->http_status = 0;
+    const pp_aws_service_info *si = pp_aws_service_get(c->svc);
+    char *url = pp_asprintf("%s%s", c->endpoint, path);
+    if (!url)
+        return pp_err(err, PP_E_NOMEM, "out of memory");
+    pp_status st = PP_OK;
+    int refreshed = 0;
+    for (unsigned attempt = 0;; attempt++) {
+        pp_aws_creds cr;
+        st = pp_aws_session_creds(c->session, c->http, &cr, err);
+        if (st != PP_OK)
+            break;
+        pp_aws_call_opts o = { .region = pp_aws_session_region(c->session)
+                                             ? pp_aws_session_region(c->session) : "us-east-1",
+                               .service = si->signing, .creds = &cr,
+                               .timeout_ms = c->timeout_ms, .deadline_ms = c->deadline_ms };
+        char *e = NULL;
+        st = pp_aws_call(c->http, url, content_type, headers, nheaders, body, &o, out, &e);
+        int last = attempt + 1 >= c->max_attempts;
+        unsigned wait = backoff_for(c, attempt);
+        if (c->deadline_ms && pp_now_ms() + wait >= c->deadline_ms)
+            last = 1;
+        if (st != PP_OK) {
+            if (st == PP_E_HTTP && !last) {
+                free(e);
+                sleep_ms(wait);
+                continue;
+            }
+            pp_err(err, st, "%s: %s", si->name, e ? e : pp_status_name(st));
+            free(e);
+            break;
+        }
+        c->http_status = out->status;
+        if (out->status == 200)
+            break;
+        char code[96];
+        pp_aws_error_name(out, code, sizeof code);
+        if (!refreshed && expired_token(code)) {
+            refreshed = 1;
+            pp_aws_session_invalidate(c->session);
+            pp_http_resp_free(out);
+            attempt--;
+            continue;
+        }
+        int throttled = out->status == 429 || pp_aws_is_throttling(code);
+        if ((throttled || out->status >= 500) && !last) {
+            if (throttled)
+                c->throttled++;
+            pp_http_resp_free(out);
+            sleep_ms(wait);
+            continue;
+        }
+        break;
+    }
+    free(url);
+    return st;
+}
+
+pp_status pp_aws_json(pp_aws_client *c, const char *target, const char *version, json_t *req,
+                      json_t **out, char **err)
+{
+    *out = NULL;
+    const pp_aws_service_info *si = pp_aws_service_get(c->svc);
+    const char *op = strrchr(target, '.');
+    op = op ? op + 1 : target;
+    char *th = pp_asprintf("X-Amz-Target: %s", target);
+    char *ct = pp_asprintf("application/x-amz-json-%s", version);
+    char *body = req ? pp_json_dumps(req, JSON_COMPACT) : pp_strdup("{}");
+    char *api = pp_asprintf("%s %s", si->name, op);
+    pp_status st = PP_OK;
+    if (!th || !ct || !body || !api) {
+        st = pp_err(err, PP_E_NOMEM, "out of memory");
+        goto done;
+    }
+    const char *hdrs[1] = { th };
+    pp_http_resp resp;
+    char *e = NULL;
+    st = pp_aws_client_post(c, "/", ct, hdrs, 1, body, &resp, &e);
+    if (st != PP_OK) {
+        pp_err(err, st, "%s: %s", api, e ? e : pp_status_name(st));
+        free(e);
+        goto done;
+    }
+    if (resp.status != 200)
+        st = answer_error(c, &resp, api, err);
+    else if (!(*out = json_loadb(resp.body, resp.len, 0, NULL)))
+        st = pp_err(err, PP_E_PARSE, "%s: the answer is not JSON", api);
+    pp_http_resp_free(&resp);
+done:
+    free(th);
+    free(ct);
+    free(body);
+    free(api);
+    return st;
+}
+
+pp_status pp_aws_query(pp_aws_client *c, const char *action, const char *version,
+                       const char *params, pp_http_resp *out, char **err)
+{
+    memset(out, 0, sizeof *out);
+    const pp_aws_service_info *si = pp_aws_service_get(c->svc);
+    char *body = pp_asprintf("Action=%s&Version=%s%s", action, version, params ? params : "");
+    if (!body)
+        return pp_err(err, PP_E_NOMEM, "out of memory");
+    char *e = NULL;
+    pp_status st = pp_aws_client_post(c, "/", "application/x-www-form-urlencoded; charset=utf-8",
+                                      NULL, 0, body, out, &e);
+    free(body);
+    if (st != PP_OK) {
+        pp_err(err, st, "%s %s: %s", si->name, action, e ? e : pp_status_name(st));
+        free(e);
+        return st;
+    }
+    if (out->status != 200) {
+        char api[128];
+        snprintf(api, sizeof api, "%s %s", si->name, action);
+        st = answer_error(c, out, api, err);
+        pp_http_resp_free(out);
+    }
     return st;
 }
 
 /* ---- Bedrock --------------------------------------------------------------------------- */
 
-pp_status pp_bedrock_converse(pp_http_client *c, const pp_bedrock_req *r, char **text,
+pp_status pp_bedrock_converse(pp_aws_client *c, const pp_bedrock_req *r, char **text,
                               long *http_status, char **err)
 {
     *text = NULL;
@@ -234,25 +406,22 @@ pp_status pp_bedrock_converse(pp_http_client *c, const pp_bedrock_req *r, char *
         json_object_set_new(req, "system", json_pack("[{s:s}]", "text", r->system));
     char *body = req ? json_dumps(req, JSON_COMPACT) : NULL;
     json_decref(req);
-    char *base = pp_aws_endpoint(r->endpoint, "bedrock-runtime", r->region);
     char *model = pp_uri_encode(r->model, strlen(r->model));   /* ':' → %3A, '/' → %2F */
-    char *url = base && model ? pp_asprintf("%s/model/%s/converse", base, model) : NULL;
-    free(base);
+    char *path = model ? pp_asprintf("/model/%s/converse", model) : NULL;
     free(model);
-    if (!body || !url) {
+    if (!body || !path) {
         free(body);
-        free(url);
+        free(path);
         return pp_err(err, PP_E_NOMEM, "out of memory");
     }
     const char *hdrs[1] = { "Accept: application/json" };
-    pp_aws_call_opts o = { .region = r->region, .service = "bedrock", .creds = r->creds,
-                           .timeout_ms = r->timeout_ms,
-                           .deadline_ms = pp_now_ms() + (uint64_t)r->timeout_ms };
+    c->timeout_ms = r->timeout_ms;
+    c->deadline_ms = pp_now_ms() + (uint64_t)r->timeout_ms;
     pp_http_resp resp;
     char *e = NULL;
-    pp_status st = pp_aws_call(c, url, "application/json", hdrs, 1, body, &o, &resp, &e);
+    pp_status st = pp_aws_client_post(c, path, "application/json", hdrs, 1, body, &resp, &e);
     free(body);
-    free(url);
+    free(path);
     if (st != PP_OK) {
         pp_err(err, st, "Bedrock: %s", e ? e : pp_status_name(st));
         free(e);
@@ -260,9 +429,9 @@ pp_status pp_bedrock_converse(pp_http_client *c, const pp_bedrock_req *r, char *
     }
     *http_status = resp.status;
     if (resp.status != 200) {
-        st = answer_error(&resp, "Bedrock", err);
+        st = answer_error(c, &resp, "Bedrock", err);
         pp_http_resp_free(&resp);
-        return st;
+        return PP_E_HTTP;
     }
     json_t *j = json_loadb(resp.body, resp.len, 0, NULL);
     json_t *content = json_object_get(json_object_get(json_object_get(j, "output"), "message"),
@@ -288,105 +457,15 @@ pp_status pp_bedrock_converse(pp_http_client *c, const pp_bedrock_req *r, char *
 
 /* ---- ECS ------------------------------------------------------------------------------- */
 
-pp_status pp_aws_ecs(pp_http_client *c, const char *endpoint, const char *action,
-                     json_t *request, const pp_aws_call_opts *o, json_t **out, char **err)
+pp_status pp_aws_ecs(pp_aws_client *c, const char *action, json_t *request, json_t **out,
+                     char **err)
 {
-    *out = NULL;
-    char *base = pp_aws_endpoint(endpoint, "ecs", o->region);
-    char *url = base ? pp_asprintf("%s/", base) : NULL;
-    char *target = pp_asprintf("X-Amz-Target: AmazonEC2ContainerServiceV20141113.%s", action);
-    char *body = json_dumps(request, JSON_COMPACT);
-    free(base);
-    pp_status st = PP_OK;
-    if (!url || !target || !body) {
-        st = pp_err(err, PP_E_NOMEM, "out of memory");
-        goto done;
-    }
-    const char *hdrs[1] = { target };
-    pp_http_resp resp;
-    st = pp_aws_call(c, url, "application/x-amz-json-1.1", hdrs, 1, body, o, &resp, err);
-    if (st != PP_OK)
-        goto done;
-    if (resp.status != 200) {
-        char *api = pp_asprintf("ECS %s", action);
-        st = answer_error(&resp, api ? api : "ECS", err);
-        free(api);
-    } else if (!(*out = json_loadb(resp.body, resp.len, 0, NULL))) {
-        st = pp_err(err, PP_E_PARSE, "ECS %s: the answer is not JSON", action);
-    }
-    pp_http_resp_free(&resp);
-done:
-    free(url);
-    free(target);
-    free(body);
-    return st;
+    char target[128];
+    snprintf(target, sizeof target, "AmazonEC2ContainerServiceV20141113.%s", action);
+    return pp_aws_json(c, target, "1.1", request, out, err);
 }
 
 /* ---- CloudFormation -------------------------------------------------------------------- */
-
-/* Decodes the five XML entities and numeric references of s[0..n). */
-static char *xml_text(const char *s, size_t n)
-{
-    pp_buf b;
-    pp_buf_init(&b, 0);
-    for (size_t i = 0; i < n; i++) {
-        static const struct { const char *ent; char ch; } E[] = {
-            { "&amp;", '&' }, { "&lt;", '<' }, { "&gt;", '>' }, { "&quot;", '"' },
-            { "&apos;", '\'' } };
-        int done = 0;
-        if (s[i] == '&') {
-            for (size_t k = 0; k < PP_ARRAY_LEN(E) && !done; k++) {
-                size_t el = strlen(E[k].ent);
-                if (i + el <= n && memcmp(s + i, E[k].ent, el) == 0) {
-                    pp_buf_append(&b, &E[k].ch, 1);
-                    i += el - 1;
-                    done = 1;
-                }
-            }
-            if (!done && i + 2 < n && s[i + 1] == '#') {
-                const char *semi = memchr(s + i, ';', n - i);
-                if (semi && semi - (s + i) < 12) {
-                    long cp = s[i + 2] == 'x' ? strtol(s + i + 3, NULL, 16)
-                                              : strtol(s + i + 2, NULL, 10);
-                    unsigned char u[4];
-                    size_t ul = 0;
-                    if (cp > 0 && cp < 0x80) {
-                        u[ul++] = (unsigned char)cp;
-                    } else if (cp >= 0x80 && cp < 0x800) {
-                        u[ul++] = (unsigned char)(0xC0 | (cp >> 6));
-                        u[ul++] = (unsigned char)(0x80 | (cp & 0x3F));
-                    } else if (cp >= 0x800 && cp < 0x10000) {
-                        u[ul++] = (unsigned char)(0xE0 | (cp >> 12));
-                        u[ul++] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-                        u[ul++] = (unsigned char)(0x80 | (cp & 0x3F));
-                    }
-                    if (ul) {
-                        pp_buf_append(&b, u, ul);
-                        i = (size_t)(semi - s);
-                        done = 1;
-                    }
-                }
-            }
-        }
-        if (!done)
-            pp_buf_append(&b, s + i, 1);
-    }
-    return pp_buf_steal(&b);
-}
-
-/* Text of <tag>…</tag> inside [s, e), or NULL. */
-static char *xml_child(const char *s, const char *e, const char *tag)
-{
-    char open[64], close[64];
-    snprintf(open, sizeof open, "<%s>", tag);
-    snprintf(close, sizeof close, "</%s>", tag);
-    const char *a = memmem(s, (size_t)(e - s), open, strlen(open));
-    if (!a)
-        return NULL;
-    a += strlen(open);
-    const char *z = memmem(a, (size_t)(e - a), close, strlen(close));
-    return z ? xml_text(a, (size_t)(z - a)) : NULL;
-}
 
 static const char *const STACK_EVENT_FIELDS[] = {
     "StackId", "EventId", "StackName", "LogicalResourceId", "PhysicalResourceId",
@@ -395,44 +474,51 @@ static const char *const STACK_EVENT_FIELDS[] = {
     "HookFailureMode", "DetailedStatus",
 };
 
-pp_status pp_aws_cfn_stack_events(pp_http_client *c, const char *endpoint, const char *stack,
-                                  unsigned max_pages, const pp_aws_call_opts *o, json_t **out,
-                                  char **err)
+/* The stack's own event that opens an operation. */
+static int operation_start(json_t *ev)
+{
+    const char *t = json_string_value(json_object_get(ev, "ResourceType"));
+    const char *st = json_string_value(json_object_get(ev, "ResourceStatus"));
+    const char *why = json_string_value(json_object_get(ev, "ResourceStatusReason"));
+    const char *lid = json_string_value(json_object_get(ev, "LogicalResourceId"));
+    const char *name = json_string_value(json_object_get(ev, "StackName"));
+    if (!t || strcmp(t, "AWS::CloudFormation::Stack") != 0 || !st || !lid || !name ||
+        strcmp(lid, name) != 0)
+        return 0;
+    return strcmp(st, "REVIEW_IN_PROGRESS") == 0 ||
+           (strstr(st, "_IN_PROGRESS") && !strstr(st, "ROLLBACK") && !strstr(st, "CLEANUP") &&
+            why && strcmp(why, "User Initiated") == 0);
+}
+
+pp_status pp_aws_cfn_stack_events(pp_aws_client *c, const char *stack, unsigned max_pages,
+                                  int stop_at_start, json_t **out, int *truncated, char **err)
 {
     *out = NULL;
+    if (truncated)
+        *truncated = 0;
     json_t *events = json_array();
-    char *base = pp_aws_endpoint(endpoint, "cloudformation", o->region);
-    char *url = base ? pp_asprintf("%s/", base) : NULL;
     char *next = NULL;
-    free(base);
     pp_status st = PP_OK;
-    if (!events || !url) {
-        st = pp_err(err, PP_E_NOMEM, "out of memory");
-        goto done;
-    }
-    for (unsigned page = 0; page < (max_pages ? max_pages : 1); page++) {
+    if (!events)
+        return pp_err(err, PP_E_NOMEM, "out of memory");
+    int started = 0;
+    unsigned page;
+    for (page = 0; page < (max_pages ? max_pages : 1) && !started; page++) {
         char *es = pp_uri_encode(stack, strlen(stack));
         char *en = next ? pp_uri_encode(next, strlen(next)) : NULL;
-        char *body = es ? pp_asprintf("Action=DescribeStackEvents&Version=2010-05-15&"
-                                      "StackName=%s%s%s", es, en ? "&NextToken=" : "",
-                                      en ? en : "") : NULL;
+        char *params = es ? pp_asprintf("&StackName=%s%s%s", es, en ? "&NextToken=" : "",
+                                        en ? en : "") : NULL;
         free(es);
         free(en);
-        if (!body) {
+        if (!params) {
             st = pp_err(err, PP_E_NOMEM, "out of memory");
-            goto done;
+            break;
         }
         pp_http_resp resp;
-        st = pp_aws_call(c, url, "application/x-www-form-urlencoded; charset=utf-8", NULL, 0,
-                         body, o, &resp, err);
-        free(body);
+        st = pp_aws_query(c, "DescribeStackEvents", "2010-05-15", params, &resp, err);
+        free(params);
         if (st != PP_OK)
-            goto done;
-        if (resp.status != 200) {
-            st = answer_error(&resp, "CloudFormation DescribeStackEvents", err);
-            pp_http_resp_free(&resp);
-            goto done;
-        }
+            break;
         const char *p = resp.body, *end = resp.body + resp.len;
         const char *list = strstr(p, "<StackEvents>");
         const char *list_end = list ? strstr(list, "</StackEvents>") : NULL;
@@ -444,28 +530,37 @@ pp_status pp_aws_cfn_stack_events(pp_http_client *c, const char *endpoint, const
                     break;
                 json_t *ev = json_object();
                 for (size_t k = 0; ev && k < PP_ARRAY_LEN(STACK_EVENT_FIELDS); k++) {
-                    char *v = xml_child(m, me, STACK_EVENT_FIELDS[k]);
+                    char *v = pp_xml_child(m, me, STACK_EVENT_FIELDS[k]);
                     if (v)
                         json_object_set_new(ev, STACK_EVENT_FIELDS[k], json_string(v));
                     free(v);
                 }
-                if (ev)
+                if (ev) {
+                    if (stop_at_start && operation_start(ev))
+                        started = 1;
                     json_array_append_new(events, ev);
+                }
                 m = me + 9;
+                if (started)
+                    break;
             }
         }
         free(next);
-        next = xml_child(list_end ? list_end : p, end, "NextToken");
+        next = pp_xml_child(list_end ? list_end : p, end, "NextToken");
         pp_http_resp_free(&resp);
         if (!next || !*next)
             break;
     }
-    *out = json_pack("{s:O}", "StackEvents", events);
-    if (!*out)
-        st = pp_err(err, PP_E_NOMEM, "out of memory");
-done:
+    if (st == PP_OK && !started && next && *next && truncated)
+        *truncated = 1;   /* the page cap stopped before the operation's start */
+    if (st != PP_OK && json_array_size(events) && truncated)
+        *truncated = 1;
+    if (st == PP_OK || json_array_size(events)) {
+        *out = json_pack("{s:O}", "StackEvents", events);
+        if (!*out)
+            st = pp_err(err, PP_E_NOMEM, "out of memory");
+    }
     json_decref(events);
-    free(url);
     free(next);
     return st;
 }

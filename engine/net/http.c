@@ -434,6 +434,8 @@ static pp_status do_request(pp_http_client *c, const char *url, const char *ctyp
             curl_easy_setopt(h, CURLOPT_CAINFO, g_cainfo);
         if (post) {
             curl_easy_setopt(h, CURLOPT_POST, 1L);
+            if (post == 2)
+                curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, "PUT");
             curl_easy_setopt(h, CURLOPT_POSTFIELDS, body ? (const char *)body : "");
             curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)blen);
         } else {
@@ -510,6 +512,13 @@ pp_status pp_http_post(pp_http_client *c, const char *url, const char *content_t
                        char **err)
 {
     return do_request(c, url, content_type, body, len, 1, o, out, err);
+}
+
+pp_status pp_http_put(pp_http_client *c, const char *url, const char *content_type,
+                      const void *body, size_t len, const pp_http_opts *o, pp_http_resp *out,
+                      char **err)
+{
+    return do_request(c, url, content_type, body, len, 2, o, out, err);
 }
 
 const char *pp_http_resp_header(const pp_http_resp *r, const char *name)

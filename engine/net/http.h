@@ -98,6 +98,11 @@ pp_status pp_http_post(pp_http_client *c, const char *url, const char *content_t
                        const void *body, size_t len, const pp_http_opts *o, pp_http_resp *out,
                        char **err);
 
+/* PUT, otherwise as pp_http_post (the IMDSv2 token request). */
+pp_status pp_http_put(pp_http_client *c, const char *url, const char *content_type,
+                      const void *body, size_t len, const pp_http_opts *o, pp_http_resp *out,
+                      char **err);
+
 /* Case-insensitive header lookup in a response; borrowed value or NULL. */
 const char *pp_http_resp_header(const pp_http_resp *r, const char *name);
 void pp_http_resp_free(pp_http_resp *r);        /* resets *r; safe on a zeroed struct */

@@ -1,9 +1,11 @@
 """Generates a CloudFormation template of N resources for the network-pack benchmark.
 
 Deterministic (seeded): a VPC, subnets, security groups with inline ingress, standalone
-ingress rules, instances, launch templates, ECS services, RDS instances and NACL entries, a
-mix of compliant and non-compliant ones, with parameters, conditions and intrinsics so the
-resolver does real work.  Usage: gen_network.py N OUT.json
+ingress rules, instances, launch templates, ECS services, RDS instances, NACL entries, route
+tables with their routes and subnet associations, and ECS Express Mode services (whose rules
+follow the subnets to their route tables and the security groups to their ingress), a mix of
+compliant and non-compliant ones, with parameters, conditions and intrinsics so the resolver
+does real work.  Usage: gen_network.py N OUT.json
 """
 import json
 import random
@@ -13,8 +15,11 @@ import sys
 def main():
     n, out = int(sys.argv[1]), sys.argv[2]
     rnd = random.Random(n)
-    res = {"Vpc": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.0.0.0/16"}}}
-    kinds = ["subnet", "sg", "ingress", "instance", "lt", "ecs", "rds", "nacl"]
+    res = {"Vpc": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.0.0.0/16"}},
+           "Igw": {"Type": "AWS::EC2::InternetGateway"}}
+    # Offsets between kinds matter: each kind refers to the resources made just before it.
+    kinds = ["subnet", "sg", "ingress", "instance", "lt", "ecs", "rds", "nacl", "rt", "route",
+             "assoc", "express"]
     i = 0
     while len(res) < n:
         k = kinds[i % len(kinds)]
@@ -58,6 +63,28 @@ def main():
             res[lid] = {"Type": "AWS::RDS::DBInstance", "Properties": {
                 "Engine": "postgres", "DBInstanceClass": "db.t3.micro", "DBSubnetGroupName": "private",
                 "PubliclyAccessible": "true" if world else "false"}}
+        elif k == "rt":
+            res[lid] = {"Type": "AWS::EC2::RouteTable", "Properties": {"VpcId": {"Ref": "Vpc"}}}
+        elif k == "route":
+            gw = {"GatewayId": {"Ref": "Igw"}} if world else {"NatGatewayId": "nat-0123"}
+            res[lid] = {"Type": "AWS::EC2::Route", "Properties": dict(
+                {"RouteTableId": {"Ref": f"Rt{i - 1}"}, "DestinationCidrBlock": "0.0.0.0/0"}, **gw)}
+        elif k == "assoc":
+            res[lid] = {"Type": "AWS::EC2::SubnetRouteTableAssociation", "Properties": {
+                "SubnetId": {"Ref": f"Subnet{i - 10}"}, "RouteTableId": {"Ref": f"Rt{i - 2}"}}}
+        elif k == "express":
+            env = [{"Name": "LOG_LEVEL", "Value": "info"},
+                   {"Name": "DB_PASSWORD" if world else "DB_SECRET_ARN", "Value": "x" * 12}]
+            res[lid] = {"Type": "AWS::ECS::ExpressGatewayService", "Properties": {
+                "ExecutionRoleArn": "arn:aws:iam::111122223333:role/exec",
+                "InfrastructureRoleArn": "arn:aws:iam::111122223333:role/infra",
+                "PrimaryContainer": {"Image": "nginx", "ContainerPort": 8080, "Environment": env},
+                # the generated groups all open 443 to the world: named only by the bad ones
+                "NetworkConfiguration": dict(
+                    {"Subnets": [{"Ref": f"Subnet{i - 11}"}]},
+                    **({"SecurityGroups": [{"Fn::GetAtt": [f"Sg{i - 10}", "GroupId"]}]} if world else {})),
+                "ScalingTarget": {"MinTaskCount": 1 if world else 2},
+                "Tags": [{"Key": "Environment", "Value": "production"}]}}
         else:
             res[lid] = {"Type": "AWS::EC2::NetworkAclEntry", "Properties": {
                 "NetworkAclId": "acl-1", "RuleNumber": 100 + i % 100, "Protocol": 6,

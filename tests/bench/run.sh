@@ -11,7 +11,8 @@ machine="$(nproc) cores, $(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | he
 rows=""
 for n in 500 5000; do
   t="$out/network-$n.json"
-  [ -f "$t" ] || python3 tests/bench/gen_network.py "$n" "$t"
+  # regenerate when the generator changed since the file was made
+  [ -f "$t" ] && [ "$t" -nt tests/bench/gen_network.py ] || python3 tests/bench/gen_network.py "$n" "$t"
   read -r best cpu <<EOF2
 $(python3 - "$PARAPET" "$t" <<'PY'
 import resource, subprocess, sys, time
@@ -54,6 +55,7 @@ section=$(printf '<!-- bench:check -->\n## check (network pack)\n\nCommand: `mak
 python3 - "$doc" "$section" <<'PY'
 import re, sys
 path, section = sys.argv[1], sys.argv[2]
+section = section.rstrip("\n") + "\n"   # $(...) drops the newline after the end marker
 text = open(path, encoding="utf-8").read()
 pat = re.compile(r"<!-- bench:check -->.*?<!-- /bench:check -->\n?", re.S)
 text = pat.sub(lambda m: section, text) if pat.search(text) else text.rstrip("\n") + "\n\n" + section

@@ -14,7 +14,10 @@ Records live in tests/corpus/messages/*.json (a JSON array per file). Each recor
 The split. A record is in the *holdout* part when the SHA-256 of its normalised source URL,
 read as a number, is 0, 1 or 2 modulo 10 (about 30%); otherwise in *train*. Splitting by URL
 keeps every message of one page on the same side, so a holdout message never has a sibling
-from the same thread in train. KB entries and their patterns are written from train only:
+from the same thread in train. One refinement: an issue mirrored or migrated between
+repositories carries the same text under two URLs, so records whose messages are identical
+(after trimming white space) are split by the first of their URLs in sort order, and land on
+the same side. KB entries and their patterns are written from train only:
 `corpus.py train` prints that part and nothing else; the holdout is read only by the scorer
 (tests/cases/explain/score.py).
 
@@ -47,9 +50,24 @@ def norm_url(u):
     return urlunsplit((p.scheme.lower(), p.netloc.lower(), path, p.query, ""))
 
 
-def split_of(rec):
-    h = int(hashlib.sha256(norm_url(rec["source"]).encode()).hexdigest(), 16)
+def url_side(url):
+    h = int(hashlib.sha256(norm_url(url).encode()).hexdigest(), 16)
     return "holdout" if h % HOLDOUT_MOD < HOLDOUT_BELOW else "train"
+
+
+def split_of(rec):
+    return rec.get("_split") or url_side(rec["source"])
+
+
+def _assign_splits(recs):
+    first = {}
+    for r in recs:
+        key = " ".join(str(r.get("message", "")).split())
+        u = norm_url(str(r.get("source", "")))
+        if key not in first or u < first[key]:
+            first[key] = u
+    for r in recs:
+        r["_split"] = url_side(first[" ".join(str(r.get("message", "")).split())])
 
 
 def load(folder=MESSAGES):
@@ -62,6 +80,7 @@ def load(folder=MESSAGES):
             r["_domain"] = domain
             r["_file"] = os.path.relpath(path)
             recs.append(r)
+    _assign_splits(recs)
     return recs
 
 

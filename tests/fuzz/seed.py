@@ -79,6 +79,32 @@ put("kb", "id: e1\n" + tail + "pattern: '(unclosed'\nexamples: [x]\n")
 put("kb", "id: e2\n" + tail + "pattern: 'needs (?<what>\\w+)'\nexamples:\n"
     "  - message: needs coffee\n    captures: {what: coffee}\n    status: CREATE_FAILED\n")
 
+# Anatomy: failure messages, the KB's real examples (every 3rd entry) and cut or wrapped forms.
+for f in files("kb/*.yaml")[::3]:
+    # the examples are the last key of an entry: "  - 'message'" or "  - message: 'message'"
+    text = read(f).decode()
+    for line in text[text.find("\nexamples:"):].splitlines()[1:]:
+        t = line.strip()
+        if t.startswith("- message: '") or t.startswith("- '"):
+            put("anatomy", t.split("'", 1)[1].rsplit("'", 1)[0].replace("''", "'"))
+for m in [
+    'Resource handler returned message: "The maximum number of addresses has been reached. '
+    '(Service: Ec2, Status Code: 400, Request ID: 6b8cf3d3-1afc-40de-91d7-4ac4c55bfc32)" (RequestTo',
+    'Resource handler returned message: "Invalid request provided: Create TaskDefinition: No '
+    'Fargate configuration exists for given values: 512 CPU\n, 512 memory. (Service: AmazonECS; '
+    'Status Code: 400; Error Code: ClientException; Reque',
+    "2 validation errors detected: Value at 'password' failed to satisfy constraint: Member must "
+    "have length greater than or equal to 6; Value at 'password' failed to satisfy constraint: M",
+    "Properties validation failed for resource Svc with message: [#/NetworkConfiguration/"
+    "AwsvpcConfiguration/Subnets: expected type: JSONArray, found: String, #/LaunchType: #: only 1 "
+    "subschema matches out of 2, #/Protocol: failed validation constraint for keyword [enum]]",
+    "User: arn:aws:iam::767397689800:user/dev\nis not authorized to perform: iam:CreatePolicyVersion "
+    "on resource:\npolicy arn:aws:iam::767397689800:policy/p\nwith an explicit deny in a "
+    "permissions boundary: arn:aws:iam::767397689800:policy/DeveloperBoundary",
+    "Property validation failure: [Value of property {/Subnets} does not match type {Array}]",
+]:
+    put("anatomy", m.replace("\\n", "\n"))
+
 # Slack: TIMESTAMP \n SIGNATURE \n BODY (Slack's documented example first).
 body = ("token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow&channel_id="
         "G8PSS9T3V&channel_name=foobar&user_id=U2CERLKJA&user_name=roadrunner&command=%2Fwebhook-"

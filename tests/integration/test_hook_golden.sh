@@ -3,16 +3,23 @@
 # hook/NAME.resp.json byte for byte and the exit status must follow the verdict (0 SUCCESS,
 # 1 NonCompliant, 2 InternalFailure). "@PAYLOAD@" in a request is replaced by the URL of a
 # loopback payload server serving hook/payloads/, which --allow-payload-url-prefix admits.
+# Requests under hook/ run with the test rules of rules/; those under hook/network/ with the
+# built-in network pack (--pack network), so the shipped rules' annotations are pinned too.
 # UPDATE_GOLDEN=1 rewrites the .resp.json files instead of comparing.
 . "$(dirname "$0")/lib.sh"
 need_python
 start_payload_server "$HERE/hook/payloads"
 n=0
-for req in "$HERE"/hook/*.req.json; do
+for req in "$HERE"/hook/*.req.json "$HERE"/hook/network/*.req.json; do
     name=$(basename "$req" .req.json)
-    exp="$HERE/hook/$name.resp.json"
+    dir=$(dirname "$req")
+    exp="$dir/$name.resp.json"
+    case "$dir" in
+        */network) set -- --pack network ;;
+        *) set -- --no-builtin-rules --rules "$RULES" ;;
+    esac
     sed "s#@PAYLOAD@#$PAYLOAD#g" "$req" > "$T/req.json"
-    "$PARAPET" hook --no-builtin-rules --rules "$RULES" --allow-payload-url-prefix "$PAYLOAD/" \
+    "$PARAPET" hook "$@" --allow-payload-url-prefix "$PAYLOAD/" \
         --deadline-ms 5000 "$T/req.json" > "$T/out.json" 2>"$T/err.txt"
     rc=$?
     # The payload URL varies per run: put the placeholder back.

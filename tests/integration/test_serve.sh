@@ -92,8 +92,32 @@ grep -q 'parapet_http_requests_total{route="/hook",code="400"} 4' "$T/metrics" |
 grep -q 'parapet_evaluation_seconds_bucket{route="/hook",le="+Inf"}' "$T/metrics" || fail "histogram"
 grep -q '^parapet_rule_errors_total 0' "$T/metrics" || fail "rule errors counter"
 # One rule set per worker thread at most (4 threads), however many requests.
-nrs=$(sed -n 's/^parapet_rulesets_loaded //p' "$T/metrics")
+nrs=$(sed -n 's/^parapet_rulesets_loaded_total //p' "$T/metrics")
 [ -n "$nrs" ] && [ "$nrs" -ge 1 ] && [ "$nrs" -le 4 ] || fail "rule sets built: '$nrs' (4 threads)"
+
+# The /hook histogram counts the evaluated answers (200, and 400 for a malformed request the
+# hook handler read), never the early 405 and 413 answers.
+python3 - "$T/metrics" <<'PY' || fail "histogram counts early answers: $(grep -E 'route="/hook"' "$T/metrics")"
+import re, sys
+m = open(sys.argv[1]).read()
+def v(pat):
+    x = re.search(pat, m, re.M)
+    return int(x.group(1)) if x else 0
+hist = v(r'^parapet_evaluation_seconds_count\{route="/hook"\} (\d+)$')
+ok = v(r'^parapet_http_requests_total\{route="/hook",code="200"\} (\d+)$')
+bad = v(r'^parapet_http_requests_total\{route="/hook",code="400"\} (\d+)$')
+early = v(r'^parapet_http_requests_total\{route="/hook",code="413"\} (\d+)$') + \
+        v(r'^parapet_http_requests_total\{route="/hook",code="405"\} (\d+)$')
+sys.exit(0 if early > 0 and hist == ok + bad else 1)
+PY
+grep -q '^parapet_build_info{version="[0-9][^"]*"} 1$' "$T/metrics" || fail "parapet_build_info"
+# Prometheus' own linter (Debian: prometheus) when it is installed.
+if command -v promtool >/dev/null 2>&1; then
+    promtool check metrics < "$T/metrics" > "$T/promtool.out" 2>&1 ||
+        fail "promtool check metrics: $(cat "$T/promtool.out")"
+else
+    echo "promtool not found (Debian: prometheus): metrics lint skipped"
+fi
 
 # Graceful stop.
 kill -TERM "$SERVE_PID"

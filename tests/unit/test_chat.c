@@ -148,10 +148,74 @@ static void test_retry_after_and_urls(void **state)
     free(err);
 }
 
+/* Text from a failure message is data in every medium: a Markdown link stays text in Teams,
+ * ``` cannot close Slack's code block, Slack's notification text is escaped. */
+static void test_untrusted_text(void **state)
+{
+    (void)state;
+    const char *reason = "Failed: see [the fix](https://evil.example/x) **now** <!channel>";
+    json_t *ev = json_pack("{s:s,s:s,s:s,s:s,s:s}", "stack", "app <!here>", "event_id", "e1",
+                           "status", "CREATE_FAILED", "reason", reason, "role", "cause");
+    json_t *root = json_pack("{s:o,s:s,s:s,s:s,s:s,s:[s],s:[s],s:[],s:s}", "event", ev, "kb_id",
+                             "k", "title", "Title <b>", "confidence", "high", "explanation",
+                             "Why [x](https://evil.example)", "fix", "Rename [y](https://evil.example)",
+                             "commands", "aws x --id 'a```b'", "links", "source", "kb");
+    json_t *d = json_pack("{s:[o],s:[],s:[]}", "root_causes", root, "cascades", "unmatched");
+    pp_chat_scope *sc;
+    size_t n;
+    char *err = NULL;
+    assert_int_equal(pp_chat_split(d, &sc, &n, &err), PP_OK);
+    json_t *m = pp_chat_render(&sc[0], PP_CHAT_SLACK);
+    char *slack = json_dumps(m, 0);
+    assert_null(strstr(slack, "<!channel>"));
+    assert_non_null(strstr(slack, "&lt;!channel&gt;"));
+    /* a mention is live only in mrkdwn; the header is plain_text, which Slack shows as is */
+    size_t bi;
+    json_t *blk;
+    json_array_foreach(json_object_get(m, "blocks"), bi, blk) {
+        json_t *tx = json_object_get(blk, "text");
+        const char *ty = json_string_value(json_object_get(tx, "type"));
+        if (ty && strcmp(ty, "mrkdwn") == 0)
+            assert_null(strstr(json_string_value(json_object_get(tx, "text")), "<!"));
+    }
+    /* the top-level text too */
+    assert_null(strstr(json_string_value(json_object_get(m, "text")), "<!here>"));
+    /* inside the commands block the only ``` are the fences */
+    const char *cmd = NULL;
+    size_t i;
+    json_t *b;
+    json_array_foreach(json_object_get(m, "blocks"), i, b) {
+        const char *t = json_string_value(json_object_get(json_object_get(b, "text"), "text"));
+        if (t && strstr(t, "*Commands*"))
+            cmd = t;
+    }
+    assert_non_null(cmd);
+    const char *open = strstr(cmd, "```");
+    assert_non_null(open);
+    const char *close = strstr(open + 3, "```");
+    assert_non_null(close);
+    assert_string_equal(close, "```");   /* the first closing fence is the last thing */
+    free(slack);
+    json_decref(m);
+
+    m = pp_chat_render(&sc[0], PP_CHAT_TEAMS);
+    char *teams = json_dumps(m, 0);
+    assert_null(strstr(teams, "[the fix](https"));   /* no live Markdown link */
+    assert_non_null(strstr(teams, "\\\\[the fix\\\\]\\\\(https"));
+    assert_null(strstr(teams, "Why [x](https"));
+    assert_null(strstr(teams, "Rename [y](https"));
+    assert_non_null(strstr(teams, "**Fix**"));        /* our own Markdown is kept */
+    free(teams);
+    json_decref(m);
+    pp_chat_scopes_free(sc, n);
+    json_decref(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cut),
+        cmocka_unit_test(test_untrusted_text),
         cmocka_unit_test(test_split),
         cmocka_unit_test(test_slack_limits),
         cmocka_unit_test(test_small_teams_fits_and_targets),

@@ -622,37 +622,61 @@ static void test_sarif(void **state)
         "AC-4");
 
     json_t *results = json_object_get(run, "results");
-    assert_int_equal(json_array_size(results), 4);
+    assert_int_equal(json_array_size(results), 3);   /* the ERROR is a notification, below */
     json_t *res;
     json_array_foreach(results, i, res) {
         assert_non_null(json_string_value(path(res, "message", "text")));
         size_t ri = (size_t)json_integer_value(json_object_get(res, "ruleIndex"));
         assert_string_equal(json_string_value(json_object_get(json_array_get(rules, ri), "id")),
                             json_string_value(json_object_get(res, "ruleId")));
+        assert_non_null(json_string_value(path(res, "partialFingerprints", "parapet/v1")));
+        assert_string_not_equal(json_string_value(json_object_get(res, "ruleId")), "crashy");
     }
-    /* Sorted order: ERROR (line 0), UNKNOWN, SUPPRESSED, FAIL. */
-    json_t *err = json_array_get(results, 0);
-    assert_string_equal(json_string_value(json_object_get(err, "level")), "error");
-    json_t *phys = json_object_get(json_array_get(json_object_get(err, "locations"), 0),
+    /* GitHub: a name that is not the id, no description over 1,024 characters. */
+    json_array_foreach(rules, i, rule) {
+        assert_string_not_equal(json_string_value(json_object_get(rule, "name")),
+                                json_string_value(json_object_get(rule, "id")));
+        assert_true(strlen(json_string_value(path(rule, "fullDescription", "text"))) <= 1024 * 4);
+    }
+    assert_string_equal(json_string_value(json_object_get(json_array_get(rules, 0), "name")),
+                        "RdsPublic");
+    /* %SRCROOT% is defined. */
+    assert_non_null(json_string_value(path(json_object_get(run, "originalUriBaseIds"),
+                                           "%SRCROOT%", "uri")));
+    /* The rule that could not run: an error notification of a failed invocation, not a result;
+     * it names its rule and keeps its location, without a fake region. */
+    json_t *inv = json_array_get(json_object_get(run, "invocations"), 0);
+    assert_false(json_is_true(json_object_get(inv, "executionSuccessful")));
+    json_t *en = NULL, *x;
+    json_array_foreach(json_object_get(inv, "toolExecutionNotifications"), i, x)
+        if (strcmp(json_string_value(json_object_get(x, "level")), "error") == 0)
+            en = x;
+    assert_non_null(en);
+    assert_string_equal(json_string_value(path(en, "associatedRule", "id")), "crashy");
+    assert_string_equal(json_string_value(path(en, "message", "text")), "rule raised: boom");
+    json_t *phys = json_object_get(json_array_get(json_object_get(en, "locations"), 0),
                                    "physicalLocation");
     assert_string_equal(json_string_value(path(phys, "artifactLocation", "uri")), "a.yaml");
     assert_null(json_object_get(phys, "region")); /* line unknown: no fake 1:1 */
-    json_t *unk = json_array_get(results, 1);
+    json_t *unk = json_array_get(results, 0);
     assert_string_equal(json_string_value(json_object_get(unk, "level")), "warning");
     assert_string_equal(json_string_value(path(unk, "properties", "status")), "UNKNOWN");
-    json_t *sup = json_array_get(results, 2);
+    json_t *sup = json_array_get(results, 1);
     json_t *s0 = json_array_get(json_object_get(sup, "suppressions"), 0);
     assert_string_equal(json_string_value(json_object_get(s0, "kind")), "inSource");
     assert_string_equal(json_string_value(json_object_get(s0, "justification")),
                         "public website <ok>");
     assert_null(json_object_get(unk, "suppressions"));
-    json_t *fail = json_array_get(results, 3);
+    json_t *fail = json_array_get(results, 2);
     assert_string_equal(json_string_value(json_object_get(fail, "level")), "error");
     assert_string_equal(json_string_value(json_object_get(fail, "kind")), "fail");
     json_t *loc = json_array_get(json_object_get(fail, "locations"), 0);
     json_t *region = path(loc, "physicalLocation", "region");
     assert_int_equal(json_integer_value(json_object_get(region, "startLine")), 12);
     assert_int_equal(json_integer_value(json_object_get(region, "startColumn")), 5);
+    assert_int_equal(json_integer_value(json_object_get(region, "endLine")), 12);
+    /* "    PubliclyAccessible: true": the region ends after "true", column 29 */
+    assert_int_equal(json_integer_value(json_object_get(region, "endColumn")), 29);
     json_t *ll = json_array_get(json_object_get(loc, "logicalLocations"), 0);
     assert_string_equal(json_string_value(json_object_get(ll, "name")), "Db");
     assert_string_equal(json_string_value(json_object_get(ll, "kind")), "resource");
@@ -664,13 +688,13 @@ static void test_sarif(void **state)
                         "/Resources/Db/Properties/PubliclyAccessible");
     json_t *notes = json_object_get(json_array_get(json_object_get(run, "invocations"), 0),
                                     "toolExecutionNotifications");
-    assert_int_equal(json_array_size(notes), 1);
+    assert_int_equal(json_array_size(notes), 2);   /* the warning and the rule error */
     json_decref(j);
 
     /* show_passed: PASS → kind pass, level none; SKIP → notApplicable. */
     j = render_json(&r, PP_OUT_SARIF, 1);
     results = json_object_get(json_array_get(json_object_get(j, "runs"), 0), "results");
-    assert_int_equal(json_array_size(results), 6);
+    assert_int_equal(json_array_size(results), 5);
     int saw_pass = 0, saw_skip = 0;
     json_array_foreach(results, i, res) {
         const char *kind = json_string_value(json_object_get(res, "kind"));
@@ -740,22 +764,26 @@ static void test_junit(void **state)
     (void)state;
     pp_report r;
     build(&r);
-    /* A second FAIL of the same rule on the same resource joins the same test case. */
+    /* A second FAIL of the same rule on the same resource is a test case of its own: one per
+     * verdict, so the totals are the summary's. */
     add(&r, "b.yaml", 14, 5, "rds-public", "Db", PP_ST_FAIL, PP_SEV_HIGH, "second hit");
     pp_report_sort(&r);
     char *s = render(&r, PP_OUT_JUNIT, 0, 0);
     assert_true(strncmp(s, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", 39) == 0);
-    assert_non_null(strstr(s, "<testsuites name=\"parapet\" tests=\"4\" failures=\"2\" "
-                              "errors=\"1\" skipped=\"1\">"));
-    assert_non_null(strstr(s, "<testsuite name=\"a.yaml\" tests=\"3\" failures=\"1\" "
-                              "errors=\"1\" skipped=\"1\">"));
-    assert_non_null(strstr(s, "<testsuite name=\"b.yaml\" tests=\"1\" failures=\"1\" "
-                              "errors=\"0\" skipped=\"0\">"));
-    assert_non_null(strstr(s, "<testcase classname=\"b.yaml/Db\" name=\"rds-public\""));
+    /* without show_passed: FAIL ×2, UNKNOWN, ERROR, SUPPRESSED */
+    assert_non_null(strstr(s, "<testsuites name=\"parapet\" tests=\"5\" failures=\"3\" "
+                              "errors=\"1\">"));
+    assert_non_null(strstr(s, "<testsuite name=\"a.yaml\" file=\"a.yaml\" tests=\"3\" "
+                              "failures=\"1\" errors=\"1\" skipped=\"1\">"));
+    assert_non_null(strstr(s, "<testsuite name=\"b.yaml\" file=\"b.yaml\" tests=\"2\" "
+                              "failures=\"2\" errors=\"0\" skipped=\"0\">"));
+    assert_non_null(strstr(s, "<testcase classname=\"b.yaml/Db\" name=\"rds-public\">"));
     assert_non_null(strstr(s, "<failure message=\"PubliclyAccessible is true\" type=\"HIGH\">"));
-    assert_non_null(strstr(s, "second hit"));
+    assert_non_null(strstr(s, "<failure message=\"second hit\" type=\"HIGH\">"));
     assert_non_null(strstr(s, "<error message=\"rule raised: boom\" type=\"LOW\">"));
-    assert_non_null(strstr(s, "<skipped message=\"suppressed: public website &lt;ok&gt;\"/>"));
+    assert_non_null(strstr(s, "<skipped>suppressed: public website &lt;ok&gt;</skipped>"));
+    assert_null(strstr(s, " file=\"a.yaml\"/>"));   /* no file attribute on a test case */
+    assert_null(strstr(s, "<skipped message"));       /* junit-4 refuses it */
     assert_null(strstr(s, "name=\"Other\""));
     assert_null(strstr(s, "a.yaml/Other"));
     int rc = run_checker("xml", s);
@@ -763,11 +791,10 @@ static void test_junit(void **state)
     free(s);
 
     s = render(&r, PP_OUT_JUNIT, 0, 1);
-    assert_non_null(strstr(s, "<testcase classname=\"a.yaml/Other\" name=\"s3-public\" "
-                              "file=\"a.yaml\"/>"));
-    assert_non_null(strstr(s, "<skipped message=\"not applicable\"/>"));
-    assert_non_null(strstr(s, "<testsuites name=\"parapet\" tests=\"6\" failures=\"2\" "
-                              "errors=\"1\" skipped=\"2\">"));
+    assert_non_null(strstr(s, "<testcase classname=\"a.yaml/Other\" name=\"s3-public\"/>"));
+    assert_non_null(strstr(s, "<skipped>not applicable</skipped>"));
+    assert_non_null(strstr(s, "<testsuites name=\"parapet\" tests=\"7\" failures=\"3\" "
+                              "errors=\"1\">"));
     free(s);
     pp_report_free(&r);
 }
@@ -801,10 +828,20 @@ static void test_junit_empty(void **state)
     pp_report r;
     pp_report_init(&r);
     char *s = render(&r, PP_OUT_JUNIT, 0, 1);
+    /* nothing was judged (a clean run has passed verdicts, see test_junit) */
     assert_string_equal(s, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-                           "<testsuites name=\"parapet\" tests=\"0\" failures=\"0\" errors=\"0\" "
-                           "skipped=\"0\">\n</testsuites>\n");
+                           "<testsuites name=\"parapet\" tests=\"0\" failures=\"0\" errors=\"0\">"
+                           "\n</testsuites>\n");
     free(s);
+    /* an input that could not be checked is an errored test case */
+    pp_report_init(&r);
+    assert_int_equal(pp_report_input_error(&r, "t.yaml", "t.yaml:3:7: expected a mapping"), PP_OK);
+    s = render(&r, PP_OUT_JUNIT, 0, 0);
+    assert_non_null(strstr(s, "tests=\"1\" failures=\"0\" errors=\"1\">"));
+    assert_non_null(strstr(s, "<error message=\"expected a mapping\" type=\"input\">"
+                              "t.yaml:3:7: expected a mapping</error>"));
+    free(s);
+    pp_report_free(&r);
 }
 
 /* ---- errors --------------------------------------------------------------------------- */

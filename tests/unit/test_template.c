@@ -328,6 +328,59 @@ static void test_step_limit(void **state)
     pp_doc_free(d);
 }
 
+/* The lookup indexes built with the template: by logical id (including ids absent), by exact
+ * type in document order, and who refers to whom (Ref and GetAtt at any depth, once per
+ * referrer, a self-reference, references to parameters and pseudo parameters left out). */
+static void test_indexes(void **state)
+{
+    (void)state;
+    fixture f = build("Parameters:\n"
+                      "  P: {Type: String, Default: x}\n"
+                      "Resources:\n"
+                      "  Zeta: {Type: AWS::EC2::Subnet, Properties: {VpcId: !Ref Vpc}}\n"
+                      "  Vpc: {Type: AWS::EC2::VPC}\n"
+                      "  Alpha: {Type: AWS::EC2::Subnet, Properties: {VpcId: !Ref Vpc, Tags: [{Key: a, Value: !GetAtt Vpc.CidrBlock}]}}\n"
+                      "  Assoc:\n"
+                      "    Type: AWS::EC2::SubnetRouteTableAssociation\n"
+                      "    Properties: {SubnetId: !Ref Alpha, RouteTableId: !Ref P, Other: !Ref 'AWS::Region'}\n"
+                      "  Self: {Type: Test::X, Properties: {Me: !Ref Self, Deep: [[{x: {Ref: Zeta}}]]}}\n",
+                      NULL, 0, "us-east-1");
+    assert_non_null(f.t);
+    const char *ids[] = {"Zeta", "Vpc", "Alpha", "Assoc", "Self"};
+    for (size_t i = 0; i < 5; i++)
+        assert_int_equal(pp_template_find(f.t, ids[i]), (long)i);
+    assert_int_equal(pp_template_find(f.t, "Nope"), -1);
+    assert_int_equal(pp_template_find(f.t, "P"), -1);
+
+    const size_t *idx;
+    size_t n;
+    assert_int_equal(pp_template_of_type(f.t, "AWS::EC2::Subnet", &idx, &n), 1);
+    assert_int_equal(n, 2);
+    assert_int_equal(idx[0], 0);   /* document order, not id order */
+    assert_int_equal(idx[1], 2);
+    assert_int_equal(pp_template_of_type(f.t, "AWS::EC2::Route", &idx, &n), 1);
+    assert_int_equal(n, 0);
+    assert_int_equal(pp_template_of_type(f.t, "AWS::EC2::", &idx, &n), 1);   /* exact, no prefix */
+    assert_int_equal(n, 0);
+
+    assert_int_equal(pp_template_referrers(f.t, 1, &idx, &n), 1);   /* Vpc ← Zeta, Alpha (twice) */
+    assert_int_equal(n, 2);
+    assert_int_equal(idx[0], 0);
+    assert_int_equal(idx[1], 2);
+    assert_int_equal(pp_template_referrers(f.t, 2, &idx, &n), 1);   /* Alpha ← Assoc */
+    assert_int_equal(n, 1);
+    assert_int_equal(idx[0], 3);
+    assert_int_equal(pp_template_referrers(f.t, 4, &idx, &n), 1);   /* Self ← Self */
+    assert_int_equal(n, 1);
+    assert_int_equal(idx[0], 4);
+    assert_int_equal(pp_template_referrers(f.t, 0, &idx, &n), 1);   /* Zeta ← Self (nested) */
+    assert_int_equal(n, 1);
+    assert_int_equal(idx[0], 4);
+    assert_int_equal(pp_template_referrers(f.t, 3, &idx, &n), 1);   /* nobody names Assoc */
+    assert_int_equal(n, 0);
+    done(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -339,6 +392,7 @@ int main(void)
         cmocka_unit_test(test_hook_document),
         cmocka_unit_test(test_properties_if),
         cmocka_unit_test(test_step_limit),
+        cmocka_unit_test(test_indexes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -10,6 +10,11 @@
 #   cascades N                  number of cascade events
 #   unmatched N                 number of unmatched failures
 #   stderr TEXT                 stderr contains TEXT
+#   template LINE [POINTER]     the last root's template_location (explain --template): its line
+#                               and JSON pointer
+#   confidence C / source S     the last root's confidence / source (kb, fts, anatomy)
+#   fix-has TEXT                one of the last root's fix steps contains TEXT
+# NAME.args holds extra arguments (split like a shell would); @DIR@ stands for this folder.
 # The KB is $PARAPET_KB, else the one next to the binary.
 set -u
 : "${PARAPET:?set PARAPET to the parapet binary}"
@@ -28,7 +33,7 @@ for exp in "$dir"/*.expect; do
         echo "FAIL $name: no input file"; fail=$((fail + 1)); continue
     fi
     args=""
-    [ -f "$dir/$name.args" ] && args=$(cat "$dir/$name.args")
+    [ -f "$dir/$name.args" ] && args=$(sed "s#@DIR@#$dir#g" "$dir/$name.args")
     # shellcheck disable=SC2086
     "$PARAPET" explain --format json $args "$input" >"$tmp/out.json" 2>"$tmp/err.txt"
     echo $? >"$tmp/rc"
@@ -76,6 +81,23 @@ for raw in open(exp):
             got = r["captures"].get(k, r["event"].get(k))
             if str(got) != v:
                 problems.append(f"root {roots_seen}: {k}={got!r}, expected {v!r}")
+    elif word in ("template", "confidence", "source", "fix-has"):
+        if not roots_seen:
+            problems.append(f"{word}: no root expected before it")
+            continue
+        r = out["root_causes"][roots_seen - 1]
+        if word == "template":
+            loc = r.get("template_location")
+            parts = rest.split()
+            if not loc:
+                problems.append("no template_location")
+            elif str(loc["line"]) != parts[0] or (len(parts) > 1 and loc["pointer"] != parts[1]):
+                problems.append(f"template {loc['line']} {loc['pointer']}, expected {rest}")
+        elif word == "fix-has":
+            if not any(rest in f for f in r["fix"]):
+                problems.append(f"no fix step has {rest!r}: {r['fix']}")
+        elif r.get(word) != rest:
+            problems.append(f"{word} {r.get(word)!r}, expected {rest!r}")
     else:
         problems.append(f"unknown expectation {word!r}")
 for p in problems:

@@ -1,4 +1,5 @@
-/* check_par.h — `parapet check` on several cores (check_par.c). */
+/* check_par.h — evaluation of one template on several cores (check_par.c), under the check
+ * pipeline (check.h). */
 #ifndef PP_CHECK_PAR_H
 #define PP_CHECK_PAR_H
 

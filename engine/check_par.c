@@ -16,7 +16,7 @@
 #include "engine/finding.h"
 #include "engine/template.h"
 #include "engine/base/util.h"
-#include "hooks/check_par.h"
+#include "engine/check_par.h"
 
 typedef struct part {
     pthread_t tid;

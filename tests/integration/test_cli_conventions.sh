@@ -1,0 +1,52 @@
+#!/bin/sh
+# test_cli_conventions.sh — what users of any CLI expect (issue 19, item 7): --help on every
+# command and sub-command prints its usage and exits 0 (kb search --help does not search for
+# "--help"); colour only on a terminal, off for a non-empty NO_COLOR (no-color.org: an empty one
+# does not count) and for TERM=dumb; `check` reads a pipe without '-'; `check DIR` walks it.
+. "$(dirname "$0")/lib.sh"
+need_python
+for c in check rules "rules list" "rules test" "rules compile" explain notify kb "kb build" \
+         "kb lint" "kb search" "kb stats" hook serve lambda; do
+    # shellcheck disable=SC2086
+    "$PARAPET" $c --help > "$T/help.out" 2> "$T/help.err" || fail "'parapet $c --help' exits $?: $(cat "$T/help.err")"
+    grep -q '^usage: parapet' "$T/help.out" || fail "'parapet $c --help' prints no usage on stdout"
+done
+"$PARAPET" kb lint --help | grep -q 'parapet kb lint' || fail "kb lint --help: not the kb usage"
+"$PARAPET" kb search --help | grep -q 'parapet kb search' || fail "kb search --help searched"
+printf 'Resources:\n  Sg:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n      GroupDescription: d\n      SecurityGroupIngress:\n        - {IpProtocol: tcp, FromPort: 22, ToPort: 22, CidrIp: 0.0.0.0/0}\n' > "$T/sg.yaml"
+# colour on a pseudo-terminal, per environment
+tty_out() { # tty_out ENV-ASSIGNMENTS… → stdout of `check` run on a pty
+    python3 - "$PARAPET" "$T/sg.yaml" "$@" <<'PY'
+import os, pty, sys
+binary, path, assigns = sys.argv[1], sys.argv[2], sys.argv[3:]
+env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "TERM")}
+env["TERM"] = "xterm"
+for a in assigns:
+    k, _, v = a.partition("=")
+    env[k] = v
+pid, fd = pty.fork()
+if pid == 0:
+    os.execve(binary, [binary, "check", "--pack", "network", path], env)
+out = b""
+while True:
+    try:
+        chunk = os.read(fd, 65536)
+    except OSError:
+        break
+    if not chunk:
+        break
+    out += chunk
+os.waitpid(pid, 0)
+sys.stdout.write("ESC" if b"\x1b[" in out else "PLAIN")
+PY
+}
+[ "$(tty_out)" = ESC ] || fail "no colour on a terminal"
+[ "$(tty_out NO_COLOR=)" = ESC ] || fail "an empty NO_COLOR turned colour off"
+[ "$(tty_out NO_COLOR=1)" = PLAIN ] || fail "NO_COLOR=1 kept colour"
+[ "$(tty_out TERM=dumb)" = PLAIN ] || fail "TERM=dumb got colour"
+# a pipe, without '-'
+out=$(cat "$T/sg.yaml" | "$PARAPET" check --pack network --format json)
+[ $? = 1 ] || fail "check from a pipe: want exit 1"
+echo "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["summary"]["failed"] > 0' ||
+    fail "check from a pipe: no findings"
+echo "cli conventions: all checks passed"
