@@ -361,7 +361,7 @@ static void cloudtrail_step(live *l)
         free(err);
     }
     pp_rc_result rc;
-    if (pp_rc_analyse(&set, &rc) != PP_OK) {
+    if (pp_rc_analyse(&set, l->o->kb, &rc) != PP_OK) {
         pp_evset_free(&set);
         return;
     }
@@ -369,7 +369,7 @@ static void cloudtrail_step(live *l)
         const pp_event *ev = &set.ev[rc.roots[k]];
         const char *t = pp_event_text(ev);
         if (ev->source != PP_SRC_CFN_STACK_EVENT || !ev->event_id ||
-            !(pp_rc_classify(ev) == PP_RC_WEAK || !t || !*t))
+            !(rc.kind[rc.roots[k]] == PP_RC_WEAK || !t || !*t))
             continue;
         if (!ev->physical_id || !*ev->physical_id || ev->ts_ms == PP_TS_NONE) {
             missing(l, "CloudTrail: the vague failure of %s has no physical id to look up",

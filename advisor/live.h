@@ -33,6 +33,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "advisor/kb.h"
 #include "engine/net/creds.h"
 #include "engine/net/http.h"
 
@@ -49,6 +50,7 @@ typedef struct pp_live_opts {
     unsigned max_tasks;         /* stopped tasks described; 0 = 10 */
     unsigned log_lines;         /* 0 = 20 */
     int no_cloudtrail;          /* skip the CloudTrail step */
+    pp_kb *kb;                  /* borrowed; tells vague (WEAK) reasons; NULL: only empty ones */
 } pp_live_opts;
 
 typedef struct pp_live_result {

@@ -87,10 +87,11 @@ static void ingest_docs(pp_evset *set, const pp_live_result *live, const char *s
     }
 }
 
-static int live_fetch(const pp_cli_aws *a, pp_aws_session *sess, pp_http_client *http,
-                      const char *cmd, const char *stack, pp_evset *set, pp_live_result *live)
+static int live_fetch(const pp_cli_aws *a, pp_kb *kb, pp_aws_session *sess,
+                      pp_http_client *http, const char *cmd, const char *stack, pp_evset *set,
+                      pp_live_result *live)
 {
-    pp_live_opts lo = { .session = sess, .http = http,
+    pp_live_opts lo = { .session = sess, .http = http, .kb = kb,
                         .deadline_ms = pp_now_ms() + LIVE_DEADLINE_MS };
     pp_status st = pp_live_fetch_stack(&lo, stack, live);
     if (a->verbose)
@@ -108,8 +109,8 @@ static int live_fetch(const pp_cli_aws *a, pp_aws_session *sess, pp_http_client 
     return 0;
 }
 
-int pp_cli_live_fetch(const pp_cli_aws *a, const char *cmd, const char *stack, pp_evset *set,
-                      pp_live_result *live)
+int pp_cli_live_fetch(const pp_cli_aws *a, pp_kb *kb, const char *cmd, const char *stack,
+                      pp_evset *set, pp_live_result *live)
 {
     memset(live, 0, sizeof *live);
     pp_aws_session *sess = NULL;
@@ -124,7 +125,7 @@ int pp_cli_live_fetch(const pp_cli_aws *a, const char *cmd, const char *stack, p
         return 2;
     }
     pp_http_client *http = pp_http_client_new();
-    int rc = live_fetch(a, sess, http, cmd, stack, set, live);
+    int rc = live_fetch(a, kb, sess, http, cmd, stack, set, live);
     pp_http_client_free(http);
     pp_aws_session_free(sess);
     return rc;
@@ -137,7 +138,7 @@ json_t *pp_cli_live_explain(const pp_cli_aws *a, pp_http_client *http, pp_kb *kb
     if (open_session(a, &sess, err) != PP_OK)
         return NULL;
     pp_live_opts lo = { .session = sess, .http = http, .deadline_ms = deadline_ms,
-                        .timeout_ms = 2000 };
+                        .timeout_ms = 2000, .kb = kb };
     pp_live_result live;
     json_t *doc = NULL;
     if (pp_live_fetch_stack(&lo, stack, &live) != PP_OK) {
@@ -325,7 +326,7 @@ static void explain_now(watch *w)
     pp_evset_init(&set, NULL);
     pp_live_result live;
     memset(&live, 0, sizeof live);
-    if (live_fetch(&w->aws, w->sess, w->http, "watch", w->stack, &set, &live) != 0) {
+    if (live_fetch(&w->aws, w->kb, w->sess, w->http, "watch", w->stack, &set, &live) != 0) {
         pp_live_result_free(&live);
         pp_evset_free(&set);
         return;

@@ -28,8 +28,8 @@ int pp_cli_aws_arg(pp_cli_aws *a, const char *cmd, int argc, char **argv, int *i
  * could not be fetched (caller frees with pp_live_result_free). Returns 0, or 2 with a
  * message printed when not even the stack's events could be read (credentials, region,
  * access, a stack that does not exist). */
-int pp_cli_live_fetch(const pp_cli_aws *a, const char *cmd, const char *stack, pp_evset *set,
-                      pp_live_result *live);
+int pp_cli_live_fetch(const pp_cli_aws *a, pp_kb *kb, const char *cmd, const char *stack,
+                      pp_evset *set, pp_live_result *live);
 
 /* Adds "not_fetched": [...] and "fetched": {...} to an explain document. */
 void pp_cli_live_annotate(json_t *doc, const pp_live_result *live);
