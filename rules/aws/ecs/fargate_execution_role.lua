@@ -3,16 +3,9 @@
 -- RegisterTaskDefinition refuses a Fargate task definition that needs one and has none
 -- ("Fargate requires task definition to have execution role ARN to support ..."). This rule
 -- names the container and what needs the role.
+local ecs = pp.lib("ecs")
 local is_unknown, is_list = pp.is_unknown, pp.is_list
 
-local function on_fargate(p)
-  local rc = p.RequiresCompatibilities
-  if not is_list(rc) then return false end
-  for i = 1, #rc do
-    if pp.str(rc[i]) == "FARGATE" then return true end
-  end
-  return false
-end
 
 -- What in container definition c needs the execution role, or nil.
 local function need(c)
@@ -45,13 +38,7 @@ return {
   docs     = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html",
   check = function(r, ctx)
     local p = r.properties
-    if not on_fargate(p) then
-      if is_unknown(p.RequiresCompatibilities) then
-        return ctx.unknown("RequiresCompatibilities depends on a value Parapet cannot resolve", p,
-                           "RequiresCompatibilities")
-      end
-      return ctx.skip("not a Fargate task definition")
-    end
+    if not ecs.on_fargate(p) then return ecs.fargate_or_verdict(p, ctx) end
     if p.ExecutionRoleArn ~= nil then
       is_unknown(p.ExecutionRoleArn)
       return true

@@ -5,7 +5,8 @@
 -- the ECS developer guide ("Task CPU and memory"): per CPU size, the smallest and largest
 -- memory and the step between.
 local describe = pp.lib("exposure").describe
-local is_unknown, is_list = pp.is_unknown, pp.is_list
+local ecs = pp.lib("ecs")
+local is_unknown = pp.is_unknown
 
 local SIZES = {
   [256]   = { 512, 2048, 0 },          -- 512, 1024 or 2048 (listed below)
@@ -31,14 +32,6 @@ local function units(v, suffix)
   return math.floor(x)
 end
 
-local function on_fargate(p)
-  local rc = p.RequiresCompatibilities
-  if not is_list(rc) then return false end
-  for i = 1, #rc do
-    if pp.str(rc[i]) == "FARGATE" then return true end
-  end
-  return false
-end
 
 local function valid(cpu, mem)
   local s = SIZES[cpu]
@@ -58,13 +51,7 @@ return {
   docs     = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-tasks-services.html#fargate-tasks-size",
   check = function(r, ctx)
     local p = r.properties
-    if not on_fargate(p) then
-      if is_unknown(p.RequiresCompatibilities) then
-        return ctx.unknown("RequiresCompatibilities depends on a value Parapet cannot resolve", p,
-                           "RequiresCompatibilities")
-      end
-      return ctx.skip("not a Fargate task definition")
-    end
+    if not ecs.on_fargate(p) then return ecs.fargate_or_verdict(p, ctx) end
     if p.Cpu == nil or p.Memory == nil then
       return ctx.fail("a Fargate task definition needs task-level Cpu and Memory; "
                       .. (p.Cpu == nil and "Cpu" or "Memory") .. " is not set", p)

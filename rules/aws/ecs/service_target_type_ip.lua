@@ -5,6 +5,7 @@
 -- rule follows the service's LoadBalancers to target groups defined in the same template, and
 -- its TaskDefinition to read the network mode (or LaunchType FARGATE / an
 -- AwsvpcConfiguration when the task definition is defined elsewhere).
+local ecs = pp.lib("ecs")
 local is_unknown = pp.is_unknown
 
 -- "yes", "no" or "unknown": whether the service's tasks use awsvpc.
@@ -18,13 +19,7 @@ local function awsvpc(p, ctx)
   local mode = tp.NetworkMode
   if is_unknown(mode) then return "unknown" end
   if pp.str(mode) == "awsvpc" then return "yes" end
-  local rc = tp.RequiresCompatibilities
-  if pp.is_list(rc) then
-    for i = 1, #rc do
-      if pp.str(rc[i]) == "FARGATE" then return "yes" end
-    end
-  end
-  return "no"
+  return ecs.on_fargate(tp) and "yes" or "no"
 end
 
 return {
