@@ -84,6 +84,13 @@ void pp_explain_free(pp_explain *x);   /* NULL is a no-op */
  * own line. Fills roots[i].loc. PP_OK or PP_E_NOMEM. */
 pp_status pp_explain_locate(pp_explain *x, const pp_doc *doc, const char *src, size_t len);
 
+/* The same for the roots of one stack only (events whose stack name or id is stack_name or
+ * stack_id; either may be NULL, both NULL = every root), for a template fetched per stack:
+ * `explain --stack` reads each failed stack's submitted template (advisor/live.h). Roots that
+ * already have a location keep it. */
+pp_status pp_explain_locate_stack(pp_explain *x, const pp_doc *doc, const char *src, size_t len,
+                                  const char *stack_name, const char *stack_id);
+
 /* The explain JSON document (new reference, caller decrefs), or NULL on NOMEM:
  * {"root_causes": [...], "cascades": [...], "unmatched": [...], "summary": {...},
  *  "warnings": [...]}. */

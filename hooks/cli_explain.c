@@ -268,6 +268,8 @@ int pp_cli_explain(int argc, char **argv)
     st = pp_explain_run(&set, kb, &x);
     if (st == PP_OK && tmpl && (st = pp_explain_locate(&x, tmpl, tsrc, tlen)) != PP_OK)
         pp_explain_free(&x);
+    else if (st == PP_OK && stack && (st = pp_cli_live_locate(&x, &live)) != PP_OK)
+        pp_explain_free(&x);
     pp_doc_free(tmpl);
     free(tsrc);
     if (st != PP_OK) {

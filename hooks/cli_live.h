@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "advisor/event.h"
+#include "advisor/explain.h"
 #include "advisor/live.h"
 
 typedef struct pp_cli_aws {
@@ -45,6 +46,11 @@ json_t *pp_cli_live_explain(const pp_cli_aws *a, pp_http_client *http, struct pp
                             const char *stack, uint64_t deadline_ms, char **err);
 
 /* parapet watch STACK … (docs/cli.md). */
+/* Points x's root causes at their lines in the templates live fetched (GetTemplate per failed
+ * stack; a root keeps a location it already has, e.g. from --template). A template that does
+ * not load is a warning on stderr. PP_OK or PP_E_NOMEM. */
+pp_status pp_cli_live_locate(pp_explain *x, const pp_live_result *live);
+
 int pp_cli_watch(int argc, char **argv);
 
 #endif
