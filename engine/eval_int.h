@@ -72,6 +72,7 @@ struct pp_ruleset {
     json_t *type_cache;   /* resource type → [rule indexes] */
     pp_evalstate es;
     pp_limits lim;
+    struct pp_catalog *catalog; /* the folders' control catalogues (rules_catalog.h) */
     int complete;         /* every rule file's rule is loaded: no --pack, --only or pack
                              turned off by configuration (stale-suppression warnings) */
 };

@@ -16,6 +16,7 @@
 
 #include "engine/eval_int.h"
 #include "engine/rules_cache.h"
+#include "engine/rules_catalog.h"
 #include "engine/base/util.h"
 
 #define PP_RULE_FILE_MAX (1u << 20)
@@ -38,8 +39,8 @@ static pp_status walk(const char *dir, pp_strvec *out, int depth, char **err)
     while ((e = readdir(d)) != NULL && st == PP_OK) {
         if (e->d_name[0] == '.')
             continue;
-        /* <rules dir>/lib holds shared modules (pp.lib), not rules */
-        if (depth == 0 && strcmp(e->d_name, "lib") == 0)
+        /* <rules dir>/lib holds shared modules (pp.lib), catalog/ control catalogues */
+        if (depth == 0 && (strcmp(e->d_name, "lib") == 0 || strcmp(e->d_name, "catalog") == 0))
             continue;
         char *p = pp_asprintf("%s/%s", dir, e->d_name);
         if (!p) {
@@ -109,6 +110,7 @@ void pp_ruleset_free(pp_ruleset *rs)
         rule_clear(L, &rs->rules[i]);
     free(rs->rules);
     free(rs->info);
+    pp_catalog_free(rs->catalog);
     json_decref(rs->type_cache);
     pp_sandbox_free(rs->sb);
     free(rs);
@@ -184,11 +186,84 @@ static int valid_id(const char *s)
     return 1;
 }
 
-/* Reads the rule table on top of the stack into r. Pops it. */
-static pp_status read_rule(lua_State *L, const char *file, pp_rule *r, char **err)
+static char **dup_strv(char *const *v, int *nomem)
+{
+    size_t n = 0;
+    while (v[n])
+        n++;
+    char **out = calloc(n + 1, sizeof *out);
+    for (size_t i = 0; out && i < n; i++) {
+        if (!(out[i] = pp_strdup(v[i]))) {
+            free_strv(out);
+            out = NULL;
+        }
+    }
+    if (!out)
+        *nomem = 1;
+    return out;
+}
+
+/* Gives *slot (NULL so far, else a conflict) the copy of val; 0, or -1 on a conflict. */
+static int take_str(char **slot, const char *val, int *nomem)
+{
+    if (!val)
+        return 0;
+    if (*slot)
+        return -1;
+    if (!(*slot = pp_strdup(val)))
+        *nomem = 1;
+    return 0;
+}
+
+static int take_strv(char ***slot, char *const *val, int *nomem)
+{
+    if (!val)
+        return 0;
+    if (*slot)
+        return -1;
+    *slot = dup_strv(val, nomem);
+    return 0;
+}
+
+/* Merges catalogue row c into r (metadata the file itself declared: *sev_given). Returns
+ * NULL, or the name of a field both give. */
+static const char *merge_row(pp_rule *r, const pp_catalog_row *c, int sev_given, int *nomem)
+{
+    if (take_str(&r->info.title, c->title, nomem))
+        return "title";
+    if (take_str(&r->info.fix, c->fix, nomem))
+        return "fix";
+    if (take_str(&r->info.docs, c->docs, nomem))
+        return "docs";
+    if (take_str(&r->guard, c->guard, nomem))
+        return "guard";
+    if (take_strv(&r->info.packs, c->packs, nomem))
+        return "packs";
+    if (take_strv(&r->info.frameworks, c->frameworks, nomem))
+        return "frameworks";
+    if (c->has_severity) {
+        if (sev_given)
+            return "severity";
+        r->info.severity = c->severity;
+    }
+    if (c->control || c->guard) {
+        if (r->info.controls)
+            return "controls";
+        char *const v[] = {c->control ? c->control : c->guard, c->control ? c->guard : NULL,
+                           NULL};
+        r->info.controls = dup_strv(v, nomem);
+    }
+    return NULL;
+}
+
+/* Reads the rule table on top of the stack into r, with its catalogue row's metadata (cat
+ * may be NULL). Pops it. */
+static pp_status read_rule(lua_State *L, const char *file, const pp_catalog *cat, pp_rule *r,
+                           char **err)
 {
     int bad = 0, nomem = 0;
     const char *what = NULL;
+    char conflict[512];
     if (!lua_istable(L, -1)) {
         lua_pop(L, 1);
         return pp_err(err, PP_E_RULE, "%s: expected the file to return a rule table", file);
@@ -210,9 +285,22 @@ static pp_status read_rule(lua_State *L, const char *file, pp_rule *r, char **er
     r->info.controls = opt_strlist(L, -1, "controls", &bad, &nomem);
     r->info.related = opt_strlist(L, -1, "related", &bad, &nomem);
     r->info.frameworks = opt_strlist(L, -1, "frameworks", &bad, &nomem);
+    const pp_catalog_row *row = r->info.id ? pp_catalog_find(cat, r->info.id) : NULL;
+    if (row && !bad && !nomem) {
+        const char *both = merge_row(r, row, sev_ty != LUA_TNIL, &nomem);
+        if (row->has_severity && !both)
+            sev_ok = 1;
+        if (both) {
+            snprintf(conflict, sizeof conflict, "'%s' is given both here and by the catalogue "
+                     "row at %s:%zu; keep one", both, row->file, row->line);
+            what = conflict;
+        }
+    }
     if (nomem)
         what = "out of memory";
-    else if (bad)
+    else if (what) {
+        /* the conflict above */
+    } else if (bad)
         what = "expected strings or lists of strings in id, title, severity, types, packs, "
                "controls, related, frameworks, fix, docs";
     else if (!valid_id(r->info.id))
@@ -265,6 +353,7 @@ static pp_status read_rule(lua_State *L, const char *file, pp_rule *r, char **er
 
 typedef struct read_ctx {
     const char *file;
+    const pp_catalog *cat;
     pp_rule *r;
     char **err;
     pp_status st;
@@ -274,15 +363,16 @@ typedef struct read_ctx {
 static int read_rule_body(lua_State *L)
 {
     read_ctx *c = lua_touserdata(L, 1);
-    c->st = read_rule(L, c->file, c->r, c->err);
+    c->st = read_rule(L, c->file, c->cat, c->r, c->err);
     return 0;
 }
 
 /* read_rule under lua_pcall: pushing a key string or taking a registry ref may allocate, and
  * a Lua memory error outside a protected call would end the process. Pops the table. */
-static pp_status read_rule_protected(lua_State *L, const char *file, pp_rule *r, char **err)
+static pp_status read_rule_protected(lua_State *L, const char *file, const pp_catalog *cat,
+                                     pp_rule *r, char **err)
 {
-    read_ctx c = {file, r, err, PP_E_NOMEM};
+    read_ctx c = {file, cat, r, err, PP_E_NOMEM};
     lua_pushcfunction(L, read_rule_body);
     lua_insert(L, -2);
     lua_pushlightuserdata(L, &c);
@@ -483,19 +573,65 @@ static int text_may_match_glob(const char *src, const char *pat)
     return 1;
 }
 
-static int text_may_be_selected(const char *src, const pp_rules_opts *o)
+/* The catalogue row of the rule id a rule file's text declares ("id = '...'"), or NULL.
+ * Every literal after an `id =` is tried, so a nested table's id only widens the match. */
+static const pp_catalog_row *row_in_text(const pp_catalog *cat, const char *src)
+{
+    for (const char *p = src; cat && (p = strstr(p, "id")) != NULL; p += 2) {
+        if (p > src && (p[-1] == '_' || p[-1] == '.' || (p[-1] >= 'a' && p[-1] <= 'z') ||
+                        (p[-1] >= 'A' && p[-1] <= 'Z') || (p[-1] >= '0' && p[-1] <= '9')))
+            continue;
+        const char *q = p + 2;
+        while (*q == ' ' || *q == '\t')
+            q++;
+        if (*q++ != '=' || *q == '=')
+            continue;
+        while (*q == ' ' || *q == '\t')
+            q++;
+        if (*q != '"' && *q != '\'')
+            continue;
+        const char *end = strchr(q + 1, *q);
+        char id[130];
+        if (!end || (size_t)(end - q - 1) >= sizeof id)
+            continue;
+        memcpy(id, q + 1, (size_t)(end - q - 1));
+        id[end - q - 1] = '\0';
+        const pp_catalog_row *row = pp_catalog_find(cat, id);
+        if (row)
+            return row;
+    }
+    return NULL;
+}
+
+static int row_in_pack(const pp_catalog_row *row, const char *pack)
+{
+    for (char **p = row ? row->packs : NULL; p && *p; p++)
+        if (strcmp(*p, pack) == 0)
+            return 1;
+    return 0;
+}
+
+static int row_matches(const pp_catalog_row *row, const char *pat)
+{
+    return row && ((row->control && pp_glob(pat, row->control)) ||
+                   (row->guard && pp_glob(pat, row->guard)));
+}
+
+/* row: the file's catalogue row (NULL: none), whose packs and controls count as its text. */
+static int text_may_be_selected(const char *src, const pp_catalog_row *row,
+                                const pp_rules_opts *o)
 {
     if (o->npacks) {
         int any = 0;
         for (size_t i = 0; i < o->npacks && !any; i++)
-            any = text_has_quoted(src, o->packs[i]);
+            any = text_has_quoted(src, o->packs[i]) || row_in_pack(row, o->packs[i]);
         if (!any)
             return 0;
     }
     if (o->nonly) {
         int any = 0;
         for (size_t i = 0; i < o->nonly && !any; i++)
-            any = text_may_match_glob(src, o->only[i]);
+            any = text_may_match_glob(src, o->only[i]) || row_matches(row, o->only[i]);
         if (!any)
             return 0;
     }
@@ -532,6 +668,17 @@ pp_ruleset *pp_ruleset_load(const pp_rules_opts *o, pp_status *st, char **err)
     }
     pp_sandbox_set_log(rs->sb, log_print, rs);
     rs->complete = o->npacks == 0 && o->nonly == 0;
+    if (!(rs->catalog = pp_catalog_new())) {
+        s = PP_E_NOMEM;
+        goto fail;
+    }
+    for (size_t i = 0; i < o->ndirs; i++) {
+        if ((s = pp_catalog_load_dir(rs->catalog, o->dirs[i], err)) != PP_OK) {
+            if (s != PP_E_NOMEM)
+                s = PP_E_RULE;   /* a bad catalogue stops the load as a bad rule file does */
+            goto fail;
+        }
+    }
     for (size_t i = 0; i < o->nlib_dirs; i++) {
         if ((s = load_modules(rs, o->cache, o->lib_dirs[i], err)) != PP_OK)
             goto fail;
@@ -563,7 +710,8 @@ pp_ruleset *pp_ruleset_load(const pp_rules_opts *o, pp_status *st, char **err)
         size_t len = 0;
         if ((s = pp_read_file(files.v[i], PP_RULE_FILE_MAX, &src, &len, err)) != PP_OK)
             goto fail;
-        if (!text_may_be_selected(src, o)) {
+        if ((o->npacks || o->nonly) &&
+            !text_may_be_selected(src, row_in_text(rs->catalog, src), o)) {
             free(src);
             continue;
         }
@@ -584,7 +732,7 @@ pp_ruleset *pp_ruleset_load(const pp_rules_opts *o, pp_status *st, char **err)
         if (!r->file)
             s = PP_E_NOMEM;
         else
-            s = read_rule_protected(L, files.v[i], r, err);
+            s = read_rule_protected(L, files.v[i], rs->catalog, r, err);
         if (s != PP_OK) {
             rule_clear(L, r);
             goto fail;

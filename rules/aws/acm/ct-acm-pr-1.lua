@@ -16,16 +16,8 @@ local function wildcard(s)
 end
 
 return {
-  title      = "Private CA certificates name single domains, not wildcards",
   id         = "ct-acm-pr-1",
-  severity   = "medium",
   types      = { "AWS::CertificateManager::Certificate" },
-  packs      = { "control-tower" },
-  controls   = { "CT.ACM.PR.1", "acm_certificate_domain_name_check" },
-  guard      = "acm_certificate_domain_name_check",
-  docs       = "https://docs.aws.amazon.com/acm/latest/userguide/gs-acm-request-public.html",
-  fix        = "Request the private certificate for explicit host names: a DomainName and "
-            .. "SubjectAlternativeNames without a leading \"*.\".",
   check = function(r, ctx)
     local p = r.properties
     if p.CertificateAuthorityArn == nil then

@@ -14,22 +14,8 @@ local all_true, blank = g.is_true_ipairs, g.blank_strip
 local show, object = ath.show, ath.object
 
 return {
-  title      = "Athena workgroups encrypt query results at rest",
   id         = "ct-athena-pr-1",
-  severity   = "medium",
   types      = { "AWS::Athena::WorkGroup" },
-  packs      = { "control-tower" },
-  controls   = { "CT.ATHENA.PR.1", "athena_workgroup_results_encrypted_at_rest_check" },
-  guard      = "athena_workgroup_results_encrypted_at_rest_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:CA-9(1)", "NIST 800-53 Rev 5:CM-3(6)", "NIST 800-53 Rev 5:SC-13",
-    "NIST 800-53 Rev 5:SC-28", "NIST 800-53 Rev 5:SC-28(1)", "NIST 800-53 Rev 5:SC-7(10)",
-    "NIST 800-53 Rev 5:SI-7(6)", "PCI DSS version 3.2.1:3.4", "PCI DSS version 3.2.1:8.2.1"
-  },
-  docs       = "https://docs.aws.amazon.com/athena/latest/ug/encrypting-query-results-stored-in-s3.html",
-  fix        = "Set WorkGroupConfiguration.ResultConfiguration.EncryptionConfiguration.EncryptionOption "
-            .. "(SSE_S3, SSE_KMS or CSE_KMS) and leave EnforceWorkGroupConfiguration out or true so "
-            .. "clients cannot override it.",
   check = function(r, ctx)
     local p = r.properties
     local wgc = object(ctx, p, "WorkGroupConfiguration", "WorkGroupConfiguration")

@@ -32,22 +32,8 @@ end
 local KMS_TYPES = { ["AWS::KMS::Key"] = true, ["AWS::KMS::Alias"] = true }
 
 return {
-  title      = "Athena workgroups encrypt query results at rest with a KMS key",
   id         = "ct-athena-pr-2",
-  severity   = "medium",
   types      = { "AWS::Athena::WorkGroup" },
-  packs      = { "control-tower" },
-  controls   = { "CT.ATHENA.PR.2", "athena_workgroup_results_encrypted_at_rest_kms_check" },
-  guard      = "athena_workgroup_results_encrypted_at_rest_kms_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:CA-9(1)", "NIST 800-53 Rev 5:CM-3(6)", "NIST 800-53 Rev 5:SC-13",
-    "NIST 800-53 Rev 5:SC-28", "NIST 800-53 Rev 5:SC-28(1)", "NIST 800-53 Rev 5:SC-7(10)",
-    "NIST 800-53 Rev 5:SI-7(6)", "PCI DSS version 3.2.1:3.4", "PCI DSS version 3.2.1:8.2.1"
-  },
-  docs       = "https://docs.aws.amazon.com/athena/latest/ug/encrypting-query-results-stored-in-s3.html",
-  fix        = "In WorkGroupConfiguration.ResultConfiguration.EncryptionConfiguration set "
-            .. "EncryptionOption to SSE_KMS or CSE_KMS and KmsKey to the key (for example !Ref Key), "
-            .. "and leave EnforceWorkGroupConfiguration out or true so clients cannot override it.",
   check = function(r, ctx)
     local p = r.properties
     local wgc = object(ctx, p, "WorkGroupConfiguration", "WorkGroupConfiguration")

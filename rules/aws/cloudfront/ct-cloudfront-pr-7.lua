@@ -33,17 +33,7 @@ end
 
 return {
   id         = "ct-cloudfront-pr-7",
-  title      = "CloudFront distributions with custom certificates serve HTTPS through SNI",
-  severity   = "low",
   types      = { "AWS::CloudFront::Distribution" },
-  packs      = { "control-tower" },
-  controls   = { "CT.CLOUDFRONT.PR.7", "cloudfront_sni_enabled_check" },
-  guard      = "cloudfront_sni_enabled_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:CA-9(1)", "NIST 800-53 Rev 5:CM-2", "PCI DSS version 3.2.1:4.1",
-  },
-  docs       = "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cnames-https-dedicated-ip-or-sni.html#cnames-https-sni",
-  fix        = "In ViewerCertificate give AcmCertificateArn or IamCertificateId, set SslSupportMethod to sni-only, MinimumProtocolVersion to TLSv1 or later, and drop CloudFrontDefaultCertificate.",
   check = function(r, ctx)
     local p = r.properties
     local dc = p.DistributionConfig

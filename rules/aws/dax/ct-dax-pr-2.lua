@@ -73,20 +73,8 @@ local function is_in(a, b)
 end
 
 return {
-  title      = "DAX clusters run nodes in at least three Availability Zones",
   id         = "ct-dax-pr-2",
-  severity   = "medium",
   types      = { "AWS::DAX::Cluster" },
-  packs      = { "control-tower" },
-  controls   = { "CT.DAX.PR.2", "dax_cluster_multi_az_check" },
-  guard      = "dax_cluster_multi_az_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:CP-10", "NIST 800-53 Rev 5:CP-2(2)", "NIST 800-53 Rev 5:CP-6(2)",
-    "NIST 800-53 Rev 5:SC-36", "NIST 800-53 Rev 5:SC-5(2)", "NIST 800-53 Rev 5:SI-13(5)"
-  },
-  docs       = "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/DAX.cluster-management.html#DAX.cluster-management.scaling",
-  fix        = "Set ReplicationFactor to 3 or more and AvailabilityZones to a list whose first three "
-            .. "entries are three different Availability Zones.",
   check = function(r, ctx)
     local p = r.properties
     local rf, azs = p.ReplicationFactor, p.AvailabilityZones

@@ -10,16 +10,8 @@ local show = g.show
 local MIN_DAYS = 7
 
 return {
-  title      = "DocumentDB clusters keep backups for at least seven days",
   id         = "ct-documentdb-pr-2",
-  severity   = "medium",
   types      = { "AWS::DocDB::DBCluster" },
-  packs      = { "control-tower" },
-  controls   = { "CT.DOCUMENTDB.PR.2", "docdb_cluster_backup_retention_check" },
-  guard      = "docdb_cluster_backup_retention_check",
-  frameworks = { "NIST 800-53 Rev 5:SI-12", "PCI DSS version 3.2.1:3.1" },
-  docs       = "https://docs.aws.amazon.com/documentdb/latest/developerguide/backup_restore.html",
-  fix        = "Set BackupRetentionPeriod to a whole number of days between 7 and 35.",
   check = function(r, ctx)
     local p = r.properties
     local v = p.BackupRetentionPeriod

@@ -26,15 +26,7 @@ local nitro1, nitro = ec2.instance_types(NITRO_FAMILIES, NITRO_EXACT)
 
 return {
   id       = "ct-ec2-pr-15",
-  severity = "medium",
   types    = { "AWS::EC2::LaunchTemplate" },
-  packs    = { "control-tower" },
-  controls = { "CT.EC2.PR.15", "ec2_launch_template_nitro_instance_type_check" },
-  guard    = "ec2_launch_template_nitro_instance_type_check",
-  frameworks = { "NIST 800-53 Rev 5:CA-9(1)", "NIST 800-53 Rev 5:CM-2", "PCI DSS version 3.2.1:2.2" },
-  docs     = "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-types.html#ec2-nitro-instances",
-  title    = "EC2 launch templates must use AWS Nitro instance types",
-  fix      = "Choose a Nitro-based instance type (for example m6i, c7g, t3) in InstanceType, and list only Nitro types in InstanceRequirements.AllowedInstanceTypes.",
   check = function(r, ctx)
     local p = r.properties
     if p == nil then return ctx.fail("the launch template has no Properties") end

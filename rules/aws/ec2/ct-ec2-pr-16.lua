@@ -26,15 +26,7 @@ local accepted1, accepted = ec2.instance_types(TYPES_FAMILIES, TYPES_EXACT)
 
 return {
   id       = "ct-ec2-pr-16",
-  severity = "medium",
   types    = { "AWS::EC2::Instance" },
-  packs    = { "control-tower" },
-  controls = { "CT.EC2.PR.16", "ec2_instance_nitro_instance_type_check" },
-  guard    = "ec2_instance_nitro_instance_type_check",
-  frameworks = { "NIST 800-53 Rev 5:CA-9(1)", "NIST 800-53 Rev 5:CM-2", "PCI DSS version 3.2.1:2.2" },
-  docs     = "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-types.html#ec2-nitro-instances",
-  title    = "EC2 instances must use an AWS Nitro instance type",
-  fix      = "Set InstanceType to a Nitro-based type (for example m6i.large, c7g.xlarge or t3.micro).",
   check = function(r, ctx)
     local p = r.properties
     if p == nil then return ctx.fail("the instance has no Properties") end

@@ -49,15 +49,7 @@ end
 
 return {
   id       = "ct-ec2-pr-17",
-  severity = "medium",
   types    = { "AWS::EC2::Host" },
-  packs    = { "control-tower" },
-  controls = { "CT.EC2.PR.17", "ec2_host_nitro_check" },
-  guard    = "ec2_host_nitro_check",
-  frameworks = { "NIST 800-53 Rev 5:CA-9(1)", "NIST 800-53 Rev 5:CM-2", "PCI DSS version 3.2.1:2.2" },
-  docs     = "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-types.html#ec2-nitro-instances",
-  title    = "EC2 dedicated hosts must use a Nitro instance family or type",
-  fix      = "Set InstanceFamily (for example m6i) or InstanceType (for example m6i.large) to a Nitro family or type that supports dedicated hosts.",
   check = function(r, ctx)
     local p = r.properties
     if p == nil then return ctx.fail("the dedicated host has no Properties") end

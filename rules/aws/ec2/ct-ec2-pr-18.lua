@@ -30,15 +30,7 @@ local WHAT = "an AWS Nitro instance type"
 
 return {
   id       = "ct-ec2-pr-18",
-  severity = "medium",
   types    = { "AWS::EC2::EC2Fleet" },
-  packs    = { "control-tower" },
-  controls = { "CT.EC2.PR.18", "ec2_fleet_nitro_instance_override_check" },
-  guard    = "ec2_fleet_nitro_instance_override_check",
-  frameworks = { "NIST 800-53 Rev 5:CA-9(1)", "NIST 800-53 Rev 5:CM-2", "PCI DSS version 3.2.1:2.2" },
-  docs     = "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-types.html#ec2-nitro-instances",
-  title    = "EC2 fleets must override instance types only with AWS Nitro types",
-  fix      = "In every LaunchTemplateConfigs[].Overrides entry, use a Nitro InstanceType, or list only Nitro types in InstanceRequirements.AllowedInstanceTypes.",
   check = function(r, ctx)
     local p = r.properties
     if p == nil then return ctx.fail("the fleet has no Properties") end

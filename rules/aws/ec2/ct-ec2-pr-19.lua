@@ -24,17 +24,7 @@ local accepted1, accepted = ec2.instance_types(TYPES_FAMILIES, TYPES_EXACT)
 
 return {
   id       = "ct-ec2-pr-19",
-  severity = "medium",
   types    = { "AWS::EC2::Instance" },
-  packs    = { "control-tower" },
-  controls = { "CT.EC2.PR.19", "ec2_instance_nitro_encryption_in_transit_check" },
-  guard    = "ec2_instance_nitro_encryption_in_transit_check",
-  frameworks = { "NIST 800-53 Rev 5:AC-4", "NIST 800-53 Rev 5:CA-9(1)", "NIST 800-53 Rev 5:CM-2",
-    "NIST 800-53 Rev 5:SC-13", "NIST 800-53 Rev 5:SC-23", "NIST 800-53 Rev 5:SC-8",
-    "NIST 800-53 Rev 5:SC-8(1)", "PCI DSS version 3.2.1:4.1" },
-  docs     = "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/data-protection.html#encryption-transit",
-  title    = "EC2 instances must use a Nitro instance type with in-transit encryption",
-  fix      = "Set InstanceType to a Nitro type that encrypts traffic between instances (for example m6i, c6in, r7g or m5n sizes).",
   check = function(r, ctx)
     local p = r.properties
     if p == nil then return ctx.fail("the instance has no Properties") end

@@ -29,15 +29,7 @@ local WHAT = "a Nitro instance type with in-transit encryption"
 
 return {
   id       = "ct-ec2-pr-20",
-  severity = "medium",
   types    = { "AWS::EC2::EC2Fleet" },
-  packs    = { "control-tower" },
-  controls = { "CT.EC2.PR.20", "ec2_fleet_nitro_encryption_in_transit_override_check" },
-  guard    = "ec2_fleet_nitro_encryption_in_transit_override_check",
-  frameworks = { "NIST 800-53 Rev 5:CA-9(1)", "NIST 800-53 Rev 5:CM-2", "PCI DSS version 3.2.1:2.2" },
-  docs     = "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/data-protection.html#encryption-transit",
-  title    = "EC2 fleets must override instance types only with Nitro types that encrypt in transit",
-  fix      = "In every LaunchTemplateConfigs[].Overrides entry, use a Nitro InstanceType with in-transit encryption (for example m6i, c6in, r7g), or list only such types in InstanceRequirements.AllowedInstanceTypes.",
   check = function(r, ctx)
     local p = r.properties
     if p == nil then return ctx.fail("the fleet has no Properties") end

@@ -30,16 +30,7 @@ local WHAT = "an AWS Nitro instance type"
 
 return {
   id       = "ct-autoscaling-pr-10",
-  severity = "medium",
   types    = { "AWS::AutoScaling::AutoScalingGroup" },
-  packs    = { "control-tower" },
-  controls = { "CT.AUTOSCALING.PR.10", "autoscaling_group_nitro_instance_override_check" },
-  guard    = "autoscaling_group_nitro_instance_override_check",
-  frameworks = { "NIST 800-53 Rev 5:CA-9(1)", "NIST 800-53 Rev 5:CM-2", "NIST 800-53 Rev 5:CM-2(2)",
-    "PCI DSS version 3.2.1:2.2" },
-  docs     = "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-types.html#ec2-nitro-instances",
-  title    = "Auto Scaling groups must override instance types only with AWS Nitro types",
-  fix      = "In MixedInstancesPolicy.LaunchTemplate.Overrides, use Nitro InstanceType values, or list only Nitro types in InstanceRequirements.AllowedInstanceTypes.",
   check = function(r, ctx)
     local p = r.properties
     if p == nil then return ctx.fail("the Auto Scaling group has no Properties") end

@@ -28,16 +28,7 @@ local WHAT = "a Nitro instance type with in-transit encryption"
 
 return {
   id       = "ct-autoscaling-pr-11",
-  severity = "medium",
   types    = { "AWS::AutoScaling::AutoScalingGroup" },
-  packs    = { "control-tower" },
-  controls = { "CT.AUTOSCALING.PR.11", "autoscaling_group_nitro_encryption_in_transit_override_check" },
-  guard    = "autoscaling_group_nitro_encryption_in_transit_override_check",
-  frameworks = { "NIST 800-53 Rev 5:CA-9(1)", "NIST 800-53 Rev 5:CM-2", "NIST 800-53 Rev 5:CM-2(2)",
-    "PCI DSS version 3.2.1:2.2" },
-  docs     = "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/data-protection.html#encryption-transit",
-  title    = "Auto Scaling groups must override instance types only with Nitro types that encrypt in transit",
-  fix      = "In MixedInstancesPolicy.LaunchTemplate.Overrides, use Nitro InstanceType values with in-transit encryption (for example m6i, c6in, r7g), or list only such types in InstanceRequirements.AllowedInstanceTypes.",
   check = function(r, ctx)
     local p = r.properties
     if p == nil then return ctx.fail("the Auto Scaling group has no Properties") end

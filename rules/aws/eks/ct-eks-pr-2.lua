@@ -37,22 +37,8 @@ local function entry_ok(ctx, e)
 end
 
 return {
-  title      = "EKS clusters encrypt Kubernetes secrets with a KMS key",
   id         = "ct-eks-pr-2",
-  severity   = "medium",
   types      = { "AWS::EKS::Cluster" },
-  packs      = { "control-tower" },
-  controls   = { "CT.EKS.PR.2", "eks_secrets_encrypted_check" },
-  guard      = "eks_secrets_encrypted_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:CA-9(1)", "NIST 800-53 Rev 5:CM-3(6)",
-    "NIST 800-53 Rev 5:SC-13", "NIST 800-53 Rev 5:SC-28",
-    "NIST 800-53 Rev 5:SC-28(1)", "NIST 800-53 Rev 5:SI-7(6)",
-    "PCI DSS version 3.2.1:8.2.1"
-  },
-  docs       = "https://docs.aws.amazon.com/eks/latest/userguide/enable-kms.html",
-  fix        = "Add an EncryptionConfig entry with Resources [secrets] and Provider.KeyArn set to "
-            .. "a KMS key ARN (or a GetAtt of an AWS::KMS::Key in the template).",
   check = function(r, ctx)
     local p = r.properties
     local ec = p.EncryptionConfig

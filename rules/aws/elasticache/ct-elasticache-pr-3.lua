@@ -11,20 +11,8 @@ local show, all_eq = g.show, g.eq_ipairs
 local redis = ec.redis
 
 return {
-  title      = "ElastiCache Redis replication groups fail over automatically",
   id         = "ct-elasticache-pr-3",
-  severity   = "medium",
   types      = { "AWS::ElastiCache::ReplicationGroup" },
-  packs      = { "control-tower" },
-  controls   = { "CT.ELASTICACHE.PR.3", "elasticache_repl_grp_auto_failover_enabled_check" },
-  guard      = "elasticache_repl_grp_auto_failover_enabled_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:CP-10", "NIST 800-53 Rev 5:SC-36", "NIST 800-53 Rev 5:SC-5(2)",
-    "NIST 800-53 Rev 5:SI-13(5)"
-  },
-  docs       = "https://docs.aws.amazon.com/AmazonElastiCache/latest/red-ug/AutoFailover.html",
-  fix        = "Set AutomaticFailoverEnabled: true and give the group at least one replica "
-            .. "(NumCacheClusters of 2 or more, or ReplicasPerNodeGroup of 1 or more).",
   check = function(r, ctx)
     local p = r.properties
     local scope = redis(p.Engine)

@@ -11,21 +11,8 @@ local show, all_eq = g.show, g.eq_ipairs
 local redis = ec.redis
 
 return {
-  title      = "ElastiCache Redis replication groups are encrypted at rest",
   id         = "ct-elasticache-pr-4",
-  severity   = "medium",
   types      = { "AWS::ElastiCache::ReplicationGroup" },
-  packs      = { "control-tower" },
-  controls   = { "CT.ELASTICACHE.PR.4", "elasticache_repl_grp_encrypted_at_rest_check" },
-  guard      = "elasticache_repl_grp_encrypted_at_rest_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:CA-9(1)", "NIST 800-53 Rev 5:CM-3(6)", "NIST 800-53 Rev 5:SC-13",
-    "NIST 800-53 Rev 5:SC-28", "NIST 800-53 Rev 5:SC-28(1)", "NIST 800-53 Rev 5:SC-7(10)",
-    "NIST 800-53 Rev 5:SI-7(6)", "PCI DSS version 3.2.1:3.4", "PCI DSS version 3.2.1:8.2.1"
-  },
-  docs       = "https://docs.aws.amazon.com/AmazonElastiCache/latest/red-ug/at-rest-encryption.html",
-  fix        = "Set AtRestEncryptionEnabled: true (with KmsKeyId for a customer managed key); it "
-            .. "can only be chosen when the replication group is created.",
   check = function(r, ctx)
     local p = r.properties
     local scope = redis(p.Engine)

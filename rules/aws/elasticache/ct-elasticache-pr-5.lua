@@ -11,23 +11,8 @@ local show, all_eq = g.show, g.eq_ipairs
 local redis = ec.redis
 
 return {
-  title      = "ElastiCache Redis replication groups encrypt data in transit",
   id         = "ct-elasticache-pr-5",
-  severity   = "medium",
   types      = { "AWS::ElastiCache::ReplicationGroup" },
-  packs      = { "control-tower" },
-  controls   = { "CT.ELASTICACHE.PR.5", "elasticache_repl_grp_encrypted_in_transit_check" },
-  guard      = "elasticache_repl_grp_encrypted_in_transit_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:AC-17(2)", "NIST 800-53 Rev 5:AC-4", "NIST 800-53 Rev 5:IA-5(1)",
-    "NIST 800-53 Rev 5:SC-12(3)", "NIST 800-53 Rev 5:SC-13", "NIST 800-53 Rev 5:SC-23",
-    "NIST 800-53 Rev 5:SC-23(3)", "NIST 800-53 Rev 5:SC-7(4)", "NIST 800-53 Rev 5:SC-8",
-    "NIST 800-53 Rev 5:SC-8(1)", "NIST 800-53 Rev 5:SC-8(2)", "NIST 800-53 Rev 5:SI-7(6)",
-    "PCI DSS version 3.2.1:2.3", "PCI DSS version 3.2.1:4.1"
-  },
-  docs       = "https://docs.aws.amazon.com/AmazonElastiCache/latest/red-ug/in-transit-encryption.html#in-transit-encryption-enable",
-  fix        = "Set TransitEncryptionEnabled: true so clients and nodes talk over TLS (clients "
-            .. "must then connect with TLS).",
   check = function(r, ctx)
     local p = r.properties
     local scope = redis(p.Engine)

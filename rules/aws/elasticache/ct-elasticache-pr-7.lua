@@ -36,21 +36,8 @@ local function in_scope(p)
 end
 
 return {
-  title      = "ElastiCache replication groups on Redis before 6 require an AUTH token",
   id         = "ct-elasticache-pr-7",
-  severity   = "medium",
   types      = { "AWS::ElastiCache::ReplicationGroup" },
-  packs      = { "control-tower" },
-  controls   = { "CT.ELASTICACHE.PR.7", "elasticache_repl_grp_redis_auth_enabled_check" },
-  guard      = "elasticache_repl_grp_redis_auth_enabled_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:AC-2(1)", "NIST 800-53 Rev 5:AC-3", "NIST 800-53 Rev 5:AC-3(15)",
-    "NIST 800-53 Rev 5:AC-3(7)", "NIST 800-53 Rev 5:AC-6", "PCI DSS version 3.2.1:7.1.1",
-    "PCI DSS version 3.2.1:7.2.1", "PCI DSS version 3.2.1:7.2.2"
-  },
-  docs       = "https://docs.aws.amazon.com/AmazonElastiCache/latest/red-ug/auth.html",
-  fix        = "Set AuthToken (for example from a NoEcho parameter or a Secrets Manager dynamic "
-            .. "reference) together with TransitEncryptionEnabled: true, or move to Redis 6+ and RBAC.",
   check = function(r, ctx)
     local p = r.properties
     local scope = in_scope(p)

@@ -39,21 +39,8 @@ local function problem_with(ctx, ids)
 end
 
 return {
-  title      = "ElastiCache replication groups on Redis 6 or later use RBAC user groups",
   id         = "ct-elasticache-pr-8",
-  severity   = "medium",
   types      = { "AWS::ElastiCache::ReplicationGroup" },
-  packs      = { "control-tower" },
-  controls   = { "CT.ELASTICACHE.PR.8", "elasticache_repl_grp_rbac_auth_enabled_check" },
-  guard      = "elasticache_repl_grp_rbac_auth_enabled_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:AC-2(1)", "NIST 800-53 Rev 5:AC-3", "NIST 800-53 Rev 5:AC-3(15)",
-    "NIST 800-53 Rev 5:AC-3(7)", "NIST 800-53 Rev 5:AC-6", "PCI DSS version 3.2.1:7.1.1",
-    "PCI DSS version 3.2.1:7.2.1", "PCI DSS version 3.2.1:7.2.2"
-  },
-  docs       = "https://docs.aws.amazon.com/AmazonElastiCache/latest/red-ug/Clusters.RBAC.html",
-  fix        = "Create an AWS::ElastiCache::UserGroup (with AWS::ElastiCache::User entries) and set "
-            .. "UserGroupIds: [!Ref UserGroup] on the replication group.",
   check = function(r, ctx)
     local p = r.properties
     local scope = in_scope(p)

@@ -26,22 +26,8 @@ local function local_ref(ctx, v, rtype)
 end
 
 return {
-  title      = "Glue jobs use a security configuration",
   id         = "ct-glue-pr-1",
-  severity   = "medium",
   types      = { "AWS::Glue::Job" },
-  packs      = { "control-tower" },
-  controls   = { "CT.GLUE.PR.1", "glue_job_security_config_check" },
-  guard      = "glue_job_security_config_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:CA-9(1)", "NIST 800-53 Rev 5:CM-3(6)", "NIST 800-53 Rev 5:SC-13",
-    "NIST 800-53 Rev 5:SC-28", "NIST 800-53 Rev 5:SC-28(1)", "NIST 800-53 Rev 5:SC-7(10)",
-    "NIST 800-53 Rev 5:SI-7(6)", "PCI DSS version 3.2.1:10.5", "PCI DSS version 3.2.1:10.5.2",
-    "PCI DSS version 3.2.1:2.2", "PCI DSS version 3.2.1:3.4"
-  },
-  docs       = "https://docs.aws.amazon.com/glue/latest/dg/console-security-configurations.html",
-  fix        = "Create an AWS::Glue::SecurityConfiguration (encryption for S3, CloudWatch Logs and "
-            .. "job bookmarks) and set the job's SecurityConfiguration to its name (!Ref it).",
   check = function(r, ctx)
     local p = r.properties
     local v = p.SecurityConfiguration

@@ -10,18 +10,8 @@ local show, int_ge_ipairs = g.show_shape, g.int_ge_ipairs
 local MIN_DAYS = 7
 
 return {
-  title      = "Neptune DB clusters keep automated backups for at least 7 days",
   id         = "ct-neptune-pr-5",
-  severity   = "medium",
   types      = { "AWS::Neptune::DBCluster" },
-  packs      = { "control-tower" },
-  controls   = { "CT.NEPTUNE.PR.5", "neptune_cluster_backup_retention_check" },
-  guard      = "neptune_cluster_backup_retention_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:SI-12", "PCI DSS version 3.2.1:3.1"
-  },
-  docs       = "https://docs.aws.amazon.com/neptune/latest/userguide/backup-restore-overview.html",
-  fix        = "Set BackupRetentionPeriod to an integer from 7 to 35.",
   check = function(r, ctx)
     local p = r.properties
     local v = p.BackupRetentionPeriod

@@ -23,15 +23,7 @@ end
 
 return {
   id       = "ct-rds-pr-17",
-  severity = "low",
   types    = { "AWS::RDS::EventSubscription" },
-  packs    = { "control-tower" },
-  controls = { "CT.RDS.PR.17", "rds_instance_event_notifications_configured_check" },
-  guard    = "rds_instance_event_notifications_configured_check",
-  frameworks = { "NIST 800-53 Rev 5:CA-7", "NIST 800-53 Rev 5:SI-2", "PCI DSS version 3.2.1:11.5" },
-  docs     = "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_Events.html",
-  title    = "RDS event subscriptions for db-instance sources must notify on maintenance, failure and configuration change",
-  fix      = "Set Enabled: true and either leave EventCategories out (all categories) or include maintenance, failure and configuration change.",
   check = function(r, ctx)
     local p = r.properties
     if p == nil then return ctx.fail("the event subscription has no Properties") end

@@ -55,17 +55,7 @@ end
 
 return {
   id       = "ct-rds-pr-6",
-  severity = "medium",
   types    = { "AWS::RDS::DBCluster" },
-  packs    = { "control-tower" },
-  controls = { "CT.RDS.PR.6", "aurora_cluster_backtracking_enabled_check" },
-  guard    = "aurora_cluster_backtracking_enabled_check",
-  frameworks = { "NIST 800-53 Rev 5:CP-10", "NIST 800-53 Rev 5:CP-6", "NIST 800-53 Rev 5:CP-6(1)",
-    "NIST 800-53 Rev 5:CP-6(2)", "NIST 800-53 Rev 5:CP-9", "NIST 800-53 Rev 5:SI-13(5)",
-    "PCI DSS version 3.2.1:3.1" },
-  docs     = "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.Managing.Backtrack.html",
-  title    = "Aurora MySQL DB clusters must enable backtracking",
-  fix      = "Set BacktrackWindow to a number of seconds greater than 0 (up to 259200, 72 hours).",
   check = function(r, ctx)
     local p = r.properties
     if p == nil then return ctx.fail("the DB cluster has no Properties") end

@@ -25,25 +25,8 @@ local function is_false(v)
 end
 
 return {
-  title      = "Redshift clusters are explicitly not publicly accessible",
   id         = "ct-redshift-pr-1",
-  severity   = "critical",
   types      = { "AWS::Redshift::Cluster" },
-  packs      = { "control-tower" },
-  controls   = { "CT.REDSHIFT.PR.1", "redshift_cluster_public_access_check" },
-  guard      = "redshift_cluster_public_access_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:AC-21", "NIST 800-53 Rev 5:AC-3", "NIST 800-53 Rev 5:AC-3(7)",
-    "NIST 800-53 Rev 5:AC-4", "NIST 800-53 Rev 5:AC-4(21)", "NIST 800-53 Rev 5:AC-6",
-    "NIST 800-53 Rev 5:SC-7", "NIST 800-53 Rev 5:SC-7(11)", "NIST 800-53 Rev 5:SC-7(16)",
-    "NIST 800-53 Rev 5:SC-7(20)", "NIST 800-53 Rev 5:SC-7(21)", "NIST 800-53 Rev 5:SC-7(3)",
-    "NIST 800-53 Rev 5:SC-7(4)", "NIST 800-53 Rev 5:SC-7(9)", "PCI DSS version 3.2.1:1.2.1",
-    "PCI DSS version 3.2.1:1.3", "PCI DSS version 3.2.1:1.3.1", "PCI DSS version 3.2.1:1.3.2",
-    "PCI DSS version 3.2.1:1.3.4", "PCI DSS version 3.2.1:1.3.6", "PCI DSS version 3.2.1:2.2.2"
-  },
-  docs       = "https://docs.aws.amazon.com/redshift/latest/mgmt/managing-clusters-vpc.html",
-  fix        = "Set PubliclyAccessible: false (a boolean) and connect through the VPC or a "
-            .. "Redshift-managed VPC endpoint.",
   check = function(r, ctx)
     local p = r.properties
     local v = p.PubliclyAccessible

@@ -31,27 +31,8 @@ local function local_ref(ctx, v, rtype)
 end
 
 return {
-  title      = "Redshift clusters write audit logs",
   id         = "ct-redshift-pr-3",
-  severity   = "medium",
   types      = { "AWS::Redshift::Cluster" },
-  packs      = { "control-tower" },
-  controls   = { "CT.REDSHIFT.PR.3", "redshift_cluster_audit_logging_enabled_check" },
-  guard      = "redshift_cluster_audit_logging_enabled_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:AC-2(4)", "NIST 800-53 Rev 5:AC-4(26)", "NIST 800-53 Rev 5:AC-6(9)",
-    "NIST 800-53 Rev 5:AU-10", "NIST 800-53 Rev 5:AU-12", "NIST 800-53 Rev 5:AU-2",
-    "NIST 800-53 Rev 5:AU-3", "NIST 800-53 Rev 5:AU-6(3)", "NIST 800-53 Rev 5:AU-6(4)",
-    "NIST 800-53 Rev 5:CA-7", "NIST 800-53 Rev 5:SC-7(9)", "NIST 800-53 Rev 5:SI-3(8)",
-    "NIST 800-53 Rev 5:SI-4(20)", "NIST 800-53 Rev 5:SI-7(8)", "PCI DSS version 3.2.1:10.1",
-    "PCI DSS version 3.2.1:10.2.1", "PCI DSS version 3.2.1:10.2.2", "PCI DSS version 3.2.1:10.2.3",
-    "PCI DSS version 3.2.1:10.2.4", "PCI DSS version 3.2.1:10.2.5", "PCI DSS version 3.2.1:10.3.1",
-    "PCI DSS version 3.2.1:10.3.2", "PCI DSS version 3.2.1:10.3.3", "PCI DSS version 3.2.1:10.3.4",
-    "PCI DSS version 3.2.1:10.3.5", "PCI DSS version 3.2.1:10.3.6"
-  },
-  docs       = "https://docs.aws.amazon.com/redshift/latest/mgmt/db-auditing.html",
-  fix        = "Set LoggingProperties.BucketName to an S3 bucket that Redshift may write to (a name "
-            .. "or !Ref of an AWS::S3::Bucket), optionally with an S3KeyPrefix.",
   check = function(r, ctx)
     local p = r.properties
     local lp = p.LoggingProperties

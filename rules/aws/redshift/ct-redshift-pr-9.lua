@@ -33,21 +33,8 @@ local function is_name(x) return x == NAME end
 local function is_on(x) return x == true or (type(x) == "string" and TRUE_STRINGS[x] == true) end
 
 return {
-  title      = "Redshift cluster parameter groups require SSL connections",
   id         = "ct-redshift-pr-9",
-  severity   = "medium",
   types      = { "AWS::Redshift::ClusterParameterGroup" },
-  packs      = { "control-tower" },
-  controls   = { "CT.REDSHIFT.PR.9", "redshift_parameter_group_require_tls_ssl_check" },
-  guard      = "redshift_parameter_group_require_tls_ssl_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:CA-9(1)", "NIST 800-53 Rev 5:CM-3(6)", "NIST 800-53 Rev 5:SC-13",
-    "NIST 800-53 Rev 5:SC-28", "NIST 800-53 Rev 5:SC-28(1)", "NIST 800-53 Rev 5:SI-7(6)",
-    "PCI DSS version 3.2.1:3.4", "PCI DSS version 3.2.1:3.5.3", "PCI DSS version 3.2.1:8.2.1"
-  },
-  docs       = "https://docs.aws.amazon.com/redshift/latest/mgmt/security-encryption-in-transit.html",
-  fix        = "Add {ParameterName: require_ssl, ParameterValue: \"true\"} to Parameters, and set "
-            .. "no other require_ssl entry.",
   check = function(r, ctx)
     local p = r.properties
     local list = p.Parameters
