@@ -7,22 +7,10 @@ local is_list = pp.is_list
 
 local is_struct = pp.is_map
 
--- Nitro instance types with in-transit encryption between instances: "<family>.<size>".
-local TYPES_FAMILIES = {
-  "c5a", "c5ad", "c5n", "c6a", "c6gn", "c6i", "c6id", "c6in", "c7a", "c7g", "c7gd", "c7gn",
-  "c7i", "d3", "d3en", "dl1", "dl2q", "g4ad", "g4dn", "g5", "hpc6a", "hpc6id", "hpc7a", "hpc7g",
-  "i3en", "i4g", "i4i", "im4gn", "inf1", "inf2", "is4gen", "m5dn", "m5n", "m5zn", "m6a", "m6i",
-  "m6id", "m6idn", "m6in", "m7a", "m7g", "m7gd", "m7i-flex", "m7i", "p3dn", "p4d", "p4de", "p5",
-  "r5dn", "r5n", "r6a", "r6i", "r6id", "r6idn", "r6in", "r7a", "r7g", "r7gd", "r7i", "r7iz",
-  "trn1", "trn1n", "u-12tb1", "u-18tb1", "u-24tb1", "u-3tb1", "u-6tb1", "u-9tb1", "vt1", "x2idn",
-  "x2iedn", "x2iezn"
-}
-local TYPES_EXACT = {
-
-}
+local FAMILIES = pp.lib("ec2_families").nitro_encrypted_in_transit
 
 local ec2 = pp.lib("guard_ec2")
-local accepted1, accepted = ec2.instance_types(TYPES_FAMILIES, TYPES_EXACT)
+local accepted1, accepted = ec2.instance_types(FAMILIES.families, FAMILIES.exact)
 local has_overrides, entries = ec2.has_overrides, ec2.entries
 
 local WHAT = "a Nitro instance type with in-transit encryption"
