@@ -238,8 +238,25 @@ local function must_not_be_true(ctx, node, keys, consequence)
   return true
 end
 
+-- The rule for a resource type whose PubliclyAccessible flag alone makes it reachable from the
+-- internet (Amazon MQ brokers, Neptune DB instances, Redshift Serverless workgroups): spec.id,
+-- spec.types and spec.exposed (the consequence a FAIL states). Its title, severity, packs, fix
+-- and docs come from rules/catalog/network.tsv.
+local PUBLIC_FLAG = { "PubliclyAccessible" }
+local function public_flag_rule(spec)
+  local exposed = spec.exposed
+  return {
+    id = spec.id,
+    types = spec.types,
+    check = function(r, ctx)
+      return must_not_be_true(ctx, r.properties, PUBLIC_FLAG, exposed)
+    end,
+  }
+end
+
 return {
   describe = describe,
+  public_flag_rule = public_flag_rule,
   dig = dig,
   path_label = path_label,
   must_not_be_true = must_not_be_true,
