@@ -80,17 +80,19 @@ static void free_strv(char **v)
 
 static void rule_clear(lua_State *L, pp_rule *r)
 {
-    free(r->info.id);
-    free(r->info.title);
-    free(r->info.fix);
-    free(r->info.docs);
-    free_strv(r->info.controls);
-    free_strv(r->info.related);
-    free_strv(r->info.packs);
-    free_strv(r->info.types);
-    free_strv(r->info.frameworks);
+    if (!r->borrowed) {   /* else the strings are the rules cache's */
+        free(r->info.id);
+        free(r->info.title);
+        free(r->info.fix);
+        free(r->info.docs);
+        free_strv(r->info.controls);
+        free_strv(r->info.related);
+        free_strv(r->info.packs);
+        free_strv(r->info.types);
+        free_strv(r->info.frameworks);
+        free(r->guard);
+    }
     free(r->file);
-    free(r->guard);
     free(r->skip_reason);
     json_decref(r->params);
     json_decref(r->params_base);
@@ -521,15 +523,18 @@ static pp_status load_modules(pp_ruleset *rs, const pp_rules_cache *cache, const
         size_t len = 0;
         if ((st = pp_read_file(files.v[i], PP_RULE_FILE_MAX, &src, &len, err)) != PP_OK)
             break;
+        const char *base = strrchr(files.v[i], '/') + 1;
+        char *name = strndup(base, strlen(base) - 4);
+        if (name)   /* the modules a load sees, for the rules cache's index */
+            rs->env = pp_rules_env_add(rs->env, name, src, len);
         st = load_chunk(rs, cache, dir, files.v[i], src, len, err);
         free(src);
         if (st != PP_OK) {
+            free(name);
             if (st != PP_E_NOMEM)
                 st = PP_E_RULE;
             break;
         }
-        const char *base = strrchr(files.v[i], '/') + 1;
-        char *name = strndup(base, strlen(base) - 4);
         st = name ? pp_luaapi_add_module(rs, name, files.v[i], err) : PP_E_NOMEM;
         free(name);
     }
@@ -649,6 +654,121 @@ static void log_print(void *ud, const char *chunk, const char *msg)
         fprintf(stderr, "%s: %s\n", chunk, msg);
 }
 
+/* r's metadata from index record x, borrowed from the cache (which outlives the rule set:
+ * pp_rules_opts.cache); its file is compiled by pp_rule_compile when first needed. */
+static pp_status rule_from_index(pp_rule *r, const pp_rules_index_rec *x, const char *code,
+                                 size_t code_len)
+{
+    r->borrowed = 1;
+    r->info = x->info;
+    r->guard = (char *)x->guard;
+    r->deletes = x->deletes;
+    r->code = code;
+    r->code_len = code_len;
+    json_error_t je;
+    r->params = json_loadb(x->params, x->params_len, 0, &je);
+    return json_is_object(r->params) ? PP_OK : PP_E_NOMEM;
+}
+
+/* Compiles and runs rule file `path` (text src[0..len), under folder `dir`) and reads its
+ * table into r. */
+static pp_status rule_from_text(pp_ruleset *rs, const pp_rules_opts *o, const char *dir,
+                                const char *path, const char *src, size_t len, pp_rule *r,
+                                char **err)
+{
+    pp_status s = load_chunk(rs, o->cache, dir, path, src, len, err);
+    if (s != PP_OK)
+        return s == PP_E_NOMEM ? s : PP_E_RULE;
+    return read_rule_protected(pp_sandbox_state(rs->sb), path, rs->catalog, r, err);
+}
+
+/* r's ctx.params table and ctx userdata, where not made yet. */
+static pp_status rule_refs(lua_State *L, pp_rule *r)
+{
+    if (r->params_ref == LUA_NOREF &&
+        (r->params_ref = pp_luaapi_params_ref(L, r->params)) == LUA_NOREF)
+        return PP_E_NOMEM;
+    if (r->ctx_ref == LUA_NOREF && (r->ctx_ref = pp_luaapi_ctx_ref(L, r)) == LUA_NOREF)
+        return PP_E_NOMEM;
+    return PP_OK;
+}
+
+/* After r's metadata is read: the id is new, configuration and selection keep it, its params
+ * and ctx exist. 1 = dropped by selection (r cleared), 0 = kept, else -status. */
+static int rule_admit(pp_ruleset *rs, const pp_rules_opts *o, pp_rule *r, char **err)
+{
+    lua_State *L = pp_sandbox_state(rs->sb);
+    pp_status s = PP_OK;
+    for (size_t j = 0; j < rs->nrules; j++) {
+        if (strcmp(rs->rules[j].info.id, r->info.id) == 0)
+            return -(int)pp_err(err, PP_E_RULE, "%s: rule id '%s' is already used by %s",
+                                r->file, r->info.id, rs->rules[j].file);
+    }
+    int drop = apply_config(o->config, r, err);
+    if (drop < 0)
+        return -(int)(drop == -2 ? PP_E_NOMEM : PP_E_USAGE);
+    if (drop || (o->npacks && !in_pack(r, o->packs, o->npacks)) ||
+        (o->nonly && !matches_any(o->only, o->nonly, r))) {
+        rs->complete = 0;
+        rule_clear(L, r);
+        return 1;
+    }
+    if (!(r->params_base = json_deep_copy(r->params)))
+        s = PP_E_NOMEM;
+    else if (r->check_ref != LUA_NOREF)   /* else made by pp_rule_compile */
+        s = rule_refs(L, r);
+    return -(int)s;
+}
+
+/* Adds the rule of file `path` (folder `dir`) to rs, or skips it when the selection drops
+ * it: from the cache's index when it holds this text, else by compiling the file. */
+static pp_status add_rule_file(pp_ruleset *rs, const pp_rules_opts *o, const char *dir,
+                               const char *path, char **err)
+{
+    char *src = NULL;
+    size_t len = 0;
+    pp_status s = pp_read_file(path, PP_RULE_FILE_MAX, &src, &len, err);
+    if (s != PP_OK)
+        return s;
+    uint64_t hash = pp_rules_cache_hash(src, len);
+    size_t dl = strlen(dir), code_len = 0;
+    const pp_rules_index_rec *x = NULL;
+    const char *code = NULL;
+    if (o->cache && strncmp(path, dir, dl) == 0 && path[dl] == '/' &&
+        (x = pp_rules_cache_index_find(o->cache, path + dl + 1, len, hash, rs->env)) != NULL)
+        code = pp_rules_cache_find(o->cache, path + dl + 1, src, len, &code_len);
+    if (!code && (s = pp_catalog_ready(rs->catalog, err)) != PP_OK) {
+        free(src);
+        return s == PP_E_NOMEM ? s : PP_E_RULE;   /* a bad catalogue: as a bad rule file */
+    }
+    if (!code && (o->npacks || o->nonly) &&
+        !text_may_be_selected(src, row_in_text(rs->catalog, src), o)) {
+        free(src);
+        return PP_OK;
+    }
+    lua_State *L = pp_sandbox_state(rs->sb);
+    pp_rule *r = &rs->rules[rs->nrules];
+    memset(r, 0, sizeof *r);
+    r->check_ref = r->ctx_ref = r->params_ref = LUA_NOREF;
+    r->src_len = len;
+    r->src_hash = hash;
+    if (!(r->file = pp_strdup(path)))
+        s = PP_E_NOMEM;
+    else if (code)
+        s = rule_from_index(r, x, code, code_len);
+    else
+        s = rule_from_text(rs, o, dir, path, src, len, r, err);
+    free(src);
+    int adm = s == PP_OK ? rule_admit(rs, o, r, err) : -(int)s;
+    if (adm < 0) {
+        rule_clear(L, r);
+        return (pp_status)-adm;
+    }
+    if (adm == 0)
+        rs->nrules++;
+    return PP_OK;
+}
+
 pp_ruleset *pp_ruleset_load(const pp_rules_opts *o, pp_status *st, char **err)
 {
     static const pp_limits deflim = PP_LIMITS_DEFAULT;
@@ -662,6 +782,7 @@ pp_ruleset *pp_ruleset_load(const pp_rules_opts *o, pp_status *st, char **err)
     rs->lim = o->limits ? *o->limits : deflim;
     rs->sb = pp_sandbox_new(&rs->lim);
     rs->type_cache = json_object();
+    rs->env = PP_RULES_ENV_INIT;
     if (!rs->sb || !rs->type_cache || (s = pp_luaapi_install(rs)) != PP_OK) {
         s = s ? s : PP_E_NOMEM;
         goto fail;
@@ -672,8 +793,9 @@ pp_ruleset *pp_ruleset_load(const pp_rules_opts *o, pp_status *st, char **err)
         s = PP_E_NOMEM;
         goto fail;
     }
-    for (size_t i = 0; i < o->ndirs; i++) {
-        if ((s = pp_catalog_load_dir(rs->catalog, o->dirs[i], err)) != PP_OK) {
+    for (size_t i = 0; i < o->nlib_dirs + o->ndirs; i++) {
+        const char *d = i < o->nlib_dirs ? o->lib_dirs[i] : o->dirs[i - o->nlib_dirs];
+        if ((s = pp_catalog_load_dir(rs->catalog, d, &rs->env, err)) != PP_OK) {
             if (s != PP_E_NOMEM)
                 s = PP_E_RULE;   /* a bad catalogue stops the load as a bad rule file does */
             goto fail;
@@ -704,78 +826,11 @@ pp_ruleset *pp_ruleset_load(const pp_rules_opts *o, pp_status *st, char **err)
         s = PP_E_NOMEM;
         goto fail;
     }
-    lua_State *L = pp_sandbox_state(rs->sb);
-    for (size_t i = 0; i < files.n; i++) {
-        char *src = NULL;
-        size_t len = 0;
-        if ((s = pp_read_file(files.v[i], PP_RULE_FILE_MAX, &src, &len, err)) != PP_OK)
-            goto fail;
-        if ((o->npacks || o->nonly) &&
-            !text_may_be_selected(src, row_in_text(rs->catalog, src), o)) {
-            free(src);
-            continue;
-        }
-        size_t k = 0;
+    for (size_t i = 0, k = 0; i < files.n; i++) {
         while (k + 1 < o->ndirs && i >= dir_end[k])
             k++;
-        s = load_chunk(rs, o->cache, o->dirs[k], files.v[i], src, len, err);
-        free(src);
-        if (s != PP_OK) {
-            if (s != PP_E_NOMEM)
-                s = PP_E_RULE;
+        if ((s = add_rule_file(rs, o, o->dirs[k], files.v[i], err)) != PP_OK)
             goto fail;
-        }
-        pp_rule *r = &rs->rules[rs->nrules];
-        memset(r, 0, sizeof *r);
-        r->check_ref = r->ctx_ref = r->params_ref = LUA_NOREF;
-        r->file = pp_strdup(files.v[i]);
-        if (!r->file)
-            s = PP_E_NOMEM;
-        else
-            s = read_rule_protected(L, files.v[i], rs->catalog, r, err);
-        if (s != PP_OK) {
-            rule_clear(L, r);
-            goto fail;
-        }
-        for (size_t j = 0; j < rs->nrules; j++) {
-            if (strcmp(rs->rules[j].info.id, r->info.id) == 0) {
-                s = pp_err(err, PP_E_RULE, "%s: rule id '%s' is already used by %s", r->file,
-                           r->info.id, rs->rules[j].file);
-                rule_clear(L, r);
-                goto fail;
-            }
-        }
-        int drop = apply_config(o->config, r, err);
-        if (drop < 0) {
-            s = drop == -2 ? PP_E_NOMEM : PP_E_USAGE;
-            rule_clear(L, r);
-            goto fail;
-        }
-        if (drop || (o->npacks && !in_pack(r, o->packs, o->npacks)) ||
-            (o->nonly && !matches_any(o->only, o->nonly, r))) {
-            rs->complete = 0;
-            rule_clear(L, r);
-            continue;
-        }
-        r->params_base = json_deep_copy(r->params);
-        if (!r->params_base) {
-            s = PP_E_NOMEM;
-            rule_clear(L, r);
-            goto fail;
-        }
-        r->params_ref = pp_luaapi_params_ref(L, r->params);
-        if (r->params_ref == LUA_NOREF) {
-            s = PP_E_NOMEM;
-            rule_clear(L, r);
-            goto fail;
-        }
-        r->ctx_ref = pp_luaapi_ctx_ref(L, r);
-        if (r->ctx_ref == LUA_NOREF) {
-            s = PP_E_NOMEM;
-            rule_clear(L, r);
-            goto fail;
-        }
-        rs->nrules++;
     }
     rs->info = calloc(rs->nrules ? rs->nrules : 1, sizeof *rs->info);
     if (!rs->info) {
@@ -796,6 +851,66 @@ fail:
     if (s == PP_E_NOMEM)
         pp_err(err, s, "out of memory while loading rules");
     return NULL;
+}
+
+/* Reads the table a rule file returned (top of the stack, popped) for its check function
+ * only: the metadata came from the index. Protected body: 1 = the rule, 2 = the table. */
+static int read_check_body(lua_State *L)
+{
+    pp_rule *r = lua_touserdata(L, 1);
+    if (!lua_istable(L, 2))
+        return luaL_error(L, "expected the file to return a rule table");
+    rawfield(L, 2, "id");
+    if (!lua_isstring(L, -1) || strcmp(lua_tostring(L, -1), r->info.id) != 0)
+        return luaL_error(L, "expected id '%s' as when the rules cache was built", r->info.id);
+    if (rawfield(L, 2, "check") != LUA_TFUNCTION)
+        return luaL_error(L, "expected 'check' to be a function(resource, ctx)");
+    r->check_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    return 0;
+}
+
+pp_status pp_rule_compile(pp_ruleset *rs, pp_rule *r, char **err)
+{
+    if (r->check_ref != LUA_NOREF)
+        return PP_OK;
+    char *chunk = pp_asprintf("@%s", r->file), *berr = NULL, *src = NULL;
+    if (!chunk)
+        return pp_err(err, PP_E_NOMEM, "out of memory");
+    const pp_rule *was = rs->es.rule;
+    rs->es.rule = NULL;   /* what the file prints at load is not the rule's own log line */
+    pp_status s = pp_sandbox_load_binary(rs->sb, chunk, r->code, r->code_len, &berr);
+    if (s == PP_E_PARSE) {
+        /* bytecode this Lua cannot load: the text, if it is still what the index was built
+         * from */
+        size_t len = 0;
+        s = pp_read_file(r->file, PP_RULE_FILE_MAX, &src, &len, err);
+        if (s == PP_OK && (len != r->src_len || pp_rules_cache_hash(src, len) != r->src_hash))
+            s = pp_err(err, PP_E_RULE, "%s: changed while parapet was running", r->file);
+        else if (s == PP_OK)
+            s = pp_sandbox_load(rs->sb, chunk, src, len, err);
+    } else if (s != PP_OK) {
+        pp_err(err, s, "%s", berr ? berr : pp_status_name(s));
+    }
+    if (s == PP_OK) {
+        lua_State *L = pp_sandbox_state(rs->sb);
+        lua_pushcfunction(L, read_check_body);
+        lua_insert(L, -2);
+        lua_pushlightuserdata(L, r);
+        lua_insert(L, -2);
+        if (lua_pcall(L, 2, 0, 0) != LUA_OK) {
+            const char *m = lua_tostring(L, -1);
+            s = pp_err(err, m && strstr(m, "expected") ? PP_E_RULE : PP_E_NOMEM, "%s: %s",
+                       r->file, m ? m : "out of memory");
+            lua_pop(L, 1);
+        }
+    }
+    if (s == PP_OK && rule_refs(pp_sandbox_state(rs->sb), r) != PP_OK)
+        s = pp_err(err, PP_E_NOMEM, "out of memory");
+    rs->es.rule = was;
+    free(berr);
+    free(src);
+    free(chunk);
+    return s;
 }
 
 const pp_rule_info *pp_ruleset_info(const pp_ruleset *rs, size_t *n)

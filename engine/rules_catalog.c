@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "engine/doc_int.h"
+#include "engine/rules_cache.h"
 #include "engine/base/util.h"
 
 enum col { C_RULE, C_CONTROL, C_GUARD, C_SEVERITY, C_PACKS, C_TITLE, C_FIX, C_DOCS,
@@ -21,6 +22,8 @@ struct pp_catalog {
     size_t n, cap;
     pp_catalog_row **order; /* the rows sorted by rule id (rebuilt after each file) */
     pp_strvec files;      /* names of the files read (rows point into them) */
+    pp_strvec pending;    /* files read by pp_catalog_load_dir, not parsed yet: name, text */
+    size_t *pending_len;
 };
 
 pp_catalog *pp_catalog_new(void)
@@ -56,6 +59,8 @@ void pp_catalog_free(pp_catalog *c)
     free(c->rows);
     free(c->order);
     pp_strvec_free(&c->files);
+    pp_strvec_free(&c->pending);
+    free(c->pending_len);
     free(c);
 }
 
@@ -349,7 +354,7 @@ pp_status pp_catalog_parse(pp_catalog *c, const char *file, const char *text, si
     return st == PP_OK ? index_rows(c, err) : st;
 }
 
-pp_status pp_catalog_load_dir(pp_catalog *c, const char *dir, char **err)
+pp_status pp_catalog_load_dir(pp_catalog *c, const char *dir, uint64_t *env, char **err)
 {
     char *cdir = pp_asprintf("%s/catalog", dir);
     if (!cdir)
@@ -384,11 +389,53 @@ pp_status pp_catalog_load_dir(pp_catalog *c, const char *dir, char **err)
         char *text = NULL;
         size_t len = 0;
         st = pp_read_file(files.v[i], PP_CATALOG_MAX_BYTES, &text, &len, err);
-        if (st == PP_OK)
-            st = pp_catalog_parse(c, files.v[i], text, len, err);
-        free(text);
+        if (st != PP_OK)
+            break;
+        const char *base = strrchr(files.v[i], '/') + 1;
+        if (env)
+            *env = pp_rules_env_add(*env, base, text, len);
+        size_t k = 0;   /* an earlier folder's file of this name is replaced, as a module is */
+        while (k < c->pending.n && strcmp(strrchr(c->pending.v[k], '/') + 1, base) != 0)
+            k += 2;
+        if (k < c->pending.n) {
+            free(c->pending.v[k]);
+            free(c->pending.v[k + 1]);
+            c->pending.v[k] = files.v[i];
+            c->pending.v[k + 1] = text;
+            c->pending_len[k / 2] = len;
+            files.v[i] = NULL;
+            continue;
+        }
+        size_t *pl = realloc(c->pending_len, (c->pending.n / 2 + 1) * sizeof *pl);
+        if (pl)
+            c->pending_len = pl;
+        if (!pl || pp_strvec_push(&c->pending, files.v[i])) {
+            free(text);
+            st = pp_err(err, PP_E_NOMEM, "out of memory");
+            break;
+        }
+        files.v[i] = NULL;   /* now the pending list's */
+        if (pp_strvec_push(&c->pending, text)) {
+            free(text);
+            st = pp_err(err, PP_E_NOMEM, "out of memory");
+            break;
+        }
+        pl[c->pending.n / 2 - 1] = len;
     }
     pp_strvec_free(&files);
     free(cdir);
+    return st;
+}
+
+pp_status pp_catalog_ready(pp_catalog *c, char **err)
+{
+    pp_status st = PP_OK;
+    for (size_t i = 0; i + 1 < c->pending.n && st == PP_OK; i += 2)
+        st = pp_catalog_parse(c, c->pending.v[i], c->pending.v[i + 1], c->pending_len[i / 2],
+                              err);
+    pp_strvec_free(&c->pending);
+    c->pending = (pp_strvec){0};
+    free(c->pending_len);
+    c->pending_len = NULL;
     return st;
 }

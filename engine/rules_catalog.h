@@ -23,6 +23,7 @@
 #define PP_RULES_CATALOG_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "engine/finding.h"
 #include "engine/base/status.h"
@@ -55,8 +56,16 @@ void pp_catalog_free(pp_catalog *c);   /* NULL is a no-op */
 pp_status pp_catalog_parse(pp_catalog *c, const char *file, const char *text, size_t len,
                            char **err);
 
-/* Adds every <dir>/catalog/NAME.tsv (sorted by name). No catalog/ folder: nothing, PP_OK. */
-pp_status pp_catalog_load_dir(pp_catalog *c, const char *dir, char **err);
+/* Reads every <dir>/catalog/NAME.tsv (sorted by name), to be parsed by pp_catalog_ready: a
+ * load whose rules all come from the rules cache's index never parses them. A file of the
+ * same NAME read from an earlier folder is replaced (as a lib/ module is). No catalog/
+ * folder: nothing, PP_OK. Each file's name and text are folded into *env
+ * (pp_rules_env_add) when env is not NULL. */
+pp_status pp_catalog_load_dir(pp_catalog *c, const char *dir, uint64_t *env, char **err);
+
+/* Parses what pp_catalog_load_dir read (once; later calls do nothing). The errors of
+ * pp_catalog_parse. pp_catalog_find sees only the rows parsed so far. */
+pp_status pp_catalog_ready(pp_catalog *c, char **err);
 
 /* The row for rule id `rule`, or NULL. */
 const pp_catalog_row *pp_catalog_find(const pp_catalog *c, const char *rule);
