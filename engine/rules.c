@@ -877,7 +877,9 @@ pp_status pp_rule_compile(pp_ruleset *rs, pp_rule *r, char **err)
     if (!chunk)
         return pp_err(err, PP_E_NOMEM, "out of memory");
     const pp_rule *was = rs->es.rule;
-    rs->es.rule = NULL;   /* what the file prints at load is not the rule's own log line */
+    const pp_eval_opts *was_opts = rs->es.opts;
+    rs->es.rule = NULL;   /* what the file prints as it loads is dropped, as at load time */
+    rs->es.opts = NULL;
     pp_status s = pp_sandbox_load_binary(rs->sb, chunk, r->code, r->code_len, &berr);
     if (s == PP_E_PARSE) {
         /* bytecode this Lua cannot load: the text, if it is still what the index was built
@@ -907,6 +909,7 @@ pp_status pp_rule_compile(pp_ruleset *rs, pp_rule *r, char **err)
     if (s == PP_OK && rule_refs(pp_sandbox_state(rs->sb), r) != PP_OK)
         s = pp_err(err, PP_E_NOMEM, "out of memory");
     rs->es.rule = was;
+    rs->es.opts = was_opts;
     free(berr);
     free(src);
     free(chunk);
