@@ -23,7 +23,21 @@
 #define PP_RULES_MAX_DIRS 64
 
 
-/* Collects *.lua files below dir (depth-limited). */
+/* dir + "/" + name, or NULL. */
+static char *join(const char *dir, const char *name)
+{
+    size_t a = strlen(dir), b = strlen(name);
+    char *p = malloc(a + b + 2);
+    if (p) {
+        memcpy(p, dir, a);
+        p[a] = '/';
+        memcpy(p + a + 1, name, b + 1);
+    }
+    return p;
+}
+
+/* Collects *.lua files below dir (depth-limited). The entry's type from readdir where the
+ * file system gives it, stat (following links) otherwise. */
 static pp_status walk(const char *dir, pp_strvec *out, int depth, char **err)
 {
     if (depth > 16)
@@ -42,21 +56,28 @@ static pp_status walk(const char *dir, pp_strvec *out, int depth, char **err)
         /* <rules dir>/lib holds shared modules (pp.lib), catalog/ control catalogues */
         if (depth == 0 && (strcmp(e->d_name, "lib") == 0 || strcmp(e->d_name, "catalog") == 0))
             continue;
-        char *p = pp_asprintf("%s/%s", dir, e->d_name);
+        size_t nl = strlen(e->d_name);
+        int lua = nl > 4 && strcmp(e->d_name + nl - 4, ".lua") == 0;
+        if (e->d_type == DT_REG && !lua)
+            continue;   /* cases, fixtures: not even a path to build */
+        char *p = join(dir, e->d_name);
         if (!p) {
             st = PP_E_NOMEM;
             break;
         }
+        int is_dir = e->d_type == DT_DIR, is_reg = e->d_type == DT_REG;
         struct stat sb;
-        if (stat(p, &sb) != 0) {
-            free(p);
-            continue;
+        if (e->d_type != DT_DIR && e->d_type != DT_REG) {
+            is_dir = is_reg = 0;
+            if (stat(p, &sb) == 0) {
+                is_dir = S_ISDIR(sb.st_mode);
+                is_reg = !is_dir;
+            }
         }
-        if (S_ISDIR(sb.st_mode)) {
+        if (is_dir) {
             st = walk(p, out, depth + 1, err);
             free(p);
-        } else if (strlen(e->d_name) > 4 &&
-                   strcmp(e->d_name + strlen(e->d_name) - 4, ".lua") == 0) {
+        } else if (is_reg && lua) {
             if (pp_strvec_push(out, p)) {
                 free(p);
                 st = PP_E_NOMEM;
