@@ -10,6 +10,7 @@
 
 #include "engine/eval.h"
 #include "engine/sandbox.h"
+#include "engine/base/util.h"
 
 typedef struct pp_rule {
     pp_rule_info info;   /* id, title, fix, docs, severity, controls, related, packs, types */
@@ -79,6 +80,7 @@ struct pp_ruleset {
     pp_evalstate es;
     pp_limits lim;
     struct pp_catalog *catalog; /* the folders' control catalogues (rules_catalog.h) */
+    pp_strvec modules;    /* paths of the lib/ modules loaded, in load order (rules_lint.c) */
     uint64_t env;         /* digest of the modules and catalogues loaded (rules_cache.h) */
     int complete;         /* every rule file's rule is loaded: no --pack, --only or pack
                              turned off by configuration (stale-suppression warnings) */

@@ -134,6 +134,7 @@ void pp_ruleset_free(pp_ruleset *rs)
     free(rs->rules);
     free(rs->info);
     pp_catalog_free(rs->catalog);
+    pp_strvec_free(&rs->modules);
     json_decref(rs->type_cache);
     pp_sandbox_free(rs->sb);
     free(rs);
@@ -548,6 +549,14 @@ static pp_status load_modules(pp_ruleset *rs, const pp_rules_cache *cache, const
         char *name = strndup(base, strlen(base) - 4);
         if (name)   /* the modules a load sees, for the rules cache's index */
             rs->env = pp_rules_env_add(rs->env, name, src, len);
+        char *mp = pp_strdup(files.v[i]);
+        if (!mp || pp_strvec_push(&rs->modules, mp)) {
+            free(mp);
+            free(name);
+            free(src);
+            st = PP_E_NOMEM;
+            break;
+        }
         st = load_chunk(rs, cache, dir, files.v[i], src, len, err);
         free(src);
         if (st != PP_OK) {

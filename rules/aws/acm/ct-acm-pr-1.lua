@@ -5,7 +5,7 @@
 --    and has no line break after it);
 --  * SubjectAlternativeNames, when it is a non-empty list, must hold only such strings; any other
 --    value (a string, an object, an empty list) is not looked at.
-local type, format, tostring, ipairs, find = type, string.format, tostring, ipairs, string.find
+local type, tostring, ipairs, find = type, tostring, ipairs, string.find
 local is_list, is_unknown = pp.is_list, pp.is_unknown
 local g = pp.lib("guard")
 local show = g.show

@@ -1,7 +1,6 @@
 -- CT.APIGATEWAY.PR.4 (api_gw_v2_access_logs_enabled_check): API Gateway V2 stages write access logs.
 local g = pp.lib("guard")
 local is_struct = g.is_struct_read
-local blank = g.blank
 local nonblank = g.nonblank
 local local_ref = g.local_ref
 

@@ -2,7 +2,6 @@
 -- Guard semantics kept: Visibility must be present and "PRIVATE" (a list passes when every
 -- entry is, so an empty list passes).
 local g = pp.lib("guard")
-local is_list = g.is_list
 local show = g.show
 local all_eq = g.eq_ipairs
 

@@ -2,7 +2,6 @@
 -- Guard semantics kept: TransitEncryptionEnabled must be present and the boolean true (the string "true"
 -- fails; a list passes when every entry is true, so an empty list passes).
 local g = pp.lib("guard")
-local is_list = g.is_list
 local show = g.show
 local all_true = g.is_true_ipairs
 

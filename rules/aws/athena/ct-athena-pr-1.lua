@@ -6,8 +6,8 @@
 --  * its ResultConfiguration must be an object whose EncryptionConfiguration is an object whose
 --    EncryptionOption is a string that is not blank (Unicode white space counts as blank); the
 --    option's value is not otherwise checked.
-local type, format, tostring, ipairs, find, gsub = type, string.format, tostring, ipairs, string.find, string.gsub
-local is_list, is_map, is_unknown, has = pp.is_list, pp.is_map, pp.is_unknown, pp.has
+local type, tostring, ipairs = type, tostring, ipairs
+local is_unknown, has = pp.is_unknown, pp.has
 local g = pp.lib("guard")
 local ath = pp.lib("guard_athena")
 local all_true, blank = g.is_true_ipairs, g.blank_strip

@@ -8,7 +8,7 @@
 --    option's value is not otherwise checked;
 --  * the EncryptionConfiguration's KmsKey must be present and a string that is not blank, or a
 --    Ref or Fn::GetAtt (list form) to an AWS::KMS::Key or AWS::KMS::Alias of this template.
-local type, format, tostring, ipairs, find, gsub = type, string.format, tostring, ipairs, string.find, string.gsub
+local type, tostring, ipairs = type, tostring, ipairs
 local is_list, is_map, is_unknown, has = pp.is_list, pp.is_map, pp.is_unknown, pp.has
 local g = pp.lib("guard")
 local ath = pp.lib("guard_athena")

@@ -1,7 +1,6 @@
 -- CT.CLOUDFRONT.PR.1 (cloudfront_default_root_object_configured_check): CloudFront distributions set a default root object.
 local g = pp.lib("guard")
 local is_struct = g.is_struct_read
-local blank = g.blank
 local nonblank = g.nonblank
 
 return {

@@ -1,7 +1,6 @@
 -- CT.CLOUDFRONT.PR.10 (cloudfront_origin_access_control_enabled_check): CloudFront distributions reach S3 origins through origin access control.
 local g = pp.lib("guard")
 local is_struct = g.is_struct_read
-local blank = g.blank
 local nonblank = g.nonblank
 local local_ref = g.local_ref
 local is_view = pp.is_view

@@ -1,7 +1,6 @@
 -- CT.CLOUDFRONT.PR.5 (cloudfront_access_logs_enabled_check): CloudFront distributions write access logs to S3.
 local g = pp.lib("guard")
 local is_struct = g.is_struct_read
-local blank = g.blank
 local nonblank = g.nonblank
 local local_ref = g.local_ref
 

@@ -2,7 +2,6 @@
 local g = pp.lib("guard")
 local is_struct = g.is_struct_read
 local all_false = g.is_false
-local blank = g.blank
 local nonblank = g.nonblank
 local local_ref = g.local_ref
 

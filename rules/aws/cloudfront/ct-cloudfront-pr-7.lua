@@ -3,7 +3,6 @@ local g = pp.lib("guard")
 local is_struct = g.is_struct_read
 local all_false = g.is_false
 local eq_all = g.eq_all
-local blank = g.blank
 local nonblank = g.nonblank
 local local_ref = g.local_ref
 local is_view = pp.is_view

@@ -2,7 +2,6 @@
 local g = pp.lib("guard")
 local is_struct = g.is_struct_read
 local all_false = g.is_false
-local blank = g.blank
 local nonblank = g.nonblank
 
 local OUTDATED = { SSLv3 = true, TLSv1 = true, TLSv1_2016 = true, ["TLSv1.1_2016"] = true }

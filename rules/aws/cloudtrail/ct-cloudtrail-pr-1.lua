@@ -4,9 +4,8 @@
 local g = pp.lib("guard")
 local nonblank = g.nonblank
 local show = g.show
-local is_key = g.is_kms_key
 local key_ref = g.kms_key_ref
-local type, find = type, string.find
+local type = type
 
 return {
   id         = "ct-cloudtrail-pr-1",

@@ -6,7 +6,7 @@ local g = pp.lib("guard")
 local nonblank = g.nonblank
 local show = g.show
 local local_ref = g.local_ref
-local type, find = type, string.find
+local type = type
 
 local function check_arn(ctx, p, key, rtype, what)
   local v = p[key]

@@ -5,7 +5,7 @@ local g = pp.lib("guard")
 local nonblank = g.nonblank
 local show = g.show
 local local_ref = g.local_ref
-local type, find = type, string.find
+local type = type
 
 return {
   id         = "ct-cloudwatch-pr-3",

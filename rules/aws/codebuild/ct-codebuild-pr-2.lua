@@ -3,7 +3,6 @@ local g = pp.lib("guard")
 local is_struct = g.is_struct_read
 local in_set = g.in_set
 local ne_all = g.ne_all
-local blank = g.blank
 local nonblank = g.nonblank
 local is_view = pp.is_view
 

@@ -4,7 +4,6 @@
 local g = pp.lib("guard")
 local is_struct = g.is_struct_read
 local eq_all = g.eq_all
-local blank = g.blank
 local nonblank = g.nonblank
 local local_ref = g.local_ref
 

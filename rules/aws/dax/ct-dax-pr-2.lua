@@ -9,7 +9,7 @@
 --    it is a subset of (or, when that list's first entry is itself a list, one of its entries).
 --    Guard compares the first entry with the second and third, and the second with the first and
 --    third; entries after the third are not looked at.
-local type, format, tostring, ipairs, pairs, mtype = type, string.format, tostring, ipairs, pairs, math.type
+local type, tostring, ipairs, pairs, mtype = type, tostring, ipairs, pairs, math.type
 local is_view, is_list, is_unknown = pp.is_view, pp.is_list, pp.is_unknown
 local g = pp.lib("guard")
 local show = g.show

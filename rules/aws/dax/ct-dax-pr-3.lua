@@ -1,7 +1,7 @@
 -- CT.DAX.PR.3: a DAX cluster encrypts traffic to its endpoint with TLS.
 -- Guard semantics kept: ClusterEndpointEncryptionType must be present and exactly "TLS" (a list
 -- passes when every entry is "TLS", so an empty list passes).
-local type, format, tostring, ipairs = type, string.format, tostring, ipairs
+local type, tostring, ipairs = type, tostring, ipairs
 local is_list, is_unknown = pp.is_list, pp.is_unknown
 local g = pp.lib("guard")
 local show = g.show

@@ -3,7 +3,7 @@
 -- (case matters; a list is in scope when every entry is, so an empty list is); SslMode must then
 -- be present and require, verify-ca or verify-full (a list passes when every entry is one, so an
 -- empty list passes).
-local type, format, tostring, ipairs = type, string.format, tostring, ipairs
+local type, tostring, ipairs = type, tostring, ipairs
 local is_list, is_unknown = pp.is_list, pp.is_unknown
 local g = pp.lib("guard")
 local show = g.show

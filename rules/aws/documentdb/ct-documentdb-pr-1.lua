@@ -1,8 +1,8 @@
 -- CT.DOCUMENTDB.PR.1: a DocumentDB cluster encrypts its storage.
 -- Guard semantics kept: StorageEncrypted must be present and the boolean true (the string "true"
 -- fails; a list passes when every entry is true, so an empty list passes).
-local type, format, tostring, ipairs = type, string.format, tostring, ipairs
-local is_list, is_unknown = pp.is_list, pp.is_unknown
+local type, tostring, ipairs = type, tostring, ipairs
+local is_unknown = pp.is_unknown
 local g = pp.lib("guard")
 local show, all_true = g.show, g.is_true_ipairs
 

@@ -1,8 +1,8 @@
 -- CT.DOCUMENTDB.PR.2: a DocumentDB cluster keeps automated backups for at least seven days.
 -- Guard semantics kept: BackupRetentionPeriod must be present and an integer >= 7 ("7" and 7.0
 -- fail; a list passes when every entry does, so an empty list passes).
-local type, format, tostring, ipairs, mtype = type, string.format, tostring, ipairs, math.type
-local is_list, is_unknown = pp.is_list, pp.is_unknown
+local type, tostring, ipairs = type, tostring, ipairs
+local is_unknown = pp.is_unknown
 local g = pp.lib("guard")
 local all_int_ge = g.int_ge_ipairs
 local show = g.show

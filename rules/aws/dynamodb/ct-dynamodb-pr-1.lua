@@ -2,8 +2,8 @@
 -- Guard semantics kept: PointInTimeRecoverySpecification must be an object whose
 -- PointInTimeRecoveryEnabled is the boolean true (the string "true" fails; a list passes when
 -- every entry is true, so an empty list passes).
-local type, format, tostring, ipairs = type, string.format, tostring, ipairs
-local is_list, is_map, is_unknown = pp.is_list, pp.is_map, pp.is_unknown
+local type, tostring, ipairs = type, tostring, ipairs
+local is_map, is_unknown = pp.is_map, pp.is_unknown
 local g = pp.lib("guard")
 local show, all_true = g.show, g.is_true_ipairs
 

@@ -8,7 +8,7 @@ local is_struct = pp.is_map
 
 local FAMILIES = pp.lib("ec2_families").nitro
 local ec2 = pp.lib("guard_ec2")
-local nitro1, nitro = ec2.instance_types(FAMILIES.families, FAMILIES.exact)
+local _, nitro = ec2.instance_types(FAMILIES.families, FAMILIES.exact)
 
 return {
   id       = "ct-ec2-pr-15",

@@ -1,14 +1,12 @@
 -- CT.EC2.PR.16: EC2 instances must name an AWS Nitro instance type.
 local g = pp.lib("guard")
 local show = g.show
-local is_list = pp.is_list
 
-local is_struct = pp.is_map
 
 local FAMILIES = pp.lib("ec2_families").nitro
 
 local ec2 = pp.lib("guard_ec2")
-local accepted1, accepted = ec2.instance_types(FAMILIES.families, FAMILIES.exact)
+local _, accepted = ec2.instance_types(FAMILIES.families, FAMILIES.exact)
 
 return {
   id       = "ct-ec2-pr-16",

@@ -3,12 +3,11 @@ local g = pp.lib("guard")
 local show = g.show
 local is_list = pp.is_list
 
-local is_struct = pp.is_map
 
 local FAMILIES = pp.lib("ec2_families").nitro_dedicated_host
 
 local ec2 = pp.lib("guard_ec2")
-local accepted1, accepted = ec2.instance_types(FAMILIES.families, FAMILIES.exact)
+local _, accepted = ec2.instance_types(FAMILIES.families, FAMILIES.exact)
 
 local FAMILY_NAME = {}
 for _, n in ipairs(FAMILIES.hosts) do FAMILY_NAME[n] = true end

@@ -4,12 +4,11 @@ local show = g.show
 local get = g.get
 local is_list = pp.is_list
 
-local is_struct = pp.is_map
 
 local FAMILIES = pp.lib("ec2_families").nitro
 
 local ec2 = pp.lib("guard_ec2")
-local accepted1, accepted = ec2.instance_types(FAMILIES.families, FAMILIES.exact)
+local _, accepted = ec2.instance_types(FAMILIES.families, FAMILIES.exact)
 local has_overrides, entries = ec2.has_overrides, ec2.entries
 
 local WHAT = "an AWS Nitro instance type"

@@ -3,7 +3,6 @@
 local g = pp.lib("guard")
 local get = g.get
 local same = g.same
-local in1 = g.in1
 local gin = g.gin
 local show = g.show
 

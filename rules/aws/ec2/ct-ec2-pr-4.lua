@@ -2,8 +2,6 @@
 -- high-risk ports over tcp/udp, and must not allow other protocols than tcp/udp/icmp/icmpv6.
 local g = pp.lib("guard")
 local get = g.get
-local same = g.same
-local in1 = g.in1
 local gin = g.gin
 local show = g.show
 local mtype = math.type

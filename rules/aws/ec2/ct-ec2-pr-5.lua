@@ -1,7 +1,6 @@
 -- CT.EC2.PR.5: network ACL entries that allow ingress from 0.0.0.0/0 or ::/0 must not cover
 -- port 22 (tcp) or port 3389 (tcp/udp), and must not allow every protocol.
 local g = pp.lib("guard")
-local same = g.same
 local in1 = g.in1
 local gin = g.gin
 local not_true = g.is_false

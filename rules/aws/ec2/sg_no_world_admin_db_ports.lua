@@ -22,12 +22,8 @@
 -- The reading of ingress entries is shared with the other ingress rule: rules/lib/ingress.lua.
 local ingress = pp.lib("ingress")
 local PORT_NAMES = ingress.PORT_NAMES
-local is_list = ingress.is_list
-local describe = ingress.describe
 local port_set = ingress.port_set
 local sorted_keys = ingress.sorted_keys
-local protocol = ingress.protocol
-local is_world = ingress.is_world
 local analyze = ingress.analyze
 local opener = ingress.opener
 local describe_ports = ingress.describe_ports

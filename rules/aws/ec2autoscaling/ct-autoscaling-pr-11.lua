@@ -10,7 +10,7 @@ local is_struct = pp.is_map
 local FAMILIES = pp.lib("ec2_families").nitro_encrypted_in_transit
 
 local ec2 = pp.lib("guard_ec2")
-local accepted1, accepted = ec2.instance_types(FAMILIES.families, FAMILIES.exact)
+local _, accepted = ec2.instance_types(FAMILIES.families, FAMILIES.exact)
 
 local WHAT = "a Nitro instance type with in-transit encryption"
 

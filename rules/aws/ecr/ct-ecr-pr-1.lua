@@ -4,7 +4,7 @@
 local g = pp.lib("guard")
 local nonblank = g.nonblank
 local show = g.show
-local type, find, tostring = type, string.find, tostring
+local type, tostring = type, tostring
 local is_view = pp.is_view
 
 return {

@@ -4,7 +4,7 @@
 local g = pp.lib("guard")
 local nonblank = g.nonblank
 local show = g.show
-local type, find = type, string.find
+local type = type
 local is_view = pp.is_view
 
 return {

@@ -8,9 +8,8 @@ local nonblank = g.nonblank
 local is_list = g.is_list
 local is_struct = g.is_struct
 local show = g.show
-local is_key = g.is_kms_key
 local key_ref = g.kms_key_ref
-local type, find, ipairs = type, string.find, ipairs
+local type, ipairs = type, ipairs
 
 -- `some Resources[*] == "secrets"`: an entry that is itself a list counts when one of its
 -- entries is "secrets".

@@ -3,7 +3,7 @@
 -- applies when every entry is, so an empty list applies); SnapshotRetentionLimit must then be
 -- present and an integer greater than 0 ("1" and 1.0 fail; a list passes when every entry does,
 -- so an empty list passes).
-local type, format, tostring, ipairs, mtype = type, string.format, tostring, ipairs, math.type
+local type, tostring, ipairs, mtype = type, tostring, ipairs, math.type
 local is_list, is_unknown = pp.is_list, pp.is_unknown
 local g = pp.lib("guard")
 local ec = pp.lib("guard_elasticache")

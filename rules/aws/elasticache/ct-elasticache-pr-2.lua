@@ -6,8 +6,8 @@
 --    any entry is a 2.x-5.x string;
 --  * AutoMinorVersionUpgrade must then be present and the boolean true (CloudFormation's default
 --    true is not enough; the string "true" fails; a list passes when every entry is true).
-local type, format, tostring, ipairs, find = type, string.format, tostring, ipairs, string.find
-local is_list, is_unknown = pp.is_list, pp.is_unknown
+local type, tostring, ipairs = type, tostring, ipairs
+local is_unknown = pp.is_unknown
 local g = pp.lib("guard")
 local ec = pp.lib("guard_elasticache")
 local show, all_eq = g.show, g.eq_ipairs

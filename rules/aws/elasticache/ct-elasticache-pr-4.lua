@@ -3,8 +3,8 @@
 -- applies when every entry is, so an empty list applies; an absent Engine is out of scope even
 -- though CloudFormation's default engine is redis); AtRestEncryptionEnabled must then be present
 -- and the boolean true (the string "true" fails; a list passes when every entry is true).
-local type, format, tostring, ipairs = type, string.format, tostring, ipairs
-local is_list, is_unknown = pp.is_list, pp.is_unknown
+local type, tostring, ipairs = type, tostring, ipairs
+local is_unknown = pp.is_unknown
 local g = pp.lib("guard")
 local ec = pp.lib("guard_elasticache")
 local show, all_eq = g.show, g.eq_ipairs

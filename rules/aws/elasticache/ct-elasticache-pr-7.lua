@@ -6,7 +6,7 @@
 --  * AuthToken must then be present and a string that is not blank (Unicode white space counts
 --    as blank). A reference or other intrinsic Guard would see as an object fails; Parapet judges
 --    a parameter by its value and reports one it cannot resolve as unknown.
-local type, format, tostring, ipairs, find, gsub = type, string.format, tostring, ipairs, string.find, string.gsub
+local type, tostring, ipairs = type, tostring, ipairs
 local is_list, is_unknown = pp.is_list, pp.is_unknown
 local g = pp.lib("guard")
 local ec = pp.lib("guard_elasticache")

@@ -7,8 +7,8 @@
 --    (Unicode white space counts as blank) or a Ref or Fn::GetAtt (list form) to an
 --    AWS::ElastiCache::UserGroup of this template. A parameter is judged by its value and one
 --    Parapet cannot resolve is reported unknown.
-local type, format, tostring, ipairs, find, gsub = type, string.format, tostring, ipairs, string.find, string.gsub
-local is_list, is_map, is_unknown = pp.is_list, pp.is_map, pp.is_unknown
+local type, tostring, ipairs = type, tostring, ipairs
+local is_list, is_unknown = pp.is_list, pp.is_unknown
 local g = pp.lib("guard")
 local ec = pp.lib("guard_elasticache")
 local show = g.show

@@ -8,9 +8,7 @@
 local g = pp.lib("guard")
 local is_list = g.is_list
 local show = g.show
-local all_eq = g.eq_ipairs
 local type, ipairs = type, ipairs
-local is_view = pp.is_view
 
 local NS, OPT = "aws:elasticbeanstalk:cloudwatch:logs", "StreamLogs"
 local eb = pp.lib("guard_elasticbeanstalk")

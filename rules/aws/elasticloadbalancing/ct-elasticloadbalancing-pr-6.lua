@@ -3,7 +3,6 @@ local g = pp.lib("guard")
 local eq_all = g.eq_all
 local in_set = g.in_set
 local get = g.get
-local blank = g.blank
 local nonblank = g.nonblank
 local local_ref = g.local_ref
 local is_view = pp.is_view

@@ -1,6 +1,4 @@
 -- CT.ELASTICLOADBALANCING.PR.7 (elb_multiple_az_check): Classic Load Balancers span at least two Availability Zones.
-local g = pp.lib("guard")
-local is_list = g.is_list_read
 local is_view = pp.is_view
 
 -- Guard's two_or_more_entries: a list with at least two items.

@@ -11,7 +11,7 @@ local object_at = emr.object_at
 local encryption_configuration = emr.encryption_configuration
 local EC = emr.EC
 local flag_true = emr.flag_true
-local type, find = type, string.find
+local type = type
 
 return {
   id         = "ct-emr-pr-1",

@@ -4,7 +4,7 @@
 -- template; a list, an object or a reference to anything else fails.
 -- A value Parapet cannot resolve (a parameter without a default, an import) is UNKNOWN.
 local nonblank = pp.lib("guard").nonblank
-local type, format, tostring, find = type, string.format, tostring, string.find
+local type, tostring = type, tostring
 local is_view = pp.is_view
 local g = pp.lib("guard")
 local show = g.show_shape

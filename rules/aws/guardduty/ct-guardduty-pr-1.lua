@@ -3,8 +3,8 @@
 -- object, and S3Logs.Enable the boolean true (the string "true" fails; a list passes when every
 -- entry is the boolean true, so an empty list passes).
 -- A value Parapet cannot resolve (a parameter without a default, an import) is UNKNOWN.
-local type, format, tostring, ipairs = type, string.format, tostring, ipairs
-local is_list, is_map, is_unknown = pp.is_list, pp.is_map, pp.is_unknown
+local type, tostring, ipairs = type, tostring, ipairs
+local is_map, is_unknown = pp.is_map, pp.is_unknown
 local g = pp.lib("guard")
 local show, is_true = g.show_shape, g.is_true_ipairs
 

@@ -9,8 +9,7 @@ local is_list = g.is_list
 local is_struct = g.is_struct
 local show = g.show
 local all_eq = g.eq_ipairs
-local type, format, tostring, ipairs, pairs, lower = type, string.format, tostring, ipairs,
-                                                     pairs, string.lower
+local type, tostring, ipairs, pairs, lower = type, tostring, ipairs, pairs, string.lower
 
 -- Guard `v[*] == x`: an empty list fails; an entry that is itself a list passes when all of
 -- its entries equal x.

@@ -4,7 +4,7 @@
 -- AWS::KMS::Key or AWS::KMS::Alias in this template. Lists and other references fail.
 -- A value Parapet cannot resolve (a parameter without a default, an import) is UNKNOWN.
 local nonblank = pp.lib("guard").nonblank
-local type, format, tostring, find = type, string.format, tostring, string.find
+local type, tostring = type, tostring
 local is_view, is_map, is_unknown = pp.is_view, pp.is_map, pp.is_unknown
 local g = pp.lib("guard")
 local show = g.show_shape

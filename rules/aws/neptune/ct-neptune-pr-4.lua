@@ -2,7 +2,7 @@
 -- Guard semantics kept: EnableCloudwatchLogsExports must be a non-empty list with an entry
 -- "audit" (exactly; an entry that is itself a list counts when one of its entries is "audit").
 -- A list Parapet cannot resolve (a parameter without a default, an import) is UNKNOWN.
-local type, format, tostring, ipairs = type, string.format, tostring, ipairs
+local type, tostring, ipairs = type, tostring, ipairs
 local is_list = pp.is_list
 local g = pp.lib("guard")
 local show = g.show_shape

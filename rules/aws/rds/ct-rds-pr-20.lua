@@ -1,7 +1,6 @@
 -- CT.RDS.PR.20: RDS DB instances must not listen on their engine's default port.
 local g = pp.lib("guard")
 local show = g.show
-local same = g.same
 local in1 = g.in1
 local is_list = pp.is_list
 

@@ -1,7 +1,6 @@
 -- CT.RDS.PR.21: RDS DB clusters must not keep a default administrator user name.
 local g = pp.lib("guard")
 local show = g.show
-local same = g.same
 local in1 = g.in1
 local is_list = pp.is_list
 

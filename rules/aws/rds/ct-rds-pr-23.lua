@@ -2,7 +2,6 @@
 local g = pp.lib("guard")
 local is_false = g.is_false
 local show = g.show
-local mtype = math.type
 
 return {
   id       = "ct-rds-pr-23",

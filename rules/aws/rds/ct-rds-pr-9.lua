@@ -2,7 +2,6 @@
 local g = pp.lib("guard")
 local show = g.show
 local is_true = g.is_true
-local is_list = pp.is_list
 
 local rds = pp.lib("guard_rds")
 local engine_in_scope = rds.engine_in_list({ "aurora", "aurora-mysql", "aurora-postgresql" })

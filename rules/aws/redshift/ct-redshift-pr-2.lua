@@ -2,8 +2,7 @@
 -- Guard semantics kept: AutomatedSnapshotRetentionPeriod must be present and an integer of at least 7 (the string
 -- "7" and the number 7.0 fail; a list passes when every entry does, so an empty list passes).
 -- A value Parapet cannot resolve (a parameter without a default, an import) is UNKNOWN.
-local type, format, tostring, ipairs, mtype = type, string.format, tostring, ipairs, math.type
-local is_list = pp.is_list
+local type, tostring, ipairs = type, tostring, ipairs
 local g = pp.lib("guard")
 local show, int_ge_ipairs = g.show_shape, g.int_ge_ipairs
 

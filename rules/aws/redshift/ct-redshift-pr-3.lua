@@ -4,7 +4,7 @@
 -- CloudWatch Logs alone, without BucketName, fails as in Control Tower).
 -- A value Parapet cannot resolve (a parameter without a default, an import) is UNKNOWN.
 local nonblank = pp.lib("guard").nonblank
-local type, format, tostring, find = type, string.format, tostring, string.find
+local type, format, tostring = type, string.format, tostring
 local is_view, is_map, is_unknown = pp.is_view, pp.is_map, pp.is_unknown
 
 local BUCKET_TYPE = "AWS::S3::Bucket"

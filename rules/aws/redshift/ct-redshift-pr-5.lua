@@ -2,8 +2,7 @@
 -- Guard semantics kept: EnhancedVpcRouting must be present and the boolean true; the string "true"
 -- fails, and a list passes only when every entry is the boolean true (so an empty list passes).
 -- A value Parapet cannot resolve (a parameter without a default, an import) is UNKNOWN.
-local type, format, tostring, ipairs = type, string.format, tostring, ipairs
-local is_list = pp.is_list
+local type, tostring, ipairs = type, tostring, ipairs
 local g = pp.lib("guard")
 local show, is_true = g.show_shape, g.is_true_ipairs
 

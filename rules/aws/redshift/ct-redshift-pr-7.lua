@@ -5,7 +5,7 @@
 local nonblank = pp.lib("guard").nonblank
 local g = pp.lib("guard")
 local show = g.show_shape
-local type, format, tostring, find = type, string.format, tostring, string.find
+local type, tostring = type, tostring
 
 local DEFAULT = "dev"
 

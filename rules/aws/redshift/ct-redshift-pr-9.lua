@@ -5,7 +5,7 @@
 -- strings true, True, TRUE, on, On, ON. As in Guard, a list counts as a name or a value when
 -- every entry does (so an empty list does), and entries that are not objects are ignored.
 -- Names or values Parapet cannot resolve make the verdict UNKNOWN when they could decide it.
-local type, format, tostring, ipairs = type, string.format, tostring, ipairs
+local type, tostring, ipairs = type, tostring, ipairs
 local is_list, is_map, is_unknown = pp.is_list, pp.is_map, pp.is_unknown
 local g = pp.lib("guard")
 local show = g.show_shape

@@ -7,9 +7,8 @@ local g = pp.lib("guard")
 local nonblank = g.nonblank
 local show = g.show
 local all_eq = g.eq_ipairs
-local is_key = g.is_kms_key
 local key_ref = g.kms_key_ref
-local type, find = type, string.find
+local type = type
 
 return {
   id         = "ct-sqs-pr-2",

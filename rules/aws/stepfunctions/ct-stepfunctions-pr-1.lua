@@ -9,7 +9,7 @@ local is_list = g.is_list
 local is_struct = g.is_struct
 local show = g.show
 local local_ref = g.local_ref
-local type, find, ipairs = type, string.find, ipairs
+local type, ipairs = type, ipairs
 
 local LEVELS = { ERROR = true, ALL = true }
 
