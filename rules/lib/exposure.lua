@@ -14,6 +14,17 @@ local function describe(v)
   return tostring(v)
 end
 
+-- describe, but an empty view is "an empty list or object" (views do not tell which), and a
+-- view's kind is read from its first key.
+local function describe_empty(v)
+  if type(v) == "string" then return format("%q", v) end
+  if is_view(v) then
+    for k in pairs(v) do return type(k) == "number" and "a list" or "an object" end
+    return "an empty list or object"
+  end
+  return tostring(v)
+end
+
 -- node[key] read as a string in upper case: the value, or nil with a reason "absent" |
 -- "unknown" | "bad" (not a scalar).
 local function upper_str(node, key)
@@ -256,6 +267,7 @@ end
 
 return {
   describe = describe,
+  describe_empty = describe_empty,
   public_flag_rule = public_flag_rule,
   dig = dig,
   path_label = path_label,

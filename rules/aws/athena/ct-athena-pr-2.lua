@@ -16,7 +16,7 @@ local all_true, blank = g.is_true_ipairs, g.blank_strip
 local show, object = ath.show, ath.object
 
 -- a Ref or Fn::GetAtt [Id, Attr] to a resource of one of the types in this template
-local function local_ref(ctx, v, types)
+local function ref_to_any(ctx, v, types)
   if not is_map(v) then return false end
   local ga = v["Fn::GetAtt"]
   if is_list(ga) and type(ga[1]) == "string" then
@@ -70,7 +70,7 @@ return {
       ctx.unknown("KmsKey depends on a value known only at deploy time", ec, "KmsKey")
     elseif type(key) == "string" then
       if blank(key) then ctx.fail("EncryptionConfiguration.KmsKey is blank", ec, "KmsKey") end
-    elseif not local_ref(ctx, key, KMS_TYPES) then
+    elseif not ref_to_any(ctx, key, KMS_TYPES) then
       ctx.fail("EncryptionConfiguration.KmsKey is " .. show(key) .. ", neither a key id, ARN or "
                .. "alias nor a reference to an AWS::KMS::Key or AWS::KMS::Alias of this template",
                ec, "KmsKey")

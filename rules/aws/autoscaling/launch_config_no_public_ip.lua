@@ -2,14 +2,7 @@
 -- Scaling group starts. Absent, the subnet's MapPublicIpOnLaunch decides; that is judged by
 -- ec2-subnet-no-auto-public-ip, so this rule fails only an explicit true.
 -- How a value that is not a boolean reads in a message.
-local function describe(v)
-  if type(v) == "string" then return string.format("%q", v) end
-  if pp.is_view(v) then
-    for k in pairs(v) do return type(k) == "number" and "a list" or "an object" end
-    return "an empty list or object"
-  end
-  return tostring(v)
-end
+local describe = pp.lib("exposure").describe_empty
 
 return {
   id       = "autoscaling-launch-config-no-public-ip",

@@ -27,18 +27,18 @@ local function all_int_ge(v, n)
 end
 
 -- strictly typed deep equality
-local function same(a, b)
+local function deep_same(a, b)
   if is_view(a) or is_view(b) then
     if not (is_view(a) and is_view(b)) or is_list(a) ~= is_list(b) then return false end
     if is_list(a) then
       if #a ~= #b then return false end
       for i = 1, #a do
-        if not same(a[i], b[i]) then return false end
+        if not deep_same(a[i], b[i]) then return false end
       end
       return true
     end
     for k, x in pairs(a) do
-      if not same(x, b[k]) then return false end
+      if not deep_same(x, b[k]) then return false end
     end
     for k in pairs(b) do
       if a[k] == nil then return false end
@@ -53,7 +53,7 @@ end
 
 local function contains(list, x)
   for _, e in ipairs(list) do
-    if same(e, x) then return true end
+    if deep_same(e, x) then return true end
   end
   return false
 end
@@ -69,7 +69,7 @@ local function is_in(a, b)
     return true
   end
   if is_list(b) then return contains(b, a) end
-  return same(a, b)
+  return deep_same(a, b)
 end
 
 return {

@@ -4,14 +4,7 @@
 -- value is true"). So an absent value fails, like an explicit true, and the message says it is
 -- the default that makes it public.
 -- How a value that is not a boolean reads in a message.
-local function describe(v)
-  if type(v) == "string" then return string.format("%q", v) end
-  if pp.is_view(v) then
-    for k in pairs(v) do return type(k) == "number" and "a list" or "an object" end
-    return "an empty list or object"
-  end
-  return tostring(v)
-end
+local describe = pp.lib("exposure").describe_empty
 
 return {
   id       = "dms-replication-instance-not-public",

@@ -3,14 +3,7 @@
 -- (security groups still decide what reaches the address), hence medium; the instance rule
 -- (ec2-instance-no-public-ip) follows SubnetId here to report the instances that inherit it.
 -- How a value that is not a boolean reads in a message.
-local function describe(v)
-  if type(v) == "string" then return string.format("%q", v) end
-  if pp.is_view(v) then
-    for k in pairs(v) do return type(k) == "number" and "a list" or "an object" end
-    return "an empty list or object"
-  end
-  return tostring(v)
-end
+local describe = pp.lib("exposure").describe_empty
 
 return {
   id       = "ec2-subnet-no-auto-public-ip",

@@ -25,7 +25,7 @@ local function all_old(v)
 end
 
 -- true, false, or nil when Engine or EngineVersion is known only at deploy time
-local function in_scope(p)
+local function in_control_scope(p)
   local e, ver = p.Engine, p.EngineVersion
   if e == nil or ver == nil then return false end
   local unknown = false
@@ -40,7 +40,7 @@ return {
   types      = { "AWS::ElastiCache::ReplicationGroup" },
   check = function(r, ctx)
     local p = r.properties
-    local scope = in_scope(p)
+    local scope = in_control_scope(p)
     if scope == false then
       return ctx.skip("not a Redis 2.x-5.x replication group (Engine " .. show(p.Engine)
                       .. ", EngineVersion " .. show(p.EngineVersion) .. ")")

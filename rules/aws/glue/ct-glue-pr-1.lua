@@ -5,25 +5,13 @@
 -- A value Parapet cannot resolve (a parameter without a default, an import) is UNKNOWN.
 local nonblank = pp.lib("guard").nonblank
 local type, tostring = type, tostring
-local is_view = pp.is_view
 local g = pp.lib("guard")
 local show = g.show_shape
 
 local CONFIG_TYPE = "AWS::Glue::SecurityConfiguration"
 
 -- A Ref, or a GetAtt in its list form, of a resource of type rtype in this template.
-local function local_ref(ctx, v, rtype)
-  if not pp.is_map(v) then return false end
-  local ga = v["Fn::GetAtt"]
-  if is_view(ga) and type(ga[1]) == "string" then
-    local res = ctx.resource(ga[1])
-    if res and res.type == rtype then return true end
-  end
-  local id = v.Ref
-  if type(id) ~= "string" then return false end
-  local res = ctx.resource(id)
-  return res ~= nil and res.type == rtype
-end
+local local_ref = pp.lib("guard").local_ref
 
 return {
   id         = "ct-glue-pr-1",

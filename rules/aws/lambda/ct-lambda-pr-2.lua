@@ -31,7 +31,7 @@ end
 local function not_none(e) return type(e) == "string" and e ~= "NONE" end
 
 -- A Ref or GetAtt naming a resource of this template.
-local function local_ref(ctx, v)
+local function ref_in_template(ctx, v)
   if not is_view(v) then return false end
   local ga = v["Fn::GetAtt"]
   if ga ~= nil and is_view(ga) and type(ga[1]) == "string" and ctx.resource(ga[1]) then
@@ -56,7 +56,7 @@ return {
     if principal == nil then return end
     local scoped_account = nonblank(p.SourceAccount)
     local arn = p.SourceArn
-    local scoped_arn = nonblank(arn) or local_ref(ctx, arn)
+    local scoped_arn = nonblank(arn) or ref_in_template(ctx, arn)
     if every(principal, is_star) then
       if not (scoped_account or scoped_arn or nonblank(p.PrincipalOrgID)) then
         ctx.fail("Principal is " .. show(principal) .. " and none of SourceAccount, SourceArn "

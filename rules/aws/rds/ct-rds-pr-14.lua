@@ -24,14 +24,7 @@ local function set_of(list)
 end
 
 -- Guard `Engine in [...]`: a string in the set; a list passes when every element is
-local function in_set(v, set)
-  if type(v) == "string" then return set[v] == true end
-  if not is_list(v) then return false end
-  for i = 1, #v do
-    if not (type(v[i]) == "string" and set[v[i]]) then return false end
-  end
-  return true
-end
+local in_set = g.in_str_set
 
 local SCOPE = set_of(SCOPE_LIST)
 for _, g in ipairs(GROUPS) do

@@ -8,14 +8,7 @@ local ENGINES = { aurora = true, ["aurora-mysql"] = true }
 local MODES = { provisioned = true, parallelquery = true }
 
 -- Guard `v in [strings]`: a list passes when every element is in the set
-local function in_set(v, set)
-  if type(v) == "string" then return set[v] == true end
-  if not is_list(v) then return false end
-  for i = 1, #v do
-    if not (type(v[i]) == "string" and set[v[i]]) then return false end
-  end
-  return true
-end
+local in_set = g.in_str_set
 
 -- Guard `v in /re/` and `v not in /re/` against a single pattern: only a string can match or
 -- not match (a list never does)
@@ -42,7 +35,7 @@ end
 
 local ONLY_MYSQL = { ["aurora-mysql"] = true }
 
-local function in_scope(p)
+local function in_control_scope(p)
   if not in_set(p.Engine, ENGINES) then return false end
   local mode = p.EngineMode
   if mode ~= nil and not in_set(mode, MODES) then return false end
@@ -59,7 +52,7 @@ return {
   check = function(r, ctx)
     local p = r.properties
     if p == nil then return ctx.fail("the DB cluster has no Properties") end
-    if not in_scope(p) then
+    if not in_control_scope(p) then
       return ctx.skip("the cluster's engine, engine mode or version does not support backtracking")
     end
     local v = p.BacktrackWindow

@@ -1,14 +1,7 @@
 -- PubliclyAccessible on a DB cluster applies to Multi-AZ DB clusters (Aurora sets it on each
 -- DB instance, judged by rds-instance-not-public). Only an explicit true fails here.
 -- How a value that is not a boolean reads in a message.
-local function describe(v)
-  if type(v) == "string" then return string.format("%q", v) end
-  if pp.is_view(v) then
-    for k in pairs(v) do return type(k) == "number" and "a list" or "an object" end
-    return "an empty list or object"
-  end
-  return tostring(v)
-end
+local describe = pp.lib("exposure").describe_empty
 
 return {
   id       = "rds-cluster-not-public",

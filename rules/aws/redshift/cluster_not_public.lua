@@ -2,14 +2,7 @@
 -- default in its Redshift "secure by default" change of early 2025), so only an explicit true
 -- fails.
 -- How a value that is not a boolean reads in a message.
-local function describe(v)
-  if type(v) == "string" then return string.format("%q", v) end
-  if pp.is_view(v) then
-    for k in pairs(v) do return type(k) == "number" and "a list" or "an object" end
-    return "an empty list or object"
-  end
-  return tostring(v)
-end
+local describe = pp.lib("exposure").describe_empty
 
 return {
   id       = "redshift-cluster-not-public",

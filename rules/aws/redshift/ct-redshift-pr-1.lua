@@ -4,18 +4,13 @@
 -- every entry is the boolean false, so an empty list passes). The network pack's
 -- redshift-cluster-not-public judges the same setting on its own terms (absent passes).
 -- A value Parapet cannot resolve (a parameter without a default, an import) is UNKNOWN.
-local type, format, tostring, ipairs = type, string.format, tostring, ipairs
+local type, tostring, ipairs = type, tostring, ipairs
 local is_list = pp.is_list
 
-local function show(v)
-  if type(v) == "string" then return format("%q", v) end
-  if is_list(v) then return "a list" end
-  if pp.is_map(v) then return "an object" end
-  return tostring(v)
-end
+local show = pp.lib("exposure").describe
 
 -- Guard `v == false`
-local function is_false(v)
+local function all_false(v)
   if v == false then return true end
   if not is_list(v) then return false end
   for _, e in ipairs(v) do
@@ -37,7 +32,7 @@ return {
       return ctx.unknown("PubliclyAccessible depends on a value Parapet cannot resolve", p,
                          "PubliclyAccessible")
     end
-    if not is_false(v) then
+    if not all_false(v) then
       return ctx.fail("PubliclyAccessible is " .. show(v) .. "; it must be the boolean false", p,
                       "PubliclyAccessible")
     end

@@ -4,31 +4,15 @@
 -- CloudWatch Logs alone, without BucketName, fails as in Control Tower).
 -- A value Parapet cannot resolve (a parameter without a default, an import) is UNKNOWN.
 local nonblank = pp.lib("guard").nonblank
-local type, format, tostring = type, string.format, tostring
-local is_view, is_map, is_unknown = pp.is_view, pp.is_map, pp.is_unknown
+local type, tostring = type, tostring
+local is_map, is_unknown = pp.is_map, pp.is_unknown
 
 local BUCKET_TYPE = "AWS::S3::Bucket"
 
-local function show(v)
-  if type(v) == "string" then return format("%q", v) end
-  if pp.is_list(v) then return "a list" end
-  if is_map(v) then return "an object" end
-  return tostring(v)
-end
+local show = pp.lib("exposure").describe
 
 -- A Ref, or a GetAtt in its list form, of a resource of type rtype in this template.
-local function local_ref(ctx, v, rtype)
-  if not is_map(v) then return false end
-  local ga = v["Fn::GetAtt"]
-  if is_view(ga) and type(ga[1]) == "string" then
-    local res = ctx.resource(ga[1])
-    if res and res.type == rtype then return true end
-  end
-  local id = v.Ref
-  if type(id) ~= "string" then return false end
-  local res = ctx.resource(id)
-  return res ~= nil and res.type == rtype
-end
+local local_ref = pp.lib("guard").local_ref
 
 return {
   id         = "ct-redshift-pr-3",
