@@ -230,10 +230,15 @@ end
 -- Judges a boolean property that must not be true (absent reads as false): FAIL on true or on
 -- a value that is not a boolean (CloudFormation rejects it, and a guardrail must not pass what it
 -- cannot read), UNKNOWN when it cannot be resolved, PASS otherwise. keys is the path to it.
-local function must_not_be_true(ctx, node, keys, consequence)
+-- Optional: opts.describe names a value that is not a boolean (default describe), opts.absent
+-- is the message of a FAIL when the property is absent (default: absent passes).
+local function must_not_be_true(ctx, node, keys, consequence, opts)
   local v, state, holder, key, depth = dig(node, keys)
   local label = path_label(keys, depth)
-  if state == "absent" then return true end
+  if state == "absent" then
+    if opts and opts.absent then return ctx.fail(opts.absent) end
+    return true
+  end
   if state == "unknown" then
     return ctx.unknown(label .. " depends on a value Parapet cannot resolve", holder, key)
   end
@@ -244,7 +249,8 @@ local function must_not_be_true(ctx, node, keys, consequence)
   if b == true then
     return ctx.fail(label .. " is " .. tostring(v) .. ": " .. consequence, holder, key)
   elseif b == nil then
-    return ctx.fail(label .. " is " .. describe(v) .. ", not a boolean", holder, key)
+    return ctx.fail(label .. " is " .. (opts and opts.describe or describe)(v) .. ", not a boolean",
+                    holder, key)
   end
   return true
 end
