@@ -3,37 +3,7 @@
 -- applies when every entry is, so an empty list applies; an absent Engine is out of scope even
 -- though CloudFormation's default engine is redis); AtRestEncryptionEnabled must then be present
 -- and the boolean true (the string "true" fails; a list passes when every entry is true).
-local type, tostring, ipairs = type, tostring, ipairs
-local is_unknown = pp.is_unknown
-local g = pp.lib("guard")
-local ec = pp.lib("guard_elasticache")
-local show, all_eq = g.show, g.eq_ipairs
-local redis = ec.redis
-
-return {
-  id         = "ct-elasticache-pr-4",
-  types      = { "AWS::ElastiCache::ReplicationGroup" },
-  check = function(r, ctx)
-    local p = r.properties
-    local scope = redis(p.Engine)
-    if scope == false then
-      return ctx.skip("Engine is " .. show(p.Engine) .. ", not redis")
-    end
-    local v, problem = p.AtRestEncryptionEnabled, nil
-    if v == nil then
-      problem = "AtRestEncryptionEnabled is missing (the default is false)"
-    elseif is_unknown(v) then
-      return ctx.unknown("AtRestEncryptionEnabled depends on a value known only at deploy time", p,
-                         "AtRestEncryptionEnabled")
-    elseif not all_eq(v, true) then
-      problem = "AtRestEncryptionEnabled is " .. show(v) .. ", not the boolean true"
-    end
-    if problem == nil then return end
-    if scope == nil then
-      return ctx.unknown(problem .. ", which matters if Engine (known only at deploy time) is redis",
-                         p, "Engine")
-    end
-    return ctx.fail(problem .. ": cached data, backups and swap files are stored unencrypted", p,
-                    v ~= nil and "AtRestEncryptionEnabled" or nil)
-  end,
-}
+return pp.lib("guard_elasticache").redis_flag_rule({
+  id = "ct-elasticache-pr-4", key = "AtRestEncryptionEnabled",
+  harm = "cached data, backups and swap files are stored unencrypted",
+})
