@@ -253,7 +253,7 @@ static pp_status lint_tokens(lint *l, const char *file, const toks *t, int is_ru
         int is_fn = is(&t->v[j], "function");
         if (is_fn)
             j++;
-        for (; j < t->n && t->v[j].kind == T_NAME && st == PP_OK; j++) {
+        while (j < t->n && t->v[j].kind == T_NAME && st == PP_OK) {
             const tok *name = &t->v[j];
             size_t reads = 0;
             for (size_t k = 0; k < t->n; k++)
@@ -271,7 +271,7 @@ static pp_status lint_tokens(lint *l, const char *file, const toks *t, int is_ru
                             "exports: use that one", name, mod);
             if (is_fn || j + 1 >= t->n || !is(&t->v[j + 1], ","))
                 break;
-            j++;   /* the comma */
+            j += 2;   /* past the comma to the next name */
         }
     }
     return st;
