@@ -88,7 +88,7 @@ $(BUILD)/parapet: $(MAIN_OBJ) $(LIBPP)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(MAIN_OBJ) $(LIBPP) $(LIBS)
 
 # The built-in rules precompiled (engine/rules_cache.h); used by default for the built-in folder.
-$(BUILD)/rules.cache: $(BUILD)/parapet $(shell find rules -name '*.lua')
+$(BUILD)/rules.cache: $(BUILD)/parapet $(shell find rules -name '*.lua' -o -name '*.tsv')
 	$(BUILD)/parapet rules compile rules -o $@ >/dev/null
 	chmod 644 $@
 

@@ -432,6 +432,7 @@ pp_status pp_eval_template(pp_ruleset *rs, const pp_template *t, const pp_eval_o
     }
     const char *action = es->opts->action ? es->opts->action : "CHECK";
     int is_delete = strcmp(action, "DELETE") == 0;
+    int compile_failed = 0;   /* *err says which rule file */
     pp_status st = PP_OK;
     for (size_t i = lo; i < hi && st == PP_OK; i++) {
         const pp_resource *res = &t->res[i];
@@ -441,7 +442,7 @@ pp_status pp_eval_template(pp_ruleset *rs, const pp_template *t, const pp_eval_o
             break;
         }
         for (size_t k = 0; k < json_array_size(list) && st == PP_OK; k++) {
-            const pp_rule *r = &rs->rules[json_integer_value(json_array_get(list, k))];
+            pp_rule *r = &rs->rules[json_integer_value(json_array_get(list, k))];
             if (!res->active) {
                 char *m = pp_asprintf("condition '%s' is false: resource not created",
                                       res->condition ? res->condition : "?");
@@ -452,8 +453,10 @@ pp_status pp_eval_template(pp_ruleset *rs, const pp_template *t, const pp_eval_o
             } else if (is_delete && !r->deletes) {
                 st = emit(rs, r, res, PP_ST_SKIP, "the rule does not judge deletions",
                           res->src_ptr, out);
+            } else if ((st = pp_rule_compile(rs, r, err)) == PP_OK) {
+                st = eval_one(rs, r, i, out);   /* compiled now if it came from the index */
             } else {
-                st = eval_one(rs, r, i, out);
+                compile_failed = 1;
             }
         }
     }
@@ -466,7 +469,7 @@ pp_status pp_eval_template(pp_ruleset *rs, const pp_template *t, const pp_eval_o
     es->rule = NULL;
     es->opts = NULL;
     es->epoch++;  /* views from earlier evaluations go stale */
-    if (st != PP_OK)
+    if (st != PP_OK && !compile_failed)
         pp_err(err, st, "%s: out of memory during evaluation", t->doc->name);
     return st;
 }

@@ -30,13 +30,16 @@ typedef struct pp_rules_opts {
     const char *const *only;   /* only rules whose id or a control matches (with wildcards) */
     size_t nonly;
     const json_t *config;      /* parsed .parapet.yaml (borrowed, may be NULL) */
-    const char *const *lib_dirs; /* folders whose lib/ modules are loaded before those of
-                                    `dirs`, without loading their rules (the built-in folder
-                                    when a command tests or lists another one) */
+    const char *const *lib_dirs; /* folders whose lib/ modules and catalog/ rows are loaded
+                                    before those of `dirs`, without loading their rules (the
+                                    built-in folder when a command tests or lists another
+                                    one) */
     size_t nlib_dirs;
     const pp_limits *limits;
-    const struct pp_rules_cache *cache; /* precompiled chunks to use where they match the
-                                           text (rules_cache.h); borrowed, may be NULL */
+    const struct pp_rules_cache *cache; /* precompiled chunks and the rule index, used where
+                                           they match the text (rules_cache.h); borrowed, may
+                                           be NULL, and must outlive the rule set: rules from
+                                           the index borrow its strings and bytecode */
 } pp_rules_opts;
 
 /* Loads and compiles every .lua file under the folders (recursively, sorted by path). Returns NULL

@@ -5,10 +5,12 @@
 #define PP_EVAL_INT_H
 
 #include <jansson.h>
+#include <stdint.h>
 #include <lua.h>
 
 #include "engine/eval.h"
 #include "engine/sandbox.h"
+#include "engine/base/util.h"
 
 typedef struct pp_rule {
     pp_rule_info info;   /* id, title, fix, docs, severity, controls, related, packs, types */
@@ -23,6 +25,11 @@ typedef struct pp_rule {
     json_t *params_base; /* defaults merged with configuration (owned) */
     int disabled;        /* excluded by pp_ruleset_select */
     char *skip_reason;   /* configuration says skip, with this reason */
+    size_t src_len;      /* the file's text: length and pp_rules_cache_hash */
+    uint64_t src_hash;
+    int borrowed;        /* info and guard point into the rules cache's index (not freed) */
+    const char *code;    /* borrowed bytecode of a rule not compiled yet (check_ref NOREF) */
+    size_t code_len;
 } pp_rule;
 
 /* A pending verdict inside one evaluation world. */
@@ -72,9 +79,18 @@ struct pp_ruleset {
     json_t *type_cache;   /* resource type → [rule indexes] */
     pp_evalstate es;
     pp_limits lim;
+    struct pp_catalog *catalog; /* the folders' control catalogues (rules_catalog.h) */
+    pp_strvec modules;    /* paths of the lib/ modules loaded, in load order (rules_lint.c) */
+    uint64_t env;         /* digest of the modules and catalogues loaded (rules_cache.h) */
     int complete;         /* every rule file's rule is loaded: no --pack, --only or pack
                              turned off by configuration (stale-suppression warnings) */
 };
+
+/* rules.c */
+/* Compiles rule r's file if it came from the rules cache's index and is not compiled yet
+ * (r->check_ref is LUA_NOREF): from its cached bytecode, else from its text when that is
+ * still what the index was built from. PP_E_RULE with *err "FILE: …" otherwise. */
+pp_status pp_rule_compile(pp_ruleset *rs, pp_rule *r, char **err);
 
 /* lua_api.c */
 /* Installs the `pp` library and the view metatables into the sandbox. */

@@ -1,6 +1,8 @@
-/* rules.c — loads rule files into a rule set: finds every *.lua under the rule folders,
- * compiles each once in the set's sandbox, validates its metadata, applies configuration
- * (packs on/off, params, severity overrides, skips) and the --pack/--only selection.
+/* rules.c — loads rule files into a rule set: finds every *.lua under the rule folders, takes
+ * each rule's metadata from the rules cache's index or compiles the file once in the set's
+ * sandbox (rules_meta.c reads its table), applies configuration (packs on/off, params,
+ * severity overrides, skips) and the --pack/--only selection, and compiles a rule from the
+ * index when an evaluation first needs it (pp_rule_compile).
  *
  * Data flow: rules/ → here → pp_ruleset → eval.c. A rule file that fails to compile or
  * declares invalid metadata stops the load with "FILE: message" (exit 2 at the CLI): a
@@ -16,13 +18,29 @@
 
 #include "engine/eval_int.h"
 #include "engine/rules_cache.h"
+#include "engine/rules_catalog.h"
+#include "engine/rules_int.h"
 #include "engine/base/util.h"
 
 #define PP_RULE_FILE_MAX (1u << 20)
 #define PP_RULES_MAX_DIRS 64
 
 
-/* Collects *.lua files below dir (depth-limited). */
+/* dir + "/" + name, or NULL. */
+static char *join(const char *dir, const char *name)
+{
+    size_t a = strlen(dir), b = strlen(name);
+    char *p = malloc(a + b + 2);
+    if (p) {
+        memcpy(p, dir, a);
+        p[a] = '/';
+        memcpy(p + a + 1, name, b + 1);
+    }
+    return p;
+}
+
+/* Collects *.lua files below dir (depth-limited). The entry's type from readdir where the
+ * file system gives it, stat (following links) otherwise. */
 static pp_status walk(const char *dir, pp_strvec *out, int depth, char **err)
 {
     if (depth > 16)
@@ -38,24 +56,31 @@ static pp_status walk(const char *dir, pp_strvec *out, int depth, char **err)
     while ((e = readdir(d)) != NULL && st == PP_OK) {
         if (e->d_name[0] == '.')
             continue;
-        /* <rules dir>/lib holds shared modules (pp.lib), not rules */
-        if (depth == 0 && strcmp(e->d_name, "lib") == 0)
+        /* <rules dir>/lib holds shared modules (pp.lib), catalog/ control catalogues */
+        if (depth == 0 && (strcmp(e->d_name, "lib") == 0 || strcmp(e->d_name, "catalog") == 0))
             continue;
-        char *p = pp_asprintf("%s/%s", dir, e->d_name);
+        size_t nl = strlen(e->d_name);
+        int lua = nl > 4 && strcmp(e->d_name + nl - 4, ".lua") == 0;
+        if (e->d_type == DT_REG && !lua)
+            continue;   /* cases, fixtures: not even a path to build */
+        char *p = join(dir, e->d_name);
         if (!p) {
             st = PP_E_NOMEM;
             break;
         }
+        int is_dir = e->d_type == DT_DIR, is_reg = e->d_type == DT_REG;
         struct stat sb;
-        if (stat(p, &sb) != 0) {
-            free(p);
-            continue;
+        if (e->d_type != DT_DIR && e->d_type != DT_REG) {
+            is_dir = is_reg = 0;
+            if (stat(p, &sb) == 0) {
+                is_dir = S_ISDIR(sb.st_mode);
+                is_reg = !is_dir;
+            }
         }
-        if (S_ISDIR(sb.st_mode)) {
+        if (is_dir) {
             st = walk(p, out, depth + 1, err);
             free(p);
-        } else if (strlen(e->d_name) > 4 &&
-                   strcmp(e->d_name + strlen(e->d_name) - 4, ".lua") == 0) {
+        } else if (is_reg && lua) {
             if (pp_strvec_push(out, p)) {
                 free(p);
                 st = PP_E_NOMEM;
@@ -68,28 +93,22 @@ static pp_status walk(const char *dir, pp_strvec *out, int depth, char **err)
     return st;
 }
 
-static void free_strv(char **v)
-{
-    if (!v)
-        return;
-    for (char **p = v; *p; p++)
-        free(*p);
-    free(v);
-}
 
 static void rule_clear(lua_State *L, pp_rule *r)
 {
-    free(r->info.id);
-    free(r->info.title);
-    free(r->info.fix);
-    free(r->info.docs);
-    free_strv(r->info.controls);
-    free_strv(r->info.related);
-    free_strv(r->info.packs);
-    free_strv(r->info.types);
-    free_strv(r->info.frameworks);
+    if (!r->borrowed) {   /* else the strings are the rules cache's */
+        free(r->info.id);
+        free(r->info.title);
+        free(r->info.fix);
+        free(r->info.docs);
+        pp_rules_free_strv(r->info.controls);
+        pp_rules_free_strv(r->info.related);
+        pp_rules_free_strv(r->info.packs);
+        pp_rules_free_strv(r->info.types);
+        pp_rules_free_strv(r->info.frameworks);
+        free(r->guard);
+    }
     free(r->file);
-    free(r->guard);
     free(r->skip_reason);
     json_decref(r->params);
     json_decref(r->params_base);
@@ -109,189 +128,11 @@ void pp_ruleset_free(pp_ruleset *rs)
         rule_clear(L, &rs->rules[i]);
     free(rs->rules);
     free(rs->info);
+    pp_catalog_free(rs->catalog);
+    pp_strvec_free(&rs->modules);
     json_decref(rs->type_cache);
     pp_sandbox_free(rs->sb);
     free(rs);
-}
-
-/* Raw field of the table at idx (no metamethods run). [-0, +1, -] */
-static int rawfield(lua_State *L, int idx, const char *k)
-{
-    lua_pushstring(L, k);
-    return lua_rawget(L, idx < 0 ? idx - 1 : idx);
-}
-
-/* The string field k, copied; *bad on a wrong type, *nomem when the copy failed. */
-static char *opt_string(lua_State *L, int t, const char *k, int *bad, int *nomem)
-{
-    int ty = rawfield(L, t, k);
-    char *s = NULL;
-    if (ty == LUA_TSTRING) {
-        if (!(s = pp_strdup(lua_tostring(L, -1))))
-            *nomem = 1;
-    } else if (ty != LUA_TNIL) {
-        *bad = 1;
-    }
-    lua_pop(L, 1);
-    return s;
-}
-
-/* A list of strings (or a single string) → NULL-terminated vector. *bad on wrong shape,
- * *nomem when a copy failed (the vector then ends early). */
-static char **opt_strlist(lua_State *L, int t, const char *k, int *bad, int *nomem)
-{
-    int ty = rawfield(L, t, k);
-    char **v = NULL;
-    size_t n = 0;
-    if (ty == LUA_TSTRING) {
-        n = 1;
-    } else if (ty == LUA_TTABLE) {
-        n = (size_t)lua_rawlen(L, -1);
-    } else {
-        if (ty != LUA_TNIL)
-            *bad = 1;
-        lua_pop(L, 1);
-        return NULL;
-    }
-    if (!(v = calloc(n + 1, sizeof *v)))
-        *nomem = 1;
-    for (size_t i = 0, j = 0; v && i < n; i++) {
-        if (ty == LUA_TTABLE && lua_rawgeti(L, -1, (lua_Integer)i + 1) != LUA_TSTRING) {
-            *bad = 1;
-        } else if (!(v[j] = pp_strdup(lua_tostring(L, -1)))) {
-            *nomem = 1;
-            i = n;
-        } else {
-            j++;
-        }
-        if (ty == LUA_TTABLE)
-            lua_pop(L, 1);
-    }
-    lua_pop(L, 1);
-    return v;
-}
-
-static int valid_id(const char *s)
-{
-    if (!s || !*s || strlen(s) > 128)
-        return 0;
-    for (const char *p = s; *p; p++) {
-        char c = *p;
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '.' || c == '_' || c == '-'))
-            return 0;
-    }
-    return 1;
-}
-
-/* Reads the rule table on top of the stack into r. Pops it. */
-static pp_status read_rule(lua_State *L, const char *file, pp_rule *r, char **err)
-{
-    int bad = 0, nomem = 0;
-    const char *what = NULL;
-    if (!lua_istable(L, -1)) {
-        lua_pop(L, 1);
-        return pp_err(err, PP_E_RULE, "%s: expected the file to return a rule table", file);
-    }
-    r->info.id = opt_string(L, -1, "id", &bad, &nomem);
-    r->info.title = opt_string(L, -1, "title", &bad, &nomem);
-    r->info.fix = opt_string(L, -1, "fix", &bad, &nomem);
-    r->info.docs = opt_string(L, -1, "docs", &bad, &nomem);
-    r->guard = opt_string(L, -1, "guard", &bad, &nomem);
-    /* parsed in place: a copy held in a local would leak if a later key push raised */
-    int sev_ty = rawfield(L, -1, "severity");
-    int sev_ok = sev_ty == LUA_TSTRING &&
-                 pp_severity_parse(lua_tostring(L, -1), &r->info.severity) == 0;
-    if (sev_ty != LUA_TSTRING && sev_ty != LUA_TNIL)
-        bad = 1;
-    lua_pop(L, 1);
-    r->info.types = opt_strlist(L, -1, "types", &bad, &nomem);
-    r->info.packs = opt_strlist(L, -1, "packs", &bad, &nomem);
-    r->info.controls = opt_strlist(L, -1, "controls", &bad, &nomem);
-    r->info.related = opt_strlist(L, -1, "related", &bad, &nomem);
-    r->info.frameworks = opt_strlist(L, -1, "frameworks", &bad, &nomem);
-    if (nomem)
-        what = "out of memory";
-    else if (bad)
-        what = "expected strings or lists of strings in id, title, severity, types, packs, "
-               "controls, related, frameworks, fix, docs";
-    else if (!valid_id(r->info.id))
-        what = "expected 'id' made of letters, digits, '.', '_' or '-'";
-    else if (!r->info.title)
-        what = "expected a 'title'";
-    else if (!sev_ok)
-        what = "expected 'severity' to be info, low, medium, high or critical";
-    else if (!r->info.types || !r->info.types[0])
-        what = "expected 'types' to list at least one resource type";
-    if (!what) {
-        if (rawfield(L, -1, "deletes") == LUA_TBOOLEAN)
-            r->deletes = lua_toboolean(L, -1);
-        lua_pop(L, 1);
-        int ty = rawfield(L, -1, "params");
-        if (ty == LUA_TTABLE) {
-            r->params = pp_luaapi_to_json(L, -1, 0, &nomem);
-            if (nomem) {
-                what = "out of memory";
-            } else if (!r->params || !json_is_object(r->params)) {
-                if (json_is_array(r->params) && json_array_size(r->params) == 0) {
-                    json_decref(r->params);
-                    if (!(r->params = json_object()))
-                        what = "out of memory";
-                } else {
-                    what = "expected 'params' to be a table of plain values";
-                }
-            }
-        } else if (ty != LUA_TNIL) {
-            what = "expected 'params' to be a table";
-        }
-        lua_pop(L, 1);
-        if (!what && !r->params && !(r->params = json_object()))
-            what = "out of memory";
-    }
-    if (!what) {
-        if (rawfield(L, -1, "check") != LUA_TFUNCTION) {
-            lua_pop(L, 1);
-            what = "expected 'check' to be a function(resource, ctx)";
-        } else {
-            r->check_ref = luaL_ref(L, LUA_REGISTRYINDEX);
-        }
-    }
-    lua_pop(L, 1);
-    if (what)
-        return pp_err(err, strcmp(what, "out of memory") == 0 ? PP_E_NOMEM : PP_E_RULE, "%s: %s",
-                      file, what);
-    return PP_OK;
-}
-
-typedef struct read_ctx {
-    const char *file;
-    pp_rule *r;
-    char **err;
-    pp_status st;
-} read_ctx;
-
-/* Protected body of read_rule_protected: 1 = read_ctx (light userdata), 2 = the rule table. */
-static int read_rule_body(lua_State *L)
-{
-    read_ctx *c = lua_touserdata(L, 1);
-    c->st = read_rule(L, c->file, c->r, c->err);
-    return 0;
-}
-
-/* read_rule under lua_pcall: pushing a key string or taking a registry ref may allocate, and
- * a Lua memory error outside a protected call would end the process. Pops the table. */
-static pp_status read_rule_protected(lua_State *L, const char *file, pp_rule *r, char **err)
-{
-    read_ctx c = {file, r, err, PP_E_NOMEM};
-    lua_pushcfunction(L, read_rule_body);
-    lua_insert(L, -2);
-    lua_pushlightuserdata(L, &c);
-    lua_insert(L, -2);
-    if (lua_pcall(L, 2, 0, 0) != LUA_OK) {
-        lua_pop(L, 1);
-        return pp_err(err, PP_E_NOMEM, "%s: out of memory", file);
-    }
-    return c.st;
 }
 
 static int matches_any(const char *const *pats, size_t n, const pp_rule *r)
@@ -431,75 +272,32 @@ static pp_status load_modules(pp_ruleset *rs, const pp_rules_cache *cache, const
         size_t len = 0;
         if ((st = pp_read_file(files.v[i], PP_RULE_FILE_MAX, &src, &len, err)) != PP_OK)
             break;
+        const char *base = strrchr(files.v[i], '/') + 1;
+        char *name = strndup(base, strlen(base) - 4);
+        if (name)   /* the modules a load sees, for the rules cache's index */
+            rs->env = pp_rules_env_add(rs->env, name, src, len);
+        char *mp = pp_strdup(files.v[i]);
+        if (!mp || pp_strvec_push(&rs->modules, mp)) {
+            free(mp);
+            free(name);
+            free(src);
+            st = PP_E_NOMEM;
+            break;
+        }
         st = load_chunk(rs, cache, dir, files.v[i], src, len, err);
         free(src);
         if (st != PP_OK) {
+            free(name);
             if (st != PP_E_NOMEM)
                 st = PP_E_RULE;
             break;
         }
-        const char *base = strrchr(files.v[i], '/') + 1;
-        char *name = strndup(base, strlen(base) - 4);
         st = name ? pp_luaapi_add_module(rs, name, files.v[i], err) : PP_E_NOMEM;
         free(name);
     }
     pp_strvec_free(&files);
     free(libdir);
     return st;
-}
-
-/* Cheap pre-selection: a rule file whose text cannot declare a selected pack (as a quoted
- * literal) or an id/control matching an --only pattern (every literal fragment of the pattern
- * in the text) is not compiled. Rule files write id, packs and controls as string literals
- * (docs/rules.md), so this never drops a selected rule; it spares compiling a 235-rule pack
- * to run twelve. */
-static int text_has_quoted(const char *src, const char *word)
-{
-    size_t n = strlen(word);
-    for (const char *p = src; (p = strstr(p, word)) != NULL; p += n) {
-        if (p > src && (p[-1] == '"' || p[-1] == '\'') && p[n] == p[-1])
-            return 1;
-    }
-    return 0;
-}
-
-static int text_may_match_glob(const char *src, const char *pat)
-{
-    char frag[256];
-    while (*pat) {
-        while (*pat == '*')
-            pat++;
-        size_t n = strcspn(pat, "*");
-        if (n == 0)
-            break;
-        if (n >= sizeof frag)
-            return 1;   /* too long to check cheaply: compile it */
-        memcpy(frag, pat, n);
-        frag[n] = '\0';
-        if (!strstr(src, frag))
-            return 0;
-        pat += n;
-    }
-    return 1;
-}
-
-static int text_may_be_selected(const char *src, const pp_rules_opts *o)
-{
-    if (o->npacks) {
-        int any = 0;
-        for (size_t i = 0; i < o->npacks && !any; i++)
-            any = text_has_quoted(src, o->packs[i]);
-        if (!any)
-            return 0;
-    }
-    if (o->nonly) {
-        int any = 0;
-        for (size_t i = 0; i < o->nonly && !any; i++)
-            any = text_may_match_glob(src, o->only[i]);
-        if (!any)
-            return 0;
-    }
-    return 1;
 }
 
 static void log_print(void *ud, const char *chunk, const char *msg)
@@ -511,6 +309,121 @@ static void log_print(void *ud, const char *chunk, const char *msg)
         fprintf(stderr, "rule %s: %s\n", rs->es.rule->info.id, msg);
     else
         fprintf(stderr, "%s: %s\n", chunk, msg);
+}
+
+/* r's metadata from index record x, borrowed from the cache (which outlives the rule set:
+ * pp_rules_opts.cache); its file is compiled by pp_rule_compile when first needed. */
+static pp_status rule_from_index(pp_rule *r, const pp_rules_index_rec *x, const char *code,
+                                 size_t code_len)
+{
+    r->borrowed = 1;
+    r->info = x->info;
+    r->guard = (char *)x->guard;
+    r->deletes = x->deletes;
+    r->code = code;
+    r->code_len = code_len;
+    json_error_t je;
+    r->params = json_loadb(x->params, x->params_len, 0, &je);
+    return json_is_object(r->params) ? PP_OK : PP_E_NOMEM;
+}
+
+/* Compiles and runs rule file `path` (text src[0..len), under folder `dir`) and reads its
+ * table into r. */
+static pp_status rule_from_text(pp_ruleset *rs, const pp_rules_opts *o, const char *dir,
+                                const char *path, const char *src, size_t len, pp_rule *r,
+                                char **err)
+{
+    pp_status s = load_chunk(rs, o->cache, dir, path, src, len, err);
+    if (s != PP_OK)
+        return s == PP_E_NOMEM ? s : PP_E_RULE;
+    return pp_rules_read_table(pp_sandbox_state(rs->sb), path, rs->catalog, r, err);
+}
+
+/* r's ctx.params table and ctx userdata, where not made yet. */
+static pp_status rule_refs(lua_State *L, pp_rule *r)
+{
+    if (r->params_ref == LUA_NOREF &&
+        (r->params_ref = pp_luaapi_params_ref(L, r->params)) == LUA_NOREF)
+        return PP_E_NOMEM;
+    if (r->ctx_ref == LUA_NOREF && (r->ctx_ref = pp_luaapi_ctx_ref(L, r)) == LUA_NOREF)
+        return PP_E_NOMEM;
+    return PP_OK;
+}
+
+/* After r's metadata is read: the id is new, configuration and selection keep it, its params
+ * and ctx exist. 1 = dropped by selection (r cleared), 0 = kept, else -status. */
+static int rule_admit(pp_ruleset *rs, const pp_rules_opts *o, pp_rule *r, char **err)
+{
+    lua_State *L = pp_sandbox_state(rs->sb);
+    pp_status s = PP_OK;
+    for (size_t j = 0; j < rs->nrules; j++) {
+        if (strcmp(rs->rules[j].info.id, r->info.id) == 0)
+            return -(int)pp_err(err, PP_E_RULE, "%s: rule id '%s' is already used by %s",
+                                r->file, r->info.id, rs->rules[j].file);
+    }
+    int drop = apply_config(o->config, r, err);
+    if (drop < 0)
+        return -(int)(drop == -2 ? PP_E_NOMEM : PP_E_USAGE);
+    if (drop || (o->npacks && !in_pack(r, o->packs, o->npacks)) ||
+        (o->nonly && !matches_any(o->only, o->nonly, r))) {
+        rs->complete = 0;
+        rule_clear(L, r);
+        return 1;
+    }
+    if (!(r->params_base = json_deep_copy(r->params)))
+        s = PP_E_NOMEM;
+    else if (r->check_ref != LUA_NOREF)   /* else made by pp_rule_compile */
+        s = rule_refs(L, r);
+    return -(int)s;
+}
+
+/* Adds the rule of file `path` (folder `dir`) to rs, or skips it when the selection drops
+ * it: from the cache's index when it holds this text, else by compiling the file. */
+static pp_status add_rule_file(pp_ruleset *rs, const pp_rules_opts *o, const char *dir,
+                               const char *path, char **err)
+{
+    char *src = NULL;
+    size_t len = 0;
+    pp_status s = pp_read_file(path, PP_RULE_FILE_MAX, &src, &len, err);
+    if (s != PP_OK)
+        return s;
+    uint64_t hash = pp_rules_cache_hash(src, len);
+    size_t dl = strlen(dir), code_len = 0;
+    const pp_rules_index_rec *x = NULL;
+    const char *code = NULL;
+    if (o->cache && strncmp(path, dir, dl) == 0 && path[dl] == '/' &&
+        (x = pp_rules_cache_index_find(o->cache, path + dl + 1, len, hash, rs->env)) != NULL)
+        code = pp_rules_cache_find(o->cache, path + dl + 1, src, len, &code_len);
+    if (!code && (s = pp_catalog_ready(rs->catalog, err)) != PP_OK) {
+        free(src);
+        return s == PP_E_NOMEM ? s : PP_E_RULE;   /* a bad catalogue: as a bad rule file */
+    }
+    if (!code && (o->npacks || o->nonly) &&
+        !pp_rules_text_may_be_selected(src, rs->catalog, o)) {
+        free(src);
+        return PP_OK;
+    }
+    lua_State *L = pp_sandbox_state(rs->sb);
+    pp_rule *r = &rs->rules[rs->nrules];
+    memset(r, 0, sizeof *r);
+    r->check_ref = r->ctx_ref = r->params_ref = LUA_NOREF;
+    r->src_len = len;
+    r->src_hash = hash;
+    if (!(r->file = pp_strdup(path)))
+        s = PP_E_NOMEM;
+    else if (code)
+        s = rule_from_index(r, x, code, code_len);
+    else
+        s = rule_from_text(rs, o, dir, path, src, len, r, err);
+    free(src);
+    int adm = s == PP_OK ? rule_admit(rs, o, r, err) : -(int)s;
+    if (adm < 0) {
+        rule_clear(L, r);
+        return (pp_status)-adm;
+    }
+    if (adm == 0)
+        rs->nrules++;
+    return PP_OK;
 }
 
 pp_ruleset *pp_ruleset_load(const pp_rules_opts *o, pp_status *st, char **err)
@@ -526,12 +439,25 @@ pp_ruleset *pp_ruleset_load(const pp_rules_opts *o, pp_status *st, char **err)
     rs->lim = o->limits ? *o->limits : deflim;
     rs->sb = pp_sandbox_new(&rs->lim);
     rs->type_cache = json_object();
+    rs->env = PP_RULES_ENV_INIT;
     if (!rs->sb || !rs->type_cache || (s = pp_luaapi_install(rs)) != PP_OK) {
         s = s ? s : PP_E_NOMEM;
         goto fail;
     }
     pp_sandbox_set_log(rs->sb, log_print, rs);
     rs->complete = o->npacks == 0 && o->nonly == 0;
+    if (!(rs->catalog = pp_catalog_new())) {
+        s = PP_E_NOMEM;
+        goto fail;
+    }
+    for (size_t i = 0; i < o->nlib_dirs + o->ndirs; i++) {
+        const char *d = i < o->nlib_dirs ? o->lib_dirs[i] : o->dirs[i - o->nlib_dirs];
+        if ((s = pp_catalog_load_dir(rs->catalog, d, &rs->env, err)) != PP_OK) {
+            if (s != PP_E_NOMEM)
+                s = PP_E_RULE;   /* a bad catalogue stops the load as a bad rule file does */
+            goto fail;
+        }
+    }
     for (size_t i = 0; i < o->nlib_dirs; i++) {
         if ((s = load_modules(rs, o->cache, o->lib_dirs[i], err)) != PP_OK)
             goto fail;
@@ -557,77 +483,11 @@ pp_ruleset *pp_ruleset_load(const pp_rules_opts *o, pp_status *st, char **err)
         s = PP_E_NOMEM;
         goto fail;
     }
-    lua_State *L = pp_sandbox_state(rs->sb);
-    for (size_t i = 0; i < files.n; i++) {
-        char *src = NULL;
-        size_t len = 0;
-        if ((s = pp_read_file(files.v[i], PP_RULE_FILE_MAX, &src, &len, err)) != PP_OK)
-            goto fail;
-        if (!text_may_be_selected(src, o)) {
-            free(src);
-            continue;
-        }
-        size_t k = 0;
+    for (size_t i = 0, k = 0; i < files.n; i++) {
         while (k + 1 < o->ndirs && i >= dir_end[k])
             k++;
-        s = load_chunk(rs, o->cache, o->dirs[k], files.v[i], src, len, err);
-        free(src);
-        if (s != PP_OK) {
-            if (s != PP_E_NOMEM)
-                s = PP_E_RULE;
+        if ((s = add_rule_file(rs, o, o->dirs[k], files.v[i], err)) != PP_OK)
             goto fail;
-        }
-        pp_rule *r = &rs->rules[rs->nrules];
-        memset(r, 0, sizeof *r);
-        r->check_ref = r->ctx_ref = r->params_ref = LUA_NOREF;
-        r->file = pp_strdup(files.v[i]);
-        if (!r->file)
-            s = PP_E_NOMEM;
-        else
-            s = read_rule_protected(L, files.v[i], r, err);
-        if (s != PP_OK) {
-            rule_clear(L, r);
-            goto fail;
-        }
-        for (size_t j = 0; j < rs->nrules; j++) {
-            if (strcmp(rs->rules[j].info.id, r->info.id) == 0) {
-                s = pp_err(err, PP_E_RULE, "%s: rule id '%s' is already used by %s", r->file,
-                           r->info.id, rs->rules[j].file);
-                rule_clear(L, r);
-                goto fail;
-            }
-        }
-        int drop = apply_config(o->config, r, err);
-        if (drop < 0) {
-            s = drop == -2 ? PP_E_NOMEM : PP_E_USAGE;
-            rule_clear(L, r);
-            goto fail;
-        }
-        if (drop || (o->npacks && !in_pack(r, o->packs, o->npacks)) ||
-            (o->nonly && !matches_any(o->only, o->nonly, r))) {
-            rs->complete = 0;
-            rule_clear(L, r);
-            continue;
-        }
-        r->params_base = json_deep_copy(r->params);
-        if (!r->params_base) {
-            s = PP_E_NOMEM;
-            rule_clear(L, r);
-            goto fail;
-        }
-        r->params_ref = pp_luaapi_params_ref(L, r->params);
-        if (r->params_ref == LUA_NOREF) {
-            s = PP_E_NOMEM;
-            rule_clear(L, r);
-            goto fail;
-        }
-        r->ctx_ref = pp_luaapi_ctx_ref(L, r);
-        if (r->ctx_ref == LUA_NOREF) {
-            s = PP_E_NOMEM;
-            rule_clear(L, r);
-            goto fail;
-        }
-        rs->nrules++;
     }
     rs->info = calloc(rs->nrules ? rs->nrules : 1, sizeof *rs->info);
     if (!rs->info) {
@@ -648,6 +508,69 @@ fail:
     if (s == PP_E_NOMEM)
         pp_err(err, s, "out of memory while loading rules");
     return NULL;
+}
+
+/* Reads the table a rule file returned (top of the stack, popped) for its check function
+ * only: the metadata came from the index. Protected body: 1 = the rule, 2 = the table. */
+static int read_check_body(lua_State *L)
+{
+    pp_rule *r = lua_touserdata(L, 1);
+    if (!lua_istable(L, 2))
+        return luaL_error(L, "expected the file to return a rule table");
+    pp_rules_rawfield(L, 2, "id");
+    if (!lua_isstring(L, -1) || strcmp(lua_tostring(L, -1), r->info.id) != 0)
+        return luaL_error(L, "expected id '%s' as when the rules cache was built", r->info.id);
+    if (pp_rules_rawfield(L, 2, "check") != LUA_TFUNCTION)
+        return luaL_error(L, "expected 'check' to be a function(resource, ctx)");
+    r->check_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    return 0;
+}
+
+pp_status pp_rule_compile(pp_ruleset *rs, pp_rule *r, char **err)
+{
+    if (r->check_ref != LUA_NOREF)
+        return PP_OK;
+    char *chunk = pp_asprintf("@%s", r->file), *berr = NULL, *src = NULL;
+    if (!chunk)
+        return pp_err(err, PP_E_NOMEM, "out of memory");
+    const pp_rule *was = rs->es.rule;
+    const pp_eval_opts *was_opts = rs->es.opts;
+    rs->es.rule = NULL;   /* what the file prints as it loads is dropped, as at load time */
+    rs->es.opts = NULL;
+    pp_status s = pp_sandbox_load_binary(rs->sb, chunk, r->code, r->code_len, &berr);
+    if (s == PP_E_PARSE) {
+        /* bytecode this Lua cannot load: the text, if it is still what the index was built
+         * from */
+        size_t len = 0;
+        s = pp_read_file(r->file, PP_RULE_FILE_MAX, &src, &len, err);
+        if (s == PP_OK && (len != r->src_len || pp_rules_cache_hash(src, len) != r->src_hash))
+            s = pp_err(err, PP_E_RULE, "%s: changed while parapet was running", r->file);
+        else if (s == PP_OK)
+            s = pp_sandbox_load(rs->sb, chunk, src, len, err);
+    } else if (s != PP_OK) {
+        pp_err(err, s, "%s", berr ? berr : pp_status_name(s));
+    }
+    if (s == PP_OK) {
+        lua_State *L = pp_sandbox_state(rs->sb);
+        lua_pushcfunction(L, read_check_body);
+        lua_insert(L, -2);
+        lua_pushlightuserdata(L, r);
+        lua_insert(L, -2);
+        if (lua_pcall(L, 2, 0, 0) != LUA_OK) {
+            const char *m = lua_tostring(L, -1);
+            s = pp_err(err, m && strstr(m, "expected") ? PP_E_RULE : PP_E_NOMEM, "%s: %s",
+                       r->file, m ? m : "out of memory");
+            lua_pop(L, 1);
+        }
+    }
+    if (s == PP_OK && rule_refs(pp_sandbox_state(rs->sb), r) != PP_OK)
+        s = pp_err(err, PP_E_NOMEM, "out of memory");
+    rs->es.rule = was;
+    rs->es.opts = was_opts;
+    free(berr);
+    free(src);
+    free(chunk);
+    return s;
 }
 
 const pp_rule_info *pp_ruleset_info(const pp_ruleset *rs, size_t *n)

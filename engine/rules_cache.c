@@ -12,9 +12,12 @@
 #include <lauxlib.h>
 #include <lua.h>
 
+#include "engine/eval_int.h"
 #include "engine/base/util.h"
 
-#define FORMAT 1
+#define FORMAT 2
+#define ABSENT 0xffffffffu
+#define MAX_LIST 4096u
 
 typedef struct entry {
     const char *path;       /* into data (NUL-terminated copy below) */
@@ -28,7 +31,18 @@ struct pp_rules_cache {
     entry *e;
     size_t n;
     char *paths;            /* NUL-terminated copies of the paths, back to back */
+    uint64_t env;           /* index: digest of the modules and catalogues it was built with */
+    pp_rules_index_rec *ix;
+    size_t nix;
+    char **pool;            /* the index's string lists, NULL-terminated, back to back */
 };
+
+uint64_t pp_rules_env_add(uint64_t h, const char *name, const char *text, size_t len)
+{
+    h = (h ^ pp_rules_cache_hash(name, strlen(name))) * 0x100000001b3u;
+    h = (h ^ (uint64_t)len) * 0x100000001b3u;
+    return (h ^ pp_rules_cache_hash(text, len)) * 0x100000001b3u;
+}
 
 uint64_t pp_rules_cache_hash(const char *s, size_t len)
 {
@@ -85,6 +99,134 @@ static int get_u64(reader *r, uint64_t *v)
 static int cmp_entry(const void *a, const void *b)
 {
     return strcmp(((const entry *)a)->path, ((const entry *)b)->path);
+}
+
+/* A str: NULL in *out for an absent one; -1 when damaged. */
+static int get_str(reader *r, const char **out)
+{
+    uint32_t n;
+    const unsigned char *b;
+    if (get_u32(r, &n))
+        return -1;
+    if (n == ABSENT) {
+        *out = NULL;
+        return 0;
+    }
+    if (n > PP_RULES_CACHE_MAX_BYTES || get(r, (size_t)n + 1, &b) || b[n] != '\0' ||
+        memchr(b, '\0', n))
+        return -1;
+    *out = (const char *)b;
+    return 0;
+}
+
+/* A list: its items appended to c->pool (NULL-terminated) and *at their first slot, or
+ * SIZE_MAX for an absent list; -1 when damaged or out of memory (*nomem). */
+static int get_list(pp_rules_cache *c, reader *r, size_t *npool, size_t *cap, size_t *at,
+                    int *nomem)
+{
+    uint32_t n;
+    if (get_u32(r, &n))
+        return -1;
+    if (n == ABSENT) {
+        *at = SIZE_MAX;
+        return 0;
+    }
+    if (n > MAX_LIST)
+        return -1;
+    if (*npool + n + 1 > *cap) {
+        size_t nc = (*cap ? *cap * 2 : 1024) + n + 1;
+        char **p = realloc(c->pool, nc * sizeof *p);
+        if (!p) {
+            *nomem = 1;
+            return -1;
+        }
+        c->pool = p;
+        *cap = nc;
+    }
+    *at = *npool;
+    for (uint32_t i = 0; i < n; i++) {
+        const char *sv;
+        if (get_str(r, &sv) || !sv)
+            return -1;
+        c->pool[(*npool)++] = (char *)sv;
+    }
+    c->pool[(*npool)++] = NULL;
+    return 0;
+}
+
+/* One index record into *x; list positions into at[5] (pointers once the pool stops
+ * moving). -1 when damaged. */
+static int get_rec(pp_rules_cache *c, reader *r, pp_rules_index_rec *x, size_t *at,
+                   size_t *npool, size_t *cap, int *nomem)
+{
+    const unsigned char *b;
+    const char *id, *title, *fix, *docs;
+    if (get_str(r, &x->path) || !x->path || !*x->path ||
+        strlen(x->path) > PP_RULES_CACHE_MAX_PATH || get_u64(r, &x->src_len) ||
+        get_u64(r, &x->hash) || get_str(r, &id) ||
+        get_str(r, &title) || get_str(r, &fix) || get_str(r, &docs) || get_str(r, &x->guard) ||
+        get(r, 2, &b) || b[0] > PP_SEV_CRITICAL || b[1] > 1 || !id || !title)
+        return -1;
+    x->info.id = (char *)id;
+    x->info.title = (char *)title;
+    x->info.fix = (char *)fix;
+    x->info.docs = (char *)docs;
+    x->info.severity = (pp_severity)b[0];
+    x->deletes = b[1];
+    for (int k = 0; k < 5; k++)
+        if (get_list(c, r, npool, cap, &at[k], nomem))
+            return -1;
+    if (get_str(r, &x->params) || !x->params)
+        return -1;
+    x->params_len = strlen(x->params);
+    return 0;
+}
+
+static int cmp_rec(const void *a, const void *b)
+{
+    return strcmp(((const pp_rules_index_rec *)a)->path, ((const pp_rules_index_rec *)b)->path);
+}
+
+/* The index section after the entries (see the header). */
+static pp_status parse_index(pp_rules_cache *c, reader *r, const char *path, char **err)
+{
+    uint32_t n;
+    size_t at0 = r->off;
+    if (get_u64(r, &c->env) || get_u32(r, &n) || n > PP_RULES_CACHE_MAX_ENTRIES)
+        return pp_err(err, PP_E_PARSE, "%s: byte %zu: expected the rule index (digest and a "
+                                       "count of at most %u)", path, at0,
+                      PP_RULES_CACHE_MAX_ENTRIES);
+    size_t (*at)[5] = calloc(n ? n : 1, sizeof *at);
+    c->ix = calloc(n ? n : 1, sizeof *c->ix);
+    if (!at || !c->ix) {
+        free(at);
+        return pp_err(err, PP_E_NOMEM, "%s: out of memory", path);
+    }
+    size_t npool = 0, cap = 0;
+    int nomem = 0;
+    pp_status st = PP_OK;
+    for (uint32_t i = 0; i < n && st == PP_OK; i++) {
+        size_t here = r->off;
+        if (get_rec(c, r, &c->ix[i], at[i], &npool, &cap, &nomem))
+            st = nomem ? pp_err(err, PP_E_NOMEM, "%s: out of memory", path)
+                       : pp_err(err, PP_E_PARSE, "%s: byte %zu: expected index record %u of "
+                                                 "%u (path, lengths, hash, metadata); the file "
+                                                 "is truncated or damaged", path, here, i + 1, n);
+        else if (i > 0 && strcmp(c->ix[i - 1].path, c->ix[i].path) >= 0)
+            st = pp_err(err, PP_E_PARSE, "%s: index record %u: expected paths in ascending "
+                                         "order, without repeats", path, i + 1);
+        else
+            c->nix++;
+    }
+    for (size_t i = 0; i < c->nix; i++) {
+        char ***lists[5] = {&c->ix[i].info.types, &c->ix[i].info.packs,
+                            &c->ix[i].info.controls, &c->ix[i].info.related,
+                            &c->ix[i].info.frameworks};
+        for (int k = 0; k < 5; k++)
+            *lists[k] = at[i][k] == SIZE_MAX ? NULL : &c->pool[at[i][k]];
+    }
+    free(at);
+    return st;
 }
 
 /* Checks data[0..len) (malloc'd, taken) as a cache named `path` in messages. */
@@ -149,9 +291,11 @@ static pp_rules_cache *parse(const char *path, char *data, size_t len, pp_status
         e->code_len = clen;
         c->n++;
     }
+    if ((s = parse_index(c, &r, path, err)) != PP_OK)
+        goto fail;
     if (r.off != len) {
         s = pp_err(err, PP_E_PARSE, "%s: byte %zu: expected the end of the file after %u "
-                                    "entries", path, r.off, count);
+                                    "entries and %zu index records", path, r.off, count, c->nix);
         goto fail;
     }
     for (size_t i = 1; i < c->n; i++)
@@ -209,6 +353,8 @@ void pp_rules_cache_free(pp_rules_cache *c)
     free(c->data);
     free(c->e);
     free(c->paths);
+    free(c->ix);
+    free(c->pool);
     free(c);
 }
 
@@ -228,6 +374,23 @@ const char *pp_rules_cache_find(const pp_rules_cache *c, const char *rel, const 
         return NULL;
     *code_len = e->code_len;
     return e->code;
+}
+
+size_t pp_rules_cache_index_count(const pp_rules_cache *c)
+{
+    return c ? c->nix : 0;
+}
+
+const pp_rules_index_rec *pp_rules_cache_index_find(const pp_rules_cache *c, const char *rel,
+                                                    size_t len, uint64_t hash, uint64_t env)
+{
+    if (!c || !c->nix || c->env != env)
+        return NULL;
+    pp_rules_index_rec key = {.path = rel};
+    const pp_rules_index_rec *x = bsearch(&key, c->ix, c->nix, sizeof *c->ix, cmp_rec);
+    if (!x || x->src_len != len || x->hash != hash)
+        return NULL;
+    return x;
 }
 
 /* ---- building ---------------------------------------------------------------------- */
@@ -296,6 +459,104 @@ static void put_u64(pp_buf *b, uint64_t v, pp_status *st)
 {
     put_u32(b, (uint32_t)v, st);
     put_u32(b, (uint32_t)(v >> 32), st);
+}
+
+static void put_str(pp_buf *b, const char *s, pp_status *st)
+{
+    if (!s) {
+        put_u32(b, ABSENT, st);
+        return;
+    }
+    size_t n = strlen(s);
+    put_u32(b, (uint32_t)n, st);
+    if (*st == PP_OK)
+        *st = pp_buf_append(b, s, n + 1);
+}
+
+static void put_list(pp_buf *b, char *const *v, pp_status *st)
+{
+    size_t n = 0;
+    while (v && v[n])
+        n++;
+    if (n > MAX_LIST && *st == PP_OK)
+        *st = PP_E_LIMIT;
+    put_u32(b, v ? (uint32_t)n : ABSENT, st);
+    for (size_t i = 0; i < n; i++)
+        put_str(b, v[i], st);
+}
+
+typedef struct ixrow {
+    const char *rel;
+    const pp_rule *r;
+} ixrow;
+
+static int cmp_ixrow(const void *a, const void *b)
+{
+    return strcmp(((const ixrow *)a)->rel, ((const ixrow *)b)->rel);
+}
+
+static pp_status put_rule(pp_buf *b, const char *rel, const pp_rule *r)
+{
+    pp_status st = PP_OK;
+    char *params = json_dumps(r->params, JSON_COMPACT);
+    if (!params)
+        return PP_E_NOMEM;
+    put_str(b, rel, &st);
+    put_u64(b, r->src_len, &st);
+    put_u64(b, r->src_hash, &st);
+    put_str(b, r->info.id, &st);
+    put_str(b, r->info.title, &st);
+    put_str(b, r->info.fix, &st);
+    put_str(b, r->info.docs, &st);
+    put_str(b, r->guard, &st);
+    unsigned char flags[2] = {(unsigned char)r->info.severity, (unsigned char)!!r->deletes};
+    if (st == PP_OK)
+        st = pp_buf_append(b, flags, 2);
+    put_list(b, r->info.types, &st);
+    put_list(b, r->info.packs, &st);
+    put_list(b, r->info.controls, &st);
+    put_list(b, r->info.related, &st);
+    put_list(b, r->info.frameworks, &st);
+    put_str(b, params, &st);
+    free(params);
+    return st;
+}
+
+/* The index of `dir` (see the header): its rules loaded as pp_ruleset_load does. A folder that
+ * does not load alone gets an empty index. */
+static pp_status put_index(pp_buf *b, const char *dir)
+{
+    static const pp_limits lim = PP_LIMITS_DEFAULT;
+    const char *dirs[] = {dir};
+    pp_rules_opts o = {.dirs = dirs, .ndirs = 1, .limits = &lim};
+    pp_status st = PP_OK, lst = PP_OK;
+    char *lerr = NULL;
+    pp_ruleset *rs = pp_ruleset_load(&o, &lst, &lerr);
+    free(lerr);
+    if (!rs) {
+        put_u64(b, 0, &st);
+        put_u32(b, 0, &st);
+        return lst == PP_E_NOMEM ? PP_E_NOMEM : st;
+    }
+    ixrow *rows = calloc(rs->nrules ? rs->nrules : 1, sizeof *rows);
+    if (!rows)
+        st = PP_E_NOMEM;
+    size_t dl = strlen(dir);
+    for (size_t i = 0; rows && i < rs->nrules; i++) {
+        const char *rel = rs->rules[i].file + dl;
+        while (*rel == '/')
+            rel++;
+        rows[i] = (ixrow){rel, &rs->rules[i]};
+    }
+    if (rows)
+        qsort(rows, rs->nrules, sizeof *rows, cmp_ixrow);
+    put_u64(b, rs->env, &st);
+    put_u32(b, (uint32_t)rs->nrules, &st);
+    for (size_t i = 0; rows && i < rs->nrules && st == PP_OK; i++)
+        st = put_rule(b, rows[i].rel, rows[i].r);
+    free(rows);
+    pp_ruleset_free(rs);
+    return st;
 }
 
 pp_status pp_rules_cache_build(const char *dir, const char *out, size_t *n, char **err)
@@ -371,6 +632,10 @@ pp_status pp_rules_cache_build(const char *dir, const char *out, size_t *n, char
         free(full);
         free(chunk);
     }
+    if (st == PP_OK && (st = put_index(&b, dir)) != PP_OK)
+        st = st == PP_E_LIMIT ? pp_err(err, st, "%s: the cache would pass its %u-byte limit",
+                                       dir, PP_RULES_CACHE_MAX_BYTES)
+                              : pp_err(err, st, "%s: out of memory", dir);
     if (st != PP_OK)
         goto done;
     tmp = pp_asprintf("%s.tmp.%ld", out, (long)getpid());

@@ -15,11 +15,25 @@
  * rules folder; it should come from `parapet rules compile` run by the same people who ship
  * the binary (`make`, `make lambda-zip` do it). Rule folders stay text-only.
  *
- * File format (little-endian): "PPRC" u8 format (1) u8 LUA_VERSION_NUM/100 u8 %100 u8 0,
+ * The rule index: the cache also holds the metadata of every rule of the folder as the loader
+ * read it (id, title, severity, types, packs, controls, … params: what `rules list` shows and
+ * what selection needs), so that pp_ruleset_load takes a rule's metadata from the index and
+ * compiles its file only when an evaluation meets a resource of one of its types
+ * (rules.c, "loaded by need"). An index record is used only for the very text it was built
+ * from, and the whole index only when the lib/ modules and catalog/ files of this load hash
+ * to the `env` it was built with (pp_ruleset_load computes the same digest), so a changed
+ * module or catalogue row falls back to compiling every file, as without a cache.
+ *
+ * File format (little-endian): "PPRC" u8 format (2) u8 LUA_VERSION_NUM/100 u8 %100 u8 0,
  * u32 count, then count entries sorted by path: u32 path length, path bytes, u64 source
- * length, u64 source hash, u32 bytecode length, bytecode. Limits: PP_RULES_CACHE_MAX_BYTES in
- * all, 4,096-byte paths, 100,000 entries; anything else is an error naming the file and the
- * byte offset.
+ * length, u64 source hash, u32 bytecode length, bytecode. Then the index: u64 env, u32
+ * rules, then that many records sorted by path: str path, u64 source length,
+ * u64 source hash, str id, str title, str fix, str docs, str guard, u8 severity (0..4),
+ * u8 deletes (0/1), list types, list packs, list controls, list related, list frameworks,
+ * str params (JSON object). A str is u32 length (0xffffffff: absent) then the bytes and a
+ * NUL; a list is u32 count (0xffffffff: absent) then that many str. Limits:
+ * PP_RULES_CACHE_MAX_BYTES in all, 4,096-byte paths, 100,000 entries and index records,
+ * 4,096 items a list; anything else is an error naming the file and the byte offset.
  */
 #ifndef PP_RULES_CACHE_H
 #define PP_RULES_CACHE_H
@@ -27,6 +41,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "engine/finding.h"
 #include "engine/base/status.h"
 
 #define PP_RULES_CACHE_MAX_BYTES (64u << 20)
@@ -51,11 +66,38 @@ const char *pp_rules_cache_find(const pp_rules_cache *c, const char *rel, const 
 /* Number of entries. */
 size_t pp_rules_cache_count(const pp_rules_cache *c);
 
+/* One rule of the index. Every pointer is borrowed from the cache. */
+typedef struct pp_rules_index_rec {
+    const char *path;       /* relative to the rules folder */
+    uint64_t src_len, hash;
+    pp_rule_info info;
+    const char *guard;      /* or NULL */
+    int deletes;
+    const char *params;     /* JSON text of the params object */
+    size_t params_len;
+} pp_rules_index_rec;
+
+/* The index record for `rel` when it was built from a text of length len and hash
+ * (pp_rules_cache_hash) and the index from modules and catalogues of digest `env`; NULL
+ * otherwise. */
+const pp_rules_index_rec *pp_rules_cache_index_find(const pp_rules_cache *c, const char *rel,
+                                                    size_t len, uint64_t hash, uint64_t env);
+/* Number of index records (0: the cache has no index). */
+size_t pp_rules_cache_index_count(const pp_rules_cache *c);
+
+/* Digest of the lib/ modules and catalogues a load sees: fold each one's name (module name or
+ * catalogue file name, without its folder) and text into h, starting from
+ * PP_RULES_ENV_INIT. */
+#define PP_RULES_ENV_INIT 0x70707263656e7631u
+uint64_t pp_rules_env_add(uint64_t h, const char *name, const char *text, size_t len);
+
 /* Compiles every .lua file under `dir` (rules and lib/ modules, recursively, at most 16
  * levels) and writes the cache to `out` (written beside it, then renamed). The chunks are
  * named "@" + the last component of dir + "/" + the relative path, which is how errors from
  * cached rules name their file. A file that does not compile is an error ("FILE:LINE: …").
- * *n receives the number of entries written. */
+ * The index is built by loading the folder as pp_ruleset_load does (its own lib/ and
+ * catalog/ only); a folder that does not load so (its rules need another folder's modules)
+ * gets a cache without an index. *n receives the number of entries written. */
 pp_status pp_rules_cache_build(const char *dir, const char *out, size_t *n, char **err);
 
 /* A 64-bit multiply-xorshift hash of the text, eight bytes a step: the staleness check (not a

@@ -16,6 +16,7 @@
 #include "engine/finding.h"
 #include "engine/template.h"
 #include "engine/rules_cache.h"
+#include "engine/rules_lint.h"
 #include "engine/base/util.h"
 #include "engine/value.h"
 #include "hooks/cli.h"
@@ -250,6 +251,19 @@ static int rules_test(pp_ruleset *rs, int verbose)
         free(cases);
     }
     pp_ruleset_select(rs, NULL);
+    pp_buf lint;   /* unused locals, helpers that shadow lib/ ones (engine/rules_lint.h) */
+    pp_buf_init(&lint, 0);
+    size_t nlint = 0;
+    char *lerr = NULL;
+    if (pp_rules_lint(rs, &lint, &nlint, &lerr) != PP_OK) {
+        printf("FAIL lint: %s\n", lerr ? lerr : "out of memory");
+        t.failed++;
+    }
+    if (lint.len)
+        fwrite(lint.data, 1, lint.len, stdout);
+    t.failed += nlint;
+    free(lerr);
+    pp_buf_free(&lint);
     printf("rules test: %zu passed, %zu failed (%zu rules)\n", t.passed, t.failed, n);
     return t.failed ? 1 : 0;
 }

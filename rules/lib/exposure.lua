@@ -14,6 +14,17 @@ local function describe(v)
   return tostring(v)
 end
 
+-- describe, but an empty view is "an empty list or object" (views do not tell which), and a
+-- view's kind is read from its first key.
+local function describe_empty(v)
+  if type(v) == "string" then return format("%q", v) end
+  if is_view(v) then
+    for k in pairs(v) do return type(k) == "number" and "a list" or "an object" end
+    return "an empty list or object"
+  end
+  return tostring(v)
+end
+
 -- node[key] read as a string in upper case: the value, or nil with a reason "absent" |
 -- "unknown" | "bad" (not a scalar).
 local function upper_str(node, key)
@@ -219,10 +230,15 @@ end
 -- Judges a boolean property that must not be true (absent reads as false): FAIL on true or on
 -- a value that is not a boolean (CloudFormation rejects it, and a guardrail must not pass what it
 -- cannot read), UNKNOWN when it cannot be resolved, PASS otherwise. keys is the path to it.
-local function must_not_be_true(ctx, node, keys, consequence)
+-- Optional: opts.describe names a value that is not a boolean (default describe), opts.absent
+-- is the message of a FAIL when the property is absent (default: absent passes).
+local function must_not_be_true(ctx, node, keys, consequence, opts)
   local v, state, holder, key, depth = dig(node, keys)
   local label = path_label(keys, depth)
-  if state == "absent" then return true end
+  if state == "absent" then
+    if opts and opts.absent then return ctx.fail(opts.absent) end
+    return true
+  end
   if state == "unknown" then
     return ctx.unknown(label .. " depends on a value Parapet cannot resolve", holder, key)
   end
@@ -233,13 +249,32 @@ local function must_not_be_true(ctx, node, keys, consequence)
   if b == true then
     return ctx.fail(label .. " is " .. tostring(v) .. ": " .. consequence, holder, key)
   elseif b == nil then
-    return ctx.fail(label .. " is " .. describe(v) .. ", not a boolean", holder, key)
+    return ctx.fail(label .. " is " .. (opts and opts.describe or describe)(v) .. ", not a boolean",
+                    holder, key)
   end
   return true
 end
 
+-- The rule for a resource type whose PubliclyAccessible flag alone makes it reachable from the
+-- internet (Amazon MQ brokers, Neptune DB instances, Redshift Serverless workgroups): spec.id,
+-- spec.types and spec.exposed (the consequence a FAIL states). Its title, severity, packs, fix
+-- and docs come from rules/catalog/network.tsv.
+local PUBLIC_FLAG = { "PubliclyAccessible" }
+local function public_flag_rule(spec)
+  local exposed = spec.exposed
+  return {
+    id = spec.id,
+    types = spec.types,
+    check = function(r, ctx)
+      return must_not_be_true(ctx, r.properties, PUBLIC_FLAG, exposed)
+    end,
+  }
+end
+
 return {
   describe = describe,
+  describe_empty = describe_empty,
+  public_flag_rule = public_flag_rule,
   dig = dig,
   path_label = path_label,
   must_not_be_true = must_not_be_true,

@@ -165,6 +165,17 @@ local function in_set(v, set)
   return set[v] == true
 end
 
+-- Guard `v in [...]` over strings: a string in the set; a list passes when every element is a
+-- string in the set.
+local function in_str_set(v, set)
+  if type(v) == "string" then return set[v] == true end
+  if not is_list(v) then return false end
+  for i = 1, #v do
+    if not (type(v[i]) == "string" and set[v[i]]) then return false end
+  end
+  return true
+end
+
 local function int_ge(v, n)
   if is_view(v) then
     if not is_list(v) then return false end
@@ -330,7 +341,7 @@ return {
   is_struct_read = is_struct_read, get = get, show = show, show_shape = show_shape,
   eq_all = eq_all, is_true = is_true, is_false = is_false,
   eq_ipairs = eq_ipairs, is_true_ipairs = is_true_ipairs,
-  ne_all = ne_all, in_set = in_set, int_ge = int_ge, int_ge_ipairs = int_ge_ipairs, some_star = some_star, no_star = no_star,
+  ne_all = ne_all, in_set = in_set, in_str_set = in_str_set, int_ge = int_ge, int_ge_ipairs = int_ge_ipairs, some_star = some_star, no_star = no_star,
   same = same, in1 = in1, gin = gin,
   blank = blank, nonblank = nonblank, blank_bytes = blank_bytes, blank_strip = blank_strip,
   local_ref = local_ref, check_local_references = check_local_references, is_kms_key = is_kms_key, kms_key_ref = kms_key_ref,

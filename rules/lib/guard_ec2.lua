@@ -12,6 +12,12 @@
 --                    present.
 --   entries(ov)      the entries Guard's filter looks at: ov itself when it is a list, else a
 --                    one-element list {ov} (a single table reused on every call).
+--   fleet_override_rule(spec), group_override_rule(spec)  the rules of CT.EC2.PR.18 and .20
+--                    (EC2 fleets' LaunchTemplateConfigs[].Overrides) and CT.AUTOSCALING.PR.10
+--                    and .11 (MixedInstancesPolicy.LaunchTemplate.Overrides): every override's
+--                    InstanceType and InstanceRequirements.AllowedInstanceTypes must be of the
+--                    families rules/lib/ec2_families.lua lists under spec.families; spec.what
+--                    names them in messages. Return { id = spec.id, types, check }.
 local g = pp.lib("guard")
 local get = g.get
 local type, ipairs = type, ipairs
@@ -63,4 +69,98 @@ local function entries(ov)
   return ONE
 end
 
-return { instance_types = instance_types, has_overrides = has_overrides, entries = entries }
+local show = g.show
+local is_struct = pp.is_map
+
+local function accepted_of(spec)
+  local f = pp.lib("ec2_families")[spec.families]
+  local _, accepted = instance_types(f.families, f.exact)
+  return accepted
+end
+
+-- Judges override o (named `at` in messages); returns ok, or what the last FAIL returned.
+local function judge_override(ctx, o, at, accepted, what, ok)
+  local it, req = get(o, "InstanceType"), get(o, "InstanceRequirements")
+  if it ~= nil and not accepted(it) then
+    ok = ctx.fail(at .. ".InstanceType is " .. show(it) .. ", not " .. what, o, "InstanceType")
+  end
+  if req ~= nil then
+    local allowed = get(req, "AllowedInstanceTypes")
+    if not is_list(allowed) or #allowed == 0 then
+      ok = ctx.fail(at .. ".InstanceRequirements does not list AllowedInstanceTypes, so types "
+                    .. "other than " .. what .. " may be chosen", o, "InstanceRequirements")
+    else
+      for k = 1, #allowed do
+        if not accepted(allowed[k]) then
+          ok = ctx.fail(at .. ".InstanceRequirements.AllowedInstanceTypes[" .. k .. "] is " ..
+                        show(allowed[k]) .. ", not " .. what, allowed, k)
+        end
+      end
+    end
+  end
+  return ok
+end
+
+local function fleet_override_rule(spec)
+  local accepted, what = accepted_of(spec), spec.what
+  return {
+    id = spec.id,
+    types = { "AWS::EC2::EC2Fleet" },
+    check = function(r, ctx)
+      local p = r.properties
+      if p == nil then return ctx.fail("the fleet has no Properties") end
+      local configs = p.LaunchTemplateConfigs
+      if not is_list(configs) or not has_overrides(configs) then
+        return ctx.skip("the fleet overrides no instance types")
+      end
+      local ok = true
+      for i = 1, #configs do
+        local ov = get(configs[i], "Overrides")
+        local where = "LaunchTemplateConfigs[" .. i .. "]"
+        if ov == nil then
+          ok = ctx.fail(where .. " has no Overrides list to check", configs, i)
+        else
+          local list = entries(ov)
+          for j = 1, #list do
+            local at = where .. ".Overrides" .. (list == ov and ("[" .. j .. "]") or "")
+            ok = judge_override(ctx, list[j], at, accepted, what, ok)
+          end
+        end
+      end
+      return ok
+    end,
+  }
+end
+
+local function group_override_rule(spec)
+  local accepted, what = accepted_of(spec), spec.what
+  return {
+    id = spec.id,
+    types = { "AWS::AutoScaling::AutoScalingGroup" },
+    check = function(r, ctx)
+      local p = r.properties
+      if p == nil then return ctx.fail("the Auto Scaling group has no Properties") end
+      local mip = p.MixedInstancesPolicy
+      local lt = is_struct(mip) and mip.LaunchTemplate or nil
+      local ov = is_struct(lt) and lt.Overrides or nil
+      local any = false
+      if is_list(ov) then
+        for i = 1, #ov do
+          if get(ov[i], "InstanceType") ~= nil or get(ov[i], "InstanceRequirements") ~= nil then
+            any = true; break
+          end
+        end
+      end
+      if not any then return ctx.skip("the group overrides no instance types") end
+      local ok = true
+      for i = 1, #ov do
+        local at = "MixedInstancesPolicy.LaunchTemplate.Overrides[" .. i .. "]"
+        ok = judge_override(ctx, ov[i], at, accepted, what, ok)
+      end
+      return ok
+    end,
+  }
+end
+
+return { instance_types = instance_types, has_overrides = has_overrides, entries = entries,
+         fleet_override_rule = fleet_override_rule, group_override_rule = group_override_rule }

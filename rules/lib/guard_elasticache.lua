@@ -58,7 +58,41 @@ local function local_ref(ctx, v, rtype)
   return check_local_references(v, ctx, rtype)
 end
 
+-- The rule of CT.ELASTICACHE.PR.3, .4, .5: when Engine is present and exactly "redis" (redis()),
+-- the boolean property spec.key of a replication group must be present and true (the string
+-- "true" fails; a list passes when every entry is true); spec.harm ends a FAIL's message.
+-- Returns { id = spec.id, types, check }; the metadata is in rules/catalog/control-tower.tsv.
+local show = g.show
+local function redis_flag_rule(spec)
+  local KEY, HARM = spec.key, spec.harm
+  return {
+    id = spec.id,
+    types = { "AWS::ElastiCache::ReplicationGroup" },
+    check = function(r, ctx)
+      local p = r.properties
+      local scope = redis(p.Engine)
+      if scope == false then
+        return ctx.skip("Engine is " .. show(p.Engine) .. ", not redis")
+      end
+      local v, problem = p[KEY], nil
+      if v == nil then
+        problem = KEY .. " is missing (the default is false)"
+      elseif is_unknown(v) then
+        return ctx.unknown(KEY .. " depends on a value known only at deploy time", p, KEY)
+      elseif not eq_ipairs(v, true) then
+        problem = KEY .. " is " .. show(v) .. ", not the boolean true"
+      end
+      if problem == nil then return end
+      if scope == nil then
+        return ctx.unknown(problem .. ", which matters if Engine (known only at deploy time) is "
+                           .. "redis", p, "Engine")
+      end
+      return ctx.fail(problem .. ": " .. HARM, p, v ~= nil and KEY or nil)
+    end,
+  }
+end
+
 return {
   redis = redis, old_version = old_version, not_old = not_old, in_scope = in_scope,
-  blank = blank, local_ref = local_ref,
+  blank = blank, local_ref = local_ref, redis_flag_rule = redis_flag_rule,
 }

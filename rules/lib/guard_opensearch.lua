@@ -30,7 +30,6 @@ end
 do
   local is_struct = g.is_struct_read
   local all_true = g.is_true
-  local blank = g.blank
   local nonblank = g.nonblank
   local local_ref = g.local_ref
   M.application_logging_enabled_check = function(r, ctx)
@@ -66,7 +65,6 @@ end
 do
   local is_struct = g.is_struct_read
   local all_true = g.is_true
-  local blank = g.blank
   local nonblank = g.nonblank
   local local_ref = g.local_ref
   M.audit_logging_enabled_check = function(r, ctx)

@@ -14,6 +14,17 @@ local PORT_NAMES = {
   [9300] = "Elasticsearch transport",
 }
 
+-- The default admin/database ports of both rules' `admin_db_ports` parameter, in the order
+-- messages and `rules list` show them. admin_db_ports() returns a fresh plain list (rule
+-- params must be plain tables, not this module's read-only view).
+local ADMIN_DB_PORTS = { 22, 23, 3389, 5900, 5985, 5986, 2375, 2376, 445, 2049, 1433, 1521,
+                         3306, 5432, 5439, 6379, 9042, 11211, 27017, 9200, 9300 }
+local function admin_db_ports()
+  local out = {}
+  for i = 1, #ADMIN_DB_PORTS do out[i] = ADMIN_DB_PORTS[i] end
+  return out
+end
+
 -- Library functions as upvalues: a field lookup through the sandbox's read-only proxies costs
 -- more than the call itself, and these run for every ingress entry of every rule.
 local is_list, is_view, is_unknown = pp.is_list, pp.is_view, pp.is_unknown
@@ -193,6 +204,7 @@ end
 
 return {
   PORT_NAMES = PORT_NAMES,
+  admin_db_ports = admin_db_ports,
   is_list = is_list,
   describe = describe,
   port_set = port_set,

@@ -5,7 +5,7 @@
 --    and has no line break after it);
 --  * SubjectAlternativeNames, when it is a non-empty list, must hold only such strings; any other
 --    value (a string, an object, an empty list) is not looked at.
-local type, format, tostring, ipairs, find = type, string.format, tostring, ipairs, string.find
+local type, tostring, ipairs, find = type, tostring, ipairs, string.find
 local is_list, is_unknown = pp.is_list, pp.is_unknown
 local g = pp.lib("guard")
 local show = g.show
@@ -16,16 +16,8 @@ local function wildcard(s)
 end
 
 return {
-  title      = "Private CA certificates name single domains, not wildcards",
   id         = "ct-acm-pr-1",
-  severity   = "medium",
   types      = { "AWS::CertificateManager::Certificate" },
-  packs      = { "control-tower" },
-  controls   = { "CT.ACM.PR.1", "acm_certificate_domain_name_check" },
-  guard      = "acm_certificate_domain_name_check",
-  docs       = "https://docs.aws.amazon.com/acm/latest/userguide/gs-acm-request-public.html",
-  fix        = "Request the private certificate for explicit host names: a DomainName and "
-            .. "SubjectAlternativeNames without a leading \"*.\".",
   check = function(r, ctx)
     local p = r.properties
     if p.CertificateAuthorityArn == nil then

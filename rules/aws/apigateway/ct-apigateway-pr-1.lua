@@ -15,24 +15,7 @@ end
 
 return {
   id         = "ct-apigateway-pr-1",
-  title      = "API Gateway REST API stages log execution for all methods",
-  severity   = "high",
   types      = { "AWS::ApiGateway::Stage" },
-  packs      = { "control-tower" },
-  controls   = { "CT.APIGATEWAY.PR.1", "api_gw_v1_execution_logging_enabled_check" },
-  guard      = "api_gw_v1_execution_logging_enabled_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:AC-4(26)", "NIST 800-53 Rev 5:AU-10", "NIST 800-53 Rev 5:AU-12",
-    "NIST 800-53 Rev 5:AU-2", "NIST 800-53 Rev 5:AU-3", "NIST 800-53 Rev 5:AU-6(3)",
-    "NIST 800-53 Rev 5:AU-6(4)", "NIST 800-53 Rev 5:CA-7", "NIST 800-53 Rev 5:SC-7(9)",
-    "NIST 800-53 Rev 5:SI-7(8)", "PCI DSS version 3.2.1:10.1", "PCI DSS version 3.2.1:10.2.1",
-    "PCI DSS version 3.2.1:10.2.4", "PCI DSS version 3.2.1:10.2.7",
-    "PCI DSS version 3.2.1:10.3.1", "PCI DSS version 3.2.1:10.3.2",
-    "PCI DSS version 3.2.1:10.3.3", "PCI DSS version 3.2.1:10.3.4",
-    "PCI DSS version 3.2.1:10.3.5", "PCI DSS version 3.2.1:10.3.6",
-  },
-  docs       = "https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-logging.html#set-up-access-logging-using-console",
-  fix        = "Add a MethodSettings entry with HttpMethod \"*\", ResourcePath \"/*\" and LoggingLevel ERROR or INFO, and do not set LoggingLevel OFF on other entries.",
   check = function(r, ctx)
     local p = r.properties
     local ms = p.MethodSettings

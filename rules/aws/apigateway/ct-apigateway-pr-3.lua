@@ -13,19 +13,7 @@ end
 
 return {
   id         = "ct-apigateway-pr-3",
-  title      = "API Gateway REST API stages with a cache encrypt cached data",
-  severity   = "medium",
   types      = { "AWS::ApiGateway::Stage" },
-  packs      = { "control-tower" },
-  controls   = { "CT.APIGATEWAY.PR.3", "api_gw_cache_encrypted_check" },
-  guard      = "api_gw_cache_encrypted_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:CA-9(1)", "NIST 800-53 Rev 5:CM-3(6)", "NIST 800-53 Rev 5:SC-13",
-    "NIST 800-53 Rev 5:SC-28", "NIST 800-53 Rev 5:SC-28(1)", "NIST 800-53 Rev 5:SC-7(10)",
-    "NIST 800-53 Rev 5:SI-7(6)", "PCI DSS version 3.2.1:3.4",
-  },
-  docs       = "https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-caching.html",
-  fix        = "Add a MethodSettings entry with HttpMethod \"*\", ResourcePath \"/*\" and CacheDataEncrypted true, and do not set CacheDataEncrypted false on other entries.",
   check = function(r, ctx)
     local p = r.properties
     local cc = p.CacheClusterEnabled

@@ -7,18 +7,7 @@ local AUTH = { AWS_IAM = true, JWT = true, CUSTOM = true }
 
 return {
   id         = "ct-apigateway-pr-5",
-  title      = "API Gateway V2 routes require authorization",
-  severity   = "medium",
   types      = { "AWS::ApiGatewayV2::Route", "AWS::ApiGatewayV2::ApiGatewayManagedOverrides" },
-  packs      = { "control-tower" },
-  controls   = { "CT.APIGATEWAY.PR.5", "api_gw_v2_authorization_type_configured_check" },
-  guard      = "api_gw_v2_authorization_type_configured_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:AC-3", "NIST 800-53 Rev 5:CM-2", "NIST 800-53 Rev 5:CM-2(2)",
-    "PCI DSS version 3.2.1:7.1.1", "PCI DSS version 3.2.1:7.2.1", "PCI DSS version 3.2.1:7.2.2",
-  },
-  docs       = "https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-access-control.html",
-  fix        = "Set AuthorizationType to AWS_IAM, JWT or CUSTOM (on the route, or in Route of the managed overrides).",
   check = function(r, ctx)
     local p = r.properties
     local node = p

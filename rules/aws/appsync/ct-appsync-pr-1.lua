@@ -23,26 +23,8 @@ local function level_ok(v)
 end
 
 return {
-  title      = "AppSync GraphQL APIs log to CloudWatch Logs",
   id         = "ct-appsync-pr-1",
-  severity   = "medium",
   types      = { "AWS::AppSync::GraphQLApi" },
-  packs      = { "control-tower" },
-  controls   = { "CT.APPSYNC.PR.1", "appsync_logging_enabled_check" },
-  guard      = "appsync_logging_enabled_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:AC-4(26)", "NIST 800-53 Rev 5:AU-10",
-    "NIST 800-53 Rev 5:AU-12", "NIST 800-53 Rev 5:AU-2", "NIST 800-53 Rev 5:AU-3",
-    "NIST 800-53 Rev 5:AU-6(3)", "NIST 800-53 Rev 5:AU-6(4)",
-    "NIST 800-53 Rev 5:CA-7", "NIST 800-53 Rev 5:SC-7(9)",
-    "NIST 800-53 Rev 5:SI-7(8)", "PCI DSS version 3.2.1:10.1",
-    "PCI DSS version 3.2.1:10.3.1", "PCI DSS version 3.2.1:10.3.2",
-    "PCI DSS version 3.2.1:10.3.3", "PCI DSS version 3.2.1:10.3.4",
-    "PCI DSS version 3.2.1:10.3.5", "PCI DSS version 3.2.1:10.3.6"
-  },
-  docs       = "https://docs.aws.amazon.com/appsync/latest/devguide/monitoring.html",
-  fix        = "Add a LogConfig with FieldLogLevel ERROR or ALL and a CloudWatchLogsRoleArn that "
-            .. "AppSync can assume to write the logs.",
   check = function(r, ctx)
     local p = r.properties
     local lc = p.LogConfig

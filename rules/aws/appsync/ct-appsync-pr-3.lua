@@ -32,22 +32,8 @@ local function check_auth(ctx, node, where)
 end
 
 return {
-  title      = "AppSync GraphQL APIs do not use API key authentication",
   id         = "ct-appsync-pr-3",
-  severity   = "high",
   types      = { "AWS::AppSync::GraphQLApi" },
-  packs      = { "control-tower" },
-  controls   = { "CT.APPSYNC.PR.3", "appsync_authorization_check" },
-  guard      = "appsync_authorization_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:AC-2(1)", "NIST 800-53 Rev 5:AC-3",
-    "NIST 800-53 Rev 5:AC-3(15)", "NIST 800-53 Rev 5:AC-3(7)",
-    "NIST 800-53 Rev 5:AC-6", "PCI DSS version 3.2.1:7.1.1",
-    "PCI DSS version 3.2.1:7.2.1", "PCI DSS version 3.2.1:7.2.2"
-  },
-  docs       = "https://docs.aws.amazon.com/appsync/latest/devguide/security-authz.html",
-  fix        = "Use AWS_IAM, AMAZON_COGNITO_USER_POOLS, OPENID_CONNECT or AWS_LAMBDA for "
-            .. "AuthenticationType and for every AdditionalAuthenticationProviders entry.",
   check = function(r, ctx)
     local p = r.properties
     check_auth(ctx, p, "")

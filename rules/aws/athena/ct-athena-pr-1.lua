@@ -6,30 +6,16 @@
 --  * its ResultConfiguration must be an object whose EncryptionConfiguration is an object whose
 --    EncryptionOption is a string that is not blank (Unicode white space counts as blank); the
 --    option's value is not otherwise checked.
-local type, format, tostring, ipairs, find, gsub = type, string.format, tostring, ipairs, string.find, string.gsub
-local is_list, is_map, is_unknown, has = pp.is_list, pp.is_map, pp.is_unknown, pp.has
+local type, tostring, ipairs = type, tostring, ipairs
+local is_unknown, has = pp.is_unknown, pp.has
 local g = pp.lib("guard")
 local ath = pp.lib("guard_athena")
 local all_true, blank = g.is_true_ipairs, g.blank_strip
 local show, object = ath.show, ath.object
 
 return {
-  title      = "Athena workgroups encrypt query results at rest",
   id         = "ct-athena-pr-1",
-  severity   = "medium",
   types      = { "AWS::Athena::WorkGroup" },
-  packs      = { "control-tower" },
-  controls   = { "CT.ATHENA.PR.1", "athena_workgroup_results_encrypted_at_rest_check" },
-  guard      = "athena_workgroup_results_encrypted_at_rest_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:CA-9(1)", "NIST 800-53 Rev 5:CM-3(6)", "NIST 800-53 Rev 5:SC-13",
-    "NIST 800-53 Rev 5:SC-28", "NIST 800-53 Rev 5:SC-28(1)", "NIST 800-53 Rev 5:SC-7(10)",
-    "NIST 800-53 Rev 5:SI-7(6)", "PCI DSS version 3.2.1:3.4", "PCI DSS version 3.2.1:8.2.1"
-  },
-  docs       = "https://docs.aws.amazon.com/athena/latest/ug/encrypting-query-results-stored-in-s3.html",
-  fix        = "Set WorkGroupConfiguration.ResultConfiguration.EncryptionConfiguration.EncryptionOption "
-            .. "(SSE_S3, SSE_KMS or CSE_KMS) and leave EnforceWorkGroupConfiguration out or true so "
-            .. "clients cannot override it.",
   check = function(r, ctx)
     local p = r.properties
     local wgc = object(ctx, p, "WorkGroupConfiguration", "WorkGroupConfiguration")

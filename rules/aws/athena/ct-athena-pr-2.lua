@@ -8,7 +8,7 @@
 --    option's value is not otherwise checked;
 --  * the EncryptionConfiguration's KmsKey must be present and a string that is not blank, or a
 --    Ref or Fn::GetAtt (list form) to an AWS::KMS::Key or AWS::KMS::Alias of this template.
-local type, format, tostring, ipairs, find, gsub = type, string.format, tostring, ipairs, string.find, string.gsub
+local type, tostring, ipairs = type, tostring, ipairs
 local is_list, is_map, is_unknown, has = pp.is_list, pp.is_map, pp.is_unknown, pp.has
 local g = pp.lib("guard")
 local ath = pp.lib("guard_athena")
@@ -16,7 +16,7 @@ local all_true, blank = g.is_true_ipairs, g.blank_strip
 local show, object = ath.show, ath.object
 
 -- a Ref or Fn::GetAtt [Id, Attr] to a resource of one of the types in this template
-local function local_ref(ctx, v, types)
+local function ref_to_any(ctx, v, types)
   if not is_map(v) then return false end
   local ga = v["Fn::GetAtt"]
   if is_list(ga) and type(ga[1]) == "string" then
@@ -32,22 +32,8 @@ end
 local KMS_TYPES = { ["AWS::KMS::Key"] = true, ["AWS::KMS::Alias"] = true }
 
 return {
-  title      = "Athena workgroups encrypt query results at rest with a KMS key",
   id         = "ct-athena-pr-2",
-  severity   = "medium",
   types      = { "AWS::Athena::WorkGroup" },
-  packs      = { "control-tower" },
-  controls   = { "CT.ATHENA.PR.2", "athena_workgroup_results_encrypted_at_rest_kms_check" },
-  guard      = "athena_workgroup_results_encrypted_at_rest_kms_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:CA-9(1)", "NIST 800-53 Rev 5:CM-3(6)", "NIST 800-53 Rev 5:SC-13",
-    "NIST 800-53 Rev 5:SC-28", "NIST 800-53 Rev 5:SC-28(1)", "NIST 800-53 Rev 5:SC-7(10)",
-    "NIST 800-53 Rev 5:SI-7(6)", "PCI DSS version 3.2.1:3.4", "PCI DSS version 3.2.1:8.2.1"
-  },
-  docs       = "https://docs.aws.amazon.com/athena/latest/ug/encrypting-query-results-stored-in-s3.html",
-  fix        = "In WorkGroupConfiguration.ResultConfiguration.EncryptionConfiguration set "
-            .. "EncryptionOption to SSE_KMS or CSE_KMS and KmsKey to the key (for example !Ref Key), "
-            .. "and leave EnforceWorkGroupConfiguration out or true so clients cannot override it.",
   check = function(r, ctx)
     local p = r.properties
     local wgc = object(ctx, p, "WorkGroupConfiguration", "WorkGroupConfiguration")
@@ -84,7 +70,7 @@ return {
       ctx.unknown("KmsKey depends on a value known only at deploy time", ec, "KmsKey")
     elseif type(key) == "string" then
       if blank(key) then ctx.fail("EncryptionConfiguration.KmsKey is blank", ec, "KmsKey") end
-    elseif not local_ref(ctx, key, KMS_TYPES) then
+    elseif not ref_to_any(ctx, key, KMS_TYPES) then
       ctx.fail("EncryptionConfiguration.KmsKey is " .. show(key) .. ", neither a key id, ARN or "
                .. "alias nor a reference to an AWS::KMS::Key or AWS::KMS::Alias of this template",
                ec, "KmsKey")

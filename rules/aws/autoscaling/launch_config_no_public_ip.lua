@@ -1,15 +1,11 @@
 -- AssociatePublicIpAddress on a launch configuration applies to every instance the Auto
 -- Scaling group starts. Absent, the subnet's MapPublicIpOnLaunch decides; that is judged by
 -- ec2-subnet-no-auto-public-ip, so this rule fails only an explicit true.
--- How a value that is not a boolean reads in a message.
-local function describe(v)
-  if type(v) == "string" then return string.format("%q", v) end
-  if pp.is_view(v) then
-    for k in pairs(v) do return type(k) == "number" and "a list" or "an object" end
-    return "an empty list or object"
-  end
-  return tostring(v)
-end
+local exposure = pp.lib("exposure")
+local must_not_be_true, describe_empty = exposure.must_not_be_true, exposure.describe_empty
+local CONSEQUENCE = "every instance of the group gets a public IPv4 address"
+local OPTS = { describe = describe_empty }
+local KEYS = { "AssociatePublicIpAddress" }
 
 return {
   id       = "autoscaling-launch-config-no-public-ip",
@@ -22,21 +18,6 @@ return {
           .. "launch into private subnets); put a load balancer in front of the group for public traffic.",
   docs     = "https://docs.aws.amazon.com/autoscaling/ec2/userguide/asg-in-vpc.html",
   check = function(r, ctx)
-    local p = r.properties
-    local v = p.AssociatePublicIpAddress
-    if v == nil then return true end
-    if pp.is_unknown(v) then
-      return ctx.unknown("AssociatePublicIpAddress depends on a value Parapet cannot resolve", p,
-                         "AssociatePublicIpAddress")
-    end
-    local b = pp.bool(v)
-    if b == true then
-      return ctx.fail("AssociatePublicIpAddress is " .. tostring(v)
-                      .. ": every instance of the group gets a public IPv4 address", p,
-                      "AssociatePublicIpAddress")
-    elseif b == nil then
-      return ctx.fail("AssociatePublicIpAddress is " .. describe(v)
-                      .. ", not a boolean", p, "AssociatePublicIpAddress")
-    end
+    return must_not_be_true(ctx, r.properties, KEYS, CONSEQUENCE, OPTS)
   end,
 }

@@ -1,7 +1,6 @@
 -- CT.CLOUDFRONT.PR.10 (cloudfront_origin_access_control_enabled_check): CloudFront distributions reach S3 origins through origin access control.
 local g = pp.lib("guard")
 local is_struct = g.is_struct_read
-local blank = g.blank
 local nonblank = g.nonblank
 local local_ref = g.local_ref
 local is_view = pp.is_view
@@ -61,18 +60,7 @@ end
 
 return {
   id         = "ct-cloudfront-pr-10",
-  title      = "CloudFront distributions reach S3 origins through origin access control",
-  severity   = "medium",
   types      = { "AWS::CloudFront::Distribution" },
-  packs      = { "control-tower" },
-  controls   = { "CT.CLOUDFRONT.PR.10", "cloudfront_origin_access_control_enabled_check" },
-  guard      = "cloudfront_origin_access_control_enabled_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:SC-7(11)", "PCI DSS version 3.2.1:1.2.1", "PCI DSS version 3.2.1:1.3",
-    "PCI DSS version 3.2.1:1.3.1", "PCI DSS version 3.2.1:1.3.2", "PCI DSS version 3.2.1:1.3.4",
-  },
-  docs       = "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-restricting-access-to-s3.html#oac-permission-to-access-s3",
-  fix        = "Drop the legacy S3Origin, and give every S3 origin an OriginAccessControlId (for example a Ref to an AWS::CloudFront::OriginAccessControl).",
   check = function(r, ctx)
     local p = r.properties
     local dc = p.DistributionConfig

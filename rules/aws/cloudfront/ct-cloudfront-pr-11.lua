@@ -20,20 +20,7 @@ local HTTP_ONLY = { ["http-only"] = true }
 
 return {
   id         = "ct-cloudfront-pr-11",
-  title      = "CloudFront distributions do not use SSLv3 to reach custom origins",
-  severity   = "medium",
   types      = { "AWS::CloudFront::Distribution" },
-  packs      = { "control-tower" },
-  controls   = { "CT.CLOUDFRONT.PR.11", "cloudfront_no_deprecated_ssl_protocols_check" },
-  guard      = "cloudfront_no_deprecated_ssl_protocols_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:AC-17(2)", "NIST 800-53 Rev 5:AC-4", "NIST 800-53 Rev 5:IA-5(1)",
-    "NIST 800-53 Rev 5:SC-12(3)", "NIST 800-53 Rev 5:SC-13", "NIST 800-53 Rev 5:SC-23",
-    "NIST 800-53 Rev 5:SC-7(4)", "NIST 800-53 Rev 5:SC-8", "NIST 800-53 Rev 5:SC-8(1)",
-    "NIST 800-53 Rev 5:SC-8(2)", "NIST 800-53 Rev 5:SI-7(6)", "PCI DSS version 3.2.1:4.1",
-  },
-  docs       = "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-https-cloudfront-to-custom-origin.html",
-  fix        = "Drop the legacy CustomOrigin, and give every HTTPS-capable CustomOriginConfig an OriginSSLProtocols list without SSLv3 (for example [TLSv1.2]).",
   check = function(r, ctx)
     local p = r.properties
     local dc = p.DistributionConfig

@@ -19,21 +19,7 @@ end
 
 return {
   id         = "ct-cloudfront-pr-3",
-  title      = "CloudFront distributions require HTTPS between viewers and CloudFront",
-  severity   = "medium",
   types      = { "AWS::CloudFront::Distribution" },
-  packs      = { "control-tower" },
-  controls   = { "CT.CLOUDFRONT.PR.3", "cloudfront_viewer_policy_https_check" },
-  guard      = "cloudfront_viewer_policy_https_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:AC-17(2)", "NIST 800-53 Rev 5:AC-4", "NIST 800-53 Rev 5:IA-5(1)",
-    "NIST 800-53 Rev 5:SC-12(3)", "NIST 800-53 Rev 5:SC-13", "NIST 800-53 Rev 5:SC-23",
-    "NIST 800-53 Rev 5:SC-23(3)", "NIST 800-53 Rev 5:SC-7(4)", "NIST 800-53 Rev 5:SC-8",
-    "NIST 800-53 Rev 5:SC-8(1)", "NIST 800-53 Rev 5:SC-8(2)", "NIST 800-53 Rev 5:SI-7(6)",
-    "PCI DSS version 3.2.1:4.1",
-  },
-  docs       = "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-https-viewers-to-cloudfront.html",
-  fix        = "Set ViewerProtocolPolicy to https-only or redirect-to-https in DefaultCacheBehavior and in every CacheBehaviors entry.",
   check = function(r, ctx)
     local p = r.properties
     local dc = p.DistributionConfig

@@ -20,18 +20,7 @@ end
 
 return {
   id         = "ct-cloudfront-pr-4",
-  title      = "CloudFront distributions configure origin failover",
-  severity   = "low",
   types      = { "AWS::CloudFront::Distribution" },
-  packs      = { "control-tower" },
-  controls   = { "CT.CLOUDFRONT.PR.4", "cloudfront_origin_failover_enabled_check" },
-  guard      = "cloudfront_origin_failover_enabled_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:CP-10", "NIST 800-53 Rev 5:SC-36", "NIST 800-53 Rev 5:SC-5(2)",
-    "NIST 800-53 Rev 5:SI-13(5)",
-  },
-  docs       = "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/high_availability_origin_failover.html#concept_origin_groups.creating",
-  fix        = "Add DistributionConfig.OriginGroups with Quantity of at least 1 and Items whose Members each list exactly two origins (Quantity 2).",
   check = function(r, ctx)
     local p = r.properties
     local dc = p.DistributionConfig

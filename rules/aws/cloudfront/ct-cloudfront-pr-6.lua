@@ -2,7 +2,6 @@
 local g = pp.lib("guard")
 local is_struct = g.is_struct_read
 local all_false = g.is_false
-local blank = g.blank
 local nonblank = g.nonblank
 local local_ref = g.local_ref
 
@@ -17,21 +16,7 @@ end
 
 return {
   id         = "ct-cloudfront-pr-6",
-  title      = "CloudFront distributions use a custom SSL/TLS certificate",
-  severity   = "medium",
   types      = { "AWS::CloudFront::Distribution" },
-  packs      = { "control-tower" },
-  controls   = { "CT.CLOUDFRONT.PR.6", "cloudfront_custom_ssl_certificate_check" },
-  guard      = "cloudfront_custom_ssl_certificate_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:AC-17(2)", "NIST 800-53 Rev 5:AC-4", "NIST 800-53 Rev 5:IA-5(1)",
-    "NIST 800-53 Rev 5:SC-12(3)", "NIST 800-53 Rev 5:SC-13", "NIST 800-53 Rev 5:SC-23",
-    "NIST 800-53 Rev 5:SC-23(3)", "NIST 800-53 Rev 5:SC-7(4)", "NIST 800-53 Rev 5:SC-8",
-    "NIST 800-53 Rev 5:SC-8(1)", "NIST 800-53 Rev 5:SC-8(2)", "NIST 800-53 Rev 5:SI-7(6)",
-    "PCI DSS version 3.2.1:4.1",
-  },
-  docs       = "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/CNAMEs.html#CreatingCNAME",
-  fix        = "In ViewerCertificate drop CloudFrontDefaultCertificate (or set it to false), give AcmCertificateArn or IamCertificateId, and set MinimumProtocolVersion and SslSupportMethod.",
   check = function(r, ctx)
     local p = r.properties
     local dc = p.DistributionConfig

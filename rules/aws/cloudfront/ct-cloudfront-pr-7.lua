@@ -3,7 +3,6 @@ local g = pp.lib("guard")
 local is_struct = g.is_struct_read
 local all_false = g.is_false
 local eq_all = g.eq_all
-local blank = g.blank
 local nonblank = g.nonblank
 local local_ref = g.local_ref
 local is_view = pp.is_view
@@ -33,17 +32,7 @@ end
 
 return {
   id         = "ct-cloudfront-pr-7",
-  title      = "CloudFront distributions with custom certificates serve HTTPS through SNI",
-  severity   = "low",
   types      = { "AWS::CloudFront::Distribution" },
-  packs      = { "control-tower" },
-  controls   = { "CT.CLOUDFRONT.PR.7", "cloudfront_sni_enabled_check" },
-  guard      = "cloudfront_sni_enabled_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:CA-9(1)", "NIST 800-53 Rev 5:CM-2", "PCI DSS version 3.2.1:4.1",
-  },
-  docs       = "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cnames-https-dedicated-ip-or-sni.html#cnames-https-sni",
-  fix        = "In ViewerCertificate give AcmCertificateArn or IamCertificateId, set SslSupportMethod to sni-only, MinimumProtocolVersion to TLSv1 or later, and drop CloudFrontDefaultCertificate.",
   check = function(r, ctx)
     local p = r.properties
     local dc = p.DistributionConfig

@@ -28,21 +28,7 @@ end
 
 return {
   id         = "ct-cloudfront-pr-8",
-  title      = "CloudFront distributions encrypt traffic to custom origins",
-  severity   = "medium",
   types      = { "AWS::CloudFront::Distribution" },
-  packs      = { "control-tower" },
-  controls   = { "CT.CLOUDFRONT.PR.8", "cloudfront_traffic_to_origin_encrypted_check" },
-  guard      = "cloudfront_traffic_to_origin_encrypted_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:AC-17(2)", "NIST 800-53 Rev 5:AC-4", "NIST 800-53 Rev 5:IA-5(1)",
-    "NIST 800-53 Rev 5:SC-12(3)", "NIST 800-53 Rev 5:SC-13", "NIST 800-53 Rev 5:SC-23",
-    "NIST 800-53 Rev 5:SC-23(3)", "NIST 800-53 Rev 5:SC-7(4)", "NIST 800-53 Rev 5:SC-8",
-    "NIST 800-53 Rev 5:SC-8(1)", "NIST 800-53 Rev 5:SC-8(2)", "NIST 800-53 Rev 5:SI-7(6)",
-    "PCI DSS version 3.2.1:4.1",
-  },
-  docs       = "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-https-cloudfront-to-custom-origin.html",
-  fix        = "Drop the legacy CustomOrigin, and set OriginProtocolPolicy of every CustomOriginConfig to https-only (or match-viewer when no cache behavior allows plain HTTP).",
   check = function(r, ctx)
     local p = r.properties
     local dc = p.DistributionConfig

@@ -6,22 +6,8 @@ local show = g.show
 local all_true = g.is_true_ipairs
 
 return {
-  title      = "CloudTrail trails have log file integrity validation enabled",
   id         = "ct-cloudtrail-pr-2",
-  severity   = "high",
   types      = { "AWS::CloudTrail::Trail" },
-  packs      = { "control-tower" },
-  controls   = { "CT.CLOUDTRAIL.PR.2", "cloud_trail_log_file_validation_enabled_check" },
-  guard      = "cloud_trail_log_file_validation_enabled_check",
-  frameworks = {
-    "CIS AWS Benchmark 1.4:3.2", "NIST 800-53 Rev 5:AU-9",
-    "NIST 800-53 Rev 5:SI-4", "NIST 800-53 Rev 5:SI-7(1)",
-    "NIST 800-53 Rev 5:SI-7(3)", "NIST 800-53 Rev 5:SI-7(7)",
-    "PCI DSS version 3.2.1:10.5.5", "PCI DSS version 3.2.1:11.5",
-    "PCI DSS version 3.2.1:2.2"
-  },
-  docs       = "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-log-file-validation-intro.html",
-  fix        = "Set EnableLogFileValidation to true (a boolean).",
   check = function(r, ctx)
     local p = r.properties
     local v = p.EnableLogFileValidation

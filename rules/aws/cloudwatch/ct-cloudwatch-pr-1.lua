@@ -6,22 +6,8 @@ local tostring = tostring
 local is_view = pp.is_view
 
 return {
-  title      = "CloudWatch alarms have an action for the ALARM state",
   id         = "ct-cloudwatch-pr-1",
-  severity   = "high",
   types      = { "AWS::CloudWatch::Alarm" },
-  packs      = { "control-tower" },
-  controls   = { "CT.CLOUDWATCH.PR.1", "cloudwatch_alarm_action_check" },
-  guard      = "cloudwatch_alarm_action_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:AU-6(1)", "NIST 800-53 Rev 5:AU-6(5)",
-    "NIST 800-53 Rev 5:CA-7", "NIST 800-53 Rev 5:IR-4(1)",
-    "NIST 800-53 Rev 5:IR-4(5)", "NIST 800-53 Rev 5:SI-2",
-    "NIST 800-53 Rev 5:SI-20", "NIST 800-53 Rev 5:SI-4(12)",
-    "NIST 800-53 Rev 5:SI-4(5)"
-  },
-  docs       = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#alarms-and-actions",
-  fix        = "Add at least one target (for example an SNS topic ARN) to AlarmActions.",
   check = function(r, ctx)
     local p = r.properties
     local a = p.AlarmActions

@@ -22,22 +22,8 @@ local function ok(v)
 end
 
 return {
-  title      = "CloudWatch log groups retain events for at least 365 days",
   id         = "ct-cloudwatch-pr-2",
-  severity   = "medium",
   types      = { "AWS::Logs::LogGroup" },
-  packs      = { "control-tower" },
-  controls   = { "CT.CLOUDWATCH.PR.2", "cloudwatch_log_group_retention_period_check" },
-  guard      = "cloudwatch_log_group_retention_period_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:AU-10", "NIST 800-53 Rev 5:AU-11",
-    "NIST 800-53 Rev 5:AU-6(3)", "NIST 800-53 Rev 5:AU-6(4)",
-    "NIST 800-53 Rev 5:CA-7", "NIST 800-53 Rev 5:SI-12",
-    "PCI DSS version 3.2.1:10.7", "PCI DSS version 3.2.1:3.1"
-  },
-  docs       = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/Working-with-log-groups-and-streams.html#SettingLogRetention",
-  fix        = "Set RetentionInDays to 365 or more (an integer), or leave it out to keep events "
-            .. "indefinitely.",
   check = function(r, ctx)
     local p = r.properties
     local v = p.RetentionInDays

@@ -65,17 +65,7 @@ end
 
 return {
   id         = "ct-codebuild-pr-1",
-  title      = "CodeBuild GitHub and Bitbucket source URLs carry no credentials",
-  severity   = "critical",
   types      = { "AWS::CodeBuild::Project" },
-  packs      = { "control-tower" },
-  controls   = { "CT.CODEBUILD.PR.1", "codebuild_project_source_repo_url_check" },
-  guard      = "codebuild_project_source_repo_url_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:SA-3", "PCI DSS version 3.2.1:6.4.4", "PCI DSS version 3.2.1:8.2.1",
-  },
-  docs       = "https://docs.aws.amazon.com/codebuild/latest/userguide/create-project-console.html#create-project-console-source",
-  fix        = "Use a plain https://github.com/OWNER/REPO or https://bitbucket.org/... Location and connect the account with a source credential (AWS::CodeBuild::SourceCredential) instead.",
   check = function(r, ctx)
     local p = r.properties
     local src, sec = p.Source, p.SecondarySources

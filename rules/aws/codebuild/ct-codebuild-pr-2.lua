@@ -3,7 +3,6 @@ local g = pp.lib("guard")
 local is_struct = g.is_struct_read
 local in_set = g.in_set
 local ne_all = g.ne_all
-local blank = g.blank
 local nonblank = g.nonblank
 local is_view = pp.is_view
 
@@ -11,17 +10,7 @@ local CREDENTIALS = { AWS_ACCESS_KEY_ID = true, AWS_SECRET_ACCESS_KEY = true }
 
 return {
   id         = "ct-codebuild-pr-2",
-  title      = "CodeBuild projects do not keep AWS credentials in plaintext environment variables",
-  severity   = "critical",
   types      = { "AWS::CodeBuild::Project" },
-  packs      = { "control-tower" },
-  controls   = { "CT.CODEBUILD.PR.2", "codebuild_project_envvar_awscred_check" },
-  guard      = "codebuild_project_envvar_awscred_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:IA-5(7)", "NIST 800-53 Rev 5:SA-3", "PCI DSS version 3.2.1:8.2.1",
-  },
-  docs       = "https://docs.aws.amazon.com/codebuild/latest/userguide/create-project-console.html#create-project-console-environment",
-  fix        = "Give AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY variables Type PARAMETER_STORE or SECRETS_MANAGER, or better, drop them and rely on the project's service role.",
   check = function(r, ctx)
     local p = r.properties
     local env = p.Environment

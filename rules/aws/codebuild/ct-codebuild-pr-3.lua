@@ -4,7 +4,6 @@
 local g = pp.lib("guard")
 local is_struct = g.is_struct_read
 local eq_all = g.eq_all
-local blank = g.blank
 local nonblank = g.nonblank
 local local_ref = g.local_ref
 
@@ -28,28 +27,7 @@ end
 
 return {
   id         = "ct-codebuild-pr-3",
-  title      = "CodeBuild projects send build logs to CloudWatch Logs or S3",
-  severity   = "medium",
   types      = { "AWS::CodeBuild::Project" },
-  packs      = { "control-tower" },
-  controls   = { "CT.CODEBUILD.PR.3", "codebuild_project_logging_enabled_check" },
-  guard      = "codebuild_project_logging_enabled_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:AC-2(12)", "NIST 800-53 Rev 5:AC-2(4)", "NIST 800-53 Rev 5:AC-4(26)",
-    "NIST 800-53 Rev 5:AC-6(9)", "NIST 800-53 Rev 5:AU-10", "NIST 800-53 Rev 5:AU-12",
-    "NIST 800-53 Rev 5:AU-2", "NIST 800-53 Rev 5:AU-3", "NIST 800-53 Rev 5:AU-6(3)",
-    "NIST 800-53 Rev 5:AU-6(4)", "NIST 800-53 Rev 5:AU-9(7)", "NIST 800-53 Rev 5:CA-7",
-    "NIST 800-53 Rev 5:SC-7(9)", "NIST 800-53 Rev 5:SI-3(8)", "NIST 800-53 Rev 5:SI-4",
-    "NIST 800-53 Rev 5:SI-4(20)", "NIST 800-53 Rev 5:SI-7(8)", "PCI DSS version 3.2.1:10.1",
-    "PCI DSS version 3.2.1:10.2.1", "PCI DSS version 3.2.1:10.2.2",
-    "PCI DSS version 3.2.1:10.2.3", "PCI DSS version 3.2.1:10.2.4",
-    "PCI DSS version 3.2.1:10.2.5", "PCI DSS version 3.2.1:10.3.1",
-    "PCI DSS version 3.2.1:10.3.2", "PCI DSS version 3.2.1:10.3.3",
-    "PCI DSS version 3.2.1:10.3.4", "PCI DSS version 3.2.1:10.3.5",
-    "PCI DSS version 3.2.1:10.3.6",
-  },
-  docs       = "https://docs.aws.amazon.com/codebuild/latest/userguide/create-project-console.html#create-project-console-logs",
-  fix        = "In LogsConfig set CloudWatchLogs.Status to ENABLED, or S3Logs.Status to ENABLED with a Location.",
   check = function(r, ctx)
     local p = r.properties
     local lc = p.LogsConfig

@@ -21,19 +21,7 @@ end
 
 return {
   id         = "ct-codebuild-pr-5",
-  title      = "CodeBuild projects encrypt their build artifacts",
-  severity   = "high",
   types      = { "AWS::CodeBuild::Project" },
-  packs      = { "control-tower" },
-  controls   = { "CT.CODEBUILD.PR.5", "codebuild_project_artifact_encryption_check" },
-  guard      = "codebuild_project_artifact_encryption_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:CA-9(1)", "NIST 800-53 Rev 5:CM-3(6)", "NIST 800-53 Rev 5:SC-13",
-    "NIST 800-53 Rev 5:SC-28", "NIST 800-53 Rev 5:SC-28(1)", "NIST 800-53 Rev 5:SI-7(6)",
-    "PCI DSS version 3.2.1:2.2",
-  },
-  docs       = "https://docs.aws.amazon.com/codebuild/latest/userguide/create-project-console.html#create-project-console-artifacts",
-  fix        = "Leave EncryptionDisabled out (or set it to false) in Artifacts and in every SecondaryArtifacts entry.",
   check = function(r, ctx)
     local p = r.properties
     local art, sec = p.Artifacts, p.SecondaryArtifacts

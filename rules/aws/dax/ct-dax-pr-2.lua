@@ -9,7 +9,7 @@
 --    it is a subset of (or, when that list's first entry is itself a list, one of its entries).
 --    Guard compares the first entry with the second and third, and the second with the first and
 --    third; entries after the third are not looked at.
-local type, format, tostring, ipairs, pairs, mtype = type, string.format, tostring, ipairs, pairs, math.type
+local type, tostring, ipairs, pairs, mtype = type, tostring, ipairs, pairs, math.type
 local is_view, is_list, is_unknown = pp.is_view, pp.is_list, pp.is_unknown
 local g = pp.lib("guard")
 local show = g.show
@@ -27,18 +27,18 @@ local function all_int_ge(v, n)
 end
 
 -- strictly typed deep equality
-local function same(a, b)
+local function deep_same(a, b)
   if is_view(a) or is_view(b) then
     if not (is_view(a) and is_view(b)) or is_list(a) ~= is_list(b) then return false end
     if is_list(a) then
       if #a ~= #b then return false end
       for i = 1, #a do
-        if not same(a[i], b[i]) then return false end
+        if not deep_same(a[i], b[i]) then return false end
       end
       return true
     end
     for k, x in pairs(a) do
-      if not same(x, b[k]) then return false end
+      if not deep_same(x, b[k]) then return false end
     end
     for k in pairs(b) do
       if a[k] == nil then return false end
@@ -53,7 +53,7 @@ end
 
 local function contains(list, x)
   for _, e in ipairs(list) do
-    if same(e, x) then return true end
+    if deep_same(e, x) then return true end
   end
   return false
 end
@@ -69,24 +69,12 @@ local function is_in(a, b)
     return true
   end
   if is_list(b) then return contains(b, a) end
-  return same(a, b)
+  return deep_same(a, b)
 end
 
 return {
-  title      = "DAX clusters run nodes in at least three Availability Zones",
   id         = "ct-dax-pr-2",
-  severity   = "medium",
   types      = { "AWS::DAX::Cluster" },
-  packs      = { "control-tower" },
-  controls   = { "CT.DAX.PR.2", "dax_cluster_multi_az_check" },
-  guard      = "dax_cluster_multi_az_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:CP-10", "NIST 800-53 Rev 5:CP-2(2)", "NIST 800-53 Rev 5:CP-6(2)",
-    "NIST 800-53 Rev 5:SC-36", "NIST 800-53 Rev 5:SC-5(2)", "NIST 800-53 Rev 5:SI-13(5)"
-  },
-  docs       = "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/DAX.cluster-management.html#DAX.cluster-management.scaling",
-  fix        = "Set ReplicationFactor to 3 or more and AvailabilityZones to a list whose first three "
-            .. "entries are three different Availability Zones.",
   check = function(r, ctx)
     local p = r.properties
     local rf, azs = p.ReplicationFactor, p.AvailabilityZones

@@ -1,7 +1,7 @@
 -- CT.DAX.PR.3: a DAX cluster encrypts traffic to its endpoint with TLS.
 -- Guard semantics kept: ClusterEndpointEncryptionType must be present and exactly "TLS" (a list
 -- passes when every entry is "TLS", so an empty list passes).
-local type, format, tostring, ipairs = type, string.format, tostring, ipairs
+local type, tostring, ipairs = type, tostring, ipairs
 local is_list, is_unknown = pp.is_list, pp.is_unknown
 local g = pp.lib("guard")
 local show = g.show
@@ -17,23 +17,8 @@ local function all_eq(v, x)
 end
 
 return {
-  title      = "DAX clusters encrypt endpoint traffic with TLS",
   id         = "ct-dax-pr-3",
-  severity   = "medium",
   types      = { "AWS::DAX::Cluster" },
-  packs      = { "control-tower" },
-  controls   = { "CT.DAX.PR.3", "dax_tls_endpoint_encryption_check" },
-  guard      = "dax_tls_endpoint_encryption_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:AC-17(2)", "NIST 800-53 Rev 5:AC-4", "NIST 800-53 Rev 5:IA-5(1)",
-    "NIST 800-53 Rev 5:SC-12(3)", "NIST 800-53 Rev 5:SC-13", "NIST 800-53 Rev 5:SC-23",
-    "NIST 800-53 Rev 5:SC-23(3)", "NIST 800-53 Rev 5:SC-7(4)", "NIST 800-53 Rev 5:SC-8",
-    "NIST 800-53 Rev 5:SC-8(1)", "NIST 800-53 Rev 5:SC-8(2)", "NIST 800-53 Rev 5:SI-7(6)",
-    "PCI DSS version 3.2.1:2.3", "PCI DSS version 3.2.1:4.1", "PCI DSS version 3.2.1:8.2.1"
-  },
-  docs       = "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/DAXEncryptionInTransit.html",
-  fix        = "Set ClusterEndpointEncryptionType to TLS (chosen at creation: changing it replaces "
-            .. "the cluster).",
   check = function(r, ctx)
     local p = r.properties
     local v = p.ClusterEndpointEncryptionType

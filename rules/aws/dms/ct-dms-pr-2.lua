@@ -3,7 +3,7 @@
 -- (case matters; a list is in scope when every entry is, so an empty list is); SslMode must then
 -- be present and require, verify-ca or verify-full (a list passes when every entry is one, so an
 -- empty list passes).
-local type, format, tostring, ipairs = type, string.format, tostring, ipairs
+local type, tostring, ipairs = type, tostring, ipairs
 local is_list, is_unknown = pp.is_list, pp.is_unknown
 local g = pp.lib("guard")
 local show = g.show
@@ -29,22 +29,8 @@ local function all_in(v, s)
 end
 
 return {
-  title      = "DMS endpoints encrypt connections with SSL",
   id         = "ct-dms-pr-2",
-  severity   = "medium",
   types      = { "AWS::DMS::Endpoint" },
-  packs      = { "control-tower" },
-  controls   = { "CT.DMS.PR.2", "dms_endpoint_ssl_configured_check" },
-  guard      = "dms_endpoint_ssl_configured_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:AC-4", "NIST 800-53 Rev 5:SC-13", "NIST 800-53 Rev 5:SC-23",
-    "NIST 800-53 Rev 5:SC-23(3)", "NIST 800-53 Rev 5:SC-7(4)", "NIST 800-53 Rev 5:SC-8",
-    "NIST 800-53 Rev 5:SC-8(1)", "NIST 800-53 Rev 5:SC-8(2)", "PCI DSS version 3.2.1:2.3",
-    "PCI DSS version 3.2.1:4.1", "PCI DSS version 3.2.1:8.2.1"
-  },
-  docs       = "https://docs.aws.amazon.com/dms/latest/userguide/CHAP_Security.SSL.html",
-  fix        = "Set SslMode to verify-full (or verify-ca, or at least require) and give the endpoint "
-            .. "the CA certificate with CertificateArn where verification needs it.",
   check = function(r, ctx)
     local p = r.properties
     local engine = p.EngineName

@@ -3,15 +3,15 @@
 -- as true ("A value of true represents an instance with a public IP address ... The default
 -- value is true"). So an absent value fails, like an explicit true, and the message says it is
 -- the default that makes it public.
--- How a value that is not a boolean reads in a message.
-local function describe(v)
-  if type(v) == "string" then return string.format("%q", v) end
-  if pp.is_view(v) then
-    for k in pairs(v) do return type(k) == "number" and "a list" or "an object" end
-    return "an empty list or object"
-  end
-  return tostring(v)
-end
+local exposure = pp.lib("exposure")
+local must_not_be_true, describe_empty = exposure.must_not_be_true, exposure.describe_empty
+local CONSEQUENCE = "the replication instance gets a public IP address"
+local OPTS = {
+  describe = describe_empty,
+  absent = "PubliclyAccessible is not set, and "
+    .. "DMS makes replication instances public by default",
+}
+local KEYS = { "PubliclyAccessible" }
 
 return {
   id       = "dms-replication-instance-not-public",
@@ -24,24 +24,6 @@ return {
           .. "instance a ReplicationSubnetGroupIdentifier of private subnets.",
   docs     = "https://docs.aws.amazon.com/dms/latest/userguide/CHAP_ReplicationInstance.PublicPrivate.html",
   check = function(r, ctx)
-    local p = r.properties
-    local v = p.PubliclyAccessible
-    if v == nil then
-      return ctx.fail("PubliclyAccessible is not set, and DMS makes replication instances public "
-                      .. "by default")
-    end
-    if pp.is_unknown(v) then
-      return ctx.unknown("PubliclyAccessible depends on a value Parapet cannot resolve", p,
-                         "PubliclyAccessible")
-    end
-    local b = pp.bool(v)
-    if b == true then
-      return ctx.fail("PubliclyAccessible is " .. tostring(v)
-                      .. ": the replication instance gets a public IP address", p,
-                      "PubliclyAccessible")
-    elseif b == nil then
-      return ctx.fail("PubliclyAccessible is " .. describe(v)
-                      .. ", not a boolean", p, "PubliclyAccessible")
-    end
+    return must_not_be_true(ctx, r.properties, KEYS, CONSEQUENCE, OPTS)
   end,
 }

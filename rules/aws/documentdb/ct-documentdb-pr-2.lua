@@ -1,8 +1,8 @@
 -- CT.DOCUMENTDB.PR.2: a DocumentDB cluster keeps automated backups for at least seven days.
 -- Guard semantics kept: BackupRetentionPeriod must be present and an integer >= 7 ("7" and 7.0
 -- fail; a list passes when every entry does, so an empty list passes).
-local type, format, tostring, ipairs, mtype = type, string.format, tostring, ipairs, math.type
-local is_list, is_unknown = pp.is_list, pp.is_unknown
+local type, tostring, ipairs = type, tostring, ipairs
+local is_unknown = pp.is_unknown
 local g = pp.lib("guard")
 local all_int_ge = g.int_ge_ipairs
 local show = g.show
@@ -10,16 +10,8 @@ local show = g.show
 local MIN_DAYS = 7
 
 return {
-  title      = "DocumentDB clusters keep backups for at least seven days",
   id         = "ct-documentdb-pr-2",
-  severity   = "medium",
   types      = { "AWS::DocDB::DBCluster" },
-  packs      = { "control-tower" },
-  controls   = { "CT.DOCUMENTDB.PR.2", "docdb_cluster_backup_retention_check" },
-  guard      = "docdb_cluster_backup_retention_check",
-  frameworks = { "NIST 800-53 Rev 5:SI-12", "PCI DSS version 3.2.1:3.1" },
-  docs       = "https://docs.aws.amazon.com/documentdb/latest/developerguide/backup_restore.html",
-  fix        = "Set BackupRetentionPeriod to a whole number of days between 7 and 35.",
   check = function(r, ctx)
     local p = r.properties
     local v = p.BackupRetentionPeriod

@@ -2,26 +2,14 @@
 -- Guard semantics kept: PointInTimeRecoverySpecification must be an object whose
 -- PointInTimeRecoveryEnabled is the boolean true (the string "true" fails; a list passes when
 -- every entry is true, so an empty list passes).
-local type, format, tostring, ipairs = type, string.format, tostring, ipairs
-local is_list, is_map, is_unknown = pp.is_list, pp.is_map, pp.is_unknown
+local type, tostring, ipairs = type, tostring, ipairs
+local is_map, is_unknown = pp.is_map, pp.is_unknown
 local g = pp.lib("guard")
 local show, all_true = g.show, g.is_true_ipairs
 
 return {
-  title      = "DynamoDB tables have point-in-time recovery turned on",
   id         = "ct-dynamodb-pr-1",
-  severity   = "medium",
   types      = { "AWS::DynamoDB::Table" },
-  packs      = { "control-tower" },
-  controls   = { "CT.DYNAMODB.PR.1", "dynamodb_table_pitr_enabled_check" },
-  guard      = "dynamodb_table_pitr_enabled_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:CP-10", "NIST 800-53 Rev 5:CP-6(2)", "NIST 800-53 Rev 5:CP-9",
-    "NIST 800-53 Rev 5:SC-5(2)", "NIST 800-53 Rev 5:SI-12", "NIST 800-53 Rev 5:SI-13(5)",
-    "PCI DSS version 3.2.1:3.1"
-  },
-  docs       = "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/PointInTimeRecovery.html",
-  fix        = "Add PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } to the table.",
   check = function(r, ctx)
     local p = r.properties
     local spec = p.PointInTimeRecoverySpecification

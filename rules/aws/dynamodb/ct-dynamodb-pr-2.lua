@@ -3,28 +3,14 @@
 -- KMSMasterKeyId names another); without it the table uses an AWS owned key.
 -- Guard semantics kept: SSESpecification must be an object whose SSEEnabled is the boolean true
 -- (the string "true" fails; a list passes when every entry is true, so an empty list passes).
-local type, format, tostring, ipairs = type, string.format, tostring, ipairs
-local is_list, is_map, is_unknown = pp.is_list, pp.is_map, pp.is_unknown
+local type, tostring, ipairs = type, tostring, ipairs
+local is_map, is_unknown = pp.is_map, pp.is_unknown
 local g = pp.lib("guard")
 local show, all_true = g.show, g.is_true_ipairs
 
 return {
-  title      = "DynamoDB tables are encrypted at rest with a KMS key",
   id         = "ct-dynamodb-pr-2",
-  severity   = "medium",
   types      = { "AWS::DynamoDB::Table" },
-  packs      = { "control-tower" },
-  controls   = { "CT.DYNAMODB.PR.2", "dynamodb_table_encrypted_kms_check" },
-  guard      = "dynamodb_table_encrypted_kms_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:CA-9(1)", "NIST 800-53 Rev 5:CM-3(6)", "NIST 800-53 Rev 5:SC-13",
-    "NIST 800-53 Rev 5:SC-28", "NIST 800-53 Rev 5:SC-28(1)", "NIST 800-53 Rev 5:SC-7(10)",
-    "NIST 800-53 Rev 5:SI-7(6)", "PCI DSS version 3.2.1:3.4", "PCI DSS version 3.2.1:3.5.3",
-    "PCI DSS version 3.2.1:8.2.1"
-  },
-  docs       = "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/EncryptionAtRest.html",
-  fix        = "Add SSESpecification: { SSEEnabled: true } to the table, with KMSMasterKeyId for a "
-            .. "customer managed key.",
   check = function(r, ctx)
     local p = r.properties
     local sse = p.SSESpecification

@@ -7,15 +7,7 @@ local is_struct = pp.is_map
 
 return {
   id       = "ct-ec2-pr-10",
-  severity = "low",
   types    = { "AWS::EC2::LaunchTemplate" },
-  packs    = { "control-tower" },
-  controls = { "CT.EC2.PR.10", "ec2_launch_template_monitoring_enabled_check" },
-  guard    = "ec2_launch_template_monitoring_enabled_check",
-  frameworks = {},
-  docs     = "https://docs.aws.amazon.com/autoscaling/ec2/userguide/enable-as-instance-metrics.html",
-  title    = "EC2 launch templates must enable detailed monitoring",
-  fix      = "Add Monitoring: { Enabled: true } to LaunchTemplateData.",
   check = function(r, ctx)
     local p = r.properties
     if p == nil then return ctx.fail("the launch template has no Properties") end

@@ -3,15 +3,7 @@ local is_list = pp.is_list
 
 return {
   id       = "ct-ec2-pr-12",
-  severity = "low",
   types    = { "AWS::EC2::Instance" },
-  packs    = { "control-tower" },
-  controls = { "CT.EC2.PR.12", "ec2_instance_multiple_eni_check" },
-  guard    = "ec2_instance_multiple_eni_check",
-  frameworks = { "NIST 800-53 Rev 5:AC-4(21)", "PCI DSS version 3.2.1:2.2" },
-  docs     = "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-instance-addressing.html#concepts-public-addresses",
-  title    = "EC2 instances must not declare more than one network interface",
-  fix      = "Declare a single entry in NetworkInterfaces; attach other interfaces separately if they are really needed.",
   check = function(r, ctx)
     local p = r.properties
     if p == nil then return ctx.fail("the instance has no Properties") end

@@ -15,18 +15,7 @@ end
 
 return {
   id       = "ct-ec2-pr-14",
-  severity = "medium",
   types    = { "AWS::EC2::LaunchTemplate" },
-  packs    = { "control-tower" },
-  controls = { "CT.EC2.PR.14", "ec2_launch_template_encrypted_volumes_check" },
-  guard    = "ec2_launch_template_encrypted_volumes_check",
-  frameworks = { "NIST 800-53 Rev 5:CA-9(1)", "NIST 800-53 Rev 5:CM-3(6)",
-    "NIST 800-53 Rev 5:SC-13", "NIST 800-53 Rev 5:SC-28", "NIST 800-53 Rev 5:SC-28(1)",
-    "NIST 800-53 Rev 5:SC-7(10)", "NIST 800-53 Rev 5:SI-7(6)", "PCI DSS version 3.2.1:2.2",
-    "PCI DSS version 3.2.1:3.4", "PCI DSS version 3.2.1:8.2.1" },
-  docs     = "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/EBSEncryption.html",
-  title    = "EC2 launch templates must encrypt their EBS block devices",
-  fix      = "Set Encrypted: true in the Ebs block of every LaunchTemplateData.BlockDeviceMappings entry.",
   check = function(r, ctx)
     local p = r.properties
     if p == nil then return ctx.fail("the launch template has no Properties") end

@@ -6,35 +6,13 @@ local is_list = pp.is_list
 
 local is_struct = pp.is_map
 
--- Instance families the control accepts as Nitro ("<family>.<anything>"), and whole names.
-local NITRO_FAMILIES = {
-  "a1", "c5", "c5a", "c5ad", "c5d", "c5n", "c6a", "c6g", "c6gd", "c6gn", "c6i", "c6id", "c6in",
-  "c7a", "c7g", "c7gd", "c7gn", "c7i", "d3", "d3en", "dl1", "dl2q", "g4ad", "g4dn", "g5", "g5g",
-  "hpc6a", "hpc6id", "hpc7a", "hpc7g", "i3en", "i4g", "i4i", "im4gn", "inf1", "inf2", "is4gen",
-  "m5", "m5a", "m5ad", "m5d", "m5dn", "m5n", "m5zn", "m6a", "m6g", "m6gd", "m6i", "m6id",
-  "m6idn", "m6in", "m7a", "m7g", "m7gd", "m7i-flex", "m7i", "p3dn", "p4d", "p4de", "p5", "r5",
-  "r5a", "r5ad", "r5b", "r5d", "r5dn", "r5n", "r6a", "r6g", "r6gd", "r6i", "r6id", "r6idn",
-  "r6in", "r7a", "r7g", "r7gd", "r7i", "r7iz", "t3", "t3a", "t4g", "trn1", "trn1n", "u-12tb1",
-  "u-18tb1", "u-24tb1", "u-3tb1", "u-6tb1", "u-9tb1", "vt1", "x2gd", "x2idn", "x2iedn", "x2iezn",
-  "z1d"
-}
-local NITRO_EXACT = {
-  "i3.metal", "mac1.metal", "mac2-m2.metal", "mac2-m2pro.metal", "mac2.metal"
-}
+local FAMILIES = pp.lib("ec2_families").nitro
 local ec2 = pp.lib("guard_ec2")
-local nitro1, nitro = ec2.instance_types(NITRO_FAMILIES, NITRO_EXACT)
+local _, nitro = ec2.instance_types(FAMILIES.families, FAMILIES.exact)
 
 return {
   id       = "ct-ec2-pr-15",
-  severity = "medium",
   types    = { "AWS::EC2::LaunchTemplate" },
-  packs    = { "control-tower" },
-  controls = { "CT.EC2.PR.15", "ec2_launch_template_nitro_instance_type_check" },
-  guard    = "ec2_launch_template_nitro_instance_type_check",
-  frameworks = { "NIST 800-53 Rev 5:CA-9(1)", "NIST 800-53 Rev 5:CM-2", "PCI DSS version 3.2.1:2.2" },
-  docs     = "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-types.html#ec2-nitro-instances",
-  title    = "EC2 launch templates must use AWS Nitro instance types",
-  fix      = "Choose a Nitro-based instance type (for example m6i, c7g, t3) in InstanceType, and list only Nitro types in InstanceRequirements.AllowedInstanceTypes.",
   check = function(r, ctx)
     local p = r.properties
     if p == nil then return ctx.fail("the launch template has no Properties") end

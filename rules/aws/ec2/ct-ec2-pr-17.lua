@@ -3,38 +3,14 @@ local g = pp.lib("guard")
 local show = g.show
 local is_list = pp.is_list
 
-local is_struct = pp.is_map
 
--- Nitro instance types with dedicated host support: "<family>.<size>", and a few whole names.
-local TYPES_FAMILIES = {
-  "a1", "c5", "c5d", "c5n", "c6a", "c6g", "c6gd", "c6gn", "c6i", "c6id", "c6in", "c7a", "c7g",
-  "c7gd", "c7gn", "c7i", "dl1", "g4ad", "g4dn", "g5", "g5g", "i3en", "i4g", "i4i", "im4gn",
-  "inf1", "inf2", "m5", "m5d", "m5dn", "m5n", "m5zn", "m6a", "m6g", "m6gd", "m6i", "m6id",
-  "m6idn", "m6in", "m7a", "m7g", "m7gd", "m7i", "p4d", "p4de", "p5", "r5", "r5b", "r5d", "r5dn",
-  "r5n", "r6a", "r6g", "r6gd", "r6i", "r6id", "r6idn", "r6in", "r7a", "r7g", "r7gd", "r7i",
-  "r7iz", "t3", "trn1", "u-12tb1", "u-18tb1", "u-24tb1", "u-6tb1", "u-9tb1", "x2gd", "x2idn",
-  "x2iedn", "x2iezn", "z1d"
-}
-local TYPES_EXACT = {
-  "i3.metal", "mac1.metal", "mac2-m2.metal", "mac2-m2pro.metal", "mac2.metal"
-}
-
--- Nitro instance families with dedicated host support (whole names).
-local HOST_EXACT = {
-  "a1", "c5", "c5d", "c5n", "c6a", "c6g", "c6gd", "c6gn", "c6i", "c6id", "c6in", "c7a", "c7g",
-  "c7gd", "c7gn", "c7i", "dl1", "g4ad", "g4dn", "g5", "g5g", "i3en", "i4g", "i4i", "im4gn",
-  "inf1", "inf2", "m5", "m5d", "m5dn", "m5n", "m5zn", "m6a", "m6g", "m6gd", "m6i", "m6id",
-  "m6idn", "m6in", "m7a", "m7g", "m7gd", "m7i", "p4d", "p4de", "p5", "r5", "r5b", "r5d", "r5dn",
-  "r5n", "r6a", "r6g", "r6gd", "r6i", "r6id", "r6idn", "r6in", "r7a", "r7g", "r7gd", "r7i",
-  "r7iz", "t3", "trn1", "u-12tb1", "u-18tb1", "u-24tb1", "u-6tb1", "u-9tb1", "x2gd", "x2idn",
-  "x2iedn", "x2iezn", "z1d"
-}
+local FAMILIES = pp.lib("ec2_families").nitro_dedicated_host
 
 local ec2 = pp.lib("guard_ec2")
-local accepted1, accepted = ec2.instance_types(TYPES_FAMILIES, TYPES_EXACT)
+local _, accepted = ec2.instance_types(FAMILIES.families, FAMILIES.exact)
 
 local FAMILY_NAME = {}
-for _, n in ipairs(HOST_EXACT) do FAMILY_NAME[n] = true end
+for _, n in ipairs(FAMILIES.hosts) do FAMILY_NAME[n] = true end
 
 -- Guard `v in [/^family$/, ...]`: a list passes when every element matches
 local function family_ok(v)
@@ -49,15 +25,7 @@ end
 
 return {
   id       = "ct-ec2-pr-17",
-  severity = "medium",
   types    = { "AWS::EC2::Host" },
-  packs    = { "control-tower" },
-  controls = { "CT.EC2.PR.17", "ec2_host_nitro_check" },
-  guard    = "ec2_host_nitro_check",
-  frameworks = { "NIST 800-53 Rev 5:CA-9(1)", "NIST 800-53 Rev 5:CM-2", "PCI DSS version 3.2.1:2.2" },
-  docs     = "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-types.html#ec2-nitro-instances",
-  title    = "EC2 dedicated hosts must use a Nitro instance family or type",
-  fix      = "Set InstanceFamily (for example m6i) or InstanceType (for example m6i.large) to a Nitro family or type that supports dedicated hosts.",
   check = function(r, ctx)
     local p = r.properties
     if p == nil then return ctx.fail("the dedicated host has no Properties") end

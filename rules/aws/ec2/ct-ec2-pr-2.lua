@@ -21,16 +21,7 @@ end
 
 return {
   id       = "ct-ec2-pr-2",
-  severity = "high",
   types    = { "AWS::EC2::LaunchTemplate" },
-  packs    = { "control-tower" },
-  controls = { "CT.EC2.PR.2", "ec2_launch_template_token_hop_limit_check" },
-  guard    = "ec2_launch_template_token_hop_limit_check",
-  frameworks = { "NIST 800-53 Rev 5:CA-9(1)", "NIST 800-53 Rev 5:CM-2", "NIST 800-53 Rev 5:CM-2(2)",
-    "PCI DSS version 3.2.1:2.2", "PCI DSS version 3.2.1:7.1.1" },
-  docs     = "https://docs.aws.amazon.com/AWSEC2/latest/WindowsGuide/configuring-instance-metadata-service.html",
-  title    = "EC2 launch templates must keep HttpPutResponseHopLimit at 1",
-  fix      = "Set LaunchTemplateData.MetadataOptions.HttpPutResponseHopLimit to the integer 1, or leave it out (the default is 1).",
   check = function(r, ctx)
     local p = r.properties
     if p == nil then return ctx.fail("the launch template has no Properties") end

@@ -3,7 +3,6 @@
 local g = pp.lib("guard")
 local get = g.get
 local same = g.same
-local in1 = g.in1
 local gin = g.gin
 local show = g.show
 
@@ -61,20 +60,8 @@ end
 
 return {
   id       = "ct-ec2-pr-3",
-  severity = "high",
   types    = { "AWS::EC2::SecurityGroup", "AWS::EC2::SecurityGroupIngress" },
-  packs    = { "control-tower" },
-  controls = { "CT.EC2.PR.3", "vpc_sg_open_only_to_authorized_ports_check" },
-  guard    = "vpc_sg_open_only_to_authorized_ports_check",
-  frameworks = { "NIST 800-53 Rev 5:AC-4", "NIST 800-53 Rev 5:AC-4(21)", "NIST 800-53 Rev 5:SC-7",
-    "NIST 800-53 Rev 5:SC-7(11)", "NIST 800-53 Rev 5:SC-7(16)", "NIST 800-53 Rev 5:SC-7(21)",
-    "NIST 800-53 Rev 5:SC-7(4)", "NIST 800-53 Rev 5:SC-7(5)", "PCI DSS version 3.2.1:1.2.1",
-    "PCI DSS version 3.2.1:1.3", "PCI DSS version 3.2.1:1.3.1", "PCI DSS version 3.2.1:1.3.2",
-    "PCI DSS version 3.2.1:1.3.4", "PCI DSS version 3.2.1:1.3.6", "PCI DSS version 3.2.1:2.2.2" },
-  docs     = "https://docs.aws.amazon.com/vpc/latest/userguide/VPC_SecurityGroups.html",
   params   = { authorized_ports = { 80, 443 } },
-  title    = "Security group rules open to the internet may only reach authorized ports",
-  fix      = "Restrict the source of the rule to known address ranges, or open only the authorized ports (80 and 443 by default) over tcp or udp.",
   check = function(r, ctx)
     local p = r.properties
     if p == nil then return ctx.fail("the resource has no Properties") end

@@ -2,8 +2,6 @@
 -- high-risk ports over tcp/udp, and must not allow other protocols than tcp/udp/icmp/icmpv6.
 local g = pp.lib("guard")
 local get = g.get
-local same = g.same
-local in1 = g.in1
 local gin = g.gin
 local show = g.show
 local mtype = math.type
@@ -76,23 +74,9 @@ end
 
 return {
   id       = "ct-ec2-pr-4",
-  severity = "critical",
   types    = { "AWS::EC2::SecurityGroup", "AWS::EC2::SecurityGroupIngress" },
-  packs    = { "control-tower" },
-  controls = { "CT.EC2.PR.4", "vpc_sg_restricted_common_ports_check" },
-  guard    = "vpc_sg_restricted_common_ports_check",
-  frameworks = { "NIST 800-53 Rev 5:AC-4", "NIST 800-53 Rev 5:AC-4(21)",
-    "NIST 800-53 Rev 5:CA-9(1)", "NIST 800-53 Rev 5:CM-2", "NIST 800-53 Rev 5:CM-2(2)",
-    "NIST 800-53 Rev 5:CM-7", "NIST 800-53 Rev 5:SC-7", "NIST 800-53 Rev 5:SC-7(11)",
-    "NIST 800-53 Rev 5:SC-7(16)", "NIST 800-53 Rev 5:SC-7(21)", "NIST 800-53 Rev 5:SC-7(4)",
-    "NIST 800-53 Rev 5:SC-7(5)", "PCI DSS version 3.2.1:1.2.1", "PCI DSS version 3.2.1:1.3",
-    "PCI DSS version 3.2.1:1.3.1", "PCI DSS version 3.2.1:1.3.2", "PCI DSS version 3.2.1:1.3.4",
-    "PCI DSS version 3.2.1:1.3.6", "PCI DSS version 3.2.1:2.2", "PCI DSS version 3.2.1:2.2.2" },
-  docs     = "https://docs.aws.amazon.com/vpc/latest/userguide/VPC_SecurityGroups.html",
   params   = { blocked_ports = { 3389, 20, 23, 110, 143, 3306, 8080, 1433, 9200, 9300, 25, 445, 135, 21,
                                  1434, 4333, 5432, 5500, 5601, 22, 3000, 5000, 8088, 8888 } },
-  title    = "Security group rules open to the internet must not reach high-risk ports",
-  fix      = "Restrict the source of the rule to known address ranges, or change its port range so that it leaves out the high-risk ports (22, 3389, 3306, 5432, …).",
   check = function(r, ctx)
     local p = r.properties
     if p == nil then return ctx.fail("the resource has no Properties") end

@@ -1,7 +1,6 @@
 -- CT.EC2.PR.5: network ACL entries that allow ingress from 0.0.0.0/0 or ::/0 must not cover
 -- port 22 (tcp) or port 3389 (tcp/udp), and must not allow every protocol.
 local g = pp.lib("guard")
-local same = g.same
 local in1 = g.in1
 local gin = g.gin
 local not_true = g.is_false
@@ -68,20 +67,7 @@ end
 
 return {
   id       = "ct-ec2-pr-5",
-  severity = "medium",
   types    = { "AWS::EC2::NetworkAclEntry" },
-  packs    = { "control-tower" },
-  controls = { "CT.EC2.PR.5", "nacl_no_unrestricted_ssh_rdp_check" },
-  guard    = "nacl_no_unrestricted_ssh_rdp_check",
-  frameworks = { "CIS AWS Benchmark 1.4:5.1", "NIST 800-53 Rev 5:AC-4(21)",
-    "NIST 800-53 Rev 5:CA-9(1)", "NIST 800-53 Rev 5:CM-2", "NIST 800-53 Rev 5:CM-2(2)",
-    "NIST 800-53 Rev 5:CM-7", "NIST 800-53 Rev 5:SC-7", "NIST 800-53 Rev 5:SC-7(21)",
-    "NIST 800-53 Rev 5:SC-7(5)", "PCI DSS version 3.2.1:1.2.1", "PCI DSS version 3.2.1:1.3",
-    "PCI DSS version 3.2.1:1.3.1", "PCI DSS version 3.2.1:1.3.2", "PCI DSS version 3.2.1:1.3.4",
-    "PCI DSS version 3.2.1:2.2", "PCI DSS version 3.2.1:2.2.2" },
-  docs     = "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html#custom-network-acl",
-  title    = "Network ACL entries must not allow ingress from anywhere to SSH or RDP",
-  fix      = "Give the entry a narrower CidrBlock or Ipv6CidrBlock, or a PortRange that leaves out 22 and 3389.",
   check = function(r, ctx)
     local p = r.properties
     if p == nil then return ctx.fail("the network ACL entry has no Properties") end

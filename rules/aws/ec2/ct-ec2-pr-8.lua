@@ -29,21 +29,7 @@ end
 
 return {
   id       = "ct-ec2-pr-8",
-  severity = "high",
   types    = { "AWS::EC2::Instance" },
-  packs    = { "control-tower" },
-  controls = { "CT.EC2.PR.8", "ec2_instance_no_public_ip_check" },
-  guard    = "ec2_instance_no_public_ip_check",
-  frameworks = { "NIST 800-53 Rev 5:AC-21", "NIST 800-53 Rev 5:AC-3", "NIST 800-53 Rev 5:AC-3(7)",
-    "NIST 800-53 Rev 5:AC-4", "NIST 800-53 Rev 5:AC-4(21)", "NIST 800-53 Rev 5:AC-6",
-    "NIST 800-53 Rev 5:SC-7", "NIST 800-53 Rev 5:SC-7(11)", "NIST 800-53 Rev 5:SC-7(16)",
-    "NIST 800-53 Rev 5:SC-7(20)", "NIST 800-53 Rev 5:SC-7(21)", "NIST 800-53 Rev 5:SC-7(3)",
-    "NIST 800-53 Rev 5:SC-7(4)", "NIST 800-53 Rev 5:SC-7(9)", "PCI DSS version 3.2.1:1.2.1",
-    "PCI DSS version 3.2.1:1.3", "PCI DSS version 3.2.1:1.3.1", "PCI DSS version 3.2.1:1.3.2",
-    "PCI DSS version 3.2.1:1.3.4", "PCI DSS version 3.2.1:1.3.6", "PCI DSS version 3.2.1:2.2.2" },
-  docs     = "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-instance-addressing.html#concepts-public-addresses",
-  title    = "EC2 instances must not be given a public IP address",
-  fix      = "Drop the top-level SubnetId and declare the subnet in a NetworkInterfaces entry with AssociatePublicIpAddress: false.",
   check = function(r, ctx)
     local p = r.properties
     if p == nil then return ctx.fail("the instance has no Properties") end

@@ -27,21 +27,7 @@ end
 
 return {
   id       = "ct-ec2-pr-9",
-  severity = "high",
   types    = { "AWS::EC2::LaunchTemplate" },
-  packs    = { "control-tower" },
-  controls = { "CT.EC2.PR.9", "ec2_launch_template_public_ip_disabled_check" },
-  guard    = "ec2_launch_template_public_ip_disabled_check",
-  frameworks = { "NIST 800-53 Rev 5:AC-21", "NIST 800-53 Rev 5:AC-3", "NIST 800-53 Rev 5:AC-3(7)",
-    "NIST 800-53 Rev 5:AC-4", "NIST 800-53 Rev 5:AC-4(21)", "NIST 800-53 Rev 5:AC-6",
-    "NIST 800-53 Rev 5:SC-7", "NIST 800-53 Rev 5:SC-7(11)", "NIST 800-53 Rev 5:SC-7(16)",
-    "NIST 800-53 Rev 5:SC-7(20)", "NIST 800-53 Rev 5:SC-7(21)", "NIST 800-53 Rev 5:SC-7(3)",
-    "NIST 800-53 Rev 5:SC-7(4)", "NIST 800-53 Rev 5:SC-7(9)", "PCI DSS version 3.2.1:1.2.1",
-    "PCI DSS version 3.2.1:1.3", "PCI DSS version 3.2.1:1.3.1", "PCI DSS version 3.2.1:1.3.2",
-    "PCI DSS version 3.2.1:1.3.4", "PCI DSS version 3.2.1:1.3.6", "PCI DSS version 3.2.1:2.2.2" },
-  docs     = "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-networkinterface.html",
-  title    = "EC2 launch templates must not give network interfaces a public IP address",
-  fix      = "Set AssociatePublicIpAddress: false on every entry of LaunchTemplateData.NetworkInterfaces.",
   check = function(r, ctx)
     local p = r.properties
     if p == nil then return ctx.fail("the launch template has no Properties") end

@@ -14,11 +14,7 @@ local SUBNET_FIX = "; set NetworkInterfaces[0].AssociatePublicIpAddress to false
 
 local is_list = pp.is_list
 
-local function describe(v)
-  if type(v) == "string" then return string.format("%q", v) end
-  if pp.is_view(v) then return is_list(v) and "a list" or "an object" end
-  return tostring(v)
-end
+local describe = pp.lib("exposure").describe
 
 -- Judges the subnet `node[key]` for an interface that does not set AssociatePublicIpAddress.
 -- `label` names the property in messages.

@@ -4,11 +4,7 @@
 -- A view is a list when its keys are integers (an empty view counts as an empty list).
 local is_list = pp.is_list
 
-local function describe(v)
-  if type(v) == "string" then return string.format("%q", v) end
-  if pp.is_view(v) then return is_list(v) and "a list" or "an object" end
-  return tostring(v)
-end
+local describe = pp.lib("exposure").describe
 
 return {
   id       = "ec2-launch-template-no-public-ip",

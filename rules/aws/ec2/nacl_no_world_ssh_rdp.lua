@@ -11,7 +11,7 @@
 -- that address family, the same protocol (or all) and that port is not reported.
 local CIDR_KEYS = { "CidrBlock", "Ipv6CidrBlock" }
 
-local function world_cidr(e, params)
+local function world_source(e, params)
   local unknown_key
   for _, key in ipairs(CIDR_KEYS) do
     local v = e[key]
@@ -33,7 +33,7 @@ local function world_cidr(e, params)
 end
 
 -- Protocol → "all" | "tcp" | "udp" | "other" | nil (unknown or malformed)
-local function protocol(v)
+local function nacl_protocol(v)
   if pp.is_unknown(v) then return nil end
   local n = pp.int(v)
   if n == nil then
@@ -81,7 +81,7 @@ local function shadowed(ctx, r, port, proto, family)
     if o.logical_id ~= r.logical_id and q and pp.ref(q.NetworkAclId) == acl and is_deny(q)
        and pp.bool(q.Egress) ~= true then
       local n = pp.int(q.RuleNumber)
-      local oproto = protocol(q.Protocol)
+      local oproto = nacl_protocol(q.Protocol)
       local lo, hi = port_range(q)
       local covers_src = false
       for _, key in ipairs(CIDR_KEYS) do
@@ -129,7 +129,7 @@ return {
       local s = pp.str(action)
       if s == nil or string.lower(s) ~= "allow" then return true end
     end
-    local src, key, family = world_cidr(p, params)
+    local src, key, family = world_source(p, params)
     if src == nil and key == nil then
       pp.is_unknown(p.Protocol); pp.is_unknown(p.PortRange)
       return true
@@ -139,7 +139,7 @@ return {
       return ctx.unknown("Protocol cannot be resolved; the entry allows traffic from "
                          .. (src or key) .. " and fails if it covers SSH/RDP", p, "Protocol")
     end
-    local proto = protocol(pv)
+    local proto = nacl_protocol(pv)
     if proto == nil then
       return ctx.fail("Protocol is " .. tostring(pp.str(pv) or type(pv))
                       .. ", not a protocol number", p, "Protocol")

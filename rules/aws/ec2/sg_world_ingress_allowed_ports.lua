@@ -12,13 +12,8 @@
 -- ports and are not judged (ICMP is not a port).
 -- The reading of ingress entries is shared with the other ingress rule: rules/lib/ingress.lua.
 local ingress = pp.lib("ingress")
-local PORT_NAMES = ingress.PORT_NAMES
-local is_list = ingress.is_list
-local describe = ingress.describe
 local port_set = ingress.port_set
 local sorted_keys = ingress.sorted_keys
-local protocol = ingress.protocol
-local is_world = ingress.is_world
 local analyze = ingress.analyze
 local opener = ingress.opener
 local describe_ports = ingress.describe_ports
@@ -35,8 +30,7 @@ return {
   related  = { "CT.EC2.PR.3" },
   params   = {
     allowed_ports  = { 80, 443 },
-    admin_db_ports = { 22, 23, 3389, 5900, 5985, 5986, 2375, 2376, 445, 2049, 1433, 1521, 3306,
-                       5432, 5439, 6379, 9042, 11211, 27017, 9200, 9300 },
+    admin_db_ports = ingress.admin_db_ports(),
     -- min_prefix = 16,      -- IPv4 prefixes shorter than this count as the world (unset)
     -- min_prefix_v6 = 48,   -- the same for IPv6 (unset)
   },

@@ -2,15 +2,11 @@
 -- IPv4 address unless the launch says otherwise. That is a default, not an exposure by itself
 -- (security groups still decide what reaches the address), hence medium; the instance rule
 -- (ec2-instance-no-public-ip) follows SubnetId here to report the instances that inherit it.
--- How a value that is not a boolean reads in a message.
-local function describe(v)
-  if type(v) == "string" then return string.format("%q", v) end
-  if pp.is_view(v) then
-    for k in pairs(v) do return type(k) == "number" and "a list" or "an object" end
-    return "an empty list or object"
-  end
-  return tostring(v)
-end
+local exposure = pp.lib("exposure")
+local must_not_be_true, describe_empty = exposure.must_not_be_true, exposure.describe_empty
+local CONSEQUENCE = "instances launched here get a public IPv4 address"
+local OPTS = { describe = describe_empty }
+local KEYS = { "MapPublicIpOnLaunch" }
 
 return {
   id       = "ec2-subnet-no-auto-public-ip",
@@ -23,23 +19,6 @@ return {
           .. "balancers or NAT gateways instead of instances.",
   docs     = "https://docs.aws.amazon.com/vpc/latest/userguide/subnet-public-ip.html",
   check = function(r, ctx)
-    local p = r.properties
-    local v = p.MapPublicIpOnLaunch
-    if v == nil then return true end
-    if pp.is_unknown(v) then
-      return ctx.unknown("MapPublicIpOnLaunch depends on a value Parapet cannot resolve", p,
-                         "MapPublicIpOnLaunch")
-    end
-    local b = pp.bool(v)
-    if b == true then
-      return ctx.fail("MapPublicIpOnLaunch is " .. tostring(v)
-                      .. ": instances launched here get a public IPv4 address", p,
-                      "MapPublicIpOnLaunch")
-    elseif b == nil then
-      -- Not a boolean: CloudFormation rejects it, and a guardrail that cannot read the value
-      -- must not pass it silently.
-      return ctx.fail("MapPublicIpOnLaunch is " .. describe(v)
-                      .. ", not a boolean", p, "MapPublicIpOnLaunch")
-    end
+    return must_not_be_true(ctx, r.properties, KEYS, CONSEQUENCE, OPTS)
   end,
 }

@@ -28,18 +28,7 @@ end
 
 return {
   id       = "ct-autoscaling-pr-1",
-  severity = "medium",
   types    = { "AWS::AutoScaling::AutoScalingGroup" },
-  packs    = { "control-tower" },
-  controls = { "CT.AUTOSCALING.PR.1", "autoscaling_multiple_az_check" },
-  guard    = "autoscaling_multiple_az_check",
-  frameworks = { "NIST 800-53 Rev 5:CA-9(1)", "NIST 800-53 Rev 5:CM-2", "NIST 800-53 Rev 5:CM-2(2)",
-    "NIST 800-53 Rev 5:CP-10", "NIST 800-53 Rev 5:CP-2(2)", "NIST 800-53 Rev 5:CP-6(2)",
-    "NIST 800-53 Rev 5:SC-36", "NIST 800-53 Rev 5:SC-5(2)", "NIST 800-53 Rev 5:SI-13(5)",
-    "PCI DSS version 3.2.1:2.2" },
-  docs     = "https://docs.aws.amazon.com/autoscaling/ec2/userguide/as-add-availability-zone.html",
-  title    = "Auto Scaling groups must use at least two Availability Zones",
-  fix      = "List at least two different zones in AvailabilityZones (the first two entries must differ).",
   check = function(r, ctx)
     local p = r.properties
     if p == nil then return ctx.fail("the Auto Scaling group has no Properties") end

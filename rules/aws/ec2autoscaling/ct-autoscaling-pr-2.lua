@@ -8,18 +8,7 @@ local is_struct = pp.is_map
 
 return {
   id       = "ct-autoscaling-pr-2",
-  severity = "high",
   types    = { "AWS::AutoScaling::LaunchConfiguration" },
-  packs    = { "control-tower" },
-  controls = { "CT.AUTOSCALING.PR.2", "autoscaling_launch_config_requires_imdsv2_check" },
-  guard    = "autoscaling_launch_config_requires_imdsv2_check",
-  frameworks = { "NIST 800-53 Rev 5:AC-3", "NIST 800-53 Rev 5:AC-3(15)",
-    "NIST 800-53 Rev 5:AC-3(7)", "NIST 800-53 Rev 5:AC-6", "NIST 800-53 Rev 5:CA-9(1)",
-    "NIST 800-53 Rev 5:CM-2", "PCI DSS version 3.2.1:7.1.1", "PCI DSS version 3.2.1:7.2.1",
-    "PCI DSS version 3.2.1:7.2.2" },
-  docs     = "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-service.html",
-  title    = "Auto Scaling launch configurations must require IMDSv2 (HttpTokens: required)",
-  fix      = "Add MetadataOptions with HttpTokens: required to the launch configuration.",
   check = function(r, ctx)
     local p = r.properties
     if p == nil then return ctx.fail("the launch configuration has no Properties") end

@@ -22,16 +22,7 @@ end
 
 return {
   id       = "ct-autoscaling-pr-3",
-  severity = "high",
   types    = { "AWS::AutoScaling::LaunchConfiguration" },
-  packs    = { "control-tower" },
-  controls = { "CT.AUTOSCALING.PR.3", "autoscaling_launch_config_hop_limit_check" },
-  guard    = "autoscaling_launch_config_hop_limit_check",
-  frameworks = { "NIST 800-53 Rev 5:CA-9(1)", "NIST 800-53 Rev 5:CM-2", "NIST 800-53 Rev 5:CM-2(2)",
-    "PCI DSS version 3.2.1:7.1.1" },
-  docs     = "https://docs.aws.amazon.com/AWSEC2/latest/WindowsGuide/configuring-instance-metadata-service.html",
-  title    = "Auto Scaling launch configurations must keep HttpPutResponseHopLimit at 1",
-  fix      = "Set MetadataOptions.HttpPutResponseHopLimit to the integer 1, or leave it out (the default is 1).",
   check = function(r, ctx)
     local p = r.properties
     if p == nil then return ctx.fail("the launch configuration has no Properties") end

@@ -10,16 +10,7 @@ end
 
 return {
   id       = "ct-autoscaling-pr-4",
-  severity = "low",
   types    = { "AWS::AutoScaling::AutoScalingGroup" },
-  packs    = { "control-tower" },
-  controls = { "CT.AUTOSCALING.PR.4", "autoscaling_group_elb_healthcheck_required_check" },
-  guard    = "autoscaling_group_elb_healthcheck_required_check",
-  frameworks = { "NIST 800-53 Rev 5:CA-7", "NIST 800-53 Rev 5:CP-2(2)", "NIST 800-53 Rev 5:SI-2",
-    "PCI DSS version 3.2.1:2.2" },
-  docs     = "https://docs.aws.amazon.com/autoscaling/ec2/userguide/as-add-elb-healthcheck.html",
-  title    = "Auto Scaling groups behind a load balancer must use ELB health checks",
-  fix      = "Set HealthCheckType: ELB on Auto Scaling groups that list LoadBalancerNames or TargetGroupARNs.",
   check = function(r, ctx)
     local p = r.properties
     if p == nil then return ctx.fail("the Auto Scaling group has no Properties") end

@@ -92,17 +92,7 @@ end
 
 return {
   id       = "ct-autoscaling-pr-6",
-  severity = "medium",
   types    = { "AWS::AutoScaling::AutoScalingGroup" },
-  packs    = { "control-tower" },
-  controls = { "CT.AUTOSCALING.PR.6", "autoscaling_mixed_instances_policy_multiple_instance_types_check" },
-  guard    = "autoscaling_mixed_instances_policy_multiple_instance_types_check",
-  frameworks = { "NIST 800-53 Rev 5:CP-10", "NIST 800-53 Rev 5:CP-2(2)",
-    "NIST 800-53 Rev 5:CP-6(2)", "NIST 800-53 Rev 5:SC-36", "NIST 800-53 Rev 5:SC-5(2)",
-    "NIST 800-53 Rev 5:SI-13(5)" },
-  docs     = "https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-mixed-instances-groups.html",
-  title    = "Auto Scaling groups must use several instance types through a mixed instances policy",
-  fix      = "Add a MixedInstancesPolicy whose LaunchTemplate has a LaunchTemplateSpecification and at least two Overrides with different InstanceType values.",
   check = function(r, ctx)
     local p = r.properties
     if p == nil then return ctx.fail("the Auto Scaling group has no Properties") end

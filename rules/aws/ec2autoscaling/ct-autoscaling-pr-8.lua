@@ -49,16 +49,7 @@ end
 
 return {
   id       = "ct-autoscaling-pr-8",
-  severity = "medium",
   types    = { "AWS::AutoScaling::AutoScalingGroup" },
-  packs    = { "control-tower" },
-  controls = { "CT.AUTOSCALING.PR.8", "autoscaling_launch_template_check" },
-  guard    = "autoscaling_launch_template_check",
-  frameworks = { "NIST 800-53 Rev 5:CA-9(1)", "NIST 800-53 Rev 5:CM-2", "NIST 800-53 Rev 5:CM-2(2)",
-    "PCI DSS version 3.2.1:2.2" },
-  docs     = "https://docs.aws.amazon.com/autoscaling/ec2/userguide/auto-scaling-groups.html",
-  title    = "Auto Scaling groups must use an EC2 launch template",
-  fix      = "Give the group a LaunchTemplate (or MixedInstancesPolicy.LaunchTemplate.LaunchTemplateSpecification) with a Version and exactly one of LaunchTemplateId or LaunchTemplateName.",
   check = function(r, ctx)
     local p = r.properties
     if p == nil then return ctx.fail("the Auto Scaling group has no Properties") end

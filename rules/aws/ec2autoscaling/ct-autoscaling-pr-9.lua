@@ -16,18 +16,7 @@ end
 
 return {
   id       = "ct-autoscaling-pr-9",
-  severity = "medium",
   types    = { "AWS::AutoScaling::LaunchConfiguration" },
-  packs    = { "control-tower" },
-  controls = { "CT.AUTOSCALING.PR.9", "autoscaling_launch_config_encrypted_volumes_check" },
-  guard    = "autoscaling_launch_config_encrypted_volumes_check",
-  frameworks = { "NIST 800-53 Rev 5:CA-9(1)", "NIST 800-53 Rev 5:CM-3(6)",
-    "NIST 800-53 Rev 5:SC-13", "NIST 800-53 Rev 5:SC-28", "NIST 800-53 Rev 5:SC-28(1)",
-    "NIST 800-53 Rev 5:SC-7(10)", "NIST 800-53 Rev 5:SI-7(6)", "PCI DSS version 3.2.1:2.2",
-    "PCI DSS version 3.2.1:3.4", "PCI DSS version 3.2.1:8.2.1" },
-  docs     = "https://docs.aws.amazon.com/autoscaling/ec2/userguide/create-launch-config.html",
-  title    = "Auto Scaling launch configurations must encrypt their EBS block devices",
-  fix      = "Set Encrypted: true in the Ebs block of every BlockDeviceMappings entry.",
   check = function(r, ctx)
     local p = r.properties
     if p == nil then return ctx.fail("the launch configuration has no Properties") end

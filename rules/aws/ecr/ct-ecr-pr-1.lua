@@ -4,24 +4,12 @@
 local g = pp.lib("guard")
 local nonblank = g.nonblank
 local show = g.show
-local type, find, tostring = type, string.find, tostring
+local type, tostring = type, tostring
 local is_view = pp.is_view
 
 return {
-  title      = "ECR repositories have a lifecycle policy",
   id         = "ct-ecr-pr-1",
-  severity   = "medium",
   types      = { "AWS::ECR::Repository" },
-  packs      = { "control-tower" },
-  controls   = { "CT.ECR.PR.1", "ecr_private_lifecycle_policy_configured_check" },
-  guard      = "ecr_private_lifecycle_policy_configured_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:CA-9(1)", "NIST 800-53 Rev 5:CM-2",
-    "NIST 800-53 Rev 5:CM-2(2)", "PCI DSS version 3.2.1:3.1"
-  },
-  docs       = "https://docs.aws.amazon.com/AmazonECR/latest/userguide/lpp_creation.html",
-  fix        = "Add LifecyclePolicy with a LifecyclePolicyText (JSON rules that expire old or "
-            .. "untagged images).",
   check = function(r, ctx)
     local p = r.properties
     local lp = p.LifecyclePolicy

@@ -8,19 +8,8 @@ local all_true = g.is_true_ipairs
 local is_view = pp.is_view
 
 return {
-  title      = "ECR repositories scan images on push",
   id         = "ct-ecr-pr-2",
-  severity   = "high",
   types      = { "AWS::ECR::Repository" },
-  packs      = { "control-tower" },
-  controls   = { "CT.ECR.PR.2", "ecr_private_image_scanning_enabled_check" },
-  guard      = "ecr_private_image_scanning_enabled_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:RA-5", "PCI DSS version 3.2.1:11.2.3",
-    "PCI DSS version 3.2.1:6.3.2"
-  },
-  docs       = "https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-scanning.html",
-  fix        = "Set ImageScanningConfiguration.ScanOnPush to true (a boolean).",
   check = function(r, ctx)
     local p = r.properties
     local isc = p.ImageScanningConfiguration

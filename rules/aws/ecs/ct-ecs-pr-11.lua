@@ -6,19 +6,7 @@ local is_view = pp.is_view
 
 return {
   id         = "ct-ecs-pr-11",
-  title      = "ECS containers do not run privileged",
-  severity   = "high",
   types      = { "AWS::ECS::TaskDefinition" },
-  packs      = { "control-tower" },
-  controls   = { "CT.ECS.PR.11", "ecs_containers_nonprivileged_check" },
-  guard      = "ecs_containers_nonprivileged_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:AC-2(1)", "NIST 800-53 Rev 5:AC-3", "NIST 800-53 Rev 5:AC-3(15)",
-    "NIST 800-53 Rev 5:AC-3(7)", "NIST 800-53 Rev 5:AC-5", "NIST 800-53 Rev 5:AC-6",
-    "PCI DSS version 3.2.1:7.1.1", "PCI DSS version 3.2.1:7.2.1", "PCI DSS version 3.2.1:7.2.2",
-  },
-  docs       = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html#container_definition_security",
-  fix        = "Leave Privileged out of every container definition, or set it to false (a boolean).",
   check = function(r, ctx)
     local p = r.properties
     local cds = p.ContainerDefinitions

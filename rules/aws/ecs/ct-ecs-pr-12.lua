@@ -21,17 +21,7 @@ end
 
 return {
   id         = "ct-ecs-pr-12",
-  title      = "ECS container definitions do not pass credentials as environment variables",
-  severity   = "high",
   types      = { "AWS::ECS::TaskDefinition" },
-  packs      = { "control-tower" },
-  controls   = { "CT.ECS.PR.12", "ecs_no_environment_secrets_check" },
-  guard      = "ecs_no_environment_secrets_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:CA-9(1)", "NIST 800-53 Rev 5:CM-2", "PCI DSS version 3.2.1:8.2.1",
-  },
-  docs       = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/specifying-sensitive-data.html",
-  fix        = "Remove AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and ECS_ENGINE_AUTH_DATA from Environment; use Secrets or the task role instead.",
   check = function(r, ctx)
     local p = r.properties
     local cds = p.ContainerDefinitions

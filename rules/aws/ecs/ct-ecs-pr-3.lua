@@ -27,19 +27,7 @@ end
 
 return {
   id         = "ct-ecs-pr-3",
-  title      = "ECS container definitions name a user other than root",
-  severity   = "high",
   types      = { "AWS::ECS::TaskDefinition" },
-  packs      = { "control-tower" },
-  controls   = { "CT.ECS.PR.3", "ecs_task_definition_nonroot_user_check" },
-  guard      = "ecs_task_definition_nonroot_user_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:AC-2(1)", "NIST 800-53 Rev 5:AC-3", "NIST 800-53 Rev 5:AC-3(15)",
-    "NIST 800-53 Rev 5:AC-3(7)", "NIST 800-53 Rev 5:AC-5", "NIST 800-53 Rev 5:AC-6",
-    "PCI DSS version 3.2.1:7.1.1",
-  },
-  docs       = "https://docs.aws.amazon.com/config/latest/developerguide/ecs-task-definition-nonroot-user.html",
-  fix        = "Give every container definition a User that is not root or UID 0 (for example \"1000\" or \"app:app\").",
   check = function(r, ctx)
     local p = r.properties
     local cds = p.ContainerDefinitions

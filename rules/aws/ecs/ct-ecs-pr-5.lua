@@ -6,26 +6,7 @@ local is_view = pp.is_view
 
 return {
   id         = "ct-ecs-pr-5",
-  title      = "ECS container definitions configure a log driver",
-  severity   = "high",
   types      = { "AWS::ECS::TaskDefinition" },
-  packs      = { "control-tower" },
-  controls   = { "CT.ECS.PR.5", "ecs_task_definition_log_configuration_check" },
-  guard      = "ecs_task_definition_log_configuration_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:AC-4(26)", "NIST 800-53 Rev 5:AU-10", "NIST 800-53 Rev 5:AU-12",
-    "NIST 800-53 Rev 5:AU-2", "NIST 800-53 Rev 5:AU-3", "NIST 800-53 Rev 5:AU-6(3)",
-    "NIST 800-53 Rev 5:AU-6(4)", "NIST 800-53 Rev 5:CA-7", "NIST 800-53 Rev 5:SC-7(9)",
-    "NIST 800-53 Rev 5:SI-7(8)", "PCI DSS version 3.2.1:10.1", "PCI DSS version 3.2.1:10.2.1",
-    "PCI DSS version 3.2.1:10.2.2", "PCI DSS version 3.2.1:10.2.3",
-    "PCI DSS version 3.2.1:10.2.4", "PCI DSS version 3.2.1:10.2.5",
-    "PCI DSS version 3.2.1:10.2.6", "PCI DSS version 3.2.1:10.2.7",
-    "PCI DSS version 3.2.1:10.3.1", "PCI DSS version 3.2.1:10.3.2",
-    "PCI DSS version 3.2.1:10.3.3", "PCI DSS version 3.2.1:10.3.4",
-    "PCI DSS version 3.2.1:10.3.5", "PCI DSS version 3.2.1:10.3.6",
-  },
-  docs       = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html#container_definitions",
-  fix        = "Give every container definition a LogConfiguration with a LogDriver (for example awslogs).",
   check = function(r, ctx)
     local p = r.properties
     local cds = p.ContainerDefinitions

@@ -17,17 +17,7 @@ end
 
 return {
   id         = "ct-ecs-pr-7",
-  title      = "ECS container definitions set a hard memory limit of at least 4 MiB",
-  severity   = "high",
   types      = { "AWS::ECS::TaskDefinition" },
-  packs      = { "control-tower" },
-  controls   = { "CT.ECS.PR.7", "ecs_task_definition_memory_hard_limit_check" },
-  guard      = "ecs_task_definition_memory_hard_limit_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:CA-9(1)", "NIST 800-53 Rev 5:CM-2", "PCI DSS version 3.2.1:2.2",
-  },
-  docs       = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html#container_definition_memory",
-  fix        = "Set Memory to an integer of at least 4 (MiB) in every container definition.",
   check = function(r, ctx)
     local p = r.properties
     local cds = p.ContainerDefinitions

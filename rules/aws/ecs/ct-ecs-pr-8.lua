@@ -27,20 +27,7 @@ end
 
 return {
   id         = "ct-ecs-pr-8",
-  title      = "ECS task definitions in host network mode run containers as a non-root user or privileged",
-  severity   = "high",
   types      = { "AWS::ECS::TaskDefinition" },
-  packs      = { "control-tower" },
-  controls   = { "CT.ECS.PR.8", "ecs_task_definition_user_for_host_mode_check" },
-  guard      = "ecs_task_definition_user_for_host_mode_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:AC-2(1)", "NIST 800-53 Rev 5:AC-3", "NIST 800-53 Rev 5:AC-3(15)",
-    "NIST 800-53 Rev 5:AC-3(7)", "NIST 800-53 Rev 5:AC-5", "NIST 800-53 Rev 5:AC-6",
-    "PCI DSS version 3.2.1:7.1.1", "PCI DSS version 3.2.1:7.1.2", "PCI DSS version 3.2.1:7.2.1",
-    "PCI DSS version 3.2.1:7.2.2",
-  },
-  docs       = "https://docs.aws.amazon.com/securityhub/latest/userguide/securityhub-standards-fsbp-controls.html#fsbp-ecs-1",
-  fix        = "In host network mode, give each container a User that is not root, or set Privileged to true.",
   check = function(r, ctx)
     local p = r.properties
     local cds = p.ContainerDefinitions

@@ -8,22 +8,8 @@ local all_eq = g.eq_ipairs
 local is_view = pp.is_view
 
 return {
-  title      = "EFS file systems have automatic backups enabled",
   id         = "ct-elasticfilesysystem-pr-2",
-  severity   = "medium",
   types      = { "AWS::EFS::FileSystem" },
-  packs      = { "control-tower" },
-  controls   = { "CT.ELASTICFILESYSYSTEM.PR.2", "efs_automatic_backups_enabled_check" },
-  guard      = "efs_automatic_backups_enabled_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:CP-10", "NIST 800-53 Rev 5:CP-6",
-    "NIST 800-53 Rev 5:CP-6(1)", "NIST 800-53 Rev 5:CP-6(2)",
-    "NIST 800-53 Rev 5:CP-9", "NIST 800-53 Rev 5:SC-5(2)",
-    "NIST 800-53 Rev 5:SI-12", "NIST 800-53 Rev 5:SI-13(5)",
-    "PCI DSS version 3.2.1:3.1"
-  },
-  docs       = "https://docs.aws.amazon.com/efs/latest/ug/awsbackup.html#automatic-backups",
-  fix        = "Add BackupPolicy with Status ENABLED so AWS Backup protects the file system.",
   check = function(r, ctx)
     local p = r.properties
     local bp = p.BackupPolicy

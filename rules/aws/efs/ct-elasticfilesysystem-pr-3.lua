@@ -4,24 +4,12 @@
 local g = pp.lib("guard")
 local nonblank = g.nonblank
 local show = g.show
-local type, find = type, string.find
+local type = type
 local is_view = pp.is_view
 
 return {
-  title      = "EFS access points enforce a root directory",
   id         = "ct-elasticfilesysystem-pr-3",
-  severity   = "medium",
   types      = { "AWS::EFS::AccessPoint" },
-  packs      = { "control-tower" },
-  controls   = { "CT.ELASTICFILESYSYSTEM.PR.3", "efs_access_point_enforce_root_directory_check" },
-  guard      = "efs_access_point_enforce_root_directory_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:AC-6(10)", "PCI DSS version 3.2.1:7.1.1",
-    "PCI DSS version 3.2.1:7.2.1", "PCI DSS version 3.2.1:7.2.2"
-  },
-  docs       = "https://docs.aws.amazon.com/efs/latest/ug/efs-access-points.html#enforce-root-directory-access-point",
-  fix        = "Set RootDirectory.Path to the directory clients should see as the root (not "
-            .. "\"/\").",
   check = function(r, ctx)
     local p = r.properties
     local rd = p.RootDirectory

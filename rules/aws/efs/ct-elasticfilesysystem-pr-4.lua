@@ -4,7 +4,7 @@
 local g = pp.lib("guard")
 local nonblank = g.nonblank
 local show = g.show
-local type, find, tostring = type, string.find, tostring
+local type, tostring = type, tostring
 local is_view = pp.is_view
 
 local function check_id(ctx, pu, key)
@@ -17,20 +17,8 @@ local function check_id(ctx, pu, key)
 end
 
 return {
-  title      = "EFS access points enforce a POSIX user identity",
   id         = "ct-elasticfilesysystem-pr-4",
-  severity   = "medium",
   types      = { "AWS::EFS::AccessPoint" },
-  packs      = { "control-tower" },
-  controls   = { "CT.ELASTICFILESYSYSTEM.PR.4", "efs_access_point_enforce_user_identity_check" },
-  guard      = "efs_access_point_enforce_user_identity_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:AC-6(2)", "PCI DSS version 3.2.1:7.1.1",
-    "PCI DSS version 3.2.1:7.2.1", "PCI DSS version 3.2.1:7.2.2"
-  },
-  docs       = "https://docs.aws.amazon.com/efs/latest/ug/efs-access-points.html#enforce-identity-access-points",
-  fix        = "Set PosixUser with Uid and Gid (as strings, for example \"1000\") so every "
-            .. "request through the access point uses that identity.",
   check = function(r, ctx)
     local p = r.properties
     local pu = p.PosixUser

@@ -9,28 +9,8 @@ local all_eq = g.eq_ipairs
 local is_view = pp.is_view
 
 return {
-  title      = "EKS cluster endpoints are not publicly accessible",
   id         = "ct-eks-pr-1",
-  severity   = "medium",
   types      = { "AWS::EKS::Cluster" },
-  packs      = { "control-tower" },
-  controls   = { "CT.EKS.PR.1", "eks_endpoint_no_public_access_check" },
-  guard      = "eks_endpoint_no_public_access_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:AC-21", "NIST 800-53 Rev 5:AC-3",
-    "NIST 800-53 Rev 5:AC-3(7)", "NIST 800-53 Rev 5:AC-4",
-    "NIST 800-53 Rev 5:AC-4(21)", "NIST 800-53 Rev 5:AC-6",
-    "NIST 800-53 Rev 5:SC-7", "NIST 800-53 Rev 5:SC-7(11)",
-    "NIST 800-53 Rev 5:SC-7(16)", "NIST 800-53 Rev 5:SC-7(20)",
-    "NIST 800-53 Rev 5:SC-7(21)", "NIST 800-53 Rev 5:SC-7(3)",
-    "NIST 800-53 Rev 5:SC-7(4)", "NIST 800-53 Rev 5:SC-7(9)",
-    "PCI DSS version 3.2.1:1.2.1", "PCI DSS version 3.2.1:1.3",
-    "PCI DSS version 3.2.1:1.3.1", "PCI DSS version 3.2.1:1.3.2",
-    "PCI DSS version 3.2.1:1.3.4", "PCI DSS version 3.2.1:1.3.6"
-  },
-  docs       = "https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html",
-  fix        = "In ResourcesVpcConfig set EndpointPublicAccess to false and EndpointPrivateAccess "
-            .. "to true (both booleans).",
   check = function(r, ctx)
     local p = r.properties
     local vc = p.ResourcesVpcConfig

@@ -8,9 +8,8 @@ local nonblank = g.nonblank
 local is_list = g.is_list
 local is_struct = g.is_struct
 local show = g.show
-local is_key = g.is_kms_key
 local key_ref = g.kms_key_ref
-local type, find, ipairs = type, string.find, ipairs
+local type, ipairs = type, ipairs
 
 -- `some Resources[*] == "secrets"`: an entry that is itself a list counts when one of its
 -- entries is "secrets".
@@ -37,22 +36,8 @@ local function entry_ok(ctx, e)
 end
 
 return {
-  title      = "EKS clusters encrypt Kubernetes secrets with a KMS key",
   id         = "ct-eks-pr-2",
-  severity   = "medium",
   types      = { "AWS::EKS::Cluster" },
-  packs      = { "control-tower" },
-  controls   = { "CT.EKS.PR.2", "eks_secrets_encrypted_check" },
-  guard      = "eks_secrets_encrypted_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:CA-9(1)", "NIST 800-53 Rev 5:CM-3(6)",
-    "NIST 800-53 Rev 5:SC-13", "NIST 800-53 Rev 5:SC-28",
-    "NIST 800-53 Rev 5:SC-28(1)", "NIST 800-53 Rev 5:SI-7(6)",
-    "PCI DSS version 3.2.1:8.2.1"
-  },
-  docs       = "https://docs.aws.amazon.com/eks/latest/userguide/enable-kms.html",
-  fix        = "Add an EncryptionConfig entry with Resources [secrets] and Provider.KeyArn set to "
-            .. "a KMS key ARN (or a GetAtt of an AWS::KMS::Key in the template).",
   check = function(r, ctx)
     local p = r.properties
     local ec = p.EncryptionConfig

@@ -3,7 +3,7 @@
 -- applies when every entry is, so an empty list applies); SnapshotRetentionLimit must then be
 -- present and an integer greater than 0 ("1" and 1.0 fail; a list passes when every entry does,
 -- so an empty list passes).
-local type, format, tostring, ipairs, mtype = type, string.format, tostring, ipairs, math.type
+local type, tostring, ipairs, mtype = type, tostring, ipairs, math.type
 local is_list, is_unknown = pp.is_list, pp.is_unknown
 local g = pp.lib("guard")
 local ec = pp.lib("guard_elasticache")
@@ -21,21 +21,8 @@ local function all_positive_int(v)
 end
 
 return {
-  title      = "ElastiCache Redis cache clusters keep automatic backups",
   id         = "ct-elasticache-pr-1",
-  severity   = "medium",
   types      = { "AWS::ElastiCache::CacheCluster" },
-  packs      = { "control-tower" },
-  controls   = { "CT.ELASTICACHE.PR.1", "elasticache_redis_cluster_auto_backup_check" },
-  guard      = "elasticache_redis_cluster_auto_backup_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:CP-10", "NIST 800-53 Rev 5:CP-6", "NIST 800-53 Rev 5:CP-6(1)",
-    "NIST 800-53 Rev 5:CP-6(2)", "NIST 800-53 Rev 5:CP-9", "NIST 800-53 Rev 5:SC-5(2)",
-    "NIST 800-53 Rev 5:SI-12", "NIST 800-53 Rev 5:SI-13(5)", "PCI DSS version 3.2.1:3.1"
-  },
-  docs       = "https://docs.aws.amazon.com/AmazonElastiCache/latest/red-ug/backups-automatic.html",
-  fix        = "Set SnapshotRetentionLimit to the number of days (1 to 35) that automatic snapshots "
-            .. "are kept.",
   check = function(r, ctx)
     local p = r.properties
     local scope = redis(p.Engine)

@@ -6,27 +6,16 @@
 --    any entry is a 2.x-5.x string;
 --  * AutoMinorVersionUpgrade must then be present and the boolean true (CloudFormation's default
 --    true is not enough; the string "true" fails; a list passes when every entry is true).
-local type, format, tostring, ipairs, find = type, string.format, tostring, ipairs, string.find
-local is_list, is_unknown = pp.is_list, pp.is_unknown
+local type, tostring, ipairs = type, tostring, ipairs
+local is_unknown = pp.is_unknown
 local g = pp.lib("guard")
 local ec = pp.lib("guard_elasticache")
 local show, all_eq = g.show, g.eq_ipairs
 local in_scope = ec.in_scope
 
 return {
-  title      = "ElastiCache Redis cache clusters upgrade minor versions automatically",
   id         = "ct-elasticache-pr-2",
-  severity   = "high",
   types      = { "AWS::ElastiCache::CacheCluster" },
-  packs      = { "control-tower" },
-  controls   = { "CT.ELASTICACHE.PR.2", "elasticache_auto_minor_version_upgrade_check" },
-  guard      = "elasticache_auto_minor_version_upgrade_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:SI-2", "NIST 800-53 Rev 5:SI-2(2)", "NIST 800-53 Rev 5:SI-2(4)",
-    "NIST 800-53 Rev 5:SI-2(5)", "PCI DSS version 3.2.1:6.2"
-  },
-  docs       = "https://docs.aws.amazon.com/AmazonElastiCache/latest/red-ug/VersionManagement.html",
-  fix        = "Set AutoMinorVersionUpgrade: true explicitly on the cache cluster.",
   check = function(r, ctx)
     local p = r.properties
     local scope = in_scope(p)

@@ -13,24 +13,8 @@ local blank, local_ref = ec.blank, ec.local_ref
 local SUBNET_GROUP = "AWS::ElastiCache::SubnetGroup"
 
 return {
-  title      = "ElastiCache cache clusters use a custom subnet group",
   id         = "ct-elasticache-pr-6",
-  severity   = "high",
   types      = { "AWS::ElastiCache::CacheCluster" },
-  packs      = { "control-tower" },
-  controls   = { "CT.ELASTICACHE.PR.6", "elasticache_subnet_group_check" },
-  guard      = "elasticache_subnet_group_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:AC-4", "NIST 800-53 Rev 5:AC-4(21)", "NIST 800-53 Rev 5:SC-7",
-    "NIST 800-53 Rev 5:SC-7(11)", "NIST 800-53 Rev 5:SC-7(16)", "NIST 800-53 Rev 5:SC-7(21)",
-    "NIST 800-53 Rev 5:SC-7(4)", "NIST 800-53 Rev 5:SC-7(5)", "PCI DSS version 3.2.1:1.2.1",
-    "PCI DSS version 3.2.1:1.3", "PCI DSS version 3.2.1:1.3.1", "PCI DSS version 3.2.1:1.3.2",
-    "PCI DSS version 3.2.1:1.3.4", "PCI DSS version 3.2.1:1.3.6", "PCI DSS version 3.2.1:2.1",
-    "PCI DSS version 3.2.1:2.2", "PCI DSS version 3.2.1:2.2.2"
-  },
-  docs       = "https://docs.aws.amazon.com/AmazonElastiCache/latest/mem-ug/SubnetGroups.Creating.html",
-  fix        = "Create an AWS::ElastiCache::SubnetGroup of the private subnets the cluster belongs in "
-            .. "and set CacheSubnetGroupName to it (!Ref SubnetGroup).",
   check = function(r, ctx)
     local p = r.properties
     local v = p.CacheSubnetGroupName

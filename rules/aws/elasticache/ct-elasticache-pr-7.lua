@@ -6,7 +6,7 @@
 --  * AuthToken must then be present and a string that is not blank (Unicode white space counts
 --    as blank). A reference or other intrinsic Guard would see as an object fails; Parapet judges
 --    a parameter by its value and reports one it cannot resolve as unknown.
-local type, format, tostring, ipairs, find, gsub = type, string.format, tostring, ipairs, string.find, string.gsub
+local type, tostring, ipairs = type, tostring, ipairs
 local is_list, is_unknown = pp.is_list, pp.is_unknown
 local g = pp.lib("guard")
 local ec = pp.lib("guard_elasticache")
@@ -25,7 +25,7 @@ local function all_old(v)
 end
 
 -- true, false, or nil when Engine or EngineVersion is known only at deploy time
-local function in_scope(p)
+local function in_control_scope(p)
   local e, ver = p.Engine, p.EngineVersion
   if e == nil or ver == nil then return false end
   local unknown = false
@@ -36,24 +36,11 @@ local function in_scope(p)
 end
 
 return {
-  title      = "ElastiCache replication groups on Redis before 6 require an AUTH token",
   id         = "ct-elasticache-pr-7",
-  severity   = "medium",
   types      = { "AWS::ElastiCache::ReplicationGroup" },
-  packs      = { "control-tower" },
-  controls   = { "CT.ELASTICACHE.PR.7", "elasticache_repl_grp_redis_auth_enabled_check" },
-  guard      = "elasticache_repl_grp_redis_auth_enabled_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:AC-2(1)", "NIST 800-53 Rev 5:AC-3", "NIST 800-53 Rev 5:AC-3(15)",
-    "NIST 800-53 Rev 5:AC-3(7)", "NIST 800-53 Rev 5:AC-6", "PCI DSS version 3.2.1:7.1.1",
-    "PCI DSS version 3.2.1:7.2.1", "PCI DSS version 3.2.1:7.2.2"
-  },
-  docs       = "https://docs.aws.amazon.com/AmazonElastiCache/latest/red-ug/auth.html",
-  fix        = "Set AuthToken (for example from a NoEcho parameter or a Secrets Manager dynamic "
-            .. "reference) together with TransitEncryptionEnabled: true, or move to Redis 6+ and RBAC.",
   check = function(r, ctx)
     local p = r.properties
-    local scope = in_scope(p)
+    local scope = in_control_scope(p)
     if scope == false then
       return ctx.skip("not a Redis 2.x-5.x replication group (Engine " .. show(p.Engine)
                       .. ", EngineVersion " .. show(p.EngineVersion) .. ")")

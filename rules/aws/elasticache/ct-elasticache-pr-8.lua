@@ -7,8 +7,8 @@
 --    (Unicode white space counts as blank) or a Ref or Fn::GetAtt (list form) to an
 --    AWS::ElastiCache::UserGroup of this template. A parameter is judged by its value and one
 --    Parapet cannot resolve is reported unknown.
-local type, format, tostring, ipairs, find, gsub = type, string.format, tostring, ipairs, string.find, string.gsub
-local is_list, is_map, is_unknown = pp.is_list, pp.is_map, pp.is_unknown
+local type, tostring, ipairs = type, tostring, ipairs
+local is_list, is_unknown = pp.is_list, pp.is_unknown
 local g = pp.lib("guard")
 local ec = pp.lib("guard_elasticache")
 local show = g.show
@@ -39,21 +39,8 @@ local function problem_with(ctx, ids)
 end
 
 return {
-  title      = "ElastiCache replication groups on Redis 6 or later use RBAC user groups",
   id         = "ct-elasticache-pr-8",
-  severity   = "medium",
   types      = { "AWS::ElastiCache::ReplicationGroup" },
-  packs      = { "control-tower" },
-  controls   = { "CT.ELASTICACHE.PR.8", "elasticache_repl_grp_rbac_auth_enabled_check" },
-  guard      = "elasticache_repl_grp_rbac_auth_enabled_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:AC-2(1)", "NIST 800-53 Rev 5:AC-3", "NIST 800-53 Rev 5:AC-3(15)",
-    "NIST 800-53 Rev 5:AC-3(7)", "NIST 800-53 Rev 5:AC-6", "PCI DSS version 3.2.1:7.1.1",
-    "PCI DSS version 3.2.1:7.2.1", "PCI DSS version 3.2.1:7.2.2"
-  },
-  docs       = "https://docs.aws.amazon.com/AmazonElastiCache/latest/red-ug/Clusters.RBAC.html",
-  fix        = "Create an AWS::ElastiCache::UserGroup (with AWS::ElastiCache::User entries) and set "
-            .. "UserGroupIds: [!Ref UserGroup] on the replication group.",
   check = function(r, ctx)
     local p = r.properties
     local scope = in_scope(p)

@@ -10,7 +10,6 @@ local is_list = g.is_list
 local show = g.show
 local all_eq = g.eq_ipairs
 local type, ipairs = type, ipairs
-local is_view = pp.is_view
 
 local NS, OPT = "aws:elasticbeanstalk:healthreporting:system", "SystemType"
 local eb = pp.lib("guard_elasticbeanstalk")
@@ -32,19 +31,11 @@ local matches = eb.matcher(NS, OPT)
 local check_settings = eb.settings_checker(NS, OPT, good_value, bad_value, "use enhanced", "enhanced")
 
 return {
-  title      = "Elastic Beanstalk environments use enhanced health reporting",
   id         = "ct-elasticbeanstalk-pr-1",
-  severity   = "low",
   types      = {
     "AWS::ElasticBeanstalk::Environment",
     "AWS::ElasticBeanstalk::ConfigurationTemplate"
   },
-  packs      = { "control-tower" },
-  controls   = { "CT.ELASTICBEANSTALK.PR.1", "elastic_beanstalk_enhanced_health_reporting_enabled_check" },
-  guard      = "elastic_beanstalk_enhanced_health_reporting_enabled_check",
-  frameworks = { "NIST 800-53 Rev 5:CA-7", "NIST 800-53 Rev 5:SI-2" },
-  docs       = "https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/health-enhanced-enable.html#health-enhanced-enable-console",
-  fix        = "Add the option setting Namespace aws:elasticbeanstalk:healthreporting:system, OptionName SystemType, Value enhanced.",
   check = function(r, ctx)
     local p = r.properties
     local list = p.OptionSettings

@@ -8,9 +8,7 @@
 local g = pp.lib("guard")
 local is_list = g.is_list
 local show = g.show
-local all_eq = g.eq_ipairs
 local type, ipairs = type, ipairs
-local is_view = pp.is_view
 
 local NS, OPT = "aws:elasticbeanstalk:managedactions", "ManagedActionsEnabled"
 local eb = pp.lib("guard_elasticbeanstalk")
@@ -19,23 +17,11 @@ local matches = eb.matcher(NS, OPT)
 local check_settings = eb.settings_checker(NS, OPT, good_value, bad_value, "set it to true", "true")
 
 return {
-  title      = "Elastic Beanstalk environments have managed platform updates enabled",
   id         = "ct-elasticbeanstalk-pr-2",
-  severity   = "high",
   types      = {
     "AWS::ElasticBeanstalk::Environment",
     "AWS::ElasticBeanstalk::ConfigurationTemplate"
   },
-  packs      = { "control-tower" },
-  controls   = { "CT.ELASTICBEANSTALK.PR.2", "elastic_beanstalk_managed_updates_enabled_check" },
-  guard      = "elastic_beanstalk_managed_updates_enabled_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:SI-2", "NIST 800-53 Rev 5:SI-2(2)",
-    "NIST 800-53 Rev 5:SI-2(4)", "NIST 800-53 Rev 5:SI-2(5)",
-    "PCI DSS version 3.2.1:6.2"
-  },
-  docs       = "https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/environment-platform-update-managed.html",
-  fix        = "Add the option setting Namespace aws:elasticbeanstalk:managedactions, OptionName ManagedActionsEnabled, Value true (and a PreferredStartTime).",
   check = function(r, ctx)
     local p = r.properties
     local list = p.OptionSettings

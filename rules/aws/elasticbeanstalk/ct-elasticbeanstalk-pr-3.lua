@@ -8,9 +8,7 @@
 local g = pp.lib("guard")
 local is_list = g.is_list
 local show = g.show
-local all_eq = g.eq_ipairs
 local type, ipairs = type, ipairs
-local is_view = pp.is_view
 
 local NS, OPT = "aws:elasticbeanstalk:cloudwatch:logs", "StreamLogs"
 local eb = pp.lib("guard_elasticbeanstalk")
@@ -19,31 +17,11 @@ local matches = eb.matcher(NS, OPT)
 local check_settings = eb.settings_checker(NS, OPT, good_value, bad_value, "set it to true", "true")
 
 return {
-  title      = "Elastic Beanstalk environments stream logs to CloudWatch Logs",
   id         = "ct-elasticbeanstalk-pr-3",
-  severity   = "low",
   types      = {
     "AWS::ElasticBeanstalk::Environment",
     "AWS::ElasticBeanstalk::ConfigurationTemplate"
   },
-  packs      = { "control-tower" },
-  controls   = { "CT.ELASTICBEANSTALK.PR.3", "elastic_beanstalk_logs_to_cloudwatch_check" },
-  guard      = "elastic_beanstalk_logs_to_cloudwatch_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:AC-4(26)", "NIST 800-53 Rev 5:AU-10",
-    "NIST 800-53 Rev 5:AU-12", "NIST 800-53 Rev 5:AU-2", "NIST 800-53 Rev 5:AU-3",
-    "NIST 800-53 Rev 5:AU-6(3)", "NIST 800-53 Rev 5:AU-6(4)",
-    "NIST 800-53 Rev 5:CA-7", "NIST 800-53 Rev 5:SC-7(9)",
-    "NIST 800-53 Rev 5:SI-7(8)", "PCI DSS version 3.2.1:10.1",
-    "PCI DSS version 3.2.1:10.2.1", "PCI DSS version 3.2.1:10.2.2",
-    "PCI DSS version 3.2.1:10.2.3", "PCI DSS version 3.2.1:10.2.4",
-    "PCI DSS version 3.2.1:10.2.5", "PCI DSS version 3.2.1:10.2.7",
-    "PCI DSS version 3.2.1:10.3.1", "PCI DSS version 3.2.1:10.3.2",
-    "PCI DSS version 3.2.1:10.3.3", "PCI DSS version 3.2.1:10.3.4",
-    "PCI DSS version 3.2.1:10.3.5", "PCI DSS version 3.2.1:10.3.6"
-  },
-  docs       = "https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/AWSHowTo.cloudwatchlogs.html",
-  fix        = "Add the option setting Namespace aws:elasticbeanstalk:cloudwatch:logs, OptionName StreamLogs, Value true.",
   check = function(r, ctx)
     local p = r.properties
     local list = p.OptionSettings

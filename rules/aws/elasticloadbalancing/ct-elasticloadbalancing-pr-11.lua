@@ -5,17 +5,7 @@ local all_true = g.is_true
 
 return {
   id         = "ct-elasticloadbalancing-pr-11",
-  title      = "Classic Load Balancers drain connections",
-  severity   = "medium",
   types      = { "AWS::ElasticLoadBalancing::LoadBalancer" },
-  packs      = { "control-tower" },
-  controls   = { "CT.ELASTICLOADBALANCING.PR.11", "elb_connection_draining_enabled_check" },
-  guard      = "elb_connection_draining_enabled_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:CA-9(1)", "NIST 800-53 Rev 5:CM-2",
-  },
-  docs       = "https://docs.aws.amazon.com/elasticloadbalancing/latest/classic/config-conn-drain.html",
-  fix        = "Add ConnectionDrainingPolicy with Enabled set to true (a boolean).",
   check = function(r, ctx)
     local p = r.properties
     local c = p.ConnectionDrainingPolicy

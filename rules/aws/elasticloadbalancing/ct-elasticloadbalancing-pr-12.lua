@@ -94,21 +94,7 @@ end
 
 return {
   id         = "ct-elasticloadbalancing-pr-12",
-  title      = "Classic Load Balancer HTTPS and SSL listeners use the TLS 1.2 predefined security policy",
-  severity   = "medium",
   types      = { "AWS::ElasticLoadBalancing::LoadBalancer" },
-  packs      = { "control-tower" },
-  controls   = { "CT.ELASTICLOADBALANCING.PR.12", "elb_predefined_security_policy_ssl_check" },
-  guard      = "elb_predefined_security_policy_ssl_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:AC-17(2)", "NIST 800-53 Rev 5:AC-4", "NIST 800-53 Rev 5:IA-5(1)",
-    "NIST 800-53 Rev 5:SC-12(3)", "NIST 800-53 Rev 5:SC-13", "NIST 800-53 Rev 5:SC-23",
-    "NIST 800-53 Rev 5:SC-23(3)", "NIST 800-53 Rev 5:SC-7(4)", "NIST 800-53 Rev 5:SC-8",
-    "NIST 800-53 Rev 5:SC-8(1)", "NIST 800-53 Rev 5:SC-8(2)", "NIST 800-53 Rev 5:SI-7(6)",
-    "PCI DSS version 3.2.1:2.3", "PCI DSS version 3.2.1:4.1", "PCI DSS version 3.2.1:8.2.1",
-  },
-  docs       = "https://docs.aws.amazon.com/elasticloadbalancing/latest/classic/elb-security-policy-table.html",
-  fix        = "Add an SSLNegotiationPolicyType policy with Attribute Reference-Security-Policy set to ELBSecurityPolicy-TLS-1-2-2017-01, and name it in PolicyNames of every HTTPS and SSL listener.",
   check = function(r, ctx)
     local p = r.properties
     local ls = p.Listeners

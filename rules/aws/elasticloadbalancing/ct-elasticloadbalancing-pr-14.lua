@@ -10,18 +10,7 @@ local KEY = "load_balancing.cross_zone.enabled"
 
 return {
   id         = "ct-elasticloadbalancing-pr-14",
-  title      = "Network Load Balancers balance load across zones",
-  severity   = "medium",
   types      = { "AWS::ElasticLoadBalancingV2::LoadBalancer" },
-  packs      = { "control-tower" },
-  controls   = { "CT.ELASTICLOADBALANCING.PR.14", "nlb_cross_zone_load_balancing_enabled_check" },
-  guard      = "nlb_cross_zone_load_balancing_enabled_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:CP-10", "NIST 800-53 Rev 5:CP-6(2)", "NIST 800-53 Rev 5:SC-36",
-    "NIST 800-53 Rev 5:SC-5(2)", "NIST 800-53 Rev 5:SI-13(5)",
-  },
-  docs       = "https://docs.aws.amazon.com/elasticloadbalancing/latest/network/network-load-balancers.html#cross-zone-load-balancing",
-  fix        = "Add the LoadBalancerAttributes entry load_balancing.cross_zone.enabled with Value true.",
   check = function(r, ctx)
     local p = r.properties
     if p.Type == nil or not eq_all(p.Type, "network") then

@@ -10,18 +10,7 @@ local KEY = "load_balancing.cross_zone.enabled"
 
 return {
   id         = "ct-elasticloadbalancing-pr-15",
-  title      = "ELBv2 target groups do not turn off cross-zone load balancing",
-  severity   = "medium",
   types      = { "AWS::ElasticLoadBalancingV2::TargetGroup" },
-  packs      = { "control-tower" },
-  controls   = { "CT.ELASTICLOADBALANCING.PR.15", "elbv2_target_group_cross_zone_check" },
-  guard      = "elbv2_target_group_cross_zone_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:CP-10", "NIST 800-53 Rev 5:CP-6(2)", "NIST 800-53 Rev 5:SC-36",
-    "NIST 800-53 Rev 5:SC-5(2)", "NIST 800-53 Rev 5:SI-13(5)",
-  },
-  docs       = "https://docs.aws.amazon.com/elasticloadbalancing/latest/network/target-group-cross-zone.html",
-  fix        = "Leave load_balancing.cross_zone.enabled out of TargetGroupAttributes, or set it to true or use_load_balancer_configuration.",
   check = function(r, ctx)
     local p = r.properties
     local attrs = p.TargetGroupAttributes

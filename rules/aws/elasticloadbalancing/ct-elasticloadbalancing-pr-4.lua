@@ -10,19 +10,7 @@ local KEY = "routing.http.drop_invalid_header_fields.enabled"
 
 return {
   id         = "ct-elasticloadbalancing-pr-4",
-  title      = "Application Load Balancers drop invalid HTTP header fields",
-  severity   = "medium",
   types      = { "AWS::ElasticLoadBalancingV2::LoadBalancer" },
-  packs      = { "control-tower" },
-  controls   = { "CT.ELASTICLOADBALANCING.PR.4", "alb_http_drop_invalid_header_enabled_check" },
-  guard      = "alb_http_drop_invalid_header_enabled_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:SC-7(4)", "NIST 800-53 Rev 5:SC-8(2)", "PCI DSS version 3.2.1:1.2.1",
-    "PCI DSS version 3.2.1:1.3", "PCI DSS version 3.2.1:1.3.1", "PCI DSS version 3.2.1:1.3.2",
-    "PCI DSS version 3.2.1:1.3.4",
-  },
-  docs       = "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html#load-balancer-attributes",
-  fix        = "Add the LoadBalancerAttributes entry routing.http.drop_invalid_header_fields.enabled with Value true.",
   check = function(r, ctx)
     local p = r.properties
     if p.Type == nil or not eq_all(p.Type, "application") then

@@ -10,18 +10,7 @@ local KEY = "deletion_protection.enabled"
 
 return {
   id         = "ct-elasticloadbalancing-pr-5",
-  title      = "ELBv2 load balancers have deletion protection turned on",
-  severity   = "medium",
   types      = { "AWS::ElasticLoadBalancingV2::LoadBalancer" },
-  packs      = { "control-tower" },
-  controls   = { "CT.ELASTICLOADBALANCING.PR.5", "elbv2_deletion_protection_enabled_check" },
-  guard      = "elbv2_deletion_protection_enabled_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:CA-9(1)", "NIST 800-53 Rev 5:CM-2", "NIST 800-53 Rev 5:CM-2(2)",
-    "NIST 800-53 Rev 5:CM-3", "NIST 800-53 Rev 5:SC-5(2)", "PCI DSS version 3.2.1:2.2",
-  },
-  docs       = "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html#deletion-protection",
-  fix        = "Add the LoadBalancerAttributes entry deletion_protection.enabled with Value true.",
   check = function(r, ctx)
     local p = r.properties
     local attrs = p.LoadBalancerAttributes

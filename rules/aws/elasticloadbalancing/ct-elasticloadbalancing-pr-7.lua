@@ -1,6 +1,4 @@
 -- CT.ELASTICLOADBALANCING.PR.7 (elb_multiple_az_check): Classic Load Balancers span at least two Availability Zones.
-local g = pp.lib("guard")
-local is_list = g.is_list_read
 local is_view = pp.is_view
 
 -- Guard's two_or_more_entries: a list with at least two items.
@@ -16,18 +14,7 @@ end
 
 return {
   id         = "ct-elasticloadbalancing-pr-7",
-  title      = "Classic Load Balancers span at least two Availability Zones",
-  severity   = "medium",
   types      = { "AWS::ElasticLoadBalancing::LoadBalancer" },
-  packs      = { "control-tower" },
-  controls   = { "CT.ELASTICLOADBALANCING.PR.7", "elb_multiple_az_check" },
-  guard      = "elb_multiple_az_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:CP-10", "NIST 800-53 Rev 5:CP-6(2)", "NIST 800-53 Rev 5:SC-36",
-    "NIST 800-53 Rev 5:SC-5(2)", "NIST 800-53 Rev 5:SI-13(5)",
-  },
-  docs       = "https://docs.aws.amazon.com/elasticloadbalancing/latest/classic/enable-disable-az.html",
-  fix        = "List at least two different AvailabilityZones, or at least two Subnets.",
   check = function(r, ctx)
     local p = r.properties
     local azs, subnets = p.AvailabilityZones, p.Subnets

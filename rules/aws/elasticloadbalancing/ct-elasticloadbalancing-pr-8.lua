@@ -45,21 +45,7 @@ end
 
 return {
   id         = "ct-elasticloadbalancing-pr-8",
-  title      = "Classic Load Balancer HTTPS and SSL listeners use ACM certificates",
-  severity   = "medium",
   types      = { "AWS::ElasticLoadBalancing::LoadBalancer" },
-  packs      = { "control-tower" },
-  controls   = { "CT.ELASTICLOADBALANCING.PR.8", "elb_acm_certificate_required_check" },
-  guard      = "elb_acm_certificate_required_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:AC-17(2)", "NIST 800-53 Rev 5:AC-4", "NIST 800-53 Rev 5:IA-5(1)",
-    "NIST 800-53 Rev 5:SC-12(3)", "NIST 800-53 Rev 5:SC-13", "NIST 800-53 Rev 5:SC-23",
-    "NIST 800-53 Rev 5:SC-23(5)", "NIST 800-53 Rev 5:SC-7(4)", "NIST 800-53 Rev 5:SC-8",
-    "NIST 800-53 Rev 5:SC-8(1)", "NIST 800-53 Rev 5:SC-8(2)", "NIST 800-53 Rev 5:SI-7(6)",
-    "PCI DSS version 3.2.1:2.3", "PCI DSS version 3.2.1:4.1", "PCI DSS version 3.2.1:8.2.1",
-  },
-  docs       = "https://docs.aws.amazon.com/elasticloadbalancing/latest/classic/ssl-server-cert.html",
-  fix        = "Set SSLCertificateId of every HTTPS or SSL listener to an ACM certificate ARN, or to a Ref/GetAtt of an AWS::CertificateManager::Certificate in this template.",
   check = function(r, ctx)
     local p = r.properties
     local ls = p.Listeners

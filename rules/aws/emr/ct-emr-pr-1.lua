@@ -11,28 +11,11 @@ local object_at = emr.object_at
 local encryption_configuration = emr.encryption_configuration
 local EC = emr.EC
 local flag_true = emr.flag_true
-local type, find = type, string.find
+local type = type
 
 return {
-  title      = "EMR security configurations encrypt EMRFS data in S3",
   id         = "ct-emr-pr-1",
-  severity   = "medium",
   types      = { "AWS::EMR::SecurityConfiguration" },
-  packs      = { "control-tower" },
-  controls   = { "CT.EMR.PR.1", "emr_sec_config_encryption_at_rest_s3_check" },
-  guard      = "emr_sec_config_encryption_at_rest_s3_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:CA-9(1)", "NIST 800-53 Rev 5:CM-3(6)",
-    "NIST 800-53 Rev 5:SC-13", "NIST 800-53 Rev 5:SC-28",
-    "NIST 800-53 Rev 5:SC-28(1)", "NIST 800-53 Rev 5:SC-7(10)",
-    "NIST 800-53 Rev 5:SI-7(6)", "PCI DSS version 3.2.1:10.5",
-    "PCI DSS version 3.2.1:10.5.2", "PCI DSS version 3.2.1:2.2",
-    "PCI DSS version 3.2.1:3.4"
-  },
-  docs       = "https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-data-encryption-options.html",
-  fix        = "Set EnableAtRestEncryption to true and give "
-            .. "AtRestEncryptionConfiguration.S3EncryptionConfiguration an EncryptionMode "
-            .. "(SSE-S3, SSE-KMS or CSE-KMS).",
   check = function(r, ctx)
     local p = r.properties
     local ec = encryption_configuration(ctx, p)

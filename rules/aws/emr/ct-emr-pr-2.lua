@@ -36,25 +36,8 @@ local function check_mode(ctx, node, where)
 end
 
 return {
-  title      = "EMR security configurations encrypt EMRFS data in S3 with AWS KMS",
   id         = "ct-emr-pr-2",
-  severity   = "medium",
   types      = { "AWS::EMR::SecurityConfiguration" },
-  packs      = { "control-tower" },
-  controls   = { "CT.EMR.PR.2", "emr_sec_config_encryption_at_rest_s3_kms_check" },
-  guard      = "emr_sec_config_encryption_at_rest_s3_kms_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:CA-9(1)", "NIST 800-53 Rev 5:CM-3(6)",
-    "NIST 800-53 Rev 5:SC-13", "NIST 800-53 Rev 5:SC-28",
-    "NIST 800-53 Rev 5:SC-28(1)", "NIST 800-53 Rev 5:SC-7(10)",
-    "NIST 800-53 Rev 5:SI-7(6)", "PCI DSS version 3.2.1:10.5",
-    "PCI DSS version 3.2.1:10.5.2", "PCI DSS version 3.2.1:2.2",
-    "PCI DSS version 3.2.1:3.4"
-  },
-  docs       = "https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-data-encryption-options.html",
-  fix        = "Set EnableAtRestEncryption to true and use EncryptionMode SSE-KMS or CSE-KMS in "
-            .. "AtRestEncryptionConfiguration.S3EncryptionConfiguration and in each of its "
-            .. "Overrides.",
   check = function(r, ctx)
     local p = r.properties
     local ec = encryption_configuration(ctx, p)

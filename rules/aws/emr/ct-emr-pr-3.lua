@@ -12,25 +12,8 @@ local EC = emr.EC
 local flag_true = emr.flag_true
 
 return {
-  title      = "EMR security configurations encrypt local disks including EBS volumes",
   id         = "ct-emr-pr-3",
-  severity   = "medium",
   types      = { "AWS::EMR::SecurityConfiguration" },
-  packs      = { "control-tower" },
-  controls   = { "CT.EMR.PR.3", "emr_sec_config_ebs_encryption_check" },
-  guard      = "emr_sec_config_ebs_encryption_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:CA-9(1)", "NIST 800-53 Rev 5:CM-3(6)",
-    "NIST 800-53 Rev 5:SC-13", "NIST 800-53 Rev 5:SC-28",
-    "NIST 800-53 Rev 5:SC-28(1)", "NIST 800-53 Rev 5:SC-7(10)",
-    "NIST 800-53 Rev 5:SI-7(6)", "PCI DSS version 3.2.1:10.5",
-    "PCI DSS version 3.2.1:10.5.2", "PCI DSS version 3.2.1:2.2",
-    "PCI DSS version 3.2.1:3.4"
-  },
-  docs       = "https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-data-encryption-options.html",
-  fix        = "Set EnableAtRestEncryption to true and, in "
-            .. "AtRestEncryptionConfiguration.LocalDiskEncryptionConfiguration, set "
-            .. "EnableEbsEncryption to true.",
   check = function(r, ctx)
     local p = r.properties
     local ec = encryption_configuration(ctx, p)

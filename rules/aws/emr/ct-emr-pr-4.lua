@@ -10,30 +10,11 @@ local object_at = emr.object_at
 local encryption_configuration = emr.encryption_configuration
 local EC = emr.EC
 local flag_true = emr.flag_true
-local type, find = type, string.find
+local type = type
 
 return {
-  title      = "EMR security configurations encrypt data in transit",
   id         = "ct-emr-pr-4",
-  severity   = "medium",
   types      = { "AWS::EMR::SecurityConfiguration" },
-  packs      = { "control-tower" },
-  controls   = { "CT.EMR.PR.4", "emr_sec_config_encryption_in_transit_check" },
-  guard      = "emr_sec_config_encryption_in_transit_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:AC-17(2)", "NIST 800-53 Rev 5:AC-4",
-    "NIST 800-53 Rev 5:IA-5(1)", "NIST 800-53 Rev 5:SC-12(3)",
-    "NIST 800-53 Rev 5:SC-13", "NIST 800-53 Rev 5:SC-23",
-    "NIST 800-53 Rev 5:SC-23(3)", "NIST 800-53 Rev 5:SC-7(4)",
-    "NIST 800-53 Rev 5:SC-8", "NIST 800-53 Rev 5:SC-8(1)",
-    "NIST 800-53 Rev 5:SC-8(2)", "NIST 800-53 Rev 5:SI-7(6)",
-    "PCI DSS version 3.2.1:2.3", "PCI DSS version 3.2.1:4.1",
-    "PCI DSS version 3.2.1:8.2.1"
-  },
-  docs       = "https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-data-encryption-options.html",
-  fix        = "Set EnableInTransitEncryption to true and give "
-            .. "InTransitEncryptionConfiguration.TLSCertificateConfiguration a "
-            .. "CertificateProviderType (for example PEM).",
   check = function(r, ctx)
     local p = r.properties
     local ec = encryption_configuration(ctx, p)

@@ -4,44 +4,18 @@
 -- template; a list, an object or a reference to anything else fails.
 -- A value Parapet cannot resolve (a parameter without a default, an import) is UNKNOWN.
 local nonblank = pp.lib("guard").nonblank
-local type, format, tostring, find = type, string.format, tostring, string.find
-local is_view = pp.is_view
+local type, tostring = type, tostring
 local g = pp.lib("guard")
 local show = g.show_shape
 
 local CONFIG_TYPE = "AWS::Glue::SecurityConfiguration"
 
 -- A Ref, or a GetAtt in its list form, of a resource of type rtype in this template.
-local function local_ref(ctx, v, rtype)
-  if not pp.is_map(v) then return false end
-  local ga = v["Fn::GetAtt"]
-  if is_view(ga) and type(ga[1]) == "string" then
-    local res = ctx.resource(ga[1])
-    if res and res.type == rtype then return true end
-  end
-  local id = v.Ref
-  if type(id) ~= "string" then return false end
-  local res = ctx.resource(id)
-  return res ~= nil and res.type == rtype
-end
+local local_ref = pp.lib("guard").local_ref
 
 return {
-  title      = "Glue jobs use a security configuration",
   id         = "ct-glue-pr-1",
-  severity   = "medium",
   types      = { "AWS::Glue::Job" },
-  packs      = { "control-tower" },
-  controls   = { "CT.GLUE.PR.1", "glue_job_security_config_check" },
-  guard      = "glue_job_security_config_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:CA-9(1)", "NIST 800-53 Rev 5:CM-3(6)", "NIST 800-53 Rev 5:SC-13",
-    "NIST 800-53 Rev 5:SC-28", "NIST 800-53 Rev 5:SC-28(1)", "NIST 800-53 Rev 5:SC-7(10)",
-    "NIST 800-53 Rev 5:SI-7(6)", "PCI DSS version 3.2.1:10.5", "PCI DSS version 3.2.1:10.5.2",
-    "PCI DSS version 3.2.1:2.2", "PCI DSS version 3.2.1:3.4"
-  },
-  docs       = "https://docs.aws.amazon.com/glue/latest/dg/console-security-configurations.html",
-  fix        = "Create an AWS::Glue::SecurityConfiguration (encryption for S3, CloudWatch Logs and "
-            .. "job bookmarks) and set the job's SecurityConfiguration to its name (!Ref it).",
   check = function(r, ctx)
     local p = r.properties
     local v = p.SecurityConfiguration

@@ -3,28 +3,14 @@
 -- object, and S3Logs.Enable the boolean true (the string "true" fails; a list passes when every
 -- entry is the boolean true, so an empty list passes).
 -- A value Parapet cannot resolve (a parameter without a default, an import) is UNKNOWN.
-local type, format, tostring, ipairs = type, string.format, tostring, ipairs
-local is_list, is_map, is_unknown = pp.is_list, pp.is_map, pp.is_unknown
+local type, tostring, ipairs = type, tostring, ipairs
+local is_map, is_unknown = pp.is_map, pp.is_unknown
 local g = pp.lib("guard")
 local show, is_true = g.show_shape, g.is_true_ipairs
 
 return {
-  title      = "GuardDuty detectors have S3 protection turned on",
   id         = "ct-guardduty-pr-1",
-  severity   = "high",
   types      = { "AWS::GuardDuty::Detector" },
-  packs      = { "control-tower" },
-  controls   = { "CT.GUARDDUTY.PR.1", "guardduty_s3_protection_enabled_check" },
-  guard      = "guardduty_s3_protection_enabled_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:AC-2(12)", "NIST 800-53 Rev 5:AU-6(1)", "NIST 800-53 Rev 5:AU-6(5)",
-    "NIST 800-53 Rev 5:CA-7", "NIST 800-53 Rev 5:RA-3(4)", "NIST 800-53 Rev 5:SC-7(10)",
-    "NIST 800-53 Rev 5:SI-4", "NIST 800-53 Rev 5:SI-4(13)", "NIST 800-53 Rev 5:SI-4(2)",
-    "NIST 800-53 Rev 5:SI-4(4)", "PCI DSS version 3.2.1:11.4"
-  },
-  docs       = "https://docs.aws.amazon.com/guardduty/latest/ug/s3-protection.html",
-  fix        = "Set Enable: true and DataSources: {S3Logs: {Enable: true}} (booleans) on the "
-            .. "detector.",
   check = function(r, ctx)
     local p = r.properties
     local unknown = false

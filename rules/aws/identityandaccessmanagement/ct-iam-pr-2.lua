@@ -8,25 +8,7 @@
 local iam = pp.lib("guard_iam")
 
 return {
-  title      = "IAM customer managed policies do not grant full administrator access",
   id         = "ct-iam-pr-2",
-  severity   = "high",
   types      = { "AWS::IAM::ManagedPolicy" },
-  packs      = { "control-tower" },
-  controls   = { "CT.IAM.PR.2", "iam_managed_policy_no_statements_with_admin_access_check" },
-  guard      = "iam_managed_policy_no_statements_with_admin_access_check",
-  frameworks = {
-    "CIS AWS Benchmark 1.4:1.16", "NIST 800-53 Rev 5:AC-2",
-    "NIST 800-53 Rev 5:AC-2(1)", "NIST 800-53 Rev 5:AC-3",
-    "NIST 800-53 Rev 5:AC-3(15)", "NIST 800-53 Rev 5:AC-3(7)",
-    "NIST 800-53 Rev 5:AC-5", "NIST 800-53 Rev 5:AC-6",
-    "NIST 800-53 Rev 5:AC-6(10)", "NIST 800-53 Rev 5:AC-6(2)",
-    "NIST 800-53 Rev 5:AC-6(3)", "PCI DSS version 3.2.1:2.2",
-    "PCI DSS version 3.2.1:7.1.1", "PCI DSS version 3.2.1:7.1.2",
-    "PCI DSS version 3.2.1:7.2.1", "PCI DSS version 3.2.1:7.2.2"
-  },
-  docs       = "https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege",
-  fix        = "Replace Action \"*\" with the actions the principal needs, or limit Resource to "
-            .. "specific ARNs.",
   check      = iam.admin_access_check,
 }

@@ -11,25 +11,8 @@ local function absent_or_empty_list(v)
 end
 
 return {
-  title      = "IAM users have no policies attached directly",
   id         = "ct-iam-pr-4",
-  severity   = "low",
   types      = { "AWS::IAM::User", "AWS::IAM::Policy", "AWS::IAM::ManagedPolicy" },
-  packs      = { "control-tower" },
-  controls   = { "CT.IAM.PR.4", "iam_user_no_policies_check" },
-  guard      = "iam_user_no_policies_check",
-  frameworks = {
-    "CIS AWS Benchmark 1.4:1.15", "NIST 800-53 Rev 5:AC-2",
-    "NIST 800-53 Rev 5:AC-2(1)", "NIST 800-53 Rev 5:AC-3",
-    "NIST 800-53 Rev 5:AC-3(15)", "NIST 800-53 Rev 5:AC-3(7)",
-    "NIST 800-53 Rev 5:AC-6", "NIST 800-53 Rev 5:AC-6(3)",
-    "PCI DSS version 3.2.1:2.2", "PCI DSS version 3.2.1:7.1.1",
-    "PCI DSS version 3.2.1:7.1.2", "PCI DSS version 3.2.1:7.2.1",
-    "PCI DSS version 3.2.1:7.2.2"
-  },
-  docs       = "https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege",
-  fix        = "Attach policies to an IAM group (or a role) and add the user to the group "
-            .. "instead of attaching policies to the user.",
   check = function(r, ctx)
     local p = r.properties
     if r.type == "AWS::IAM::User" then

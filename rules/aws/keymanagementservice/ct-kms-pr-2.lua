@@ -35,19 +35,8 @@ local function not_2048(v)
 end
 
 return {
-  title      = "KMS RSA encryption keys are longer than 2048 bits",
   id         = "ct-kms-pr-2",
-  severity   = "medium",
   types      = { "AWS::KMS::Key" },
-  packs      = { "control-tower" },
-  controls   = { "CT.KMS.PR.2", "kms_asymmetric_rsa_keyspec_check" },
-  guard      = "kms_asymmetric_rsa_keyspec_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:CM-8", "NIST 800-53 Rev 5:SC-13",
-    "PCI DSS version 3.2.1:2.2", "PCI DSS version 3.2.1:3.4"
-  },
-  docs       = "https://docs.aws.amazon.com/kms/latest/developerguide/asymm-create-key.html",
-  fix        = "Use KeySpec RSA_3072 or RSA_4096 for RSA keys used to encrypt and decrypt.",
   check = function(r, ctx)
     local p = r.properties
     local usage, spec = p.KeyUsage, p.KeySpec

@@ -9,8 +9,7 @@ local is_list = g.is_list
 local is_struct = g.is_struct
 local show = g.show
 local all_eq = g.eq_ipairs
-local type, format, tostring, ipairs, pairs, lower = type, string.format, tostring, ipairs,
-                                                     pairs, string.lower
+local type, tostring, ipairs, pairs, lower = type, tostring, ipairs, pairs, string.lower
 
 -- Guard `v[*] == x`: an empty list fails; an entry that is itself a list passes when all of
 -- its entries equal x.
@@ -69,26 +68,8 @@ local function statement_ok(s)
 end
 
 return {
-  title      = "KMS key policies allow grants only for AWS services",
   id         = "ct-kms-pr-3",
-  severity   = "medium",
   types      = { "AWS::KMS::Key" },
-  packs      = { "control-tower" },
-  controls   = { "CT.KMS.PR.3", "kms_create_grant_aws_service_check" },
-  guard      = "kms_create_grant_aws_service_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:AC-2", "NIST 800-53 Rev 5:AC-2(1)",
-    "NIST 800-53 Rev 5:AC-3", "NIST 800-53 Rev 5:AC-3(15)",
-    "NIST 800-53 Rev 5:AC-3(7)", "NIST 800-53 Rev 5:AC-5",
-    "NIST 800-53 Rev 5:AC-6", "NIST 800-53 Rev 5:AC-6(3)",
-    "PCI DSS version 3.2.1:2.2", "PCI DSS version 3.2.1:7.1.1",
-    "PCI DSS version 3.2.1:7.1.2", "PCI DSS version 3.2.1:7.2.1",
-    "PCI DSS version 3.2.1:7.2.2"
-  },
-  docs       = "https://docs.aws.amazon.com/kms/latest/developerguide/grants.html#about-grants",
-  fix        = "Add a key policy statement that denies kms:CreateGrant to Principal \"*\" on "
-            .. "Resource \"*\" with Condition BoolIfExists {\"kms:GrantIsForAWSResource\": "
-            .. "\"false\", \"aws:PrincipalIsAWSService\": \"false\"}.",
   check = function(r, ctx)
     local p = r.properties
     local kp = p.KeyPolicy

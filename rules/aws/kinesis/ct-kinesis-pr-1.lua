@@ -4,7 +4,7 @@
 -- AWS::KMS::Key or AWS::KMS::Alias in this template. Lists and other references fail.
 -- A value Parapet cannot resolve (a parameter without a default, an import) is UNKNOWN.
 local nonblank = pp.lib("guard").nonblank
-local type, format, tostring, find = type, string.format, tostring, string.find
+local type, tostring = type, tostring
 local is_view, is_map, is_unknown = pp.is_view, pp.is_map, pp.is_unknown
 local g = pp.lib("guard")
 local show = g.show_shape
@@ -25,21 +25,8 @@ local function key_ref(ctx, v)
 end
 
 return {
-  title      = "Kinesis data streams are encrypted at rest with KMS",
   id         = "ct-kinesis-pr-1",
-  severity   = "medium",
   types      = { "AWS::Kinesis::Stream" },
-  packs      = { "control-tower" },
-  controls   = { "CT.KINESIS.PR.1", "kinesis_stream_encrypted_check" },
-  guard      = "kinesis_stream_encrypted_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:CA-9(1)", "NIST 800-53 Rev 5:CM-3(6)", "NIST 800-53 Rev 5:SC-13",
-    "NIST 800-53 Rev 5:SC-28", "NIST 800-53 Rev 5:SC-28(1)", "NIST 800-53 Rev 5:SC-7(10)",
-    "NIST 800-53 Rev 5:SI-7(6)", "PCI DSS version 3.2.1:3.4"
-  },
-  docs       = "https://docs.aws.amazon.com/streams/latest/dev/getting-started-with-sse.html",
-  fix        = "Set StreamEncryption to {EncryptionType: KMS, KeyId: <key ARN, alias or !Ref of an "
-            .. "AWS::KMS::Key>} (alias/aws/kinesis uses the AWS managed key).",
   check = function(r, ctx)
     local p = r.properties
     local se = p.StreamEncryption

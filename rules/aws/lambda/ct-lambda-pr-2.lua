@@ -31,7 +31,7 @@ end
 local function not_none(e) return type(e) == "string" and e ~= "NONE" end
 
 -- A Ref or GetAtt naming a resource of this template.
-local function local_ref(ctx, v)
+local function ref_in_template(ctx, v)
   if not is_view(v) then return false end
   local ga = v["Fn::GetAtt"]
   if ga ~= nil and is_view(ga) and type(ga[1]) == "string" and ctx.resource(ga[1]) then
@@ -43,28 +43,7 @@ end
 
 return {
   id         = "ct-lambda-pr-2",
-  title      = "Lambda permissions do not grant invocation to the public",
-  severity   = "critical",
   types      = { "AWS::Lambda::Permission" },
-  packs      = { "control-tower" },
-  controls   = { "CT.LAMBDA.PR.2", "lambda_function_public_access_prohibited_check" },
-  guard      = "lambda_function_public_access_prohibited_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:AC-21", "NIST 800-53 Rev 5:AC-3",
-    "NIST 800-53 Rev 5:AC-3(7)", "NIST 800-53 Rev 5:AC-4",
-    "NIST 800-53 Rev 5:AC-4(21)", "NIST 800-53 Rev 5:AC-6",
-    "NIST 800-53 Rev 5:SC-7", "NIST 800-53 Rev 5:SC-7(11)",
-    "NIST 800-53 Rev 5:SC-7(16)", "NIST 800-53 Rev 5:SC-7(20)",
-    "NIST 800-53 Rev 5:SC-7(21)", "NIST 800-53 Rev 5:SC-7(3)",
-    "NIST 800-53 Rev 5:SC-7(4)", "NIST 800-53 Rev 5:SC-7(9)",
-    "PCI DSS version 3.2.1:1.2.1", "PCI DSS version 3.2.1:1.3",
-    "PCI DSS version 3.2.1:1.3.1", "PCI DSS version 3.2.1:1.3.2",
-    "PCI DSS version 3.2.1:1.3.4", "PCI DSS version 3.2.1:2.2.2"
-  },
-  docs       = "https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html",
-  fix        = "Do not use an unauthenticated function URL (FunctionUrlAuthType NONE). For a '*' "
-            .. "principal, scope the grant with SourceAccount, SourceArn or PrincipalOrgID; for "
-            .. "a service principal, scope it with SourceAccount or SourceArn.",
   check = function(r, ctx)
     local p = r.properties
     local auth = p.FunctionUrlAuthType
@@ -77,7 +56,7 @@ return {
     if principal == nil then return end
     local scoped_account = nonblank(p.SourceAccount)
     local arn = p.SourceArn
-    local scoped_arn = nonblank(arn) or local_ref(ctx, arn)
+    local scoped_arn = nonblank(arn) or ref_in_template(ctx, arn)
     if every(principal, is_star) then
       if not (scoped_account or scoped_arn or nonblank(p.PrincipalOrgID)) then
         ctx.fail("Principal is " .. show(principal) .. " and none of SourceAccount, SourceArn "

@@ -33,28 +33,8 @@ local function check_ids(ctx, vpc, key, rtype, what)
 end
 
 return {
-  title      = "Lambda functions are attached to a customer VPC",
   id         = "ct-lambda-pr-3",
-  severity   = "low",
   types      = { "AWS::Lambda::Function" },
-  packs      = { "control-tower" },
-  controls   = { "CT.LAMBDA.PR.3", "lambda_inside_vpc_check" },
-  guard      = "lambda_inside_vpc_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:AC-21", "NIST 800-53 Rev 5:AC-3",
-    "NIST 800-53 Rev 5:AC-3(7)", "NIST 800-53 Rev 5:AC-4",
-    "NIST 800-53 Rev 5:AC-4(21)", "NIST 800-53 Rev 5:AC-6",
-    "NIST 800-53 Rev 5:SC-7", "NIST 800-53 Rev 5:SC-7(11)",
-    "NIST 800-53 Rev 5:SC-7(16)", "NIST 800-53 Rev 5:SC-7(20)",
-    "NIST 800-53 Rev 5:SC-7(21)", "NIST 800-53 Rev 5:SC-7(3)",
-    "NIST 800-53 Rev 5:SC-7(4)", "NIST 800-53 Rev 5:SC-7(9)",
-    "PCI DSS version 3.2.1:1.2.1", "PCI DSS version 3.2.1:1.3",
-    "PCI DSS version 3.2.1:1.3.1", "PCI DSS version 3.2.1:1.3.2",
-    "PCI DSS version 3.2.1:1.3.4", "PCI DSS version 3.2.1:2.2.2"
-  },
-  docs       = "https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html",
-  fix        = "Give the function a VpcConfig with at least one subnet in SubnetIds and at "
-            .. "least one security group in SecurityGroupIds.",
   check = function(r, ctx)
     local p = r.properties
     local vpc = p.VpcConfig

@@ -19,28 +19,8 @@ local function bad_origin(o)
 end
 
 return {
-  title      = "Lambda function URL CORS policies do not allow every origin",
   id         = "ct-lambda-pr-6",
-  severity   = "high",
   types      = { "AWS::Lambda::Url" },
-  packs      = { "control-tower" },
-  controls   = { "CT.LAMBDA.PR.6", "lambda_function_url_cors_check" },
-  guard      = "lambda_function_url_cors_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:AC-21", "NIST 800-53 Rev 5:AC-3",
-    "NIST 800-53 Rev 5:AC-3(7)", "NIST 800-53 Rev 5:AC-4",
-    "NIST 800-53 Rev 5:AC-4(21)", "NIST 800-53 Rev 5:AC-6",
-    "NIST 800-53 Rev 5:SC-7", "NIST 800-53 Rev 5:SC-7(11)",
-    "NIST 800-53 Rev 5:SC-7(16)", "NIST 800-53 Rev 5:SC-7(20)",
-    "NIST 800-53 Rev 5:SC-7(21)", "NIST 800-53 Rev 5:SC-7(3)",
-    "NIST 800-53 Rev 5:SC-7(4)", "NIST 800-53 Rev 5:SC-7(9)",
-    "PCI DSS version 3.2.1:1.2.1", "PCI DSS version 3.2.1:1.3",
-    "PCI DSS version 3.2.1:1.3.1", "PCI DSS version 3.2.1:1.3.2",
-    "PCI DSS version 3.2.1:1.3.4"
-  },
-  docs       = "https://docs.aws.amazon.com/lambda/latest/dg/urls-configuration.html",
-  fix        = "List the exact origins (for example https://app.example.com) in "
-            .. "Cors.AllowOrigins instead of '*' or wildcard patterns.",
   check = function(r, ctx)
     local cors = r.properties.Cors
     if not is_view(cors) or is_list(cors) then return end

@@ -7,20 +7,8 @@ local show = g.show
 local all_eq = g.eq_ipairs
 
 return {
-  title      = "Amazon MQ ActiveMQ brokers use active/standby deployment",
   id         = "ct-mq-pr-1",
-  severity   = "low",
   types      = { "AWS::AmazonMQ::Broker" },
-  packs      = { "control-tower" },
-  controls   = { "CT.MQ.PR.1", "mq_active_deployment_mode_check" },
-  guard      = "mq_active_deployment_mode_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:CP-10", "NIST 800-53 Rev 5:CP-6(2)",
-    "NIST 800-53 Rev 5:SC-36", "NIST 800-53 Rev 5:SC-5(2)",
-    "NIST 800-53 Rev 5:SI-13(5)"
-  },
-  docs       = "https://docs.aws.amazon.com/amazon-mq/latest/developer-guide/active-standby-broker-deployment.html",
-  fix        = "Set DeploymentMode to ACTIVE_STANDBY_MULTI_AZ.",
   check = function(r, ctx)
     local p = r.properties
     local engine = p.EngineType

@@ -9,23 +9,8 @@ local all_true = g.is_true_ipairs
 local is_view = pp.is_view
 
 return {
-  title      = "MSK clusters encrypt data in transit between brokers",
   id         = "ct-msk-pr-1",
-  severity   = "medium",
   types      = { "AWS::MSK::Cluster" },
-  packs      = { "control-tower" },
-  controls   = { "CT.MSK.PR.1", "msk_broker_node_tls_check" },
-  guard      = "msk_broker_node_tls_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:AC-4", "NIST 800-53 Rev 5:SC-13", "NIST 800-53 Rev 5:SC-23",
-    "NIST 800-53 Rev 5:SC-23(3)", "NIST 800-53 Rev 5:SC-7(4)",
-    "NIST 800-53 Rev 5:SC-8", "NIST 800-53 Rev 5:SC-8(1)",
-    "NIST 800-53 Rev 5:SC-8(2)", "PCI DSS version 3.2.1:2.3",
-    "PCI DSS version 3.2.1:4.1", "PCI DSS version 3.2.1:8.2.1"
-  },
-  docs       = "https://docs.aws.amazon.com/msk/latest/developerguide/msk-working-with-encryption.html",
-  fix        = "Leave EncryptionInfo.EncryptionInTransit.InCluster out (it defaults to true) or "
-            .. "set it to true.",
   check = function(r, ctx)
     local p = r.properties
     local ei = p.EncryptionInfo

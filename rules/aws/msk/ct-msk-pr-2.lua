@@ -9,29 +9,8 @@ local all_eq = g.eq_ipairs
 local is_view = pp.is_view
 
 return {
-  title      = "MSK cluster brokers are not publicly accessible",
   id         = "ct-msk-pr-2",
-  severity   = "high",
   types      = { "AWS::MSK::Cluster" },
-  packs      = { "control-tower" },
-  controls   = { "CT.MSK.PR.2", "msk_public_access_check" },
-  guard      = "msk_public_access_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:AC-21", "NIST 800-53 Rev 5:AC-3",
-    "NIST 800-53 Rev 5:AC-3(7)", "NIST 800-53 Rev 5:AC-4",
-    "NIST 800-53 Rev 5:AC-4(21)", "NIST 800-53 Rev 5:AC-6",
-    "NIST 800-53 Rev 5:SC-7", "NIST 800-53 Rev 5:SC-7(11)",
-    "NIST 800-53 Rev 5:SC-7(16)", "NIST 800-53 Rev 5:SC-7(20)",
-    "NIST 800-53 Rev 5:SC-7(21)", "NIST 800-53 Rev 5:SC-7(3)",
-    "NIST 800-53 Rev 5:SC-7(4)", "NIST 800-53 Rev 5:SC-7(9)",
-    "PCI DSS version 3.2.1:1.2.1", "PCI DSS version 3.2.1:1.3",
-    "PCI DSS version 3.2.1:1.3.1", "PCI DSS version 3.2.1:1.3.2",
-    "PCI DSS version 3.2.1:1.3.4", "PCI DSS version 3.2.1:1.3.6",
-    "PCI DSS version 3.2.1:2.2.2"
-  },
-  docs       = "https://docs.aws.amazon.com/msk/latest/developerguide/public-access.html",
-  fix        = "Leave BrokerNodeGroupInfo.ConnectivityInfo.PublicAccess.Type out or set it to "
-            .. "DISABLED.",
   check = function(r, ctx)
     local bngi = r.properties.BrokerNodeGroupInfo
     if not is_view(bngi) or is_list(bngi) then return end

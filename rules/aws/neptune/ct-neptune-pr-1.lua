@@ -2,26 +2,13 @@
 -- Guard semantics kept: IamAuthEnabled must be present and the boolean true; the string "true"
 -- fails, and a list passes only when every entry is the boolean true (so an empty list passes).
 -- A value Parapet cannot resolve (a parameter without a default, an import) is UNKNOWN.
-local type, format, tostring, ipairs = type, string.format, tostring, ipairs
-local is_list = pp.is_list
+local type, tostring, ipairs = type, tostring, ipairs
 local g = pp.lib("guard")
 local show, is_true = g.show_shape, g.is_true_ipairs
 
 return {
-  title      = "Neptune DB clusters use IAM database authentication",
   id         = "ct-neptune-pr-1",
-  severity   = "high",
   types      = { "AWS::Neptune::DBCluster" },
-  packs      = { "control-tower" },
-  controls   = { "CT.NEPTUNE.PR.1", "neptune_cluster_iam_database_authentication_check" },
-  guard      = "neptune_cluster_iam_database_authentication_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:AC-2(1)", "NIST 800-53 Rev 5:AC-3", "NIST 800-53 Rev 5:AC-3(15)",
-    "NIST 800-53 Rev 5:AC-3(7)", "NIST 800-53 Rev 5:AC-6", "PCI DSS version 3.2.1:7.1.1",
-    "PCI DSS version 3.2.1:7.2.1", "PCI DSS version 3.2.1:7.2.2", "PCI DSS version 3.2.1:8.7"
-  },
-  docs       = "https://docs.aws.amazon.com/neptune/latest/userguide/iam-auth.html",
-  fix        = "Set IamAuthEnabled: true (a boolean) and grant access with IAM policies.",
   check = function(r, ctx)
     local p = r.properties
     local v = p.IamAuthEnabled

@@ -2,25 +2,13 @@
 -- Guard semantics kept: DeletionProtection must be present and the boolean true; the string "true"
 -- fails, and a list passes only when every entry is the boolean true (so an empty list passes).
 -- A value Parapet cannot resolve (a parameter without a default, an import) is UNKNOWN.
-local type, format, tostring, ipairs = type, string.format, tostring, ipairs
-local is_list = pp.is_list
+local type, tostring, ipairs = type, tostring, ipairs
 local g = pp.lib("guard")
 local show, is_true = g.show_shape, g.is_true_ipairs
 
 return {
-  title      = "Neptune DB clusters have deletion protection",
   id         = "ct-neptune-pr-2",
-  severity   = "medium",
   types      = { "AWS::Neptune::DBCluster" },
-  packs      = { "control-tower" },
-  controls   = { "CT.NEPTUNE.PR.2", "neptune_cluster_deletion_protection_enabled_check" },
-  guard      = "neptune_cluster_deletion_protection_enabled_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:CA-9(1)", "NIST 800-53 Rev 5:CM-2", "NIST 800-53 Rev 5:CM-2(2)",
-    "NIST 800-53 Rev 5:CM-3", "NIST 800-53 Rev 5:SC-5(2)", "PCI DSS version 3.2.1:2.2"
-  },
-  docs       = "https://docs.aws.amazon.com/neptune/latest/userguide/manage-console-instances-delete.html",
-  fix        = "Set DeletionProtection: true (a boolean) on the DB cluster.",
   check = function(r, ctx)
     local p = r.properties
     local v = p.DeletionProtection

@@ -2,7 +2,7 @@
 -- Guard semantics kept: EnableCloudwatchLogsExports must be a non-empty list with an entry
 -- "audit" (exactly; an entry that is itself a list counts when one of its entries is "audit").
 -- A list Parapet cannot resolve (a parameter without a default, an import) is UNKNOWN.
-local type, format, tostring, ipairs = type, string.format, tostring, ipairs
+local type, tostring, ipairs = type, tostring, ipairs
 local is_list = pp.is_list
 local g = pp.lib("guard")
 local show = g.show_shape
@@ -23,29 +23,8 @@ local function has_audit(list)
 end
 
 return {
-  title      = "Neptune DB clusters export audit logs to CloudWatch Logs",
   id         = "ct-neptune-pr-4",
-  severity   = "medium",
   types      = { "AWS::Neptune::DBCluster" },
-  packs      = { "control-tower" },
-  controls   = { "CT.NEPTUNE.PR.4", "neptune_cluster_cloudwatch_audit_log_export_enabled" },
-  guard      = "neptune_cluster_cloudwatch_audit_log_export_enabled",
-  frameworks = {
-    "NIST 800-53 Rev 5:AC-2(4)", "NIST 800-53 Rev 5:AC-4(26)", "NIST 800-53 Rev 5:AC-6(9)",
-    "NIST 800-53 Rev 5:AU-10", "NIST 800-53 Rev 5:AU-12", "NIST 800-53 Rev 5:AU-2",
-    "NIST 800-53 Rev 5:AU-3", "NIST 800-53 Rev 5:AU-6(1)", "NIST 800-53 Rev 5:AU-6(3)",
-    "NIST 800-53 Rev 5:AU-6(4)", "NIST 800-53 Rev 5:AU-6(5)", "NIST 800-53 Rev 5:AU-7(1)",
-    "NIST 800-53 Rev 5:AU-9(7)", "NIST 800-53 Rev 5:CA-7", "NIST 800-53 Rev 5:SC-7(9)",
-    "NIST 800-53 Rev 5:SI-20", "NIST 800-53 Rev 5:SI-3(8)", "NIST 800-53 Rev 5:SI-4(20)",
-    "NIST 800-53 Rev 5:SI-4(5)", "NIST 800-53 Rev 5:SI-7(8)", "PCI DSS version 3.2.1:10.1",
-    "PCI DSS version 3.2.1:10.2.1", "PCI DSS version 3.2.1:10.2.2", "PCI DSS version 3.2.1:10.2.3",
-    "PCI DSS version 3.2.1:10.2.4", "PCI DSS version 3.2.1:10.2.5", "PCI DSS version 3.2.1:10.2.7",
-    "PCI DSS version 3.2.1:10.3.1", "PCI DSS version 3.2.1:10.3.2", "PCI DSS version 3.2.1:10.3.3",
-    "PCI DSS version 3.2.1:10.3.4", "PCI DSS version 3.2.1:10.3.5", "PCI DSS version 3.2.1:10.3.6"
-  },
-  docs       = "https://docs.aws.amazon.com/neptune/latest/userguide/cloudwatch-logs.html",
-  fix        = "Add \"audit\" to EnableCloudwatchLogsExports (and turn on neptune_enable_audit_log "
-            .. "in the cluster parameter group so there is an audit log to export).",
   check = function(r, ctx)
     local p = r.properties
     local v = p.EnableCloudwatchLogsExports

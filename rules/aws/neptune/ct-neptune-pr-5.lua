@@ -2,26 +2,15 @@
 -- Guard semantics kept: BackupRetentionPeriod must be present and an integer of at least 7 (the string
 -- "7" and the number 7.0 fail; a list passes when every entry does, so an empty list passes).
 -- A value Parapet cannot resolve (a parameter without a default, an import) is UNKNOWN.
-local type, format, tostring, ipairs, mtype = type, string.format, tostring, ipairs, math.type
-local is_list = pp.is_list
+local type, tostring, ipairs = type, tostring, ipairs
 local g = pp.lib("guard")
 local show, int_ge_ipairs = g.show_shape, g.int_ge_ipairs
 
 local MIN_DAYS = 7
 
 return {
-  title      = "Neptune DB clusters keep automated backups for at least 7 days",
   id         = "ct-neptune-pr-5",
-  severity   = "medium",
   types      = { "AWS::Neptune::DBCluster" },
-  packs      = { "control-tower" },
-  controls   = { "CT.NEPTUNE.PR.5", "neptune_cluster_backup_retention_check" },
-  guard      = "neptune_cluster_backup_retention_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:SI-12", "PCI DSS version 3.2.1:3.1"
-  },
-  docs       = "https://docs.aws.amazon.com/neptune/latest/userguide/backup-restore-overview.html",
-  fix        = "Set BackupRetentionPeriod to an integer from 7 to 35.",
   check = function(r, ctx)
     local p = r.properties
     local v = p.BackupRetentionPeriod

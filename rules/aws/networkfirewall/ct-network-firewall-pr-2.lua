@@ -21,21 +21,8 @@ local function allowed(e)
 end
 
 return {
-  title      = "Network Firewall policies drop or forward full packets that match no stateless rule",
   id         = "ct-network-firewall-pr-2",
-  severity   = "medium",
   types      = { "AWS::NetworkFirewall::FirewallPolicy" },
-  packs      = { "control-tower" },
-  controls   = { "CT.NETWORK-FIREWALL.PR.2", "netfw_policy_default_action_full_packets_check" },
-  guard      = "netfw_policy_default_action_full_packets_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:CA-9(1)", "NIST 800-53 Rev 5:CM-2",
-    "PCI DSS version 3.2.1:1.2.1", "PCI DSS version 3.2.1:1.3",
-    "PCI DSS version 3.2.1:1.3.1", "PCI DSS version 3.2.1:1.3.2",
-    "PCI DSS version 3.2.1:1.3.4", "PCI DSS version 3.2.1:1.3.6"
-  },
-  docs       = "https://docs.aws.amazon.com/network-firewall/latest/developerguide/stateless-default-actions.html",
-  fix        = "Include aws:drop or aws:forward_to_sfe in FirewallPolicy.StatelessDefaultActions.",
   check = function(r, ctx)
     local p = r.properties
     local fp = p.FirewallPolicy

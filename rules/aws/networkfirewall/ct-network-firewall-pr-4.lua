@@ -21,25 +21,8 @@ end
 local PATH = { "RuleGroup", "RulesSource", "StatelessRulesAndCustomActions" }
 
 return {
-  title      = "Network Firewall stateless rule groups contain rules",
   id         = "ct-network-firewall-pr-4",
-  severity   = "medium",
   types      = { "AWS::NetworkFirewall::RuleGroup" },
-  packs      = { "control-tower" },
-  controls   = { "CT.NETWORK-FIREWALL.PR.4", "netfw_stateless_rule_group_not_empty_check" },
-  guard      = "netfw_stateless_rule_group_not_empty_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:AC-4(21)", "NIST 800-53 Rev 5:SC-7",
-    "NIST 800-53 Rev 5:SC-7(11)", "NIST 800-53 Rev 5:SC-7(16)",
-    "NIST 800-53 Rev 5:SC-7(21)", "NIST 800-53 Rev 5:SC-7(5)",
-    "PCI DSS version 3.2.1:1.2.1", "PCI DSS version 3.2.1:1.3",
-    "PCI DSS version 3.2.1:1.3.1", "PCI DSS version 3.2.1:1.3.2",
-    "PCI DSS version 3.2.1:1.3.4", "PCI DSS version 3.2.1:1.3.6"
-  },
-  docs       = "https://docs.aws.amazon.com/network-firewall/latest/developerguide/stateless-rule-groups-5-tuple.html",
-  fix        = "Add at least one rule to "
-            .. "RuleGroup.RulesSource.StatelessRulesAndCustomActions.StatelessRules, or remove "
-            .. "the empty rule group.",
   check = function(r, ctx)
     local p = r.properties
     local t = p.Type

@@ -17,19 +17,7 @@ end
 
 return {
   id         = "ct-opensearch-pr-15",
-  title      = "OpenSearch Service domains turn on fine-grained access control",
-  severity   = "high",
   types      = { "AWS::OpenSearchService::Domain" },
-  packs      = { "control-tower" },
-  controls   = { "CT.OPENSEARCH.PR.15", "opensearch_fine_grained_access_control_enabled_check" },
-  guard      = "opensearch_fine_grained_access_control_enabled_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:AC-2(1)", "NIST 800-53 Rev 5:AC-3", "NIST 800-53 Rev 5:AC-3(15)",
-    "NIST 800-53 Rev 5:AC-3(7)", "NIST 800-53 Rev 5:AC-5", "NIST 800-53 Rev 5:AC-6",
-    "PCI DSS version 3.2.1:7.1.1", "PCI DSS version 3.2.1:7.2.1", "PCI DSS version 3.2.1:7.2.2",
-  },
-  docs       = "https://docs.aws.amazon.com/opensearch-service/latest/developerguide/fgac.html",
-  fix        = "In AdvancedSecurityOptions set Enabled to true, InternalUserDatabaseEnabled to a boolean, and give MasterUserOptions.",
   check = function(r, ctx)
     local p = r.properties
     local c = p.AdvancedSecurityOptions

@@ -6,18 +6,7 @@ local int_ge = g.int_ge
 
 return {
   id         = "ct-opensearch-pr-6",
-  title      = "Elasticsearch domains spread at least three data nodes across Availability Zones",
-  severity   = "medium",
   types      = { "AWS::Elasticsearch::Domain" },
-  packs      = { "control-tower" },
-  controls   = { "CT.OPENSEARCH.PR.6", "elasticsearch_data_node_fault_tolerance_check" },
-  guard      = "elasticsearch_data_node_fault_tolerance_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:CP-10", "NIST 800-53 Rev 5:CP-6(2)", "NIST 800-53 Rev 5:SC-36",
-    "NIST 800-53 Rev 5:SC-5(2)", "NIST 800-53 Rev 5:SI-13(5)",
-  },
-  docs       = "https://docs.aws.amazon.com/opensearch-service/latest/developerguide/sizing-domains.html#bp-instances",
-  fix        = "In ElasticsearchClusterConfig set ZoneAwarenessEnabled to true and InstanceCount to 3 or more.",
   check = function(r, ctx)
     local p = r.properties
     local c = p.ElasticsearchClusterConfig

@@ -6,18 +6,7 @@ local int_ge = g.int_ge
 
 return {
   id         = "ct-opensearch-pr-7",
-  title      = "Elasticsearch domains use at least three dedicated master nodes",
-  severity   = "medium",
   types      = { "AWS::Elasticsearch::Domain" },
-  packs      = { "control-tower" },
-  controls   = { "CT.OPENSEARCH.PR.7", "elasticsearch_primary_node_fault_tolerance_check" },
-  guard      = "elasticsearch_primary_node_fault_tolerance_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:CP-10", "NIST 800-53 Rev 5:CP-6(2)", "NIST 800-53 Rev 5:SC-36",
-    "NIST 800-53 Rev 5:SC-5(2)", "NIST 800-53 Rev 5:SI-13(5)",
-  },
-  docs       = "https://docs.aws.amazon.com/opensearch-service/latest/developerguide/managedomains-dedicatedmasternodes.html",
-  fix        = "In ElasticsearchClusterConfig set DedicatedMasterEnabled to true, and DedicatedMasterCount to 3 or more if you set it.",
   check = function(r, ctx)
     local p = r.properties
     local c = p.ElasticsearchClusterConfig

@@ -8,16 +8,7 @@ local engine_in_scope = rds.engine_in({ "mariadb", "mysql", "oracle-ee", "oracle
 
 return {
   id       = "ct-rds-pr-10",
-  severity = "low",
   types    = { "AWS::RDS::DBInstance" },
-  packs    = { "control-tower" },
-  controls = { "CT.RDS.PR.10", "rds_instance_copy_tags_to_snapshots_enabled_check" },
-  guard    = "rds_instance_copy_tags_to_snapshots_enabled_check",
-  frameworks = { "NIST 800-53 Rev 5:CA-9(1)", "NIST 800-53 Rev 5:CM-2", "NIST 800-53 Rev 5:CM-2(2)",
-    "PCI DSS version 3.2.1:2.2", "PCI DSS version 3.2.1:2.4" },
-  docs     = "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_Tagging.html#USER_Tagging.CopyTags",
-  title    = "RDS DB instances must copy tags to snapshots",
-  fix      = "Set CopyTagsToSnapshot: true (a boolean) on the DB instance.",
   check = function(r, ctx)
     local p = r.properties
     if p == nil then return ctx.fail("the DB instance has no Properties") end

@@ -14,8 +14,6 @@ local GROUPS = {
     logs = { "alert", "audit", "listener", "oemagent", "trace" } },
 }
 local NOUN = "DB instance"
-local TITLE = "RDS DB instances must export all their engine's logs to CloudWatch Logs"
-local FIX = "Set EnableCloudwatchLogsExports to every log type of the engine (MySQL/MariaDB: audit, error, general, slowquery; PostgreSQL: postgresql, upgrade; SQL Server: agent, error; Oracle: alert, audit, listener, oemagent, trace)."
 
 local is_list = pp.is_list
 
@@ -26,14 +24,7 @@ local function set_of(list)
 end
 
 -- Guard `Engine in [...]`: a string in the set; a list passes when every element is
-local function in_set(v, set)
-  if type(v) == "string" then return set[v] == true end
-  if not is_list(v) then return false end
-  for i = 1, #v do
-    if not (type(v[i]) == "string" and set[v[i]]) then return false end
-  end
-  return true
-end
+local in_set = g.in_str_set
 
 local SCOPE = set_of(SCOPE_LIST)
 for _, g in ipairs(GROUPS) do
@@ -62,24 +53,7 @@ end
 
 return {
   id       = "ct-rds-pr-14",
-  severity = "medium",
   types    = { "AWS::RDS::DBInstance" },
-  packs    = { "control-tower" },
-  controls = { "CT.RDS.PR.14", "rds_instance_logging_enabled_check" },
-  guard    = "rds_instance_logging_enabled_check",
-  frameworks = { "NIST 800-53 Rev 5:AC-2(4)", "NIST 800-53 Rev 5:AC-4(26)",
-    "NIST 800-53 Rev 5:AC-6(9)", "NIST 800-53 Rev 5:AU-10", "NIST 800-53 Rev 5:AU-12",
-    "NIST 800-53 Rev 5:AU-2", "NIST 800-53 Rev 5:AU-3", "NIST 800-53 Rev 5:AU-6(3)",
-    "NIST 800-53 Rev 5:AU-6(4)", "NIST 800-53 Rev 5:CA-7", "NIST 800-53 Rev 5:SC-7(10)",
-    "NIST 800-53 Rev 5:SC-7(9)", "NIST 800-53 Rev 5:SI-3(8)", "NIST 800-53 Rev 5:SI-4(20)",
-    "NIST 800-53 Rev 5:SI-7(8)", "PCI DSS version 3.2.1:10.1", "PCI DSS version 3.2.1:10.2.1",
-    "PCI DSS version 3.2.1:10.2.2", "PCI DSS version 3.2.1:10.2.3", "PCI DSS version 3.2.1:10.2.4",
-    "PCI DSS version 3.2.1:10.2.5", "PCI DSS version 3.2.1:10.2.6", "PCI DSS version 3.2.1:10.2.7",
-    "PCI DSS version 3.2.1:10.3.1", "PCI DSS version 3.2.1:10.3.2", "PCI DSS version 3.2.1:10.3.3",
-    "PCI DSS version 3.2.1:10.3.4", "PCI DSS version 3.2.1:10.3.5", "PCI DSS version 3.2.1:10.3.6" },
-  docs     = "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_LogAccess.Procedural.UploadtoCloudWatch.html",
-  title    = TITLE,
-  fix      = FIX,
   check = function(r, ctx)
     local p = r.properties
     if p == nil then return ctx.fail("the " .. NOUN .. " has no Properties") end

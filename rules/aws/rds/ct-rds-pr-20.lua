@@ -1,7 +1,6 @@
 -- CT.RDS.PR.20: RDS DB instances must not listen on their engine's default port.
 local g = pp.lib("guard")
 local show = g.show
-local same = g.same
 local in1 = g.in1
 local is_list = pp.is_list
 
@@ -29,19 +28,7 @@ local DEFAULTS = {
 
 return {
   id       = "ct-rds-pr-20",
-  severity = "low",
   types    = { "AWS::RDS::DBInstance" },
-  packs    = { "control-tower" },
-  controls = { "CT.RDS.PR.20", "rds_instance_no_default_ports_check" },
-  guard    = "rds_instance_no_default_ports_check",
-  frameworks = { "NIST 800-53 Rev 5:AC-4", "NIST 800-53 Rev 5:AC-4(21)", "NIST 800-53 Rev 5:SC-7",
-    "NIST 800-53 Rev 5:SC-7(11)", "NIST 800-53 Rev 5:SC-7(16)", "NIST 800-53 Rev 5:SC-7(21)",
-    "NIST 800-53 Rev 5:SC-7(4)", "NIST 800-53 Rev 5:SC-7(5)", "PCI DSS version 3.2.1:1.2.1",
-    "PCI DSS version 3.2.1:1.3.1", "PCI DSS version 3.2.1:1.3.2", "PCI DSS version 3.2.1:1.3.4",
-    "PCI DSS version 3.2.1:2.2" },
-  docs     = "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/CHAP_CommonTasks.Connect.html",
-  title    = "RDS DB instances must not use the engine's default port",
-  fix      = "Set Port to a port other than the engine default (3306 for MySQL/MariaDB, 5432 for PostgreSQL, 1433 for SQL Server, 1521 for Oracle).",
   check = function(r, ctx)
     local p = r.properties
     if p == nil then return ctx.fail("the DB instance has no Properties") end

@@ -1,7 +1,6 @@
 -- CT.RDS.PR.21: RDS DB clusters must not keep a default administrator user name.
 local g = pp.lib("guard")
 local show = g.show
-local same = g.same
 local in1 = g.in1
 local is_list = pp.is_list
 
@@ -21,15 +20,7 @@ local DEFAULT_USERS = { "admin", "postgres" }
 
 return {
   id       = "ct-rds-pr-21",
-  severity = "medium",
   types    = { "AWS::RDS::DBCluster" },
-  packs    = { "control-tower" },
-  controls = { "CT.RDS.PR.21", "rds_cluster_default_admin_check" },
-  guard    = "rds_cluster_default_admin_check",
-  frameworks = { "NIST 800-53 Rev 5:CA-9(1)", "NIST 800-53 Rev 5:CM-2", "PCI DSS version 3.2.1:2.1" },
-  docs     = "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Aurora.CreateInstance.html",
-  title    = "RDS DB clusters must not use a default administrator user name",
-  fix      = "Choose a MasterUsername other than admin or postgres.",
   check = function(r, ctx)
     local p = r.properties
     if p == nil then return ctx.fail("the DB cluster has no Properties") end

@@ -1,7 +1,6 @@
 -- CT.RDS.PR.22: RDS DB instances must not keep a default administrator user name.
 local g = pp.lib("guard")
 local show = g.show
-local same = g.same
 local in1 = g.in1
 local is_list = pp.is_list
 
@@ -27,15 +26,7 @@ local DEFAULT_USERS = { "postgres", "admin" }
 
 return {
   id       = "ct-rds-pr-22",
-  severity = "medium",
   types    = { "AWS::RDS::DBInstance" },
-  packs    = { "control-tower" },
-  controls = { "CT.RDS.PR.22", "rds_instance_default_admin_check" },
-  guard    = "rds_instance_default_admin_check",
-  frameworks = { "NIST 800-53 Rev 5:CA-9(1)", "NIST 800-53 Rev 5:CM-2", "PCI DSS version 3.2.1:2.1" },
-  docs     = "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/CHAP_BestPractices.Security.html",
-  title    = "RDS DB instances must not use a default administrator user name",
-  fix      = "Choose a MasterUsername other than admin or postgres.",
   check = function(r, ctx)
     local p = r.properties
     if p == nil then return ctx.fail("the DB instance has no Properties") end

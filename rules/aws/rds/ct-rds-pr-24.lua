@@ -8,18 +8,7 @@ local engine_in_scope = rds.engine_in({ "mariadb", "mysql", "oracle-ee", "oracle
 
 return {
   id       = "ct-rds-pr-24",
-  severity = "medium",
   types    = { "AWS::RDS::DBInstance" },
-  packs    = { "control-tower" },
-  controls = { "CT.RDS.PR.24", "rds_instance_storage_encrypted_check" },
-  guard    = "rds_instance_storage_encrypted_check",
-  frameworks = { "CIS AWS Benchmark 1.4:2.3.1", "NIST 800-53 Rev 5:CA-9(1)",
-    "NIST 800-53 Rev 5:CM-3(6)", "NIST 800-53 Rev 5:SC-13", "NIST 800-53 Rev 5:SC-28",
-    "NIST 800-53 Rev 5:SC-28(1)", "NIST 800-53 Rev 5:SC-7(10)", "NIST 800-53 Rev 5:SI-7(6)",
-    "PCI DSS version 3.2.1:3.4", "PCI DSS version 3.2.1:8.2.1" },
-  docs     = "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Overview.Encryption.html",
-  title    = "RDS DB instances must encrypt their storage",
-  fix      = "Set StorageEncrypted: true (a boolean) on the DB instance.",
   check = function(r, ctx)
     local p = r.properties
     if p == nil then return ctx.fail("the DB instance has no Properties") end

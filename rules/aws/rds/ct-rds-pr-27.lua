@@ -48,24 +48,7 @@ end
 
 return {
   id       = "ct-rds-pr-27",
-  severity = "medium",
   types    = { "AWS::RDS::DBClusterParameterGroup" },
-  packs    = { "control-tower" },
-  controls = { "CT.RDS.PR.27", "rds_db_cluster_parameter_group_tls_check" },
-  guard    = "rds_db_cluster_parameter_group_tls_check",
-  frameworks = { "NIST 800-53 Rev 5:AC-2(4)", "NIST 800-53 Rev 5:AC-4(26)",
-    "NIST 800-53 Rev 5:AC-6(9)", "NIST 800-53 Rev 5:AU-10", "NIST 800-53 Rev 5:AU-12",
-    "NIST 800-53 Rev 5:AU-2", "NIST 800-53 Rev 5:AU-3", "NIST 800-53 Rev 5:AU-6(3)",
-    "NIST 800-53 Rev 5:AU-6(4)", "NIST 800-53 Rev 5:CA-7", "NIST 800-53 Rev 5:SC-7(10)",
-    "NIST 800-53 Rev 5:SC-7(9)", "NIST 800-53 Rev 5:SI-3(8)", "NIST 800-53 Rev 5:SI-4(20)",
-    "NIST 800-53 Rev 5:SI-7(8)", "PCI DSS version 3.2.1:10.1", "PCI DSS version 3.2.1:10.2.1",
-    "PCI DSS version 3.2.1:10.2.2", "PCI DSS version 3.2.1:10.2.3", "PCI DSS version 3.2.1:10.2.4",
-    "PCI DSS version 3.2.1:10.2.5", "PCI DSS version 3.2.1:10.2.6", "PCI DSS version 3.2.1:10.2.7",
-    "PCI DSS version 3.2.1:10.3.1", "PCI DSS version 3.2.1:10.3.2", "PCI DSS version 3.2.1:10.3.3",
-    "PCI DSS version 3.2.1:10.3.4", "PCI DSS version 3.2.1:10.3.5", "PCI DSS version 3.2.1:10.3.6" },
-  docs     = "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.Security.html",
-  title    = "RDS DB cluster parameter groups must require TLS connections",
-  fix      = "In Parameters, set require_secure_transport to ON (Aurora MySQL and MySQL families) or rds.force_ssl to 1 (Aurora PostgreSQL and PostgreSQL families).",
   check = function(r, ctx)
     local p = r.properties
     if p == nil then return ctx.fail("the DB cluster parameter group has no Properties") end

@@ -8,14 +8,7 @@ local ENGINES = { aurora = true, ["aurora-mysql"] = true }
 local MODES = { provisioned = true, parallelquery = true }
 
 -- Guard `v in [strings]`: a list passes when every element is in the set
-local function in_set(v, set)
-  if type(v) == "string" then return set[v] == true end
-  if not is_list(v) then return false end
-  for i = 1, #v do
-    if not (type(v[i]) == "string" and set[v[i]]) then return false end
-  end
-  return true
-end
+local in_set = g.in_str_set
 
 -- Guard `v in /re/` and `v not in /re/` against a single pattern: only a string can match or
 -- not match (a list never does)
@@ -42,7 +35,7 @@ end
 
 local ONLY_MYSQL = { ["aurora-mysql"] = true }
 
-local function in_scope(p)
+local function in_control_scope(p)
   if not in_set(p.Engine, ENGINES) then return false end
   local mode = p.EngineMode
   if mode ~= nil and not in_set(mode, MODES) then return false end
@@ -55,21 +48,11 @@ end
 
 return {
   id       = "ct-rds-pr-6",
-  severity = "medium",
   types    = { "AWS::RDS::DBCluster" },
-  packs    = { "control-tower" },
-  controls = { "CT.RDS.PR.6", "aurora_cluster_backtracking_enabled_check" },
-  guard    = "aurora_cluster_backtracking_enabled_check",
-  frameworks = { "NIST 800-53 Rev 5:CP-10", "NIST 800-53 Rev 5:CP-6", "NIST 800-53 Rev 5:CP-6(1)",
-    "NIST 800-53 Rev 5:CP-6(2)", "NIST 800-53 Rev 5:CP-9", "NIST 800-53 Rev 5:SI-13(5)",
-    "PCI DSS version 3.2.1:3.1" },
-  docs     = "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.Managing.Backtrack.html",
-  title    = "Aurora MySQL DB clusters must enable backtracking",
-  fix      = "Set BacktrackWindow to a number of seconds greater than 0 (up to 259200, 72 hours).",
   check = function(r, ctx)
     local p = r.properties
     if p == nil then return ctx.fail("the DB cluster has no Properties") end
-    if not in_scope(p) then
+    if not in_control_scope(p) then
       return ctx.skip("the cluster's engine, engine mode or version does not support backtracking")
     end
     local v = p.BacktrackWindow

@@ -8,18 +8,7 @@ local engine_in_scope = rds.engine_in({ "mariadb", "mysql", "postgres" })
 
 return {
   id       = "ct-rds-pr-7",
-  severity = "medium",
   types    = { "AWS::RDS::DBInstance" },
-  packs    = { "control-tower" },
-  controls = { "CT.RDS.PR.7", "rds_instance_iam_authentication_enabled_check" },
-  guard    = "rds_instance_iam_authentication_enabled_check",
-  frameworks = { "NIST 800-53 Rev 5:AC-2(1)", "NIST 800-53 Rev 5:AC-3",
-    "NIST 800-53 Rev 5:AC-3(15)", "NIST 800-53 Rev 5:AC-3(7)", "NIST 800-53 Rev 5:AC-6",
-    "PCI DSS version 3.2.1:7.1.1", "PCI DSS version 3.2.1:7.2.1", "PCI DSS version 3.2.1:7.2.2",
-    "PCI DSS version 3.2.1:8.7" },
-  docs     = "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.IAMDBAuth.html",
-  title    = "RDS DB instances must enable IAM database authentication",
-  fix      = "Set EnableIAMDatabaseAuthentication: true (a boolean) on the DB instance.",
   check = function(r, ctx)
     local p = r.properties
     if p == nil then return ctx.fail("the DB instance has no Properties") end

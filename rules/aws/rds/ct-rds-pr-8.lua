@@ -22,18 +22,7 @@ end
 
 return {
   id       = "ct-rds-pr-8",
-  severity = "medium",
   types    = { "AWS::RDS::DBInstance" },
-  packs    = { "control-tower" },
-  controls = { "CT.RDS.PR.8", "rds_instance_backup_enabled_check" },
-  guard    = "rds_instance_backup_enabled_check",
-  frameworks = { "NIST 800-53 Rev 5:CP-10", "NIST 800-53 Rev 5:CP-6", "NIST 800-53 Rev 5:CP-6(1)",
-    "NIST 800-53 Rev 5:CP-6(2)", "NIST 800-53 Rev 5:CP-9", "NIST 800-53 Rev 5:SC-5(2)",
-    "NIST 800-53 Rev 5:SI-12", "NIST 800-53 Rev 5:SI-13(5)", "PCI DSS version 3.2.1:10.7",
-    "PCI DSS version 3.2.1:3.1" },
-  docs     = "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_WorkingWithAutomatedBackups.html",
-  title    = "RDS DB instances must retain automated backups for at least 7 days",
-  fix      = "Set BackupRetentionPeriod to a number of days of 7 or more.",
   check = function(r, ctx)
     local p = r.properties
     if p == nil then return ctx.fail("the DB instance has no Properties") end

@@ -1,14 +1,10 @@
 -- PubliclyAccessible on a DB cluster applies to Multi-AZ DB clusters (Aurora sets it on each
 -- DB instance, judged by rds-instance-not-public). Only an explicit true fails here.
--- How a value that is not a boolean reads in a message.
-local function describe(v)
-  if type(v) == "string" then return string.format("%q", v) end
-  if pp.is_view(v) then
-    for k in pairs(v) do return type(k) == "number" and "a list" or "an object" end
-    return "an empty list or object"
-  end
-  return tostring(v)
-end
+local exposure = pp.lib("exposure")
+local must_not_be_true, describe_empty = exposure.must_not_be_true, exposure.describe_empty
+local CONSEQUENCE = "the cluster's endpoints resolve to public addresses"
+local OPTS = { describe = describe_empty }
+local KEYS = { "PubliclyAccessible" }
 
 return {
   id       = "rds-cluster-not-public",
@@ -21,21 +17,6 @@ return {
           .. "private subnets.",
   docs     = "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/multi-az-db-clusters-concepts.html",
   check = function(r, ctx)
-    local p = r.properties
-    local v = p.PubliclyAccessible
-    if v == nil then return true end
-    if pp.is_unknown(v) then
-      return ctx.unknown("PubliclyAccessible depends on a value Parapet cannot resolve", p,
-                         "PubliclyAccessible")
-    end
-    local b = pp.bool(v)
-    if b == true then
-      return ctx.fail("PubliclyAccessible is " .. tostring(v)
-                      .. ": the cluster's endpoints resolve to public addresses", p,
-                      "PubliclyAccessible")
-    elseif b == nil then
-      return ctx.fail("PubliclyAccessible is " .. describe(v)
-                      .. ", not a boolean", p, "PubliclyAccessible")
-    end
+    return must_not_be_true(ctx, r.properties, KEYS, CONSEQUENCE, OPTS)
   end,
 }

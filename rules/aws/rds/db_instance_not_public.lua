@@ -4,14 +4,7 @@
 -- public whenever that VPC has an internet gateway. The template cannot show the default VPC, so
 -- that last case is UNKNOWN rather than a guess either way.
 -- How a value that is not a boolean reads in a message.
-local function describe(v)
-  if type(v) == "string" then return string.format("%q", v) end
-  if pp.is_view(v) then
-    for k in pairs(v) do return type(k) == "number" and "a list" or "an object" end
-    return "an empty list or object"
-  end
-  return tostring(v)
-end
+local describe = pp.lib("exposure").describe_empty
 
 return {
   id       = "rds-instance-not-public",

@@ -1,15 +1,11 @@
 -- New Redshift clusters are private unless PubliclyAccessible is true (AWS made private the
 -- default in its Redshift "secure by default" change of early 2025), so only an explicit true
 -- fails.
--- How a value that is not a boolean reads in a message.
-local function describe(v)
-  if type(v) == "string" then return string.format("%q", v) end
-  if pp.is_view(v) then
-    for k in pairs(v) do return type(k) == "number" and "a list" or "an object" end
-    return "an empty list or object"
-  end
-  return tostring(v)
-end
+local exposure = pp.lib("exposure")
+local must_not_be_true, describe_empty = exposure.must_not_be_true, exposure.describe_empty
+local CONSEQUENCE = "the cluster can be reached from outside the VPC"
+local OPTS = { describe = describe_empty }
+local KEYS = { "PubliclyAccessible" }
 
 return {
   id       = "redshift-cluster-not-public",
@@ -22,21 +18,6 @@ return {
           .. "endpoint).",
   docs     = "https://docs.aws.amazon.com/redshift/latest/mgmt/managing-clusters-vpc.html",
   check = function(r, ctx)
-    local p = r.properties
-    local v = p.PubliclyAccessible
-    if v == nil then return true end
-    if pp.is_unknown(v) then
-      return ctx.unknown("PubliclyAccessible depends on a value Parapet cannot resolve", p,
-                         "PubliclyAccessible")
-    end
-    local b = pp.bool(v)
-    if b == true then
-      return ctx.fail("PubliclyAccessible is " .. tostring(v)
-                      .. ": the cluster can be reached from outside the VPC", p,
-                      "PubliclyAccessible")
-    elseif b == nil then
-      return ctx.fail("PubliclyAccessible is " .. describe(v)
-                      .. ", not a boolean", p, "PubliclyAccessible")
-    end
+    return must_not_be_true(ctx, r.properties, KEYS, CONSEQUENCE, OPTS)
   end,
 }

@@ -4,18 +4,13 @@
 -- every entry is the boolean false, so an empty list passes). The network pack's
 -- redshift-cluster-not-public judges the same setting on its own terms (absent passes).
 -- A value Parapet cannot resolve (a parameter without a default, an import) is UNKNOWN.
-local type, format, tostring, ipairs = type, string.format, tostring, ipairs
+local type, tostring, ipairs = type, tostring, ipairs
 local is_list = pp.is_list
 
-local function show(v)
-  if type(v) == "string" then return format("%q", v) end
-  if is_list(v) then return "a list" end
-  if pp.is_map(v) then return "an object" end
-  return tostring(v)
-end
+local show = pp.lib("exposure").describe
 
 -- Guard `v == false`
-local function is_false(v)
+local function all_false(v)
   if v == false then return true end
   if not is_list(v) then return false end
   for _, e in ipairs(v) do
@@ -25,25 +20,8 @@ local function is_false(v)
 end
 
 return {
-  title      = "Redshift clusters are explicitly not publicly accessible",
   id         = "ct-redshift-pr-1",
-  severity   = "critical",
   types      = { "AWS::Redshift::Cluster" },
-  packs      = { "control-tower" },
-  controls   = { "CT.REDSHIFT.PR.1", "redshift_cluster_public_access_check" },
-  guard      = "redshift_cluster_public_access_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:AC-21", "NIST 800-53 Rev 5:AC-3", "NIST 800-53 Rev 5:AC-3(7)",
-    "NIST 800-53 Rev 5:AC-4", "NIST 800-53 Rev 5:AC-4(21)", "NIST 800-53 Rev 5:AC-6",
-    "NIST 800-53 Rev 5:SC-7", "NIST 800-53 Rev 5:SC-7(11)", "NIST 800-53 Rev 5:SC-7(16)",
-    "NIST 800-53 Rev 5:SC-7(20)", "NIST 800-53 Rev 5:SC-7(21)", "NIST 800-53 Rev 5:SC-7(3)",
-    "NIST 800-53 Rev 5:SC-7(4)", "NIST 800-53 Rev 5:SC-7(9)", "PCI DSS version 3.2.1:1.2.1",
-    "PCI DSS version 3.2.1:1.3", "PCI DSS version 3.2.1:1.3.1", "PCI DSS version 3.2.1:1.3.2",
-    "PCI DSS version 3.2.1:1.3.4", "PCI DSS version 3.2.1:1.3.6", "PCI DSS version 3.2.1:2.2.2"
-  },
-  docs       = "https://docs.aws.amazon.com/redshift/latest/mgmt/managing-clusters-vpc.html",
-  fix        = "Set PubliclyAccessible: false (a boolean) and connect through the VPC or a "
-            .. "Redshift-managed VPC endpoint.",
   check = function(r, ctx)
     local p = r.properties
     local v = p.PubliclyAccessible
@@ -54,7 +32,7 @@ return {
       return ctx.unknown("PubliclyAccessible depends on a value Parapet cannot resolve", p,
                          "PubliclyAccessible")
     end
-    if not is_false(v) then
+    if not all_false(v) then
       return ctx.fail("PubliclyAccessible is " .. show(v) .. "; it must be the boolean false", p,
                       "PubliclyAccessible")
     end

@@ -2,28 +2,15 @@
 -- Guard semantics kept: AutomatedSnapshotRetentionPeriod must be present and an integer of at least 7 (the string
 -- "7" and the number 7.0 fail; a list passes when every entry does, so an empty list passes).
 -- A value Parapet cannot resolve (a parameter without a default, an import) is UNKNOWN.
-local type, format, tostring, ipairs, mtype = type, string.format, tostring, ipairs, math.type
-local is_list = pp.is_list
+local type, tostring, ipairs = type, tostring, ipairs
 local g = pp.lib("guard")
 local show, int_ge_ipairs = g.show_shape, g.int_ge_ipairs
 
 local MIN_DAYS = 7
 
 return {
-  title      = "Redshift clusters keep automated snapshots for at least 7 days",
   id         = "ct-redshift-pr-2",
-  severity   = "medium",
   types      = { "AWS::Redshift::Cluster" },
-  packs      = { "control-tower" },
-  controls   = { "CT.REDSHIFT.PR.2", "redshift_backup_enabled_check" },
-  guard      = "redshift_backup_enabled_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:CP-10", "NIST 800-53 Rev 5:CP-6", "NIST 800-53 Rev 5:CP-6(1)",
-    "NIST 800-53 Rev 5:CP-6(2)", "NIST 800-53 Rev 5:CP-9", "NIST 800-53 Rev 5:SC-5(2)",
-    "NIST 800-53 Rev 5:SC-7(10)", "NIST 800-53 Rev 5:SI-13(5)", "PCI DSS version 3.2.1:3.1"
-  },
-  docs       = "https://docs.aws.amazon.com/redshift/latest/mgmt/working-with-snapshots.html",
-  fix        = "Set AutomatedSnapshotRetentionPeriod to an integer from 7 to 35.",
   check = function(r, ctx)
     local p = r.properties
     local v = p.AutomatedSnapshotRetentionPeriod

@@ -4,54 +4,19 @@
 -- CloudWatch Logs alone, without BucketName, fails as in Control Tower).
 -- A value Parapet cannot resolve (a parameter without a default, an import) is UNKNOWN.
 local nonblank = pp.lib("guard").nonblank
-local type, format, tostring, find = type, string.format, tostring, string.find
-local is_view, is_map, is_unknown = pp.is_view, pp.is_map, pp.is_unknown
+local type, tostring = type, tostring
+local is_map, is_unknown = pp.is_map, pp.is_unknown
 
 local BUCKET_TYPE = "AWS::S3::Bucket"
 
-local function show(v)
-  if type(v) == "string" then return format("%q", v) end
-  if pp.is_list(v) then return "a list" end
-  if is_map(v) then return "an object" end
-  return tostring(v)
-end
+local show = pp.lib("exposure").describe
 
 -- A Ref, or a GetAtt in its list form, of a resource of type rtype in this template.
-local function local_ref(ctx, v, rtype)
-  if not is_map(v) then return false end
-  local ga = v["Fn::GetAtt"]
-  if is_view(ga) and type(ga[1]) == "string" then
-    local res = ctx.resource(ga[1])
-    if res and res.type == rtype then return true end
-  end
-  local id = v.Ref
-  if type(id) ~= "string" then return false end
-  local res = ctx.resource(id)
-  return res ~= nil and res.type == rtype
-end
+local local_ref = pp.lib("guard").local_ref
 
 return {
-  title      = "Redshift clusters write audit logs",
   id         = "ct-redshift-pr-3",
-  severity   = "medium",
   types      = { "AWS::Redshift::Cluster" },
-  packs      = { "control-tower" },
-  controls   = { "CT.REDSHIFT.PR.3", "redshift_cluster_audit_logging_enabled_check" },
-  guard      = "redshift_cluster_audit_logging_enabled_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:AC-2(4)", "NIST 800-53 Rev 5:AC-4(26)", "NIST 800-53 Rev 5:AC-6(9)",
-    "NIST 800-53 Rev 5:AU-10", "NIST 800-53 Rev 5:AU-12", "NIST 800-53 Rev 5:AU-2",
-    "NIST 800-53 Rev 5:AU-3", "NIST 800-53 Rev 5:AU-6(3)", "NIST 800-53 Rev 5:AU-6(4)",
-    "NIST 800-53 Rev 5:CA-7", "NIST 800-53 Rev 5:SC-7(9)", "NIST 800-53 Rev 5:SI-3(8)",
-    "NIST 800-53 Rev 5:SI-4(20)", "NIST 800-53 Rev 5:SI-7(8)", "PCI DSS version 3.2.1:10.1",
-    "PCI DSS version 3.2.1:10.2.1", "PCI DSS version 3.2.1:10.2.2", "PCI DSS version 3.2.1:10.2.3",
-    "PCI DSS version 3.2.1:10.2.4", "PCI DSS version 3.2.1:10.2.5", "PCI DSS version 3.2.1:10.3.1",
-    "PCI DSS version 3.2.1:10.3.2", "PCI DSS version 3.2.1:10.3.3", "PCI DSS version 3.2.1:10.3.4",
-    "PCI DSS version 3.2.1:10.3.5", "PCI DSS version 3.2.1:10.3.6"
-  },
-  docs       = "https://docs.aws.amazon.com/redshift/latest/mgmt/db-auditing.html",
-  fix        = "Set LoggingProperties.BucketName to an S3 bucket that Redshift may write to (a name "
-            .. "or !Ref of an AWS::S3::Bucket), optionally with an S3KeyPrefix.",
   check = function(r, ctx)
     local p = r.properties
     local lp = p.LoggingProperties

@@ -2,28 +2,13 @@
 -- Guard semantics kept: EnhancedVpcRouting must be present and the boolean true; the string "true"
 -- fails, and a list passes only when every entry is the boolean true (so an empty list passes).
 -- A value Parapet cannot resolve (a parameter without a default, an import) is UNKNOWN.
-local type, format, tostring, ipairs = type, string.format, tostring, ipairs
-local is_list = pp.is_list
+local type, tostring, ipairs = type, tostring, ipairs
 local g = pp.lib("guard")
 local show, is_true = g.show_shape, g.is_true_ipairs
 
 return {
-  title      = "Redshift clusters use enhanced VPC routing",
   id         = "ct-redshift-pr-5",
-  severity   = "medium",
   types      = { "AWS::Redshift::Cluster" },
-  packs      = { "control-tower" },
-  controls   = { "CT.REDSHIFT.PR.5", "redshift_enhanced_vpc_routing_enabled_check" },
-  guard      = "redshift_enhanced_vpc_routing_enabled_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:AC-4", "NIST 800-53 Rev 5:AC-4(21)", "NIST 800-53 Rev 5:SC-7",
-    "NIST 800-53 Rev 5:SC-7(11)", "NIST 800-53 Rev 5:SC-7(20)", "NIST 800-53 Rev 5:SC-7(21)",
-    "NIST 800-53 Rev 5:SC-7(4)", "NIST 800-53 Rev 5:SC-7(9)", "PCI DSS version 3.2.1:1.2.1",
-    "PCI DSS version 3.2.1:1.3", "PCI DSS version 3.2.1:1.3.1", "PCI DSS version 3.2.1:1.3.2",
-    "PCI DSS version 3.2.1:1.3.4", "PCI DSS version 3.2.1:1.3.6"
-  },
-  docs       = "https://docs.aws.amazon.com/redshift/latest/mgmt/enhanced-vpc-routing.html",
-  fix        = "Set EnhancedVpcRouting: true (a boolean) so COPY and UNLOAD traffic stays in the VPC.",
   check = function(r, ctx)
     local p = r.properties
     local v = p.EnhancedVpcRouting

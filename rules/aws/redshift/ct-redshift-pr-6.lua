@@ -5,23 +5,13 @@
 local nonblank = pp.lib("guard").nonblank
 local g = pp.lib("guard")
 local show = g.show_shape
-local type, format, tostring, find = type, string.format, tostring, string.find
+local type, tostring = type, tostring
 
 local DEFAULT = "awsuser"
 
 return {
-  title      = "Redshift clusters do not use the default administrator name",
   id         = "ct-redshift-pr-6",
-  severity   = "medium",
   types      = { "AWS::Redshift::Cluster" },
-  packs      = { "control-tower" },
-  controls   = { "CT.REDSHIFT.PR.6", "redshift_default_admin_check" },
-  guard      = "redshift_default_admin_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:CA-9(1)", "NIST 800-53 Rev 5:CM-2", "PCI DSS version 3.2.1:2.1"
-  },
-  docs       = "https://docs.aws.amazon.com/redshift/latest/dg/r_Database_objects.html",
-  fix        = "Set MasterUsername to an administrator name of your own, not awsuser.",
   check = function(r, ctx)
     local p = r.properties
     local v = p.MasterUsername

@@ -5,23 +5,13 @@
 local nonblank = pp.lib("guard").nonblank
 local g = pp.lib("guard")
 local show = g.show_shape
-local type, format, tostring, find = type, string.format, tostring, string.find
+local type, tostring = type, tostring
 
 local DEFAULT = "dev"
 
 return {
-  title      = "Redshift clusters do not use the default database name",
   id         = "ct-redshift-pr-7",
-  severity   = "medium",
   types      = { "AWS::Redshift::Cluster" },
-  packs      = { "control-tower" },
-  controls   = { "CT.REDSHIFT.PR.7", "redshift_default_db_name_check" },
-  guard      = "redshift_default_db_name_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:CA-9(1)", "NIST 800-53 Rev 5:CM-2", "PCI DSS version 3.2.1:2.1"
-  },
-  docs       = "https://docs.aws.amazon.com/redshift/latest/gsg/getting-started.html",
-  fix        = "Set DBName to a database name of your own, not dev.",
   check = function(r, ctx)
     local p = r.properties
     local v = p.DBName

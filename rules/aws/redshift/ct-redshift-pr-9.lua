@@ -5,7 +5,7 @@
 -- strings true, True, TRUE, on, On, ON. As in Guard, a list counts as a name or a value when
 -- every entry does (so an empty list does), and entries that are not objects are ignored.
 -- Names or values Parapet cannot resolve make the verdict UNKNOWN when they could decide it.
-local type, format, tostring, ipairs = type, string.format, tostring, ipairs
+local type, tostring, ipairs = type, tostring, ipairs
 local is_list, is_map, is_unknown = pp.is_list, pp.is_map, pp.is_unknown
 local g = pp.lib("guard")
 local show = g.show_shape
@@ -33,21 +33,8 @@ local function is_name(x) return x == NAME end
 local function is_on(x) return x == true or (type(x) == "string" and TRUE_STRINGS[x] == true) end
 
 return {
-  title      = "Redshift cluster parameter groups require SSL connections",
   id         = "ct-redshift-pr-9",
-  severity   = "medium",
   types      = { "AWS::Redshift::ClusterParameterGroup" },
-  packs      = { "control-tower" },
-  controls   = { "CT.REDSHIFT.PR.9", "redshift_parameter_group_require_tls_ssl_check" },
-  guard      = "redshift_parameter_group_require_tls_ssl_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:CA-9(1)", "NIST 800-53 Rev 5:CM-3(6)", "NIST 800-53 Rev 5:SC-13",
-    "NIST 800-53 Rev 5:SC-28", "NIST 800-53 Rev 5:SC-28(1)", "NIST 800-53 Rev 5:SI-7(6)",
-    "PCI DSS version 3.2.1:3.4", "PCI DSS version 3.2.1:3.5.3", "PCI DSS version 3.2.1:8.2.1"
-  },
-  docs       = "https://docs.aws.amazon.com/redshift/latest/mgmt/security-encryption-in-transit.html",
-  fix        = "Add {ParameterName: require_ssl, ParameterValue: \"true\"} to Parameters, and set "
-            .. "no other require_ssl entry.",
   check = function(r, ctx)
     local p = r.properties
     local list = p.Parameters

@@ -21,21 +21,7 @@ end
 
 return {
   id         = "ct-s3-pr-10",
-  title      = "S3 buckets encrypt by default with AWS KMS keys",
-  severity   = "medium",
   types      = { "AWS::S3::Bucket" },
-  packs      = { "control-tower" },
-  controls   = { "CT.S3.PR.10", "s3_bucket_default_encryption_kms_check" },
-  guard      = "s3_bucket_default_encryption_kms_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:AU-9", "NIST 800-53 Rev 5:CA-9(1)", "NIST 800-53 Rev 5:CM-3(6)",
-    "NIST 800-53 Rev 5:SC-12(2)", "NIST 800-53 Rev 5:SC-13", "NIST 800-53 Rev 5:SC-28",
-    "NIST 800-53 Rev 5:SC-28(1)", "NIST 800-53 Rev 5:SC-7(10)", "NIST 800-53 Rev 5:SI-7(6)",
-    "PCI DSS version 3.2.1:10.5", "PCI DSS version 3.2.1:10.5.2", "PCI DSS version 3.2.1:3.4",
-    "PCI DSS version 3.2.1:3.5.3", "PCI DSS version 3.2.1:8.2.1",
-  },
-  docs       = "https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html",
-  fix        = "In BucketEncryption.ServerSideEncryptionConfiguration, give every rule a ServerSideEncryptionByDefault with SSEAlgorithm aws:kms or aws:kms:dsse.",
   check = function(r, ctx)
     local p = r.properties
     local be = p.BucketEncryption

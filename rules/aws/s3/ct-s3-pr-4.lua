@@ -8,18 +8,7 @@ local LISTS = { "LambdaConfigurations", "QueueConfigurations", "TopicConfigurati
 
 return {
   id         = "ct-s3-pr-4",
-  title      = "S3 buckets send event notifications",
-  severity   = "medium",
   types      = { "AWS::S3::Bucket" },
-  packs      = { "control-tower" },
-  controls   = { "CT.S3.PR.4", "s3_event_notifications_enabled_check" },
-  guard      = "s3_event_notifications_enabled_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:CA-7", "NIST 800-53 Rev 5:SI-3(8)", "NIST 800-53 Rev 5:SI-4",
-    "NIST 800-53 Rev 5:SI-4(4)", "PCI DSS version 3.2.1:11.5",
-  },
-  docs       = "https://docs.aws.amazon.com/AmazonS3/latest/userguide/NotificationHowTo.html",
-  fix        = "Add a NotificationConfiguration that turns on EventBridge (EventBridgeConfiguration.EventBridgeEnabled: true) or lists Lambda, queue or topic configurations.",
   check = function(r, ctx)
     local p = r.properties
     local nc = p.NotificationConfiguration

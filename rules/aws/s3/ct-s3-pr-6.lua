@@ -7,20 +7,7 @@ local is_view = pp.is_view
 
 return {
   id         = "ct-s3-pr-6",
-  title      = "S3 buckets have an enabled lifecycle rule",
-  severity   = "low",
   types      = { "AWS::S3::Bucket" },
-  packs      = { "control-tower" },
-  controls   = { "CT.S3.PR.6", "s3_lifecycle_policy_check" },
-  guard      = "s3_lifecycle_policy_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:AU-9(2)", "NIST 800-53 Rev 5:CP-10", "NIST 800-53 Rev 5:CP-6(2)",
-    "NIST 800-53 Rev 5:CP-9", "NIST 800-53 Rev 5:SC-5(2)", "NIST 800-53 Rev 5:SI-13(5)",
-    "PCI DSS version 3.2.1:10.5.3", "PCI DSS version 3.2.1:10.5.4", "PCI DSS version 3.2.1:10.7",
-    "PCI DSS version 3.2.1:3.1",
-  },
-  docs       = "https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lifecycle-mgmt.html",
-  fix        = "Add a LifecycleConfiguration with at least one rule whose Status is Enabled.",
   check = function(r, ctx)
     local p = r.properties
     local lc = p.LifecycleConfiguration

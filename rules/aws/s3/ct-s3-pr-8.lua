@@ -123,22 +123,7 @@ end
 
 return {
   id         = "ct-s3-pr-8",
-  title      = "S3 bucket policies deny requests that do not use TLS",
-  severity   = "medium",
   types      = { "AWS::S3::BucketPolicy" },
-  packs      = { "control-tower" },
-  controls   = { "CT.S3.PR.8", "s3_bucket_policy_ssl_requests_only_check" },
-  guard      = "s3_bucket_policy_ssl_requests_only_check",
-  frameworks = {
-    "CIS AWS Benchmark 1.4:2.1.2", "NIST 800-53 Rev 5:AC-17(2)", "NIST 800-53 Rev 5:AC-4",
-    "NIST 800-53 Rev 5:IA-5(1)", "NIST 800-53 Rev 5:SC-12(3)", "NIST 800-53 Rev 5:SC-13",
-    "NIST 800-53 Rev 5:SC-23", "NIST 800-53 Rev 5:SC-23(3)", "NIST 800-53 Rev 5:SC-7(4)",
-    "NIST 800-53 Rev 5:SC-8", "NIST 800-53 Rev 5:SC-8(1)", "NIST 800-53 Rev 5:SC-8(2)",
-    "NIST 800-53 Rev 5:SI-7(6)", "PCI DSS version 3.2.1:2.2", "PCI DSS version 3.2.1:4.1",
-    "PCI DSS version 3.2.1:8.2.1",
-  },
-  docs       = "https://aws.amazon.com/premiumsupport/knowledge-center/s3-bucket-policy-for-config-rule/",
-  fix        = "Add a statement with Effect Deny, Principal \"*\" (or AWS \"*\"), Action s3:* or *, Resource \"*\" or both the bucket ARN and its /* object ARN, and Condition {Bool: {aws:SecureTransport: \"false\"}}.",
   check = function(r, ctx)
     local p = r.properties
     local doc = p.PolicyDocument

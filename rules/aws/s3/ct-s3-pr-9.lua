@@ -4,17 +4,7 @@ local all_true = g.is_true
 
 return {
   id         = "ct-s3-pr-9",
-  title      = "S3 buckets have Object Lock enabled",
-  severity   = "medium",
   types      = { "AWS::S3::Bucket" },
-  packs      = { "control-tower" },
-  controls   = { "CT.S3.PR.9", "s3_bucket_object_lock_enabled_check" },
-  guard      = "s3_bucket_object_lock_enabled_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:CP-6(2)",
-  },
-  docs       = "https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock-overview.html",
-  fix        = "Set ObjectLockEnabled to true (a boolean) on the bucket.",
   check = function(r, ctx)
     local p = r.properties
     local v = p.ObjectLockEnabled

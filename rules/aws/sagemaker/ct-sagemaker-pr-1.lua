@@ -9,29 +9,8 @@ local check_subnet = sm.check_subnet
 local check_groups = sm.check_groups
 
 return {
-  title      = "SageMaker notebook instances have no direct internet access",
   id         = "ct-sagemaker-pr-1",
-  severity   = "high",
   types      = { "AWS::SageMaker::NotebookInstance" },
-  packs      = { "control-tower" },
-  controls   = { "CT.SAGEMAKER.PR.1", "sagemaker_notebook_no_direct_internet_access_check" },
-  guard      = "sagemaker_notebook_no_direct_internet_access_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:AC-21", "NIST 800-53 Rev 5:AC-3",
-    "NIST 800-53 Rev 5:AC-3(7)", "NIST 800-53 Rev 5:AC-4",
-    "NIST 800-53 Rev 5:AC-4(21)", "NIST 800-53 Rev 5:AC-6",
-    "NIST 800-53 Rev 5:SC-7", "NIST 800-53 Rev 5:SC-7(11)",
-    "NIST 800-53 Rev 5:SC-7(16)", "NIST 800-53 Rev 5:SC-7(20)",
-    "NIST 800-53 Rev 5:SC-7(21)", "NIST 800-53 Rev 5:SC-7(3)",
-    "NIST 800-53 Rev 5:SC-7(4)", "NIST 800-53 Rev 5:SC-7(9)",
-    "PCI DSS version 3.2.1:1.2.1", "PCI DSS version 3.2.1:1.3",
-    "PCI DSS version 3.2.1:1.3.1", "PCI DSS version 3.2.1:1.3.2",
-    "PCI DSS version 3.2.1:1.3.4", "PCI DSS version 3.2.1:1.3.6",
-    "PCI DSS version 3.2.1:2.2.2"
-  },
-  docs       = "https://docs.aws.amazon.com/sagemaker/latest/dg/appendix-notebook-and-internet-access.html",
-  fix        = "Set DirectInternetAccess to Disabled and place the notebook in a VPC with "
-            .. "SubnetId and SecurityGroupIds (reach the internet through a NAT if needed).",
   check = function(r, ctx)
     local p = r.properties
     local d = p.DirectInternetAccess

@@ -10,7 +10,7 @@ local is_list = g.is_list
 local is_struct = g.is_struct
 local show = g.show
 local local_ref = g.local_ref
-local type, find, ipairs = type, string.find, ipairs
+local type, ipairs = type, ipairs
 
 local DLQ = { allowAll = true, byQueue = true }
 
@@ -27,17 +27,8 @@ local function not_dlq_permission(v)
 end
 
 return {
-  title      = "SQS queues have a dead-letter queue",
   id         = "ct-sqs-pr-1",
-  severity   = "high",
   types      = { "AWS::SQS::Queue" },
-  packs      = { "control-tower" },
-  controls   = { "CT.SQS.PR.1", "sqs_dlq_check" },
-  guard      = "sqs_dlq_check",
-  frameworks = {  },
-  docs       = "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html#sqs-dead-letter-queues-how-they-work",
-  fix        = "Add RedrivePolicy with deadLetterTargetArn set to the ARN of a dead-letter queue "
-            .. "(for example !GetAtt DeadLetterQueue.Arn) and a maxReceiveCount.",
   check = function(r, ctx)
     local p = r.properties
     local rap = p.RedriveAllowPolicy

@@ -7,27 +7,12 @@ local g = pp.lib("guard")
 local nonblank = g.nonblank
 local show = g.show
 local all_eq = g.eq_ipairs
-local is_key = g.is_kms_key
 local key_ref = g.kms_key_ref
-local type, find = type, string.find
+local type = type
 
 return {
-  title      = "SQS queues are encrypted at rest",
   id         = "ct-sqs-pr-2",
-  severity   = "medium",
   types      = { "AWS::SQS::Queue" },
-  packs      = { "control-tower" },
-  controls   = { "CT.SQS.PR.2", "sqs_queue_encrypted_check" },
-  guard      = "sqs_queue_encrypted_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:CA-9(1)", "NIST 800-53 Rev 5:CM-3(6)",
-    "NIST 800-53 Rev 5:SC-13", "NIST 800-53 Rev 5:SC-28",
-    "NIST 800-53 Rev 5:SC-28(1)", "NIST 800-53 Rev 5:SC-7(10)",
-    "NIST 800-53 Rev 5:SI-7(6)", "PCI DSS version 3.2.1:3.4"
-  },
-  docs       = "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-server-side-encryption.html",
-  fix        = "Set SqsManagedSseEnabled to true, or set KmsMasterKeyId to a KMS key or alias "
-            .. "(and leave SqsManagedSseEnabled out or false).",
   check = function(r, ctx)
     local p = r.properties
     local sse, kms = p.SqsManagedSseEnabled, p.KmsMasterKeyId

@@ -9,7 +9,7 @@ local is_list = g.is_list
 local is_struct = g.is_struct
 local show = g.show
 local local_ref = g.local_ref
-local type, find, ipairs = type, string.find, ipairs
+local type, ipairs = type, ipairs
 
 local LEVELS = { ERROR = true, ALL = true }
 
@@ -49,28 +49,8 @@ local function check_destination(ctx, dests, i, d)
 end
 
 return {
-  title      = "Step Functions state machines log to CloudWatch Logs",
   id         = "ct-stepfunctions-pr-1",
-  severity   = "high",
   types      = { "AWS::StepFunctions::StateMachine" },
-  packs      = { "control-tower" },
-  controls   = { "CT.STEPFUNCTIONS.PR.1", "step_functions_state_machine_logging_enabled_check" },
-  guard      = "step_functions_state_machine_logging_enabled_check",
-  frameworks = {
-    "NIST 800-53 Rev 5:AC-4(26)", "NIST 800-53 Rev 5:AU-10",
-    "NIST 800-53 Rev 5:AU-12", "NIST 800-53 Rev 5:AU-2", "NIST 800-53 Rev 5:AU-3",
-    "NIST 800-53 Rev 5:AU-6(3)", "NIST 800-53 Rev 5:AU-6(4)",
-    "NIST 800-53 Rev 5:CA-7", "NIST 800-53 Rev 5:SC-7(9)",
-    "NIST 800-53 Rev 5:SI-7(8)", "PCI DSS version 3.2.1:10.1",
-    "PCI DSS version 3.2.1:10.2.1", "PCI DSS version 3.2.1:10.2.4",
-    "PCI DSS version 3.2.1:10.2.7", "PCI DSS version 3.2.1:10.3.1",
-    "PCI DSS version 3.2.1:10.3.2", "PCI DSS version 3.2.1:10.3.3",
-    "PCI DSS version 3.2.1:10.3.4", "PCI DSS version 3.2.1:10.3.5",
-    "PCI DSS version 3.2.1:10.3.6"
-  },
-  docs       = "https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html",
-  fix        = "Add LoggingConfiguration with Level ERROR or ALL and a Destinations entry whose "
-            .. "CloudWatchLogsLogGroup.LogGroupArn names a log group.",
   check = function(r, ctx)
     local p = r.properties
     local lc = p.LoggingConfiguration
