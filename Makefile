@@ -244,8 +244,10 @@ difftest: all ct-ref
 
 # cfn-guard against parapet on the EC2/ECS/RDS controls (500 resources), and the whole pack
 # on 5,000 resources; writes the "Control Tower" section of docs/benchmarks.md.
+# BENCH_BASELINE=path/to/other/parapet times that binary too, in the same run.
 bench-guard: all ct-ref
-	@python3 tests/bench/guard.py --parapet $(BUILD)/parapet --guard $(CT_GUARD) --ct $(CT_RULES)
+	@python3 tests/bench/guard.py --parapet $(BUILD)/parapet --guard $(CT_GUARD) --ct $(CT_RULES) \
+	  $(if $(BENCH_BASELINE),--baseline $(BENCH_BASELINE))
 
 # The Lambda zip: bootstrap, the binary, the rules, and every shared library the binary loads
 # (linked, and libcurl, which engine/net/lazy.c opens at first use, with its own dependencies)

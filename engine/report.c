@@ -388,14 +388,22 @@ void pp_report_sort(pp_report *r)
 
 int pp_report_fingerprint(const char *const key[5], char out[65])
 {
-    pp_buf k;
-    pp_buf_init(&k, 0);
+    /* each part and its NUL, on the stack when they fit (no formatting, usually no malloc) */
+    char small[1024];
+    size_t len[5], total = 0;
     for (size_t i = 0; i < 5; i++)
-        pp_buf_printf(&k, "%s%c", key[i] ? key[i] : "", 0);
-    if (!k.data)
+        total += len[i] = (key[i] ? strlen(key[i]) : 0) + 1;
+    char *k = total <= sizeof small ? small : malloc(total);
+    if (!k)
         return -1;
-    pp_sha256_hex(k.data, k.len, out);
-    pp_buf_free(&k);
+    char *p = k;
+    for (size_t i = 0; i < 5; i++) {
+        memcpy(p, key[i] ? key[i] : "", len[i]);
+        p += len[i];
+    }
+    pp_sha256_hex(k, total, out);
+    if (k != small)
+        free(k);
     return 0;
 }
 
