@@ -514,6 +514,29 @@ static void test_text_neutralises_controls(void **state)
     pp_report_free(&r);
 }
 
+/* put_text writes runs of printable bytes at once (issue 20): each edge of a run, exactly.
+ * CR dropped, DEL and C0 as '?', C1 (C2 80..9F) as one '?', NBSP (C2 A0) and a lone C2 at the
+ * end kept; in the source excerpt a C2 that ends the line is not paired with the byte after
+ * the newline. */
+static void test_text_run_edges(void **state)
+{
+    (void)state;
+    pp_report r;
+    pp_report_init(&r);
+    pp_finding f = { .rule_id = "r", .severity = PP_SEV_LOW, .status = PP_ST_FAIL,
+                     .file = "t.yaml", .resource = "R", .resource_type = "AWS::Test::Thing",
+                     .path = "/Resources/R", .line = 2, .column = 0,
+                     .message = "a\r\x7f\x01" "b\xC2\x80" "c\xC2\xA0" "d\te\xC2",
+                     .source_line = "  Name: \"\xC2\"\n\x85next" };
+    assert_int_equal(pp_report_add(&r, &f), PP_OK);
+    char *s = render(&r, PP_OUT_TEXT, 0, 0);
+    assert_non_null(strstr(s, "t.yaml:2: LOW FAIL [r] a??b?c\xC2\xA0" "d\te\xC2\n"));
+    assert_non_null(strstr(s, "| " "  Name: \"\xC2\"\n"));
+    assert_null(strstr(s, "\x85"));
+    free(s);
+    pp_report_free(&r);
+}
+
 static void test_text_empty(void **state)
 {
     (void)state;
@@ -1018,6 +1041,7 @@ int main(void)
         cmocka_unit_test(test_text_plain),
         cmocka_unit_test(test_text_color),
         cmocka_unit_test(test_text_neutralises_controls),
+        cmocka_unit_test(test_text_run_edges),
         cmocka_unit_test(test_text_empty),
         cmocka_unit_test(test_text_caret_tabs_utf8),
         cmocka_unit_test(test_sarif),
