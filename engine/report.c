@@ -569,23 +569,30 @@ json_t *pp_report_jstr(const char *s)
     return j;
 }
 
+size_t pp_report_utf8_valid(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    for (;;) {
+        while (*p && *p < 0x80)
+            p++;
+        size_t n = *p ? utf8_len(p) : 0;
+        if (!*p)
+            return (size_t)((const char *)p - s);
+        if (!n)
+            return (size_t)-1;
+        p += n;
+    }
+}
+
 void pp_report_jw_str(pp_jw *w, const char *s)
 {
     if (!s) {
         pp_jw_null(w);
         return;
     }
-    const unsigned char *p = (const unsigned char *)s;
-    for (;;) {
-        while (*p && *p < 0x80)
-            p++;
-        size_t n = *p ? utf8_len(p) : 0;
-        if (!*p || !n)
-            break;
-        p += n;
-    }
-    if (!*p) {
-        pp_jw_strn(w, s, (size_t)((const char *)p - s));
+    size_t len = pp_report_utf8_valid(s);
+    if (len != (size_t)-1) {
+        pp_jw_strn(w, s, len);
         return;
     }
     char *clean = pp_report_utf8(s);   /* as pp_report_jstr: invalid bytes become U+FFFD */

@@ -45,6 +45,10 @@ int pp_report_fingerprint(const char *const key[5], char out[65]);
  * sequence becomes U+FFFD. NULL for NULL s or on allocation failure. Caller frees. */
 char *pp_report_utf8(const char *s);
 
+/* strlen(s) when s is valid UTF-8 (what pp_report_utf8 would leave unchanged), else
+ * (size_t)-1. */
+size_t pp_report_utf8_valid(const char *s);
+
 /* A new jansson string for s (invalid UTF-8 repaired with pp_report_utf8), json null when
  * s is NULL; NULL only on allocation failure. Caller owns the reference. */
 json_t *pp_report_jstr(const char *s);

@@ -146,7 +146,6 @@ static void sha256_compress(uint32_t *h, const unsigned char *block)
     h[5] += f;
     h[6] += g;
     h[7] += k;
-    pp_wipe(w, sizeof w);
 }
 
 static void sha256_init(md_ctx *c)
