@@ -1,11 +1,16 @@
 # Parapet — one GNU Makefile. pkg-config for every library.
 # Targets: deps all test demo asan valgrind fuzz fuzz-replay bench install clean (see README.md).
 
-PKGS      := jansson yaml-0.1 lua5.4 libpcre2-8 sqlite3 libcurl libmicrohttpd libcrypto
+# LAZY_PKGS are not linked: engine/net/lazy.c opens them at first use (their headers are
+# needed, and their runtime packages come with the -dev ones), so that check, rules, explain
+# and kb do not map the network stack. SHA-256/HMAC are engine/base/crypto.c's own.
+LINK_PKGS := jansson yaml-0.1 lua5.4 libpcre2-8 sqlite3
+LAZY_PKGS := libcurl libmicrohttpd
+PKGS      := $(LINK_PKGS) $(LAZY_PKGS)
 TEST_PKGS := cmocka
 # Debian 12 package for each pkg-config name above, same order.
 DEB_PKGS  := libjansson-dev libyaml-dev liblua5.4-dev libpcre2-dev libsqlite3-dev \
-             libcurl4-openssl-dev libmicrohttpd-dev libssl-dev libcmocka-dev pkg-config
+             libcurl4-openssl-dev libmicrohttpd-dev libcmocka-dev pkg-config
 
 CC       ?= cc
 BUILD    ?= build
@@ -16,7 +21,7 @@ WARN     := -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes -Wfo
             -Wno-format-nonliteral -Werror
 CFLAGS   ?= -O2 -g
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(LINK_PKGS) 2>/dev/null)
 TEST_CFLAGS = $(shell pkg-config --cflags $(TEST_PKGS) 2>/dev/null)
 TEST_LIBS   = $(shell pkg-config --libs $(TEST_PKGS) 2>/dev/null)
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(SAN) -I. $(PKG_CFLAGS) -MMD -MP
@@ -75,6 +80,13 @@ deps:
 
 # The one file that knows the install prefix (the last place it looks for rules and kb.db).
 $(BUILD)/obj/hooks/cli_common.o: ALL_CFLAGS += -DPP_PREFIX='"$(PREFIX)"'
+
+# The sonames engine/net/lazy.c opens: what the -dev packages' lib*.so links name.
+soname = $(or $(shell objdump -p "$$(pkg-config --variable=libdir $(1) 2>/dev/null)/lib$(2).so" \
+  2>/dev/null | awk '$$1 == "SONAME" { print $$2 }'),$(3))
+$(BUILD)/obj/engine/net/lazy.o: ALL_CFLAGS += \
+  -DPP_SONAME_CURL='"$(call soname,libcurl,curl,libcurl.so.4)"' \
+  -DPP_SONAME_MHD='"$(call soname,libmicrohttpd,microhttpd,libmicrohttpd.so.12)"'
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -232,15 +244,20 @@ difftest: all ct-ref
 
 # cfn-guard against parapet on the EC2/ECS/RDS controls (500 resources), and the whole pack
 # on 5,000 resources; writes the "Control Tower" section of docs/benchmarks.md.
+# BENCH_BASELINE=path/to/other/parapet times that binary too, in the same run.
 bench-guard: all ct-ref
-	@python3 tests/bench/guard.py --parapet $(BUILD)/parapet --guard $(CT_GUARD) --ct $(CT_RULES)
+	@python3 tests/bench/guard.py --parapet $(BUILD)/parapet --guard $(CT_GUARD) --ct $(CT_RULES) \
+	  $(if $(BENCH_BASELINE),--baseline $(BENCH_BASELINE))
 
 # The Lambda zip: bootstrap, the binary, the rules, and every shared library the binary loads
+# (linked, and libcurl, which engine/net/lazy.c opens at first use, with its own dependencies)
 # except glibc's own (provided.al2023 brings glibc 2.34; tests/integration/test_lambda_zip.sh
 # checks that nothing needs a newer symbol).
 LAMBDA_DIR   := $(BUILD)/lambda
 LAMBDA_ZIP   := $(BUILD)/parapet-lambda.zip
 GLIBC_SONAMES := linux-vdso|ld-linux-x86-64|ld-linux-aarch64|libc|libm|libpthread|libdl|librt|libresolv|libutil|libanl|libmvec|libnss_[a-z]+
+
+LAMBDA_CURL  = $(shell pkg-config --variable=libdir libcurl 2>/dev/null)/$(call soname,libcurl,curl,libcurl.so.4)
 
 lambda-zip: $(LAMBDA_ZIP)
 integration: $(LAMBDA_ZIP)   # tests/integration/test_lambda_zip.sh unpacks it
@@ -253,7 +270,8 @@ $(LAMBDA_ZIP): $(BUILD)/parapet $(BUILD)/kb.db hooks/deploy/bootstrap $(shell fi
 	install -m 644 $(BUILD)/kb.db $(LAMBDA_DIR)/kb.db
 	if [ -d rules ]; then cp -R rules/. $(LAMBDA_DIR)/rules/; fi
 	$(BUILD)/parapet rules compile $(LAMBDA_DIR)/rules -o $(LAMBDA_DIR)/rules.cache
-	ldd $(BUILD)/parapet | awk '$$2 == "=>" && $$3 ~ /^\// { print $$3 }' | \
+	{ ldd $(BUILD)/parapet; ldd $(LAMBDA_CURL); echo "x => $(LAMBDA_CURL) (0)"; } | \
+	  awk '$$2 == "=>" && $$3 ~ /^\// { print $$3 }' | sort -u | \
 	  grep -Ev '/($(GLIBC_SONAMES))\.so' | while read -r lib; do cp -L "$$lib" $(LAMBDA_DIR)/lib/; done
 	cd $(LAMBDA_DIR) && zip -q -r -9 -X $(CURDIR)/$@ bootstrap parapet kb.db lib rules rules.cache
 	@echo "lambda-zip: $@ ($$(ls $(LAMBDA_DIR)/lib | wc -l) bundled libraries)"

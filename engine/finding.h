@@ -38,6 +38,9 @@ typedef struct pp_finding {
     char *cdk_path;         /* may be NULL */
     char *suppress_reason;  /* for SUPPRESSED */
     char *source_line;      /* the offending line of the document, for text output; may be NULL */
+    /* Set by pp_report_add: one allocation holding every string above but source_line (and the
+     * controls array), freed at once by pp_finding_clear. NULL: each field is its own malloc. */
+    void *block;
 } pp_finding;
 
 /* Per-rule metadata the writers need (SARIF rules, taxonomies). */

@@ -79,33 +79,16 @@ static void strv_free(char **v)
     free(v);
 }
 
-/* Deep copy of a NULL-terminated list; *out NULL for NULL. 0 ok, -1 on allocation failure. */
-static int strv_dup(char *const *v, char ***out)
-{
-    *out = NULL;
-    if (!v)
-        return 0;
-    size_t n = 0;
-    while (v[n])
-        n++;
-    char **d = calloc(n + 1, sizeof *d);
-    if (!d)
-        return -1;
-    for (size_t i = 0; i < n; i++) {
-        d[i] = pp_strdup(v[i]);
-        if (!d[i]) {
-            strv_free(d);
-            return -1;
-        }
-    }
-    *out = d;
-    return 0;
-}
-
 void pp_finding_clear(pp_finding *f)
 {
     if (!f)
         return;
+    if (f->block) {
+        free(f->block);
+        free(f->source_line);
+        memset(f, 0, sizeof *f);
+        return;
+    }
     free(f->rule_id);
     strv_free(f->controls);
     free(f->file);
@@ -121,7 +104,9 @@ void pp_finding_clear(pp_finding *f)
     memset(f, 0, sizeof *f);
 }
 
-/* Duplicates *src into *dst (which is overwritten). 0 ok; -1 with *dst cleared on NOMEM. */
+/* Duplicates *src into *dst (which is overwritten): the strings and the controls array in one
+ * allocation (dst->block), source_line on its own since check.c attaches it later. 0 ok; -1
+ * with *dst cleared on NOMEM. A verdict costs one malloc here instead of a dozen. */
 static int finding_copy(pp_finding *dst, const pp_finding *src)
 {
     memset(dst, 0, sizeof *dst);
@@ -136,18 +121,45 @@ static int finding_copy(pp_finding *dst, const pp_finding *src)
         { src->path, &dst->path },               { src->message, &dst->message },
         { src->fix, &dst->fix },                 { src->docs, &dst->docs },
         { src->cdk_path, &dst->cdk_path },       { src->suppress_reason, &dst->suppress_reason },
-        { src->source_line, &dst->source_line },
     };
+    size_t len[PP_ARRAY_LEN(strs)], nc = 0, total = 0;
     for (size_t i = 0; i < PP_ARRAY_LEN(strs); i++) {
-        if (strs[i].s && !(*strs[i].d = pp_strdup(strs[i].s)))
-            goto fail;
+        len[i] = strs[i].s ? strlen(strs[i].s) + 1 : 0;
+        total += len[i];
     }
-    if (strv_dup(src->controls, &dst->controls) != 0)
-        goto fail;
+    if (src->controls) {
+        while (src->controls[nc])
+            total += strlen(src->controls[nc++]) + 1;
+        if (nc + 1 > (SIZE_MAX - total) / sizeof(char *))
+            return -1;
+        total += (nc + 1) * sizeof(char *);
+    }
+    char *mem = total ? malloc(total) : NULL;
+    if (total && !mem)
+        return -1;
+    char *p = mem;
+    if (src->controls) {   /* the pointer array first: malloc's alignment is the array's */
+        dst->controls = (char **)(void *)p;
+        p += (nc + 1) * sizeof(char *);
+        for (size_t i = 0; i < nc; i++) {
+            size_t n = strlen(src->controls[i]) + 1;
+            dst->controls[i] = memcpy(p, src->controls[i], n);
+            p += n;
+        }
+        dst->controls[nc] = NULL;
+    }
+    for (size_t i = 0; i < PP_ARRAY_LEN(strs); i++) {
+        if (!strs[i].s)
+            continue;
+        *strs[i].d = memcpy(p, strs[i].s, len[i]);
+        p += len[i];
+    }
+    dst->block = mem;
+    if (src->source_line && !(dst->source_line = pp_strdup(src->source_line))) {
+        pp_finding_clear(dst);
+        return -1;
+    }
     return 0;
-fail:
-    pp_finding_clear(dst);
-    return -1;
 }
 
 pp_status pp_report_add(pp_report *r, const pp_finding *f)
@@ -376,14 +388,22 @@ void pp_report_sort(pp_report *r)
 
 int pp_report_fingerprint(const char *const key[5], char out[65])
 {
-    pp_buf k;
-    pp_buf_init(&k, 0);
+    /* each part and its NUL, on the stack when they fit (no formatting, usually no malloc) */
+    char small[1024];
+    size_t len[5], total = 0;
     for (size_t i = 0; i < 5; i++)
-        pp_buf_printf(&k, "%s%c", key[i] ? key[i] : "", 0);
-    if (!k.data)
+        total += len[i] = (key[i] ? strlen(key[i]) : 0) + 1;
+    char *k = total <= sizeof small ? small : malloc(total);
+    if (!k)
         return -1;
-    pp_sha256_hex(k.data, k.len, out);
-    pp_buf_free(&k);
+    char *p = k;
+    for (size_t i = 0; i < 5; i++) {
+        memcpy(p, key[i] ? key[i] : "", len[i]);
+        p += len[i];
+    }
+    pp_sha256_hex(k, total, out);
+    if (k != small)
+        free(k);
     return 0;
 }
 
@@ -547,6 +567,60 @@ json_t *pp_report_jstr(const char *s)
     j = json_string(clean);
     free(clean);
     return j;
+}
+
+size_t pp_report_utf8_valid(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    for (;;) {
+        while (*p && *p < 0x80)
+            p++;
+        size_t n = *p ? utf8_len(p) : 0;
+        if (!*p)
+            return (size_t)((const char *)p - s);
+        if (!n)
+            return (size_t)-1;
+        p += n;
+    }
+}
+
+void pp_report_jw_str(pp_jw *w, const char *s)
+{
+    if (!s) {
+        pp_jw_null(w);
+        return;
+    }
+    size_t len = pp_report_utf8_valid(s);
+    if (len != (size_t)-1) {
+        pp_jw_strn(w, s, len);
+        return;
+    }
+    char *clean = pp_report_utf8(s);   /* as pp_report_jstr: invalid bytes become U+FFFD */
+    if (!clean) {
+        if (w->st == PP_OK)
+            w->st = PP_E_NOMEM;
+        return;
+    }
+    pp_jw_strn(w, clean, strlen(clean));
+    free(clean);
+}
+
+void pp_report_jw_strv(pp_jw *w, char *const *v)
+{
+    pp_jw_open(w, '[');
+    for (size_t i = 0; v && v[i]; i++)
+        pp_report_jw_str(w, v[i]);
+    pp_jw_close(w, ']');
+}
+
+pp_status pp_report_put(pp_buf *b, FILE *out)
+{
+    pp_status st = pp_buf_append(b, "\n", 1);
+    int ok = st == PP_OK && fwrite(b->data, 1, b->len, out) == b->len;
+    pp_buf_free(b);
+    if (st != PP_OK)
+        return st;
+    return ok ? PP_OK : PP_E_IO;
 }
 
 json_t *pp_report_jstrv(char *const *v)

@@ -28,11 +28,25 @@ typedef enum outcome { OUT_PASS = 0, OUT_SKIPPED, OUT_FAILURE, OUT_ERROR } outco
  * references so attribute normalisation keeps them) or as element text. -1 on NOMEM. */
 static int xml_put(FILE *out, const char *s, int attr)
 {
-    char *clean = pp_report_utf8(s ? s : "");
-    if (!clean)
-        return -1;
-    for (const unsigned char *p = (const unsigned char *)clean; *p; p++) {
-        switch (*p) {
+    char *clean = NULL;
+    const char *src = s ? s : "";
+    if (pp_report_utf8_valid(src) == (size_t)-1) {   /* copied only when it must be repaired */
+        if (!(clean = pp_report_utf8(src)))
+            return -1;
+        src = clean;
+    }
+    /* runs of bytes that stay as they are go out in one fwrite */
+    const unsigned char *p = (const unsigned char *)src, *run = p;
+    for (;; p++) {
+        unsigned c = *p;
+        if (c >= 0x20 && c != '&' && c != '<' && c != '>' && c != '"' && c != '\'' &&
+            !(c == 0xEF && p[1] == 0xBF && (p[2] == 0xBE || p[2] == 0xBF)))
+            continue;
+        if (p > run)
+            fwrite(run, 1, (size_t)(p - run), out);
+        if (!c)
+            break;
+        switch (c) {
         case '&': fputs("&amp;", out); break;
         case '<': fputs("&lt;", out); break;
         case '>': fputs("&gt;", out); break;
@@ -42,14 +56,11 @@ static int xml_put(FILE *out, const char *s, int attr)
         case '\n': fputs(attr ? "&#10;" : "\n", out); break;
         case '\r': fputs("&#13;", out); break; /* a parser would turn a raw CR into LF */
         default:
-            if (*p < 0x20)
+            if (c < 0x20)
                 break; /* not a legal XML 1.0 character */
-            if (p[0] == 0xEF && p[1] == 0xBF && (p[2] == 0xBE || p[2] == 0xBF)) {
-                p += 2; /* U+FFFE, U+FFFF */
-                break;
-            }
-            fputc(*p, out);
+            p += 2;    /* U+FFFE, U+FFFF */
         }
+        run = p + 1;
     }
     free(clean);
     return 0;

@@ -9,6 +9,7 @@
 #include <jansson.h>
 #include <stdio.h>
 
+#include "engine/base/json_write.h"
 #include "engine/finding.h"
 
 /* 1 when f is rendered under o: PASS and SKIP only with o->show_passed. */
@@ -44,6 +45,10 @@ int pp_report_fingerprint(const char *const key[5], char out[65]);
  * sequence becomes U+FFFD. NULL for NULL s or on allocation failure. Caller frees. */
 char *pp_report_utf8(const char *s);
 
+/* strlen(s) when s is valid UTF-8 (what pp_report_utf8 would leave unchanged), else
+ * (size_t)-1. */
+size_t pp_report_utf8_valid(const char *s);
+
 /* A new jansson string for s (invalid UTF-8 repaired with pp_report_utf8), json null when
  * s is NULL; NULL only on allocation failure. Caller owns the reference. */
 json_t *pp_report_jstr(const char *s);
@@ -51,6 +56,14 @@ json_t *pp_report_jstr(const char *s);
 /* A new jansson array of the strings of a NULL-terminated list (empty for NULL). NULL on
  * allocation failure. Caller owns the reference. */
 json_t *pp_report_jstrv(char *const *v);
+
+/* pp_report_jstr and pp_report_jstrv for the streaming writer: the same text, no tree. */
+void pp_report_jw_str(pp_jw *w, const char *s);
+void pp_report_jw_strv(pp_jw *w, char *const *v);
+
+/* Appends a newline to b, writes b to out in one fwrite and frees b. PP_OK, PP_E_NOMEM (the
+ * newline did not fit) or PP_E_IO. */
+pp_status pp_report_put(pp_buf *b, FILE *out);
 
 /* Dumps j (indented by 2, key order kept) plus a newline. PP_OK, PP_E_IO or PP_E_NOMEM.
  * Borrows j. */

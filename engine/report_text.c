@@ -38,33 +38,52 @@ static const char *severity_color(pp_severity s)
 }
 
 /* Prints untrusted text. Newlines continue at `indent`; tabs stay; other C0/C1 controls and
- * DEL become '?'. */
-static void put_text(FILE *out, const char *s, const char *indent)
+ * DEL become '?'. Runs of printable bytes go out in one fwrite (a byte at a time through fputc
+ * was two thirds of the text report's cost on a 5,000-resource template). */
+static void put_textn(FILE *out, const char *s, size_t n, const char *indent)
 {
-    const unsigned char *p = (const unsigned char *)(s ? s : "");
-    for (; *p; p++) {
-        if (*p == '\n') {
+    const unsigned char *p = (const unsigned char *)s, *end = p + n, *run = p;
+    for (; p < end; p++) {
+        unsigned c = *p;
+        if (c >= 0x20 && c != 0x7f && !(c == 0xC2 && p + 1 < end && p[1] >= 0x80 && p[1] <= 0x9F))
+            continue;
+        if (p > run)
+            fwrite(run, 1, (size_t)(p - run), out);
+        if (c == '\n') {
             fputc('\n', out);
             fputs(indent, out);
-        } else if (*p == '\t') {
+        } else if (c == '\t') {
             fputc('\t', out);
-        } else if (*p == '\r') {
-            continue;
-        } else if (*p < 0x20 || *p == 0x7f) {
-            fputc('?', out);
-        } else if (*p == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F) {
+        } else if (c == 0xC2) {
             fputc('?', out);   /* C1 control (CSI is U+009B) */
             p++;
-        } else {
-            fputc(*p, out);
+        } else if (c != '\r') {
+            fputc('?', out);
         }
+        run = p + 1;
     }
+    if (p > run)
+        fwrite(run, 1, (size_t)(p - run), out);
+}
+
+static void put_text(FILE *out, const char *s, const char *indent)
+{
+    s = s ? s : "";
+    put_textn(out, s, strlen(s), indent);
 }
 
 static void put_upper(FILE *out, const char *s)
 {
-    for (; *s; s++)
-        fputc(*s >= 'a' && *s <= 'z' ? *s - 'a' + 'A' : *s, out);
+    char up[32];
+    size_t n = 0;
+    for (; *s; s++) {
+        up[n++] = *s >= 'a' && *s <= 'z' ? (char)(*s - 'a' + 'A') : *s;
+        if (n == sizeof up) {
+            fwrite(up, 1, n, out);
+            n = 0;
+        }
+    }
+    fwrite(up, 1, n, out);
 }
 
 /* Writes `source_line` with a gutter and, when col > 0, a caret under byte column col. */
@@ -75,26 +94,30 @@ static void put_source(FILE *out, const pp_finding *f, int color)
     if (w < 0)
         return;
     size_t len = strcspn(f->source_line, "\r\n");
-    char *line = strndup(f->source_line, len);
-    if (!line)
-        return; /* the source excerpt is a courtesy; the diagnostic line is already out */
+    const char *line = f->source_line;
     fprintf(out, "  %*s | ", w + 2, gutter);
-    put_text(out, line, "");
+    put_textn(out, line, len, "");
     fputc('\n', out);
     if (f->column > 0) {
         fprintf(out, "  %*s | ", w + 2, "");
         /* Mirror tabs and skip UTF-8 continuation bytes so the caret lands under the column
          * (a byte offset, per doc.h) in a terminal. */
+        char pad[128];
+        size_t k = 0;
         for (size_t i = 0; i + 1 < f->column && i < len; i++) {
             unsigned char c = (unsigned char)line[i];
             if (c == '\t')
-                fputc('\t', out);
+                pad[k++] = '\t';
             else if ((c & 0xC0) != 0x80)
-                fputc(' ', out);
+                pad[k++] = ' ';
+            if (k == sizeof pad) {
+                fwrite(pad, 1, k, out);
+                k = 0;
+            }
         }
+        fwrite(pad, 1, k, out);
         fputs(color ? PP_ANSI_CARET "^" PP_ANSI_RESET "\n" : "^\n", out);
     }
-    free(line);
 }
 
 /* Writes one finding; returns 1 when it took several lines (so a blank line follows). */

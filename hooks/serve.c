@@ -26,7 +26,6 @@
 #include <microhttpd.h>
 #include <netdb.h>
 #include <netinet/in.h>
-#include <openssl/crypto.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -39,6 +38,7 @@
 #include <unistd.h>
 
 #include "advisor/kb.h"
+#include "engine/base/crypto.h"
 #include "engine/check.h"
 #include "engine/doc.h"
 #include "engine/net/http.h"
@@ -354,7 +354,7 @@ static int authorized(server *s, struct MHD_Connection *c)
     while (*h == ' ')
         h++;
     size_t n = strlen(h);
-    return n == s->token_len && CRYPTO_memcmp(h, s->token, n) == 0;
+    return n == s->token_len && pp_ct_memeq(h, s->token, n);
 }
 
 static enum MHD_Result do_hook(server *s, conn *k, struct MHD_Connection *c)

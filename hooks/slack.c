@@ -4,7 +4,6 @@
 #include "hooks/slack.h"
 
 #include <jansson.h>
-#include <openssl/crypto.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,7 +37,7 @@ int pp_slack_verify(const char *secret, size_t secret_len, const char *ts, const
     memcpy(want, "v0=", 3);
     pp_hex(mac, sizeof mac, want + 3);
     size_t wl = strlen(want);
-    return strlen(sig) == wl && CRYPTO_memcmp(sig, want, wl) == 0;
+    return strlen(sig) == wl && pp_ct_memeq(sig, want, wl);
 }
 
 char *pp_slack_form_value(const char *body, size_t blen, const char *key)

@@ -16,9 +16,35 @@ static const unsigned char must_escape[256] = {
     ['"'] = 1, ['\\'] = 1,
 };
 
+/* 1 when n more bytes (and the NUL) fit in b as allocated and within its cap. */
+static int has_room(const pp_buf *b, size_t n)
+{
+    return b->data && n < b->alloc - b->len && (!b->limit || n <= b->limit - b->len);
+}
+
+/* Appends n bytes known to fit (has_room). */
+static void put_fit(pp_buf *b, const void *p, size_t n)
+{
+    memcpy(b->data + b->len, p, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+
 pp_status pp_json_write_string(pp_buf *b, const char *s, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
+    size_t clean = 0;
+    while (clean < n && !must_escape[(unsigned char)s[clean]])
+        clean++;
+    if (clean == n && has_room(b, n + 2)) {   /* the usual case: one copy, no call to grow */
+        char *o = b->data + b->len;
+        o[0] = '"';
+        memcpy(o + 1, s, n);
+        o[n + 1] = '"';
+        b->len += n + 2;
+        b->data[b->len] = '\0';
+        return PP_OK;
+    }
     pp_status st = pp_buf_append(b, "\"", 1);
     size_t i = 0;
     while (st == PP_OK) {
@@ -53,11 +79,16 @@ pp_status pp_json_write_string(pp_buf *b, const char *s, size_t n)
     return st;
 }
 
+/* ",\n" and 64 spaces: a member's separator and indentation in one append. */
+static const char sep_spaces[] = ",\n                                                                ";
+
 static pp_status newline(pp_buf *b, int indent, int depth)
 {
     static const char spaces[] = "                                ";
-    pp_status st = pp_buf_append(b, "\n", 1);
     size_t n = (size_t)indent * (size_t)depth;
+    if (n <= sizeof sep_spaces - 3)
+        return pp_buf_append(b, sep_spaces + 1, n + 1);
+    pp_status st = pp_buf_append(b, "\n", 1);
     while (st == PP_OK && n > 0) {
         size_t k = n < sizeof spaces - 1 ? n : sizeof spaces - 1;
         st = pp_buf_append(b, spaces, k);
@@ -152,6 +183,119 @@ static pp_status put(const json_t *v, int indent, int depth, pp_buf *b)
 pp_status pp_json_write(const json_t *v, int indent, pp_buf *out)
 {
     return put(v, indent, 0, out);
+}
+
+/* ---- the streaming writer ---------------------------------------------------------------- */
+
+void pp_jw_init(pp_jw *w, pp_buf *b, int indent)
+{
+    memset(w, 0, sizeof *w);
+    w->b = b;
+    w->indent = indent;
+    w->st = PP_OK;
+}
+
+/* What comes before a value or a key: nothing after a key or at the top, else the comma of
+ * a member that is not the container's first and, indented, a new line. */
+static void jw_before(pp_jw *w)
+{
+    if (w->after_key) {
+        w->after_key = 0;
+        return;
+    }
+    if (w->depth == 0 || w->st != PP_OK)
+        return;
+    int first = w->empty[w->depth];
+    w->empty[w->depth] = 0;
+    size_t n = (size_t)w->indent * (size_t)w->depth;
+    if (w->indent && n <= sizeof sep_spaces - 3) {   /* ",\n" + n spaces, or "\n" + n */
+        w->st = pp_buf_append(w->b, sep_spaces + first, n + 2 - (size_t)first);
+        return;
+    }
+    if (!first)
+        w->st = pp_buf_append(w->b, ",", 1);
+    if (w->st == PP_OK && w->indent)
+        w->st = newline(w->b, w->indent, w->depth);
+}
+
+void pp_jw_open(pp_jw *w, char bracket)
+{
+    jw_before(w);
+    if (w->st != PP_OK)
+        return;
+    if (w->depth >= PP_JW_MAX_DEPTH) {
+        w->st = PP_E_INTERNAL;
+        return;
+    }
+    w->st = pp_buf_append(w->b, &bracket, 1);
+    w->empty[++w->depth] = 1;
+}
+
+void pp_jw_close(pp_jw *w, char bracket)
+{
+    if (w->st != PP_OK)
+        return;
+    if (w->depth == 0) {
+        w->st = PP_E_INTERNAL;
+        return;
+    }
+    int was_empty = w->empty[w->depth--];
+    if (!was_empty && w->indent)
+        w->st = newline(w->b, w->indent, w->depth);
+    if (w->st == PP_OK)
+        w->st = pp_buf_append(w->b, &bracket, 1);
+}
+
+void pp_jw_key(pp_jw *w, const char *k)
+{
+    jw_before(w);
+    size_t n = strlen(k);
+    if (w->st == PP_OK && has_room(w->b, n + 4)) {   /* "k": in one go when k needs no escape */
+        size_t i = 0;
+        while (i < n && !must_escape[(unsigned char)k[i]])
+            i++;
+        if (i == n) {
+            put_fit(w->b, "\"", 1);
+            put_fit(w->b, k, n);
+            put_fit(w->b, "\": ", w->indent ? 3 : 2);
+            w->after_key = 1;
+            return;
+        }
+    }
+    if (w->st == PP_OK)
+        w->st = pp_json_write_string(w->b, k, n);
+    if (w->st == PP_OK)
+        w->st = pp_buf_append(w->b, w->indent ? ": " : ":", w->indent ? 2 : 1);
+    w->after_key = 1;
+}
+
+void pp_jw_strn(pp_jw *w, const char *s, size_t n)
+{
+    jw_before(w);
+    if (w->st == PP_OK)
+        w->st = pp_json_write_string(w->b, s, n);
+}
+
+void pp_jw_int(pp_jw *w, long long v)
+{
+    jw_before(w);
+    if (w->st != PP_OK)
+        return;
+    char tmp[24], *p = tmp + sizeof tmp;
+    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+    do
+        *--p = (char)('0' + u % 10);
+    while (u /= 10);
+    if (v < 0)
+        *--p = '-';
+    w->st = pp_buf_append(w->b, p, (size_t)(tmp + sizeof tmp - p));
+}
+
+void pp_jw_null(pp_jw *w)
+{
+    jw_before(w);
+    if (w->st == PP_OK)
+        w->st = pp_buf_append(w->b, "null", 4);
 }
 
 /* Collects json_dump_callback's output; the first failed append fails every later call. */

@@ -23,6 +23,32 @@ pp_status pp_json_write(const json_t *v, int indent, pp_buf *out);
  * are copied as they are: the caller makes sure they are UTF-8. */
 pp_status pp_json_write_string(pp_buf *out, const char *s, size_t n);
 
+/* A streaming writer: the same text pp_json_write gives for the tree one would have built,
+ * without building it (the report writers: one allocation-free pass per finding). Calls
+ * chain without checks; the first failure sticks in w->st and later calls do nothing.
+ *   pp_jw w; pp_jw_init(&w, &buf, 2);
+ *   pp_jw_open(&w, '{'); pp_jw_key(&w, "n"); pp_jw_int(&w, 1); pp_jw_close(&w, '}');
+ * A member is a pp_jw_key followed by one value (a scalar or an open ... close). Nesting
+ * deeper than PP_JW_MAX_DEPTH fails with PP_E_INTERNAL. */
+#define PP_JW_MAX_DEPTH 64
+typedef struct pp_jw {
+    pp_buf *b;
+    int indent;
+    int depth;
+    int after_key;                            /* the next value follows "key": */
+    unsigned char empty[PP_JW_MAX_DEPTH + 1]; /* the container at each depth has no member yet */
+    pp_status st;
+} pp_jw;
+
+void pp_jw_init(pp_jw *w, pp_buf *b, int indent);
+void pp_jw_open(pp_jw *w, char bracket);       /* '{' or '[' */
+void pp_jw_close(pp_jw *w, char bracket);      /* '}' or ']' */
+void pp_jw_key(pp_jw *w, const char *k);       /* k is ASCII here: written as it is escaped */
+/* A string value of s[0..n), escaped; the caller makes sure it is UTF-8. */
+void pp_jw_strn(pp_jw *w, const char *s, size_t n);
+void pp_jw_int(pp_jw *w, long long v);
+void pp_jw_null(pp_jw *w);
+
 /* json_dumps(v, flags), same text, but NULL whenever an allocation failed. jansson 2.14's
  * dumper ignores a failed write of an object key (dump.c, both key orders), so under memory
  * pressure json_dumps can return JSON with a key's text missing ({":0}). This one dumps

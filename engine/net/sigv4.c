@@ -8,7 +8,6 @@
 #include "engine/net/sigv4.h"
 
 #include <ctype.h>
-#include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -383,9 +382,9 @@ pp_status pp_sigv4_sign(const pp_sigv4_req *r, const pp_aws_creds *c, pp_sigv4_s
               pp_hmac_sha256(k, sizeof k, r->service, strlen(r->service), k) != 0 ||
               pp_hmac_sha256(k, sizeof k, "aws4_request", 12, k) != 0 ||
               pp_hmac_sha256(k, sizeof k, sts.data, sts.len, sig) != 0;
-    OPENSSL_cleanse(k0, strlen(k0));
+    pp_wipe(k0, strlen(k0));
     free(k0);
-    OPENSSL_cleanse(k, sizeof k);
+    pp_wipe(k, sizeof k);
     if (bad) {
         st = pp_err(err, PP_E_INTERNAL, "sigv4: libcrypto HMAC failed");
         goto done;

@@ -50,6 +50,18 @@ if command -v ldd >/dev/null 2>&1; then
             case "$path" in "$D"/lib/*) ;; *) echo "$so from $path";; esac
         done > "$T/outside"
     [ -s "$T/outside" ] && fail "libraries outside the zip: $(cat "$T/outside")"
+    # libcurl is not linked but opened at first use (engine/net/lazy.c): the Runtime API
+    # client needs it, so it is in lib/ and so is everything it needs.
+    set -- "$D"/lib/libcurl.so.*
+    [ -f "$1" ] || fail "libcurl missing from the zip's lib/ (the Runtime API client opens it)"
+    LD_LIBRARY_PATH="$D/lib" ldd "$1" > "$T/ldd.curl" 2>&1 || fail "ldd libcurl: $(cat "$T/ldd.curl")"
+    grep -q 'not found' "$T/ldd.curl" && fail "libcurl's dependencies unresolved: $(cat "$T/ldd.curl")"
+    awk '$2 == "=>" { print $1, $3 }' "$T/ldd.curl" | \
+        grep -Ev '^(linux-vdso|ld-linux|libc\.so|libm\.so|libpthread|libdl\.so|librt\.so|libresolv|libutil\.so|libanl|libmvec|libnss_)' | \
+        while read -r so path; do
+            case "$path" in "$D"/lib/*) ;; *) echo "$so from $path";; esac
+        done > "$T/outside.curl"
+    [ -s "$T/outside.curl" ] && fail "libcurl's libraries outside the zip: $(cat "$T/outside.curl")"
 fi
 
 # The unpacked bootstrap answers a fake Runtime API, in a clean environment.
@@ -59,10 +71,15 @@ python3 "$FAKE/runtime_api.py" "$T/api.port" "$T/out" "$HERE/hook/resource_creat
 PIDS="$PIDS $!"
 wait_file "$T/api.port" || fail "fake Runtime API did not start"
 env -i PATH=/usr/bin:/bin AWS_LAMBDA_RUNTIME_API="127.0.0.1:$(cat "$T/api.port")" \
+    LD_DEBUG=files LD_DEBUG_OUTPUT="$T/ld" \
     PARAPET_ARGS="--rules $RULES" timeout 20 "$D/bootstrap" 2>"$T/boot.err"
 rc=$?
 [ $rc = 124 ] && fail "bootstrap did not exit after the 500"
 [ -f "$T/out/req-1.response" ] || fail "no response from bootstrap: $(cat "$T/boot.err")"
 [ "$(json_get "$T/out/req-1.response" 'd["clientRequestToken"]')" = tok-create-fail ] || \
     fail "bootstrap response: $(cat "$T/out/req-1.response")"
+# ... and the libcurl it opened was the zip's (LD_DEBUG=files names each file it opens).
+ls "$T"/ld.* >/dev/null 2>&1 || fail "LD_DEBUG_OUTPUT wrote nothing"
+grep -h 'file=.*libcurl' "$T"/ld.* | grep -q "file=$D/lib/libcurl" || \
+    fail "bootstrap did not open the zip's libcurl: $(grep -h 'libcurl' "$T"/ld.* | head -3)"
 echo "lambda zip: all checks passed"

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "engine/finding.h"
+#include "engine/base/json_write.h"
 #include "engine/base/util.h"
 
 extern char **environ;
@@ -513,6 +514,29 @@ static void test_text_neutralises_controls(void **state)
     pp_report_free(&r);
 }
 
+/* put_text writes runs of printable bytes at once (issue 20): each edge of a run, exactly.
+ * CR dropped, DEL and C0 as '?', C1 (C2 80..9F) as one '?', NBSP (C2 A0) and a lone C2 at the
+ * end kept; in the source excerpt a C2 that ends the line is not paired with the byte after
+ * the newline. */
+static void test_text_run_edges(void **state)
+{
+    (void)state;
+    pp_report r;
+    pp_report_init(&r);
+    pp_finding f = { .rule_id = "r", .severity = PP_SEV_LOW, .status = PP_ST_FAIL,
+                     .file = "t.yaml", .resource = "R", .resource_type = "AWS::Test::Thing",
+                     .path = "/Resources/R", .line = 2, .column = 0,
+                     .message = "a\r\x7f\x01" "b\xC2\x80" "c\xC2\xA0" "d\te\xC2",
+                     .source_line = "  Name: \"\xC2\"\n\x85next" };
+    assert_int_equal(pp_report_add(&r, &f), PP_OK);
+    char *s = render(&r, PP_OUT_TEXT, 0, 0);
+    assert_non_null(strstr(s, "t.yaml:2: LOW FAIL [r] a??b?c\xC2\xA0" "d\te\xC2\n"));
+    assert_non_null(strstr(s, "| " "  Name: \"\xC2\"\n"));
+    assert_null(strstr(s, "\x85"));
+    free(s);
+    pp_report_free(&r);
+}
+
 static void test_text_empty(void **state)
 {
     (void)state;
@@ -909,6 +933,100 @@ static void test_json_alloc_failures(void **state)
     pp_report_free(&r);
 }
 
+/* The JSON writer streams (pp_jw) instead of building a jansson tree (issue 20): its bytes
+ * equal the tree's, written by pp_json_write with indent 2, on a report with every field,
+ * status, an input error, a warning and invalid UTF-8, with and without passes; and empty. */
+static void expect_same_as_tree(const pp_report *r, int show_passed)
+{
+    char *streamed = render(r, PP_OUT_JSON, 0, show_passed);
+    pp_write_opts o = { .show_passed = show_passed, .tool_version = "0.1.0",
+                        .information_uri = "https://example.com/parapet" };
+    json_t *tree = pp_report_to_json(r, &o);
+    assert_non_null(tree);
+    pp_buf b;
+    pp_buf_init(&b, 0);
+    assert_int_equal(pp_json_write(tree, 2, &b), PP_OK);
+    assert_int_equal(pp_buf_append(&b, "\n", 1), PP_OK);
+    assert_string_equal(streamed, b.data);
+    pp_buf_free(&b);
+    json_decref(tree);
+    free(streamed);
+}
+
+static void test_json_stream_equals_tree(void **state)
+{
+    (void)state;
+    pp_report r;
+    pp_report_init(&r);
+    expect_same_as_tree(&r, 0);
+    pp_report_free(&r);
+    build(&r);
+    add(&r, "c.yaml", 4, 1, "sg-ingress", "Q\"uote", PP_ST_FAIL, PP_SEV_LOW,
+        "bad \xff byte \xed\xa0\x80, tab\t, newline\n, \x01 and \xe2\x82\xac");
+    assert_int_equal(pp_report_input_error(&r, "t.yaml", "t.yaml:3:7: expected a mapping"), PP_OK);
+    expect_same_as_tree(&r, 0);
+    expect_same_as_tree(&r, 1);
+    pp_report_free(&r);
+}
+
+/* pp_jw on its own: empty containers, compact and indented layouts, the extremes of an
+ * integer, a sticky failure past PP_JW_MAX_DEPTH and on a close without an open. */
+static void test_jw_layout_and_limits(void **state)
+{
+    (void)state;
+    pp_buf b;
+    pp_jw w;
+    pp_buf_init(&b, 0);
+    pp_jw_init(&w, &b, 0);
+    pp_jw_open(&w, '{');
+    pp_jw_key(&w, "a");
+    pp_jw_open(&w, '[');
+    pp_jw_close(&w, ']');
+    pp_jw_key(&w, "o");
+    pp_jw_open(&w, '{');
+    pp_jw_close(&w, '}');
+    pp_jw_key(&w, "n");
+    pp_jw_open(&w, '[');
+    pp_jw_int(&w, INT64_MIN);
+    pp_jw_int(&w, 0);
+    pp_jw_int(&w, INT64_MAX);
+    pp_jw_null(&w);
+    pp_jw_strn(&w, "x\"y", 3);
+    pp_jw_close(&w, ']');
+    pp_jw_close(&w, '}');
+    assert_int_equal(w.st, PP_OK);
+    assert_string_equal(b.data, "{\"a\":[],\"o\":{},\"n\":[-9223372036854775808,0,"
+                                "9223372036854775807,null,\"x\\\"y\"]}");
+    pp_buf_free(&b);
+
+    pp_buf_init(&b, 0);
+    pp_jw_init(&w, &b, 2);
+    pp_jw_open(&w, '{');
+    pp_jw_key(&w, "k");
+    pp_jw_open(&w, '[');
+    pp_jw_int(&w, 1);
+    pp_jw_int(&w, 2);
+    pp_jw_close(&w, ']');
+    pp_jw_close(&w, '}');
+    assert_string_equal(b.data, "{\n  \"k\": [\n    1,\n    2\n  ]\n}");
+    pp_buf_free(&b);
+
+    pp_buf_init(&b, 0);
+    pp_jw_init(&w, &b, 0);
+    for (int i = 0; i <= PP_JW_MAX_DEPTH; i++)
+        pp_jw_open(&w, '[');
+    assert_int_equal(w.st, PP_E_INTERNAL);
+    pp_jw_int(&w, 1);   /* sticky: nothing more is written */
+    assert_int_equal(b.len, PP_JW_MAX_DEPTH);
+    pp_buf_free(&b);
+
+    pp_buf_init(&b, 0);
+    pp_jw_init(&w, &b, 0);
+    pp_jw_close(&w, ']');
+    assert_int_equal(w.st, PP_E_INTERNAL);
+    pp_buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -923,6 +1041,7 @@ int main(void)
         cmocka_unit_test(test_text_plain),
         cmocka_unit_test(test_text_color),
         cmocka_unit_test(test_text_neutralises_controls),
+        cmocka_unit_test(test_text_run_edges),
         cmocka_unit_test(test_text_empty),
         cmocka_unit_test(test_text_caret_tabs_utf8),
         cmocka_unit_test(test_sarif),
@@ -932,6 +1051,8 @@ int main(void)
         cmocka_unit_test(test_junit_empty),
         cmocka_unit_test(test_write_errors),
         cmocka_unit_test(test_json_alloc_failures),
+        cmocka_unit_test(test_json_stream_equals_tree),
+        cmocka_unit_test(test_jw_layout_and_limits),
     };
     return cmocka_run_group_tests_name("report", tests, NULL, NULL);
 }

@@ -278,6 +278,57 @@ static void test_hmac_helpers(void **state)
     assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
+/* engine/base/crypto.c is its own SHA-256/SHA-1/HMAC (issue 20): FIPS 180-4 example vectors,
+ * the padding edges (55, 56 and 64 bytes: the length fits, just does not fit, a whole block),
+ * RFC 4231's larger-than-block key, the key and output aliased as sigv4's chain does, and the
+ * constant-time comparison. */
+static void test_hash_vectors(void **state)
+{
+    (void)state;
+    char hex[65], hex1[41];
+    pp_sha256_hex(NULL, 0, hex);
+    assert_string_equal(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    const char *m448 = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+    pp_sha256_hex(m448, strlen(m448), hex);
+    assert_string_equal(hex, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+    char *a = malloc(1000000);
+    assert_non_null(a);
+    memset(a, 'a', 1000000);
+    pp_sha256_hex(a, 1000000, hex);
+    assert_string_equal(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+    pp_sha256_hex(a, 55, hex);
+    assert_string_equal(hex, "9f4390f8d30c2dd92ec9f095b65e2b9ae9b0a925a5258e241c9f1e910f734318");
+    pp_sha256_hex(a, 56, hex);
+    assert_string_equal(hex, "b35439a4ac6f0948b6d6f9e3c6af0f5f590ce20f1bde7090ef7970686ec6738a");
+    pp_sha256_hex(a, 64, hex);
+    assert_string_equal(hex, "ffe054fe7ae0cb6dc65c3af9b61d5209f439851db43d0ba5997337df154668eb");
+    pp_sha1_hex("abc", 3, hex1);
+    assert_string_equal(hex1, "a9993e364706816aba3e25717850c26c9cd0d89d");
+    pp_sha1_hex(a, 1000000, hex1);
+    assert_string_equal(hex1, "34aa973cd4c4daa4f61eeb2bdbad27316534016f");
+    free(a);
+
+    unsigned char key[131], out[PP_SHA256_LEN];
+    memset(key, 0xaa, sizeof key);
+    const char *msg = "Test Using Larger Than Block-Size Key - Hash Key First";
+    assert_int_equal(pp_hmac_sha256(key, sizeof key, msg, strlen(msg), out), 0);
+    pp_hex(out, sizeof out, hex);
+    assert_string_equal(hex, "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+    unsigned char k[PP_SHA256_LEN + 32];
+    memset(k, 'k', 64);
+    assert_int_equal(pp_hmac_sha256(k, 64, NULL, 0, k), 0);   /* out aliases the key */
+    pp_hex(k, PP_SHA256_LEN, hex);
+    assert_string_equal(hex, "83026a325aaee70e36cfe607536aa1054104ad1077c36134810d4ccded1ccd3b");
+
+    assert_true(pp_ct_memeq("token-1", "token-1", 7));
+    assert_false(pp_ct_memeq("token-1", "token-2", 7));
+    assert_false(pp_ct_memeq("Xoken-1", "token-1", 7));
+    assert_true(pp_ct_memeq("", "", 0));
+    unsigned char w[4] = {1, 2, 3, 4};
+    pp_wipe(w, sizeof w);
+    assert_true(w[0] == 0 && w[1] == 0 && w[2] == 0 && w[3] == 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -288,6 +339,7 @@ int main(void)
         cmocka_unit_test(test_bedrock_path),
         cmocka_unit_test(test_rejects),
         cmocka_unit_test(test_hmac_helpers),
+        cmocka_unit_test(test_hash_vectors),
     };
     return cmocka_run_group_tests_name("sigv4", tests, NULL, NULL);
 }
