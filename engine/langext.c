@@ -380,15 +380,15 @@ static int has_loop(const json_t *v, size_t depth)
     return 0;
 }
 
-/* Is AWS::LanguageExtensions among the template's transforms? */
-static int has_transform(const json_t *root)
+/* See template_int.h. */
+int tpl_has_transform(const json_t *root, const char *name)
 {
     const json_t *tr = json_object_get(root, "Transform");
     if (json_is_string(tr))
-        return strcmp(json_string_value(tr), "AWS::LanguageExtensions") == 0;
+        return strcmp(json_string_value(tr), name) == 0;
     for (size_t i = 0; i < json_array_size(tr); i++)
         if (json_is_string(json_array_get(tr, i)) &&
-            strcmp(json_string_value(json_array_get(tr, i)), "AWS::LanguageExtensions") == 0)
+            strcmp(json_string_value(json_array_get(tr, i)), name) == 0)
             return 1;
     return 0;
 }
@@ -404,7 +404,7 @@ int tpl_langext_expand(rctx *c, pp_template *t, json_t *root, const char *name, 
         *out = json_incref(sec);
         return 0;
     }
-    if (!has_transform(root)) {
+    if (!tpl_has_transform(root, "AWS::LanguageExtensions")) {
         const char *k;
         json_t *e;
         json_object_foreach(sec, k, e) if (is_loop_key(k) || has_loop(e, 0)) break;

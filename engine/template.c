@@ -285,6 +285,20 @@ static json_t *param_from_string(const char *type, const char *s)
     return json_string(s);
 }
 
+/* The parameter types CloudFormation accepts. The AWS-specific ones (AWS::EC2::VPC::Id,
+ * AWS::SSM::Parameter::Value<…>, List<AWS::EC2::Subnet::Id>) are a list that grows with the
+ * services, so any AWS:: name passes: a typo there is left to the deploy. */
+static int known_param_type(const char *t)
+{
+    if (strcmp(t, "String") == 0 || strcmp(t, "Number") == 0 ||
+        strcmp(t, "CommaDelimitedList") == 0 || strcmp(t, "List<Number>") == 0 ||
+        strcmp(t, "List<String>") == 0)
+        return 1;
+    if (strncmp(t, "List<", 5) == 0)
+        t += 5;
+    return strncmp(t, "AWS::", 5) == 0;
+}
+
 static int build_params(rctx *c, json_t *root)
 {
     json_t *decl = json_object_get(root, "Parameters");
@@ -302,6 +316,20 @@ static int build_params(rctx *c, json_t *root)
             return -1;
         }
         const char *type = json_string_value(json_object_get(d, "Type"));
+        if (!type) {
+            /* CloudFormation refuses it: "Every Parameters object must contain a Type member" */
+            tpl_fail_at(c, (edge){decl, name, 0}, PP_E_TEMPLATE,
+                    "expected parameter '%s' to have a 'Type' (String, Number, "
+                    "CommaDelimitedList, List<…> or an AWS-specific type)", name);
+            return -1;
+        }
+        if (!known_param_type(type)) {
+            tpl_fail_at(c, (edge){d, "Type", 0}, PP_E_TEMPLATE,
+                    "parameter '%s' has Type '%s'; expected String, Number, List<Number>, "
+                    "CommaDelimitedList or an AWS-specific type (AWS::…, List<AWS::…>)", name,
+                    type);
+            return -1;
+        }
         const char *given = NULL;
         for (size_t i = 0; i < c->o->nparams; i++)
             if (strcmp(c->o->params[i].key, name) == 0)
@@ -761,6 +789,34 @@ static int expand_sections(rctx *c, pp_template *t, json_t *root, json_t **res, 
     return 0;
 }
 
+/* The top-level keys CloudFormation accepts ("Invalid template property or properties" for
+ * any other), plus SAM's Globals under its transform. 0, or -1 with c->err. */
+static int check_sections(rctx *c, json_t *root)
+{
+    static const char *const KNOWN[] = {"AWSTemplateFormatVersion", "Description", "Metadata",
+                                        "Parameters", "Rules", "Mappings", "Conditions",
+                                        "Transform", "Resources", "Outputs", "Hooks"};
+    const char *k;
+    json_t *v;
+    json_object_foreach(root, k, v) {
+        int ok = 0;
+        for (size_t i = 0; i < PP_ARRAY_LEN(KNOWN) && !ok; i++)
+            ok = strcmp(k, KNOWN[i]) == 0;
+        if (!ok && strcmp(k, "Globals") == 0)
+            ok = tpl_has_transform(root, PP_SAM_TRANSFORM);
+        if (!ok) {
+            tpl_fail_at(c, (edge){root, k, 0}, PP_E_TEMPLATE,
+                    "'%s' is not a template section; expected AWSTemplateFormatVersion, "
+                    "Description, Metadata, Parameters, Rules, Mappings, Conditions, Transform, "
+                    "Resources, Outputs or Hooks%s", k,
+                    strcmp(k, "Globals") == 0 ? " (Globals needs 'Transform: "
+                                                PP_SAM_TRANSFORM "')" : "");
+            return -1;
+        }
+    }
+    return 0;
+}
+
 pp_template *pp_template_build(const pp_doc *doc, const pp_resolve_opts *opts, pp_status *st,
                                char **err)
 {
@@ -777,6 +833,7 @@ pp_template *pp_template_build(const pp_doc *doc, const pp_resolve_opts *opts, p
     c.conds = json_object();
     c.cond_busy = json_object();
     pp_template *t = calloc(1, sizeof *t);
+    c.t = t;
     json_t *root = doc->root;
     edge root_edge = {NULL, "", 0};
     if (!t || !c.params || !c.pseudo || !c.conds || !c.cond_busy) {
@@ -817,6 +874,8 @@ pp_template *pp_template_build(const pp_doc *doc, const pp_resolve_opts *opts, p
                     "expected 'Resources' to be a map of logical ids to resources");
             goto fail;
         }
+        if (check_sections(&c, root))
+            goto fail;
         c.resources = res;
         c.mappings = json_object_get(root, "Mappings");
         c.cond_raw = json_object_get(root, "Conditions");
@@ -877,6 +936,8 @@ pp_template *pp_template_build(const pp_doc *doc, const pp_resolve_opts *opts, p
     build_indexes(t);
     json_decref(c.pseudo);
     json_decref(c.cond_busy);
+    json_decref(c.missing);
+    free(c.miss_msg);
     if (st)
         *st = PP_OK;
     return t;
@@ -889,6 +950,8 @@ fail:
         c.err = NULL;
     }
     free(c.err);
+    json_decref(c.missing);
+    free(c.miss_msg);
     json_decref(c.params);
     json_decref(c.pseudo);
     json_decref(c.conds);

@@ -32,6 +32,13 @@ typedef struct rctx {
                             list, so a Ref to an unlisted name is an unknown, not an error */
     const char *at_ptr;  /* JSON pointer of the resource being resolved, for the position
                             of an error inside a value built by expansion (no edge of its own) */
+    pp_template *t;      /* the model being built, for its warnings */
+    /* Fn::FindInMap over one candidate of a parameter's AllowedValues: 1 while lift() calls
+     * it, so that a missing entry drops that candidate (returning `missing`, with the reason
+     * in miss_msg) instead of refusing the template. */
+    int lift_may_miss;
+    json_t *missing;     /* sentinel owned by the context, NULL until first needed */
+    char *miss_msg;
     size_t steps;
     size_t depth;
     pp_status st;
@@ -82,6 +89,9 @@ int tpl_langext_expand(rctx *c, pp_template *t, json_t *root, const char *name, 
 /* Checks DeletionPolicy and UpdateReplacePolicy of the resource raw (resolved: Language
  * Extensions allow intrinsics there). 0, or -1 with c->err naming the policy. */
 int tpl_check_policies(rctx *c, json_t *raw);
+/* Is `name` among the template's transforms (Transform: a string or a list)? */
+int tpl_has_transform(const json_t *root, const char *name);
+#define PP_SAM_TRANSFORM "AWS::Serverless-2016-10-31"
 /* Adds the message (owned, may be NULL for NOMEM) to t's warnings. -1 on NOMEM. */
 int tpl_warn(rctx *c, pp_template *t, char *msg);
 

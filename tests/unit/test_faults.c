@@ -362,9 +362,10 @@ static const char YAML_TEMPLATE[] =
     "  IsProd: !Equals [!Ref Env, prod]\n"
     "  IsOpen: !Equals [!Ref Open, 'true']\n"
     "  ProdAndClosed: !And [!Condition IsProd, !Not [!Condition IsOpen]]\n"
-    "x-common: &tags\n"
-    "  - {Key: team, Value: platform}\n"
-    "  - {Key: env, Value: !Ref Env}\n"
+    "Metadata:\n"   /* CloudFormation refuses an x-common section: the anchor sits here */
+    "  common: &tags\n"
+    "    - {Key: team, Value: platform}\n"
+    "    - {Key: env, Value: !Ref Env}\n"
     "Resources:\n"
     "  Vpc:\n"
     "    Type: AWS::EC2::VPC\n"
