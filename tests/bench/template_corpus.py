@@ -8,7 +8,8 @@ Every file under CORPUS_DIR (default /work/corpus-templates) that looks like a C
 template (a YAML or JSON map with a Resources section) is linted by cfn-lint and checked by
 `parapet check`. A template is *structurally valid* when cfn-lint reports no error of the
 template-structure classes (E0xxx: parse and transform, E1xxx: functions and sections, E2xxx:
-parameters, E3001: resource shape); property-level errors (other E3xxx) do not count, since
+parameters, E3001: resource shape, E3006: unknown resource type, e.g. SAM types without the
+# SAM transform); property-level errors (other E3xxx) do not count, since
 Parapet does not validate property schemas. A *wrong refusal* is a structurally valid template
 that parapet refuses (exit 2). The script prints the counts and each wrong refusal with
 parapet's message; --out writes them as JSON. --lint-cache keeps cfn-lint's verdicts (by path)
@@ -24,7 +25,7 @@ import shutil
 import subprocess
 import sys
 
-STRUCTURAL = re.compile(r"^E(0\d{3}|1\d{3}|2\d{3}|3001)$")
+STRUCTURAL = re.compile(r"^E(0\d{3}|1\d{3}|2\d{3}|3001|3006)$")
 
 
 def looks_like_template(path):
