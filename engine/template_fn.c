@@ -307,6 +307,14 @@ static json_t *fn_findinmap(rctx *c, json_t **a, size_t n, edge e)
             r = json_incref(json_object_get(a[3], "DefaultValue"));
             goto done;
         }
+        /* the stack id is a stand-in until the stack exists: a map keyed by real stack ids
+         * cannot be looked up before the deploy */
+        json_t *sid = tpl_pseudo_get(c, "AWS::StackId");
+        if (sid && (json_equal(a[1], sid) || json_equal(a[2], sid))) {
+            r = tpl_unknownf(c, NULL, "Fn::FindInMap keyed by the stack id, known only at "
+                             "deploy time");
+            goto done;
+        }
         if (may_miss && c->t) {
             if (!c->missing && !(c->missing = json_object())) {
                 tpl_nomem(c);
