@@ -889,6 +889,9 @@ pp_template *pp_template_build(const pp_doc *doc, const pp_resolve_opts *opts, p
         json_t *rsrc = NULL;
         if (expand_sections(&c, t, root, &res, &rsrc))
             goto fail;
+        if (tpl_sam_expand(&c, t, root, &res, &rsrc))
+            goto fail;
+        c.resources = res;
         /* evaluate every condition once so cycles are reported even when unused */
         const char *cn;
         json_t *cx;
@@ -906,7 +909,10 @@ pp_template *pp_template_build(const pp_doc *doc, const pp_resolve_opts *opts, p
         const char *id;
         json_t *raw;
         json_object_foreach(res, id, raw) {
-            const char *written = json_string_value(json_object_get(rsrc, id));
+            json_t *wv = json_object_get(rsrc, id);   /* see tpl_sam_expand */
+            const char *written = json_string_value(json_is_array(wv) ? json_array_get(wv, 0)
+                                                                      : wv);
+            const char *pwritten = json_string_value(json_array_get(wv, 1));
             c.at_ptr = written;
             if (!json_is_object(raw)) {
                 tpl_fail_at(&c, (edge){res, id, 0}, PP_E_TEMPLATE,
@@ -920,7 +926,9 @@ pp_template *pp_template_build(const pp_doc *doc, const pp_resolve_opts *opts, p
                 goto fail;
             }
             char *rp = written ? pp_strdup(written) : pp_ptr_join("/Resources", id);
-            char *pp = rp ? pp_ptr_join(rp, "Properties") : NULL;
+            char *pp = !rp       ? NULL
+                       : pwritten ? pp_strdup(pwritten)
+                                  : pp_ptr_join(rp, "Properties");
             int rc = rp && pp ? add_resource(&c, t, id, raw, type,
                                              json_object_get(raw, "Properties"), rp, pp,
                                              (edge){raw, "Properties", 0})
@@ -937,6 +945,7 @@ pp_template *pp_template_build(const pp_doc *doc, const pp_resolve_opts *opts, p
     json_decref(c.pseudo);
     json_decref(c.cond_busy);
     json_decref(c.missing);
+    json_decref(c.sam_refs);
     free(c.miss_msg);
     if (st)
         *st = PP_OK;
@@ -951,6 +960,7 @@ fail:
     }
     free(c.err);
     json_decref(c.missing);
+    json_decref(c.sam_refs);
     free(c.miss_msg);
     json_decref(c.params);
     json_decref(c.pseudo);

@@ -493,12 +493,16 @@ static json_t *resolve_ref(rctx *c, json_t *arg, edge e)
     }
     const char *n = json_string_value(name);
     json_t *r;
+    /* SAM's referable properties (!Ref Fn.Alias) name what the transform generated */
+    const char *sam = json_string_value(json_object_get(c->sam_refs, n));
+    if (sam)
+        n = sam;
     if (strcmp(n, "AWS::NoValue") == 0)
         r = pp_novalue_new();
     else if ((r = json_object_get(c->params, n)) != NULL || (r = tpl_pseudo_get(c, n)))
         r = json_incref(r);
     else if (json_object_get(c->resources, n))
-        r = json_pack("{sO}", "Ref", name);
+        r = json_pack("{ss}", "Ref", n);
     else if (c->resources && !c->open_names) {
         /* CloudFormation rejects the template: "Unresolved resource dependencies" */
         tpl_fail_at(c, e, PP_E_TEMPLATE, "Ref to '%s', which is neither a parameter, a pseudo "
@@ -532,6 +536,12 @@ static json_t *resolve_getatt(rctx *c, json_t *arg, edge e)
     }
     json_t *res = json_array_get(a, 0), *att = json_array_get(a, 1);
     json_t *r;
+    const char *sam = json_string_value(json_object_get(c->sam_refs, json_string_value(res)));
+    if (sam && json_array_set_new(a, 0, json_string(sam)) != 0) {
+        json_decref(a);
+        return tpl_nomem(c);
+    }
+    res = json_array_get(a, 0);
     if (json_is_string(res) && c->resources && !c->open_names &&
         !json_object_get(c->resources, json_string_value(res))) {
         tpl_fail_at(c, e, PP_E_TEMPLATE, "Fn::GetAtt of '%s', which is not a resource of this "

@@ -97,12 +97,13 @@ def main():
         for m in found:
             rid = m.get("Rule", {}).get("Id", "")
             fn = m.get("Filename", "")
-            if fn in errors and STRUCTURAL.match(rid):
-                errors[fn].add(rid)
+            if fn in errors and rid.startswith("E"):
+                errors[fn].add(rid)   # every error kept (the cache too); filtered below
     if cache:
         cached.update({f: sorted(errors[f]) for f in files})
         with open(cache, "w") as f:
             json.dump(cached, f)
+    errors = {f: {e for e in errors[f] if STRUCTURAL.match(e)} for f in files}
     valid = [f for f in files if not errors[f]]
     codes = {}
     wrong = []
