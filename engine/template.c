@@ -901,6 +901,8 @@ pp_template *pp_template_build(const pp_doc *doc, const pp_resolve_opts *opts, p
                 goto fail;
             json_decref(v);
         }
+        if (tpl_check_rules(&c, t, root))
+            goto fail;
         t->res = calloc(json_object_size(res) ? json_object_size(res) : 1, sizeof *t->res);
         if (!t->res) {
             c.st = PP_E_NOMEM;

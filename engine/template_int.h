@@ -94,6 +94,10 @@ int tpl_check_policies(rctx *c, json_t *raw);
 /* Is `name` among the template's transforms (Transform: a string or a list)? */
 int tpl_has_transform(const json_t *root, const char *name);
 #define PP_SAM_TRANSFORM "AWS::Serverless-2016-10-31"
+/* template_rules.c. Evaluates the Rules section's assertions where the parameter values
+ * decide them: -1 with c->err when one fails on a value given on the command line; a warning
+ * in t when it fails on defaults only. */
+int tpl_check_rules(rctx *c, pp_template *t, json_t *root);
 /* sam.c. With 'Transform: AWS::Serverless-2016-10-31', replaces *res (the Resources after
  * Language Extensions) by the resources SAM generates and *rsrc (may be NULL) by a map from
  * each id to the JSON pointer of the template lines it comes from (a string), or to the pair
