@@ -354,7 +354,7 @@ deep:;
             json_decref(cp);
             return NULL;
         }
-        if (r != e && !cp && !(cp = json_copy(v))) {
+        if (r != e && !cp && !(cp = tpl_obj_copy(v))) {
             json_decref(r);
             return tpl_nomem(c);
         }

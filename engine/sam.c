@@ -78,7 +78,7 @@ static const char *src_of(sam *s, const char *id, char **buf)
 static int emit_at(sam *s, const char *id, json_t *res, const char *ptr, const char *pptr,
                    int gen)
 {
-    if (!res || !ptr) {
+    if (!res || !ptr || !id) {   /* what the caller could not make: NOMEM */
         json_decref(res);
         return tpl_nomem(s->c), -1;
     }
@@ -96,7 +96,15 @@ static int emit_at(sam *s, const char *id, json_t *res, const char *ptr, const c
         return tpl_warn(s->c, s->t, w);
     }
     json_t *where = pptr ? json_pack("[ss]", ptr, pptr) : json_string(ptr);
-    if (json_object_set_new(s->out, id, res) || json_object_set_new(s->out_src, id, where))
+    if (!where) {
+        json_decref(res);
+        return tpl_nomem(s->c), -1;
+    }
+    if (json_object_set_new(s->out, id, res)) {   /* res released by set_new */
+        json_decref(where);
+        return tpl_nomem(s->c), -1;
+    }
+    if (json_object_set_new(s->out_src, id, where))
         return tpl_nomem(s->c), -1;
     return 0;
 }
@@ -137,7 +145,7 @@ static json_t *mkres(const char *type, json_t *props, const json_t *src)
  * object (shallow copy). */
 static json_t *with_globals(sam *s, const json_t *props, const char *section)
 {
-    json_t *p = json_is_object(props) ? json_copy((json_t *)props) : json_object();
+    json_t *p = tpl_obj_copy(props);
     json_t *g = json_object_get(s->globals, section);
     const char *k;
     json_t *v;
@@ -274,13 +282,13 @@ static void note_events(sam *s, const json_t *p, const char *ptr)
         if (!type)
             continue;
         if (strcmp(type, "Api") == 0 && !json_object_get(ep, "RestApiId")) {
+            if (!s->rest_api && !(s->first_fn = pp_strdup(ptr)))
+                tpl_nomem(s->c);   /* seen by tpl_sam_expand */
             s->rest_api = 1;
-            if (!s->first_fn)
-                s->first_fn = pp_strdup(ptr);   /* NULL (NOMEM) fails at emit */
         } else if (strcmp(type, "HttpApi") == 0 && !json_object_get(ep, "ApiId")) {
+            if (!s->http_api && !(s->first_http = pp_strdup(ptr)))
+                tpl_nomem(s->c);
             s->http_api = 1;
-            if (!s->first_http)
-                s->first_http = pp_strdup(ptr);
         }
     }
 }
@@ -299,7 +307,7 @@ static int do_function(sam *s, const char *id, const json_t *src, const char *pt
         "EventInvokeConfig", "Tags", "Role", "RuntimeManagementConfig", "SnapStart",
         "VersionDeletionPolicy", "PropagateTags", "CapacityProviderConfig",
         "FunctionScalingConfig", "PublishToLatestPublished", NULL};
-    json_t *fp = json_copy(p);
+    json_t *fp = tpl_obj_copy(p);
     int bad = !fp;
     for (size_t i = 0; !bad && SAM_ONLY[i]; i++)
         json_object_del(fp, SAM_ONLY[i]);
@@ -367,10 +375,10 @@ static int do_function(sam *s, const char *id, const json_t *src, const char *pt
                                                     "Version", "Name", alias)
                                         : NULL;
         json_t *vp = ap ? json_pack("{s{ss}}", "FunctionName", "Ref", id) : NULL;
-        rc = emit(s, ver_id ? ver_id : "", vp ? mkres("AWS::Lambda::Version", vp, src) : NULL,
+        rc = emit(s, ver_id, vp ? mkres("AWS::Lambda::Version", vp, src) : NULL,
                   ptr, 1);
         if (!rc)
-            rc = emit(s, alias_id ? alias_id : "",
+            rc = emit(s, alias_id,
                       ap ? mkres("AWS::Lambda::Alias", json_incref(ap), src) : NULL, ptr, 1);
         if (!rc)
             rc = add_ref(s, id, "Version", ver_id);
@@ -397,7 +405,7 @@ static int do_function(sam *s, const char *id, const json_t *src, const char *pt
             up = NULL;
         }
         rc = !uptr2 ? (json_decref(up), tpl_nomem(s->c), -1)
-                    : emit_at(s, url_id ? url_id : "", up ? mkres("AWS::Lambda::Url", up, src)
+                    : emit_at(s, url_id, up ? mkres("AWS::Lambda::Url", up, src)
                                                           : NULL, ptr, uptr2, 1);
         json_t *auth = json_object_get(url, "AuthType");
         if (!rc && json_is_string(auth) && strcmp(json_string_value(auth), "NONE") == 0) {
@@ -405,7 +413,7 @@ static int do_function(sam *s, const char *id, const json_t *src, const char *pt
             json_t *pp = json_pack("{sss{ss}ssss}", "Action", "lambda:InvokeFunctionUrl",
                                    "FunctionName", "Ref", id, "Principal", "*",
                                    "FunctionUrlAuthType", "NONE");
-            rc = emit_at(s, perm_id ? perm_id : "",
+            rc = emit_at(s, perm_id,
                          pp ? mkres("AWS::Lambda::Permission", pp, src) : NULL, ptr, uptr2, 1);
             free(perm_id);
         }
@@ -478,7 +486,7 @@ static int do_api(sam *s, const char *id, const json_t *src, const char *ptr, in
     char *dep_id = pp_asprintf("%sDeployment", id);
     json_t *dp = json_pack("{s{ss}}", "RestApiId", "Ref", id);
     if (!rc)
-        rc = emit(s, dep_id ? dep_id : "", dp ? mkres("AWS::ApiGateway::Deployment",
+        rc = emit(s, dep_id, dp ? mkres("AWS::ApiGateway::Deployment",
                                                       json_incref(dp), src) : NULL, ptr, 1);
     json_decref(dp);
     json_t *stage = json_object_get(p, "StageName");
@@ -495,7 +503,7 @@ static int do_api(sam *s, const char *id, const json_t *src, const char *ptr, in
         sp = NULL;
     }
     if (!rc)
-        rc = emit(s, st_id ? st_id : "", sp ? mkres("AWS::ApiGateway::Stage", json_incref(sp), src)
+        rc = emit(s, st_id, sp ? mkres("AWS::ApiGateway::Stage", json_incref(sp), src)
                                             : NULL, ptr, 1);
     if (!rc)
         rc = add_ref(s, id, "Stage", st_id);
@@ -530,8 +538,8 @@ static int do_http_api(sam *s, const char *id, const json_t *src, const char *pt
     int rc = emit(s, id, mkres("AWS::ApiGatewayV2::Api", ap, src), ptr, implicit);
     json_t *stage = json_object_get(p, "StageName");
     char *st_id = stage_id(id, stage, 1);
-    json_t *sp = json_pack("{s{ss}sOsb}", "ApiId", "Ref", id, "StageName",
-                           stage ? stage : json_string("$default"), "AutoDeploy", 1);
+    json_t *sp = json_pack("{s{ss}sosb}", "ApiId", "Ref", id, "StageName",
+                           stage ? json_incref(stage) : json_string("$default"), "AutoDeploy", 1);
     static const char *const SKEYS[] = {"AccessLogSettings", "AccessLogSettings",
                                         "DefaultRouteSettings", "DefaultRouteSettings",
                                         "RouteSettings", "RouteSettings", "StageVariables",
@@ -541,7 +549,7 @@ static int do_http_api(sam *s, const char *id, const json_t *src, const char *pt
         sp = NULL;
     }
     if (!rc)
-        rc = emit(s, st_id ? st_id : "", sp ? mkres("AWS::ApiGatewayV2::Stage", json_incref(sp),
+        rc = emit(s, st_id, sp ? mkres("AWS::ApiGatewayV2::Stage", json_incref(sp),
                                                     src) : NULL, ptr, 1);
     if (!rc)
         rc = add_ref(s, id, "Stage", st_id);
@@ -587,7 +595,7 @@ static int do_table(sam *s, const char *id, const json_t *src, const char *ptr)
 static int do_layer(sam *s, const char *id, const json_t *src, const char *ptr)
 {
     json_t *p = with_globals(s, json_object_get(src, "Properties"), "LayerVersion");
-    json_t *lp = p ? json_copy(p) : NULL;
+    json_t *lp = p ? tpl_obj_copy(p) : NULL;
     int bad = !lp;
     json_t *cu = p ? json_object_get(p, "ContentUri") : NULL;
     if (!bad) {
@@ -734,6 +742,8 @@ int tpl_sam_expand(rctx *c, pp_template *t, json_t *root, json_t **res, json_t *
         if (rc)
             goto fail;
     }
+    if (c->st)   /* an allocation failure recorded on a path that goes on (pseudo, events) */
+        goto fail;
     /* the implicit APIs of Api / HttpApi events without an API of their own */
     if (s.rest_api && !json_object_get(s.out, "ServerlessRestApi")) {
         json_t *fake = json_pack("{ss s{ss}}", "Type", "AWS::Serverless::Api", "Properties",
@@ -751,13 +761,19 @@ int tpl_sam_expand(rctx *c, pp_template *t, json_t *root, json_t **res, json_t *
         if (rc)
             goto fail;
     }
-    if (json_object_set_new(t->expanded, "SAM Resources", s.out) ||
-        json_object_set_new(t->expanded, "SAM sources", s.out_src)) {
-        s.out = s.out_src = NULL;
+    if (c->st)
+        goto fail;
+    /* set_new releases its value even when it fails */
+    json_t *out = s.out, *out_src = s.out_src;
+    s.out = s.out_src = NULL;
+    if (json_object_set_new(t->expanded, "SAM Resources", out)) {
+        json_decref(out_src);
         goto nomem;
     }
-    *res = s.out;
-    *rsrc = s.out_src;
+    if (json_object_set_new(t->expanded, "SAM sources", out_src))
+        goto nomem;
+    *res = out;
+    *rsrc = out_src;
     free(s.first_fn);
     free(s.first_http);
     return 0;

@@ -153,6 +153,21 @@ json_t *tpl_resolve_args(rctx *c, json_t *args)
     return out;
 }
 
+/* See template_int.h. */
+json_t *tpl_obj_copy(const json_t *o)
+{
+    json_t *p = json_object();
+    const char *k;
+    json_t *v;
+    if (p && json_is_object(o)) {
+        json_object_foreach((json_t *)o, k, v) if (json_object_set(p, k, v)) {
+            json_decref(p);
+            return NULL;
+        }
+    }
+    return p;
+}
+
 /* Returns a new reference to the resolved value, or NULL with c->err / c->st set. A
  * pp_novalue marker means "remove this key/element". */
 json_t *tpl_resolve(rctx *c, json_t *v, edge e)

@@ -323,7 +323,7 @@ static json_t *fn_findinmap(rctx *c, json_t **a, size_t n, edge e)
             free(c->miss_msg);
             c->miss_msg = pp_asprintf("Fn::FindInMap: no entry %s/%s/%s in Mappings", k[0],
                                       k[1], k[2]);
-            r = json_incref(c->missing);
+            r = c->miss_msg ? json_incref(c->missing) : tpl_nomem(c);
             goto done;
         }
         tpl_fail_at(c, e, PP_E_TEMPLATE, "Fn::FindInMap: no entry %s/%s/%s in Mappings", k[0], k[1],

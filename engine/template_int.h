@@ -63,6 +63,10 @@ json_t *tpl_unknownf(rctx *c, json_t *cands, const char *fmt, ...)
 /* Appends v (a new reference, stolen even on failure) to arr; -1 on NOMEM. */
 int tpl_append_new(rctx *c, json_t *arr, json_t *v);
 int tpl_is_scalar(const json_t *v);
+/* A shallow copy of the object o (not an object: an empty one), or NULL on NOMEM. Not
+ * json_copy: jansson 2.14's copy ignores a failed insertion and returns a map with a key
+ * missing (found by tests/unit/test_faults.c, build-sam). */
+json_t *tpl_obj_copy(const json_t *o);
 /* The resolved value of v (a new reference), or NULL. A pp_novalue means "drop this". */
 json_t *tpl_resolve(rctx *c, json_t *v, edge e);
 /* The pseudo parameter `name` (borrowed), or NULL. */
