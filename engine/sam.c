@@ -10,7 +10,8 @@
  * What is generated (names as SAM documents them; "F" is the serverless resource's logical id):
  *   Function F       F (AWS::Lambda::Function); FRole (AWS::IAM::Role) when no Role is given;
  *                    FUrl (AWS::Lambda::Url) for FunctionUrlConfig, and FUrlPublicPermissions
- *                    (AWS::Lambda::Permission, Principal "*") when its AuthType is NONE;
+ *                    and FURLInvokeAllowPublicAccess (AWS::Lambda::Permission, Principal "*")
+ *                    when its AuthType is NONE;
  *                    FVersion + FAlias<Name> (AWS::Lambda::Version / Alias) for
  *                    AutoPublishAlias (SAM appends a content hash to the version's name: no
  *                    rule or reference can name it, so it is left out here);
@@ -24,6 +25,9 @@
  *                    SAM can compute: the id as written keeps Ref L resolving).
  *   StateMachine S   S (AWS::StepFunctions::StateMachine), SRole when no Role is given.
  *   Application P    P (AWS::CloudFormation::Stack).
+ * Not generated: what event sources make (permissions for API Gateway, event rules, event
+ * source mappings, SNS subscriptions): SAM scopes them to the source, and rules judge the
+ * sources themselves.
  * Globals (Function, Api, HttpApi, SimpleTable, StateMachine, LayerVersion) fill the keys a
  * resource does not set (one level, as for scalars; SAM merges maps more deeply, which no rule
  * here depends on). Other serverless types (Connector, GraphQLApi, …) stay as written, with a
@@ -416,6 +420,15 @@ static int do_function(sam *s, const char *id, const json_t *src, const char *pt
             rc = emit_at(s, perm_id,
                          pp ? mkres("AWS::Lambda::Permission", pp, src) : NULL, ptr, uptr2, 1);
             free(perm_id);
+            /* and the lambda:InvokeFunction permission SAM adds for a public URL */
+            char *inv_id = pp_asprintf("%sURLInvokeAllowPublicAccess", id);
+            json_t *ip = rc ? NULL : json_pack("{sss{ss}sssb}", "Action", "lambda:InvokeFunction",
+                                               "FunctionName", "Ref", id, "Principal", "*",
+                                               "InvokedViaFunctionUrl", 1);
+            if (!rc)
+                rc = emit_at(s, inv_id, ip ? mkres("AWS::Lambda::Permission", ip, src) : NULL,
+                             ptr, uptr2, 1);
+            free(inv_id);
         }
         free(url_id);
         free(uptr);

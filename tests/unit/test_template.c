@@ -376,6 +376,7 @@ static void test_sam(void **state)
         {"Fn", "AWS::Lambda::Function"}, {"FnRole", "AWS::IAM::Role"},
         {"FnVersion", "AWS::Lambda::Version"}, {"FnAliaslive", "AWS::Lambda::Alias"},
         {"FnUrl", "AWS::Lambda::Url"}, {"FnUrlPublicPermissions", "AWS::Lambda::Permission"},
+        {"FnURLInvokeAllowPublicAccess", "AWS::Lambda::Permission"},
         {"Given", "AWS::Lambda::Function"}, {"Table", "AWS::DynamoDB::Table"},
         {"ServerlessRestApi", "AWS::ApiGateway::RestApi"},
         {"ServerlessRestApiProdStage", "AWS::ApiGateway::Stage"},
@@ -389,7 +390,7 @@ static void test_sam(void **state)
         assert_true(k >= 0);
         assert_string_equal(f.t->res[k].type, want[i][1]);
     }
-    assert_int_equal(f.t->nres, 14);                       /* the 13 above and Use */
+    assert_int_equal(f.t->nres, 15);                       /* the 14 above and Use */
     assert_true(pp_template_find(f.t, "GivenRole") < 0);   /* a Role given: none made */
     /* the function: SAM keys gone, the resource's MemorySize over Globals, Timeout from them */
     assert_int_equal(json_integer_value(prop(&f, "Fn", "MemorySize")), 128);
