@@ -441,20 +441,19 @@ static int do_function(sam *s, const char *id, const json_t *src, const char *pt
     return rc;
 }
 
-/* The stage of a REST or HTTP API: <Api><Stage>Stage (HTTP $default: <Api>ApiGatewayDefaultStage). */
+/* The logical id SAM gives the stage of a REST or HTTP API: <Api><StageName>Stage when the
+ * name is alphanumeric; <Api>ApiGatewayDefaultStage for an HTTP API's $default (or no name);
+ * else <Api>Stage (an intrinsic name; SAM adds a hash of any other string, which is left
+ * out here). */
 static char *stage_id(const char *api, const json_t *stage, int http)
 {
     const char *sn = json_string_value(stage);
-    if (http && (!sn || strcmp(sn, "$default") == 0))
+    if (http && (!stage || (sn && strcmp(sn, "$default") == 0)))
         return pp_asprintf("%sApiGatewayDefaultStage", api);
-    /* SAM keeps only the alphanumerics of the name in the id */
-    char buf[128];
-    size_t n = 0;
-    for (const char *q = sn ? sn : "Stage"; *q && n + 1 < sizeof buf; q++)
-        if ((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') || (*q >= '0' && *q <= '9'))
-            buf[n++] = *q;
-    buf[n] = '\0';
-    return pp_asprintf("%s%sStage", api, n ? buf : "Stage");
+    int alnum = sn && *sn;
+    for (const char *q = sn; alnum && *q; q++)
+        alnum = (*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') || (*q >= '0' && *q <= '9');
+    return pp_asprintf("%s%sStage", api, alnum ? sn : "");
 }
 
 /* `implicit`: ServerlessRestApi, which the template may also declare itself. */
@@ -698,6 +697,8 @@ int tpl_sam_expand(rctx *c, pp_template *t, json_t *root, json_t **res, json_t *
         return 0;
     sam s = {.c = c, .t = t, .root = root, .in = *res, .in_src = *rsrc};
     s.globals = json_object_get(root, "Globals");
+    if (json_is_null(s.globals))
+        s.globals = NULL;
     if (s.globals && !json_is_object(s.globals)) {
         tpl_fail_at(c, (edge){root, "Globals", 0}, PP_E_TEMPLATE,
                     "expected 'Globals' to be a map of resource kinds (Function, Api, …)");

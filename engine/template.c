@@ -317,7 +317,7 @@ static int known_param_type(const char *t)
 static int build_params(rctx *c, json_t *root)
 {
     json_t *decl = json_object_get(root, "Parameters");
-    if (decl && !json_is_object(decl)) {
+    if (decl && !json_is_object(decl) && !json_is_null(decl)) {   /* "Parameters:" alone: none */
         tpl_fail_at(c, (edge){root, "Parameters", 0}, PP_E_TEMPLATE,
                 "expected 'Parameters' to be a map of parameter declarations");
         return -1;
@@ -894,6 +894,8 @@ pp_template *pp_template_build(const pp_doc *doc, const pp_resolve_opts *opts, p
         c.resources = res;
         c.mappings = json_object_get(root, "Mappings");
         c.cond_raw = json_object_get(root, "Conditions");
+        if (json_is_null(c.cond_raw))
+            c.cond_raw = NULL;   /* "Conditions:" with nothing under it: none */
         if (c.cond_raw && !json_is_object(c.cond_raw)) {
             tpl_fail_at(&c, (edge){root, "Conditions", 0}, PP_E_TEMPLATE,
                     "expected 'Conditions' to be a map");
