@@ -23,7 +23,8 @@
  *   SimpleTable T    T (AWS::DynamoDB::Table).
  *   LayerVersion L   L (AWS::Lambda::LayerVersion; SAM appends a hash to the name, which only
  *                    SAM can compute: the id as written keeps Ref L resolving).
- *   StateMachine S   S (AWS::StepFunctions::StateMachine), SRole when no Role is given.
+ *   StateMachine S   S (AWS::StepFunctions::StateMachine), SRole when no Role is given; Api
+ *                    and HttpApi events make the implicit APIs as a function's do.
  *   Application P    P (AWS::CloudFormation::Stack).
  * Not generated: what event sources make (permissions for API Gateway, event rules, event
  * source mappings, SNS subscriptions): SAM scopes them to the source, and rules judge the
@@ -666,6 +667,8 @@ static int do_state_machine(sam *s, const char *id, const json_t *src, const cha
                                         partition_arn(s)), ptr, 1);
     }
     free(role_id);
+    if (!rc)
+        note_events(s, p, ptr);   /* Api events make the implicit API too */
     json_decref(p);
     return rc;
 }

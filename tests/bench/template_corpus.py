@@ -107,21 +107,48 @@ def main():
     valid = [f for f in files if not errors[f]]
     codes = {}
     wrong = []
+    totals = {"resources": 0, "unjudged": 0, "sam": 0, "sam_judged": 0, "sam_findings": 0,
+              "url_none_fail": 0}
     for f in files:
         r = subprocess.run([parapet, "check", "--format", "json", "--rules", rules, f],
                            capture_output=True, text=True, timeout=120)
         codes[r.returncode] = codes.get(r.returncode, 0) + 1
+        try:
+            j = json.loads(r.stdout) if r.returncode in (0, 1) else None
+        except ValueError:
+            j = None
+        if j:
+            totals["resources"] += j["summary"].get("resources", 0)
+            totals["unjudged"] += j["summary"].get("unjudged", 0)
+            with open(f, "rb") as fh:
+                is_sam = b"AWS::Serverless-2016-10-31" in fh.read(1 << 20)
+            if is_sam:
+                totals["sam"] += 1
+                # findings (FAIL/UNKNOWN) on what the serverless resources are, or became
+                mine = [x for x in j["findings"] if x["resource_type"].startswith(
+                    ("AWS::Serverless::", "AWS::Lambda::", "AWS::ApiGateway", "AWS::StepFunctions::",
+                     "AWS::DynamoDB::", "AWS::IAM::Role"))]
+                totals["sam_findings"] += len(mine)
+                totals["sam_judged"] += 1 if mine else 0
+                totals["url_none_fail"] += 1 if any(
+                    x["rule_id"] == "lambda-url-requires-auth" and x["status"] == "FAIL"
+                    for x in j["findings"]) else 0
         if r.returncode == 2 and not errors[f]:
             wrong.append({"file": os.path.relpath(f, corpus),
                           "message": (r.stderr.strip().splitlines() or [""])[0]})
     print(f"templates: {len(files)}; cfn-lint structurally valid: {len(valid)}")
     print("parapet exit codes: " + ", ".join(f"{k}: {v}" for k, v in sorted(codes.items())))
+    print("resources checked: {resources}, unjudged: {unjudged}; SAM templates checked: {sam}, "
+          "with findings on serverless resources or what they became: {sam_judged} "
+          "({sam_findings} findings), with a failing public function URL: {url_none_fail}"
+          .format(**totals))
     print(f"wrong refusals (valid for cfn-lint, exit 2 from parapet): {len(wrong)}")
     for w in wrong:
         print(f"  {w['file']}: {w['message'][:300]}")
     if out:
         with open(out, "w") as f:
             json.dump({"templates": len(files), "valid": len(valid), "exit_codes": codes,
+                       "totals": totals,
                        "wrong_refusals": wrong,
                        "lint_errors": {os.path.relpath(k, corpus): sorted(v)
                                        for k, v in errors.items() if v}}, f, indent=1)
