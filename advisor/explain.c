@@ -64,7 +64,7 @@ static pp_status explain_root(pp_explain *out, pp_kb *kb, pp_explain_root *r)
             r->guide_first = r->has_guide && strcmp(r->guide.confidence, "medium") == 0;
             r->confidence = "low";
             r->confidence_reason = r->guide_first ? R_BROAD_MORE : R_BROAD;
-        } else if (pp_rc_classify(ev) == PP_RC_CAUSE) {
+        } else if (out->rc.kind[r->event] == PP_RC_CAUSE) {
             r->confidence = "high";
             r->confidence_reason = R_HIGH;
         } else {
@@ -102,7 +102,7 @@ pp_status pp_explain_run(const pp_evset *s, pp_kb *kb, pp_explain *out)
     memset(out, 0, sizeof *out);
     out->set = s;
     out->kb = kb;
-    pp_status st = pp_rc_analyse(s, &out->rc);
+    pp_status st = pp_rc_analyse(s, kb, &out->rc);
     if (st != PP_OK)
         return st;
     out->roots = calloc(out->rc.nroots ? out->rc.nroots : 1, sizeof *out->roots);
@@ -161,9 +161,9 @@ static const char *kind_name(pp_rc_kind k)
     }
 }
 
-json_t *pp_explain_event_json(const pp_evset *s, size_t idx)
+json_t *pp_explain_event_json(const pp_explain *x, size_t idx)
 {
-    const pp_event *e = &s->ev[idx];
+    const pp_event *e = &x->set->ev[idx];
     json_t *o = json_object();
     if (!o)
         return NULL;
@@ -200,7 +200,7 @@ json_t *pp_explain_event_json(const pp_evset *s, size_t idx)
     pp_json_put_str(o, "output", e->output);
     if (e->vague_reason)
         json_object_set_new(o, "cloudformation_reason", json_string(e->vague_reason));
-    pp_json_put_str(o, "role", kind_name(pp_rc_classify(e)));
+    pp_json_put_str(o, "role", kind_name((pp_rc_kind)x->rc.kind[idx]));
     return o;
 }
 
@@ -279,7 +279,7 @@ static json_t *root_json(const pp_explain *x, const pp_explain_root *r)
     const pp_event *ev = &x->set->ev[r->event];
     const pp_kb_entry *e = root_entry(x, r);
     json_t *o = json_object();
-    json_object_set_new(o, "event", pp_explain_event_json(x->set, r->event));
+    json_object_set_new(o, "event", pp_explain_event_json(x, r->event));
     if (e) {
         pp_json_put_str(o, "kb_id", e->id);
         pp_json_put_str(o, "kind", e->kind);
@@ -333,7 +333,7 @@ static json_t *root_json(const pp_explain *x, const pp_explain_root *r)
     if (e && e->broad)
         json_object_set_new(o, "broad", json_true());
     /* true when the event itself only reports a consequence (its cause was not in the input) */
-    json_object_set_new(o, "cascade", json_boolean(pp_rc_classify(ev) != PP_RC_CAUSE));
+    json_object_set_new(o, "cascade", json_boolean(x->rc.kind[r->event] != PP_RC_CAUSE));
     json_object_set_new(o, "anatomy", pp_anatomy_json(&r->an));
     if (r->has_loc)
         json_object_set_new(o, "template_location", loc_json(&r->loc));
@@ -358,10 +358,10 @@ json_t *pp_explain_json(const pp_explain *x)
         if (r->matched)
             json_array_append_new(roots, root_json(x, r));
         else
-            json_array_append_new(unm, pp_explain_event_json(x->set, r->event));
+            json_array_append_new(unm, pp_explain_event_json(x, r->event));
     }
     for (size_t i = 0; i < x->rc.ncascades; i++)
-        json_array_append_new(casc, pp_explain_event_json(x->set, x->rc.cascades[i]));
+        json_array_append_new(casc, pp_explain_event_json(x, x->rc.cascades[i]));
     for (size_t i = 0; i < x->set->nwarn; i++)
         json_array_append_new(warns, json_string(x->set->warnings[i]));
     json_object_set_new(doc, "root_causes", roots);
@@ -574,7 +574,7 @@ static void render_root(pp_buf *b, const pp_explain *x, const pp_explain_root *r
             pp_buf_puts(b, "\n");
         }
     }
-    if (pp_rc_classify(ev) != PP_RC_CAUSE)
+    if (x->rc.kind[r->event] != PP_RC_CAUSE)
         pp_buf_puts(b, md ? "\n_This event only reports a consequence; the failing event itself "
                             "was not in the input._\n"
                           : "  (This event only reports a consequence; the failing event itself "

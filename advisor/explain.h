@@ -70,8 +70,10 @@ typedef struct pp_explain {
                               "(environment change)"; JSON always carries fix_kinds */
 } pp_explain;
 
-/* Finds root causes in s and matches them against kb (kb may be NULL: everything unmatched).
- * On PP_OK *out is filled (caller frees with pp_explain_free); PP_E_NOMEM otherwise. */
+/* Finds root causes in s and matches them against kb, whose `role:` entries also tell
+ * cascades from causes (kb may be NULL: nothing is matched, the anatomy decoder still
+ * answers; rootcause.h says what that costs). On PP_OK *out is filled (caller frees with
+ * pp_explain_free); PP_E_NOMEM. */
 pp_status pp_explain_run(const pp_evset *s, pp_kb *kb, pp_explain *out);
 void pp_explain_free(pp_explain *x);   /* NULL is a no-op */
 
@@ -82,13 +84,21 @@ void pp_explain_free(pp_explain *x);   /* NULL is a no-op */
  * own line. Fills roots[i].loc. PP_OK or PP_E_NOMEM. */
 pp_status pp_explain_locate(pp_explain *x, const pp_doc *doc, const char *src, size_t len);
 
+/* The same for the roots of one stack only (events whose stack name or id is stack_name or
+ * stack_id; either may be NULL, both NULL = every root), for a template fetched per stack:
+ * `explain --stack` reads each failed stack's submitted template (advisor/live.h). Roots that
+ * already have a location keep it. */
+pp_status pp_explain_locate_stack(pp_explain *x, const pp_doc *doc, const char *src, size_t len,
+                                  const char *stack_name, const char *stack_id);
+
 /* The explain JSON document (new reference, caller decrefs), or NULL on NOMEM:
  * {"root_causes": [...], "cascades": [...], "unmatched": [...], "summary": {...},
  *  "warnings": [...]}. */
 json_t *pp_explain_json(const pp_explain *x);
 
-/* One normalised event as JSON (new reference). */
-json_t *pp_explain_event_json(const pp_evset *s, size_t idx);
+/* Event idx of x's set, normalised, with the role pp_explain_run gave it, as JSON (new
+ * reference; NULL on NOMEM). */
+json_t *pp_explain_event_json(const pp_explain *x, size_t idx);
 
 typedef enum pp_explain_format { PP_EXPLAIN_TEXT = 0, PP_EXPLAIN_MARKDOWN = 1 } pp_explain_format;
 

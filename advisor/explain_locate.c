@@ -254,16 +254,30 @@ static pp_status locate_one(pp_explain_root *r, const pp_event *ev, const pp_doc
     return PP_OK;
 }
 
-pp_status pp_explain_locate(pp_explain *x, const pp_doc *doc, const char *src, size_t len)
+static int same(const char *a, const char *b)
+{
+    return a && b && strcmp(a, b) == 0;
+}
+
+pp_status pp_explain_locate_stack(pp_explain *x, const pp_doc *doc, const char *src, size_t len,
+                                  const char *stack_name, const char *stack_id)
 {
     for (size_t i = 0; i < x->nroots; i++) {
         pp_explain_root *r = &x->roots[i];
         const pp_event *ev = &x->set->ev[r->event];
         if (!ev->logical_id || r->has_loc)
             continue;
+        if ((stack_name || stack_id) && !same(ev->stack, stack_name) &&
+            !same(ev->stack_id, stack_id) && !same(ev->stack, stack_id))
+            continue;
         pp_status st = locate_one(r, ev, doc, src, len);
         if (st != PP_OK)
             return st;
     }
     return PP_OK;
+}
+
+pp_status pp_explain_locate(pp_explain *x, const pp_doc *doc, const char *src, size_t len)
+{
+    return pp_explain_locate_stack(x, doc, src, len, NULL, NULL);
 }

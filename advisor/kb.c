@@ -157,13 +157,33 @@ static json_t *str_list(json_t *v)
     return json_incref(v);
 }
 
+const char *pp_kb_role_name(pp_kb_role r)
+{
+    switch (r) {
+    case PP_KB_ROLE_WEAK: return "weak";
+    case PP_KB_ROLE_WRAPPER: return "wrapper";
+    case PP_KB_ROLE_CAUSE: break;
+    }
+    return "cause";
+}
+
+/* The role named s, or -1 when s is not one. */
+static int role_parse(const char *s)
+{
+    for (int r = PP_KB_ROLE_CAUSE; s && r <= PP_KB_ROLE_WRAPPER; r++)
+        if (strcmp(s, pp_kb_role_name((pp_kb_role)r)) == 0)
+            return r;
+    return -1;
+}
+
 /* Validates a raw YAML entry and returns its normalised object (new reference), or NULL with
  * problems recorded. */
 static json_t *normalise(json_t *raw, json_t *lines, const char *file, problems *p)
 {
     static const char *const known[] = {
-        "id", "kind", "title", "service", "resource_types", "statuses", "priority", "pattern",
-        "explanation", "fix", "commands", "links", "prevented_by", "examples", "broad", NULL,
+        "id", "kind", "title", "service", "resource_types", "statuses", "priority", "role",
+        "broad", "pattern", "explanation", "fix", "commands", "links", "prevented_by",
+        "examples", NULL,
     };
     size_t before = p->n;
     if (!json_is_object(raw)) {
@@ -222,12 +242,18 @@ static json_t *normalise(json_t *raw, json_t *lines, const char *file, problems 
         problem(p, "%s:%u: expected a priority between -100 and 100", file,
                 key_line(lines, "priority"));
     json_object_set_new(out, "priority", json_integer(prio));
-    /* broad: a catch-all for a whole family; never outranks a specific entry (kb_match.h) */
-    json_t *br = json_object_get(raw, "broad");
-    const char *brs = json_string_value(br);
-    if (br && (!brs || (strcmp(brs, "true") != 0 && strcmp(brs, "false") != 0)))
+    json_t *role = json_object_get(raw, "role");
+    if (role && role_parse(json_string_value(role)) < 0)
+        problem(p, "%s:%u: expected a role of cause, weak or wrapper", file,
+                key_line(lines, "role"));
+    int rv = role ? role_parse(json_string_value(role)) : PP_KB_ROLE_CAUSE;
+    json_object_set_new(out, "role", json_string(pp_kb_role_name(rv < 0 ? PP_KB_ROLE_CAUSE
+                                                                        : (pp_kb_role)rv)));
+    json_t *broad = json_object_get(raw, "broad");
+    const char *bs = broad ? json_string_value(broad) : "false";
+    if (!bs || (strcmp(bs, "true") != 0 && strcmp(bs, "false") != 0))
         problem(p, "%s:%u: expected broad: true or broad: false", file, key_line(lines, "broad"));
-    json_object_set_new(out, "broad", json_boolean(brs && strcmp(brs, "true") == 0));
+    json_object_set_new(out, "broad", json_boolean(bs && strcmp(bs, "true") == 0));
 
     json_t *ex = json_object_get(raw, "examples");
     json_t *exs = json_array();
@@ -301,6 +327,8 @@ static void bind_entry(pp_kb_entry *e)
     e->prevented_by = json_object_get(d, "prevented_by");
     e->examples = json_object_get(d, "examples");
     e->priority = (int)json_integer_value(json_object_get(d, "priority"));
+    int role = role_parse(json_string_value(json_object_get(d, "role")));
+    e->role = role < 0 ? PP_KB_ROLE_CAUSE : (pp_kb_role)role;
     e->broad = json_is_true(json_object_get(d, "broad"));
     e->file = json_string_value(json_object_get(d, "file"));
     e->line = (unsigned)json_integer_value(json_object_get(d, "line"));
@@ -493,7 +521,7 @@ static const char *const schema_sql =
     " pattern TEXT NOT NULL, explanation TEXT NOT NULL, fix TEXT NOT NULL,"
     " commands TEXT NOT NULL, links TEXT NOT NULL, prevented_by TEXT NOT NULL,"
     " examples TEXT NOT NULL, file TEXT NOT NULL, line INTEGER NOT NULL,"
-    " broad INTEGER NOT NULL);"
+    " role TEXT NOT NULL, broad INTEGER NOT NULL);"
     "CREATE VIRTUAL TABLE entries_fts USING fts5("
     " id UNINDEXED, title, explanation, examples, tokenize='porter unicode61');";
 
@@ -523,7 +551,7 @@ pp_status pp_kb_build(const pp_kb *kb, const char *path, char **err)
         goto fail;
     if (sqlite3_prepare_v2(db,
                            "INSERT INTO entries VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,"
-                           "?14,?15,?16,?17)",
+                           "?14,?15,?16,?17,?18)",
                            -1, &ins, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(db, "INSERT INTO entries_fts VALUES(?1,?2,?3,?4)", -1, &fts, NULL) !=
             SQLITE_OK ||
@@ -564,7 +592,8 @@ pp_status pp_kb_build(const pp_kb *kb, const char *path, char **err)
             sqlite3_bind_text(ins, 14, txt[6], -1, SQLITE_STATIC);
             sqlite3_bind_text(ins, 15, e->file, -1, SQLITE_STATIC);
             sqlite3_bind_int(ins, 16, (int)e->line);
-            sqlite3_bind_int(ins, 17, e->broad);
+            sqlite3_bind_text(ins, 17, pp_kb_role_name(e->role), -1, SQLITE_STATIC);
+            sqlite3_bind_int(ins, 18, e->broad);
             ok = sqlite3_step(ins) == SQLITE_DONE;
             sqlite3_reset(ins);
         }
@@ -653,7 +682,7 @@ pp_status pp_kb_open(const char *path, pp_kb **out, char **err)
     if (sqlite3_prepare_v2(db,
                            "SELECT id, kind, title, service, resource_types, statuses, priority,"
                            " pattern, explanation, fix, commands, links, prevented_by, examples,"
-                           " file, line, broad FROM entries ORDER BY rowid",
+                           " file, line, role, broad FROM entries ORDER BY rowid",
                            -1, &q, NULL) != SQLITE_OK)
         goto fail;
     if (!(kb = kb_new(path))) {
@@ -681,7 +710,8 @@ pp_status pp_kb_open(const char *path, pp_kb **out, char **err)
         }
         json_object_set_new(doc, "file", json_string((const char *)sqlite3_column_text(q, 14)));
         json_object_set_new(doc, "line", json_integer(sqlite3_column_int(q, 15)));
-        json_object_set_new(doc, "broad", json_boolean(sqlite3_column_int(q, 16)));
+        json_object_set_new(doc, "role", json_string((const char *)sqlite3_column_text(q, 16)));
+        json_object_set_new(doc, "broad", json_boolean(sqlite3_column_int(q, 17)));
         pp_status as = add_entry(kb, doc, &cap, &p);
         if (as == PP_E_NOMEM || as == PP_E_LIMIT) {
             st = pp_err(err, as, "%s: %s", path, pp_status_name(as));
@@ -842,7 +872,22 @@ size_t pp_kb_lint(pp_kb *kb, pp_buf *r)
                 np++;
                 continue;
             }
-            if (hit.entry != i) {
+            /* The wording decides cascades: an example must have its entry's role. */
+            pp_kb_role role = pp_kb_role_of(kb, msg);
+            if (role != e->role) {
+                pp_buf_printf(r, "%s:%u: examples[%zu]: classified as %s, expected %s (role of "
+                                 "%s)\n",
+                              e->file, e->line, k, pp_kb_role_name(role),
+                              pp_kb_role_name(e->role), e->id);
+                np++;
+            }
+            if (hit.entry != i && kb->e[hit.entry].broad && !e->broad) {
+                pp_buf_printf(r, "%s:%u: examples[%zu]: won by the broad entry %s (%s) over the "
+                                 "specific %s\n",
+                              e->file, e->line, k, kb->e[hit.entry].id, kb->e[hit.entry].file,
+                              e->id);
+                np++;
+            } else if (hit.entry != i) {
                 pp_buf_printf(r, "%s:%u: examples[%zu]: matched best by %s (%s), expected %s\n",
                               e->file, e->line, k, kb->e[hit.entry].id, kb->e[hit.entry].file,
                               e->id);
@@ -863,6 +908,30 @@ size_t pp_kb_lint(pp_kb *kb, pp_buf *r)
                 lint_fix_captures(e, &hit, k, r, &np);
             }
             pp_kb_hit_free(&hit);
+        }
+    }
+    return np;
+}
+
+size_t pp_kb_lint_links(const pp_kb *kb, const char *const *rule_ids, size_t nrules,
+                        pp_buf *r)
+{
+    size_t np = 0;
+    for (size_t i = 0; i < kb->n; i++) {
+        const pp_kb_entry *e = &kb->e[i];
+        size_t k;
+        json_t *x;
+        json_array_foreach(e->prevented_by, k, x) {
+            const char *id = json_string_value(x);
+            int found = 0;
+            for (size_t j = 0; j < nrules && !found; j++)
+                found = strcmp(rule_ids[j], id) == 0;
+            if (!found) {
+                pp_buf_printf(r, "%s:%u: prevented_by[%zu]: expected the id of a rule in the "
+                                 "rules folders, not \"%s\"\n",
+                              e->file, e->line, k, id);
+                np++;
+            }
         }
     }
     return np;

@@ -5,8 +5,8 @@
  * every pattern compiled (kb_match.h) → explain.
  *
  * Entry fields (docs/kb.md): id, kind, title, service, resource_types, statuses, priority,
- * pattern, explanation, fix, commands, links, prevented_by, examples, broad. Each entry is kept
- * as its normalised JSON object (`doc`); the typed fields below borrow from it.
+ * role, broad, pattern, explanation, fix, commands, links, prevented_by, examples. Each entry
+ * is kept as its normalised JSON object (`doc`); the typed fields below borrow from it.
  *
  * A pp_kb is not thread-safe (it owns PCRE2 match data and an SQLite connection): one per
  * thread, as ARCHITECTURE.md has it for `serve` workers.
@@ -20,10 +20,22 @@
 #include "engine/base/status.h"
 #include "engine/base/util.h"
 
-#define PP_KB_SCHEMA_VERSION "2"   /* 2: the broad column */
+#define PP_KB_SCHEMA_VERSION "3"   /* 2: the broad column; 3: the role column */
 #define PP_KB_MAX_FILE_BYTES (256u << 10)   /* one entry file */
 #define PP_KB_MAX_ENTRIES 10000
 #define PP_KB_MAX_PATTERN 4096
+
+/* What an entry's wording says about an event in a cascade (`role:`; rootcause.h rule 1). The
+ * wording that tells wrappers and weak events from causes is KB data, not C: rootcause asks
+ * pp_kb_role_of (kb_match.h). */
+typedef enum pp_kb_role {
+    PP_KB_ROLE_CAUSE = 0,     /* the default: the event says why something failed */
+    PP_KB_ROLE_WEAK = 1,      /* usually a consequence ("Internal Failure", waiter errors) */
+    PP_KB_ROLE_WRAPPER = 2    /* only ever a consequence ("Resource creation cancelled") */
+} pp_kb_role;
+
+/* "cause", "weak" or "wrapper"; never NULL. */
+const char *pp_kb_role_name(pp_kb_role r);
 
 typedef struct pp_kb_entry {
     json_t *doc;              /* owned: the normalised entry object */
@@ -41,6 +53,7 @@ typedef struct pp_kb_entry {
     json_t *prevented_by;
     json_t *examples;         /* array of {message, resource_type?, status?, captures?} */
     int priority;             /* -100..100, added to specificity ×1000 */
+    pp_kb_role role;          /* `role:`, PP_KB_ROLE_CAUSE when absent */
     int broad;                /* `broad: true`: a catch-all for a whole failure family; it never
                                  outranks a specific entry that also matches, and a root cause
                                  it explains is given confidence low */
@@ -85,10 +98,17 @@ void pp_kb_free(pp_kb *kb);   /* NULL is a no-op */
 size_t pp_kb_find(const pp_kb *kb, const char *id);
 
 /* Checks every example of every entry: it must match its own entry best (under its own
- * resource_type/status), capture what the example's `captures` say, and every {placeholder}
- * in fix/commands must be a named group of the pattern or an event field. Appends one line
- * per problem to `report`; returns the number of problems. */
+ * resource_type/status), capture what the example's `captures` say, never be won by a
+ * `broad: true` entry when its own entry is specific, and have the role of its entry under
+ * pp_kb_role_of; every {placeholder} in fix/commands must be a named group of the pattern or
+ * an event field. Appends one line per problem to `report`; returns the number of problems. */
 size_t pp_kb_lint(pp_kb *kb, pp_buf *report);
+
+/* Checks that every prevented_by id of every entry is one of rule_ids[0..nrules) (the ids the
+ * rule loader finds, in any order). Appends one line per dangling id to `report` (naming the
+ * entry's file and line); returns how many. */
+size_t pp_kb_lint_links(const pp_kb *kb, const char *const *rule_ids, size_t nrules,
+                        pp_buf *report);
 
 /* Number of distinct kinds. */
 size_t pp_kb_kinds(const pp_kb *kb);

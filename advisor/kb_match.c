@@ -447,6 +447,26 @@ pp_status pp_kb_match(pp_kb *kb, const char *text, const char *resource_type, co
     return hit->entry == NO_IDX ? PP_E_NOTFOUND : PP_OK;
 }
 
+pp_kb_role pp_kb_role_of(pp_kb *kb, const char *text)
+{
+    if (!text || !kb->mctx)
+        return PP_KB_ROLE_CAUSE;
+    size_t len = subject_len(text);
+    int utf = 0;
+    pp_kb_role found = PP_KB_ROLE_CAUSE;
+    for (size_t i = 0; i < kb->n && found != PP_KB_ROLE_WRAPPER; i++) {
+        const pp_kb_entry *e = &kb->e[i];
+        if (e->role <= found)
+            continue;
+        int r = run(kb, e, text, len, &utf);
+        if (r < 0)
+            break;
+        if (r)
+            found = e->role;
+    }
+    return found;
+}
+
 size_t pp_kb_match_all(pp_kb *kb, const char *text, const char *resource_type,
                        const char *status, size_t *out, int *scores, size_t max)
 {

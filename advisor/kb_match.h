@@ -70,6 +70,13 @@ pp_status pp_kb_match(pp_kb *kb, const char *text, const char *resource_type, co
 size_t pp_kb_match_all(pp_kb *kb, const char *text, const char *resource_type,
                        const char *status, size_t *out, int *scores, size_t max);
 
+/* The role of a failure message by the KB's wording (rootcause.h rule 1): PP_KB_ROLE_WRAPPER
+ * when the pattern of any `role: wrapper` entry matches text, else PP_KB_ROLE_WEAK when a
+ * `role: weak` one does, else PP_KB_ROLE_CAUSE. Only the text counts: an entry's
+ * resource_types/statuses filters choose guidance, not roles. NULL text is a cause. Uses kb's
+ * match data, like pp_kb_match. */
+pp_kb_role pp_kb_role_of(pp_kb *kb, const char *text);
+
 /* FTS5 fallback: the closest entry by bm25 whose type filter passes and which shares enough
  * distinctive words with text. PP_E_NOTFOUND when none is close enough or kb has no db. */
 pp_status pp_kb_match_fts(pp_kb *kb, const char *text, const char *resource_type,

@@ -243,6 +243,7 @@ pp_status pp_live_fetch_service(const pp_live_opts *o, const char *cluster,
 {
     memset(r, 0, sizeof *r);
     r->docs = json_array();
+    r->templates = json_array();
     live l = { .o = o, .r = r, .seen_stacks = json_object(), .seen_services = json_object() };
     pp_status st = r->docs && l.seen_stacks && l.seen_services ? do_service(&l, cluster, service)
                                                               : PP_E_NOMEM;
@@ -294,6 +295,46 @@ static int ecs_target(json_t *ev, char **cluster, char **service)
     return *service && *cluster ? 0 : -1;
 }
 
+/* The submitted template of the stack whose events are `events`, when one of its own
+ * resources (not a nested stack's record) failed. A refused call is recorded in `missing`. */
+static void fetch_template(live *l, const char *stack, json_t *events)
+{
+    if (l->o->no_templates || !l->r->templates)
+        return;
+    const char *name = NULL, *id = NULL;
+    size_t i;
+    json_t *ev;
+    int any = 0;
+    json_array_foreach(events, i, ev) {
+        const char *type = jstr(ev, "ResourceType");
+        if (!name) {
+            name = jstr(ev, "StackName");
+            id = jstr(ev, "StackId");
+        }
+        if (failed(ev) && type && strcmp(type, "AWS::CloudFormation::Stack") != 0)
+            any = 1;
+    }
+    if (!any)
+        return;
+    char *body = NULL, *err = NULL;
+    size_t len = 0;
+    if (pp_aws_cfn_get_template(&l->cfn, stack, PP_LIVE_MAX_TEMPLATE_BYTES, &body, &len,
+                                &err) != PP_OK) {
+        missing(l, "%s", err ? err : "CloudFormation GetTemplate failed");
+        free(err);
+        return;
+    }
+    json_t *t = json_object();
+    if (t) {
+        json_object_set_new(t, "stack_name", json_string(name ? name : stack));
+        if (id)
+            json_object_set_new(t, "stack_id", json_string(id));
+        json_object_set_new(t, "body", json_stringn(body, len));
+        json_array_append_new(l->r->templates, t);
+    }
+    free(body);
+}
+
 static pp_status do_stack(live *l, const char *stack, int depth)
 {
     if (json_object_get(l->seen_stacks, stack) || l->r->stacks >= PP_LIVE_MAX_STACKS ||
@@ -321,6 +362,7 @@ static pp_status do_stack(live *l, const char *stack, int depth)
     l->r->stacks++;
     json_t *events = json_object_get(doc, "StackEvents");
     add_doc(l, doc);   /* the array stays alive inside docs */
+    fetch_template(l, stack, events);
     size_t i;
     json_t *ev;
     json_array_foreach(events, i, ev) {
@@ -361,7 +403,7 @@ static void cloudtrail_step(live *l)
         free(err);
     }
     pp_rc_result rc;
-    if (pp_rc_analyse(&set, &rc) != PP_OK) {
+    if (pp_rc_analyse(&set, l->o->kb, &rc) != PP_OK) {
         pp_evset_free(&set);
         return;
     }
@@ -369,7 +411,7 @@ static void cloudtrail_step(live *l)
         const pp_event *ev = &set.ev[rc.roots[k]];
         const char *t = pp_event_text(ev);
         if (ev->source != PP_SRC_CFN_STACK_EVENT || !ev->event_id ||
-            !(pp_rc_classify(ev) == PP_RC_WEAK || !t || !*t))
+            !(rc.kind[rc.roots[k]] == PP_RC_WEAK || !t || !*t))
             continue;
         if (!ev->physical_id || !*ev->physical_id || ev->ts_ms == PP_TS_NONE) {
             missing(l, "CloudTrail: the vague failure of %s has no physical id to look up",
@@ -432,6 +474,7 @@ pp_status pp_live_fetch_stack(const pp_live_opts *o, const char *stack, pp_live_
 {
     memset(r, 0, sizeof *r);
     r->docs = json_array();
+    r->templates = json_array();
     live l = { .o = o, .r = r, .seen_stacks = json_object(), .seen_services = json_object() };
     pp_status st = PP_E_NOMEM;
     if (r->docs && l.seen_stacks && l.seen_services) {
@@ -459,6 +502,7 @@ void pp_live_result_free(pp_live_result *r)
     if (!r)
         return;
     json_decref(r->docs);
+    json_decref(r->templates);
     for (size_t i = 0; i < r->nmissing; i++)
         free(r->missing[i]);
     memset(r, 0, sizeof *r);

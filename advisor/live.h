@@ -17,6 +17,8 @@
  *     lines of that container's CloudWatch Logs stream (DescribeTaskDefinition's awslogs
  *     options → GetLogEvents). The lines are added to the container object as
  *     "parapetLogTail" (an array of strings), which event.h reads into pp_event.output;
+ *   - for a stack with a failed resource (not a nested stack's own record): GetTemplate
+ *     (TemplateStage Original, at most PP_LIVE_MAX_TEMPLATE_BYTES) into r->templates;
  *   - for a root whose reason is vague (classified WEAK or empty, on a CloudFormation
  *     resource), CloudTrail LookupEvents for the resource's physical id in the window from 15
  *     minutes before the failure to 1 minute after; the first event with an errorCode is
@@ -33,12 +35,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "advisor/kb.h"
 #include "engine/net/creds.h"
 #include "engine/net/http.h"
 
 #define PP_LIVE_MAX_STACKS 10
 #define PP_LIVE_MAX_MISSING 32
 #define PP_LIVE_MAX_LOG_TASKS 3
+#define PP_LIVE_MAX_TEMPLATE_BYTES (1u << 20)   /* CloudFormation's own cap for a template */
 
 typedef struct pp_live_opts {
     pp_aws_session *session;    /* borrowed */
@@ -49,6 +53,8 @@ typedef struct pp_live_opts {
     unsigned max_tasks;         /* stopped tasks described; 0 = 10 */
     unsigned log_lines;         /* 0 = 20 */
     int no_cloudtrail;          /* skip the CloudTrail step */
+    int no_templates;           /* skip GetTemplate */
+    pp_kb *kb;                  /* borrowed; tells vague (WEAK) reasons; NULL: only empty ones */
 } pp_live_opts;
 
 typedef struct pp_live_result {
@@ -56,6 +62,10 @@ typedef struct pp_live_result {
     char *missing[PP_LIVE_MAX_MISSING];/* what could not be fetched, owned */
     size_t nmissing;
     size_t missing_dropped;
+    /* The submitted template of every stack with a failed resource (GetTemplate, stage
+     * Original): array of {"stack_name", "stack_id", "body"}; owned, never NULL after a fetch.
+     * explain points root causes at their lines with it (pp_explain_locate_stack). */
+    json_t *templates;
     unsigned stacks, tasks, log_streams, trail_events;   /* what was fetched */
 } pp_live_result;
 

@@ -1,7 +1,10 @@
 /* rootcause.c — classification, timelines and root-cause selection (rules in rootcause.h).
  *
- * Text tests here are plain substring checks on stable AWS wording, not KB patterns: they
- * decide only whether a message is a consequence of another, never what it means.
+ * Whether a failure is a wrapper, a weak event or a cause is read from the KB (`role:` entries,
+ * pp_kb_role_of); no cascade wording lives here. What stays in C is what is not wording about
+ * consequences: which statuses, stop codes and event sources are failures at all, the
+ * not-a-failure phrases of each source (steady state, scaling stops, "User Initiated"), and
+ * the structure of ARNs followed from a wrapper to a nested stack.
  */
 #include "advisor/rootcause.h"
 
@@ -11,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "advisor/kb_match.h"
 #include "engine/base/util.h"
 
 #define NO_IDX ((size_t)-1)
@@ -41,40 +45,6 @@ static int is_exactly(const char *s, const char *lit)
     while (*s == ' ' || *s == '\n' || *s == '\t' || *s == '\r')
         s++;
     return *s == '\0';
-}
-
-static int is_wrapper_text(const char *t)
-{
-    if (!t)
-        return 0;
-    return has(t, "Resource creation cancelled") || has(t, "Resource update cancelled") ||
-           has(t, "Resource deletion cancelled") || has(t, "Resource import cancelled") ||
-           has(t, "The following resource(s) failed to") ||
-           has_ci(t, "Embedded stack ") ||
-           has_ci(t, "Deployment Circuit Breaker was triggered") ||
-           has(t, "deployment circuit breaker") ||
-           has(t, "unable to consistently start tasks successfully") ||
-           has(t, "deployment failed: tasks failed to start") ||
-           has(t, "The following hook(s) failed") ||
-           has(t, "The following hook(s)/validation failed");
-}
-
-static int is_weak_text(const char *t)
-{
-    if (!t)
-        return 0;
-    if (is_exactly(t, "Internal Failure") || is_exactly(t, "InternalFailure") ||
-        is_exactly(t, "Essential container in task exited") ||
-        is_exactly(t, "Task failed to start") ||
-        has(t, "Resource is not in the state") || has(t, "Waiter ") ||
-        has(t, "deployment failed: health checks failed") ||
-        has(t, "deployment failed: tasks failed health checks"))
-        return 1;
-    /* "(service x) has stopped 2 running tasks: (task …)." */
-    const char *p = strstr(t, "has stopped ");
-    if (p && has(p, "running task"))
-        return 1;
-    return 0;
 }
 
 static int cfn_source(pp_ev_source s)
@@ -149,7 +119,7 @@ static int is_failure(const pp_event *ev)
     return 0;
 }
 
-pp_rc_kind pp_rc_classify(const pp_event *ev)
+pp_rc_kind pp_rc_classify(const pp_event *ev, pp_kb *kb)
 {
     if (!is_failure(ev))
         return PP_RC_NONE;
@@ -158,9 +128,10 @@ pp_rc_kind pp_rc_classify(const pp_event *ev)
         (ev->source == PP_SRC_EB_ECS_SERVICE_ACTION && ev->status &&
          strcmp(ev->status, "SERVICE_TASK_START_IMPAIRED") == 0))
         return PP_RC_WRAPPER;
-    if (is_wrapper_text(t))
+    pp_kb_role role = kb ? pp_kb_role_of(kb, t) : PP_KB_ROLE_CAUSE;
+    if (role == PP_KB_ROLE_WRAPPER)
         return PP_RC_WRAPPER;
-    if (is_weak_text(t))
+    if (role == PP_KB_ROLE_WEAK)
         return PP_RC_WEAK;
     /* A failed stack with no reason, or a stack parked in a rollback state, says only that
      * something else failed. */
@@ -338,10 +309,11 @@ static size_t follow(const pp_evset *s, const tlmap *m, size_t self, const pp_ev
 {
     const char *t = pp_event_text(ev);
     char key[512];
-    /* "Embedded stack arn:aws:cloudformation:R:A:stack/NAME/UUID was not successfully …" */
-    const char *p = t ? strcasestr(t, "stack/") : NULL;
-    if (p && has_ci(t, "Embedded stack")) {
-        p += 6;
+    /* A wrapper naming a stack ARN ("Embedded stack arn:aws:cloudformation:R:A:stack/NAME/UUID
+     * was not successfully …") points to that stack's timeline. */
+    const char *p = t ? strstr(t, ":stack/") : NULL;
+    if (p) {
+        p += 7;
         size_t n = strcspn(p, "/ ");
         if (n && n < 400) {
             snprintf(key, sizeof key, "stack:%.*s", (int)n, p);
@@ -424,7 +396,7 @@ static int push(size_t **arr, size_t *n, size_t *cap, size_t v)
     return 0;
 }
 
-pp_status pp_rc_analyse(const pp_evset *s, pp_rc_result *out)
+pp_status pp_rc_analyse(const pp_evset *s, pp_kb *kb, pp_rc_result *out)
 {
     memset(out, 0, sizeof *out);
     pp_status st = PP_E_NOMEM;
@@ -437,7 +409,7 @@ pp_status pp_rc_analyse(const pp_evset *s, pp_rc_result *out)
 
     for (size_t i = 0; i < s->n; i++) {
         const pp_event *ev = &s->ev[i];
-        kind[i] = (unsigned char)pp_rc_classify(ev);
+        kind[i] = (unsigned char)pp_rc_classify(ev, kb);
         if (kind[i] == PP_RC_NONE && ev->source != PP_SRC_CFN_STACK_EVENT &&
             ev->source != PP_SRC_CFN_RESOURCE)
             continue;   /* only CFN non-failures matter (they carry nested-stack ids) */
@@ -557,6 +529,8 @@ pp_status pp_rc_analyse(const pp_evset *s, pp_rc_result *out)
         }
     }
     free(is_root);
+    out->kind = kind;
+    kind = NULL;
     st = PP_OK;
 done:
     free(root_tl);
@@ -574,6 +548,7 @@ void pp_rc_free(pp_rc_result *r)
     free(r->roots);
     free(r->cascades);
     free(r->cascade_root);
+    free(r->kind);
     memset(r, 0, sizeof *r);
 }
 

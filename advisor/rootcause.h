@@ -9,7 +9,14 @@
  *     container in task exited", "(service x) has stopped N running tasks", waiter errors), or
  *     WRAPPER (pure consequence: "Resource creation cancelled", "The following resource(s)
  *     failed to …", "Embedded stack … was not successfully …", ECS circuit-breaker text,
- *     "unable to consistently start tasks").
+ *     "unable to consistently start tasks"). The wording of WEAK and WRAPPER is KB data: the
+ *     patterns of the entries with `role: weak` / `role: wrapper` (kb/NAME.yaml, docs/kb.md),
+ *     read through pp_kb_role_of. Only what is structure, not wording, is decided here: ECS
+ *     deployment records and SERVICE_TASK_START_IMPAIRED are wrappers; a nested-stack record
+ *     with no reason, or a stack parked in a rollback state, is weak.
+ *     Why the KB is required, not embedded: new AWS wording is a YAML edit and `parapet kb
+ *     build`, checked by `kb lint`, with no rebuild of the binary; a second copy compiled in
+ *     would drift from kb.db. Every front end already refuses to run without a KB.
  *  2. Records are grouped in timelines: one per CloudFormation stack, one per ECS service
  *     (tasks join their service through `group: service:NAME`), one per raw message. Each
  *     timeline is ordered oldest first (timestamp, then input order).
@@ -28,6 +35,7 @@
 #include <stddef.h>
 
 #include "advisor/event.h"
+#include "advisor/kb.h"
 #include "engine/base/status.h"
 
 typedef enum pp_rc_kind {
@@ -44,16 +52,22 @@ typedef struct pp_rc_result {
     size_t ncascades;
     size_t *cascade_root;   /* parallel to cascades: index into roots[] of the root it follows
                                from, or (size_t)-1 when unattributed; owned */
+    unsigned char *kind;    /* per event of the set (s->n): its pp_rc_kind; owned */
     size_t nfailures;       /* events classified as any kind of failure */
     size_t ntimelines;
 } pp_rc_result;
 
-/* Classifies one event (rule 1). Pure; never fails. */
-pp_rc_kind pp_rc_classify(const pp_event *ev);
+/* Classifies one event (rule 1) with the wording of kb (uses kb's match data, so not
+ * concurrently on one kb). With kb NULL no wording is known and every failure not marked by
+ * its source or status is a CAUSE. Never fails. */
+pp_rc_kind pp_rc_classify(const pp_event *ev, pp_kb *kb);
 
-/* Analyses the whole set. On PP_OK *out is filled (caller frees with pp_rc_free); on PP_E_NOMEM
- * *out is left empty. An empty set, or one without failures, yields zero roots. */
-pp_status pp_rc_analyse(const pp_evset *s, pp_rc_result *out);
+/* Analyses the whole set with the wording of kb. On PP_OK *out is filled (caller frees with
+ * pp_rc_free); PP_E_NOMEM. kb may be NULL (explain without a knowledge base, where the
+ * anatomy decoder still answers): then only structure marks consequences, and a pasted
+ * wrapper message counts as a cause. On error *out is left empty. An empty set, or one without failures,
+ * yields zero roots. */
+pp_status pp_rc_analyse(const pp_evset *s, pp_kb *kb, pp_rc_result *out);
 void pp_rc_free(pp_rc_result *r);   /* NULL is a no-op; frees the arrays only */
 
 /* Parapet rule ids named in a failed hook's reason: lower-case dash-separated ids of three or

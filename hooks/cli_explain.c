@@ -49,7 +49,8 @@ static const char explain_usage[] =
 
 static const char kb_usage[] =
     "usage: parapet kb build [--src DIR] [--out FILE]\n"
-    "       parapet kb lint [DIR]\n"
+    "       parapet kb lint [--rules DIR]... [DIR]   (prevented_by ids must be rules there;\n"
+    "                                                 default: the built-in rules)\n"
     "       parapet kb search [--kb FILE] [--limit N] TEXT...\n"
     "       parapet kb stats [--kb FILE]\n";
 
@@ -240,7 +241,7 @@ int pp_cli_explain(int argc, char **argv)
     pp_live_result live;
     memset(&live, 0, sizeof live);
     if (st == PP_OK && stack) {
-        int lrc = pp_cli_live_fetch(&aws, "explain", stack, &set, &live);
+        int lrc = pp_cli_live_fetch(&aws, kb, "explain", stack, &set, &live);
         if (lrc) {
             pp_live_result_free(&live);
             pp_evset_free(&set);
@@ -266,6 +267,8 @@ int pp_cli_explain(int argc, char **argv)
     pp_explain x;
     st = pp_explain_run(&set, kb, &x);
     if (st == PP_OK && tmpl && (st = pp_explain_locate(&x, tmpl, tsrc, tlen)) != PP_OK)
+        pp_explain_free(&x);
+    else if (st == PP_OK && stack && (st = pp_cli_live_locate(&x, &live)) != PP_OK)
         pp_explain_free(&x);
     pp_doc_free(tmpl);
     free(tsrc);
@@ -433,31 +436,67 @@ static int kb_build(int argc, char **argv)
 
 static int kb_lint(int argc, char **argv)
 {
-    const char *src = argc > 1 ? argv[1] : default_src();
-    if (argc > 2 || (src && src[0] == '-')) {
-        fputs(kb_usage, stderr);
-        return 2;
+    const char *src = NULL;
+    pp_cli_sel sel = {0};
+    for (int i = 1; i < argc; i++) {
+        int used = strcmp(argv[i], "--rules") == 0 ? pp_cli_sel_arg(&sel, argc, argv, &i) : 0;
+        if (used < 0)
+            return 2;
+        if (used)
+            continue;
+        if (argv[i][0] == '-' || src) {
+            fputs(kb_usage, stderr);
+            return 2;
+        }
+        src = argv[i];
     }
+    if (!src)
+        src = default_src();
     if (!src) {
         fprintf(stderr, "parapet kb lint: no kb/ folder here; pass DIR\n");
         return 2;
     }
+    /* The rules prevented_by may name: the same loader and folders as `rules list`. */
+    pp_limits lim = PP_LIMITS_DEFAULT;
+    pp_ruleset *rs = pp_cli_sel_load(&sel, &lim);
+    if (!rs) {
+        pp_cli_sel_free(&sel);
+        return 2;
+    }
     pp_kb *kb = NULL;
     int rc = kb_load_src(src, &kb, 1);
-    if (rc)
+    if (rc) {
+        pp_ruleset_free(rs);
+        pp_cli_sel_free(&sel);
         return rc;
+    }
+    size_t nrules = 0;
+    const pp_rule_info *ri = pp_ruleset_info(rs, &nrules);
+    const char **ids = calloc(nrules ? nrules : 1, sizeof *ids);
+    if (!ids) {
+        pp_kb_free(kb);
+        pp_ruleset_free(rs);
+        pp_cli_sel_free(&sel);
+        return 2;
+    }
+    for (size_t i = 0; i < nrules; i++)
+        ids[i] = ri[i].id;
     pp_buf r;
     pp_buf_init(&r, 0);
     size_t n = pp_kb_lint(kb, &r);
+    n += pp_kb_lint_links(kb, ids, nrules, &r);
     size_t nex = 0;
     for (size_t i = 0; i < kb->n; i++)
         nex += json_array_size(kb->e[i].examples);
     if (r.data)
         fputs(r.data, stdout);
-    printf("kb lint: %zu entries, %zu kinds, %zu examples, %zu problem%s\n", kb->n,
-           pp_kb_kinds(kb), nex, n, n == 1 ? "" : "s");
+    printf("kb lint: %zu entries, %zu kinds, %zu examples, %zu rules, %zu problem%s\n", kb->n,
+           pp_kb_kinds(kb), nex, nrules, n, n == 1 ? "" : "s");
     pp_buf_free(&r);
+    free(ids);
     pp_kb_free(kb);
+    pp_ruleset_free(rs);
+    pp_cli_sel_free(&sel);
     return n ? 1 : 0;
 }
 

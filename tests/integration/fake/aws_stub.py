@@ -20,6 +20,9 @@ Scenario (all optional):
   ecs         {"services": {name: service}, "tasks": [task], "taskdefs": {arn: taskdef}}
   logs        {"group|stream": [messages]}
   trail       {resource name: [LookupEvents Events[]]}
+  templates   {name or ARN: template text} for GetTemplate; a stack without one gets
+              '{"Resources": {}}' (a stand-in, so scenarios that do not care stay quiet)
+  template_pad {name: n}: n bytes of YAML comment appended to that stack's template
   throttle    {op: n}: the first n calls of op answer 400 Throttling
   deny        [op]: these answer 400 AccessDeniedException
 """
@@ -206,6 +209,20 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send(200, "<DescribeStackEventsResponse><DescribeStackEventsResult><StackEvents>"
                   "%s</StackEvents>%s</DescribeStackEventsResult></DescribeStackEventsResponse>"
                   % (members, nxt), "text/xml")
+
+    def op_GetTemplate(self, f):
+        name = f.get("StackName")
+        if name not in S.get("stacks", {}) and name not in S.get("watch", {}):
+            return self.error(400, "ValidationError", "Stack with id %s does not exist" % name,
+                              xml=True)
+        body = S.get("templates", {}).get(name, '{"Resources": {}}')
+        pad = S.get("template_pad", {}).get(name, 0)
+        if pad:
+            body += "\n#" + "x" * (pad - 2)
+        self.send(200, "<GetTemplateResponse><GetTemplateResult><TemplateBody>%s</TemplateBody>"
+                  "<StagesAvailable><member>Original</member><member>Processed</member>"
+                  "</StagesAvailable></GetTemplateResult></GetTemplateResponse>" % escape(body),
+                  "text/xml")
 
     def op_DescribeServices(self, b):
         svcs = S.get("ecs", {}).get("services", {})

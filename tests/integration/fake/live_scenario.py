@@ -151,6 +151,15 @@ scen = {
     "ecs": {"services": {"shop-api": service}, "tasks": [task], "taskdefs": {TDEF: taskdef}},
     "logs": {"/ecs/shop-api|ecs/api/0f1e2d3c4b5a": log},
     "trail": trail,
+    # what GetTemplate answers for the vague stack: the Role is on line 5
+    "templates": {"vague": "AWSTemplateFormatVersion: '2010-09-09'\n"
+                           "Description: a role an SCP denies\n"
+                           "Resources:\n"
+                           "  # the role\n"
+                           "  Role:\n"
+                           "    Type: AWS::IAM::Role\n"
+                           "    Properties:\n"
+                           "      AssumeRolePolicyDocument: {}\n"},
 }
 for kv in sys.argv[2:]:
     k, _, v = kv.partition("=")
