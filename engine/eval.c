@@ -414,6 +414,25 @@ static pp_status eval_one(pp_ruleset *rs, const pp_rule *r, size_t ri, pp_report
     return st;
 }
 
+/* A template none of whose resources any rule reads says so (once, from the part that starts
+ * at its first resource, so that --jobs reports the same). */
+static pp_status warn_all_unjudged(pp_ruleset *rs, const pp_template *t, pp_report *out)
+{
+    if (t->nres == 0)
+        return PP_OK;
+    for (size_t i = 0; i < t->nres; i++) {
+        const json_t *list = rules_for_type(rs, t->res[i].type);
+        if (!list)
+            return PP_E_NOMEM;
+        if (json_array_size(list))
+            return PP_OK;
+    }
+    char *w = pp_asprintf("%s: no rule reads any of its %zu resource%s: nothing in it was judged",
+                          t->doc->name, t->nres, t->nres == 1 ? "" : "s");
+    warn_once(out, w);
+    return PP_OK;
+}
+
 pp_status pp_eval_template(pp_ruleset *rs, const pp_template *t, const pp_eval_opts *o,
                            pp_report *out, char **err)
 {
@@ -441,6 +460,8 @@ pp_status pp_eval_template(pp_ruleset *rs, const pp_template *t, const pp_eval_o
             st = PP_E_NOMEM;
             break;
         }
+        if (json_array_size(list) == 0)
+            out->unjudged++;
         for (size_t k = 0; k < json_array_size(list) && st == PP_OK; k++) {
             pp_rule *r = &rs->rules[json_integer_value(json_array_get(list, k))];
             if (!res->active) {
@@ -462,6 +483,8 @@ pp_status pp_eval_template(pp_ruleset *rs, const pp_template *t, const pp_eval_o
     }
     if (st == PP_OK)
         warn_stale_suppressions(rs, t, lo, hi, out);
+    if (st == PP_OK && lo == 0)
+        st = warn_all_unjudged(rs, t, out);
     for (size_t k = 0; st == PP_OK && lo == 0 && k < t->nwarnings; k++)
         warn_once(out, pp_strdup(t->warnings[k]));   /* the template's own, once per report */
     es->t = NULL;

@@ -66,6 +66,7 @@ typedef struct pp_report {
     pp_finding *f;
     size_t nf, af;
     size_t files, resources, rules;
+    size_t unjudged;        /* resources of a type no rule of the set reads */
     size_t n_status[6];     /* counts by pp_fstatus, including those not kept */
     const pp_rule_info *rules_info; /* borrowed, array of `rules` */
     char **warnings;        /* messages such as ignored suppressions; NULL-terminated or NULL */

@@ -109,10 +109,17 @@ static json_t *subst_str(lx *x, const char *s, int *changed)
     return r ? r : tpl_nomem(x->c);
 }
 
-/* Adds key → val (stolen) to out, refusing a key made twice. -1 on failure. */
+/* Adds key → val (stolen) to out, refusing a key made twice. A key left as written because
+ * an item is unknown (`open`) stands for every key the loops will make: met again (an inner
+ * loop over a known list inside an unknown one), it is the same entry, kept once. -1 on
+ * failure. */
 static int put_unique(lx *x, json_t *out, const char *key, json_t *val, const char *loop,
-                      edge e)
+                      edge e, int open)
 {
+    if (open && json_object_get(out, key)) {
+        json_decref(val);
+        return 0;
+    }
     if (json_object_get(out, key)) {
         json_decref(val);
         tpl_fail_at(x->c, e, PP_E_TEMPLATE, "%s makes the key '%s', which already exists", loop,
@@ -241,7 +248,8 @@ static int expand_map(lx *x, json_t *m, const char *ptr, json_t *out, json_t *sr
         json_t *nv = nk ? subst_val(x, v, &chg) : NULL;
         /* a key that uses an unknown item stays as written */
         const char *ks = json_is_string(nk) ? json_string_value(nk) : k;
-        rc = nv ? put_unique(x, out, ks, nv, "Fn::ForEach", (edge){m, k, 0}) : -1;
+        rc = nv ? put_unique(x, out, ks, nv, "Fn::ForEach", (edge){m, k, 0},
+                             nk && !json_is_string(nk)) : -1;
         if (rc == 0 && src && kp && json_object_set_new(src, ks, json_string(kp)) != 0)
             rc = (tpl_nomem(x->c), -1);
         if (!nk || !nv)
@@ -346,7 +354,7 @@ deep:;
             json_decref(cp);
             return NULL;
         }
-        if (r != e && !cp && !(cp = json_copy(v))) {
+        if (r != e && !cp && !(cp = tpl_obj_copy(v))) {
             json_decref(r);
             return tpl_nomem(c);
         }
@@ -380,15 +388,15 @@ static int has_loop(const json_t *v, size_t depth)
     return 0;
 }
 
-/* Is AWS::LanguageExtensions among the template's transforms? */
-static int has_transform(const json_t *root)
+/* See template_int.h. */
+int tpl_has_transform(const json_t *root, const char *name)
 {
     const json_t *tr = json_object_get(root, "Transform");
     if (json_is_string(tr))
-        return strcmp(json_string_value(tr), "AWS::LanguageExtensions") == 0;
+        return strcmp(json_string_value(tr), name) == 0;
     for (size_t i = 0; i < json_array_size(tr); i++)
         if (json_is_string(json_array_get(tr, i)) &&
-            strcmp(json_string_value(json_array_get(tr, i)), "AWS::LanguageExtensions") == 0)
+            strcmp(json_string_value(json_array_get(tr, i)), name) == 0)
             return 1;
     return 0;
 }
@@ -404,7 +412,7 @@ int tpl_langext_expand(rctx *c, pp_template *t, json_t *root, const char *name, 
         *out = json_incref(sec);
         return 0;
     }
-    if (!has_transform(root)) {
+    if (!tpl_has_transform(root, "AWS::LanguageExtensions")) {
         const char *k;
         json_t *e;
         json_object_foreach(sec, k, e) if (is_loop_key(k) || has_loop(e, 0)) break;

@@ -283,6 +283,7 @@ pp_status pp_report_merge(pp_report *dst, pp_report *src)
         dst->n_status[i] += src->n_status[i];
     dst->files += src->files;
     dst->resources += src->resources;
+    dst->unjudged += src->unjudged;
     if (!dst->rules_info) {
         dst->rules = src->rules;
         dst->rules_info = src->rules_info;

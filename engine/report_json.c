@@ -23,6 +23,7 @@ static json_t *summary_json(const pp_report *r)
     int bad = 0;
     bad |= set(s, "files", json_integer((json_int_t)r->files));
     bad |= set(s, "resources", json_integer((json_int_t)r->resources));
+    bad |= set(s, "unjudged", json_integer((json_int_t)r->unjudged));
     bad |= set(s, "rules", json_integer((json_int_t)r->rules));
     bad |= set(s, "failed", json_integer((json_int_t)r->n_status[PP_ST_FAIL]));
     bad |= set(s, "passed", json_integer((json_int_t)r->n_status[PP_ST_PASS]));

@@ -219,6 +219,8 @@ static void put_summary(FILE *out, const pp_report *r, int color)
         fprintf(out, ", %zu skipped", c[PP_ST_SKIP]);
     fputs(" \xE2\x80\x94 ", out); /* em dash */
     put_count(out, r->resources, "resource", "resources");
+    if (r->unjudged)
+        fprintf(out, " (%zu unjudged)", r->unjudged);
     fputs(", ", out);
     put_count(out, r->rules, "rule", "rules");
     fputs(", ", out);

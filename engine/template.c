@@ -153,6 +153,21 @@ json_t *tpl_resolve_args(rctx *c, json_t *args)
     return out;
 }
 
+/* See template_int.h. */
+json_t *tpl_obj_copy(const json_t *o)
+{
+    json_t *p = json_object();
+    const char *k;
+    json_t *v;
+    if (p && json_is_object(o)) {
+        json_object_foreach((json_t *)o, k, v) if (json_object_set(p, k, v)) {
+            json_decref(p);
+            return NULL;
+        }
+    }
+    return p;
+}
+
 /* Returns a new reference to the resolved value, or NULL with c->err / c->st set. A
  * pp_novalue marker means "remove this key/element". */
 json_t *tpl_resolve(rctx *c, json_t *v, edge e)
@@ -285,10 +300,24 @@ static json_t *param_from_string(const char *type, const char *s)
     return json_string(s);
 }
 
+/* The parameter types CloudFormation accepts. The AWS-specific ones (AWS::EC2::VPC::Id,
+ * AWS::SSM::Parameter::Value<…>, List<AWS::EC2::Subnet::Id>) are a list that grows with the
+ * services, so any AWS:: name passes: a typo there is left to the deploy. */
+static int known_param_type(const char *t)
+{
+    if (strcmp(t, "String") == 0 || strcmp(t, "Number") == 0 ||
+        strcmp(t, "CommaDelimitedList") == 0 || strcmp(t, "List<Number>") == 0 ||
+        strcmp(t, "List<String>") == 0)
+        return 1;
+    if (strncmp(t, "List<", 5) == 0)
+        t += 5;
+    return strncmp(t, "AWS::", 5) == 0;
+}
+
 static int build_params(rctx *c, json_t *root)
 {
     json_t *decl = json_object_get(root, "Parameters");
-    if (decl && !json_is_object(decl)) {
+    if (decl && !json_is_object(decl) && !json_is_null(decl)) {   /* "Parameters:" alone: none */
         tpl_fail_at(c, (edge){root, "Parameters", 0}, PP_E_TEMPLATE,
                 "expected 'Parameters' to be a map of parameter declarations");
         return -1;
@@ -302,6 +331,20 @@ static int build_params(rctx *c, json_t *root)
             return -1;
         }
         const char *type = json_string_value(json_object_get(d, "Type"));
+        if (!type) {
+            /* CloudFormation refuses it: "Every Parameters object must contain a Type member" */
+            tpl_fail_at(c, (edge){decl, name, 0}, PP_E_TEMPLATE,
+                    "expected parameter '%s' to have a 'Type' (String, Number, "
+                    "CommaDelimitedList, List<…> or an AWS-specific type)", name);
+            return -1;
+        }
+        if (!known_param_type(type)) {
+            tpl_fail_at(c, (edge){d, "Type", 0}, PP_E_TEMPLATE,
+                    "parameter '%s' has Type '%s'; expected String, Number, List<Number>, "
+                    "CommaDelimitedList or an AWS-specific type (AWS::…, List<AWS::…>)", name,
+                    type);
+            return -1;
+        }
         const char *given = NULL;
         for (size_t i = 0; i < c->o->nparams; i++)
             if (strcmp(c->o->params[i].key, name) == 0)
@@ -761,6 +804,34 @@ static int expand_sections(rctx *c, pp_template *t, json_t *root, json_t **res, 
     return 0;
 }
 
+/* The top-level keys CloudFormation accepts ("Invalid template property or properties" for
+ * any other), plus SAM's Globals under its transform. 0, or -1 with c->err. */
+static int check_sections(rctx *c, json_t *root)
+{
+    static const char *const KNOWN[] = {"AWSTemplateFormatVersion", "Description", "Metadata",
+                                        "Parameters", "Rules", "Mappings", "Conditions",
+                                        "Transform", "Resources", "Outputs", "Hooks"};
+    const char *k;
+    json_t *v;
+    json_object_foreach(root, k, v) {
+        int ok = 0;
+        for (size_t i = 0; i < PP_ARRAY_LEN(KNOWN) && !ok; i++)
+            ok = strcmp(k, KNOWN[i]) == 0;
+        if (!ok && strcmp(k, "Globals") == 0)
+            ok = tpl_has_transform(root, PP_SAM_TRANSFORM);
+        if (!ok) {
+            tpl_fail_at(c, (edge){root, k, 0}, PP_E_TEMPLATE,
+                    "'%s' is not a template section; expected AWSTemplateFormatVersion, "
+                    "Description, Metadata, Parameters, Rules, Mappings, Conditions, Transform, "
+                    "Resources, Outputs or Hooks%s", k,
+                    strcmp(k, "Globals") == 0 ? " (Globals needs 'Transform: "
+                                                PP_SAM_TRANSFORM "')" : "");
+            return -1;
+        }
+    }
+    return 0;
+}
+
 pp_template *pp_template_build(const pp_doc *doc, const pp_resolve_opts *opts, pp_status *st,
                                char **err)
 {
@@ -777,6 +848,7 @@ pp_template *pp_template_build(const pp_doc *doc, const pp_resolve_opts *opts, p
     c.conds = json_object();
     c.cond_busy = json_object();
     pp_template *t = calloc(1, sizeof *t);
+    c.t = t;
     json_t *root = doc->root;
     edge root_edge = {NULL, "", 0};
     if (!t || !c.params || !c.pseudo || !c.conds || !c.cond_busy) {
@@ -817,9 +889,13 @@ pp_template *pp_template_build(const pp_doc *doc, const pp_resolve_opts *opts, p
                     "expected 'Resources' to be a map of logical ids to resources");
             goto fail;
         }
+        if (check_sections(&c, root))
+            goto fail;
         c.resources = res;
         c.mappings = json_object_get(root, "Mappings");
         c.cond_raw = json_object_get(root, "Conditions");
+        if (json_is_null(c.cond_raw))
+            c.cond_raw = NULL;   /* "Conditions:" with nothing under it: none */
         if (c.cond_raw && !json_is_object(c.cond_raw)) {
             tpl_fail_at(&c, (edge){root, "Conditions", 0}, PP_E_TEMPLATE,
                     "expected 'Conditions' to be a map");
@@ -830,6 +906,9 @@ pp_template *pp_template_build(const pp_doc *doc, const pp_resolve_opts *opts, p
         json_t *rsrc = NULL;
         if (expand_sections(&c, t, root, &res, &rsrc))
             goto fail;
+        if (tpl_sam_expand(&c, t, root, &res, &rsrc))
+            goto fail;
+        c.resources = res;
         /* evaluate every condition once so cycles are reported even when unused */
         const char *cn;
         json_t *cx;
@@ -839,6 +918,8 @@ pp_template *pp_template_build(const pp_doc *doc, const pp_resolve_opts *opts, p
                 goto fail;
             json_decref(v);
         }
+        if (tpl_check_rules(&c, t, root))
+            goto fail;
         t->res = calloc(json_object_size(res) ? json_object_size(res) : 1, sizeof *t->res);
         if (!t->res) {
             c.st = PP_E_NOMEM;
@@ -847,7 +928,10 @@ pp_template *pp_template_build(const pp_doc *doc, const pp_resolve_opts *opts, p
         const char *id;
         json_t *raw;
         json_object_foreach(res, id, raw) {
-            const char *written = json_string_value(json_object_get(rsrc, id));
+            json_t *wv = json_object_get(rsrc, id);   /* see tpl_sam_expand */
+            const char *written = json_string_value(json_is_array(wv) ? json_array_get(wv, 0)
+                                                                      : wv);
+            const char *pwritten = json_string_value(json_array_get(wv, 1));
             c.at_ptr = written;
             if (!json_is_object(raw)) {
                 tpl_fail_at(&c, (edge){res, id, 0}, PP_E_TEMPLATE,
@@ -861,7 +945,9 @@ pp_template *pp_template_build(const pp_doc *doc, const pp_resolve_opts *opts, p
                 goto fail;
             }
             char *rp = written ? pp_strdup(written) : pp_ptr_join("/Resources", id);
-            char *pp = rp ? pp_ptr_join(rp, "Properties") : NULL;
+            char *pp = !rp       ? NULL
+                       : pwritten ? pp_strdup(pwritten)
+                                  : pp_ptr_join(rp, "Properties");
             int rc = rp && pp ? add_resource(&c, t, id, raw, type,
                                              json_object_get(raw, "Properties"), rp, pp,
                                              (edge){raw, "Properties", 0})
@@ -877,6 +963,9 @@ pp_template *pp_template_build(const pp_doc *doc, const pp_resolve_opts *opts, p
     build_indexes(t);
     json_decref(c.pseudo);
     json_decref(c.cond_busy);
+    json_decref(c.missing);
+    json_decref(c.sam_refs);
+    free(c.miss_msg);
     if (st)
         *st = PP_OK;
     return t;
@@ -889,6 +978,9 @@ fail:
         c.err = NULL;
     }
     free(c.err);
+    json_decref(c.missing);
+    json_decref(c.sam_refs);
+    free(c.miss_msg);
     json_decref(c.params);
     json_decref(c.pseudo);
     json_decref(c.conds);

@@ -41,6 +41,7 @@ static json_t *lift(rctx *c, json_t **args, size_t n, edge e, const char *what, 
         if (!any)
             return fn(c, args, n, e);
     }
+    size_t missed = 0;
     json_t **cur = calloc(n ? n : 1, sizeof *cur);
     json_t *out = json_array();
     if (!cur || !out) {
@@ -60,11 +61,29 @@ static json_t *lift(rctx *c, json_t **args, size_t n, edge e, const char *what, 
                 cur[i] = args[i];
             }
         }
+        c->lift_may_miss = 1;
         json_t *res = fn(c, cur, n, e);
+        c->lift_may_miss = 0;
         if (!res) {
             json_decref(out);
             free(cur);
             return NULL;
+        }
+        if (res == c->missing) {
+            /* this candidate has no mapping entry: CloudFormation would refuse that value at
+             * create time, so no world uses it; the report says so */
+            json_decref(res);
+            missed++;
+            char *w = pp_asprintf("%s (for one of the candidate values); CloudFormation fails "
+                                  "a deployment with that value, so it was not judged",
+                                  c->miss_msg ? c->miss_msg : "Fn::FindInMap: no entry");
+            PP_FREE(c->miss_msg);
+            if (tpl_warn(c, c->t, w) != 0) {
+                json_decref(out);
+                free(cur);
+                return NULL;
+            }
+            continue;
         }
         /* flatten nested unknowns; dedupe */
         json_t *rc = pp_unknown_candidates(res);
@@ -89,6 +108,12 @@ static json_t *lift(rctx *c, json_t **args, size_t n, edge e, const char *what, 
         json_decref(res);
     }
     free(cur);
+    if (missed && json_array_size(out) == 0) {
+        json_decref(out);
+        tpl_fail_at(c, e, PP_E_TEMPLATE, "%s: none of the candidate values has an entry in "
+                    "Mappings", what);
+        return NULL;
+    }
     if (json_array_size(out) == 1) {
         json_t *only = json_incref(json_array_get(out, 0));
         json_decref(out);
@@ -253,6 +278,8 @@ static json_t *fn_split(rctx *c, json_t **a, size_t n, edge e)
 
 static json_t *fn_findinmap(rctx *c, json_t **a, size_t n, edge e)
 {
+    int may_miss = c->lift_may_miss;   /* only this call, not the ones its value makes */
+    c->lift_may_miss = 0;
     for (size_t i = 0; i < 3; i++) {
         if (json_is_object(a[i]))
             return tpl_unknownf(c, NULL, "Fn::FindInMap key known only at deploy time");
@@ -278,6 +305,25 @@ static json_t *fn_findinmap(rctx *c, json_t **a, size_t n, edge e)
     if (!l2) {
         if (n == 4 && json_is_object(a[3]) && json_object_get(a[3], "DefaultValue")) {
             r = json_incref(json_object_get(a[3], "DefaultValue"));
+            goto done;
+        }
+        /* the stack id is a stand-in until the stack exists: a map keyed by real stack ids
+         * cannot be looked up before the deploy */
+        json_t *sid = tpl_pseudo_get(c, "AWS::StackId");
+        if (sid && (json_equal(a[1], sid) || json_equal(a[2], sid))) {
+            r = tpl_unknownf(c, NULL, "Fn::FindInMap keyed by the stack id, known only at "
+                             "deploy time");
+            goto done;
+        }
+        if (may_miss && c->t) {
+            if (!c->missing && !(c->missing = json_object())) {
+                tpl_nomem(c);
+                goto done;
+            }
+            free(c->miss_msg);
+            c->miss_msg = pp_asprintf("Fn::FindInMap: no entry %s/%s/%s in Mappings", k[0],
+                                      k[1], k[2]);
+            r = c->miss_msg ? json_incref(c->missing) : tpl_nomem(c);
             goto done;
         }
         tpl_fail_at(c, e, PP_E_TEMPLATE, "Fn::FindInMap: no entry %s/%s/%s in Mappings", k[0], k[1],
@@ -447,12 +493,16 @@ static json_t *resolve_ref(rctx *c, json_t *arg, edge e)
     }
     const char *n = json_string_value(name);
     json_t *r;
+    /* SAM's referable properties (!Ref Fn.Alias) name what the transform generated */
+    const char *sam = json_string_value(json_object_get(c->sam_refs, n));
+    if (sam)
+        n = sam;
     if (strcmp(n, "AWS::NoValue") == 0)
         r = pp_novalue_new();
     else if ((r = json_object_get(c->params, n)) != NULL || (r = tpl_pseudo_get(c, n)))
         r = json_incref(r);
     else if (json_object_get(c->resources, n))
-        r = json_pack("{sO}", "Ref", name);
+        r = json_pack("{ss}", "Ref", n);
     else if (c->resources && !c->open_names) {
         /* CloudFormation rejects the template: "Unresolved resource dependencies" */
         tpl_fail_at(c, e, PP_E_TEMPLATE, "Ref to '%s', which is neither a parameter, a pseudo "
@@ -486,6 +536,12 @@ static json_t *resolve_getatt(rctx *c, json_t *arg, edge e)
     }
     json_t *res = json_array_get(a, 0), *att = json_array_get(a, 1);
     json_t *r;
+    const char *sam = json_string_value(json_object_get(c->sam_refs, json_string_value(res)));
+    if (sam && json_array_set_new(a, 0, json_string(sam)) != 0) {
+        json_decref(a);
+        return tpl_nomem(c);
+    }
+    res = json_array_get(a, 0);
     if (json_is_string(res) && c->resources && !c->open_names &&
         !json_object_get(c->resources, json_string_value(res))) {
         tpl_fail_at(c, e, PP_E_TEMPLATE, "Fn::GetAtt of '%s', which is not a resource of this "

@@ -1,7 +1,7 @@
 /* template_int.h — private glue between the parts of the template resolver: template.c (the
  * walk, parameters, conditions, the model), template_fn.c (intrinsic functions), langext.c
- * (AWS::LanguageExtensions: Fn::ForEach, Fn::Length, Fn::ToJsonString) and template_rules.c
- * (the Rules section). Nothing outside engine/template*.c and engine/langext.c includes it.
+ * (AWS::LanguageExtensions: Fn::ForEach, Fn::Length, Fn::ToJsonString), sam.c (the SAM
+ * transform) and template_rules.c (the Rules section). Nothing outside engine/template*.c and engine/langext.c includes it.
  *
  * Every function here that can fail returns NULL (or -1) with c->st set, and c->err when the
  * failure is the template's (first error wins); tpl_nomem records only the status.
@@ -32,6 +32,15 @@ typedef struct rctx {
                             list, so a Ref to an unlisted name is an unknown, not an error */
     const char *at_ptr;  /* JSON pointer of the resource being resolved, for the position
                             of an error inside a value built by expansion (no edge of its own) */
+    pp_template *t;      /* the model being built, for its warnings */
+    json_t *sam_refs;    /* SAM's referable properties: "Fn.Alias" → "FnAliaslive", "Api.Stage",
+                            "Fn.Version", "Api.Deployment" (owned; NULL without SAM) */
+    /* Fn::FindInMap over one candidate of a parameter's AllowedValues: 1 while lift() calls
+     * it, so that a missing entry drops that candidate (returning `missing`, with the reason
+     * in miss_msg) instead of refusing the template. */
+    int lift_may_miss;
+    json_t *missing;     /* sentinel owned by the context, NULL until first needed */
+    char *miss_msg;
     size_t steps;
     size_t depth;
     pp_status st;
@@ -54,6 +63,10 @@ json_t *tpl_unknownf(rctx *c, json_t *cands, const char *fmt, ...)
 /* Appends v (a new reference, stolen even on failure) to arr; -1 on NOMEM. */
 int tpl_append_new(rctx *c, json_t *arr, json_t *v);
 int tpl_is_scalar(const json_t *v);
+/* A shallow copy of the object o (not an object: an empty one), or NULL on NOMEM. Not
+ * json_copy: jansson 2.14's copy ignores a failed insertion and returns a map with a key
+ * missing (found by tests/unit/test_faults.c, build-sam). */
+json_t *tpl_obj_copy(const json_t *o);
 /* The resolved value of v (a new reference), or NULL. A pp_novalue means "drop this". */
 json_t *tpl_resolve(rctx *c, json_t *v, edge e);
 /* The pseudo parameter `name` (borrowed), or NULL. */
@@ -82,6 +95,19 @@ int tpl_langext_expand(rctx *c, pp_template *t, json_t *root, const char *name, 
 /* Checks DeletionPolicy and UpdateReplacePolicy of the resource raw (resolved: Language
  * Extensions allow intrinsics there). 0, or -1 with c->err naming the policy. */
 int tpl_check_policies(rctx *c, json_t *raw);
+/* Is `name` among the template's transforms (Transform: a string or a list)? */
+int tpl_has_transform(const json_t *root, const char *name);
+#define PP_SAM_TRANSFORM "AWS::Serverless-2016-10-31"
+/* template_rules.c. Evaluates the Rules section's assertions where the parameter values
+ * decide them: -1 with c->err when one fails on a value given on the command line; a warning
+ * in t when it fails on defaults only. */
+int tpl_check_rules(rctx *c, pp_template *t, json_t *root);
+/* sam.c. With 'Transform: AWS::Serverless-2016-10-31', replaces *res (the Resources after
+ * Language Extensions) by the resources SAM generates and *rsrc (may be NULL) by a map from
+ * each id to the JSON pointer of the template lines it comes from (a string), or to the pair
+ * [resource pointer, properties pointer] when its properties come from elsewhere (a function
+ * URL's from FunctionUrlConfig); both then belong to t->expanded. Without the transform nothing changes. 0, or -1 with c->st / c->err. */
+int tpl_sam_expand(rctx *c, pp_template *t, json_t *root, json_t **res, json_t **rsrc);
 /* Adds the message (owned, may be NULL for NOMEM) to t's warnings. -1 on NOMEM. */
 int tpl_warn(rctx *c, pp_template *t, char *msg);
 

@@ -31,6 +31,15 @@ local is_list, is_view, is_unknown = pp.is_list, pp.is_view, pp.is_unknown
 local to_int, to_str, to_cidr = pp.int, pp.str, pp.cidr
 local format, lower = string.format, string.lower
 
+-- A value given as a reference into the template ({Ref: Res}, {"Fn::GetAtt": [Db,
+-- Endpoint.Port]}, what CDK's allowDefaultPortFromAnyIpv4 writes) is known only once the stack
+-- is deployed: where a port or a protocol is expected it is an unknown number, like a parameter
+-- without a value, never a malformed entry.
+local ref = pp.ref
+local function deploy_time(v)
+  return is_view(v) and ref(v) ~= nil
+end
+
 local function describe(v)
   if type(v) == "string" then return format("%q", v) end
   if is_view(v) then return is_list(v) and "a list" or "an object" end
@@ -92,7 +101,8 @@ end
 --   bad = "message", key          malformed entry
 --   src, src_key                  the world CIDR and its property, or
 --   src_unknown = key             the CIDR could not be resolved
---   ports_unknown = true          protocol or ports could not be resolved
+--   ports_unknown = true          protocol or ports could not be resolved (an unknown, or a
+--                                 reference such as !GetAtt Db.Endpoint.Port)
 --   lo, hi, proto, proto_raw      the port range (0-65535 for all protocols)
 -- Every unknown it reads is marked handled; the rules report what matters to them. A CIDR
 -- that is a reference ({Fn::GetAtt: [Vpc, CidrBlock]}) names an address range of this
@@ -119,8 +129,8 @@ local function analyze(e, params)
                 src_unknown = (src == nil) and src_unknown or nil }
   local pv = e.IpProtocol
   local f, t = e.FromPort, e.ToPort
-  local fu, tu = is_unknown(f), is_unknown(t)
-  if is_unknown(pv) then res.ports_unknown = true; return res end
+  local fu, tu = is_unknown(f) or deploy_time(f), is_unknown(t) or deploy_time(t)
+  if is_unknown(pv) or deploy_time(pv) then res.ports_unknown = true; return res end
   local proto = protocol(pv)
   if proto == nil then
     res.bad, res.key = "IpProtocol is " .. describe(pv) .. ", not a protocol", "IpProtocol"

@@ -328,6 +328,135 @@ static void test_step_limit(void **state)
     pp_doc_free(d);
 }
 
+
+/* The SAM transform: what a function, an API and a table become, the implicit names, SAM's
+ * referable properties, positions at the serverless resource's lines. */
+static void test_sam(void **state)
+{
+    (void)state;
+    static const char *y =
+        "Transform: AWS::Serverless-2016-10-31\n"                 /* 1 */
+        "Globals:\n"                                               /* 2 */
+        "  Function: {Timeout: 9, MemorySize: 256}\n"             /* 3 */
+        "Resources:\n"                                             /* 4 */
+        "  Fn:\n"                                                  /* 5 */
+        "    Type: AWS::Serverless::Function\n"                    /* 6 */
+        "    Properties:\n"                                        /* 7 */
+        "      Runtime: python3.12\n"                              /* 8 */
+        "      Handler: i.h\n"                                     /* 9 */
+        "      MemorySize: 128\n"                                  /* 10 */
+        "      VpcConfig: {SubnetIds: [s-1], SecurityGroupIds: [sg-1]}\n" /* 11 */
+        "      Policies: [AmazonS3ReadOnlyAccess, {Statement: [{Effect: Allow, Action: 's3:*', "
+        "Resource: '*'}]}]\n"                                      /* 12 */
+        "      AutoPublishAlias: live\n"                           /* 13 */
+        "      FunctionUrlConfig:\n"                               /* 14 */
+        "        AuthType: NONE\n"                                 /* 15 */
+        "      Events:\n"
+        "        Get: {Type: Api, Properties: {Path: /, Method: get}}\n"
+        "        Http: {Type: HttpApi}\n"
+        "  Given:\n"
+        "    Type: AWS::Serverless::Function\n"
+        "    Properties: {Runtime: nodejs20.x, Handler: i.h, Role: arn:aws:iam::1:role/r}\n"
+        "  Table:\n"
+        "    Type: AWS::Serverless::SimpleTable\n"
+        "    Properties: {PrimaryKey: {Name: pk, Type: Number}}\n"
+        "  Use:\n"
+        "    Type: X::Y\n"
+        "    Properties:\n"
+        "      A: !Ref FnRole\n"
+        "      B: !Ref Fn.Alias\n"
+        "      C: !GetAtt ServerlessRestApi.RootResourceId\n"
+        "      D: !Ref ServerlessHttpApi\n"
+        "      E: !GetAtt FnUrl.FunctionUrl\n";
+    fixture f = build(y, NULL, 0, NULL);
+    if (!f.t)
+        print_error("%s\n", f.err);
+    assert_non_null(f.t);
+    static const char *const want[][2] = {
+        {"Fn", "AWS::Lambda::Function"}, {"FnRole", "AWS::IAM::Role"},
+        {"FnVersion", "AWS::Lambda::Version"}, {"FnAliaslive", "AWS::Lambda::Alias"},
+        {"FnUrl", "AWS::Lambda::Url"}, {"FnUrlPublicPermissions", "AWS::Lambda::Permission"},
+        {"FnURLInvokeAllowPublicAccess", "AWS::Lambda::Permission"},
+        {"Given", "AWS::Lambda::Function"}, {"Table", "AWS::DynamoDB::Table"},
+        {"ServerlessRestApi", "AWS::ApiGateway::RestApi"},
+        {"ServerlessRestApiProdStage", "AWS::ApiGateway::Stage"},
+        {"ServerlessRestApiDeployment", "AWS::ApiGateway::Deployment"},
+        {"ServerlessHttpApi", "AWS::ApiGatewayV2::Api"},
+        {"ServerlessHttpApiApiGatewayDefaultStage", "AWS::ApiGatewayV2::Stage"}};
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        long k = pp_template_find(f.t, want[i][0]);
+        if (k < 0)
+            print_error("missing %s\n", want[i][0]);
+        assert_true(k >= 0);
+        assert_string_equal(f.t->res[k].type, want[i][1]);
+    }
+    assert_int_equal(f.t->nres, 15);                       /* the 14 above and Use */
+    assert_true(pp_template_find(f.t, "GivenRole") < 0);   /* a Role given: none made */
+    /* the function: SAM keys gone, the resource's MemorySize over Globals, Timeout from them */
+    assert_int_equal(json_integer_value(prop(&f, "Fn", "MemorySize")), 128);
+    assert_int_equal(json_integer_value(prop(&f, "Fn", "Timeout")), 9);
+    assert_null(prop(&f, "Fn", "FunctionUrlConfig"));
+    assert_null(prop(&f, "Fn", "Policies"));
+    assert_non_null(prop(&f, "Fn", "VpcConfig"));
+    assert_str(json_array_get(json_object_get(prop(&f, "Fn", "Role"), "Fn::GetAtt"), 0), "FnRole");
+    assert_str(prop(&f, "Given", "Role"), "arn:aws:iam::1:role/r");
+    /* the role: the basic and VPC managed policies, the named one, the inline statement */
+    json_t *arns = prop(&f, "FnRole", "ManagedPolicyArns");
+    assert_int_equal(json_array_size(arns), 3);
+    assert_str(json_array_get(arns, 1),
+               "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole");
+    assert_str(json_array_get(arns, 2), "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess");
+    assert_int_equal(json_array_size(prop(&f, "FnRole", "Policies")), 1);
+    /* the URL and its public permission */
+    assert_str(prop(&f, "FnUrl", "AuthType"), "NONE");
+    assert_str(prop(&f, "FnUrl", "Qualifier"), "live");
+    assert_str(prop(&f, "FnUrlPublicPermissions", "Principal"), "*");
+    /* the table: a Number key is type N, on demand */
+    assert_str(json_object_get(json_array_get(prop(&f, "Table", "AttributeDefinitions"), 0),
+                               "AttributeType"), "N");
+    assert_str(prop(&f, "Table", "BillingMode"), "PAY_PER_REQUEST");
+    /* referable properties resolve to the generated ids */
+    assert_str(json_object_get(prop(&f, "Use", "B"), "Ref"), "FnAliaslive");
+    assert_str(json_object_get(prop(&f, "Use", "A"), "Ref"), "FnRole");
+    /* positions: the URL's properties are FunctionUrlConfig's, the function's its own */
+    long u = pp_template_find(f.t, "FnUrl");
+    assert_string_equal(f.t->res[u].props_ptr, "/Resources/Fn/Properties/FunctionUrlConfig");
+    pp_pos p;
+    assert_true(pp_doc_pos(f.doc, "/Resources/Fn/Properties/FunctionUrlConfig/AuthType", &p) >= 0);
+    assert_int_equal(p.line, 15);
+    long r = pp_template_find(f.t, "FnRole");
+    assert_string_equal(f.t->res[r].src_ptr, "/Resources/Fn");
+    done(&f);
+
+    /* a Role given: Ref FnRole is what CloudFormation would refuse */
+    expect_error("Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n"
+                 "    Type: AWS::Serverless::Function\n    Properties: {Role: r}\n"
+                 "  U: {Type: X, Properties: {A: !Ref FnRole}}\n", PP_E_TEMPLATE,
+                 "Ref to 'FnRole'");
+    /* without the transform, nothing is expanded (and Globals is no section) */
+    expect_error("Globals: {}\nResources: {}\n", PP_E_TEMPLATE, "'Globals' is not a template section");
+}
+
+/* The SAM transform is bounded: a template whose functions would make more than 20,000
+ * resources is refused with PP_E_LIMIT, not expanded without end. */
+static void test_sam_limit(void **state)
+{
+    (void)state;
+    size_t n = 10001;   /* each makes a function and a role */
+    size_t cap = 64 + n * 48;
+    char *y = malloc(cap);
+    assert_non_null(y);
+    size_t len = (size_t)snprintf(y, cap, "Transform: AWS::Serverless-2016-10-31\nResources:\n");
+    for (size_t i = 0; i < n; i++)
+        len += (size_t)snprintf(y + len, cap - len, "  F%zu: {Type: AWS::Serverless::Function}\n", i);
+    fixture f = build(y, NULL, 0, NULL);
+    assert_null(f.t);
+    assert_int_equal(f.st, PP_E_LIMIT);
+    assert_non_null(strstr(f.err, "the SAM transform makes more than 20000 resources"));
+    done(&f);
+    free(y);
+}
+
 /* The lookup indexes built with the template: by logical id (including ids absent), by exact
  * type in document order, and who refers to whom (Ref and GetAtt at any depth, once per
  * referrer, a self-reference, references to parameters and pseudo parameters left out). */
@@ -393,6 +522,8 @@ int main(void)
         cmocka_unit_test(test_properties_if),
         cmocka_unit_test(test_step_limit),
         cmocka_unit_test(test_indexes),
+        cmocka_unit_test(test_sam),
+        cmocka_unit_test(test_sam_limit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
