@@ -117,9 +117,9 @@ static void summary_jw(pp_jw *w, const pp_report *r)
 {
     static const struct {
         const char *key;
-        int st;   /* index into n_status, or -1..-4 for the totals below */
+        int st;   /* index into n_status, or -1..-5 for the totals below */
     } rows[] = {
-        {"files", -1}, {"resources", -2}, {"rules", -3}, {"failed", PP_ST_FAIL},
+        {"files", -1}, {"resources", -2}, {"unjudged", -5}, {"rules", -3}, {"failed", PP_ST_FAIL},
         {"passed", PP_ST_PASS}, {"skipped", PP_ST_SKIP}, {"suppressed", PP_ST_SUPPRESSED},
         {"errors", PP_ST_ERROR}, {"unknown", PP_ST_UNKNOWN}, {"input_errors", -4},
     };
@@ -129,6 +129,7 @@ static void summary_jw(pp_jw *w, const pp_report *r)
                    : rows[i].st == -2 ? r->resources
                    : rows[i].st == -3 ? r->rules
                    : rows[i].st == -4 ? r->ninput_errors
+                   : rows[i].st == -5 ? r->unjudged
                                       : r->n_status[rows[i].st];
         pp_jw_key(w, rows[i].key);
         pp_jw_int(w, (long long)v);
