@@ -911,6 +911,22 @@ pp_status pp_evset_ingest_buf(pp_evset *s, const char *name, const char *buf, si
     return PP_OK;
 }
 
+pp_status pp_evset_ingest_json(pp_evset *s, const char *name, const json_t *v, char **err)
+{
+    ictx c = {.s = s, .line = 1, .err = err};
+    c.file = arena_str(s, name);
+    if (!c.file)
+        return pp_err(err, PP_E_NOMEM, "%s: out of memory", name);
+    const pj_val *root;
+    pj_doc *doc = pj_from_json(v, &root);
+    if (!doc)
+        return pp_err(err, PP_E_NOMEM, "%s: out of memory (or nested deeper than %d)", c.file,
+                      PP_JSCAN_MAX_DEPTH);
+    pp_status st = ingest_value(&c, root, 0);
+    pj_free(doc);
+    return st;
+}
+
 pp_status pp_evset_ingest_file(pp_evset *s, const char *path, char **err)
 {
     char *buf = NULL;

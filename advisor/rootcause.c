@@ -79,10 +79,12 @@ static int is_failure(const pp_event *ev)
             return 0;
         if (has(st, "FAILED"))
             return 1;
-        if (has(st, "ROLLBACK_IN_PROGRESS"))
-            return t && *t && !is_exactly(t, "User Initiated");
         if (ev->source == PP_SRC_CFN_STACK && has(st, "ROLLBACK_COMPLETE"))
-            return 1;
+            return 1;   /* describe-stacks: a stack parked in a rollback state */
+        /* A rollback event is a failure when it says why, and the why is not the user's own
+         * cancel: the same rule for the stack-event list and EventBridge's status change. */
+        if (has(st, "ROLLBACK_IN_PROGRESS") || has(st, "ROLLBACK_COMPLETE"))
+            return t && *t && !is_exactly(t, "User Initiated");
         return 0;
     case PP_SRC_ECS_TASK:
     case PP_SRC_EB_ECS_TASK:
