@@ -878,6 +878,8 @@ pp_status pp_evset_ingest_buf(pp_evset *s, const char *name, const char *buf, si
         if (first) {
             jsonl = 1;
             pj_free(first);
+        } else if (strcmp(what, "out of memory") == 0) {
+            return parse_error(&c, 1, el, ec, what);   /* not "one document", but NOMEM */
         }
     }
     if (!jsonl) {

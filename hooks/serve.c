@@ -479,8 +479,7 @@ static enum MHD_Result do_slack(server *s, conn *k, struct MHD_Connection *c)
     char *stack = pp_slack_why(text);
     char *answer = NULL;
     if (!stack) {
-        answer = pp_slack_text("Usage: `/parapet why STACK` shows the latest explanation Parapet "
-                            "recorded for a stack or ECS service.");
+        answer = pp_chat_slack_usage();
     } else {
         char *err = NULL;
         worker *w = pthread_getspecific(s->key);
@@ -524,32 +523,7 @@ static enum MHD_Result do_slack(server *s, conn *k, struct MHD_Connection *c)
             }
             free(lerr);
         }
-        json_t *msg = doc ? pp_chat_slack_reply(doc, stack) : NULL;
-        if (msg) {
-            char tbuf[32] = "";
-            time_t tt = (time_t)when;
-            struct tm tm;
-            if (gmtime_r(&tt, &tm))
-                strftime(tbuf, sizeof tbuf, "%Y-%m-%d %H:%M UTC", &tm);
-            json_t *blocks = json_object_get(msg, "blocks");
-            char *ctx = pp_asprintf("%s %s", origin, tbuf);
-            if (ctx && json_array_size(blocks) < PP_CHAT_SLACK_MAX_BLOCKS)
-                json_array_append_new(blocks, json_pack("{s:s,s:[{s:s,s:s}]}", "type", "context",
-                                                        "elements", "type", "mrkdwn", "text",
-                                                        ctx));
-            free(ctx);
-            answer = pp_json_dumps(msg, JSON_COMPACT);
-        } else if (!w || !w->state) {
-            answer = pp_slack_text("Parapet has no state database to answer from (serve "
-                                "--state-db).");
-        } else {
-            char *t = pp_asprintf("No failure recorded for `%.200s`. Parapet records stacks and "
-                                  "services when it posts an explanation (notify or Lambda "
-                                  "mode).", stack);
-            answer = t ? pp_slack_text(t) : NULL;
-            free(t);
-        }
-        json_decref(msg);
+        answer = pp_chat_slack_answer(doc, stack, origin, when, w && w->state);
         json_decref(doc);
         free(json);
         if (err)

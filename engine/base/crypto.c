@@ -1,4 +1,12 @@
-/* crypto.c — see crypto.h. */
+/* crypto.c — see crypto.h.
+ *
+ * The digests use OpenSSL's SHA256_Init/Update/Final on a context on the stack, not the
+ * one-shot SHA256(): in OpenSSL 3 that one fetches the algorithm and allocates a context, so
+ * under memory pressure it fails and leaves the digest unwritten (a dedup key or a SigV4
+ * payload hash of whatever the stack held). The low-level calls allocate nothing and cannot
+ * fail; they are deprecated in 3.0, not removed, hence the macro.
+ */
+#define OPENSSL_SUPPRESS_DEPRECATED 1
 #include "engine/base/crypto.h"
 
 #include <openssl/evp.h>
@@ -18,14 +26,20 @@ void pp_hex(const unsigned char *p, size_t n, char *out)
 void pp_sha256_hex(const void *data, size_t len, char out[65])
 {
     unsigned char md[PP_SHA256_LEN];
-    SHA256(data ? data : (const void *)"", len, md);
+    SHA256_CTX c;
+    SHA256_Init(&c);
+    SHA256_Update(&c, data ? data : (const void *)"", len);
+    SHA256_Final(md, &c);
     pp_hex(md, sizeof md, out);
 }
 
 void pp_sha1_hex(const void *data, size_t len, char out[41])
 {
     unsigned char md[SHA_DIGEST_LENGTH];
-    SHA1(data ? data : (const void *)"", len, md);
+    SHA_CTX c;
+    SHA1_Init(&c);
+    SHA1_Update(&c, data ? data : (const void *)"", len);
+    SHA1_Final(md, &c);
     pp_hex(md, sizeof md, out);
 }
 
