@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "engine/base/json_write.h"
+#include "engine/base/utf8.h"
 #include "engine/base/util.h"
 
 /* ---- small helpers ------------------------------------------------------------------------- */
@@ -31,8 +32,7 @@ static char *take(dec *d, const char *s, size_t n)
         n--;
     if (n > PP_AN_MAX_FIELD) {
         n = PP_AN_MAX_FIELD;
-        while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-            n--;
+        n = pp_utf8_cut(s, n);
     }
     char *o = malloc(n + 1);
     if (!o) {
@@ -80,8 +80,7 @@ char *pp_anatomy_unwrap(const char *text, size_t len)
 {
     if (len > PP_AN_MAX_INPUT) {
         len = PP_AN_MAX_INPUT;
-        while (len > 0 && ((unsigned char)text[len] & 0xC0) == 0x80)
-            len--;
+        len = pp_utf8_cut(text, len);
     }
     char *o = malloc(len + 1);
     if (!o)

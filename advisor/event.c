@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "advisor/jscan.h"
+#include "engine/base/utf8.h"
 #include "engine/base/util.h"
 
 /* ---- string arena: one free for all event strings ------------------------------------- */
@@ -60,22 +61,13 @@ static char *arena_alloc(pp_evset *s, size_t n)
     return p;
 }
 
-/* Length of the longest prefix of s[0..n) that does not split a UTF-8 sequence. */
-static size_t utf8_cut(const char *s, size_t n)
-{
-    size_t i = n;
-    while (i > 0 && ((unsigned char)s[i] & 0xC0) == 0x80)
-        i--;
-    return i;
-}
-
 /* Copies s[0..n) into the arena, cut to `cap` bytes (0 = no cap). *cut set when cut. */
 static const char *arena_strndup(pp_evset *s, const char *p, size_t n, size_t cap, int *cut)
 {
     if (cut)
         *cut = 0;
     if (cap && n > cap) {
-        n = utf8_cut(p, cap);
+        n = pp_utf8_cut(p, cap);
         if (cut)
             *cut = 1;
     }
@@ -941,39 +933,6 @@ pp_status pp_evset_ingest_file(pp_evset *s, const char *path, char **err)
     return st;
 }
 
-/* Returns the byte length of the valid UTF-8 sequence at p (1..4), or 0 if invalid. */
-static size_t utf8_seq(const unsigned char *p, size_t n)
-{
-    unsigned char c = p[0];
-    if (c < 0x80)
-        return 1;
-    size_t len;
-    unsigned cp;
-    if (c >= 0xC2 && c <= 0xDF) {
-        len = 2;
-        cp = c & 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        len = 3;
-        cp = c & 0x0F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        len = 4;
-        cp = c & 0x07;
-    } else {
-        return 0;
-    }
-    if (n < len)
-        return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((p[i] & 0xC0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (p[i] & 0x3F);
-    }
-    if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
-        (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
-        return 0;
-    return len;
-}
-
 pp_status pp_evset_add_message(pp_evset *s, const char *text, const char *resource_type,
                                char **err)
 {
@@ -984,7 +943,8 @@ pp_status pp_evset_add_message(pp_evset *s, const char *text, const char *resour
     pp_buf_init(&b, 0);
     int repaired = 0;
     for (size_t i = 0; i < n;) {
-        size_t k = utf8_seq((const unsigned char *)text + i, n - i);
+        size_t k = pp_utf8_seq((const unsigned char *)text + i,
+                               (const unsigned char *)text + n);
         pp_status st = k ? pp_buf_append(&b, text + i, k) : pp_buf_append(&b, "\xEF\xBF\xBD", 3);
         if (st != PP_OK) {
             pp_buf_free(&b);

@@ -6,6 +6,7 @@
  */
 #include "advisor/jscan.h"
 
+#include "engine/base/utf8.h"
 #include "engine/base/util.h"
 
 #include <jansson.h>
@@ -103,61 +104,6 @@ static int hex4(const unsigned char *p, unsigned *out)
     return 0;
 }
 
-/* Length of the valid UTF-8 sequence at p (2..4) or 0. */
-static size_t utf8_len(const unsigned char *p, const unsigned char *end)
-{
-    unsigned char c = p[0];
-    size_t len;
-    unsigned cp;
-    if (c >= 0xC2 && c <= 0xDF) {
-        len = 2;
-        cp = c & 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        len = 3;
-        cp = c & 0x0F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        len = 4;
-        cp = c & 0x07;
-    } else {
-        return 0;
-    }
-    if ((size_t)(end - p) < len)
-        return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((p[i] & 0xC0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (p[i] & 0x3F);
-    }
-    if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
-        (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
-        return 0;
-    return len;
-}
-
-static size_t put_utf8(char *o, unsigned cp)
-{
-    if (cp < 0x80) {
-        o[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        o[0] = (char)(0xC0 | (cp >> 6));
-        o[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        o[0] = (char)(0xE0 | (cp >> 12));
-        o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        o[2] = (char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    o[0] = (char)(0xF0 | (cp >> 18));
-    o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    o[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
-}
-
 /* At an opening quote: decodes the string into the arena. */
 static int parse_string(parser *ps, const char **out, uint32_t *outlen)
 {
@@ -207,7 +153,7 @@ static int parse_string(parser *ps, const char **out, uint32_t *outlen)
                 }
                 if (cp == 0)
                     return fail(ps, "no \\u0000 in strings");
-                n += put_utf8(o + n, cp);   /* ≤ 4 bytes out for ≥ 6 bytes in */
+                n += pp_utf8_put((unsigned char *)o + n, cp);   /* ≤ 4 bytes out for ≥ 6 bytes in */
                 break;
             }
             default:
@@ -220,7 +166,7 @@ static int parse_string(parser *ps, const char **out, uint32_t *outlen)
             o[n++] = (char)c;
             q++;
         } else {
-            size_t l = utf8_len(q, e);
+            size_t l = pp_utf8_seq(q, e);
             if (!l) {
                 ps->p = q;
                 return fail(ps, "UTF-8 text");

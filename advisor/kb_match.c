@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/base/utf8.h"
+
 #define NO_IDX ((size_t)-1)
 #define MAX_GROUPS 60
 #define TYPE_EXACT 300
@@ -341,8 +343,7 @@ static size_t subject_len(const char *text)
     if (n <= PP_KB_MATCH_MAX_SUBJECT)
         return n;
     n = PP_KB_MATCH_MAX_SUBJECT;
-    while (n > 0 && ((unsigned char)text[n] & 0xC0) == 0x80)
-        n--;
+    n = pp_utf8_cut(text, n);
     return n;
 }
 
@@ -384,8 +385,7 @@ static pp_status take_captures(pp_kb *kb, const pp_kb_entry *e, pp_kb_hit *hit)
         }
         if (blen > PP_KB_MAX_CAPTURE) {
             blen = PP_KB_MAX_CAPTURE;
-            while (blen > 0 && (buf[blen] & 0xC0) == 0x80)
-                blen--;
+            blen = pp_utf8_cut((const char *)buf, blen);
         }
         pp_kb_capture *c = &hit->caps[hit->ncaps];
         c->name = pp_strdup(*p);

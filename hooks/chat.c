@@ -11,6 +11,7 @@
 
 #include "engine/base/crypto.h"
 #include "engine/base/json_write.h"
+#include "engine/base/utf8.h"
 #include "engine/base/util.h"
 #include "hooks/chat_int.h"
 
@@ -56,8 +57,7 @@ char *pp_chat_cut(const char *s, size_t max)
     if (n <= max)
         return pp_chat_ok(pp_strdup(s));
     size_t keep = max > 3 ? max - 3 : 0;
-    while (keep > 0 && ((unsigned char)s[keep] & 0xC0) == 0x80)
-        keep--;   /* do not split a UTF-8 sequence */
+    keep = pp_utf8_cut(s, keep);   /* do not split a UTF-8 sequence */
     return CHAT_ASPRINTF("%.*s" ELLIPSIS, (int)keep, s);
 }
 
