@@ -557,6 +557,38 @@ const char *pp_explain_fix_kind(const char *step, int has_rule)
     return has_any(step, ENV_WEAK, PP_ARRAY_LEN(ENV_WEAK)) ? "environment" : "template";
 }
 
+/* A root cause's links and the Parapet rules that would have caught it. */
+static void render_links(pp_buf *b, const pp_explain *x, const pp_explain_root *r, int md)
+{
+    const pp_kb_entry *e = root_entry(x, r);
+    size_t i;
+    json_t *v;
+    json_t *links = e ? e->links : NULL;
+    const char *glink = guide_link(x, r);
+    if (json_array_size(links) || glink) {
+        pp_buf_puts(b, md ? "\n**Links:**\n\n" : "\n  Links:\n");
+        json_array_foreach(links, i, v)
+            pp_buf_printf(b, md ? "- <%s>\n" : "    %s\n", json_string_value(v));
+        if (glink)
+            pp_buf_printf(b, md ? "- <%s>\n" : "    %s\n", glink);
+    }
+    if ((e && json_array_size(e->prevented_by)) || r->nrules) {
+        pp_buf_puts(b, md ? "\n**Would have been caught before deploy by:** "
+                          : "\n  Would have been caught before deploy by: ");
+        int first = 1;
+        if (e)
+            json_array_foreach(e->prevented_by, i, v) {
+                pp_buf_printf(b, md ? "%s`%s`" : "%s%s", first ? "" : ", ", json_string_value(v));
+                first = 0;
+            }
+        for (size_t k = 0; k < r->nrules; k++) {
+            pp_buf_printf(b, md ? "%s`%s`" : "%s%s", first ? "" : ", ", r->rules[k]);
+            first = 0;
+        }
+        pp_buf_puts(b, md ? " (parapet check)\n" : " (parapet check)\n");
+    }
+}
+
 static void render_root(pp_buf *b, const pp_explain *x, const pp_explain_root *r, size_t no,
                         size_t total, int md)
 {
@@ -659,30 +691,7 @@ static void render_root(pp_buf *b, const pp_explain *x, const pp_explain_root *r
     }
     json_decref(fix);
     json_decref(cmds);
-    json_t *links = e ? e->links : NULL;
-    const char *glink = guide_link(x, r);
-    if (json_array_size(links) || glink) {
-        pp_buf_puts(b, md ? "\n**Links:**\n\n" : "\n  Links:\n");
-        json_array_foreach(links, i, v)
-            pp_buf_printf(b, md ? "- <%s>\n" : "    %s\n", json_string_value(v));
-        if (glink)
-            pp_buf_printf(b, md ? "- <%s>\n" : "    %s\n", glink);
-    }
-    if ((e && json_array_size(e->prevented_by)) || r->nrules) {
-        pp_buf_puts(b, md ? "\n**Would have been caught before deploy by:** "
-                          : "\n  Would have been caught before deploy by: ");
-        int first = 1;
-        if (e)
-            json_array_foreach(e->prevented_by, i, v) {
-                pp_buf_printf(b, md ? "%s`%s`" : "%s%s", first ? "" : ", ", json_string_value(v));
-                first = 0;
-            }
-        for (size_t k = 0; k < r->nrules; k++) {
-            pp_buf_printf(b, md ? "%s`%s`" : "%s%s", first ? "" : ", ", r->rules[k]);
-            first = 0;
-        }
-        pp_buf_puts(b, md ? " (parapet check)\n" : " (parapet check)\n");
-    }
+    render_links(b, x, r, md);
     pp_buf_puts(b, "\n");
 }
 
