@@ -62,7 +62,8 @@ void pp_an_validation(pp_an_dec *d, const char *s)
             cend = c + strlen(c);
         if (a->nviol < PP_AN_MAX_ITEMS) {
             pp_an_violation *x = &a->viol[a->nviol++];
-            x->value = vend == v && pp_an_starts(v, "at '") ? NULL : pp_an_take(d, v, (size_t)(vend - v));
+            x->value = vend == v && pp_an_starts(v, "at '") ? NULL : pp_an_take(d, v,
+                                                                                (size_t)(vend - v));
             x->field = pp_an_take(d, f, (size_t)(fend - f));
             size_t cn = (size_t)(cend - c);
             while (cn && strchr(" ;", c[cn - 1]))

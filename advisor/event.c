@@ -2,8 +2,9 @@
  *
  * Sits at the start of the explain flow (see event.h). This file: the set, its string arena,
  * warnings, the dispatch by shape and the entry points; the shapes are walked in event_cfn.c,
- * event_ecs.c and event_eb.c, timestamps read in event_time.c (event_int.h). Each input value is classified by its
- * shape (top-level keys, EventBridge detail-type) and walked by one small function per shape.
+ * event_ecs.c and event_eb.c, timestamps read in event_time.c (event_int.h). Each input value
+ * is classified by its shape (top-level keys, EventBridge detail-type) and walked by one small
+ * function per shape.
  * Lists the AWS CLI prints newest first (StackEvents, service events) are walked backwards so
  * that `seq` grows oldest-first; rootcause.c orders by timestamp and breaks ties by seq.
  */

@@ -20,7 +20,8 @@ pp_status pp_ev_add_stack_event(ictx *c, const pj_val *o, const char *where)
     if (!e)
         return st;
     e->stack_id = pp_ev_cp(c, o, "StackId");
-    e->stack = pp_ev_jstr(o, "StackName") ? pp_ev_cp(c, o, "StackName") : pp_ev_stack_name(c, e->stack_id);
+    e->stack = pp_ev_jstr(o, "StackName") ? pp_ev_cp(c, o, "StackName")
+                                          : pp_ev_stack_name(c, e->stack_id);
     e->event_id = pp_ev_cp(c, o, "EventId");
     e->logical_id = pp_ev_cp(c, o, "LogicalResourceId");
     e->physical_id = pp_ev_cp(c, o, "PhysicalResourceId");
@@ -62,7 +63,8 @@ pp_status pp_ev_add_stack(ictx *c, const pj_val *o)
         if (!e)
             return st;
         e->stack_id = pp_ev_cp(c, o, "StackId");
-        e->stack = pp_ev_jstr(o, "StackName") ? pp_ev_cp(c, o, "StackName") : pp_ev_stack_name(c, e->stack_id);
+        e->stack = pp_ev_jstr(o, "StackName") ? pp_ev_cp(c, o, "StackName")
+                                              : pp_ev_stack_name(c, e->stack_id);
         e->logical_id = e->stack;
         e->physical_id = e->stack_id;
         e->resource_type = "AWS::CloudFormation::Stack";
@@ -107,7 +109,8 @@ pp_status pp_ev_walk_stack_resources(ictx *c, const pj_val *arr, const char *key
     for (size_t i = 0; i < pj_len(arr); i++) {
         const pj_val *o = pj_at(arr, i);
         if (!IS_OBJ(o) || !pp_ev_jstr(o, "ResourceStatus")) {
-            pp_ev_warn(c->s, "%s:%u: %s[%zu]: skipped: no ResourceStatus", c->file, c->line, key, i);
+            pp_ev_warn(c->s, "%s:%u: %s[%zu]: skipped: no ResourceStatus", c->file, c->line,
+                       key, i);
             continue;
         }
         pp_status st;
@@ -115,7 +118,8 @@ pp_status pp_ev_walk_stack_resources(ictx *c, const pj_val *arr, const char *key
         if (!e)
             return st;
         e->stack_id = pp_ev_cp(c, o, "StackId");
-        e->stack = pp_ev_jstr(o, "StackName") ? pp_ev_cp(c, o, "StackName") : pp_ev_stack_name(c, e->stack_id);
+        e->stack = pp_ev_jstr(o, "StackName") ? pp_ev_cp(c, o, "StackName")
+                                              : pp_ev_stack_name(c, e->stack_id);
         e->logical_id = pp_ev_cp(c, o, "LogicalResourceId");
         e->physical_id = pp_ev_cp(c, o, "PhysicalResourceId");
         e->resource_type = pp_ev_cp(c, o, "ResourceType");

@@ -17,7 +17,8 @@ pp_status pp_ev_add_eventbridge(ictx *c, const pj_val *o)
     const char *res = IS_STR(res0) ? pj_str(res0) : NULL;
     pp_status st;
     if (!IS_OBJ(d)) {
-        pp_ev_warn(c->s, "%s:%u: EventBridge event without a detail object: skipped", c->file, c->line);
+        pp_ev_warn(c->s, "%s:%u: EventBridge event without a detail object: skipped", c->file,
+                   c->line);
         return PP_OK;
     }
     if (strcmp(dt, "CloudFormation Resource Status Change") == 0 ||
@@ -80,7 +81,8 @@ pp_status pp_ev_add_eventbridge(ictx *c, const pj_val *o)
         pp_ev_set_time(c, e, t ? t : time);
         return PP_OK;
     }
-    pp_ev_warn(c->s, "%s:%u: EventBridge detail-type \"%s\" is not used by explain: skipped", c->file,
+    pp_ev_warn(c->s, "%s:%u: EventBridge detail-type \"%s\" is not used by explain: skipped",
+               c->file,
          c->line, dt);
     return PP_OK;
 }

@@ -11,7 +11,8 @@ pp_status pp_ev_add_ecs_task(ictx *c, const pj_val *o, pp_ev_source src, const c
                               const pj_val *fallback_time)
 {
     if (!IS_OBJ(o) || !pp_ev_jstr(o, "taskArn")) {
-        pp_ev_warn(c->s, "%s:%u: %s: skipped: not an ECS task (no taskArn)", c->file, c->line, where);
+        pp_ev_warn(c->s, "%s:%u: %s: skipped: not an ECS task (no taskArn)", c->file, c->line,
+                   where);
         return PP_OK;
     }
     const char *svc = NULL, *cluster = NULL;
@@ -133,7 +134,8 @@ pp_status pp_ev_add_ecs_service(ictx *c, const pj_val *o, const char *where)
     for (size_t i = pj_len(evs); i-- > 0;) {   /* newest first */
         const pj_val *v = pj_at(evs, i);
         if (!IS_OBJ(v) || !pp_ev_jstr(v, "message")) {
-            pp_ev_warn(c->s, "%s:%u: %s.events[%zu]: skipped: no message", c->file, c->line, where, i);
+            pp_ev_warn(c->s, "%s:%u: %s.events[%zu]: skipped: no message", c->file, c->line,
+                       where, i);
             continue;
         }
         pp_event *e = pp_ev_new(c, PP_SRC_ECS_SERVICE_EVENT, &st);

@@ -82,12 +82,11 @@ static char *root_id_of(json_t *ev)
     if (id && *id)
         return pp_strdup(id);
     /* No id (ECS tasks, pasted messages): a hash of what identifies the occurrence. */
-    char *k = pp_asprintf("%s|%s|%s|%s|%s|%s", pp_chat_jstr(ev, "source") ? pp_chat_jstr(ev, "source") : "",
-                          pp_chat_jstr(ev, "timestamp") ? pp_chat_jstr(ev, "timestamp") : "",
-                          pp_chat_jstr(ev, "task_arn") ? pp_chat_jstr(ev, "task_arn") : "",
-                          pp_chat_jstr(ev, "logical_id") ? pp_chat_jstr(ev, "logical_id") : "",
-                          pp_chat_jstr(ev, "status") ? pp_chat_jstr(ev, "status") : "",
-                          pp_chat_jstr(ev, "reason") ? pp_chat_jstr(ev, "reason") : "");
+    const char *keys[] = {"source", "timestamp", "task_arn", "logical_id", "status", "reason"};
+    const char *v[PP_ARRAY_LEN(keys)];
+    for (size_t i = 0; i < PP_ARRAY_LEN(keys); i++)
+        v[i] = pp_chat_jstr(ev, keys[i]) ? pp_chat_jstr(ev, keys[i]) : "";
+    char *k = pp_asprintf("%s|%s|%s|%s|%s|%s", v[0], v[1], v[2], v[3], v[4], v[5]);
     if (!k)
         return NULL;
     char h[65];

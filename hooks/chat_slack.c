@@ -79,8 +79,8 @@ static void event_line(pp_buf *b, json_t *ev)
 static void slack_root(json_t *blocks, json_t *rc, int matched)
 {
     json_t *ev = matched ? json_object_get(rc, "event") : rc;
-    const char *title = matched ? pp_chat_jstr(rc, "title") : "No knowledge-base entry matched this "
-                                                      "failure";
+    const char *title = matched ? pp_chat_jstr(rc, "title")
+                                : "No knowledge-base entry matched this failure";
     pp_buf b;
     pp_buf_init(&b, 0);
     char *t = pp_chat_slack_escape(title ? title : "Root cause");
@@ -225,7 +225,8 @@ json_t *pp_chat_slack_message(json_t *doc, const char *scope)
                                                 "elements", "type", "mrkdwn", "text", ctx));
     free(ctx);
     /* the notification text: Slack reads mrkdwn there too */
-    char *es = pp_chat_slack_escape(scope), *et = pp_chat_slack_escape(first_title ? first_title : "");
+    char *es = pp_chat_slack_escape(scope);
+    char *et = pp_chat_slack_escape(first_title ? first_title : "");
     char *fallback = es && et ? CHAT_ASPRINTF("Deployment failed: %s%s%s", es,
                                             first_title ? " — " : "", et) : NULL;
     free(es);

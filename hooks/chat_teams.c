@@ -61,7 +61,8 @@ static void teams_root(json_t *body, json_t *actions, json_t *rc, int matched, s
         free(v);
     }
     if (matched && facts) {
-        char *k = CHAT_ASPRINTF("%s (%s, %s)", pp_chat_jstr(rc, "kb_id") ? pp_chat_jstr(rc, "kb_id") : "?",
+        char *k = CHAT_ASPRINTF("%s (%s, %s)", pp_chat_jstr(rc, "kb_id") ? pp_chat_jstr(rc,
+                                "kb_id") : "?",
                               pp_chat_jstr(rc, "confidence") ? pp_chat_jstr(rc, "confidence") : "?",
                               pp_chat_jstr(rc, "source") ? pp_chat_jstr(rc, "source") : "kb");
         if (k)
@@ -112,9 +113,9 @@ static void teams_root(json_t *body, json_t *actions, json_t *rc, int matched, s
     }
     json_t *ai = json_object_get(rc, "ai");
     if (json_is_object(ai) && pp_chat_jstr(ai, "text")) {
+        const char *model = pp_chat_jstr(ai, "model") ? pp_chat_jstr(ai, "model") : "model";
         char *h = CHAT_ASPRINTF("AI reading (Amazon Bedrock, %s; not from the knowledge base, "
-                              "check before acting)", pp_chat_jstr(ai, "model") ? pp_chat_jstr(ai, "model")
-                                                                         : "model");
+                                "check before acting)", model);
         json_t *hb = tb(h, 300);
         free(h);
         if (hb) {

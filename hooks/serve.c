@@ -69,7 +69,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         int want_post = k->route == R_HOOK || k->route == R_CHECK || k->route == R_SLACK;
         if (want_post ? !is_post : !is_get) {
             return pp_serve_reply(s, k, c, MHD_HTTP_METHOD_NOT_ALLOWED, "application/json",
-                         pp_serve_error_body("method_not_allowed", want_post ? "use POST" : "use GET"),
+                         pp_serve_error_body("method_not_allowed",
+                                             want_post ? "use POST" : "use GET"),
                          MHD_HTTP_HEADER_ALLOW, want_post ? "POST" : "GET, HEAD");
         }
         /* Slack cannot send our bearer token: its requests carry their own signature. */
@@ -108,7 +109,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     if (k->busy) {
         atomic_fetch_add(&s->m.dropped[D_BODY_MEMORY], 1);
         return pp_serve_reply(s, k, c, MHD_HTTP_SERVICE_UNAVAILABLE, "application/json",
-                     pp_serve_error_body("busy", "request bodies in flight use all the buffer memory; "
+                     pp_serve_error_body("busy",
+                                         "request bodies in flight use all the buffer memory; "
                                         "retry"),
                      MHD_HTTP_HEADER_RETRY_AFTER, "1");
     }
@@ -123,7 +125,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         return pp_serve_reply(s, k, c, MHD_HTTP_OK, "application/json",
                      pp_strdup("{\"status\":\"ok\"}"), NULL, NULL);
     case R_METRICS:
-        return pp_serve_reply(s, k, c, MHD_HTTP_OK, "text/plain; version=0.0.4", pp_serve_metrics_text(s),
+        return pp_serve_reply(s, k, c, MHD_HTTP_OK, "text/plain; version=0.0.4",
+                              pp_serve_metrics_text(s),
                      NULL, NULL);
     default:
         return pp_serve_reply_error(s, k, c, MHD_HTTP_NOT_FOUND, "not_found", "no such route");

@@ -59,7 +59,8 @@ pp_serve_worker *pp_serve_get_worker(pp_server *s, char **err)
 
 /* ---- responses ------------------------------------------------------------------------- */
 
-enum MHD_Result pp_serve_reply(pp_server *s, pp_serve_conn *k, struct MHD_Connection *c, unsigned code,
+enum MHD_Result pp_serve_reply(pp_server *s, pp_serve_conn *k, struct MHD_Connection *c,
+                               unsigned code,
                              const char *ctype, char *body, const char *hname,
                              const char *hval)
 {
@@ -94,7 +95,8 @@ char *pp_serve_error_body(const char *code, const char *message)
     return s;
 }
 
-enum MHD_Result pp_serve_reply_error(pp_server *s, pp_serve_conn *k, struct MHD_Connection *c, unsigned code,
+enum MHD_Result pp_serve_reply_error(pp_server *s, pp_serve_conn *k, struct MHD_Connection *c,
+                                     unsigned code,
                                    const char *ecode, const char *msg)
 {
     return pp_serve_reply(s, k, c, code, "application/json", pp_serve_error_body(ecode, msg),
@@ -131,28 +133,38 @@ int pp_serve_authorized(pp_server *s, struct MHD_Connection *c)
     return n == s->token_len && CRYPTO_memcmp(h, s->token, n) == 0;
 }
 
-enum MHD_Result pp_serve_do_hook(pp_server *s, pp_serve_conn *k, struct MHD_Connection *c)
+/* The worker for an evaluating route (counted in the latency histogram), or NULL with the
+ * 503 already queued in *r. */
+static pp_serve_worker *evaluating_worker(pp_server *s, pp_serve_conn *k,
+                                          struct MHD_Connection *c, enum MHD_Result *r)
 {
     char *err = NULL;
     k->evaluated = 1;
     pp_serve_worker *w = pp_serve_get_worker(s, &err);
-    if (!w) {
-        enum MHD_Result r = pp_serve_reply_error(s, k, c, MHD_HTTP_SERVICE_UNAVAILABLE, "rules_unavailable",
-                                        err ? err : "rule set could not be built");
-        free(err);
+    if (!w)
+        *r = pp_serve_reply_error(s, k, c, MHD_HTTP_SERVICE_UNAVAILABLE, "rules_unavailable",
+                                  err ? err : "rule set could not be built");
+    free(err);
+    return w;
+}
+
+enum MHD_Result pp_serve_do_hook(pp_server *s, pp_serve_conn *k, struct MHD_Connection *c)
+{
+    enum MHD_Result r;
+    pp_serve_worker *w = evaluating_worker(s, k, c, &r);
+    if (!w)
         return r;
-    }
     pp_hook_outcome out;
     uint64_t deadline = pp_now_ms() + (uint64_t)s->deadline_ms;
     pp_status st = pp_hook_handle(&s->opts.cfg, w->rs, w->http, deadline,
                                   k->body.data ? k->body.data : "", k->body.len, &out);
     if (st != PP_OK || !out.response) {
         pp_hook_outcome_free(&out);
-        return pp_serve_reply_error(s, k, c, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "out of memory");
+        return pp_serve_reply_error(s, k, c, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal",
+                                    "out of memory");
     }
     atomic_fetch_add(&s->m.rule_errors, out.rule_errors);
     atomic_fetch_add(&s->m.verdicts[out.verdict], 1);
-    enum MHD_Result r;
     if (out.bad_request) {
         r = pp_serve_reply_error(s, k, c, MHD_HTTP_BAD_REQUEST, "bad_request", out.error);
     } else {
@@ -166,14 +178,10 @@ enum MHD_Result pp_serve_do_hook(pp_server *s, pp_serve_conn *k, struct MHD_Conn
 enum MHD_Result pp_serve_do_check(pp_server *s, pp_serve_conn *k, struct MHD_Connection *c)
 {
     char *err = NULL;
-    k->evaluated = 1;
-    pp_serve_worker *w = pp_serve_get_worker(s, &err);
-    if (!w) {
-        enum MHD_Result r = pp_serve_reply_error(s, k, c, MHD_HTTP_SERVICE_UNAVAILABLE, "rules_unavailable",
-                                        err ? err : "rule set could not be built");
-        free(err);
+    enum MHD_Result r;
+    pp_serve_worker *w = evaluating_worker(s, k, c, &r);
+    if (!w)
         return r;
-    }
     const char *fq = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "format");
     const char *sp = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "show_passed");
     static const char *const ctypes[] = {
@@ -187,7 +195,6 @@ enum MHD_Result pp_serve_do_check(pp_server *s, pp_serve_conn *k, struct MHD_Con
                            "format must be json, sarif, junit, codequality or text");
     const char *ctype = ctypes[fmt];
     int show_passed = sp && (strcmp(sp, "1") == 0 || strcmp(sp, "true") == 0);
-    enum MHD_Result r;
     pp_check_opts co = {
         .resolve = { .limits = &s->opts.limits },
         .eval = { .show_passed = show_passed, .verbose = s->opts.verbose },
@@ -200,7 +207,8 @@ enum MHD_Result pp_serve_do_check(pp_server *s, pp_serve_conn *k, struct MHD_Con
                                   k->body.len, &err);
     if (st != PP_OK) {
         int input = chk.input_errors > 0 && chk.rep.files == 0;
-        r = pp_serve_reply_error(s, k, c, input ? MHD_HTTP_BAD_REQUEST : MHD_HTTP_INTERNAL_SERVER_ERROR,
+        r = pp_serve_reply_error(s, k, c,
+                                 input ? MHD_HTTP_BAD_REQUEST : MHD_HTTP_INTERNAL_SERVER_ERROR,
                         input ? "bad_request" : "internal", err ? err : pp_status_name(st));
         goto done;
     }
@@ -216,7 +224,8 @@ enum MHD_Result pp_serve_do_check(pp_server *s, pp_serve_conn *k, struct MHD_Con
         st = PP_E_NOMEM;
     if (st != PP_OK) {
         free(buf);
-        r = pp_serve_reply_error(s, k, c, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "report failed");
+        r = pp_serve_reply_error(s, k, c, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal",
+                                 "report failed");
         goto done;
     }
     int failing = pp_report_failing(rep, s->opts.fail_on, s->opts.sel.unknown);

@@ -95,7 +95,8 @@ enum MHD_Result pp_serve_do_slack(pp_server *s, pp_serve_conn *k, struct MHD_Con
     free(stack);
     free(text);
     if (!answer)
-        return pp_serve_reply_error(s, k, c, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "out of memory");
+        return pp_serve_reply_error(s, k, c, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal",
+                                    "out of memory");
     return pp_serve_reply(s, k, c, MHD_HTTP_OK, "application/json", answer, NULL, NULL);
 }
 

@@ -281,13 +281,16 @@ static pp_status profile_creds(pp_cr_fetch *fx, const char *name, unsigned depth
     seen[depth] = name;
     const char *role = pp_cr_pget(s, name, "role_arn");
     const char *wif = pp_cr_pget(s, name, "web_identity_token_file");
-    if (role && (pp_cr_pget(s, name, "source_profile") || pp_cr_pget(s, name, "credential_source") ||
+    if (role && (pp_cr_pget(s, name, "source_profile") || pp_cr_pget(s, name,
+                 "credential_source") ||
                  !wif))
         return assume_role(fx, name, depth, seen, out, err);
     if (role && wif)
-        return web_identity(fx, name, wif, role, pp_cr_pget(s, name, "role_session_name"), out, err);
+        return web_identity(fx, name, wif, role, pp_cr_pget(s, name, "role_session_name"), out,
+                            err);
     if (depth == 0 && pp_cr_env("AWS_WEB_IDENTITY_TOKEN_FILE") && pp_cr_env("AWS_ROLE_ARN"))
-        return web_identity(fx, NULL, pp_cr_env("AWS_WEB_IDENTITY_TOKEN_FILE"), pp_cr_env("AWS_ROLE_ARN"),
+        return web_identity(fx, NULL, pp_cr_env("AWS_WEB_IDENTITY_TOKEN_FILE"),
+                            pp_cr_env("AWS_ROLE_ARN"),
                             pp_cr_env("AWS_ROLE_SESSION_NAME"), out, err);
     if (pp_cr_pget(s, name, "sso_session") || pp_cr_pget(s, name, "sso_start_url"))
         return pp_cr_sso_creds(fx, name, out, err);

@@ -64,7 +64,8 @@ pp_status pp_cr_http_get_json(pp_http_client *http, const char *url, const char 
 }
 
 /* {"AccessKeyId", "SecretAccessKey", "Token", "Expiration"} (container and IMDS answers). */
-static pp_status from_json_creds(json_t *j, const char *tok_key, const char *what, pp_cr_tcreds *out,
+static pp_status from_json_creds(json_t *j, const char *tok_key, const char *what,
+                                 pp_cr_tcreds *out,
                                  char **err)
 {
     const char *ak = json_string_value(json_object_get(j, "AccessKeyId"));

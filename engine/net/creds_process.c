@@ -291,7 +291,8 @@ pp_status pp_cr_sso_creds(pp_cr_fetch *fx, const char *profile, pp_cr_tcreds *ou
         const char *h[1] = { hdr };
         long status = 0;
         char *e = NULL;
-        st = pp_cr_http_get_json(fx->http, url, h, 1, STS_TIMEOUT_MS, "SSO GetRoleCredentials", &ans,
+        st = pp_cr_http_get_json(fx->http, url, h, 1, STS_TIMEOUT_MS, "SSO GetRoleCredentials",
+                                 &ans,
                            &status, &e);
         if (st != PP_OK && (status == 401 || status == 403))
             pp_err(err, PP_E_DENIED, "profile %s: the SSO portal refused the token (HTTP %ld): "

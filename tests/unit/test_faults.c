@@ -45,14 +45,7 @@
 #include "engine/base/util.h"
 #include "hooks/cfn_hook.h"
 
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define PP_FAULTS_SANITIZED 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer) || \
-    __has_feature(thread_sanitizer)
-#define PP_FAULTS_SANITIZED 1
-#endif
-#endif
+#include "faults_san.h"
 
 #ifndef PP_FAULTS_SANITIZED
 
@@ -806,11 +799,6 @@ int main(void)
 
 #else /* PP_FAULTS_SANITIZED */
 
-int main(void)
-{
-    printf("test_faults: skipped: built with a sanitizer, which owns malloc (the injector "
-           "interposes it); run it from `make unit`\n");
-    return 0;
-}
+PP_FAULTS_SKIPPED_MAIN("test_faults")
 
 #endif

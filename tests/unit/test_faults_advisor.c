@@ -24,20 +24,13 @@
 #include "engine/base/util.h"
 #include "hooks/chat.h"
 
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define PP_FAULTS_SANITIZED 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer) || \
-    __has_feature(thread_sanitizer)
-#define PP_FAULTS_SANITIZED 1
-#endif
-#endif
+#include "faults_san.h"
 
 #ifndef PP_FAULTS_SANITIZED
 
 #include "faults.h"
 
-static pp_kb *g_kb;
+#include "kb_fixture.h"
 
 static char *read_root_file(const char *rel, size_t *len)
 {
@@ -262,23 +255,8 @@ static outcome run_notify(scenario *s, int clean)
 static int setup(void **state)
 {
     (void)state;
-    const char *root = getenv("PARAPET_TEST_ROOT");
-    char *dir = pp_asprintf("%s/kb", root ? root : ".");
-    char *err = NULL;
-    pp_status st = pp_kb_load_dir(dir, &g_kb, &err);
-    if (st != PP_OK)
-        fprintf(stderr, "%s\n", err ? err : "load failed");
-    free(err);
-    free(dir);
     pp_json_init();
-    return st == PP_OK ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    pp_kb_free(g_kb);
-    return 0;
+    return kb_fixture_load();
 }
 
 static void test_kb(void **state)
@@ -346,18 +324,13 @@ int main(void)
         cmocka_unit_test(test_explain),
         cmocka_unit_test(test_notify),
     };
-    int rc = cmocka_run_group_tests(tests, setup, teardown);
+    int rc = cmocka_run_group_tests(tests, setup, kb_fixture_teardown);
     __libc_free(fi.slot);
     return rc;
 }
 
 #else /* PP_FAULTS_SANITIZED */
 
-int main(void)
-{
-    printf("test_faults_advisor: skipped: built with a sanitizer, which owns malloc (the "
-           "injector interposes it); run it from `make unit`\n");
-    return 0;
-}
+PP_FAULTS_SKIPPED_MAIN("test_faults_advisor")
 
 #endif

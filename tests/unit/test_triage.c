@@ -16,28 +16,7 @@
 #include "advisor/triage.h"
 #include "engine/base/util.h"
 
-static pp_kb *g_kb;
-
-static int setup(void **state)
-{
-    (void)state;
-    const char *root = getenv("PARAPET_TEST_ROOT");
-    char *dir = pp_asprintf("%s/kb", root ? root : ".");
-    char *err = NULL;
-    pp_status st = pp_kb_load_dir(dir, &g_kb, &err);
-    if (st != PP_OK)
-        fprintf(stderr, "%s\n", err ? err : "load failed");
-    free(err);
-    free(dir);
-    return st == PP_OK ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    pp_kb_free(g_kb);
-    return 0;
-}
+#include "kb_fixture.h"
 
 #define STACK_ARN "arn:aws:cloudformation:eu-west-1:111122223333:stack/web/0a1b"
 
@@ -328,5 +307,5 @@ int main(void)
         cmocka_unit_test(test_ingest_json_same_as_text),
         cmocka_unit_test(test_explain_needs_more_then_add),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, kb_fixture_setup, kb_fixture_teardown);
 }
