@@ -25,6 +25,7 @@
 #ifndef PP_ADVISOR_EVENT_H
 #define PP_ADVISOR_EVENT_H
 
+#include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -128,6 +129,10 @@ void pp_evset_free(pp_evset *s);
  * "NAME:LINE: expected …" and the set keeps the records appended before the error. */
 pp_status pp_evset_ingest_buf(pp_evset *s, const char *name, const char *buf, size_t len,
                               char **err);
+/* The same for a value already parsed by jansson (the Lambda's event, a live fetch's answer):
+ * recognised and walked as above, without printing and re-parsing it. PP_E_NOMEM also when
+ * the value nests deeper than the reader's depth limit. */
+pp_status pp_evset_ingest_json(pp_evset *s, const char *name, const json_t *v, char **err);
 /* Reads `path` ("-" = stdin, capped at lim.max_input_bytes) and ingests it as above. */
 pp_status pp_evset_ingest_file(pp_evset *s, const char *path, char **err);
 /* Appends one raw message (a pasted CDK/CLI line). `resource_type` may be NULL. Invalid UTF-8

@@ -211,10 +211,14 @@ static json_t *filled_list(json_t *tmpls, const pp_kb_hit *hit, const pp_event *
     size_t i;
     json_t *t;
     json_array_foreach(tmpls, i, t) {
-        char *f = shell ? pp_kb_fill_command(json_string_value(t), hit, ev)
-                        : pp_kb_fill(json_string_value(t), hit, ev);
-        if (f)
-            json_array_append_new(a, json_string(f));
+        char *f = NULL;
+        pp_status st = shell ? pp_kb_fill_command(json_string_value(t), hit, ev, &f)
+                             : pp_kb_fill(json_string_value(t), hit, ev, &f);
+        if (st != PP_OK || json_array_append_new(a, json_string(f)) != 0) {
+            free(f);
+            json_decref(a);
+            return NULL;   /* a list with a step missing is never shown as the whole */
+        }
         free(f);
     }
     return a;
@@ -237,7 +241,10 @@ static json_t *root_fix(const pp_explain *x, const pp_explain_root *r, int comma
         char **g = commands ? r->guide.commands : r->guide.fix;
         size_t n = commands ? r->guide.ncmd : r->guide.nfix;
         for (size_t i = n; i-- > 0;)
-            json_array_insert_new(a, 0, json_string(g[i]));
+            if (json_array_insert_new(a, 0, json_string(g[i])) != 0) {
+                json_decref(a);
+                return NULL;
+            }
     }
     return a;
 }
@@ -274,7 +281,9 @@ static json_t *loc_json(const pp_explain_loc *l)
                      "exact", l->exact);
 }
 
-static json_t *root_json(const pp_explain *x, const pp_explain_root *r)
+/* One root cause as JSON; *oom set when one of our own allocations failed (jansson's are
+ * counted by the caller). */
+static json_t *root_json(const pp_explain *x, const pp_explain_root *r, int *oom)
 {
     const pp_event *ev = &x->set->ev[r->event];
     const pp_kb_entry *e = root_entry(x, r);
@@ -292,14 +301,20 @@ static json_t *root_json(const pp_explain *x, const pp_explain_root *r)
     pp_json_put_str(o, "title", root_title(x, r));
     pp_json_put_str(o, "confidence", r->confidence);
     pp_json_put_str(o, "confidence_reason", r->confidence_reason);
-    char *why = e ? pp_kb_fill(e->explanation, &r->hit, ev) : NULL;
+    char *why = NULL;
+    if (e && pp_kb_fill(e->explanation, &r->hit, ev, &why) != PP_OK)
+        *oom = 1;
     const char *base = e ? (why ? why : e->explanation) : r->guide.explanation;
     char *whyo = ev->output ? pp_asprintf("%s The container printed: %s", base ? base : "",
                                           ev->output) : NULL;
+    if (ev->output && !whyo)
+        *oom = 1;
     pp_json_put_str(o, "explanation", whyo ? whyo : base);
     free(whyo);
     free(why);
     json_t *fix = root_fix(x, r, 0);
+    if (!fix)
+        *oom = 1;
     json_t *kinds = json_array();
     size_t fi;
     json_t *ft;
@@ -309,7 +324,10 @@ static json_t *root_json(const pp_explain *x, const pp_explain_root *r)
                                                                      prevented)));
     json_object_set_new(o, "fix", fix);
     json_object_set_new(o, "fix_kinds", kinds);
-    json_object_set_new(o, "commands", root_fix(x, r, 1));
+    json_t *cmds = root_fix(x, r, 1);
+    if (!cmds)
+        *oom = 1;
+    json_object_set_new(o, "commands", cmds);
     json_t *links = e ? json_deep_copy(e->links) : json_array();
     if (guide_link(x, r))
         json_array_append_new(links, json_string(guide_link(x, r)));
@@ -342,6 +360,10 @@ static json_t *root_json(const pp_explain *x, const pp_explain_root *r)
 
 json_t *pp_explain_json(const pp_explain *x)
 {
+    /* jansson drops a member whose allocation fails without saying so: count its failures
+     * over the whole build, so an incomplete document is NOMEM, never the answer */
+    unsigned long failures = pp_json_alloc_failures();
+    int oom = 0;
     json_t *doc = json_object();
     json_t *roots = json_array(), *casc = json_array(), *unm = json_array();
     json_t *warns = json_array();
@@ -356,7 +378,7 @@ json_t *pp_explain_json(const pp_explain *x)
     for (size_t i = 0; i < x->nroots; i++) {
         const pp_explain_root *r = &x->roots[i];
         if (r->matched)
-            json_array_append_new(roots, root_json(x, r));
+            json_array_append_new(roots, root_json(x, r, &oom));
         else
             json_array_append_new(unm, pp_explain_event_json(x, r->event));
     }
@@ -374,6 +396,10 @@ json_t *pp_explain_json(const pp_explain *x)
                             (json_int_t)x->nunmatched);
     json_object_set_new(doc, "summary", sum);
     json_object_set_new(doc, "warnings", warns);
+    if (oom || pp_json_alloc_failures() != failures) {
+        json_decref(doc);
+        return NULL;
+    }
     return doc;
 }
 
@@ -443,7 +469,16 @@ static char *safe_copy(const char *s, int md)
     pp_buf b;
     pp_buf_init(&b, 0);
     put_safe(&b, s, md);
-    return pp_buf_steal(&b);
+    return pp_buf_finish(&b);
+}
+
+/* s, or "" with b marked as failed (pp_buf_finish then refuses the whole text) when s is a
+ * copy that could not be made. */
+static const char *or_oom(pp_buf *b, const char *s)
+{
+    if (!s)
+        b->nomem = 1;
+    return s ? s : "";
 }
 
 static void quote_text(pp_buf *b, const char *t, int md)
@@ -455,15 +490,15 @@ static void quote_text(pp_buf *b, const char *t, int md)
     pp_buf pb;
     pp_buf_init(&pb, 0);
     pp_buf_append(&pb, t, cut ? 1200 : n);
-    char *safe = safe_copy(pb.data ? pb.data : "", md);
+    char *safe = pb.data && !pb.nomem ? safe_copy(pb.data, md) : NULL;
     pp_buf_free(&pb);
     if (md) {
         pp_buf_puts(b, "\n```\n");
-        pp_buf_puts(b, safe ? safe : "");
+        pp_buf_puts(b, or_oom(b, safe));
         pp_buf_puts(b, cut ? " …\n```\n" : "\n```\n");
     } else {
         pp_buf_puts(b, "    \"");
-        indented(b, safe ? safe : "", "     ");
+        indented(b, or_oom(b, safe), "     ");
         pp_buf_puts(b, cut ? " …\"\n" : "\"\n");
     }
     free(safe);
@@ -522,6 +557,38 @@ const char *pp_explain_fix_kind(const char *step, int has_rule)
     return has_any(step, ENV_WEAK, PP_ARRAY_LEN(ENV_WEAK)) ? "environment" : "template";
 }
 
+/* A root cause's links and the Parapet rules that would have caught it. */
+static void render_links(pp_buf *b, const pp_explain *x, const pp_explain_root *r, int md)
+{
+    const pp_kb_entry *e = root_entry(x, r);
+    size_t i;
+    json_t *v;
+    json_t *links = e ? e->links : NULL;
+    const char *glink = guide_link(x, r);
+    if (json_array_size(links) || glink) {
+        pp_buf_puts(b, md ? "\n**Links:**\n\n" : "\n  Links:\n");
+        json_array_foreach(links, i, v)
+            pp_buf_printf(b, md ? "- <%s>\n" : "    %s\n", json_string_value(v));
+        if (glink)
+            pp_buf_printf(b, md ? "- <%s>\n" : "    %s\n", glink);
+    }
+    if ((e && json_array_size(e->prevented_by)) || r->nrules) {
+        pp_buf_puts(b, md ? "\n**Would have been caught before deploy by:** "
+                          : "\n  Would have been caught before deploy by: ");
+        int first = 1;
+        if (e)
+            json_array_foreach(e->prevented_by, i, v) {
+                pp_buf_printf(b, md ? "%s`%s`" : "%s%s", first ? "" : ", ", json_string_value(v));
+                first = 0;
+            }
+        for (size_t k = 0; k < r->nrules; k++) {
+            pp_buf_printf(b, md ? "%s`%s`" : "%s%s", first ? "" : ", ", r->rules[k]);
+            first = 0;
+        }
+        pp_buf_puts(b, md ? " (parapet check)\n" : " (parapet check)\n");
+    }
+}
+
 static void render_root(pp_buf *b, const pp_explain *x, const pp_explain_root *r, size_t no,
                         size_t total, int md)
 {
@@ -536,11 +603,11 @@ static void render_root(pp_buf *b, const pp_explain *x, const pp_explain_root *r
     char *t = safe_copy(root_title(x, r), md);
     if (md)
         pp_buf_printf(b, "## Root cause %zu of %zu: %s\n\n`%s` · confidence **%s**%s%s\n\n", no,
-                      total, t ? t : "", id, r->confidence, *how ? " · " : "",
+                      total, or_oom(b, t), id, r->confidence, *how ? " · " : "",
                       *how ? how + 2 : "");
     else
         pp_buf_printf(b, "Root cause %zu of %zu: %s\n  [%s, confidence %s%s]\n", no, total,
-                      t ? t : "", id, r->confidence, how);
+                      or_oom(b, t), id, r->confidence, how);
     free(t);
     pp_buf_puts(b, md ? "**What happened:** " : "\n  What happened: ");
     where(b, ev);
@@ -580,9 +647,11 @@ static void render_root(pp_buf *b, const pp_explain *x, const pp_explain_root *r
                           : "  (This event only reports a consequence; the failing event itself "
                             "was not in the input.)\n");
     pp_buf_puts(b, md ? "\n**Why:** " : "\n  Why: ");
-    char *why = e ? pp_kb_fill(e->explanation, &r->hit, ev) : NULL;
+    char *why = NULL;
+    if (e && pp_kb_fill(e->explanation, &r->hit, ev, &why) != PP_OK)
+        b->nomem = 1;
     char *swhy = safe_copy(why ? why : e ? e->explanation : r->guide.explanation, md);
-    indented(b, swhy ? swhy : "", md ? "" : "       ");
+    indented(b, or_oom(b, swhy), md ? "" : "       ");
     free(why);
     free(swhy);
     pp_buf_puts(b, "\n");
@@ -593,8 +662,12 @@ static void render_root(pp_buf *b, const pp_explain *x, const pp_explain_root *r
     size_t i;
     json_t *v;
     json_t *fix = root_fix(x, r, 0), *cmds = root_fix(x, r, 1);
+    if (!fix || !cmds)
+        b->nomem = 1;
     json_array_foreach(fix, i, v) {
         char *f = safe_copy(json_string_value(v), md);
+        if (!f)
+            b->nomem = 1;
         pp_buf_printf(b, md ? "%zu. " : "    %zu. ", i + 1);
         if (x->label_fixes)
             pp_buf_printf(b, md ? "_(%s change)_ " : "(%s change) ",
@@ -610,7 +683,7 @@ static void render_root(pp_buf *b, const pp_explain *x, const pp_explain_root *r
         pp_buf_puts(b, md ? "\n**Commands:**\n\n```sh\n" : "\n  Commands:\n");
         json_array_foreach(cmds, i, v) {
             char *f = safe_copy(json_string_value(v), md);
-            pp_buf_printf(b, md ? "%s\n" : "    $ %s\n", f ? f : "");
+            pp_buf_printf(b, md ? "%s\n" : "    $ %s\n", or_oom(b, f));
             free(f);
         }
         if (md)
@@ -618,30 +691,7 @@ static void render_root(pp_buf *b, const pp_explain *x, const pp_explain_root *r
     }
     json_decref(fix);
     json_decref(cmds);
-    json_t *links = e ? e->links : NULL;
-    const char *glink = guide_link(x, r);
-    if (json_array_size(links) || glink) {
-        pp_buf_puts(b, md ? "\n**Links:**\n\n" : "\n  Links:\n");
-        json_array_foreach(links, i, v)
-            pp_buf_printf(b, md ? "- <%s>\n" : "    %s\n", json_string_value(v));
-        if (glink)
-            pp_buf_printf(b, md ? "- <%s>\n" : "    %s\n", glink);
-    }
-    if ((e && json_array_size(e->prevented_by)) || r->nrules) {
-        pp_buf_puts(b, md ? "\n**Would have been caught before deploy by:** "
-                          : "\n  Would have been caught before deploy by: ");
-        int first = 1;
-        if (e)
-            json_array_foreach(e->prevented_by, i, v) {
-                pp_buf_printf(b, md ? "%s`%s`" : "%s%s", first ? "" : ", ", json_string_value(v));
-                first = 0;
-            }
-        for (size_t k = 0; k < r->nrules; k++) {
-            pp_buf_printf(b, md ? "%s`%s`" : "%s%s", first ? "" : ", ", r->rules[k]);
-            first = 0;
-        }
-        pp_buf_puts(b, md ? " (parapet check)\n" : " (parapet check)\n");
-    }
+    render_links(b, x, r, md);
     pp_buf_puts(b, "\n");
 }
 
@@ -716,5 +766,5 @@ char *pp_explain_render(const pp_explain *x, pp_explain_format fmt)
                           x->rc.ncascades - TEXT_MAX_CASCADES);
         pp_buf_puts(&b, "\n");
     }
-    return pp_buf_steal(&b);
+    return pp_buf_finish(&b);
 }

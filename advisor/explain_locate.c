@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "engine/base/utf8.h"
 #include "engine/base/util.h"
 
 #define MAX_SEGMENTS 32
@@ -108,8 +109,7 @@ static char *line_text(const char *src, size_t len, unsigned line)
         n--;
     if (n > 300) {
         n = 300;
-        while (n > 0 && ((unsigned char)p[n] & 0xC0) == 0x80)
-            n--;
+        n = pp_utf8_cut(p, n);
     }
     char *o = malloc(n + 1);
     if (o) {

@@ -6,8 +6,10 @@
  */
 #include "advisor/jscan.h"
 
+#include "engine/base/utf8.h"
 #include "engine/base/util.h"
 
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -102,61 +104,6 @@ static int hex4(const unsigned char *p, unsigned *out)
     return 0;
 }
 
-/* Length of the valid UTF-8 sequence at p (2..4) or 0. */
-static size_t utf8_len(const unsigned char *p, const unsigned char *end)
-{
-    unsigned char c = p[0];
-    size_t len;
-    unsigned cp;
-    if (c >= 0xC2 && c <= 0xDF) {
-        len = 2;
-        cp = c & 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        len = 3;
-        cp = c & 0x0F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        len = 4;
-        cp = c & 0x07;
-    } else {
-        return 0;
-    }
-    if ((size_t)(end - p) < len)
-        return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((p[i] & 0xC0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (p[i] & 0x3F);
-    }
-    if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
-        (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
-        return 0;
-    return len;
-}
-
-static size_t put_utf8(char *o, unsigned cp)
-{
-    if (cp < 0x80) {
-        o[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        o[0] = (char)(0xC0 | (cp >> 6));
-        o[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        o[0] = (char)(0xE0 | (cp >> 12));
-        o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        o[2] = (char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    o[0] = (char)(0xF0 | (cp >> 18));
-    o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    o[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
-}
-
 /* At an opening quote: decodes the string into the arena. */
 static int parse_string(parser *ps, const char **out, uint32_t *outlen)
 {
@@ -206,7 +153,7 @@ static int parse_string(parser *ps, const char **out, uint32_t *outlen)
                 }
                 if (cp == 0)
                     return fail(ps, "no \\u0000 in strings");
-                n += put_utf8(o + n, cp);   /* ≤ 4 bytes out for ≥ 6 bytes in */
+                n += pp_utf8_put((unsigned char *)o + n, cp);   /* ≤ 4 bytes out for ≥ 6 bytes in */
                 break;
             }
             default:
@@ -219,7 +166,7 @@ static int parse_string(parser *ps, const char **out, uint32_t *outlen)
             o[n++] = (char)c;
             q++;
         } else {
-            size_t l = utf8_len(q, e);
+            size_t l = pp_utf8_seq(q, e);
             if (!l) {
                 ps->p = q;
                 return fail(ps, "UTF-8 text");
@@ -417,6 +364,95 @@ pj_doc *pj_parse(const char *buf, size_t len, const pj_val **root, unsigned *lin
     ps.doc->root = ps.sv[0];
     free(ps.sv);
     free(ps.sk);
+    *root = &ps.doc->root;
+    return ps.doc;
+}
+
+/* ---- from a jansson value ------------------------------------------------------------- */
+
+/* Copies v into ps's arena as *out. -1 on NOMEM or nesting deeper than the reader allows. */
+static int copy_json(parser *ps, const json_t *v, pj_val *out, int depth)
+{
+    memset(out, 0, sizeof *out);
+    switch (json_typeof(v)) {
+    case JSON_STRING: {
+        size_t n = json_string_length(v);
+        char *s = n < UINT32_MAX ? alloc(ps, n + 1) : NULL;
+        if (!s)
+            return -1;
+        memcpy(s, json_string_value(v), n);
+        s[n] = '\0';
+        out->type = PJ_STR;
+        out->n = (uint32_t)n;
+        out->u.s = s;
+        return 0;
+    }
+    case JSON_INTEGER:
+        out->type = PJ_NUM;
+        out->is_int = 1;
+        out->u.num = (double)json_integer_value(v);
+        return 0;
+    case JSON_REAL:
+        out->type = PJ_NUM;
+        out->u.num = json_real_value(v);
+        return 0;
+    case JSON_TRUE:
+        out->type = PJ_TRUE;
+        return 0;
+    case JSON_FALSE:
+        out->type = PJ_FALSE;
+        return 0;
+    case JSON_NULL:
+        out->type = PJ_NULL;
+        return 0;
+    case JSON_ARRAY:
+    case JSON_OBJECT:
+        break;
+    }
+    if (depth >= PP_JSCAN_MAX_DEPTH)
+        return -1;
+    int is_obj = json_is_object(v);
+    size_t n = is_obj ? json_object_size(v) : json_array_size(v);
+    if (n >= UINT32_MAX)
+        return -1;
+    out->type = is_obj ? PJ_OBJ : PJ_ARR;
+    out->n = (uint32_t)n;
+    if (!n)
+        return 0;
+    out->u.kids = alloc(ps, n * sizeof *out->u.kids);
+    if (!out->u.kids || (is_obj && !(out->keys = alloc(ps, n * sizeof *out->keys))))
+        return -1;
+    if (!is_obj) {
+        for (size_t i = 0; i < n; i++)
+            if (copy_json(ps, json_array_get(v, i), &out->u.kids[i], depth + 1) != 0)
+                return -1;
+        return 0;
+    }
+    size_t i = 0;
+    const char *k;
+    json_t *m;
+    json_object_foreach((json_t *)v, k, m) {   /* jansson keeps insertion order */
+        size_t kl = strlen(k);
+        char *kc = alloc(ps, kl + 1);
+        if (!kc)
+            return -1;
+        memcpy(kc, k, kl + 1);
+        out->keys[i] = kc;
+        if (copy_json(ps, m, &out->u.kids[i], depth + 1) != 0)
+            return -1;
+        i++;
+    }
+    return 0;
+}
+
+pj_doc *pj_from_json(const json_t *v, const pj_val **root)
+{
+    parser ps = {0};
+    ps.doc = calloc(1, sizeof *ps.doc);
+    if (!ps.doc || !v || copy_json(&ps, v, &ps.doc->root, 0) != 0) {
+        pj_free(ps.doc);
+        return NULL;
+    }
     *root = &ps.doc->root;
     return ps.doc;
 }

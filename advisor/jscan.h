@@ -13,6 +13,7 @@
 #ifndef PP_ADVISOR_JSCAN_H
 #define PP_ADVISOR_JSCAN_H
 
+#include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -41,6 +42,11 @@ typedef struct pj_doc pj_doc;   /* opaque: owns every value */
 pj_doc *pj_parse(const char *buf, size_t len, const pj_val **root, unsigned *line,
                  unsigned *col, const char **what);
 void pj_free(pj_doc *d);   /* NULL is a no-op */
+
+/* The same tree copied from a jansson value already in memory (an EventBridge event, a live
+ * fetch's answer), so it is read without printing and parsing it again. NULL on NOMEM or
+ * nesting deeper than PP_JSCAN_MAX_DEPTH. Objects keep jansson's (insertion) order. */
+pj_doc *pj_from_json(const json_t *v, const pj_val **root);
 
 /* Accessors: NULL-safe; a missing member or wrong type yields NULL / 0. */
 const pj_val *pj_get(const pj_val *obj, const char *key);

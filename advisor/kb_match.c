@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/base/utf8.h"
+
 #define NO_IDX ((size_t)-1)
 #define MAX_GROUPS 60
 #define TYPE_EXACT 300
@@ -341,12 +343,12 @@ static size_t subject_len(const char *text)
     if (n <= PP_KB_MATCH_MAX_SUBJECT)
         return n;
     n = PP_KB_MATCH_MAX_SUBJECT;
-    while (n > 0 && ((unsigned char)text[n] & 0xC0) == 0x80)
-        n--;
+    n = pp_utf8_cut(text, n);
     return n;
 }
 
-/* Runs e's pattern. 1 match, 0 no match, -1 invalid subject (stop trying). */
+/* Runs e's pattern. 1 match, 0 no match, -1 invalid subject (stop trying), -2 out of
+ * memory (the interpreter's backtracking frames). */
 static int run(pp_kb *kb, const pp_kb_entry *e, const char *text, size_t len, int *utf_checked)
 {
     match_state *ms = kb->mctx;
@@ -354,6 +356,8 @@ static int run(pp_kb *kb, const pp_kb_entry *e, const char *text, size_t len, in
     int rc = pcre2_match(e->re, (PCRE2_SPTR)text, len, 0, opts, kb->md, ms->mctx);
     if (rc <= PCRE2_ERROR_UTF8_ERR1 && rc >= PCRE2_ERROR_UTF8_ERR21)
         return -1;
+    if (rc == PCRE2_ERROR_NOMEMORY)
+        return -2;
     *utf_checked = 1;
     return rc >= 0;
 }
@@ -374,13 +378,14 @@ static pp_status take_captures(pp_kb *kb, const pp_kb_entry *e, pp_kb_hit *hit)
         if (grc == PCRE2_ERROR_UNSET) {
             buf = NULL;   /* kept as "": the entry knows the name, this message did not fill it */
             blen = 0;
+        } else if (grc == PCRE2_ERROR_NOMEMORY) {
+            return PP_E_NOMEM;   /* a capture dropped would change the filled text */
         } else if (grc != 0) {
             continue;
         }
         if (blen > PP_KB_MAX_CAPTURE) {
             blen = PP_KB_MAX_CAPTURE;
-            while (blen > 0 && (buf[blen] & 0xC0) == 0x80)
-                blen--;
+            blen = pp_utf8_cut((const char *)buf, blen);
         }
         pp_kb_capture *c = &hit->caps[hit->ncaps];
         c->name = pp_strdup(*p);
@@ -428,6 +433,10 @@ pp_status pp_kb_match(pp_kb *kb, const char *text, const char *resource_type, co
         if (found && (cls < best_cls || (cls == best_cls && sc <= best)))
             continue;
         int r = run(kb, e, text, len, &utf);
+        if (r == -2) {
+            pp_kb_hit_free(hit);
+            return PP_E_NOMEM;
+        }
         if (r < 0)
             break;
         if (r == 0)
@@ -764,7 +773,8 @@ static int shell_safe(const char *v)
 }
 
 /* pp_kb_fill; with `shell`, tmpl is a shell command: see pp_kb_fill_command. */
-static char *fill(const char *tmpl, const pp_kb_hit *hit, const pp_event *ev, int shell)
+static pp_status fill(const char *tmpl, const pp_kb_hit *hit, const pp_event *ev, int shell,
+                      char **out)
 {
     pp_buf b;
     pp_buf_init(&b, 0);
@@ -809,15 +819,19 @@ static char *fill(const char *tmpl, const pp_kb_hit *hit, const pp_event *ev, in
             pp_buf_printf(&b, "<%s>", name);   /* unknown here: the reader fills it in */
         p = q + 1;
     }
-    return pp_buf_steal(&b);
+    /* every append above is checked at once: a piece dropped for lack of memory fails the
+     * whole fill, never shortens the text */
+    *out = pp_buf_finish(&b);
+    return *out ? PP_OK : PP_E_NOMEM;
 }
 
-char *pp_kb_fill(const char *tmpl, const pp_kb_hit *hit, const pp_event *ev)
+pp_status pp_kb_fill(const char *tmpl, const pp_kb_hit *hit, const pp_event *ev, char **out)
 {
-    return fill(tmpl, hit, ev, 0);
+    return fill(tmpl, hit, ev, 0, out);
 }
 
-char *pp_kb_fill_command(const char *tmpl, const pp_kb_hit *hit, const pp_event *ev)
+pp_status pp_kb_fill_command(const char *tmpl, const pp_kb_hit *hit, const pp_event *ev,
+                             char **out)
 {
-    return fill(tmpl, hit, ev, 1);
+    return fill(tmpl, hit, ev, 1, out);
 }

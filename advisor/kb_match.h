@@ -93,14 +93,16 @@ const char *pp_kb_hit_capture(const pp_kb_hit *hit, const char *name);
 /* Copies tmpl with every {name} (name = [A-Za-z_][A-Za-z0-9_]*) replaced by the capture of that
  * name, else the event field of that name (ev may be NULL), else "" when the pattern has such a
  * group that this message left unset, else "<name>" for the reader to fill in. Other braces
- * are kept. Returns a malloc'd string (caller frees) or NULL on NOMEM. */
-char *pp_kb_fill(const char *tmpl, const pp_kb_hit *hit, const pp_event *ev);
+ * are kept. PP_OK with *out malloc'd (caller frees), or PP_E_NOMEM with *out NULL: a piece
+ * that could not be added fails the fill, so the text is never silently shorter. */
+pp_status pp_kb_fill(const char *tmpl, const pp_kb_hit *hit, const pp_event *ev, char **out);
 /* pp_kb_fill for a shell command: a value (captured from the failure message or an event
  * field: untrusted text) that stands as its own word is pasted as one shell word — as it is
  * when it holds only letters, digits and _@%+=:,./-, else in single quotes — so that
  * `repo$(touch /tmp/x)` stays an argument; a value inside quotes the template opened is pasted
  * only when it holds those characters alone, else the placeholder <name> stays. */
-char *pp_kb_fill_command(const char *tmpl, const pp_kb_hit *hit, const pp_event *ev);
+pp_status pp_kb_fill_command(const char *tmpl, const pp_kb_hit *hit, const pp_event *ev,
+                             char **out);
 
 /* The value of event field `name` for placeholders ("stack", "logical_id", …) or NULL. The
  * returned pointer is valid until the next call (exit_code is formatted into a static). */

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "advisor/kb_match.h"
+#include "engine/base/hash.h"
 #include "engine/base/util.h"
 
 #define NO_IDX ((size_t)-1)
@@ -79,10 +80,12 @@ static int is_failure(const pp_event *ev)
             return 0;
         if (has(st, "FAILED"))
             return 1;
-        if (has(st, "ROLLBACK_IN_PROGRESS"))
-            return t && *t && !is_exactly(t, "User Initiated");
         if (ev->source == PP_SRC_CFN_STACK && has(st, "ROLLBACK_COMPLETE"))
-            return 1;
+            return 1;   /* describe-stacks: a stack parked in a rollback state */
+        /* A rollback event is a failure when it says why, and the why is not the user's own
+         * cancel: the same rule for the stack-event list and EventBridge's status change. */
+        if (has(st, "ROLLBACK_IN_PROGRESS") || has(st, "ROLLBACK_COMPLETE"))
+            return t && *t && !is_exactly(t, "User Initiated");
         return 0;
     case PP_SRC_ECS_TASK:
     case PP_SRC_EB_ECS_TASK:
@@ -164,19 +167,11 @@ typedef struct tlmap {
     size_t nslots;
 } tlmap;
 
-static uint64_t hash_str(const char *s)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ull;
-    return h;
-}
-
 static size_t tl_find(const tlmap *m, const char *key)
 {
     if (!m->nslots)
         return NO_IDX;
-    size_t i = (size_t)(hash_str(key) & (m->nslots - 1));
+    size_t i = (size_t)(pp_fnv1a_str(key) & (m->nslots - 1));
     while (m->slots[i]) {
         if (strcmp(m->tl[m->slots[i] - 1].key, key) == 0)
             return m->slots[i] - 1;
@@ -191,7 +186,7 @@ static int tl_rehash(tlmap *m, size_t nslots)
     if (!ns)
         return -1;
     for (size_t k = 0; k < m->n; k++) {
-        size_t i = (size_t)(hash_str(m->tl[k].key) & (nslots - 1));
+        size_t i = (size_t)(pp_fnv1a_str(m->tl[k].key) & (nslots - 1));
         while (ns[i])
             i = (i + 1) & (nslots - 1);
         ns[i] = k + 1;
@@ -234,7 +229,7 @@ static size_t tl_get(tlmap *m, char *key)
     t->root = NO_IDX;
     t->child = NO_IDX;
     t->final_root_tl = NO_IDX;
-    size_t i = (size_t)(hash_str(key) & (m->nslots - 1));
+    size_t i = (size_t)(pp_fnv1a_str(key) & (m->nslots - 1));
     while (m->slots[i])
         i = (i + 1) & (m->nslots - 1);
     m->slots[i] = m->n + 1;

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "engine/doc_int.h"
+#include "engine/base/hash.h"
 #include "engine/base/util.h"
 
 /* ---- position map ------------------------------------------------------------------ */
@@ -57,12 +58,7 @@ static uint32_t edge_hash(const json_t *parent, const char *key, size_t n)
 {
     uint64_t h = (uint64_t)(uintptr_t)parent * 0x9e3779b97f4a7c15ULL;
     if (key) {
-        uint64_t k = 0xcbf29ce484222325ULL;
-        for (size_t i = 0; i < n; i++) {
-            k ^= (unsigned char)key[i];
-            k *= 0x100000001b3ULL;
-        }
-        h ^= k ^ n;
+        h ^= pp_fnv1a(key, n) ^ n;
     } else {
         h ^= (n + 1) * 0xd6e8feb86659fd93ULL + 0x632be59bd9b4e019ULL;
     }
@@ -305,38 +301,6 @@ pp_status pp_load_count(pp_loadctx *cx, size_t extra, pp_pos at)
                             cx->lim->max_nodes);
     cx->nodes += extra;
     return PP_OK;
-}
-
-/* See doc_int.h. */
-size_t pp_utf8_seq(const unsigned char *p, const unsigned char *end)
-{
-    size_t avail = (size_t)(end - p);
-    unsigned c = p[0];
-    unsigned lo = 0x80, hi = 0xBF;
-    size_t n;
-    if (c >= 0xC2 && c <= 0xDF) {
-        n = 2;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        n = 3;
-        if (c == 0xE0)
-            lo = 0xA0;
-        else if (c == 0xED)
-            hi = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        n = 4;
-        if (c == 0xF0)
-            lo = 0x90;
-        else if (c == 0xF4)
-            hi = 0x8F;
-    } else {
-        return 0;
-    }
-    if (avail < n || p[1] < lo || p[1] > hi)
-        return 0;
-    for (size_t i = 2; i < n; i++)
-        if ((p[i] & 0xC0) != 0x80)
-            return 0;
-    return n;
 }
 
 static locale_t c_locale;

@@ -9,6 +9,7 @@
 #include <jansson.h>
 #include <stddef.h>
 
+#include "engine/base/utf8.h"   /* pp_utf8_seq */
 #include "engine/doc.h"
 #include "engine/base/limits.h"
 #include "engine/base/status.h"
@@ -50,10 +51,6 @@ int pp_posmap_index(pp_posmap *m);
 /* Sizes the entry array for about n edges so that loading does not regrow it. 0 or -1. */
 int pp_posmap_reserve(pp_posmap *m, size_t n);
 
-/* Length (2..4) of the well-formed UTF-8 sequence starting at p (p < end, *p >= 0x80), or 0
- * when the bytes there are not well-formed UTF-8 (overlongs, surrogates, > U+10FFFF
- * rejected). */
-size_t pp_utf8_seq(const unsigned char *p, const unsigned char *end);
 
 /* strtod in the "C" locale whatever the process locale is; s is NUL-terminated and already
  * checked against the number grammar by the caller. */

@@ -104,30 +104,6 @@ static long read_hex4(const unsigned char *p, const unsigned char *end)
     return v;
 }
 
-static size_t utf8_put(unsigned char *d, unsigned long cp)
-{
-    if (cp < 0x80) {
-        d[0] = (unsigned char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        d[0] = (unsigned char)(0xC0 | (cp >> 6));
-        d[1] = (unsigned char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        d[0] = (unsigned char)(0xE0 | (cp >> 12));
-        d[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-        d[2] = (unsigned char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    d[0] = (unsigned char)(0xF0 | (cp >> 18));
-    d[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
-    d[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-    d[3] = (unsigned char)(0x80 | (cp & 0x3F));
-    return 4;
-}
-
 static pp_status buf_add(jparser *j, pp_buf *b, const void *s, size_t n, const unsigned char *q)
 {
     pp_status st = pp_buf_append(b, s, n);
@@ -184,7 +160,7 @@ static const unsigned char *decode_escape(jparser *j, pp_buf *b, const unsigned 
             fail(j, PP_E_PARSE, q, "\\u0000 (NUL) is not allowed in strings");
             return NULL;
         }
-        n = utf8_put(out, (unsigned long)cp);
+        n = pp_utf8_put(out, (uint32_t)cp);
         return buf_add(j, b, out, n, q) == PP_OK ? next : NULL;
     }
     default:

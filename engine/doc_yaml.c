@@ -15,6 +15,7 @@
 #include <yaml.h>
 
 #include "engine/doc_int.h"
+#include "engine/base/hash.h"
 #include "engine/base/util.h"
 
 #define YAML_TAG_PREFIX "tag:yaml.org,2002:"
@@ -169,11 +170,7 @@ static pp_status nomem(yparser *y, pp_pos at)
 
 static size_t name_hash(const char *s)
 {
-    uint64_t h = 0xcbf29ce484222325ULL;
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= 0x100000001b3ULL;
-    }
+    uint64_t h = pp_fnv1a_str(s);
     return (size_t)(h ^ (h >> 29));
 }
 

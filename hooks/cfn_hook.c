@@ -13,6 +13,8 @@
 #include "engine/check.h"
 #include "engine/doc.h"
 #include "engine/base/json_write.h"
+#include "engine/base/utf8.h"
+#include "engine/base/hash.h"
 #include "engine/base/util.h"
 
 /* ---- small helpers --------------------------------------------------------------------- */
@@ -25,58 +27,15 @@ char *pp_hook_truncate(char *s, size_t max)
     if (n <= max)
         return s;
     if (max < 3) {
-        while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
-            max--;      /* never half a character */
+        max = pp_utf8_cut(s, max);   /* never half a character */
         s[max] = '\0';
         return s;
     }
     size_t cut = max - 3;
     /* s[cut] must start a character so that s[0..cut) ends on a whole one. */
-    while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80)
-        cut--;
+    cut = pp_utf8_cut(s, cut);
     memcpy(s + cut, "...", 4);
     return s;
-}
-
-/* Replaces bytes that are not well-formed UTF-8 with '?', in place, so that the response is
- * valid JSON text whatever a rule put in its messages. */
-static void utf8_clean(char *s)
-{
-    unsigned char *p = (unsigned char *)s;
-    while (*p) {
-        size_t need;
-        unsigned cp;
-        if (*p < 0x80) {
-            p++;
-            continue;
-        } else if ((*p & 0xE0) == 0xC0) {
-            need = 1;
-            cp = *p & 0x1Fu;
-        } else if ((*p & 0xF0) == 0xE0) {
-            need = 2;
-            cp = *p & 0x0Fu;
-        } else if ((*p & 0xF8) == 0xF0) {
-            need = 3;
-            cp = *p & 0x07u;
-        } else {
-            *p++ = '?';
-            continue;
-        }
-        size_t i;
-        for (i = 1; i <= need; i++) {
-            if ((p[i] & 0xC0) != 0x80)
-                break;
-            cp = (cp << 6) | (p[i] & 0x3Fu);
-        }
-        int bad = i <= need || (need == 1 && cp < 0x80) || (need == 2 && cp < 0x800) ||
-                  (need == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-                  (cp >= 0xD800 && cp <= 0xDFFF);
-        if (bad) {
-            *p++ = '?';
-            continue;
-        }
-        p += need + 1;
-    }
 }
 
 /* The response is written straight into a buffer, members in a fixed order: building a
@@ -93,7 +52,7 @@ static int put_member(jout *o, const char *key, const char *val, size_t max)
     char *c = pp_strdup(val ? val : "");
     if (!c)
         return -1;
-    utf8_clean(c);
+    pp_utf8_clean(c);
     pp_hook_truncate(c, max);
     pp_status st = o->members++ ? pp_buf_append(o->b, ",\"", 2) : pp_buf_append(o->b, "\"", 1);
     if (st == PP_OK)
@@ -368,11 +327,7 @@ typedef struct acc_index {
 
 static size_t id_hash(const char *s)
 {
-    uint64_t h = 0xcbf29ce484222325ULL;   /* FNV-1a */
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= 0x100000001b3ULL;
-    }
+    uint64_t h = pp_fnv1a_str(s);
     return (size_t)(h ^ (h >> 29));
 }
 

@@ -4,7 +4,10 @@
  *
  * Data flow: advisor (pp_explain_json, plus the optional `ai` object advisor/ai.h adds to a
  * root cause) → pp_chat_split (groups root causes by scope) → pp_chat_render → the outbox
- * (hooks/notify.h) or the Slack slash-command answer (hooks/serve.c).
+ * (hooks/notify.h) or the Slack slash-command answer (pp_chat_slack_answer, for hooks/serve.c).
+ * Files: chat.c (split, escapes, decoded fields, render), chat_slack.c, chat_teams.c.
+ * Every message shows the decoded anatomy fields of a root cause (principal, action,
+ * resource, reason, property path, handler error code…), escaped for the medium.
  *
  * Limits honoured (../shared/reference/aws-protocols.md §4): Slack header text ≤ 150, section
  * text ≤ 3,000, ≤ 50 blocks, with "…" where text is cut; Teams card ≤ PP_CHAT_TEAMS_MAX bytes
@@ -15,6 +18,7 @@
 
 #include <jansson.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "engine/base/status.h"
 
@@ -55,6 +59,15 @@ json_t *pp_chat_render(const pp_chat_scope *s, pp_chat_target t);
 /* Slack blocks and fallback text for a scope document, used by the slash command
  * ({"response_type": "ephemeral", "text", "blocks"}). New reference or NULL. */
 json_t *pp_chat_slack_reply(json_t *scope_doc, const char *scope);
+
+/* The Slack slash command's answer (compact JSON, malloc'd, caller frees; NULL on NOMEM):
+ * doc (a scope's explanation, borrowed) as pp_chat_slack_reply with a context line "ORIGIN
+ * YYYY-MM-DD HH:MM UTC" (when: epoch seconds); without doc, the text saying that nothing was
+ * recorded for `stack`, or, when have_state is 0, that there is no state database. */
+char *pp_chat_slack_answer(json_t *doc, const char *stack, const char *origin, int64_t when,
+                           int have_state);
+/* The slash command's usage text, as the answer body. */
+char *pp_chat_slack_usage(void);
 
 /* Copies at most `max` bytes of s, cutting at a UTF-8 boundary and ending with "…" when cut.
  * malloc'd (caller frees), NULL on NOMEM. */

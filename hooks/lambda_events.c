@@ -5,9 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "advisor/event.h"
-#include "advisor/explain.h"
 #include "advisor/live.h"
+#include "advisor/triage.h"
 #include "engine/net/creds.h"
 #include "engine/base/json_write.h"
 #include "engine/base/util.h"
@@ -119,155 +118,9 @@ int pp_lambda_is_eventbridge(json_t *ev)
            json_is_object(json_object_get(ev, "detail"));
 }
 
-/* "arn:aws:cloudformation:r:a:stack/NAME/uuid" → NAME; "…:service/CLUSTER/NAME" → NAME (and
- * CLUSTER into *cluster when asked). malloc'd or NULL. */
-static char *arn_part(const char *arn, const char *kind, char **cluster)
-{
-    if (!arn)
-        return NULL;
-    const char *p = strstr(arn, kind);
-    if (!p)
-        return NULL;
-    p += strlen(kind);
-    const char *a = strchr(p, '/');
-    if (strcmp(kind, ":stack/") == 0)
-        return pp_asprintf("%.*s", (int)(a ? a - p : (long)strlen(p)), p);
-    if (a) {   /* new format: service/CLUSTER/NAME */
-        if (cluster)
-            *cluster = pp_asprintf("%.*s", (int)(a - p), p);
-        return pp_strdup(a + 1);
-    }
-    return pp_strdup(p);
-}
-
-static int failed_stack_status(const char *s)
-{
-    return s && (strstr(s, "FAILED") || strstr(s, "ROLLBACK"));
-}
-
-static int task_failed(json_t *d)
-{
-    if (!jstr(d, "lastStatus") || strcmp(jstr(d, "lastStatus"), "STOPPED") != 0)
-        return 0;
-    const char *code = jstr(d, "stopCode");
-    if (code && strcmp(code, "TaskFailedToStart") == 0)
-        return 1;
-    size_t i;
-    json_t *c;
-    json_array_foreach(json_object_get(d, "containers"), i, c) {
-        json_t *x = json_object_get(c, "exitCode");
-        if ((json_is_integer(x) && json_integer_value(x) != 0) || jstr(c, "reason"))
-            return 1;
-    }
-    return 0;
-}
-
-typedef enum { K_IGNORE, K_STORE, K_TRIGGER } kind;
-
-typedef struct classified {
-    kind k;
-    char *scope;       /* stack or service name */
-    char *stack_id;    /* CloudFormation */
-    char *cluster;     /* ECS */
-    int ecs;
-} classified;
-
-static classified classify(json_t *ev)
-{
-    classified c = { K_IGNORE, NULL, NULL, NULL, 0 };
-    const char *dt = jstr(ev, "detail-type"), *src = jstr(ev, "source");
-    json_t *d = json_object_get(ev, "detail");
-    if (strcmp(src, "aws.cloudformation") == 0) {
-        const char *status = jstr(json_object_get(d, "status-details"), "status");
-        c.stack_id = pp_strdup(jstr(d, "stack-id"));
-        c.scope = arn_part(jstr(d, "stack-id"), ":stack/", NULL);
-        if (strcmp(dt, "CloudFormation Stack Status Change") == 0 && failed_stack_status(status))
-            c.k = K_TRIGGER;
-        else if (strcmp(dt, "CloudFormation Resource Status Change") == 0 && status &&
-                 strstr(status, "FAILED"))
-            c.k = K_STORE;
-    } else if (strcmp(src, "aws.ecs") == 0) {
-        c.ecs = 1;
-        if (strcmp(dt, "ECS Deployment State Change") == 0) {
-            c.scope = arn_part(json_string_value(json_array_get(json_object_get(ev, "resources"),
-                                                                0)), ":service/", &c.cluster);
-            if (jstr(d, "eventName") && strcmp(jstr(d, "eventName"),
-                                               "SERVICE_DEPLOYMENT_FAILED") == 0)
-                c.k = K_TRIGGER;
-        } else if (strcmp(dt, "ECS Task State Change") == 0 && task_failed(d)) {
-            const char *group = jstr(d, "group");
-            c.cluster = arn_part(jstr(d, "clusterArn"), ":cluster/", NULL);
-            if (!c.cluster && jstr(d, "clusterArn")) {
-                const char *sl = strrchr(jstr(d, "clusterArn"), '/');
-                c.cluster = pp_strdup(sl ? sl + 1 : jstr(d, "clusterArn"));
-            }
-            if (group && strncmp(group, "service:", 8) == 0) {
-                c.scope = pp_strdup(group + 8);
-                c.k = K_STORE;
-            } else {
-                c.scope = pp_strdup(jstr(d, "taskDefinitionArn") ? jstr(d, "taskDefinitionArn")
-                                                                  : "task");
-                c.k = K_TRIGGER;
-            }
-        }
-    }
-    if (c.k != K_IGNORE && !c.scope)
-        c.k = K_IGNORE;
-    return c;
-}
-
-static void classified_free(classified *c)
-{
-    free(c->scope);
-    free(c->stack_id);
-    free(c->cluster);
-}
-
-/* 1 when some root of the document is a real cause (not a wrapper or a weak failure). */
-static int has_cause(json_t *doc)
-{
-    size_t i;
-    json_t *rc;
-    json_array_foreach(json_object_get(doc, "root_causes"), i, rc)
-        if (jstr(json_object_get(rc, "event"), "role") &&
-            strcmp(jstr(json_object_get(rc, "event"), "role"), "cause") == 0)
-            return 1;
-    json_array_foreach(json_object_get(doc, "unmatched"), i, rc)
-        if (jstr(rc, "role") && strcmp(jstr(rc, "role"), "cause") == 0)
-            return 1;
-    return 0;
-}
-
-static json_t *explain_lines(pp_lambda_events *le, const char *lines, json_t *extra,
-                             pp_explain *x, pp_evset *set, char **err)
-{
-    pp_evset_init(set, NULL);
-    pp_status st = PP_OK;
-    if (lines && *lines)
-        st = pp_evset_ingest_buf(set, "eventbridge", lines, strlen(lines), err);
-    size_t i;
-    json_t *v;
-    json_array_foreach(extra, i, v) {
-        char *s = st == PP_OK ? pp_json_dumps(v, JSON_COMPACT) : NULL;
-        if (s)
-            st = pp_evset_ingest_buf(set, "aws-api", s, strlen(s), err);
-        free(s);
-    }
-    if (st != PP_OK || pp_explain_run(set, le->kb, x) != PP_OK) {
-        pp_evset_free(set);
-        return NULL;
-    }
-    json_t *doc = pp_explain_json(x);
-    if (!doc) {
-        pp_explain_free(x);
-        pp_evset_free(set);
-    }
-    return doc;
-}
-
 /* Asks CloudFormation or ECS for what the stored events lack (advisor/live.h: the same fetch
  * as `parapet explain --stack`); appends the answers to `extra`. */
-static void describe(pp_lambda_events *le, pp_http_client *http, const classified *c,
+static void describe(pp_lambda_events *le, pp_http_client *http, const pp_triage *c,
                      uint64_t deadline, json_t *extra)
 {
     pp_aws_session *sess = NULL;
@@ -310,12 +163,43 @@ static char *result_json(const char *handled, const char *scope, const pp_notify
     return s;
 }
 
+/* Explains what is kept for c's scope: the advisor's triage run, then, when no root is a real
+ * cause, once more with what the AWS APIs add (advisor/triage.h). NULL on failure (*err). */
+static json_t *explain_scope(pp_lambda_events *le, pp_http_client *http, const pp_triage *c,
+                             uint64_t deadline_ms, char **err)
+{
+    char *lines = NULL;
+    if (pp_state_event_list(le->state, c->scope, &lines, err) != PP_OK)
+        return NULL;
+    pp_triage_run run;
+    pp_status st = pp_triage_explain(&run, le->kb, lines, lines ? strlen(lines) : 0, err);
+    free(lines);
+    if (st == PP_OK && run.needs_more) {
+        /* the events at hand lack the cause: ask the AWS APIs, then explain again in place */
+        json_t *extra = json_array();
+        if (extra)
+            describe(le, http, c, deadline_ms, extra);
+        st = extra ? pp_triage_add(&run, le->kb, extra, err) : PP_E_NOMEM;
+        json_decref(extra);
+        if (st != PP_OK && st != PP_E_NOMEM && run.explained) {
+            fprintf(stderr, "parapet lambda: %s\n", *err ? *err : "AWS answer not read");
+            PP_FREE(*err);
+            st = PP_OK;
+        }
+    }
+    json_t *doc = st == PP_OK ? pp_explain_json(&run.x) : NULL;
+    if (doc && le->ai.enabled)
+        pp_ai_enrich(doc, &run.x, &le->ai, le->state, 0);
+    pp_triage_run_free(&run);
+    return doc;
+}
+
 char *pp_lambda_events_handle(pp_lambda_events *le, pp_http_client *http, json_t *ev,
                               uint64_t deadline_ms, int *is_error)
 {
     *is_error = 0;
     pp_notify_result res = { 0 };
-    char *err = NULL, *out = NULL;
+    char *err = NULL, *out = NULL, *body = NULL;
     le->notify.deadline_ms = deadline_ms;
     pp_notify_cfg_defaults(&le->notify);
     le->notify.timeout_ms = 5000;
@@ -325,13 +209,17 @@ char *pp_lambda_events_handle(pp_lambda_events *le, pp_http_client *http, json_t
         PP_FREE(err);
     }
     res.pending = 0;
-    classified c = classify(ev);
-    if (c.k == K_IGNORE) {
+    pp_triage c;
+    if (pp_triage_event(ev, le->kb, &c) != PP_OK) {
+        *is_error = 1;
+        return result_json("error", NULL, &res, "out of memory");
+    }
+    if (c.action == PP_TRIAGE_IGNORE) {
         out = result_json("ignored", NULL, &res, "not a failure Parapet reports");
-        classified_free(&c);
+        pp_triage_free(&c);
         return out;
     }
-    char *body = pp_json_dumps(ev, JSON_COMPACT);
+    body = pp_json_dumps(ev, JSON_COMPACT);   /* the state database keeps the event as text */
     const char *id = jstr(ev, "id");
     char key[65];
     pp_state_hash(body ? body : "", key);
@@ -343,40 +231,17 @@ char *pp_lambda_events_handle(pp_lambda_events *le, pp_http_client *http, json_t
         out = result_json("error", c.scope, &res, "the state database failed");
         goto done;
     }
-    if (c.k == K_STORE) {
+    if (c.action == PP_TRIAGE_STORE) {
         out = result_json("stored", c.scope, &res, NULL);
         goto done;
     }
-    char *lines = NULL;
-    if (pp_state_event_list(le->state, c.scope, &lines, &err) != PP_OK) {
-        *is_error = 1;
-        out = result_json("error", c.scope, &res, "the state database failed");
-        goto done;
-    }
-    json_t *extra = json_array();
-    pp_explain x;
-    pp_evset set;
-    json_t *doc = explain_lines(le, lines, extra, &x, &set, &err);
-    if (doc && !has_cause(doc)) {
-        /* the events at hand lack the cause: ask the AWS APIs, then explain again */
-        json_decref(doc);
-        pp_explain_free(&x);
-        pp_evset_free(&set);
-        describe(le, http, &c, deadline_ms, extra);
-        doc = explain_lines(le, lines, extra, &x, &set, &err);
-    }
-    free(lines);
-    json_decref(extra);
+    json_t *doc = explain_scope(le, http, &c, deadline_ms, &err);
     if (!doc) {
         fprintf(stderr, "parapet lambda: explain: %s\n", err ? err : "failed");
         out = result_json("error", c.scope, &res, "the events could not be explained");
         *is_error = 1;
         goto done;
     }
-    if (le->ai.enabled)
-        pp_ai_enrich(doc, &x, &le->ai, le->state, 0);
-    pp_explain_free(&x);
-    pp_evset_free(&set);
     if (!le->url) {
         /* nowhere to post: record for the slash command, answer with the explanation */
         if (pp_notify_record(le->state, doc, &err) != PP_OK)
@@ -399,6 +264,6 @@ char *pp_lambda_events_handle(pp_lambda_events *le, pp_http_client *http, json_t
 done:
     free(body);
     free(err);
-    classified_free(&c);
+    pp_triage_free(&c);
     return out;
 }

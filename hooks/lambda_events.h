@@ -2,18 +2,13 @@
  * failure when it is complete, post it through the outbox (hooks/notify.h).
  *
  * Data flow: hooks/lambda.c (Runtime API loop) → an event with "detail-type" and "source" →
- * pp_lambda_events_handle:
- *   - CloudFormation Resource Status Change (*_FAILED) and ECS Task State Change (STOPPED with
- *     a failure, for a task of a service) are stored in the state database under their stack
- *     or service: they are the causes the later summary event lacks;
- *   - CloudFormation Stack Status Change to a failed or rollback state, ECS Deployment State
- *     Change SERVICE_DEPLOYMENT_FAILED, and a failed standalone task (not started by a service)
- *     trigger: every stored event of that stack or service is explained (advisor); when no
- *     root is a real cause, CloudFormation DescribeStackEvents or ECS DescribeServices +
- *     ListTasks + DescribeTasks are asked (SigV4, engine/net/aws.h; --endpoint-url or
- *     AWS_ENDPOINT_URL for a test server) and the explanation is redone; then it is queued and
- *     delivered (the same failure is never posted twice: the outbox's dedup key);
- *   - anything else is acknowledged and ignored.
+ * pp_lambda_events_handle, which keeps only the transport: whether the event is kept, triggers
+ * an explanation or is ignored, and whether the kept events need a live fetch, is the
+ * advisor's (advisor/triage.h, with explain's own classification). This file stores what the
+ * triage keeps (state database), asks AWS when the triage says more events are needed
+ * (advisor/live.h: CloudFormation DescribeStackEvents, or ECS DescribeServices + ListTasks +
+ * DescribeTasks; SigV4, --endpoint-url or AWS_ENDPOINT_URL for a test server), and queues and
+ * delivers the result (the same failure is never posted twice: the outbox's dedup key).
  * Every invocation first delivers what earlier ones left pending. A trigger whose message stays
  * undelivered is answered as a function error, so that EventBridge's asynchronous invoke
  * retries it (the retry finds it in the outbox).

@@ -12,7 +12,8 @@
 
 #define PP_SHA256_LEN 32
 
-/* Hex SHA-256 of data[0..len) into out (65 bytes: 64 hex digits and a NUL). */
+/* Hex SHA-256 of data[0..len) into out (65 bytes: 64 hex digits and a NUL). Allocates
+ * nothing, never fails. */
 void pp_sha256_hex(const void *data, size_t len, char out[65]);
 /* Hex SHA-1 into out (41 bytes). Only for names others chose (the AWS CLI's SSO token cache
  * file names); never for anything that must resist collisions. */

@@ -347,6 +347,12 @@ void pp_json_init(void)
     pthread_once(&json_init_once, json_init_alloc);
 }
 
+unsigned long pp_json_alloc_failures(void)
+{
+    pp_json_init();
+    return json_alloc_failures;
+}
+
 json_t *pp_json_loadb(const char *buf, size_t len, size_t flags, json_error_t *je, int *oom)
 {
     pp_json_init();

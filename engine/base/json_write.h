@@ -68,6 +68,12 @@ json_t *pp_json_loadb(const char *buf, size_t len, size_t flags, json_error_t *j
  * before starting them, since json_set_alloc_funcs is not thread-safe. */
 void pp_json_init(void);
 
+/* How many of jansson's allocations failed on this thread so far (installs the counting
+ * allocator first). A builder of a large value compares it before and after: json_pack,
+ * json_object_set_new and friends drop a member silently when their allocation fails, so a
+ * changed count means the value is incomplete and must be treated as PP_E_NOMEM. */
+unsigned long pp_json_alloc_failures(void);
+
 /* Sets o[k] to a new string v when v is non-NULL and not empty (an absent or empty field is
  * left out of the object). Allocation failure leaves o unchanged. */
 void pp_json_put_str(json_t *o, const char *k, const char *v);

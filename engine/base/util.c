@@ -14,6 +14,7 @@ void pp_buf_init(pp_buf *b, size_t limit)
     b->len = 0;
     b->alloc = 0;
     b->limit = limit;
+    b->nomem = 0;
 }
 
 pp_status pp_buf_append(pp_buf *b, const void *p, size_t n)
@@ -23,13 +24,17 @@ pp_status pp_buf_append(pp_buf *b, const void *p, size_t n)
     if (b->len + n + 1 > b->alloc) {
         size_t na = b->alloc ? b->alloc : 256;
         while (na < b->len + n + 1) {
-            if (na > SIZE_MAX / 2)
+            if (na > SIZE_MAX / 2) {
+                b->nomem = 1;
                 return PP_E_NOMEM;
+            }
             na *= 2;
         }
         char *nd = realloc(b->data, na);
-        if (!nd)
+        if (!nd) {
+            b->nomem = 1;
             return PP_E_NOMEM;
+        }
         b->data = nd;
         b->alloc = na;
     }
@@ -57,8 +62,10 @@ pp_status pp_buf_printf(pp_buf *b, const char *fmt, ...)
     if ((size_t)n < sizeof small)
         return pp_buf_append(b, small, (size_t)n);
     char *big = malloc((size_t)n + 1);
-    if (!big)
+    if (!big) {
+        b->nomem = 1;
         return PP_E_NOMEM;
+    }
     va_start(ap, fmt);
     vsnprintf(big, (size_t)n + 1, fmt, ap);
     va_end(ap);
@@ -74,13 +81,24 @@ char *pp_buf_steal(pp_buf *b)
     char *d = b->data;
     b->data = NULL;
     b->len = b->alloc = 0;
+    b->nomem = 0;
     return d;
+}
+
+char *pp_buf_finish(pp_buf *b)
+{
+    if (b->nomem) {
+        pp_buf_free(b);
+        return NULL;
+    }
+    return pp_buf_steal(b);
 }
 
 void pp_buf_free(pp_buf *b)
 {
     PP_FREE(b->data);
     b->len = b->alloc = 0;
+    b->nomem = 0;
 }
 
 char *pp_vasprintf(const char *fmt, va_list ap)
@@ -297,10 +315,12 @@ pp_status pp_shell_quote(pp_buf *b, const char *s)
             pp_buf_append(&tmp, p, 1);
     }
     pp_status st = pp_buf_puts(&tmp, "'");
-    if (st == PP_OK && tmp.data)
+    if (st == PP_OK && tmp.data && !tmp.nomem) {
         st = pp_buf_append(b, tmp.data, tmp.len);
-    else if (st == PP_OK)
+    } else if (st == PP_OK || st == PP_E_NOMEM) {
         st = PP_E_NOMEM;
+        b->nomem = 1;
+    }
     pp_buf_free(&tmp);
     return st;
 }

@@ -22,6 +22,7 @@ typedef struct pp_buf {
     size_t len;
     size_t alloc;
     size_t limit;  /* 0 = no limit */
+    int nomem;     /* some append since init/steal/free failed for lack of memory (sticky) */
 } pp_buf;
 
 void pp_buf_init(pp_buf *b, size_t limit);
@@ -31,6 +32,10 @@ pp_status pp_buf_puts(pp_buf *b, const char *s);
 pp_status pp_buf_printf(pp_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Hands the data to the caller (caller frees) and resets b. Never NULL unless NOMEM. */
 char *pp_buf_steal(pp_buf *b);
+/* pp_buf_steal for text built by many appends whose results were not each checked: NULL (and
+ * b freed) when any of them failed for lack of memory, so a dropped piece is never mistaken
+ * for the whole. */
+char *pp_buf_finish(pp_buf *b);
 void pp_buf_free(pp_buf *b);
 
 /* malloc'd printf; NULL on allocation failure. Caller frees. */

@@ -211,11 +211,101 @@ static void test_untrusted_text(void **state)
     json_decref(d);
 }
 
+/* The decoded anatomy fields a message shows (principal, action, resource, reason, property
+ * path, handler error code) carry hostile text safely: in Slack each is one inline code span
+ * (backticks become ', entities for & < >, every control character '?'), in Teams each is a
+ * fact value with Markdown's characters backslash-escaped and control characters '?'. */
+#define HOSTILE "a`b`<!channel>*c*_d_|e\nf\x1b[31mg"
+#define HOSTILE_SLACK "`a'b'&lt;!channel&gt;*c*_d_|e?f?[31mg`"
+#define HOSTILE_TEAMS "a\\`b\\`\\<\\!channel\\>\\*c\\*\\_d\\_\\|e?f?\\[31mg"
+
+static const char *fact(json_t *card, const char *title)
+{
+    json_t *body = json_object_get(json_object_get(json_array_get(json_object_get(card,
+                                   "attachments"), 0), "content"), "body");
+    size_t i, k;
+    json_t *b, *f;
+    json_array_foreach(body, i, b)
+        json_array_foreach(json_object_get(b, "facts"), k, f)
+            if (strcmp(json_string_value(json_object_get(f, "title")), title) == 0)
+                return json_string_value(json_object_get(f, "value"));
+    return NULL;
+}
+
+static void test_decoded_fields_escaped(void **state)
+{
+    (void)state;
+    json_t *an = json_pack("{s:s, s:{s:s, s:s}, s:{s:s, s:s, s:s, s:s}, s:{s:[{s:s}]}}",
+                           "kind", "not_authorized", "handler", "message", "m", "error_code",
+                           HOSTILE, "not_authorized", "principal", HOSTILE, "action",
+                           "ecs:CreateService", "resource", HOSTILE, "reason",
+                           "explicit_deny_scp", "properties", "problems", "path", HOSTILE);
+    json_t *ev = json_pack("{s:s,s:s,s:s,s:s}", "stack", "web", "event_id", "e1", "status",
+                           "CREATE_FAILED", "reason", "denied");
+    json_t *root = json_pack("{s:o,s:s,s:s,s:s,s:s,s:[],s:[],s:[],s:s,s:o}", "event", ev,
+                             "kb_id", "k", "title", "T", "confidence", "high", "explanation",
+                             "why", "fix", "commands", "links", "source", "kb", "anatomy", an);
+    json_t *d = json_pack("{s:[o],s:[],s:[]}", "root_causes", root, "cascades", "unmatched");
+    pp_chat_scope *sc;
+    size_t n;
+    char *err = NULL;
+    assert_int_equal(pp_chat_split(d, &sc, &n, &err), PP_OK);
+
+    json_t *m = pp_chat_render(&sc[0], PP_CHAT_SLACK);
+    assert_non_null(m);
+    const char *dec = NULL;
+    size_t i;
+    json_t *b;
+    json_array_foreach(json_object_get(m, "blocks"), i, b) {
+        const char *t = json_string_value(json_object_get(json_object_get(b, "text"), "text"));
+        if (t && strncmp(t, "*Decoded*", 9) == 0)
+            dec = t;
+    }
+    assert_non_null(dec);
+    assert_string_equal(dec, "*Decoded*\nPrincipal: " HOSTILE_SLACK
+                             "\nAction: `ecs:CreateService`\nResource: " HOSTILE_SLACK
+                             "\nReason: `explicit_deny_scp`\nProperty: " HOSTILE_SLACK
+                             "\nHandler error code: " HOSTILE_SLACK);
+    char *slack = json_dumps(m, 0);
+    assert_null(strstr(slack, "<!channel>"));
+    assert_null(strstr(slack, "\\u001b"));
+    free(slack);
+    json_decref(m);
+
+    m = pp_chat_render(&sc[0], PP_CHAT_TEAMS);
+    assert_non_null(m);
+    assert_string_equal(fact(m, "Principal"), HOSTILE_TEAMS);
+    assert_string_equal(fact(m, "Resource"), HOSTILE_TEAMS);
+    assert_string_equal(fact(m, "Property"), HOSTILE_TEAMS);
+    assert_string_equal(fact(m, "Handler error code"), HOSTILE_TEAMS);
+    assert_string_equal(fact(m, "Action"), "ecs:CreateService");
+    assert_string_equal(fact(m, "Reason"), "explicit\\_deny\\_scp");
+    char *teams = json_dumps(m, 0);
+    assert_null(strstr(teams, "\\u001b"));
+    assert_null(strstr(teams, "<!channel>"));
+    free(teams);
+    json_decref(m);
+
+    /* the same message without anatomy has no Decoded section and no extra facts */
+    json_object_del(json_array_get(json_object_get(sc[0].doc, "root_causes"), 0), "anatomy");
+    m = pp_chat_render(&sc[0], PP_CHAT_SLACK);
+    slack = json_dumps(m, 0);
+    assert_null(strstr(slack, "*Decoded*"));
+    free(slack);
+    json_decref(m);
+    m = pp_chat_render(&sc[0], PP_CHAT_TEAMS);
+    assert_null(fact(m, "Principal"));
+    json_decref(m);
+    pp_chat_scopes_free(sc, n);
+    json_decref(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cut),
         cmocka_unit_test(test_untrusted_text),
+        cmocka_unit_test(test_decoded_fields_escaped),
         cmocka_unit_test(test_split),
         cmocka_unit_test(test_slack_limits),
         cmocka_unit_test(test_small_teams_fits_and_targets),

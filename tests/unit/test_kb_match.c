@@ -144,10 +144,11 @@ static void test_captures_and_fill(void **state)
     memset(&ev, 0, sizeof ev);
     ev.stack = "web";
     ev.exit_code = 137;
-    char *s = pp_kb_fill("{export} in {stack} ({exit_code}); {nope} {not a name} {}", &hit, &ev);
+    char *s;
+    assert_int_equal(pp_kb_fill("{export} in {stack} ({exit_code}); {nope} {not a name} {}", &hit, &ev, &s), PP_OK);
     assert_string_equal(s, "prod:Vpc in web (137); <nope> {not a name} {}");
     free(s);
-    s = pp_kb_fill("{stack}", &hit, NULL);
+    assert_int_equal(pp_kb_fill("{stack}", &hit, NULL, &s), PP_OK);
     assert_string_equal(s, "<stack>");
     free(s);
     pp_kb_hit_free(&hit);
@@ -381,21 +382,22 @@ static void test_fill_command_quoting(void **state)
                              { (char *)"plain", (char *)"my-repo_1.2" },
                              { (char *)"quote", (char *)"it's" } };
     pp_kb_hit h = { .caps = caps, .ncaps = 3 };
-    char *s = pp_kb_fill_command("aws x --id {name}", &h, NULL);
+    char *s;
+    assert_int_equal(pp_kb_fill_command("aws x --id {name}", &h, NULL, &s), PP_OK);
     assert_string_equal(s, "aws x --id 'repo$(touch /tmp/x); echo'");
     free(s);
-    s = pp_kb_fill_command("aws x --id {plain} --q {quote}", &h, NULL);
+    assert_int_equal(pp_kb_fill_command("aws x --id {plain} --q {quote}", &h, NULL, &s), PP_OK);
     assert_string_equal(s, "aws x --id my-repo_1.2 --q 'it'\\''s'");
     free(s);
     /* inside the template's own quotes: plain values only, else the placeholder stays */
-    s = pp_kb_fill_command("aws x --query \"Items[?Name=='{plain}']\" --y \"{name}\"", &h, NULL);
+    assert_int_equal(pp_kb_fill_command("aws x --query \"Items[?Name=='{plain}']\" --y \"{name}\"", &h, NULL, &s), PP_OK);
     assert_string_equal(s, "aws x --query \"Items[?Name=='my-repo_1.2']\" --y \"<name>\"");
     free(s);
-    s = pp_kb_fill_command("echo '{quote}' {quote}", &h, NULL);
+    assert_int_equal(pp_kb_fill_command("echo '{quote}' {quote}", &h, NULL, &s), PP_OK);
     assert_string_equal(s, "echo '<quote>' 'it'\\''s'");
     free(s);
     /* text (fix steps) is not shell: the value as it is */
-    s = pp_kb_fill("Delete {name}.", &h, NULL);
+    assert_int_equal(pp_kb_fill("Delete {name}.", &h, NULL, &s), PP_OK);
     assert_string_equal(s, "Delete repo$(touch /tmp/x); echo.");
     free(s);
 }

@@ -14,28 +14,7 @@
 #include "engine/base/util.h"
 
 /* The wording of wrappers and weak events is the KB's (role entries in kb/). */
-static pp_kb *g_kb;
-
-static int setup(void **state)
-{
-    (void)state;
-    const char *root = getenv("PARAPET_TEST_ROOT");
-    char *dir = pp_asprintf("%s/kb", root ? root : ".");
-    char *err = NULL;
-    pp_status st = pp_kb_load_dir(dir, &g_kb, &err);
-    if (st != PP_OK)
-        fprintf(stderr, "%s\n", err ? err : "load failed");
-    free(err);
-    free(dir);
-    return st == PP_OK ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    pp_kb_free(g_kb);
-    return 0;
-}
+#include "kb_fixture.h"
 
 /* One describe-stack-events record (as a JSON line) built from parts. */
 static char *sev(const char *stack, const char *lid, const char *type, const char *status,
@@ -321,5 +300,5 @@ int main(void)
         cmocka_unit_test(test_role_is_kb_data),
         cmocka_unit_test(test_no_kb_wording_unknown),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, kb_fixture_setup, kb_fixture_teardown);
 }

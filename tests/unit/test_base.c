@@ -1,0 +1,106 @@
+/* test_base.c — engine/base's UTF-8 module (utf8.h), string hash (hash.h) and the sticky
+ * out-of-memory flag of pp_buf (pp_buf_finish). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/base/hash.h"
+#include "engine/base/utf8.h"
+#include "engine/base/util.h"
+
+static size_t seq(const char *s, size_t n)
+{
+    return pp_utf8_seq((const unsigned char *)s, (const unsigned char *)s + n);
+}
+
+static void test_utf8_seq(void **state)
+{
+    (void)state;
+    assert_int_equal(seq("a", 1), 1);
+    assert_int_equal(seq("\xC3\xA9", 2), 2);                 /* é */
+    assert_int_equal(seq("\xE2\x82\xAC", 3), 3);             /* € */
+    assert_int_equal(seq("\xF0\x9F\x98\x80", 4), 4);         /* U+1F600 */
+    assert_int_equal(seq("\xF4\x8F\xBF\xBF", 4), 4);         /* U+10FFFF */
+    assert_int_equal(seq("\xC0\x80", 2), 0);                 /* overlong NUL */
+    assert_int_equal(seq("\xC1\xBF", 2), 0);                 /* overlong */
+    assert_int_equal(seq("\xE0\x80\x80", 3), 0);             /* overlong */
+    assert_int_equal(seq("\xED\xA0\x80", 3), 0);             /* surrogate U+D800 */
+    assert_int_equal(seq("\xF0\x80\x80\x80", 4), 0);         /* overlong */
+    assert_int_equal(seq("\xF4\x90\x80\x80", 4), 0);         /* above U+10FFFF */
+    assert_int_equal(seq("\xF5\x80\x80\x80", 4), 0);
+    assert_int_equal(seq("\x80", 1), 0);                     /* lone continuation */
+    assert_int_equal(seq("\xE2\x82", 2), 0);                 /* cut short: end respected */
+    assert_int_equal(seq("\xE2\x28\xA1", 3), 0);             /* bad continuation */
+}
+
+static void test_utf8_cut_put_clean(void **state)
+{
+    (void)state;
+    const char *s = "a\xC3\xA9" "b";                   /* a é b */
+    assert_int_equal(pp_utf8_cut(s, 0), 0);
+    assert_int_equal(pp_utf8_cut(s, 1), 1);
+    assert_int_equal(pp_utf8_cut(s, 2), 1);   /* s[2] continues é: keep "a" */
+    assert_int_equal(pp_utf8_cut(s, 3), 3);
+    unsigned char out[4];
+    static const uint32_t cps[] = {0x41, 0xE9, 0x20AC, 0x1F600, 0x10FFFF};
+    for (size_t i = 0; i < PP_ARRAY_LEN(cps); i++) {
+        size_t n = pp_utf8_put(out, cps[i]);
+        assert_int_equal(n, cps[i] < 0x80 ? 1 : cps[i] < 0x800 ? 2 : cps[i] < 0x10000 ? 3 : 4);
+        assert_int_equal(pp_utf8_seq(out, out + n), n);
+    }
+    char bad[] = "ok\xC0\x80-\xED\xA0\x80-\xE2\x82\xAC-\xFF";
+    pp_utf8_clean(bad);
+    assert_string_equal(bad, "ok?" "?-?" "?" "?-\xE2\x82\xAC-?");   /* split: no trigraphs */
+}
+
+static void test_fnv1a(void **state)
+{
+    (void)state;
+    /* the published FNV-1a 64-bit test vectors */
+    assert_true(pp_fnv1a_str("") == 0xcbf29ce484222325ULL);
+    assert_true(pp_fnv1a_str("a") == 0xaf63dc4c8601ec8cULL);
+    assert_true(pp_fnv1a_str("foobar") == 0x85944171f73967e8ULL);
+    assert_true(pp_fnv1a("foobar", 6) == pp_fnv1a_str("foobar"));
+    assert_true(pp_fnv1a("foo\0bar", 7) != pp_fnv1a_str("foo"));
+}
+
+static void test_buf_finish(void **state)
+{
+    (void)state;
+    pp_buf b;
+    pp_buf_init(&b, 0);
+    pp_buf_puts(&b, "abc");
+    char *s = pp_buf_finish(&b);
+    assert_string_equal(s, "abc");
+    free(s);
+    /* an append refused for its size marks the buffer; the whole text is then refused */
+    pp_buf_init(&b, 0);
+    pp_buf_puts(&b, "abc");
+    assert_int_equal(pp_buf_append(&b, "x", SIZE_MAX / 2 + 2), PP_E_NOMEM);
+    assert_int_equal(b.nomem, 1);
+    assert_null(pp_buf_finish(&b));
+    assert_null(b.data);
+    /* a limit is not memory: the text so far stands */
+    pp_buf_init(&b, 4);
+    pp_buf_puts(&b, "abc");
+    assert_int_equal(pp_buf_puts(&b, "de"), PP_E_LIMIT);
+    s = pp_buf_finish(&b);
+    assert_string_equal(s, "abc");
+    free(s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_utf8_seq),
+        cmocka_unit_test(test_utf8_cut_put_clean),
+        cmocka_unit_test(test_fnv1a),
+        cmocka_unit_test(test_buf_finish),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
