@@ -540,8 +540,8 @@ static enum MHD_Result do_slack(server *s, conn *k, struct MHD_Connection *c)
             free(ctx);
             answer = pp_json_dumps(msg, JSON_COMPACT);
         } else if (!w || !w->state) {
-            answer = pp_slack_text("Parapet has no state database to answer from (serve "
-                                "--state-db).");
+            answer = pp_slack_text("Parapet has no state store to answer from (serve "
+                                "--state).");
         } else {
             char *t = pp_asprintf("No failure recorded for `%.200s`. Parapet records stacks and "
                                   "services when it posts an explanation (notify or Lambda "
@@ -852,8 +852,10 @@ static const char usage[] =
     "                                   headers (default 30; 0: no limit)\n"
     "  --max-body-memory-mib N          body bytes buffered beyond 64 KiB per request, over\n"
     "                                   all requests (default 256; then 503)\n"
-    "  --state-db F                     state database for POST /slack/command (default\n"
-    "                                   $XDG_STATE_HOME/parapet/state.db)\n"
+    "  --state LOCATION                 state store for POST /slack/command: a SQLite file or\n"
+    "                                   dynamodb://TABLE, shared by every replica (or\n"
+    "                                   PARAPET_STATE; default $XDG_STATE_HOME/parapet/state.db;\n"
+    "                                   --state-db F is an alias)\n"
     "  --slack-signing-secret-file F    Slack signing secret (or SLACK_SIGNING_SECRET);\n"
     "                                   without one /slack/command answers 404\n"
     "  --slack-live                     `/parapet why STACK` with nothing recorded fetches the\n"
@@ -904,7 +906,7 @@ int pp_cli_serve(int argc, char **argv)
             token_file = argv[++i];
         } else if (strcmp(a, "--slack-signing-secret-file") == 0 && has) {
             slack_file = argv[++i];
-        } else if (strcmp(a, "--state-db") == 0 && has) {
+        } else if ((strcmp(a, "--state") == 0 || strcmp(a, "--state-db") == 0) && has) {
             state_opt = argv[++i];
         } else if (strcmp(a, "--slack-live") == 0) {
             s->slack_live = 1;
@@ -988,7 +990,7 @@ int pp_cli_serve(int argc, char **argv)
         fprintf(stderr, "parapet serve: the Slack signing secret is empty\n");
         goto done;
     }
-    s->state_path = state_opt ? pp_strdup(state_opt) : pp_state_default_path();
+    s->state_path = state_opt ? pp_strdup(state_opt) : pp_state_default_location();
     if (s->slack_secret && s->state_path) {
         /* Create the database now, so that the first slash command finds its schema. */
         pp_state *probe = NULL;
