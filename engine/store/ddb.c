@@ -77,6 +77,75 @@ size_t pp_ddb_item_size(const json_t *item)
     return n;
 }
 
+/* ---- fitting a JSON body into an item --------------------------------------------------- */
+
+/* A cut copy of string c when it is longer than `cut` bytes (ending at a UTF-8 boundary),
+ * else NULL. */
+static json_t *cut_one(const json_t *c, size_t cut)
+{
+    if (!json_is_string(c) || json_string_length(c) <= cut)
+        return NULL;
+    const char *s = json_string_value(c);
+    size_t n = cut;
+    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+        n--;
+    char *t = pp_asprintf("%.*s… [cut]", (int)n, s);
+    json_t *v = t ? json_string(t) : NULL;
+    free(t);
+    return v;
+}
+
+/* Cuts every string of v longer than `cut` bytes. */
+static void cut_strings(json_t *v, size_t cut)
+{
+    size_t i;
+    const char *k;
+    json_t *c, *r;
+    void *tmp;
+    if (json_is_object(v)) {
+        json_object_foreach_safe(v, tmp, k, c) {
+            if ((r = cut_one(c, cut)) != NULL)
+                json_object_set_new(v, k, r);
+            else
+                cut_strings(c, cut);
+        }
+    } else if (json_is_array(v)) {
+        json_array_foreach(v, i, c) {
+            if ((r = cut_one(c, cut)) != NULL)
+                json_array_set_new(v, i, r);
+            else
+                cut_strings(c, cut);
+        }
+    }
+}
+
+pp_status pp_ddb_fit_json(const char *text, size_t budget, char **out, const char *what,
+                          char **err)
+{
+    *out = NULL;
+    size_t len = strlen(text);
+    if (len <= budget)
+        return PP_OK;
+    json_t *v = json_loads(text, 0, NULL);
+    int parsed = v != NULL;
+    static const size_t CUTS[] = { 16384, 4096, 1024, 256, 64 };
+    for (size_t i = 0; v && i < PP_ARRAY_LEN(CUTS); i++) {
+        cut_strings(v, CUTS[i]);
+        if (json_is_object(v))
+            json_object_set_new(v, "parapet_state_cut", json_true());
+        char *t = pp_json_dumps(v, JSON_COMPACT);
+        if (t && strlen(t) <= budget) {
+            json_decref(v);
+            *out = t;
+            return PP_OK;
+        }
+        free(t);
+    }
+    json_decref(v);
+    return pp_err(err, PP_E_LIMIT, "%s of %zu bytes does not fit in a DynamoDB item (400 KB)%s",
+                  what, len, parsed ? " even with its long strings cut" : " and is not JSON");
+}
+
 /* ---- errors ---------------------------------------------------------------------------- */
 
 static int reason_is(json_t *reasons, const char *msg, const char *code)

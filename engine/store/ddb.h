@@ -39,6 +39,14 @@ int pp_ddb_item_n(const json_t *item, const char *name, int64_t *out);
  * overestimate). Compare with PP_DDB_MAX_ITEM. */
 size_t pp_ddb_item_size(const json_t *item);
 
+/* Fits a JSON text into `budget` bytes, for a value bound for one item: *out NULL when `text`
+ * fits as it is; else *out (caller frees) is a copy whose strings longer than a cut (16 KiB,
+ * then 4 KiB, 1 KiB, 256, 64 bytes: the first that fits) end at a UTF-8 boundary with
+ * "… [cut]", and an object gains "parapet_state_cut": true. PP_E_LIMIT with *err naming
+ * `what` when the text is not JSON or does not fit even so. */
+pp_status pp_ddb_fit_json(const char *text, size_t budget, char **out, const char *what,
+                          char **err);
+
 /* What an answer means for the caller. */
 typedef enum pp_ddb_outcome {
     PP_DDB_DONE = 0,       /* 200 */

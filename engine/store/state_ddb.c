@@ -129,77 +129,6 @@ static pp_status check_key(const char *pk, const char *sk, char **err)
     return PP_OK;
 }
 
-/* ---- fitting a JSON body into an item --------------------------------------------------- */
-
-/* Cuts every string of v longer than `cut` bytes (at a UTF-8 boundary) and marks it. */
-static void cut_strings(json_t *v, size_t cut)
-{
-    size_t i;
-    const char *k;
-    json_t *c;
-    void *tmp;
-    if (json_is_object(v)) {
-        json_object_foreach_safe(v, tmp, k, c) {
-            if (json_is_string(c) && json_string_length(c) > cut) {
-                const char *s = json_string_value(c);
-                size_t n = cut;
-                while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-                    n--;
-                char *t = pp_asprintf("%.*s… [cut to fit the state table]", (int)n, s);
-                if (t)
-                    json_object_set_new(v, k, json_string(t));
-                free(t);
-            } else {
-                cut_strings(c, cut);
-            }
-        }
-    } else if (json_is_array(v)) {
-        json_array_foreach(v, i, c) {
-            if (json_is_string(c) && json_string_length(c) > cut) {
-                const char *s = json_string_value(c);
-                size_t n = cut;
-                while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-                    n--;
-                char *t = pp_asprintf("%.*s… [cut]", (int)n, s);
-                if (t)
-                    json_array_set_new(v, i, json_string(t));
-                free(t);
-            } else {
-                cut_strings(c, cut);
-            }
-        }
-    }
-}
-
-/* A JSON text that fits in `budget` bytes: `text` itself (*out NULL) when it does, else a
- * copy with its long strings cut (and "parapet_state_cut": true on an object), in *out
- * (caller frees). PP_E_LIMIT when that cannot be done (not JSON, or still too big). */
-static pp_status fit_json(const char *text, size_t budget, char **out, const char *what,
-                          char **err)
-{
-    *out = NULL;
-    size_t len = strlen(text);
-    if (len <= budget)
-        return PP_OK;
-    json_t *v = json_loads(text, 0, NULL);
-    static const size_t CUTS[] = { 16384, 4096, 1024, 256, 64 };
-    for (size_t i = 0; v && i < PP_ARRAY_LEN(CUTS); i++) {
-        cut_strings(v, CUTS[i]);
-        if (json_is_object(v))
-            json_object_set_new(v, "parapet_state_cut", json_true());
-        char *t = pp_json_dumps(v, JSON_COMPACT);
-        if (t && strlen(t) <= budget) {
-            json_decref(v);
-            *out = t;
-            return PP_OK;
-        }
-        free(t);
-    }
-    json_decref(v);
-    return pp_err(err, PP_E_LIMIT, "state table: %s of %zu bytes does not fit in a DynamoDB item "
-                  "(400 KB)%s", what, len, v ? " even with its long strings cut" : "");
-}
-
 /* ---- open / close ---------------------------------------------------------------------- */
 
 static int table_name_ok(const char *t)
@@ -361,7 +290,7 @@ static pp_status queue_items(ddb_state *q, const char *dedup, const char *dest,
         return st != PP_OK ? st : pp_err(err, PP_E_LIMIT, "outbox: key too long");
     char *fitted = NULL;
     if (state == PP_OUTBOX_PENDING &&
-        (st = fit_json(body, PP_DDB_ITEM_BUDGET, &fitted, "a queued message", err)) != PP_OK)
+        (st = pp_ddb_fit_json(body, PP_DDB_ITEM_BUDGET, &fitted, "a queued message", err)) != PP_OK)
         return st;
     if (fitted)
         body = fitted;
@@ -871,7 +800,7 @@ static pp_status explanation_write(ddb_state *q, const char *scope, const char *
     if (st == PP_OK && text && strlen(json) + strlen(text) > PP_DDB_ITEM_BUDGET)
         text = NULL;
     if (st == PP_OK)
-        st = fit_json(json, PP_DDB_ITEM_BUDGET, &fitted, "an explanation", err);
+        st = pp_ddb_fit_json(json, PP_DDB_ITEM_BUDGET, &fitted, "an explanation", err);
     json_t *it = st == PP_OK ? key_of(pk, "-") : NULL;
     free(pk);
     if (st == PP_OK &&
