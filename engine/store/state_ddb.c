@@ -41,7 +41,8 @@
 
 typedef struct claimed {
     int64_t id;
-    char *dest;
+    char *dest;     /* owned */
+    char *dedup;    /* owned: the key of the row's dedup record */
     int attempts;
 } claimed;
 
@@ -148,8 +149,10 @@ static void ddb_close(pp_state *s)
     ddb_state *q = DS(s);
     if (!q)
         return;
-    for (size_t i = 0; i < q->ncl; i++)
+    for (size_t i = 0; i < q->ncl; i++) {
         free(q->cl[i].dest);
+        free(q->cl[i].dedup);
+    }
     free(q->cl);
     pp_aws_client_free(&q->client);
     pp_http_client_free(q->http);
@@ -390,10 +393,12 @@ static claimed *find_claim(ddb_state *q, int64_t id)
 static void drop_claim(ddb_state *q, claimed *c)
 {
     free(c->dest);
+    free(c->dedup);
     *c = q->cl[--q->ncl];
 }
 
-static int remember_claim(ddb_state *q, int64_t id, const char *dest, int attempts)
+static int remember_claim(ddb_state *q, int64_t id, const char *dest, const char *dedup,
+                          int attempts)
 {
     claimed *c = find_claim(q, id);
     if (c) {
@@ -410,10 +415,13 @@ static int remember_claim(ddb_state *q, int64_t id, const char *dest, int attemp
         q->cl = n;
         q->acl = na;
     }
-    char *d = pp_strdup(dest);
-    if (!d)
+    char *d = pp_strdup(dest), *k = pp_strdup(dedup);
+    if (!d || !k) {
+        free(d);
+        free(k);
         return -1;
-    q->cl[q->ncl++] = (claimed){ id, d, attempts };
+    }
+    q->cl[q->ncl++] = (claimed){ id, d, k, attempts };
     return 0;
 }
 
@@ -523,7 +531,7 @@ static pp_status ddb_outbox_claim(pp_state *s, const char *dest, int64_t after, 
             k++;
             json_decref(row);
             if (!r[k - 1].dedup || !r[k - 1].target || !r[k - 1].body ||
-                remember_claim(q, id, dest, (int)att) != 0)
+                remember_claim(q, id, dest, r[k - 1].dedup, (int)att) != 0)
                 st = nomem(err);
         }
         json_t *lek = json_object_get(ans, "LastEvaluatedKey");
@@ -578,24 +586,8 @@ static pp_status ddb_outbox_mark(pp_state *s, int64_t id, pp_outbox_state state,
         }
     } else {
         op = "TransactWriteItems";
-        char *rec_sk = NULL;
         json_t *recs = NULL;
-        /* the dedup record's key: find it from the row (its dedup attribute) */
-        json_t *row = NULL;
-        pp_status st = get_item(q, pk, sk_row, &row, err);
-        const char *dd = row ? pp_ddb_item_s(row, "dedup") : NULL;
-        if (st != PP_OK || !dd) {
-            json_decref(row);
-            json_decref(vals);
-            free(errtxt);
-            drop_claim(q, c);
-            return st != PP_OK ? st
-                               : pp_err(err, PP_E_DB, "outbox: row %lld is gone: its lease "
-                                        "expired and another process delivered it",
-                                        (long long)id);
-        }
-        rec_sk = pp_asprintf("dedup#%s", dd);
-        json_decref(row);
+        char *rec_sk = pp_asprintf("dedup#%s", c->dedup);
         json_t *v2 = json_pack("{s:o,s:o,s:o,s:o,s:o}", ":st", pp_ddb_n(state), ":at",
                                pp_ddb_n(c->attempts + 1), ":ls", pp_ddb_n(http_status), ":le",
                                pp_ddb_s(errtxt ? errtxt : ""), ":x",
