@@ -57,7 +57,8 @@ typedef struct ddb_state {
     int lease_s;
     claimed *cl;
     size_t ncl, acl;
-    unsigned seq;
+    unsigned seq;       /* migrate: orders events of the same second */
+    int64_t last_us;    /* the last event time this handle wrote */
 } ddb_state;
 
 #define DS(s) ((ddb_state *)(s))
@@ -67,6 +68,15 @@ static const pp_state_ops DDB_OPS;
 static int64_t now_s(void)
 {
     return (int64_t)time(NULL);
+}
+
+/* Wall-clock microseconds: ids and event times are compared across machines, so not the
+ * monotonic clock of pp_now_us. */
+static int64_t wall_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
 static uint64_t rnd(void)
@@ -256,7 +266,7 @@ fail:
  * transaction's condition and is retried with another id). */
 static int64_t new_id(void)
 {
-    return (int64_t)pp_now_ms() * 1000000 + (int64_t)(rnd() % 1000000);
+    return wall_us() / 1000 * 1000000 + (int64_t)(rnd() % 1000000);
 }
 
 static pp_status get_item(ddb_state *q, const char *pk, const char *sk, json_t **item,
@@ -885,10 +895,12 @@ static pp_status ddb_event_add(pp_state *s, const char *scope, const char *key,
                                const char *body, int *added, char **err)
 {
     ddb_state *q = DS(s);
-    /* microseconds plus a per-handle sequence: the order of one process's events survives
-     * a clock that does not move between two of them */
-    int64_t us = (int64_t)time(NULL) * 1000000 + (int64_t)(pp_now_us() % 1000000);
-    us += (q->seq++ % 1000);
+    /* strictly increasing within one handle, so its own events keep their order even when
+     * the clock does not move (or steps back) between two of them */
+    int64_t us = wall_us();
+    if (us <= q->last_us)
+        us = q->last_us + 1;
+    q->last_us = us;
     return event_write(q, scope, key, body, us, added, err);
 }
 

@@ -92,7 +92,8 @@ start_moto() {
         sleep 0.2
     done
     export AWS_ENDPOINT_URL_DYNAMODB="$MOTO" AWS_REGION=eu-west-1 AWS_ACCESS_KEY_ID=AKIDTEST
-    export AWS_SECRET_ACCESS_KEY='fake/SECRET+key0123456789abcdefghijklmn'
+    # the fake key the SigV4-checking stand-ins (fake/bedrock_server.py) also know
+    export AWS_SECRET_ACCESS_KEY='test/SECRET+key0123456789abcdefghijklmn'
     unset AWS_SESSION_TOKEN AWS_PROFILE
 }
 

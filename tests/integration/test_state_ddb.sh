@@ -9,7 +9,9 @@
 #  4. parapet state migrate copies a SQLite file (delivered and pending rows, explanations,
 #     events) and a second run copies nothing; a migrated delivered row still blocks a
 #     duplicate, a migrated pending row is delivered by the next flush;
-#  5. errors: a missing table, a bad location; the fake credentials appear in no output and
+#  5. the Bedrock answer cache (a loopback stand-in): the second explain is answered from the
+#     table, and the cached item carries its TTL;
+#  6. errors: a missing table, a bad location; the fake credentials appear in no output and
 #     nowhere in the table.
 . "$(dirname "$0")/lib.sh"
 need_python
@@ -94,6 +96,19 @@ grep -q '1 delivered, 0 refused, 0 pending' "$T/e7" || fail "migrated pending ro
 "$PARAPET" state migrate --from "$DB" --to "$T/x.db" 2>"$T/e9"; [ $? -eq 2 ] || fail "file target"
 
 # 5
+mkdir -p "$T/bedrock"; : > "$T/bedrock/requests.jsonl"
+python3 "$FAKE/bedrock_server.py" "$T/bedrock.port" "$T/bedrock" ok 2>"$T/bedrock.err" &
+PIDS="$PIDS $!"
+wait_file "$T/bedrock.port" || fail "bedrock stand-in did not start"
+AI="--ai bedrock --bedrock-model anthropic.claude-3-5-sonnet-20240620-v1:0 --bedrock-endpoint http://127.0.0.1:$(cat "$T/bedrock.port")"
+"$PARAPET" explain --format json $AI --state dynamodb://sta "$EV" > "$T/ai1.json" 2>"$T/e12" || fail "explain --ai: $(cat "$T/e12")"
+n1=$(wc -l < "$T/bedrock/requests.jsonl")
+[ "$n1" -ge 1 ] || fail "explain --ai asked nothing"
+"$PARAPET" explain --format json $AI --state dynamodb://sta "$EV" > "$T/ai2.json" 2>"$T/e13" || fail "explain --ai 2"
+[ "$(wc -l < "$T/bedrock/requests.jsonl")" -eq "$n1" ] || fail "the cached answer was asked again"
+[ "$(json_get "$T/ai2.json" 'd["root_causes"][0]["ai"]["cached"]')" = True ] || fail "not marked cached"
+
+# 6
 "$PARAPET" notify --to slack --url "$CHAT/ok/a" --state dynamodb://nosuchtable "$EV" 2>"$T/e10"
 [ $? -eq 2 ] && grep -q 'state table nosuchtable does not exist in eu-west-1' "$T/e10" ||
     fail "missing table: $(cat "$T/e10")"
@@ -110,6 +125,12 @@ dump = json.dumps(items)
 assert sys.argv[2] not in dump and "AKIDTEST" not in dump, "credentials in the table"
 assert sys.argv[3] not in dump, "a webhook URL in the table"
 kinds = {i["pk"]["S"].split("#")[0] for i in items}
-assert {"outbox", "explanation"} <= kinds, kinds
+assert {"outbox", "explanation", "cache"} <= kinds, kinds
+import time
+for i in items:
+    if i["pk"]["S"].startswith("cache#"):
+        left = int(i["expires_at"]["N"]) - time.time()
+        assert 29 * 86400 < left <= 30 * 86400, left
+        assert i["answer"]["S"].startswith("AI: ")
 PY
 echo "state ddb: ok"
