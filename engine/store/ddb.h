@@ -20,7 +20,6 @@
 #include "engine/net/http.h"
 
 #define PP_DDB_MAX_ITEM (400u * 1024u)   /* DynamoDB's item size limit, names included */
-#define PP_DDB_MAX_ANSWER (16u << 20)    /* one answer body (a Query page is at most 1 MB) */
 #define PP_DDB_MAX_MESSAGE 300           /* bytes of an AWS error message quoted in *err */
 #define PP_DDB_MAX_PAGES 10000           /* Query/Scan pages followed by one call */
 
