@@ -89,7 +89,8 @@ typedef struct pp_outbox_row {
 
 /* Claims up to `max` pending rows for `dest` with an id above `after` (oldest first) that no
  * live process holds, for PP_STATE_CLAIM_SECONDS. *rows (caller frees with
- * pp_state_rows_free) and *n are set. */
+ * pp_state_rows_free) and *n are set. The DynamoDB backend takes at most one row per call
+ * (its lease then covers one delivery); a caller loops on `after` until *n is 0. */
 pp_status pp_state_outbox_claim(pp_state *s, const char *dest, int64_t after, size_t max,
                                 pp_outbox_row **rows, size_t *n, char **err);
 void pp_state_rows_free(pp_outbox_row *rows, size_t n);

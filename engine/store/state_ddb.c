@@ -38,6 +38,11 @@
 #define PP_DDB_MAX_CLAIMED 4096             /* rows one handle holds at once */
 #define PP_DDB_ITEM_BUDGET (PP_DDB_MAX_ITEM - 8192)   /* room for keys and small attributes */
 #define PP_DDB_TIMEOUT_MS 5000
+/* Rows one claim takes. One: the lease then covers one delivery, not a batch that a slow
+ * receiver could keep busy past the lease while another replica waits to take it over;
+ * pp_notify_flush asks again for the next row. */
+#define PP_DDB_CLAIM_MAX 1
+#define PP_DDB_QUERY_LIMIT 25   /* pending rows read per Query page while claiming */
 
 typedef struct claimed {
     int64_t id;
@@ -481,6 +486,8 @@ static pp_status ddb_outbox_claim(pp_state *s, const char *dest, int64_t after, 
     pp_status st = check_key(pk, lo, err);
     if (st != PP_OK)
         return st;
+    if (max > PP_DDB_CLAIM_MAX)
+        max = PP_DDB_CLAIM_MAX;
     pp_outbox_row *r = calloc(max, sizeof *r);
     if (!r)
         return nomem(err);
@@ -495,6 +502,7 @@ static pp_status ddb_outbox_claim(pp_state *s, const char *dest, int64_t after, 
                 json_pack("{s:o,s:o,s:o}", ":p", pp_ddb_s(pk), ":lo", pp_ddb_s(lo), ":hi",
                           pp_ddb_s(hi))) ||
             put(req, "ConsistentRead", json_true()) ||
+            put(req, "Limit", json_integer(PP_DDB_QUERY_LIMIT)) ||
             (start && put(req, "ExclusiveStartKey", start))) {
             json_decref(req);
             st = nomem(err);
