@@ -42,8 +42,15 @@ SECRET = os.environ["AWS_SECRET_ACCESS_KEY"]
 PREFIX = "/2018-06-01/runtime/"
 
 
+PROCS = []   # every parapet process started, stopped on any failure
+
+
 def fail(msg):
     print("FAIL (RACE_SEED=%d): %s" % (SEED, msg))
+    for p in PROCS:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
     sys.exit(1)
 
 
@@ -218,7 +225,7 @@ def main():
                 "AWS_ENDPOINT_URL": "http://127.0.0.1:%d" % dead_port()})
     for k in ("PARAPET_STATE_DB", "XDG_STATE_HOME", "PARAPET_AI"):
         env.pop(k, None)
-    procs, errs = [], []
+    procs, errs = PROCS, []
     for rt in rts:
         e = dict(env, AWS_LAMBDA_RUNTIME_API="127.0.0.1:%d" % rt.port)
         ef = open(os.path.join(tmp, "lambda-%d.err" % rt.k), "w+")
