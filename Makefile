@@ -39,7 +39,7 @@ UNIT_SRC    := $(wildcard tests/unit/test_*.c)
 UNIT_BIN    := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all deps test unit cases integration demo asan bench bench-check bench-explain bench-serve \
-        bench-lambda install clean ct-ref difftest bench-guard fuzz fuzz-build fuzz-replay valgrind
+        bench-lambda bench-state install clean ct-ref difftest bench-guard fuzz fuzz-build fuzz-replay valgrind
 
 # The Control Tower reference (issue: Control Tower parity): the npm package that ships
 # cfn-guard 3.1.1 and the Guard rules. Installed under tests/.cache, never committed.
@@ -194,6 +194,7 @@ bench: all
 	@sh tests/bench/explain.sh $(BUILD)/parapet || echo "bench: bench-explain did not complete"
 	@sh tests/bench/serve.sh $(BUILD)/parapet || echo "bench: bench-serve did not complete"
 	@python3 tests/bench/lambda.py $(BUILD)/parapet || echo "bench: bench-lambda did not complete"
+	@sh tests/bench/state.sh $(BUILD)/parapet || echo "bench: bench-state did not complete"
 	@$(MAKE) --no-print-directory bench-guard || \
 	  echo "bench: bench-guard did not run (it needs cfn-guard: make ct-ref, which needs npm)"
 	@python3 tests/bench/summary.py $(BENCH_SUM)
@@ -211,6 +212,10 @@ bench-serve: all
 # Lambda init and invocation latency against a stand-in Runtime API on loopback.
 bench-lambda: all
 	@python3 tests/bench/lambda.py $(BUILD)/parapet
+
+# Outbox queue + claim + deliver cycles on SQLite and on DynamoDB (moto_server on loopback).
+bench-state: all
+	@sh tests/bench/state.sh $(BUILD)/parapet
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/parapet/rules \

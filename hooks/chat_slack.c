@@ -252,8 +252,8 @@ char *pp_chat_slack_answer(json_t *doc, const char *stack, const char *origin, i
 {
     if (!doc) {
         if (!have_state)
-            return pp_slack_text("Parapet has no state database to answer from (serve "
-                                 "--state-db).");
+            return pp_slack_text("Parapet has no state store to answer from (serve "
+                                 "--state).");
         char *t = pp_asprintf("No failure recorded for `%.200s`. Parapet records stacks and "
                               "services when it posts an explanation (notify or Lambda mode).",
                               stack);

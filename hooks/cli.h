@@ -24,6 +24,8 @@ int pp_cli_kb(int argc, char **argv);
 /* parapet notify --to slack|teams|webhook --url URL [--state-db F] [--flush] [FILE…]
  * (hooks/cli_notify.c, docs/chatops.md) */
 int pp_cli_notify(int argc, char **argv);
+/* parapet state migrate --from FILE --to dynamodb://TABLE (cli_state.c) */
+int pp_cli_state(int argc, char **argv);
 
 struct pp_kb;
 /* Opens the knowledge base: `opt` (--kb), else $PARAPET_KB, else kb.db beside the binary, else

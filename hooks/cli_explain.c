@@ -31,7 +31,7 @@ static const char explain_usage[] =
     "usage: parapet explain [--format text|markdown|json|slack|teams] [--kb FILE]\n"
     "                       [--message TEXT [--resource-type TYPE]] [--template FILE]\n"
     "                       [--ai bedrock ...]\n"
-    "                       [--state-db F] [FILE...|-]\n"
+    "                       [--state LOCATION] [FILE...|-]\n"
     "       parapet explain --stack NAME [--region R] [--profile P] [--endpoint-url URL]\n"
     "                       [--verbose] [--format ...]\n"
     "Reads CloudFormation/ECS events (describe-stack-events, describe-stacks,\n"
@@ -45,7 +45,9 @@ static const char explain_usage[] =
     "  --template FILE            the template that was deployed: each root cause points at\n"
     "                             the line of the failing resource and property\n"
     PP_AI_CLI_HELP
-    "  --state-db F               where Bedrock answers are cached (default as for notify)\n";
+    "  --state LOCATION           where Bedrock answers are cached: a SQLite file or\n"
+    "                             dynamodb://TABLE (default as for notify; --state-db F is an\n"
+    "                             alias)\n";
 
 static const char kb_usage[] =
     "usage: parapet kb build [--src DIR] [--out FILE]\n"
@@ -146,9 +148,10 @@ int pp_cli_explain(int argc, char **argv)
                 return 2;
             }
             format = v;
-        } else if (pp_cli_opt_value(argc, argv, &i, "--state-db", &v)) {
+        } else if (pp_cli_opt_value(argc, argv, &i, "--state", &v) ||
+                   pp_cli_opt_value(argc, argv, &i, "--state-db", &v)) {
             if (!v) {
-                fprintf(stderr, "parapet explain: --state-db expects a FILE\n");
+                fprintf(stderr, "parapet explain: --state expects a FILE or dynamodb://TABLE\n");
                 return 2;
             }
             state_path = v;
@@ -291,7 +294,7 @@ int pp_cli_explain(int argc, char **argv)
         doc = pp_explain_json(&x);
     }
     if (doc && ai.enabled) {
-        char *def = state_path ? NULL : pp_state_default_path();
+        char *def = state_path ? NULL : pp_state_default_location();
         char *serr = NULL;
         if (pp_state_open(state_path ? state_path : def, &cache, &serr) != PP_OK) {
             fprintf(stderr, "parapet: AI answers will not be cached: %s\n", serr ? serr : "");

@@ -241,7 +241,7 @@ static void on_signal(int sig)
 static const char watch_usage[] =
     "usage: parapet watch STACK [--region R] [--profile P] [--endpoint-url URL] [--verbose]\n"
     "                     [--format text|json] [--notify slack|teams|webhook --url URL]\n"
-    "                     [--state-db F] [--kb FILE] [--interval SECONDS] [--timeout SECONDS]\n"
+    "                     [--state LOCATION] [--kb FILE] [--interval SECONDS] [--timeout SECONDS]\n"
     "Follows the stack's latest operation: one line per resource event (a live view on a\n"
     "terminal, plain lines otherwise, one JSON record per event with --format json); when a\n"
     "resource fails, the explanation is printed (and posted with --notify) at once.\n"
@@ -336,7 +336,7 @@ static void notify(watch *w, json_t *doc)
     pp_notify_cfg cfg = { .target = (pp_chat_target)pp_chat_target_parse(w->notify_to),
                           .url = w->url, .deadline_ms = pp_now_ms() + 30000, .quiet = 1 };
     pp_notify_cfg_defaults(&cfg);
-    char *def = w->state_path ? NULL : pp_state_default_path();
+    char *def = w->state_path ? NULL : pp_state_default_location();
     pp_state *st = NULL;
     char *err = NULL;
     pp_notify_result res = { 0 };
@@ -544,9 +544,10 @@ int pp_cli_watch(int argc, char **argv)
             if (!v)
                 return pp_cli_usage("watch", "--url expects a URL");
             w.url = v;
-        } else if (pp_cli_opt_value(argc, argv, &i, "--state-db", &v)) {
+        } else if (pp_cli_opt_value(argc, argv, &i, "--state", &v) ||
+                   pp_cli_opt_value(argc, argv, &i, "--state-db", &v)) {
             if (!v)
-                return pp_cli_usage("watch", "--state-db expects a FILE");
+                return pp_cli_usage("watch", "--state expects a FILE or dynamodb://TABLE");
             w.state_path = v;
         } else if (pp_cli_opt_value(argc, argv, &i, "--kb", &v)) {
             if (!v)

@@ -40,8 +40,9 @@ static const char usage[] =
     "  --url URL                  the incoming-webhook URL (or PARAPET_NOTIFY_URL; it is a\n"
     "                             secret: prefer --url-file or the environment)\n"
     "  --url-file F               read the URL from F\n"
-    "  --state-db F               state database (default $XDG_STATE_HOME/parapet/state.db or\n"
-    "                             ~/.local/state/parapet/state.db)\n"
+    "  --state LOCATION           state store: a SQLite file or dynamodb://TABLE (or\n"
+    "                             PARAPET_STATE; default $XDG_STATE_HOME/parapet/state.db or\n"
+    "                             ~/.local/state/parapet/state.db); --state-db F is an alias\n"
     "  --flush                    only deliver what earlier runs left pending\n"
     "  --kb FILE                  knowledge base (as for explain)\n"
     "  --max-attempts N           attempts per message in this run (default 6)\n"
@@ -119,7 +120,7 @@ int pp_cli_notify(int argc, char **argv)
             url_opt = argv[++i];
         } else if (strcmp(a, "--url-file") == 0 && has) {
             url_file = argv[++i];
-        } else if (strcmp(a, "--state-db") == 0 && has) {
+        } else if ((strcmp(a, "--state") == 0 || strcmp(a, "--state-db") == 0) && has) {
             state_path = argv[++i];
         } else if (strcmp(a, "--kb") == 0 && has) {
             kbopt = argv[++i];
@@ -192,7 +193,7 @@ int pp_cli_notify(int argc, char **argv)
     pp_notify_cfg_defaults(&cfg);
 
     if (!state_path) {
-        def_state = pp_state_default_path();
+        def_state = pp_state_default_location();
         state_path = def_state;
     }
     pp_status s = pp_state_open(state_path, &st, &err);

@@ -104,7 +104,10 @@ static const char usage[] =
     "failure event (CloudFormation stack/resource status, ECS deployment/task state), explained\n"
     "and posted to PARAPET_NOTIFY_URL (docs/chatops.md).\n"
     "  --notify-config F    JSON configuration for EventBridge events (or PARAPET_NOTIFY_CONFIG)\n"
-    "  --endpoint-url URL   AWS API endpoint for Describe* calls (or AWS_ENDPOINT_URL)\n";
+    "  --endpoint-url URL   AWS API endpoint for Describe* calls (or AWS_ENDPOINT_URL)\n"
+    "  --state LOCATION     state store for EventBridge events: a SQLite file or\n"
+    "                       dynamodb://TABLE, shared by every execution environment (or\n"
+    "                       PARAPET_STATE; default /tmp/parapet/state.db in Lambda)\n";
 
 int pp_cli_lambda(int argc, char **argv)
 {
@@ -114,7 +117,7 @@ int pp_cli_lambda(int argc, char **argv)
     r.policy.allow_any = 1;
     pp_ruleset *rs = NULL;
     int rc = 2;
-    const char *notify_config = NULL, *endpoint = NULL;
+    const char *notify_config = NULL, *endpoint = NULL, *state = NULL;
     pp_lambda_events le;
     int le_ready = 0;
     memset(&le, 0, sizeof le);
@@ -126,6 +129,11 @@ int pp_cli_lambda(int argc, char **argv)
             continue;
         if (strcmp(argv[i], "--notify-config") == 0 && i + 1 < argc) {
             notify_config = argv[++i];
+            continue;
+        }
+        if ((strcmp(argv[i], "--state") == 0 || strcmp(argv[i], "--state-db") == 0) &&
+            i + 1 < argc) {
+            state = argv[++i];
             continue;
         }
         if (strcmp(argv[i], "--endpoint-url") == 0 && i + 1 < argc) {
@@ -223,7 +231,8 @@ int pp_cli_lambda(int argc, char **argv)
             char *answer = NULL;
             if (!le_ready) {
                 char *lerr = NULL;
-                le_ready = pp_lambda_events_init(&le, notify_config, endpoint, &lerr) == 0 ? 1
+                le_ready = pp_lambda_events_init(&le, notify_config, endpoint, state,
+                                                 &lerr) == 0 ? 1
                                                                                           : -1;
                 if (le_ready < 0)
                     fprintf(stderr, "parapet lambda: EventBridge events cannot be handled: %s\n",

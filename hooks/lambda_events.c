@@ -31,7 +31,7 @@ static char *env_or(json_t *cfg, const char *env, const char *key)
 }
 
 int pp_lambda_events_init(pp_lambda_events *le, const char *config_file, const char *endpoint,
-                          char **err)
+                          const char *state, char **err)
 {
     memset(le, 0, sizeof *le);
     pp_ai_cfg_init(&le->ai);
@@ -68,13 +68,15 @@ int pp_lambda_events_init(pp_lambda_events *le, const char *config_file, const c
         goto done;
     le->notify.url = le->url;
     le->notify.quiet = 0;
-    le->state_path = env_or(cfg, "PARAPET_STATE_DB", "state_db");
+    le->state_path = state ? pp_strdup(state) : env_or(cfg, "PARAPET_STATE", "state");
+    if (!le->state_path)
+        le->state_path = env_or(cfg, "PARAPET_STATE_DB", "state_db");
     if (!le->state_path && !getenv("XDG_STATE_HOME") && getenv("AWS_LAMBDA_RUNTIME_API"))
         le->state_path = pp_strdup("/tmp/parapet/state.db");
     if (!le->state_path)
         le->state_path = pp_state_default_path();
     if (!le->state_path) {
-        pp_err(err, PP_E_USAGE, "no state database: set PARAPET_STATE_DB");
+        pp_err(err, PP_E_USAGE, "no state store: set PARAPET_STATE (a file or dynamodb://TABLE)");
         goto done;
     }
     le->endpoint = endpoint ? pp_strdup(endpoint) : NULL;   /* else the chain's endpoints */

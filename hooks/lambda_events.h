@@ -15,10 +15,12 @@
  *
  * Configuration (environment, else a JSON config file named by PARAPET_NOTIFY_CONFIG or
  * --notify-config: {"to": "slack|teams|webhook", "url": "…", "url_file": "…",
- * "state_db": "…", "ai": "bedrock", "bedrock_model": "…"}):
- *   PARAPET_NOTIFY_URL, PARAPET_NOTIFY_TO (default webhook), PARAPET_STATE_DB (default
- *   $XDG_STATE_HOME/…, else /tmp/parapet/state.db: Lambda's only writable folder; use EFS for
- *   dedup across cold starts), PARAPET_AI=bedrock, PARAPET_BEDROCK_MODEL.
+ * "state": "…", "ai": "bedrock", "bedrock_model": "…"}):
+ *   PARAPET_NOTIFY_URL, PARAPET_NOTIFY_TO (default webhook), PARAPET_STATE (a file or
+ *   dynamodb://TABLE: the table is what makes dedup and joins hold across execution
+ *   environments; PARAPET_STATE_DB / "state_db" are older names; default $XDG_STATE_HOME/…,
+ *   else /tmp/parapet/state.db, Lambda's only writable folder, one per environment),
+ *   PARAPET_AI=bedrock, PARAPET_BEDROCK_MODEL.
  */
 #ifndef PP_LAMBDA_EVENTS_H
 #define PP_LAMBDA_EVENTS_H
@@ -43,11 +45,12 @@ typedef struct pp_lambda_events {
     pp_kb *kb;
 } pp_lambda_events;
 
-/* Reads the configuration (see above). `config_file` and `endpoint` (from the command line)
- * may be NULL. Opens the state database and the KB. Returns 0, or -1 with *err (caller
+/* Reads the configuration (see above). `config_file`, `endpoint` and `state` (--state: a
+ * file or dynamodb://TABLE; before PARAPET_STATE, "state", PARAPET_STATE_DB, "state_db")
+ * from the command line may be NULL. Opens the state store and the KB. Returns 0, or -1 with *err (caller
  * frees); the caller frees with pp_lambda_events_free either way. */
 int pp_lambda_events_init(pp_lambda_events *le, const char *config_file, const char *endpoint,
-                          char **err);
+                          const char *state, char **err);
 void pp_lambda_events_free(pp_lambda_events *le);
 
 /* 1 when ev looks like an EventBridge event ("detail-type", "source", "detail"). */

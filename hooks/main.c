@@ -25,6 +25,7 @@ static const command COMMANDS[] = {
     {"watch", pp_cli_watch, "follow a stack's deployment live; explain a failure as it appears"},
     {"notify", pp_cli_notify, "explain a failed deployment and post it to Slack, Teams or a webhook"},
     {"kb", pp_cli_kb, "knowledge base: build, lint, search, stats"},
+    {"state", pp_cli_state, "the state store: migrate a SQLite file into a DynamoDB table"},
 };
 
 static void usage(FILE *f)

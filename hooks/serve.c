@@ -278,8 +278,10 @@ static const char usage[] =
     "                                   headers (default 30; 0: no limit)\n"
     "  --max-body-memory-mib N          body bytes buffered beyond 64 KiB per request, over\n"
     "                                   all requests (default 256; then 503)\n"
-    "  --state-db F                     state database for POST /slack/command (default\n"
-    "                                   $XDG_STATE_HOME/parapet/state.db)\n"
+    "  --state LOCATION                 state store for POST /slack/command: a SQLite file or\n"
+    "                                   dynamodb://TABLE, shared by every replica (or\n"
+    "                                   PARAPET_STATE; default $XDG_STATE_HOME/parapet/state.db;\n"
+    "                                   --state-db F is an alias)\n"
     "  --slack-signing-secret-file F    Slack signing secret (or SLACK_SIGNING_SECRET);\n"
     "                                   without one /slack/command answers 404\n"
     "  --slack-live                     `/parapet why STACK` with nothing recorded fetches the\n"
@@ -316,7 +318,7 @@ static int parse_args(pp_server *s, serve_args *a, int argc, char **argv)
             a->token_file = argv[++i];
         } else if (strcmp(o, "--slack-signing-secret-file") == 0 && has) {
             a->slack_file = argv[++i];
-        } else if (strcmp(o, "--state-db") == 0 && has) {
+        } else if ((strcmp(o, "--state") == 0 || strcmp(o, "--state-db") == 0) && has) {
             a->state_opt = argv[++i];
         } else if (strcmp(o, "--slack-live") == 0) {
             s->slack_live = 1;
@@ -385,7 +387,7 @@ static int read_secrets(pp_server *s, const serve_args *a)
         fprintf(stderr, "parapet serve: the Slack signing secret is empty\n");
         return -1;
     }
-    s->state_path = a->state_opt ? pp_strdup(a->state_opt) : pp_state_default_path();
+    s->state_path = a->state_opt ? pp_strdup(a->state_opt) : pp_state_default_location();
     if (s->slack_secret && s->state_path) {
         /* Create the database now, so that the first slash command finds its schema. */
         pp_state *probe = NULL;

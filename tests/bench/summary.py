@@ -17,7 +17,8 @@ ORDER = [("guard", "check vs cfn-guard", "`make bench-guard`"),
          ("check", "check on 5,000 resources", "`make bench-check`"),
          ("serve", "serve: POST /hook throughput", "`make bench-serve`"),
          ("lambda", "Lambda init", "`make bench-lambda`"),
-         ("explain", "explain throughput", "`make bench-explain`")]
+         ("explain", "explain throughput", "`make bench-explain`"),
+         ("state", "state store: queue + claim + deliver", "`make bench-state`")]
 
 
 def main():

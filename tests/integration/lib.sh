@@ -76,3 +76,29 @@ sanitized_build() { grep -q __asan_init "$PARAPET" 2>/dev/null; }
 # under_valgrind: true under `make valgrind` (every parapet runs in memcheck: 20-50 times slower,
 # its resident memory is valgrind's)
 under_valgrind() { [ -n "${PARAPET_VALGRIND_BIN:-}" ]; }
+
+# start_moto → sets MOTO (base URL) after moto_server answers on 127.0.0.1; skips the test
+# (exit 77) when moto_server or boto3 is missing. DynamoDB calls go there through
+# AWS_ENDPOINT_URL_DYNAMODB, with fake credentials.
+start_moto() {
+    command -v moto_server >/dev/null 2>&1 || skip "moto_server not found: test skipped"
+    python3 -c 'import boto3, yaml' 2>/dev/null || skip "python3 boto3/yaml not found: test skipped"
+    MPORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+    moto_server -H 127.0.0.1 -p "$MPORT" > "$T/moto.log" 2>&1 &
+    PIDS="$PIDS $!"
+    MOTO="http://127.0.0.1:$MPORT"
+    n=0; until python3 -c "import urllib.request; urllib.request.urlopen('$MOTO/moto-api/')" 2>/dev/null; do
+        n=$((n + 1)); [ $n -gt 150 ] && fail "moto_server did not start: $(tail -3 "$T/moto.log")"
+        sleep 0.2
+    done
+    export AWS_ENDPOINT_URL_DYNAMODB="$MOTO" AWS_REGION=eu-west-1 AWS_ACCESS_KEY_ID=AKIDTEST
+    # the fake key the SigV4-checking stand-ins (fake/bedrock_server.py) also know
+    export AWS_SECRET_ACCESS_KEY='test/SECRET+key0123456789abcdefghijklmn'
+    unset AWS_SESSION_TOKEN AWS_PROFILE
+}
+
+# make_table NAME: creates the state table on moto from the deploy template's schema
+make_table() {
+    python3 "$FAKE/ddb_table.py" "$MOTO" "$1" "$HERE/../../hooks/deploy/parapet-hook.yaml" ||
+        fail "could not create table $1 on moto"
+}

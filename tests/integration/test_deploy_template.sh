@@ -28,6 +28,37 @@ for f in sup:
     if not f.get("suppress_reason", "").strip():
         sys.exit("FAIL: suppression without a reason: %s" % f)
 PY
+python3 - "$TPL" "$ROOT/engine/store/state_ddb.c" <<'PY' || fail "state table"
+import re, sys, yaml
+class L(yaml.SafeLoader):
+    pass
+L.add_multi_constructor("!", lambda l, suffix, n: {"!" + suffix: l.construct_scalar(n) if isinstance(n, yaml.ScalarNode) else l.construct_sequence(n) if isinstance(n, yaml.SequenceNode) else l.construct_mapping(n)})
+t = yaml.load(open(sys.argv[1]), Loader=L)
+r = t["Resources"]
+tab = r["StateTable"]
+assert tab["Type"] == "AWS::DynamoDB::Table" and tab["Condition"] == "Notify"
+p = tab["Properties"]
+assert p["BillingMode"] == "PAY_PER_REQUEST", p
+assert p["TimeToLiveSpecification"] == {"AttributeName": "expires_at", "Enabled": True}
+assert p["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True
+assert p["SSESpecification"]["SSEEnabled"] is True
+assert {k["AttributeName"]: k["KeyType"] for k in p["KeySchema"]} == {"pk": "HASH", "sk": "RANGE"}
+env = r["Function"]["Properties"]["Environment"]["Variables"]
+assert "${StateTable}" in str(env["PARAPET_STATE"]) and "dynamodb://" in str(env["PARAPET_STATE"]), env
+# the actions the backend calls (TransactWriteItems is authorised per item as Put/Update/Delete)
+src = open(sys.argv[2]).read()
+ops = set(re.findall(r'"(DescribeTable|GetItem|PutItem|UpdateItem|DeleteItem|Query|Scan|TransactWriteItems|BatchWriteItem|BatchGetItem)"', src))
+ops |= {x + "Item" for x in re.findall(r'"(Put|Update|Delete|ConditionCheck)"', src)}
+ops.discard("TransactWriteItems")
+ops.discard("Scan")   # only pp_state_outbox_count over every destination, which Lambda mode never asks
+stmts = [s for pol in r["FunctionRole"]["Properties"]["Policies"] if isinstance(pol, dict) and "!If" in pol
+         for s in [pol["!If"][1]] if isinstance(s, dict) and s.get("PolicyName") == "state-table"]
+assert len(stmts) == 1, "no state-table policy"
+st = stmts[0]["PolicyDocument"]["Statement"]
+granted = {a.split(":", 1)[1] for x in st for a in x["Action"]}
+assert granted == ops, (sorted(granted), sorted(ops))
+assert all(x["Resource"] == {"!GetAtt": "StateTable.Arn"} for x in st), st
+PY
 if command -v cfn-lint >/dev/null 2>&1; then
     cfn-lint "$TPL" > "$T/lint.out" 2>&1 || fail "cfn-lint: $(cat "$T/lint.out")"
 else

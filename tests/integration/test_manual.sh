@@ -12,7 +12,7 @@ if command -v mandoc >/dev/null 2>&1; then
 else
     echo "mandoc not found (Debian: mandoc): lint skipped"
 fi
-for c in check rules hook serve lambda explain notify kb; do
+for c in check rules hook serve lambda explain notify kb state; do
     for o in $("$PARAPET" $c --help 2>&1 | grep -o -- '--[a-z][a-z0-9-]*' | sort -u); do
         grep -q -- "$(printf '%s' "$o" | sed 's/-/\\\\-/g')" "$M/parapet.1" ||
             fail "parapet(1) lacks $c $o"
