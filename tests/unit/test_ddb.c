@@ -66,13 +66,15 @@ static void test_fit_json(void **state)
     /* one huge string of two-byte characters: cut at a character boundary, still JSON */
     size_t n = 500000;
     char *big = malloc(n * 2 + 64);
-    strcpy(big, "{\"scope\":\"web\",\"log\":\"");
-    size_t k = strlen(big);
+    assert_non_null(big);
+    static const char head[] = "{\"scope\":\"web\",\"log\":\"", tail[] = "\"}";
+    memcpy(big, head, sizeof head);
+    size_t k = sizeof head - 1;
     for (size_t i = 0; i < n; i++) {
         big[k++] = (char)0xc3;
         big[k++] = (char)0xa9;
     }
-    strcpy(big + k, "\"}");
+    memcpy(big + k, tail, sizeof tail);
     assert_int_equal(pp_ddb_fit_json(big, 390000, &out, "an explanation", &err), PP_OK);
     assert_non_null(out);
     assert_true(strlen(out) <= 390000);

@@ -117,8 +117,9 @@ static void test_limits(void **state)
     size_t n = PP_CATALOG_MAX_LINE + 32;
     char *t = malloc(n + 32);
     assert_non_null(t);
-    strcpy(t, "rule\ttitle\nr1\t");
-    size_t at = strlen(t);
+    static const char head[] = "rule\ttitle\nr1\t";
+    memcpy(t, head, sizeof head);
+    size_t at = sizeof head - 1;
     memset(t + at, 'x', PP_CATALOG_MAX_LINE);
     t[at + PP_CATALOG_MAX_LINE] = '\n';
     t[at + PP_CATALOG_MAX_LINE + 1] = '\0';
