@@ -15,6 +15,7 @@
 #include "engine/eval.h"
 #include "engine/rules_catalog.h"
 #include "engine/base/util.h"
+#include "tests/unit/rmtree.h"
 
 #define HDR "control\trule\tguard\tseverity\tpacks\ttitle\tfix\tdocs\tframeworks\n"
 
@@ -180,9 +181,7 @@ static void tree_new(tree *t)
 
 static void tree_free(tree *t)
 {
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", t->dir);
-    assert_int_equal(system(cmd), 0);
+    assert_int_equal(pp_test_rmtree(t->dir), 0);
 }
 
 static pp_ruleset *load(const tree *t, const char *only, const char *pack, char **err)

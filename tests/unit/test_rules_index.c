@@ -23,6 +23,7 @@
 #include "engine/rules_cache.h"
 #include "engine/template.h"
 #include "engine/base/util.h"
+#include "tests/unit/rmtree.h"
 
 typedef struct fx {
     char dir[64];
@@ -89,9 +90,8 @@ static void fx_build(fx *f)
 static void fx_free(fx *f)
 {
     pp_rules_cache_free(f->cache);
-    char cmd[200];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s' '%s'", f->dir, f->cache_path);
-    assert_int_equal(system(cmd), 0);
+    assert_int_equal(pp_test_rmtree(f->dir), 0);
+    assert_int_equal(pp_test_rmtree(f->cache_path), 0);
 }
 
 static pp_ruleset *load(const fx *f, int with_cache)

@@ -16,6 +16,7 @@
 #include "engine/eval.h"
 #include "engine/rules_lint.h"
 #include "engine/base/util.h"
+#include "tests/unit/rmtree.h"
 
 static char g_dir[64];
 
@@ -99,9 +100,7 @@ static void test_lint(void **state)
     assert_null(strstr(out, "'s'"));
     assert_null(strstr(out, "'t'"));
     free(out);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", g_dir);
-    assert_int_equal(system(cmd), 0);
+    assert_int_equal(pp_test_rmtree(g_dir), 0);
 }
 
 int main(void)
