@@ -407,6 +407,123 @@ static int check_sections(rctx *c, json_t *root)
     return 0;
 }
 
+/* A hook request's document ({"AWS::X::Y": {"resourceProperties": …}}): its one resource,
+ * "Resource". 0, or -1 with c->st / c->err. */
+static int build_hook_doc(rctx *c, pp_template *t, json_t *root)
+{
+    const char *type = json_object_iter_key(json_object_iter(root));
+    json_t *body = json_object_get(root, type);
+    json_t *props = json_object_get(body, "resourceProperties");
+    t->res = calloc(1, sizeof *t->res);
+    t->is_hook_doc = 1;
+    char *sp = pp_ptr_join("", type);
+    char *pp = sp ? pp_ptr_join(sp, "resourceProperties") : NULL;
+    int rc = t->res && sp && pp
+                 ? add_resource(c, t, "Resource", body, type, props, sp, pp,
+                                (edge){body, "resourceProperties", 0})
+                 : (c->st = PP_E_NOMEM, -1);
+    free(sp);
+    free(pp);
+    return rc;
+}
+
+/* Everything the resources of a template resolve against, checked and built: the sections,
+ * Parameters, Fn::ForEach and SAM expansion, every condition (so that cycles are reported even
+ * when unused) and the Rules. *res receives the Resources to model, *rsrc where each of them
+ * was written (NULL: where the document has it); both borrowed. 0, or -1 with c->st / c->err. */
+static int prepare_sections(rctx *c, pp_template *t, json_t *root, json_t **res_out,
+                            json_t **rsrc_out)
+{
+    json_t *res = json_object_get(root, "Resources");
+    if (!res) {
+        tpl_fail_at(c, (edge){NULL, "", 0}, PP_E_TEMPLATE,
+                "expected a 'Resources' section (is this a CloudFormation template?)");
+        return -1;
+    }
+    if (!json_is_object(res)) {
+        tpl_fail_at(c, (edge){root, "Resources", 0}, PP_E_TEMPLATE,
+                "expected 'Resources' to be a map of logical ids to resources");
+        return -1;
+    }
+    if (check_sections(c, root))
+        return -1;
+    c->resources = res;
+    c->mappings = json_object_get(root, "Mappings");
+    c->cond_raw = json_object_get(root, "Conditions");
+    if (json_is_null(c->cond_raw))
+        c->cond_raw = NULL;   /* "Conditions:" with nothing under it: none */
+    if (c->cond_raw && !json_is_object(c->cond_raw)) {
+        tpl_fail_at(c, (edge){root, "Conditions", 0}, PP_E_TEMPLATE,
+                "expected 'Conditions' to be a map");
+        return -1;
+    }
+    if (tpl_build_params(c, root))
+        return -1;
+    json_t *rsrc = NULL;
+    if (expand_sections(c, t, root, &res, &rsrc))
+        return -1;
+    if (tpl_sam_expand(c, t, root, &res, &rsrc))
+        return -1;
+    c->resources = res;
+    const char *cn;
+    json_t *cx;
+    json_object_foreach(c->cond_raw, cn, cx) {
+        json_t *v = tpl_cond_value(c, cn, (edge){c->cond_raw, cn, 0});
+        if (!v)
+            return -1;
+        json_decref(v);
+    }
+    if (tpl_check_rules(c, t, root))
+        return -1;
+    *res_out = res;
+    *rsrc_out = rsrc;
+    return 0;
+}
+
+/* t->res: one entry per resource of res (prepare_sections' maps). 0, or -1 with c->st /
+ * c->err. */
+static int add_resources(rctx *c, pp_template *t, json_t *res, json_t *rsrc)
+{
+    t->res = calloc(json_object_size(res) ? json_object_size(res) : 1, sizeof *t->res);
+    if (!t->res) {
+        c->st = PP_E_NOMEM;
+        return -1;
+    }
+    const char *id;
+    json_t *raw;
+    json_object_foreach(res, id, raw) {
+        json_t *wv = json_object_get(rsrc, id);   /* see tpl_sam_expand */
+        const char *written = json_string_value(json_is_array(wv) ? json_array_get(wv, 0)
+                                                                  : wv);
+        const char *pwritten = json_string_value(json_array_get(wv, 1));
+        c->at_ptr = written;
+        if (!json_is_object(raw)) {
+            tpl_fail_at(c, (edge){res, id, 0}, PP_E_TEMPLATE,
+                    "expected resource '%s' to be a map with a Type", id);
+            return -1;
+        }
+        const char *type = json_string_value(json_object_get(raw, "Type"));
+        if (!type) {
+            tpl_fail_at(c, (edge){res, id, 0}, PP_E_TEMPLATE,
+                    "expected resource '%s' to have a 'Type' string", id);
+            return -1;
+        }
+        char *rp = written ? pp_strdup(written) : pp_ptr_join("/Resources", id);
+        char *pp = !rp       ? NULL
+                   : pwritten ? pp_strdup(pwritten)
+                              : pp_ptr_join(rp, "Properties");
+        int rc = rp && pp ? add_resource(c, t, id, raw, type,
+                                         json_object_get(raw, "Properties"), rp, pp,
+                                         (edge){raw, "Properties", 0})
+                          : (c->st = PP_E_NOMEM, -1);
+        free(rp);
+        free(pp);
+        if (rc)
+            return -1;
+    }
+    return 0;
+}
+
 pp_template *pp_template_build(const pp_doc *doc, const pp_resolve_opts *opts, pp_status *st,
                                char **err)
 {
@@ -437,101 +554,12 @@ pp_template *pp_template_build(const pp_doc *doc, const pp_resolve_opts *opts, p
         goto fail;
     }
     if (is_hook_shape(root)) {
-        const char *type = json_object_iter_key(json_object_iter(root));
-        json_t *body = json_object_get(root, type);
-        json_t *props = json_object_get(body, "resourceProperties");
-        t->res = calloc(1, sizeof *t->res);
-        t->is_hook_doc = 1;
-        char *sp = pp_ptr_join("", type);
-        char *pp = sp ? pp_ptr_join(sp, "resourceProperties") : NULL;
-        int rc = t->res && sp && pp
-                     ? add_resource(&c, t, "Resource", body, type, props, sp, pp,
-                                    (edge){body, "resourceProperties", 0})
-                     : (c.st = PP_E_NOMEM, -1);
-        free(sp);
-        free(pp);
-        if (rc)
+        if (build_hook_doc(&c, t, root))
             goto fail;
     } else {
-        json_t *res = json_object_get(root, "Resources");
-        if (!res) {
-            tpl_fail_at(&c, root_edge, PP_E_TEMPLATE,
-                    "expected a 'Resources' section (is this a CloudFormation template?)");
+        json_t *res = NULL, *rsrc = NULL;
+        if (prepare_sections(&c, t, root, &res, &rsrc) || add_resources(&c, t, res, rsrc))
             goto fail;
-        }
-        if (!json_is_object(res)) {
-            tpl_fail_at(&c, (edge){root, "Resources", 0}, PP_E_TEMPLATE,
-                    "expected 'Resources' to be a map of logical ids to resources");
-            goto fail;
-        }
-        if (check_sections(&c, root))
-            goto fail;
-        c.resources = res;
-        c.mappings = json_object_get(root, "Mappings");
-        c.cond_raw = json_object_get(root, "Conditions");
-        if (json_is_null(c.cond_raw))
-            c.cond_raw = NULL;   /* "Conditions:" with nothing under it: none */
-        if (c.cond_raw && !json_is_object(c.cond_raw)) {
-            tpl_fail_at(&c, (edge){root, "Conditions", 0}, PP_E_TEMPLATE,
-                    "expected 'Conditions' to be a map");
-            goto fail;
-        }
-        if (tpl_build_params(&c, root))
-            goto fail;
-        json_t *rsrc = NULL;
-        if (expand_sections(&c, t, root, &res, &rsrc))
-            goto fail;
-        if (tpl_sam_expand(&c, t, root, &res, &rsrc))
-            goto fail;
-        c.resources = res;
-        /* evaluate every condition once so cycles are reported even when unused */
-        const char *cn;
-        json_t *cx;
-        json_object_foreach(c.cond_raw, cn, cx) {
-            json_t *v = tpl_cond_value(&c, cn, (edge){c.cond_raw, cn, 0});
-            if (!v)
-                goto fail;
-            json_decref(v);
-        }
-        if (tpl_check_rules(&c, t, root))
-            goto fail;
-        t->res = calloc(json_object_size(res) ? json_object_size(res) : 1, sizeof *t->res);
-        if (!t->res) {
-            c.st = PP_E_NOMEM;
-            goto fail;
-        }
-        const char *id;
-        json_t *raw;
-        json_object_foreach(res, id, raw) {
-            json_t *wv = json_object_get(rsrc, id);   /* see tpl_sam_expand */
-            const char *written = json_string_value(json_is_array(wv) ? json_array_get(wv, 0)
-                                                                      : wv);
-            const char *pwritten = json_string_value(json_array_get(wv, 1));
-            c.at_ptr = written;
-            if (!json_is_object(raw)) {
-                tpl_fail_at(&c, (edge){res, id, 0}, PP_E_TEMPLATE,
-                        "expected resource '%s' to be a map with a Type", id);
-                goto fail;
-            }
-            const char *type = json_string_value(json_object_get(raw, "Type"));
-            if (!type) {
-                tpl_fail_at(&c, (edge){res, id, 0}, PP_E_TEMPLATE,
-                        "expected resource '%s' to have a 'Type' string", id);
-                goto fail;
-            }
-            char *rp = written ? pp_strdup(written) : pp_ptr_join("/Resources", id);
-            char *pp = !rp       ? NULL
-                       : pwritten ? pp_strdup(pwritten)
-                                  : pp_ptr_join(rp, "Properties");
-            int rc = rp && pp ? add_resource(&c, t, id, raw, type,
-                                             json_object_get(raw, "Properties"), rp, pp,
-                                             (edge){raw, "Properties", 0})
-                              : (c.st = PP_E_NOMEM, -1);
-            free(rp);
-            free(pp);
-            if (rc)
-                goto fail;
-        }
     }
     t->conditions = c.conds;
     t->params = c.params;
