@@ -22,7 +22,8 @@ typedef struct pp_rule {
     int params_ref;      /* registry ref of the read-only Lua table ctx.params returns; the
                             same table on every call, so rules may cache what they derive */
     json_t *params;      /* what ctx.params shows: params_base plus test overrides (owned) */
-    json_t *params_base; /* defaults merged with configuration (owned) */
+    json_t *params_base; /* defaults merged with configuration (owned), copied from params
+                            by the first override (pp_rule_params); NULL until then */
     int disabled;        /* excluded by pp_ruleset_select */
     char *skip_reason;   /* configuration says skip, with this reason */
     size_t src_len;      /* the file's text: length and pp_rules_cache_hash */
@@ -109,7 +110,8 @@ struct pp_ruleset {
  * (r->check_ref is LUA_NOREF): from its cached bytecode, else from its text when that is
  * still what the index was built from. PP_E_RULE with *err "FILE: …" otherwise. */
 pp_status pp_rule_compile(pp_ruleset *rs, pp_rule *r, char **err);
-/* Parses r's params from the index where they are not parsed yet (params and params_base).
+/* Parses r's params from the index where they are not parsed yet, and keeps a copy of them
+ * as params_base if there is none yet (before the first test override replaces params).
  * PP_OK or PP_E_NOMEM. */
 pp_status pp_rule_params(pp_rule *r);
 /* Loads lib/ module `name` if the rule set defers it and it is not loaded yet, and registers

@@ -533,7 +533,7 @@ static pp_status rule_from_text(pp_ruleset *rs, const pp_rules_opts *o, const ch
 /* r's ctx.params table and ctx userdata, where not made yet. */
 static pp_status rule_refs(lua_State *L, pp_rule *r)
 {
-    if (pp_rule_params(r) != PP_OK)
+    if (params_parse(r) != PP_OK)
         return PP_E_NOMEM;
     if (r->params_ref == LUA_NOREF &&
         (r->params_ref = pp_luaapi_params_ref(L, r->params)) == LUA_NOREF)
@@ -588,10 +588,8 @@ static int rule_admit(pp_ruleset *rs, const pp_rules_opts *o, idset *ids, pp_rul
         rule_clear(L, r);
         return 1;
     }
-    if (r->params && !(r->params_base = json_deep_copy(r->params)))
-        s = PP_E_NOMEM;   /* else parsed from the index when first needed */
-    else if (r->check_ref != LUA_NOREF)   /* else made by pp_rule_compile */
-        s = rule_refs(L, r);
+    if (r->check_ref != LUA_NOREF)   /* else made by pp_rule_compile */
+        s = rule_refs(L, r);   /* params_base: made by the first override (pp_rule_params) */
     if (s == PP_OK)
         ids_add(ids, rs, rs->nrules);
     return -(int)s;
