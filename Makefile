@@ -41,7 +41,7 @@ UNIT_SRC    := $(wildcard tests/unit/test_*.c)
 UNIT_BIN    := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all deps test unit cases integration demo asan bench bench-check bench-explain bench-serve \
-        bench-lambda bench-state install clean ct-ref difftest bench-guard fuzz fuzz-build fuzz-replay valgrind
+        bench-lambda bench-startup bench-state install clean ct-ref difftest bench-guard fuzz fuzz-build fuzz-replay valgrind
 
 # The Control Tower reference (issue: Control Tower parity): the npm package that ships
 # cfn-guard 3.1.1 and the Guard rules. Installed under tests/.cache, never committed.
@@ -197,6 +197,7 @@ bench: all
 	@sh tests/bench/explain.sh $(BUILD)/parapet || echo "bench: bench-explain did not complete"
 	@sh tests/bench/serve.sh $(BUILD)/parapet || echo "bench: bench-serve did not complete"
 	@python3 tests/bench/lambda.py $(BUILD)/parapet || echo "bench: bench-lambda did not complete"
+	@python3 tests/bench/startup.py $(BUILD)/parapet || echo "bench: bench-startup did not complete"
 	@sh tests/bench/state.sh $(BUILD)/parapet || echo "bench: bench-state did not complete"
 	@$(MAKE) --no-print-directory bench-guard || \
 	  echo "bench: bench-guard did not run (it needs cfn-guard: make ct-ref, which needs npm)"
@@ -211,6 +212,12 @@ bench-explain: all
 # POST /hook throughput against serve (tests/bench/loadgen.c, libcurl multi).
 bench-serve: all
 	@sh tests/bench/serve.sh $(BUILD)/parapet
+
+# Task clock and instructions of a start: /bin/true, --version, a one-resource check (issue 20).
+# BENCH_BASELINE=path/to/other/parapet measures that binary in the same rounds.
+bench-startup: all
+	@python3 tests/bench/startup.py $(if $(BENCH_BASELINE),--baseline $(BENCH_BASELINE)) \
+	  $(BUILD)/parapet
 
 # Lambda init and invocation latency against a stand-in Runtime API on loopback.
 bench-lambda: all

@@ -40,9 +40,34 @@ static char *join(const char *dir, const char *name)
     return p;
 }
 
+/* A rule file found by walk: its path and, when `have_sb`, its stat (for the cache's stamps:
+ * taken relative to its open folder, which spares the kernel the walk of the whole path). */
+typedef struct rfile {
+    char *path;
+    struct stat sb;
+    int have_sb;
+} rfile;
+
+typedef struct rfiles {
+    rfile *v;
+    size_t n, cap;
+} rfiles;
+
+static void rfiles_free(rfiles *f)
+{
+    for (size_t i = 0; i < f->n; i++)
+        free(f->v[i].path);
+    free(f->v);
+}
+
+static int cmp_rfile(const void *a, const void *b)
+{
+    return strcmp(((const rfile *)a)->path, ((const rfile *)b)->path);
+}
+
 /* Collects *.lua files below dir (depth-limited). The entry's type from readdir where the
- * file system gives it, stat (following links) otherwise. */
-static pp_status walk(const char *dir, pp_strvec *out, int depth, char **err)
+ * file system gives it, stat (following links) otherwise; with `want_sb` every file's stat. */
+static pp_status walk(const char *dir, rfiles *out, int want_sb, int depth, char **err)
 {
     if (depth > 16)
         return PP_OK;
@@ -69,23 +94,37 @@ static pp_status walk(const char *dir, pp_strvec *out, int depth, char **err)
             st = PP_E_NOMEM;
             break;
         }
-        int is_dir = e->d_type == DT_DIR, is_reg = e->d_type == DT_REG;
+        int is_dir = e->d_type == DT_DIR, is_reg = e->d_type == DT_REG, have_sb = 0;
         struct stat sb;
-        if (e->d_type != DT_DIR && e->d_type != DT_REG) {
-            is_dir = is_reg = 0;
-            if (stat(p, &sb) == 0) {
+        if ((e->d_type != DT_DIR && e->d_type != DT_REG) || (want_sb && is_reg)) {
+            if (fstatat(dirfd(d), e->d_name, &sb, 0) == 0) {
                 is_dir = S_ISDIR(sb.st_mode);
                 is_reg = !is_dir;
+                have_sb = 1;
+            } else if (e->d_type != DT_REG) {
+                is_dir = is_reg = 0;   /* a regular file stays: reading it says what is wrong */
             }
         }
         if (is_dir) {
-            st = walk(p, out, depth + 1, err);
+            st = walk(p, out, want_sb, depth + 1, err);
             free(p);
         } else if (is_reg && lua) {
-            if (pp_strvec_push(out, p)) {
-                free(p);
-                st = PP_E_NOMEM;
+            if (out->n == out->cap) {
+                size_t nc = out->cap ? out->cap * 2 : 256;
+                rfile *v = realloc(out->v, nc * sizeof *v);
+                if (!v) {
+                    free(p);
+                    st = PP_E_NOMEM;
+                    break;
+                }
+                out->v = v;
+                out->cap = nc;
             }
+            out->v[out->n].path = p;
+            out->v[out->n].have_sb = have_sb;
+            if (have_sb)
+                out->v[out->n].sb = sb;
+            out->n++;
         } else {
             free(p);
         }
@@ -93,7 +132,6 @@ static pp_status walk(const char *dir, pp_strvec *out, int depth, char **err)
     closedir(d);
     return st;
 }
-
 
 static void rule_clear(lua_State *L, pp_rule *r)
 {
@@ -232,12 +270,14 @@ static const char *rel_to(const char *dir, const char *path)
 
 /* The length and hash of file `path`'s text without reading it, when the cache's stamp of
  * it (size, inode, modification and change times: rules_cache.h) still matches. 1 then. */
-static int stamped(const pp_rules_cache *cache, const char *dir, const char *path, size_t *len,
-                   uint64_t *hash)
+static int stamped(const pp_rules_cache *cache, const char *dir, const char *path,
+                   const struct stat *known, size_t *len, uint64_t *hash)
 {
     const char *rel = cache ? rel_to(dir, path) : NULL;
     struct stat sb;
-    return rel && stat(path, &sb) == 0 && pp_rules_cache_stamp(cache, rel, &sb, len, hash);
+    if (!rel || (!known && stat(path, &sb) != 0))
+        return 0;
+    return pp_rules_cache_stamp(cache, rel, known ? known : &sb, len, hash);
 }
 
 /* Reads path's text when *src is NULL (a stamp stood for it) and checks it is still the
@@ -345,7 +385,7 @@ static pp_status list_modules(pp_ruleset *rs, const pp_rules_cache *cache, const
         qsort(files.v, files.n, sizeof *files.v, pp_strcmp_ptr);
     for (size_t i = 0; i < files.n && st == PP_OK; i++) {
         modfile f = {.dir = dir};
-        if (!stamped(cache, dir, files.v[i], &f.len, &f.hash)) {
+        if (!stamped(cache, dir, files.v[i], NULL, &f.len, &f.hash)) {
             if ((st = pp_read_file(files.v[i], PP_RULE_FILE_MAX, &f.src, &f.len, err)) != PP_OK)
                 break;
             f.hash = pp_rules_cache_hash(f.src, f.len);
@@ -599,8 +639,9 @@ static int rule_admit(pp_ruleset *rs, const pp_rules_opts *o, idset *ids, pp_rul
  * it: from the cache's index when it holds this text (known by the file's stamp without
  * reading it, or by its hash), else by compiling the file. */
 static pp_status add_rule_file(pp_ruleset *rs, const pp_rules_opts *o, idset *ids,
-                               const char *dir, const char *path, char **err)
+                               const char *dir, const rfile *file, char **err)
 {
+    const char *path = file->path;
     char *src = NULL;
     size_t len = 0, code_len = 0;
     uint64_t hash = 0;
@@ -608,7 +649,7 @@ static pp_status add_rule_file(pp_ruleset *rs, const pp_rules_opts *o, idset *id
     const char *rel = o->cache ? rel_to(dir, path) : NULL;
     const pp_rules_index_rec *x = NULL;
     const char *code = NULL;
-    if (stamped(o->cache, dir, path, &len, &hash) &&
+    if (stamped(o->cache, dir, path, file->have_sb ? &file->sb : NULL, &len, &hash) &&
         (x = pp_rules_cache_index_find(o->cache, rel, len, hash, rs->env)) != NULL)
         code = pp_rules_cache_find_hash(o->cache, rel, len, hash, &code_len);
     if (!code) {   /* no stamp, or no index record for it: the text decides */
@@ -655,7 +696,7 @@ pp_ruleset *pp_ruleset_load(const pp_rules_opts *o, pp_status *st, char **err)
 {
     static const pp_limits deflim = PP_LIMITS_DEFAULT;
     pp_status s = PP_OK;
-    pp_strvec files = {0};
+    rfiles files = {0};
     modlist mods = {0};
     idset ids = {0};
     pp_ruleset *rs = calloc(1, sizeof *rs);
@@ -701,9 +742,9 @@ pp_ruleset *pp_ruleset_load(const pp_rules_opts *o, pp_status *st, char **err)
     }
     for (size_t i = 0; i < o->ndirs; i++) {
         size_t before = files.n;
-        if ((s = walk(o->dirs[i], &files, 0, err)) != PP_OK)
+        if ((s = walk(o->dirs[i], &files, o->cache != NULL, 0, err)) != PP_OK)
             goto fail;
-        qsort(files.v + before, files.n - before, sizeof *files.v, pp_strcmp_ptr);
+        qsort(files.v + before, files.n - before, sizeof *files.v, cmp_rfile);
         dir_end[i] = files.n;
     }
     rs->rules = calloc(files.n ? files.n : 1, sizeof *rs->rules);
@@ -717,7 +758,7 @@ pp_ruleset *pp_ruleset_load(const pp_rules_opts *o, pp_status *st, char **err)
     for (size_t i = 0, k = 0; i < files.n; i++) {
         while (k + 1 < o->ndirs && i >= dir_end[k])
             k++;
-        if ((s = add_rule_file(rs, o, &ids, o->dirs[k], files.v[i], err)) != PP_OK)
+        if ((s = add_rule_file(rs, o, &ids, o->dirs[k], &files.v[i], err)) != PP_OK)
             goto fail;
     }
     rs->info = calloc(rs->nrules ? rs->nrules : 1, sizeof *rs->info);
@@ -727,13 +768,13 @@ pp_ruleset *pp_ruleset_load(const pp_rules_opts *o, pp_status *st, char **err)
     }
     for (size_t i = 0; i < rs->nrules; i++)
         rs->info[i] = rs->rules[i].info;
-    pp_strvec_free(&files);
+    rfiles_free(&files);
     free(ids.slot);
     if (st)
         *st = PP_OK;
     return rs;
 fail:
-    pp_strvec_free(&files);
+    rfiles_free(&files);
     free(ids.slot);
     pp_ruleset_free(rs);
     if (st)

@@ -23,7 +23,7 @@
 #define MAX_LIST 4096u
 
 typedef struct entry {
-    const char *path;       /* into data (NUL-terminated copy below) */
+    const char *path;       /* into data */
     uint64_t src_len, hash;
     const char *code;       /* into data */
     size_t code_len;
@@ -40,7 +40,6 @@ struct pp_rules_cache {
     size_t mapped;          /* data is a read-only mapping of this many bytes (else malloc'd) */
     entry *e;
     size_t n;
-    char *paths;            /* NUL-terminated copies of the paths, back to back */
     uint64_t env;           /* index: digest of the modules and catalogues it was built with */
     pp_rules_index_rec *ix;
     size_t nix;
@@ -130,7 +129,7 @@ static int get_str(reader *r, const char **out)
         return 0;
     }
     if (n > PP_RULES_CACHE_MAX_BYTES || get(r, (size_t)n + 1, &b) || b[n] != '\0' ||
-        memchr(b, '\0', n))
+        (n > 16 ? memchr(b, '\0', n) != NULL : strnlen((const char *)b, n) != n))
         return -1;
     *out = (const char *)b;
     return 0;
@@ -317,20 +316,17 @@ static pp_rules_cache *parse(const char *path, char *data, size_t len, size_t ma
         goto fail;
     }
     c->e = calloc(count ? count : 1, sizeof *c->e);
-    /* every path plus its NUL fits in the file's size */
-    c->paths = malloc(len + 1);
-    if (!c->e || !c->paths) {
+    if (!c->e) {
         s = pp_err(err, PP_E_NOMEM, "%s: out of memory", path);
         goto fail;
     }
-    char *pp = c->paths;
     for (uint32_t i = 0; i < count; i++) {
         size_t at = r.off;
-        uint32_t plen, clen;
-        const unsigned char *pb, *cb;
+        uint32_t clen;
+        const unsigned char *cb;
         entry *e = &c->e[i];
-        if (get_u32(&r, &plen) || plen == 0 || plen > PP_RULES_CACHE_MAX_PATH ||
-            get(&r, plen, &pb) || memchr(pb, '\0', plen) || get_u64(&r, &e->src_len) ||
+        if (get_str(&r, &e->path) || !e->path || !*e->path ||
+            strlen(e->path) > PP_RULES_CACHE_MAX_PATH || get_u64(&r, &e->src_len) ||
             get_u64(&r, &e->hash) || get_u32(&r, &clen) || get(&r, clen, &cb)) {
             s = pp_err(err, PP_E_PARSE, "%s: byte %zu: expected entry %u of %u (path of 1 to "
                                         "%u bytes, lengths, hash, bytecode); the file is "
@@ -338,10 +334,6 @@ static pp_rules_cache *parse(const char *path, char *data, size_t len, size_t ma
                        path, at, i + 1, count, PP_RULES_CACHE_MAX_PATH);
             goto fail;
         }
-        memcpy(pp, pb, plen);
-        pp[plen] = '\0';
-        e->path = pp;
-        pp += plen + 1;
         e->code = (const char *)cb;
         e->code_len = clen;
         c->n++;
@@ -447,7 +439,6 @@ void pp_rules_cache_free(pp_rules_cache *c)
         free(c->data);
     free(c->st);
     free(c->e);
-    free(c->paths);
     free(c->ix);
     free(c->pool);
     free(c);
@@ -851,9 +842,7 @@ pp_status pp_rules_cache_build(const char *dir, const char *out, size_t *n, char
                                                           PP_RULES_CACHE_MAX_PATH))
             st = pp_err(err, PP_E_LIMIT, "%s: too large for the cache", full);
         if (st == PP_OK) {
-            put_u32(&b, (uint32_t)strlen(files.v[i]), &st);
-            if (st == PP_OK)
-                st = pp_buf_puts(&b, files.v[i]);
+            put_str(&b, files.v[i], &st);
             put_u64(&b, len, &st);
             put_u64(&b, pp_rules_cache_hash(src, len), &st);
             put_u32(&b, (uint32_t)code.len, &st);

@@ -25,8 +25,8 @@
  * module or catalogue row falls back to compiling every file, as without a cache.
  *
  * File format (little-endian): "PPRC" u8 format (2) u8 LUA_VERSION_NUM/100 u8 %100 u8 0,
- * u32 count, then count entries sorted by path: u32 path length, path bytes, u64 source
- * length, u64 source hash, u32 bytecode length, bytecode. Then the index: u64 env, u32
+ * u32 count, then count entries sorted by path: str path, u64 source length, u64 source
+ * hash, u32 bytecode length, bytecode (format 3: the path is a str, read in place). Then the index: u64 env, u32
  * rules, then that many records sorted by path: str path, u64 source length,
  * u64 source hash, str id, str title, str fix, str docs, str guard, u8 severity (0..4),
  * u8 deletes (0/1), list types, list packs, list controls, list related, list frameworks,
