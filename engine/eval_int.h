@@ -1,5 +1,6 @@
-/* eval_int.h — private to the engine's rule set (rules.c), its Lua API (lua_api.c) and the
- * evaluator (eval.c). Not part of the public API.
+/* eval_int.h — private to the engine's rule set (rules.c), its Lua API (lua_api.c, lua_view.c,
+ * lua_ctx.c, lua_pplib.c; their own glue is lua_api_int.h) and the evaluator (eval.c). Not part
+ * of the public API.
  */
 #ifndef PP_EVAL_INT_H
 #define PP_EVAL_INT_H
@@ -121,7 +122,7 @@ pp_status pp_rule_params(pp_rule *r);
  * failure with *err, which is also kept in rs->lib_err. */
 pp_status pp_rules_lib_load(pp_ruleset *rs, const char *name, char **err);
 
-/* lua_api.c */
+/* lua_api.c; lua_ctx.c (resources, ctx, params); lua_pplib.c (add_module, to_json) */
 /* Installs the `pp` library and the view metatables into the sandbox. */
 pp_status pp_luaapi_install(pp_ruleset *rs);
 /* [-0, +1, m] Pushes the userdata for resource i of the current template. */
