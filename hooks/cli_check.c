@@ -199,9 +199,18 @@ static size_t extra_rule_sets(long jobs, const char *const *files, size_t nfiles
  * built with AddressSanitizer, whose runs are what exercise the free paths end to end. */
 static void *volatile g_left[2];   /* volatile: the stores must happen */
 
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define PP_FREE_AT_EXIT 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#define PP_FREE_AT_EXIT 1
+#endif
+
 static int leave_to_exit(pp_ruleset *rs, pp_rules_cache *cache)
 {
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(PP_FREE_AT_EXIT)
     (void)rs;
     (void)cache;
     return 0;
