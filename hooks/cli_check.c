@@ -197,8 +197,6 @@ static size_t extra_rule_sets(long jobs, const char *const *files, size_t nfiles
  * one-resource check's instructions, for memory the exit returns anyway. Kept here, they stay
  * reachable, so leak checkers (ASan, valgrind's "definitely lost") see no leak. Not when
  * built with AddressSanitizer, whose runs are what exercise the free paths end to end. */
-static void *volatile g_left[2];   /* volatile: the stores must happen */
-
 #if defined(__has_feature)
 #if __has_feature(address_sanitizer)
 #define PP_FREE_AT_EXIT 1
@@ -206,6 +204,10 @@ static void *volatile g_left[2];   /* volatile: the stores must happen */
 #endif
 #if defined(__SANITIZE_ADDRESS__)
 #define PP_FREE_AT_EXIT 1
+#endif
+
+#if !defined(PP_FREE_AT_EXIT)
+static void *volatile g_left[2];   /* volatile: the stores must happen */
 #endif
 
 static int leave_to_exit(pp_ruleset *rs, pp_rules_cache *cache)
