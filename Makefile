@@ -3,9 +3,11 @@
 
 # LAZY_PKGS are not linked: engine/net/lazy.c opens them at first use (their headers are
 # needed, and their runtime packages come with the -dev ones), so that check, rules, explain
-# and kb do not map the network stack. SHA-256/HMAC are engine/base/crypto.c's own.
-LINK_PKGS := jansson yaml-0.1 lua5.4 libpcre2-8 sqlite3
-LAZY_PKGS := libcurl libmicrohttpd
+# and kb do not map the network stack, and check and rules not SQLite either (its BIND_NOW
+# symbol bindings were most of the dynamic loader's work at every start). SHA-256/HMAC are
+# engine/base/crypto.c's own.
+LINK_PKGS := jansson yaml-0.1 lua5.4 libpcre2-8
+LAZY_PKGS := libcurl libmicrohttpd sqlite3
 PKGS      := $(LINK_PKGS) $(LAZY_PKGS)
 TEST_PKGS := cmocka
 # Debian 12 package for each pkg-config name above, same order.
@@ -39,7 +41,7 @@ UNIT_SRC    := $(wildcard tests/unit/test_*.c)
 UNIT_BIN    := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all deps test unit cases integration demo asan bench bench-check bench-explain bench-serve \
-        bench-lambda bench-state install clean ct-ref difftest bench-guard fuzz fuzz-build fuzz-replay valgrind
+        bench-lambda bench-startup bench-state install clean ct-ref difftest bench-guard fuzz fuzz-build fuzz-replay valgrind
 
 # The Control Tower reference (issue: Control Tower parity): the npm package that ships
 # cfn-guard 3.1.1 and the Guard rules. Installed under tests/.cache, never committed.
@@ -86,7 +88,8 @@ soname = $(or $(shell objdump -p "$$(pkg-config --variable=libdir $(1) 2>/dev/nu
   2>/dev/null | awk '$$1 == "SONAME" { print $$2 }'),$(3))
 $(BUILD)/obj/engine/net/lazy.o: ALL_CFLAGS += \
   -DPP_SONAME_CURL='"$(call soname,libcurl,curl,libcurl.so.4)"' \
-  -DPP_SONAME_MHD='"$(call soname,libmicrohttpd,microhttpd,libmicrohttpd.so.12)"'
+  -DPP_SONAME_MHD='"$(call soname,libmicrohttpd,microhttpd,libmicrohttpd.so.12)"' \
+  -DPP_SONAME_SQLITE='"$(call soname,sqlite3,sqlite3,libsqlite3.so.0)"'
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -194,6 +197,7 @@ bench: all
 	@sh tests/bench/explain.sh $(BUILD)/parapet || echo "bench: bench-explain did not complete"
 	@sh tests/bench/serve.sh $(BUILD)/parapet || echo "bench: bench-serve did not complete"
 	@python3 tests/bench/lambda.py $(BUILD)/parapet || echo "bench: bench-lambda did not complete"
+	@python3 tests/bench/startup.py $(BUILD)/parapet || echo "bench: bench-startup did not complete"
 	@sh tests/bench/state.sh $(BUILD)/parapet || echo "bench: bench-state did not complete"
 	@$(MAKE) --no-print-directory bench-guard || \
 	  echo "bench: bench-guard did not run (it needs cfn-guard: make ct-ref, which needs npm)"
@@ -208,6 +212,12 @@ bench-explain: all
 # POST /hook throughput against serve (tests/bench/loadgen.c, libcurl multi).
 bench-serve: all
 	@sh tests/bench/serve.sh $(BUILD)/parapet
+
+# Task clock and instructions of a start: /bin/true, --version, a one-resource check (issue 20).
+# BENCH_BASELINE=path/to/other/parapet measures that binary in the same rounds.
+bench-startup: all
+	@python3 tests/bench/startup.py $(if $(BENCH_BASELINE),--baseline $(BENCH_BASELINE)) \
+	  $(BUILD)/parapet
 
 # Lambda init and invocation latency against a stand-in Runtime API on loopback.
 bench-lambda: all
@@ -263,6 +273,7 @@ LAMBDA_ZIP   := $(BUILD)/parapet-lambda.zip
 GLIBC_SONAMES := linux-vdso|ld-linux-x86-64|ld-linux-aarch64|libc|libm|libpthread|libdl|librt|libresolv|libutil|libanl|libmvec|libnss_[a-z]+
 
 LAMBDA_CURL  = $(shell pkg-config --variable=libdir libcurl 2>/dev/null)/$(call soname,libcurl,curl,libcurl.so.4)
+LAMBDA_SQLITE = $(shell pkg-config --variable=libdir sqlite3 2>/dev/null)/$(call soname,sqlite3,sqlite3,libsqlite3.so.0)
 
 lambda-zip: $(LAMBDA_ZIP)
 integration: $(LAMBDA_ZIP)   # tests/integration/test_lambda_zip.sh unpacks it
@@ -275,7 +286,8 @@ $(LAMBDA_ZIP): $(BUILD)/parapet $(BUILD)/kb.db hooks/deploy/bootstrap $(shell fi
 	install -m 644 $(BUILD)/kb.db $(LAMBDA_DIR)/kb.db
 	if [ -d rules ]; then cp -R rules/. $(LAMBDA_DIR)/rules/; fi
 	$(BUILD)/parapet rules compile $(LAMBDA_DIR)/rules -o $(LAMBDA_DIR)/rules.cache
-	{ ldd $(BUILD)/parapet; ldd $(LAMBDA_CURL); echo "x => $(LAMBDA_CURL) (0)"; } | \
+	{ ldd $(BUILD)/parapet; ldd $(LAMBDA_CURL); echo "x => $(LAMBDA_CURL) (0)"; \
+	  ldd $(LAMBDA_SQLITE); echo "x => $(LAMBDA_SQLITE) (0)"; } | \
 	  awk '$$2 == "=>" && $$3 ~ /^\// { print $$3 }' | sort -u | \
 	  grep -Ev '/($(GLIBC_SONAMES))\.so' | while read -r lib; do cp -L "$$lib" $(LAMBDA_DIR)/lib/; done
 	cd $(LAMBDA_DIR) && zip -q -r -9 -X $(CURDIR)/$@ bootstrap parapet kb.db lib rules rules.cache

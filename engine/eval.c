@@ -503,6 +503,8 @@ pp_status pp_ruleset_override_params(pp_ruleset *rs, const char *rule_id, const 
         pp_rule *r = &rs->rules[i];
         if (strcmp(r->info.id, rule_id) != 0)
             continue;
+        if (pp_rule_params(r) != PP_OK)   /* from the rules cache's index: parsed now */
+            return PP_E_NOMEM;
         json_t *np = json_deep_copy(r->params_base);
         if (!np)
             return PP_E_NOMEM;

@@ -23,7 +23,8 @@ typedef struct pp_rule {
     int params_ref;      /* registry ref of the read-only Lua table ctx.params returns; the
                             same table on every call, so rules may cache what they derive */
     json_t *params;      /* what ctx.params shows: params_base plus test overrides (owned) */
-    json_t *params_base; /* defaults merged with configuration (owned) */
+    json_t *params_base; /* defaults merged with configuration (owned), copied from params
+                            by the first override (pp_rule_params); NULL until then */
     int disabled;        /* excluded by pp_ruleset_select */
     char *skip_reason;   /* configuration says skip, with this reason */
     size_t src_len;      /* the file's text: length and pp_rules_cache_hash */
@@ -31,7 +32,21 @@ typedef struct pp_rule {
     int borrowed;        /* info and guard point into the rules cache's index (not freed) */
     const char *code;    /* borrowed bytecode of a rule not compiled yet (check_ref NOREF) */
     size_t code_len;
+    const char *params_text; /* borrowed JSON of the index's params, parsed into params and
+                                params_base by pp_rule_params when first needed (else NULL) */
+    size_t params_len;
 } pp_rule;
+
+/* A lib/ module loaded on its first pp.lib (rules.c, "modules loaded by need"). */
+typedef struct pp_lazy_lib {
+    char *name;
+    const char *file;     /* borrowed from pp_ruleset.modules */
+    const char *code;     /* borrowed bytecode from the rules cache */
+    size_t code_len;
+    size_t src_len;       /* the text's length and hash, should the bytecode not load */
+    uint64_t src_hash;
+    int state;            /* 0 not loaded, 1 loading, 2 loaded, 3 failed */
+} pp_lazy_lib;
 
 /* A pending verdict inside one evaluation world. */
 typedef struct pp_pending {
@@ -83,6 +98,10 @@ struct pp_ruleset {
     struct pp_catalog *catalog; /* the folders' control catalogues (rules_catalog.h) */
     pp_strvec modules;    /* paths of the lib/ modules loaded, in load order (rules_lint.c) */
     uint64_t env;         /* digest of the modules and catalogues loaded (rules_cache.h) */
+    pp_lazy_lib *libs;    /* modules not run at load, one per name (NULL: all were run) */
+    size_t nlibs;
+    char *lib_err;        /* the first lazy module load that failed: its message, status */
+    pp_status lib_st;
     int complete;         /* every rule file's rule is loaded: no --pack, --only or pack
                              turned off by configuration (stale-suppression warnings) */
 };
@@ -92,6 +111,16 @@ struct pp_ruleset {
  * (r->check_ref is LUA_NOREF): from its cached bytecode, else from its text when that is
  * still what the index was built from. PP_E_RULE with *err "FILE: …" otherwise. */
 pp_status pp_rule_compile(pp_ruleset *rs, pp_rule *r, char **err);
+/* Parses r's params from the index where they are not parsed yet, and keeps a copy of them
+ * as params_base if there is none yet (before the first test override replaces params).
+ * PP_OK or PP_E_NOMEM. */
+pp_status pp_rule_params(pp_rule *r);
+/* Loads lib/ module `name` if the rule set defers it and it is not loaded yet, and registers
+ * it for pp.lib, from inside or outside a sandbox run (the module runs under budgets of its
+ * own, as at load time). PP_OK when loaded now, PP_E_NOTFOUND when there is no such
+ * deferred module (or it is loading: a module asking for itself), else the status of the
+ * failure with *err, which is also kept in rs->lib_err. */
+pp_status pp_rules_lib_load(pp_ruleset *rs, const char *name, char **err);
 
 /* lua_api.c; lua_ctx.c (resources, ctx, params); lua_pplib.c (add_module, to_json) */
 /* Installs the `pp` library and the view metatables into the sandbox. */

@@ -409,9 +409,23 @@ static int l_lib(lua_State *L)
 {
     const char *name = luaL_checkstring(L, 1);
     lua_rawgetp(L, LUA_REGISTRYINDEX, &lapi_modules_key);
-    if (lua_getfield(L, -1, name) == LUA_TNIL)
+    if (lua_getfield(L, -1, name) != LUA_TNIL)
+        return 1;
+    lua_pop(L, 1);
+    /* a module loaded by need (rules.c): run now, under budgets of its own */
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &lapi_rs_key);
+    pp_ruleset *rs = lua_touserdata(L, -1);
+    lua_pop(L, 1);
+    char *err = NULL;
+    pp_status st = rs && rs->nlibs ? pp_rules_lib_load(rs, name, &err) : PP_E_NOTFOUND;
+    if (st == PP_OK && lua_getfield(L, -1, name) != LUA_TNIL)
+        return 1;
+    if (st == PP_OK || st == PP_E_NOTFOUND)
         return luaL_error(L, "no rules module '%s' (modules are the files of rules/lib/)", name);
-    return 1;
+    char msg[1024];   /* copied so that the message is freed before the error unwinds */
+    snprintf(msg, sizeof msg, "%s", err ? err : "out of memory");
+    free(err);
+    return luaL_error(L, "%s", msg);
 }
 
 static int add_module_body(lua_State *L)

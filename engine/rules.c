@@ -20,6 +20,7 @@
 #include "engine/rules_cache.h"
 #include "engine/rules_catalog.h"
 #include "engine/rules_int.h"
+#include "engine/base/hash.h"
 #include "engine/base/util.h"
 
 #define PP_RULE_FILE_MAX (1u << 20)
@@ -39,9 +40,34 @@ static char *join(const char *dir, const char *name)
     return p;
 }
 
+/* A rule file found by walk: its path and, when `have_sb`, its stat (for the cache's stamps:
+ * taken relative to its open folder, which spares the kernel the walk of the whole path). */
+typedef struct rfile {
+    char *path;
+    struct stat sb;
+    int have_sb;
+} rfile;
+
+typedef struct rfiles {
+    rfile *v;
+    size_t n, cap;
+} rfiles;
+
+static void rfiles_free(rfiles *f)
+{
+    for (size_t i = 0; i < f->n; i++)
+        free(f->v[i].path);
+    free(f->v);
+}
+
+static int cmp_rfile(const void *a, const void *b)
+{
+    return strcmp(((const rfile *)a)->path, ((const rfile *)b)->path);
+}
+
 /* Collects *.lua files below dir (depth-limited). The entry's type from readdir where the
- * file system gives it, stat (following links) otherwise. */
-static pp_status walk(const char *dir, pp_strvec *out, int depth, char **err)
+ * file system gives it, stat (following links) otherwise; with `want_sb` every file's stat. */
+static pp_status walk(const char *dir, rfiles *out, int want_sb, int depth, char **err)
 {
     if (depth > 16)
         return PP_OK;
@@ -68,23 +94,37 @@ static pp_status walk(const char *dir, pp_strvec *out, int depth, char **err)
             st = PP_E_NOMEM;
             break;
         }
-        int is_dir = e->d_type == DT_DIR, is_reg = e->d_type == DT_REG;
+        int is_dir = e->d_type == DT_DIR, is_reg = e->d_type == DT_REG, have_sb = 0;
         struct stat sb;
-        if (e->d_type != DT_DIR && e->d_type != DT_REG) {
-            is_dir = is_reg = 0;
-            if (stat(p, &sb) == 0) {
+        if ((e->d_type != DT_DIR && e->d_type != DT_REG) || (want_sb && is_reg)) {
+            if (fstatat(dirfd(d), e->d_name, &sb, 0) == 0) {
                 is_dir = S_ISDIR(sb.st_mode);
                 is_reg = !is_dir;
+                have_sb = 1;
+            } else if (e->d_type != DT_REG) {
+                is_dir = is_reg = 0;   /* a regular file stays: reading it says what is wrong */
             }
         }
         if (is_dir) {
-            st = walk(p, out, depth + 1, err);
+            st = walk(p, out, want_sb, depth + 1, err);
             free(p);
         } else if (is_reg && lua) {
-            if (pp_strvec_push(out, p)) {
-                free(p);
-                st = PP_E_NOMEM;
+            if (out->n == out->cap) {
+                size_t nc = out->cap ? out->cap * 2 : 256;
+                rfile *v = realloc(out->v, nc * sizeof *v);
+                if (!v) {
+                    free(p);
+                    st = PP_E_NOMEM;
+                    break;
+                }
+                out->v = v;
+                out->cap = nc;
             }
+            out->v[out->n].path = p;
+            out->v[out->n].have_sb = have_sb;
+            if (have_sb)
+                out->v[out->n].sb = sb;
+            out->n++;
         } else {
             free(p);
         }
@@ -92,7 +132,6 @@ static pp_status walk(const char *dir, pp_strvec *out, int depth, char **err)
     closedir(d);
     return st;
 }
-
 
 static void rule_clear(lua_State *L, pp_rule *r)
 {
@@ -129,6 +168,10 @@ void pp_ruleset_free(pp_ruleset *rs)
     free(rs->rules);
     free(rs->info);
     pp_catalog_free(rs->catalog);
+    for (size_t i = 0; i < rs->nlibs; i++)
+        free(rs->libs[i].name);
+    free(rs->libs);
+    free(rs->lib_err);
     pp_strvec_free(&rs->modules);
     json_decref(rs->type_cache);
     pp_sandbox_free(rs->sb);
@@ -154,6 +197,20 @@ static int in_pack(const pp_rule *r, const char *const *packs, size_t n)
             if (strcmp(*p, packs[i]) == 0)
                 return 1;
     return 0;
+}
+
+/* r->params, parsed from the index's text where not done yet. PP_OK or PP_E_NOMEM. */
+static pp_status params_parse(pp_rule *r)
+{
+    if (!r->params && r->params_text) {
+        json_error_t je;
+        r->params = json_loadb(r->params_text, r->params_len, 0, &je);
+        if (!json_is_object(r->params)) {
+            json_decref(r->params);
+            r->params = NULL;   /* the index's params were checked when it was built */
+        }
+    }
+    return r->params ? PP_OK : PP_E_NOMEM;
 }
 
 /* Configuration: {"packs": {"name": false}, "rules": {"id": {"params": {}, "severity": s,
@@ -185,7 +242,8 @@ static int apply_config(const json_t *cfg, pp_rule *r, char **err)
         return -1;
     }
     json_t *params = json_object_get(rc, "params");
-    if (json_is_object(params) && json_object_update(r->params, params) != 0) {
+    if (json_is_object(params) && (params_parse(r) != PP_OK ||
+                                   json_object_update(r->params, params) != 0)) {
         pp_err(err, PP_E_NOMEM, "out of memory");
         return -2;
     }
@@ -203,20 +261,54 @@ static int apply_config(const json_t *cfg, pp_rule *r, char **err)
     return 0;
 }
 
-/* Compiles and runs one rule file or module, path (under `dir`) with text src[0..len): from
- * the cache's bytecode when it holds this very text, else from the text. A cached chunk this
- * Lua cannot load falls back to the text too, so a cache never changes the outcome. */
+/* rel of path under dir ("aws/x.lua"), or NULL when path is not below dir. */
+static const char *rel_to(const char *dir, const char *path)
+{
+    size_t dl = strlen(dir);
+    return strncmp(path, dir, dl) == 0 && path[dl] == '/' ? path + dl + 1 : NULL;
+}
+
+/* The length and hash of file `path`'s text without reading it, when the cache's stamp of
+ * it (size, inode, modification and change times: rules_cache.h) still matches. 1 then. */
+static int stamped(const pp_rules_cache *cache, const char *dir, const char *path,
+                   const struct stat *known, size_t *len, uint64_t *hash)
+{
+    const char *rel = cache ? rel_to(dir, path) : NULL;
+    struct stat sb;
+    if (!rel || (!known && stat(path, &sb) != 0))
+        return 0;
+    return pp_rules_cache_stamp(cache, rel, known ? known : &sb, len, hash);
+}
+
+/* Reads path's text when *src is NULL (a stamp stood for it) and checks it is still the
+ * text of length len and hash `hash`; "FILE: changed while parapet was running" if not. */
+static pp_status text_of(const char *path, char **src, size_t len, uint64_t hash, char **err)
+{
+    if (*src)
+        return PP_OK;
+    size_t n = 0;
+    pp_status s = pp_read_file(path, PP_RULE_FILE_MAX, src, &n, err);
+    if (s == PP_OK && (n != len || pp_rules_cache_hash(*src, n) != hash))
+        s = pp_err(err, PP_E_RULE, "%s: changed while parapet was running", path);
+    return s;
+}
+
+/* Compiles and runs one rule file or module, path (under `dir`) with text src[0..len) of
+ * hash `hash` (src NULL: not read yet): from the cache's bytecode when it holds this very
+ * text, else from the text. A cached chunk this Lua cannot load falls back to the text too,
+ * so a cache never changes the outcome. */
 static pp_status load_chunk(pp_ruleset *rs, const pp_rules_cache *cache, const char *dir,
-                            const char *path, const char *src, size_t len, char **err)
+                            const char *path, char **src, size_t len, uint64_t hash,
+                            char **err)
 {
     char *chunk = pp_asprintf("@%s", path);
     if (!chunk)
         return PP_E_NOMEM;
-    size_t dl = strlen(dir), clen = 0;
-    const char *code = NULL;
+    size_t clen = 0;
+    const char *code = NULL, *rel = cache ? rel_to(dir, path) : NULL;
     pp_status st = PP_OK;
-    if (cache && strncmp(path, dir, dl) == 0 && path[dl] == '/')
-        code = pp_rules_cache_find(cache, path + dl + 1, src, len, &clen);
+    if (rel)
+        code = pp_rules_cache_find_hash(cache, rel, len, hash, &clen);
     if (code) {
         char *berr = NULL;
         st = pp_sandbox_load_binary(rs->sb, chunk, code, clen, &berr);
@@ -226,17 +318,41 @@ static pp_status load_chunk(pp_ruleset *rs, const pp_rules_cache *cache, const c
             pp_err(err, st, "%s", berr ? berr : pp_status_name(st));
         free(berr);
     }
-    if (!code)
-        st = pp_sandbox_load(rs->sb, chunk, src, len, err);
+    if (!code && (st = text_of(path, src, len, hash, err)) == PP_OK)
+        st = pp_sandbox_load(rs->sb, chunk, *src, len, err);
     free(chunk);
     return st;
 }
 
-/* Loads every <dir>/lib/NAME.lua as module NAME (sorted; a later folder's module of the same
- * name replaces an earlier one's). Each must return a table; rules get it, read-only, from
- * pp.lib("NAME"). */
-static pp_status load_modules(pp_ruleset *rs, const pp_rules_cache *cache, const char *dir,
-                              char **err)
+/* A module file found by list_modules: its name, text (NULL when a stamp stood for it),
+ * length, hash, and its rules folder. */
+typedef struct modfile {
+    char *name;
+    char *src;
+    size_t len;
+    uint64_t hash;
+    const char *dir;
+    const char *path;    /* borrowed from rs->modules */
+} modfile;
+
+typedef struct modlist {
+    modfile *v;
+    size_t n, cap;
+} modlist;
+
+static void modlist_free(modlist *m)
+{
+    for (size_t i = 0; i < m->n; i++) {
+        free(m->v[i].name);
+        free(m->v[i].src);
+    }
+    free(m->v);
+}
+
+/* Finds every <dir>/lib/NAME.lua (sorted), folds its name and text into rs->env and appends
+ * it to rs->modules and to m, in the order they load. */
+static pp_status list_modules(pp_ruleset *rs, const pp_rules_cache *cache, const char *dir,
+                              modlist *m, char **err)
 {
     char *libdir = pp_asprintf("%s/lib", dir);
     if (!libdir)
@@ -268,35 +384,141 @@ static pp_status load_modules(pp_ruleset *rs, const pp_rules_cache *cache, const
     if (files.n)
         qsort(files.v, files.n, sizeof *files.v, pp_strcmp_ptr);
     for (size_t i = 0; i < files.n && st == PP_OK; i++) {
-        char *src = NULL;
-        size_t len = 0;
-        if ((st = pp_read_file(files.v[i], PP_RULE_FILE_MAX, &src, &len, err)) != PP_OK)
-            break;
+        modfile f = {.dir = dir};
+        if (!stamped(cache, dir, files.v[i], NULL, &f.len, &f.hash)) {
+            if ((st = pp_read_file(files.v[i], PP_RULE_FILE_MAX, &f.src, &f.len, err)) != PP_OK)
+                break;
+            f.hash = pp_rules_cache_hash(f.src, f.len);
+        }
         const char *base = strrchr(files.v[i], '/') + 1;
-        char *name = strndup(base, strlen(base) - 4);
-        if (name)   /* the modules a load sees, for the rules cache's index */
-            rs->env = pp_rules_env_add(rs->env, name, src, len);
+        f.name = strndup(base, strlen(base) - 4);
+        if (f.name)   /* the modules a load sees, for the rules cache's index */
+            rs->env = pp_rules_env_add_hash(rs->env, f.name, f.len, f.hash);
         char *mp = pp_strdup(files.v[i]);
-        if (!mp || pp_strvec_push(&rs->modules, mp)) {
+        if (!f.name || !mp || pp_strvec_push(&rs->modules, mp)) {
             free(mp);
-            free(name);
-            free(src);
+            free(f.name);
+            free(f.src);
             st = PP_E_NOMEM;
             break;
         }
-        st = load_chunk(rs, cache, dir, files.v[i], src, len, err);
-        free(src);
+        f.path = mp;
+        if (m->n == m->cap) {
+            size_t nc = m->cap ? m->cap * 2 : 16;
+            modfile *v = realloc(m->v, nc * sizeof *v);
+            if (!v) {
+                free(f.name);
+                free(f.src);
+                st = PP_E_NOMEM;
+                break;
+            }
+            m->v = v;
+            m->cap = nc;
+        }
+        m->v[m->n++] = f;
+    }
+    pp_strvec_free(&files);
+    free(libdir);
+    return st;
+}
+
+/* The modules of m, each run as it is listed (a later folder's module of the same name
+ * replaces an earlier one's); rules get one, read-only, from pp.lib("NAME"). When the rules
+ * cache's index was built from these very modules and catalogues, and holds every module's
+ * bytecode, none runs now: each is loaded on its first pp.lib (pp_rules_lib_load). The
+ * index says they loaded then, so they load now; only the moment changes. */
+static pp_status load_modules(pp_ruleset *rs, const pp_rules_cache *cache, modlist *m,
+                              char **err)
+{
+    int lazy = cache && m->n && pp_rules_cache_index_count(cache) &&
+               pp_rules_cache_env(cache) == rs->env;
+    for (size_t i = 0; lazy && i < m->n; i++) {
+        size_t clen = 0;
+        const char *rel = rel_to(m->v[i].dir, m->v[i].path);
+        lazy = rel && pp_rules_cache_find_hash(cache, rel, m->v[i].len, m->v[i].hash, &clen);
+    }
+    if (lazy) {
+        if (!(rs->libs = calloc(m->n, sizeof *rs->libs)))
+            return PP_E_NOMEM;
+        for (size_t i = 0; i < m->n; i++) {
+            modfile *f = &m->v[i];
+            size_t k = 0;
+            while (k < rs->nlibs && strcmp(rs->libs[k].name, f->name) != 0)
+                k++;
+            pp_lazy_lib *l = &rs->libs[k];
+            if (k == rs->nlibs) {
+                rs->nlibs++;
+                l->name = f->name;
+                f->name = NULL;
+            }
+            l->file = f->path;
+            l->src_len = f->len;
+            l->src_hash = f->hash;
+            l->code = pp_rules_cache_find_hash(cache, rel_to(f->dir, f->path), f->len,
+                                               f->hash, &l->code_len);
+        }
+        return PP_OK;
+    }
+    pp_status st = PP_OK;
+    for (size_t i = 0; i < m->n && st == PP_OK; i++) {
+        modfile *f = &m->v[i];
+        st = load_chunk(rs, cache, f->dir, f->path, &f->src, f->len, f->hash, err);
         if (st != PP_OK) {
-            free(name);
             if (st != PP_E_NOMEM)
                 st = PP_E_RULE;
             break;
         }
-        st = name ? pp_luaapi_add_module(rs, name, files.v[i], err) : PP_E_NOMEM;
-        free(name);
+        st = pp_luaapi_add_module(rs, f->name, f->path, err);
     }
-    pp_strvec_free(&files);
-    free(libdir);
+    return st;
+}
+
+pp_status pp_rules_lib_load(pp_ruleset *rs, const char *name, char **err)
+{
+    pp_lazy_lib *l = NULL;
+    for (size_t i = 0; i < rs->nlibs && !l; i++)
+        if (strcmp(rs->libs[i].name, name) == 0)
+            l = &rs->libs[i];
+    if (!l || l->state == 1 || l->state == 2)
+        return PP_E_NOTFOUND;
+    if (l->state == 3)   /* failed before: the same message again */
+        return pp_err(err, rs->lib_st, "%s", rs->lib_err ? rs->lib_err : "out of memory");
+    char *chunk = pp_asprintf("@%s", l->file), *e = NULL;
+    if (!chunk)
+        return pp_err(err, PP_E_NOMEM, "out of memory");
+    const pp_rule *was = rs->es.rule;
+    const pp_eval_opts *was_opts = rs->es.opts;
+    rs->es.rule = NULL;   /* what a module prints as it loads is dropped, as at load time */
+    rs->es.opts = NULL;
+    l->state = 1;
+    pp_status st = pp_sandbox_load_nested(rs->sb, chunk, l->code, l->code_len, "b", &e);
+    if (st == PP_E_PARSE) {   /* bytecode this Lua refuses: the text, if it is the same */
+        char *src = NULL;
+        free(e);
+        e = NULL;
+        st = text_of(l->file, &src, l->src_len, l->src_hash, &e);
+        if (st == PP_OK)
+            st = pp_sandbox_load_nested(rs->sb, chunk, src, l->src_len, "t", &e);
+        free(src);
+    }
+    rs->es.rule = was;
+    rs->es.opts = was_opts;
+    if (st == PP_OK)
+        st = pp_luaapi_add_module(rs, name, l->file, &e);
+    else if (st != PP_E_NOMEM)
+        st = PP_E_RULE;   /* as a module that fails at load time stops the load */
+    free(chunk);
+    if (st == PP_OK) {
+        l->state = 2;
+        return PP_OK;
+    }
+    l->state = 3;
+    if (rs->lib_st == PP_OK) {
+        rs->lib_err = e ? pp_strdup(e) : NULL;
+        rs->lib_st = st;
+    }
+    pp_err(err, st, "%s", e ? e : "out of memory");
+    free(e);
     return st;
 }
 
@@ -322,18 +544,27 @@ static pp_status rule_from_index(pp_rule *r, const pp_rules_index_rec *x, const 
     r->deletes = x->deletes;
     r->code = code;
     r->code_len = code_len;
-    json_error_t je;
-    r->params = json_loadb(x->params, x->params_len, 0, &je);
-    return json_is_object(r->params) ? PP_OK : PP_E_NOMEM;
+    r->params_text = x->params;   /* parsed when first needed: pp_rule_params */
+    r->params_len = x->params_len;
+    return PP_OK;
+}
+
+pp_status pp_rule_params(pp_rule *r)
+{
+    if (params_parse(r) != PP_OK)
+        return PP_E_NOMEM;
+    if (!r->params_base && !(r->params_base = json_deep_copy(r->params)))
+        return PP_E_NOMEM;
+    return r->params ? PP_OK : PP_E_NOMEM;
 }
 
 /* Compiles and runs rule file `path` (text src[0..len), under folder `dir`) and reads its
  * table into r. */
 static pp_status rule_from_text(pp_ruleset *rs, const pp_rules_opts *o, const char *dir,
-                                const char *path, const char *src, size_t len, pp_rule *r,
-                                char **err)
+                                const char *path, char **src, size_t len, uint64_t hash,
+                                pp_rule *r, char **err)
 {
-    pp_status s = load_chunk(rs, o->cache, dir, path, src, len, err);
+    pp_status s = load_chunk(rs, o->cache, dir, path, src, len, hash, err);
     if (s != PP_OK)
         return s == PP_E_NOMEM ? s : PP_E_RULE;
     return pp_rules_read_table(pp_sandbox_state(rs->sb), path, rs->catalog, r, err);
@@ -342,6 +573,8 @@ static pp_status rule_from_text(pp_ruleset *rs, const pp_rules_opts *o, const ch
 /* r's ctx.params table and ctx userdata, where not made yet. */
 static pp_status rule_refs(lua_State *L, pp_rule *r)
 {
+    if (params_parse(r) != PP_OK)
+        return PP_E_NOMEM;
     if (r->params_ref == LUA_NOREF &&
         (r->params_ref = pp_luaapi_params_ref(L, r->params)) == LUA_NOREF)
         return PP_E_NOMEM;
@@ -350,17 +583,42 @@ static pp_status rule_refs(lua_State *L, pp_rule *r)
     return PP_OK;
 }
 
+/* The ids of the rules kept so far: an open-addressed table of rule indexes + 1 (0 = free),
+ * twice the number of rule files, so that a load is linear in the rules and not quadratic. */
+typedef struct idset {
+    size_t *slot;
+    size_t cap;   /* a power of two */
+} idset;
+
+static const pp_rule *ids_find(const idset *ids, const pp_ruleset *rs, const char *id)
+{
+    for (size_t i = pp_fnv1a_str(id) & (ids->cap - 1);; i = (i + 1) & (ids->cap - 1)) {
+        if (!ids->slot[i])
+            return NULL;
+        if (strcmp(rs->rules[ids->slot[i] - 1].info.id, id) == 0)
+            return &rs->rules[ids->slot[i] - 1];
+    }
+}
+
+static void ids_add(idset *ids, const pp_ruleset *rs, size_t k)
+{
+    size_t i = pp_fnv1a_str(rs->rules[k].info.id) & (ids->cap - 1);
+    while (ids->slot[i])
+        i = (i + 1) & (ids->cap - 1);
+    ids->slot[i] = k + 1;
+}
+
 /* After r's metadata is read: the id is new, configuration and selection keep it, its params
  * and ctx exist. 1 = dropped by selection (r cleared), 0 = kept, else -status. */
-static int rule_admit(pp_ruleset *rs, const pp_rules_opts *o, pp_rule *r, char **err)
+static int rule_admit(pp_ruleset *rs, const pp_rules_opts *o, idset *ids, pp_rule *r,
+                      char **err)
 {
     lua_State *L = pp_sandbox_state(rs->sb);
     pp_status s = PP_OK;
-    for (size_t j = 0; j < rs->nrules; j++) {
-        if (strcmp(rs->rules[j].info.id, r->info.id) == 0)
-            return -(int)pp_err(err, PP_E_RULE, "%s: rule id '%s' is already used by %s",
-                                r->file, r->info.id, rs->rules[j].file);
-    }
+    const pp_rule *dup = ids_find(ids, rs, r->info.id);
+    if (dup)
+        return -(int)pp_err(err, PP_E_RULE, "%s: rule id '%s' is already used by %s", r->file,
+                            r->info.id, dup->file);
     int drop = apply_config(o->config, r, err);
     if (drop < 0)
         return -(int)(drop == -2 ? PP_E_NOMEM : PP_E_USAGE);
@@ -370,30 +628,38 @@ static int rule_admit(pp_ruleset *rs, const pp_rules_opts *o, pp_rule *r, char *
         rule_clear(L, r);
         return 1;
     }
-    if (!(r->params_base = json_deep_copy(r->params)))
-        s = PP_E_NOMEM;
-    else if (r->check_ref != LUA_NOREF)   /* else made by pp_rule_compile */
-        s = rule_refs(L, r);
+    if (r->check_ref != LUA_NOREF)   /* else made by pp_rule_compile */
+        s = rule_refs(L, r);   /* params_base: made by the first override (pp_rule_params) */
+    if (s == PP_OK)
+        ids_add(ids, rs, rs->nrules);
     return -(int)s;
 }
 
 /* Adds the rule of file `path` (folder `dir`) to rs, or skips it when the selection drops
- * it: from the cache's index when it holds this text, else by compiling the file. */
-static pp_status add_rule_file(pp_ruleset *rs, const pp_rules_opts *o, const char *dir,
-                               const char *path, char **err)
+ * it: from the cache's index when it holds this text (known by the file's stamp without
+ * reading it, or by its hash), else by compiling the file. */
+static pp_status add_rule_file(pp_ruleset *rs, const pp_rules_opts *o, idset *ids,
+                               const char *dir, const rfile *file, char **err)
 {
+    const char *path = file->path;
     char *src = NULL;
-    size_t len = 0;
-    pp_status s = pp_read_file(path, PP_RULE_FILE_MAX, &src, &len, err);
-    if (s != PP_OK)
-        return s;
-    uint64_t hash = pp_rules_cache_hash(src, len);
-    size_t dl = strlen(dir), code_len = 0;
+    size_t len = 0, code_len = 0;
+    uint64_t hash = 0;
+    pp_status s = PP_OK;
+    const char *rel = o->cache ? rel_to(dir, path) : NULL;
     const pp_rules_index_rec *x = NULL;
     const char *code = NULL;
-    if (o->cache && strncmp(path, dir, dl) == 0 && path[dl] == '/' &&
-        (x = pp_rules_cache_index_find(o->cache, path + dl + 1, len, hash, rs->env)) != NULL)
-        code = pp_rules_cache_find(o->cache, path + dl + 1, src, len, &code_len);
+    if (stamped(o->cache, dir, path, file->have_sb ? &file->sb : NULL, &len, &hash) &&
+        (x = pp_rules_cache_index_find(o->cache, rel, len, hash, rs->env)) != NULL)
+        code = pp_rules_cache_find_hash(o->cache, rel, len, hash, &code_len);
+    if (!code) {   /* no stamp, or no index record for it: the text decides */
+        x = NULL;
+        if ((s = pp_read_file(path, PP_RULE_FILE_MAX, &src, &len, err)) != PP_OK)
+            return s;
+        hash = pp_rules_cache_hash(src, len);
+        if (rel && (x = pp_rules_cache_index_find(o->cache, rel, len, hash, rs->env)) != NULL)
+            code = pp_rules_cache_find_hash(o->cache, rel, len, hash, &code_len);
+    }
     if (!code && (s = pp_catalog_ready(rs->catalog, err)) != PP_OK) {
         free(src);
         return s == PP_E_NOMEM ? s : PP_E_RULE;   /* a bad catalogue: as a bad rule file */
@@ -414,9 +680,9 @@ static pp_status add_rule_file(pp_ruleset *rs, const pp_rules_opts *o, const cha
     else if (code)
         s = rule_from_index(r, x, code, code_len);
     else
-        s = rule_from_text(rs, o, dir, path, src, len, r, err);
+        s = rule_from_text(rs, o, dir, path, &src, len, hash, r, err);
     free(src);
-    int adm = s == PP_OK ? rule_admit(rs, o, r, err) : -(int)s;
+    int adm = s == PP_OK ? rule_admit(rs, o, ids, r, err) : -(int)s;
     if (adm < 0) {
         rule_clear(L, r);
         return (pp_status)-adm;
@@ -430,7 +696,9 @@ pp_ruleset *pp_ruleset_load(const pp_rules_opts *o, pp_status *st, char **err)
 {
     static const pp_limits deflim = PP_LIMITS_DEFAULT;
     pp_status s = PP_OK;
-    pp_strvec files = {0};
+    rfiles files = {0};
+    modlist mods = {0};
+    idset ids = {0};
     pp_ruleset *rs = calloc(1, sizeof *rs);
     if (!rs) {
         s = PP_E_NOMEM;
@@ -452,20 +720,21 @@ pp_ruleset *pp_ruleset_load(const pp_rules_opts *o, pp_status *st, char **err)
     }
     for (size_t i = 0; i < o->nlib_dirs + o->ndirs; i++) {
         const char *d = i < o->nlib_dirs ? o->lib_dirs[i] : o->dirs[i - o->nlib_dirs];
-        if ((s = pp_catalog_load_dir(rs->catalog, d, &rs->env, err)) != PP_OK) {
+        if ((s = pp_catalog_load_dir(rs->catalog, d, &rs->env, o->cache, err)) != PP_OK) {
             if (s != PP_E_NOMEM)
                 s = PP_E_RULE;   /* a bad catalogue stops the load as a bad rule file does */
             goto fail;
         }
     }
-    for (size_t i = 0; i < o->nlib_dirs; i++) {
-        if ((s = load_modules(rs, o->cache, o->lib_dirs[i], err)) != PP_OK)
-            goto fail;
+    for (size_t i = 0; i < o->nlib_dirs + o->ndirs && s == PP_OK; i++) {
+        const char *d = i < o->nlib_dirs ? o->lib_dirs[i] : o->dirs[i - o->nlib_dirs];
+        s = list_modules(rs, o->cache, d, &mods, err);
     }
-    for (size_t i = 0; i < o->ndirs; i++) {
-        if ((s = load_modules(rs, o->cache, o->dirs[i], err)) != PP_OK)
-            goto fail;
-    }
+    if (s == PP_OK)
+        s = load_modules(rs, o->cache, &mods, err);
+    modlist_free(&mods);
+    if (s != PP_OK)
+        goto fail;
     size_t dir_end[PP_RULES_MAX_DIRS];   /* files of dirs[k] end at index dir_end[k] */
     if (o->ndirs > PP_RULES_MAX_DIRS) {
         s = pp_err(err, PP_E_USAGE, "more than %d rules folders", PP_RULES_MAX_DIRS);
@@ -473,20 +742,23 @@ pp_ruleset *pp_ruleset_load(const pp_rules_opts *o, pp_status *st, char **err)
     }
     for (size_t i = 0; i < o->ndirs; i++) {
         size_t before = files.n;
-        if ((s = walk(o->dirs[i], &files, 0, err)) != PP_OK)
+        if ((s = walk(o->dirs[i], &files, o->cache != NULL, 0, err)) != PP_OK)
             goto fail;
-        qsort(files.v + before, files.n - before, sizeof *files.v, pp_strcmp_ptr);
+        qsort(files.v + before, files.n - before, sizeof *files.v, cmp_rfile);
         dir_end[i] = files.n;
     }
     rs->rules = calloc(files.n ? files.n : 1, sizeof *rs->rules);
-    if (!rs->rules) {
+    for (ids.cap = 16; ids.cap < 2 * files.n; ids.cap *= 2)
+        ;
+    ids.slot = calloc(ids.cap, sizeof *ids.slot);
+    if (!rs->rules || !ids.slot) {
         s = PP_E_NOMEM;
         goto fail;
     }
     for (size_t i = 0, k = 0; i < files.n; i++) {
         while (k + 1 < o->ndirs && i >= dir_end[k])
             k++;
-        if ((s = add_rule_file(rs, o, o->dirs[k], files.v[i], err)) != PP_OK)
+        if ((s = add_rule_file(rs, o, &ids, o->dirs[k], &files.v[i], err)) != PP_OK)
             goto fail;
     }
     rs->info = calloc(rs->nrules ? rs->nrules : 1, sizeof *rs->info);
@@ -496,12 +768,14 @@ pp_ruleset *pp_ruleset_load(const pp_rules_opts *o, pp_status *st, char **err)
     }
     for (size_t i = 0; i < rs->nrules; i++)
         rs->info[i] = rs->rules[i].info;
-    pp_strvec_free(&files);
+    rfiles_free(&files);
+    free(ids.slot);
     if (st)
         *st = PP_OK;
     return rs;
 fail:
-    pp_strvec_free(&files);
+    rfiles_free(&files);
+    free(ids.slot);
     pp_ruleset_free(rs);
     if (st)
         *st = s;
@@ -538,15 +812,18 @@ pp_status pp_rule_compile(pp_ruleset *rs, pp_rule *r, char **err)
     rs->es.rule = NULL;   /* what the file prints as it loads is dropped, as at load time */
     rs->es.opts = NULL;
     pp_status s = pp_sandbox_load_binary(rs->sb, chunk, r->code, r->code_len, &berr);
-    if (s == PP_E_PARSE) {
+    if (rs->lib_st != PP_OK) {
+        /* a module this file asked for failed to load: the load's error, as when modules
+         * ran at load time */
+        if (s == PP_OK)
+            lua_pop(pp_sandbox_state(rs->sb), 1);
+        s = pp_err(err, rs->lib_st, "%s", rs->lib_err ? rs->lib_err : "out of memory");
+    } else if (s == PP_E_PARSE) {
         /* bytecode this Lua cannot load: the text, if it is still what the index was built
          * from */
-        size_t len = 0;
-        s = pp_read_file(r->file, PP_RULE_FILE_MAX, &src, &len, err);
-        if (s == PP_OK && (len != r->src_len || pp_rules_cache_hash(src, len) != r->src_hash))
-            s = pp_err(err, PP_E_RULE, "%s: changed while parapet was running", r->file);
-        else if (s == PP_OK)
-            s = pp_sandbox_load(rs->sb, chunk, src, len, err);
+        s = text_of(r->file, &src, r->src_len, r->src_hash, err);
+        if (s == PP_OK)
+            s = pp_sandbox_load(rs->sb, chunk, src, r->src_len, err);
     } else if (s != PP_OK) {
         pp_err(err, s, "%s", berr ? berr : pp_status_name(s));
     }

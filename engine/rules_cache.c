@@ -3,10 +3,13 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <lauxlib.h>
@@ -15,33 +18,46 @@
 #include "engine/eval_int.h"
 #include "engine/base/util.h"
 
-#define FORMAT 2
+#define FORMAT 3
 #define ABSENT 0xffffffffu
 #define MAX_LIST 4096u
 
 typedef struct entry {
-    const char *path;       /* into data (NUL-terminated copy below) */
+    const char *path;       /* into data */
     uint64_t src_len, hash;
     const char *code;       /* into data */
     size_t code_len;
 } entry;
 
+typedef struct stamp {
+    const char *path;       /* into data */
+    uint64_t size, dev, ino, mtime_s, ctime_s, hash;
+    uint32_t mtime_ns, ctime_ns;
+} stamp;
+
 struct pp_rules_cache {
     char *data;             /* the whole file */
+    size_t mapped;          /* data is a read-only mapping of this many bytes (else malloc'd) */
     entry *e;
     size_t n;
-    char *paths;            /* NUL-terminated copies of the paths, back to back */
     uint64_t env;           /* index: digest of the modules and catalogues it was built with */
     pp_rules_index_rec *ix;
     size_t nix;
     char **pool;            /* the index's string lists, NULL-terminated, back to back */
+    stamp *st;              /* the files' stamps, sorted by path */
+    size_t nst;
 };
 
 uint64_t pp_rules_env_add(uint64_t h, const char *name, const char *text, size_t len)
 {
+    return pp_rules_env_add_hash(h, name, len, pp_rules_cache_hash(text, len));
+}
+
+uint64_t pp_rules_env_add_hash(uint64_t h, const char *name, size_t len, uint64_t text_hash)
+{
     h = (h ^ pp_rules_cache_hash(name, strlen(name))) * 0x100000001b3u;
     h = (h ^ (uint64_t)len) * 0x100000001b3u;
-    return (h ^ pp_rules_cache_hash(text, len)) * 0x100000001b3u;
+    return (h ^ text_hash) * 0x100000001b3u;
 }
 
 uint64_t pp_rules_cache_hash(const char *s, size_t len)
@@ -113,7 +129,7 @@ static int get_str(reader *r, const char **out)
         return 0;
     }
     if (n > PP_RULES_CACHE_MAX_BYTES || get(r, (size_t)n + 1, &b) || b[n] != '\0' ||
-        memchr(b, '\0', n))
+        (n > 16 ? memchr(b, '\0', n) != NULL : strnlen((const char *)b, n) != n))
         return -1;
     *out = (const char *)b;
     return 0;
@@ -229,18 +245,56 @@ static pp_status parse_index(pp_rules_cache *c, reader *r, const char *path, cha
     return st;
 }
 
-/* Checks data[0..len) (malloc'd, taken) as a cache named `path` in messages. */
-static pp_rules_cache *parse(const char *path, char *data, size_t len, pp_status *st,
-                             char **err)
+static int cmp_stamp(const void *a, const void *b)
+{
+    return strcmp(((const stamp *)a)->path, ((const stamp *)b)->path);
+}
+
+/* The stamps section after the index (see the header). */
+static pp_status parse_stamps(pp_rules_cache *c, reader *r, const char *path, char **err)
+{
+    uint32_t n;
+    size_t at0 = r->off;
+    if (get_u32(r, &n) || n > 2 * PP_RULES_CACHE_MAX_ENTRIES)
+        return pp_err(err, PP_E_PARSE, "%s: byte %zu: expected the file stamps (a count of at "
+                                       "most %u)", path, at0, 2 * PP_RULES_CACHE_MAX_ENTRIES);
+    if (!(c->st = calloc(n ? n : 1, sizeof *c->st)))
+        return pp_err(err, PP_E_NOMEM, "%s: out of memory", path);
+    for (uint32_t i = 0; i < n; i++) {
+        size_t here = r->off;
+        stamp *x = &c->st[i];
+        if (get_str(r, &x->path) || !x->path || !*x->path ||
+            strlen(x->path) > PP_RULES_CACHE_MAX_PATH || get_u64(r, &x->size) ||
+            get_u64(r, &x->dev) || get_u64(r, &x->ino) || get_u64(r, &x->mtime_s) || get_u32(r, &x->mtime_ns) ||
+            get_u64(r, &x->ctime_s) || get_u32(r, &x->ctime_ns) || get_u64(r, &x->hash))
+            return pp_err(err, PP_E_PARSE, "%s: byte %zu: expected file stamp %u of %u (path, "
+                                           "size, device, inode, times, hash); the file is truncated or "
+                                           "damaged", path, here, i + 1, n);
+        if (i > 0 && strcmp(c->st[i - 1].path, x->path) >= 0)
+            return pp_err(err, PP_E_PARSE, "%s: file stamp %u: expected paths in ascending "
+                                           "order, without repeats", path, i + 1);
+        c->nst++;
+    }
+    return PP_OK;
+}
+
+/* Checks data[0..len) (taken: malloc'd, or a mapping of `mapped` bytes when that is not 0)
+ * as a cache named `path` in messages. */
+static pp_rules_cache *parse(const char *path, char *data, size_t len, size_t mapped,
+                             pp_status *st, char **err)
 {
     pp_rules_cache *c = calloc(1, sizeof *c);
     pp_status s = PP_OK;
     if (!c) {
-        free(data);
+        if (mapped)
+            munmap(data, mapped);
+        else
+            free(data);
         s = pp_err(err, PP_E_NOMEM, "%s: out of memory", path);
         goto fail;
     }
     c->data = data;
+    c->mapped = mapped;
     reader r = {(const unsigned char *)c->data, len, 0};
     const unsigned char *h;
     uint32_t count;
@@ -262,20 +316,17 @@ static pp_rules_cache *parse(const char *path, char *data, size_t len, pp_status
         goto fail;
     }
     c->e = calloc(count ? count : 1, sizeof *c->e);
-    /* every path plus its NUL fits in the file's size */
-    c->paths = malloc(len + 1);
-    if (!c->e || !c->paths) {
+    if (!c->e) {
         s = pp_err(err, PP_E_NOMEM, "%s: out of memory", path);
         goto fail;
     }
-    char *pp = c->paths;
     for (uint32_t i = 0; i < count; i++) {
         size_t at = r.off;
-        uint32_t plen, clen;
-        const unsigned char *pb, *cb;
+        uint32_t clen;
+        const unsigned char *cb;
         entry *e = &c->e[i];
-        if (get_u32(&r, &plen) || plen == 0 || plen > PP_RULES_CACHE_MAX_PATH ||
-            get(&r, plen, &pb) || memchr(pb, '\0', plen) || get_u64(&r, &e->src_len) ||
+        if (get_str(&r, &e->path) || !e->path || !*e->path ||
+            strlen(e->path) > PP_RULES_CACHE_MAX_PATH || get_u64(&r, &e->src_len) ||
             get_u64(&r, &e->hash) || get_u32(&r, &clen) || get(&r, clen, &cb)) {
             s = pp_err(err, PP_E_PARSE, "%s: byte %zu: expected entry %u of %u (path of 1 to "
                                         "%u bytes, lengths, hash, bytecode); the file is "
@@ -283,19 +334,17 @@ static pp_rules_cache *parse(const char *path, char *data, size_t len, pp_status
                        path, at, i + 1, count, PP_RULES_CACHE_MAX_PATH);
             goto fail;
         }
-        memcpy(pp, pb, plen);
-        pp[plen] = '\0';
-        e->path = pp;
-        pp += plen + 1;
         e->code = (const char *)cb;
         e->code_len = clen;
         c->n++;
     }
-    if ((s = parse_index(c, &r, path, err)) != PP_OK)
+    if ((s = parse_index(c, &r, path, err)) != PP_OK || (s = parse_stamps(c, &r, path, err)) !=
+                                                               PP_OK)
         goto fail;
     if (r.off != len) {
         s = pp_err(err, PP_E_PARSE, "%s: byte %zu: expected the end of the file after %u "
-                                    "entries and %zu index records", path, r.off, count, c->nix);
+                                    "entries, %zu index records and %zu stamps", path, r.off,
+                   count, c->nix, c->nst);
         goto fail;
     }
     for (size_t i = 1; i < c->n; i++)
@@ -317,15 +366,49 @@ fail:
 
 pp_rules_cache *pp_rules_cache_open(const char *path, pp_status *st, char **err)
 {
-    char *data = NULL;
-    size_t len = 0;
-    pp_status s = pp_read_file(path, PP_RULES_CACHE_MAX_BYTES, &data, &len, err);
-    if (s != PP_OK) {
-        if (st)
-            *st = s;
-        return NULL;
+    /* mapped, not read: a start-up touches the index and the few chunks it compiles, not
+     * the whole file */
+    pp_status s = PP_OK;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat sb;
+    if (fd < 0) {
+        int e = errno;
+        s = pp_err(err, e == ENOENT ? PP_E_NOTFOUND : e == ENOMEM ? PP_E_NOMEM : PP_E_IO,
+                   "%s: cannot open: %s", path, strerror(e));
+    } else if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        s = pp_err(err, PP_E_IO, "%s: cannot open: not a regular file", path);
+    } else if ((uint64_t)sb.st_size > PP_RULES_CACHE_MAX_BYTES) {
+        s = pp_err(err, PP_E_LIMIT, "%s: input larger than the %u-byte limit", path,
+                   PP_RULES_CACHE_MAX_BYTES);
+    } else if (sb.st_size == 0) {
+        close(fd);
+        char *empty = malloc(1);
+        if (!empty) {
+            if (st)
+                *st = PP_E_NOMEM;
+            pp_err(err, PP_E_NOMEM, "%s: out of memory", path);
+            return NULL;
+        }
+        return parse(path, empty, 0, 0, st, err);
+    } else {
+        size_t len = (size_t)sb.st_size;
+        void *m = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
+        int e = errno;
+        close(fd);
+        if (m == MAP_FAILED) {
+            s = pp_err(err, e == ENOMEM ? PP_E_NOMEM : PP_E_IO, "%s: cannot read: %s", path,
+                       strerror(e));
+            if (st)
+                *st = s;
+            return NULL;
+        }
+        return parse(path, m, len, len, st, err);
     }
-    return parse(path, data, len, st, err);
+    if (fd >= 0)
+        close(fd);
+    if (st)
+        *st = s;
+    return NULL;
 }
 
 pp_rules_cache *pp_rules_cache_load_buf(const char *name, const char *buf, size_t len,
@@ -343,16 +426,19 @@ pp_rules_cache *pp_rules_cache_load_buf(const char *name, const char *buf, size_
     }
     if (len)
         memcpy(data, buf, len);
-    return parse(name, data, len, st, err);
+    return parse(name, data, len, 0, st, err);
 }
 
 void pp_rules_cache_free(pp_rules_cache *c)
 {
     if (!c)
         return;
-    free(c->data);
+    if (c->mapped)
+        munmap(c->data, c->mapped);
+    else
+        free(c->data);
+    free(c->st);
     free(c->e);
-    free(c->paths);
     free(c->ix);
     free(c->pool);
     free(c);
@@ -368,12 +454,44 @@ const char *pp_rules_cache_find(const pp_rules_cache *c, const char *rel, const 
 {
     if (!c || !c->n)
         return NULL;
+    return pp_rules_cache_find_hash(c, rel, len, pp_rules_cache_hash(src, len), code_len);
+}
+
+const char *pp_rules_cache_find_hash(const pp_rules_cache *c, const char *rel, size_t len,
+                                     uint64_t hash, size_t *code_len)
+{
+    if (!c || !c->n)
+        return NULL;
     entry key = {.path = rel};
     const entry *e = bsearch(&key, c->e, c->n, sizeof *c->e, cmp_entry);
-    if (!e || e->src_len != len || e->hash != pp_rules_cache_hash(src, len))
+    if (!e || e->src_len != len || e->hash != hash)
         return NULL;
     *code_len = e->code_len;
     return e->code;
+}
+
+int pp_rules_cache_stamp(const pp_rules_cache *c, const char *rel, const struct stat *sb,
+                         size_t *len, uint64_t *hash)
+{
+    if (!c || !c->nst || !S_ISREG(sb->st_mode))
+        return 0;
+    stamp key = {.path = rel};
+    const stamp *x = bsearch(&key, c->st, c->nst, sizeof *c->st, cmp_stamp);
+    if (!x || x->size != (uint64_t)sb->st_size || x->dev != (uint64_t)sb->st_dev ||
+        x->ino != (uint64_t)sb->st_ino ||
+        x->mtime_s != (uint64_t)sb->st_mtim.tv_sec ||
+        x->mtime_ns != (uint32_t)sb->st_mtim.tv_nsec ||
+        x->ctime_s != (uint64_t)sb->st_ctim.tv_sec ||
+        x->ctime_ns != (uint32_t)sb->st_ctim.tv_nsec)
+        return 0;
+    *len = (size_t)x->size;
+    *hash = x->hash;
+    return 1;
+}
+
+uint64_t pp_rules_cache_env(const pp_rules_cache *c)
+{
+    return c ? c->env : 0;
 }
 
 size_t pp_rules_cache_index_count(const pp_rules_cache *c)
@@ -522,6 +640,107 @@ static pp_status put_rule(pp_buf *b, const char *rel, const pp_rule *r)
     return st;
 }
 
+/* Stamps (see the header): a file's size, inode and times when the cache was built, with
+ * the hash of the text read after them. A file whose times are within STAMP_RACY_S seconds of
+ * the build's start gets none: an edit in the same clock tick as the build could leave
+ * them unchanged (git's "racily clean" entries), so such a file is always hashed. */
+#define STAMP_RACY_S 2
+
+typedef struct wstamp {
+    char *rel;
+    struct stat sb;
+    uint64_t hash;
+} wstamp;
+
+typedef struct wstamps {
+    wstamp *v;
+    size_t n, cap;
+    time_t start;
+} wstamps;
+
+static int cmp_wstamp(const void *a, const void *b)
+{
+    return strcmp(((const wstamp *)a)->rel, ((const wstamp *)b)->rel);
+}
+
+/* Records rel's stamp when its times are old enough and its size is the text's. 0, or -1
+ * when out of memory. */
+static int add_stamp(wstamps *w, const char *rel, const struct stat *sb, const char *src,
+                     size_t len)
+{
+    time_t newest = sb->st_mtim.tv_sec > sb->st_ctim.tv_sec ? sb->st_mtim.tv_sec
+                                                            : sb->st_ctim.tv_sec;
+    if (!S_ISREG(sb->st_mode) || (uint64_t)sb->st_size != len ||
+        newest > w->start - STAMP_RACY_S)
+        return 0;
+    if (w->n == w->cap) {
+        size_t nc = w->cap ? w->cap * 2 : 256;
+        wstamp *v = realloc(w->v, nc * sizeof *v);
+        if (!v)
+            return -1;
+        w->v = v;
+        w->cap = nc;
+    }
+    char *r = pp_strdup(rel);
+    if (!r)
+        return -1;
+    w->v[w->n++] = (wstamp){r, *sb, pp_rules_cache_hash(src, len)};
+    return 0;
+}
+
+/* The catalogue files' stamps: <dir>/catalog/NAME.tsv, as pp_catalog_load_dir finds them. */
+static pp_status stamp_catalogs(wstamps *w, const char *dir, char **err)
+{
+    char *cdir = pp_asprintf("%s/catalog", dir);
+    DIR *d = cdir ? opendir(cdir) : NULL;
+    pp_status st = cdir ? PP_OK : PP_E_NOMEM;
+    struct dirent *e;
+    while (d && st == PP_OK && (e = readdir(d)) != NULL) {
+        size_t n = strlen(e->d_name);
+        if (e->d_name[0] == '.' || n < 5 || strcmp(e->d_name + n - 4, ".tsv") != 0)
+            continue;
+        char *full = pp_asprintf("%s/%s", cdir, e->d_name);
+        char *rel = pp_asprintf("catalog/%s", e->d_name);
+        char *text = NULL;
+        size_t len = 0;
+        struct stat sb;
+        if (!full || !rel)
+            st = PP_E_NOMEM;
+        else if (stat(full, &sb) == 0 &&
+                 (st = pp_read_file(full, PP_RULES_CACHE_MAX_BYTES, &text, &len, err)) == PP_OK &&
+                 add_stamp(w, rel, &sb, text, len) != 0)
+            st = PP_E_NOMEM;
+        free(text);
+        free(full);
+        free(rel);
+    }
+    if (d)
+        closedir(d);
+    free(cdir);
+    return st;
+}
+
+static pp_status put_stamps(pp_buf *b, wstamps *w)
+{
+    pp_status st = PP_OK;
+    if (w->n)
+        qsort(w->v, w->n, sizeof *w->v, cmp_wstamp);
+    put_u32(b, (uint32_t)w->n, &st);
+    for (size_t i = 0; i < w->n && st == PP_OK; i++) {
+        const struct stat *sb = &w->v[i].sb;
+        put_str(b, w->v[i].rel, &st);
+        put_u64(b, (uint64_t)sb->st_size, &st);
+        put_u64(b, (uint64_t)sb->st_dev, &st);
+        put_u64(b, (uint64_t)sb->st_ino, &st);
+        put_u64(b, (uint64_t)sb->st_mtim.tv_sec, &st);
+        put_u32(b, (uint32_t)sb->st_mtim.tv_nsec, &st);
+        put_u64(b, (uint64_t)sb->st_ctim.tv_sec, &st);
+        put_u32(b, (uint32_t)sb->st_ctim.tv_nsec, &st);
+        put_u64(b, w->v[i].hash, &st);
+    }
+    return st;
+}
+
 /* The index of `dir` (see the header): its rules loaded as pp_ruleset_load does. A folder that
  * does not load alone gets an empty index. */
 static pp_status put_index(pp_buf *b, const char *dir)
@@ -567,6 +786,7 @@ pp_status pp_rules_cache_build(const char *dir, const char *out, size_t *n, char
     pp_buf_init(&code, 0);
     lua_State *L = luaL_newstate();
     char *tmp = NULL;
+    wstamps w = {.start = time(NULL)};
     pp_status st = L ? collect(dir, "", 0, &files, err) : PP_E_NOMEM;
     if (st != PP_OK)
         goto done;
@@ -595,10 +815,16 @@ pp_status pp_rules_cache_build(const char *dir, const char *out, size_t *n, char
         char *chunk = pp_asprintf("@%.*s/%s", (int)(dir + dl - base), base, files.v[i]);
         char *src = NULL;
         size_t len = 0;
-        if (!full || !chunk)
+        struct stat sb;   /* before the text is read: see add_stamp */
+        int have_sb = 0;
+        if (!full || !chunk) {
             st = PP_E_NOMEM;
-        else
+        } else {
+            have_sb = stat(full, &sb) == 0;
             st = pp_read_file(full, 1u << 20, &src, &len, err);
+        }
+        if (st == PP_OK && have_sb && add_stamp(&w, files.v[i], &sb, src, len) != 0)
+            st = PP_E_NOMEM;
         if (st == PP_OK) {
             int lst = luaL_loadbufferx(L, src, len, chunk, "t");
             if (lst != LUA_OK) {
@@ -616,9 +842,7 @@ pp_status pp_rules_cache_build(const char *dir, const char *out, size_t *n, char
                                                           PP_RULES_CACHE_MAX_PATH))
             st = pp_err(err, PP_E_LIMIT, "%s: too large for the cache", full);
         if (st == PP_OK) {
-            put_u32(&b, (uint32_t)strlen(files.v[i]), &st);
-            if (st == PP_OK)
-                st = pp_buf_puts(&b, files.v[i]);
+            put_str(&b, files.v[i], &st);
             put_u64(&b, len, &st);
             put_u64(&b, pp_rules_cache_hash(src, len), &st);
             put_u32(&b, (uint32_t)code.len, &st);
@@ -633,6 +857,12 @@ pp_status pp_rules_cache_build(const char *dir, const char *out, size_t *n, char
         free(chunk);
     }
     if (st == PP_OK && (st = put_index(&b, dir)) != PP_OK)
+        st = st == PP_E_LIMIT ? pp_err(err, st, "%s: the cache would pass its %u-byte limit",
+                                       dir, PP_RULES_CACHE_MAX_BYTES)
+                              : pp_err(err, st, "%s: out of memory", dir);
+    if (st == PP_OK)
+        st = stamp_catalogs(&w, dir, err);
+    if (st == PP_OK && (st = put_stamps(&b, &w)) != PP_OK)
         st = st == PP_E_LIMIT ? pp_err(err, st, "%s: the cache would pass its %u-byte limit",
                                        dir, PP_RULES_CACHE_MAX_BYTES)
                               : pp_err(err, st, "%s: out of memory", dir);
@@ -657,6 +887,9 @@ pp_status pp_rules_cache_build(const char *dir, const char *out, size_t *n, char
 done:
     if (L)
         lua_close(L);
+    for (size_t i = 0; i < w.n; i++)
+        free(w.v[i].rel);
+    free(w.v);
     pp_strvec_free(&files);
     pp_buf_free(&b);
     pp_buf_free(&code);

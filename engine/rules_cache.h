@@ -25,15 +25,32 @@
  * module or catalogue row falls back to compiling every file, as without a cache.
  *
  * File format (little-endian): "PPRC" u8 format (2) u8 LUA_VERSION_NUM/100 u8 %100 u8 0,
- * u32 count, then count entries sorted by path: u32 path length, path bytes, u64 source
- * length, u64 source hash, u32 bytecode length, bytecode. Then the index: u64 env, u32
+ * u32 count, then count entries sorted by path: str path, u64 source length, u64 source
+ * hash, u32 bytecode length, bytecode (format 3: the path is a str, read in place). Then the index: u64 env, u32
  * rules, then that many records sorted by path: str path, u64 source length,
  * u64 source hash, str id, str title, str fix, str docs, str guard, u8 severity (0..4),
  * u8 deletes (0/1), list types, list packs, list controls, list related, list frameworks,
- * str params (JSON object). A str is u32 length (0xffffffff: absent) then the bytes and a
+ * str params (JSON object). Then the stamps: u32 count, then that many sorted by path: str
+ * path (relative: "aws/x.lua", "lib/guard.lua", "catalog/control-tower.tsv"), u64 size, u64
+ * device, u64 inode, u64 mtime seconds, u32 mtime nanoseconds, u64 ctime seconds, u32 ctime nanoseconds,
+ * u64 hash of the text. A str is u32 length (0xffffffff: absent) then the bytes and a
  * NUL; a list is u32 count (0xffffffff: absent) then that many str. Limits:
  * PP_RULES_CACHE_MAX_BYTES in all, 4,096-byte paths, 100,000 entries and index records,
- * 4,096 items a list; anything else is an error naming the file and the byte offset.
+ * 200,000 stamps, 4,096 items a list; anything else is an error naming the file and the byte
+ * offset. The file is mapped (mmap), not read: a start-up touches the index and the chunks
+ * it compiles.
+ *
+ * Stamps: checking every rule file against the cache by its text meant reading and hashing
+ * 283 files (1.5 MB, some 1,400 system calls) on every start. The cache records, per file,
+ * what stat(2) said when it was built (size, device, inode, mtime, ctime to the nanosecond) and
+ * the hash of the text read after that stat; a load whose stat shows the same six values
+ * takes the recorded hash for the file's and reads nothing (what make and ccache's "inode
+ * cache" do; git keeps the same fields). Any write to a file, a replacement by rename, a
+ * copy or an extraction changes the ctime or the inode, which no user program can set back,
+ * so a mismatch sends the file to the full check (read and hash, as without stamps): an
+ * installed copy or the Lambda zip's extracted folder is checked by its text. A file whose
+ * times are within 2 seconds of the build gets no stamp ("racily clean" in git's words: an
+ * edit within the same clock tick could leave them equal), so it is always hashed.
  */
 #ifndef PP_RULES_CACHE_H
 #define PP_RULES_CACHE_H
@@ -63,6 +80,22 @@ void pp_rules_cache_free(pp_rules_cache *c);   /* NULL is a no-op */
 const char *pp_rules_cache_find(const pp_rules_cache *c, const char *rel, const char *src,
                                 size_t len, size_t *code_len);
 
+/* The same for a text known only by its length and hash. */
+const char *pp_rules_cache_find_hash(const pp_rules_cache *c, const char *rel, size_t len,
+                                     uint64_t hash, size_t *code_len);
+
+/* 1 when `sb` (stat of the file `rel`, relative to the cache's rules folder) still shows the
+ * file the cache was built from: the same size, device, inode, modification and change times as its
+ * stamp. *len and *hash then receive the length and hash of the text read at build time, so
+ * the file need not be read to be checked against the cache. 0 otherwise (no stamp, or any
+ * of them differs): the caller reads and hashes the text, as without stamps. */
+struct stat;
+int pp_rules_cache_stamp(const pp_rules_cache *c, const char *rel, const struct stat *sb,
+                         size_t *len, uint64_t *hash);
+
+/* Digest of the modules and catalogues the index was built with (see pp_rules_env_add). */
+uint64_t pp_rules_cache_env(const pp_rules_cache *c);
+
 /* Number of entries. */
 size_t pp_rules_cache_count(const pp_rules_cache *c);
 
@@ -90,6 +123,8 @@ size_t pp_rules_cache_index_count(const pp_rules_cache *c);
  * PP_RULES_ENV_INIT. */
 #define PP_RULES_ENV_INIT 0x70707263656e7631u
 uint64_t pp_rules_env_add(uint64_t h, const char *name, const char *text, size_t len);
+/* The same for a text known by its length and pp_rules_cache_hash. */
+uint64_t pp_rules_env_add_hash(uint64_t h, const char *name, size_t len, uint64_t text_hash);
 
 /* Compiles every .lua file under `dir` (rules and lib/ modules, recursively, at most 16
  * levels) and writes the cache to `out` (written beside it, then renamed). The chunks are

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "engine/doc_int.h"
 #include "engine/rules_cache.h"
@@ -22,8 +23,10 @@ struct pp_catalog {
     size_t n, cap;
     pp_catalog_row **order; /* the rows sorted by rule id (rebuilt after each file) */
     pp_strvec files;      /* names of the files read (rows point into them) */
-    pp_strvec pending;    /* files read by pp_catalog_load_dir, not parsed yet: name, text */
+    pp_strvec pending;    /* files read by pp_catalog_load_dir, not parsed yet: name, text
+                             (NULL: not read yet, its stamp stood for it) */
     size_t *pending_len;
+    uint64_t *pending_hash;
 };
 
 pp_catalog *pp_catalog_new(void)
@@ -61,6 +64,7 @@ void pp_catalog_free(pp_catalog *c)
     pp_strvec_free(&c->files);
     pp_strvec_free(&c->pending);
     free(c->pending_len);
+    free(c->pending_hash);
     free(c);
 }
 
@@ -354,7 +358,8 @@ pp_status pp_catalog_parse(pp_catalog *c, const char *file, const char *text, si
     return st == PP_OK ? index_rows(c, err) : st;
 }
 
-pp_status pp_catalog_load_dir(pp_catalog *c, const char *dir, uint64_t *env, char **err)
+pp_status pp_catalog_load_dir(pp_catalog *c, const char *dir, uint64_t *env,
+                              const pp_rules_cache *cache, char **err)
 {
     char *cdir = pp_asprintf("%s/catalog", dir);
     if (!cdir)
@@ -388,12 +393,21 @@ pp_status pp_catalog_load_dir(pp_catalog *c, const char *dir, uint64_t *env, cha
     for (size_t i = 0; i < files.n && st == PP_OK; i++) {
         char *text = NULL;
         size_t len = 0;
-        st = pp_read_file(files.v[i], PP_CATALOG_MAX_BYTES, &text, &len, err);
-        if (st != PP_OK)
-            break;
+        uint64_t hash = 0;
         const char *base = strrchr(files.v[i], '/') + 1;
+        char *rel = cache ? pp_asprintf("catalog/%s", base) : NULL;
+        struct stat sb;
+        int known = rel && stat(files.v[i], &sb) == 0 &&
+                    pp_rules_cache_stamp(cache, rel, &sb, &len, &hash);
+        free(rel);
+        if (!known) {
+            st = pp_read_file(files.v[i], PP_CATALOG_MAX_BYTES, &text, &len, err);
+            if (st != PP_OK)
+                break;
+            hash = pp_rules_cache_hash(text, len);
+        }
         if (env)
-            *env = pp_rules_env_add(*env, base, text, len);
+            *env = pp_rules_env_add_hash(*env, base, len, hash);
         size_t k = 0;   /* an earlier folder's file of this name is replaced, as a module is */
         while (k < c->pending.n && strcmp(strrchr(c->pending.v[k], '/') + 1, base) != 0)
             k += 2;
@@ -403,13 +417,17 @@ pp_status pp_catalog_load_dir(pp_catalog *c, const char *dir, uint64_t *env, cha
             c->pending.v[k] = files.v[i];
             c->pending.v[k + 1] = text;
             c->pending_len[k / 2] = len;
+            c->pending_hash[k / 2] = hash;
             files.v[i] = NULL;
             continue;
         }
         size_t *pl = realloc(c->pending_len, (c->pending.n / 2 + 1) * sizeof *pl);
         if (pl)
             c->pending_len = pl;
-        if (!pl || pp_strvec_push(&c->pending, files.v[i])) {
+        uint64_t *ph = pl ? realloc(c->pending_hash, (c->pending.n / 2 + 1) * sizeof *ph) : NULL;
+        if (ph)
+            c->pending_hash = ph;
+        if (!pl || !ph || pp_strvec_push(&c->pending, files.v[i])) {
             free(text);
             st = pp_err(err, PP_E_NOMEM, "out of memory");
             break;
@@ -421,6 +439,7 @@ pp_status pp_catalog_load_dir(pp_catalog *c, const char *dir, uint64_t *env, cha
             break;
         }
         pl[c->pending.n / 2 - 1] = len;
+        ph[c->pending.n / 2 - 1] = hash;
     }
     pp_strvec_free(&files);
     free(cdir);
@@ -430,12 +449,25 @@ pp_status pp_catalog_load_dir(pp_catalog *c, const char *dir, uint64_t *env, cha
 pp_status pp_catalog_ready(pp_catalog *c, char **err)
 {
     pp_status st = PP_OK;
-    for (size_t i = 0; i + 1 < c->pending.n && st == PP_OK; i += 2)
-        st = pp_catalog_parse(c, c->pending.v[i], c->pending.v[i + 1], c->pending_len[i / 2],
+    for (size_t i = 0; i + 1 < c->pending.n && st == PP_OK; i += 2) {
+        size_t len = c->pending_len[i / 2], n = 0;
+        if (!c->pending.v[i + 1]) {   /* known by its stamp: read now, and still that text */
+            st = pp_read_file(c->pending.v[i], PP_CATALOG_MAX_BYTES, &c->pending.v[i + 1], &n,
                               err);
+            if (st == PP_OK && (n != len || pp_rules_cache_hash(c->pending.v[i + 1], n) !=
+                                                c->pending_hash[i / 2]))
+                st = pp_err(err, PP_E_PARSE, "%s: changed while parapet was running",
+                            c->pending.v[i]);
+            if (st != PP_OK)
+                break;
+        }
+        st = pp_catalog_parse(c, c->pending.v[i], c->pending.v[i + 1], len, err);
+    }
     pp_strvec_free(&c->pending);
     c->pending = (pp_strvec){0};
     free(c->pending_len);
     c->pending_len = NULL;
+    free(c->pending_hash);
+    c->pending_hash = NULL;
     return st;
 }

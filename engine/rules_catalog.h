@@ -60,8 +60,13 @@ pp_status pp_catalog_parse(pp_catalog *c, const char *file, const char *text, si
  * load whose rules all come from the rules cache's index never parses them. A file of the
  * same NAME read from an earlier folder is replaced (as a lib/ module is). No catalog/
  * folder: nothing, PP_OK. Each file's name and text are folded into *env
- * (pp_rules_env_add) when env is not NULL. */
-pp_status pp_catalog_load_dir(pp_catalog *c, const char *dir, uint64_t *env, char **err);
+ * (pp_rules_env_add) when env is not NULL. With `cache` (the rules cache of folder dir, or
+ * NULL), a file whose stamp still matches (pp_rules_cache_stamp) is not read now: its
+ * recorded length and hash stand for its text, and pp_catalog_ready reads it, refusing a
+ * text that no longer hashes so ("FILE: changed while parapet was running"). */
+struct pp_rules_cache;
+pp_status pp_catalog_load_dir(pp_catalog *c, const char *dir, uint64_t *env,
+                              const struct pp_rules_cache *cache, char **err);
 
 /* Parses what pp_catalog_load_dir read (once; later calls do nothing). The errors of
  * pp_catalog_parse. pp_catalog_find sees only the rows parsed so far. */

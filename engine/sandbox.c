@@ -743,6 +743,85 @@ pp_status pp_sandbox_load_binary(pp_sandbox *sb, const char *chunkname, const ch
     return sb_load(sb, chunkname, code, len, "b", err);
 }
 
+/* What a run in progress keeps while a nested load runs under budgets of its own. */
+typedef struct sb_outer {
+    uint64_t icount, ilimit, deadline, t0;
+    size_t mem_ceiling, used;
+    int hit_instr, hit_time, mem_armed, mem_denied, mem_by_state, watched, fired, hook_count;
+    lua_Hook hook;
+    char where[LUA_IDSIZE + 32];
+} sb_outer;
+
+static void sb_suspend(pp_sandbox *sb, sb_outer *o)
+{
+    o->icount = sb->icount;
+    o->ilimit = sb->ilimit;
+    o->deadline = sb->deadline;
+    o->mem_ceiling = sb->mem_ceiling;
+    o->used = sb->used;
+    o->hit_instr = sb->hit_instr;
+    o->hit_time = sb->hit_time;
+    o->mem_armed = sb->mem_armed;
+    o->mem_denied = sb->mem_denied;
+    o->mem_by_state = sb->mem_by_state;
+    memcpy(o->where, sb->where, sizeof o->where);
+    o->watched = sb->watched;
+    o->fired = 0;
+    if (sb->watched) {   /* the watchdog's run ends here; the hook it may have set stays */
+        o->fired = pp_watch_end(&sb->watch);
+        sb->watched = 0;
+    }
+    o->hook = lua_gethook(sb->L);
+    o->hook_count = lua_gethookcount(sb->L);
+    o->t0 = pp_now_ms();
+    lua_sethook(sb->L, NULL, 0, 0);
+    sb->mem_armed = 0;
+    sb->running = 0;
+}
+
+static void sb_resume(pp_sandbox *sb, const sb_outer *o)
+{
+    uint64_t spent = pp_now_ms() - o->t0;
+    sb->icount = o->icount;
+    sb->ilimit = o->ilimit;
+    /* the nested run's time and what it keeps are its own, not the outer run's */
+    sb->deadline = o->deadline ? o->deadline + spent : 0;
+    sb->mem_ceiling = o->mem_ceiling;
+    if (!o->mem_by_state && sb->used > o->used && SIZE_MAX - sb->mem_ceiling > sb->used - o->used)
+        sb->mem_ceiling += sb->used - o->used;
+    sb->mem_by_state = o->mem_by_state;
+    if (sb->lim.rule_state_bytes && sb->mem_ceiling > sb->lim.rule_state_bytes) {
+        sb->mem_ceiling = sb->lim.rule_state_bytes;
+        sb->mem_by_state = 1;
+    }
+    sb->hit_instr = o->hit_instr;
+    sb->hit_time = o->hit_time;
+    sb->mem_armed = o->mem_armed;
+    sb->mem_denied = o->mem_denied;
+    memcpy(sb->where, o->where, sizeof sb->where);
+    sb->running = 1;
+    if (o->watched && !o->fired && pp_watch_begin(&sb->watch) == 0) {
+        sb->watched = 1;   /* deferred again: the watchdog's clock restarts */
+    } else if (o->hook || o->watched) {
+        lua_sethook(sb->L, sb_hook, LUA_MASKCOUNT,
+                    o->hook && o->hook_count > 0 ? o->hook_count : PP_SANDBOX_HOOK_EVERY);
+        if (!o->hook)
+            sb->stats.hooked_runs++;
+    }
+}
+
+pp_status pp_sandbox_load_nested(pp_sandbox *sb, const char *chunkname, const char *code,
+                                 size_t len, const char *mode, char **err)
+{
+    if (!sb->running)
+        return sb_load(sb, chunkname, code, len, mode, err);
+    sb_outer o;
+    sb_suspend(sb, &o);
+    pp_status st = sb_load(sb, chunkname, code, len, mode, err);
+    sb_resume(sb, &o);
+    return st;
+}
+
 pp_status pp_sandbox_call(pp_sandbox *sb, int nargs, int nresults, char **err)
 {
     lua_State *L = sb->L;

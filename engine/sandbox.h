@@ -80,6 +80,16 @@ pp_status pp_sandbox_load(pp_sandbox *sb, const char *chunkname, const char *src
 pp_status pp_sandbox_load_binary(pp_sandbox *sb, const char *chunkname, const char *code,
                                  size_t len, char **err);
 
+/* The same (mode "t": text, "b": a precompiled chunk, as pp_sandbox_load_binary), and also
+ * from a C function that a run in progress called (a rule's pp.lib of a module loaded by
+ * need): that run's budgets stop while this chunk runs under fresh ones, exactly those of a
+ * load outside any run (instructions, deadline, memory growth; same fresh _ENV), then go on
+ * where they were, with the deadline moved by the time the nested load took and the memory
+ * it keeps not charged to the outer run (the rule set's ceiling still holds). Outside a run it
+ * is pp_sandbox_load or pp_sandbox_load_binary. Leaves the chunk's first result on success. */
+pp_status pp_sandbox_load_nested(pp_sandbox *sb, const char *chunkname, const char *code,
+                                 size_t len, const char *mode, char **err);
+
 /* Calls the function at stack index -(nargs+1) with nargs arguments under fresh budgets
  * (deadline and memory growth measured from the call's start, instructions from when the
  * count hook is set: see PP_SANDBOX_DEFER_MIN_INSTRUCTIONS). On PP_OK leaves

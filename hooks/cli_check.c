@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "engine/check.h"
+#include "engine/rules_cache.h"
 #include "engine/doc.h"
 #include "engine/eval.h"
 #include "engine/finding.h"
@@ -189,6 +190,37 @@ static size_t extra_rule_sets(long jobs, const char *const *files, size_t nfiles
     if (n > by_size)
         n = by_size;
     return n > PP_CHECK_PAR_MAX ? PP_CHECK_PAR_MAX : n;
+}
+
+/* The rule set and the rules cache of a check that is about to end the process. Freeing them
+ * (closing the Lua state object by object, unmapping the cache) was a tenth of a
+ * one-resource check's instructions, for memory the exit returns anyway. Kept here, they stay
+ * reachable, so leak checkers (ASan, valgrind's "definitely lost") see no leak. Not when
+ * built with AddressSanitizer, whose runs are what exercise the free paths end to end. */
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define PP_FREE_AT_EXIT 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#define PP_FREE_AT_EXIT 1
+#endif
+
+#if !defined(PP_FREE_AT_EXIT)
+static void *volatile g_left[2];   /* volatile: the stores must happen */
+#endif
+
+static int leave_to_exit(pp_ruleset *rs, pp_rules_cache *cache)
+{
+#if defined(PP_FREE_AT_EXIT)
+    (void)rs;
+    (void)cache;
+    return 0;
+#else
+    g_left[0] = rs;
+    g_left[1] = cache;
+    return 1;
+#endif
 }
 
 int pp_cli_check(int argc, char **argv)
@@ -376,7 +408,11 @@ done:
     pp_strvec_free(&found);
     pp_check_free(&chk);
     pp_check_par_free(par);
-    pp_ruleset_free(rs);
+    if (rs && rc != 2 && leave_to_exit(rs, sel.cache)) {
+        sel.cache = NULL;   /* the process ends now: the OS takes the Lua state and the map */
+    } else {
+        pp_ruleset_free(rs);
+    }
     pp_cli_sel_free(&sel);
     json_decref(prm.hold);
     return rc;

@@ -5,8 +5,11 @@
  * (explain and post to chat); anything else is a Lambda-hook request → pp_hook_handle with the
  * deadline Lambda gives → POST …/{request id}/response, or …/error for an event that is
  * neither.
- * The rules load once at init; a failure there is posted to /runtime/init/error and ends the
- * process. A 500 from any Runtime API endpoint means the container is broken: exit at once.
+ * The rules load once at init (their metadata: a rule is compiled at its first resource, as
+ * for check); a failure there is posted to /runtime/init/error and ends the process. A 500
+ * from any Runtime API endpoint means the container is broken: exit at once. The Runtime
+ * API is spoken over a plain socket (hooks/lambda_rt.h); libcurl is opened only by what
+ * needs it (a payload URL, an EventBridge event): nothing of it runs before the first GET.
  * Protocol: ../shared/reference/aws-protocols.md §2.
  */
 #include <stdio.h>
@@ -21,6 +24,7 @@
 #include "hooks/cli.h"
 #include "hooks/hook_opts.h"
 #include "hooks/lambda_events.h"
+#include "hooks/lambda_rt.h"
 
 #define PP_LAMBDA_API_VERSION "2018-06-01"
 /* Time kept back from Lambda's deadline to post the answer. */
@@ -30,9 +34,9 @@
 #define PP_LAMBDA_POST_TIMEOUT_MS 10000
 
 typedef struct rt {
-    char *base;                 /* http://HOST:PORT/2018-06-01 */
-    pp_http_client *http;
-    pp_http_policy policy;      /* allow_any: the URL comes from our own environment */
+    const char *api;            /* HOST:PORT of the Runtime API */
+    pp_rt_conn conn;            /* kept between its requests */
+    pp_http_client *http;       /* for payload URLs and EventBridge events (libcurl, by need) */
 } rt;
 
 static uint64_t epoch_ms(void)
@@ -56,10 +60,11 @@ static int safe_id(const char *s)
     return 1;
 }
 
-/* POSTs `body` to base+path. Returns the HTTP status, or -1 on a transport failure. */
+/* POSTs `body` to the Runtime API's path (after /2018-06-01). Returns the HTTP status, or
+ * -1 on a transport failure. */
 static long post(rt *r, const char *path, const char *body, const char *error_type)
 {
-    char *url = pp_asprintf("%s%s", r->base, path);
+    char *url = pp_asprintf("/" PP_LAMBDA_API_VERSION "%s", path);
     char *hdr = error_type ? pp_asprintf("Lambda-Runtime-Function-Error-Type: %s", error_type)
                            : NULL;
     if (!url || (error_type && !hdr)) {
@@ -68,13 +73,12 @@ static long post(rt *r, const char *path, const char *body, const char *error_ty
         return -1;
     }
     const char *hdrs[1] = { hdr };
-    pp_http_opts o = { .policy = &r->policy, .headers = hdrs, .nheaders = hdr ? 1 : 0,
-                       .connect_timeout_ms = 1000, .timeout_ms = PP_LAMBDA_POST_TIMEOUT_MS,
-                       .max_body = 64u << 10 };
+    pp_rt_opts o = { .headers = hdrs, .nheaders = hdr ? 1 : 0, .connect_timeout_ms = 1000,
+                     .timeout_ms = PP_LAMBDA_POST_TIMEOUT_MS, .max_body = 64u << 10 };
     pp_http_resp resp;
     char *err = NULL;
-    pp_status st = pp_http_post(r->http, url, "application/json", body, strlen(body), &o, &resp,
-                                &err);
+    pp_status st = pp_rt_request(&r->conn, r->api, "POST", url, "application/json", body,
+                                 strlen(body), &o, &resp, &err);
     long code = st == PP_OK ? resp.status : -1;
     if (st != PP_OK)
         fprintf(stderr, "parapet lambda: POST %s: %s\n", path, err ? err : pp_status_name(st));
@@ -113,8 +117,7 @@ int pp_cli_lambda(int argc, char **argv)
 {
     pp_hook_opts o;
     pp_hook_opts_init(&o);
-    rt r = { 0 };
-    r.policy.allow_any = 1;
+    rt r = { .conn = PP_RT_CONN_INIT };
     pp_ruleset *rs = NULL;
     int rc = 2;
     const char *notify_config = NULL, *endpoint = NULL, *state = NULL;
@@ -155,9 +158,9 @@ int pp_cli_lambda(int argc, char **argv)
                         "Lambda custom runtime)\n");
         goto done;
     }
-    if (pp_http_global_init() != PP_OK || !(r.http = pp_http_client_new()) ||
-        !(r.base = pp_asprintf("http://%s/" PP_LAMBDA_API_VERSION, api))) {
-        fprintf(stderr, "parapet lambda: cannot initialise libcurl\n");
+    r.api = api;
+    if (!(r.http = pp_http_client_new())) {   /* opens nothing until it is used */
+        fprintf(stderr, "parapet lambda: out of memory\n");
         goto done;
     }
     rs = pp_hook_opts_load(&o);   /* prints why on failure */
@@ -172,18 +175,14 @@ int pp_cli_lambda(int argc, char **argv)
 
     unsigned next_failures = 0;
     for (;;) {
-        char *url = pp_asprintf("%s/runtime/invocation/next", r.base);
-        if (!url) {
-            rc = 1;
-            break;
-        }
         /* No total timeout on /next: the process may be frozen until the next event. */
-        pp_http_opts no = { .policy = &r.policy, .connect_timeout_ms = 1000, .timeout_ms = 0,
-                            .max_body = PP_HOOK_MAX_REQUEST + (1u << 20) };
+        pp_rt_opts no = { .connect_timeout_ms = 1000, .timeout_ms = 0,
+                          .max_body = PP_HOOK_MAX_REQUEST + (1u << 20) };
         pp_http_resp ev;
         char *err = NULL;
-        pp_status st = pp_http_get(r.http, url, &no, &ev, &err);
-        free(url);
+        pp_status st = pp_rt_request(&r.conn, r.api, "GET",
+                                     "/" PP_LAMBDA_API_VERSION "/runtime/invocation/next", NULL,
+                                     NULL, 0, &no, &ev, &err);
         if (st != PP_OK) {
             fprintf(stderr, "parapet lambda: GET next: %s\n", err ? err : pp_status_name(st));
             free(err);
@@ -313,7 +312,7 @@ done:
         pp_lambda_events_free(&le);
     pp_ruleset_free(rs);
     pp_http_client_free(r.http);
-    free(r.base);
+    pp_rt_close(&r.conn);
     pp_hook_opts_free(&o);
     return rc;
 }

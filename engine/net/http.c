@@ -66,24 +66,18 @@ pp_status pp_http_global_init(void)
 
 pp_http_client *pp_http_client_new(void)
 {
-    if (pp_http_global_init() != PP_OK)
-        return NULL;
-    pp_http_client *c = calloc(1, sizeof *c);
-    if (!c)
-        return NULL;
-    c->h = curl_easy_init();
-    if (!c->h) {
-        free(c);
-        return NULL;
-    }
-    return c;
+    /* libcurl is opened (engine/net/lazy.c) and its handle made at the first request: a
+     * client set up "just in case" (the Lambda loop's, for payload fetches) costs nothing
+     * until then */
+    return calloc(1, sizeof(pp_http_client));
 }
 
 void pp_http_client_free(pp_http_client *c)
 {
     if (!c)
         return;
-    curl_easy_cleanup(c->h);
+    if (c->h)
+        curl_easy_cleanup(c->h);
     free(c);
 }
 
@@ -354,6 +348,8 @@ static pp_status do_request(pp_http_client *c, const char *url, const char *ctyp
     if (pp_http_global_init() != PP_OK)
         return pp_err(err, PP_E_HTTP, "libcurl failed to initialise");
 
+    if (c && !c->h)
+        c->h = curl_easy_init();
     CURL *h = c ? c->h : curl_easy_init();
     struct curl_slist *hl = NULL;
     xfer x = { 0 };

@@ -77,7 +77,8 @@ typedef struct pp_http_client pp_http_client;
  * Debian-built libcurl running on Amazon Linux). Returns PP_OK or PP_E_HTTP. Idempotent. */
 pp_status pp_http_global_init(void);
 
-pp_http_client *pp_http_client_new(void);       /* NULL on NOMEM */
+/* NULL on NOMEM. Opens nothing: libcurl is initialised by the client's first request. */
+pp_http_client *pp_http_client_new(void);
 void pp_http_client_free(pp_http_client *c);    /* NULL is a no-op */
 
 /* 0 when `url` may be fetched under `p`; otherwise PP_E_DENIED and *err (caller frees) says

@@ -1,4 +1,5 @@
-/* lazy.c — libcurl and libmicrohttpd opened at first use (issue 20, "libraries loaded by need").
+/* lazy.c — libcurl, libmicrohttpd and libsqlite3 opened at first use (issue 20, "libraries
+ * loaded by need").
  *
  * The binary is not linked against either library: each function Parapet calls is defined here
  * under the library's own name and prototype (the compiler checks them against curl.h and
@@ -9,6 +10,12 @@
  *
  * A function missing from this table is an undefined symbol at link time (nothing else provides
  * it), so a new call cannot silently bypass the shim: add one line below.
+ *
+ * libsqlite3 (the KB's full-text fallback, the SQLite state store) is opened the same way,
+ * although it is no network library: Debian builds it with BIND_NOW, and its 1,596 symbol
+ * bindings, each looked up through every library of the process, were most of what the
+ * dynamic loader did on every start (about 1.3 million instructions of `check` and of
+ * `--version`). `check` and `rules` never open a database, so they no longer map it.
  *
  * When the library cannot be opened, one line on stderr names it and dlerror()'s reason, and
  * every call returns its API's failure value (NULL, CURLE_FAILED_INIT, MHD_NO, ...): the
@@ -23,6 +30,7 @@
 #include <dlfcn.h>
 #include <microhttpd.h>
 #include <pthread.h>
+#include <sqlite3.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -34,8 +42,11 @@
 #ifndef PP_SONAME_MHD
 #define PP_SONAME_MHD "libmicrohttpd.so.12"
 #endif
+#ifndef PP_SONAME_SQLITE
+#define PP_SONAME_SQLITE "libsqlite3.so.0"
+#endif
 
-enum { LIB_CURL, LIB_MHD, LIB_COUNT };
+enum { LIB_CURL, LIB_MHD, LIB_SQLITE, LIB_COUNT };
 
 typedef struct lazy_lib {
     const char *soname;
@@ -46,6 +57,7 @@ typedef struct lazy_lib {
 static lazy_lib g_libs[LIB_COUNT] = {
     {PP_SONAME_CURL, PTHREAD_ONCE_INIT, NULL},
     {PP_SONAME_MHD, PTHREAD_ONCE_INIT, NULL},
+    {PP_SONAME_SQLITE, PTHREAD_ONCE_INIT, NULL},
 };
 
 static void open_lib(lazy_lib *l)
@@ -53,12 +65,14 @@ static void open_lib(lazy_lib *l)
     l->handle = dlopen(l->soname, RTLD_NOW | RTLD_LOCAL);
     if (!l->handle) {
         const char *why = dlerror();
-        fprintf(stderr, "parapet: cannot load %s (%s); network commands need it\n", l->soname,
-                why ? why : "unknown error");
+        fprintf(stderr, "parapet: cannot load %s (%s); %s need it\n", l->soname,
+                why ? why : "unknown error",
+                l == &g_libs[LIB_SQLITE] ? "the KB and the state store" : "network commands");
     }
 }
 static void open_curl(void) { open_lib(&g_libs[LIB_CURL]); }
 static void open_mhd(void) { open_lib(&g_libs[LIB_MHD]); }
+static void open_sqlite(void) { open_lib(&g_libs[LIB_SQLITE]); }
 
 /* The address of name in library lib, cached in *slot; NULL (after one message) when the
  * library or the symbol is missing. */
@@ -68,7 +82,7 @@ static void *lazy_sym(int lib, const char *name, void *_Atomic *slot)
     if (p)
         return p;
     lazy_lib *l = &g_libs[lib];
-    pthread_once(&l->once, lib == LIB_CURL ? open_curl : open_mhd);
+    pthread_once(&l->once, lib == LIB_CURL ? open_curl : lib == LIB_MHD ? open_mhd : open_sqlite);
     if (!l->handle)
         return NULL;
     p = dlsym(l->handle, name);
@@ -119,6 +133,47 @@ LAZY(LIB_CURL, CURLUcode, curl_url_get, CURLUE_OUT_OF_MEMORY,
      (CURLU *u, CURLUPart what, char **part, unsigned int flags), (u, what, part, flags))
 LAZY(LIB_CURL, CURLUcode, curl_url_set, CURLUE_OUT_OF_MEMORY,
      (CURLU *u, CURLUPart what, const char *part, unsigned int flags), (u, what, part, flags))
+
+/* libsqlite3: every function the KB and the state store call. */
+LAZY(LIB_SQLITE, int, sqlite3_close, SQLITE_OK, (sqlite3 *db), (db))
+LAZY(LIB_SQLITE, const char *, sqlite3_errmsg, "libsqlite3 could not be loaded", (sqlite3 *db),
+     (db))
+LAZY(LIB_SQLITE, int, sqlite3_exec, SQLITE_ERROR,
+     (sqlite3 *db, const char *sql, int (*cb)(void *, int, char **, char **), void *arg,
+      char **errmsg), (db, sql, cb, arg, errmsg))
+LAZY(LIB_SQLITE, int, sqlite3_prepare_v2, SQLITE_ERROR,
+     (sqlite3 *db, const char *sql, int n, sqlite3_stmt **stmt, const char **tail),
+     (db, sql, n, stmt, tail))
+LAZY(LIB_SQLITE, int, sqlite3_step, SQLITE_ERROR, (sqlite3_stmt *s), (s))
+LAZY(LIB_SQLITE, int, sqlite3_reset, SQLITE_ERROR, (sqlite3_stmt *s), (s))
+LAZY(LIB_SQLITE, int, sqlite3_finalize, SQLITE_OK, (sqlite3_stmt *s), (s))
+LAZY(LIB_SQLITE, int, sqlite3_bind_text, SQLITE_ERROR,
+     (sqlite3_stmt *s, int i, const char *v, int n, void (*d)(void *)), (s, i, v, n, d))
+LAZY(LIB_SQLITE, int, sqlite3_bind_int, SQLITE_ERROR, (sqlite3_stmt *s, int i, int v),
+     (s, i, v))
+LAZY(LIB_SQLITE, int, sqlite3_bind_int64, SQLITE_ERROR,
+     (sqlite3_stmt *s, int i, sqlite3_int64 v), (s, i, v))
+LAZY(LIB_SQLITE, int, sqlite3_bind_null, SQLITE_ERROR, (sqlite3_stmt *s, int i), (s, i))
+LAZY(LIB_SQLITE, const unsigned char *, sqlite3_column_text, NULL, (sqlite3_stmt *s, int i),
+     (s, i))
+LAZY(LIB_SQLITE, int, sqlite3_column_int, 0, (sqlite3_stmt *s, int i), (s, i))
+LAZY(LIB_SQLITE, sqlite3_int64, sqlite3_column_int64, 0, (sqlite3_stmt *s, int i), (s, i))
+LAZY(LIB_SQLITE, int, sqlite3_changes, 0, (sqlite3 *db), (db))
+LAZY(LIB_SQLITE, int, sqlite3_busy_timeout, SQLITE_ERROR, (sqlite3 *db, int ms), (db, ms))
+
+/* Not a plain forwarder: a caller reads *db after a failure (for sqlite3_errmsg and
+ * sqlite3_close), so it is NULL when the library is missing. */
+int sqlite3_open_v2(const char *path, sqlite3 **db, int flags, const char *vfs)
+{
+    typedef int (*fn_t)(const char *, sqlite3 **, int, const char *);
+    static void *_Atomic slot;
+    fn_t f = (fn_t)lazy_sym(LIB_SQLITE, "sqlite3_open_v2", &slot);
+    if (!f) {
+        *db = NULL;
+        return SQLITE_CANTOPEN;
+    }
+    return f(path, db, flags, vfs);
+}
 
 typedef void (*any_fn)(void);
 

@@ -17,6 +17,7 @@ ORDER = [("guard", "check vs cfn-guard", "`make bench-guard`"),
          ("check", "check on 5,000 resources", "`make bench-check`"),
          ("serve", "serve: POST /hook throughput", "`make bench-serve`"),
          ("lambda", "Lambda init", "`make bench-lambda`"),
+         ("startup", "check of a one-resource template over /bin/true", "`make bench-startup`"),
          ("explain", "explain throughput", "`make bench-explain`"),
          ("state", "state store: queue + claim + deliver", "`make bench-state`")]
 

@@ -50,10 +50,10 @@ if command -v ldd >/dev/null 2>&1; then
             case "$path" in "$D"/lib/*) ;; *) echo "$so from $path";; esac
         done > "$T/outside"
     [ -s "$T/outside" ] && fail "libraries outside the zip: $(cat "$T/outside")"
-    # libcurl is not linked but opened at first use (engine/net/lazy.c): the Runtime API
-    # client needs it, so it is in lib/ and so is everything it needs.
+    # libcurl is not linked but opened at first use (engine/net/lazy.c): payload URLs and
+    # EventBridge events need it, so it is in lib/ and so is everything it needs.
     set -- "$D"/lib/libcurl.so.*
-    [ -f "$1" ] || fail "libcurl missing from the zip's lib/ (the Runtime API client opens it)"
+    [ -f "$1" ] || fail "libcurl missing from the zip's lib/ (payload URLs and EventBridge events open it)"
     LD_LIBRARY_PATH="$D/lib" ldd "$1" > "$T/ldd.curl" 2>&1 || fail "ldd libcurl: $(cat "$T/ldd.curl")"
     grep -q 'not found' "$T/ldd.curl" && fail "libcurl's dependencies unresolved: $(cat "$T/ldd.curl")"
     awk '$2 == "=>" { print $1, $3 }' "$T/ldd.curl" | \
@@ -78,8 +78,18 @@ rc=$?
 [ -f "$T/out/req-1.response" ] || fail "no response from bootstrap: $(cat "$T/boot.err")"
 [ "$(json_get "$T/out/req-1.response" 'd["clientRequestToken"]')" = tok-create-fail ] || \
     fail "bootstrap response: $(cat "$T/out/req-1.response")"
-# ... and the libcurl it opened was the zip's (LD_DEBUG=files names each file it opens).
+# ... without opening libcurl: the Runtime API is spoken over a socket (hooks/lambda_rt.h) and
+# a hook request without a payload URL needs nothing else (LD_DEBUG=files names each file).
 ls "$T"/ld.* >/dev/null 2>&1 || fail "LD_DEBUG_OUTPUT wrote nothing"
-grep -h 'file=.*libcurl' "$T"/ld.* | grep -q "file=$D/lib/libcurl" || \
-    fail "bootstrap did not open the zip's libcurl: $(grep -h 'libcurl' "$T"/ld.* | head -3)"
+grep -h 'file=.*libcurl' "$T"/ld.* | grep -q . && \
+    fail "bootstrap opened libcurl for a hook request: $(grep -h 'libcurl' "$T"/ld.* | head -3)"
+# What does need it (here a live explain, as an EventBridge event's) opens the zip's libcurl
+# under the bootstrap's library path.
+rm -f "$T"/ld.*
+env -i PATH=/usr/bin:/bin LD_LIBRARY_PATH="$D/lib" LD_DEBUG=files LD_DEBUG_OUTPUT="$T/ld" \
+    AWS_ACCESS_KEY_ID=AKIDEXAMPLE AWS_SECRET_ACCESS_KEY=not-a-secret AWS_MAX_ATTEMPTS=1 \
+    timeout 20 "$D/parapet" explain --stack s1 --region us-east-1 --endpoint-url http://127.0.0.1:9 \
+    >/dev/null 2>"$T/live.err"
+grep -h 'file=.*libcurl' "$T"/ld.* 2>/dev/null | grep -q "$D/lib/libcurl" || \
+    fail "the zip's libcurl was not the one opened: $(grep -h 'libcurl' "$T"/ld.* | head -3)"
 echo "lambda zip: all checks passed"

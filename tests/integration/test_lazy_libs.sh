@@ -1,8 +1,8 @@
 #!/bin/sh
 # test_lazy_libs.sh — issue 20, "libraries loaded by need": check, rules, explain (without
 # --ai/--stack), kb and --version never map the network stack (libcurl and everything it pulls
-# in, libmicrohttpd, libcrypto); serve, hook and notify open what they need at first use
-# (engine/net/lazy.c). Evidence: the dynamic loader's own log (LD_DEBUG=files names every
+# in, libmicrohttpd, libcrypto), and check, rules and --version not SQLite; serve, hook and
+# notify open what they need at first use, kb and the state store SQLite (engine/net/lazy.c). Evidence: the dynamic loader's own log (LD_DEBUG=files names every
 # file it maps, linked or dlopen'ed), one file per process.
 . "$(dirname "$0")/lib.sh"
 under_valgrind && skip "under valgrind the loader log is valgrind's: test skipped"
@@ -58,12 +58,21 @@ if [ -f "$KB" ]; then
     [ -s "$T/out.kb" ] || fail "kb search printed nothing: $(cat "$T/err.kb")"
 fi
 
+# SQLite (lazy.c too): what opens no database does not map it; the KB and the state store do.
+for name in version check rules; do
+    grep -qE 'file=[^ ]*libsqlite3' "$T/ld.$name".* && fail "$name mapped libsqlite3"
+done
+if [ -f "$KB" ]; then
+    grep -qE 'file=[^ ]*libsqlite3' "$T"/ld.kb.* || fail "kb search did not open libsqlite3"
+fi
+
 # hook, notify and serve do open what they need.
 libs=$(loaded hook "$PARAPET" hook --rules "$RULES" "$HERE/hook/resource_create_fail.req.json")
 echo "$libs" | grep -q libcurl || fail "hook did not open libcurl: $libs $(cat "$T/err.hook")"
 libs=$(loaded notify "$PARAPET" notify --to webhook --url "http://127.0.0.1:9/x" --max-attempts 1 --quiet \
     --state-db "$T/state.db" "$EV")
 echo "$libs" | grep -q libcurl || fail "notify did not open libcurl: $libs $(cat "$T/err.notify")"
+grep -qE 'file=[^ ]*libsqlite3' "$T"/ld.notify.* || fail "notify --state-db did not open libsqlite3"
 
 # (the loader log of every process start_serve runs; only serve maps these)
 export LD_DEBUG=files LD_DEBUG_OUTPUT="$T/ld.serve"
@@ -73,4 +82,5 @@ libs=$(grep -hoE "$NET" "$T/ld.serve".* | sort -u)
 echo "$libs" | grep -q libmicrohttpd || fail "serve did not open libmicrohttpd: $libs"
 echo "$libs" | grep -q libcurl || fail "serve did not open libcurl: $libs"
 kill "$SERVE_PID"; wait "$SERVE_PID" 2>/dev/null
-echo "lazy libraries: check, rules, explain, kb map no network library; hook, notify, serve do"
+echo "lazy libraries: check, rules, explain, kb map no network library; hook, notify, serve do;"\
+    "check, rules and --version do not map SQLite"

@@ -88,15 +88,16 @@ c = bytearray(b); c[8:12] = struct.pack("<I", 100001)   # past the entry limit
 open(sys.argv[2] + "/count.cache", "wb").write(bytes(c))
 t = bytes(b) + b"x"                              # trailing byte
 open(sys.argv[2] + "/trail.cache", "wb").write(t)
-# two entries in the wrong order: the one entry twice (then the index)
+# two entries in the wrong order: the one entry twice (then the index); an entry is its path
+# (u32 length, the bytes, a NUL), two u64 and the bytecode (u32 length, the bytes)
 plen = struct.unpack_from("<I", b, 12)[0]
-clen = struct.unpack_from("<I", b, 16 + plen + 16)[0]
-end = 16 + plen + 16 + 4 + clen
+clen = struct.unpack_from("<I", b, 16 + plen + 1 + 16)[0]
+end = 16 + plen + 1 + 16 + 4 + clen
 body = bytes(b[12:end])
 d = bytes(b[:8]) + struct.pack("<I", 2) + body + body + bytes(b[end:])
 open(sys.argv[2] + "/dup.cache", "wb").write(d)
 PY
-expect_refused "$T/version.cache" "byte 4: expected format 2 for Lua 5.4"
+expect_refused "$T/version.cache" "byte 4: expected format 3 for Lua 5.4"
 expect_refused "$T/count.cache" "byte 8: 100001 entries, more than the limit of 100000"
 expect_refused "$T/trail.cache" "byte [0-9]*: expected the end of the file after 1 entries"
 expect_refused "$T/dup.cache" "entry 2: expected paths in ascending order"
