@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "engine/base/util.h"
 #include "hooks/lambda_rt.h"
 
 /* Parses text (eof as given) with max_body; returns pp_rt_parse's result. */
@@ -161,18 +162,22 @@ static void test_bad_heads(void **state)
     refused("HTTP/1.1 200 OK\r\nContent-Length: 101\r\n\r\n", 0, 100, PP_E_LIMIT,
             "expected a body within the size limit");
     /* 65 headers: one over the limit */
-    char *many = malloc(65 * 16 + 64);
-    strcpy(many, "HTTP/1.1 200 OK\r\n");
+    pp_buf many;
+    pp_buf_init(&many, 0);
+    pp_buf_puts(&many, "HTTP/1.1 200 OK\r\n");
     for (int i = 0; i < 65; i++)
-        sprintf(many + strlen(many), "X-%02d: v\r\n", i);
-    strcat(many, "\r\n");
-    refused(many, 0, 100, PP_E_LIMIT, "expected at most 64 headers");
-    free(many);
+        pp_buf_printf(&many, "X-%02d: v\r\n", i);
+    pp_buf_puts(&many, "\r\n");
+    assert_non_null(many.data);
+    refused(many.data, 0, 100, PP_E_LIMIT, "expected at most 64 headers");
+    pp_buf_free(&many);
     /* a head that does not end within 16384 bytes */
-    char *big = malloc(PP_RT_MAX_HEAD + 64);
-    strcpy(big, "HTTP/1.1 200 OK\r\nX: ");
-    memset(big + strlen(big), 'a', PP_RT_MAX_HEAD);
-    big[PP_RT_MAX_HEAD + 20] = '\0';
+    static const char head[] = "HTTP/1.1 200 OK\r\nX: ";
+    char *big = malloc(PP_RT_MAX_HEAD + sizeof head);
+    assert_non_null(big);
+    memcpy(big, head, sizeof head - 1);
+    memset(big + sizeof head - 1, 'a', PP_RT_MAX_HEAD);
+    big[sizeof head - 1 + PP_RT_MAX_HEAD] = '\0';
     refused(big, 0, 100, PP_E_LIMIT, "expected a response head of at most 16384 bytes");
     free(big);
 }
