@@ -67,6 +67,22 @@
 --   check_local_references(v, ctx, t1, t2)  Guard's check_local_references: v is an object
 --                    whose Fn::GetAtt is a list with a string first entry, or whose Ref is a
 --                    string, naming a resource of this template of type t1 (or t2, if given).
+--
+-- Rules of the common shape (most of the pack: a resource type, an optional scope, and checks of
+-- properties, each "absent? wrong value? fail")
+--   rule(spec)       { id = spec.id, types = spec.types, check }: when spec.noun is given, FAIL
+--                    "the NOUN has no Properties" on a resource without them; when spec.scope is
+--                    given, SKIP with the reason scope(p) returns (nil: in scope); then
+--                    spec.judge(ctx, p, r) gives the verdict.
+--   props_rule(spec) a rule whose judge checks, in order, each entry of spec.props on p (or on
+--                    spec.at(p), the node the keys are read from): {key, ok = f(v, ctx, node),
+--                    missing = message | nil, bad = suffix | f(v, node)}. An absent key FAILs with
+--                    `missing` at the node (no `missing`: absent passes); a value for which ok is
+--                    false FAILs at node[key] with "KEY is SHOW(v)SUFFIX" (bad a string; SHOW is
+--                    show) or bad(v, node). Every entry is checked; the verdict is FAIL if any
+--                    failed.
+--   named_or_local(t1, t2) an ok function: v is a non-blank string (blank_bytes) or a
+--                    check_local_references to a t1 (or t2) of this template.
 local type, tostring, format, find, gsub, ipairs, pairs, mtype =
   type, tostring, string.format, string.find, string.gsub, ipairs, pairs, math.type
 local is_view, is_list, is_map = pp.is_view, pp.is_list, pp.is_map
@@ -336,7 +352,61 @@ local function kms_key_ref(ctx, v)
   return type(id) == "string" and is_kms_key(ctx.resource(id))
 end
 
+local function rule(spec)
+  local scope, judge = spec.scope, spec.judge
+  local nothing = spec.noun and ("the " .. spec.noun .. " has no Properties")
+  return {
+    id = spec.id,
+    types = spec.types,
+    check = function(r, ctx)
+      local p = r.properties
+      if nothing and p == nil then return ctx.fail(nothing) end
+      if scope then
+        local why = scope(p)
+        if why then return ctx.skip(why) end
+      end
+      return judge(ctx, p, r)
+    end,
+  }
+end
+
+local function check_props(ctx, node, props)
+  local ok = true
+  for i = 1, #props do
+    local e = props[i]
+    local key = e.key
+    local v = node[key]
+    if v == nil then
+      if e.missing then ok = ctx.fail(e.missing, node) end
+    elseif not e.ok(v, ctx, node) then
+      local bad = e.bad
+      if type(bad) == "string" then
+        ok = ctx.fail(key .. " is " .. show(v) .. bad, node, key)
+      else
+        ok = ctx.fail(bad(v, node), node, key)
+      end
+    end
+  end
+  return ok
+end
+
+local function props_rule(spec)
+  local props, at = spec.props, spec.at
+  spec.judge = function(ctx, p)
+    return check_props(ctx, at and at(p) or p, props)
+  end
+  return rule(spec)
+end
+
+local function named_or_local(t1, t2)
+  return function(v, ctx)
+    return (type(v) == "string" and not blank_bytes(v)) or check_local_references(v, ctx, t1, t2)
+  end
+end
+
 return {
+  rule = rule, props_rule = props_rule, check_props = check_props,
+  named_or_local = named_or_local,
   is_list = is_list, is_struct = is_map, is_list_read = is_list_read,
   is_struct_read = is_struct_read, get = get, show = show, show_shape = show_shape,
   eq_all = eq_all, is_true = is_true, is_false = is_false,
