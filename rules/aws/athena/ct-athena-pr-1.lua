@@ -13,11 +13,8 @@ local ath = pp.lib("guard_athena")
 local all_true, blank = g.is_true_ipairs, g.blank_strip
 local show, object = ath.show, ath.object
 
-return {
-  id         = "ct-athena-pr-1",
-  types      = { "AWS::Athena::WorkGroup" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-athena-pr-1", types = { "AWS::Athena::WorkGroup" },
+  judge = function(ctx, p)
     local wgc = object(ctx, p, "WorkGroupConfiguration", "WorkGroupConfiguration")
     if wgc == nil then return end
     local enforce = wgc.EnforceWorkGroupConfiguration
@@ -46,4 +43,4 @@ return {
                .. ", not an encryption option", ec, "EncryptionOption")
     end
   end,
-}
+})

@@ -31,11 +31,8 @@ end
 
 local KMS_TYPES = { ["AWS::KMS::Key"] = true, ["AWS::KMS::Alias"] = true }
 
-return {
-  id         = "ct-athena-pr-2",
-  types      = { "AWS::Athena::WorkGroup" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-athena-pr-2", types = { "AWS::Athena::WorkGroup" },
+  judge = function(ctx, p)
     local wgc = object(ctx, p, "WorkGroupConfiguration", "WorkGroupConfiguration")
     if wgc == nil then return end
     local enforce = wgc.EnforceWorkGroupConfiguration
@@ -76,4 +73,4 @@ return {
                ec, "KmsKey")
     end
   end,
-}
+})
