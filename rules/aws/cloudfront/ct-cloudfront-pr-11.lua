@@ -18,11 +18,8 @@ end
 
 local HTTP_ONLY = { ["http-only"] = true }
 
-return {
-  id         = "ct-cloudfront-pr-11",
-  types      = { "AWS::CloudFront::Distribution" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-cloudfront-pr-11", types = { "AWS::CloudFront::Distribution" },
+  judge = function(ctx, p)
     local dc = p.DistributionConfig
     if not is_struct(dc) then
       return ctx.skip("no DistributionConfig map")
@@ -58,4 +55,4 @@ return {
       return ctx.skip("no custom origins that use HTTPS")
     end
   end,
-}
+})

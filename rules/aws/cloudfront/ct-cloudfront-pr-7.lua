@@ -30,11 +30,8 @@ local function custom_certificate(ctx, vc)
   return iam ~= nil and nonblank(iam)
 end
 
-return {
-  id         = "ct-cloudfront-pr-7",
-  types      = { "AWS::CloudFront::Distribution" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-cloudfront-pr-7", types = { "AWS::CloudFront::Distribution" },
+  judge = function(ctx, p)
     local dc = p.DistributionConfig
     if not is_struct(dc) then
       return ctx.fail("DistributionConfig is " .. tostring(dc) .. ", not a map", p, dc ~= nil and "DistributionConfig" or nil)
@@ -64,4 +61,4 @@ return {
                vc, ssm ~= nil and "SslSupportMethod" or nil)
     end
   end,
-}
+})

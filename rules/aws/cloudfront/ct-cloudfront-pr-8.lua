@@ -26,11 +26,8 @@ local function viewers_use_https(dc)
   return true
 end
 
-return {
-  id         = "ct-cloudfront-pr-8",
-  types      = { "AWS::CloudFront::Distribution" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-cloudfront-pr-8", types = { "AWS::CloudFront::Distribution" },
+  judge = function(ctx, p)
     local dc = p.DistributionConfig
     if not is_struct(dc) then
       return ctx.skip("no DistributionConfig map")
@@ -66,4 +63,4 @@ return {
       return ctx.skip("no custom origins")
     end
   end,
-}
+})

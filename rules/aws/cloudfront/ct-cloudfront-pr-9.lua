@@ -6,11 +6,8 @@ local nonblank = g.nonblank
 
 local OUTDATED = { SSLv3 = true, TLSv1 = true, TLSv1_2016 = true, ["TLSv1.1_2016"] = true }
 
-return {
-  id         = "ct-cloudfront-pr-9",
-  types      = { "AWS::CloudFront::Distribution" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-cloudfront-pr-9", types = { "AWS::CloudFront::Distribution" },
+  judge = function(ctx, p)
     local dc = p.DistributionConfig
     if not is_struct(dc) then
       return ctx.fail("DistributionConfig is " .. tostring(dc) .. ", not a map", p, dc ~= nil and "DistributionConfig" or nil)
@@ -36,4 +33,4 @@ return {
                vc, "MinimumProtocolVersion")
     end
   end,
-}
+})
