@@ -7,11 +7,8 @@ local show = g.show
 local key_ref = g.kms_key_ref
 local type = type
 
-return {
-  id         = "ct-cloudtrail-pr-1",
-  types      = { "AWS::CloudTrail::Trail" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-cloudtrail-pr-1", types = { "AWS::CloudTrail::Trail" },
+  judge = function(ctx, p)
     local k = p.KMSKeyId
     if k == nil then
       return ctx.fail("KMSKeyId is missing: log files use S3-managed encryption only", p)
@@ -21,4 +18,4 @@ return {
                       .. "KMS key or alias in this template", p, "KMSKeyId")
     end
   end,
-}
+})

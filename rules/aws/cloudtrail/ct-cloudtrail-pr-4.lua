@@ -7,11 +7,8 @@ local show = g.show
 local key_ref = g.kms_key_ref
 local type = type
 
-return {
-  id         = "ct-cloudtrail-pr-4",
-  types      = { "AWS::CloudTrail::EventDataStore" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-cloudtrail-pr-4", types = { "AWS::CloudTrail::EventDataStore" },
+  judge = function(ctx, p)
     local k = p.KmsKeyId
     if k == nil then
       return ctx.fail("KmsKeyId is missing: the event data store uses an AWS owned key", p)
@@ -21,4 +18,4 @@ return {
                       .. "KMS key or alias in this template", p, "KmsKeyId")
     end
   end,
-}
+})
