@@ -7,11 +7,8 @@ local show = g.show
 local local_ref = g.local_ref
 local type = type
 
-return {
-  id         = "ct-cloudwatch-pr-3",
-  types      = { "AWS::Logs::LogGroup" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-cloudwatch-pr-3", types = { "AWS::Logs::LogGroup" },
+  judge = function(ctx, p)
     local k = p.KmsKeyId
     if k == nil then
       return ctx.fail("KmsKeyId is missing: the log group uses default encryption only", p)
@@ -21,4 +18,4 @@ return {
                       .. "AWS::KMS::Key in this template", p, "KmsKeyId")
     end
   end,
-}
+})
