@@ -6,11 +6,8 @@ local is_map, is_unknown = pp.is_map, pp.is_unknown
 local g = pp.lib("guard")
 local show, all_true = g.show, g.is_true_ipairs
 
-return {
-  id         = "ct-dax-pr-1",
-  types      = { "AWS::DAX::Cluster" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-dax-pr-1", types = { "AWS::DAX::Cluster" },
+  judge = function(ctx, p)
     local sse = p.SSESpecification
     if sse == nil then
       return ctx.fail("SSESpecification is missing, so the cluster is not encrypted at rest", p)
@@ -35,4 +32,4 @@ return {
                       .. "; it must be the boolean true", sse, "SSEEnabled")
     end
   end,
-}
+})

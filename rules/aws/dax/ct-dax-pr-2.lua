@@ -72,11 +72,8 @@ local function is_in(a, b)
   return deep_same(a, b)
 end
 
-return {
-  id         = "ct-dax-pr-2",
-  types      = { "AWS::DAX::Cluster" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-dax-pr-2", types = { "AWS::DAX::Cluster" },
+  judge = function(ctx, p)
     local rf, azs = p.ReplicationFactor, p.AvailabilityZones
     if is_unknown(rf) or is_unknown(azs) then
       return ctx.unknown("ReplicationFactor or AvailabilityZones depends on a value known only at "
@@ -111,4 +108,4 @@ return {
     end
     return not failed
   end,
-}
+})

@@ -16,11 +16,8 @@ local function all_eq(v, x)
   return v == x
 end
 
-return {
-  id         = "ct-dax-pr-3",
-  types      = { "AWS::DAX::Cluster" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-dax-pr-3", types = { "AWS::DAX::Cluster" },
+  judge = function(ctx, p)
     local v = p.ClusterEndpointEncryptionType
     if v == nil then
       return ctx.fail("ClusterEndpointEncryptionType is missing (the default is NONE): set it to TLS", p)
@@ -35,4 +32,4 @@ return {
                       "ClusterEndpointEncryptionType")
     end
   end,
-}
+})
