@@ -7,11 +7,8 @@ local is_map, is_unknown = pp.is_map, pp.is_unknown
 local g = pp.lib("guard")
 local show, all_true = g.show, g.is_true_ipairs
 
-return {
-  id         = "ct-dynamodb-pr-1",
-  types      = { "AWS::DynamoDB::Table" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-dynamodb-pr-1", types = { "AWS::DynamoDB::Table" },
+  judge = function(ctx, p)
     local spec = p.PointInTimeRecoverySpecification
     if spec == nil then
       return ctx.fail("PointInTimeRecoverySpecification is missing, so point-in-time recovery is off", p)
@@ -38,4 +35,4 @@ return {
                       .. "; it must be the boolean true", spec, "PointInTimeRecoveryEnabled")
     end
   end,
-}
+})

@@ -8,11 +8,8 @@ local is_map, is_unknown = pp.is_map, pp.is_unknown
 local g = pp.lib("guard")
 local show, all_true = g.show, g.is_true_ipairs
 
-return {
-  id         = "ct-dynamodb-pr-2",
-  types      = { "AWS::DynamoDB::Table" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-dynamodb-pr-2", types = { "AWS::DynamoDB::Table" },
+  judge = function(ctx, p)
     local sse = p.SSESpecification
     if sse == nil then
       return ctx.fail("SSESpecification is missing, so the table is encrypted with an AWS owned key, "
@@ -38,4 +35,4 @@ return {
                       .. "; it must be the boolean true", sse, "SSEEnabled")
     end
   end,
-}
+})
