@@ -5,12 +5,9 @@ local show = g.show
 
 local is_struct = pp.is_map
 
-return {
-  id       = "ct-ec2-pr-1",
-  types    = { "AWS::EC2::LaunchTemplate" },
-  check = function(r, ctx)
-    local p = r.properties
-    if p == nil then return ctx.fail("the launch template has no Properties") end
+return g.rule({ id = "ct-ec2-pr-1", noun = "launch template",
+  types = { "AWS::EC2::LaunchTemplate" },
+  judge = function(ctx, p)
     local data = p.LaunchTemplateData
     if not is_struct(data) then
       return ctx.skip("LaunchTemplateData is not given as an object")
@@ -34,4 +31,4 @@ return {
                       mo, "HttpTokens")
     end
   end,
-}
+})

@@ -13,12 +13,9 @@ local function ebs_of(m)
   return nil
 end
 
-return {
-  id       = "ct-ec2-pr-14",
-  types    = { "AWS::EC2::LaunchTemplate" },
-  check = function(r, ctx)
-    local p = r.properties
-    if p == nil then return ctx.fail("the launch template has no Properties") end
+return g.rule({ id = "ct-ec2-pr-14", noun = "launch template",
+  types = { "AWS::EC2::LaunchTemplate" },
+  judge = function(ctx, p)
     local data = p.LaunchTemplateData
     local bdms = is_struct(data) and data.BlockDeviceMappings
     if not is_list(bdms) or #bdms == 0 then
@@ -45,4 +42,4 @@ return {
     end
     return ok
   end,
-}
+})

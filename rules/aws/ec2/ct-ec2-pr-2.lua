@@ -19,12 +19,9 @@ local function is_one(v)
   return true
 end
 
-return {
-  id       = "ct-ec2-pr-2",
-  types    = { "AWS::EC2::LaunchTemplate" },
-  check = function(r, ctx)
-    local p = r.properties
-    if p == nil then return ctx.fail("the launch template has no Properties") end
+return g.rule({ id = "ct-ec2-pr-2", noun = "launch template",
+  types = { "AWS::EC2::LaunchTemplate" },
+  judge = function(ctx, p)
     local data = p.LaunchTemplateData
     if not is_struct(data) then
       return ctx.skip("LaunchTemplateData is not given as an object")
@@ -42,4 +39,4 @@ return {
                       "; it must be the integer 1", mo, "HttpPutResponseHopLimit")
     end
   end,
-}
+})

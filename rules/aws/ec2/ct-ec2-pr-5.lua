@@ -65,12 +65,9 @@ local function covers(p, port)
   return "allows ports " .. show(from) .. " to " .. show(to) .. ", which includes port " .. port
 end
 
-return {
-  id       = "ct-ec2-pr-5",
-  types    = { "AWS::EC2::NetworkAclEntry" },
-  check = function(r, ctx)
-    local p = r.properties
-    if p == nil then return ctx.fail("the network ACL entry has no Properties") end
+return g.rule({ id = "ct-ec2-pr-5", noun = "network ACL entry",
+  types = { "AWS::EC2::NetworkAclEntry" },
+  judge = function(ctx, p)
     local egress = p.Egress
     if not (egress == nil or not_true(egress))
        or not (gin(p.CidrBlock, WORLD4) or gin(p.Ipv6CidrBlock, WORLD6))
@@ -96,4 +93,4 @@ return {
     end
     return ok
   end,
-}
+})

@@ -27,12 +27,8 @@ local function creates_interface(ni, ctx)
   return true
 end
 
-return {
-  id       = "ct-ec2-pr-8",
-  types    = { "AWS::EC2::Instance" },
-  check = function(r, ctx)
-    local p = r.properties
-    if p == nil then return ctx.fail("the instance has no Properties") end
+return g.rule({ id = "ct-ec2-pr-8", types = { "AWS::EC2::Instance" }, noun = "instance",
+  judge = function(ctx, p)
     local ok = true
     if p.SubnetId ~= nil then
       ok = ctx.fail("SubnetId is set on the instance, so the subnet decides whether it gets a public IP; " ..
@@ -56,4 +52,4 @@ return {
     end
     return ok
   end,
-}
+})

@@ -25,12 +25,9 @@ local function creates_interface(ni, ctx)
   return true
 end
 
-return {
-  id       = "ct-ec2-pr-9",
-  types    = { "AWS::EC2::LaunchTemplate" },
-  check = function(r, ctx)
-    local p = r.properties
-    if p == nil then return ctx.fail("the launch template has no Properties") end
+return g.rule({ id = "ct-ec2-pr-9", noun = "launch template",
+  types = { "AWS::EC2::LaunchTemplate" },
+  judge = function(ctx, p)
     local data = p.LaunchTemplateData
     local nis = is_struct(data) and data.NetworkInterfaces
     if not is_list(nis) or #nis == 0 then
@@ -53,4 +50,4 @@ return {
     end
     return ok
   end,
-}
+})
