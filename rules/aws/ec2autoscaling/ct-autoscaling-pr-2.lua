@@ -6,12 +6,9 @@ local show = g.show
 
 local is_struct = pp.is_map
 
-return {
-  id       = "ct-autoscaling-pr-2",
-  types    = { "AWS::AutoScaling::LaunchConfiguration" },
-  check = function(r, ctx)
-    local p = r.properties
-    if p == nil then return ctx.fail("the launch configuration has no Properties") end
+return g.rule({ id = "ct-autoscaling-pr-2", noun = "launch configuration",
+  types = { "AWS::AutoScaling::LaunchConfiguration" },
+  judge = function(ctx, p)
     local mo = p.MetadataOptions
     if mo == nil then
       return ctx.fail("MetadataOptions is not set, so IMDSv1 stays allowed", p)
@@ -30,4 +27,4 @@ return {
                       mo, "HttpTokens")
     end
   end,
-}
+})

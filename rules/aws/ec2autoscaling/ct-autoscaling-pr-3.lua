@@ -20,12 +20,9 @@ local function is_one(v)
   return true
 end
 
-return {
-  id       = "ct-autoscaling-pr-3",
-  types    = { "AWS::AutoScaling::LaunchConfiguration" },
-  check = function(r, ctx)
-    local p = r.properties
-    if p == nil then return ctx.fail("the launch configuration has no Properties") end
+return g.rule({ id = "ct-autoscaling-pr-3", noun = "launch configuration",
+  types = { "AWS::AutoScaling::LaunchConfiguration" },
+  judge = function(ctx, p)
     local mo = p.MetadataOptions
     if mo == nil then return end
     if not is_struct(mo) then return ctx.skip("MetadataOptions is not an object") end
@@ -39,4 +36,4 @@ return {
                       "; it must be the integer 1", mo, "HttpPutResponseHopLimit")
     end
   end,
-}
+})

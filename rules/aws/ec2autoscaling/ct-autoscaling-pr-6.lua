@@ -90,12 +90,9 @@ local function one_of(p)
   return nil
 end
 
-return {
-  id       = "ct-autoscaling-pr-6",
-  types    = { "AWS::AutoScaling::AutoScalingGroup" },
-  check = function(r, ctx)
-    local p = r.properties
-    if p == nil then return ctx.fail("the Auto Scaling group has no Properties") end
+return g.rule({ id = "ct-autoscaling-pr-6", noun = "Auto Scaling group",
+  types = { "AWS::AutoScaling::AutoScalingGroup" },
+  judge = function(ctx, p)
     local ok = true
     if not uses_requirements(p) then
       local msg = explicit_types(p)
@@ -107,4 +104,4 @@ return {
     end
     return ok
   end,
-}
+})

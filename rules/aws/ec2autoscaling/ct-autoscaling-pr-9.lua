@@ -14,12 +14,9 @@ local function ebs_of(m)
   return nil
 end
 
-return {
-  id       = "ct-autoscaling-pr-9",
-  types    = { "AWS::AutoScaling::LaunchConfiguration" },
-  check = function(r, ctx)
-    local p = r.properties
-    if p == nil then return ctx.fail("the launch configuration has no Properties") end
+return g.rule({ id = "ct-autoscaling-pr-9", noun = "launch configuration",
+  types = { "AWS::AutoScaling::LaunchConfiguration" },
+  judge = function(ctx, p)
     local bdms = p.BlockDeviceMappings
     if not is_list(bdms) or #bdms == 0 then
       return ctx.skip("the launch configuration declares no block device mappings")
@@ -44,4 +41,4 @@ return {
     end
     return ok
   end,
-}
+})
