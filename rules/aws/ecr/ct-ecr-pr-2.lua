@@ -7,11 +7,8 @@ local show = g.show
 local all_true = g.is_true_ipairs
 local is_view = pp.is_view
 
-return {
-  id         = "ct-ecr-pr-2",
-  types      = { "AWS::ECR::Repository" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-ecr-pr-2", types = { "AWS::ECR::Repository" },
+  judge = function(ctx, p)
     local isc = p.ImageScanningConfiguration
     if isc == nil then
       return ctx.fail("ImageScanningConfiguration is missing: images are not scanned on push", p)
@@ -29,4 +26,4 @@ return {
                       .. ", not the boolean true", isc, "ScanOnPush")
     end
   end,
-}
+})
