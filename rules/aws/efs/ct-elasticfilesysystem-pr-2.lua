@@ -7,11 +7,8 @@ local show = g.show
 local all_eq = g.eq_ipairs
 local is_view = pp.is_view
 
-return {
-  id         = "ct-elasticfilesysystem-pr-2",
-  types      = { "AWS::EFS::FileSystem" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-elasticfilesysystem-pr-2", types = { "AWS::EFS::FileSystem" },
+  judge = function(ctx, p)
     local bp = p.BackupPolicy
     if bp == nil then
       return ctx.fail("BackupPolicy is missing: automatic backups are off", p)
@@ -28,4 +25,4 @@ return {
                       "Status")
     end
   end,
-}
+})
