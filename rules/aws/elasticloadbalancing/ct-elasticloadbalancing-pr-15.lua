@@ -8,11 +8,9 @@ local get = g.get
 local ALLOWED = { [true] = true, ["true"] = true, use_load_balancer_configuration = true }
 local KEY = "load_balancing.cross_zone.enabled"
 
-return {
-  id         = "ct-elasticloadbalancing-pr-15",
-  types      = { "AWS::ElasticLoadBalancingV2::TargetGroup" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-elasticloadbalancing-pr-15",
+  types = { "AWS::ElasticLoadBalancingV2::TargetGroup" },
+  judge = function(ctx, p)
     local attrs = p.TargetGroupAttributes
     if attrs == nil then return end
     if not is_list(attrs) then
@@ -31,4 +29,4 @@ return {
       end
     end
   end,
-}
+})

@@ -43,11 +43,9 @@ local function acm_cert(ctx, v)
   return acm_arn(v)
 end
 
-return {
-  id         = "ct-elasticloadbalancing-pr-2",
-  types      = { "AWS::ElasticLoadBalancingV2::Listener", "AWS::ElasticLoadBalancingV2::ListenerCertificate" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-elasticloadbalancing-pr-2",
+  types = { "AWS::ElasticLoadBalancingV2::Listener", "AWS::ElasticLoadBalancingV2::ListenerCertificate" },
+  judge = function(ctx, p, r)
     local certs = p.Certificates
     if r.type == "AWS::ElasticLoadBalancingV2::Listener" then
       local proto = p.Protocol
@@ -73,4 +71,4 @@ return {
       end
     end
   end,
-}
+})

@@ -8,11 +8,9 @@ local get = g.get
 local MODES = { defensive = true, strictest = true }
 local KEY = "routing.http.desync_mitigation_mode"
 
-return {
-  id         = "ct-elasticloadbalancing-pr-3",
-  types      = { "AWS::ElasticLoadBalancingV2::LoadBalancer" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-elasticloadbalancing-pr-3",
+  types = { "AWS::ElasticLoadBalancingV2::LoadBalancer" },
+  judge = function(ctx, p)
     if p.Type == nil or not eq_all(p.Type, "application") then
       return ctx.skip("not an Application Load Balancer")
     end
@@ -34,4 +32,4 @@ return {
       end
     end
   end,
-}
+})

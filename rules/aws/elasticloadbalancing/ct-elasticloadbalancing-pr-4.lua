@@ -8,11 +8,9 @@ local is_view = pp.is_view
 local TRUE = { [true] = true, ["true"] = true }
 local KEY = "routing.http.drop_invalid_header_fields.enabled"
 
-return {
-  id         = "ct-elasticloadbalancing-pr-4",
-  types      = { "AWS::ElasticLoadBalancingV2::LoadBalancer" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-elasticloadbalancing-pr-4",
+  types = { "AWS::ElasticLoadBalancingV2::LoadBalancer" },
+  judge = function(ctx, p)
     if p.Type == nil or not eq_all(p.Type, "application") then
       return ctx.skip("not a load balancer of Type application")
     end
@@ -29,4 +27,4 @@ return {
     end
     return ctx.fail("LoadBalancerAttributes has no " .. KEY .. " entry with Value true", p, "LoadBalancerAttributes")
   end,
-}
+})

@@ -8,11 +8,9 @@ local is_view = pp.is_view
 local TRUE = { [true] = true, ["true"] = true }
 local KEY = "deletion_protection.enabled"
 
-return {
-  id         = "ct-elasticloadbalancing-pr-5",
-  types      = { "AWS::ElasticLoadBalancingV2::LoadBalancer" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-elasticloadbalancing-pr-5",
+  types = { "AWS::ElasticLoadBalancingV2::LoadBalancer" },
+  judge = function(ctx, p)
     local attrs = p.LoadBalancerAttributes
     if not is_view(attrs) or #attrs == 0 then
       if attrs == nil then return ctx.fail("LoadBalancerAttributes is missing, so " .. KEY .. " is not true", p) end
@@ -26,4 +24,4 @@ return {
     end
     return ctx.fail("LoadBalancerAttributes has no " .. KEY .. " entry with Value true", p, "LoadBalancerAttributes")
   end,
-}
+})

@@ -43,11 +43,9 @@ local function acm_cert(ctx, v)
   return acm_arn(v)
 end
 
-return {
-  id         = "ct-elasticloadbalancing-pr-8",
-  types      = { "AWS::ElasticLoadBalancing::LoadBalancer" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-elasticloadbalancing-pr-8",
+  types = { "AWS::ElasticLoadBalancing::LoadBalancer" },
+  judge = function(ctx, p)
     local ls = p.Listeners
     if not is_view(ls) or #ls == 0 then
       return ctx.skip("no Listeners list")
@@ -71,4 +69,4 @@ return {
       return ctx.skip("no HTTPS or SSL listener")
     end
   end,
-}
+})
