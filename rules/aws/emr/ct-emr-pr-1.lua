@@ -13,11 +13,8 @@ local EC = emr.EC
 local flag_true = emr.flag_true
 local type = type
 
-return {
-  id         = "ct-emr-pr-1",
-  types      = { "AWS::EMR::SecurityConfiguration" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-emr-pr-1", types = { "AWS::EMR::SecurityConfiguration" },
+  judge = function(ctx, p)
     local ec = encryption_configuration(ctx, p)
     if not ec then return end
     flag_true(ctx, ec, "EnableAtRestEncryption")
@@ -35,4 +32,4 @@ return {
                       .. ", not an encryption mode", s3, "EncryptionMode")
     end
   end,
-}
+})

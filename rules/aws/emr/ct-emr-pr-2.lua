@@ -35,11 +35,8 @@ local function check_mode(ctx, node, where)
   end
 end
 
-return {
-  id         = "ct-emr-pr-2",
-  types      = { "AWS::EMR::SecurityConfiguration" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-emr-pr-2", types = { "AWS::EMR::SecurityConfiguration" },
+  judge = function(ctx, p)
     local ec = encryption_configuration(ctx, p)
     if not ec then return end
     flag_true(ctx, ec, "EnableAtRestEncryption")
@@ -61,4 +58,4 @@ return {
       end
     end
   end,
-}
+})

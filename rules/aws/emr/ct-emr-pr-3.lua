@@ -11,11 +11,8 @@ local encryption_configuration = emr.encryption_configuration
 local EC = emr.EC
 local flag_true = emr.flag_true
 
-return {
-  id         = "ct-emr-pr-3",
-  types      = { "AWS::EMR::SecurityConfiguration" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-emr-pr-3", types = { "AWS::EMR::SecurityConfiguration" },
+  judge = function(ctx, p)
     local ec = encryption_configuration(ctx, p)
     if not ec then return end
     flag_true(ctx, ec, "EnableAtRestEncryption")
@@ -33,4 +30,4 @@ return {
                       .. ", not the boolean true", ld, "EnableEbsEncryption")
     end
   end,
-}
+})

@@ -12,11 +12,8 @@ local EC = emr.EC
 local flag_true = emr.flag_true
 local type = type
 
-return {
-  id         = "ct-emr-pr-4",
-  types      = { "AWS::EMR::SecurityConfiguration" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-emr-pr-4", types = { "AWS::EMR::SecurityConfiguration" },
+  judge = function(ctx, p)
     local ec = encryption_configuration(ctx, p)
     if not ec then return end
     flag_true(ctx, ec, "EnableInTransitEncryption")
@@ -34,4 +31,4 @@ return {
                       .. ", not a provider type", tls, "CertificateProviderType")
     end
   end,
-}
+})
