@@ -8,11 +8,8 @@ local show = g.show
 local all_true = g.is_true_ipairs
 local is_view = pp.is_view
 
-return {
-  id         = "ct-msk-pr-1",
-  types      = { "AWS::MSK::Cluster" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-msk-pr-1", types = { "AWS::MSK::Cluster" },
+  judge = function(ctx, p)
     local ei = p.EncryptionInfo
     if ei == nil then return end
     if not is_view(ei) or is_list(ei) then
@@ -30,4 +27,4 @@ return {
                       .. ": traffic between brokers is not encrypted", eit, "InCluster")
     end
   end,
-}
+})
