@@ -8,11 +8,8 @@ local show, int_ge_ipairs = g.show_shape, g.int_ge_ipairs
 
 local MIN_DAYS = 7
 
-return {
-  id         = "ct-neptune-pr-5",
-  types      = { "AWS::Neptune::DBCluster" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-neptune-pr-5", types = { "AWS::Neptune::DBCluster" },
+  judge = function(ctx, p)
     local v = p.BackupRetentionPeriod
     if v == nil then
       return ctx.fail("BackupRetentionPeriod is not set, so backups are kept for the default of one day", p)
@@ -26,4 +23,4 @@ return {
                       "BackupRetentionPeriod")
     end
   end,
-}
+})
