@@ -6,11 +6,8 @@ local is_list = g.is_list
 local show = g.show
 local is_view = pp.is_view
 
-return {
-  id         = "ct-network-firewall-pr-1",
-  types      = { "AWS::NetworkFirewall::FirewallPolicy" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-network-firewall-pr-1", types = { "AWS::NetworkFirewall::FirewallPolicy" },
+  judge = function(ctx, p)
     local fp = p.FirewallPolicy
     if fp == nil then
       return ctx.fail("FirewallPolicy is missing", p)
@@ -24,4 +21,4 @@ return {
                     .. show(sf) .. " and StatelessRuleGroupReferences is " .. show(sl), p,
                     "FirewallPolicy")
   end,
-}
+})

@@ -20,11 +20,8 @@ local function allowed(e)
   return type(e) == "string" and ALLOWED[e] == true
 end
 
-return {
-  id         = "ct-network-firewall-pr-3",
-  types      = { "AWS::NetworkFirewall::FirewallPolicy" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-network-firewall-pr-3", types = { "AWS::NetworkFirewall::FirewallPolicy" },
+  judge = function(ctx, p)
     local fp = p.FirewallPolicy
     if fp == nil then
       return ctx.fail("FirewallPolicy is missing", p)
@@ -46,4 +43,4 @@ return {
     return ctx.fail("FirewallPolicy.StatelessFragmentDefaultActions is " .. show(acts)
                     .. ": neither aws:drop nor aws:forward_to_sfe", fp, "StatelessFragmentDefaultActions")
   end,
-}
+})
