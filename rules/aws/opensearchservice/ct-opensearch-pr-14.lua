@@ -4,11 +4,8 @@ local is_struct = g.is_struct_read
 local all_true = g.is_true
 local int_ge = g.int_ge
 
-return {
-  id         = "ct-opensearch-pr-14",
-  types      = { "AWS::OpenSearchService::Domain" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-opensearch-pr-14", types = { "AWS::OpenSearchService::Domain" },
+  judge = function(ctx, p)
     local c = p.ClusterConfig
     if c == nil then
       return ctx.fail("ClusterConfig is missing", p)
@@ -31,4 +28,4 @@ return {
                c, "InstanceCount")
     end
   end,
-}
+})

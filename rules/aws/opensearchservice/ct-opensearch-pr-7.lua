@@ -4,11 +4,8 @@ local is_struct = g.is_struct_read
 local all_true = g.is_true
 local int_ge = g.int_ge
 
-return {
-  id         = "ct-opensearch-pr-7",
-  types      = { "AWS::Elasticsearch::Domain" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-opensearch-pr-7", types = { "AWS::Elasticsearch::Domain" },
+  judge = function(ctx, p)
     local c = p.ElasticsearchClusterConfig
     if c == nil then
       return ctx.fail("ElasticsearchClusterConfig is missing", p)
@@ -30,4 +27,4 @@ return {
                c, "DedicatedMasterCount")
     end
   end,
-}
+})
