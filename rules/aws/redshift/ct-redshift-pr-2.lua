@@ -8,11 +8,8 @@ local show, int_ge_ipairs = g.show_shape, g.int_ge_ipairs
 
 local MIN_DAYS = 7
 
-return {
-  id         = "ct-redshift-pr-2",
-  types      = { "AWS::Redshift::Cluster" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-redshift-pr-2", types = { "AWS::Redshift::Cluster" },
+  judge = function(ctx, p)
     local v = p.AutomatedSnapshotRetentionPeriod
     if v == nil then
       return ctx.fail("AutomatedSnapshotRetentionPeriod is not set, so snapshots are kept for the default of one day", p)
@@ -26,4 +23,4 @@ return {
                       "AutomatedSnapshotRetentionPeriod")
     end
   end,
-}
+})
