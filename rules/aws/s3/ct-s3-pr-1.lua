@@ -5,11 +5,8 @@ local all_true = g.is_true
 
 local SETTINGS = { "BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets" }
 
-return {
-  id         = "ct-s3-pr-1",
-  types      = { "AWS::S3::Bucket" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-s3-pr-1", types = { "AWS::S3::Bucket" },
+  judge = function(ctx, p)
     local c = p.PublicAccessBlockConfiguration
     if c == nil then
       return ctx.fail("PublicAccessBlockConfiguration is missing", p)
@@ -28,4 +25,4 @@ return {
       end
     end
   end,
-}
+})

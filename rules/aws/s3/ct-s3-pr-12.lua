@@ -5,11 +5,8 @@ local all_true = g.is_true
 
 local SETTINGS = { "BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets" }
 
-return {
-  id         = "ct-s3-pr-12",
-  types      = { "AWS::S3::AccessPoint" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-s3-pr-12", types = { "AWS::S3::AccessPoint" },
+  judge = function(ctx, p)
     local c = p.PublicAccessBlockConfiguration
     if c == nil then return end
     if not is_struct(c) then
@@ -26,4 +23,4 @@ return {
       end
     end
   end,
-}
+})

@@ -5,11 +5,8 @@ local eq_all = g.eq_all
 local get = g.get
 local is_view = pp.is_view
 
-return {
-  id         = "ct-s3-pr-3",
-  types      = { "AWS::S3::Bucket" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-s3-pr-3", types = { "AWS::S3::Bucket" },
+  judge = function(ctx, p)
     local vc = p.VersioningConfiguration
     if not is_struct(vc) or vc.Status == nil or not eq_all(vc.Status, "Enabled") then
       return ctx.skip("versioning is not enabled")
@@ -32,4 +29,4 @@ return {
     end
     return ctx.fail("no lifecycle rule has Status Enabled", lc, "Rules")
   end,
-}
+})

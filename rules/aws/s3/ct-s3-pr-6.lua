@@ -5,11 +5,8 @@ local eq_all = g.eq_all
 local get = g.get
 local is_view = pp.is_view
 
-return {
-  id         = "ct-s3-pr-6",
-  types      = { "AWS::S3::Bucket" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-s3-pr-6", types = { "AWS::S3::Bucket" },
+  judge = function(ctx, p)
     local lc = p.LifecycleConfiguration
     if lc == nil then
       return ctx.fail("LifecycleConfiguration is missing", p)
@@ -28,4 +25,4 @@ return {
     end
     return ctx.fail("no lifecycle rule has Status Enabled", lc, "Rules")
   end,
-}
+})
