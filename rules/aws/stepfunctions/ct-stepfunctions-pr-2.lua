@@ -7,11 +7,8 @@ local show = g.show
 local all_true = g.is_true_ipairs
 local is_view = pp.is_view
 
-return {
-  id         = "ct-stepfunctions-pr-2",
-  types      = { "AWS::StepFunctions::StateMachine" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-stepfunctions-pr-2", types = { "AWS::StepFunctions::StateMachine" },
+  judge = function(ctx, p)
     local tc = p.TracingConfiguration
     if tc == nil then
       return ctx.fail("TracingConfiguration is missing: executions are not traced", p)
@@ -29,4 +26,4 @@ return {
                       tc, "Enabled")
     end
   end,
-}
+})
