@@ -1,11 +1,9 @@
 -- CT.WAF.PR.1 (waf_global_rule_not_empty_check): WAF Classic global rules have at least one condition.
 local is_view = pp.is_view
+local rule = pp.lib("guard").rule
 
-return {
-  id         = "ct-waf-pr-1",
-  types      = { "AWS::WAF::Rule" },
-  check = function(r, ctx)
-    local p = r.properties
+return rule({ id = "ct-waf-pr-1", types = { "AWS::WAF::Rule" },
+  judge = function(ctx, p)
     local v = p.Predicates
     if v == nil then
       return ctx.fail("Predicates is missing", p)
@@ -14,4 +12,4 @@ return {
       return ctx.fail("Predicates is " .. tostring(v) .. ", not a non-empty list", p, "Predicates")
     end
   end,
-}
+})

@@ -1,11 +1,9 @@
 -- CT.WAF-REGIONAL.PR.2 (waf_regional_webacl_not_empty_check): WAF Classic regional web ACLs have at least one rule or rule group.
 local is_view = pp.is_view
+local rule = pp.lib("guard").rule
 
-return {
-  id         = "ct-waf-regional-pr-2",
-  types      = { "AWS::WAFRegional::WebACL" },
-  check = function(r, ctx)
-    local p = r.properties
+return rule({ id = "ct-waf-regional-pr-2", types = { "AWS::WAFRegional::WebACL" },
+  judge = function(ctx, p)
     local v = p.Rules
     if v == nil then
       return ctx.fail("Rules is missing", p)
@@ -14,4 +12,4 @@ return {
       return ctx.fail("Rules is " .. tostring(v) .. ", not a non-empty list", p, "Rules")
     end
   end,
-}
+})
