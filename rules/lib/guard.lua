@@ -35,6 +35,7 @@
 --                    a scalar passes when set[v] == true.
 --   int_ge(v, n)     Guard `v >= n` on integers: v (or every element) is an integer (math.type)
 --                    >= n; an empty list passes; an object, a float or a string fails.
+--   int_gt(v, n), int_lt(v, n)  Guard `v > n` / `v < n` on integers, as int_ge.
 --   int_ge_ipairs(v, n)  as int_ge, but a list is walked with ipairs (elements after a null are
 --                    not looked at) and any other value passes when it is an integer >= n.
 --   some_star(v)     Guard `v == "*"` in a `some` clause: v is "*", or a list (ipairs, up to
@@ -81,6 +82,11 @@
 --                    false FAILs at node[key] with "KEY is SHOW(v)SUFFIX" (bad a string; SHOW is
 --                    show) or bad(v, node). Every entry is checked; the verdict is FAIL if any
 --                    failed.
+--   object_at(ctx, node, keys)  Guard's walk down a path of objects: returns node[k1]...[kn] when
+--                    every step is an object (is_view and not a list); otherwise FAILs and
+--                    returns nil: "K1.K2 is missing" at the holder of an absent step, "K1.K2 is
+--                    SHOW, not an object" at a step that is something else (an unresolved value
+--                    is read as such and, like Guard, fails).
 --   named_or_local(t1, t2) an ok function: v is a non-blank string (blank_bytes) or a
 --                    check_local_references to a t1 (or t2) of this template.
 local type, tostring, format, find, gsub, ipairs, pairs, mtype =
@@ -202,6 +208,26 @@ local function int_ge(v, n)
     return true
   end
   return mtype(v) == "integer" and v >= n
+end
+
+local function int_gt(v, n)
+  if mtype(v) == "integer" then return v > n end
+  if not is_list(v) then return false end
+  for i = 1, #v do
+    local x = v[i]
+    if not (mtype(x) == "integer" and x > n) then return false end
+  end
+  return true
+end
+
+local function int_lt(v, n)
+  if mtype(v) == "integer" then return v < n end
+  if not is_list(v) then return false end
+  for i = 1, #v do
+    local x = v[i]
+    if not (mtype(x) == "integer" and x < n) then return false end
+  end
+  return true
 end
 
 local function int_ge_ipairs(v, n)
@@ -398,6 +424,24 @@ local function props_rule(spec)
   return rule(spec)
 end
 
+local function object_at(ctx, node, keys)
+  local cur = node
+  for i = 1, #keys do
+    local k = keys[i]
+    local v = cur[k]
+    if v == nil then
+      ctx.fail(table.concat(keys, ".", 1, i) .. " is missing", cur)
+      return nil
+    end
+    if not is_view(v) or is_list(v) then
+      ctx.fail(table.concat(keys, ".", 1, i) .. " is " .. show(v) .. ", not an object", cur, k)
+      return nil
+    end
+    cur = v
+  end
+  return cur
+end
+
 local function named_or_local(t1, t2)
   return function(v, ctx)
     return (type(v) == "string" and not blank_bytes(v)) or check_local_references(v, ctx, t1, t2)
@@ -406,12 +450,13 @@ end
 
 return {
   rule = rule, props_rule = props_rule, check_props = check_props,
-  named_or_local = named_or_local,
+  named_or_local = named_or_local, object_at = object_at,
   is_list = is_list, is_struct = is_map, is_list_read = is_list_read,
   is_struct_read = is_struct_read, get = get, show = show, show_shape = show_shape,
   eq_all = eq_all, is_true = is_true, is_false = is_false,
   eq_ipairs = eq_ipairs, is_true_ipairs = is_true_ipairs,
-  ne_all = ne_all, in_set = in_set, in_str_set = in_str_set, int_ge = int_ge, int_ge_ipairs = int_ge_ipairs, some_star = some_star, no_star = no_star,
+  ne_all = ne_all, in_set = in_set, in_str_set = in_str_set, int_ge = int_ge, int_gt = int_gt, int_lt = int_lt,
+  int_ge_ipairs = int_ge_ipairs, some_star = some_star, no_star = no_star,
   same = same, in1 = in1, gin = gin,
   blank = blank, nonblank = nonblank, blank_bytes = blank_bytes, blank_strip = blank_strip,
   local_ref = local_ref, check_local_references = check_local_references, is_kms_key = is_kms_key, kms_key_ref = kms_key_ref,
