@@ -4,8 +4,7 @@ local is_struct = g.is_struct_read
 local eq_all = g.eq_all
 local is_view = pp.is_view
 
-return g.rule({ id = "ct-elasticloadbalancing-pr-1",
-  types = { "AWS::ElasticLoadBalancingV2::Listener" },
+return g.rule({ id = "ct-elasticloadbalancing-pr-1", types = { "AWS::ElasticLoadBalancingV2::Listener" },
   judge = function(ctx, p)
     local proto = p.Protocol
     if proto == nil or not eq_all(proto, "HTTP") then

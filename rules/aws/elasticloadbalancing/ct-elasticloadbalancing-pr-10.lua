@@ -5,8 +5,7 @@ local all_true = g.is_true
 local nonblank = g.nonblank
 local local_ref = g.local_ref
 
-return g.rule({ id = "ct-elasticloadbalancing-pr-10",
-  types = { "AWS::ElasticLoadBalancing::LoadBalancer" },
+return g.rule({ id = "ct-elasticloadbalancing-pr-10", types = { "AWS::ElasticLoadBalancing::LoadBalancer" },
   judge = function(ctx, p)
     local c = p.AccessLoggingPolicy
     if c == nil then

@@ -3,8 +3,7 @@ local g = pp.lib("guard")
 local is_struct = g.is_struct_read
 local all_true = g.is_true
 
-return g.rule({ id = "ct-elasticloadbalancing-pr-11",
-  types = { "AWS::ElasticLoadBalancing::LoadBalancer" },
+return g.rule({ id = "ct-elasticloadbalancing-pr-11", types = { "AWS::ElasticLoadBalancing::LoadBalancer" },
   judge = function(ctx, p)
     local c = p.ConnectionDrainingPolicy
     if c == nil then

@@ -92,8 +92,7 @@ local function check_listener(ctx, p, policies, state, l, where, key)
   return true
 end
 
-return g.rule({ id = "ct-elasticloadbalancing-pr-12",
-  types = { "AWS::ElasticLoadBalancing::LoadBalancer" },
+return g.rule({ id = "ct-elasticloadbalancing-pr-12", types = { "AWS::ElasticLoadBalancing::LoadBalancer" },
   judge = function(ctx, p)
     local ls = p.Listeners
     if ls == nil then

@@ -2,8 +2,7 @@
 local g = pp.lib("guard")
 local all_true = g.is_true
 
-return g.rule({ id = "ct-elasticloadbalancing-pr-13",
-  types = { "AWS::ElasticLoadBalancing::LoadBalancer" },
+return g.rule({ id = "ct-elasticloadbalancing-pr-13", types = { "AWS::ElasticLoadBalancing::LoadBalancer" },
   judge = function(ctx, p)
     local v = p.CrossZone
     if v == nil then

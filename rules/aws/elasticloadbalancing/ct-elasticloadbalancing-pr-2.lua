@@ -43,8 +43,7 @@ local function acm_cert(ctx, v)
   return acm_arn(v)
 end
 
-return g.rule({ id = "ct-elasticloadbalancing-pr-2",
-  types = { "AWS::ElasticLoadBalancingV2::Listener", "AWS::ElasticLoadBalancingV2::ListenerCertificate" },
+return g.rule({ id = "ct-elasticloadbalancing-pr-2", types = { "AWS::ElasticLoadBalancingV2::Listener", "AWS::ElasticLoadBalancingV2::ListenerCertificate" },
   judge = function(ctx, p, r)
     local certs = p.Certificates
     if r.type == "AWS::ElasticLoadBalancingV2::Listener" then

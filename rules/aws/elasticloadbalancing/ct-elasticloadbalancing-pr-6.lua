@@ -10,8 +10,7 @@ local is_view = pp.is_view
 local TRUE = { [true] = true, ["true"] = true }
 local TYPES = { application = true, network = true }
 
-return g.rule({ id = "ct-elasticloadbalancing-pr-6",
-  types = { "AWS::ElasticLoadBalancingV2::LoadBalancer" },
+return g.rule({ id = "ct-elasticloadbalancing-pr-6", types = { "AWS::ElasticLoadBalancingV2::LoadBalancer" },
   judge = function(ctx, p)
     if p.Type == nil or not in_set(p.Type, TYPES) then
       return ctx.skip("not an Application or Network Load Balancer")

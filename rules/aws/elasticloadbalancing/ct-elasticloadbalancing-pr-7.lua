@@ -13,8 +13,7 @@ local function differ(a, b)
 end
 local rule = pp.lib("guard").rule
 
-return rule({ id = "ct-elasticloadbalancing-pr-7",
-  types = { "AWS::ElasticLoadBalancing::LoadBalancer" },
+return rule({ id = "ct-elasticloadbalancing-pr-7", types = { "AWS::ElasticLoadBalancing::LoadBalancer" },
   judge = function(ctx, p)
     local azs, subnets = p.AvailabilityZones, p.Subnets
     if azs == nil and subnets == nil then

@@ -43,8 +43,7 @@ local function acm_cert(ctx, v)
   return acm_arn(v)
 end
 
-return g.rule({ id = "ct-elasticloadbalancing-pr-8",
-  types = { "AWS::ElasticLoadBalancing::LoadBalancer" },
+return g.rule({ id = "ct-elasticloadbalancing-pr-8", types = { "AWS::ElasticLoadBalancing::LoadBalancer" },
   judge = function(ctx, p)
     local ls = p.Listeners
     if not is_view(ls) or #ls == 0 then

@@ -6,8 +6,7 @@ local is_view = pp.is_view
 
 local SECURE = { HTTPS = true, SSL = true }
 
-return g.rule({ id = "ct-elasticloadbalancing-pr-9",
-  types = { "AWS::ElasticLoadBalancing::LoadBalancer" },
+return g.rule({ id = "ct-elasticloadbalancing-pr-9", types = { "AWS::ElasticLoadBalancing::LoadBalancer" },
   judge = function(ctx, p)
     local ls = p.Listeners
     if not is_view(ls) or #ls == 0 then
