@@ -5,8 +5,7 @@ local show = g.show
 
 local is_struct = pp.is_map
 
-return g.rule({ id = "ct-ec2-pr-10", noun = "launch template",
-  types = { "AWS::EC2::LaunchTemplate" },
+return g.rule({ id = "ct-ec2-pr-10", types = { "AWS::EC2::LaunchTemplate" }, noun = "launch template",
   judge = function(ctx, p)
     local data = p.LaunchTemplateData
     if data == nil then

@@ -10,8 +10,7 @@ local FAMILIES = pp.lib("ec2_families").nitro
 local ec2 = pp.lib("guard_ec2")
 local _, nitro = ec2.instance_types(FAMILIES.families, FAMILIES.exact)
 
-return g.rule({ id = "ct-ec2-pr-15", noun = "launch template",
-  types = { "AWS::EC2::LaunchTemplate" },
+return g.rule({ id = "ct-ec2-pr-15", types = { "AWS::EC2::LaunchTemplate" }, noun = "launch template",
   judge = function(ctx, p)
     local data = p.LaunchTemplateData
     if not is_struct(data) then return ctx.skip("no LaunchTemplateData object") end

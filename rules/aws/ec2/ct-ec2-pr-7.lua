@@ -15,8 +15,7 @@ local function unencrypted(node)
   return nil
 end
 
-return g.rule({ id = "ct-ec2-pr-7", noun = "resource",
-  types = { "AWS::EC2::Instance", "AWS::EC2::Volume" },
+return g.rule({ id = "ct-ec2-pr-7", types = { "AWS::EC2::Instance", "AWS::EC2::Volume" }, noun = "resource",
   judge = function(ctx, p, r)
     if r.type == "AWS::EC2::Volume" then
       local msg = unencrypted(p)

@@ -25,8 +25,7 @@ local function creates_interface(ni, ctx)
   return true
 end
 
-return g.rule({ id = "ct-ec2-pr-9", noun = "launch template",
-  types = { "AWS::EC2::LaunchTemplate" },
+return g.rule({ id = "ct-ec2-pr-9", types = { "AWS::EC2::LaunchTemplate" }, noun = "launch template",
   judge = function(ctx, p)
     local data = p.LaunchTemplateData
     local nis = is_struct(data) and data.NetworkInterfaces

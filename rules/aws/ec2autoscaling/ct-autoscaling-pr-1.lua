@@ -26,8 +26,7 @@ local function g_in(x, y)
   return same(x, y)
 end
 
-return g.rule({ id = "ct-autoscaling-pr-1", noun = "Auto Scaling group",
-  types = { "AWS::AutoScaling::AutoScalingGroup" },
+return g.rule({ id = "ct-autoscaling-pr-1", types = { "AWS::AutoScaling::AutoScalingGroup" }, noun = "Auto Scaling group",
   judge = function(ctx, p)
     local azs = p.AvailabilityZones
     if azs == nil then

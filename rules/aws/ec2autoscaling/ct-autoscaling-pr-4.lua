@@ -8,8 +8,7 @@ local function non_empty_list(v)
   return is_list(v) and #v > 0
 end
 
-return g.rule({ id = "ct-autoscaling-pr-4", noun = "Auto Scaling group",
-  types = { "AWS::AutoScaling::AutoScalingGroup" },
+return g.rule({ id = "ct-autoscaling-pr-4", types = { "AWS::AutoScaling::AutoScalingGroup" }, noun = "Auto Scaling group",
   judge = function(ctx, p)
     if not (non_empty_list(p.LoadBalancerNames) or non_empty_list(p.TargetGroupARNs)) then
       return ctx.skip("the group is not attached to a load balancer")

@@ -3,8 +3,7 @@ local g = pp.lib("guard")
 local is_false = g.is_false
 local show = g.show
 
-return g.rule({ id = "ct-autoscaling-pr-5", noun = "launch configuration",
-  types = { "AWS::AutoScaling::LaunchConfiguration" },
+return g.rule({ id = "ct-autoscaling-pr-5", types = { "AWS::AutoScaling::LaunchConfiguration" }, noun = "launch configuration",
   judge = function(ctx, p)
     local v = p.AssociatePublicIpAddress
     if v == nil then

@@ -90,8 +90,7 @@ local function one_of(p)
   return nil
 end
 
-return g.rule({ id = "ct-autoscaling-pr-6", noun = "Auto Scaling group",
-  types = { "AWS::AutoScaling::AutoScalingGroup" },
+return g.rule({ id = "ct-autoscaling-pr-6", types = { "AWS::AutoScaling::AutoScalingGroup" }, noun = "Auto Scaling group",
   judge = function(ctx, p)
     local ok = true
     if not uses_requirements(p) then

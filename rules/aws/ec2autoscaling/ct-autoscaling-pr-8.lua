@@ -47,8 +47,7 @@ local function spec_problem(spec, where, ctx)
   return nil
 end
 
-return g.rule({ id = "ct-autoscaling-pr-8", noun = "Auto Scaling group",
-  types = { "AWS::AutoScaling::AutoScalingGroup" },
+return g.rule({ id = "ct-autoscaling-pr-8", types = { "AWS::AutoScaling::AutoScalingGroup" }, noun = "Auto Scaling group",
   judge = function(ctx, p)
     local lt, mip = p.LaunchTemplate, p.MixedInstancesPolicy
     if lt ~= nil and mip ~= nil then
