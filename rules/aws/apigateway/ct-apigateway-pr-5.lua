@@ -5,8 +5,7 @@ local in_set = g.in_set
 
 local AUTH = { AWS_IAM = true, JWT = true, CUSTOM = true }
 
-return g.rule({ id = "ct-apigateway-pr-5",
-  types = { "AWS::ApiGatewayV2::Route", "AWS::ApiGatewayV2::ApiGatewayManagedOverrides" },
+return g.rule({ id = "ct-apigateway-pr-5", types = { "AWS::ApiGatewayV2::Route", "AWS::ApiGatewayV2::ApiGatewayManagedOverrides" },
   judge = function(ctx, p, r)
     local node = p
     if r.type == "AWS::ApiGatewayV2::ApiGatewayManagedOverrides" then

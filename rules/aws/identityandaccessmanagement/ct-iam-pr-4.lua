@@ -10,8 +10,7 @@ local function absent_or_empty_list(v)
   return v == nil or (is_view(v) and #v == 0 and tostring(v) == "[]")
 end
 
-return g.rule({ id = "ct-iam-pr-4",
-  types = { "AWS::IAM::User", "AWS::IAM::Policy", "AWS::IAM::ManagedPolicy" },
+return g.rule({ id = "ct-iam-pr-4", types = { "AWS::IAM::User", "AWS::IAM::Policy", "AWS::IAM::ManagedPolicy" },
   judge = function(ctx, p, r)
     if r.type == "AWS::IAM::User" then
       local pol, arns = p.Policies, p.ManagedPolicyArns
