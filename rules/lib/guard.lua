@@ -87,6 +87,19 @@
 --                    returns nil: "K1.K2 is missing" at the holder of an absent step, "K1.K2 is
 --                    SHOW, not an object" at a step that is something else (an unresolved value
 --                    is read as such and, like Guard, fails).
+--   at(ctx, node, keys, missing, unknown)  the path accessor: node[k1]...[kn] and its holder and
+--                    key, or nil after reporting why not. An absent step FAILs at its holder
+--                    with missing[i] (default "K1..Ki is missing"); a step Parapet cannot resolve
+--                    is UNKNOWN ("<unknown[i] or K1..Ki> depends on a value known only at deploy
+--                    time"); a step before the last that is not an object FAILs ("K1..Ki is
+--                    SHOW, not an object"); then at() returns nil and what ctx.fail / ctx.unknown
+--                    returned.
+--   true_at_rule(spec)  a rule (spec.id, spec.types) whose value at(spec.keys) (spec.missing,
+--                    spec.unknown) must be the boolean true (is_true_ipairs: a list when every
+--                    entry is), else FAIL "K1..Kn is SHOW; it must be the boolean true".
+--   non_empty_rule(spec)  a rule (spec.id, spec.types) whose p[spec.key] must be a non-empty
+--                    list: absent FAILs "KEY is missing", anything else "KEY is V, not a
+--                    non-empty list" (V by tostring).
 --   named_or_local(t1, t2) an ok function: v is a non-blank string (blank_bytes) or a
 --                    check_local_references to a t1 (or t2) of this template.
 local type, tostring, format, find, gsub, ipairs, pairs, mtype =
@@ -442,6 +455,54 @@ local function object_at(ctx, node, keys)
   return cur
 end
 
+local is_unknown, concat = pp.is_unknown, table.concat
+local function at(ctx, node, keys, missing, unknown)
+  local cur, n = node, #keys
+  for i = 1, n do
+    local k = keys[i]
+    local v = cur[k]
+    if v == nil then
+      return nil, ctx.fail(missing and missing[i] or (concat(keys, ".", 1, i) .. " is missing"), cur)
+    end
+    if is_unknown(v) then
+      return nil, ctx.unknown((unknown and unknown[i] or concat(keys, ".", 1, i))
+                              .. " depends on a value known only at deploy time", cur, k)
+    end
+    if i == n then return v, cur, k end
+    if not is_map(v) then
+      return nil, ctx.fail(concat(keys, ".", 1, i) .. " is " .. show(v) .. ", not an object", cur, k)
+    end
+    cur = v
+  end
+end
+
+local function true_at_rule(spec)
+  local keys, missing, unknown = spec.keys, spec.missing, spec.unknown
+  local label = concat(keys, ".")
+  spec.judge = function(ctx, p)
+    local v, holder, key = at(ctx, p, keys, missing, unknown)
+    if v == nil then return holder end
+    if not is_true_ipairs(v) then
+      return ctx.fail(label .. " is " .. show(v) .. "; it must be the boolean true", holder, key)
+    end
+  end
+  return rule(spec)
+end
+
+local function non_empty_rule(spec)
+  local key = spec.key
+  spec.judge = function(ctx, p)
+    local v = p[key]
+    if v == nil then
+      return ctx.fail(key .. " is missing", p)
+    end
+    if not is_view(v) or #v == 0 then
+      return ctx.fail(key .. " is " .. tostring(v) .. ", not a non-empty list", p, key)
+    end
+  end
+  return rule(spec)
+end
+
 local function named_or_local(t1, t2)
   return function(v, ctx)
     return (type(v) == "string" and not blank_bytes(v)) or check_local_references(v, ctx, t1, t2)
@@ -450,7 +511,8 @@ end
 
 return {
   rule = rule, props_rule = props_rule, check_props = check_props,
-  named_or_local = named_or_local, object_at = object_at,
+  named_or_local = named_or_local, object_at = object_at, non_empty_rule = non_empty_rule,
+  at = at, true_at_rule = true_at_rule,
   is_list = is_list, is_struct = is_map, is_list_read = is_list_read,
   is_struct_read = is_struct_read, get = get, show = show, show_shape = show_shape,
   eq_all = eq_all, is_true = is_true, is_false = is_false,
