@@ -28,6 +28,11 @@
 --                    (HttpTokens set and "required") and CT.EC2.PR.2 / AUTOSCALING.PR.3
 --                    (HttpPutResponseHopLimit absent or the integer 1, not 1.0 or "1"; a list
 --                    when every element is).
+--   no_public_ip(ctx, nis, where, ok)  CT.EC2.PR.8 and .9: every entry of the NetworkInterfaces
+--                    list nis that creates an interface (not one attaching an existing interface
+--                    by a non-blank id string or by Fn::GetAtt of an AWS::EC2::NetworkInterface
+--                    of this template) sets AssociatePublicIpAddress to the boolean false; FAILs
+--                    name it "<where>NetworkInterfaces[i]". Returns ok, or false after a FAIL.
 --   ebs_encrypted_rule(spec)  the rule of CT.EC2.PR.14 (spec.template) and CT.AUTOSCALING.PR.9:
 --                    every Ebs block of BlockDeviceMappings sets Encrypted to the boolean true;
 --                    SKIP without mappings or without an Ebs block.
@@ -234,6 +239,40 @@ local function hop_limit_one(ctx, mo)
   end
 end
 
+local blank_bytes, is_false = g.blank_bytes, g.is_false
+local function creates_interface(ni, ctx)
+  if not pp.is_view(ni) then return true end
+  local id = ni.NetworkInterfaceId
+  if id == nil then return true end
+  if type(id) == "string" then return blank_bytes(id) end
+  if not is_map(id) then return false end
+  local ga = id["Fn::GetAtt"]
+  if ga == nil then return true end
+  if is_list(ga) and type(ga[1]) == "string" then
+    local target = ctx.resource(ga[1])
+    if target and target.type == "AWS::EC2::NetworkInterface" then return false end
+  end
+  return true
+end
+
+local function no_public_ip(ctx, nis, where, ok)
+  for i = 1, #nis do
+    local ni = nis[i]
+    if creates_interface(ni, ctx) then
+      local v = nil
+      if pp.is_view(ni) then v = ni.AssociatePublicIpAddress end
+      local at = where .. "NetworkInterfaces[" .. i .. "]"
+      if v == nil then
+        ok = ctx.fail(at .. " does not set AssociatePublicIpAddress; it must be false", nis, i)
+      elseif not is_false(v) then
+        ok = ctx.fail(at .. ".AssociatePublicIpAddress is " .. show(v) .. "; it must be the boolean false",
+                      ni, "AssociatePublicIpAddress")
+      end
+    end
+  end
+  return ok
+end
+
 local function ebs_of(m)
   if not pp.is_view(m) then return nil end
   local ebs = m.Ebs
@@ -280,6 +319,6 @@ local function ebs_encrypted_rule(spec)
   })
 end
 
-return { imds_rule = imds_rule, tokens_required = tokens_required, hop_limit_one = hop_limit_one,
+return { imds_rule = imds_rule, no_public_ip = no_public_ip, tokens_required = tokens_required, hop_limit_one = hop_limit_one,
   ebs_encrypted_rule = ebs_encrypted_rule, instance_types = instance_types, has_overrides = has_overrides, entries = entries,
          fleet_override_rule = fleet_override_rule, group_override_rule = group_override_rule }
