@@ -9,15 +9,9 @@ local OPTS = { describe = exposure.describe_empty }
 local KEYS = { "PubliclyAccessible" }
 
 return {
-  id       = "rds-instance-not-public",
-  title    = "RDS DB instances are not publicly accessible",
-  severity = "high",
-  types    = { "AWS::RDS::DBInstance" },
-  packs    = { "network" },
-  related  = { "CT.RDS.PR.23" },
-  fix      = "Set PubliclyAccessible to false, place the instance in a DBSubnetGroupName of private "
-          .. "subnets, and reach it from inside the VPC (or through a bastion/SSM port forwarding).",
-  docs     = "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_VPC.WorkingWithRDSInstanceinaVPC.html",
+  id = "rds-instance-not-public",
+  types = { "AWS::RDS::DBInstance" },
+  related = { "CT.RDS.PR.23" },
   check = function(r, ctx)
     local p = r.properties
     local v = p.PubliclyAccessible
