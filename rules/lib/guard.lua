@@ -97,9 +97,16 @@
 --   true_at_rule(spec)  a rule (spec.id, spec.types) whose value at(spec.keys) (spec.missing,
 --                    spec.unknown) must be the boolean true (is_true_ipairs: a list when every
 --                    entry is), else FAIL "K1..Kn is SHOW; it must be the boolean true".
+--   value_rule(spec)  a rule (spec.id, spec.types) reading the path spec.keys through objects
+--                    (is_view and not a list; no unknown handling, as Guard): an absent step
+--                    FAILs at its holder with spec.missing[i] (default "K1..Ki is missing"), or
+--                    passes when spec.missing[i] is false; a step before the last that is not an
+--                    object FAILs "K1..Ki is SHOW, not an object"; the value must pass spec.ok,
+--                    else FAIL "K1..Kn is SHOW<spec.bad>".
 --   non_empty_rule(spec)  a rule (spec.id, spec.types) whose p[spec.key] must be a non-empty
 --                    list: absent FAILs "KEY is missing", anything else "KEY is V, not a
 --                    non-empty list" (V by tostring).
+--   kms_key(v, ctx)  an ok function for props: a non-blank string (nonblank) or kms_key_ref.
 --   named_or_local(t1, t2) an ok function: v is a non-blank string (blank_bytes) or a
 --                    check_local_references to a t1 (or t2) of this template.
 local type, tostring, format, find, gsub, ipairs, pairs, mtype =
@@ -489,6 +496,31 @@ local function true_at_rule(spec)
   return rule(spec)
 end
 
+local function value_rule(spec)
+  local keys, missing, ok, bad = spec.keys, spec.missing or {}, spec.ok, spec.bad
+  local n = #keys
+  spec.judge = function(ctx, p)
+    local cur = p
+    for i = 1, n do
+      local k = keys[i]
+      local v = cur[k]
+      if v == nil then
+        if missing[i] == false then return end
+        return ctx.fail(missing[i] or (concat(keys, ".", 1, i) .. " is missing"), cur)
+      end
+      if i == n then
+        if not ok(v) then return ctx.fail(concat(keys, ".") .. " is " .. show(v) .. bad, cur, k) end
+        return
+      end
+      if not is_view(v) or is_list(v) then
+        return ctx.fail(concat(keys, ".", 1, i) .. " is " .. show(v) .. ", not an object", cur, k)
+      end
+      cur = v
+    end
+  end
+  return rule(spec)
+end
+
 local function non_empty_rule(spec)
   local key = spec.key
   spec.judge = function(ctx, p)
@@ -503,6 +535,10 @@ local function non_empty_rule(spec)
   return rule(spec)
 end
 
+local function kms_key(v, ctx)
+  return nonblank(v) or kms_key_ref(ctx, v)
+end
+
 local function named_or_local(t1, t2)
   return function(v, ctx)
     return (type(v) == "string" and not blank_bytes(v)) or check_local_references(v, ctx, t1, t2)
@@ -511,8 +547,8 @@ end
 
 return {
   rule = rule, props_rule = props_rule, check_props = check_props,
-  named_or_local = named_or_local, object_at = object_at, non_empty_rule = non_empty_rule,
-  at = at, true_at_rule = true_at_rule,
+  named_or_local = named_or_local, kms_key = kms_key, object_at = object_at, non_empty_rule = non_empty_rule,
+  at = at, true_at_rule = true_at_rule, value_rule = value_rule,
   is_list = is_list, is_struct = is_map, is_list_read = is_list_read,
   is_struct_read = is_struct_read, get = get, show = show, show_shape = show_shape,
   eq_all = eq_all, is_true = is_true, is_false = is_false,
