@@ -10,10 +10,27 @@
 --                          otherwise: an absent list passes; one that is not a list (is_list_read)
 --                            FAILs; every entry with Key spec.key must have a Value in
 --                            spec.allowed (else FAIL "<key> is <v><spec.bad>").
+--   acm_arn(s)             Guard's ACM_CERTIFICATE_ARN_PATTERN (unanchored):
+--                          /arn:aws[a-z0-9\-]*:acm:[a-z0-9\-]+:\d{12}:certificate\/[\w\-]{1,64}/
+--                          matched from each "arn:aws" with anchored steps of one quantifier each.
 local g = pp.lib("guard")
 local eq_all, in_set, get, is_list = g.eq_all, g.in_set, g.get, g.is_list_read
 local is_view = pp.is_view
 local tostring = tostring
+
+local function acm_arn(s)
+  if type(s) ~= "string" then return false end
+  local i = 1
+  while true do
+    local a = s:find("arn:aws", i, true)
+    if not a then return false end
+    local _, e = s:find("^[a-z0-9%-]*:acm:", a + 7)
+    if e and s:find("^[a-z0-9%-]+:%d%d%d%d%d%d%d%d%d%d%d%d:certificate/[%w_%-]", e + 1) then
+      return true
+    end
+    i = a + 1
+  end
+end
 
 local TRUE = { [true] = true, ["true"] = true }
 
@@ -66,4 +83,4 @@ local function attribute_rule(spec)
   })
 end
 
-return { attribute_rule = attribute_rule }
+return { attribute_rule = attribute_rule, acm_arn = acm_arn }
