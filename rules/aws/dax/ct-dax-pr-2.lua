@@ -16,15 +16,7 @@ local show = g.show
 
 local MIN = 3
 
-local function all_int_ge(v, n)
-  if is_list(v) then
-    for _, e in ipairs(v) do
-      if not (mtype(e) == "integer" and e >= n) then return false end
-    end
-    return true
-  end
-  return mtype(v) == "integer" and v >= n
-end
+local all_int_ge = g.int_ge_ipairs
 
 -- strictly typed deep equality
 local function deep_same(a, b)
