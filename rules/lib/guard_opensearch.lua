@@ -10,6 +10,7 @@
 --   https_required_check: ct-opensearch-pr-8, ct-opensearch-pr-16
 --   in_vpc_only_check: ct-opensearch-pr-2, ct-opensearch-pr-10
 --   node_to_node_encryption_check: ct-opensearch-pr-3, ct-opensearch-pr-11
+--   section_rule(spec): a rule checking the fields of one section (ct-opensearch-pr-6, -7, -14, -15)
 local g = pp.lib("guard")
 local M = {}
 
@@ -33,10 +34,11 @@ local is_view = pp.is_view
 local tostring = tostring
 
 -- node[key] under the label `at` ("LogPublishingOptions.AUDIT_LOGS"): absent FAILs "AT.KEY is
--- missing" at node; a value ok() refuses FAILs "AT.KEY is V<bad>" at node[key].
-local function field(ctx, node, at, key, ok, bad)
+-- missing" at node (passes when optional); a value ok() refuses FAILs "AT.KEY is V<bad>" at node[key].
+local function field(ctx, node, at, key, ok, bad, optional)
   local v = node[key]
   if v == nil then
+    if optional then return end
     ctx.fail(at .. "." .. key .. " is missing", node)
   elseif not ok(v, ctx) then
     ctx.fail(at .. "." .. key .. " is " .. tostring(v) .. bad, node, key)
@@ -67,7 +69,7 @@ local function logs_check(kind)
   end
 end
 
--- The check of a section whose fields are judged in order: {key, ok, bad}.
+-- The check of a section whose fields are judged in order: {key, ok, bad, optional}.
 local function section_check(key, fields)
   return function(r, ctx)
     local p = r.properties
@@ -75,7 +77,7 @@ local function section_check(key, fields)
     if c == nil then return failed end
     for i = 1, #fields do
       local f = fields[i]
-      field(ctx, c, key, f[1], f[2], f[3])
+      field(ctx, c, key, f[1], f[2], f[3], f[4])
     end
   end
 end
@@ -93,5 +95,11 @@ M.https_required_check = section_check("DomainEndpointOptions", {
 M.in_vpc_only_check = section_check("VPCOptions", { { "SubnetIds", non_empty_list, ", not a non-empty list" } })
 M.node_to_node_encryption_check = section_check("NodeToNodeEncryptionOptions",
   { { "Enabled", all_true, ", not true" } })
+
+-- section_rule(spec): the rule (spec.id, spec.types) that is section_check(spec.key, spec.fields).
+function M.section_rule(spec)
+  return { id = spec.id, types = spec.types, check = section_check(spec.key, spec.fields) }
+end
+M.at_least_3 = function(v) return g.int_ge(v, 3) end
 
 return M
