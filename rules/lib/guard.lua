@@ -81,7 +81,9 @@
 --                    `missing` at the node (no `missing`: absent passes); a value for which ok is
 --                    false FAILs at node[key] with "KEY is SHOW(v)SUFFIX" (bad a string; SHOW is
 --                    show) or bad(v, node). Every entry is checked; the verdict is FAIL if any
---                    failed.
+--                    failed. Optional in an entry: unknown = true (a value Parapet cannot resolve
+--                    is UNKNOWN: "KEY depends on a value Parapet cannot resolve"), shape = true
+--                    (SHOW is show_shape).
 --   object_at(ctx, node, keys)  Guard's walk down a path of objects: returns node[k1]...[kn] when
 --                    every step is an object (is_view and not a list); otherwise FAILs and
 --                    returns nil: "K1.K2 is missing" at the holder of an absent step, "K1.K2 is
@@ -424,10 +426,12 @@ local function check_props(ctx, node, props)
     local v = node[key]
     if v == nil then
       if e.missing then ok = ctx.fail(e.missing, node) end
+    elseif e.unknown and pp.is_unknown(v) then
+      ok = ctx.unknown(key .. " depends on a value Parapet cannot resolve", node, key)
     elseif not e.ok(v, ctx, node) then
       local bad = e.bad
       if type(bad) == "string" then
-        ok = ctx.fail(key .. " is " .. show(v) .. bad, node, key)
+        ok = ctx.fail(key .. " is " .. (e.shape and show_shape or show)(v) .. bad, node, key)
       else
         ok = ctx.fail(bad(v, node), node, key)
       end
