@@ -271,8 +271,27 @@ local function public_flag_rule(spec)
   }
 end
 
+-- The rule for a resource type one flag of which (spec.key) must not be true, read as
+-- must_not_be_true reads it with describe_empty for values that are not booleans; spec.exposed
+-- is the consequence a FAIL states, spec.absent (optional) the FAIL of an absent flag. spec.id,
+-- spec.types and spec.related are the rule's; its title, severity, packs, fix and docs come from
+-- rules/catalog/network.tsv.
+local function flag_rule(spec)
+  local keys, exposed = { spec.key }, spec.exposed
+  local opts = { describe = describe_empty, absent = spec.absent }
+  return {
+    id = spec.id,
+    types = spec.types,
+    related = spec.related,
+    check = function(r, ctx)
+      return must_not_be_true(ctx, r.properties, keys, exposed, opts)
+    end,
+  }
+end
+
 return {
   describe = describe,
+  flag_rule = flag_rule,
   describe_empty = describe_empty,
   public_flag_rule = public_flag_rule,
   dig = dig,

@@ -35,6 +35,7 @@
 --                    a scalar passes when set[v] == true.
 --   int_ge(v, n)     Guard `v >= n` on integers: v (or every element) is an integer (math.type)
 --                    >= n; an empty list passes; an object, a float or a string fails.
+--   int_gt(v, n), int_lt(v, n)  Guard `v > n` / `v < n` on integers, as int_ge.
 --   int_ge_ipairs(v, n)  as int_ge, but a list is walked with ipairs (elements after a null are
 --                    not looked at) and any other value passes when it is an integer >= n.
 --   some_star(v)     Guard `v == "*"` in a `some` clause: v is "*", or a list (ipairs, up to
@@ -67,6 +68,49 @@
 --   check_local_references(v, ctx, t1, t2)  Guard's check_local_references: v is an object
 --                    whose Fn::GetAtt is a list with a string first entry, or whose Ref is a
 --                    string, naming a resource of this template of type t1 (or t2, if given).
+--
+-- Rules of the common shape (most of the pack: a resource type, an optional scope, and checks of
+-- properties, each "absent? wrong value? fail")
+--   rule(spec)       { id = spec.id, types = spec.types, check }: when spec.noun is given, FAIL
+--                    "the NOUN has no Properties" on a resource without them; when spec.scope is
+--                    given, SKIP with the reason scope(p) returns (nil: in scope); then
+--                    spec.judge(ctx, p, r) gives the verdict.
+--   props_rule(spec) a rule whose judge checks, in order, each entry of spec.props on p (or on
+--                    spec.at(p), the node the keys are read from): {key, ok = f(v, ctx, node),
+--                    missing = message | nil, bad = suffix | f(v, node)}. An absent key FAILs with
+--                    `missing` at the node (no `missing`: absent passes); a value for which ok is
+--                    false FAILs at node[key] with "KEY is SHOW(v)SUFFIX" (bad a string; SHOW is
+--                    show) or bad(v, node). Every entry is checked; the verdict is FAIL if any
+--                    failed. Optional in an entry: unknown = true (a value Parapet cannot resolve
+--                    is UNKNOWN: "KEY depends on a value Parapet cannot resolve"), shape = true
+--                    (SHOW is show_shape).
+--   object_at(ctx, node, keys)  Guard's walk down a path of objects: returns node[k1]...[kn] when
+--                    every step is an object (is_view and not a list); otherwise FAILs and
+--                    returns nil: "K1.K2 is missing" at the holder of an absent step, "K1.K2 is
+--                    SHOW, not an object" at a step that is something else (an unresolved value
+--                    is read as such and, like Guard, fails).
+--   at(ctx, node, keys, missing, unknown)  the path accessor: node[k1]...[kn] and its holder and
+--                    key, or nil after reporting why not. An absent step FAILs at its holder
+--                    with missing[i] (default "K1..Ki is missing"); a step Parapet cannot resolve
+--                    is UNKNOWN ("<unknown[i] or K1..Ki> depends on a value known only at deploy
+--                    time"); a step before the last that is not an object FAILs ("K1..Ki is
+--                    SHOW, not an object"); then at() returns nil and what ctx.fail / ctx.unknown
+--                    returned.
+--   true_at_rule(spec)  a rule (spec.id, spec.types) whose value at(spec.keys) (spec.missing,
+--                    spec.unknown) must be the boolean true (is_true_ipairs: a list when every
+--                    entry is), else FAIL "K1..Kn is SHOW; it must be the boolean true".
+--   value_rule(spec)  a rule (spec.id, spec.types) reading the path spec.keys through objects
+--                    (is_view and not a list; no unknown handling, as Guard): an absent step
+--                    FAILs at its holder with spec.missing[i] (default "K1..Ki is missing"), or
+--                    passes when spec.missing[i] is false; a step before the last that is not an
+--                    object FAILs "K1..Ki is SHOW, not an object"; the value must pass spec.ok,
+--                    else FAIL "K1..Kn is SHOW<spec.bad>".
+--   non_empty_rule(spec)  a rule (spec.id, spec.types) whose p[spec.key] must be a non-empty
+--                    list: absent FAILs "KEY is missing", anything else "KEY is V, not a
+--                    non-empty list" (V by tostring).
+--   kms_key(v, ctx)  an ok function for props: a non-blank string (nonblank) or kms_key_ref.
+--   named_or_local(t1, t2) an ok function: v is a non-blank string (blank_bytes) or a
+--                    check_local_references to a t1 (or t2) of this template.
 local type, tostring, format, find, gsub, ipairs, pairs, mtype =
   type, tostring, string.format, string.find, string.gsub, ipairs, pairs, math.type
 local is_view, is_list, is_map = pp.is_view, pp.is_list, pp.is_map
@@ -186,6 +230,26 @@ local function int_ge(v, n)
     return true
   end
   return mtype(v) == "integer" and v >= n
+end
+
+local function int_gt(v, n)
+  if mtype(v) == "integer" then return v > n end
+  if not is_list(v) then return false end
+  for i = 1, #v do
+    local x = v[i]
+    if not (mtype(x) == "integer" and x > n) then return false end
+  end
+  return true
+end
+
+local function int_lt(v, n)
+  if mtype(v) == "integer" then return v < n end
+  if not is_list(v) then return false end
+  for i = 1, #v do
+    local x = v[i]
+    if not (mtype(x) == "integer" and x < n) then return false end
+  end
+  return true
 end
 
 local function int_ge_ipairs(v, n)
@@ -336,12 +400,165 @@ local function kms_key_ref(ctx, v)
   return type(id) == "string" and is_kms_key(ctx.resource(id))
 end
 
+local function rule(spec)
+  local scope, judge = spec.scope, spec.judge
+  local nothing = spec.noun and ("the " .. spec.noun .. " has no Properties")
+  return {
+    id = spec.id,
+    types = spec.types,
+    check = function(r, ctx)
+      local p = r.properties
+      if nothing and p == nil then return ctx.fail(nothing) end
+      if scope then
+        local why = scope(p)
+        if why then return ctx.skip(why) end
+      end
+      return judge(ctx, p, r)
+    end,
+  }
+end
+
+local function check_props(ctx, node, props)
+  local ok = true
+  for i = 1, #props do
+    local e = props[i]
+    local key = e.key
+    local v = node[key]
+    if v == nil then
+      if e.missing then ok = ctx.fail(e.missing, node) end
+    elseif e.unknown and pp.is_unknown(v) then
+      ok = ctx.unknown(key .. " depends on a value Parapet cannot resolve", node, key)
+    elseif not e.ok(v, ctx, node) then
+      local bad = e.bad
+      if type(bad) == "string" then
+        ok = ctx.fail(key .. " is " .. (e.shape and show_shape or show)(v) .. bad, node, key)
+      else
+        ok = ctx.fail(bad(v, node), node, key)
+      end
+    end
+  end
+  return ok
+end
+
+local function props_rule(spec)
+  local props, at = spec.props, spec.at
+  spec.judge = function(ctx, p)
+    return check_props(ctx, at and at(p) or p, props)
+  end
+  return rule(spec)
+end
+
+local function object_at(ctx, node, keys)
+  local cur = node
+  for i = 1, #keys do
+    local k = keys[i]
+    local v = cur[k]
+    if v == nil then
+      ctx.fail(table.concat(keys, ".", 1, i) .. " is missing", cur)
+      return nil
+    end
+    if not is_view(v) or is_list(v) then
+      ctx.fail(table.concat(keys, ".", 1, i) .. " is " .. show(v) .. ", not an object", cur, k)
+      return nil
+    end
+    cur = v
+  end
+  return cur
+end
+
+local is_unknown, concat = pp.is_unknown, table.concat
+local function at(ctx, node, keys, missing, unknown)
+  local cur, n = node, #keys
+  for i = 1, n do
+    local k = keys[i]
+    local v = cur[k]
+    if v == nil then
+      return nil, ctx.fail(missing and missing[i] or (concat(keys, ".", 1, i) .. " is missing"), cur)
+    end
+    if is_unknown(v) then
+      return nil, ctx.unknown((unknown and unknown[i] or concat(keys, ".", 1, i))
+                              .. " depends on a value known only at deploy time", cur, k)
+    end
+    if i == n then return v, cur, k end
+    if not is_map(v) then
+      return nil, ctx.fail(concat(keys, ".", 1, i) .. " is " .. show(v) .. ", not an object", cur, k)
+    end
+    cur = v
+  end
+end
+
+local function true_at_rule(spec)
+  local keys, missing, unknown = spec.keys, spec.missing, spec.unknown
+  local label = concat(keys, ".")
+  spec.judge = function(ctx, p)
+    local v, holder, key = at(ctx, p, keys, missing, unknown)
+    if v == nil then return holder end
+    if not is_true_ipairs(v) then
+      return ctx.fail(label .. " is " .. show(v) .. "; it must be the boolean true", holder, key)
+    end
+  end
+  return rule(spec)
+end
+
+local function value_rule(spec)
+  local keys, missing, ok, bad = spec.keys, spec.missing or {}, spec.ok, spec.bad
+  local n = #keys
+  spec.judge = function(ctx, p)
+    local cur = p
+    for i = 1, n do
+      local k = keys[i]
+      local v = cur[k]
+      if v == nil then
+        if missing[i] == false then return end
+        return ctx.fail(missing[i] or (concat(keys, ".", 1, i) .. " is missing"), cur)
+      end
+      if i == n then
+        if not ok(v) then return ctx.fail(concat(keys, ".") .. " is " .. show(v) .. bad, cur, k) end
+        return
+      end
+      if not is_view(v) or is_list(v) then
+        return ctx.fail(concat(keys, ".", 1, i) .. " is " .. show(v) .. ", not an object", cur, k)
+      end
+      cur = v
+    end
+  end
+  return rule(spec)
+end
+
+local function non_empty_rule(spec)
+  local key = spec.key
+  spec.judge = function(ctx, p)
+    local v = p[key]
+    if v == nil then
+      return ctx.fail(key .. " is missing", p)
+    end
+    if not is_view(v) or #v == 0 then
+      return ctx.fail(key .. " is " .. tostring(v) .. ", not a non-empty list", p, key)
+    end
+  end
+  return rule(spec)
+end
+
+local function kms_key(v, ctx)
+  return nonblank(v) or kms_key_ref(ctx, v)
+end
+
+local function named_or_local(t1, t2)
+  return function(v, ctx)
+    return (type(v) == "string" and not blank_bytes(v)) or check_local_references(v, ctx, t1, t2)
+  end
+end
+
 return {
+  rule = rule, props_rule = props_rule, check_props = check_props,
+  named_or_local = named_or_local, kms_key = kms_key, object_at = object_at, non_empty_rule = non_empty_rule,
+  at = at, true_at_rule = true_at_rule, value_rule = value_rule,
   is_list = is_list, is_struct = is_map, is_list_read = is_list_read,
   is_struct_read = is_struct_read, get = get, show = show, show_shape = show_shape,
   eq_all = eq_all, is_true = is_true, is_false = is_false,
   eq_ipairs = eq_ipairs, is_true_ipairs = is_true_ipairs,
-  ne_all = ne_all, in_set = in_set, in_str_set = in_str_set, int_ge = int_ge, int_ge_ipairs = int_ge_ipairs, some_star = some_star, no_star = no_star,
+  ne_all = ne_all, in_set = in_set, in_str_set = in_str_set, int_ge = int_ge, int_gt = int_gt, int_lt = int_lt,
+  int_ge_ipairs = int_ge_ipairs, some_star = some_star, no_star = no_star,
   same = same, in1 = in1, gin = gin,
   blank = blank, nonblank = nonblank, blank_bytes = blank_bytes, blank_strip = blank_strip,
   local_ref = local_ref, check_local_references = check_local_references, is_kms_key = is_kms_key, kms_key_ref = kms_key_ref,

@@ -75,7 +75,48 @@ local function settings_checker(NS, OPT, good_value, bad_value, advice, wanted)
   end
 end
 
+-- The rule of CT.ELASTICBEANSTALK.PR.1, .2 and .3: spec.id, spec.ns, spec.opt (the setting),
+-- spec.good / spec.bad (its values; default on_value / not_on_value), spec.advice and
+-- spec.wanted (for messages), spec.what (what "is/are not configured" without the setting, with
+-- its verb).
+-- An environment needs a non-empty OptionSettings list with a good matching setting and no bad
+-- one. A configuration template passes when OptionSettings is absent or an empty list, or is a
+-- non-empty list without a matching setting; when it has one, it must meet the environment test.
+local TEMPLATE = "AWS::ElasticBeanstalk::ConfigurationTemplate"
+local function option_rule(spec)
+  local matches = matcher(spec.ns, spec.opt)
+  local check_settings = settings_checker(spec.ns, spec.opt, spec.good or on_value,
+                                          spec.bad or not_on_value, spec.advice, spec.wanted)
+  local unset = ": " .. spec.what .. " not configured"
+  return {
+    id = spec.id,
+    types = { "AWS::ElasticBeanstalk::Environment", TEMPLATE },
+    check = function(r, ctx)
+      local p = r.properties
+      local list = p.OptionSettings
+      if r.type == TEMPLATE then
+        if list == nil then return end
+        if is_list(list) then
+          if #list == 0 then return end
+          for _, e in ipairs(list) do
+            if matches(e) then return check_settings(ctx, p, list) end
+          end
+          return
+        end
+        return ctx.fail("OptionSettings is " .. show(list) .. ", not a list", p, "OptionSettings")
+      end
+      if list == nil then
+        return ctx.fail("OptionSettings is missing" .. unset, p)
+      end
+      if not is_list(list) or #list == 0 then
+        return ctx.fail("OptionSettings is " .. show(list) .. unset, p, "OptionSettings")
+      end
+      return check_settings(ctx, p, list)
+    end,
+  }
+end
+
 return {
   on_value = on_value, not_on_value = not_on_value, matcher = matcher,
-  settings_checker = settings_checker,
+  settings_checker = settings_checker, option_rule = option_rule,
 }

@@ -12,6 +12,13 @@
 --   flag_true(ctx, ec, flag)           ec[flag] is present and the boolean true (eq_ipairs: a
 --                                      list passes when every entry is true); fails otherwise.
 --                                      Returns true when it is.
+--   config_rule(spec)                  the rule of an AWS::EMR::SecurityConfiguration: its
+--                                      encryption_configuration, flag_true(spec.flag), the
+--                                      objects EC.<spec.outer> and <spec.outer>.<spec.inner>;
+--                                      then spec.judge(ctx, inner object) gives the verdict, or,
+--                                      with spec.key, inner[key] must be present ("<inner>.<key>
+--                                      is missing") and pass spec.ok ("<inner>.<key> is
+--                                      show(v)<spec.bad>").
 local g = pp.lib("guard")
 local is_list, show, all_eq = g.is_list, g.show, g.eq_ipairs
 local is_view = pp.is_view
@@ -50,7 +57,33 @@ local function flag_true(ctx, ec, flag)
   return true
 end
 
+local function config_rule(spec)
+  local flag, outer, inner, judge = spec.flag, spec.outer, spec.inner, spec.judge
+  local where = EC .. outer .. "."
+  if spec.key then
+    local key, ok, bad = spec.key, spec.ok, spec.bad
+    local label = inner .. "." .. key
+    judge = function(ctx, node)
+      local v = node[key]
+      if v == nil then return ctx.fail(label .. " is missing", node) end
+      if not ok(v) then return ctx.fail(label .. " is " .. show(v) .. bad, node, key) end
+    end
+  end
+  return g.rule({ id = spec.id, types = { "AWS::EMR::SecurityConfiguration" },
+    judge = function(ctx, p)
+      local ec = encryption_configuration(ctx, p)
+      if not ec then return end
+      flag_true(ctx, ec, flag)
+      local o = object_at(ctx, ec, outer, EC)
+      if not o then return end
+      local n = object_at(ctx, o, inner, where)
+      if not n then return end
+      return judge(ctx, n)
+    end,
+  })
+end
+
 return {
   object_at = object_at, encryption_configuration = encryption_configuration, EC = EC,
-  flag_true = flag_true,
+  flag_true = flag_true, config_rule = config_rule,
 }

@@ -10,6 +10,7 @@
 --   https_required_check: ct-opensearch-pr-8, ct-opensearch-pr-16
 --   in_vpc_only_check: ct-opensearch-pr-2, ct-opensearch-pr-10
 --   node_to_node_encryption_check: ct-opensearch-pr-3, ct-opensearch-pr-11
+--   section_rule(spec): a rule checking the fields of one section (ct-opensearch-pr-6, -7, -14, -15)
 local g = pp.lib("guard")
 local M = {}
 
@@ -27,146 +28,78 @@ local function section(ctx, p, key)
   return c
 end
 
-do
-  local is_struct = g.is_struct_read
-  local all_true = g.is_true
-  local nonblank = g.nonblank
-  local local_ref = g.local_ref
-  M.application_logging_enabled_check = function(r, ctx)
+local is_struct, all_true, nonblank, local_ref, in_set = g.is_struct_read, g.is_true, g.nonblank,
+  g.local_ref, g.in_set
+local is_view = pp.is_view
+local tostring = tostring
+
+-- node[key] under the label `at` ("LogPublishingOptions.AUDIT_LOGS"): absent FAILs "AT.KEY is
+-- missing" at node (passes when optional); a value ok() refuses FAILs "AT.KEY is V<bad>" at node[key].
+local function field(ctx, node, at, key, ok, bad, optional)
+  local v = node[key]
+  if v == nil then
+    if optional then return end
+    ctx.fail(at .. "." .. key .. " is missing", node)
+  elseif not ok(v, ctx) then
+    ctx.fail(at .. "." .. key .. " is " .. tostring(v) .. bad, node, key)
+  end
+end
+
+local function log_group(v, ctx)
+  return nonblank(v) or local_ref(ctx, v, "AWS::Logs::LogGroup")
+end
+
+-- The check of one log type of LogPublishingOptions: an object with Enabled true and a log group.
+local function logs_check(kind)
+  local at = "LogPublishingOptions." .. kind
+  return function(r, ctx)
     local p = r.properties
     local c, failed = section(ctx, p, "LogPublishingOptions")
     if c == nil then return failed end
-    local logs = c.ES_APPLICATION_LOGS
+    local logs = c[kind]
     if logs == nil then
-      ctx.fail("LogPublishingOptions.ES_APPLICATION_LOGS is missing", c)
+      ctx.fail(at .. " is missing", c)
     elseif not is_struct(logs) then
-      ctx.fail("LogPublishingOptions.ES_APPLICATION_LOGS is " .. tostring(logs) .. ", not a map",
-               c, "ES_APPLICATION_LOGS")
+      ctx.fail(at .. " is " .. tostring(logs) .. ", not a map", c, kind)
     else
-      local enabled = logs.Enabled
-      if enabled == nil then
-        ctx.fail("LogPublishingOptions.ES_APPLICATION_LOGS.Enabled is missing", logs)
-      elseif not all_true(enabled) then
-        ctx.fail("LogPublishingOptions.ES_APPLICATION_LOGS.Enabled is " .. tostring(enabled) .. ", not true",
-                 logs, "Enabled")
-      end
-      local group = logs.CloudWatchLogsLogGroupArn
-      if group == nil then
-        ctx.fail("LogPublishingOptions.ES_APPLICATION_LOGS.CloudWatchLogsLogGroupArn is missing",
-                 logs)
-      elseif not nonblank(group) and not local_ref(ctx, group, "AWS::Logs::LogGroup") then
-        ctx.fail("LogPublishingOptions.ES_APPLICATION_LOGS.CloudWatchLogsLogGroupArn is " .. tostring(group) .. ", neither a log group ARN nor a reference to a log group in this template",
-                 logs, "CloudWatchLogsLogGroupArn")
-      end
+      field(ctx, logs, at, "Enabled", all_true, ", not true")
+      field(ctx, logs, at, "CloudWatchLogsLogGroupArn", log_group,
+            ", neither a log group ARN nor a reference to a log group in this template")
     end
   end
 end
 
-do
-  local is_struct = g.is_struct_read
-  local all_true = g.is_true
-  local nonblank = g.nonblank
-  local local_ref = g.local_ref
-  M.audit_logging_enabled_check = function(r, ctx)
+-- The check of a section whose fields are judged in order: {key, ok, bad, optional}.
+local function section_check(key, fields)
+  return function(r, ctx)
     local p = r.properties
-    local c, failed = section(ctx, p, "LogPublishingOptions")
+    local c, failed = section(ctx, p, key)
     if c == nil then return failed end
-    local logs = c.AUDIT_LOGS
-    if logs == nil then
-      ctx.fail("LogPublishingOptions.AUDIT_LOGS is missing", c)
-    elseif not is_struct(logs) then
-      ctx.fail("LogPublishingOptions.AUDIT_LOGS is " .. tostring(logs) .. ", not a map",
-               c, "AUDIT_LOGS")
-    else
-      local enabled = logs.Enabled
-      if enabled == nil then
-        ctx.fail("LogPublishingOptions.AUDIT_LOGS.Enabled is missing", logs)
-      elseif not all_true(enabled) then
-        ctx.fail("LogPublishingOptions.AUDIT_LOGS.Enabled is " .. tostring(enabled) .. ", not true",
-                 logs, "Enabled")
-      end
-      local group = logs.CloudWatchLogsLogGroupArn
-      if group == nil then
-        ctx.fail("LogPublishingOptions.AUDIT_LOGS.CloudWatchLogsLogGroupArn is missing", logs)
-      elseif not nonblank(group) and not local_ref(ctx, group, "AWS::Logs::LogGroup") then
-        ctx.fail("LogPublishingOptions.AUDIT_LOGS.CloudWatchLogsLogGroupArn is " .. tostring(group) .. ", neither a log group ARN nor a reference to a log group in this template",
-                 logs, "CloudWatchLogsLogGroupArn")
-      end
+    for i = 1, #fields do
+      local f = fields[i]
+      field(ctx, c, key, f[1], f[2], f[3], f[4])
     end
   end
 end
 
-do
-  local all_true = g.is_true
-  M.encrypted_at_rest_check = function(r, ctx)
-    local p = r.properties
-    local c, failed = section(ctx, p, "EncryptionAtRestOptions")
-    if c == nil then return failed end
-    local enabled = c.Enabled
-    if enabled == nil then
-      ctx.fail("EncryptionAtRestOptions.Enabled is missing", c)
-    elseif not all_true(enabled) then
-      ctx.fail("EncryptionAtRestOptions.Enabled is " .. tostring(enabled) .. ", not true",
-               c, "Enabled")
-    end
-  end
-end
+local TLS_POLICIES = { ["Policy-Min-TLS-1-2-2019-07"] = true }
+local function non_empty_list(v) return is_view(v) and #v > 0 end
 
-do
-  local all_true = g.is_true
-  local in_set = g.in_set
-  local TLS_POLICIES = { ["Policy-Min-TLS-1-2-2019-07"] = true }
-  M.https_required_check = function(r, ctx)
-    local p = r.properties
-    local c, failed = section(ctx, p, "DomainEndpointOptions")
-    if c == nil then return failed end
-    local enforceHTTPS = c.EnforceHTTPS
-    if enforceHTTPS == nil then
-      ctx.fail("DomainEndpointOptions.EnforceHTTPS is missing", c)
-    elseif not all_true(enforceHTTPS) then
-      ctx.fail("DomainEndpointOptions.EnforceHTTPS is " .. tostring(enforceHTTPS) .. ", not true",
-               c, "EnforceHTTPS")
-    end
-    local tLSSecurityPolicy = c.TLSSecurityPolicy
-    if tLSSecurityPolicy == nil then
-      ctx.fail("DomainEndpointOptions.TLSSecurityPolicy is missing", c)
-    elseif not in_set(tLSSecurityPolicy, TLS_POLICIES) then
-      ctx.fail("DomainEndpointOptions.TLSSecurityPolicy is " .. tostring(tLSSecurityPolicy) .. ", not Policy-Min-TLS-1-2-2019-07",
-               c, "TLSSecurityPolicy")
-    end
-  end
-end
+M.application_logging_enabled_check = logs_check("ES_APPLICATION_LOGS")
+M.audit_logging_enabled_check = logs_check("AUDIT_LOGS")
+M.encrypted_at_rest_check = section_check("EncryptionAtRestOptions", { { "Enabled", all_true, ", not true" } })
+M.https_required_check = section_check("DomainEndpointOptions", {
+  { "EnforceHTTPS", all_true, ", not true" },
+  { "TLSSecurityPolicy", function(v) return in_set(v, TLS_POLICIES) end, ", not Policy-Min-TLS-1-2-2019-07" },
+})
+M.in_vpc_only_check = section_check("VPCOptions", { { "SubnetIds", non_empty_list, ", not a non-empty list" } })
+M.node_to_node_encryption_check = section_check("NodeToNodeEncryptionOptions",
+  { { "Enabled", all_true, ", not true" } })
 
-do
-  local is_view = pp.is_view
-  M.in_vpc_only_check = function(r, ctx)
-    local p = r.properties
-    local c, failed = section(ctx, p, "VPCOptions")
-    if c == nil then return failed end
-    local subnetIds = c.SubnetIds
-    if subnetIds == nil then
-      ctx.fail("VPCOptions.SubnetIds is missing", c)
-    elseif not is_view(subnetIds) or #subnetIds == 0 then
-      ctx.fail("VPCOptions.SubnetIds is " .. tostring(subnetIds) .. ", not a non-empty list",
-               c, "SubnetIds")
-    end
-  end
+-- section_rule(spec): the rule (spec.id, spec.types) that is section_check(spec.key, spec.fields).
+function M.section_rule(spec)
+  return { id = spec.id, types = spec.types, check = section_check(spec.key, spec.fields) }
 end
-
-do
-  local all_true = g.is_true
-  M.node_to_node_encryption_check = function(r, ctx)
-    local p = r.properties
-    local c, failed = section(ctx, p, "NodeToNodeEncryptionOptions")
-    if c == nil then return failed end
-    local enabled = c.Enabled
-    if enabled == nil then
-      ctx.fail("NodeToNodeEncryptionOptions.Enabled is missing", c)
-    elseif not all_true(enabled) then
-      ctx.fail("NodeToNodeEncryptionOptions.Enabled is " .. tostring(enabled) .. ", not true",
-               c, "Enabled")
-    end
-  end
-end
+M.at_least_3 = function(v) return g.int_ge(v, 3) end
 
 return M

@@ -15,11 +15,8 @@ local function wildcard(s)
   return find(s, "^%*%.") ~= nil and not find(s, "\n", 3, true)
 end
 
-return {
-  id         = "ct-acm-pr-1",
-  types      = { "AWS::CertificateManager::Certificate" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-acm-pr-1", types = { "AWS::CertificateManager::Certificate" },
+  judge = function(ctx, p)
     if p.CertificateAuthorityArn == nil then
       return ctx.skip("no CertificateAuthorityArn: not a private CA certificate")
     end
@@ -49,4 +46,4 @@ return {
       end
     end
   end,
-}
+})

@@ -13,11 +13,8 @@ local function logs_everything(m)
   return hm ~= nil and rp ~= nil and ll ~= nil and eq_all(hm, "*") and eq_all(rp, "/*") and in_set(ll, LEVELS)
 end
 
-return {
-  id         = "ct-apigateway-pr-1",
-  types      = { "AWS::ApiGateway::Stage" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-apigateway-pr-1", types = { "AWS::ApiGateway::Stage" },
+  judge = function(ctx, p)
     local ms = p.MethodSettings
     if not is_view(ms) or #ms == 0 then
       if ms == nil then return ctx.fail("MethodSettings is missing, so execution logging is off", p) end
@@ -37,4 +34,4 @@ return {
                p, "MethodSettings")
     end
   end,
-}
+})

@@ -2,11 +2,8 @@
 local g = pp.lib("guard")
 local all_true = g.is_true
 
-return {
-  id         = "ct-apigateway-pr-2",
-  types      = { "AWS::ApiGateway::Stage" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-apigateway-pr-2", types = { "AWS::ApiGateway::Stage" },
+  judge = function(ctx, p)
     local v = p.TracingEnabled
     if v == nil then
       return ctx.fail("TracingEnabled is missing", p)
@@ -15,4 +12,4 @@ return {
       return ctx.fail("TracingEnabled is " .. tostring(v) .. ", not true", p, "TracingEnabled")
     end
   end,
-}
+})

@@ -11,11 +11,8 @@ local function encrypts_everything(m)
   return hm ~= nil and rp ~= nil and ce ~= nil and eq_all(hm, "*") and eq_all(rp, "/*") and all_true(ce)
 end
 
-return {
-  id         = "ct-apigateway-pr-3",
-  types      = { "AWS::ApiGateway::Stage" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-apigateway-pr-3", types = { "AWS::ApiGateway::Stage" },
+  judge = function(ctx, p)
     local cc = p.CacheClusterEnabled
     if cc == nil or not all_true(cc) then
       return ctx.skip("the stage has no cache cluster")
@@ -38,4 +35,4 @@ return {
       ctx.fail("no MethodSettings entry sets CacheDataEncrypted true for HttpMethod * and ResourcePath /*", p, "MethodSettings")
     end
   end,
-}
+})

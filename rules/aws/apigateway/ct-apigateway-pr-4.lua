@@ -4,11 +4,8 @@ local is_struct = g.is_struct_read
 local nonblank = g.nonblank
 local local_ref = g.local_ref
 
-return {
-  id         = "ct-apigateway-pr-4",
-  types      = { "AWS::ApiGatewayV2::Stage" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-apigateway-pr-4", types = { "AWS::ApiGatewayV2::Stage" },
+  judge = function(ctx, p)
     local c = p.AccessLogSettings
     if c == nil then
       return ctx.fail("AccessLogSettings is missing", p)
@@ -32,4 +29,4 @@ return {
                c, "Format")
     end
   end,
-}
+})

@@ -5,11 +5,8 @@ local in_set = g.in_set
 
 local AUTH = { AWS_IAM = true, JWT = true, CUSTOM = true }
 
-return {
-  id         = "ct-apigateway-pr-5",
-  types      = { "AWS::ApiGatewayV2::Route", "AWS::ApiGatewayV2::ApiGatewayManagedOverrides" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-apigateway-pr-5", types = { "AWS::ApiGatewayV2::Route", "AWS::ApiGatewayV2::ApiGatewayManagedOverrides" },
+  judge = function(ctx, p, r)
     local node = p
     if r.type == "AWS::ApiGatewayV2::ApiGatewayManagedOverrides" then
       node = p.Route
@@ -25,4 +22,4 @@ return {
       return ctx.fail("AuthorizationType is " .. tostring(v) .. ", not AWS_IAM, JWT or CUSTOM", node, "AuthorizationType")
     end
   end,
-}
+})

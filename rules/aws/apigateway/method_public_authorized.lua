@@ -25,15 +25,9 @@ local function endpoint_kind(api)
 end
 
 return {
-  id       = "apigateway-public-method-authorized",
-  title    = "Methods of internet-facing REST APIs require authorization",
-  severity = "high",
-  types    = { "AWS::ApiGateway::Method" },
-  packs    = { "network" },
-  params   = { allow_logical_ids = {}, allow_tags = {} },
-  fix      = "Set AuthorizationType to AWS_IAM, COGNITO_USER_POOLS or CUSTOM (with an authorizer), "
-          .. "require an API key, make the API PRIVATE, or allow-list the RestApi if it is public on purpose.",
-  docs     = "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-control-access-to-api.html",
+  id = "apigateway-public-method-authorized",
+  types = { "AWS::ApiGateway::Method" },
+  params = { allow_logical_ids = {}, allow_tags = {} },
   check = function(r, ctx)
     local p = r.properties
     local verb = upper_str(p, "HttpMethod")

@@ -22,11 +22,8 @@ local function level_ok(v)
   return type(v) == "string" and LEVELS[v] == true
 end
 
-return {
-  id         = "ct-appsync-pr-1",
-  types      = { "AWS::AppSync::GraphQLApi" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-appsync-pr-1", types = { "AWS::AppSync::GraphQLApi" },
+  judge = function(ctx, p)
     local lc = p.LogConfig
     if lc == nil then
       return ctx.fail("LogConfig is missing: the API does not log to CloudWatch", p)
@@ -50,4 +47,4 @@ return {
                "CloudWatchLogsRoleArn")
     end
   end,
-}
+})

@@ -5,11 +5,8 @@ local g = pp.lib("guard")
 local show = g.show
 local all_eq = g.eq_ipairs
 
-return {
-  id         = "ct-appsync-pr-2",
-  types      = { "AWS::AppSync::GraphQLApi" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-appsync-pr-2", types = { "AWS::AppSync::GraphQLApi" },
+  judge = function(ctx, p)
     local v = p.Visibility
     if v == nil then
       return ctx.fail("Visibility is missing (the default is GLOBAL): set it to PRIVATE", p)
@@ -18,4 +15,4 @@ return {
       return ctx.fail("Visibility is " .. show(v) .. ": set it to PRIVATE", p, "Visibility")
     end
   end,
-}
+})

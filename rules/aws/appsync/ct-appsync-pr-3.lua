@@ -31,11 +31,8 @@ local function check_auth(ctx, node, where)
   end
 end
 
-return {
-  id         = "ct-appsync-pr-3",
-  types      = { "AWS::AppSync::GraphQLApi" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-appsync-pr-3", types = { "AWS::AppSync::GraphQLApi" },
+  judge = function(ctx, p)
     check_auth(ctx, p, "")
     local extra = p.AdditionalAuthenticationProviders
     if not is_list(extra) then return end
@@ -48,4 +45,4 @@ return {
       end
     end
   end,
-}
+})

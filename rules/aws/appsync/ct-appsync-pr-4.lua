@@ -5,11 +5,8 @@ local g = pp.lib("guard")
 local show = g.show
 local all_true = g.is_true_ipairs
 
-return {
-  id         = "ct-appsync-pr-4",
-  types      = { "AWS::AppSync::ApiCache" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-appsync-pr-4", types = { "AWS::AppSync::ApiCache" },
+  judge = function(ctx, p)
     local v = p.TransitEncryptionEnabled
     if v == nil then
       return ctx.fail("TransitEncryptionEnabled is missing: the cache is not encrypted in transit", p)
@@ -18,4 +15,4 @@ return {
       return ctx.fail("TransitEncryptionEnabled is " .. show(v) .. ", not the boolean true", p, "TransitEncryptionEnabled")
     end
   end,
-}
+})

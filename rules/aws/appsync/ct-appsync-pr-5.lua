@@ -5,11 +5,8 @@ local g = pp.lib("guard")
 local show = g.show
 local all_true = g.is_true_ipairs
 
-return {
-  id         = "ct-appsync-pr-5",
-  types      = { "AWS::AppSync::ApiCache" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-appsync-pr-5", types = { "AWS::AppSync::ApiCache" },
+  judge = function(ctx, p)
     local v = p.AtRestEncryptionEnabled
     if v == nil then
       return ctx.fail("AtRestEncryptionEnabled is missing: the cache is not encrypted at rest", p)
@@ -18,4 +15,4 @@ return {
       return ctx.fail("AtRestEncryptionEnabled is " .. show(v) .. ", not the boolean true", p, "AtRestEncryptionEnabled")
     end
   end,
-}
+})

@@ -7,14 +7,8 @@ local dig, path_label = exposure.dig, exposure.path_label
 local KEYS = { "ContainerProperties", "NetworkConfiguration", "AssignPublicIp" }
 
 return {
-  id       = "batch-job-no-public-ip",
-  title    = "Batch Fargate job definitions do not assign public IP addresses",
-  severity = "high",
-  types    = { "AWS::Batch::JobDefinition" },
-  packs    = { "network" },
-  fix      = "Set ContainerProperties.NetworkConfiguration.AssignPublicIp to DISABLED and run the "
-          .. "compute environment in private subnets with a NAT gateway or VPC endpoints.",
-  docs     = "https://docs.aws.amazon.com/batch/latest/userguide/fargate.html",
+  id = "batch-job-no-public-ip",
+  types = { "AWS::Batch::JobDefinition" },
   check = function(r, ctx)
     local v, state, holder, key, depth = dig(r.properties, KEYS)
     if state == "absent" or state == "bad" then return true end

@@ -3,11 +3,8 @@ local g = pp.lib("guard")
 local is_struct = g.is_struct_read
 local nonblank = g.nonblank
 
-return {
-  id         = "ct-cloudfront-pr-1",
-  types      = { "AWS::CloudFront::Distribution" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-cloudfront-pr-1", types = { "AWS::CloudFront::Distribution" },
+  judge = function(ctx, p)
     local dc = p.DistributionConfig
     if not is_struct(dc) then
       return ctx.fail("DistributionConfig is " .. tostring(dc) .. ", not a map", p, dc ~= nil and "DistributionConfig" or nil)
@@ -21,4 +18,4 @@ return {
                       dc, "DefaultRootObject")
     end
   end,
-}
+})

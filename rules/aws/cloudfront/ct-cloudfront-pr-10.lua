@@ -58,11 +58,8 @@ local function s3_origin(ctx, d)
   return s3_domain(d)
 end
 
-return {
-  id         = "ct-cloudfront-pr-10",
-  types      = { "AWS::CloudFront::Distribution" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-cloudfront-pr-10", types = { "AWS::CloudFront::Distribution" },
+  judge = function(ctx, p)
     local dc = p.DistributionConfig
     if not is_struct(dc) then
       return ctx.skip("no DistributionConfig map")
@@ -94,4 +91,4 @@ return {
       return ctx.skip("no S3 origins")
     end
   end,
-}
+})

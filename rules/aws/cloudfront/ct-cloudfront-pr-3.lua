@@ -17,11 +17,8 @@ local function check_behavior(ctx, b, what, where, key)
   end
 end
 
-return {
-  id         = "ct-cloudfront-pr-3",
-  types      = { "AWS::CloudFront::Distribution" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-cloudfront-pr-3", types = { "AWS::CloudFront::Distribution" },
+  judge = function(ctx, p)
     local dc = p.DistributionConfig
     if not is_struct(dc) then
       return ctx.fail("DistributionConfig is " .. tostring(dc) .. ", not a map", p, dc ~= nil and "DistributionConfig" or nil)
@@ -39,4 +36,4 @@ return {
       end
     end
   end,
-}
+})

@@ -18,11 +18,8 @@ local function int_eq(v, n)
   return math.type(v) == "integer" and v == n
 end
 
-return {
-  id         = "ct-cloudfront-pr-4",
-  types      = { "AWS::CloudFront::Distribution" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-cloudfront-pr-4", types = { "AWS::CloudFront::Distribution" },
+  judge = function(ctx, p)
     local dc = p.DistributionConfig
     if not is_struct(dc) then
       return ctx.fail("DistributionConfig is " .. tostring(dc) .. ", not a map", p, dc ~= nil and "DistributionConfig" or nil)
@@ -56,4 +53,4 @@ return {
       end
     end
   end,
-}
+})

@@ -4,11 +4,8 @@ local is_struct = g.is_struct_read
 local nonblank = g.nonblank
 local local_ref = g.local_ref
 
-return {
-  id         = "ct-cloudfront-pr-5",
-  types      = { "AWS::CloudFront::Distribution" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-cloudfront-pr-5", types = { "AWS::CloudFront::Distribution" },
+  judge = function(ctx, p)
     local dc = p.DistributionConfig
     if not is_struct(dc) then
       return ctx.fail("DistributionConfig is " .. tostring(dc) .. ", not a map", p, dc ~= nil and "DistributionConfig" or nil)
@@ -29,4 +26,4 @@ return {
                       lg, "Bucket")
     end
   end,
-}
+})

@@ -26,44 +26,20 @@ local function viewers_use_https(dc)
   return true
 end
 
-return {
-  id         = "ct-cloudfront-pr-8",
-  types      = { "AWS::CloudFront::Distribution" },
-  check = function(r, ctx)
-    local p = r.properties
-    local dc = p.DistributionConfig
-    if not is_struct(dc) then
-      return ctx.skip("no DistributionConfig map")
+return pp.lib("guard_cloudfront").origins_rule({ id = "ct-cloudfront-pr-8", none = "no custom origins",
+  each = function(ctx, i, o, coc, dc)
+    if not is_struct(coc) then return false end
+    local opp = coc.OriginProtocolPolicy
+    if opp == nil then
+      ctx.fail("CustomOriginConfig of origin " .. i .. " has no OriginProtocolPolicy", o, "CustomOriginConfig")
+    elseif not ne_all(opp, "http-only") then
+      ctx.fail("origin " .. i .. " talks to its origin over plain HTTP (OriginProtocolPolicy " .. tostring(opp) .. ")",
+               coc, "OriginProtocolPolicy")
+    elseif not eq_all(opp, "https-only") and not (eq_all(opp, "match-viewer") and viewers_use_https(dc)) then
+      ctx.fail("OriginProtocolPolicy of origin " .. i .. " is " .. tostring(opp) ..
+               ", but viewers may connect over HTTP (a cache behavior allows allow-all or has no ViewerProtocolPolicy)",
+               coc, "OriginProtocolPolicy")
     end
-    local legacy = dc.CustomOrigin ~= nil
-    if legacy then
-      ctx.fail("DistributionConfig uses the legacy CustomOrigin", dc, "CustomOrigin")
-    end
-    local origins = dc.Origins
-    local custom = 0
-    if is_view(origins) then
-      for i = 1, #origins do
-        local o = origins[i]
-        local coc
-        if is_view(o) then coc = o.CustomOriginConfig end
-        if is_struct(coc) then
-          custom = custom + 1
-          local opp = coc.OriginProtocolPolicy
-          if opp == nil then
-            ctx.fail("CustomOriginConfig of origin " .. i .. " has no OriginProtocolPolicy", o, "CustomOriginConfig")
-          elseif not ne_all(opp, "http-only") then
-            ctx.fail("origin " .. i .. " talks to its origin over plain HTTP (OriginProtocolPolicy " .. tostring(opp) .. ")",
-                     coc, "OriginProtocolPolicy")
-          elseif not eq_all(opp, "https-only") and not (eq_all(opp, "match-viewer") and viewers_use_https(dc)) then
-            ctx.fail("OriginProtocolPolicy of origin " .. i .. " is " .. tostring(opp) ..
-                     ", but viewers may connect over HTTP (a cache behavior allows allow-all or has no ViewerProtocolPolicy)",
-                     coc, "OriginProtocolPolicy")
-          end
-        end
-      end
-    end
-    if custom == 0 and not legacy then
-      return ctx.skip("no custom origins")
-    end
+    return true
   end,
-}
+})

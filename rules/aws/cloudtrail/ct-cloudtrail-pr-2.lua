@@ -5,11 +5,8 @@ local g = pp.lib("guard")
 local show = g.show
 local all_true = g.is_true_ipairs
 
-return {
-  id         = "ct-cloudtrail-pr-2",
-  types      = { "AWS::CloudTrail::Trail" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-cloudtrail-pr-2", types = { "AWS::CloudTrail::Trail" },
+  judge = function(ctx, p)
     local v = p.EnableLogFileValidation
     if v == nil then
       return ctx.fail("EnableLogFileValidation is missing: log files are not validated", p)
@@ -19,4 +16,4 @@ return {
                       "EnableLogFileValidation")
     end
   end,
-}
+})

@@ -18,12 +18,9 @@ local function check_arn(ctx, p, key, rtype, what)
   end
 end
 
-return {
-  id         = "ct-cloudtrail-pr-3",
-  types      = { "AWS::CloudTrail::Trail" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-cloudtrail-pr-3", types = { "AWS::CloudTrail::Trail" },
+  judge = function(ctx, p)
     check_arn(ctx, p, "CloudWatchLogsLogGroupArn", "AWS::Logs::LogGroup", "an AWS::Logs::LogGroup")
     check_arn(ctx, p, "CloudWatchLogsRoleArn", "AWS::IAM::Role", "an AWS::IAM::Role")
   end,
-}
+})

@@ -2,23 +2,6 @@
 -- Guard semantics kept: KmsKeyId must be a non-blank string or a Ref/GetAtt of an
 -- AWS::KMS::Key or AWS::KMS::Alias declared in this template.
 local g = pp.lib("guard")
-local nonblank = g.nonblank
-local show = g.show
-local key_ref = g.kms_key_ref
-local type = type
-
-return {
-  id         = "ct-cloudtrail-pr-4",
-  types      = { "AWS::CloudTrail::EventDataStore" },
-  check = function(r, ctx)
-    local p = r.properties
-    local k = p.KmsKeyId
-    if k == nil then
-      return ctx.fail("KmsKeyId is missing: the event data store uses an AWS owned key", p)
-    end
-    if not ((nonblank(k)) or key_ref(ctx, k)) then
-      return ctx.fail("KmsKeyId is " .. show(k) .. ", neither a key id nor a reference to a "
-                      .. "KMS key or alias in this template", p, "KmsKeyId")
-    end
-  end,
-}
+return g.props_rule({ id = "ct-cloudtrail-pr-4", types = { "AWS::CloudTrail::EventDataStore" }, props = { {
+  key = "KmsKeyId", ok = g.kms_key, missing = "KmsKeyId is missing: the event data store uses an AWS owned key",
+  bad = ", neither a key id nor a reference to a KMS key or alias in this template" } } })

@@ -5,11 +5,8 @@ local show = g.show
 local tostring = tostring
 local is_view = pp.is_view
 
-return {
-  id         = "ct-cloudwatch-pr-1",
-  types      = { "AWS::CloudWatch::Alarm" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-cloudwatch-pr-1", types = { "AWS::CloudWatch::Alarm" },
+  judge = function(ctx, p)
     local a = p.AlarmActions
     if a == nil then
       return ctx.fail("AlarmActions is missing: nothing happens when the alarm fires", p)
@@ -22,4 +19,4 @@ return {
                       p, "AlarmActions")
     end
   end,
-}
+})

@@ -21,15 +21,12 @@ local function ok(v)
   return long_enough(v)
 end
 
-return {
-  id         = "ct-cloudwatch-pr-2",
-  types      = { "AWS::Logs::LogGroup" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-cloudwatch-pr-2", types = { "AWS::Logs::LogGroup" },
+  judge = function(ctx, p)
     local v = p.RetentionInDays
     if v ~= nil and not ok(v) then
       return ctx.fail("RetentionInDays is " .. show(v) .. ": keep events for at least 365 days "
                       .. "(an integer)", p, "RetentionInDays")
     end
   end,
-}
+})

@@ -2,23 +2,7 @@
 -- Guard semantics kept: KmsKeyId must be a non-blank string or a Ref/GetAtt of an
 -- AWS::KMS::Key declared in this template.
 local g = pp.lib("guard")
-local nonblank = g.nonblank
-local show = g.show
-local local_ref = g.local_ref
-local type = type
-
-return {
-  id         = "ct-cloudwatch-pr-3",
-  types      = { "AWS::Logs::LogGroup" },
-  check = function(r, ctx)
-    local p = r.properties
-    local k = p.KmsKeyId
-    if k == nil then
-      return ctx.fail("KmsKeyId is missing: the log group uses default encryption only", p)
-    end
-    if not ((nonblank(k)) or local_ref(ctx, k, "AWS::KMS::Key")) then
-      return ctx.fail("KmsKeyId is " .. show(k) .. ", neither a key ARN nor a reference to an "
-                      .. "AWS::KMS::Key in this template", p, "KmsKeyId")
-    end
-  end,
-}
+return g.props_rule({ id = "ct-cloudwatch-pr-3", types = { "AWS::Logs::LogGroup" }, props = { {
+  key = "KmsKeyId", ok = function(v, ctx) return g.nonblank(v) or g.local_ref(ctx, v, "AWS::KMS::Key") end,
+  missing = "KmsKeyId is missing: the log group uses default encryption only",
+  bad = ", neither a key ARN nor a reference to an AWS::KMS::Key in this template" } } })

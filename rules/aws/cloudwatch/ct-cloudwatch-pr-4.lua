@@ -5,15 +5,12 @@ local g = pp.lib("guard")
 local show = g.show
 local all_true = g.is_true_ipairs
 
-return {
-  id         = "ct-cloudwatch-pr-4",
-  types      = { "AWS::CloudWatch::Alarm" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-cloudwatch-pr-4", types = { "AWS::CloudWatch::Alarm" },
+  judge = function(ctx, p)
     local v = p.ActionsEnabled
     if v ~= nil and not all_true(v) then
       return ctx.fail("ActionsEnabled is " .. show(v) .. ": the alarm's actions will not run", p,
                       "ActionsEnabled")
     end
   end,
-}
+})

@@ -63,11 +63,8 @@ local function source_ok(s)
   return source_one(s)
 end
 
-return {
-  id         = "ct-codebuild-pr-1",
-  types      = { "AWS::CodeBuild::Project" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-codebuild-pr-1", types = { "AWS::CodeBuild::Project" },
+  judge = function(ctx, p)
     local src, sec = p.Source, p.SecondarySources
     local selected = is_struct(src) and git_source(src)
     if not selected and is_view(sec) then
@@ -91,4 +88,4 @@ return {
       end
     end
   end,
-}
+})

@@ -8,11 +8,8 @@ local is_view = pp.is_view
 
 local CREDENTIALS = { AWS_ACCESS_KEY_ID = true, AWS_SECRET_ACCESS_KEY = true }
 
-return {
-  id         = "ct-codebuild-pr-2",
-  types      = { "AWS::CodeBuild::Project" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-codebuild-pr-2", types = { "AWS::CodeBuild::Project" },
+  judge = function(ctx, p)
     local env = p.Environment
     local vars
     if is_struct(env) then vars = env.EnvironmentVariables end
@@ -34,4 +31,4 @@ return {
       end
     end
   end,
-}
+})

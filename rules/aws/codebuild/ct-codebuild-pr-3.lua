@@ -25,11 +25,8 @@ local function s3_on(ctx, lc)
   return false
 end
 
-return {
-  id         = "ct-codebuild-pr-3",
-  types      = { "AWS::CodeBuild::Project" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-codebuild-pr-3", types = { "AWS::CodeBuild::Project" },
+  judge = function(ctx, p)
     local lc = p.LogsConfig
     if lc == nil then
       return ctx.fail("LogsConfig is missing, so build logs are not kept", p)
@@ -46,4 +43,4 @@ return {
     end
     return ctx.fail("LogsConfig turns on neither CloudWatchLogs nor S3Logs with a Location", p, "LogsConfig")
   end,
-}
+})

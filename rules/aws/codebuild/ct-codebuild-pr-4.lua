@@ -3,11 +3,8 @@ local g = pp.lib("guard")
 local is_struct = g.is_struct_read
 local all_false = g.is_false
 
-return {
-  id         = "ct-codebuild-pr-4",
-  types      = { "AWS::CodeBuild::Project" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-codebuild-pr-4", types = { "AWS::CodeBuild::Project" },
+  judge = function(ctx, p)
     local env = p.Environment
     if env == nil then
       return ctx.fail("Environment is missing", p)
@@ -20,4 +17,4 @@ return {
       return ctx.fail("Environment.PrivilegedMode is " .. tostring(v) .. ", not false", env, "PrivilegedMode")
     end
   end,
-}
+})

@@ -19,11 +19,8 @@ local function encrypted(a)
   return v == nil or all_false(v)
 end
 
-return {
-  id         = "ct-codebuild-pr-5",
-  types      = { "AWS::CodeBuild::Project" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-codebuild-pr-5", types = { "AWS::CodeBuild::Project" },
+  judge = function(ctx, p)
     local art, sec = p.Artifacts, p.SecondaryArtifacts
     -- Guard's filter reads `Artifacts exists; Artifacts is_struct; (Artifacts produces or every
     -- SecondaryArtifacts item produces)`: without an Artifacts map the project is not checked.
@@ -55,4 +52,4 @@ return {
       end
     end
   end,
-}
+})

@@ -4,11 +4,8 @@ local is_struct = g.is_struct_read
 local eq_all = g.eq_all
 local all_false = g.is_false
 
-return {
-  id         = "ct-codebuild-pr-6",
-  types      = { "AWS::CodeBuild::Project" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-codebuild-pr-6", types = { "AWS::CodeBuild::Project" },
+  judge = function(ctx, p)
     local lc = p.LogsConfig
     local s3
     if is_struct(lc) then s3 = lc.S3Logs end
@@ -20,4 +17,4 @@ return {
       return ctx.fail("S3Logs.EncryptionDisabled is " .. tostring(v) .. ", not false", s3, "EncryptionDisabled")
     end
   end,
-}
+})

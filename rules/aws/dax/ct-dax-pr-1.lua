@@ -1,38 +1,7 @@
 -- CT.DAX.PR.1: a DAX cluster encrypts its data at rest.
 -- Guard semantics kept: SSESpecification must be an object whose SSEEnabled is the boolean true
 -- (the string "true" fails; a list passes when every entry is true, so an empty list passes).
-local type, tostring, ipairs = type, tostring, ipairs
-local is_map, is_unknown = pp.is_map, pp.is_unknown
-local g = pp.lib("guard")
-local show, all_true = g.show, g.is_true_ipairs
-
-return {
-  id         = "ct-dax-pr-1",
-  types      = { "AWS::DAX::Cluster" },
-  check = function(r, ctx)
-    local p = r.properties
-    local sse = p.SSESpecification
-    if sse == nil then
-      return ctx.fail("SSESpecification is missing, so the cluster is not encrypted at rest", p)
-    end
-    if is_unknown(sse) then
-      return ctx.unknown("SSESpecification depends on a value known only at deploy time", p,
-                         "SSESpecification")
-    end
-    if not is_map(sse) then
-      return ctx.fail("SSESpecification is " .. show(sse) .. ", not an object", p, "SSESpecification")
-    end
-    local v = sse.SSEEnabled
-    if v == nil then
-      return ctx.fail("SSESpecification.SSEEnabled is missing: set it to true", sse)
-    end
-    if is_unknown(v) then
-      return ctx.unknown("SSESpecification.SSEEnabled depends on a value known only at deploy time",
-                         sse, "SSEEnabled")
-    end
-    if not all_true(v) then
-      return ctx.fail("SSESpecification.SSEEnabled is " .. show(v)
-                      .. "; it must be the boolean true", sse, "SSEEnabled")
-    end
-  end,
-}
+return pp.lib("guard").true_at_rule({ id = "ct-dax-pr-1", types = { "AWS::DAX::Cluster" },
+  keys = { "SSESpecification", "SSEEnabled" },
+  missing = { "SSESpecification is missing, so the cluster is not encrypted at rest",
+              "SSESpecification.SSEEnabled is missing: set it to true" } })

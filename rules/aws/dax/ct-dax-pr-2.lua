@@ -16,15 +16,7 @@ local show = g.show
 
 local MIN = 3
 
-local function all_int_ge(v, n)
-  if is_list(v) then
-    for _, e in ipairs(v) do
-      if not (mtype(e) == "integer" and e >= n) then return false end
-    end
-    return true
-  end
-  return mtype(v) == "integer" and v >= n
-end
+local all_int_ge = g.int_ge_ipairs
 
 -- strictly typed deep equality
 local function deep_same(a, b)
@@ -72,11 +64,8 @@ local function is_in(a, b)
   return deep_same(a, b)
 end
 
-return {
-  id         = "ct-dax-pr-2",
-  types      = { "AWS::DAX::Cluster" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-dax-pr-2", types = { "AWS::DAX::Cluster" },
+  judge = function(ctx, p)
     local rf, azs = p.ReplicationFactor, p.AvailabilityZones
     if is_unknown(rf) or is_unknown(azs) then
       return ctx.unknown("ReplicationFactor or AvailabilityZones depends on a value known only at "
@@ -111,4 +100,4 @@ return {
     end
     return not failed
   end,
-}
+})

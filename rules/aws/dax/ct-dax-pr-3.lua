@@ -2,25 +2,14 @@
 -- Guard semantics kept: ClusterEndpointEncryptionType must be present and exactly "TLS" (a list
 -- passes when every entry is "TLS", so an empty list passes).
 local type, tostring, ipairs = type, tostring, ipairs
-local is_list, is_unknown = pp.is_list, pp.is_unknown
+local is_unknown = pp.is_unknown
 local g = pp.lib("guard")
 local show = g.show
 
-local function all_eq(v, x)
-  if is_list(v) then
-    for _, e in ipairs(v) do
-      if e ~= x then return false end
-    end
-    return true
-  end
-  return v == x
-end
+local all_eq = g.eq_ipairs
 
-return {
-  id         = "ct-dax-pr-3",
-  types      = { "AWS::DAX::Cluster" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-dax-pr-3", types = { "AWS::DAX::Cluster" },
+  judge = function(ctx, p)
     local v = p.ClusterEndpointEncryptionType
     if v == nil then
       return ctx.fail("ClusterEndpointEncryptionType is missing (the default is NONE): set it to TLS", p)
@@ -35,4 +24,4 @@ return {
                       "ClusterEndpointEncryptionType")
     end
   end,
-}
+})

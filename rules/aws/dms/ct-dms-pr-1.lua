@@ -3,11 +3,8 @@ local g = pp.lib("guard")
 local is_false = g.is_false
 local show = g.show
 
-return {
-  id       = "ct-dms-pr-1",
-  types    = { "AWS::DMS::ReplicationInstance" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-dms-pr-1", types = { "AWS::DMS::ReplicationInstance" },
+  judge = function(ctx, p)
     local v = p.PubliclyAccessible
     if v == nil then
       return ctx.fail("PubliclyAccessible is not set, and the replication instance may then get a public address; set it to false", p)
@@ -17,4 +14,4 @@ return {
                       p, "PubliclyAccessible")
     end
   end,
-}
+})

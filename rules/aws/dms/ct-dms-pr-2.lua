@@ -28,11 +28,8 @@ local function all_in(v, s)
   return type(v) == "string" and s[v] == true
 end
 
-return {
-  id         = "ct-dms-pr-2",
-  types      = { "AWS::DMS::Endpoint" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-dms-pr-2", types = { "AWS::DMS::Endpoint" },
+  judge = function(ctx, p)
     local engine = p.EngineName
     local unknown_engine = is_unknown(engine)
     if engine == nil or (not unknown_engine and not all_in(engine, SSL_ENGINES)) then
@@ -54,4 +51,4 @@ return {
     return ctx.fail(problem .. ": data moves between DMS and the " .. show(engine)
                     .. " database unencrypted", p, v ~= nil and "SslMode" or nil)
   end,
-}
+})

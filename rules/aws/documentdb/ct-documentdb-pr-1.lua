@@ -6,11 +6,8 @@ local is_unknown = pp.is_unknown
 local g = pp.lib("guard")
 local show, all_true = g.show, g.is_true_ipairs
 
-return {
-  id         = "ct-documentdb-pr-1",
-  types      = { "AWS::DocDB::DBCluster" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-documentdb-pr-1", types = { "AWS::DocDB::DBCluster" },
+  judge = function(ctx, p)
     local v = p.StorageEncrypted
     if v == nil then
       return ctx.fail("StorageEncrypted is missing (the default is false): set it to true", p)
@@ -24,4 +21,4 @@ return {
                       "StorageEncrypted")
     end
   end,
-}
+})

@@ -9,11 +9,8 @@ local show = g.show
 
 local MIN_DAYS = 7
 
-return {
-  id         = "ct-documentdb-pr-2",
-  types      = { "AWS::DocDB::DBCluster" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-documentdb-pr-2", types = { "AWS::DocDB::DBCluster" },
+  judge = function(ctx, p)
     local v = p.BackupRetentionPeriod
     if v == nil then
       return ctx.fail("BackupRetentionPeriod is missing (the default keeps backups for 1 day): set it "
@@ -28,4 +25,4 @@ return {
                       .. "days of at least " .. MIN_DAYS, p, "BackupRetentionPeriod")
     end
   end,
-}
+})

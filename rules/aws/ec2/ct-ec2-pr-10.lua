@@ -5,12 +5,8 @@ local show = g.show
 
 local is_struct = pp.is_map
 
-return {
-  id       = "ct-ec2-pr-10",
-  types    = { "AWS::EC2::LaunchTemplate" },
-  check = function(r, ctx)
-    local p = r.properties
-    if p == nil then return ctx.fail("the launch template has no Properties") end
+return g.rule({ id = "ct-ec2-pr-10", types = { "AWS::EC2::LaunchTemplate" }, noun = "launch template",
+  judge = function(ctx, p)
     local data = p.LaunchTemplateData
     if data == nil then
       return ctx.fail("LaunchTemplateData is not set, so detailed monitoring stays off", p)
@@ -32,4 +28,4 @@ return {
                       mon, "Enabled")
     end
   end,
-}
+})

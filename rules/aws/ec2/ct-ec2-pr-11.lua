@@ -3,16 +3,12 @@ local g = pp.lib("guard")
 local is_false = g.is_false
 local show = g.show
 
-return {
-  id       = "ct-ec2-pr-11",
-  types    = { "AWS::EC2::Subnet" },
-  check = function(r, ctx)
-    local p = r.properties
-    if p == nil then return ctx.fail("the subnet has no Properties") end
+return g.rule({ id = "ct-ec2-pr-11", types = { "AWS::EC2::Subnet" }, noun = "subnet",
+  judge = function(ctx, p)
     local v = p.MapPublicIpOnLaunch
     if v ~= nil and not is_false(v) then
       return ctx.fail("MapPublicIpOnLaunch is " .. show(v) .. "; it must be the boolean false or absent",
                       p, "MapPublicIpOnLaunch")
     end
   end,
-}
+})

@@ -3,12 +3,8 @@ local g = pp.lib("guard")
 local is_true = g.is_true
 local show = g.show
 
-return {
-  id       = "ct-ec2-pr-13",
-  types    = { "AWS::EC2::Instance" },
-  check = function(r, ctx)
-    local p = r.properties
-    if p == nil then return ctx.fail("the instance has no Properties") end
+return g.rule({ id = "ct-ec2-pr-13", types = { "AWS::EC2::Instance" }, noun = "instance",
+  judge = function(ctx, p)
     local v = p.Monitoring
     if v == nil then
       return ctx.fail("Monitoring is not set, so detailed monitoring stays off", p)
@@ -17,4 +13,4 @@ return {
       return ctx.fail("Monitoring is " .. show(v) .. "; it must be the boolean true", p, "Monitoring")
     end
   end,
-}
+})

@@ -10,12 +10,8 @@ local FAMILIES = pp.lib("ec2_families").nitro
 local ec2 = pp.lib("guard_ec2")
 local _, nitro = ec2.instance_types(FAMILIES.families, FAMILIES.exact)
 
-return {
-  id       = "ct-ec2-pr-15",
-  types    = { "AWS::EC2::LaunchTemplate" },
-  check = function(r, ctx)
-    local p = r.properties
-    if p == nil then return ctx.fail("the launch template has no Properties") end
+return g.rule({ id = "ct-ec2-pr-15", types = { "AWS::EC2::LaunchTemplate" }, noun = "launch template",
+  judge = function(ctx, p)
     local data = p.LaunchTemplateData
     if not is_struct(data) then return ctx.skip("no LaunchTemplateData object") end
     local it, req = data.InstanceType, data.InstanceRequirements
@@ -48,4 +44,4 @@ return {
     end
     return ok
   end,
-}
+})

@@ -8,12 +8,8 @@ local FAMILIES = pp.lib("ec2_families").nitro
 local ec2 = pp.lib("guard_ec2")
 local _, accepted = ec2.instance_types(FAMILIES.families, FAMILIES.exact)
 
-return {
-  id       = "ct-ec2-pr-16",
-  types    = { "AWS::EC2::Instance" },
-  check = function(r, ctx)
-    local p = r.properties
-    if p == nil then return ctx.fail("the instance has no Properties") end
+return g.rule({ id = "ct-ec2-pr-16", types = { "AWS::EC2::Instance" }, noun = "instance",
+  judge = function(ctx, p)
     local it = p.InstanceType
     if it == nil then
       return ctx.fail("InstanceType is not set, so the default (m1.small, not Nitro) would be used", p)
@@ -22,4 +18,4 @@ return {
       return ctx.fail("InstanceType is " .. show(it) .. ", not an AWS Nitro instance type", p, "InstanceType")
     end
   end,
-}
+})

@@ -23,12 +23,8 @@ local function family_ok(v)
   return type(v) == "string" and FAMILY_NAME[v] == true
 end
 
-return {
-  id       = "ct-ec2-pr-17",
-  types    = { "AWS::EC2::Host" },
-  check = function(r, ctx)
-    local p = r.properties
-    if p == nil then return ctx.fail("the dedicated host has no Properties") end
+return g.rule({ id = "ct-ec2-pr-17", types = { "AWS::EC2::Host" }, noun = "dedicated host",
+  judge = function(ctx, p)
     local fam, it = p.InstanceFamily, p.InstanceType
     if fam == nil and it == nil then
       return ctx.fail("the dedicated host sets neither InstanceFamily nor InstanceType", p)
@@ -44,4 +40,4 @@ return {
     end
     return ok
   end,
-}
+})

@@ -8,12 +8,8 @@ local FAMILIES = pp.lib("ec2_families").nitro_encrypted_in_transit
 local ec2 = pp.lib("guard_ec2")
 local _, accepted = ec2.instance_types(FAMILIES.families, FAMILIES.exact)
 
-return {
-  id       = "ct-ec2-pr-19",
-  types    = { "AWS::EC2::Instance" },
-  check = function(r, ctx)
-    local p = r.properties
-    if p == nil then return ctx.fail("the instance has no Properties") end
+return g.rule({ id = "ct-ec2-pr-19", types = { "AWS::EC2::Instance" }, noun = "instance",
+  judge = function(ctx, p)
     local it = p.InstanceType
     if it == nil then
       return ctx.fail("InstanceType is not set, so the default type (without in-transit encryption) would be used", p)
@@ -23,4 +19,4 @@ return {
                       ", not a Nitro instance type that encrypts traffic between instances", p, "InstanceType")
     end
   end,
-}
+})

@@ -6,7 +6,6 @@ local gin = g.gin
 local not_true = g.is_false
 local str_eq = g.eq_all
 local show = g.show
-local mtype = math.type
 
 local is_list = pp.is_list
 
@@ -25,25 +24,7 @@ local function gnotin(v, set)
   return not in1(v, set)
 end
 
-local function gt(v, n)
-  if mtype(v) == "integer" then return v > n end
-  if not is_list(v) then return false end
-  for i = 1, #v do
-    local x = v[i]
-    if not (mtype(x) == "integer" and x > n) then return false end
-  end
-  return true
-end
-
-local function lt(v, n)
-  if mtype(v) == "integer" then return v < n end
-  if not is_list(v) then return false end
-  for i = 1, #v do
-    local x = v[i]
-    if not (mtype(x) == "integer" and x < n) then return false end
-  end
-  return true
-end
+local gt, lt = g.int_gt, g.int_lt
 
 local WORLD4 = { "0.0.0.0/0" }
 local WORLD6 = { "::/0" }
@@ -65,12 +46,8 @@ local function covers(p, port)
   return "allows ports " .. show(from) .. " to " .. show(to) .. ", which includes port " .. port
 end
 
-return {
-  id       = "ct-ec2-pr-5",
-  types    = { "AWS::EC2::NetworkAclEntry" },
-  check = function(r, ctx)
-    local p = r.properties
-    if p == nil then return ctx.fail("the network ACL entry has no Properties") end
+return g.rule({ id = "ct-ec2-pr-5", types = { "AWS::EC2::NetworkAclEntry" }, noun = "network ACL entry",
+  judge = function(ctx, p)
     local egress = p.Egress
     if not (egress == nil or not_true(egress))
        or not (gin(p.CidrBlock, WORLD4) or gin(p.Ipv6CidrBlock, WORLD6))
@@ -96,4 +73,4 @@ return {
     end
     return ok
   end,
-}
+})

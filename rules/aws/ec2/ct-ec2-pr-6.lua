@@ -3,16 +3,12 @@ local g = pp.lib("guard")
 local str_eq = g.eq_all
 local show = g.show
 
-return {
-  id       = "ct-ec2-pr-6",
-  types    = { "AWS::EC2::TransitGateway" },
-  check = function(r, ctx)
-    local p = r.properties
-    if p == nil then return ctx.fail("the transit gateway has no Properties") end
+return g.rule({ id = "ct-ec2-pr-6", types = { "AWS::EC2::TransitGateway" }, noun = "transit gateway",
+  judge = function(ctx, p)
     local v = p.AutoAcceptSharedAttachments
     if v ~= nil and not str_eq(v, "disable") then
       return ctx.fail("AutoAcceptSharedAttachments is " .. show(v) .. "; it must be \"disable\"",
                       p, "AutoAcceptSharedAttachments")
     end
   end,
-}
+})

@@ -15,12 +15,8 @@ local function unencrypted(node)
   return nil
 end
 
-return {
-  id       = "ct-ec2-pr-7",
-  types    = { "AWS::EC2::Instance", "AWS::EC2::Volume" },
-  check = function(r, ctx)
-    local p = r.properties
-    if p == nil then return ctx.fail("the resource has no Properties") end
+return g.rule({ id = "ct-ec2-pr-7", types = { "AWS::EC2::Instance", "AWS::EC2::Volume" }, noun = "resource",
+  judge = function(ctx, p, r)
     if r.type == "AWS::EC2::Volume" then
       local msg = unencrypted(p)
       if msg then return ctx.fail("The volume is not encrypted: " .. msg, p, "Encrypted") end
@@ -43,4 +39,4 @@ return {
     end
     return ok
   end,
-}
+})

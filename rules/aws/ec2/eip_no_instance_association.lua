@@ -16,15 +16,9 @@ local function named_allowed(ctx, v, params)
 end
 
 return {
-  id       = "ec2-eip-no-instance-association",
-  title    = "Elastic IPs are not attached to instances or network interfaces unless allow-listed",
-  severity = "high",
-  types    = { "AWS::EC2::EIP", "AWS::EC2::EIPAssociation" },
-  packs    = { "network" },
-  params   = { allow_logical_ids = {}, allow_tags = {} },
-  fix      = "Reach the host through a load balancer, SSM Session Manager or a VPN instead of a "
-          .. "public address; if it must have one, add it to this rule's allow_logical_ids or allow_tags.",
-  docs     = "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/elastic-ip-addresses-eip.html",
+  id = "ec2-eip-no-instance-association",
+  types = { "AWS::EC2::EIP", "AWS::EC2::EIPAssociation" },
+  params = { allow_logical_ids = {}, allow_tags = {} },
   check = function(r, ctx)
     local p = r.properties
     local params = ctx.params

@@ -108,16 +108,9 @@ local function judge_launch_template(ctx, p)
 end
 
 return {
-  id       = "ec2-instance-no-public-ip",
-  title    = "EC2 instances do not get public IPv4 addresses",
-  severity = "high",
-  types    = { "AWS::EC2::Instance" },
-  packs    = { "network" },
-  related  = { "CT.EC2.PR.11" },
-  fix      = "Set NetworkInterfaces[].AssociatePublicIpAddress to false (or launch into a subnet "
-          .. "whose MapPublicIpOnLaunch is false) and reach the instance through a load balancer, "
-          .. "SSM Session Manager or a VPN instead of a public address.",
-  docs     = "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-instance-addressing.html#concepts-public-addresses",
+  id = "ec2-instance-no-public-ip",
+  types = { "AWS::EC2::Instance" },
+  related = { "CT.EC2.PR.11" },
   check = function(r, ctx)
     local p = r.properties
     local enis = p.NetworkInterfaces

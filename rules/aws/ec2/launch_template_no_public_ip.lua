@@ -7,15 +7,9 @@ local is_list = pp.is_list
 local describe = pp.lib("exposure").describe
 
 return {
-  id       = "ec2-launch-template-no-public-ip",
-  title    = "EC2 launch templates do not assign public IP addresses",
-  severity = "high",
-  types    = { "AWS::EC2::LaunchTemplate" },
-  packs    = { "network" },
-  related  = { "CT.EC2.PR.9" },
-  fix      = "Set LaunchTemplateData.NetworkInterfaces[].AssociatePublicIpAddress to false (or remove "
-          .. "it) and launch into private subnets; expose services through a load balancer.",
-  docs     = "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-networkinterface.html",
+  id = "ec2-launch-template-no-public-ip",
+  types = { "AWS::EC2::LaunchTemplate" },
+  related = { "CT.EC2.PR.9" },
   check = function(r, ctx)
     local p = r.properties
     local data = p.LaunchTemplateData

@@ -101,21 +101,14 @@ end
 local NAMES = { [22] = "SSH", [3389] = "RDP" }
 
 return {
-  id       = "ec2-nacl-no-world-ssh-rdp",
-  title    = "Network ACLs do not allow SSH or RDP from the internet",
-  severity = "high",
-  types    = { "AWS::EC2::NetworkAclEntry" },
-  packs    = { "network" },
-  related  = { "CT.EC2.PR.5" },
-  params   = {
+  id = "ec2-nacl-no-world-ssh-rdp",
+  types = { "AWS::EC2::NetworkAclEntry" },
+  related = { "CT.EC2.PR.5" },
+  params = {
     ports = { 22, 3389 },
     -- min_prefix = 16,      -- IPv4 prefixes shorter than this count as the world (unset)
     -- min_prefix_v6 = 48,   -- the same for IPv6 (unset)
   },
-  fix      = "Change the entry's CidrBlock/Ipv6CidrBlock to your office or VPN range, narrow its "
-          .. "PortRange so it excludes 22 and 3389, or add a lower-numbered deny entry for those "
-          .. "ports from 0.0.0.0/0 and ::/0; administer instances through SSM Session Manager.",
-  docs     = "https://docs.aws.amazon.com/vpc/latest/userguide/nacl-rules.html",
   check = function(r, ctx)
     local p = r.properties
     local params = ctx.params

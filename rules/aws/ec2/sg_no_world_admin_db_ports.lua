@@ -46,21 +46,14 @@ end
 local derived = {}
 
 return {
-  id       = "ec2-sg-no-world-admin-db-ports",
-  title    = "Security groups do not open administration or database ports to the internet",
-  severity = "critical",
-  types    = { "AWS::EC2::SecurityGroup", "AWS::EC2::SecurityGroupIngress" },
-  packs    = { "network" },
-  related  = { "CT.EC2.PR.4", "CT.EC2.PR.3" },
-  params   = {
+  id = "ec2-sg-no-world-admin-db-ports",
+  types = { "AWS::EC2::SecurityGroup", "AWS::EC2::SecurityGroupIngress" },
+  related = { "CT.EC2.PR.4", "CT.EC2.PR.3" },
+  params = {
     admin_db_ports = ingress.admin_db_ports(),
     -- min_prefix = 16,      -- IPv4 prefixes shorter than this count as the world (unset)
     -- min_prefix_v6 = 48,   -- the same for IPv6 (unset)
   },
-  fix      = "Replace the 0.0.0.0/0 or ::/0 source of that ingress rule with the CIDR of your "
-          .. "office/VPN or a SourceSecurityGroupId, or remove it and use SSM Session Manager "
-          .. "(administration) or in-VPC clients (databases).",
-  docs     = "https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html",
   check = function(r, ctx)
     local params = ctx.params
     -- ctx.params is the same table on every call: derive the port list once per params

@@ -29,18 +29,12 @@ local function world_entry(pl, params)
 end
 
 return {
-  id       = "ec2-sg-prefix-list-not-world",
-  title    = "Security-group ingress from a prefix list does not admit the whole internet",
-  severity = "high",
-  types    = { "AWS::EC2::SecurityGroup", "AWS::EC2::SecurityGroupIngress" },
-  packs    = { "network" },
-  params   = {
+  id = "ec2-sg-prefix-list-not-world",
+  types = { "AWS::EC2::SecurityGroup", "AWS::EC2::SecurityGroupIngress" },
+  params = {
     -- min_prefix = 16,      -- IPv4 prefixes shorter than this count as the world (unset)
     -- min_prefix_v6 = 48,   -- the same for IPv6 (unset)
   },
-  fix      = "Remove 0.0.0.0/0 and ::/0 from the prefix list's Entries, or point the ingress rule "
-          .. "at a narrower list or a source security group.",
-  docs     = "https://docs.aws.amazon.com/vpc/latest/userguide/managed-prefix-lists.html",
   check = function(r, ctx)
     local params = ctx.params
     each_entry(r, function(e, where, node)

@@ -22,22 +22,15 @@ local each_entry = ingress.each_entry
 local derived = {}
 
 return {
-  id       = "ec2-sg-world-ingress-allowed-ports-only",
-  title    = "Security groups open only allowed ports (80, 443) to the internet",
-  severity = "high",
-  types    = { "AWS::EC2::SecurityGroup", "AWS::EC2::SecurityGroupIngress" },
-  packs    = { "network" },
-  related  = { "CT.EC2.PR.3" },
-  params   = {
+  id = "ec2-sg-world-ingress-allowed-ports-only",
+  types = { "AWS::EC2::SecurityGroup", "AWS::EC2::SecurityGroupIngress" },
+  related = { "CT.EC2.PR.3" },
+  params = {
     allowed_ports  = { 80, 443 },
     admin_db_ports = ingress.admin_db_ports(),
     -- min_prefix = 16,      -- IPv4 prefixes shorter than this count as the world (unset)
     -- min_prefix_v6 = 48,   -- the same for IPv6 (unset)
   },
-  fix      = "Narrow that ingress rule to the allowed ports (FromPort/ToPort 443, or 80), or replace "
-          .. "its 0.0.0.0/0 or ::/0 source with a known CIDR or a SourceSecurityGroupId; put public "
-          .. "services behind a load balancer listening on 80/443.",
-  docs     = "https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html",
   check = function(r, ctx)
     local params = ctx.params
     -- ctx.params is the same table on every call: derive the port sets once per params

@@ -26,12 +26,8 @@ local function g_in(x, y)
   return same(x, y)
 end
 
-return {
-  id       = "ct-autoscaling-pr-1",
-  types    = { "AWS::AutoScaling::AutoScalingGroup" },
-  check = function(r, ctx)
-    local p = r.properties
-    if p == nil then return ctx.fail("the Auto Scaling group has no Properties") end
+return g.rule({ id = "ct-autoscaling-pr-1", types = { "AWS::AutoScaling::AutoScalingGroup" }, noun = "Auto Scaling group",
+  judge = function(ctx, p)
     local azs = p.AvailabilityZones
     if azs == nil then
       return ctx.fail("AvailabilityZones is not set; list at least two zones", p)
@@ -46,4 +42,4 @@ return {
       return ctx.fail("the first two AvailabilityZones are the same (" .. show(azs[1]) .. ")", azs, 2)
     end
   end,
-}
+})

@@ -8,12 +8,8 @@ local function non_empty_list(v)
   return is_list(v) and #v > 0
 end
 
-return {
-  id       = "ct-autoscaling-pr-4",
-  types    = { "AWS::AutoScaling::AutoScalingGroup" },
-  check = function(r, ctx)
-    local p = r.properties
-    if p == nil then return ctx.fail("the Auto Scaling group has no Properties") end
+return g.rule({ id = "ct-autoscaling-pr-4", types = { "AWS::AutoScaling::AutoScalingGroup" }, noun = "Auto Scaling group",
+  judge = function(ctx, p)
     if not (non_empty_list(p.LoadBalancerNames) or non_empty_list(p.TargetGroupARNs)) then
       return ctx.skip("the group is not attached to a load balancer")
     end
@@ -26,4 +22,4 @@ return {
                       p, "HealthCheckType")
     end
   end,
-}
+})

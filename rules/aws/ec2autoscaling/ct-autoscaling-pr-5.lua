@@ -3,12 +3,8 @@ local g = pp.lib("guard")
 local is_false = g.is_false
 local show = g.show
 
-return {
-  id       = "ct-autoscaling-pr-5",
-  types    = { "AWS::AutoScaling::LaunchConfiguration" },
-  check = function(r, ctx)
-    local p = r.properties
-    if p == nil then return ctx.fail("the launch configuration has no Properties") end
+return g.rule({ id = "ct-autoscaling-pr-5", types = { "AWS::AutoScaling::LaunchConfiguration" }, noun = "launch configuration",
+  judge = function(ctx, p)
     local v = p.AssociatePublicIpAddress
     if v == nil then
       return ctx.fail("AssociatePublicIpAddress is not set, so the subnet default decides; set it to false", p)
@@ -18,4 +14,4 @@ return {
                       p, "AssociatePublicIpAddress")
     end
   end,
-}
+})

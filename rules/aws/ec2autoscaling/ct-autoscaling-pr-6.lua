@@ -90,12 +90,8 @@ local function one_of(p)
   return nil
 end
 
-return {
-  id       = "ct-autoscaling-pr-6",
-  types    = { "AWS::AutoScaling::AutoScalingGroup" },
-  check = function(r, ctx)
-    local p = r.properties
-    if p == nil then return ctx.fail("the Auto Scaling group has no Properties") end
+return g.rule({ id = "ct-autoscaling-pr-6", types = { "AWS::AutoScaling::AutoScalingGroup" }, noun = "Auto Scaling group",
+  judge = function(ctx, p)
     local ok = true
     if not uses_requirements(p) then
       local msg = explicit_types(p)
@@ -107,4 +103,4 @@ return {
     end
     return ok
   end,
-}
+})

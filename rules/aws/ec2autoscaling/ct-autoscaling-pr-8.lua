@@ -47,12 +47,8 @@ local function spec_problem(spec, where, ctx)
   return nil
 end
 
-return {
-  id       = "ct-autoscaling-pr-8",
-  types    = { "AWS::AutoScaling::AutoScalingGroup" },
-  check = function(r, ctx)
-    local p = r.properties
-    if p == nil then return ctx.fail("the Auto Scaling group has no Properties") end
+return g.rule({ id = "ct-autoscaling-pr-8", types = { "AWS::AutoScaling::AutoScalingGroup" }, noun = "Auto Scaling group",
+  judge = function(ctx, p)
     local lt, mip = p.LaunchTemplate, p.MixedInstancesPolicy
     if lt ~= nil and mip ~= nil then
       return ctx.fail("the group sets both LaunchTemplate and MixedInstancesPolicy; use one", p, "LaunchTemplate")
@@ -78,4 +74,4 @@ return {
     end
     return ctx.fail("the group uses no launch template (neither LaunchTemplate nor MixedInstancesPolicy is set)", p)
   end,
-}
+})

@@ -7,11 +7,8 @@ local show = g.show
 local type, tostring = type, tostring
 local is_view = pp.is_view
 
-return {
-  id         = "ct-ecr-pr-1",
-  types      = { "AWS::ECR::Repository" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-ecr-pr-1", types = { "AWS::ECR::Repository" },
+  judge = function(ctx, p)
     local lp = p.LifecyclePolicy
     if lp == nil then
       return ctx.fail("LifecyclePolicy is missing: images accumulate forever", p)
@@ -29,4 +26,4 @@ return {
                       .. ", not a policy document", lp, "LifecyclePolicyText")
     end
   end,
-}
+})

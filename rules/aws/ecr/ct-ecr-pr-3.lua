@@ -5,11 +5,8 @@ local g = pp.lib("guard")
 local show = g.show
 local all_eq = g.eq_ipairs
 
-return {
-  id         = "ct-ecr-pr-3",
-  types      = { "AWS::ECR::Repository" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-ecr-pr-3", types = { "AWS::ECR::Repository" },
+  judge = function(ctx, p)
     local v = p.ImageTagMutability
     if v == nil then
       return ctx.fail("ImageTagMutability is missing (the default is MUTABLE)", p)
@@ -19,4 +16,4 @@ return {
                       "ImageTagMutability")
     end
   end,
-}
+})

@@ -1,9 +1,8 @@
 -- CT.ECS.PR.1 (ecs_fargate_latest_platform_version_check): ECS Fargate services run on the latest Fargate platform version.
-return {
-  id         = "ct-ecs-pr-1",
-  types      = { "AWS::ECS::Service" },
-  check = function(r, ctx)
-    local p = r.properties
+local rule = pp.lib("guard").rule
+
+return rule({ id = "ct-ecs-pr-1", types = { "AWS::ECS::Service" },
+  judge = function(ctx, p)
     if p.LaunchType ~= "FARGATE" then
       return ctx.skip("LaunchType is not the string FARGATE")
     end
@@ -12,4 +11,4 @@ return {
     return ctx.fail("PlatformVersion of a Fargate service is " .. tostring(v) .. ", not LATEST",
                     p, "PlatformVersion")
   end,
-}
+})

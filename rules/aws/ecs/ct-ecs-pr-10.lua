@@ -2,11 +2,8 @@
 local g = pp.lib("guard")
 local blank = g.blank
 
-return {
-  id         = "ct-ecs-pr-10",
-  types      = { "AWS::ECS::TaskDefinition" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-ecs-pr-10", types = { "AWS::ECS::TaskDefinition" },
+  judge = function(ctx, p)
     local v = p.PidMode
     if v == nil then return end
     if type(v) ~= "string" or blank(v) then
@@ -16,4 +13,4 @@ return {
       return ctx.fail("PidMode is host: containers share the host's process namespace", p, "PidMode")
     end
   end,
-}
+})

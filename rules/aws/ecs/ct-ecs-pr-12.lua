@@ -1,6 +1,5 @@
 -- CT.ECS.PR.12 (ecs_no_environment_secrets_check): ECS container definitions do not pass credentials as environment variables.
-local g = pp.lib("guard")
-local get = g.get
+local get = pp.lib("guard").get
 local is_view = pp.is_view
 
 local RESTRICTED = { AWS_ACCESS_KEY_ID = true, AWS_SECRET_ACCESS_KEY = true, ECS_ENGINE_AUTH_DATA = true }
@@ -19,35 +18,21 @@ local function allowed(n)
   return type(n) ~= "string" or not RESTRICTED[n]
 end
 
-return {
-  id         = "ct-ecs-pr-12",
-  types      = { "AWS::ECS::TaskDefinition" },
-  check = function(r, ctx)
-    local p = r.properties
-    local cds = p.ContainerDefinitions
-    if not is_view(cds) or #cds == 0 then
-      return ctx.skip("no ContainerDefinitions list")
-    end
-    local seen = false
-    for i = 1, #cds do
-      local c = cds[i]
-      local env = get(c, "Environment")
-      if is_view(env) and #env > 0 then
-        seen = true
-        for j = 1, #env do
-          local e = env[j]
-          local n = get(e, "Name")
-          if n == nil then
-            ctx.fail("Environment entry " .. j .. " of container definition " .. i .. " has no Name", env, j)
-          elseif not allowed(n) then
-            ctx.fail("container definition " .. i .. " passes " .. tostring(n) ..
-                     " as a plain environment variable", e, "Name")
-          end
-        end
+return pp.lib("guard_ecs").container_rule({
+  id = "ct-ecs-pr-12", none = "no container definition has an Environment list",
+  each = function(ctx, cds, i, c)
+    local env = get(c, "Environment")
+    if not (is_view(env) and #env > 0) then return false end
+    for j = 1, #env do
+      local e = env[j]
+      local n = get(e, "Name")
+      if n == nil then
+        ctx.fail("Environment entry " .. j .. " of container definition " .. i .. " has no Name", env, j)
+      elseif not allowed(n) then
+        ctx.fail("container definition " .. i .. " passes " .. tostring(n) ..
+                 " as a plain environment variable", e, "Name")
       end
     end
-    if not seen then
-      return ctx.skip("no container definition has an Environment list")
-    end
+    return true
   end,
-}
+})

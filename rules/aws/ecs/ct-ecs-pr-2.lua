@@ -1,11 +1,9 @@
 -- CT.ECS.PR.2 (ecs_container_insights_enabled_check): ECS clusters turn on Container Insights.
 local is_view = pp.is_view
+local rule = pp.lib("guard").rule
 
-return {
-  id         = "ct-ecs-pr-2",
-  types      = { "AWS::ECS::Cluster" },
-  check = function(r, ctx)
-    local p = r.properties
+return rule({ id = "ct-ecs-pr-2", types = { "AWS::ECS::Cluster" },
+  judge = function(ctx, p)
     local cs = p.ClusterSettings
     if not is_view(cs) or #cs == 0 then
       if cs == nil then
@@ -21,4 +19,4 @@ return {
     return ctx.fail("no ClusterSettings entry has Name containerInsights with Value enabled",
                     p, "ClusterSettings")
   end,
-}
+})

@@ -15,12 +15,10 @@ local function supported(c)
   end
   return SUPPORTED[c] == true
 end
+local rule = pp.lib("guard").rule
 
-return {
-  id         = "ct-ecs-pr-4",
-  types      = { "AWS::ECS::TaskDefinition" },
-  check = function(r, ctx)
-    local p = r.properties
+return rule({ id = "ct-ecs-pr-4", types = { "AWS::ECS::TaskDefinition" },
+  judge = function(ctx, p)
     local rc = p.RequiresCompatibilities
     if rc ~= nil then
       local ec2_or_fargate = false
@@ -41,4 +39,4 @@ return {
       return ctx.fail("NetworkMode is " .. tostring(nm) .. ", not awsvpc", p, "NetworkMode")
     end
   end,
-}
+})

@@ -2,11 +2,8 @@
 local g = pp.lib("guard")
 local is_struct = g.is_struct
 
-return {
-  id         = "ct-ecs-pr-9",
-  types      = { "AWS::ECS::Service" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-ecs-pr-9", types = { "AWS::ECS::Service" },
+  judge = function(ctx, p)
     local nc = p.NetworkConfiguration
     local vpc
     if is_struct(nc) then vpc = nc.AwsvpcConfiguration end
@@ -18,4 +15,4 @@ return {
       return ctx.fail("AssignPublicIp is " .. tostring(v) .. ", not DISABLED", vpc, "AssignPublicIp")
     end
   end,
-}
+})

@@ -11,14 +11,8 @@ local DEFAULT_VPC = ": the service runs in the default VPC's subnets and securit
                  .. "are public"
 
 return {
-  id       = "ecs-express-no-default-vpc",
-  title    = "ECS Express Mode services name their subnets instead of using the default VPC",
-  severity = "high",
-  types    = { "AWS::ECS::ExpressGatewayService" },
-  packs    = { "network" },
-  fix      = "Set NetworkConfiguration.Subnets to private subnets of your VPC (and "
-          .. "NetworkConfiguration.SecurityGroups to groups you manage).",
-  docs     = "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-expressgatewayservice-expressgatewayservicenetworkconfiguration.html",
+  id = "ecs-express-no-default-vpc",
+  types = { "AWS::ECS::ExpressGatewayService" },
   check = function(r, ctx)
     local p = r.properties
     local nc = p.NetworkConfiguration

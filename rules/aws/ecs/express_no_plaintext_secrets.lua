@@ -39,20 +39,14 @@ local function matches_any(list, name)
 end
 
 return {
-  id       = "ecs-express-no-plaintext-secrets",
-  title    = "ECS Express Mode services take secrets from Secrets, not Environment",
-  severity = "high",
-  types    = { "AWS::ECS::ExpressGatewayService" },
-  packs    = { "network" },
-  params   = {
+  id = "ecs-express-no-plaintext-secrets",
+  types = { "AWS::ECS::ExpressGatewayService" },
+  params = {
     name_patterns = { "*PASSWORD*", "*PASSWD*", "*SECRET*", "*TOKEN*", "*API_KEY*", "*APIKEY*",
                       "*PRIVATE_KEY*", "*ACCESS_KEY*", "*CREDENTIAL*" },
     ignore_names  = { "*_ARN", "*_FILE", "*_PATH", "*_URL", "*_URI", "*_ENDPOINT", "*_NAME",
                       "*_PARAMETER", "*_ID" },
   },
-  fix      = "Move the value to Secrets Manager or an SSM SecureString parameter and reference it "
-          .. "from PrimaryContainer.Secrets (Name, ValueFrom) instead of Environment.",
-  docs     = "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-expressgatewayservice-expressgatewaycontainer.html",
   check = function(r, ctx)
     local params = ctx.params
     if derived.params ~= params then

@@ -14,19 +14,12 @@ local subnet_exposure, allow_listed = exposure.subnet_exposure, exposure.allow_l
 local is_unknown, is_view, is_list = pp.is_unknown, pp.is_view, pp.is_list
 
 return {
-  id       = "ecs-express-private-subnets",
-  title    = "ECS Express Mode services run in private subnets unless allow-listed",
-  severity = "high",
-  types    = { "AWS::ECS::ExpressGatewayService" },
-  packs    = { "network" },
-  params   = {
+  id = "ecs-express-private-subnets",
+  types = { "AWS::ECS::ExpressGatewayService" },
+  params = {
     allow_logical_ids = {},   -- services meant to face the internet, by logical id
     allow_tags = {},          -- … or by tag: "Key=Value" or "Key"
   },
-  fix      = "Use subnets whose route tables send 0.0.0.0/0 to a NAT gateway (not an internet "
-          .. "gateway) and that do not map public IPs; if the service must face the internet, "
-          .. "add it to this rule's allow_logical_ids or allow_tags.",
-  docs     = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/express-service-work.html",
   check = function(r, ctx)
     local p = r.properties
     local nc = p.NetworkConfiguration

@@ -23,18 +23,13 @@ local function production(r, params)
 end
 
 return {
-  id       = "ecs-express-production-min-tasks",
-  title    = "Production ECS Express Mode services keep at least two tasks",
-  severity = "low",
-  types    = { "AWS::ECS::ExpressGatewayService" },
-  packs    = { "network" },
-  params   = {
+  id = "ecs-express-production-min-tasks",
+  types = { "AWS::ECS::ExpressGatewayService" },
+  params = {
     production = false,
     production_tags = { "Environment=production", "Environment=prod" },
     min_tasks = 2,
   },
-  fix      = "Set ScalingTarget.MinTaskCount to 2 or more (and MaxTaskCount at least as high).",
-  docs     = "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-expressgatewayservice-expressgatewayscalingtarget.html",
   check = function(r, ctx)
     local params = ctx.params
     local why = production(r, params)

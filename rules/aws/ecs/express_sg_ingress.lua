@@ -24,20 +24,14 @@ local function all_allowed(a, allowed)
 end
 
 return {
-  id       = "ecs-express-sg-minimal-ingress",
-  title    = "Security groups of ECS Express Mode services admit nothing from the internet",
-  severity = "high",
-  types    = { "AWS::ECS::ExpressGatewayService" },
-  packs    = { "network" },
-  related  = { "CT.EC2.PR.3", "CT.EC2.PR.4" },
-  params   = {
+  id = "ecs-express-sg-minimal-ingress",
+  types = { "AWS::ECS::ExpressGatewayService" },
+  related = { "CT.EC2.PR.3", "CT.EC2.PR.4" },
+  params = {
     allowed_ports = {},
     -- min_prefix = 16,      -- IPv4 prefixes shorter than this count as the world (unset)
     -- min_prefix_v6 = 48,   -- the same for IPv6 (unset)
   },
-  fix      = "Remove the 0.0.0.0/0 and ::/0 ingress rules from the service's security groups; "
-          .. "Express Mode's load balancer reaches the tasks through its own security group.",
-  docs     = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/express-service-work.html",
   check = function(r, ctx)
     local params = ctx.params
     if derived.params ~= params then

@@ -27,15 +27,8 @@ local function need(c)
 end
 
 return {
-  id       = "ecs-fargate-execution-role-set",
-  title    = "Fargate task definitions that pull from ECR, log to awslogs or read secrets set an execution role",
-  severity = "high",
-  types    = { "AWS::ECS::TaskDefinition" },
-  packs    = { "deploy" },
-  fix      = "Set ExecutionRoleArn to a role that trusts ecs-tasks.amazonaws.com and has the "
-          .. "AmazonECSTaskExecutionRolePolicy managed policy (plus secretsmanager:GetSecretValue "
-          .. "/ ssm:GetParameters for Secrets).",
-  docs     = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html",
+  id = "ecs-fargate-execution-role-set",
+  types = { "AWS::ECS::TaskDefinition" },
   check = function(r, ctx)
     local p = r.properties
     if not ecs.on_fargate(p) then return ecs.fargate_or_verdict(p, ctx) end

@@ -41,14 +41,8 @@ local function valid(cpu, mem)
 end
 
 return {
-  id       = "ecs-fargate-task-size-valid",
-  title    = "Fargate task definitions set a task CPU and memory pair that Fargate offers",
-  severity = "high",
-  types    = { "AWS::ECS::TaskDefinition" },
-  packs    = { "deploy" },
-  fix      = "Set task-level Cpu and Memory to a Fargate pair, e.g. 256/512, 512/1024, "
-          .. "1024/2048, 2048/4096, 4096/8192 (the developer guide lists every pair).",
-  docs     = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-tasks-services.html#fargate-tasks-size",
+  id = "ecs-fargate-task-size-valid",
+  types = { "AWS::ECS::TaskDefinition" },
   check = function(r, ctx)
     local p = r.properties
     if not ecs.on_fargate(p) then return ecs.fargate_or_verdict(p, ctx) end

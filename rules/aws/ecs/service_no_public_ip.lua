@@ -3,16 +3,9 @@
 -- only an explicit ENABLED fails. Services without NetworkConfiguration (bridge/host networking)
 -- have no task ENI and pass.
 return {
-  id       = "ecs-service-no-public-ip",
-  title    = "ECS services and task sets do not assign public IP addresses to tasks",
-  severity = "high",
-  types    = { "AWS::ECS::Service", "AWS::ECS::TaskSet" },
-  packs    = { "network" },
-  related  = { "CT.ECS.PR.9" },
-  fix      = "Set NetworkConfiguration.AwsvpcConfiguration.AssignPublicIp to DISABLED, run the tasks "
-          .. "in private subnets with a NAT gateway or VPC endpoints for image pulls, and publish the "
-          .. "service through a load balancer.",
-  docs     = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-networking-awsvpc.html",
+  id = "ecs-service-no-public-ip",
+  types = { "AWS::ECS::Service", "AWS::ECS::TaskSet" },
+  related = { "CT.ECS.PR.9" },
   check = function(r, ctx)
     local p = r.properties
     local nc = p.NetworkConfiguration

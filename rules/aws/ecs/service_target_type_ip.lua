@@ -23,14 +23,8 @@ local function awsvpc(p, ctx)
 end
 
 return {
-  id       = "ecs-awsvpc-target-type-ip",
-  title    = "ECS services in awsvpc mode register with target groups whose TargetType is ip",
-  severity = "high",
-  types    = { "AWS::ECS::Service" },
-  packs    = { "deploy" },
-  fix      = "Set TargetType: ip on the target group (a replacement: give it a new name or "
-          .. "none), or run the tasks in bridge/host mode on EC2 if instance targets are meant.",
-  docs     = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/alb.html",
+  id = "ecs-awsvpc-target-type-ip",
+  types = { "AWS::ECS::Service" },
   check = function(r, ctx)
     local p = r.properties
     local lbs = p.LoadBalancers

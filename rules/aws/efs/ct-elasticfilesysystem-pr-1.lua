@@ -5,11 +5,8 @@ local g = pp.lib("guard")
 local show = g.show
 local all_eq = g.eq_ipairs
 
-return {
-  id         = "ct-elasticfilesysystem-pr-1",
-  types      = { "AWS::EFS::FileSystem" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-elasticfilesysystem-pr-1", types = { "AWS::EFS::FileSystem" },
+  judge = function(ctx, p)
     local v = p.Encrypted
     if v == nil then
       return ctx.fail("Encrypted is missing: the file system is not encrypted", p)
@@ -18,4 +15,4 @@ return {
       return ctx.fail("Encrypted is " .. show(v) .. ", not the boolean true", p, "Encrypted")
     end
   end,
-}
+})

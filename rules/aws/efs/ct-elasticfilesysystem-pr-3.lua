@@ -7,11 +7,8 @@ local show = g.show
 local type = type
 local is_view = pp.is_view
 
-return {
-  id         = "ct-elasticfilesysystem-pr-3",
-  types      = { "AWS::EFS::AccessPoint" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-elasticfilesysystem-pr-3", types = { "AWS::EFS::AccessPoint" },
+  judge = function(ctx, p)
     local rd = p.RootDirectory
     if rd == nil then
       return ctx.fail("RootDirectory is missing: clients see the whole file system", p)
@@ -29,4 +26,4 @@ return {
                       .. "system", rd, "Path")
     end
   end,
-}
+})

@@ -16,11 +16,8 @@ local function check_id(ctx, pu, key)
   end
 end
 
-return {
-  id         = "ct-elasticfilesysystem-pr-4",
-  types      = { "AWS::EFS::AccessPoint" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-elasticfilesysystem-pr-4", types = { "AWS::EFS::AccessPoint" },
+  judge = function(ctx, p)
     local pu = p.PosixUser
     if pu == nil then
       return ctx.fail("PosixUser is missing: clients choose their own identity", p)
@@ -31,4 +28,4 @@ return {
     check_id(ctx, pu, "Uid")
     check_id(ctx, pu, "Gid")
   end,
-}
+})

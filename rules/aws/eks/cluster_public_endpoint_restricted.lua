@@ -8,15 +8,9 @@ local describe, world_cidr = exposure.describe, exposure.world_cidr
 local is_unknown, is_view, is_list, to_bool, to_str = pp.is_unknown, pp.is_view, pp.is_list, pp.bool, pp.str
 
 return {
-  id       = "eks-cluster-public-endpoint-restricted",
-  title    = "EKS cluster endpoints are private or restricted to known CIDRs",
-  severity = "high",
-  types    = { "AWS::EKS::Cluster" },
-  packs    = { "network" },
-  related  = { "CT.EKS.PR.1" },
-  fix      = "Set ResourcesVpcConfig.EndpointPublicAccess to false (with EndpointPrivateAccess "
-          .. "true), or list only your own ranges in ResourcesVpcConfig.PublicAccessCidrs.",
-  docs     = "https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html",
+  id = "eks-cluster-public-endpoint-restricted",
+  types = { "AWS::EKS::Cluster" },
+  related = { "CT.EKS.PR.1" },
   check = function(r, ctx)
     local p = r.properties
     local vc = p.ResourcesVpcConfig

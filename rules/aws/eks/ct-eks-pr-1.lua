@@ -8,11 +8,8 @@ local show = g.show
 local all_eq = g.eq_ipairs
 local is_view = pp.is_view
 
-return {
-  id         = "ct-eks-pr-1",
-  types      = { "AWS::EKS::Cluster" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-eks-pr-1", types = { "AWS::EKS::Cluster" },
+  judge = function(ctx, p)
     local vc = p.ResourcesVpcConfig
     if vc == nil then
       return ctx.fail("ResourcesVpcConfig is missing", p)
@@ -36,4 +33,4 @@ return {
                .. ", not the boolean true", vc, "EndpointPrivateAccess")
     end
   end,
-}
+})

@@ -35,11 +35,8 @@ local function entry_ok(ctx, e)
   return arn ~= nil and ((nonblank(arn)) or key_ref(ctx, arn))
 end
 
-return {
-  id         = "ct-eks-pr-2",
-  types      = { "AWS::EKS::Cluster" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-eks-pr-2", types = { "AWS::EKS::Cluster" },
+  judge = function(ctx, p)
     local ec = p.EncryptionConfig
     if ec == nil then
       return ctx.fail("EncryptionConfig is missing: secrets are not encrypted with your KMS key",
@@ -55,4 +52,4 @@ return {
     return ctx.fail("no EncryptionConfig entry encrypts \"secrets\" with a KMS key (Provider."
                     .. "KeyArn)", p, "EncryptionConfig")
   end,
-}
+})

@@ -6,14 +6,8 @@ local describe = exposure.describe
 local is_unknown, is_view, is_list = pp.is_unknown, pp.is_view, pp.is_list
 
 return {
-  id       = "eks-nodegroup-no-open-ssh",
-  title    = "EKS node groups with SSH keys restrict SSH to named security groups",
-  severity = "high",
-  types    = { "AWS::EKS::Nodegroup" },
-  packs    = { "network" },
-  fix      = "Set RemoteAccess.SourceSecurityGroups to the groups allowed to SSH, or drop "
-          .. "RemoteAccess and use SSM Session Manager.",
-  docs     = "https://docs.aws.amazon.com/eks/latest/userguide/create-managed-node-group.html",
+  id = "eks-nodegroup-no-open-ssh",
+  types = { "AWS::EKS::Nodegroup" },
   check = function(r, ctx)
     local p = r.properties
     local ra = p.RemoteAccess

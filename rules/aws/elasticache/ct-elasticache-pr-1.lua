@@ -20,11 +20,8 @@ local function all_positive_int(v)
   return mtype(v) == "integer" and v > 0
 end
 
-return {
-  id         = "ct-elasticache-pr-1",
-  types      = { "AWS::ElastiCache::CacheCluster" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-elasticache-pr-1", types = { "AWS::ElastiCache::CacheCluster" },
+  judge = function(ctx, p)
     local scope = redis(p.Engine)
     if scope == false then
       return ctx.skip("Engine is " .. show(p.Engine) .. ", not redis")
@@ -45,4 +42,4 @@ return {
     end
     return ctx.fail(problem, p, v ~= nil and "SnapshotRetentionLimit" or nil)
   end,
-}
+})

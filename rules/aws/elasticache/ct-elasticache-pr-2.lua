@@ -13,11 +13,8 @@ local ec = pp.lib("guard_elasticache")
 local show, all_eq = g.show, g.eq_ipairs
 local in_scope = ec.in_scope
 
-return {
-  id         = "ct-elasticache-pr-2",
-  types      = { "AWS::ElastiCache::CacheCluster" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-elasticache-pr-2", types = { "AWS::ElastiCache::CacheCluster" },
+  judge = function(ctx, p)
     local scope = in_scope(p)
     if scope == false then
       return ctx.skip("not a Redis 6 or later cache cluster (Engine " .. show(p.Engine)
@@ -40,4 +37,4 @@ return {
     return ctx.fail(problem .. ": the cluster does not receive minor engine upgrades and security "
                     .. "patches automatically", p, v ~= nil and "AutoMinorVersionUpgrade" or nil)
   end,
-}
+})

@@ -12,11 +12,8 @@ local blank, local_ref = ec.blank, ec.local_ref
 
 local SUBNET_GROUP = "AWS::ElastiCache::SubnetGroup"
 
-return {
-  id         = "ct-elasticache-pr-6",
-  types      = { "AWS::ElastiCache::CacheCluster" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-elasticache-pr-6", types = { "AWS::ElastiCache::CacheCluster" },
+  judge = function(ctx, p)
     local v = p.CacheSubnetGroupName
     if v == nil then
       return ctx.fail("CacheSubnetGroupName is missing, so the cluster goes into the default subnet "
@@ -41,4 +38,4 @@ return {
                       "CacheSubnetGroupName")
     end
   end,
-}
+})

@@ -35,11 +35,8 @@ local function in_control_scope(p)
   return true
 end
 
-return {
-  id         = "ct-elasticache-pr-7",
-  types      = { "AWS::ElastiCache::ReplicationGroup" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-elasticache-pr-7", types = { "AWS::ElastiCache::ReplicationGroup" },
+  judge = function(ctx, p)
     local scope = in_control_scope(p)
     if scope == false then
       return ctx.skip("not a Redis 2.x-5.x replication group (Engine " .. show(p.Engine)
@@ -63,4 +60,4 @@ return {
     return ctx.fail(problem .. ": clients connect without Redis AUTH", p,
                     v ~= nil and "AuthToken" or nil)
   end,
-}
+})

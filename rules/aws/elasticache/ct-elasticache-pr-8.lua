@@ -38,11 +38,8 @@ local function problem_with(ctx, ids)
   return nil
 end
 
-return {
-  id         = "ct-elasticache-pr-8",
-  types      = { "AWS::ElastiCache::ReplicationGroup" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-elasticache-pr-8", types = { "AWS::ElastiCache::ReplicationGroup" },
+  judge = function(ctx, p)
     local scope = in_scope(p)
     if scope == false then
       return ctx.skip("not a Redis 6 or later replication group (Engine " .. show(p.Engine)
@@ -60,4 +57,4 @@ return {
     return ctx.fail(problem .. ": users are not authenticated with role-based access control", p,
                     p.UserGroupIds ~= nil and "UserGroupIds" or nil)
   end,
-}
+})

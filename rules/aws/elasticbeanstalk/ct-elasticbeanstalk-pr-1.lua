@@ -6,13 +6,8 @@
 -- passes when OptionSettings is absent or an empty list, or is a non-empty list without a
 -- matching setting; when it has one, it must meet the environment test.
 local g = pp.lib("guard")
-local is_list = g.is_list
-local show = g.show
-local all_eq = g.eq_ipairs
+local is_list, all_eq = g.is_list, g.eq_ipairs
 local type, ipairs = type, ipairs
-
-local NS, OPT = "aws:elasticbeanstalk:healthreporting:system", "SystemType"
-local eb = pp.lib("guard_elasticbeanstalk")
 
 local function good_value(v) return all_eq(v, "enhanced") end
 
@@ -27,35 +22,8 @@ local function bad_value(v)
   return type(v) == "string" and v ~= "enhanced"
 end
 
-local matches = eb.matcher(NS, OPT)
-local check_settings = eb.settings_checker(NS, OPT, good_value, bad_value, "use enhanced", "enhanced")
-
-return {
-  id         = "ct-elasticbeanstalk-pr-1",
-  types      = {
-    "AWS::ElasticBeanstalk::Environment",
-    "AWS::ElasticBeanstalk::ConfigurationTemplate"
-  },
-  check = function(r, ctx)
-    local p = r.properties
-    local list = p.OptionSettings
-    if r.type == "AWS::ElasticBeanstalk::ConfigurationTemplate" then
-      if list == nil then return end
-      if is_list(list) then
-        if #list == 0 then return end
-        for _, e in ipairs(list) do
-          if matches(e) then return check_settings(ctx, p, list) end
-        end
-        return
-      end
-      return ctx.fail("OptionSettings is " .. show(list) .. ", not a list", p, "OptionSettings")
-    end
-    if list == nil then
-      return ctx.fail("OptionSettings is missing: enhanced health reporting is not configured", p)
-    end
-    if not is_list(list) or #list == 0 then
-      return ctx.fail("OptionSettings is " .. show(list) .. ": enhanced health reporting is not configured", p, "OptionSettings")
-    end
-    return check_settings(ctx, p, list)
-  end,
-}
+return pp.lib("guard_elasticbeanstalk").option_rule({
+  id = "ct-elasticbeanstalk-pr-1", ns = "aws:elasticbeanstalk:healthreporting:system", opt = "SystemType",
+  good = good_value, bad = bad_value, advice = "use enhanced", wanted = "enhanced",
+  what = "enhanced health reporting is",
+})

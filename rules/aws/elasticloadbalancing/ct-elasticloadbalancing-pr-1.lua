@@ -4,11 +4,8 @@ local is_struct = g.is_struct_read
 local eq_all = g.eq_all
 local is_view = pp.is_view
 
-return {
-  id         = "ct-elasticloadbalancing-pr-1",
-  types      = { "AWS::ElasticLoadBalancingV2::Listener" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-elasticloadbalancing-pr-1", types = { "AWS::ElasticLoadBalancingV2::Listener" },
+  judge = function(ctx, p)
     local proto = p.Protocol
     if proto == nil or not eq_all(proto, "HTTP") then
       return ctx.skip("not an HTTP listener")
@@ -33,4 +30,4 @@ return {
       end
     end
   end,
-}
+})

@@ -5,11 +5,8 @@ local all_true = g.is_true
 local nonblank = g.nonblank
 local local_ref = g.local_ref
 
-return {
-  id         = "ct-elasticloadbalancing-pr-10",
-  types      = { "AWS::ElasticLoadBalancing::LoadBalancer" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-elasticloadbalancing-pr-10", types = { "AWS::ElasticLoadBalancing::LoadBalancer" },
+  judge = function(ctx, p)
     local c = p.AccessLoggingPolicy
     if c == nil then
       return ctx.fail("AccessLoggingPolicy is missing", p)
@@ -33,4 +30,4 @@ return {
                c, "S3BucketName")
     end
   end,
-}
+})

@@ -3,11 +3,8 @@ local g = pp.lib("guard")
 local is_struct = g.is_struct_read
 local all_true = g.is_true
 
-return {
-  id         = "ct-elasticloadbalancing-pr-11",
-  types      = { "AWS::ElasticLoadBalancing::LoadBalancer" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-elasticloadbalancing-pr-11", types = { "AWS::ElasticLoadBalancing::LoadBalancer" },
+  judge = function(ctx, p)
     local c = p.ConnectionDrainingPolicy
     if c == nil then
       return ctx.fail("ConnectionDrainingPolicy is missing", p)
@@ -24,4 +21,4 @@ return {
                c, "Enabled")
     end
   end,
-}
+})

@@ -92,11 +92,8 @@ local function check_listener(ctx, p, policies, state, l, where, key)
   return true
 end
 
-return {
-  id         = "ct-elasticloadbalancing-pr-12",
-  types      = { "AWS::ElasticLoadBalancing::LoadBalancer" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-elasticloadbalancing-pr-12", types = { "AWS::ElasticLoadBalancing::LoadBalancer" },
+  judge = function(ctx, p)
     local ls = p.Listeners
     if ls == nil then
       return ctx.fail("Listeners is missing", p)
@@ -131,4 +128,4 @@ return {
       return ctx.skip("no HTTPS or SSL listener")
     end
   end,
-}
+})

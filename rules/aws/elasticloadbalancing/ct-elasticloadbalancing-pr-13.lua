@@ -2,11 +2,8 @@
 local g = pp.lib("guard")
 local all_true = g.is_true
 
-return {
-  id         = "ct-elasticloadbalancing-pr-13",
-  types      = { "AWS::ElasticLoadBalancing::LoadBalancer" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-elasticloadbalancing-pr-13", types = { "AWS::ElasticLoadBalancing::LoadBalancer" },
+  judge = function(ctx, p)
     local v = p.CrossZone
     if v == nil then
       return ctx.fail("CrossZone is missing", p)
@@ -15,4 +12,4 @@ return {
       return ctx.fail("CrossZone is " .. tostring(v) .. ", not true", p, "CrossZone")
     end
   end,
-}
+})

@@ -4,22 +4,7 @@ local in_set = g.in_set
 local local_ref = g.local_ref
 local is_view = pp.is_view
 
--- Guard's ACM_CERTIFICATE_ARN_PATTERN (unanchored):
--- /arn:aws[a-z0-9\-]*:acm:[a-z0-9\-]+:\d{12}:certificate\/[\w\-]{1,64}/
--- matched from each "arn:aws" with anchored steps of one quantifier each.
-local function acm_arn(s)
-  if type(s) ~= "string" then return false end
-  local i = 1
-  while true do
-    local a = s:find("arn:aws", i, true)
-    if not a then return false end
-    local _, e = s:find("^[a-z0-9%-]*:acm:", a + 7)
-    if e and s:find("^[a-z0-9%-]+:%d%d%d%d%d%d%d%d%d%d%d%d:certificate/[%w_%-]", e + 1) then
-      return true
-    end
-    i = a + 1
-  end
-end
+local acm_arn = pp.lib("guard_elb").acm_arn
 
 local SECURE = { HTTPS = true, TLS = true }
 local CERT = "AWS::CertificateManager::Certificate"
@@ -43,11 +28,8 @@ local function acm_cert(ctx, v)
   return acm_arn(v)
 end
 
-return {
-  id         = "ct-elasticloadbalancing-pr-2",
-  types      = { "AWS::ElasticLoadBalancingV2::Listener", "AWS::ElasticLoadBalancingV2::ListenerCertificate" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-elasticloadbalancing-pr-2", types = { "AWS::ElasticLoadBalancingV2::Listener", "AWS::ElasticLoadBalancingV2::ListenerCertificate" },
+  judge = function(ctx, p, r)
     local certs = p.Certificates
     if r.type == "AWS::ElasticLoadBalancingV2::Listener" then
       local proto = p.Protocol
@@ -73,4 +55,4 @@ return {
       end
     end
   end,
-}
+})

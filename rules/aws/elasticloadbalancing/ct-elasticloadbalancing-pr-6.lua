@@ -10,11 +10,8 @@ local is_view = pp.is_view
 local TRUE = { [true] = true, ["true"] = true }
 local TYPES = { application = true, network = true }
 
-return {
-  id         = "ct-elasticloadbalancing-pr-6",
-  types      = { "AWS::ElasticLoadBalancingV2::LoadBalancer" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-elasticloadbalancing-pr-6", types = { "AWS::ElasticLoadBalancingV2::LoadBalancer" },
+  judge = function(ctx, p)
     if p.Type == nil or not in_set(p.Type, TYPES) then
       return ctx.skip("not an Application or Network Load Balancer")
     end
@@ -46,4 +43,4 @@ return {
       ctx.fail("LoadBalancerAttributes has no access_logs.s3.bucket entry naming a bucket", p, "LoadBalancerAttributes")
     end
   end,
-}
+})

@@ -11,12 +11,10 @@ local function differ(a, b)
   if is_view(a) or is_view(b) then return not (a == b) end
   return a ~= b or math.type(a) ~= math.type(b)
 end
+local rule = pp.lib("guard").rule
 
-return {
-  id         = "ct-elasticloadbalancing-pr-7",
-  types      = { "AWS::ElasticLoadBalancing::LoadBalancer" },
-  check = function(r, ctx)
-    local p = r.properties
+return rule({ id = "ct-elasticloadbalancing-pr-7", types = { "AWS::ElasticLoadBalancing::LoadBalancer" },
+  judge = function(ctx, p)
     local azs, subnets = p.AvailabilityZones, p.Subnets
     if azs == nil and subnets == nil then
       return ctx.fail("neither AvailabilityZones nor Subnets is set", p)
@@ -32,4 +30,4 @@ return {
       ctx.fail("Subnets is " .. tostring(subnets) .. ", not a list of two or more subnets", p, "Subnets")
     end
   end,
-}
+})

@@ -6,11 +6,8 @@ local is_view = pp.is_view
 
 local SECURE = { HTTPS = true, SSL = true }
 
-return {
-  id         = "ct-elasticloadbalancing-pr-9",
-  types      = { "AWS::ElasticLoadBalancing::LoadBalancer" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-elasticloadbalancing-pr-9", types = { "AWS::ElasticLoadBalancing::LoadBalancer" },
+  judge = function(ctx, p)
     local ls = p.Listeners
     if not is_view(ls) or #ls == 0 then
       if ls == nil then return ctx.fail("Listeners is missing", p) end
@@ -26,4 +23,4 @@ return {
       end
     end
   end,
-}
+})

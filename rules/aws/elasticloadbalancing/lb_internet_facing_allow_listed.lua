@@ -7,15 +7,9 @@ local exposure = pp.lib("exposure")
 local upper_str, allow_listed = exposure.upper_str, exposure.allow_listed
 
 return {
-  id       = "elb-internet-facing-allow-listed",
-  title    = "Internet-facing load balancers are allow-listed",
-  severity = "medium",
-  types    = { "AWS::ElasticLoadBalancingV2::LoadBalancer", "AWS::ElasticLoadBalancing::LoadBalancer" },
-  packs    = { "network" },
-  params   = { allow_logical_ids = {}, allow_tags = {} },
-  fix      = "Set Scheme to internal, or add the load balancer to this rule's allow_logical_ids or "
-          .. "allow_tags (for example a tag exposure=internet) once facing the internet is intended.",
-  docs     = "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html#load-balancer-scheme",
+  id = "elb-internet-facing-allow-listed",
+  types = { "AWS::ElasticLoadBalancingV2::LoadBalancer", "AWS::ElasticLoadBalancing::LoadBalancer" },
+  params = { allow_logical_ids = {}, allow_tags = {} },
   check = function(r, ctx)
     local p = r.properties
     if r.type == "AWS::ElasticLoadBalancingV2::LoadBalancer" then

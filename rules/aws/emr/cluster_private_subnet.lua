@@ -22,15 +22,9 @@ local function judge(ctx, node, key, index)
 end
 
 return {
-  id       = "emr-cluster-private-subnet",
-  title    = "EMR clusters run in private subnets",
-  severity = "high",
-  types    = { "AWS::EMR::Cluster" },
-  packs    = { "network" },
-  params   = { allow_logical_ids = {}, allow_tags = {} },
-  fix      = "Set Instances.Ec2SubnetId (or Ec2SubnetIds) to private subnets, with a NAT gateway "
-          .. "or VPC endpoints for S3 and the EMR service.",
-  docs     = "https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-clusters-in-a-vpc.html",
+  id = "emr-cluster-private-subnet",
+  types = { "AWS::EMR::Cluster" },
+  params = { allow_logical_ids = {}, allow_tags = {} },
   check = function(r, ctx)
     local p = r.properties
     local why = allow_listed(r, ctx.params)

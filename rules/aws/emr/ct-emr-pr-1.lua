@@ -4,35 +4,6 @@
 -- SecurityConfiguration fails), EnableAtRestEncryption the boolean true, and EncryptionMode a
 -- non-blank string.
 local g = pp.lib("guard")
-local nonblank = g.nonblank
-local show = g.show
-local emr = pp.lib("guard_emr")
-local object_at = emr.object_at
-local encryption_configuration = emr.encryption_configuration
-local EC = emr.EC
-local flag_true = emr.flag_true
-local type = type
-
-return {
-  id         = "ct-emr-pr-1",
-  types      = { "AWS::EMR::SecurityConfiguration" },
-  check = function(r, ctx)
-    local p = r.properties
-    local ec = encryption_configuration(ctx, p)
-    if not ec then return end
-    flag_true(ctx, ec, "EnableAtRestEncryption")
-    local at = object_at(ctx, ec, "AtRestEncryptionConfiguration", EC)
-    if not at then return end
-    local s3 = object_at(ctx, at, "S3EncryptionConfiguration",
-                         EC .. "AtRestEncryptionConfiguration.")
-    if not s3 then return end
-    local mode = s3.EncryptionMode
-    if mode == nil then
-      return ctx.fail("S3EncryptionConfiguration.EncryptionMode is missing", s3)
-    end
-    if not (nonblank(mode)) then
-      return ctx.fail("S3EncryptionConfiguration.EncryptionMode is " .. show(mode)
-                      .. ", not an encryption mode", s3, "EncryptionMode")
-    end
-  end,
-}
+return pp.lib("guard_emr").config_rule({ id = "ct-emr-pr-1", flag = "EnableAtRestEncryption",
+  outer = "AtRestEncryptionConfiguration", inner = "S3EncryptionConfiguration",
+  key = "EncryptionMode", ok = g.nonblank, bad = ", not an encryption mode" })

@@ -5,11 +5,6 @@
 local g = pp.lib("guard")
 local is_list = g.is_list
 local show = g.show
-local emr = pp.lib("guard_emr")
-local object_at = emr.object_at
-local encryption_configuration = emr.encryption_configuration
-local EC = emr.EC
-local flag_true = emr.flag_true
 local type, ipairs = type, ipairs
 local is_view = pp.is_view
 
@@ -35,19 +30,9 @@ local function check_mode(ctx, node, where)
   end
 end
 
-return {
-  id         = "ct-emr-pr-2",
-  types      = { "AWS::EMR::SecurityConfiguration" },
-  check = function(r, ctx)
-    local p = r.properties
-    local ec = encryption_configuration(ctx, p)
-    if not ec then return end
-    flag_true(ctx, ec, "EnableAtRestEncryption")
-    local at = object_at(ctx, ec, "AtRestEncryptionConfiguration", EC)
-    if not at then return end
-    local s3 = object_at(ctx, at, "S3EncryptionConfiguration",
-                         EC .. "AtRestEncryptionConfiguration.")
-    if not s3 then return end
+return pp.lib("guard_emr").config_rule({ id = "ct-emr-pr-2", flag = "EnableAtRestEncryption",
+  outer = "AtRestEncryptionConfiguration", inner = "S3EncryptionConfiguration",
+  judge = function(ctx, s3)
     check_mode(ctx, s3, "S3EncryptionConfiguration.")
     local ov = s3.Overrides
     if is_list(ov) then
@@ -61,4 +46,4 @@ return {
       end
     end
   end,
-}
+})

@@ -13,11 +13,8 @@ local CONFIG_TYPE = "AWS::Glue::SecurityConfiguration"
 -- A Ref, or a GetAtt in its list form, of a resource of type rtype in this template.
 local local_ref = pp.lib("guard").local_ref
 
-return {
-  id         = "ct-glue-pr-1",
-  types      = { "AWS::Glue::Job" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-glue-pr-1", types = { "AWS::Glue::Job" },
+  judge = function(ctx, p)
     local v = p.SecurityConfiguration
     if v == nil then
       return ctx.fail("SecurityConfiguration is not set, so the job's output, logs and bookmarks "
@@ -33,4 +30,4 @@ return {
                     .. "configuration nor a reference to an " .. CONFIG_TYPE
                     .. " in this template", p, "SecurityConfiguration")
   end,
-}
+})

@@ -8,11 +8,8 @@ local is_map, is_unknown = pp.is_map, pp.is_unknown
 local g = pp.lib("guard")
 local show, is_true = g.show_shape, g.is_true_ipairs
 
-return {
-  id         = "ct-guardduty-pr-1",
-  types      = { "AWS::GuardDuty::Detector" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-guardduty-pr-1", types = { "AWS::GuardDuty::Detector" },
+  judge = function(ctx, p)
     local unknown = false
     local en = p.Enable
     if en == nil then
@@ -54,4 +51,4 @@ return {
       return ctx.unknown("the detector's settings depend on a value Parapet cannot resolve", p)
     end
   end,
-}
+})

@@ -10,11 +10,8 @@ local function absent_or_empty_list(v)
   return v == nil or (is_view(v) and #v == 0 and tostring(v) == "[]")
 end
 
-return {
-  id         = "ct-iam-pr-4",
-  types      = { "AWS::IAM::User", "AWS::IAM::Policy", "AWS::IAM::ManagedPolicy" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-iam-pr-4", types = { "AWS::IAM::User", "AWS::IAM::Policy", "AWS::IAM::ManagedPolicy" },
+  judge = function(ctx, p, r)
     if r.type == "AWS::IAM::User" then
       local pol, arns = p.Policies, p.ManagedPolicyArns
       if not absent_or_empty_list(pol) then
@@ -30,4 +27,4 @@ return {
       return ctx.fail("the policy is attached directly to Users " .. show(users), p, "Users")
     end
   end,
-}
+})

@@ -6,11 +6,8 @@ local g = pp.lib("guard")
 local show = g.show
 local all_eq = g.eq_ipairs
 
-return {
-  id         = "ct-kms-pr-1",
-  types      = { "AWS::KMS::Key" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-kms-pr-1", types = { "AWS::KMS::Key" },
+  judge = function(ctx, p)
     local spec = p.KeySpec
     if spec ~= nil and not all_eq(spec, "SYMMETRIC_DEFAULT") then return end
     local v = p.EnableKeyRotation
@@ -22,4 +19,4 @@ return {
                       "EnableKeyRotation")
     end
   end,
-}
+})

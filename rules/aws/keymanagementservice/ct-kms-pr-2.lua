@@ -34,11 +34,8 @@ local function not_2048(v)
   return v ~= "RSA_2048"
 end
 
-return {
-  id         = "ct-kms-pr-2",
-  types      = { "AWS::KMS::Key" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-kms-pr-2", types = { "AWS::KMS::Key" },
+  judge = function(ctx, p)
     local usage, spec = p.KeyUsage, p.KeySpec
     if usage ~= nil and not all_eq(usage, "ENCRYPT_DECRYPT") then return end
     if spec == nil or not all_rsa(spec) then return end
@@ -47,4 +44,4 @@ return {
                       .. "2048 bits", p, "KeySpec")
     end
   end,
-}
+})

@@ -67,11 +67,8 @@ local function statement_ok(s)
   return condition_ok(s.Condition)
 end
 
-return {
-  id         = "ct-kms-pr-3",
-  types      = { "AWS::KMS::Key" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-kms-pr-3", types = { "AWS::KMS::Key" },
+  judge = function(ctx, p)
     local kp = p.KeyPolicy
     if kp == nil then
       return ctx.fail("KeyPolicy is missing", p)
@@ -93,4 +90,4 @@ return {
     return ctx.fail("KeyPolicy has no statement denying kms:CreateGrant to every principal "
                     .. "unless the grant is for an AWS service", kp, "Statement")
   end,
-}
+})

@@ -24,11 +24,8 @@ local function key_ref(ctx, v)
   return type(id) == "string" and is_key(ctx.resource(id))
 end
 
-return {
-  id         = "ct-kinesis-pr-1",
-  types      = { "AWS::Kinesis::Stream" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-kinesis-pr-1", types = { "AWS::Kinesis::Stream" },
+  judge = function(ctx, p)
     local se = p.StreamEncryption
     if se == nil then
       return ctx.fail("StreamEncryption is not set, so the stream is not encrypted at rest", p)
@@ -64,4 +61,4 @@ return {
                          "StreamEncryption")
     end
   end,
-}
+})

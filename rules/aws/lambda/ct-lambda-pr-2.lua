@@ -41,11 +41,8 @@ local function ref_in_template(ctx, v)
   return type(id) == "string" and ctx.resource(id) ~= nil
 end
 
-return {
-  id         = "ct-lambda-pr-2",
-  types      = { "AWS::Lambda::Permission" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-lambda-pr-2", types = { "AWS::Lambda::Permission" },
+  judge = function(ctx, p)
     local auth = p.FunctionUrlAuthType
     if auth ~= nil and not every(auth, not_none) then
       ctx.fail("FunctionUrlAuthType is " .. show(auth)
@@ -71,4 +68,4 @@ return {
       end
     end
   end,
-}
+})

@@ -32,11 +32,8 @@ local function check_ids(ctx, vpc, key, rtype, what)
   return true
 end
 
-return {
-  id         = "ct-lambda-pr-3",
-  types      = { "AWS::Lambda::Function" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-lambda-pr-3", types = { "AWS::Lambda::Function" },
+  judge = function(ctx, p)
     local vpc = p.VpcConfig
     if vpc == nil then
       return ctx.fail("VpcConfig is missing: the function does not run in a VPC", p)
@@ -47,4 +44,4 @@ return {
     check_ids(ctx, vpc, "SubnetIds", "AWS::EC2::Subnet", "subnets")
     check_ids(ctx, vpc, "SecurityGroupIds", "AWS::EC2::SecurityGroup", "security groups")
   end,
-}
+})

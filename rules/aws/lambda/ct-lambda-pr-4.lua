@@ -5,11 +5,8 @@ local g = pp.lib("guard")
 local show = g.show
 local nonblank = g.nonblank
 
-return {
-  id         = "ct-lambda-pr-4",
-  types      = { "AWS::Lambda::LayerVersionPermission" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-lambda-pr-4", types = { "AWS::Lambda::LayerVersionPermission" },
+  judge = function(ctx, p)
     local org = p.OrganizationId
     if org ~= nil then
       if not nonblank(org) then
@@ -31,4 +28,4 @@ return {
                       .. "the layer", p, "Principal")
     end
   end,
-}
+})

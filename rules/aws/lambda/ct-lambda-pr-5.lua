@@ -16,11 +16,8 @@ local function all_iam(v)
   return v == "AWS_IAM"
 end
 
-return {
-  id         = "ct-lambda-pr-5",
-  types      = { "AWS::Lambda::Url" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-lambda-pr-5", types = { "AWS::Lambda::Url" },
+  judge = function(ctx, p)
     local auth = p.AuthType
     if auth == nil then
       return ctx.fail("AuthType is missing: the function URL must use AWS_IAM", p)
@@ -30,4 +27,4 @@ return {
                       p, "AuthType")
     end
   end,
-}
+})

@@ -9,12 +9,9 @@ local is_unknown = pp.is_unknown
 local derived = {}
 
 return {
-  id       = "lambda-runtime-not-blocked",
-  title    = "Lambda functions do not use a runtime Lambda no longer accepts",
-  severity = "high",
-  types    = { "AWS::Lambda::Function" },
-  packs    = { "deploy" },
-  params   = {
+  id = "lambda-runtime-not-blocked",
+  types = { "AWS::Lambda::Function" },
+  params = {
     blocked = { "nodejs", "nodejs4.3", "nodejs4.3-edge", "nodejs6.10", "nodejs8.10",
                 "nodejs10.x", "nodejs12.x", "nodejs14.x", "nodejs16.x", "nodejs18.x",
                 "python2.7", "python3.6", "python3.7", "python3.8", "python3.9",
@@ -22,9 +19,6 @@ return {
                 "dotnetcore1.0", "dotnetcore2.0", "dotnetcore2.1", "dotnetcore3.1",
                 "dotnet5.0", "dotnet6", "dotnet7" },
   },
-  fix      = "Move the function to a supported runtime of the same language (e.g. nodejs22.x, "
-          .. "python3.13, java21, provided.al2023) and test it; the runtime is one property.",
-  docs     = "https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html",
   check = function(r, ctx)
     if derived.params ~= ctx.params then
       derived.params = ctx.params

@@ -24,15 +24,9 @@ local function judge(ctx, node, label)
 end
 
 return {
-  id       = "lambda-url-requires-auth",
-  title    = "Lambda function URLs require IAM authentication",
-  severity = "high",
-  types    = { "AWS::Lambda::Url", "AWS::Serverless::Function" },
-  packs    = { "network" },
-  related  = { "CT.LAMBDA.PR.5" },
-  fix      = "Set AuthType to AWS_IAM and grant lambda:InvokeFunctionUrl to the callers, or put "
-          .. "the function behind API Gateway or CloudFront with their own authorization.",
-  docs     = "https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html",
+  id = "lambda-url-requires-auth",
+  types = { "AWS::Lambda::Url", "AWS::Serverless::Function" },
+  related = { "CT.LAMBDA.PR.5" },
   check = function(r, ctx)
     local p = r.properties
     if r.type == "AWS::Lambda::Url" then return judge(ctx, p, "") end

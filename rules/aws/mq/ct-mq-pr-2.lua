@@ -6,11 +6,8 @@ local g = pp.lib("guard")
 local show = g.show
 local all_eq = g.eq_ipairs
 
-return {
-  id         = "ct-mq-pr-2",
-  types      = { "AWS::AmazonMQ::Broker" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-mq-pr-2", types = { "AWS::AmazonMQ::Broker" },
+  judge = function(ctx, p)
     local engine = p.EngineType
     if engine == nil or not all_eq(engine, "RABBITMQ") then return end
     local mode = p.DeploymentMode
@@ -22,4 +19,4 @@ return {
                       "DeploymentMode")
     end
   end,
-}
+})

@@ -5,15 +5,9 @@ local dig, path_label, describe = exposure.dig, exposure.path_label, exposure.de
 local KEYS = { "BrokerNodeGroupInfo", "ConnectivityInfo", "PublicAccess", "Type" }
 
 return {
-  id       = "msk-cluster-no-public-access",
-  title    = "MSK cluster brokers do not have public access",
-  severity = "high",
-  types    = { "AWS::MSK::Cluster" },
-  packs    = { "network" },
-  related  = { "CT.MSK.PR.2" },
-  fix      = "Set BrokerNodeGroupInfo.ConnectivityInfo.PublicAccess.Type to DISABLED and reach the "
-          .. "brokers from inside the VPC (or through multi-VPC private connectivity).",
-  docs     = "https://docs.aws.amazon.com/msk/latest/developerguide/public-access.html",
+  id = "msk-cluster-no-public-access",
+  types = { "AWS::MSK::Cluster" },
+  related = { "CT.MSK.PR.2" },
   check = function(r, ctx)
     local v, state, holder, key, depth = dig(r.properties, KEYS)
     local label = path_label(KEYS, depth)

@@ -6,11 +6,8 @@ local type, tostring, ipairs = type, tostring, ipairs
 local g = pp.lib("guard")
 local show, is_true = g.show_shape, g.is_true_ipairs
 
-return {
-  id         = "ct-neptune-pr-1",
-  types      = { "AWS::Neptune::DBCluster" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-neptune-pr-1", types = { "AWS::Neptune::DBCluster" },
+  judge = function(ctx, p)
     local v = p.IamAuthEnabled
     if v == nil then
       return ctx.fail("IamAuthEnabled is not set, so IAM database authentication is off", p)
@@ -23,4 +20,4 @@ return {
                       "IamAuthEnabled")
     end
   end,
-}
+})

@@ -6,11 +6,8 @@ local type, tostring, ipairs = type, tostring, ipairs
 local g = pp.lib("guard")
 local show, is_true = g.show_shape, g.is_true_ipairs
 
-return {
-  id         = "ct-neptune-pr-2",
-  types      = { "AWS::Neptune::DBCluster" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-neptune-pr-2", types = { "AWS::Neptune::DBCluster" },
+  judge = function(ctx, p)
     local v = p.DeletionProtection
     if v == nil then
       return ctx.fail("DeletionProtection is not set, so the cluster can be deleted by mistake", p)
@@ -23,4 +20,4 @@ return {
                       "DeletionProtection")
     end
   end,
-}
+})

@@ -6,11 +6,8 @@ local type, tostring, ipairs = type, tostring, ipairs
 local g = pp.lib("guard")
 local show, is_true = g.show_shape, g.is_true_ipairs
 
-return {
-  id         = "ct-neptune-pr-3",
-  types      = { "AWS::Neptune::DBCluster" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-neptune-pr-3", types = { "AWS::Neptune::DBCluster" },
+  judge = function(ctx, p)
     local v = p.StorageEncrypted
     if v == nil then
       return ctx.fail("StorageEncrypted is not set, so the cluster storage is not encrypted at rest", p)
@@ -23,4 +20,4 @@ return {
                       "StorageEncrypted")
     end
   end,
-}
+})

@@ -22,11 +22,8 @@ local function has_audit(list)
   return false, unknown
 end
 
-return {
-  id         = "ct-neptune-pr-4",
-  types      = { "AWS::Neptune::DBCluster" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-neptune-pr-4", types = { "AWS::Neptune::DBCluster" },
+  judge = function(ctx, p)
     local v = p.EnableCloudwatchLogsExports
     if v == nil then
       return ctx.fail("EnableCloudwatchLogsExports is not set, so no log reaches CloudWatch Logs", p)
@@ -48,4 +45,4 @@ return {
     return ctx.fail("EnableCloudwatchLogsExports has no \"audit\" entry, so the audit log is not "
                     .. "exported", p, "EnableCloudwatchLogsExports")
   end,
-}
+})

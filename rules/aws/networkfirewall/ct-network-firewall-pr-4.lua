@@ -20,11 +20,8 @@ end
 
 local PATH = { "RuleGroup", "RulesSource", "StatelessRulesAndCustomActions" }
 
-return {
-  id         = "ct-network-firewall-pr-4",
-  types      = { "AWS::NetworkFirewall::RuleGroup" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-network-firewall-pr-4", types = { "AWS::NetworkFirewall::RuleGroup" },
+  judge = function(ctx, p)
     local t = p.Type
     if t == nil or not stateless(t) then return end
     local node, where = p, nil
@@ -50,4 +47,4 @@ return {
                       .. ": the stateless rule group has no rules", node, "StatelessRules")
     end
   end,
-}
+})

@@ -4,11 +4,8 @@ local g = pp.lib("guard")
 local is_list = g.is_list
 local show = g.show
 
-return {
-  id         = "ct-network-firewall-pr-5",
-  types      = { "AWS::NetworkFirewall::Firewall" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-network-firewall-pr-5", types = { "AWS::NetworkFirewall::Firewall" },
+  judge = function(ctx, p)
     local m = p.SubnetMappings
     if m == nil then
       return ctx.fail("SubnetMappings is missing", p)
@@ -21,4 +18,4 @@ return {
                       .. ": a single Availability Zone has no failover", p, "SubnetMappings")
     end
   end,
-}
+})

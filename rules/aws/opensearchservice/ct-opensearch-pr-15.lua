@@ -15,11 +15,8 @@ local function all_bool(v)
   return type(v) == "boolean"
 end
 
-return {
-  id         = "ct-opensearch-pr-15",
-  types      = { "AWS::OpenSearchService::Domain" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-opensearch-pr-15", types = { "AWS::OpenSearchService::Domain" },
+  judge = function(ctx, p)
     local c = p.AdvancedSecurityOptions
     if c == nil then
       return ctx.fail("AdvancedSecurityOptions is missing", p)
@@ -50,4 +47,4 @@ return {
                c, "MasterUserOptions")
     end
   end,
-}
+})

@@ -7,15 +7,9 @@ local describe = exposure.describe
 local is_unknown, is_view, is_list = pp.is_unknown, pp.is_view, pp.is_list
 
 return {
-  id       = "opensearch-domain-in-vpc",
-  title    = "OpenSearch and Elasticsearch domains are deployed in a VPC",
-  severity = "high",
-  types    = { "AWS::OpenSearchService::Domain", "AWS::Elasticsearch::Domain" },
-  packs    = { "network" },
-  related  = { "CT.OPENSEARCH.PR.10", "CT.OPENSEARCH.PR.2" },
-  fix      = "Set VPCOptions.SubnetIds (private subnets) and VPCOptions.SecurityGroupIds; reach "
-          .. "the domain from inside the VPC.",
-  docs     = "https://docs.aws.amazon.com/opensearch-service/latest/developerguide/vpc.html",
+  id = "opensearch-domain-in-vpc",
+  types = { "AWS::OpenSearchService::Domain", "AWS::Elasticsearch::Domain" },
+  related = { "CT.OPENSEARCH.PR.10", "CT.OPENSEARCH.PR.2" },
   check = function(r, ctx)
     local p = r.properties
     local vo = p.VPCOptions

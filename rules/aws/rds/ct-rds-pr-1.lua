@@ -1,26 +1,5 @@
 -- CT.RDS.PR.1: RDS DB instances of the listed engines must be Multi-AZ.
-local g = pp.lib("guard")
-local show = g.show
-local is_true = g.is_true
-
-local rds = pp.lib("guard_rds")
-local engine_in_scope = rds.engine_in({ "mariadb", "mysql", "oracle-ee", "oracle-ee-cdb", "oracle-se2", "oracle-se2-cdb", "postgres", "sqlserver-ee", "sqlserver-se", "sqlserver-ex", "sqlserver-web" })
-
-return {
-  id       = "ct-rds-pr-1",
-  types    = { "AWS::RDS::DBInstance" },
-  check = function(r, ctx)
-    local p = r.properties
-    if p == nil then return ctx.fail("the DB instance has no Properties") end
-    if not engine_in_scope(p.Engine) then
-      return ctx.skip("Engine " .. show(p.Engine) .. " is not in the scope of this control")
-    end
-    local v = p.MultiAZ
-    if v == nil then
-      return ctx.fail("MultiAZ is not set, so the instance runs in a single Availability Zone", p)
-    end
-    if not is_true(v) then
-      return ctx.fail("MultiAZ is " .. show(v) .. "; it must be the boolean true", p, "MultiAZ")
-    end
-  end,
-}
+local g, rds = pp.lib("guard"), pp.lib("guard_rds")
+return rds.rule({ id = "ct-rds-pr-1", type = "AWS::RDS::DBInstance", engines = rds.INSTANCE_ENGINES,
+  props = { { key = "MultiAZ", ok = g.is_true, bad = "; it must be the boolean true",
+    missing = "MultiAZ is not set, so the instance runs in a single Availability Zone" } } })

@@ -41,12 +41,8 @@ local function no_replication_source(v, ctx)
   return true
 end
 
-return {
-  id       = "ct-rds-pr-16",
-  types    = { "AWS::RDS::DBCluster" },
-  check = function(r, ctx)
-    local p = r.properties
-    if p == nil then return ctx.fail("the DB cluster has no Properties") end
+return g.rule({ id = "ct-rds-pr-16", types = { "AWS::RDS::DBCluster" }, noun = "DB cluster",
+  judge = function(ctx, p)
     local v = p.StorageEncrypted
     local msg
     if v == nil then
@@ -69,4 +65,4 @@ return {
     end
     return ctx.fail(msg, p, v ~= nil and "StorageEncrypted" or nil)
   end,
-}
+})

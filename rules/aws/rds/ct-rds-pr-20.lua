@@ -1,20 +1,6 @@
 -- CT.RDS.PR.20: RDS DB instances must not listen on their engine's default port.
-local g = pp.lib("guard")
-local show = g.show
-local in1 = g.in1
-local is_list = pp.is_list
-
--- Guard `v not in set`: values of another type are "not in"; a list needs at least one element
--- and no element in the set
-local function not_in(v, set)
-  if v == nil then return false end
-  if is_list(v) then
-    if #v == 0 then return false end
-    for i = 1, #v do if in1(v[i], set) then return false end end
-    return true
-  end
-  return not in1(v, set)
-end
+local rds = pp.lib("guard_rds")
+local show, not_in = pp.lib("guard").show, rds.not_in
 
 -- The engines whose default port is checked, and that port in number and string form.
 local DEFAULTS = {
@@ -26,12 +12,9 @@ local DEFAULTS = {
   ["oracle-se1"] = { 1521, "1521" }, ["oracle-se"] = { 1521, "1521" },
 }
 
-return {
-  id       = "ct-rds-pr-20",
-  types    = { "AWS::RDS::DBInstance" },
-  check = function(r, ctx)
-    local p = r.properties
-    if p == nil then return ctx.fail("the DB instance has no Properties") end
+return rds.rule({
+  id = "ct-rds-pr-20", type = "AWS::RDS::DBInstance",
+  judge = function(ctx, p)
     local engine = p.Engine
     local default = type(engine) == "string" and DEFAULTS[engine] or nil
     if not default then
@@ -46,4 +29,4 @@ return {
                       p, "Port")
     end
   end,
-}
+})

@@ -1,33 +1,4 @@
 -- CT.RDS.PR.21: RDS DB clusters must not keep a default administrator user name.
-local g = pp.lib("guard")
-local show = g.show
-local in1 = g.in1
-local is_list = pp.is_list
-
--- Guard `v not in set`: values of another type are "not in"; a list needs at least one element
--- and no element in the set
-local function not_in(v, set)
-  if v == nil then return false end
-  if is_list(v) then
-    if #v == 0 then return false end
-    for i = 1, #v do if in1(v[i], set) then return false end end
-    return true
-  end
-  return not in1(v, set)
-end
-
-local DEFAULT_USERS = { "admin", "postgres" }
-
-return {
-  id       = "ct-rds-pr-21",
-  types    = { "AWS::RDS::DBCluster" },
-  check = function(r, ctx)
-    local p = r.properties
-    if p == nil then return ctx.fail("the DB cluster has no Properties") end
-    local v = p.MasterUsername
-    if v == nil then return ctx.skip("MasterUsername is not set") end
-    if not not_in(v, DEFAULT_USERS) then
-      return ctx.fail("MasterUsername is " .. show(v) .. ", a default administrator name", p, "MasterUsername")
-    end
-  end,
-}
+return pp.lib("guard_rds").master_user_rule({
+  id = "ct-rds-pr-21", type = "AWS::RDS::DBCluster", users = { "admin", "postgres" },
+})

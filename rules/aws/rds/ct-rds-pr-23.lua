@@ -1,20 +1,5 @@
 -- CT.RDS.PR.23: an RDS DB instance must not be publicly accessible.
-local g = pp.lib("guard")
-local is_false = g.is_false
-local show = g.show
-
-return {
-  id       = "ct-rds-pr-23",
-  types    = { "AWS::RDS::DBInstance" },
-  check = function(r, ctx)
-    local p = r.properties
-    local v = p.PubliclyAccessible
-    if v == nil then
-      return ctx.fail("PubliclyAccessible is not set; it must be explicitly false", p)
-    end
-    if not is_false(v) then
-      return ctx.fail("PubliclyAccessible is " .. show(v) .. "; it must be the boolean false",
-                      p, "PubliclyAccessible")
-    end
-  end,
-}
+local g, rds = pp.lib("guard"), pp.lib("guard_rds")
+return rds.rule({ id = "ct-rds-pr-23", type = "AWS::RDS::DBInstance", noun = false,
+  props = { { key = "PubliclyAccessible", ok = g.is_false, bad = "; it must be the boolean false",
+    missing = "PubliclyAccessible is not set; it must be explicitly false" } } })

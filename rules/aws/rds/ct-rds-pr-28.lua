@@ -1,34 +1,6 @@
 -- CT.RDS.PR.28: RDS DB parameter groups of engines that can require TLS must require it.
-local g = pp.lib("guard")
-local show = g.show
-local is_list = pp.is_list
-
-local mtype = math.type
-
--- The values the control accepts as "on".
-local TRUE_VALUES = { true, 1, "1", "true", "True", "TRUE", "on", "On", "ON" }
-
-local function true1(x)
-  for i = 1, #TRUE_VALUES do
-    local t = TRUE_VALUES[i]
-    if x == t and (type(x) ~= "number" or mtype(x) == mtype(t)) then return true end
-  end
-  return false
-end
-
--- Guard `v in TRUE_VALUES`: a list passes when every element is one of them
-local function is_on(v)
-  if is_list(v) then
-    for i = 1, #v do if not true1(v[i]) then return false end end
-    return true
-  end
-  return true1(v)
-end
-
--- Guard `Family in /^prefix/`: only a string matches
-local function family(v, prefix)
-  return type(v) == "string" and v:sub(1, #prefix) == prefix
-end
+local rds = pp.lib("guard_rds")
+local family = rds.family
 
 -- Families that cannot require secure transport.
 local NO_TLS = {
@@ -37,32 +9,13 @@ local NO_TLS = {
   ["mariadb10.4"] = true,
 }
 
-local function param_problem(p, key, want)
-  local params = p.Parameters
-  if not pp.is_map(params) then
-    return "Parameters does not set " .. key .. "; it must be " .. want
-  end
-  local v = params[key]
-  if v == nil then return "Parameters does not set " .. key .. "; it must be " .. want end
-  if not is_on(v) then return "Parameters." .. key .. " is " .. show(v) .. "; it must be " .. want end
-  return nil
-end
+local MYSQL = { "require_secure_transport", rds.tls_on, "1 (or ON)" }
+local FORCE_SSL = { "rds.force_ssl", rds.tls_on, "1" }
 
-return {
-  id       = "ct-rds-pr-28",
-  types    = { "AWS::RDS::DBParameterGroup" },
-  check = function(r, ctx)
-    local p = r.properties
-    if p == nil then return ctx.fail("the DB parameter group has no Properties") end
-    local fam = p.Family
-    local msg
-    if (family(fam, "mysql") or family(fam, "mariadb")) and not NO_TLS[fam] then
-      msg = param_problem(p, "require_secure_transport", "1 (or ON)")
-    elseif family(fam, "postgres") or family(fam, "sqlserver") then
-      msg = param_problem(p, "rds.force_ssl", "1")
-    else
-      return ctx.skip("Family " .. show(fam) .. " is not in the scope of this control")
-    end
-    if msg then return ctx.fail(msg, p, p.Parameters ~= nil and "Parameters" or nil) end
+return rds.tls_parameter_rule({
+  id = "ct-rds-pr-28", type = "AWS::RDS::DBParameterGroup", noun = "DB parameter group",
+  pick = function(fam)
+    if (family(fam, "mysql") or family(fam, "mariadb")) and not NO_TLS[fam] then return MYSQL end
+    if family(fam, "postgres") or family(fam, "sqlserver") then return FORCE_SSL end
   end,
-}
+})

@@ -1,26 +1,7 @@
 -- CT.RDS.PR.4: Aurora DB clusters must enable IAM database authentication.
-local g = pp.lib("guard")
-local show = g.show
-local is_true = g.is_true
-
-local rds = pp.lib("guard_rds")
-local engine_in_scope = rds.engine_in_list({ "aurora", "aurora-mysql", "aurora-postgresql" })
-
-return {
-  id       = "ct-rds-pr-4",
-  types    = { "AWS::RDS::DBCluster" },
-  check = function(r, ctx)
-    local p = r.properties
-    if p == nil then return ctx.fail("the DB cluster has no Properties") end
-    if not engine_in_scope(p.Engine) then
-      return ctx.skip("Engine " .. show(p.Engine) .. " is not in the scope of this control")
-    end
-    local v = p.EnableIAMDatabaseAuthentication
-    if v == nil then
-      return ctx.fail("EnableIAMDatabaseAuthentication is not set, so IAM database authentication is off", p)
-    end
-    if not is_true(v) then
-      return ctx.fail("EnableIAMDatabaseAuthentication is " .. show(v) .. "; it must be the boolean true", p, "EnableIAMDatabaseAuthentication")
-    end
-  end,
-}
+local g, rds = pp.lib("guard"), pp.lib("guard_rds")
+return rds.rule({ id = "ct-rds-pr-4", type = "AWS::RDS::DBCluster",
+  engine_list = { "aurora", "aurora-mysql", "aurora-postgresql" },
+  props = { { key = "EnableIAMDatabaseAuthentication", ok = g.is_true,
+    bad = "; it must be the boolean true",
+    missing = "EnableIAMDatabaseAuthentication is not set, so IAM database authentication is off" } } })

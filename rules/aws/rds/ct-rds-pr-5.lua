@@ -1,23 +1,5 @@
 -- CT.RDS.PR.5: RDS DB instances must not turn off automatic minor version upgrades.
-local g = pp.lib("guard")
-local show = g.show
-local is_true = g.is_true
-
-local rds = pp.lib("guard_rds")
-local engine_in_scope = rds.engine_in({ "aurora", "aurora-mysql", "aurora-postgresql", "mariadb", "mysql", "oracle-ee", "oracle-ee-cdb", "oracle-se2", "oracle-se2-cdb", "postgres", "sqlserver-ee", "sqlserver-se", "sqlserver-ex", "sqlserver-web" })
-
-return {
-  id       = "ct-rds-pr-5",
-  types    = { "AWS::RDS::DBInstance" },
-  check = function(r, ctx)
-    local p = r.properties
-    if p == nil then return ctx.fail("the DB instance has no Properties") end
-    if not engine_in_scope(p.Engine) then
-      return ctx.skip("Engine " .. show(p.Engine) .. " is not in the scope of this control")
-    end
-    local v = p.AutoMinorVersionUpgrade
-    if v ~= nil and not is_true(v) then
-      return ctx.fail("AutoMinorVersionUpgrade is " .. show(v) .. "; it must be the boolean true or left out", p, "AutoMinorVersionUpgrade")
-    end
-  end,
-}
+local g, rds = pp.lib("guard"), pp.lib("guard_rds")
+return rds.rule({ id = "ct-rds-pr-5", type = "AWS::RDS::DBInstance", engines = rds.ALL_ENGINES,
+  props = { { key = "AutoMinorVersionUpgrade", ok = g.is_true,
+    bad = "; it must be the boolean true or left out" } } })

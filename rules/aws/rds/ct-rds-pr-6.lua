@@ -46,12 +46,8 @@ local function in_control_scope(p)
   return true
 end
 
-return {
-  id       = "ct-rds-pr-6",
-  types    = { "AWS::RDS::DBCluster" },
-  check = function(r, ctx)
-    local p = r.properties
-    if p == nil then return ctx.fail("the DB cluster has no Properties") end
+return g.rule({ id = "ct-rds-pr-6", types = { "AWS::RDS::DBCluster" }, noun = "DB cluster",
+  judge = function(ctx, p)
     if not in_control_scope(p) then
       return ctx.skip("the cluster's engine, engine mode or version does not support backtracking")
     end
@@ -64,4 +60,4 @@ return {
                       p, "BacktrackWindow")
     end
   end,
-}
+})

@@ -3,19 +3,15 @@
 -- private; with neither, the instance goes into the account's default VPC, where the default is
 -- public whenever that VPC has an internet gateway. The template cannot show the default VPC, so
 -- that last case is UNKNOWN rather than a guess either way.
--- How a value that is not a boolean reads in a message.
-local describe = pp.lib("exposure").describe_empty
+local exposure = pp.lib("exposure")
+local must_not_be_true = exposure.must_not_be_true
+local OPTS = { describe = exposure.describe_empty }
+local KEYS = { "PubliclyAccessible" }
 
 return {
-  id       = "rds-instance-not-public",
-  title    = "RDS DB instances are not publicly accessible",
-  severity = "high",
-  types    = { "AWS::RDS::DBInstance" },
-  packs    = { "network" },
-  related  = { "CT.RDS.PR.23" },
-  fix      = "Set PubliclyAccessible to false, place the instance in a DBSubnetGroupName of private "
-          .. "subnets, and reach it from inside the VPC (or through a bastion/SSM port forwarding).",
-  docs     = "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_VPC.WorkingWithRDSInstanceinaVPC.html",
+  id = "rds-instance-not-public",
+  types = { "AWS::RDS::DBInstance" },
+  related = { "CT.RDS.PR.23" },
   check = function(r, ctx)
     local p = r.properties
     local v = p.PubliclyAccessible
@@ -30,18 +26,6 @@ return {
       pp.is_unknown(p.DBClusterIdentifier)
       return true
     end
-    if pp.is_unknown(v) then
-      return ctx.unknown("PubliclyAccessible depends on a value Parapet cannot resolve", p,
-                         "PubliclyAccessible")
-    end
-    local b = pp.bool(v)
-    if b == true then
-      return ctx.fail("PubliclyAccessible is " .. tostring(v)
-                      .. ": the instance gets a public DNS name and address", p,
-                      "PubliclyAccessible")
-    elseif b == nil then
-      return ctx.fail("PubliclyAccessible is " .. describe(v)
-                      .. ", not a boolean", p, "PubliclyAccessible")
-    end
+    return must_not_be_true(ctx, p, KEYS, "the instance gets a public DNS name and address", OPTS)
   end,
 }

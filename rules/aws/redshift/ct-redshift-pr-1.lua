@@ -18,12 +18,10 @@ local function all_false(v)
   end
   return true
 end
+local rule = pp.lib("guard").rule
 
-return {
-  id         = "ct-redshift-pr-1",
-  types      = { "AWS::Redshift::Cluster" },
-  check = function(r, ctx)
-    local p = r.properties
+return rule({ id = "ct-redshift-pr-1", types = { "AWS::Redshift::Cluster" },
+  judge = function(ctx, p)
     local v = p.PubliclyAccessible
     if v == nil then
       return ctx.fail("PubliclyAccessible is not set; this control wants it explicitly false", p)
@@ -37,4 +35,4 @@ return {
                       "PubliclyAccessible")
     end
   end,
-}
+})

@@ -13,12 +13,10 @@ local show = pp.lib("exposure").describe
 
 -- A Ref, or a GetAtt in its list form, of a resource of type rtype in this template.
 local local_ref = pp.lib("guard").local_ref
+local rule = pp.lib("guard").rule
 
-return {
-  id         = "ct-redshift-pr-3",
-  types      = { "AWS::Redshift::Cluster" },
-  check = function(r, ctx)
-    local p = r.properties
+return rule({ id = "ct-redshift-pr-3", types = { "AWS::Redshift::Cluster" },
+  judge = function(ctx, p)
     local lp = p.LoggingProperties
     if lp == nil then
       return ctx.fail("LoggingProperties is not set, so the cluster keeps no audit log", p)
@@ -44,4 +42,4 @@ return {
     return ctx.fail("BucketName is " .. show(b) .. ", neither a bucket name nor a reference to an "
                     .. BUCKET_TYPE .. " in this template", lp, "BucketName")
   end,
-}
+})

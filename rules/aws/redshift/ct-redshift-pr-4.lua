@@ -7,11 +7,8 @@ local type, tostring, ipairs = type, tostring, ipairs
 local g = pp.lib("guard")
 local show, is_true = g.show_shape, g.is_true_ipairs
 
-return {
-  id         = "ct-redshift-pr-4",
-  types      = { "AWS::Redshift::Cluster" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-redshift-pr-4", types = { "AWS::Redshift::Cluster" },
+  judge = function(ctx, p)
     local v = p.AllowVersionUpgrade
     if v == nil then return end
     if pp.is_unknown(v) then
@@ -24,4 +21,4 @@ return {
                       "AllowVersionUpgrade")
     end
   end,
-}
+})

@@ -6,11 +6,8 @@ local type, tostring, ipairs = type, tostring, ipairs
 local g = pp.lib("guard")
 local show, is_true = g.show_shape, g.is_true_ipairs
 
-return {
-  id         = "ct-redshift-pr-5",
-  types      = { "AWS::Redshift::Cluster" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-redshift-pr-5", types = { "AWS::Redshift::Cluster" },
+  judge = function(ctx, p)
     local v = p.EnhancedVpcRouting
     if v == nil then
       return ctx.fail("EnhancedVpcRouting is not set, so COPY and UNLOAD traffic leaves the VPC", p)
@@ -23,4 +20,4 @@ return {
                       "EnhancedVpcRouting")
     end
   end,
-}
+})

@@ -9,11 +9,8 @@ local type, tostring = type, tostring
 
 local DEFAULT = "awsuser"
 
-return {
-  id         = "ct-redshift-pr-6",
-  types      = { "AWS::Redshift::Cluster" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-redshift-pr-6", types = { "AWS::Redshift::Cluster" },
+  judge = function(ctx, p)
     local v = p.MasterUsername
     if v == nil then
       return ctx.fail("MasterUsername is not set; name the administrator explicitly", p)
@@ -29,4 +26,4 @@ return {
                       "MasterUsername")
     end
   end,
-}
+})

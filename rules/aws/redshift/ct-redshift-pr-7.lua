@@ -9,11 +9,8 @@ local type, tostring = type, tostring
 
 local DEFAULT = "dev"
 
-return {
-  id         = "ct-redshift-pr-7",
-  types      = { "AWS::Redshift::Cluster" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-redshift-pr-7", types = { "AWS::Redshift::Cluster" },
+  judge = function(ctx, p)
     local v = p.DBName
     if v == nil then
       return ctx.fail("DBName is not set, so the first database gets the default name \"dev\"", p)
@@ -29,4 +26,4 @@ return {
                       "DBName")
     end
   end,
-}
+})

@@ -6,11 +6,8 @@ local type, tostring, ipairs = type, tostring, ipairs
 local g = pp.lib("guard")
 local show, is_true = g.show_shape, g.is_true_ipairs
 
-return {
-  id         = "ct-redshift-pr-8",
-  types      = { "AWS::Redshift::Cluster" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-redshift-pr-8", types = { "AWS::Redshift::Cluster" },
+  judge = function(ctx, p)
     local v = p.Encrypted
     if v == nil then
       return ctx.fail("Encrypted is not set, so the cluster is not encrypted at rest", p)
@@ -23,4 +20,4 @@ return {
                       "Encrypted")
     end
   end,
-}
+})

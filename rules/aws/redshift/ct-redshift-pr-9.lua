@@ -32,11 +32,8 @@ end
 local function is_name(x) return x == NAME end
 local function is_on(x) return x == true or (type(x) == "string" and TRUE_STRINGS[x] == true) end
 
-return {
-  id         = "ct-redshift-pr-9",
-  types      = { "AWS::Redshift::ClusterParameterGroup" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-redshift-pr-9", types = { "AWS::Redshift::ClusterParameterGroup" },
+  judge = function(ctx, p)
     local list = p.Parameters
     if list == nil then
       return ctx.fail("Parameters is not set, so require_ssl keeps its default (false)", p)
@@ -80,4 +77,4 @@ return {
     return ctx.fail("Parameters has no require_ssl entry set to true, so connections without "
                     .. "SSL are accepted", p, "Parameters")
   end,
-}
+})

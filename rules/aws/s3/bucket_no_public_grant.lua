@@ -83,17 +83,10 @@ local function public_statement(doc)
 end
 
 return {
-  id       = "s3-bucket-no-public-grant",
-  title    = "S3 buckets do not grant everyone access without a public access block",
-  severity = "critical",
-  types    = { "AWS::S3::Bucket", "AWS::S3::BucketPolicy" },
-  packs    = { "network" },
-  related  = { "CT.S3.PR.1", "CT.S3.PR.5" },
-  params   = { allow_logical_ids = {}, allow_tags = {} },
-  fix      = "Remove the public ACL or the Principal \"*\" statement (serve public content through "
-          .. "CloudFront with origin access control), or set PublicAccessBlockConfiguration to "
-          .. "block it; allow-list buckets that are public on purpose.",
-  docs     = "https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html",
+  id = "s3-bucket-no-public-grant",
+  types = { "AWS::S3::Bucket", "AWS::S3::BucketPolicy" },
+  related = { "CT.S3.PR.1", "CT.S3.PR.5" },
+  params = { allow_logical_ids = {}, allow_tags = {} },
   check = function(r, ctx)
     local p = r.properties
     local params = ctx.params

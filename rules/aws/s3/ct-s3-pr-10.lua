@@ -19,11 +19,8 @@ local function kms(v)
   return type(v) == "string" and KMS[v] == true
 end
 
-return {
-  id         = "ct-s3-pr-10",
-  types      = { "AWS::S3::Bucket" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-s3-pr-10", types = { "AWS::S3::Bucket" },
+  judge = function(ctx, p)
     local be = p.BucketEncryption
     if be == nil then
       return ctx.fail("BucketEncryption is missing", p)
@@ -53,4 +50,4 @@ return {
       end
     end
   end,
-}
+})

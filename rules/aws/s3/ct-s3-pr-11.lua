@@ -3,11 +3,8 @@ local g = pp.lib("guard")
 local is_struct = g.is_struct_read
 local eq_all = g.eq_all
 
-return {
-  id         = "ct-s3-pr-11",
-  types      = { "AWS::S3::Bucket" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-s3-pr-11", types = { "AWS::S3::Bucket" },
+  judge = function(ctx, p)
     local vc = p.VersioningConfiguration
     if vc == nil then
       return ctx.fail("VersioningConfiguration is missing", p)
@@ -23,4 +20,4 @@ return {
       return ctx.fail("VersioningConfiguration.Status is " .. tostring(s) .. ", not Enabled", vc, "Status")
     end
   end,
-}
+})

@@ -4,11 +4,8 @@ local blank = g.blank
 local is_struct = g.is_struct_read
 local local_ref = g.local_ref
 
-return {
-  id         = "ct-s3-pr-2",
-  types      = { "AWS::S3::Bucket" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-s3-pr-2", types = { "AWS::S3::Bucket" },
+  judge = function(ctx, p)
     local lc = p.LoggingConfiguration
     if lc == nil then
       return ctx.fail("LoggingConfiguration is missing, so server access logging is off", p)
@@ -24,4 +21,4 @@ return {
                     ", neither a bucket name nor a reference to a bucket in this template",
                     lc, "DestinationBucketName")
   end,
-}
+})

@@ -6,11 +6,8 @@ local is_view = pp.is_view
 
 local LISTS = { "LambdaConfigurations", "QueueConfigurations", "TopicConfigurations" }
 
-return {
-  id         = "ct-s3-pr-4",
-  types      = { "AWS::S3::Bucket" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-s3-pr-4", types = { "AWS::S3::Bucket" },
+  judge = function(ctx, p)
     local nc = p.NotificationConfiguration
     if nc == nil then
       return ctx.fail("NotificationConfiguration is missing", p)
@@ -27,4 +24,4 @@ return {
     return ctx.fail("NotificationConfiguration neither turns on EventBridge nor lists a Lambda, queue or topic configuration",
                     p, "NotificationConfiguration")
   end,
-}
+})

@@ -121,11 +121,8 @@ local function denies_insecure(ctx, s)
   return resource_ok(ctx, s.Resource)
 end
 
-return {
-  id         = "ct-s3-pr-8",
-  types      = { "AWS::S3::BucketPolicy" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-s3-pr-8", types = { "AWS::S3::BucketPolicy" },
+  judge = function(ctx, p)
     local doc = p.PolicyDocument
     if doc == nil then
       return ctx.fail("PolicyDocument is missing", p)
@@ -156,4 +153,4 @@ return {
     return ctx.fail("no statement denies requests without TLS (Deny, Principal *, Action s3:*, " ..
                     "Condition Bool aws:SecureTransport \"false\") on the whole bucket", doc, "Statement")
   end,
-}
+})

@@ -2,11 +2,8 @@
 local g = pp.lib("guard")
 local all_true = g.is_true
 
-return {
-  id         = "ct-s3-pr-9",
-  types      = { "AWS::S3::Bucket" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-s3-pr-9", types = { "AWS::S3::Bucket" },
+  judge = function(ctx, p)
     local v = p.ObjectLockEnabled
     if v == nil then
       return ctx.fail("ObjectLockEnabled is missing", p)
@@ -15,4 +12,4 @@ return {
       return ctx.fail("ObjectLockEnabled is " .. tostring(v) .. ", not true", p, "ObjectLockEnabled")
     end
   end,
-}
+})

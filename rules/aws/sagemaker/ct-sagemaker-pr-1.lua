@@ -8,11 +8,8 @@ local sm = pp.lib("guard_sagemaker")
 local check_subnet = sm.check_subnet
 local check_groups = sm.check_groups
 
-return {
-  id         = "ct-sagemaker-pr-1",
-  types      = { "AWS::SageMaker::NotebookInstance" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-sagemaker-pr-1", types = { "AWS::SageMaker::NotebookInstance" },
+  judge = function(ctx, p)
     local d = p.DirectInternetAccess
     if d == nil then
       ctx.fail("DirectInternetAccess is missing (the default is Enabled)", p)
@@ -23,4 +20,4 @@ return {
     check_subnet(ctx, p)
     check_groups(ctx, p)
   end,
-}
+})

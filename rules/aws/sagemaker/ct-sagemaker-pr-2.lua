@@ -5,13 +5,11 @@
 local sm = pp.lib("guard_sagemaker")
 local check_subnet = sm.check_subnet
 local check_groups = sm.check_groups
+local rule = pp.lib("guard").rule
 
-return {
-  id         = "ct-sagemaker-pr-2",
-  types      = { "AWS::SageMaker::NotebookInstance" },
-  check = function(r, ctx)
-    local p = r.properties
+return rule({ id = "ct-sagemaker-pr-2", types = { "AWS::SageMaker::NotebookInstance" },
+  judge = function(ctx, p)
     check_subnet(ctx, p)
     check_groups(ctx, p)
   end,
-}
+})

@@ -5,11 +5,8 @@ local g = pp.lib("guard")
 local show = g.show
 local all_eq = g.eq_ipairs
 
-return {
-  id         = "ct-sagemaker-pr-3",
-  types      = { "AWS::SageMaker::NotebookInstance" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-sagemaker-pr-3", types = { "AWS::SageMaker::NotebookInstance" },
+  judge = function(ctx, p)
     local v = p.RootAccess
     if v == nil then
       return ctx.fail("RootAccess is missing (the default is Enabled)", p)
@@ -18,4 +15,4 @@ return {
       return ctx.fail("RootAccess is " .. show(v) .. ": set it to Disabled", p, "RootAccess")
     end
   end,
-}
+})

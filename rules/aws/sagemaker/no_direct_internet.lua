@@ -15,16 +15,9 @@ local SPEC = {
 }
 
 return {
-  id       = "sagemaker-no-direct-internet",
-  title    = "SageMaker notebooks and domains have no direct internet access",
-  severity = "high",
-  types    = { "AWS::SageMaker::NotebookInstance", "AWS::SageMaker::Domain" },
-  packs    = { "network" },
-  related  = { "CT.SAGEMAKER.PR.1", "CT.SAGEMAKER.PR.2" },
-  fix      = "Set DirectInternetAccess to Disabled (notebook instances, with a SubnetId) or "
-          .. "AppNetworkAccessType to VpcOnly (domains), and give the VPC the endpoints or NAT "
-          .. "gateway the notebooks need.",
-  docs     = "https://docs.aws.amazon.com/sagemaker/latest/dg/appendix-notebook-and-internet-access.html",
+  id = "sagemaker-no-direct-internet",
+  types = { "AWS::SageMaker::NotebookInstance", "AWS::SageMaker::Domain" },
+  related = { "CT.SAGEMAKER.PR.1", "CT.SAGEMAKER.PR.2" },
   check = function(r, ctx)
     local s = SPEC[r.type]
     local p = r.properties

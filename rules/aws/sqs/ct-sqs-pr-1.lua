@@ -26,11 +26,8 @@ local function not_dlq_permission(v)
   return not (type(v) == "string" and DLQ[v])
 end
 
-return {
-  id         = "ct-sqs-pr-1",
-  types      = { "AWS::SQS::Queue" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-sqs-pr-1", types = { "AWS::SQS::Queue" },
+  judge = function(ctx, p)
     local rap = p.RedriveAllowPolicy
     if rap ~= nil then
       local perm = is_struct(rap) and rap.redrivePermission or nil
@@ -54,4 +51,4 @@ return {
                       "deadLetterTargetArn")
     end
   end,
-}
+})

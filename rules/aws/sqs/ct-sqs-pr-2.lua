@@ -10,11 +10,8 @@ local all_eq = g.eq_ipairs
 local key_ref = g.kms_key_ref
 local type = type
 
-return {
-  id         = "ct-sqs-pr-2",
-  types      = { "AWS::SQS::Queue" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-sqs-pr-2", types = { "AWS::SQS::Queue" },
+  judge = function(ctx, p)
     local sse, kms = p.SqsManagedSseEnabled, p.KmsMasterKeyId
     if kms == nil then
       if sse == nil then
@@ -35,4 +32,4 @@ return {
                       .. "use one encryption mode", p, "SqsManagedSseEnabled")
     end
   end,
-}
+})

@@ -48,11 +48,8 @@ local function check_destination(ctx, dests, i, d)
   end
 end
 
-return {
-  id         = "ct-stepfunctions-pr-1",
-  types      = { "AWS::StepFunctions::StateMachine" },
-  check = function(r, ctx)
-    local p = r.properties
+return g.rule({ id = "ct-stepfunctions-pr-1", types = { "AWS::StepFunctions::StateMachine" },
+  judge = function(ctx, p)
     local lc = p.LoggingConfiguration
     if lc == nil then
       return ctx.fail("LoggingConfiguration is missing: executions are not logged", p)
@@ -80,4 +77,4 @@ return {
       check_destination(ctx, dests, i, d)
     end
   end,
-}
+})

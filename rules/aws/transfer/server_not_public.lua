@@ -6,15 +6,9 @@ local exposure = pp.lib("exposure")
 local upper_str, allow_listed = exposure.upper_str, exposure.allow_listed
 
 return {
-  id       = "transfer-server-not-public",
-  title    = "Transfer Family servers use VPC endpoints unless allow-listed",
-  severity = "medium",
-  types    = { "AWS::Transfer::Server" },
-  packs    = { "network" },
-  params   = { allow_logical_ids = {}, allow_tags = {} },
-  fix      = "Set EndpointType to VPC with EndpointDetails (subnets, security groups), or add the "
-          .. "server to this rule's allow_logical_ids or allow_tags.",
-  docs     = "https://docs.aws.amazon.com/transfer/latest/userguide/create-server-in-vpc.html",
+  id = "transfer-server-not-public",
+  types = { "AWS::Transfer::Server" },
+  params = { allow_logical_ids = {}, allow_tags = {} },
   check = function(r, ctx)
     local p = r.properties
     local why = allow_listed(r, ctx.params)

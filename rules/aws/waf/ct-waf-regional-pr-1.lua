@@ -1,17 +1,2 @@
 -- CT.WAF-REGIONAL.PR.1 (waf_regional_rule_not_empty_check): WAF Classic regional rules have at least one condition.
-local is_view = pp.is_view
-
-return {
-  id         = "ct-waf-regional-pr-1",
-  types      = { "AWS::WAFRegional::Rule" },
-  check = function(r, ctx)
-    local p = r.properties
-    local v = p.Predicates
-    if v == nil then
-      return ctx.fail("Predicates is missing", p)
-    end
-    if not is_view(v) or #v == 0 then
-      return ctx.fail("Predicates is " .. tostring(v) .. ", not a non-empty list", p, "Predicates")
-    end
-  end,
-}
+return pp.lib("guard").non_empty_rule({ id = "ct-waf-regional-pr-1", types = { "AWS::WAFRegional::Rule" }, key = "Predicates" })
