@@ -298,6 +298,13 @@ void pp_jw_null(pp_jw *w)
         w->st = pp_buf_append(w->b, "null", 4);
 }
 
+void pp_jw_bool(pp_jw *w, int v)
+{
+    jw_before(w);
+    if (w->st == PP_OK)
+        w->st = v ? pp_buf_append(w->b, "true", 4) : pp_buf_append(w->b, "false", 5);
+}
+
 /* Collects json_dump_callback's output; the first failed append fails every later call. */
 typedef struct dump_acc {
     pp_buf b;

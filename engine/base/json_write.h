@@ -48,6 +48,7 @@ void pp_jw_key(pp_jw *w, const char *k);       /* k is ASCII here: written as it
 void pp_jw_strn(pp_jw *w, const char *s, size_t n);
 void pp_jw_int(pp_jw *w, long long v);
 void pp_jw_null(pp_jw *w);
+void pp_jw_bool(pp_jw *w, int v);          /* true or false */
 
 /* json_dumps(v, flags), same text, but NULL whenever an allocation failed. jansson 2.14's
  * dumper ignores a failed write of an object key (dump.c, both key orders), so under memory

@@ -6,10 +6,13 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "engine/base/hash.h"
+#include "engine/base/json_write.h"
+#include "engine/base/strmap.h"
 #include "engine/base/utf8.h"
 #include "engine/base/util.h"
 
@@ -94,6 +97,65 @@ static void test_buf_finish(void **state)
     free(s);
 }
 
+/* The string map: absent keys, replacement, growth past many rehashes, borrowed keys. */
+static void test_strmap(void **state)
+{
+    (void)state;
+    pp_strmap m;
+    pp_strmap_init(&m);
+    assert_true(pp_strmap_get(&m, "x") == (size_t)-1);   /* empty: nothing allocated */
+    static char keys[3000][12];
+    for (size_t i = 0; i < 3000; i++) {
+        snprintf(keys[i], sizeof keys[i], "k%zu", i);
+        assert_int_equal(pp_strmap_put(&m, keys[i], i * 7), 0);
+    }
+    assert_int_equal(m.n, 3000);
+    assert_true(2 * m.n <= m.mask + 1);   /* at most one slot in two */
+    for (size_t i = 0; i < 3000; i++)
+        assert_true(pp_strmap_get(&m, keys[i]) == i * 7);
+    assert_true(pp_strmap_get(&m, "k3000") == (size_t)-1);
+    assert_true(pp_strmap_get(&m, "") == (size_t)-1);
+    assert_int_equal(pp_strmap_put(&m, "k5", 1), 0);   /* an equal key (another pointer) */
+    assert_true(pp_strmap_get(&m, keys[5]) == 1);
+    assert_int_equal(m.n, 3000);
+    assert_int_equal(pp_strmap_put(&m, "", 42), 0);
+    assert_true(pp_strmap_get(&m, "") == 42);
+    pp_strmap_free(&m);
+    assert_null(m.key);
+    pp_strmap_free(&m);   /* twice is harmless */
+}
+
+/* pp_jw_bool in both layouts, as a member and in an array. */
+static void test_jw_bool(void **state)
+{
+    (void)state;
+    pp_buf b;
+    pp_jw w;
+    pp_buf_init(&b, 0);
+    pp_jw_init(&w, &b, 0);
+    pp_jw_open(&w, '{');
+    pp_jw_key(&w, "t");
+    pp_jw_bool(&w, 7);
+    pp_jw_key(&w, "f");
+    pp_jw_bool(&w, 0);
+    pp_jw_key(&w, "a");
+    pp_jw_open(&w, '[');
+    pp_jw_bool(&w, 1);
+    pp_jw_bool(&w, 0);
+    pp_jw_close(&w, ']');
+    pp_jw_close(&w, '}');
+    assert_int_equal(w.st, PP_OK);
+    assert_string_equal(b.data, "{\"t\":true,\"f\":false,\"a\":[true,false]}");
+    pp_buf_free(&b);
+    pp_buf_init(&b, 0);
+    pp_jw_init(&w, &b, 2);
+    pp_jw_open(&w, '[');
+    pp_jw_bool(&w, 0);
+    pp_jw_close(&w, ']');
+    assert_string_equal(b.data, "[\n  false\n]");
+    pp_buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -101,6 +163,8 @@ int main(void)
         cmocka_unit_test(test_utf8_cut_put_clean),
         cmocka_unit_test(test_fnv1a),
         cmocka_unit_test(test_buf_finish),
+        cmocka_unit_test(test_strmap),
+        cmocka_unit_test(test_jw_bool),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
