@@ -57,6 +57,17 @@ static void test_utf8_cut_put_clean(void **state)
         assert_int_equal(pp_utf8_seq(out, out + n), n);
     }
     char bad[] = "ok\xC0\x80-\xED\xA0\x80-\xE2\x82\xAC-\xFF";
+    /* valid: exactly the strings clean leaves alone, looked at over the given length only */
+    assert_true(pp_utf8_valid("", 0));
+    assert_true(pp_utf8_valid("plain \x01\x7f", 8));
+    assert_true(pp_utf8_valid("\xE2\x82\xAC\xF0\x9F\x98\x80\xEF\xBF\xBE", 10));
+    assert_false(pp_utf8_valid(bad, sizeof bad - 1));
+    assert_false(pp_utf8_valid("\xE2\x82\xAC", 2));   /* cut inside a sequence */
+    assert_true(pp_utf8_valid("a\xFF", 1));
+    assert_false(pp_utf8_valid("\xC0\x80", 2));        /* overlong */
+    assert_false(pp_utf8_valid("\xED\xA0\x80", 3));    /* surrogate */
+    assert_false(pp_utf8_valid("\xF4\x90\x80\x80", 4)); /* above U+10FFFF */
+    assert_false(pp_utf8_valid("\x80", 1));            /* lone continuation */
     pp_utf8_clean(bad);
     assert_string_equal(bad, "ok?" "?-?" "?" "?-\xE2\x82\xAC-?");   /* split: no trigraphs */
 }
