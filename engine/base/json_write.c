@@ -298,6 +298,14 @@ void pp_jw_null(pp_jw *w)
         w->st = pp_buf_append(w->b, "null", 4);
 }
 
+void pp_jw_fork(const pp_jw *w, pp_jw *out, pp_buf *b)
+{
+    *out = *w;
+    out->b = b;
+    out->after_key = 0;
+    out->empty[out->depth] = 0;   /* the next value is not the container's first */
+}
+
 void pp_jw_bool(pp_jw *w, int v)
 {
     jw_before(w);

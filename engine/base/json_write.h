@@ -49,6 +49,11 @@ void pp_jw_strn(pp_jw *w, const char *s, size_t n);
 void pp_jw_int(pp_jw *w, long long v);
 void pp_jw_null(pp_jw *w);
 void pp_jw_bool(pp_jw *w, int v);          /* true or false */
+/* A writer into b for the members that follow what w has written in its open container
+ * (at least one member): b's text, appended to w's buffer once w has written its own part,
+ * continues the document; then w goes on after it (w's state does not change). Lets two
+ * threads write the two halves of a long array. */
+void pp_jw_fork(const pp_jw *w, pp_jw *out, pp_buf *b);
 
 /* json_dumps(v, flags), same text, but NULL whenever an allocation failed. jansson 2.14's
  * dumper ignores a failed write of an object key (dump.c, both key orders), so under memory

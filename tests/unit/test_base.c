@@ -167,6 +167,46 @@ static void test_jw_bool(void **state)
     pp_buf_free(&b);
 }
 
+/* pp_jw_fork: the second half of an array written by another writer, appended after the
+ * first, gives the text of one writer, in both layouts. */
+static void test_jw_fork(void **state)
+{
+    (void)state;
+    for (int indent = 0; indent <= 2; indent += 2) {
+        pp_buf one, a, b;
+        pp_jw w1, w, w2;
+        pp_buf_init(&one, 0);
+        pp_jw_init(&w1, &one, indent);
+        pp_jw_open(&w1, '{');
+        pp_jw_key(&w1, "x");
+        pp_jw_open(&w1, '[');
+        for (int i = 0; i < 4; i++)
+            pp_jw_int(&w1, i);
+        pp_jw_close(&w1, ']');
+        pp_jw_close(&w1, '}');
+        pp_buf_init(&a, 0);
+        pp_buf_init(&b, 0);
+        pp_jw_init(&w, &a, indent);
+        pp_jw_open(&w, '{');
+        pp_jw_key(&w, "x");
+        pp_jw_open(&w, '[');
+        pp_jw_int(&w, 0);
+        pp_jw_fork(&w, &w2, &b);
+        pp_jw_int(&w, 1);
+        pp_jw_int(&w2, 2);
+        pp_jw_int(&w2, 3);
+        assert_int_equal(w2.st, PP_OK);
+        assert_int_equal(pp_buf_append(&a, b.data, b.len), PP_OK);
+        pp_jw_close(&w, ']');
+        pp_jw_close(&w, '}');
+        assert_int_equal(w.st, PP_OK);
+        assert_string_equal(a.data, one.data);
+        pp_buf_free(&one);
+        pp_buf_free(&a);
+        pp_buf_free(&b);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -176,6 +216,7 @@ int main(void)
         cmocka_unit_test(test_buf_finish),
         cmocka_unit_test(test_strmap),
         cmocka_unit_test(test_jw_bool),
+        cmocka_unit_test(test_jw_fork),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

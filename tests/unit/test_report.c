@@ -1064,6 +1064,26 @@ static void test_json_stream_equals_tree(void **state)
     pp_report_free(&r);
 }
 
+/* A report long enough for the JSON writer to write the second half of its findings on
+ * another thread: the same bytes as the tree, with and without the hidden passes (which move
+ * where the halves meet). */
+static void test_json_stream_split(void **state)
+{
+    (void)state;
+    pp_report r;
+    pp_report_init(&r);
+    for (int i = 0; i < 4601; i++) {
+        char msg[64], res[32];
+        snprintf(msg, sizeof msg, "finding %d \"q\" \x01 \xff", i);
+        snprintf(res, sizeof res, "R%d", i);
+        add(&r, i % 2 ? "a.yaml" : "b.yaml", (unsigned)i, 1, "rule-x", res,
+            i % 3 == 0 ? PP_ST_PASS : PP_ST_FAIL, PP_SEV_HIGH, msg);
+    }
+    expect_same_as_tree(&r, 0);   /* 3,067 visible: split */
+    expect_same_as_tree(&r, 1);   /* 4,601 visible */
+    pp_report_free(&r);
+}
+
 /* pp_jw on its own: empty containers, compact and indented layouts, the extremes of an
  * integer, a sticky failure past PP_JW_MAX_DEPTH and on a close without an open. */
 static void test_jw_layout_and_limits(void **state)
@@ -1148,6 +1168,7 @@ int main(void)
         cmocka_unit_test(test_write_errors),
         cmocka_unit_test(test_json_alloc_failures),
         cmocka_unit_test(test_json_stream_equals_tree),
+        cmocka_unit_test(test_json_stream_split),
         cmocka_unit_test(test_jw_layout_and_limits),
     };
     return cmocka_run_group_tests_name("report", tests, NULL, NULL);
