@@ -126,10 +126,16 @@ static char *line_of(const line_index *li, const char *buf, size_t len, unsigned
     if (!li->start || line == 0 || line > li->n)
         return NULL;
     const char *p = buf + li->start[line - 1];
-    const char *nl = memchr(p, '\n', (size_t)(buf + len - p));
-    size_t n = nl ? (size_t)(nl - p) : (size_t)(buf + len - p);
-    if (n && p[n - 1] == '\r')
-        n--;
+    /* only as far as what is kept: a one-line JSON template is one very long line */
+    size_t rest = (size_t)(buf + len - p);
+    size_t scan = rest < SOURCE_LINE_MAX + 2 ? rest : SOURCE_LINE_MAX + 2;
+    const char *nl = memchr(p, '\n', scan);
+    size_t n = scan;   /* longer than SOURCE_LINE_MAX + 1: cut below, where it ends is moot */
+    if (nl || scan == rest) {
+        n = nl ? (size_t)(nl - p) : rest;
+        if (n && p[n - 1] == '\r')
+            n--;
+    }
     if (n > SOURCE_LINE_MAX) {
         n = SOURCE_LINE_MAX;
         while (n && ((unsigned char)p[n] & 0xC0) == 0x80)
