@@ -12,6 +12,8 @@
 static const char R_HIGH[] = "a specific knowledge-base pattern matched the root-cause event";
 static const char R_CONSEQ[] = "a specific pattern matched, but the event only reports a "
                                "consequence; its cause was not in the input";
+static const char R_RIVAL[] = "a specific pattern matched, but the same pattern also matches "
+                              "known failures of other kinds, so the cause may be one of those";
 static const char R_BROAD[] = "only a broad catch-all entry matched; no specific entry did";
 static const char R_BROAD_MORE[] = "only a broad catch-all entry matched; the guidance first "
                                    "uses what was decoded from the message";
@@ -22,6 +24,30 @@ static const char R_AN_LOW[] = "no entry matched; only the general shape of the 
 static const char R_FTS[] = "no pattern matched; the closest entry by text search, possibly "
                             "related";
 static const char R_NONE[] = "nothing in the knowledge base matched";
+
+/* How many of e's rivals could explain an event of resource_type; their kinds are appended
+ * (once each) to kinds when it is not NULL. */
+static size_t rivals_apply(const pp_kb_entry *e, const char *resource_type, json_t *kinds)
+{
+    size_t n = 0, i;
+    json_t *rv;
+    json_array_foreach(e->rivals, i, rv) {
+        if (!pp_kb_rival_applies(rv, resource_type))
+            continue;
+        n++;
+        if (!kinds)
+            continue;
+        const char *k = json_string_value(json_object_get(rv, "kind"));
+        int seen = 0;
+        size_t j;
+        json_t *have;
+        json_array_foreach(kinds, j, have)
+            seen |= strcmp(json_string_value(have), k) == 0;
+        if (!seen)
+            json_array_append_new(kinds, json_string(k));
+    }
+    return n;
+}
 
 /* Matches one root: KB pattern, else anatomy guidance, else FTS. */
 static pp_status explain_root(pp_explain *out, pp_kb *kb, pp_explain_root *r)
@@ -64,6 +90,10 @@ static pp_status explain_root(pp_explain *out, pp_kb *kb, pp_explain_root *r)
             r->guide_first = r->has_guide && strcmp(r->guide.confidence, "medium") == 0;
             r->confidence = "low";
             r->confidence_reason = r->guide_first ? R_BROAD_MORE : R_BROAD;
+        } else if (out->rc.kind[r->event] == PP_RC_CAUSE &&
+                   rivals_apply(&kb->e[r->hit.entry], ev->resource_type, NULL)) {
+            r->confidence = "medium";
+            r->confidence_reason = R_RIVAL;
         } else if (out->rc.kind[r->event] == PP_RC_CAUSE) {
             r->confidence = "high";
             r->confidence_reason = R_HIGH;
@@ -350,6 +380,11 @@ static json_t *root_json(const pp_explain *x, const pp_explain_root *r, int *oom
     pp_json_put_str(o, "source", src_name(r->source));
     if (e && e->broad)
         json_object_set_new(o, "broad", json_true());
+    if (e && r->source == PP_EXPLAIN_SRC_KB && r->confidence_reason == R_RIVAL) {
+        json_t *also = json_array();
+        rivals_apply(e, x->set->ev[r->event].resource_type, also);
+        json_object_set_new(o, "also_matches", also);
+    }
     /* true when the event itself only reports a consequence (its cause was not in the input) */
     json_object_set_new(o, "cascade", json_boolean(x->rc.kind[r->event] != PP_RC_CAUSE));
     json_object_set_new(o, "anatomy", pp_anatomy_json(&r->an));
@@ -658,6 +693,19 @@ static void render_root(pp_buf *b, const pp_explain *x, const pp_explain_root *r
     if (strcmp(r->confidence, "high") != 0 && r->confidence_reason)
         pp_buf_printf(b, md ? "\n_Confidence %s: %s._\n" : "  (Confidence %s: %s.)\n",
                       r->confidence, r->confidence_reason);
+    if (e && r->confidence_reason == R_RIVAL) {
+        json_t *also = json_array();
+        rivals_apply(e, ev->resource_type, also);
+        size_t k;
+        json_t *kind;
+        pp_buf_puts(b, md ? "\n_Also matches:_" : "  Also matches:");
+        json_array_foreach(also, k, kind)   /* KB kinds: [a-z0-9.-], nothing to escape */
+            pp_buf_printf(b, "%s %s", k ? "," : "", json_string_value(kind));
+        pp_buf_puts(b, "\n");
+        if (!also)
+            b->nomem = 1;
+        json_decref(also);
+    }
     pp_buf_puts(b, md ? "\n**Fix:**\n\n" : "\n  Fix:\n");
     size_t i;
     json_t *v;

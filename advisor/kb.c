@@ -326,6 +326,7 @@ static void bind_entry(pp_kb_entry *e)
     e->links = json_object_get(d, "links");
     e->prevented_by = json_object_get(d, "prevented_by");
     e->examples = json_object_get(d, "examples");
+    e->rivals = json_object_get(d, "rivals");
     e->priority = (int)json_integer_value(json_object_get(d, "priority"));
     int role = role_parse(json_string_value(json_object_get(d, "role")));
     e->role = role < 0 ? PP_KB_ROLE_CAUSE : (pp_kb_role)role;
@@ -421,6 +422,8 @@ static pp_status finish_load(pp_kb *kb, pp_status st, problems *p, const char *w
         st = PP_E_PARSE;
     if (st == PP_OK)
         st = pp_kb_match_init(kb);
+    if (st == PP_OK)
+        st = pp_kb_find_rivals(kb);
     if (st != PP_OK) {
         if (p->buf.len && err && !*err)
             *err = pp_buf_steal(&p->buf);
@@ -521,7 +524,7 @@ static const char *const schema_sql =
     " pattern TEXT NOT NULL, explanation TEXT NOT NULL, fix TEXT NOT NULL,"
     " commands TEXT NOT NULL, links TEXT NOT NULL, prevented_by TEXT NOT NULL,"
     " examples TEXT NOT NULL, file TEXT NOT NULL, line INTEGER NOT NULL,"
-    " role TEXT NOT NULL, broad INTEGER NOT NULL);"
+    " role TEXT NOT NULL, broad INTEGER NOT NULL, rivals TEXT NOT NULL);"
     "CREATE VIRTUAL TABLE entries_fts USING fts5("
     " id UNINDEXED, title, explanation, examples, tokenize='porter unicode61');";
 
@@ -551,7 +554,7 @@ pp_status pp_kb_build(const pp_kb *kb, const char *path, char **err)
         goto fail;
     if (sqlite3_prepare_v2(db,
                            "INSERT INTO entries VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,"
-                           "?14,?15,?16,?17,?18)",
+                           "?14,?15,?16,?17,?18,?19)",
                            -1, &ins, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(db, "INSERT INTO entries_fts VALUES(?1,?2,?3,?4)", -1, &fts, NULL) !=
             SQLITE_OK ||
@@ -559,8 +562,10 @@ pp_status pp_kb_build(const pp_kb *kb, const char *path, char **err)
         goto fail;
     for (size_t i = 0; i < kb->n; i++) {
         const pp_kb_entry *e = &kb->e[i];
-        json_t *lists[] = {e->resource_types, e->statuses, e->fix, e->commands,
-                           e->links, e->prevented_by, e->examples};
+        json_t *none = json_array();
+        json_t *lists[] = {e->resource_types, e->statuses, e->fix,     e->commands,
+                           e->links,          e->prevented_by, e->examples,
+                           e->rivals ? e->rivals : none};
         char *txt[PP_ARRAY_LEN(lists)] = {0};
         int ok = 1;
         for (size_t j = 0; j < PP_ARRAY_LEN(lists); j++)
@@ -594,6 +599,7 @@ pp_status pp_kb_build(const pp_kb *kb, const char *path, char **err)
             sqlite3_bind_int(ins, 16, (int)e->line);
             sqlite3_bind_text(ins, 17, pp_kb_role_name(e->role), -1, SQLITE_STATIC);
             sqlite3_bind_int(ins, 18, e->broad);
+            sqlite3_bind_text(ins, 19, txt[7], -1, SQLITE_STATIC);
             ok = sqlite3_step(ins) == SQLITE_DONE;
             sqlite3_reset(ins);
         }
@@ -608,6 +614,7 @@ pp_status pp_kb_build(const pp_kb *kb, const char *path, char **err)
         pp_buf_free(&exs);
         for (size_t j = 0; j < PP_ARRAY_LEN(lists); j++)
             free(txt[j]);
+        json_decref(none);
         if (!ok)
             goto fail;
     }
@@ -682,7 +689,7 @@ pp_status pp_kb_open(const char *path, pp_kb **out, char **err)
     if (sqlite3_prepare_v2(db,
                            "SELECT id, kind, title, service, resource_types, statuses, priority,"
                            " pattern, explanation, fix, commands, links, prevented_by, examples,"
-                           " file, line, role, broad FROM entries ORDER BY rowid",
+                           " file, line, role, broad, rivals FROM entries ORDER BY rowid",
                            -1, &q, NULL) != SQLITE_OK)
         goto fail;
     if (!(kb = kb_new(path))) {
@@ -703,6 +710,7 @@ pp_status pp_kb_open(const char *path, pp_kb **out, char **err)
         static const struct { int col; const char *key; } lists[] = {
             {4, "resource_types"}, {5, "statuses"},      {9, "fix"},       {10, "commands"},
             {11, "links"},         {12, "prevented_by"}, {13, "examples"},
+            {18, "rivals"},
         };
         for (size_t j = 0; j < PP_ARRAY_LEN(lists); j++) {
             json_t *v = json_loads((const char *)sqlite3_column_text(q, lists[j].col), 0, NULL);

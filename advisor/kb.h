@@ -20,7 +20,7 @@
 #include "engine/base/status.h"
 #include "engine/base/util.h"
 
-#define PP_KB_SCHEMA_VERSION "3"   /* 2: the broad column; 3: the role column */
+#define PP_KB_SCHEMA_VERSION "4"   /* 2: broad; 3: role; 4: rivals */
 #define PP_KB_MAX_FILE_BYTES (256u << 10)   /* one entry file */
 #define PP_KB_MAX_ENTRIES 10000
 #define PP_KB_MAX_PATTERN 4096
@@ -52,6 +52,9 @@ typedef struct pp_kb_entry {
     json_t *links;
     json_t *prevented_by;
     json_t *examples;         /* array of {message, resource_type?, status?, captures?} */
+    json_t *rivals;           /* borrowed array: the kinds of other entries' examples that this
+                                 entry's pattern also matches (pp_kb_find_rivals); a match of
+                                 an entry with rivals answers at confidence medium */
     int priority;             /* -100..100, added to specificity ×1000 */
     pp_kb_role role;          /* `role:`, PP_KB_ROLE_CAUSE when absent */
     int broad;                /* `broad: true`: a catch-all for a whole failure family; it never

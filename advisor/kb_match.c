@@ -456,6 +456,74 @@ pp_status pp_kb_match(pp_kb *kb, const char *text, const char *resource_type, co
     return hit->entry == NO_IDX ? PP_E_NOTFOUND : PP_OK;
 }
 
+/* Does entry a's pattern match example x (an object of another entry) under a's filters? */
+static int matches_example(pp_kb *kb, const pp_kb_entry *a, const json_t *x)
+{
+    const char *msg = json_string_value(json_object_get(x, "message"));
+    if (!msg)
+        return 0;
+    int sc;
+    if (filter_score(a, json_string_value(json_object_get(x, "resource_type")),
+                     json_string_value(json_object_get(x, "status")), &sc, NULL) != 0)
+        return 0;
+    int utf = 0;
+    return run(kb, a, msg, subject_len(msg), &utf) == 1;
+}
+
+/* Appends {kind, resource_type} to list unless an equal pair is there. */
+static int add_rival(json_t *list, const char *kind, const char *rt)
+{
+    size_t i;
+    json_t *o;
+    json_array_foreach(list, i, o) {
+        const char *k = json_string_value(json_object_get(o, "kind"));
+        const char *t = json_string_value(json_object_get(o, "resource_type"));
+        if (strcmp(k, kind) == 0 && ((!t && !rt) || (t && rt && strcmp(t, rt) == 0)))
+            return 0;
+    }
+    o = json_pack("{s:s, s:s?}", "kind", kind, "resource_type", rt);
+    return o ? json_array_append_new(list, o) : -1;
+}
+
+static pp_status rivals_of(pp_kb *kb, pp_kb_entry *a)
+{
+    json_t *list = json_array();
+    if (!list || json_object_set_new(a->doc, "rivals", list) != 0)
+        return PP_E_NOMEM;
+    a->rivals = list;
+    if (a->broad || a->role != PP_KB_ROLE_CAUSE)
+        return PP_OK;
+    for (size_t j = 0; j < kb->n; j++) {
+        const pp_kb_entry *b = &kb->e[j];
+        if (b->role != PP_KB_ROLE_CAUSE || strcmp(b->kind, a->kind) == 0)
+            continue;
+        size_t i;
+        json_t *x;
+        json_array_foreach(b->examples, i, x) {
+            if (matches_example(kb, a, x) &&
+                add_rival(list, b->kind, json_string_value(json_object_get(x, "resource_type"))))
+                return PP_E_NOMEM;
+        }
+    }
+    return PP_OK;
+}
+
+int pp_kb_rival_applies(const json_t *rival, const char *resource_type)
+{
+    const char *t = json_string_value(json_object_get(rival, "resource_type"));
+    return !t || !resource_type || strcmp(t, resource_type) == 0;
+}
+
+pp_status pp_kb_find_rivals(pp_kb *kb)
+{
+    if (!kb->mctx)
+        return PP_OK;
+    for (size_t i = 0; i < kb->n; i++)
+        if (rivals_of(kb, &kb->e[i]) != PP_OK)
+            return PP_E_NOMEM;
+    return PP_OK;
+}
+
 pp_kb_role pp_kb_role_of(pp_kb *kb, const char *text)
 {
     if (!text || !kb->mctx)

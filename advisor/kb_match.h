@@ -70,6 +70,18 @@ pp_status pp_kb_match(pp_kb *kb, const char *text, const char *resource_type, co
 size_t pp_kb_match_all(pp_kb *kb, const char *text, const char *resource_type,
                        const char *status, size_t *out, int *scores, size_t max);
 
+/* For every specific cause entry (not broad), records in its doc's "rivals" (and e->rivals)
+ * one {kind, resource_type} object for each distinct kind and type of the other entries'
+ * examples (role cause, another kind) that its pattern matches under its resource-type and
+ * status filters (resource_type absent when the example has none): the KB's own evidence that
+ * the entry names a family of causes rather than one. pp_kb_load_dir calls it; kb.db stores
+ * the result. PP_OK or PP_E_NOMEM. */
+pp_status pp_kb_find_rivals(pp_kb *kb);
+
+/* 1 when a rival (an element of e->rivals) could be the cause of an event of resource_type:
+ * the event or the rival's example has no type, or they are the same. */
+int pp_kb_rival_applies(const json_t *rival, const char *resource_type);
+
 /* The role of a failure message by the KB's wording (rootcause.h rule 1): PP_KB_ROLE_WRAPPER
  * when the pattern of any `role: wrapper` entry matches text, else PP_KB_ROLE_WEAK when a
  * `role: weak` one does, else PP_KB_ROLE_CAUSE. Only the text counts: an entry's

@@ -470,6 +470,70 @@ static void test_broad_ranking(void **state)
     free(dir);
 }
 
+/* An entry whose pattern also matches another kind's example names that kind in its rivals
+ * (the KB's own evidence that it covers a family of causes), after a load and after the SQLite
+ * round trip; the narrower entry, a broad one and one whose type filter excludes the example
+ * have none. */
+static void test_rivals(void **state)
+{
+    (void)state;
+    char *dir = pp_asprintf("%s/rivals", g_tmp);
+    mkdir(dir, 0700);
+    static const char tail[] = "title: t\nservice: s\nexplanation: e\nfix: [f]\n";
+    const char *src[] = {
+        "id: bucket-taken\npattern: 'already exists'\n"
+        "examples: ['Bucket b already exists']\n",
+        "id: snapshot-exists\npattern: 'DBSnapshotAlreadyExists'\n"
+        "examples: [{message: 'DBSnapshotAlreadyExists: snapshot s already exists',"
+        " resource_type: AWS::RDS::DBSnapshot}]\n",
+        "id: catch-all\nbroad: true\npattern: 'exists'\nexamples: ['it exists']\n",
+        "id: typed\nresource_types: [AWS::S3::Bucket]\npattern: 'snapshot'\n"
+        "examples: [{message: 'snapshot bucket', resource_type: AWS::S3::Bucket}]\n",
+    };
+    for (int i = 0; i < 4; i++) {
+        char *t = pp_asprintf("%s%s", src[i], tail);
+        write_file(dir, i, t);
+        free(t);
+    }
+    pp_kb *kb = NULL;
+    char *err = NULL;
+    assert_int_equal(pp_kb_load_dir(dir, &kb, &err), PP_OK);
+    char *db = pp_asprintf("%s/rivals.db", g_tmp);
+    assert_int_equal(pp_kb_build(kb, db, &err), PP_OK);
+    pp_kb *back = NULL;
+    assert_int_equal(pp_kb_open(db, &back, &err), PP_OK);
+    pp_kb *kbs[] = {kb, back};
+    for (size_t k = 0; k < 2; k++) {
+        pp_kb *b = kbs[k];
+        size_t taken = pp_kb_find(b, "bucket-taken"), snap = pp_kb_find(b, "snapshot-exists");
+        size_t all = pp_kb_find(b, "catch-all"), typed = pp_kb_find(b, "typed");
+        assert_int_equal(json_array_size(b->e[taken].rivals), 1);
+        const json_t *rv = json_array_get(b->e[taken].rivals, 0);
+        assert_string_equal(json_string_value(json_object_get(rv, "kind")), "snapshot-exists");
+        assert_string_equal(json_string_value(json_object_get(rv, "resource_type")),
+                            "AWS::RDS::DBSnapshot");
+        /* the rival could explain an event of its type or of none, not a bucket's */
+        assert_true(pp_kb_rival_applies(rv, "AWS::RDS::DBSnapshot"));
+        assert_true(pp_kb_rival_applies(rv, NULL));
+        assert_false(pp_kb_rival_applies(rv, "AWS::S3::Bucket"));
+        assert_int_equal(json_array_size(b->e[snap].rivals), 0);
+        assert_int_equal(json_array_size(b->e[all].rivals), 0);   /* broad: low anyway */
+        /* "typed" matches the snapshot example's text, but not its resource type */
+        assert_int_equal(json_array_size(b->e[typed].rivals), 0);
+    }
+    pp_kb_free(back);
+    pp_kb_free(kb);
+    unlink(db);
+    free(db);
+    for (int i = 0; i < 4; i++) {
+        char *p = pp_asprintf("%s/e%d.yaml", dir, i);
+        unlink(p);
+        free(p);
+    }
+    rmdir(dir);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -486,6 +550,7 @@ int main(void)
         cmocka_unit_test(test_lint_broad_beats_specific),
         cmocka_unit_test(test_lint_role),
         cmocka_unit_test(test_broad_ranking),
+        cmocka_unit_test(test_rivals),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
