@@ -694,17 +694,24 @@ static void render_root(pp_buf *b, const pp_explain *x, const pp_explain_root *r
         pp_buf_printf(b, md ? "\n_Confidence %s: %s._\n" : "  (Confidence %s: %s.)\n",
                       r->confidence, r->confidence_reason);
     if (e && r->confidence_reason == R_RIVAL) {
-        json_t *also = json_array();
-        rivals_apply(e, ev->resource_type, also);
-        size_t k;
-        json_t *kind;
+        /* no allocation here: each applicable rival kind, the first time it appears */
         pp_buf_puts(b, md ? "\n_Also matches:_" : "  Also matches:");
-        json_array_foreach(also, k, kind)   /* KB kinds: [a-z0-9.-], nothing to escape */
-            pp_buf_printf(b, "%s %s", k ? "," : "", json_string_value(kind));
+        size_t k, j, shown = 0;
+        json_t *rv, *prev;
+        json_array_foreach(e->rivals, k, rv) {
+            const char *kind = json_string_value(json_object_get(rv, "kind"));
+            int dup = 0;
+            json_array_foreach(e->rivals, j, prev) {
+                if (j >= k)
+                    break;
+                dup |= pp_kb_rival_applies(prev, ev->resource_type) &&
+                       strcmp(json_string_value(json_object_get(prev, "kind")), kind) == 0;
+            }
+            if (dup || !pp_kb_rival_applies(rv, ev->resource_type))
+                continue;   /* KB kinds: [a-z0-9.-], nothing to escape */
+            pp_buf_printf(b, "%s %s", shown++ ? "," : "", kind);
+        }
         pp_buf_puts(b, "\n");
-        if (!also)
-            b->nomem = 1;
-        json_decref(also);
     }
     pp_buf_puts(b, md ? "\n**Fix:**\n\n" : "\n  Fix:\n");
     size_t i;

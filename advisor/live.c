@@ -295,6 +295,29 @@ static int ecs_target(json_t *ev, char **cluster, char **service)
     return *service && *cluster ? 0 : -1;
 }
 
+/* GetTemplate of `stack`; the answer goes to r->templates as {stack_name, stack_id, body}, a
+ * refusal to r->missing. */
+static void get_template(live *l, const char *stack, const char *name, const char *id)
+{
+    char *body = NULL, *err = NULL;
+    size_t len = 0;
+    if (pp_aws_cfn_get_template(&l->cfn, stack, PP_LIVE_MAX_TEMPLATE_BYTES, &body, &len,
+                                &err) != PP_OK) {
+        missing(l, "%s", err ? err : "CloudFormation GetTemplate failed");
+        free(err);
+        return;
+    }
+    json_t *t = json_object();
+    if (t) {
+        json_object_set_new(t, "stack_name", json_string(name ? name : stack));
+        if (id)
+            json_object_set_new(t, "stack_id", json_string(id));
+        json_object_set_new(t, "body", json_stringn(body, len));
+        json_array_append_new(l->r->templates, t);
+    }
+    free(body);
+}
+
 /* The submitted template of the stack whose events are `events`, when one of its own
  * resources (not a nested stack's record) failed. A refused call is recorded in `missing`. */
 static void fetch_template(live *l, const char *stack, json_t *events)
@@ -316,23 +339,7 @@ static void fetch_template(live *l, const char *stack, json_t *events)
     }
     if (!any)
         return;
-    char *body = NULL, *err = NULL;
-    size_t len = 0;
-    if (pp_aws_cfn_get_template(&l->cfn, stack, PP_LIVE_MAX_TEMPLATE_BYTES, &body, &len,
-                                &err) != PP_OK) {
-        missing(l, "%s", err ? err : "CloudFormation GetTemplate failed");
-        free(err);
-        return;
-    }
-    json_t *t = json_object();
-    if (t) {
-        json_object_set_new(t, "stack_name", json_string(name ? name : stack));
-        if (id)
-            json_object_set_new(t, "stack_id", json_string(id));
-        json_object_set_new(t, "body", json_stringn(body, len));
-        json_array_append_new(l->r->templates, t);
-    }
-    free(body);
+    get_template(l, stack, name, id);
 }
 
 static pp_status do_stack(live *l, const char *stack, int depth)
@@ -495,6 +502,22 @@ pp_status pp_live_fetch_stack(const pp_live_opts *o, const char *stack, pp_live_
     json_decref(l.seen_stacks);
     json_decref(l.seen_services);
     return st;
+}
+
+pp_status pp_live_fetch_template(const pp_live_opts *o, const char *stack, const char *name,
+                                 pp_live_result *r)
+{
+    memset(r, 0, sizeof *r);
+    r->docs = json_array();
+    r->templates = json_array();
+    if (!r->docs || !r->templates)
+        return PP_E_NOMEM;
+    live l = { .o = o, .r = r };
+    if (client(&l, &l.cfn, &l.have_cfn, PP_SVC_CLOUDFORMATION) == 0) {
+        get_template(&l, stack, name, strncmp(stack, "arn:", 4) == 0 ? stack : NULL);
+        pp_aws_client_free(&l.cfn);
+    }
+    return json_array_size(r->templates) ? PP_OK : PP_E_NOTFOUND;
 }
 
 void pp_live_result_free(pp_live_result *r)

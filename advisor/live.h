@@ -79,6 +79,13 @@ pp_status pp_live_fetch_stack(const pp_live_opts *o, const char *stack, pp_live_
 pp_status pp_live_fetch_service(const pp_live_opts *o, const char *cluster,
                                 const char *service, pp_live_result *r);
 
+/* The submitted template of one stack alone (GetTemplate; the Lambda path, whose events carry
+ * the cause but not the template). name is the stack's name for the location's file name (may
+ * be NULL). Always fills *r; PP_OK when r->templates holds it, else PP_E_NOTFOUND (why is in
+ * r->missing) or PP_E_NOMEM. */
+pp_status pp_live_fetch_template(const pp_live_opts *o, const char *stack, const char *name,
+                                 pp_live_result *r);
+
 void pp_live_result_free(pp_live_result *r);   /* resets *r; safe on a zeroed struct */
 
 #endif

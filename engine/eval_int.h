@@ -1,5 +1,6 @@
-/* eval_int.h — private to the engine's rule set (rules.c), its Lua API (lua_api.c) and the
- * evaluator (eval.c). Not part of the public API.
+/* eval_int.h — private to the engine's rule set (rules.c), its Lua API (lua_api.c, lua_view.c,
+ * lua_ctx.c, lua_pplib.c; their own glue is lua_api_int.h) and the evaluator (eval.c). Not part
+ * of the public API.
  */
 #ifndef PP_EVAL_INT_H
 #define PP_EVAL_INT_H
@@ -92,7 +93,7 @@ struct pp_ruleset {
  * still what the index was built from. PP_E_RULE with *err "FILE: …" otherwise. */
 pp_status pp_rule_compile(pp_ruleset *rs, pp_rule *r, char **err);
 
-/* lua_api.c */
+/* lua_api.c; lua_ctx.c (resources, ctx, params); lua_pplib.c (add_module, to_json) */
 /* Installs the `pp` library and the view metatables into the sandbox. */
 pp_status pp_luaapi_install(pp_ruleset *rs);
 /* [-0, +1, m] Pushes the userdata for resource i of the current template. */

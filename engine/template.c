@@ -1,5 +1,7 @@
-/* template.c — builds the template model: parameters, pseudo parameters, conditions and
- * intrinsic functions resolved as far as the template allows (see template.h).
+/* template.c — builds the template model (see template.h): the walk that resolves values as
+ * far as the template allows, and the steps of pp_template_build (sections, resources). The
+ * parameters, pseudo parameters and conditions are template_params.c's, the intrinsic
+ * functions and their lifting template_fn.c's, the model's lookups template_model.c's.
  *
  * Data flow: pp_doc → here → pp_template → eval.c. Resolution walks the document's values
  * and returns new references; a subtree without intrinsics is shared (json_incref), not
@@ -82,44 +84,6 @@ static int is_intrinsic_key(const char *k)
     return strncmp(k, "Fn::", 4) == 0 || strcmp(k, "Ref") == 0 || strcmp(k, "Condition") == 0;
 }
 
-/* ---- conditions --------------------------------------------------------------------- */
-
-json_t *tpl_cond_value(rctx *c, const char *name, edge e)
-{
-    json_t *done = json_object_get(c->conds, name);
-    if (done)
-        return json_incref(done);
-    json_t *raw = c->cond_raw ? json_object_get(c->cond_raw, name) : NULL;
-    if (!raw) {
-        tpl_fail_at(c, e, PP_E_TEMPLATE, "condition '%s' is not defined in Conditions", name);
-        return NULL;
-    }
-    if (json_object_get(c->cond_busy, name)) {
-        tpl_fail_at(c, e, PP_E_CYCLE, "condition '%s' depends on itself", name);
-        return NULL;
-    }
-    if (json_object_set_new(c->cond_busy, name, json_true()) != 0)
-        return tpl_nomem(c);
-    edge ce = {c->cond_raw, name, 0};
-    json_t *v = tpl_resolve(c, raw, ce);
-    json_object_del(c->cond_busy, name);
-    if (!v)
-        return NULL;
-    int b = pp_value_bool(v);
-    if (b >= 0) {
-        json_decref(v);
-        v = json_boolean(b);
-    } else if (!pp_is_unknown(v)) {
-        json_decref(v);
-        tpl_fail_at(c, ce, PP_E_TEMPLATE, "condition '%s' must evaluate to a boolean", name);
-        return NULL;
-    }
-    if (json_object_set(c->conds, name, v) != 0) {
-        json_decref(v);
-        return tpl_nomem(c);
-    }
-    return v;
-}
 
 /* ---- intrinsics ----------------------------------------------------------------------- */
 
@@ -269,396 +233,7 @@ json_t *tpl_resolve(rctx *c, json_t *v, edge e)
     return json_incref(v);
 }
 
-/* ---- parameters --------------------------------------------------------------------- */
-
-/* The value of a parameter given as text (a list for list types). NULL on NOMEM. */
-static json_t *param_from_string(const char *type, const char *s)
-{
-    if (type && (strncmp(type, "List<", 5) == 0 || strcmp(type, "CommaDelimitedList") == 0)) {
-        json_t *arr = json_array();
-        const char *p = s;
-        while (arr) {
-            const char *comma = strchr(p, ',');
-            size_t len = comma ? (size_t)(comma - p) : strlen(p);
-            while (len && *p == ' ') {
-                p++;
-                len--;
-            }
-            while (len && p[len - 1] == ' ')
-                len--;
-            json_t *item = json_stringn(p, len);
-            if (!item || json_array_append_new(arr, item) != 0) {
-                json_decref(arr);
-                return NULL;
-            }
-            if (!comma)
-                break;
-            p = comma + 1;
-        }
-        return arr;
-    }
-    return json_string(s);
-}
-
-/* The parameter types CloudFormation accepts. The AWS-specific ones (AWS::EC2::VPC::Id,
- * AWS::SSM::Parameter::Value<…>, List<AWS::EC2::Subnet::Id>) are a list that grows with the
- * services, so any AWS:: name passes: a typo there is left to the deploy. */
-static int known_param_type(const char *t)
-{
-    if (strcmp(t, "String") == 0 || strcmp(t, "Number") == 0 ||
-        strcmp(t, "CommaDelimitedList") == 0 || strcmp(t, "List<Number>") == 0 ||
-        strcmp(t, "List<String>") == 0)
-        return 1;
-    if (strncmp(t, "List<", 5) == 0)
-        t += 5;
-    return strncmp(t, "AWS::", 5) == 0;
-}
-
-static int build_params(rctx *c, json_t *root)
-{
-    json_t *decl = json_object_get(root, "Parameters");
-    if (decl && !json_is_object(decl) && !json_is_null(decl)) {   /* "Parameters:" alone: none */
-        tpl_fail_at(c, (edge){root, "Parameters", 0}, PP_E_TEMPLATE,
-                "expected 'Parameters' to be a map of parameter declarations");
-        return -1;
-    }
-    const char *name;
-    json_t *d;
-    json_object_foreach(decl, name, d) {
-        if (!json_is_object(d)) {
-            tpl_fail_at(c, (edge){decl, name, 0}, PP_E_TEMPLATE,
-                    "expected parameter '%s' to be a map with a Type", name);
-            return -1;
-        }
-        const char *type = json_string_value(json_object_get(d, "Type"));
-        if (!type) {
-            /* CloudFormation refuses it: "Every Parameters object must contain a Type member" */
-            tpl_fail_at(c, (edge){decl, name, 0}, PP_E_TEMPLATE,
-                    "expected parameter '%s' to have a 'Type' (String, Number, "
-                    "CommaDelimitedList, List<…> or an AWS-specific type)", name);
-            return -1;
-        }
-        if (!known_param_type(type)) {
-            tpl_fail_at(c, (edge){d, "Type", 0}, PP_E_TEMPLATE,
-                    "parameter '%s' has Type '%s'; expected String, Number, List<Number>, "
-                    "CommaDelimitedList or an AWS-specific type (AWS::…, List<AWS::…>)", name,
-                    type);
-            return -1;
-        }
-        const char *given = NULL;
-        for (size_t i = 0; i < c->o->nparams; i++)
-            if (strcmp(c->o->params[i].key, name) == 0)
-                given = c->o->params[i].value;
-        json_t *v = NULL;
-        if (given) {
-            v = param_from_string(type, given);
-        } else if (type && strncmp(type, "AWS::SSM::Parameter::Value<", 27) == 0) {
-            v = tpl_unknownf(c, NULL, "parameter '%s' is read from SSM at deploy time", name);
-        } else if (json_object_get(d, "Default")) {
-            json_t *def = json_object_get(d, "Default");
-            char *s = pp_value_str(def);
-            v = s ? param_from_string(type, s) : tpl_is_scalar(def) ? NULL : json_incref(def);
-            free(s);
-        } else {
-            json_t *allowed = json_object_get(d, "AllowedValues");
-            json_t *cands = NULL;
-            int bad = 0;
-            if (json_is_array(allowed) && json_array_size(allowed) > 0) {
-                cands = json_array();
-                bad = !cands;
-                for (size_t i = 0; !bad && i < json_array_size(allowed); i++) {
-                    json_t *av = json_array_get(allowed, i);
-                    char *s = pp_value_str(av);
-                    if (s)
-                        bad = tpl_append_new(c, cands, param_from_string(type, s)) != 0;
-                    else
-                        bad = tpl_is_scalar(av);
-                    free(s);
-                }
-            }
-            if (bad)
-                json_decref(cands);
-            else
-                v = tpl_unknownf(c, cands, "parameter '%s' has no value (pass --param %s=VALUE)",
-                             name, name);
-        }
-        if (!v || json_object_set_new(c->params, name, v)) {
-            c->st = PP_E_NOMEM;
-            return -1;
-        }
-    }
-    return 0;
-}
-
-/* -1 with c->st on NOMEM. */
-static int build_pseudo(rctx *c)
-{
-    const char *region = c->o->region ? c->o->region : "us-east-1";
-    const char *part = c->o->partition;
-    if (!part)
-        part = strncmp(region, "cn-", 3) == 0       ? "aws-cn"
-               : strncmp(region, "us-gov-", 7) == 0 ? "aws-us-gov"
-                                                    : "aws";
-    const char *acct = c->o->account_id ? c->o->account_id : "123456789012";
-    const char *stack = c->o->stack_name ? c->o->stack_name : "parapet-check";
-    /* set_new releases the value on failure and fails on NULL: one check for the chain */
-    int bad = 0;
-    bad |= json_object_set_new(c->pseudo, "AWS::Region", json_string(region));
-    bad |= json_object_set_new(c->pseudo, "AWS::Partition", json_string(part));
-    bad |= json_object_set_new(c->pseudo, "AWS::AccountId", json_string(acct));
-    bad |= json_object_set_new(c->pseudo, "AWS::StackName", json_string(stack));
-    bad |= json_object_set_new(c->pseudo, "AWS::URLSuffix",
-                               json_string(strcmp(part, "aws-cn") == 0 ? "amazonaws.com.cn"
-                                                                       : "amazonaws.com"));
-    bad |= json_object_set_new(c->pseudo, "AWS::NotificationARNs", json_array());
-    char *sid = pp_asprintf("arn:%s:cloudformation:%s:%s:stack/%s/00000000-0000-0000-0000-"
-                            "000000000000", part, region, acct, stack);
-    bad |= !sid || json_object_set_new(c->pseudo, "AWS::StackId", json_string(sid));
-    free(sid);
-    if (bad)
-        tpl_nomem(c);
-    return bad ? -1 : 0;
-}
-
-/* The pseudo parameter name (borrowed), or NULL: none by that name, or NOMEM (c->st set).
- * Most templates name none, and a hook request's one resource rarely does: the table is
- * built when the first AWS:: name is looked up. */
-json_t *tpl_pseudo_get(rctx *c, const char *name)
-{
-    if (strncmp(name, "AWS::", 5) != 0)
-        return NULL;
-    if (!c->pseudo_built) {
-        c->pseudo_built = 1;
-        if (build_pseudo(c))
-            return NULL;
-    }
-    return json_object_get(c->pseudo, name);
-}
-
-/* ---- the model ---------------------------------------------------------------------- */
-
-static void resource_clear(pp_resource *r)
-{
-    free(r->logical_id);
-    free(r->type);
-    json_decref(r->properties);
-    free(r->condition);
-    free(r->cdk_path);
-    free(r->src_ptr);
-    free(r->props_ptr);
-}
-
-void pp_template_free(pp_template *t)
-{
-    if (!t)
-        return;
-    for (size_t i = 0; i < t->nres; i++)
-        resource_clear(&t->res[i]);
-    free(t->res);
-    free(t->by_id);
-    free(t->by_type);
-    free(t->ref_to);
-    free(t->ref_from);
-    json_decref(t->conditions);
-    json_decref(t->params);
-    json_decref(t->expanded);
-    for (size_t i = 0; i < t->nwarnings; i++)
-        free(t->warnings[i]);
-    free(t->warnings);
-    free(t);
-}
-
-long pp_template_find(const pp_template *t, const char *logical_id)
-{
-    if (t->by_id) {
-        size_t lo = 0, hi = t->nres;
-        while (lo < hi) {
-            size_t mid = lo + (hi - lo) / 2;
-            int c = strcmp(t->res[t->by_id[mid]].logical_id, logical_id);
-            if (c == 0)
-                return (long)t->by_id[mid];
-            if (c < 0)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        return -1;
-    }
-    for (size_t i = 0; i < t->nres; i++)
-        if (strcmp(t->res[i].logical_id, logical_id) == 0)
-            return (long)i;
-    return -1;
-}
-
-int pp_template_of_type(const pp_template *t, const char *type, const size_t **idx, size_t *n)
-{
-    if (!t->by_type)
-        return 0;
-    /* first position whose type is >= type, then the first whose type is > type */
-    size_t lo = 0, hi = t->nres;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (strcmp(t->res[t->by_type[mid]].type, type) < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    size_t end = lo;
-    while (end < t->nres && strcmp(t->res[t->by_type[end]].type, type) == 0)
-        end++;
-    *idx = t->by_type + lo;
-    *n = end - lo;
-    return 1;
-}
-
-/* qsort has no context argument: the resources being indexed, for the two comparators (one
- * template is built at a time per thread). */
-static _Thread_local const pp_resource *index_res;
-
-static int by_id_cmp(const void *a, const void *b)
-{
-    return strcmp(index_res[*(const size_t *)a].logical_id,
-                  index_res[*(const size_t *)b].logical_id);
-}
-
-static int by_type_cmp(const void *a, const void *b)
-{
-    size_t x = *(const size_t *)a, y = *(const size_t *)b;
-    int c = strcmp(index_res[x].type, index_res[y].type);
-    return c ? c : (x > y) - (x < y);   /* document order within a type */
-}
-
-int pp_template_referrers(const pp_template *t, size_t target, const size_t **from, size_t *n)
-{
-    if (!t->ref_to)
-        return 0;
-    size_t lo = 0, hi = t->nrefs;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (t->ref_to[mid] < target)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    size_t end = lo;
-    while (end < t->nrefs && t->ref_to[end] == target)
-        end++;
-    *from = t->ref_from + lo;
-    *n = end - lo;
-    return 1;
-}
-
-typedef struct {
-    size_t (*pair)[2];   /* (target, referrer) */
-    size_t n, cap;
-    int oom;
-} refvec;
-
-static void ref_add(refvec *v, const pp_template *t, const char *id, size_t from)
-{
-    long to = pp_template_find(t, id);
-    if (to < 0 || v->oom)
-        return;
-    if (v->n == v->cap) {
-        size_t nc = v->cap ? v->cap * 2 : 64;
-        void *np = realloc(v->pair, nc * sizeof *v->pair);
-        if (!np) {
-            v->oom = 1;
-            return;
-        }
-        v->pair = np;
-        v->cap = nc;
-    }
-    v->pair[v->n][0] = (size_t)to;
-    v->pair[v->n][1] = from;
-    v->n++;
-}
-
-/* Every {Ref} and {Fn::GetAtt} target under v, the same walk as ctx.referrers' scan. */
-static void ref_walk(refvec *r, const pp_template *t, const json_t *v, size_t from, int depth)
-{
-    if (depth > 64)
-        return;
-    if (json_is_object(v)) {
-        const char *ref = json_string_value(json_object_get(v, "Ref"));
-        if (ref)
-            ref_add(r, t, ref, from);
-        const char *g = json_string_value(json_array_get(json_object_get(v, "Fn::GetAtt"), 0));
-        if (g)
-            ref_add(r, t, g, from);
-        const char *k;
-        json_t *x;
-        json_object_foreach((json_t *)v, k, x)
-            ref_walk(r, t, x, from, depth + 1);
-    } else if (json_is_array(v)) {
-        for (size_t i = 0; i < json_array_size(v); i++)
-            ref_walk(r, t, json_array_get(v, i), from, depth + 1);
-    }
-}
-
-static int pair_cmp(const void *a, const void *b)
-{
-    const size_t *x = a, *y = b;
-    if (x[0] != y[0])
-        return (x[0] > y[0]) - (x[0] < y[0]);
-    return (x[1] > y[1]) - (x[1] < y[1]);
-}
-
-/* Builds t->ref_to/ref_from (needs t->by_id); leaves them NULL on allocation failure. */
-static void build_ref_index(pp_template *t)
-{
-    refvec v = {0};
-    for (size_t i = 0; i < t->nres && !v.oom; i++)
-        ref_walk(&v, t, t->res[i].properties, i, 0);
-    size_t *to = NULL, *from = NULL;
-    if (!v.oom) {
-        to = malloc((v.n ? v.n : 1) * sizeof *to);
-        from = malloc((v.n ? v.n : 1) * sizeof *from);
-    }
-    if (v.oom || !to || !from) {
-        free(v.pair);
-        free(to);
-        free(from);
-        return;
-    }
-    if (v.n)
-        qsort(v.pair, v.n, sizeof *v.pair, pair_cmp);
-    size_t m = 0;
-    for (size_t k = 0; k < v.n; k++) {
-        if (m && to[m - 1] == v.pair[k][0] && from[m - 1] == v.pair[k][1])
-            continue;
-        to[m] = v.pair[k][0];
-        from[m] = v.pair[k][1];
-        m++;
-    }
-    free(v.pair);
-    t->ref_to = to;
-    t->ref_from = from;
-    t->nrefs = m;
-}
-
-/* Builds t->by_id, t->by_type and the reference index; on allocation failure leaves them NULL
- * (lookups scan). */
-static void build_indexes(pp_template *t)
-{
-    if (t->nres == 0)
-        return;
-    size_t *a = malloc(t->nres * sizeof *a), *b = malloc(t->nres * sizeof *b);
-    if (!a || !b) {
-        free(a);
-        free(b);
-        return;
-    }
-    for (size_t i = 0; i < t->nres; i++)
-        a[i] = b[i] = i;
-    index_res = t->res;
-    qsort(a, t->nres, sizeof *a, by_id_cmp);
-    qsort(b, t->nres, sizeof *b, by_type_cmp);
-    index_res = NULL;
-    t->by_id = a;
-    t->by_type = b;
-    build_ref_index(t);
-}
+/* ---- building the model ------------------------------------------------------------- */
 
 /* True when root looks like {"AWS::X::Y": {"resourceProperties": {...}}}. */
 static int is_hook_shape(const json_t *root)
@@ -832,6 +407,123 @@ static int check_sections(rctx *c, json_t *root)
     return 0;
 }
 
+/* A hook request's document ({"AWS::X::Y": {"resourceProperties": …}}): its one resource,
+ * "Resource". 0, or -1 with c->st / c->err. */
+static int build_hook_doc(rctx *c, pp_template *t, json_t *root)
+{
+    const char *type = json_object_iter_key(json_object_iter(root));
+    json_t *body = json_object_get(root, type);
+    json_t *props = json_object_get(body, "resourceProperties");
+    t->res = calloc(1, sizeof *t->res);
+    t->is_hook_doc = 1;
+    char *sp = pp_ptr_join("", type);
+    char *pp = sp ? pp_ptr_join(sp, "resourceProperties") : NULL;
+    int rc = t->res && sp && pp
+                 ? add_resource(c, t, "Resource", body, type, props, sp, pp,
+                                (edge){body, "resourceProperties", 0})
+                 : (c->st = PP_E_NOMEM, -1);
+    free(sp);
+    free(pp);
+    return rc;
+}
+
+/* Everything the resources of a template resolve against, checked and built: the sections,
+ * Parameters, Fn::ForEach and SAM expansion, every condition (so that cycles are reported even
+ * when unused) and the Rules. *res receives the Resources to model, *rsrc where each of them
+ * was written (NULL: where the document has it); both borrowed. 0, or -1 with c->st / c->err. */
+static int prepare_sections(rctx *c, pp_template *t, json_t *root, json_t **res_out,
+                            json_t **rsrc_out)
+{
+    json_t *res = json_object_get(root, "Resources");
+    if (!res) {
+        tpl_fail_at(c, (edge){NULL, "", 0}, PP_E_TEMPLATE,
+                "expected a 'Resources' section (is this a CloudFormation template?)");
+        return -1;
+    }
+    if (!json_is_object(res)) {
+        tpl_fail_at(c, (edge){root, "Resources", 0}, PP_E_TEMPLATE,
+                "expected 'Resources' to be a map of logical ids to resources");
+        return -1;
+    }
+    if (check_sections(c, root))
+        return -1;
+    c->resources = res;
+    c->mappings = json_object_get(root, "Mappings");
+    c->cond_raw = json_object_get(root, "Conditions");
+    if (json_is_null(c->cond_raw))
+        c->cond_raw = NULL;   /* "Conditions:" with nothing under it: none */
+    if (c->cond_raw && !json_is_object(c->cond_raw)) {
+        tpl_fail_at(c, (edge){root, "Conditions", 0}, PP_E_TEMPLATE,
+                "expected 'Conditions' to be a map");
+        return -1;
+    }
+    if (tpl_build_params(c, root))
+        return -1;
+    json_t *rsrc = NULL;
+    if (expand_sections(c, t, root, &res, &rsrc))
+        return -1;
+    if (tpl_sam_expand(c, t, root, &res, &rsrc))
+        return -1;
+    c->resources = res;
+    const char *cn;
+    json_t *cx;
+    json_object_foreach(c->cond_raw, cn, cx) {
+        json_t *v = tpl_cond_value(c, cn, (edge){c->cond_raw, cn, 0});
+        if (!v)
+            return -1;
+        json_decref(v);
+    }
+    if (tpl_check_rules(c, t, root))
+        return -1;
+    *res_out = res;
+    *rsrc_out = rsrc;
+    return 0;
+}
+
+/* t->res: one entry per resource of res (prepare_sections' maps). 0, or -1 with c->st /
+ * c->err. */
+static int add_resources(rctx *c, pp_template *t, json_t *res, json_t *rsrc)
+{
+    t->res = calloc(json_object_size(res) ? json_object_size(res) : 1, sizeof *t->res);
+    if (!t->res) {
+        c->st = PP_E_NOMEM;
+        return -1;
+    }
+    const char *id;
+    json_t *raw;
+    json_object_foreach(res, id, raw) {
+        json_t *wv = json_object_get(rsrc, id);   /* see tpl_sam_expand */
+        const char *written = json_string_value(json_is_array(wv) ? json_array_get(wv, 0)
+                                                                  : wv);
+        const char *pwritten = json_string_value(json_array_get(wv, 1));
+        c->at_ptr = written;
+        if (!json_is_object(raw)) {
+            tpl_fail_at(c, (edge){res, id, 0}, PP_E_TEMPLATE,
+                    "expected resource '%s' to be a map with a Type", id);
+            return -1;
+        }
+        const char *type = json_string_value(json_object_get(raw, "Type"));
+        if (!type) {
+            tpl_fail_at(c, (edge){res, id, 0}, PP_E_TEMPLATE,
+                    "expected resource '%s' to have a 'Type' string", id);
+            return -1;
+        }
+        char *rp = written ? pp_strdup(written) : pp_ptr_join("/Resources", id);
+        char *pp = !rp       ? NULL
+                   : pwritten ? pp_strdup(pwritten)
+                              : pp_ptr_join(rp, "Properties");
+        int rc = rp && pp ? add_resource(c, t, id, raw, type,
+                                         json_object_get(raw, "Properties"), rp, pp,
+                                         (edge){raw, "Properties", 0})
+                          : (c->st = PP_E_NOMEM, -1);
+        free(rp);
+        free(pp);
+        if (rc)
+            return -1;
+    }
+    return 0;
+}
+
 pp_template *pp_template_build(const pp_doc *doc, const pp_resolve_opts *opts, pp_status *st,
                                char **err)
 {
@@ -862,105 +554,16 @@ pp_template *pp_template_build(const pp_doc *doc, const pp_resolve_opts *opts, p
         goto fail;
     }
     if (is_hook_shape(root)) {
-        const char *type = json_object_iter_key(json_object_iter(root));
-        json_t *body = json_object_get(root, type);
-        json_t *props = json_object_get(body, "resourceProperties");
-        t->res = calloc(1, sizeof *t->res);
-        t->is_hook_doc = 1;
-        char *sp = pp_ptr_join("", type);
-        char *pp = sp ? pp_ptr_join(sp, "resourceProperties") : NULL;
-        int rc = t->res && sp && pp
-                     ? add_resource(&c, t, "Resource", body, type, props, sp, pp,
-                                    (edge){body, "resourceProperties", 0})
-                     : (c.st = PP_E_NOMEM, -1);
-        free(sp);
-        free(pp);
-        if (rc)
+        if (build_hook_doc(&c, t, root))
             goto fail;
     } else {
-        json_t *res = json_object_get(root, "Resources");
-        if (!res) {
-            tpl_fail_at(&c, root_edge, PP_E_TEMPLATE,
-                    "expected a 'Resources' section (is this a CloudFormation template?)");
+        json_t *res = NULL, *rsrc = NULL;
+        if (prepare_sections(&c, t, root, &res, &rsrc) || add_resources(&c, t, res, rsrc))
             goto fail;
-        }
-        if (!json_is_object(res)) {
-            tpl_fail_at(&c, (edge){root, "Resources", 0}, PP_E_TEMPLATE,
-                    "expected 'Resources' to be a map of logical ids to resources");
-            goto fail;
-        }
-        if (check_sections(&c, root))
-            goto fail;
-        c.resources = res;
-        c.mappings = json_object_get(root, "Mappings");
-        c.cond_raw = json_object_get(root, "Conditions");
-        if (json_is_null(c.cond_raw))
-            c.cond_raw = NULL;   /* "Conditions:" with nothing under it: none */
-        if (c.cond_raw && !json_is_object(c.cond_raw)) {
-            tpl_fail_at(&c, (edge){root, "Conditions", 0}, PP_E_TEMPLATE,
-                    "expected 'Conditions' to be a map");
-            goto fail;
-        }
-        if (build_params(&c, root))
-            goto fail;
-        json_t *rsrc = NULL;
-        if (expand_sections(&c, t, root, &res, &rsrc))
-            goto fail;
-        if (tpl_sam_expand(&c, t, root, &res, &rsrc))
-            goto fail;
-        c.resources = res;
-        /* evaluate every condition once so cycles are reported even when unused */
-        const char *cn;
-        json_t *cx;
-        json_object_foreach(c.cond_raw, cn, cx) {
-            json_t *v = tpl_cond_value(&c, cn, (edge){c.cond_raw, cn, 0});
-            if (!v)
-                goto fail;
-            json_decref(v);
-        }
-        if (tpl_check_rules(&c, t, root))
-            goto fail;
-        t->res = calloc(json_object_size(res) ? json_object_size(res) : 1, sizeof *t->res);
-        if (!t->res) {
-            c.st = PP_E_NOMEM;
-            goto fail;
-        }
-        const char *id;
-        json_t *raw;
-        json_object_foreach(res, id, raw) {
-            json_t *wv = json_object_get(rsrc, id);   /* see tpl_sam_expand */
-            const char *written = json_string_value(json_is_array(wv) ? json_array_get(wv, 0)
-                                                                      : wv);
-            const char *pwritten = json_string_value(json_array_get(wv, 1));
-            c.at_ptr = written;
-            if (!json_is_object(raw)) {
-                tpl_fail_at(&c, (edge){res, id, 0}, PP_E_TEMPLATE,
-                        "expected resource '%s' to be a map with a Type", id);
-                goto fail;
-            }
-            const char *type = json_string_value(json_object_get(raw, "Type"));
-            if (!type) {
-                tpl_fail_at(&c, (edge){res, id, 0}, PP_E_TEMPLATE,
-                        "expected resource '%s' to have a 'Type' string", id);
-                goto fail;
-            }
-            char *rp = written ? pp_strdup(written) : pp_ptr_join("/Resources", id);
-            char *pp = !rp       ? NULL
-                       : pwritten ? pp_strdup(pwritten)
-                                  : pp_ptr_join(rp, "Properties");
-            int rc = rp && pp ? add_resource(&c, t, id, raw, type,
-                                             json_object_get(raw, "Properties"), rp, pp,
-                                             (edge){raw, "Properties", 0})
-                              : (c.st = PP_E_NOMEM, -1);
-            free(rp);
-            free(pp);
-            if (rc)
-                goto fail;
-        }
     }
     t->conditions = c.conds;
     t->params = c.params;
-    build_indexes(t);
+    tpl_build_indexes(t);
     json_decref(c.pseudo);
     json_decref(c.cond_busy);
     json_decref(c.missing);
@@ -992,3 +595,4 @@ fail:
     }
     return NULL;
 }
+

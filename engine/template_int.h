@@ -1,7 +1,9 @@
 /* template_int.h — private glue between the parts of the template resolver: template.c (the
- * walk, parameters, conditions, the model), template_fn.c (intrinsic functions), langext.c
- * (AWS::LanguageExtensions: Fn::ForEach, Fn::Length, Fn::ToJsonString), sam.c (the SAM
- * transform) and template_rules.c (the Rules section). Nothing outside engine/template*.c and engine/langext.c includes it.
+ * walk and building the model), template_params.c (parameters, pseudo parameters, conditions),
+ * template_model.c (freeing and querying the model, its indexes), template_fn.c (intrinsic
+ * functions), langext.c (AWS::LanguageExtensions: Fn::ForEach, Fn::Length, Fn::ToJsonString),
+ * sam.c (the SAM transform) and template_rules.c (the Rules section). Nothing outside
+ * engine/template*.c, engine/langext.c and engine/sam.c includes it.
  *
  * Every function here that can fail returns NULL (or -1) with c->st set, and c->err when the
  * failure is the template's (first error wins); tpl_nomem records only the status.
@@ -69,16 +71,26 @@ int tpl_is_scalar(const json_t *v);
 json_t *tpl_obj_copy(const json_t *o);
 /* The resolved value of v (a new reference), or NULL. A pp_novalue means "drop this". */
 json_t *tpl_resolve(rctx *c, json_t *v, edge e);
-/* The pseudo parameter `name` (borrowed), or NULL. */
-json_t *tpl_pseudo_get(rctx *c, const char *name);
-/* The value (true/false/unknown, new reference) of condition `name`, or NULL. */
-json_t *tpl_cond_value(rctx *c, const char *name, edge e);
 /* args when it is a list of lo..hi elements; else NULL with an arity error naming fn. */
 json_t *tpl_need_args(rctx *c, json_t *args, size_t lo, size_t hi, const char *fn, edge e);
 /* Every element of the literal list args resolved: a new array, or NULL. */
 json_t *tpl_resolve_args(rctx *c, json_t *args);
 /* The intrinsic {k: arg} resolved (template_fn.c): a new reference, or NULL. */
 json_t *tpl_resolve_intrinsic(rctx *c, const char *k, json_t *arg, edge e);
+
+/* template_params.c */
+/* Fills c->params from the Parameters section of root and c->o's values: a value given, else
+ * the Default, else an unknown (with the AllowedValues as candidates). 0, or -1 with c->st /
+ * c->err naming the parameter. */
+int tpl_build_params(rctx *c, json_t *root);
+/* The pseudo parameter `name` (borrowed), or NULL. */
+json_t *tpl_pseudo_get(rctx *c, const char *name);
+/* The value (true/false/unknown, new reference) of condition `name`, or NULL. */
+json_t *tpl_cond_value(rctx *c, const char *name, edge e);
+
+/* template_model.c. Builds t->by_id, t->by_type and the reference index; on allocation
+ * failure leaves them NULL (lookups scan). */
+void tpl_build_indexes(pp_template *t);
 
 /* langext.c. Fn::Length and Fn::ToJsonString on resolved arguments: new reference or NULL. */
 json_t *tpl_fn_length(rctx *c, json_t *arg, edge e);

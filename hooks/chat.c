@@ -267,12 +267,22 @@ static void field(pp_chat_field *out, size_t *n, size_t max, const char *label, 
         out[(*n)++] = (pp_chat_field){label, v};
 }
 
-size_t pp_chat_anatomy_fields(json_t *rc, pp_chat_field *out, size_t max)
+size_t pp_chat_anatomy_fields(json_t *rc, pp_chat_field *out, size_t max, char *num)
 {
     json_t *a = json_object_get(rc, "anatomy");
     size_t n = 0;
+    json_t *loc = json_object_get(rc, "template_location");
+    if (json_is_object(loc) && json_integer_value(json_object_get(loc, "line")) > 0) {
+        field(out, &n, max, "Template", pp_chat_jstr(loc, "file"));
+        snprintf(num, PP_CHAT_NUM, "%lld, column %lld",
+                 (long long)json_integer_value(json_object_get(loc, "line")),
+                 (long long)json_integer_value(json_object_get(loc, "column")));
+        field(out, &n, max, "Line", num);
+        if (json_is_true(json_object_get(loc, "exact")))
+            field(out, &n, max, "Template path", pp_chat_jstr(loc, "pointer"));
+    }
     if (!json_is_object(a))
-        return 0;
+        return n;
     json_t *na = json_object_get(a, "not_authorized");
     field(out, &n, max, "Principal", pp_chat_jstr(na, "principal"));
     field(out, &n, max, "Action", pp_chat_jstr(na, "action"));

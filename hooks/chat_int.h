@@ -51,7 +51,12 @@ typedef struct pp_chat_field {
     const char *label;
     const char *value;
 } pp_chat_field;
-size_t pp_chat_anatomy_fields(json_t *rc, pp_chat_field *out, size_t max);
+/* The fields worth a line of their own in a chat message: what the anatomy decoder found
+ * (principal, action, property, …) and, when explain mapped the root to the template
+ * (`template_location`), its file, line and property path. Values are borrowed from rc,
+ * except the line, which is written into num (PP_CHAT_NUM bytes). Returns how many. */
+#define PP_CHAT_NUM 48
+size_t pp_chat_anatomy_fields(json_t *rc, pp_chat_field *out, size_t max, char *num);
 #define PP_CHAT_MAX_FIELDS 12
 #define PP_CHAT_FIELD_MAX 300   /* bytes of one value shown; longer ones are cut with "…" */
 

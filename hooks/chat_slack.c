@@ -52,7 +52,8 @@ static void section_kv(json_t *blocks, const char *label, const char *text)
 static void decoded(json_t *blocks, json_t *rc)
 {
     pp_chat_field f[PP_CHAT_MAX_FIELDS];
-    size_t n = pp_chat_anatomy_fields(rc, f, PP_CHAT_MAX_FIELDS);
+    char num[PP_CHAT_NUM];
+    size_t n = pp_chat_anatomy_fields(rc, f, PP_CHAT_MAX_FIELDS, num);
     if (!n)
         return;
     pp_buf b;

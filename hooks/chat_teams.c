@@ -52,7 +52,8 @@ static void teams_root(json_t *body, json_t *actions, json_t *rc, int matched, s
         free(ev_);
     }
     pp_chat_field af[PP_CHAT_MAX_FIELDS];
-    size_t naf = matched ? pp_chat_anatomy_fields(rc, af, PP_CHAT_MAX_FIELDS) : 0;
+    char num[PP_CHAT_NUM];
+    size_t naf = matched ? pp_chat_anatomy_fields(rc, af, PP_CHAT_MAX_FIELDS, num) : 0;
     for (size_t i = 0; facts && i < naf; i++) {
         char *v = pp_chat_teams_field(af[i].value);
         if (v)

@@ -11,10 +11,12 @@
 #include "engine/base/json_write.h"
 #include "engine/base/util.h"
 #include "hooks/cli.h"
+#include "hooks/cli_live.h"
 
 #define PP_LE_MAX_STACK_PAGES 5
 #define PP_LE_MAX_STOPPED_TASKS 10
 #define PP_LE_AWS_TIMEOUT_MS 5000
+#define PP_LE_MAX_TEMPLATES 3   /* stacks whose template is fetched for one explanation */
 
 static const char *jstr(json_t *o, const char *k)
 {
@@ -133,7 +135,7 @@ static void describe(pp_lambda_events *le, pp_http_client *http, const pp_triage
         free(err);
         return;
     }
-    /* no GetTemplate: the chat message carries no template location (yet) */
+    /* no GetTemplate here: locate_roots asks for the template once the roots are known */
     pp_live_opts lo = { .session = sess, .http = http, .deadline_ms = deadline, .kb = le->kb,
                         .no_templates = 1,
                         .timeout_ms = PP_LE_AWS_TIMEOUT_MS, .max_stack_pages =
@@ -150,6 +152,52 @@ static void describe(pp_lambda_events *le, pp_http_client *http, const pp_triage
     for (size_t k = 0; k < lr.nmissing; k++)
         fprintf(stderr, "parapet lambda: not fetched: %s\n", lr.missing[k]);
     pp_live_result_free(&lr);
+    pp_aws_session_free(sess);
+}
+
+/* Points the root causes at the lines of the template that was deployed: GetTemplate of each
+ * stack (at most PP_LE_MAX_TEMPLATES) whose own resource is a root, then the locator that
+ * `explain --stack` uses. A refused or failed call costs only the location (stderr says why). */
+static void locate_roots(pp_lambda_events *le, pp_http_client *http, pp_explain *x,
+                         uint64_t deadline)
+{
+    const char *stacks[PP_LE_MAX_TEMPLATES], *names[PP_LE_MAX_TEMPLATES];
+    size_t n = 0;
+    for (size_t i = 0; i < x->nroots && n < PP_LE_MAX_TEMPLATES; i++) {
+        const pp_event *ev = &x->set->ev[x->roots[i].event];
+        const char *id = ev->stack_id ? ev->stack_id : ev->stack;
+        if (x->roots[i].has_loc || !id || !ev->logical_id || !ev->resource_type ||
+            strcmp(ev->resource_type, "AWS::CloudFormation::Stack") == 0)
+            continue;
+        int seen = 0;
+        for (size_t k = 0; k < n; k++)
+            seen |= strcmp(stacks[k], id) == 0;
+        if (!seen) {
+            names[n] = ev->stack;
+            stacks[n++] = id;
+        }
+    }
+    if (!n)
+        return;
+    pp_aws_session *sess = NULL;
+    char *err = NULL;
+    pp_aws_session_opts so = { .endpoint_url = le->endpoint };
+    if (pp_aws_session_new(&so, &sess, &err) != PP_OK) {
+        fprintf(stderr, "parapet lambda: no template location: %s\n", err ? err : "no session");
+        free(err);
+        return;
+    }
+    pp_live_opts lo = { .session = sess, .http = http, .deadline_ms = deadline,
+                        .timeout_ms = PP_LE_AWS_TIMEOUT_MS };
+    for (size_t k = 0; k < n; k++) {
+        pp_live_result lr;
+        pp_live_fetch_template(&lo, stacks[k], names[k], &lr);
+        for (size_t m = 0; m < lr.nmissing; m++)
+            fprintf(stderr, "parapet lambda: not fetched: %s\n", lr.missing[m]);
+        if (pp_cli_live_locate(x, &lr) != PP_OK)
+            fprintf(stderr, "parapet lambda: template location: out of memory\n");
+        pp_live_result_free(&lr);
+    }
     pp_aws_session_free(sess);
 }
 
@@ -189,6 +237,8 @@ static json_t *explain_scope(pp_lambda_events *le, pp_http_client *http, const p
             st = PP_OK;
         }
     }
+    if (st == PP_OK && run.explained)
+        locate_roots(le, http, &run.x, deadline_ms);
     json_t *doc = st == PP_OK ? pp_explain_json(&run.x) : NULL;
     if (doc && le->ai.enabled)
         pp_ai_enrich(doc, &run.x, &le->ai, le->state, 0);

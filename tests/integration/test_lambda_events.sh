@@ -1,10 +1,12 @@
 #!/bin/sh
 # parapet lambda with EventBridge failure events, against the fake Runtime API:
 #  A. a CloudFormation resource failure is kept, the stack's rollback status triggers the
-#     explanation, posted once to the chat stand-in; a repeated status event posts nothing;
-#     an unrelated event is ignored;
+#     explanation, posted once to the chat stand-in, pointing at the failed resource's line of
+#     the template GetTemplate returns; a repeated status event posts nothing; an unrelated
+#     event is ignored;
 #  B. a rollback with no kept events: DescribeStackEvents (SigV4-checked stand-in, XML, two
-#     pages) supplies the cause;
+#     pages) supplies the cause; GetTemplate refused: the explanation is posted without a
+#     location;
 #  C. with moto_server: an ECS deployment failure makes parapet call DescribeServices and
 #     ListTasks on moto and post.
 . "$(dirname "$0")/lib.sh"
@@ -37,29 +39,9 @@ run_lambda() {   # OUTDIR EVENT-FILES…  (extra args via LAMBDA_ARGS)
     kill $apid 2>/dev/null; wait $apid 2>/dev/null
 }
 
-# A
-ev_res e1 > "$T/a1.json"; ev_stack e2 "$STACK" ROLLBACK_IN_PROGRESS > "$T/a2.json"
-ev_stack e3 "$STACK" ROLLBACK_COMPLETE > "$T/a3.json"
-ev_stack e4 "$STACK" CREATE_COMPLETE > "$T/a4.json"
-export PARAPET_NOTIFY_URL="$CHAT/ok/lambda" PARAPET_NOTIFY_TO=webhook PARAPET_STATE_DB="$T/l.db"
-LAMBDA_ARGS=""
-run_lambda "$T/A" "$T/a1.json" "$T/a2.json" "$T/a3.json" "$T/a4.json"
-[ "$(json_get "$T/A/req-1.response" 'd["handled"]')" = stored ] || fail "A1: $(cat "$T/A/req-1.response" "$T/lambda.err")"
-[ "$(json_get "$T/A/req-2.response" 'd["handled"], d["notify"]["delivered"]')" = "explained 1" ] ||
-    fail "A2: $(cat "$T/A/req-2."* "$T/lambda.err")"
-[ "$(json_get "$T/A/req-3.response" 'd["notify"]["delivered"], d["notify"]["duplicate"]')" = "0 1" ] ||
-    fail "A3 (repeat): $(cat "$T/A/req-3."*)"
-[ "$(json_get "$T/A/req-4.response" 'd["handled"]')" = ignored ] || fail "A4"
-[ "$(delivered_count /ok/lambda)" -eq 1 ] || fail "A: expected one post, got $(delivered_count /ok/lambda)"
-python3 - "$CHAT_LOG/delivered.jsonl" <<'PY' || fail "A: posted body"
-import json, sys
-b = json.loads(json.loads(open(sys.argv[1]).readline())["body"])
-assert b["scope"] == "web" and b["root_causes"][0]["kb_id"] == "bucket-name-taken", b
-PY
-
-# B: nothing kept for stack "api"; DescribeStackEvents supplies the cause
+# the CloudFormation stand-in: B's events; GetTemplate knows stack "web" (A), not "api" (B)
 STACK2='arn:aws:cloudformation:eu-west-1:111122223333:stack/api/9z'
-python3 - "$T/cfn-events.json" "$STACK2" <<'PY'
+python3 - "$T/cfn-events.json" "$STACK2" "$T/templates.json" "$STACK" <<'PY'
 import json, sys
 s = sys.argv[2]
 ev = [dict(StackId=s, EventId="api-ROLLBACK", StackName="api", LogicalResourceId="api",
@@ -74,19 +56,63 @@ ev = [dict(StackId=s, EventId="api-ROLLBACK", StackName="api", LogicalResourceId
            ResourceType="AWS::CloudFormation::Stack", Timestamp="2024-05-01T10:00:00Z",
            ResourceStatus="CREATE_IN_PROGRESS", ResourceStatusReason="User Initiated")]
 json.dump(ev, open(sys.argv[1], "w"))
+# the Assets bucket is on line 4 of what "web" was deployed with
+web = ("AWSTemplateFormatVersion: '2010-09-09'\n"
+       "Resources:\n"
+       "  Logs: {Type: AWS::Logs::LogGroup}\n"
+       "  Assets:\n"
+       "    Type: AWS::S3::Bucket\n"
+       "    Properties: {BucketName: my-assets}\n")
+json.dump({sys.argv[4]: web}, open(sys.argv[3], "w"))
 PY
 : > "$T/cfn.log"
-python3 "$FAKE/cfn_server.py" "$T/cfn.port" "$T/cfn.log" "$T/cfn-events.json" 2>"$T/cfn.err" &
+python3 "$FAKE/cfn_server.py" "$T/cfn.port" "$T/cfn.log" "$T/cfn-events.json" "$T/templates.json" 2>"$T/cfn.err" &
 PIDS="$PIDS $!"
 wait_file "$T/cfn.port" || fail "cfn stand-in did not start"
+
+# A
+ev_res e1 > "$T/a1.json"; ev_stack e2 "$STACK" ROLLBACK_IN_PROGRESS > "$T/a2.json"
+ev_stack e3 "$STACK" ROLLBACK_COMPLETE > "$T/a3.json"
+ev_stack e4 "$STACK" CREATE_COMPLETE > "$T/a4.json"
+export PARAPET_NOTIFY_URL="$CHAT/ok/lambda" PARAPET_NOTIFY_TO=webhook PARAPET_STATE_DB="$T/l.db"
+LAMBDA_ARGS="--endpoint-url http://127.0.0.1:$(cat "$T/cfn.port")"
+run_lambda "$T/A" "$T/a1.json" "$T/a2.json" "$T/a3.json" "$T/a4.json"
+[ "$(json_get "$T/A/req-1.response" 'd["handled"]')" = stored ] || fail "A1: $(cat "$T/A/req-1.response" "$T/lambda.err")"
+[ "$(json_get "$T/A/req-2.response" 'd["handled"], d["notify"]["delivered"]')" = "explained 1" ] ||
+    fail "A2: $(cat "$T/A/req-2."* "$T/lambda.err")"
+[ "$(json_get "$T/A/req-3.response" 'd["notify"]["delivered"], d["notify"]["duplicate"]')" = "0 1" ] ||
+    fail "A3 (repeat): $(cat "$T/A/req-3."*)"
+[ "$(json_get "$T/A/req-4.response" 'd["handled"]')" = ignored ] || fail "A4"
+[ "$(delivered_count /ok/lambda)" -eq 1 ] || fail "A: expected one post, got $(delivered_count /ok/lambda)"
+python3 - "$CHAT_LOG/delivered.jsonl" <<'PY' || fail "A: posted body"
+import json, sys
+b = json.loads(json.loads(open(sys.argv[1]).readline())["body"])
+rc = b["root_causes"][0]
+assert b["scope"] == "web" and rc["kb_id"] == "bucket-name-taken", b
+loc = rc["template_location"]
+assert loc["line"] == 4 and loc["pointer"] == "/Resources/Assets" and "web" in loc["file"], loc
+PY
+python3 - "$T/cfn.log" <<'PY' || fail "A: GetTemplate"
+import json, sys
+reqs = [json.loads(l) for l in open(sys.argv[1])]
+gt = [r for r in reqs if r["form"].get("Action") == "GetTemplate"]
+# one per explanation: the rollback's, and the repeated completion's (whose post is a duplicate)
+assert len(gt) == 2 and all(g["signature_ok"] for g in gt), reqs
+assert all(g["form"]["StackName"].endswith("stack/web/0a1b") for g in gt), gt
+PY
+: > "$T/cfn.log"
+
+# B: nothing kept for stack "api"; DescribeStackEvents supplies the cause
 ev_stack b1 "$STACK2" ROLLBACK_IN_PROGRESS > "$T/b1.json"
 LAMBDA_ARGS="--endpoint-url http://127.0.0.1:$(cat "$T/cfn.port")"
 run_lambda "$T/B" "$T/b1.json"
 [ -f "$T/B/req-1.response" ] || fail "B: $(cat "$T/B/"* "$T/lambda.err" | tail -5)"
 python3 - "$T/cfn.log" "$CHAT_LOG/delivered.jsonl" <<'PY' || fail "B: DescribeStackEvents path"
 import json, sys
-reqs = [json.loads(l) for l in open(sys.argv[1])]
-assert len(reqs) == 2 and all(r["signature_ok"] for r in reqs), reqs
+allreqs = [json.loads(l) for l in open(sys.argv[1])]
+reqs = [r for r in allreqs if r["form"].get("Action") != "GetTemplate"]
+assert len(reqs) == 2 and all(r["signature_ok"] for r in allreqs), allreqs
+assert len(allreqs) == 3 and allreqs[2]["form"]["Action"] == "GetTemplate", allreqs
 assert reqs[0]["form"]["Action"] == "DescribeStackEvents"
 assert reqs[0]["form"]["StackName"].endswith("stack/api/9z") and reqs[1]["form"]["NextToken"] == "p2"
 bodies = [json.loads(json.loads(l)["body"]) for l in open(sys.argv[2])]
@@ -94,7 +120,9 @@ b = [x for x in bodies if x["scope"] == "api"][0]
 roots = b["root_causes"] + b["unmatched"]
 ev = roots[0].get("event", roots[0])
 assert ev["logical_id"] == "Role" and "& <more>" in ev["reason"], roots
+assert "template_location" not in roots[0], roots[0]
 PY
+grep -q 'not fetched: .*does not exist' "$T/lambda.err" || fail "B: the refused GetTemplate is not said: $(cat "$T/lambda.err")"
 
 # C: moto for ECS
 command -v moto_server >/dev/null 2>&1 || skip "A and B passed; moto_server not found: part C skipped"

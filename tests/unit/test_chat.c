@@ -300,12 +300,64 @@ static void test_decoded_fields_escaped(void **state)
     json_decref(d);
 }
 
+/* A root mapped to the template (explain's template_location) shows where: the file (text from
+ * outside: the stack name, escaped like every decoded field), the line and column, and the
+ * property path when the property itself was found; without a location, none of them. */
+static void test_template_location_fields(void **state)
+{
+    (void)state;
+    json_t *loc = json_pack("{s:s,s:i,s:i,s:s,s:s,s:b}", "file",
+                            "stack " HOSTILE " (submitted template)", "line", 42, "column", 7,
+                            "pointer", "/Resources/Svc/Properties/NetworkConfiguration", "text",
+                            "      NetworkConfiguration:", "exact", 1);
+    json_t *ev = json_pack("{s:s,s:s,s:s,s:s}", "stack", "web", "event_id", "e1", "status",
+                           "CREATE_FAILED", "reason", "bad");
+    json_t *root = json_pack("{s:o,s:s,s:s,s:s,s:s,s:[],s:[],s:[],s:s,s:{s:s},s:o}", "event",
+                             ev, "kb_id", "k", "title", "T", "confidence", "medium",
+                             "explanation", "why", "fix", "commands", "links", "source", "kb",
+                             "anatomy", "kind", "none", "template_location", loc);
+    json_t *d = json_pack("{s:[o],s:[],s:[]}", "root_causes", root, "cascades", "unmatched");
+    pp_chat_scope *sc;
+    size_t n;
+    char *err = NULL;
+    assert_int_equal(pp_chat_split(d, &sc, &n, &err), PP_OK);
+    json_t *m = pp_chat_render(&sc[0], PP_CHAT_SLACK);
+    assert_non_null(m);
+    char *slack = json_dumps(m, 0);
+    assert_non_null(strstr(slack, "Line: `42, column 7`"));
+    assert_non_null(strstr(slack, "Template path: `/Resources/Svc/Properties/NetworkConfiguration`"));
+    assert_non_null(strstr(slack, "Template: `stack a'b'&lt;!channel&gt;"));
+    assert_null(strstr(slack, "<!channel>"));
+    free(slack);
+    json_decref(m);
+    m = pp_chat_render(&sc[0], PP_CHAT_TEAMS);
+    assert_non_null(m);
+    assert_string_equal(fact(m, "Line"), "42, column 7");
+    assert_non_null(strstr(fact(m, "Template"), "\\<\\!channel\\>"));
+    json_decref(m);
+    /* the resource, not the property: no path line */
+    json_t *r0 = json_array_get(json_object_get(sc[0].doc, "root_causes"), 0);
+    json_object_set_new(json_object_get(r0, "template_location"), "exact", json_false());
+    m = pp_chat_render(&sc[0], PP_CHAT_TEAMS);
+    assert_null(fact(m, "Template path"));
+    assert_non_null(fact(m, "Line"));
+    json_decref(m);
+    json_object_del(r0, "template_location");
+    m = pp_chat_render(&sc[0], PP_CHAT_TEAMS);
+    assert_null(fact(m, "Line"));
+    assert_null(fact(m, "Template"));
+    json_decref(m);
+    pp_chat_scopes_free(sc, n);
+    json_decref(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cut),
         cmocka_unit_test(test_untrusted_text),
         cmocka_unit_test(test_decoded_fields_escaped),
+        cmocka_unit_test(test_template_location_fields),
         cmocka_unit_test(test_split),
         cmocka_unit_test(test_slack_limits),
         cmocka_unit_test(test_small_teams_fits_and_targets),

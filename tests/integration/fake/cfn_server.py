@@ -1,8 +1,10 @@
-"""cfn_server.py — a stand-in for CloudFormation's DescribeStackEvents (query protocol, XML),
-on 127.0.0.1 only. Checks each request's SigV4 signature with sigv4.py (service
-"cloudformation") and answers with two pages built from EVENTS (a JSON list of StackEvents).
+"""cfn_server.py — a stand-in for CloudFormation's DescribeStackEvents and GetTemplate (query
+protocol, XML), on 127.0.0.1 only. Checks each request's SigV4 signature with sigv4.py (service
+"cloudformation"); DescribeStackEvents answers with two pages built from EVENTS (a JSON list of
+StackEvents), GetTemplate with TEMPLATES[StackName] (a JSON object, optional) or, for a stack
+it does not hold, CloudFormation's ValidationError.
 
-usage: cfn_server.py PORTFILE LOGFILE EVENTS
+usage: cfn_server.py PORTFILE LOGFILE EVENTS [TEMPLATES]
 LOGFILE gets one JSON line per request: form fields and the signature verdict.
 """
 import http.server
@@ -17,6 +19,7 @@ import sigv4
 SECRETS = {"AKIDTEST": "test/SECRET+key0123456789abcdefghijklmn"}
 portfile, logfile, eventsfile = sys.argv[1:4]
 EVENTS = json.load(open(eventsfile))
+TEMPLATES = json.load(open(sys.argv[4])) if len(sys.argv) > 4 else {}
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -35,6 +38,18 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if not ok:
             out = b"<ErrorResponse><Error><Code>SignatureDoesNotMatch</Code></Error></ErrorResponse>"
             code = 403
+        elif form.get("Action") == "GetTemplate":
+            name = form.get("StackName", "")
+            if name in TEMPLATES:
+                out = ("<GetTemplateResponse><GetTemplateResult><TemplateBody>%s</TemplateBody>"
+                       "</GetTemplateResult></GetTemplateResponse>"
+                       % escape(TEMPLATES[name])).encode()
+                code = 200
+            else:
+                out = ("<ErrorResponse><Error><Type>Sender</Type><Code>ValidationError</Code>"
+                       "<Message>Stack with id %s does not exist</Message></Error>"
+                       "</ErrorResponse>" % escape(name)).encode()
+                code = 400
         else:
             half = len(EVENTS) // 2
             page = EVENTS[half:] if form.get("NextToken") == "p2" else EVENTS[:half]
