@@ -33,14 +33,18 @@ typedef struct pp_check {
     pp_check_opts o;
     pp_report rep;               /* owned; pp_check_free frees it */
     size_t input_errors;         /* inputs that could not be loaded, resolved or evaluated */
+    struct pp_check_reaper *reaper;   /* a large input's document being released (check.c) */
 } pp_check;
 
 /* Starts a check with rule set rs (and the extra rule sets of par, may be NULL). */
 void pp_check_init(pp_check *c, pp_ruleset *rs, pp_check_par *par, const pp_check_opts *o);
+/* Frees the report, after waiting for the release of the last input (see pp_check_input). */
 void pp_check_free(pp_check *c);
 
 /* Loads buf[0..len) as a template named `name` (used in findings and errors), resolves and
- * evaluates it, and appends its findings with their source lines. On an input error returns
+ * evaluates it, and appends its findings with their source lines. A large input's document
+ * and resolved template are released on a thread of their own (while the caller goes on to
+ * sort and write the report), joined by the next pp_check_input or pp_check_free. On an input error returns
  * its status with *err "NAME:LINE:COL: …" and counts it in c->input_errors; the findings of
  * earlier inputs are kept. PP_E_NOMEM and PP_E_INTERNAL are returned as they are. */
 pp_status pp_check_input(pp_check *c, const char *name, const char *buf, size_t len, char **err);

@@ -216,6 +216,8 @@ void pp_posmap_free(pp_posmap *m)
 int pp_posmap_append(pp_posmap *m, const json_t *parent, const char *key, size_t klen,
                      size_t idx, pp_pos vpos, pp_pos kpos)
 {
+    if (!m)
+        return 0;   /* a load without positions (pp_doc_load_root) */
     if (m->n == m->ecap && pm_reserve_entries(m, m->ecap ? m->ecap * 2 : 512) != 0)
         return -1;
     const char *k = NULL;
@@ -230,6 +232,8 @@ int pp_posmap_append(pp_posmap *m, const json_t *parent, const char *key, size_t
 int pp_posmap_key_pos(const pp_posmap *m, const json_t *parent, const char *key, size_t klen,
                       pp_pos *kpos)
 {
+    if (!m)
+        return -1;
     pm_entry *e = pm_find(m, parent, key, klen);
     if (!e)
         return -1;
@@ -405,6 +409,32 @@ out:
     if (st)
         *st = rc;
     return doc;
+}
+
+json_t *pp_doc_load_root(const char *name, const char *buf, size_t len, const pp_limits *lim,
+                         pp_status *st, char **err)
+{
+    static const pp_limits deflim = PP_LIMITS_DEFAULT;
+    pp_loadctx cx = { .name = shown_name(name), .lim = lim ? lim : &deflim, .pos = NULL };
+    size_t nb = 0;
+    while (buf && nb < len && (buf[nb] == ' ' || buf[nb] == '\t' || buf[nb] == '\r' ||
+                               buf[nb] == '\n'))
+        nb++;
+    /* the fast pass: plain JSON text within the size limit (no BOM, not blank) */
+    if (buf && len <= cx.lim->max_input_bytes && nb < len && buf[nb] != '\xEF' &&
+        !(len >= 2 && (unsigned char)buf[0] >= 0xFE)) {
+        json_t *root = pp_doc_parse_json(&cx, buf, len);
+        if (root && cx.st == PP_OK) {
+            if (st)
+                *st = PP_OK;
+            return root;
+        }
+        json_decref(root);
+    }
+    pp_doc *doc = pp_doc_load(name, buf, len, PP_FMT_JSON, lim, st, err);
+    json_t *root = doc ? json_incref(doc->root) : NULL;
+    pp_doc_free(doc);
+    return root;
 }
 
 /* Releases the name, the value tree reference and the position map. NULL is a no-op. */

@@ -65,6 +65,13 @@ pp_doc *pp_doc_load(const char *name, const char *buf, size_t len, pp_doc_format
                     const pp_limits *lim, pp_status *st, char **err);
 void pp_doc_free(pp_doc *doc);   /* NULL is a no-op */
 
+/* The root value of the JSON text buf[0..len), without recording positions, for callers that
+ * never ask for one (a hook request): the values pp_doc_load(name, buf, len, PP_FMT_JSON, …)
+ * gives, or NULL with the very *st and *err it gives (a failed fast pass is run again by
+ * pp_doc_load for its message). Caller owns the reference. */
+json_t *pp_doc_load_root(const char *name, const char *buf, size_t len, const pp_limits *lim,
+                         pp_status *st, char **err);
+
 /* Wraps an already-built value (a hook's resourceProperties, say) as a document without
  * positions (format PP_FMT_AUTO, an empty position map that pp_posmap_put may fill).
  * `root` is stolen. NULL on NOMEM (root is released). Caller frees with pp_doc_free. */

@@ -38,6 +38,30 @@ pp_status pp_eval_pending_add(pp_evalstate *es, pp_fstatus st, const char *msg, 
     return PP_OK;
 }
 
+pp_status pp_eval_pending_take(pp_evalstate *es, pp_fstatus st, const char *msg, char *path)
+{
+    if (es->npend == es->apend) {
+        size_t na = es->apend ? es->apend * 2 : 4;
+        pp_pending *np = realloc(es->pend, na * sizeof *np);
+        if (!np) {
+            free(path);
+            return PP_E_NOMEM;
+        }
+        es->pend = np;
+        es->apend = na;
+    }
+    pp_pending *p = &es->pend[es->npend];
+    p->status = st;
+    p->msg = pp_strdup(msg);
+    p->path = path;
+    if (!p->msg) {
+        free(path);
+        return PP_E_NOMEM;
+    }
+    es->npend++;
+    return PP_OK;
+}
+
 static void pend_free(pp_pending *p, size_t n)
 {
     for (size_t i = 0; i < n; i++) {

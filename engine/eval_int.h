@@ -142,6 +142,9 @@ json_t *pp_luaapi_to_json(lua_State *L, int idx, int depth, int *nomem);
 
 /* eval.c */
 pp_status pp_eval_pending_add(pp_evalstate *es, pp_fstatus st, const char *msg, const char *path);
+/* pp_eval_pending_add with a malloc'd path that the pending verdict takes (freed on failure
+ * too): one copy fewer per verdict. */
+pp_status pp_eval_pending_take(pp_evalstate *es, pp_fstatus st, const char *msg, char *path);
 int pp_glob(const char *pat, const char *s);
 
 #endif

@@ -71,6 +71,19 @@ static inline void lapi_set_mt(lua_State *L, const char *key)
     lua_setmetatable(L, -2);
 }
 
+/* [-0, +0, -] The userdata at i when its metatable is the one stored under key, else NULL:
+ * luaL_testudata without the metatable's lookup by name (which interns the name first). */
+static inline void *lapi_test_ud(lua_State *L, int i, const char *key)
+{
+    void *p = lua_touserdata(L, i);
+    if (!p || !lua_getmetatable(L, i))
+        return NULL;
+    lua_rawgetp(L, LUA_REGISTRYINDEX, key);
+    int same = lua_rawequal(L, -1, -2);
+    lua_pop(L, 2);
+    return same ? p : NULL;
+}
+
 /* [-0, +0, -] The rule set the API was installed for. */
 static inline pp_ruleset *lapi_get_rs(lua_State *L)
 {

@@ -30,14 +30,18 @@ void pp_luaapi_push_resource(lua_State *L, pp_ruleset *rs, size_t i)
     lapi_set_mt(L, &lapi_res_mt_key);
 }
 
+/* __index of a resource. A metamethod's argument 1 is its own kind (rules cannot reach the
+ * metatable), and the rule set is the closure's upvalue: no checks by name on this path. */
 static int res_index(lua_State *L)
 {
-    resud *r = luaL_checkudata(L, 1, MT_RES);
-    pp_ruleset *rs = lapi_get_rs(L);
+    resud *r = lua_touserdata(L, 1);
+    pp_ruleset *rs = lua_touserdata(L, lua_upvalueindex(1));
     lapi_check_epoch(L, rs, r->epoch);
     const pp_resource *res = &rs->es.t->res[r->idx];
     const char *k = luaL_checkstring(L, 2);
-    if (strcmp(k, "properties") == 0)   /* may be an unknown: Properties: !If [C, {…}, {…}] */
+    if (k[0] == 't' && strcmp(k, "type") == 0)   /* the two keys every rule reads first */
+        lua_pushstring(L, res->type);
+    else if (strcmp(k, "properties") == 0)   /* may be an unknown: Properties: !If [C, {…}, {…}] */
         lapi_push_child(L, rs, res->properties, r->epoch, BASE_PROPS, (long)r->idx, "", 0, NULL);
     else if (strcmp(k, "logical_id") == 0)
         lua_pushstring(L, res->logical_id);
@@ -59,7 +63,7 @@ static int res_index(lua_State *L)
 
 static int res_eq(lua_State *L)
 {
-    resud *a = luaL_testudata(L, 1, MT_RES), *b = luaL_testudata(L, 2, MT_RES);
+    resud *a = lapi_test_ud(L, 1, &lapi_res_mt_key), *b = lapi_test_ud(L, 2, &lapi_res_mt_key);
     lua_pushboolean(L, a && b && a->idx == b->idx);
     return 1;
 }
@@ -75,13 +79,34 @@ static int res_tostring(lua_State *L)
 
 /* ---- ctx ------------------------------------------------------------------------------- */
 
+/* base, mid and path joined, then "/" and seg escaped when seg is not NULL: a new string, or
+ * NULL on NOMEM. */
+static char *join_path(const char *base, const char *mid, const char *path, const char *seg)
+{
+    size_t bl = strlen(base), ml = strlen(mid), pl = strlen(path);
+    size_t sl = seg ? 1 + lapi_seg_len(seg) : 0;
+    char *p = malloc(bl + ml + pl + sl + 1);
+    if (!p)
+        return NULL;
+    memcpy(p, base, bl);
+    memcpy(p + bl, mid, ml);
+    memcpy(p + bl + ml, path, pl);
+    if (seg) {
+        p[bl + ml + pl] = '/';
+        lapi_seg_write(p + bl + ml + pl + 1, seg);
+    } else {
+        p[bl + ml + pl] = '\0';
+    }
+    return p;
+}
+
 /* Builds the document pointer for (node, key) arguments at index i, i+1. Caller frees. */
 static char *where_path(lua_State *L, pp_ruleset *rs, int i)
 {
     const pp_resource *cur = rs->es.res;
-    view *w = luaL_testudata(L, i, MT_VIEW);
+    view *w = lapi_test_ud(L, i, &lapi_view_mt_key);
     if (!w) {
-        resud *r = luaL_testudata(L, i, MT_RES);
+        resud *r = lapi_test_ud(L, i, &lapi_res_mt_key);
         const pp_resource *res = r ? &rs->es.t->res[r->idx] : cur;
         return pp_strdup(res->src_ptr);
     }
@@ -99,15 +124,7 @@ static char *where_path(lua_State *L, pp_ruleset *rs, int i)
         snprintf(seg, sizeof seg, "%lld", (long long)lua_tointeger(L, i + 1) - 1);
         sp = seg;
     }
-    if (!sp)
-        return pp_asprintf("%s%s%s", base, mid, w->path);
-    char *esc = malloc(lapi_seg_len(sp) + 1);
-    if (!esc)
-        return NULL;
-    lapi_seg_write(esc, sp);
-    char *p = pp_asprintf("%s%s%s/%s", base, mid, w->path, esc);
-    free(esc);
-    return p;
+    return join_path(base, mid, w->path, sp);
 }
 
 static int ctx_verdict(lua_State *L, pp_fstatus st)
@@ -117,8 +134,7 @@ static int ctx_verdict(lua_State *L, pp_fstatus st)
         return luaL_error(L, "ctx used outside an evaluation");
     const char *msg = luaL_optstring(L, 1, st == PP_ST_FAIL ? "rule failed" : "unknown value");
     char *path = where_path(L, rs, 2);
-    pp_status s = path ? pp_eval_pending_add(&rs->es, st, msg, path) : PP_E_NOMEM;
-    free(path);
+    pp_status s = path ? pp_eval_pending_take(&rs->es, st, msg, path) : PP_E_NOMEM;
     if (s != PP_OK)
         return luaL_error(L, "out of memory");
     lua_pushboolean(L, 0);
@@ -148,7 +164,7 @@ const char *lapi_ref_target(lua_State *L, int i, const char **attr)
         *attr = NULL;
     if (lua_type(L, i) == LUA_TSTRING)
         return lua_tostring(L, i);
-    view *w = luaL_testudata(L, i, MT_VIEW);
+    view *w = lapi_test_ud(L, i, &lapi_view_mt_key);
     if (!w)
         return NULL;
     lapi_check_epoch(L, lapi_get_rs(L), w->epoch);
@@ -171,7 +187,7 @@ static int ctx_resource(lua_State *L)
     pp_ruleset *rs = lapi_get_rs(L);
     if (!rs->es.t)
         return luaL_error(L, "ctx used outside an evaluation");
-    resud *r = luaL_testudata(L, 1, MT_RES);
+    resud *r = lapi_test_ud(L, 1, &lapi_res_mt_key);
     if (r) {
         lua_settop(L, 1);
         return 1;
@@ -245,7 +261,7 @@ static int ctx_referrers(lua_State *L)
     if (!rs->es.t)
         return luaL_error(L, "ctx used outside an evaluation");
     const char *id = NULL;
-    resud *r = luaL_testudata(L, 1, MT_RES);
+    resud *r = lapi_test_ud(L, 1, &lapi_res_mt_key);
     if (r)
         id = rs->es.t->res[r->idx].logical_id;
     else
@@ -305,10 +321,11 @@ int pp_luaapi_ctx_ref(lua_State *L, pp_rule *r)
     return lapi_protected_ref(L, ctx_ref_body, r);
 }
 
+/* __index of ctx (a metamethod: see res_index). */
 static int ctx_index(lua_State *L)
 {
-    ctxud *c = luaL_checkudata(L, 1, MT_CTX);
-    pp_ruleset *rs = lapi_get_rs(L);
+    ctxud *c = lua_touserdata(L, 1);
+    pp_ruleset *rs = lua_touserdata(L, lua_upvalueindex(1));
     const char *k = luaL_checkstring(L, 2);
     static const struct { const char *name; lua_CFunction fn; } fns[] = {
         {"fail", ctx_fail}, {"unknown", ctx_unknown}, {"skip", ctx_skip},

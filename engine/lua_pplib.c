@@ -18,7 +18,7 @@
 
 static int is_unknown_ud(lua_State *L, int i)
 {
-    return luaL_testudata(L, i, MT_UNKNOWN) != NULL;
+    return lapi_test_ud(L, i, &lapi_unk_mt_key) != NULL;
 }
 
 static int l_bool(lua_State *L)
@@ -110,7 +110,7 @@ static json_t *scalar_json(lua_State *L, int i, int *oom)
     case LUA_TBOOLEAN:
         return json_boolean(lua_toboolean(L, i));
     case LUA_TUSERDATA: {
-        view *w = luaL_testudata(L, i, MT_VIEW);   /* epoch checked by the caller */
+        view *w = lapi_test_ud(L, i, &lapi_view_mt_key);   /* epoch checked by the caller */
         return w ? json_incref((json_t *)w->v) : NULL;
     }
     default:
@@ -129,7 +129,7 @@ static int l_eq(lua_State *L)
     }
     /* check both before allocating: lapi_check_epoch raises */
     for (int i = 1; i <= 2; i++) {
-        view *w = luaL_testudata(L, i, MT_VIEW);
+        view *w = lapi_test_ud(L, i, &lapi_view_mt_key);
         if (w)
             lapi_check_epoch(L, lapi_get_rs(L), w->epoch);
     }
@@ -151,7 +151,7 @@ static int l_eq(lua_State *L)
 
 static int l_is_unknown(lua_State *L)
 {
-    unk *u = luaL_testudata(L, 1, MT_UNKNOWN);
+    unk *u = lapi_test_ud(L, 1, &lapi_unk_mt_key);
     if (u) {
         pp_evalstate *es = &lapi_get_rs(L)->es;
         for (size_t i = 0; i < es->ntaint; i++) {
@@ -170,20 +170,20 @@ static int l_is_unknown(lua_State *L)
 
 static int l_is_view(lua_State *L)
 {
-    lua_pushboolean(L, luaL_testudata(L, 1, MT_VIEW) != NULL);
+    lua_pushboolean(L, lapi_test_ud(L, 1, &lapi_view_mt_key) != NULL);
     return 1;
 }
 
 static int l_is_list(lua_State *L)
 {
-    view *w = luaL_testudata(L, 1, MT_VIEW);
+    view *w = lapi_test_ud(L, 1, &lapi_view_mt_key);
     lua_pushboolean(L, w && json_is_array(w->v));
     return 1;
 }
 
 static int l_is_map(lua_State *L)
 {
-    view *w = luaL_testudata(L, 1, MT_VIEW);
+    view *w = lapi_test_ud(L, 1, &lapi_view_mt_key);
     lua_pushboolean(L, w && json_is_object(w->v));
     return 1;
 }
@@ -191,7 +191,7 @@ static int l_is_map(lua_State *L)
 /* pp.has(node, key): the key is present, even when its value is null (which reads as nil) */
 static int l_has(lua_State *L)
 {
-    view *w = luaL_testudata(L, 1, MT_VIEW);
+    view *w = lapi_test_ud(L, 1, &lapi_view_mt_key);
     if (!w)
         return lua_pushboolean(L, 0), 1;
     lapi_check_epoch(L, lapi_get_rs(L), w->epoch);
@@ -240,7 +240,7 @@ static int empty_iter(lua_State *L)
 
 static int l_items(lua_State *L)
 {
-    view *w = luaL_testudata(L, 1, MT_VIEW);
+    view *w = lapi_test_ud(L, 1, &lapi_view_mt_key);
     if (w && json_is_array(w->v)) {
         lapi_check_epoch(L, lapi_get_rs(L), w->epoch);
         lua_pushcfunction(L, items_next);

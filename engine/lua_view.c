@@ -276,7 +276,7 @@ static int view_pairs(lua_State *L)
 
 static int view_eq(lua_State *L)
 {
-    view *a = luaL_testudata(L, 1, MT_VIEW), *b = luaL_testudata(L, 2, MT_VIEW);
+    view *a = lapi_test_ud(L, 1, &lapi_view_mt_key), *b = lapi_test_ud(L, 2, &lapi_view_mt_key);
     if (a && b) {
         lapi_check_epoch(L, lapi_get_rs(L), a->epoch);
         lapi_check_epoch(L, lapi_get_rs(L), b->epoch);

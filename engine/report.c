@@ -591,6 +591,14 @@ void pp_report_jw_str(pp_jw *w, const char *s)
         pp_jw_null(w);
         return;
     }
+    /* the usual text, printable ASCII with nothing to escape: one pass, one copy */
+    size_t plain = 0;
+    while (pp_jw_plain_byte[(unsigned char)s[plain]])
+        plain++;
+    if (!s[plain]) {
+        pp_jw_plain(w, s, plain);
+        return;
+    }
     size_t len = pp_report_utf8_valid(s);
     if (len != (size_t)-1) {
         pp_jw_strn(w, s, len);

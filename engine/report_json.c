@@ -8,6 +8,12 @@
 #include "engine/finding.h"
 #include "engine/report_priv.h"
 
+#include <pthread.h>
+
+/* Reports with at least this many visible findings have the second half of their findings
+ * written on another thread (a core otherwise idle once the rules have run). */
+#define PP_JSON_SPLIT_MIN 2000
+
 /* json_object_set_new steals v even on failure and fails on NULL v, so a chain of calls can
  * be checked once: the result is non-zero if any allocation failed. */
 static int set(json_t *o, const char *key, json_t *v)
@@ -177,6 +183,63 @@ static void finding_jw(pp_jw *w, const pp_finding *f)
     pp_jw_close(w, '}');
 }
 
+/* One part of the findings array, [from, to) of r->f. */
+typedef struct json_part {
+    const pp_report *r;
+    const pp_write_opts *o;
+    size_t from, to;
+    pp_jw *w;
+} json_part;
+
+static void write_part(const json_part *p)
+{
+    for (size_t i = p->from; i < p->to && p->w->st == PP_OK; i++)
+        if (pp_report_visible(&p->r->f[i], p->o))
+            finding_jw(p->w, &p->r->f[i]);
+}
+
+static void *part_main(void *arg)
+{
+    write_part(arg);
+    return NULL;
+}
+
+/* The findings, into w (inside the open array): a long list in two halves at once, the second
+ * into its own buffer, appended after the first. The same bytes either way. */
+static void findings_jw(pp_jw *w, const pp_report *r, const pp_write_opts *o)
+{
+    size_t visible = 0, half = r->nf;
+    for (size_t i = 0; i < r->nf; i++)
+        visible += pp_report_visible(&r->f[i], o);
+    for (size_t i = 0, seen = 0; visible >= PP_JSON_SPLIT_MIN && i < r->nf; i++)
+        if (pp_report_visible(&r->f[i], o) && ++seen == visible / 2) {
+            half = i + 1;   /* the first half ends after a visible finding */
+            break;
+        }
+    json_part first = { r, o, 0, half, w };
+    if (half == r->nf) {
+        write_part(&first);
+        return;
+    }
+    pp_buf b2;
+    pp_buf_init(&b2, 0);
+    pp_jw w2;
+    pp_jw_fork(w, &w2, &b2);
+    json_part second = { r, o, half, r->nf, &w2 };
+    pthread_t tid;
+    int threaded = pthread_create(&tid, NULL, part_main, &second) == 0;
+    write_part(&first);
+    if (threaded)
+        pthread_join(tid, NULL);
+    else
+        write_part(&second);
+    if (w->st == PP_OK && w2.st != PP_OK)
+        w->st = w2.st;
+    if (w->st == PP_OK)
+        w->st = pp_buf_append(w->b, b2.data ? b2.data : "", b2.len);
+    pp_buf_free(&b2);
+}
+
 pp_status pp_report_write_json(const pp_report *r, const pp_write_opts *o, FILE *out)
 {
     pp_buf b;
@@ -188,9 +251,7 @@ pp_status pp_report_write_json(const pp_report *r, const pp_write_opts *o, FILE 
     summary_jw(&w, r);
     pp_jw_key(&w, "findings");
     pp_jw_open(&w, '[');
-    for (size_t i = 0; i < r->nf && w.st == PP_OK; i++)
-        if (pp_report_visible(&r->f[i], o))
-            finding_jw(&w, &r->f[i]);
+    findings_jw(&w, r, o);
     pp_jw_close(&w, ']');
     if (r->nwarnings) {
         pp_jw_key(&w, "warnings");

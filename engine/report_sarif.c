@@ -1,7 +1,8 @@
 /* report_sarif.c — the SARIF 2.1.0 writer for code-scanning dashboards (GitHub, Azure DevOps,
  * GitLab).
  *
- * Data flow: pp_report_write (report.c) → here → jansson → out. One run: tool.driver lists
+ * Data flow: pp_report_write (report.c) → here, streamed (pp_jw, engine/base/json_write.h)
+ * into one buffer → out, the bytes pp_json_write gives the tree this writer used to build. One run: tool.driver lists
  * every rule of r->rules_info (plus any rule id that appears only in a finding, so that every
  * result's ruleIndex is valid); run.taxonomies holds one toolComponent per control family
  * ("Control Tower" for CT.* ids, one per compliance framework written "NAME:ID", "Controls"
@@ -21,11 +22,14 @@
  * resolve against %SRCROOT%, which run.originalUriBaseIds defines as the working directory
  * (absolute paths under it are written relative to it).
  *
- * Building uses json_pack: with "o" it steals every value even when it fails (jansson >= 2.11),
- * and a NULL "o" (a failed allocation below) makes it fail, so each call is checked once.
+ * Taxonomies are plain structs filled while the rule descriptors are written (their
+ * relationships name a taxon's index, given in order of first appearance), and written out in
+ * supportedTaxonomies (after the rules) and run.taxonomies (after the results). Every failed
+ * allocation sticks in the writer (pp_jw.st): the document is then refused (PP_E_NOMEM).
  */
 #include "engine/finding.h"
 #include "engine/report_priv.h"
+#include "engine/base/strmap.h"
 #include "engine/base/util.h"
 
 #include <limits.h>
@@ -76,12 +80,48 @@ static void level_kind(const pp_finding *f, const char **level, const char **kin
 
 /* ---- taxonomies ----------------------------------------------------------------------- */
 
-/* Taxonomies under construction: `list` becomes run.taxonomies; `index` maps a taxonomy name
- * to {"i": its index in list, "taxa": {taxon id → its index}}. */
-typedef struct taxo {
-    json_t *list;
-    json_t *index;
-} taxo;
+/* One toolComponent of run.taxonomies: its name and its taxa (ids borrowed from the report's
+ * rule metadata), in order of first appearance. */
+typedef struct tax_comp {
+    char *name;
+    const char **taxa;
+    size_t ntaxa, ataxa;
+    pp_strmap seen;   /* taxon id → index in taxa */
+} tax_comp;
+
+/* The writer's state: the output, the taxonomies and the rule descriptors' indexes. */
+typedef struct sarif {
+    const pp_report *r;
+    const pp_write_opts *o;
+    pp_jw *w;
+    tax_comp *comp;
+    size_t ncomp, acomp;
+    pp_strmap comp_index;   /* taxonomy name → index in comp */
+    pp_strmap rule_index;   /* rule id → index in tool.driver.rules */
+    size_t nrules;
+    const char *uri_of;     /* the file whose URI is `uri` (borrowed from a finding) */
+    char *uri;
+    int uri_relative;
+} sarif;
+
+static void nomem(sarif *s)
+{
+    if (s->w->st == PP_OK)
+        s->w->st = PP_E_NOMEM;
+}
+
+static void sarif_free(sarif *s)
+{
+    for (size_t i = 0; i < s->ncomp; i++) {
+        free(s->comp[i].name);
+        free(s->comp[i].taxa);
+        pp_strmap_free(&s->comp[i].seen);
+    }
+    free(s->comp);
+    pp_strmap_free(&s->comp_index);
+    pp_strmap_free(&s->rule_index);
+    free(s->uri);
+}
 
 /* Splits a control id into (taxonomy, taxon id): "CT.EC2.PR.3" → (Control Tower, itself);
  * "NIST-800-53:AC-4" → (NIST-800-53, AC-4); anything else → (Controls, itself). *tname is
@@ -100,55 +140,121 @@ static int classify(const char *id, char **tname, const char **tid)
     return *tname ? 0 : -1;
 }
 
-/* Returns a new relationship object pointing at the taxon for control `id` (added to t when
- * new), with relationship kind `kind`. NULL on allocation failure. */
-static json_t *relationship(taxo *t, const char *id, const char *kind)
+/* The index of taxonomy tname (taken: stored or freed), added when new; -1 on NOMEM. */
+static long comp_of(sarif *s, char *tname)
+{
+    size_t ci = pp_strmap_get(&s->comp_index, tname);
+    if (ci != (size_t)-1) {
+        free(tname);
+        return (long)ci;
+    }
+    if (s->ncomp == s->acomp) {
+        size_t a = s->acomp ? 2 * s->acomp : 4;
+        tax_comp *c = realloc(s->comp, a * sizeof *c);
+        if (!c) {
+            free(tname);
+            return -1;
+        }
+        s->comp = c;
+        s->acomp = a;
+    }
+    tax_comp *c = &s->comp[s->ncomp];
+    memset(c, 0, sizeof *c);
+    c->name = tname;
+    pp_strmap_init(&c->seen);
+    s->ncomp++;   /* owned by the list from here, even if the index below fails */
+    if (pp_strmap_put(&s->comp_index, c->name, s->ncomp - 1) != 0)
+        return -1;
+    return (long)(s->ncomp - 1);
+}
+
+/* The index of taxon tid in c, added when new; -1 on NOMEM. */
+static long taxon_of(tax_comp *c, const char *tid)
+{
+    size_t xi = pp_strmap_get(&c->seen, tid);
+    if (xi != (size_t)-1)
+        return (long)xi;
+    if (c->ntaxa == c->ataxa) {
+        size_t a = c->ataxa ? 2 * c->ataxa : 8;
+        const char **t = realloc(c->taxa, a * sizeof *t);
+        if (!t)
+            return -1;
+        c->taxa = t;
+        c->ataxa = a;
+    }
+    if (pp_strmap_put(&c->seen, tid, c->ntaxa) != 0)
+        return -1;
+    c->taxa[c->ntaxa] = tid;
+    return (long)c->ntaxa++;
+}
+
+/* Writes the relationship to the taxon of control `id` (registered when new) with kind. */
+static void relationship(sarif *s, const char *id, const char *kind)
 {
     char *tname = NULL;
     const char *tid;
-    json_t *rel = NULL;
-    if (classify(id, &tname, &tid) != 0)
-        return NULL;
-    json_t *entry = json_object_get(t->index, tname);
-    if (!entry) {
-        entry = json_pack("{s:I, s:o}", "i", (json_int_t)json_array_size(t->list), "taxa",
-                          json_object());
-        json_t *comp = json_pack("{s:o, s:o}", "name", pp_report_jstr(tname), "taxa",
-                                 json_array());
-        if (!comp || json_array_append_new(t->list, comp) != 0) {
-            json_decref(entry);
-            goto done;
-        }
-        if (json_object_set_new_nocheck(t->index, tname, entry) != 0)
-            goto done;
+    long ci = classify(id, &tname, &tid) == 0 ? comp_of(s, tname) : -1;
+    long xi = ci >= 0 ? taxon_of(&s->comp[ci], tid) : -1;
+    if (xi < 0) {
+        nomem(s);
+        return;
     }
-    size_t ti = (size_t)json_integer_value(json_object_get(entry, "i"));
-    json_t *comp = json_array_get(t->list, ti);
-    json_t *taxa = json_object_get(comp, "taxa");
-    json_t *seen = json_object_get(entry, "taxa");
-    json_t *known = json_object_get(seen, tid);
-    size_t xi = known ? (size_t)json_integer_value(known) : json_array_size(taxa);
-    if (!known) {
-        if (json_array_append_new(taxa, json_pack("{s:o}", "id", pp_report_jstr(tid))) != 0 ||
-            json_object_set_new_nocheck(seen, tid, json_integer((json_int_t)xi)) != 0)
-            goto done;
-    }
-    rel = json_pack("{s:{s:o, s:I, s:{s:O, s:I}}, s:[s]}",
-                    "target", "id", pp_report_jstr(tid), "index", (json_int_t)xi,
-                    "toolComponent", "name", json_object_get(comp, "name"), "index",
-                    (json_int_t)ti, "kinds", kind);
-done:
-    free(tname);
-    return rel;
+    pp_jw *w = s->w;
+    pp_jw_open(w, '{');
+    pp_jw_key(w, "target");
+    pp_jw_open(w, '{');
+    pp_jw_key(w, "id");
+    pp_report_jw_str(w, tid);
+    pp_jw_key(w, "index");
+    pp_jw_int(w, xi);
+    pp_jw_key(w, "toolComponent");
+    pp_jw_open(w, '{');
+    pp_jw_key(w, "name");
+    pp_report_jw_str(w, s->comp[ci].name);
+    pp_jw_key(w, "index");
+    pp_jw_int(w, ci);
+    pp_jw_close(w, '}');
+    pp_jw_close(w, '}');
+    pp_jw_key(w, "kinds");
+    pp_jw_open(w, '[');
+    pp_jw_strn(w, kind, strlen(kind));
+    pp_jw_close(w, ']');
+    pp_jw_close(w, '}');
 }
 
-/* Appends one relationship per id of the NULL-terminated v. -1 on allocation failure. */
-static int add_relationships(taxo *t, json_t *rels, char *const *v, const char *kind)
+static void relationships(sarif *s, char *const *v, const char *kind)
 {
     for (size_t i = 0; v && v[i]; i++)
-        if (json_array_append_new(rels, relationship(t, v[i], kind)) != 0)
-            return -1;
-    return 0;
+        relationship(s, v[i], kind);
+}
+
+/* run.tool.driver.supportedTaxonomies, then (with taxa) run.taxonomies. */
+static void taxonomies(sarif *s, int with_taxa)
+{
+    pp_jw *w = s->w;
+    pp_jw_key(w, with_taxa ? "taxonomies" : "supportedTaxonomies");
+    pp_jw_open(w, '[');
+    for (size_t i = 0; i < s->ncomp; i++) {
+        pp_jw_open(w, '{');
+        pp_jw_key(w, "name");
+        pp_report_jw_str(w, s->comp[i].name);
+        if (with_taxa) {
+            pp_jw_key(w, "taxa");
+            pp_jw_open(w, '[');
+            for (size_t k = 0; k < s->comp[i].ntaxa; k++) {
+                pp_jw_open(w, '{');
+                pp_jw_key(w, "id");
+                pp_report_jw_str(w, s->comp[i].taxa[k]);
+                pp_jw_close(w, '}');
+            }
+            pp_jw_close(w, ']');
+        } else {
+            pp_jw_key(w, "index");
+            pp_jw_int(w, (long long)i);
+        }
+        pp_jw_close(w, '}');
+    }
+    pp_jw_close(w, ']');
 }
 
 /* ---- rules ---------------------------------------------------------------------------- */
@@ -207,9 +313,19 @@ static char *camel_name(const char *id)
     return out;
 }
 
+/* {"text": s} as the value of member key. */
+static void text_member(pp_jw *w, const char *key, const char *s)
+{
+    pp_jw_key(w, key);
+    pp_jw_open(w, '{');
+    pp_jw_key(w, "text");
+    pp_report_jw_str(w, s);
+    pp_jw_close(w, '}');
+}
+
 /* The reportingDescriptor of one rule. `ri` may be NULL for an id seen only in findings (its
- * severity then comes from the finding). NULL on allocation failure. */
-static json_t *rule_json(taxo *t, const char *id, const pp_rule_info *ri, pp_severity sev)
+ * severity then comes from the finding). */
+static void rule_desc(sarif *s, const char *id, const pp_rule_info *ri, pp_severity sev)
 {
     const char *title = ri && ri->title ? ri->title : id;
     pp_buf full, help;
@@ -230,54 +346,112 @@ static json_t *rule_json(taxo *t, const char *id, const pp_rule_info *ri, pp_sev
     }
     if (!help.len)
         pp_buf_puts(&help, title);
-    char *full_s = pp_buf_steal(&full), *help_s = pp_buf_steal(&help);
+    char *full_s = pp_buf_finish(&full), *help_s = pp_buf_finish(&help);
     if (full_s)
         cut_description(full_s);
     char *name = camel_name(id);
-    json_t *rels = json_array();
-    json_t *rule = NULL;
-    if (!full_s || !help_s || !rels || !name)
+    pp_jw *w = s->w;
+    if (!full_s || !help_s || !name) {
+        nomem(s);
         goto done;
-    if (ri && (add_relationships(t, rels, ri->controls, "equal") != 0 ||
-               add_relationships(t, rels, ri->related, "relevant") != 0 ||
-               add_relationships(t, rels, ri->frameworks, "relevant") != 0))
-        goto done;
-    rule = json_pack("{s:o, s:o, s:{s:o}, s:{s:o}, s:{s:o}, s:{s:s}, s:{s:s, s:s, s:o}}",
-                     "id", pp_report_jstr(id), "name", pp_report_jstr(name),
-                     "shortDescription", "text", pp_report_jstr(title),
-                     "fullDescription", "text", pp_report_jstr(full_s),
-                     "help", "text", pp_report_jstr(help_s),
-                     "defaultConfiguration", "level", severity_level(sev),
-                     "properties", "security-severity", security_severity(sev),
-                     "severity", pp_severity_name(sev),
-                     "tags", pp_report_jstrv(ri ? ri->packs : NULL));
-    if (rule && ri && ri->docs && json_object_set_new(rule, "helpUri", pp_report_jstr(ri->docs)))
-        goto fail;
-    if (rule && json_array_size(rels)) {
-        int bad = json_object_set_new(rule, "relationships", rels);
-        rels = NULL;
-        if (bad)
-            goto fail;
     }
-    goto done;
-fail:
-    json_decref(rule);
-    rule = NULL;
+    pp_jw_open(w, '{');
+    pp_jw_key(w, "id");
+    pp_report_jw_str(w, id);
+    pp_jw_key(w, "name");
+    pp_report_jw_str(w, name);
+    text_member(w, "shortDescription", title);
+    text_member(w, "fullDescription", full_s);
+    text_member(w, "help", help_s);
+    pp_jw_key(w, "defaultConfiguration");
+    pp_jw_open(w, '{');
+    pp_jw_key(w, "level");
+    pp_report_jw_str(w, severity_level(sev));
+    pp_jw_close(w, '}');
+    pp_jw_key(w, "properties");
+    pp_jw_open(w, '{');
+    pp_jw_key(w, "security-severity");
+    pp_report_jw_str(w, security_severity(sev));
+    pp_jw_key(w, "severity");
+    pp_report_jw_str(w, pp_severity_name(sev));
+    pp_jw_key(w, "tags");
+    pp_report_jw_strv(w, ri ? ri->packs : NULL);
+    pp_jw_close(w, '}');
+    if (ri && ri->docs) {
+        pp_jw_key(w, "helpUri");
+        pp_report_jw_str(w, ri->docs);
+    }
+    if (ri && ((ri->controls && ri->controls[0]) || (ri->related && ri->related[0]) ||
+               (ri->frameworks && ri->frameworks[0]))) {
+        pp_jw_key(w, "relationships");
+        pp_jw_open(w, '[');
+        relationships(s, ri->controls, "equal");
+        relationships(s, ri->related, "relevant");
+        relationships(s, ri->frameworks, "relevant");
+        pp_jw_close(w, ']');
+    }
+    pp_jw_close(w, '}');
 done:
-    json_decref(rels);
     free(full_s);
     free(help_s);
     free(name);
-    return rule;
 }
-
-/* ---- results -------------------------------------------------------------------------- */
 
 /* The rule id of finding f, or "" so a finding without one still maps to a descriptor. */
 static const char *fid(const pp_finding *f)
 {
     return f->rule_id ? f->rule_id : "";
 }
+
+/* One descriptor for id unless it has one already (a duplicate id cannot get a second). */
+static void rule_once(sarif *s, const char *id, const pp_rule_info *ri, pp_severity sev)
+{
+    if (pp_strmap_get(&s->rule_index, id) != (size_t)-1)
+        return;
+    if (pp_strmap_put(&s->rule_index, id, s->nrules++) != 0) {
+        nomem(s);
+        return;
+    }
+    rule_desc(s, id, ri, sev);
+}
+
+/* tool.driver: declared rules first (their order in rules_info), then the ids that only
+ * findings name, then the taxonomies their relationships met. */
+static void driver(sarif *s)
+{
+    const pp_report *r = s->r;
+    pp_jw *w = s->w;
+    pp_jw_key(w, "tool");
+    pp_jw_open(w, '{');
+    pp_jw_key(w, "driver");
+    pp_jw_open(w, '{');
+    pp_jw_key(w, "name");
+    pp_jw_strn(w, "parapet", 7);
+    if (s->o->tool_version) {
+        pp_jw_key(w, "version");
+        pp_report_jw_str(w, s->o->tool_version);
+    }
+    if (s->o->information_uri) {
+        pp_jw_key(w, "informationUri");
+        pp_report_jw_str(w, s->o->information_uri);
+    }
+    pp_jw_key(w, "rules");
+    pp_jw_open(w, '[');
+    for (size_t i = 0; r->rules_info && i < r->rules; i++) {
+        const pp_rule_info *ri = &r->rules_info[i];
+        rule_once(s, ri->id ? ri->id : "", ri, ri->severity);
+    }
+    for (size_t i = 0; i < r->nf; i++)
+        if (pp_report_visible(&r->f[i], s->o))
+            rule_once(s, fid(&r->f[i]), NULL, r->f[i].severity);
+    pp_jw_close(w, ']');
+    if (s->ncomp)
+        taxonomies(s, 0);
+    pp_jw_close(w, '}');
+    pp_jw_close(w, '}');
+}
+
+/* ---- results -------------------------------------------------------------------------- */
 
 /* A file name as a URI reference: relative ones, and absolute ones under the working
  * directory, are relative to %SRCROOT%; other absolute paths become file:// URIs. Bytes outside the unreserved set and
@@ -337,260 +511,313 @@ static unsigned line_end_column(const pp_finding *f)
 }
 
 /* {"artifactLocation": …, "region": …}; the region only when the line is known. */
-static json_t *physical_json(const pp_finding *f)
+static void physical(sarif *s, const pp_finding *f)
 {
-    int rel;
-    char *uri = file_uri(f->file, &rel);
-    if (!uri)
-        return NULL;
-    json_t *art = json_pack("{s:o}", "uri", pp_report_jstr(uri));
-    free(uri);
-    if (art && rel && json_object_set_new(art, "uriBaseId", json_string("%SRCROOT%"))) {
-        json_decref(art);
-        return NULL;
+    if (!s->uri || strcmp(s->uri_of, f->file) != 0) {   /* findings come file by file */
+        free(s->uri);
+        s->uri = file_uri(f->file, &s->uri_relative);
+        s->uri_of = f->file;
+        if (!s->uri) {
+            nomem(s);
+            return;
+        }
     }
-    json_t *phys = json_pack("{s:o}", "artifactLocation", art);
-    if (!phys || f->line == 0)
-        return phys;
-    json_t *region = json_pack("{s:I, s:I}", "startLine", (json_int_t)f->line, "endLine",
-                               (json_int_t)f->line);
-    if (region && f->column > 0 &&
-        json_object_set_new(region, "startColumn", json_integer(code_point_column(f)))) {
-        json_decref(region);
-        region = NULL;
+    const char *uri = s->uri;
+    int rel = s->uri_relative;
+    pp_jw *w = s->w;
+    pp_jw_open(w, '{');
+    pp_jw_key(w, "artifactLocation");
+    pp_jw_open(w, '{');
+    pp_jw_key(w, "uri");
+    pp_report_jw_str(w, uri);
+    if (rel) {
+        pp_jw_key(w, "uriBaseId");
+        pp_jw_strn(w, "%SRCROOT%", 9);
     }
-    unsigned end = line_end_column(f);
-    if (region && end && json_object_set_new(region, "endColumn", json_integer(end))) {
-        json_decref(region);
-        region = NULL;
+    pp_jw_close(w, '}');
+    if (f->line) {
+        pp_jw_key(w, "region");
+        pp_jw_open(w, '{');
+        pp_jw_key(w, "startLine");
+        pp_jw_int(w, f->line);
+        pp_jw_key(w, "endLine");
+        pp_jw_int(w, f->line);
+        if (f->column > 0) {
+            pp_jw_key(w, "startColumn");
+            pp_jw_int(w, code_point_column(f));
+        }
+        unsigned end = line_end_column(f);
+        if (end) {
+            pp_jw_key(w, "endColumn");
+            pp_jw_int(w, end);
+        }
+        pp_jw_close(w, '}');
     }
-    if (json_object_set_new(phys, "region", region)) {
-        json_decref(phys);
-        return NULL;
-    }
-    return phys;
+    pp_jw_close(w, '}');
 }
 
-static json_t *location_json(const pp_finding *f)
+/* {"physicalLocation": …, "logicalLocations": […]}, each when known. */
+static void location(sarif *s, const pp_finding *f)
 {
-    json_t *loc = json_object();
-    if (!loc)
-        return NULL;
-    if (f->file && json_object_set_new(loc, "physicalLocation", physical_json(f)))
-        goto fail;
+    pp_jw *w = s->w;
+    pp_jw_open(w, '{');
+    if (f->file) {
+        pp_jw_key(w, "physicalLocation");
+        physical(s, f);
+    }
     if (f->resource) {
-        char *fq = pp_asprintf("%s/%s", f->resource_type ? f->resource_type : "", f->resource);
-        json_t *ll = fq ? json_pack("[{s:o, s:s, s:o}]", "name", pp_report_jstr(f->resource),
-                                    "kind", "resource", "fullyQualifiedName",
-                                    pp_report_jstr(fq))
-                        : NULL;
-        free(fq);
-        if (json_object_set_new(loc, "logicalLocations", ll))
-            goto fail;
+        /* "TYPE/NAME", on the stack when it fits */
+        const char *type = f->resource_type ? f->resource_type : "";
+        size_t tl = strlen(type), rl = strlen(f->resource);
+        char small[256];
+        char *fq = tl + rl + 2 <= sizeof small ? small : malloc(tl + rl + 2);
+        if (fq) {
+            memcpy(fq, type, tl);
+            fq[tl] = '/';
+            memcpy(fq + tl + 1, f->resource, rl + 1);
+        } else {
+            nomem(s);
+        }
+        pp_jw_key(w, "logicalLocations");
+        pp_jw_open(w, '[');
+        pp_jw_open(w, '{');
+        pp_jw_key(w, "name");
+        pp_report_jw_str(w, f->resource);
+        pp_jw_key(w, "kind");
+        pp_jw_strn(w, "resource", 8);
+        pp_jw_key(w, "fullyQualifiedName");
+        pp_report_jw_str(w, fq ? fq : "");
+        pp_jw_close(w, '}');
+        pp_jw_close(w, ']');
+        if (fq != small)
+            free(fq);
     }
-    return loc;
-fail:
-    json_decref(loc);
-    return NULL;
+    pp_jw_close(w, '}');
 }
 
-static json_t *result_json(const pp_report *r, const pp_finding *f, size_t rule_index)
+static void str_member(pp_jw *w, const char *key, const char *v)
+{
+    pp_jw_key(w, key);
+    pp_report_jw_str(w, v);
+}
+
+/* The result's properties: its status, severity, resource and path as Parapet has them. */
+static void result_props(pp_jw *w, const pp_finding *f)
+{
+    pp_jw_key(w, "properties");
+    pp_jw_open(w, '{');
+    str_member(w, "status", pp_fstatus_name(f->status));
+    str_member(w, "severity", pp_severity_name(f->severity));
+    str_member(w, "resource", f->resource);
+    str_member(w, "resource_type", f->resource_type);
+    str_member(w, "path", f->path);
+    pp_jw_key(w, "controls");
+    pp_report_jw_strv(w, f->controls);
+    if (f->cdk_path)
+        str_member(w, "cdk_path", f->cdk_path);
+    pp_jw_close(w, '}');
+}
+
+static void result(sarif *s, const pp_finding *f, size_t rule_index)
 {
     const char *level, *kind;
     level_kind(f, &level, &kind);
     const char *text = f->message;
     if (!text || !*text) {
-        const pp_rule_info *ri = pp_report_rule(r, f->rule_id, NULL);
+        const pp_rule_info *ri = pp_report_rule(s->r, f->rule_id, NULL);
         text = ri && ri->title ? ri->title : pp_fstatus_name(f->status);
     }
-    json_t *props = json_pack("{s:s, s:s, s:o, s:o, s:o, s:o}",
-                              "status", pp_fstatus_name(f->status),
-                              "severity", pp_severity_name(f->severity),
-                              "resource", pp_report_jstr(f->resource),
-                              "resource_type", pp_report_jstr(f->resource_type),
-                              "path", pp_report_jstr(f->path),
-                              "controls", pp_report_jstrv(f->controls));
-    if (props && f->cdk_path &&
-        json_object_set_new(props, "cdk_path", pp_report_jstr(f->cdk_path)))
-        json_decref(props), props = NULL;
-    json_t *res = json_pack("{s:o, s:I, s:s, s:s, s:{s:o}, s:[o], s:o}",
-                            "ruleId", pp_report_jstr(f->rule_id ? f->rule_id : ""),
-                            "ruleIndex", (json_int_t)rule_index, "level", level, "kind", kind,
-                            "message", "text", pp_report_jstr(text),
-                            "locations", location_json(f), "properties", props);
-    if (res) {
-        /* identity of the alert across runs: not the line, which moves with every edit above */
-        char fp[65];
-        const char *parts[5] = { f->rule_id, f->file, f->resource, f->path, f->message };
-        int bad = pp_report_fingerprint(parts, fp) != 0;
-        fp[32] = '\0';
-        if (bad || json_object_set_new(res, "partialFingerprints",
-                                       json_pack("{s:s}", "parapet/v1", fp)))
-            json_decref(res), res = NULL;
+    /* identity of the alert across runs: not the line, which moves with every edit above */
+    char fp[65];
+    const char *parts[5] = { f->rule_id, f->file, f->resource, f->path, f->message };
+    if (pp_report_fingerprint(parts, fp) != 0) {
+        nomem(s);
+        return;
     }
-    if (res && f->status == PP_ST_SUPPRESSED) {
-        json_t *sup = json_pack("[{s:s, s:s, s:o}]", "kind", "inSource", "status", "accepted",
-                                "justification",
-                                pp_report_jstr(f->suppress_reason ? f->suppress_reason : ""));
-        if (json_object_set_new(res, "suppressions", sup))
-            json_decref(res), res = NULL;
+    fp[32] = '\0';
+    pp_jw *w = s->w;
+    pp_jw_open(w, '{');
+    str_member(w, "ruleId", f->rule_id ? f->rule_id : "");
+    pp_jw_key(w, "ruleIndex");
+    pp_jw_int(w, (long long)rule_index);
+    str_member(w, "level", level);
+    str_member(w, "kind", kind);
+    text_member(w, "message", text);
+    pp_jw_key(w, "locations");
+    pp_jw_open(w, '[');
+    location(s, f);
+    pp_jw_close(w, ']');
+    result_props(w, f);
+    pp_jw_key(w, "partialFingerprints");
+    pp_jw_open(w, '{');
+    pp_jw_key(w, "parapet/v1");
+    pp_jw_strn(w, fp, 32);
+    pp_jw_close(w, '}');
+    if (f->status == PP_ST_SUPPRESSED) {
+        pp_jw_key(w, "suppressions");
+        pp_jw_open(w, '[');
+        pp_jw_open(w, '{');
+        str_member(w, "kind", "inSource");
+        str_member(w, "status", "accepted");
+        str_member(w, "justification", f->suppress_reason ? f->suppress_reason : "");
+        pp_jw_close(w, '}');
+        pp_jw_close(w, ']');
     }
-    return res;
+    pp_jw_close(w, '}');
+}
+
+/* The descriptor index of finding f's rule (every visible finding's id has one). */
+static size_t rule_index_of(const sarif *s, const pp_finding *f)
+{
+    size_t i = pp_strmap_get(&s->rule_index, fid(f));
+    return i == (size_t)-1 ? 0 : i;
+}
+
+static void results(sarif *s)
+{
+    pp_jw_key(s->w, "results");
+    pp_jw_open(s->w, '[');
+    for (size_t i = 0; i < s->r->nf; i++) {
+        const pp_finding *f = &s->r->f[i];
+        if (pp_report_visible(f, s->o) && f->status != PP_ST_ERROR)
+            result(s, f, rule_index_of(s, f));
+    }
+    pp_jw_close(s->w, ']');
+}
+
+/* ---- the invocation ------------------------------------------------------------------- */
+
+/* A notification: {"level": …, "message": {"text": …}} and what the caller adds. */
+static void note_open(pp_jw *w, const char *level, const char *text)
+{
+    pp_jw_open(w, '{');
+    str_member(w, "level", level);
+    text_member(w, "message", text);
 }
 
 /* A rule that could not run (an ERROR finding) as a notification of the invocation. */
-static json_t *rule_error_note(const pp_finding *f, size_t rule_index)
+static void rule_error_note(sarif *s, const pp_finding *f)
 {
-    json_t *n = json_pack("{s:s, s:{s:o}, s:{s:o, s:I}}", "level", "error", "message", "text",
-                          pp_report_jstr(f->message ? f->message : "the rule could not run"),
-                          "associatedRule", "id", pp_report_jstr(fid(f)), "index",
-                          (json_int_t)rule_index);
-    if (n && f->file && json_object_set_new(n, "locations", json_pack("[o]", location_json(f))))
-        json_decref(n), n = NULL;
-    return n;
+    pp_jw *w = s->w;
+    note_open(w, "error", f->message ? f->message : "the rule could not run");
+    pp_jw_key(w, "associatedRule");
+    pp_jw_open(w, '{');
+    str_member(w, "id", fid(f));
+    pp_jw_key(w, "index");
+    pp_jw_int(w, (long long)rule_index_of(s, f));
+    pp_jw_close(w, '}');
+    if (f->file) {
+        pp_jw_key(w, "locations");
+        pp_jw_open(w, '[');
+        location(s, f);
+        pp_jw_close(w, ']');
+    }
+    pp_jw_close(w, '}');
 }
 
 /* An input that could not be checked as a notification of the invocation. */
-static json_t *input_error_note(const pp_input_error *e)
+static void input_error_note(sarif *s, const pp_input_error *e)
 {
     pp_finding f = { .file = e->file, .line = e->line, .column = e->column };
-    return json_pack("{s:s, s:{s:o}, s:[{s:o}]}", "level", "error", "message", "text",
-                     pp_report_jstr(e->message), "locations", "physicalLocation",
-                     physical_json(&f));
+    pp_jw *w = s->w;
+    note_open(w, "error", e->message);
+    pp_jw_key(w, "locations");
+    pp_jw_open(w, '[');
+    pp_jw_open(w, '{');
+    pp_jw_key(w, "physicalLocation");
+    physical(s, &f);
+    pp_jw_close(w, '}');
+    pp_jw_close(w, ']');
+    pp_jw_close(w, '}');
+}
+
+/* run.invocations: one, successful unless a rule could not run or an input was not checked;
+ * its notifications are the warnings, the rules that could not run and those inputs. */
+static void invocations(sarif *s)
+{
+    const pp_report *r = s->r;
+    size_t errors = 0;
+    for (size_t i = 0; i < r->nf; i++)
+        errors += r->f[i].status == PP_ST_ERROR && pp_report_visible(&r->f[i], s->o);
+    pp_jw *w = s->w;
+    pp_jw_key(w, "invocations");
+    pp_jw_open(w, '[');
+    pp_jw_open(w, '{');
+    pp_jw_key(w, "executionSuccessful");
+    pp_jw_bool(w, errors == 0 && r->ninput_errors == 0);
+    if (r->nwarnings + errors + r->ninput_errors) {
+        pp_jw_key(w, "toolExecutionNotifications");
+        pp_jw_open(w, '[');
+        for (size_t i = 0; i < r->nwarnings; i++) {
+            note_open(w, "warning", r->warnings[i]);
+            pp_jw_close(w, '}');
+        }
+        for (size_t i = 0; errors && i < r->nf; i++)
+            if (r->f[i].status == PP_ST_ERROR && pp_report_visible(&r->f[i], s->o))
+                rule_error_note(s, &r->f[i]);
+        for (size_t i = 0; i < r->ninput_errors; i++)
+            input_error_note(s, &r->input_errors[i]);
+        pp_jw_close(w, ']');
+    }
+    pp_jw_close(w, '}');
+    pp_jw_close(w, ']');
+}
+
+/* run.originalUriBaseIds: %SRCROOT% is the working directory (left out when it is unknown). */
+static void base_ids(sarif *s)
+{
+    char cwd[PATH_MAX];
+    if (!getcwd(cwd, sizeof cwd))
+        return;
+    char *uri = file_uri(cwd, &(int){0});
+    char *dir = uri ? pp_asprintf("%s%s", uri, uri[strlen(uri) - 1] == '/' ? "" : "/") : NULL;
+    free(uri);
+    if (!dir) {
+        nomem(s);
+        return;
+    }
+    pp_jw *w = s->w;
+    pp_jw_key(w, "originalUriBaseIds");
+    pp_jw_open(w, '{');
+    pp_jw_key(w, "%SRCROOT%");
+    pp_jw_open(w, '{');
+    str_member(w, "uri", dir);
+    pp_jw_close(w, '}');
+    pp_jw_close(w, '}');
+    free(dir);
 }
 
 /* ---- the document --------------------------------------------------------------------- */
 
-
-static json_t *sarif_json(const pp_report *r, const pp_write_opts *o)
-{
-    taxo t = { json_array(), json_object() };
-    json_t *rules = json_array(), *results = json_array(), *rule_index = json_object();
-    json_t *notes = json_array();
-    json_t *doc = NULL, *driver = NULL, *run = NULL;
-    int failed_run = 0;
-    if (!t.list || !t.index || !rules || !results || !rule_index || !notes)
-        goto done;
-    for (size_t i = 0; i < r->nwarnings; i++)
-        if (json_array_append_new(notes, json_pack("{s:s, s:{s:o}}", "level", "warning",
-                                                   "message", "text",
-                                                   pp_report_jstr(r->warnings[i]))))
-            goto done;
-
-    /* Descriptors: declared rules first (their index in rules_info), then ids that only
-     * findings name. rule_index maps id → index. */
-    for (size_t i = 0; r->rules_info && i < r->rules; i++) {
-        const pp_rule_info *ri = &r->rules_info[i];
-        const char *id = ri->id ? ri->id : "";
-        if (json_object_get(rule_index, id))
-            continue; /* a duplicate id cannot get a second descriptor */
-        if (json_object_set_new_nocheck(rule_index, id,
-                                        json_integer((json_int_t)json_array_size(rules))) ||
-            json_array_append_new(rules, rule_json(&t, id, ri, ri->severity)))
-            goto done;
-    }
-    for (size_t i = 0; i < r->nf; i++) {
-        const pp_finding *f = &r->f[i];
-        if (!pp_report_visible(f, o) || json_object_get(rule_index, fid(f)))
-            continue;
-        if (json_object_set_new_nocheck(rule_index, fid(f),
-                                        json_integer((json_int_t)json_array_size(rules))) ||
-            json_array_append_new(rules, rule_json(&t, fid(f), NULL, f->severity)))
-            goto done;
-    }
-    for (size_t i = 0; i < r->nf; i++) {
-        const pp_finding *f = &r->f[i];
-        if (!pp_report_visible(f, o))
-            continue;
-        size_t idx = (size_t)json_integer_value(json_object_get(rule_index, fid(f)));
-        if (f->status == PP_ST_ERROR) {
-            failed_run = 1;
-            if (json_array_append_new(notes, rule_error_note(f, idx)))
-                goto done;
-            continue;
-        }
-        if (json_array_append_new(results, result_json(r, f, idx)))
-            goto done;
-    }
-    for (size_t i = 0; i < r->ninput_errors; i++) {
-        failed_run = 1;
-        if (json_array_append_new(notes, input_error_note(&r->input_errors[i])))
-            goto done;
-    }
-
-    driver = json_pack("{s:s}", "name", "parapet");
-    if (!driver)
-        goto done;
-    if (o->tool_version &&
-        json_object_set_new(driver, "version", pp_report_jstr(o->tool_version)))
-        goto done;
-    if (o->information_uri &&
-        json_object_set_new(driver, "informationUri", pp_report_jstr(o->information_uri)))
-        goto done;
-    if (json_object_set(driver, "rules", rules))
-        goto done;
-    if (json_array_size(t.list)) {
-        json_t *supported = json_array();
-        for (size_t i = 0; supported && i < json_array_size(t.list); i++) {
-            json_t *name = json_object_get(json_array_get(t.list, i), "name");
-            if (json_array_append_new(supported, json_pack("{s:O, s:I}", "name", name, "index",
-                                                           (json_int_t)i)))
-                json_decref(supported), supported = NULL;
-        }
-        if (json_object_set_new(driver, "supportedTaxonomies", supported))
-            goto done;
-    }
-
-    run = json_pack("{s:{s:O}, s:O}", "tool", "driver", driver, "results", results);
-    if (!run)
-        goto done;
-    if (json_array_size(t.list) && json_object_set(run, "taxonomies", t.list))
-        goto done;
-    if (json_object_set_new(run, "columnKind", json_string("unicodeCodePoints")))
-        goto done;
-    {
-        json_t *inv = json_pack("{s:b}", "executionSuccessful", !failed_run);
-        if (inv && json_array_size(notes) &&
-            json_object_set(inv, "toolExecutionNotifications", notes)) {
-            json_decref(inv);
-            goto done;
-        }
-        /* "o" takes inv even when the pack fails; a NULL inv makes it fail */
-        if (json_object_set_new(run, "invocations", json_pack("[o]", inv)))
-            goto done;
-    }
-    {
-        char cwd[PATH_MAX];
-        char *uri = getcwd(cwd, sizeof cwd) ? file_uri(cwd, &(int){0}) : NULL;
-        char *dir = uri ? pp_asprintf("%s%s", uri, uri[strlen(uri) - 1] == '/' ? "" : "/")
-                        : NULL;
-        free(uri);
-        int bad = dir && json_object_set_new(run, "originalUriBaseIds",
-                                             json_pack("{s:{s:s}}", "%SRCROOT%", "uri", dir));
-        free(dir);
-        if (bad)
-            goto done;
-    }
-    doc = json_pack("{s:s, s:s, s:[O]}", "$schema", PP_SARIF_SCHEMA, "version", "2.1.0",
-                    "runs", run);
-done:
-    json_decref(notes);
-    json_decref(run);
-    json_decref(driver);
-    json_decref(rule_index);
-    json_decref(results);
-    json_decref(rules);
-    json_decref(t.index);
-    json_decref(t.list);
-    return doc;
-}
-
 pp_status pp_report_write_sarif(const pp_report *r, const pp_write_opts *o, FILE *out)
 {
-    json_t *doc = sarif_json(r, o);
-    if (!doc)
-        return PP_E_NOMEM;
-    pp_status st = pp_report_dump(doc, out);
-    json_decref(doc);
-    return st;
+    pp_buf b;
+    pp_buf_init(&b, 0);
+    pp_jw w;
+    pp_jw_init(&w, &b, 2);
+    sarif s = { .r = r, .o = o, .w = &w };
+    pp_strmap_init(&s.comp_index);
+    pp_strmap_init(&s.rule_index);
+    pp_jw_open(&w, '{');
+    str_member(&w, "$schema", PP_SARIF_SCHEMA);
+    str_member(&w, "version", "2.1.0");
+    pp_jw_key(&w, "runs");
+    pp_jw_open(&w, '[');
+    pp_jw_open(&w, '{');
+    driver(&s);
+    results(&s);
+    if (s.ncomp)
+        taxonomies(&s, 1);
+    str_member(&w, "columnKind", "unicodeCodePoints");
+    invocations(&s);
+    base_ids(&s);
+    pp_jw_close(&w, '}');
+    pp_jw_close(&w, ']');
+    pp_jw_close(&w, '}');
+    sarif_free(&s);
+    if (w.st != PP_OK) {
+        pp_buf_free(&b);
+        return w.st == PP_E_IO ? PP_E_IO : PP_E_NOMEM;
+    }
+    return pp_report_put(&b, out);
 }

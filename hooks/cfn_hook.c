@@ -14,7 +14,7 @@
 #include "engine/doc.h"
 #include "engine/base/json_write.h"
 #include "engine/base/utf8.h"
-#include "engine/base/hash.h"
+#include "engine/base/strmap.h"
 #include "engine/base/util.h"
 
 /* ---- small helpers --------------------------------------------------------------------- */
@@ -46,21 +46,28 @@ typedef struct jout {
 } jout;
 
 /* Writes member key (a literal: nothing to escape) with the string val, cleaned and cut to max
- * bytes on a private copy. Returns 0, -1 on NOMEM. */
+ * bytes (on a private copy, only when it needs either). Returns 0, -1 on NOMEM. */
 static int put_member(jout *o, const char *key, const char *val, size_t max)
 {
-    char *c = pp_strdup(val ? val : "");
-    if (!c)
-        return -1;
-    pp_utf8_clean(c);
-    pp_hook_truncate(c, max);
+    if (!val)
+        val = "";
+    size_t n = strlen(val);
+    char *c = NULL;
+    if (n > max || !pp_utf8_valid(val, n)) {
+        if (!(c = pp_strdup(val)))
+            return -1;
+        pp_utf8_clean(c);
+        pp_hook_truncate(c, max);
+        val = c;
+        n = strlen(c);
+    }
     pp_status st = o->members++ ? pp_buf_append(o->b, ",\"", 2) : pp_buf_append(o->b, "\"", 1);
     if (st == PP_OK)
         st = pp_buf_puts(o->b, key);
     if (st == PP_OK)
         st = pp_buf_append(o->b, "\":", 2);
     if (st == PP_OK)
-        st = pp_json_write_string(o->b, c, strlen(c));
+        st = pp_json_write_string(o->b, val, n);
     free(c);
     return st == PP_OK ? 0 : -1;
 }
@@ -157,12 +164,12 @@ pp_status pp_hook_parse(const char *buf, size_t len, pp_hook_req *out, char **er
 
     /* The template loader's strict JSON parser: twice as fast as jansson's on a hook request,
      * the same RFC 8259 rules, duplicate keys rejected, and the engine's depth and size
-     * limits. Its positions are not kept. */
+     * limits. Positions are not even recorded (pp_doc_load_root). */
     static const pp_limits lim = PP_LIMITS_DEFAULT;
     pp_status lst = PP_OK;
     char *lerr = NULL;
-    pp_doc *doc = pp_doc_load("request", buf, len, PP_FMT_JSON, &lim, &lst, &lerr);
-    if (!doc) {
+    out->root = pp_doc_load_root("request", buf, len, &lim, &lst, &lerr);
+    if (!out->root) {
         pp_status st = lst == PP_E_NOMEM ? PP_E_NOMEM : PP_E_PARSE;
         unsigned line = 0, col = 0;
         int skip = 0;
@@ -177,8 +184,6 @@ pp_status pp_hook_parse(const char *buf, size_t len, pp_hook_req *out, char **er
         free(lerr);
         return st;
     }
-    out->root = json_incref(doc->root);
-    pp_doc_free(doc);
     if (!json_is_object(out->root))
         return pp_err(err, PP_E_PARSE, "request must be a JSON object");
     const json_t *r = out->root;
@@ -319,36 +324,20 @@ typedef struct rule_acc {
     const char *skip_reason;
 } rule_acc;
 
-/* Rule id → tally: open addressing over at most one slot in two (slots hold tally index + 1). */
-typedef struct acc_index {
-    size_t *slot;
-    size_t mask;
-} acc_index;
-
-static size_t id_hash(const char *s)
-{
-    uint64_t h = pp_fnv1a_str(s);
-    return (size_t)(h ^ (h >> 29));
-}
-
-/* The tally of rule id, or NULL; with add, a new tally (acc[*nacc]) when there is none. */
-static rule_acc *acc_get(acc_index *x, rule_acc *acc, size_t *nacc, const char *id, int add)
-{
-    for (size_t i = id_hash(id) & x->mask;; i = (i + 1) & x->mask) {
-        if (!x->slot[i]) {
-            if (!add)
-                return NULL;
-            rule_acc *a = &acc[(*nacc)++];
-            a->id = id;
-            pp_buf_init(&a->msg, PP_HOOK_BUILD_CAP);
-            x->slot[i] = *nacc;
-            return a;
-        }
-        rule_acc *a = &acc[x->slot[i] - 1];
-        if (strcmp(a->id, id) == 0)
-            return a;
-    }
-}
+/* One render: the tallies (one per rule that has a finding, indexed by rule id: built from
+ * the findings, not from the rule set, whose 249 rules would cost more than the rest of the
+ * render), the counts, and the two texts being built. */
+typedef struct render {
+    const pp_hook_render_in *in;
+    rule_acc *acc;
+    size_t nacc;
+    pp_strmap index;        /* rule id → tally */
+    size_t n_fail, n_err, n_warn;               /* failing FAIL/UNKNOWN, ERROR; warned UNKNOWN */
+    size_t r_eval, r_failed, r_passed, r_skipped;   /* rules by annotation status */
+    pp_buf m;               /* the summary message */
+    pp_buf ann;             /* the annotations, without their brackets */
+    int nomem;              /* a text append failed for want of memory */
+} render;
 
 /* Notes the result of a text append of the render. PP_E_LIMIT (the build cap) drops the
  * text, which the field's limit would cut anyway; PP_E_NOMEM must fail the render, or a
@@ -359,6 +348,30 @@ static void note(pp_status st, int *nomem)
         *nomem = 1;
 }
 
+/* Appends s followed by t (t may be NULL) as one piece: both, or (past the cap) neither, as
+ * one printf of the two would. */
+static pp_status put2(pp_buf *b, const char *s, const char *t)
+{
+    size_t sl = strlen(s), tl = t ? strlen(t) : 0;
+    if (b->limit && (sl + tl > b->limit || b->len > b->limit - sl - tl))
+        return PP_E_LIMIT;
+    pp_status st = pp_buf_append(b, s, sl);
+    return st == PP_OK && tl ? pp_buf_append(b, t, tl) : st;
+}
+
+/* " (line N)" into out (room for 32 bytes). */
+static const char *line_text(char *out, unsigned line)
+{
+    char *e = out + 31;
+    *e = '\0';
+    *--e = ')';
+    do
+        *--e = (char)('0' + line % 10);
+    while (line /= 10);
+    memcpy(e - 7, " (line ", 7);
+    return e - 7;
+}
+
 static void add_line(pp_buf *b, const pp_finding *f, const char *label, int *nomem)
 {
     if (b->len > PP_HOOK_STATUS_MESSAGE_MAX)
@@ -366,59 +379,59 @@ static void add_line(pp_buf *b, const pp_finding *f, const char *label, int *nom
     if (b->len)
         note(pp_buf_puts(b, "; "), nomem);
     if (f->resource && *f->resource)
-        note(pp_buf_printf(b, "%s: ", f->resource), nomem);
+        note(put2(b, f->resource, ": "), nomem);
     if (label)
         note(pp_buf_puts(b, label), nomem);
     note(pp_buf_puts(b, f->message && *f->message ? f->message : "(no message)"), nomem);
+    char ln[32];
     if (f->line)
-        note(pp_buf_printf(b, " (line %u)", f->line), nomem);
+        note(pp_buf_puts(b, line_text(ln, f->line)), nomem);
 }
 
-char *pp_hook_render(const pp_hook_render_in *in, pp_hook_verdict *verdict)
+/* The tally of rule id, a new one when there is none; NULL on NOMEM. */
+static rule_acc *tally_of(render *R, const char *id)
 {
-    const pp_report *rep = in->rep;
-    size_t nr = in->nrules;
-    size_t max_msg = in->req->cloud_control ? PP_HOOK_MESSAGE_MAX_CC : PP_HOOK_MESSAGE_MAX;
-    /* One tally per rule that has a finding, indexed by rule id: built from the findings, not
-     * from the rule set, whose 249 rules would cost more than the rest of the render. */
-    rule_acc *acc = calloc(rep->nf ? rep->nf : 1, sizeof *acc);
-    size_t nacc = 0;
-    acc_index index = { NULL, 7 };
-    while (index.mask < 2 * rep->nf)
-        index.mask = 2 * index.mask + 1;
-    index.slot = calloc(index.mask + 1, sizeof *index.slot);
-    pp_buf m, ann;
-    pp_buf_init(&m, PP_HOOK_BUILD_CAP);
-    pp_buf_init(&ann, 0);
-    char *out = NULL;
-    int nomem = 0;   /* a text append failed for want of memory */
-    if (!acc || !index.slot)
-        goto done;
+    size_t i = pp_strmap_get(&R->index, id);
+    if (i != (size_t)-1)
+        return &R->acc[i];
+    if (pp_strmap_put(&R->index, id, R->nacc) != 0)
+        return NULL;
+    rule_acc *a = &R->acc[R->nacc++];
+    a->id = id;
+    pp_buf_init(&a->msg, PP_HOOK_BUILD_CAP);
+    return a;
+}
 
-    size_t n_fail = 0, n_err = 0, n_warn = 0;
+/* Walks the findings: the counts, and per rule its statuses, lines and skip reason. */
+static int tally(render *R)
+{
+    const pp_hook_render_in *in = R->in;
+    const pp_report *rep = in->rep;
     for (size_t i = 0; i < rep->nf; i++) {
         const pp_finding *f = &rep->f[i];
-        rule_acc *a = f->rule_id ? acc_get(&index, acc, &nacc, f->rule_id, 1) : NULL;
+        rule_acc *a = NULL;
+        if (f->rule_id && !(a = tally_of(R, f->rule_id)))
+            return -1;
         int fails = pp_check_fails(f, in->fail_on, in->unknown);
         if (fails && f->status == PP_ST_ERROR)
-            n_err++;
+            R->n_err++;
         else if (fails)
-            n_fail++;
+            R->n_fail++;
         if (f->status == PP_ST_UNKNOWN && in->unknown == PP_UNKNOWN_WARN)
-            n_warn++;
+            R->n_warn++;
         if (!a)
             continue;
         if ((unsigned)f->status < 6)
             a->n[f->status]++;
         a->failing += (size_t)fails;
         switch (f->status) {
-        case PP_ST_FAIL: add_line(&a->msg, f, NULL, &nomem); break;
-        case PP_ST_ERROR: add_line(&a->msg, f, "rule error: ", &nomem); break;
+        case PP_ST_FAIL: add_line(&a->msg, f, NULL, &R->nomem); break;
+        case PP_ST_ERROR: add_line(&a->msg, f, "rule error: ", &R->nomem); break;
         case PP_ST_UNKNOWN:
             add_line(&a->msg, f, in->unknown == PP_UNKNOWN_FAIL ? "unknown: "
                                  : in->unknown == PP_UNKNOWN_WARN ? "warning, unknown: "
                                                                   : "unknown (passed): ",
-                     &nomem);
+                     &R->nomem);
             break;
         case PP_ST_SUPPRESSED:
             if (!a->skip_reason)
@@ -431,127 +444,195 @@ char *pp_hook_render(const pp_hook_render_in *in, pp_hook_verdict *verdict)
         case PP_ST_PASS: break;
         }
     }
+    return 0;
+}
 
-    /* Annotations, in rule order. */
-    size_t r_eval = 0, r_failed = 0, r_passed = 0, r_skipped = 0;
-    for (size_t i = 0; i < nr; i++) {
-        const pp_rule_info *ri = &in->rules[i];
-        rule_acc *a = ri->id ? acc_get(&index, acc, &nacc, ri->id, 0) : NULL;
-        if (!a)
-            continue;       /* no finding: the rule names no type present, not evaluated */
-        size_t total = 0;
-        for (int k = 0; k < 6; k++)
-            total += a->n[k];
-        if (total == 0)
-            continue;       /* the rule names no type present: not evaluated */
-        r_eval++;
-        const char *status;
-        int bad = a->n[PP_ST_FAIL] || a->n[PP_ST_ERROR] ||
-                  (a->n[PP_ST_UNKNOWN] && in->unknown == PP_UNKNOWN_FAIL);
-        int good = a->n[PP_ST_PASS] || a->n[PP_ST_UNKNOWN];
-        if (bad) {
-            status = "FAILED";
-            r_failed++;
-        } else if (good) {
-            status = "PASSED";
-            r_passed++;
-            char *head = pp_asprintf("passed on %zu resource%s", a->n[PP_ST_PASS] +
-                                     a->n[PP_ST_UNKNOWN], a->n[PP_ST_PASS] +
-                                     a->n[PP_ST_UNKNOWN] == 1 ? "" : "s");
-            if (!head)
-                goto done;
-            char *body = a->msg.len ? pp_asprintf("%s; %s", head, a->msg.data) : NULL;
-            if (a->msg.len && !body)
-                nomem = 1;
-            pp_buf_free(&a->msg);
-            pp_buf_init(&a->msg, PP_HOOK_BUILD_CAP);
-            note(pp_buf_puts(&a->msg, body ? body : head), &nomem);
-            free(head);
-            free(body);
-        } else {
-            status = "SKIPPED";
-            r_skipped++;
-            note(pp_buf_printf(&a->msg, "%s: %s", a->n[PP_ST_SUPPRESSED] ? "suppressed"
-                                                                         : "not applicable",
-                               a->skip_reason ? a->skip_reason : "no reason given"),
-                 &nomem);
-        }
-        if (nomem)
-            goto done;
-        jout an = { &ann, 0 };
-        if (pp_buf_append(&ann, ann.len ? ",{" : "{", ann.len ? 2 : 1) != PP_OK ||
-            put_member(&an, "annotationName", ri->id, PP_HOOK_ANNOTATION_NAME_MAX) != 0 ||
-            put_member(&an, "status", status, 16) != 0 ||
-            put_member(&an, "statusMessage", a->msg.data ? a->msg.data : "",
-                       PP_HOOK_STATUS_MESSAGE_MAX) != 0)
-            goto done;
-        if (bad && ri->fix && *ri->fix &&
-            put_member(&an, "remediationMessage", ri->fix, PP_HOOK_REMEDIATION_MAX) != 0)
-            goto done;
-        if (bad && ri->docs && *ri->docs && strlen(ri->docs) <= PP_HOOK_LINK_MAX &&
-            put_member(&an, "remediationLink", ri->docs, PP_HOOK_LINK_MAX) != 0)
-            goto done;
-        if (put_member(&an, "severityLevel", pp_hook_severity_level(ri->severity), 16) != 0 ||
-            pp_buf_append(&ann, "}", 1) != PP_OK)
-            goto done;
+/* a->msg of a PASSED rule: "passed on N resource(s)", then its lines (unknowns that passed),
+ * or nothing when the two do not fit the build cap together. */
+static void passed_message(rule_acc *a, int *nomem)
+{
+    size_t n = a->n[PP_ST_PASS] + a->n[PP_ST_UNKNOWN];
+    char head[64];
+    snprintf(head, sizeof head, "passed on %zu resource%s", n, n == 1 ? "" : "s");
+    size_t hl = strlen(head);
+    pp_buf nb;
+    pp_buf_init(&nb, PP_HOOK_BUILD_CAP);
+    if (!a->msg.len) {
+        note(pp_buf_append(&nb, head, hl), nomem);
+    } else if (hl + 2 + a->msg.len <= PP_HOOK_BUILD_CAP) {
+        note(pp_buf_append(&nb, head, hl), nomem);
+        note(pp_buf_append(&nb, "; ", 2), nomem);
+        note(pp_buf_append(&nb, a->msg.data, a->msg.len), nomem);
     }
+    pp_buf_free(&a->msg);
+    a->msg = nb;
+}
 
-    /* The summary message: most severe failing findings first. */
-    const char *what = in->what && *in->what ? in->what : "the target";
-    const char *status, *code = NULL;
-    if (!in->failing) {
-        *verdict = PP_HOOK_SUCCESS;
-        status = "SUCCESS";
-        note(pp_buf_printf(&m, "Parapet: compliant. %s: %zu rule%s evaluated, %zu passed",
-                           what, r_eval, r_eval == 1 ? "" : "s", r_passed), &nomem);
-        if (r_skipped)
-            note(pp_buf_printf(&m, ", %zu skipped", r_skipped), &nomem);
-        if (r_failed)
-            note(pp_buf_printf(&m, ", %zu failed below the fail-on severity", r_failed),
-                 &nomem);
-        if (n_warn)
-            note(pp_buf_printf(&m, ", %zu unknown (warn)", n_warn), &nomem);
-        note(pp_buf_puts(&m, "."), &nomem);
-    } else {
+/* The annotation of rule ri from its tally a (a rule without findings has none). Returns 0,
+ * -1 on NOMEM. */
+static int annotation(render *R, const pp_rule_info *ri, rule_acc *a)
+{
+    const pp_hook_render_in *in = R->in;
+    R->r_eval++;
+    const char *status;
+    int bad = a->n[PP_ST_FAIL] || a->n[PP_ST_ERROR] ||
+              (a->n[PP_ST_UNKNOWN] && in->unknown == PP_UNKNOWN_FAIL);
+    if (bad) {
         status = "FAILED";
-        if (n_fail || !n_err) {
-            *verdict = PP_HOOK_NONCOMPLIANT;
-            code = "NonCompliant";
-            note(pp_buf_printf(&m, "Parapet: non-compliant. %s: %zu of %zu rule%s failed.",
-                               what, r_failed, r_eval, r_eval == 1 ? "" : "s"), &nomem);
-        } else {
-            *verdict = PP_HOOK_INTERNAL_FAILURE;
-            code = "InternalFailure";
-            note(pp_buf_printf(&m, "Parapet could not evaluate %s: %zu rule error%s.", what,
-                               n_err, n_err == 1 ? "" : "s"), &nomem);
+        R->r_failed++;
+    } else if (a->n[PP_ST_PASS] || a->n[PP_ST_UNKNOWN]) {
+        status = "PASSED";
+        R->r_passed++;
+        passed_message(a, &R->nomem);
+    } else {
+        status = "SKIPPED";
+        R->r_skipped++;
+        note(pp_buf_printf(&a->msg, "%s: %s", a->n[PP_ST_SUPPRESSED] ? "suppressed"
+                                                                     : "not applicable",
+                           a->skip_reason ? a->skip_reason : "no reason given"),
+             &R->nomem);
+    }
+    if (R->nomem)
+        return -1;
+    jout an = { &R->ann, 0 };
+    if (pp_buf_append(&R->ann, R->ann.len ? ",{" : "{", R->ann.len ? 2 : 1) != PP_OK ||
+        put_member(&an, "annotationName", ri->id, PP_HOOK_ANNOTATION_NAME_MAX) != 0 ||
+        put_member(&an, "status", status, 16) != 0 ||
+        put_member(&an, "statusMessage", a->msg.data ? a->msg.data : "",
+                   PP_HOOK_STATUS_MESSAGE_MAX) != 0)
+        return -1;
+    if (bad && ri->fix && *ri->fix &&
+        put_member(&an, "remediationMessage", ri->fix, PP_HOOK_REMEDIATION_MAX) != 0)
+        return -1;
+    if (bad && ri->docs && *ri->docs && strlen(ri->docs) <= PP_HOOK_LINK_MAX &&
+        put_member(&an, "remediationLink", ri->docs, PP_HOOK_LINK_MAX) != 0)
+        return -1;
+    if (put_member(&an, "severityLevel", pp_hook_severity_level(ri->severity), 16) != 0 ||
+        pp_buf_append(&R->ann, "}", 1) != PP_OK)
+        return -1;
+    return 0;
+}
+
+/* Annotations, in rule order: one per rule with a finding. */
+static int annotations(render *R)
+{
+    const pp_hook_render_in *in = R->in;
+    for (size_t i = 0; i < in->nrules; i++) {
+        const pp_rule_info *ri = &in->rules[i];
+        size_t k = (size_t)-1;
+        if (ri->id && R->nacc <= 8) {   /* a few tallies: comparing beats hashing every id */
+            for (size_t j = 0; j < R->nacc && k == (size_t)-1; j++)
+                if (R->acc[j].id[0] == ri->id[0] && strcmp(R->acc[j].id, ri->id) == 0)
+                    k = j;
+        } else if (ri->id) {
+            k = pp_strmap_get(&R->index, ri->id);
         }
-        for (int sev = PP_SEV_CRITICAL; sev >= (int)PP_SEV_INFO && m.len < max_msg; sev--) {
-            for (size_t i = 0; i < rep->nf && m.len < max_msg; i++) {
-                const pp_finding *f = &rep->f[i];
-                if ((int)f->severity != sev || !pp_check_fails(f, in->fail_on, in->unknown))
-                    continue;
-                note(pp_buf_printf(&m, " [%s] %s", pp_hook_severity_level(f->severity),
-                                   f->rule_id ? f->rule_id : "?"), &nomem);
-                if (f->resource && *f->resource)
-                    note(pp_buf_printf(&m, " %s", f->resource), &nomem);
-                if (f->line)
-                    note(pp_buf_printf(&m, " (line %u)", f->line), &nomem);
-                note(pp_buf_printf(&m, ": %s%s%s", f->status == PP_ST_ERROR ? "rule error: "
-                                                   : f->status == PP_ST_UNKNOWN ? "unknown: "
-                                                                                : "",
-                                   f->message ? f->message : "", "."), &nomem);
+        if (k == (size_t)-1)
+            continue;       /* no finding: the rule names no type present, not evaluated */
+        rule_acc *a = &R->acc[k];
+        size_t total = 0;
+        for (int s = 0; s < 6; s++)
+            total += a->n[s];
+        if (total == 0)
+            continue;
+        if (annotation(R, ri, a) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* The failing findings, most severe first, after the message's first sentence, until the
+ * message is longer than max. */
+static void failing_lines(render *R, size_t max)
+{
+    const pp_hook_render_in *in = R->in;
+    const pp_report *rep = in->rep;
+    pp_buf *m = &R->m;
+    char ln[32];
+    for (int sev = PP_SEV_CRITICAL; sev >= (int)PP_SEV_INFO && m->len < max; sev--) {
+        for (size_t i = 0; i < rep->nf && m->len < max; i++) {
+            const pp_finding *f = &rep->f[i];
+            if ((int)f->severity != sev || !pp_check_fails(f, in->fail_on, in->unknown))
+                continue;
+            note(pp_buf_printf(m, " [%s] %s", pp_hook_severity_level(f->severity),
+                               f->rule_id ? f->rule_id : "?"), &R->nomem);
+            if (f->resource && *f->resource)
+                note(put2(m, " ", f->resource), &R->nomem);
+            if (f->line)
+                note(pp_buf_puts(m, line_text(ln, f->line)), &R->nomem);
+            const char *label = f->status == PP_ST_ERROR     ? ": rule error: "
+                                : f->status == PP_ST_UNKNOWN ? ": unknown: "
+                                                             : ": ";
+            if (!m->limit || strlen(label) + strlen(f->message ? f->message : "") + 1 <=
+                                 m->limit - m->len) {
+                note(put2(m, label, f->message ? f->message : ""), &R->nomem);
+                note(pp_buf_puts(m, "."), &R->nomem);
             }
         }
     }
-    if (nomem || (!m.data && pp_buf_puts(&m, "") != PP_OK))
+}
+
+/* The summary message; sets *status, *code and *verdict. */
+static void summary(render *R, const char **status, const char **code, pp_hook_verdict *verdict,
+                    size_t max)
+{
+    const pp_hook_render_in *in = R->in;
+    const char *what = in->what && *in->what ? in->what : "the target";
+    pp_buf *m = &R->m;
+    *code = NULL;
+    if (!in->failing) {
+        *verdict = PP_HOOK_SUCCESS;
+        *status = "SUCCESS";
+        note(pp_buf_printf(m, "Parapet: compliant. %s: %zu rule%s evaluated, %zu passed", what,
+                           R->r_eval, R->r_eval == 1 ? "" : "s", R->r_passed), &R->nomem);
+        if (R->r_skipped)
+            note(pp_buf_printf(m, ", %zu skipped", R->r_skipped), &R->nomem);
+        if (R->r_failed)
+            note(pp_buf_printf(m, ", %zu failed below the fail-on severity", R->r_failed),
+                 &R->nomem);
+        if (R->n_warn)
+            note(pp_buf_printf(m, ", %zu unknown (warn)", R->n_warn), &R->nomem);
+        note(pp_buf_puts(m, "."), &R->nomem);
+        return;
+    }
+    *status = "FAILED";
+    if (R->n_fail || !R->n_err) {
+        *verdict = PP_HOOK_NONCOMPLIANT;
+        *code = "NonCompliant";
+        note(pp_buf_printf(m, "Parapet: non-compliant. %s: %zu of %zu rule%s failed.", what,
+                           R->r_failed, R->r_eval, R->r_eval == 1 ? "" : "s"), &R->nomem);
+    } else {
+        *verdict = PP_HOOK_INTERNAL_FAILURE;
+        *code = "InternalFailure";
+        note(pp_buf_printf(m, "Parapet could not evaluate %s: %zu rule error%s.", what,
+                           R->n_err, R->n_err == 1 ? "" : "s"), &R->nomem);
+    }
+    failing_lines(R, max);
+}
+
+char *pp_hook_render(const pp_hook_render_in *in, pp_hook_verdict *verdict)
+{
+    const pp_report *rep = in->rep;
+    size_t max_msg = in->req->cloud_control ? PP_HOOK_MESSAGE_MAX_CC : PP_HOOK_MESSAGE_MAX;
+    render R = { .in = in };
+    R.acc = calloc(rep->nf ? rep->nf : 1, sizeof *R.acc);
+    pp_strmap_init(&R.index);
+    pp_buf_init(&R.m, PP_HOOK_BUILD_CAP);
+    pp_buf_init(&R.ann, 0);
+    char *out = NULL;
+    const char *status, *code;
+    if (!R.acc || tally(&R) != 0 || R.nomem || annotations(&R) != 0)
         goto done;
-    out = response(status, code, m.data, in->req->token, max_msg, &ann);
+    summary(&R, &status, &code, verdict, max_msg);
+    if (R.nomem || (!R.m.data && pp_buf_puts(&R.m, "") != PP_OK))
+        goto done;
+    out = response(status, code, R.m.data, in->req->token, max_msg, &R.ann);
 done:
-    free(index.slot);
-    pp_buf_free(&ann);
-    pp_buf_free(&m);
-    for (size_t i = 0; acc && i < nacc; i++)
-        pp_buf_free(&acc[i].msg);
-    free(acc);
+    pp_strmap_free(&R.index);
+    pp_buf_free(&R.ann);
+    pp_buf_free(&R.m);
+    for (size_t i = 0; R.acc && i < R.nacc; i++)
+        pp_buf_free(&R.acc[i].msg);
+    free(R.acc);
     return out;
 }

@@ -276,6 +276,36 @@ void pp_jw_strn(pp_jw *w, const char *s, size_t n)
         w->st = pp_json_write_string(w->b, s, n);
 }
 
+/* Printable ASCII (0x20..0x7E) other than '"' (0x22) and '\\' (0x5C); bytes from 0x80 on are 0. */
+const unsigned char pp_jw_plain_byte[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0,
+};
+
+void pp_jw_plain(pp_jw *w, const char *s, size_t n)
+{
+    jw_before(w);
+    if (w->st != PP_OK)
+        return;
+    if (has_room(w->b, n + 2)) {
+        put_fit(w->b, "\"", 1);
+        put_fit(w->b, s, n);
+        put_fit(w->b, "\"", 1);
+        return;
+    }
+    w->st = pp_buf_append(w->b, "\"", 1);
+    if (w->st == PP_OK)
+        w->st = pp_buf_append(w->b, s, n);
+    if (w->st == PP_OK)
+        w->st = pp_buf_append(w->b, "\"", 1);
+}
+
 void pp_jw_int(pp_jw *w, long long v)
 {
     jw_before(w);
@@ -296,6 +326,21 @@ void pp_jw_null(pp_jw *w)
     jw_before(w);
     if (w->st == PP_OK)
         w->st = pp_buf_append(w->b, "null", 4);
+}
+
+void pp_jw_fork(const pp_jw *w, pp_jw *out, pp_buf *b)
+{
+    *out = *w;
+    out->b = b;
+    out->after_key = 0;
+    out->empty[out->depth] = 0;   /* the next value is not the container's first */
+}
+
+void pp_jw_bool(pp_jw *w, int v)
+{
+    jw_before(w);
+    if (w->st == PP_OK)
+        w->st = v ? pp_buf_append(w->b, "true", 4) : pp_buf_append(w->b, "false", 5);
 }
 
 /* Collects json_dump_callback's output; the first failed append fails every later call. */

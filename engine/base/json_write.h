@@ -46,8 +46,19 @@ void pp_jw_close(pp_jw *w, char bracket);      /* '}' or ']' */
 void pp_jw_key(pp_jw *w, const char *k);       /* k is ASCII here: written as it is escaped */
 /* A string value of s[0..n), escaped; the caller makes sure it is UTF-8. */
 void pp_jw_strn(pp_jw *w, const char *s, size_t n);
+/* pp_jw_strn for text the caller knows needs no escape (no control character, '"' or '\\'):
+ * copied between its quotes as it is. */
+void pp_jw_plain(pp_jw *w, const char *s, size_t n);
+/* 1 for the bytes pp_jw_plain may copy: printable ASCII other than '"' and '\\' (not NUL). */
+extern const unsigned char pp_jw_plain_byte[256];
 void pp_jw_int(pp_jw *w, long long v);
 void pp_jw_null(pp_jw *w);
+void pp_jw_bool(pp_jw *w, int v);          /* true or false */
+/* A writer into b for the members that follow what w has written in its open container
+ * (at least one member): b's text, appended to w's buffer once w has written its own part,
+ * continues the document; then w goes on after it (w's state does not change). Lets two
+ * threads write the two halves of a long array. */
+void pp_jw_fork(const pp_jw *w, pp_jw *out, pp_buf *b);
 
 /* json_dumps(v, flags), same text, but NULL whenever an allocation failed. jansson 2.14's
  * dumper ignores a failed write of an object key (dump.c, both key orders), so under memory

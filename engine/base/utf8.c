@@ -67,6 +67,22 @@ size_t pp_utf8_put(unsigned char *d, uint32_t cp)
     return 4;
 }
 
+int pp_utf8_valid(const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s, *end = p + n;
+    while (p < end) {
+        if (*p < 0x80) {   /* the usual case: ASCII, one comparison a byte */
+            p++;
+            continue;
+        }
+        size_t k = pp_utf8_seq(p, end);
+        if (!k)
+            return 0;
+        p += k;
+    }
+    return 1;
+}
+
 void pp_utf8_clean(char *s)
 {
     unsigned char *p = (unsigned char *)s, *end = p + strlen(s);

@@ -23,6 +23,10 @@ size_t pp_utf8_cut(const char *s, size_t n);
  * first) into out, which has room for 4 bytes; returns how many were written (1..4). */
 size_t pp_utf8_put(unsigned char *out, uint32_t cp);
 
+/* 1 when s[0..n) is well-formed UTF-8 throughout (what pp_utf8_clean leaves unchanged),
+ * else 0. */
+int pp_utf8_valid(const char *s, size_t n);
+
 /* Replaces, in place, every byte that does not start a well-formed sequence with '?' (a
  * malformed sequence costs one '?' per byte), so the string is valid UTF-8 of the same
  * length. */

@@ -6,10 +6,13 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "engine/base/hash.h"
+#include "engine/base/json_write.h"
+#include "engine/base/strmap.h"
 #include "engine/base/utf8.h"
 #include "engine/base/util.h"
 
@@ -54,6 +57,17 @@ static void test_utf8_cut_put_clean(void **state)
         assert_int_equal(pp_utf8_seq(out, out + n), n);
     }
     char bad[] = "ok\xC0\x80-\xED\xA0\x80-\xE2\x82\xAC-\xFF";
+    /* valid: exactly the strings clean leaves alone, looked at over the given length only */
+    assert_true(pp_utf8_valid("", 0));
+    assert_true(pp_utf8_valid("plain \x01\x7f", 8));
+    assert_true(pp_utf8_valid("\xE2\x82\xAC\xF0\x9F\x98\x80\xEF\xBF\xBE", 10));
+    assert_false(pp_utf8_valid(bad, sizeof bad - 1));
+    assert_false(pp_utf8_valid("\xE2\x82\xAC", 2));   /* cut inside a sequence */
+    assert_true(pp_utf8_valid("a\xFF", 1));
+    assert_false(pp_utf8_valid("\xC0\x80", 2));        /* overlong */
+    assert_false(pp_utf8_valid("\xED\xA0\x80", 3));    /* surrogate */
+    assert_false(pp_utf8_valid("\xF4\x90\x80\x80", 4)); /* above U+10FFFF */
+    assert_false(pp_utf8_valid("\x80", 1));            /* lone continuation */
     pp_utf8_clean(bad);
     assert_string_equal(bad, "ok?" "?-?" "?" "?-\xE2\x82\xAC-?");   /* split: no trigraphs */
 }
@@ -94,6 +108,105 @@ static void test_buf_finish(void **state)
     free(s);
 }
 
+/* The string map: absent keys, replacement, growth past many rehashes, borrowed keys. */
+static void test_strmap(void **state)
+{
+    (void)state;
+    pp_strmap m;
+    pp_strmap_init(&m);
+    assert_true(pp_strmap_get(&m, "x") == (size_t)-1);   /* empty: nothing allocated */
+    static char keys[3000][12];
+    for (size_t i = 0; i < 3000; i++) {
+        snprintf(keys[i], sizeof keys[i], "k%zu", i);
+        assert_int_equal(pp_strmap_put(&m, keys[i], i * 7), 0);
+    }
+    assert_int_equal(m.n, 3000);
+    assert_true(2 * m.n <= m.mask + 1);   /* at most one slot in two */
+    for (size_t i = 0; i < 3000; i++)
+        assert_true(pp_strmap_get(&m, keys[i]) == i * 7);
+    assert_true(pp_strmap_get(&m, "k3000") == (size_t)-1);
+    assert_true(pp_strmap_get(&m, "") == (size_t)-1);
+    assert_int_equal(pp_strmap_put(&m, "k5", 1), 0);   /* an equal key (another pointer) */
+    assert_true(pp_strmap_get(&m, keys[5]) == 1);
+    assert_int_equal(m.n, 3000);
+    assert_int_equal(pp_strmap_put(&m, "", 42), 0);
+    assert_true(pp_strmap_get(&m, "") == 42);
+    pp_strmap_free(&m);
+    assert_null(m.key);
+    pp_strmap_free(&m);   /* twice is harmless */
+}
+
+/* pp_jw_bool in both layouts, as a member and in an array. */
+static void test_jw_bool(void **state)
+{
+    (void)state;
+    pp_buf b;
+    pp_jw w;
+    pp_buf_init(&b, 0);
+    pp_jw_init(&w, &b, 0);
+    pp_jw_open(&w, '{');
+    pp_jw_key(&w, "t");
+    pp_jw_bool(&w, 7);
+    pp_jw_key(&w, "f");
+    pp_jw_bool(&w, 0);
+    pp_jw_key(&w, "a");
+    pp_jw_open(&w, '[');
+    pp_jw_bool(&w, 1);
+    pp_jw_bool(&w, 0);
+    pp_jw_close(&w, ']');
+    pp_jw_close(&w, '}');
+    assert_int_equal(w.st, PP_OK);
+    assert_string_equal(b.data, "{\"t\":true,\"f\":false,\"a\":[true,false]}");
+    pp_buf_free(&b);
+    pp_buf_init(&b, 0);
+    pp_jw_init(&w, &b, 2);
+    pp_jw_open(&w, '[');
+    pp_jw_bool(&w, 0);
+    pp_jw_close(&w, ']');
+    assert_string_equal(b.data, "[\n  false\n]");
+    pp_buf_free(&b);
+}
+
+/* pp_jw_fork: the second half of an array written by another writer, appended after the
+ * first, gives the text of one writer, in both layouts. */
+static void test_jw_fork(void **state)
+{
+    (void)state;
+    for (int indent = 0; indent <= 2; indent += 2) {
+        pp_buf one, a, b;
+        pp_jw w1, w, w2;
+        pp_buf_init(&one, 0);
+        pp_jw_init(&w1, &one, indent);
+        pp_jw_open(&w1, '{');
+        pp_jw_key(&w1, "x");
+        pp_jw_open(&w1, '[');
+        for (int i = 0; i < 4; i++)
+            pp_jw_int(&w1, i);
+        pp_jw_close(&w1, ']');
+        pp_jw_close(&w1, '}');
+        pp_buf_init(&a, 0);
+        pp_buf_init(&b, 0);
+        pp_jw_init(&w, &a, indent);
+        pp_jw_open(&w, '{');
+        pp_jw_key(&w, "x");
+        pp_jw_open(&w, '[');
+        pp_jw_int(&w, 0);
+        pp_jw_fork(&w, &w2, &b);
+        pp_jw_int(&w, 1);
+        pp_jw_int(&w2, 2);
+        pp_jw_int(&w2, 3);
+        assert_int_equal(w2.st, PP_OK);
+        assert_int_equal(pp_buf_append(&a, b.data, b.len), PP_OK);
+        pp_jw_close(&w, ']');
+        pp_jw_close(&w, '}');
+        assert_int_equal(w.st, PP_OK);
+        assert_string_equal(a.data, one.data);
+        pp_buf_free(&one);
+        pp_buf_free(&a);
+        pp_buf_free(&b);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -101,6 +214,9 @@ int main(void)
         cmocka_unit_test(test_utf8_cut_put_clean),
         cmocka_unit_test(test_fnv1a),
         cmocka_unit_test(test_buf_finish),
+        cmocka_unit_test(test_strmap),
+        cmocka_unit_test(test_jw_bool),
+        cmocka_unit_test(test_jw_fork),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1011,6 +1011,65 @@ static void test_allocation_failures(void **state)
 #endif
 }
 
+/* pp_doc_load_root: the values pp_doc_load gives, and on every kind of bad input the same
+ * status and the same message (positions included) although the fast pass records none. */
+static void test_load_root(void **state)
+{
+    (void)state;
+    static const char *good[] = {
+        "{\"a\": [1, 2.5, true, null, {\"b\": \"\\u00e9\\n\"}], \"c\": {}}",
+        "  [\"x\", []]\n",
+        "\xEF\xBB\xBF{\"bom\": 1}",
+    };
+    for (size_t i = 0; i < PP_ARRAY_LEN(good); i++) {
+        pp_status st = PP_E_INTERNAL;
+        char *err = NULL;
+        json_t *root = pp_doc_load_root("request", good[i], strlen(good[i]), NULL, &st, &err);
+        pp_doc *doc = pp_doc_load("request", good[i], strlen(good[i]), PP_FMT_JSON, NULL, NULL,
+                                  NULL);
+        assert_non_null(root);
+        assert_non_null(doc);
+        assert_int_equal(st, PP_OK);
+        assert_null(err);
+        assert_true(json_equal(root, doc->root));
+        json_decref(root);
+        pp_doc_free(doc);
+    }
+    pp_limits small = PP_LIMITS_DEFAULT;
+    small.max_depth = 3;
+    small.max_input_bytes = 64;
+    static const char *bad[] = {
+        "{\"a\": 1, \"a\": 2}",              /* duplicate key: the first one's position */
+        "{\"a\": 1} x",                      /* trailing text */
+        "{\"a\": [1, 2}",                    /* wrong bracket */
+        "   \n  ",                           /* blank */
+        "\xFE\xFF{}",                        /* UTF-16 */
+        "{\"a\": {\"b\": {\"c\": {}}}}",     /* past max_depth */
+        "[\"0123456789012345678901234567890123456789012345678901234567890\"]",  /* too big */
+        "{\"k\": \"\\ud800\"}",              /* lone surrogate */
+    };
+    for (size_t i = 0; i < PP_ARRAY_LEN(bad); i++) {
+        pp_status st1 = PP_OK, st2 = PP_OK;
+        char *e1 = NULL, *e2 = NULL;
+        json_t *root = pp_doc_load_root("request", bad[i], strlen(bad[i]), &small, &st1, &e1);
+        pp_doc *doc = pp_doc_load("request", bad[i], strlen(bad[i]), PP_FMT_JSON, &small, &st2,
+                                  &e2);
+        assert_null(root);
+        assert_null(doc);
+        assert_int_equal(st1, st2);
+        assert_non_null(e1);
+        assert_string_equal(e1, e2);
+        free(e1);
+        free(e2);
+    }
+    pp_status st = PP_OK;
+    char *err = NULL;
+    assert_null(pp_doc_load_root("request", "{\"a\": 1, \"a\": 2}", 16, NULL, &st, &err));
+    assert_int_equal(st, PP_E_PARSE);
+    assert_string_equal(err, "request:1:10: duplicate key 'a' (first at line 1, column 2)");
+    free(err);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1042,6 +1101,7 @@ int main(void)
         cmocka_unit_test(test_wrap),
         cmocka_unit_test(test_posmap_primitives),
         cmocka_unit_test(test_allocation_failures),
+        cmocka_unit_test(test_load_root),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

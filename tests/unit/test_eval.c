@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "engine/check.h"
 #include "engine/doc.h"
 #include "engine/eval.h"
 #include "engine/template.h"
@@ -372,6 +373,82 @@ static void test_report_failing(void **state)
     pp_report_free(&r);
 }
 
+/* Source lines through the check pipeline: a one-line JSON template (its one line is cut to
+ * 300 bytes, never inside a character), CRLF lines (no CR kept), a line of exactly 301 bytes
+ * ending in CR; and a template large enough to be released on the check's own thread. */
+static void check_text(pp_ruleset *rs, const char *text, pp_check *c)
+{
+    static const pp_limits lim = PP_LIMITS_DEFAULT;
+    pp_check_opts o = { .resolve = { .limits = &lim } };
+    pp_check_init(c, rs, NULL, &o);
+    char *err = NULL;
+    assert_int_equal(pp_check_input(c, "t", text, strlen(text), &err), PP_OK);
+    assert_null(err);
+    pp_check_finish(c);
+}
+
+static void test_source_lines(void **state)
+{
+    (void)state;
+    run r;
+    setup_dir(&r);
+    write_rule(r.dir, "a", RULE("sl", "AWS::S3::Bucket", "return ctx.fail('no', r.properties, 'BucketName')"));
+    load_rules(&r);
+    pp_check c;
+    /* one line: {"Resources": {"B": {..., "Properties": {"BucketName": "xxx…é…"}}}} */
+    pp_buf b;
+    pp_buf_init(&b, 0);
+    pp_buf_puts(&b, "{\"Resources\": {\"B\": {\"Type\": \"AWS::S3::Bucket\", \"Properties\": "
+                    "{\"BucketName\": \"");
+    while (b.len < 299)
+        pp_buf_puts(&b, "x");
+    pp_buf_puts(&b, "\xc3\xa9");   /* bytes 299 and 300: the cut must not split it */
+    for (int i = 0; i < 2000; i++)
+        pp_buf_puts(&b, "y");
+    pp_buf_puts(&b, "\"}}}}");
+    check_text(r.rs, b.data, &c);
+    assert_int_equal(c.rep.nf, 1);
+    assert_int_equal(c.rep.f[0].line, 1);
+    assert_int_equal(strlen(c.rep.f[0].source_line), 299);
+    assert_memory_equal(c.rep.f[0].source_line, b.data, 299);
+    pp_check_free(&c);
+    pp_buf_free(&b);
+
+    check_text(r.rs, "Resources:\r\n  B:\r\n    Type: AWS::S3::Bucket\r\n    Properties:\r\n"
+                     "      BucketName: n\r\n", &c);
+    assert_int_equal(c.rep.nf, 1);
+    assert_string_equal(c.rep.f[0].source_line, "      BucketName: n");
+    pp_check_free(&c);
+
+    /* the finding's line is 301 bytes, its last a CR: 300 bytes are kept */
+    pp_buf_init(&b, 0);
+    pp_buf_puts(&b, "Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n"
+                    "      BucketName: ");
+    size_t start = b.len - strlen("      BucketName: ");
+    while (b.len - start < 300)
+        pp_buf_puts(&b, "z");
+    pp_buf_puts(&b, "\r\n");
+    check_text(r.rs, b.data, &c);
+    assert_int_equal(c.rep.nf, 1);
+    assert_int_equal(strlen(c.rep.f[0].source_line), 300);
+    assert_memory_equal(c.rep.f[0].source_line, b.data + start, 300);
+    pp_check_free(&c);
+    pp_buf_free(&b);
+
+    /* 1,200 buckets: released on another thread, joined by pp_check_free */
+    pp_buf_init(&b, 0);
+    pp_buf_puts(&b, "Resources:\n");
+    for (int i = 0; i < 1200; i++)
+        pp_buf_printf(&b, "  B%d:\n    Type: AWS::S3::Bucket\n    Properties: {BucketName: b%d}\n",
+                      i, i);
+    check_text(r.rs, b.data, &c);
+    assert_int_equal(c.rep.nf, 1200);
+    assert_string_equal(c.rep.f[1199].source_line, "    Properties: {BucketName: b1199}");
+    pp_check_free(&c);
+    pp_buf_free(&b);
+    cleanup(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -384,6 +461,7 @@ int main(void)
         cmocka_unit_test(test_containment_and_recovery),
         cmocka_unit_test(test_rule_load_errors),
         cmocka_unit_test(test_report_failing),
+        cmocka_unit_test(test_source_lines),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

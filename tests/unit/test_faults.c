@@ -371,6 +371,8 @@ static outcome run_eval(scenario *s, int clean)
         wst = pp_report_write(&rep, PP_OUT_JSON, &wo, c->out);
         if (wst == PP_OK)
             wst = pp_report_write(&rep, PP_OUT_TEXT, &wo, c->out);
+        if (wst == PP_OK)   /* the streamed SARIF writer: NOMEM or the whole document */
+            wst = pp_report_write(&rep, PP_OUT_SARIF, &wo, c->out);
         long len = ftell(c->out);
         fi_stop_failing();
         assert_true(len >= 0 && (unsigned long)len < EVAL_OUT_MAX);

@@ -741,6 +741,101 @@ static void test_sarif(void **state)
     pp_report_free(&r);
 }
 
+/* The streamed SARIF writer on text from outside: control characters escaped as JSON
+ * requires (\u0001, \r, \", \\), invalid UTF-8 repaired to U+FFFD, U+FFFE and markup kept
+ * as they are, in messages, rule texts, taxonomy names and locations; and taxa shared by two
+ * rules (one under a hostile framework name) written once, every relationship pointing at
+ * them. */
+static char *ctl_hostile[] = { "CT.S3.PR.1", "BAD\xff:X-1", "CT.S3.PR.1", NULL };
+static char *ctl_shared[] = { "CT.S3.PR.1", "BAD\xff:X-1", NULL };
+static char *packs_hostile[] = { "p<&>\x01", NULL };
+
+static void test_sarif_hostile_text(void **state)
+{
+    (void)state;
+    const char *msg = "ctl\x01 cr\r q\" bs\\ del\x7f bad\xff ffe\xef\xbf\xbe <x a='1'>&amp;";
+    const char *fixed = "ctl\x01 cr\r q\" bs\\ del\x7f bad\xef\xbf\xbd ffe\xef\xbf\xbe "
+                        "<x a='1'>&amp;";
+    const pp_rule_info ri[] = {
+        { .id = "h1", .title = "T\x01\xff", .fix = "F\r\n", .severity = PP_SEV_HIGH,
+          .controls = ctl_hostile, .packs = packs_hostile },
+        { .id = "h2", .title = "Two", .severity = PP_SEV_LOW, .related = ctl_shared },
+    };
+    pp_report r;
+    pp_report_init(&r);
+    pp_finding f = { .rule_id = "h1", .severity = PP_SEV_HIGH, .status = PP_ST_FAIL,
+                     .file = "d\xc3\xa9 x.yaml", .resource = "R\"1",
+                     .resource_type = "AWS::S3::Bucket", .path = "/Resources/R\"1",
+                     .line = 2, .column = 5, .message = (char *)msg,
+                     .source_line = "  \xc3\xa9\xc3\xa9: 1\n" };
+    assert_int_equal(pp_report_add(&r, &f), PP_OK);
+    assert_int_equal(pp_report_warn(&r, "warn \x02\xfe"), PP_OK);
+    r.rules = PP_ARRAY_LEN(ri);
+    r.rules_info = ri;
+    char *raw = render(&r, PP_OUT_SARIF, 0, 0);
+    assert_non_null(strstr(raw, "ctl\\u0001 cr\\r q\\\" bs\\\\ del\x7f bad\xef\xbf\xbd"));
+    assert_null(strchr(raw, '\x01'));
+    assert_null(strchr(raw, '\r'));
+    json_t *j = render_json(&r, PP_OUT_SARIF, 0);   /* also: valid JSON, valid UTF-8 */
+    json_t *run = json_array_get(json_object_get(j, "runs"), 0);
+    json_t *res = json_array_get(json_object_get(run, "results"), 0);
+    assert_string_equal(json_string_value(path(res, "message", "text")), fixed);
+    json_t *loc = json_array_get(json_object_get(res, "locations"), 0);
+    json_t *art = path(loc, "physicalLocation", "artifactLocation");
+    assert_string_equal(json_string_value(json_object_get(art, "uri")), "d%C3%A9%20x.yaml");
+    json_t *region = path(loc, "physicalLocation", "region");
+    /* byte 5 of "  \xc3\xa9\xc3\xa9: 1" is code point 4; the line ends after code point 7 */
+    assert_int_equal(json_integer_value(json_object_get(region, "startColumn")), 4);
+    assert_int_equal(json_integer_value(json_object_get(region, "endColumn")), 8);
+    assert_string_equal(json_string_value(json_object_get(run, "columnKind")),
+                        "unicodeCodePoints");
+    json_t *ll = json_array_get(json_object_get(loc, "logicalLocations"), 0);
+    assert_string_equal(json_string_value(json_object_get(ll, "fullyQualifiedName")),
+                        "AWS::S3::Bucket/R\"1");
+    json_t *rules = json_object_get(path(run, "tool", "driver"), "rules");
+    assert_int_equal(json_array_size(rules), 2);
+    json_t *r0 = json_array_get(rules, 0);
+    assert_string_equal(json_string_value(path(r0, "shortDescription", "text")),
+                        "T\x01\xef\xbf\xbd");
+    assert_string_equal(json_string_value(path(r0, "help", "text")), "F\r\n");
+    assert_string_equal(json_string_value(json_array_get(path(r0, "properties", "tags"), 0)),
+                        "p<&>\x01");
+    /* Control Tower and BAD\xff (repaired in its name), each once; CT.S3.PR.1 one taxon */
+    json_t *tax = json_object_get(run, "taxonomies");
+    assert_int_equal(json_array_size(tax), 2);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(tax, 1), "name")),
+                        "BAD\xef\xbf\xbd");
+    assert_int_equal(json_array_size(json_object_get(json_array_get(tax, 0), "taxa")), 1);
+    assert_int_equal(json_array_size(json_object_get(path(run, "tool", "driver"),
+                                                     "supportedTaxonomies")), 2);
+    size_t i, k;
+    json_t *rule, *rel;
+    size_t nrel = 0;
+    json_array_foreach(rules, i, rule) {
+        json_array_foreach(json_object_get(rule, "relationships"), k, rel) {
+            json_t *t = json_object_get(rel, "target");
+            json_t *tc = json_object_get(t, "toolComponent");
+            json_t *comp = json_array_get(tax, (size_t)json_integer_value(
+                                                   json_object_get(tc, "index")));
+            json_t *taxon = json_array_get(json_object_get(comp, "taxa"),
+                                           (size_t)json_integer_value(json_object_get(t, "index")));
+            assert_non_null(taxon);
+            assert_string_equal(json_string_value(json_object_get(taxon, "id")),
+                                json_string_value(json_object_get(t, "id")));
+            nrel++;
+        }
+    }
+    assert_int_equal(nrel, 3 + 2);   /* a repeated control is a relationship each time */
+    json_t *inv = json_array_get(json_object_get(run, "invocations"), 0);
+    assert_true(json_is_true(json_object_get(inv, "executionSuccessful")));
+    json_t *note = json_array_get(json_object_get(inv, "toolExecutionNotifications"), 0);
+    assert_string_equal(json_string_value(path(note, "message", "text")),
+                        "warn \x02\xef\xbf\xbd");
+    json_decref(j);
+    free(raw);
+    pp_report_free(&r);
+}
+
 static void test_sarif_empty_and_uris(void **state)
 {
     (void)state;
@@ -969,6 +1064,26 @@ static void test_json_stream_equals_tree(void **state)
     pp_report_free(&r);
 }
 
+/* A report long enough for the JSON writer to write the second half of its findings on
+ * another thread: the same bytes as the tree, with and without the hidden passes (which move
+ * where the halves meet). */
+static void test_json_stream_split(void **state)
+{
+    (void)state;
+    pp_report r;
+    pp_report_init(&r);
+    for (int i = 0; i < 4601; i++) {
+        char msg[64], res[32];
+        snprintf(msg, sizeof msg, "finding %d \"q\" \x01 \xff", i);
+        snprintf(res, sizeof res, "R%d", i);
+        add(&r, i % 2 ? "a.yaml" : "b.yaml", (unsigned)i, 1, "rule-x", res,
+            i % 3 == 0 ? PP_ST_PASS : PP_ST_FAIL, PP_SEV_HIGH, msg);
+    }
+    expect_same_as_tree(&r, 0);   /* 3,067 visible: split */
+    expect_same_as_tree(&r, 1);   /* 4,601 visible */
+    pp_report_free(&r);
+}
+
 /* pp_jw on its own: empty containers, compact and indented layouts, the extremes of an
  * integer, a sticky failure past PP_JW_MAX_DEPTH and on a close without an open. */
 static void test_jw_layout_and_limits(void **state)
@@ -1046,12 +1161,14 @@ int main(void)
         cmocka_unit_test(test_text_caret_tabs_utf8),
         cmocka_unit_test(test_sarif),
         cmocka_unit_test(test_sarif_empty_and_uris),
+        cmocka_unit_test(test_sarif_hostile_text),
         cmocka_unit_test(test_junit),
         cmocka_unit_test(test_junit_escaping),
         cmocka_unit_test(test_junit_empty),
         cmocka_unit_test(test_write_errors),
         cmocka_unit_test(test_json_alloc_failures),
         cmocka_unit_test(test_json_stream_equals_tree),
+        cmocka_unit_test(test_json_stream_split),
         cmocka_unit_test(test_jw_layout_and_limits),
     };
     return cmocka_run_group_tests_name("report", tests, NULL, NULL);
