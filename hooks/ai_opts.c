@@ -3,8 +3,9 @@
 
 #include <string.h>
 
-int pp_ai_cli_opt(pp_ai_cfg *c, const pp_opts *p)
+int pp_ai_cli_opt(void *cfg, const pp_opts *p)
 {
+    pp_ai_cfg *c = cfg;
     switch (p->id) {
     case PP_O_AI:   /* the table allows bedrock and none only */
         c->enabled = strcmp(p->val, "bedrock") == 0;

@@ -9,9 +9,9 @@
 #include "advisor/ai.h"
 #include "hooks/opt.h"
 
-/* Takes a Bedrock option from the parser: 0 taken, -1 when p is not one of them (the table
+/* Takes a Bedrock option from the parser (a pp_opt_taker; `c` is a pp_ai_cfg): 0 taken, -1 when p is not one of them (the table
  * has checked the values). Values stay borrowed from argv. The options' help is in
  * hooks/opt_table.c. */
-int pp_ai_cli_opt(pp_ai_cfg *c, const pp_opts *p);
+int pp_ai_cli_opt(void *c, const pp_opts *p);
 
 #endif

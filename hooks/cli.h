@@ -63,8 +63,8 @@ typedef struct pp_cli_sel {
 /* Takes a rule-selection option from the parser (hooks/opt.h: --rules, --pack, --only,
  * --config, --unknown, --rules-cache, --no-builtin-rules, --no-rules-cache). 0 when taken, 2
  * after a usage error (too many of a repeatable one), -1 when p is not a selection option.
- * Values stay borrowed from argv. */
-int pp_cli_sel_opt(pp_cli_sel *s, const pp_opts *p);
+ * `sel` is a pp_cli_sel (a pp_opt_taker). Values stay borrowed from argv. */
+int pp_cli_sel_opt(void *sel, const pp_opts *p);
 /* --fail-on's value (any case) into *out: 0, or 2 after a usage error. */
 int pp_cli_fail_on(const pp_opts *p, pp_severity *out);
 /* Loads configuration (if any) and the rule set. Returns NULL with a message printed. */

@@ -200,9 +200,6 @@ static int param_opt(check_args *a, const pp_opts *p)
 static int check_opt(void *ctx, const pp_opts *p)
 {
     check_args *a = ctx;
-    int r = pp_cli_sel_opt(&a->sel, p);
-    if (r >= 0)
-        return r;
     switch (p->id) {
     case PP_O_FORMAT: return pp_format_parse(p->val, &a->fmt) ? pp_opts_unhandled(p) : 0;
     case PP_O_PARAM: return param_opt(a, p);
@@ -219,12 +216,10 @@ static int check_opt(void *ctx, const pp_opts *p)
     case PP_O_COLOR: a->color = 1; return 0;
     case PP_O_VERBOSE: a->eo.verbose = 1; return 0;
     case PP_O_ARG:
-        if (a->nfiles >= MAX_FILES)
-            return pp_opts_error(p, "too many files (at most %d)", MAX_FILES);
-        a->walked[a->nfiles] = 0;
-        a->files[a->nfiles++] = p->val;
-        return 0;
-    default: return pp_opts_unhandled(p);
+        if (a->nfiles < MAX_FILES)
+            a->walked[a->nfiles] = 0;
+        return pp_opts_push(p, a->files, &a->nfiles, MAX_FILES);
+    default: return -1;
     }
 }
 
@@ -342,7 +337,9 @@ int pp_cli_check(int argc, char **argv)
     a->fail_on = PP_SEV_INFO;
     a->color = -1;
     a->prm.hold = json_array();
-    int rc = a->prm.hold ? pp_opts_parse(PP_CMD_CHECK, argc, argv, 1, check_opt, a) : 2;
+    pp_opt_taker takers[] = {{pp_cli_sel_opt, &a->sel}, {check_opt, a}};
+    int rc = a->prm.hold ? pp_opts_parse(PP_CMD_CHECK, argc, argv, takers, PP_ARRAY_LEN(takers))
+                         : 2;
     if (rc < 0 && a->nfiles == 0 && !isatty(STDIN_FILENO)) {
         a->walked[0] = 0;
         a->files[a->nfiles++] = "-";   /* a pipe: read it, as explain and hook do */

@@ -95,20 +95,13 @@ char *pp_cli_data_file(const char *name)
     return pp_asprintf("%s/share/parapet/%s", PP_PREFIX, name);
 }
 
-static int push(const pp_opts *p, const char **list, size_t *n)
+int pp_cli_sel_opt(void *sel, const pp_opts *p)
 {
-    if (*n >= PP_CLI_MAX_LIST)
-        return pp_opts_error(p, "too many %s options (at most %d)", p->name, PP_CLI_MAX_LIST);
-    list[(*n)++] = p->val;
-    return 0;
-}
-
-int pp_cli_sel_opt(pp_cli_sel *s, const pp_opts *p)
-{
+    pp_cli_sel *s = sel;
     switch (p->id) {
-    case PP_O_RULES: return push(p, s->dirs, &s->ndirs);
-    case PP_O_PACK: return push(p, s->packs, &s->npacks);
-    case PP_O_ONLY: return push(p, s->only, &s->nonly);
+    case PP_O_RULES: return pp_opts_push(p, s->dirs, &s->ndirs, PP_CLI_MAX_LIST);
+    case PP_O_PACK: return pp_opts_push(p, s->packs, &s->npacks, PP_CLI_MAX_LIST);
+    case PP_O_ONLY: return pp_opts_push(p, s->only, &s->nonly, PP_CLI_MAX_LIST);
     case PP_O_CONFIG: s->config_path = p->val; return 0;
     case PP_O_RULES_CACHE: s->cache_path = p->val; return 0;
     case PP_O_NO_BUILTIN_RULES: s->no_builtin = 1; return 0;

@@ -90,11 +90,6 @@ typedef struct explain_args {
 static int explain_opt(void *ctx, const pp_opts *p)
 {
     explain_args *a = ctx;
-    int r = pp_ai_cli_opt(&a->ai, p);
-    if (r < 0)
-        r = pp_cli_aws_opt(&a->aws, p);
-    if (r >= 0)
-        return r;
     switch (p->id) {
     case PP_O_STACK: a->stack = p->val; return 0;
     case PP_O_FORMAT: a->format = p->val; return 0;
@@ -102,17 +97,9 @@ static int explain_opt(void *ctx, const pp_opts *p)
     case PP_O_RESOURCE_TYPE: a->rtype = p->val; return 0;
     case PP_O_TEMPLATE: a->tmpl_path = p->val; return 0;
     case PP_O_KB: a->kbopt = p->val; return 0;
-    case PP_O_MESSAGE:
-        if (a->nmsg == MAX_MESSAGES)
-            return pp_opts_error(p, "too many %s options (at most %d)", p->name, MAX_MESSAGES);
-        a->messages[a->nmsg++] = p->val;
-        return 0;
-    case PP_O_ARG:
-        if (a->nfiles == PP_ARRAY_LEN(a->files))
-            return pp_opts_error(p, "too many files (at most %zu)", PP_ARRAY_LEN(a->files));
-        a->files[a->nfiles++] = p->val;
-        return 0;
-    default: return pp_opts_unhandled(p);
+    case PP_O_MESSAGE: return pp_opts_push(p, a->messages, &a->nmsg, MAX_MESSAGES);
+    case PP_O_ARG: return pp_opts_push(p, a->files, &a->nfiles, PP_ARRAY_LEN(a->files));
+    default: return -1;
     }
 }
 
@@ -302,7 +289,8 @@ int pp_cli_explain(int argc, char **argv)
     memset(&a, 0, sizeof a);
     a.format = "text";
     pp_ai_cfg_init(&a.ai);
-    int rc = pp_opts_parse(PP_CMD_EXPLAIN, argc, argv, 1, explain_opt, &a);
+    pp_opt_taker takers[] = {{pp_ai_cli_opt, &a.ai}, {pp_cli_aws_opt, &a.aws}, {explain_opt, &a}};
+    int rc = pp_opts_parse(PP_CMD_EXPLAIN, argc, argv, takers, PP_ARRAY_LEN(takers));
     if (rc < 0)
         rc = explain_check_args(&a);
     if (rc >= 0)
@@ -359,7 +347,6 @@ static int kb_opt(void *ctx, const pp_opts *p)
     case PP_O_OUTPUT: a->out = p->val; return 0;
     case PP_O_KB: a->kbopt = p->val; return 0;
     case PP_O_LIMIT: a->limit = p->num; return 0;
-    case PP_O_RULES: return pp_cli_sel_opt(&a->sel, p);
     case PP_O_ARG:
         if (p->cmd->bit == PP_CMD_KB_SEARCH) {
             if ((a->query.len && pp_buf_puts(&a->query, " ") != PP_OK) ||
@@ -368,11 +355,10 @@ static int kb_opt(void *ctx, const pp_opts *p)
             return 0;
         }
         if (p->cmd->bit == PP_CMD_KB_STATS || a->src)
-            return pp_opts_error(p, "unexpected argument '%s' (see parapet %s --help)", p->val,
-                                 p->cmd->name);
+            return -1;   /* unexpected */
         a->src = p->val;
         return 0;
-    default: return pp_opts_unhandled(p);
+    default: return -1;
     }
 }
 
@@ -383,7 +369,8 @@ static int kb_parse(unsigned cmd, kb_args *a, int argc, char **argv)
     memset(a, 0, sizeof *a);
     a->limit = 10;
     pp_buf_init(&a->query, 64u << 10);
-    return pp_opts_parse(cmd, argc, argv, 1, kb_opt, a);
+    pp_opt_taker takers[] = {{pp_cli_sel_opt, &a->sel}, {kb_opt, a}};
+    return pp_opts_parse(cmd, argc, argv, takers, PP_ARRAY_LEN(takers));
 }
 
 static int kb_build(int argc, char **argv)

@@ -25,9 +25,6 @@ typedef struct hook_args {
 static int hook_opt(void *ctx, const pp_opts *p)
 {
     hook_args *a = ctx;
-    int r = pp_hook_opts_opt(&a->o, p);
-    if (r >= 0)
-        return r;
     switch (p->id) {
     case PP_O_DEADLINE_MS: a->deadline = p->num; return 0;
     case PP_O_ARG:
@@ -35,7 +32,7 @@ static int hook_opt(void *ctx, const pp_opts *p)
             return pp_opts_error(p, "one request file at a time");
         a->file = p->val;
         return 0;
-    default: return pp_opts_unhandled(p);
+    default: return -1;
     }
 }
 
@@ -53,7 +50,8 @@ int pp_cli_hook(int argc, char **argv)
     pp_ruleset *rs = NULL;
     char *buf = NULL, *err = NULL;
     pp_hook_outcome out = { 0 };
-    int prc = pp_opts_parse(PP_CMD_HOOK, argc, argv, 1, hook_opt, a);
+    pp_opt_taker takers[] = {{pp_hook_opts_opt, &a->o}, {hook_opt, a}};
+    int prc = pp_opts_parse(PP_CMD_HOOK, argc, argv, takers, PP_ARRAY_LEN(takers));
     if (prc >= 0) {
         rc = prc;
         goto done;

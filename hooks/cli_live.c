@@ -28,8 +28,9 @@
 #define WATCH_MAX_INTERVAL_MS 30000
 
 
-int pp_cli_aws_opt(pp_cli_aws *a, const pp_opts *p)
+int pp_cli_aws_opt(void *aws, const pp_opts *p)
 {
+    pp_cli_aws *a = aws;
     switch (p->id) {   /* the table refuses empty values */
     case PP_O_VERBOSE: a->verbose = 1; return 0;
     case PP_O_PROFILE: a->profile = p->val; return 0;
@@ -488,9 +489,6 @@ static int watch_loop(watch *w)
 static int watch_opt(void *ctx, const pp_opts *p)
 {
     watch *w = ctx;
-    int r = pp_cli_aws_opt(&w->aws, p);
-    if (r >= 0)
-        return r;
     switch (p->id) {
     case PP_O_FORMAT: w->format = p->val; return 0;
     case PP_O_NOTIFY: w->notify_to = p->val; return 0;
@@ -514,7 +512,7 @@ static int watch_opt(void *ctx, const pp_opts *p)
         w->stack = p->val;
         return 0;
     default:
-        return pp_opts_unhandled(p);
+        return -1;
     }
 }
 
@@ -525,7 +523,8 @@ int pp_cli_watch(int argc, char **argv)
     w.format = "text";
     w.interval_ms = 5000;
     w.timeout_ms = 4L * 3600 * 1000;
-    int pr = pp_opts_parse(PP_CMD_WATCH, argc, argv, 1, watch_opt, &w);
+    pp_opt_taker takers[] = {{pp_cli_aws_opt, &w.aws}, {watch_opt, &w}};
+    int pr = pp_opts_parse(PP_CMD_WATCH, argc, argv, takers, PP_ARRAY_LEN(takers));
     if (pr >= 0)
         return pr;
     if (!w.stack) {

@@ -22,9 +22,10 @@ typedef struct pp_cli_aws {
     int verbose;
 } pp_cli_aws;
 
-/* Takes --profile, --region, --endpoint-url or --verbose/-v from the parser (hooks/opt.h):
+/* Takes --profile, --region, --endpoint-url or --verbose/-v from the parser (a pp_opt_taker,
+ * hooks/opt.h; `a` is a pp_cli_aws):
  * 0 taken, -1 when p is not one of them. Values stay borrowed from argv. */
-int pp_cli_aws_opt(pp_cli_aws *a, const pp_opts *p);
+int pp_cli_aws_opt(void *a, const pp_opts *p);
 
 /* Fetches `stack` live and ingests every answer into `set`; *live keeps the list of what
  * could not be fetched (caller frees with pp_live_result_free). Returns 0, or 2 with a

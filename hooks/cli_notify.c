@@ -70,9 +70,6 @@ typedef struct notify_args {
 static int notify_opt(void *ctx, const pp_opts *p)
 {
     notify_args *a = ctx;
-    int r = pp_ai_cli_opt(&a->ai, p);
-    if (r >= 0)
-        return r;
     switch (p->id) {
     case PP_O_TO: a->cfg.target = (pp_chat_target)pp_chat_target_parse(p->val); return 0;
     case PP_O_URL: a->url_opt = p->val; return 0;
@@ -84,12 +81,8 @@ static int notify_opt(void *ctx, const pp_opts *p)
     case PP_O_MAX_ATTEMPTS: a->cfg.max_attempts = (unsigned)p->num; return 0;
     case PP_O_TIMEOUT_MS: a->cfg.timeout_ms = p->num; return 0;
     case PP_O_DEADLINE_S: a->deadline_s = p->num; return 0;
-    case PP_O_ARG:
-        if (a->nfiles == PP_NOTIFY_MAX_FILES)
-            return pp_opts_error(p, "too many files (at most %d)", PP_NOTIFY_MAX_FILES);
-        a->files[a->nfiles++] = p->val;
-        return 0;
-    default: return pp_opts_unhandled(p);
+    case PP_O_ARG: return pp_opts_push(p, a->files, &a->nfiles, PP_NOTIFY_MAX_FILES);
+    default: return -1;
     }
 }
 
@@ -215,7 +208,8 @@ int pp_cli_notify(int argc, char **argv)
     char *url = NULL, *def_state = NULL, *err = NULL;
     pp_state *st = NULL;
     json_t *doc = NULL;
-    int rc = pp_opts_parse(PP_CMD_NOTIFY, argc, argv, 1, notify_opt, a);
+    pp_opt_taker takers[] = {{pp_ai_cli_opt, &a->ai}, {notify_opt, a}};
+    int rc = pp_opts_parse(PP_CMD_NOTIFY, argc, argv, takers, PP_ARRAY_LEN(takers));
     if (rc < 0)
         rc = notify_check_args(a, &url);
     if (rc >= 0)

@@ -270,9 +270,6 @@ typedef struct rules_args {
 static int rules_opt(void *ctx, const pp_opts *p)
 {
     rules_args *a = ctx;
-    int r = pp_cli_sel_opt(&a->sel, p);
-    if (r >= 0)
-        return r;
     switch (p->id) {
     case PP_O_FORMAT: a->json = strcmp(p->val, "json") == 0; return 0;
     case PP_O_VERBOSE: a->verbose = 1; return 0;
@@ -285,12 +282,9 @@ static int rules_opt(void *ctx, const pp_opts *p)
             return 0;
         }
         /* rules list|test DIR: that folder's rules only */
-        if (a->sel.ndirs >= PP_CLI_MAX_LIST)
-            return pp_opts_error(p, "too many folders (at most %d)", PP_CLI_MAX_LIST);
-        a->sel.dirs[a->sel.ndirs++] = p->val;
         a->sel.no_builtin = 1;
-        return 0;
-    default: return pp_opts_unhandled(p);
+        return pp_opts_push(p, a->sel.dirs, &a->sel.ndirs, PP_CLI_MAX_LIST);
+    default: return -1;
     }
 }
 
@@ -299,7 +293,8 @@ static int rules_compile(int argc, char **argv)
 {
     rules_args a;
     memset(&a, 0, sizeof a);
-    int rc = pp_opts_parse(PP_CMD_RULES_COMPILE, argc, argv, 1, rules_opt, &a);
+    pp_opt_taker takers[] = {{rules_opt, &a}};
+    int rc = pp_opts_parse(PP_CMD_RULES_COMPILE, argc, argv, takers, 1);
     if (rc >= 0)
         return rc;
     const char *dir = a.dir;
@@ -325,7 +320,8 @@ static int rules_list_test(unsigned cmd, int argc, char **argv)
 {
     rules_args a;
     memset(&a, 0, sizeof a);
-    int rc = pp_opts_parse(cmd, argc, argv, 1, rules_opt, &a);
+    pp_opt_taker takers[] = {{pp_cli_sel_opt, &a.sel}, {rules_opt, &a}};
+    int rc = pp_opts_parse(cmd, argc, argv, takers, PP_ARRAY_LEN(takers));
     if (rc < 0) {
         pp_limits lim = PP_LIMITS_DEFAULT;
         pp_ruleset *rs = pp_cli_sel_load(&a.sel, &lim);

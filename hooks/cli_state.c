@@ -27,17 +27,15 @@ static int migrate_opt(void *ctx, const pp_opts *p)
     case PP_O_FROM: a->from = p->val; return 0;
     case PP_O_TO: a->to = p->val; return 0;
     case PP_O_QUIET: a->quiet = 1; return 0;
-    case PP_O_ARG:
-        return pp_opts_error(p, "unexpected argument '%s' (see parapet %s --help)", p->val,
-                             p->cmd->name);
-    default: return pp_opts_unhandled(p);
+    default: return -1;
     }
 }
 
 static int state_migrate(int argc, char **argv)
 {
     migrate_args a = { 0 };
-    int prc = pp_opts_parse(PP_CMD_STATE_MIGRATE, argc, argv, 1, migrate_opt, &a);
+    pp_opt_taker takers[] = {{migrate_opt, &a}};
+    int prc = pp_opts_parse(PP_CMD_STATE_MIGRATE, argc, argv, takers, 1);
     if (prc >= 0)
         return prc;
     const char *from = a.from, *to = a.to;

@@ -15,18 +15,15 @@ void pp_hook_opts_init(pp_hook_opts *o)
     o->limits = lim;
 }
 
-int pp_hook_opts_opt(pp_hook_opts *o, const pp_opts *p)
+int pp_hook_opts_opt(void *ctx, const pp_opts *p)
 {
+    pp_hook_opts *o = ctx;
     int r = pp_cli_sel_opt(&o->sel, p);
     if (r >= 0)
         return r;
     switch (p->id) {
     case PP_O_ALLOW_PREFIX:   /* the table refuses an empty prefix */
-        if (o->nprefixes >= PP_CLI_MAX_LIST)
-            return pp_opts_error(p, "too many %s options (at most %d)", p->name,
-                                 PP_CLI_MAX_LIST);
-        o->prefixes[o->nprefixes++] = p->val;
-        return 0;
+        return pp_opts_push(p, o->prefixes, &o->nprefixes, PP_CLI_MAX_LIST);
     case PP_O_FAIL_ON:
         return pp_cli_fail_on(p, &o->fail_on);
     case PP_O_VERBOSE:

@@ -31,9 +31,9 @@ typedef struct pp_hook_opts {
 
 void pp_hook_opts_init(pp_hook_opts *o);
 
-/* Takes a shared option from the parser: 0 taken, 2 after a usage error (printed), -1 when p
- * is not one of them. Values stay borrowed from argv. */
-int pp_hook_opts_opt(pp_hook_opts *o, const pp_opts *p);
+/* Takes a shared option from the parser (a pp_opt_taker; `o` is a pp_hook_opts): 0 taken, 2
+ * after a usage error (printed), -1 when p is not one of them. Values stay borrowed. */
+int pp_hook_opts_opt(void *o, const pp_opts *p);
 
 /* Loads configuration and the rule set once (errors printed, NULL returned), then freezes
  * o->rules and o->cfg. The caller owns the returned rule set. */

@@ -106,17 +106,11 @@ static char *error_json(const char *type, const char *msg)
 static int lambda_opt(void *ctx, const pp_opts *p)
 {
     rt *r = ctx;
-    int k = pp_hook_opts_opt(&r->o, p);
-    if (k >= 0)
-        return k;
     switch (p->id) {
     case PP_O_NOTIFY_CONFIG: r->notify_config = p->val; return 0;
     case PP_O_STATE: r->state = p->val; return 0;
     case PP_O_ENDPOINT_URL: r->endpoint = p->val; return 0;
-    case PP_O_ARG:
-        return pp_opts_error(p, "unexpected argument '%s' (see parapet %s --help)", p->val,
-                             p->cmd->name);
-    default: return pp_opts_unhandled(p);
+    default: return -1;
     }
 }
 
@@ -272,7 +266,8 @@ int pp_cli_lambda(int argc, char **argv)
     }
     r->policy.allow_any = 1;
     pp_hook_opts_init(&r->o);
-    int rc = pp_opts_parse(PP_CMD_LAMBDA, argc, argv, 1, lambda_opt, r);
+    pp_opt_taker takers[] = {{pp_hook_opts_opt, &r->o}, {lambda_opt, r}};
+    int rc = pp_opts_parse(PP_CMD_LAMBDA, argc, argv, takers, PP_ARRAY_LEN(takers));
     if (rc >= 0)
         goto done;
     rc = 2;

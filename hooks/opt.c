@@ -130,17 +130,42 @@ typedef struct walk {
     unsigned bit;
     int argc, i;
     char **argv;
-    pp_opt_fn fn;
-    void *ctx;
+    const pp_opt_taker *takers;
+    size_t ntakers;
     pp_opts p;
     char name[OPT_NAME_MAX + 4];
 } walk;
+
+/* Offers w->p to the takers in turn: 0 taken, or 2 (a taker's usage error, or none took it). */
+static int offer(walk *w)
+{
+    for (size_t k = 0; k < w->ntakers; k++) {
+        int rc = w->takers[k].fn(w->takers[k].ctx, &w->p);
+        if (rc >= 0)
+            return rc ? 2 : 0;
+    }
+    if (w->p.id == PP_O_ARG)
+        return pp_opts_error(&w->p, "unexpected argument '%s' (see parapet %s --help)", w->p.val,
+                             w->p.cmd->name);
+    return pp_opts_unhandled(&w->p);
+}
 
 /* Hands one option to the command: 0, or 2. */
 static int emit(walk *w, const pp_opt *o)
 {
     w->p.id = o->id;
-    return w->fn(w->ctx, &w->p);
+    return offer(w);
+}
+
+int pp_opts_push(const pp_opts *p, const char **list, size_t *n, size_t cap)
+{
+    if (*n >= cap) {
+        if (p->id == PP_O_ARG)
+            return pp_opts_error(p, "too many arguments (at most %zu)", cap);
+        return pp_opts_error(p, "too many %s options (at most %zu)", p->name, cap);
+    }
+    list[(*n)++] = p->val;
+    return 0;
 }
 
 /* argv[w->i] is "--name" or "--name=value". 0, or 2 after a message. */
@@ -232,15 +257,16 @@ static int wants_help(unsigned bit, int argc, char **argv, int first)
     return 0;
 }
 
-int pp_opts_parse(unsigned cmd, int argc, char **argv, int first, pp_opt_fn fn, void *ctx)
+int pp_opts_parse(unsigned cmd, int argc, char **argv, const pp_opt_taker *takers, size_t n)
 {
+    const int first = 1;
     walk w;
     memset(&w, 0, sizeof w);
     w.bit = cmd;
     w.argc = argc;
     w.argv = argv;
-    w.fn = fn;
-    w.ctx = ctx;
+    w.takers = takers;
+    w.ntakers = n;
     w.p.cmd = pp_opt_cmd_of(cmd);
     if (!w.p.cmd)
         return 2;
@@ -260,7 +286,7 @@ int pp_opts_parse(unsigned cmd, int argc, char **argv, int first, pp_opt_fn fn, 
             w.p.id = PP_O_ARG;
             w.p.name = w.p.val = a;
             w.p.num = 0;
-            rc = fn(ctx, &w.p);
+            rc = offer(&w);
         } else {
             rc = a[1] == '-' ? long_opt(&w) : short_opts(&w);
         }

@@ -113,15 +113,28 @@ typedef struct pp_opts {
     long num;             /* PP_OPT_LONG: the value as a number */
 } pp_opts;
 
-/* Handles one option or argument: 0 when taken, 2 after printing a usage error (with
- * pp_opts_error). */
+/* Takes one option or argument: 0 when taken, 2 after printing a usage error (with
+ * pp_opts_error), -1 when it is not this taker's (the next one is asked). */
 typedef int (*pp_opt_fn)(void *ctx, const pp_opts *p);
 
-/* Parses argv[first..argc) for the command `cmd` (one PP_CMD_* bit), calling fn for each
- * option and argument in order. Returns -1 when the command should go on, 0 when --help was
- * asked for (usage printed on stdout; nothing else was parsed), 2 on a usage error (one line
- * printed on stderr). Values are borrowed from argv. */
-int pp_opts_parse(unsigned cmd, int argc, char **argv, int first, pp_opt_fn fn, void *ctx);
+/* One taker: a callback and what it fills. A command lists the shared groups it accepts
+ * (rule selection, hook options, Bedrock, live AWS) and its own callback. */
+typedef struct pp_opt_taker {
+    pp_opt_fn fn;
+    void *ctx;
+} pp_opt_taker;
+
+/* Parses argv[1..argc) (argv[0] is the command's name) for the command `cmd` (one PP_CMD_*
+ * bit), offering each option and argument in order to takers[0..n) until one takes it. An
+ * argument no taker takes is "unexpected argument 'X' (see parapet CMD --help)". Returns -1
+ * when the command should go on, 0 when --help was asked for (usage printed on stdout;
+ * nothing else was parsed), 2 on a usage error (one line printed on stderr). Values are
+ * borrowed from argv. */
+int pp_opts_parse(unsigned cmd, int argc, char **argv, const pp_opt_taker *takers, size_t n);
+
+/* Appends p->val to list[0..*n) (at most cap): 0, or 2 after "too many --x options (at most
+ * CAP)" ("too many arguments" for an argument). */
+int pp_opts_push(const pp_opts *p, const char **list, size_t *n, size_t cap);
 
 /* Prints "parapet CMD: MESSAGE" on stderr and returns 2. */
 int pp_opts_error(const pp_opts *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -267,22 +267,14 @@ static int fit_connections(long *max_conns)
 typedef struct serve_args {
     const char *listen_spec, *token_file, *slack_file, *state_opt;
     long threads, max_conns, idle_s, body_mib;
+    pp_server *s;   /* for the options that go straight to the server */
 } serve_args;
-
-/* parse_args' context: the server and the start-up choices. */
-typedef struct serve_ctx {
-    pp_server *s;
-    serve_args *a;
-} serve_ctx;
 
 /* One option of `serve` (hooks/opt.h); it takes no arguments. */
 static int serve_opt(void *ctx, const pp_opts *p)
 {
-    pp_server *s = ((serve_ctx *)ctx)->s;
-    serve_args *a = ((serve_ctx *)ctx)->a;
-    int r = pp_hook_opts_opt(&s->opts, p);
-    if (r >= 0)
-        return r;
+    serve_args *a = ctx;
+    pp_server *s = a->s;
     switch (p->id) {
     case PP_O_LISTEN: a->listen_spec = p->val; return 0;
     case PP_O_THREADS: a->threads = p->num; return 0;
@@ -295,18 +287,16 @@ static int serve_opt(void *ctx, const pp_opts *p)
     case PP_O_REQUEST_TIMEOUT_S: s->request_timeout_s = p->num; return 0;
     case PP_O_MAX_BODY_MIB: a->body_mib = p->num; return 0;
     case PP_O_DEADLINE_MS: s->deadline_ms = p->num; return 0;
-    case PP_O_ARG:
-        return pp_opts_error(p, "unexpected argument '%s' (see parapet %s --help)", p->val,
-                             p->cmd->name);
-    default: return pp_opts_unhandled(p);
+    default: return -1;
     }
 }
 
 /* The command line into s and a. -1 when start-up goes on, else the exit code (--help: 0). */
 static int parse_args(pp_server *s, serve_args *a, int argc, char **argv)
 {
-    serve_ctx c = { s, a };
-    return pp_opts_parse(PP_CMD_SERVE, argc, argv, 1, serve_opt, &c);
+    a->s = s;
+    pp_opt_taker takers[] = {{pp_hook_opts_opt, &s->opts}, {serve_opt, a}};
+    return pp_opts_parse(PP_CMD_SERVE, argc, argv, takers, PP_ARRAY_LEN(takers));
 }
 
 /* Reads `path` (at most PP_SERVE_TOKEN_MAX bytes) into *out without its trailing blanks

@@ -23,7 +23,8 @@ typedef struct seen {
     char name[MAX_SEEN][64];
     char val[MAX_SEEN][64];   /* "(null)" for flags */
     long num[MAX_SEEN];
-    int fail_at;              /* the callback refuses its fail_at-th call (1-based), 0 never */
+    int fail_at;              /* the callback refuses its fail_at-th call (1-based), 0 never;
+                               * -1: no taker takes anything */
 } seen;
 
 static int record(void *ctx, const pp_opts *p)
@@ -37,6 +38,14 @@ static int record(void *ctx, const pp_opts *p)
     s->num[s->n] = p->num;
     s->n++;
     return s->fail_at == s->n ? pp_opts_error(p, "refused") : 0;
+}
+
+/* A taker that takes nothing: the parser asks the next one. */
+static int decline(void *ctx, const pp_opts *p)
+{
+    (void)ctx;
+    (void)p;
+    return -1;
 }
 
 /* What one parse gave: its return, the calls, and what it wrote on stdout and stderr. */
@@ -76,7 +85,8 @@ static void parse(run *r, unsigned cmd, int fail_at, ...)
     int so = dup(STDOUT_FILENO), se = dup(STDERR_FILENO);
     dup2(fileno(o), STDOUT_FILENO);
     dup2(fileno(e), STDERR_FILENO);
-    r->rc = pp_opts_parse(cmd, argc, argv, 1, record, &r->s);
+    pp_opt_taker takers[] = {{decline, NULL}, {record, &r->s}};
+    r->rc = pp_opts_parse(cmd, argc, argv, takers, r->s.fail_at < 0 ? 1 : 2);
     fflush(stdout);
     fflush(stderr);
     dup2(so, STDOUT_FILENO);
@@ -117,6 +127,8 @@ static void test_table(void **state)
             if (!found)
                 fail_msg("alias '%s' has no documented target", t[i].name);
         }
+        if (t[i].help && (strchr(t[i].help, '\t') || t[i].help[strlen(t[i].help) - 1] == '\n'))
+            fail_msg("'%s': help with a tab or a trailing newline", t[i].name);
     }
     /* every command bit is a command, and every command answers --help */
     unsigned all = 0;
@@ -256,6 +268,15 @@ static void test_errors(void **state)
     parse(&r, PP_CMD_EXPLAIN, 0, "--stack=", NULL);
     assert_int_equal(r.rc, 2);
     assert_string_equal(r.err, "parapet explain: --stack needs a non-empty value\n");
+    /* what no taker takes: an argument is unexpected, an option a bug of the command */
+    parse(&r, PP_CMD_SERVE, -1, "x", NULL);
+    assert_int_equal(r.rc, 2);
+    assert_string_equal(r.err, "parapet serve: unexpected argument 'x' (see parapet serve "
+                               "--help)\n");
+    parse(&r, PP_CMD_SERVE, -1, "--slack-live", NULL);
+    assert_int_equal(r.rc, 2);
+    assert_string_equal(r.err, "parapet serve: --slack-live is in the option table but not "
+                               "handled\n");
     /* the callback's refusal ends the parse with 2 */
     parse(&r, PP_CMD_CHECK, 2, "a", "b", "c", NULL);
     assert_int_equal(r.rc, 2);
