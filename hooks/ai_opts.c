@@ -1,43 +1,19 @@
-/* ai_opts.c — parsing of the Bedrock options (see ai_opts.h). */
+/* ai_opts.c — the Bedrock options (see ai_opts.h), taken from the parser of hooks/opt.h. */
 #include "hooks/ai_opts.h"
 
 #include <string.h>
 
-#include "engine/base/util.h"
-#include "hooks/cli.h"
-
-int pp_ai_cli_arg(pp_ai_cfg *c, int argc, char **argv, int *i)
+int pp_ai_cli_opt(void *cfg, const pp_opts *p)
 {
-    const char *a = argv[*i];
-    int has = *i + 1 < argc;
-    if (strcmp(a, "--ai") == 0) {
-        if (!has || (strcmp(argv[*i + 1], "bedrock") != 0 && strcmp(argv[*i + 1], "none") != 0)) {
-            pp_cli_usage(argv[0], "--ai expects bedrock or none");
-            return -1;
-        }
-        c->enabled = strcmp(argv[++*i], "bedrock") == 0;
-        return 1;
+    pp_ai_cfg *c = cfg;
+    switch (p->id) {
+    case PP_O_AI:   /* the table allows bedrock and none only */
+        c->enabled = strcmp(p->val, "bedrock") == 0;
+        return 0;
+    case PP_O_BEDROCK_MODEL: c->model = p->val; return 0;
+    case PP_O_BEDROCK_ENDPOINT: c->endpoint = p->val; return 0;
+    case PP_O_AI_TIMEOUT_MS: c->timeout_ms = p->num; return 0;
+    case PP_O_NO_AI_CACHE: c->no_cache = 1; return 0;
+    default: return -1;
     }
-    if (strcmp(a, "--bedrock-model") == 0 || strcmp(a, "--bedrock-endpoint") == 0 ||
-        strcmp(a, "--ai-timeout-ms") == 0) {
-        if (!has) {
-            pp_cli_usage(argv[0], "%s expects a value", a);
-            return -1;
-        }
-        const char *v = argv[++*i];
-        if (strcmp(a, "--bedrock-model") == 0) {
-            c->model = v;
-        } else if (strcmp(a, "--bedrock-endpoint") == 0) {
-            c->endpoint = v;
-        } else if (pp_parse_long(v, 1, 600000, &c->timeout_ms) != 0) {
-            pp_cli_usage(argv[0], "--ai-timeout-ms expects 1..600000");
-            return -1;
-        }
-        return 1;
-    }
-    if (strcmp(a, "--no-ai-cache") == 0) {
-        c->no_cache = 1;
-        return 1;
-    }
-    return 0;
 }

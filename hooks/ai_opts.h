@@ -7,18 +7,11 @@
 #define PP_AI_OPTS_H
 
 #include "advisor/ai.h"
+#include "hooks/opt.h"
 
-/* Consumes the option at argv[*i] (and its value). Returns 1 when consumed, 0 when it is not
- * an AI option, -1 on a usage error (message printed). Values are borrowed from argv. */
-int pp_ai_cli_arg(pp_ai_cfg *c, int argc, char **argv, int *i);
-
-#define PP_AI_CLI_HELP \
-    "  --ai bedrock               add Amazon Bedrock's reading of each root cause (marked as\n" \
-    "                             AI; redacted before sending; cached in the state database)\n" \
-    "  --bedrock-model ID         model or inference profile (or PARAPET_BEDROCK_MODEL)\n" \
-    "  --bedrock-endpoint URL     Bedrock Runtime endpoint (default: AWS in $AWS_REGION)\n" \
-    "  --ai-timeout-ms N          budget for all Bedrock calls (default 8000); on timeout or\n" \
-    "                             error the knowledge-base answer is used, with a note\n" \
-    "  --no-ai-cache              ask Bedrock even when an answer is cached\n"
+/* Takes a Bedrock option from the parser (a pp_opt_taker; `c` is a pp_ai_cfg): 0 taken, -1 when p is not one of them (the table
+ * has checked the values). Values stay borrowed from argv. The options' help is in
+ * hooks/opt_table.c. */
+int pp_ai_cli_opt(void *c, const pp_opts *p);
 
 #endif

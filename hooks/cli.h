@@ -9,6 +9,7 @@
 
 #include "engine/eval.h"
 #include "engine/base/limits.h"
+#include "hooks/opt.h"
 
 int pp_cli_check(int argc, char **argv);
 int pp_cli_rules(int argc, char **argv);
@@ -59,10 +60,13 @@ typedef struct pp_cli_sel {
     char builtin[4096];
 } pp_cli_sel;
 
-/* Consumes the selection option at argv[*i] (and its value), advancing *i.
- * Returns 1 when consumed, 0 when argv[*i] is not a selection option, -1 on a usage error
- * (message printed to stderr). */
-int pp_cli_sel_arg(pp_cli_sel *s, int argc, char **argv, int *i);
+/* Takes a rule-selection option from the parser (hooks/opt.h: --rules, --pack, --only,
+ * --config, --unknown, --rules-cache, --no-builtin-rules, --no-rules-cache). 0 when taken, 2
+ * after a usage error (too many of a repeatable one), -1 when p is not a selection option.
+ * `sel` is a pp_cli_sel (a pp_opt_taker). Values stay borrowed from argv. */
+int pp_cli_sel_opt(void *sel, const pp_opts *p);
+/* --fail-on's value (any case) into *out: 0, or 2 after a usage error. */
+int pp_cli_fail_on(const pp_opts *p, pp_severity *out);
 /* Loads configuration (if any) and the rule set. Returns NULL with a message printed. */
 pp_ruleset *pp_cli_sel_load(pp_cli_sel *s, const pp_limits *lim);
 void pp_cli_sel_free(pp_cli_sel *s);
@@ -74,12 +78,6 @@ const char *pp_cli_builtin_rules(void);
  * else the compiled-in PREFIX/share/parapet/NAME (returned even when missing, for the error
  * message). Caller frees; NULL only without memory. */
 char *pp_cli_data_file(const char *name);
-/* 1 when -h or --help is among argv[from..argc) (before a "--"): every command and sub-command
- * answers it with its usage on stdout and exit 0, whatever else is on the line. */
-int pp_cli_wants_help(int argc, char **argv, int from);
-/* Matches "--name VALUE" and "--name=VALUE" at argv[*i]: 1 with *out the value (NULL when the
- * line ends after --name) and *i past it, 0 when argv[*i] is another option. */
-int pp_cli_opt_value(int argc, char **argv, int *i, const char *name, const char **out);
 /* 1 when text written to fd may carry ANSI colours: a terminal, NO_COLOR unset or empty
  * (no-color.org), TERM not "dumb". */
 int pp_cli_color(int fd);

@@ -27,31 +27,6 @@
 #define MAX_FILES 4096
 #define MAX_PARAMS 512
 
-static const char USAGE[] =
-    "usage: parapet check [options] FILE|DIR...   (FILE '-' reads stdin)\n"
-    "  a DIR is walked for *.json, *.yaml, *.yml, *.template (cdk.out: the stacks of its\n"
-    "  manifest.json); files that are not templates are skipped with a note; the\n"
-    "  configuration's `exclude: [GLOB...]` leaves paths out\n"
-    "  --format text|json|sarif|junit|codequality   output format (default text;\n"
-    "                                   codequality: GitLab's code quality report)\n"
-    "  --param KEY=VALUE                template parameter (repeatable)\n"
-    "  --params-file F                  parameters: [{ParameterKey,ParameterValue}] or\n"
-    "                                   {\"Parameters\": {...}}\n"
-    "  --region R   --account-id N   --stack-name S   pseudo parameters\n"
-    "  --rules DIR  --pack NAME  --only PATTERN  --no-builtin-rules   rule selection\n"
-    "  --config F                       configuration (default: .parapet.yaml upward)\n"
-    "  --rules-cache F                  precompiled rules (parapet rules compile); the\n"
-    "                                   built-in rules use their own cache by default\n"
-    "  --no-rules-cache                 compile every rule from its text\n"
-    "  --fail-on SEVERITY               lowest severity that fails the run (default info)\n"
-    "  --unknown fail|warn|pass         how UNKNOWN verdicts count (default fail)\n"
-    "  --show-passed                    also list PASS and SKIP\n"
-    "  --only-templates                 skip named files that are not CloudFormation\n"
-    "                                   templates, as a folder walk does (pre-commit)\n"
-    "  --jobs N                         rule sets evaluating at once (default: one per core\n"
-    "                                   for large inputs, at most 8; 1 = one thread)\n"
-    "  --no-color  --verbose  -o FILE\n";
-
 typedef struct params {
     pp_param_kv kv[MAX_PARAMS];
     size_t n;
@@ -192,6 +167,119 @@ static size_t extra_rule_sets(long jobs, const char *const *files, size_t nfiles
     return n > PP_CHECK_PAR_MAX ? PP_CHECK_PAR_MAX : n;
 }
 
+/* What the command line chose. */
+typedef struct check_args {
+    pp_limits lim;
+    pp_cli_sel sel;
+    params prm;
+    const char *files[MAX_FILES];
+    unsigned char walked[MAX_FILES];   /* found in a folder: skipped when not a template */
+    size_t nfiles;
+    int only_templates;                /* named files too are skipped when not templates */
+    pp_format fmt;
+    pp_severity fail_on;
+    pp_resolve_opts ro;
+    pp_eval_opts eo;
+    const char *out_path;
+    int color;                         /* -1: on a terminal */
+    long jobs;                         /* 0: decide from the input size and the cores */
+} check_args;
+
+/* --param KEY=VALUE */
+static int param_opt(check_args *a, const pp_opts *p)
+{
+    const char *eq = strchr(p->val, '=');
+    if (!eq || eq == p->val)
+        return pp_opts_error(p, "%s expects KEY=VALUE, not '%s'", p->name, p->val);
+    json_t *k = json_stringn(p->val, (size_t)(eq - p->val));
+    if (!k || json_array_append_new(a->prm.hold, k) != 0)
+        return pp_opts_error(p, "out of memory");
+    return add_param(&a->prm, json_string_value(k), eq + 1);
+}
+
+/* One option or argument of `check` (hooks/opt.h). */
+static int check_opt(void *ctx, const pp_opts *p)
+{
+    check_args *a = ctx;
+    switch (p->id) {
+    case PP_O_FORMAT: return pp_format_parse(p->val, &a->fmt) ? pp_opts_unhandled(p) : 0;
+    case PP_O_PARAM: return param_opt(a, p);
+    case PP_O_PARAMS_FILE: return load_params_file(&a->prm, p->val, &a->lim);
+    case PP_O_REGION: a->ro.region = p->val; return 0;
+    case PP_O_ACCOUNT_ID: a->ro.account_id = p->val; return 0;
+    case PP_O_STACK_NAME: a->ro.stack_name = p->val; return 0;
+    case PP_O_FAIL_ON: return pp_cli_fail_on(p, &a->fail_on);
+    case PP_O_OUTPUT: a->out_path = p->val; return 0;
+    case PP_O_JOBS: a->jobs = p->num; return 0;
+    case PP_O_ONLY_TEMPLATES: a->only_templates = 1; return 0;
+    case PP_O_SHOW_PASSED: a->eo.show_passed = 1; return 0;
+    case PP_O_NO_COLOR: a->color = 0; return 0;
+    case PP_O_COLOR: a->color = 1; return 0;
+    case PP_O_VERBOSE: a->eo.verbose = 1; return 0;
+    case PP_O_ARG:
+        if (a->nfiles < MAX_FILES)
+            a->walked[a->nfiles] = 0;
+        return pp_opts_push(p, a->files, &a->nfiles, MAX_FILES);
+    default: return -1;
+    }
+}
+
+/* Reads and checks every file into chk. 1 when one could not be read or loaded (reported on
+ * stderr and in the report), else 0. */
+static int check_files(check_args *a, pp_check *chk)
+{
+    int input_error = 0;
+    for (size_t fi = 0; fi < a->nfiles; fi++) {
+        char *buf = NULL, *err = NULL;
+        size_t len = 0;
+        const char *name = strcmp(a->files[fi], "-") == 0 ? "<stdin>" : a->files[fi];
+        pp_status st = pp_read_file(a->files[fi], a->lim.max_input_bytes, &buf, &len, &err);
+        if (st == PP_OK && a->walked[fi] && !pp_check_looks_like_template(buf, len)) {
+            fprintf(stderr, "parapet: %s: skipped (no Resources or AWSTemplateFormatVersion: "
+                            "not a CloudFormation template)\n", name);
+            free(buf);
+            continue;
+        }
+        if (st == PP_OK)
+            st = pp_check_input(chk, name, buf, len, &err);
+        else if (st != PP_E_NOMEM)
+            pp_check_input_error(chk, name, err);
+        if (st != PP_OK) {
+            fprintf(stderr, "parapet: %s\n", err ? err : pp_status_name(st));
+            input_error = 1;
+        }
+        free(err);
+        free(buf);
+    }
+    return input_error;
+}
+
+/* Writes the report (stdout or -o FILE). 0, or 1 when it could not be written (after a
+ * message); 2 when -o FILE cannot be opened. Even when no input could be checked the report
+ * is written: the input errors are in it (JSON input_errors, SARIF notifications, JUnit
+ * errors). */
+static int write_report(const check_args *a, const pp_check *chk, int show_passed)
+{
+    FILE *out = stdout;
+    if (a->out_path && !(out = fopen(a->out_path, "w"))) {
+        fprintf(stderr, "parapet check: %s: cannot write\n", a->out_path);
+        return 2;
+    }
+    int color = a->color;
+    if (color < 0)
+        color = a->fmt == PP_OUT_TEXT && !a->out_path && pp_cli_color(STDOUT_FILENO);
+    pp_write_opts wo = {.color = color, .show_passed = show_passed,
+                        .tool_version = PARAPET_VERSION};
+    int bad = 0;
+    if (pp_report_write(&chk->rep, a->fmt, &wo, out) != PP_OK) {
+        fprintf(stderr, "parapet check: cannot write the report\n");
+        bad = 1;
+    }
+    if (out != stdout)
+        fclose(out);
+    return bad;
+}
+
 /* The rule set and the rules cache of a check that is about to end the process. Freeing them
  * (closing the Lua state object by object, unmapping the cache) was a tenth of a
  * one-resource check's instructions, for memory the exit returns anyway. Kept here, they stay
@@ -223,197 +311,82 @@ static int leave_to_exit(pp_ruleset *rs, pp_rules_cache *cache)
 #endif
 }
 
-int pp_cli_check(int argc, char **argv)
+/* Loads the rules, expands folders and runs the pipeline over the files. The exit code. */
+static int check_run(check_args *a)
 {
-    pp_limits lim = PP_LIMITS_DEFAULT;
-    pp_cli_sel sel = {0};
-    params prm = {0};
-    const char *files[MAX_FILES];
-    unsigned char walked[MAX_FILES];   /* found in a folder: skipped when not a template */
-    size_t nfiles = 0;
     pp_strvec found = {0};             /* owns the paths a folder walk found */
-    int only_templates = 0;            /* named files too are skipped when not templates */
-    pp_format fmt = PP_OUT_TEXT;
-    pp_severity fail_on = PP_SEV_INFO;
-    pp_resolve_opts ro = {0};
-    pp_eval_opts eo = {0};
-    const char *out_path = NULL;
-    int color = -1, rc = 0, input_error = 0;
-    long jobs = 0;   /* 0: decide from the input size and the cores */
-    pp_ruleset *rs = NULL;
     pp_check_par *par = NULL;
     pp_check chk;
     memset(&chk, 0, sizeof chk);
-    prm.hold = json_array();
-
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        int used = pp_cli_sel_arg(&sel, argc, argv, &i);
-        if (used < 0) {
-            rc = 2;
-            goto done;
-        }
-        if (used)
-            continue;
-        const char *val = NULL;
-#define OPTV(name) (strcmp(a, name) == 0 && (i + 1 < argc ? (val = argv[++i], 1) : \
-                    (rc = pp_cli_usage("check", "%s needs a value", name), 0)))
-        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-            fputs(USAGE, stdout);
-            goto done;
-        } else if (OPTV("--format")) {
-            if (pp_format_parse(val, &fmt) != 0) {
-                rc = pp_cli_usage("check", "--format expects text, json, sarif, junit or "
-                                  "codequality, not '%s'", val);
-                goto done;
-            }
-        } else if (OPTV("--param")) {
-            const char *eq = strchr(val, '=');
-            if (!eq || eq == val) {
-                rc = pp_cli_usage("check", "--param expects KEY=VALUE, not '%s'", val);
-                goto done;
-            }
-            json_t *k = json_stringn(val, (size_t)(eq - val));
-            json_array_append_new(prm.hold, k);
-            if ((rc = add_param(&prm, json_string_value(k), eq + 1)) != 0)
-                goto done;
-        } else if (OPTV("--params-file")) {
-            if ((rc = load_params_file(&prm, val, &lim)) != 0)
-                goto done;
-        } else if (OPTV("--region")) {
-            ro.region = val;
-        } else if (OPTV("--account-id")) {
-            ro.account_id = val;
-        } else if (OPTV("--stack-name")) {
-            ro.stack_name = val;
-        } else if (OPTV("--fail-on")) {
-            if (pp_severity_parse(val, &fail_on) != 0) {
-                rc = pp_cli_usage("check", "--fail-on expects info, low, medium, high or "
-                                  "critical, not '%s'", val);
-                goto done;
-            }
-        } else if (OPTV("-o")) {
-            out_path = val;
-        } else if (OPTV("--output")) {
-            out_path = val;
-        } else if (OPTV("--jobs")) {
-            char *end = NULL;
-            long n = strtol(val, &end, 10);
-            if (!*val || *end || n < 1 || n > PP_CHECK_PAR_MAX + 1) {
-                rc = pp_cli_usage("check", "--jobs expects a number from 1 to %d, not '%s'",
-                                  PP_CHECK_PAR_MAX + 1, val);
-                goto done;
-            }
-            jobs = n;
-        } else if (strcmp(a, "--only-templates") == 0) {
-            only_templates = 1;
-        } else if (strcmp(a, "--show-passed") == 0) {
-            eo.show_passed = 1;
-        } else if (strcmp(a, "--no-color") == 0) {
-            color = 0;
-        } else if (strcmp(a, "--color") == 0) {
-            color = 1;
-        } else if (strcmp(a, "--verbose") == 0) {
-            eo.verbose = 1;
-        } else if (rc) {
-            goto done;
-        } else if (a[0] == '-' && a[1] != '\0') {
-            rc = pp_cli_usage("check", "unknown option '%s' (see parapet check --help)", a);
-            goto done;
-        } else {
-            if (nfiles >= MAX_FILES) {
-                rc = pp_cli_usage("check", "too many files (at most %d)", MAX_FILES);
-                goto done;
-            }
-            walked[nfiles] = 0;
-            files[nfiles++] = a;
-        }
-#undef OPTV
-    }
-    if (rc)
+    a->ro.params = a->prm.kv;
+    a->ro.nparams = a->prm.n;
+    a->ro.limits = &a->lim;
+    int rc = 2;
+    pp_ruleset *rs = pp_cli_sel_load(&a->sel, &a->lim);
+    if (!rs)
         goto done;
-    if (nfiles == 0 && !isatty(STDIN_FILENO)) {
-        walked[0] = 0;
-        files[nfiles++] = "-";   /* a pipe: read it, as explain and hook do */
-    } else if (nfiles == 0) {
-        fputs(USAGE, stderr);
-        rc = 2;
+    if (a->eo.verbose)
+        fprintf(stderr, "parapet: rules cache: %s\n",
+                a->sel.cache_used ? a->sel.cache_used : "none");
+    if (expand_folders(a->files, a->walked, &a->nfiles, &found, a->sel.config) != 0)
         goto done;
-    }
-    ro.params = prm.kv;
-    ro.nparams = prm.n;
-    ro.limits = &lim;
-    rs = pp_cli_sel_load(&sel, &lim);
-    if (!rs) {
-        rc = 2;
-        goto done;
-    }
-    if (eo.verbose)
-        fprintf(stderr, "parapet: rules cache: %s\n", sel.cache_used ? sel.cache_used : "none");
-    if ((rc = expand_folders(files, walked, &nfiles, &found, sel.config)) != 0)
-        goto done;
-    for (size_t i = 0; only_templates && i < nfiles; i++)
-        walked[i] = strcmp(files[i], "-") != 0;
-    par = pp_check_par_start(&sel.opts, extra_rule_sets(jobs, files, nfiles));
-    pp_check_opts co = { .resolve = ro, .eval = eo, .unknown = sel.unknown,
-                         .timings = eo.verbose };
-    pp_check_for_format(&co, fmt);
+    for (size_t i = 0; a->only_templates && i < a->nfiles; i++)
+        a->walked[i] = strcmp(a->files[i], "-") != 0;
+    par = pp_check_par_start(&a->sel.opts, extra_rule_sets(a->jobs, a->files, a->nfiles));
+    pp_check_opts co = { .resolve = a->ro, .eval = a->eo, .unknown = a->sel.unknown,
+                         .timings = a->eo.verbose };
+    pp_check_for_format(&co, a->fmt);
     pp_check_init(&chk, rs, par, &co);
-    for (size_t fi = 0; fi < nfiles; fi++) {
-        char *buf = NULL, *err = NULL;
-        size_t len = 0;
-        const char *name = strcmp(files[fi], "-") == 0 ? "<stdin>" : files[fi];
-        pp_status st = pp_read_file(files[fi], lim.max_input_bytes, &buf, &len, &err);
-        if (st == PP_OK && walked[fi] && !pp_check_looks_like_template(buf, len)) {
-            fprintf(stderr, "parapet: %s: skipped (no Resources or AWSTemplateFormatVersion: "
-                            "not a CloudFormation template)\n", name);
-            free(buf);
-            continue;
-        }
-        if (st == PP_OK)
-            st = pp_check_input(&chk, name, buf, len, &err);
-        else if (st != PP_E_NOMEM)
-            pp_check_input_error(&chk, name, err);
-        if (st != PP_OK) {
-            fprintf(stderr, "parapet: %s\n", err ? err : pp_status_name(st));
-            input_error = 1;
-        }
-        free(err);
-        free(buf);
-    }
+    int input_error = check_files(a, &chk);
     pp_check_finish(&chk);
-    pp_report *rep = &chk.rep;
-    /* Even when no input could be checked the report is written: the input errors are in
-     * it (JSON input_errors, SARIF notifications, JUnit errors), and the exit code is 2. */
-    FILE *out = stdout;
-    if (out_path && !(out = fopen(out_path, "w"))) {
-        fprintf(stderr, "parapet check: %s: cannot write\n", out_path);
-        rc = 2;
+    int wr = write_report(a, &chk, co.eval.show_passed);
+    if (wr == 2)
         goto done;
-    }
-    if (color < 0)
-        color = fmt == PP_OUT_TEXT && !out_path && pp_cli_color(STDOUT_FILENO);
-    pp_write_opts wo = {.color = color, .show_passed = co.eval.show_passed,
-                        .tool_version = PARAPET_VERSION};
-    if (pp_report_write(rep, fmt, &wo, out) != PP_OK) {
-        fprintf(stderr, "parapet check: cannot write the report\n");
-        input_error = 1;
-    }
-    if (out != stdout)
-        fclose(out);
-    if (rep->files == 0 && !input_error)
+    input_error |= wr;
+    if (chk.rep.files == 0 && !input_error)
         fprintf(stderr, "parapet check: no template was checked\n");
-    rc = input_error || rep->files == 0 ? 2 : pp_report_failing(rep, fail_on, sel.unknown) ? 1 : 0;
+    rc = input_error || chk.rep.files == 0                         ? 2
+         : pp_report_failing(&chk.rep, a->fail_on, a->sel.unknown) ? 1
+                                                                    : 0;
 done:
     pp_strvec_free(&found);
     pp_check_free(&chk);
     pp_check_par_free(par);
-    if (rs && rc != 2 && leave_to_exit(rs, sel.cache)) {
-        sel.cache = NULL;   /* the process ends now: the OS takes the Lua state and the map */
+    if (rs && rc != 2 && leave_to_exit(rs, a->sel.cache)) {
+        a->sel.cache = NULL;   /* the process ends now: the OS takes the Lua state and the map */
     } else {
         pp_ruleset_free(rs);
     }
-    pp_cli_sel_free(&sel);
-    json_decref(prm.hold);
+    return rc;
+}
+
+int pp_cli_check(int argc, char **argv)
+{
+    check_args *a = calloc(1, sizeof *a);
+    if (!a) {
+        fprintf(stderr, "parapet check: out of memory\n");
+        return 2;
+    }
+    pp_limits lim = PP_LIMITS_DEFAULT;
+    a->lim = lim;
+    a->fmt = PP_OUT_TEXT;
+    a->fail_on = PP_SEV_INFO;
+    a->color = -1;
+    a->prm.hold = json_array();
+    pp_opt_taker takers[] = {{pp_cli_sel_opt, &a->sel}, {check_opt, a}};
+    int rc = a->prm.hold ? pp_opts_parse(PP_CMD_CHECK, argc, argv, takers, PP_ARRAY_LEN(takers))
+                         : 2;
+    if (rc < 0 && a->nfiles == 0 && !isatty(STDIN_FILENO)) {
+        a->walked[0] = 0;
+        a->files[a->nfiles++] = "-";   /* a pipe: read it, as explain and hook do */
+    } else if (rc < 0 && a->nfiles == 0) {
+        pp_opts_usage(PP_CMD_CHECK, stderr);
+        rc = 2;
+    }
+    if (rc < 0)
+        rc = check_run(a);
+    pp_cli_sel_free(&a->sel);
+    json_decref(a->prm.hold);
+    free(a);
     return rc;
 }

@@ -68,33 +68,6 @@ const char *pp_cli_builtin_rules(void)
     return is_dir(found) ? found : NULL;
 }
 
-int pp_cli_opt_value(int argc, char **argv, int *i, const char *name, const char **out)
-{
-    size_t n = strlen(name);
-    const char *a = argv[*i];
-    if (strncmp(a, name, n) != 0)
-        return 0;
-    if (a[n] == '=') {
-        *out = a + n + 1;
-        return 1;
-    }
-    if (a[n] != '\0')
-        return 0;
-    *out = *i + 1 < argc ? argv[++*i] : NULL;
-    return 1;
-}
-
-int pp_cli_wants_help(int argc, char **argv, int from)
-{
-    for (int i = from; i < argc; i++) {
-        if (strcmp(argv[i], "--") == 0)
-            break;
-        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
-            return 1;
-    }
-    return 0;
-}
-
 int pp_cli_color(int fd)
 {
     const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
@@ -122,65 +95,33 @@ char *pp_cli_data_file(const char *name)
     return pp_asprintf("%s/share/parapet/%s", PP_PREFIX, name);
 }
 
-static int push(const char **list, size_t *n, const char *v, const char *opt)
+int pp_cli_sel_opt(void *sel, const pp_opts *p)
 {
-    if (*n >= PP_CLI_MAX_LIST) {
-        fprintf(stderr, "parapet: too many %s options (at most %d)\n", opt, PP_CLI_MAX_LIST);
+    pp_cli_sel *s = sel;
+    switch (p->id) {
+    case PP_O_RULES: return pp_opts_push(p, s->dirs, &s->ndirs, PP_CLI_MAX_LIST);
+    case PP_O_PACK: return pp_opts_push(p, s->packs, &s->npacks, PP_CLI_MAX_LIST);
+    case PP_O_ONLY: return pp_opts_push(p, s->only, &s->nonly, PP_CLI_MAX_LIST);
+    case PP_O_CONFIG: s->config_path = p->val; return 0;
+    case PP_O_RULES_CACHE: s->cache_path = p->val; return 0;
+    case PP_O_NO_BUILTIN_RULES: s->no_builtin = 1; return 0;
+    case PP_O_NO_RULES_CACHE: s->no_cache = 1; return 0;
+    case PP_O_UNKNOWN:   /* the table allows fail, warn and pass only */
+        s->unknown = strcmp(p->val, "fail") == 0   ? PP_UNKNOWN_FAIL
+                     : strcmp(p->val, "warn") == 0 ? PP_UNKNOWN_WARN
+                                                   : PP_UNKNOWN_PASS;
+        return 0;
+    default:
         return -1;
     }
-    list[(*n)++] = v;
-    return 1;
 }
 
-int pp_cli_sel_arg(pp_cli_sel *s, int argc, char **argv, int *i)
+int pp_cli_fail_on(const pp_opts *p, pp_severity *out)
 {
-    const char *a = argv[*i];
-    const char *val = NULL;
-    static const char *const with_val[] = {"--rules", "--pack", "--only", "--config",
-                                           "--unknown", "--rules-cache"};
-    size_t which = PP_ARRAY_LEN(with_val);
-    for (size_t k = 0; k < PP_ARRAY_LEN(with_val); k++) {
-        size_t l = strlen(with_val[k]);
-        if (strncmp(a, with_val[k], l) == 0 && (a[l] == '\0' || a[l] == '=')) {
-            which = k;
-            if (a[l] == '=') {
-                val = a + l + 1;
-            } else {
-                if (*i + 1 >= argc) {
-                    fprintf(stderr, "parapet: %s needs a value\n", with_val[k]);
-                    return -1;
-                }
-                val = argv[++*i];
-            }
-            break;
-        }
-    }
-    if (strcmp(a, "--no-builtin-rules") == 0) {
-        s->no_builtin = 1;
-        return 1;
-    }
-    if (strcmp(a, "--no-rules-cache") == 0) {
-        s->no_cache = 1;
-        return 1;
-    }
-    switch (which) {
-    case 0: return push(s->dirs, &s->ndirs, val, "--rules");
-    case 1: return push(s->packs, &s->npacks, val, "--pack");
-    case 2: return push(s->only, &s->nonly, val, "--only");
-    case 3: s->config_path = val; return 1;
-    case 5: s->cache_path = val; return 1;
-    case 4:
-        if (strcmp(val, "fail") == 0) s->unknown = PP_UNKNOWN_FAIL;
-        else if (strcmp(val, "warn") == 0) s->unknown = PP_UNKNOWN_WARN;
-        else if (strcmp(val, "pass") == 0) s->unknown = PP_UNKNOWN_PASS;
-        else {
-            fprintf(stderr, "parapet: --unknown expects fail, warn or pass, not '%s'\n", val);
-            return -1;
-        }
-        return 1;
-    default:
-        return 0;
-    }
+    if (pp_severity_parse(p->val, out) != 0)
+        return pp_opts_error(p, "%s expects info, low, medium, high or critical, not '%s'",
+                             p->name, p->val);
+    return 0;
 }
 
 /* Looks for .parapet.yaml from the working directory upward. Caller frees. */

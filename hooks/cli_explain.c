@@ -27,35 +27,6 @@
 
 #define MAX_MESSAGES 64
 
-static const char explain_usage[] =
-    "usage: parapet explain [--format text|markdown|json|slack|teams] [--kb FILE]\n"
-    "                       [--message TEXT [--resource-type TYPE]] [--template FILE]\n"
-    "                       [--ai bedrock ...]\n"
-    "                       [--state LOCATION] [FILE...|-]\n"
-    "       parapet explain --stack NAME [--region R] [--profile P] [--endpoint-url URL]\n"
-    "                       [--verbose] [--format ...]\n"
-    "Reads CloudFormation/ECS events (describe-stack-events, describe-stacks,\n"
-    "describe-stack-resources, describe-services, describe-tasks, EventBridge events, JSON\n"
-    "lines of these) or one pasted message, finds the root cause and prints fix guidance.\n"
-    "--stack fetches the latest operation of a stack from AWS (stack events, nested stacks,\n"
-    "ECS services, stopped tasks, container logs, CloudTrail) with the standard credential\n"
-    "chain; what could not be fetched is listed, what was fetched is explained.\n"
-    "Exit: 0 explained, 1 a failure matched no KB entry, 2 usage or input error.\n"
-    "slack and teams print the chat messages `parapet notify` would post, as a JSON array.\n"
-    "  --template FILE            the template that was deployed: each root cause points at\n"
-    "                             the line of the failing resource and property\n"
-    PP_AI_CLI_HELP
-    "  --state LOCATION           where Bedrock answers are cached: a SQLite file or\n"
-    "                             dynamodb://TABLE (default as for notify; --state-db F is an\n"
-    "                             alias)\n";
-
-static const char kb_usage[] =
-    "usage: parapet kb build [--src DIR] [--out FILE]\n"
-    "       parapet kb lint [--rules DIR]... [DIR]   (prevented_by ids must be rules there;\n"
-    "                                                 default: the built-in rules)\n"
-    "       parapet kb search [--kb FILE] [--limit N] TEXT...\n"
-    "       parapet kb stats [--kb FILE]\n";
-
 /* Directory of the running binary (for build/kb.db beside build/parapet). Caller frees. */
 static char *exe_dir(void)
 {
@@ -105,259 +76,237 @@ pp_kb *pp_cli_open_kb(const char *opt, int *rc)
     return kb;
 }
 
-int pp_cli_explain(int argc, char **argv)
-{
-    const char *format = "text", *kbopt = NULL, *rtype = NULL, *state_path = NULL;
-    pp_cli_aws aws = { 0 };
-    const char *stack = NULL;
-    const char *tmpl_path = NULL;
+/* What the command line chose. */
+typedef struct explain_args {
+    const char *format, *kbopt, *rtype, *state_path, *stack, *tmpl_path;
+    pp_cli_aws aws;
     pp_ai_cfg ai;
-    pp_ai_cfg_init(&ai);
     const char *messages[MAX_MESSAGES];
     const char *files[256];
-    size_t nmsg = 0, nfiles = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *v = NULL;
-        const char *a = argv[i];
-        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-            fputs(explain_usage, stdout);
-            return 0;
-        }
-        int air = pp_ai_cli_arg(&ai, argc, argv, &i);
-        if (air < 0)
-            return 2;
-        if (air > 0)
-            continue;
-        int awr = pp_cli_aws_arg(&aws, "explain", argc, argv, &i);
-        if (awr < 0)
-            return 2;
-        if (awr > 0)
-            continue;
-        if (pp_cli_opt_value(argc, argv, &i, "--stack", &v)) {
-            if (!v || !*v) {
-                fprintf(stderr, "parapet explain: --stack expects a stack name or ARN\n");
-                return 2;
-            }
-            stack = v;
-        } else if (pp_cli_opt_value(argc, argv, &i, "--format", &v) ||
-                   pp_cli_opt_value(argc, argv, &i, "-f", &v)) {
-            if (!v || (strcmp(v, "text") && strcmp(v, "markdown") && strcmp(v, "json") &&
-                       strcmp(v, "slack") && strcmp(v, "teams"))) {
-                fprintf(stderr, "parapet explain: --format expects text, markdown, json, slack "
-                                "or teams\n");
-                return 2;
-            }
-            format = v;
-        } else if (pp_cli_opt_value(argc, argv, &i, "--state", &v) ||
-                   pp_cli_opt_value(argc, argv, &i, "--state-db", &v)) {
-            if (!v) {
-                fprintf(stderr, "parapet explain: --state expects a FILE or dynamodb://TABLE\n");
-                return 2;
-            }
-            state_path = v;
-        } else if (pp_cli_opt_value(argc, argv, &i, "--message", &v)) {
-            if (!v || nmsg == MAX_MESSAGES) {
-                fprintf(stderr, "parapet explain: --message expects TEXT (at most %d)\n",
-                        MAX_MESSAGES);
-                return 2;
-            }
-            messages[nmsg++] = v;
-        } else if (pp_cli_opt_value(argc, argv, &i, "--resource-type", &v)) {
-            if (!v) {
-                fprintf(stderr, "parapet explain: --resource-type expects a type such as "
-                                "AWS::ECS::Service\n");
-                return 2;
-            }
-            rtype = v;
-        } else if (pp_cli_opt_value(argc, argv, &i, "--template", &v)) {
-            if (!v) {
-                fprintf(stderr, "parapet explain: --template expects a FILE\n");
-                return 2;
-            }
-            tmpl_path = v;
-        } else if (pp_cli_opt_value(argc, argv, &i, "--kb", &v)) {
-            if (!v) {
-                fprintf(stderr, "parapet explain: --kb expects a FILE\n");
-                return 2;
-            }
-            kbopt = v;
-        } else if (a[0] == '-' && a[1] != '\0') {
-            fprintf(stderr, "parapet explain: unknown option '%s'\n%s", a, explain_usage);
-            return 2;
-        } else {
-            if (nfiles == PP_ARRAY_LEN(files)) {
-                fprintf(stderr, "parapet explain: too many files (at most %zu)\n",
-                        PP_ARRAY_LEN(files));
-                return 2;
-            }
-            files[nfiles++] = a;
-        }
-    }
-    if (rtype && nmsg == 0) {
-        fprintf(stderr, "parapet explain: --resource-type goes with --message\n");
-        return 2;
-    }
-    if (!stack && (aws.profile || aws.region || aws.endpoint)) {
-        fprintf(stderr, "parapet explain: --profile, --region and --endpoint-url go with "
-                        "--stack\n");
-        return 2;
-    }
-    if (nmsg == 0 && nfiles == 0 && !stack) {
-        if (isatty(STDIN_FILENO)) {
-            fputs(explain_usage, stderr);
-            return 2;
-        }
-        files[nfiles++] = "-";
-    }
+    size_t nmsg, nfiles;
+} explain_args;
 
-    int rc = 0;
-    pp_doc *tmpl = NULL;
-    char *tsrc = NULL;
-    size_t tlen = 0;
-    if (tmpl_path) {
-        pp_limits lim = PP_LIMITS_DEFAULT;
-        char *terr = NULL;
-        pp_status ts = pp_read_file(tmpl_path, lim.max_input_bytes, &tsrc, &tlen, &terr);
-        if (ts == PP_OK)
-            tmpl = pp_doc_load(tmpl_path, tsrc, tlen, PP_FMT_AUTO, &lim, &ts, &terr);
-        if (!tmpl) {
-            fprintf(stderr, "parapet explain: --template: %s\n", terr ? terr : pp_status_name(ts));
-            free(terr);
-            free(tsrc);
+/* One option or argument of `explain` (hooks/opt.h). */
+static int explain_opt(void *ctx, const pp_opts *p)
+{
+    explain_args *a = ctx;
+    switch (p->id) {
+    case PP_O_STACK: a->stack = p->val; return 0;
+    case PP_O_FORMAT: a->format = p->val; return 0;
+    case PP_O_STATE: a->state_path = p->val; return 0;
+    case PP_O_RESOURCE_TYPE: a->rtype = p->val; return 0;
+    case PP_O_TEMPLATE: a->tmpl_path = p->val; return 0;
+    case PP_O_KB: a->kbopt = p->val; return 0;
+    case PP_O_MESSAGE: return pp_opts_push(p, a->messages, &a->nmsg, MAX_MESSAGES);
+    case PP_O_ARG: return pp_opts_push(p, a->files, &a->nfiles, PP_ARRAY_LEN(a->files));
+    default: return -1;
+    }
+}
+
+/* The options that only go together. -1 when they do, else 2 after a message. */
+static int explain_check_args(explain_args *a)
+{
+    if (a->rtype && a->nmsg == 0)
+        return pp_cli_usage("explain", "--resource-type goes with --message");
+    if (!a->stack && (a->aws.profile || a->aws.region || a->aws.endpoint))
+        return pp_cli_usage("explain", "--profile, --region and --endpoint-url go with --stack");
+    if (a->nmsg == 0 && a->nfiles == 0 && !a->stack) {
+        if (isatty(STDIN_FILENO)) {
+            pp_opts_usage(PP_CMD_EXPLAIN, stderr);
             return 2;
         }
+        a->files[a->nfiles++] = "-";
     }
-    pp_kb *kb = pp_cli_open_kb(kbopt, &rc);
-    if (!kb) {
-        pp_doc_free(tmpl);
-        free(tsrc);
-        return rc;
-    }
-    pp_evset set;
-    pp_evset_init(&set, NULL);
+    return -1;
+}
+
+/* --template FILE: *tmpl and *tsrc (caller frees both), or 2 after a message. */
+static int load_template(const char *path, pp_doc **tmpl, char **tsrc, size_t *tlen)
+{
+    pp_limits lim = PP_LIMITS_DEFAULT;
+    char *terr = NULL;
+    pp_status ts = pp_read_file(path, lim.max_input_bytes, tsrc, tlen, &terr);
+    if (ts == PP_OK)
+        *tmpl = pp_doc_load(path, *tsrc, *tlen, PP_FMT_AUTO, &lim, &ts, &terr);
+    if (*tmpl)
+        return 0;
+    fprintf(stderr, "parapet explain: --template: %s\n", terr ? terr : pp_status_name(ts));
+    free(terr);
+    free(*tsrc);
+    *tsrc = NULL;
+    return 2;
+}
+
+/* The events of the files, the messages and the live stack into set. 0, or the exit code
+ * after a message. */
+static int explain_gather(explain_args *a, pp_kb *kb, pp_evset *set, pp_live_result *live)
+{
     char *err = NULL;
     pp_status st = PP_OK;
-    for (size_t i = 0; i < nfiles && st == PP_OK; i++)
-        st = pp_evset_ingest_file(&set, files[i], &err);
-    for (size_t i = 0; i < nmsg && st == PP_OK; i++)
-        st = pp_evset_add_message(&set, messages[i], rtype, &err);
-    pp_live_result live;
-    memset(&live, 0, sizeof live);
-    if (st == PP_OK && stack) {
-        int lrc = pp_cli_live_fetch(&aws, kb, "explain", stack, &set, &live);
-        if (lrc) {
-            pp_live_result_free(&live);
-            pp_evset_free(&set);
-            pp_kb_free(kb);
+    for (size_t i = 0; i < a->nfiles && st == PP_OK; i++)
+        st = pp_evset_ingest_file(set, a->files[i], &err);
+    for (size_t i = 0; i < a->nmsg && st == PP_OK; i++)
+        st = pp_evset_add_message(set, a->messages[i], a->rtype, &err);
+    if (st == PP_OK && a->stack) {
+        int lrc = pp_cli_live_fetch(&a->aws, kb, "explain", a->stack, set, live);
+        if (lrc)
             return lrc;
-        }
-        ai.profile = aws.profile;
-        ai.region = aws.region;
+        a->ai.profile = a->aws.profile;
+        a->ai.region = a->aws.region;
     }
-    for (size_t i = 0; i < set.nwarn; i++)
-        fprintf(stderr, "parapet: warning: %s\n", set.warnings[i]);
-    if (set.warn_dropped)
-        fprintf(stderr, "parapet: warning: %zu more warnings\n", set.warn_dropped);
+    for (size_t i = 0; i < set->nwarn; i++)
+        fprintf(stderr, "parapet: warning: %s\n", set->warnings[i]);
+    if (set->warn_dropped)
+        fprintf(stderr, "parapet: warning: %zu more warnings\n", set->warn_dropped);
     if (st != PP_OK) {
         fprintf(stderr, "parapet: %s\n", err ? err : pp_status_name(st));
         free(err);
-        pp_evset_free(&set);
-        pp_kb_free(kb);
-        pp_doc_free(tmpl);
-        free(tsrc);
         return 2;
     }
-    pp_explain x;
-    st = pp_explain_run(&set, kb, &x);
-    if (st == PP_OK && tmpl && (st = pp_explain_locate(&x, tmpl, tsrc, tlen)) != PP_OK)
-        pp_explain_free(&x);
-    else if (st == PP_OK && stack && (st = pp_cli_live_locate(&x, &live)) != PP_OK)
-        pp_explain_free(&x);
-    pp_doc_free(tmpl);
-    free(tsrc);
-    if (st != PP_OK) {
-        fprintf(stderr, "parapet: explain: %s\n", pp_status_name(st));
-        pp_live_result_free(&live);
-        pp_evset_free(&set);
-        pp_kb_free(kb);
-        return 2;
-    }
-    x.label_fixes = stack != NULL;
-    /* The AI part never changes the exit status: it only adds text. */
-    json_t *doc = NULL;
+    return 0;
+}
+
+/* The Bedrock reading of x into doc, cached in the state store (never changes the exit
+ * status: it only adds text). */
+static void explain_ai(const explain_args *a, json_t *doc, const pp_explain *x)
+{
     pp_state *cache = NULL;
-    if (strcmp(format, "text") != 0 && strcmp(format, "markdown") != 0) {
-        doc = pp_explain_json(&x);
-        if (!doc)
+    char *def = a->state_path ? NULL : pp_state_default_location();
+    char *serr = NULL;
+    if (pp_state_open(a->state_path ? a->state_path : def, &cache, &serr) != PP_OK) {
+        fprintf(stderr, "parapet: AI answers will not be cached: %s\n", serr ? serr : "");
+        cache = NULL;
+    }
+    free(serr);
+    free(def);
+    pp_ai_enrich(doc, x, &a->ai, cache, 0);
+    pp_state_close(cache);
+}
+
+/* --format slack|teams: the chat messages as a JSON array on stdout. 0, or 2. */
+static int print_chat(json_t *doc, int slack)
+{
+    pp_chat_scope *sc = NULL;
+    size_t nsc = 0;
+    char *cerr = NULL;
+    int rc = 0;
+    json_t *arr = json_array();
+    if (pp_chat_split(doc, &sc, &nsc, &cerr) != PP_OK || !arr) {
+        fprintf(stderr, "parapet: %s\n", cerr ? cerr : "out of memory");
+        rc = 2;
+    }
+    for (size_t k = 0; k < nsc && arr; k++)
+        json_array_append_new(arr, pp_chat_render(&sc[k], slack ? PP_CHAT_SLACK : PP_CHAT_TEAMS));
+    char *s = rc == 2 ? NULL : json_dumps(arr, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    if (s)
+        puts(s);
+    free(s);
+    free(cerr);
+    json_decref(arr);
+    pp_chat_scopes_free(sc, nsc);
+    return rc;
+}
+
+/* Writes x in the chosen format. 0, or 2. */
+static int explain_print(const explain_args *a, pp_explain *x, const pp_live_result *live)
+{
+    int rc = 0, md = strcmp(a->format, "markdown") == 0;
+    json_t *doc = NULL;
+    if (strcmp(a->format, "text") != 0 && !md) {
+        if (!(doc = pp_explain_json(x)))
             rc = 2;
-    } else if (ai.enabled) {
-        doc = pp_explain_json(&x);
+    } else if (a->ai.enabled) {
+        doc = pp_explain_json(x);
     }
-    if (doc && ai.enabled) {
-        char *def = state_path ? NULL : pp_state_default_location();
-        char *serr = NULL;
-        if (pp_state_open(state_path ? state_path : def, &cache, &serr) != PP_OK) {
-            fprintf(stderr, "parapet: AI answers will not be cached: %s\n", serr ? serr : "");
-            cache = NULL;
-        }
-        free(serr);
-        free(def);
-        pp_ai_enrich(doc, &x, &ai, cache, 0);
-    }
-    if (doc && stack)
-        pp_cli_live_annotate(doc, &live);
-    if (strcmp(format, "json") == 0 && doc) {
+    if (doc && a->ai.enabled)
+        explain_ai(a, doc, x);
+    if (doc && a->stack)
+        pp_cli_live_annotate(doc, live);
+    if (strcmp(a->format, "json") == 0 && doc) {
         char *s = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
         if (s)
             puts(s);
         else
             rc = 2;
         free(s);
-    } else if ((strcmp(format, "slack") == 0 || strcmp(format, "teams") == 0) && doc) {
-        pp_chat_scope *sc = NULL;
-        size_t nsc = 0;
-        char *cerr = NULL;
-        json_t *arr = json_array();
-        if (pp_chat_split(doc, &sc, &nsc, &cerr) != PP_OK || !arr) {
-            fprintf(stderr, "parapet: %s\n", cerr ? cerr : "out of memory");
-            rc = 2;
-        }
-        for (size_t k = 0; k < nsc && arr; k++)
-            json_array_append_new(arr, pp_chat_render(&sc[k], strcmp(format, "slack") == 0
-                                                                   ? PP_CHAT_SLACK
-                                                                   : PP_CHAT_TEAMS));
-        char *s = rc == 2 ? NULL : json_dumps(arr, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-        if (s)
-            puts(s);
-        free(s);
-        free(cerr);
-        json_decref(arr);
-        pp_chat_scopes_free(sc, nsc);
+    } else if ((strcmp(a->format, "slack") == 0 || strcmp(a->format, "teams") == 0) && doc) {
+        rc = print_chat(doc, strcmp(a->format, "slack") == 0);
     } else if (rc == 0) {
-        char *s = pp_explain_render(&x, strcmp(format, "markdown") == 0 ? PP_EXPLAIN_MARKDOWN
-                                                                         : PP_EXPLAIN_TEXT);
-        char *extra = doc ? pp_ai_render(doc, strcmp(format, "markdown") == 0) : NULL;
+        char *s = pp_explain_render(x, md ? PP_EXPLAIN_MARKDOWN : PP_EXPLAIN_TEXT);
+        char *extra = doc ? pp_ai_render(doc, md) : NULL;
         if (s)
             fputs(s, stdout);
         else
             rc = 2;
         if (extra)
             fputs(extra, stdout);
-        if (stack)
-            pp_cli_live_print_missing(stdout, &live, strcmp(format, "markdown") == 0);
+        if (a->stack)
+            pp_cli_live_print_missing(stdout, live, md);
         free(s);
         free(extra);
     }
     json_decref(doc);
-    pp_state_close(cache);
+    return rc;
+}
+
+/* Gathers, explains, locates and prints. The exit code. */
+static int explain_run(explain_args *a, pp_kb *kb, pp_doc *tmpl, const char *tsrc, size_t tlen)
+{
+    pp_evset set;
+    pp_evset_init(&set, NULL);
+    pp_live_result live;
+    memset(&live, 0, sizeof live);
+    int rc = explain_gather(a, kb, &set, &live);
+    if (rc)
+        goto done;
+    pp_explain x;
+    pp_status st = pp_explain_run(&set, kb, &x);
+    if (st == PP_OK && tmpl && (st = pp_explain_locate(&x, tmpl, tsrc, tlen)) != PP_OK)
+        pp_explain_free(&x);
+    else if (st == PP_OK && a->stack && (st = pp_cli_live_locate(&x, &live)) != PP_OK)
+        pp_explain_free(&x);
+    if (st != PP_OK) {
+        fprintf(stderr, "parapet: explain: %s\n", pp_status_name(st));
+        rc = 2;
+        goto done;
+    }
+    x.label_fixes = a->stack != NULL;
+    rc = explain_print(a, &x, &live);
     if (rc == 0)
         rc = pp_explain_exit_code(&x);
     if (fflush(stdout) != 0)
         rc = 2;
     pp_explain_free(&x);
+done:
     pp_live_result_free(&live);
     pp_evset_free(&set);
+    return rc;
+}
+
+int pp_cli_explain(int argc, char **argv)
+{
+    explain_args a;
+    memset(&a, 0, sizeof a);
+    a.format = "text";
+    pp_ai_cfg_init(&a.ai);
+    pp_opt_taker takers[] = {{pp_ai_cli_opt, &a.ai}, {pp_cli_aws_opt, &a.aws}, {explain_opt, &a}};
+    int rc = pp_opts_parse(PP_CMD_EXPLAIN, argc, argv, takers, PP_ARRAY_LEN(takers));
+    if (rc < 0)
+        rc = explain_check_args(&a);
+    if (rc >= 0)
+        return rc;
+    pp_doc *tmpl = NULL;
+    char *tsrc = NULL;
+    size_t tlen = 0;
+    if (a.tmpl_path && load_template(a.tmpl_path, &tmpl, &tsrc, &tlen) != 0)
+        return 2;
+    rc = 0;
+    pp_kb *kb = pp_cli_open_kb(a.kbopt, &rc);
+    if (kb)
+        rc = explain_run(&a, kb, tmpl, tsrc, tlen);
     pp_kb_free(kb);
+    pp_doc_free(tmpl);
+    free(tsrc);
     return rc;
 }
 
@@ -381,27 +330,57 @@ static int kb_load_src(const char *src, pp_kb **kb, int lint_mode)
     return 0;
 }
 
+/* The options and arguments of the kb sub-commands. */
+typedef struct kb_args {
+    const char *src, *out, *kbopt;
+    long limit;
+    pp_cli_sel sel;   /* kb lint --rules */
+    pp_buf query;     /* kb search TEXT... */
+} kb_args;
+
+/* One option or argument of a kb sub-command (hooks/opt.h). */
+static int kb_opt(void *ctx, const pp_opts *p)
+{
+    kb_args *a = ctx;
+    switch (p->id) {
+    case PP_O_SRC: a->src = p->val; return 0;
+    case PP_O_OUTPUT: a->out = p->val; return 0;
+    case PP_O_KB: a->kbopt = p->val; return 0;
+    case PP_O_LIMIT: a->limit = p->num; return 0;
+    case PP_O_ARG:
+        if (p->cmd->bit == PP_CMD_KB_SEARCH) {
+            if ((a->query.len && pp_buf_puts(&a->query, " ") != PP_OK) ||
+                pp_buf_puts(&a->query, p->val) != PP_OK)
+                return pp_opts_error(p, "the search text is too long");
+            return 0;
+        }
+        if (p->cmd->bit == PP_CMD_KB_STATS || a->src)
+            return -1;   /* unexpected */
+        a->src = p->val;
+        return 0;
+    default: return -1;
+    }
+}
+
+/* Parses a kb sub-command's line into *a (the caller frees a->query and a->sel). -1 to go on,
+ * else the exit code. */
+static int kb_parse(unsigned cmd, kb_args *a, int argc, char **argv)
+{
+    memset(a, 0, sizeof *a);
+    a->limit = 10;
+    pp_buf_init(&a->query, 64u << 10);
+    pp_opt_taker takers[] = {{pp_cli_sel_opt, &a->sel}, {kb_opt, a}};
+    return pp_opts_parse(cmd, argc, argv, takers, PP_ARRAY_LEN(takers));
+}
+
 static int kb_build(int argc, char **argv)
 {
-    const char *src = NULL, *outp = NULL;
-    for (int i = 1; i < argc; i++) {
-        const char *v = NULL;
-        if (pp_cli_opt_value(argc, argv, &i, "--src", &v)) {
-            src = v;
-        } else if (pp_cli_opt_value(argc, argv, &i, "--out", &v) || pp_cli_opt_value(argc, argv, &i, "-o", &v)) {
-            outp = v;
-        } else if (argv[i][0] != '-' && !src) {
-            src = argv[i];
-            continue;
-        } else {
-            fputs(kb_usage, stderr);
-            return 2;
-        }
-        if (!v) {
-            fputs(kb_usage, stderr);
-            return 2;
-        }
-    }
+    kb_args a;
+    int rc = kb_parse(PP_CMD_KB_BUILD, &a, argc, argv);
+    pp_buf_free(&a.query);
+    if (rc >= 0)
+        return rc;
+    const char *src = a.src, *outp = a.out;
     if (!src)
         src = default_src();
     if (!src) {
@@ -409,7 +388,7 @@ static int kb_build(int argc, char **argv)
         return 2;
     }
     pp_kb *kb = NULL;
-    int rc = kb_load_src(src, &kb, 0);
+    rc = kb_load_src(src, &kb, 0);
     if (rc)
         return rc;
     char *dir = NULL, *path = NULL;
@@ -439,20 +418,15 @@ static int kb_build(int argc, char **argv)
 
 static int kb_lint(int argc, char **argv)
 {
-    const char *src = NULL;
-    pp_cli_sel sel = {0};
-    for (int i = 1; i < argc; i++) {
-        int used = strcmp(argv[i], "--rules") == 0 ? pp_cli_sel_arg(&sel, argc, argv, &i) : 0;
-        if (used < 0)
-            return 2;
-        if (used)
-            continue;
-        if (argv[i][0] == '-' || src) {
-            fputs(kb_usage, stderr);
-            return 2;
-        }
-        src = argv[i];
+    kb_args a;
+    int prc = kb_parse(PP_CMD_KB_LINT, &a, argc, argv);
+    pp_buf_free(&a.query);
+    pp_cli_sel sel = a.sel;
+    if (prc >= 0) {
+        pp_cli_sel_free(&sel);
+        return prc;
     }
+    const char *src = a.src;
     if (!src)
         src = default_src();
     if (!src) {
@@ -505,26 +479,18 @@ static int kb_lint(int argc, char **argv)
 
 static int kb_search(int argc, char **argv)
 {
-    const char *kbopt = NULL, *lim = NULL;
-    pp_buf q;
-    pp_buf_init(&q, 64u << 10);
-    for (int i = 1; i < argc; i++) {
-        const char *v = NULL;
-        if (pp_cli_opt_value(argc, argv, &i, "--kb", &v)) {
-            kbopt = v;
-        } else if (pp_cli_opt_value(argc, argv, &i, "--limit", &v)) {
-            lim = v;
-        } else {
-            if (q.len)
-                pp_buf_puts(&q, " ");
-            pp_buf_puts(&q, argv[i]);
-        }
+    kb_args a;
+    int prc = kb_parse(PP_CMD_KB_SEARCH, &a, argc, argv);
+    pp_buf q = a.query;
+    const char *kbopt = a.kbopt;
+    long limit = a.limit;
+    if (prc < 0 && !q.data) {
+        pp_opts_usage(PP_CMD_KB_SEARCH, stderr);
+        prc = 2;
     }
-    long limit = 10;
-    if ((lim && pp_parse_long(lim, 1, 100, &limit)) || !q.data) {
+    if (prc >= 0) {
         pp_buf_free(&q);
-        fputs(kb_usage, stderr);
-        return 2;
+        return prc;
     }
     int rc = 0;
     pp_kb *kb = pp_cli_open_kb(kbopt, &rc);
@@ -557,16 +523,12 @@ static int kb_search(int argc, char **argv)
 
 static int kb_stats(int argc, char **argv)
 {
-    const char *kbopt = NULL;
-    for (int i = 1; i < argc; i++) {
-        const char *v = NULL;
-        if (pp_cli_opt_value(argc, argv, &i, "--kb", &v) && v) {
-            kbopt = v;
-        } else {
-            fputs(kb_usage, stderr);
-            return 2;
-        }
-    }
+    kb_args a;
+    int prc = kb_parse(PP_CMD_KB_STATS, &a, argc, argv);
+    pp_buf_free(&a.query);
+    if (prc >= 0)
+        return prc;
+    const char *kbopt = a.kbopt;
     int rc = 0;
     pp_kb *kb = pp_cli_open_kb(kbopt, &rc);
     if (!kb)
@@ -597,19 +559,7 @@ static int kb_stats(int argc, char **argv)
 
 int pp_cli_kb(int argc, char **argv)
 {
-    if (argc < 2 || pp_cli_wants_help(argc, argv, 1)) {
-        fputs(kb_usage, argc < 2 ? stderr : stdout);
-        return argc < 2 ? 2 : 0;
-    }
-    const char *cmd = argv[1];
-    if (strcmp(cmd, "build") == 0)
-        return kb_build(argc - 1, argv + 1);
-    if (strcmp(cmd, "lint") == 0)
-        return kb_lint(argc - 1, argv + 1);
-    if (strcmp(cmd, "search") == 0)
-        return kb_search(argc - 1, argv + 1);
-    if (strcmp(cmd, "stats") == 0)
-        return kb_stats(argc - 1, argv + 1);
-    fprintf(stderr, "parapet kb: unknown subcommand '%s'\n%s", cmd, kb_usage);
-    return 2;
+    static const char *const names[] = {"build", "lint", "search", "stats", NULL};
+    static int (*const subs[])(int, char **) = {kb_build, kb_lint, kb_search, kb_stats};
+    return pp_opts_dispatch("kb", names, subs, argc, argv);
 }

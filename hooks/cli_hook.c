@@ -14,49 +14,50 @@
 #include "hooks/cli.h"
 #include "hooks/hook_opts.h"
 
-static const char usage[] =
-    "usage: parapet hook [OPTIONS] [FILE|-]\n"
-    "Evaluates one CloudFormation Lambda-hook request (default: stdin) and prints the hook\n"
-    "response. Exit 0 SUCCESS, 1 NonCompliant, 2 InternalFailure or usage error.\n"
-    "  --deadline-ms N                  give up fetching/evaluating after N ms (default 25000)\n";
+/* What the command line chose. */
+typedef struct hook_args {
+    pp_hook_opts o;
+    const char *file;
+    long deadline;
+} hook_args;
+
+/* One option or argument of `hook` (hooks/opt.h). */
+static int hook_opt(void *ctx, const pp_opts *p)
+{
+    hook_args *a = ctx;
+    switch (p->id) {
+    case PP_O_DEADLINE_MS: a->deadline = p->num; return 0;
+    case PP_O_ARG:
+        if (a->file)
+            return pp_opts_error(p, "one request file at a time");
+        a->file = p->val;
+        return 0;
+    default: return -1;
+    }
+}
 
 int pp_cli_hook(int argc, char **argv)
 {
-    pp_hook_opts o;
-    pp_hook_opts_init(&o);
-    const char *file = NULL;
-    long deadline = 25000;
+    hook_args *a = calloc(1, sizeof *a);
+    if (!a) {
+        fprintf(stderr, "parapet hook: out of memory\n");
+        return 2;
+    }
+    pp_hook_opts_init(&a->o);
+    a->deadline = 25000;
+    pp_hook_opts *op = &a->o;
     int rc = 2;
     pp_ruleset *rs = NULL;
     char *buf = NULL, *err = NULL;
     pp_hook_outcome out = { 0 };
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        int r = pp_hook_opts_arg(&o, argc, argv, &i);
-        if (r < 0)
-            goto done;
-        if (r > 0)
-            continue;
-        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-            fputs(usage, stdout);
-            fputs(pp_hook_opts_help, stdout);
-            rc = 0;
-            goto done;
-        } else if (strcmp(a, "--deadline-ms") == 0 && i + 1 < argc) {
-            if (pp_parse_long(argv[++i], 1, 900000, &deadline) != 0) {
-                rc = pp_cli_usage("hook", "--deadline-ms expects 1..900000");
-                goto done;
-            }
-        } else if (a[0] == '-' && a[1] != '\0') {
-            rc = pp_cli_usage("hook", "unknown option '%s' (see parapet hook --help)", a);
-            goto done;
-        } else if (file) {
-            rc = pp_cli_usage("hook", "one request file at a time");
-            goto done;
-        } else {
-            file = a;
-        }
+    pp_opt_taker takers[] = {{pp_hook_opts_opt, &a->o}, {hook_opt, a}};
+    int prc = pp_opts_parse(PP_CMD_HOOK, argc, argv, takers, PP_ARRAY_LEN(takers));
+    if (prc >= 0) {
+        rc = prc;
+        goto done;
     }
+    const char *file = a->file;
+    long deadline = a->deadline;
     if (!file)
         file = "-";
     size_t len = 0;
@@ -69,10 +70,10 @@ int pp_cli_hook(int argc, char **argv)
         fprintf(stderr, "parapet hook: libcurl failed to initialise\n");
         goto done;
     }
-    rs = pp_hook_opts_load(&o);
+    rs = pp_hook_opts_load(op);
     if (!rs)
         goto done;
-    st = pp_hook_handle(&o.cfg, rs, NULL, pp_now_ms() + (uint64_t)deadline, buf, len, &out);
+    st = pp_hook_handle(&op->cfg, rs, NULL, pp_now_ms() + (uint64_t)deadline, buf, len, &out);
     if (st != PP_OK || !out.response) {
         fprintf(stderr, "parapet hook: out of memory\n");
         goto done;
@@ -89,6 +90,7 @@ done:
     pp_ruleset_free(rs);
     free(buf);
     free(err);
-    pp_hook_opts_free(&o);
+    pp_hook_opts_free(op);
+    free(a);
     return rc;
 }

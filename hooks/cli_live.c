@@ -28,33 +28,16 @@
 #define WATCH_MAX_INTERVAL_MS 30000
 
 
-int pp_cli_aws_arg(pp_cli_aws *a, const char *cmd, int argc, char **argv, int *i)
+int pp_cli_aws_opt(void *aws, const pp_opts *p)
 {
-    const char *v = NULL;
-    if (strcmp(argv[*i], "--verbose") == 0 || strcmp(argv[*i], "-v") == 0) {
-        a->verbose = 1;
-        return 1;
+    pp_cli_aws *a = aws;
+    switch (p->id) {   /* the table refuses empty values */
+    case PP_O_VERBOSE: a->verbose = 1; return 0;
+    case PP_O_PROFILE: a->profile = p->val; return 0;
+    case PP_O_REGION: a->region = p->val; return 0;
+    case PP_O_ENDPOINT_URL: a->endpoint = p->val; return 0;
+    default: return -1;
     }
-    const char **slot = NULL;
-    const char *what = NULL;
-    if (pp_cli_opt_value(argc, argv, i, "--profile", &v)) {
-        slot = &a->profile;
-        what = "a profile name";
-    } else if (pp_cli_opt_value(argc, argv, i, "--region", &v)) {
-        slot = &a->region;
-        what = "a region such as eu-west-1";
-    } else if (pp_cli_opt_value(argc, argv, i, "--endpoint-url", &v)) {
-        slot = &a->endpoint;
-        what = "a URL";
-    } else {
-        return 0;
-    }
-    if (!v || !*v) {
-        fprintf(stderr, "parapet %s: %s expects %s\n", cmd, argv[*i], what);
-        return -1;
-    }
-    *slot = v;
-    return 1;
 }
 
 static pp_status open_session(const pp_cli_aws *a, pp_aws_session **s, char **err)
@@ -237,17 +220,6 @@ static void on_signal(int sig)
     (void)sig;
     g_stop = 1;
 }
-
-static const char watch_usage[] =
-    "usage: parapet watch STACK [--region R] [--profile P] [--endpoint-url URL] [--verbose]\n"
-    "                     [--format text|json] [--notify slack|teams|webhook --url URL]\n"
-    "                     [--state LOCATION] [--kb FILE] [--interval SECONDS] [--timeout SECONDS]\n"
-    "Follows the stack's latest operation: one line per resource event (a live view on a\n"
-    "terminal, plain lines otherwise, one JSON record per event with --format json); when a\n"
-    "resource fails, the explanation is printed (and posted with --notify) at once.\n"
-    "Polls every --interval seconds (default 5), slower (up to 30) while nothing changes.\n"
-    "Exit: 0 the operation completed, 1 it failed or rolled back, 2 usage or AWS error,\n"
-    "130 interrupted.\n";
 
 static const char *jstr(json_t *o, const char *k)
 {
@@ -513,6 +485,37 @@ static int watch_loop(watch *w)
     return rc;
 }
 
+/* One option or argument of `watch` (hooks/opt.h). */
+static int watch_opt(void *ctx, const pp_opts *p)
+{
+    watch *w = ctx;
+    switch (p->id) {
+    case PP_O_FORMAT: w->format = p->val; return 0;
+    case PP_O_NOTIFY: w->notify_to = p->val; return 0;
+    case PP_O_URL: w->url = p->val; return 0;
+    case PP_O_STATE: w->state_path = p->val; return 0;
+    case PP_O_KB: w->kbopt = p->val; return 0;
+    case PP_O_TIMEOUT: w->timeout_ms = p->num * 1000; return 0;
+    case PP_O_INTERVAL: {
+        /* tenths allowed so that tests need not wait: "0.2" */
+        char *end = NULL;
+        double d = strtod(p->val, &end);
+        if (end == p->val || *end || !(d >= 0.05 && d <= 3600))
+            return pp_opts_error(p, "%s expects seconds from 0.05 to 3600, not '%s'", p->name,
+                                 p->val);
+        w->interval_ms = (long)(d * 1000);
+        return 0;
+    }
+    case PP_O_ARG:
+        if (w->stack)
+            return pp_opts_error(p, "one STACK only");
+        w->stack = p->val;
+        return 0;
+    default:
+        return -1;
+    }
+}
+
 int pp_cli_watch(int argc, char **argv)
 {
     watch w;
@@ -520,60 +523,12 @@ int pp_cli_watch(int argc, char **argv)
     w.format = "text";
     w.interval_ms = 5000;
     w.timeout_ms = 4L * 3600 * 1000;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *v = NULL;
-        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-            fputs(watch_usage, stdout);
-            return 0;
-        }
-        int r = pp_cli_aws_arg(&w.aws, "watch", argc, argv, &i);
-        if (r < 0)
-            return 2;
-        if (r > 0)
-            continue;
-        long num;
-        if (pp_cli_opt_value(argc, argv, &i, "--format", &v)) {
-            if (!v || (strcmp(v, "text") && strcmp(v, "json")))
-                return pp_cli_usage("watch", "--format expects text or json");
-            w.format = v;
-        } else if (pp_cli_opt_value(argc, argv, &i, "--notify", &v)) {
-            if (!v || pp_chat_target_parse(v) < 0)
-                return pp_cli_usage("watch", "--notify expects slack, teams or webhook");
-            w.notify_to = v;
-        } else if (pp_cli_opt_value(argc, argv, &i, "--url", &v)) {
-            if (!v)
-                return pp_cli_usage("watch", "--url expects a URL");
-            w.url = v;
-        } else if (pp_cli_opt_value(argc, argv, &i, "--state", &v) ||
-                   pp_cli_opt_value(argc, argv, &i, "--state-db", &v)) {
-            if (!v)
-                return pp_cli_usage("watch", "--state expects a FILE or dynamodb://TABLE");
-            w.state_path = v;
-        } else if (pp_cli_opt_value(argc, argv, &i, "--kb", &v)) {
-            if (!v)
-                return pp_cli_usage("watch", "--kb expects a FILE");
-            w.kbopt = v;
-        } else if (pp_cli_opt_value(argc, argv, &i, "--interval", &v)) {
-            /* tenths allowed so that tests need not wait: "0.2" */
-            double d = v ? strtod(v, NULL) : 0;
-            if (!v || d < 0.05 || d > 3600)
-                return pp_cli_usage("watch", "--interval expects seconds (0.05 to 3600)");
-            w.interval_ms = (long)(d * 1000);
-        } else if (pp_cli_opt_value(argc, argv, &i, "--timeout", &v)) {
-            if (!v || pp_parse_long(v, 1, 7 * 24 * 3600, &num) != 0)
-                return pp_cli_usage("watch", "--timeout expects seconds");
-            w.timeout_ms = num * 1000;
-        } else if (a[0] == '-' && a[1]) {
-            fprintf(stderr, "parapet watch: unknown option '%s'\n%s", a, watch_usage);
-            return 2;
-        } else if (!w.stack) {
-            w.stack = a;
-        } else {
-            return pp_cli_usage("watch", "one STACK only");
-        }
-    }
+    pp_opt_taker takers[] = {{pp_cli_aws_opt, &w.aws}, {watch_opt, &w}};
+    int pr = pp_opts_parse(PP_CMD_WATCH, argc, argv, takers, PP_ARRAY_LEN(takers));
+    if (pr >= 0)
+        return pr;
     if (!w.stack) {
-        fputs(watch_usage, stderr);
+        pp_opts_usage(PP_CMD_WATCH, stderr);
         return 2;
     }
     if (w.notify_to && !w.url && getenv("PARAPET_NOTIFY_URL") && *getenv("PARAPET_NOTIFY_URL"))

@@ -15,15 +15,17 @@
 #include "advisor/event.h"
 #include "advisor/explain.h"
 #include "advisor/live.h"
+#include "hooks/opt.h"
 
 typedef struct pp_cli_aws {
     const char *profile, *region, *endpoint;   /* borrowed from argv */
     int verbose;
 } pp_cli_aws;
 
-/* Consumes --profile P, --region R, --endpoint-url URL, --verbose at argv[*i]. 1 consumed,
- * 0 not one of them, -1 usage error (printed, naming `cmd`). */
-int pp_cli_aws_arg(pp_cli_aws *a, const char *cmd, int argc, char **argv, int *i);
+/* Takes --profile, --region, --endpoint-url or --verbose/-v from the parser (a pp_opt_taker,
+ * hooks/opt.h; `a` is a pp_cli_aws):
+ * 0 taken, -1 when p is not one of them. Values stay borrowed from argv. */
+int pp_cli_aws_opt(void *a, const pp_opts *p);
 
 /* Fetches `stack` live and ingests every answer into `set`; *live keeps the list of what
  * could not be fetched (caller frees with pp_live_result_free). Returns 0, or 2 with a

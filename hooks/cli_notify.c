@@ -28,30 +28,6 @@
 #define PP_NOTIFY_URL_MAX 8192
 #define PP_NOTIFY_DEFAULT_DEADLINE_S 300
 
-static const char usage[] =
-    "usage: parapet notify --to slack|teams|webhook (--url URL | --url-file F) [OPTIONS]\n"
-    "                      [--flush] [FILE...|-]\n"
-    "Explains the failure in FILE... (as `parapet explain` reads them) and posts one message\n"
-    "per failing stack or service. Messages go through an outbox in the state database: each\n"
-    "is stored before it is sent and marked delivered when the receiver accepts it; the same\n"
-    "failure is never posted twice to one destination.\n"
-    "  --to slack|teams|webhook   Slack Block Kit, Teams Adaptive Card (Workflows), or the\n"
-    "                             explain JSON\n"
-    "  --url URL                  the incoming-webhook URL (or PARAPET_NOTIFY_URL; it is a\n"
-    "                             secret: prefer --url-file or the environment)\n"
-    "  --url-file F               read the URL from F\n"
-    "  --state LOCATION           state store: a SQLite file or dynamodb://TABLE (or\n"
-    "                             PARAPET_STATE; default $XDG_STATE_HOME/parapet/state.db or\n"
-    "                             ~/.local/state/parapet/state.db); --state-db F is an alias\n"
-    "  --flush                    only deliver what earlier runs left pending\n"
-    "  --kb FILE                  knowledge base (as for explain)\n"
-    "  --max-attempts N           attempts per message in this run (default 6)\n"
-    "  --timeout-ms N             per attempt (default 10000)\n"
-    "  --deadline-s N             for the whole delivery (default 300)\n"
-    "  --quiet                    no progress lines\n"
-    PP_AI_CLI_HELP
-    "Exit: 0 delivered (now or before), 1 a message is undelivered, 2 usage or input error.\n";
-
 /* Reads a secret from a file: first line, trimmed. NULL with a message on failure. */
 static char *read_secret_file(const char *cmd, const char *path)
 {
@@ -79,193 +55,187 @@ static char *read_secret_file(const char *cmd, const char *path)
     return out;
 }
 
-int pp_cli_notify(int argc, char **argv)
-{
-    pp_notify_cfg cfg = { .target = (pp_chat_target)-1 };
+/* What the command line chose. */
+typedef struct notify_args {
+    pp_notify_cfg cfg;
     pp_ai_cfg ai;
-    pp_ai_cfg_init(&ai);
     const char *files[PP_NOTIFY_MAX_FILES];
-    size_t nfiles = 0;
-    const char *url_opt = NULL, *url_file = NULL, *state_path = NULL, *kbopt = NULL;
-    int flush_only = 0, rc = 2;
-    long deadline_s = PP_NOTIFY_DEFAULT_DEADLINE_S;
-    char *url = NULL, *def_state = NULL, *err = NULL;
-    pp_state *st = NULL;
-    pp_kb *kb = NULL;
-    pp_http_client *http = NULL;
-    json_t *doc = NULL;
+    size_t nfiles;
+    const char *url_opt, *url_file, *state_path, *kbopt;
+    int flush_only;
+    long deadline_s;
+} notify_args;
+
+/* One option or argument of `notify` (hooks/opt.h). */
+static int notify_opt(void *ctx, const pp_opts *p)
+{
+    notify_args *a = ctx;
+    switch (p->id) {
+    case PP_O_TO: a->cfg.target = (pp_chat_target)pp_chat_target_parse(p->val); return 0;
+    case PP_O_URL: a->url_opt = p->val; return 0;
+    case PP_O_URL_FILE: a->url_file = p->val; return 0;
+    case PP_O_STATE: a->state_path = p->val; return 0;
+    case PP_O_KB: a->kbopt = p->val; return 0;
+    case PP_O_FLUSH: a->flush_only = 1; return 0;
+    case PP_O_QUIET: a->cfg.quiet = 1; return 0;
+    case PP_O_MAX_ATTEMPTS: a->cfg.max_attempts = (unsigned)p->num; return 0;
+    case PP_O_TIMEOUT_MS: a->cfg.timeout_ms = p->num; return 0;
+    case PP_O_DEADLINE_S: a->deadline_s = p->num; return 0;
+    case PP_O_ARG: return pp_opts_push(p, a->files, &a->nfiles, PP_NOTIFY_MAX_FILES);
+    default: return -1;
+    }
+}
+
+/* The destination URL (--url-file, --url, PARAPET_NOTIFY_URL) into *url (caller frees) and
+ * the rules between the options. -1 to go on, else 2 after a message. */
+static int notify_check_args(notify_args *a, char **url)
+{
+    char *err = NULL;
+    if ((int)a->cfg.target < 0)
+        return pp_cli_usage("notify", "--to slack|teams|webhook is required");
+    const char *env = getenv("PARAPET_NOTIFY_URL");
+    if (a->url_file) {
+        if (!(*url = read_secret_file("notify", a->url_file)))
+            return 2;
+    } else if (a->url_opt) {
+        *url = pp_strdup(a->url_opt);
+    } else if (env && *env) {
+        *url = pp_strdup(env);
+    }
+    if (!*url)
+        return pp_cli_usage("notify", "--url, --url-file or PARAPET_NOTIFY_URL is required");
+    if (pp_notify_url_ok(*url, &err) != 0) {
+        pp_cli_usage("notify", "%s", err);
+        free(err);
+        return 2;
+    }
+    if (a->flush_only && a->nfiles)
+        return pp_cli_usage("notify", "--flush takes no input files");
+    if (!a->flush_only && a->nfiles == 0) {
+        if (isatty(STDIN_FILENO)) {
+            pp_opts_usage(PP_CMD_NOTIFY, stderr);
+            return 2;
+        }
+        a->files[a->nfiles++] = "-";
+    }
+    return -1;
+}
+
+/* The explain document of the input files, enriched by Bedrock when asked: *doc (caller
+ * frees). 0, or 2 after a message. */
+static int notify_explain(notify_args *a, pp_state *st, json_t **doc)
+{
+    int rc = 2;
+    char *err = NULL;
     pp_evset set;
     pp_evset_init(&set, NULL);
+    pp_kb *kb = pp_cli_open_kb(a->kbopt, &rc);
+    if (!kb)
+        goto done;
+    pp_status s = PP_OK;
+    for (size_t i = 0; i < a->nfiles && s == PP_OK; i++)
+        s = pp_evset_ingest_file(&set, a->files[i], &err);
+    for (size_t i = 0; i < set.nwarn && !a->cfg.quiet; i++)
+        fprintf(stderr, "parapet: warning: %s\n", set.warnings[i]);
+    if (s != PP_OK) {
+        fprintf(stderr, "parapet notify: %s\n", err ? err : pp_status_name(s));
+        rc = 2;
+        goto done;
+    }
+    pp_explain x;
+    if (pp_explain_run(&set, kb, &x) != PP_OK) {
+        fprintf(stderr, "parapet notify: out of memory\n");
+        rc = 2;
+        goto done;
+    }
+    *doc = pp_explain_json(&x);
+    if (*doc && a->ai.enabled)
+        pp_ai_enrich(*doc, &x, &a->ai, st, a->cfg.quiet);
+    pp_explain_free(&x);
+    rc = *doc ? 0 : 2;
+    if (!*doc)
+        fprintf(stderr, "parapet notify: out of memory\n");
+done:
+    free(err);
+    pp_kb_free(kb);
+    pp_evset_free(&set);
+    return rc;
+}
 
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        int has = i + 1 < argc;
-        long v;
-        int r = pp_ai_cli_arg(&ai, argc, argv, &i);
-        if (r < 0)
-            goto done;
-        if (r > 0)
-            continue;
-        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-            fputs(usage, stdout);
-            rc = 0;
-            goto done;
-        } else if (strcmp(a, "--to") == 0 && has) {
-            cfg.target = (pp_chat_target)pp_chat_target_parse(argv[++i]);
-            if ((int)cfg.target < 0) {
-                rc = pp_cli_usage("notify", "--to expects slack, teams or webhook");
-                goto done;
-            }
-        } else if (strcmp(a, "--url") == 0 && has) {
-            url_opt = argv[++i];
-        } else if (strcmp(a, "--url-file") == 0 && has) {
-            url_file = argv[++i];
-        } else if ((strcmp(a, "--state") == 0 || strcmp(a, "--state-db") == 0) && has) {
-            state_path = argv[++i];
-        } else if (strcmp(a, "--kb") == 0 && has) {
-            kbopt = argv[++i];
-        } else if (strcmp(a, "--flush") == 0) {
-            flush_only = 1;
-        } else if (strcmp(a, "--quiet") == 0) {
-            cfg.quiet = 1;
-        } else if (strcmp(a, "--max-attempts") == 0 && has) {
-            if (pp_parse_long(argv[++i], 1, 100, &v) != 0) {
-                rc = pp_cli_usage("notify", "--max-attempts expects 1..100");
-                goto done;
-            }
-            cfg.max_attempts = (unsigned)v;
-        } else if (strcmp(a, "--timeout-ms") == 0 && has) {
-            if (pp_parse_long(argv[++i], 1, 600000, &v) != 0) {
-                rc = pp_cli_usage("notify", "--timeout-ms expects 1..600000");
-                goto done;
-            }
-            cfg.timeout_ms = v;
-        } else if (strcmp(a, "--deadline-s") == 0 && has) {
-            if (pp_parse_long(argv[++i], 1, 86400, &deadline_s) != 0) {
-                rc = pp_cli_usage("notify", "--deadline-s expects 1..86400");
-                goto done;
-            }
-        } else if (a[0] == '-' && a[1] != '\0') {
-            rc = pp_cli_usage("notify", "unknown or incomplete option '%s' (see parapet notify "
-                              "--help)", a);
-            goto done;
-        } else {
-            if (nfiles == PP_NOTIFY_MAX_FILES) {
-                rc = pp_cli_usage("notify", "at most %d files", PP_NOTIFY_MAX_FILES);
-                goto done;
-            }
-            files[nfiles++] = a;
-        }
-    }
-    if ((int)cfg.target < 0) {
-        rc = pp_cli_usage("notify", "--to slack|teams|webhook is required");
+/* Queues doc (when there is one) and drains the outbox. The exit code. */
+static int notify_deliver(pp_state *st, const pp_notify_cfg *cfg, json_t *doc)
+{
+    pp_notify_result res = { 0 };
+    char *err = NULL;
+    pp_http_client *http = NULL;
+    int rc = 2;
+    pp_status s = doc ? pp_notify_queue(st, cfg, doc, &res, &err) : PP_OK;
+    if (s != PP_OK) {
+        fprintf(stderr, "parapet notify: %s\n", err ? err : pp_status_name(s));
         goto done;
     }
-    if (url_file) {
-        if (!(url = read_secret_file("notify", url_file)))
-            goto done;
-    } else if (url_opt) {
-        url = pp_strdup(url_opt);
-    } else if (getenv("PARAPET_NOTIFY_URL") && *getenv("PARAPET_NOTIFY_URL")) {
-        url = pp_strdup(getenv("PARAPET_NOTIFY_URL"));
-    }
-    if (!url) {
-        rc = pp_cli_usage("notify", "--url, --url-file or PARAPET_NOTIFY_URL is required");
+    rc = 1;
+    if (pp_http_global_init() != PP_OK || !(http = pp_http_client_new())) {
+        fprintf(stderr, "parapet notify: libcurl failed to initialise\n");
         goto done;
     }
-    if (pp_notify_url_ok(url, &err) != 0) {
-        rc = pp_cli_usage("notify", "%s", err);
+    s = pp_notify_flush(st, cfg, http, &res, &err);
+    if (s != PP_OK) {
+        fprintf(stderr, "parapet notify: %s\n", err ? err : pp_status_name(s));
         goto done;
     }
-    if (flush_only && nfiles) {
-        rc = pp_cli_usage("notify", "--flush takes no input files");
-        goto done;
-    }
-    if (!flush_only && nfiles == 0) {
-        if (isatty(STDIN_FILENO)) {
-            fputs(usage, stderr);
-            goto done;
-        }
-        files[nfiles++] = "-";
-    }
-    cfg.url = url;
-    cfg.deadline_ms = pp_now_ms() + (uint64_t)deadline_s * 1000u;
-    pp_notify_cfg_defaults(&cfg);
+    if (!cfg->quiet)
+        fprintf(stderr, "parapet notify: %zu queued, %zu already sent, %zu delivered, %zu "
+                        "refused, %zu pending (%s)\n", res.queued, res.duplicate, res.delivered,
+                res.failed, res.pending, pp_chat_target_name(cfg->target));
+    rc = (res.pending || res.failed) ? 1 : 0;
+done:
+    free(err);
+    pp_http_client_free(http);
+    return rc;
+}
 
-    if (!state_path) {
-        def_state = pp_state_default_location();
-        state_path = def_state;
+int pp_cli_notify(int argc, char **argv)
+{
+    notify_args *a = calloc(1, sizeof *a);
+    if (!a) {
+        fprintf(stderr, "parapet notify: out of memory\n");
+        return 2;
     }
+    a->cfg.target = (pp_chat_target)-1;
+    a->deadline_s = PP_NOTIFY_DEFAULT_DEADLINE_S;
+    pp_ai_cfg_init(&a->ai);
+    char *url = NULL, *def_state = NULL, *err = NULL;
+    pp_state *st = NULL;
+    json_t *doc = NULL;
+    pp_opt_taker takers[] = {{pp_ai_cli_opt, &a->ai}, {notify_opt, a}};
+    int rc = pp_opts_parse(PP_CMD_NOTIFY, argc, argv, takers, PP_ARRAY_LEN(takers));
+    if (rc < 0)
+        rc = notify_check_args(a, &url);
+    if (rc >= 0)
+        goto done;
+    a->cfg.url = url;
+    a->cfg.deadline_ms = pp_now_ms() + (uint64_t)a->deadline_s * 1000u;
+    pp_notify_cfg_defaults(&a->cfg);
+    const char *state_path = a->state_path;
+    if (!state_path)
+        state_path = def_state = pp_state_default_location();
     pp_status s = pp_state_open(state_path, &st, &err);
     if (s != PP_OK) {
         fprintf(stderr, "parapet notify: %s\n", err ? err : pp_status_name(s));
+        rc = 2;
         goto done;
     }
-
-    if (!flush_only) {
-        kb = pp_cli_open_kb(kbopt, &rc);
-        if (!kb)
-            goto done;
-        for (size_t i = 0; i < nfiles && s == PP_OK; i++)
-            s = pp_evset_ingest_file(&set, files[i], &err);
-        for (size_t i = 0; i < set.nwarn && !cfg.quiet; i++)
-            fprintf(stderr, "parapet: warning: %s\n", set.warnings[i]);
-        if (s != PP_OK) {
-            fprintf(stderr, "parapet notify: %s\n", err ? err : pp_status_name(s));
-            rc = 2;
-            goto done;
-        }
-        pp_explain x;
-        if (pp_explain_run(&set, kb, &x) != PP_OK) {
-            fprintf(stderr, "parapet notify: out of memory\n");
-            rc = 2;
-            goto done;
-        }
-        doc = pp_explain_json(&x);
-        if (doc && ai.enabled)
-            pp_ai_enrich(doc, &x, &ai, st, cfg.quiet);
-        pp_explain_free(&x);
-        if (!doc) {
-            fprintf(stderr, "parapet notify: out of memory\n");
-            rc = 2;
-            goto done;
-        }
-    }
-
-    pp_notify_result res = { 0 };
-    if (doc) {
-        s = pp_notify_queue(st, &cfg, doc, &res, &err);
-        if (s != PP_OK) {
-            fprintf(stderr, "parapet notify: %s\n", err ? err : pp_status_name(s));
-            rc = 2;
-            goto done;
-        }
-    }
-    if (pp_http_global_init() != PP_OK || !(http = pp_http_client_new())) {
-        fprintf(stderr, "parapet notify: libcurl failed to initialise\n");
-        rc = 1;
-        goto done;
-    }
-    s = pp_notify_flush(st, &cfg, http, &res, &err);
-    if (s != PP_OK) {
-        fprintf(stderr, "parapet notify: %s\n", err ? err : pp_status_name(s));
-        rc = 1;
-        goto done;
-    }
-    if (!cfg.quiet)
-        fprintf(stderr, "parapet notify: %zu queued, %zu already sent, %zu delivered, %zu "
-                        "refused, %zu pending (%s)\n", res.queued, res.duplicate, res.delivered,
-                res.failed, res.pending, pp_chat_target_name(cfg.target));
-    rc = (res.pending || res.failed) ? 1 : 0;
+    rc = a->flush_only ? 0 : notify_explain(a, st, &doc);
+    if (rc == 0)
+        rc = notify_deliver(st, &a->cfg, doc);
 done:
     json_decref(doc);
-    pp_http_client_free(http);
-    pp_kb_free(kb);
-    pp_evset_free(&set);
     pp_state_close(st);
-    pp_ai_cfg_free(&ai);
+    pp_ai_cfg_free(&a->ai);
     free(url);
     free(def_state);
     free(err);
+    free(a);
     return rc;
 }

@@ -21,15 +21,6 @@
 #include "engine/value.h"
 #include "hooks/cli.h"
 
-static const char USAGE[] =
-    "usage: parapet rules list [DIR]... [--format text|json] [--rules DIR]... [--pack P] [--only X]\n"
-    "       parapet rules test [DIR]... [--only X] [--verbose]\n"
-    "       parapet rules compile [DIR] -o FILE\n"
-    "  list: every rule with id, severity, packs, controls, related and types\n"
-    "  test: run each rule's <rule>.cases.yaml; prints 'N passed, N failed'\n"
-    "  compile: precompile DIR (default: the built-in rules) into a rules cache, which\n"
-    "           --rules-cache FILE then uses for faster start-up (docs/rules.md)\n";
-
 static json_t *strv_json(char **v)
 {
     json_t *a = json_array();
@@ -268,83 +259,92 @@ static int rules_test(pp_ruleset *rs, int verbose)
     return t.failed ? 1 : 0;
 }
 
+/* The options and arguments of the rules sub-commands. */
+typedef struct rules_args {
+    pp_cli_sel sel;
+    const char *dir, *out;   /* compile */
+    int json, verbose;
+} rules_args;
+
+/* One option or argument of a rules sub-command (hooks/opt.h). */
+static int rules_opt(void *ctx, const pp_opts *p)
+{
+    rules_args *a = ctx;
+    switch (p->id) {
+    case PP_O_FORMAT: a->json = strcmp(p->val, "json") == 0; return 0;
+    case PP_O_VERBOSE: a->verbose = 1; return 0;
+    case PP_O_OUTPUT: a->out = p->val; return 0;
+    case PP_O_ARG:
+        if (p->cmd->bit == PP_CMD_RULES_COMPILE) {
+            if (a->dir)
+                return pp_opts_error(p, "one folder only");
+            a->dir = p->val;
+            return 0;
+        }
+        /* rules list|test DIR: that folder's rules only */
+        a->sel.no_builtin = 1;
+        return pp_opts_push(p, a->sel.dirs, &a->sel.ndirs, PP_CLI_MAX_LIST);
+    default: return -1;
+    }
+}
+
 /* rules compile [DIR] -o FILE */
 static int rules_compile(int argc, char **argv)
 {
-    const char *dir = NULL, *out = NULL;
-    for (int i = 2; i < argc; i++) {
-        if ((strcmp(argv[i], "-o") == 0 || strcmp(argv[i], "--output") == 0) && i + 1 < argc)
-            out = argv[++i];
-        else if (argv[i][0] == '-')
-            return pp_cli_usage("rules", "compile: unknown option '%s'", argv[i]);
-        else if (dir)
-            return pp_cli_usage("rules", "compile takes one folder");
-        else
-            dir = argv[i];
-    }
-    if (!out)
-        return pp_cli_usage("rules", "compile needs -o FILE");
+    rules_args a;
+    memset(&a, 0, sizeof a);
+    pp_opt_taker takers[] = {{rules_opt, &a}};
+    int rc = pp_opts_parse(PP_CMD_RULES_COMPILE, argc, argv, takers, 1);
+    if (rc >= 0)
+        return rc;
+    const char *dir = a.dir;
+    if (!a.out)
+        return pp_cli_usage("rules compile", "-o FILE is required");
     if (!dir && !(dir = pp_cli_builtin_rules()))
-        return pp_cli_usage("rules", "compile: the built-in rules folder was not found (set "
-                                     "PARAPET_RULES or name a folder)");
+        return pp_cli_usage("rules compile", "the built-in rules folder was not found (set "
+                                             "PARAPET_RULES or name a folder)");
     char *err = NULL;
     size_t n = 0;
-    pp_status st = pp_rules_cache_build(dir, out, &n, &err);
+    pp_status st = pp_rules_cache_build(dir, a.out, &n, &err);
     if (st != PP_OK) {
         fprintf(stderr, "parapet rules compile: %s\n", err ? err : pp_status_name(st));
         free(err);
         return 2;
     }
-    printf("rules compile: %zu files of %s into %s\n", n, dir, out);
+    printf("rules compile: %zu files of %s into %s\n", n, dir, a.out);
     return 0;
+}
+
+/* rules list|test: the loaded rule set, listed or tested. */
+static int rules_list_test(unsigned cmd, int argc, char **argv)
+{
+    rules_args a;
+    memset(&a, 0, sizeof a);
+    pp_opt_taker takers[] = {{pp_cli_sel_opt, &a.sel}, {rules_opt, &a}};
+    int rc = pp_opts_parse(cmd, argc, argv, takers, PP_ARRAY_LEN(takers));
+    if (rc < 0) {
+        pp_limits lim = PP_LIMITS_DEFAULT;
+        pp_ruleset *rs = pp_cli_sel_load(&a.sel, &lim);
+        rc = !rs ? 2 : cmd == PP_CMD_RULES_LIST ? rules_list(rs, a.json) : rules_test(rs, a.verbose);
+        pp_ruleset_free(rs);
+    }
+    pp_cli_sel_free(&a.sel);
+    return rc;
+}
+
+static int rules_list_cmd(int argc, char **argv)
+{
+    return rules_list_test(PP_CMD_RULES_LIST, argc, argv);
+}
+
+static int rules_test_cmd(int argc, char **argv)
+{
+    return rules_list_test(PP_CMD_RULES_TEST, argc, argv);
 }
 
 int pp_cli_rules(int argc, char **argv)
 {
-    if (argc < 2 || pp_cli_wants_help(argc, argv, 1)) {
-        fputs(USAGE, argc < 2 ? stderr : stdout);
-        return argc < 2 ? 2 : 0;
-    }
-    const char *sub = argv[1];
-    if (strcmp(sub, "compile") == 0)
-        return rules_compile(argc, argv);
-    int is_list = strcmp(sub, "list") == 0, is_test = strcmp(sub, "test") == 0;
-    if (!is_list && !is_test)
-        return pp_cli_usage("rules", "expected 'list', 'test' or 'compile', not '%s'", sub);
-    pp_limits lim = PP_LIMITS_DEFAULT;
-    pp_cli_sel sel = {0};
-    int json = 0, verbose = 0, rc = 0;
-    for (int i = 2; i < argc; i++) {
-        int used = pp_cli_sel_arg(&sel, argc, argv, &i);
-        if (used < 0)
-            return 2;
-        if (used)
-            continue;
-        if (strcmp(argv[i], "--format") == 0 && i + 1 < argc) {
-            const char *f = argv[++i];
-            if (strcmp(f, "json") == 0)
-                json = 1;
-            else if (strcmp(f, "text") != 0)
-                return pp_cli_usage("rules", "--format expects text or json, not '%s'", f);
-        } else if (strcmp(argv[i], "--verbose") == 0) {
-            verbose = 1;
-        } else if (argv[i][0] == '-') {
-            return pp_cli_usage("rules", "unknown option '%s'", argv[i]);
-        } else {
-            /* rules list|test DIR: that folder's rules only */
-            if (sel.ndirs >= PP_CLI_MAX_LIST)
-                return pp_cli_usage("rules", "too many folders");
-            sel.dirs[sel.ndirs++] = argv[i];
-            sel.no_builtin = 1;
-        }
-    }
-    pp_ruleset *rs = pp_cli_sel_load(&sel, &lim);
-    if (!rs) {
-        pp_cli_sel_free(&sel);
-        return 2;
-    }
-    rc = is_list ? rules_list(rs, json) : rules_test(rs, verbose);
-    pp_ruleset_free(rs);
-    pp_cli_sel_free(&sel);
-    return rc;
+    static const char *const names[] = {"list", "test", "compile", NULL};
+    static int (*const subs[])(int, char **) = {rules_list_cmd, rules_test_cmd, rules_compile};
+    return pp_opts_dispatch("rules", names, subs, argc, argv);
 }

@@ -10,55 +10,42 @@
 #include "engine/store/state.h"
 #include "hooks/cli.h"
 
-static const char usage[] =
-    "usage: parapet state migrate --from FILE --to dynamodb://TABLE\n"
-    "Copies a SQLite state file (the outbox with its dedup keys, the kept events, the latest\n"
-    "explanations, the Bedrock cache) into a DynamoDB state table. Idempotent: what the table\n"
-    "has already is left alone, so a second run copies nothing; pending messages stay\n"
-    "deliverable. Region, credentials and endpoint come from the standard AWS chain.\n"
-    "  --from FILE            the SQLite state file (e.g. ~/.local/state/parapet/state.db)\n"
-    "  --to dynamodb://TABLE  the table (created by hooks/deploy/parapet-hook.yaml)\n"
-    "  --quiet                no summary line\n";
-
 static const char *const KINDS[4] = { "outbox rows", "cached answers", "explanations",
                                       "events" };
 
-int pp_cli_state(int argc, char **argv)
+/* What `state migrate` was given. */
+typedef struct migrate_args {
+    const char *from, *to;
+    int quiet;
+} migrate_args;
+
+/* One option or argument of `state migrate` (hooks/opt.h). */
+static int migrate_opt(void *ctx, const pp_opts *p)
 {
-    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        fputs(usage, argc < 2 ? stderr : stdout);
-        return argc < 2 ? 2 : 0;
+    migrate_args *a = ctx;
+    switch (p->id) {
+    case PP_O_FROM: a->from = p->val; return 0;
+    case PP_O_TO: a->to = p->val; return 0;
+    case PP_O_QUIET: a->quiet = 1; return 0;
+    default: return -1;
     }
-    if (strcmp(argv[1], "migrate") != 0)
-        return pp_cli_usage("state", "unknown subcommand '%s' (see parapet state --help)",
-                            argv[1]);
-    const char *from = NULL, *to = NULL, *v;
-    int quiet = 0;
-    for (int i = 2; i < argc; i++) {
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            fputs(usage, stdout);
-            return 0;
-        } else if (pp_cli_opt_value(argc, argv, &i, "--from", &v)) {
-            if (!v)
-                return pp_cli_usage("state", "--from expects a FILE");
-            from = v;
-        } else if (pp_cli_opt_value(argc, argv, &i, "--to", &v)) {
-            if (!v)
-                return pp_cli_usage("state", "--to expects dynamodb://TABLE");
-            to = v;
-        } else if (strcmp(argv[i], "--quiet") == 0) {
-            quiet = 1;
-        } else {
-            return pp_cli_usage("state", "unknown option '%s' (see parapet state --help)",
-                                argv[i]);
-        }
-    }
+}
+
+static int state_migrate(int argc, char **argv)
+{
+    migrate_args a = { 0 };
+    pp_opt_taker takers[] = {{migrate_opt, &a}};
+    int prc = pp_opts_parse(PP_CMD_STATE_MIGRATE, argc, argv, takers, 1);
+    if (prc >= 0)
+        return prc;
+    const char *from = a.from, *to = a.to;
+    int quiet = a.quiet;
     if (!from || !to)
-        return pp_cli_usage("state", "migrate needs --from FILE and --to dynamodb://TABLE");
+        return pp_cli_usage("state migrate", "--from FILE and --to dynamodb://TABLE are required");
     if (pp_state_is_ddb(from))
-        return pp_cli_usage("state", "--from is a SQLite file, not a table");
+        return pp_cli_usage("state migrate", "--from is a SQLite file, not a table");
     if (!pp_state_is_ddb(to))
-        return pp_cli_usage("state", "--to expects dynamodb://TABLE");
+        return pp_cli_usage("state migrate", "--to expects dynamodb://TABLE");
     FILE *f = fopen(from, "rb");
     if (!f) {
         fprintf(stderr, "parapet state: %s: cannot open: no such state file\n", from);
@@ -92,4 +79,11 @@ done:
     pp_state_close(dst);
     pp_state_close(src);
     return rc;
+}
+
+int pp_cli_state(int argc, char **argv)
+{
+    static const char *const names[] = {"migrate", NULL};
+    static int (*const subs[])(int, char **) = {state_migrate};
+    return pp_opts_dispatch("state", names, subs, argc, argv);
 }

@@ -7,19 +7,6 @@
 
 #include "engine/base/util.h"
 
-const char pp_hook_opts_help[] =
-    "  --rules DIR                      add a rules folder (repeatable)\n"
-    "  --no-builtin-rules               do not load the built-in rules\n"
-    "  --pack NAME  --only ID           select rules (repeatable; '*' wildcards in --only)\n"
-    "  --config FILE                    configuration (default: .parapet.yaml upward)\n"
-    "  --rules-cache FILE               precompiled rules (`parapet rules compile`); a\n"
-    "                                   file whose text changed is compiled as usual\n"
-    "  --unknown fail|warn|pass         what an UNKNOWN verdict does (default fail)\n"
-    "  --fail-on SEVERITY               lowest severity that fails the hook (default info)\n"
-    "  --allow-payload-url-prefix P     also fetch payloads from URLs starting with P\n"
-    "                                   (repeatable; default: Amazon S3 https URLs only)\n"
-    "  --verbose                        rule logs on stderr\n";
-
 void pp_hook_opts_init(pp_hook_opts *o)
 {
     memset(o, 0, sizeof *o);
@@ -28,60 +15,23 @@ void pp_hook_opts_init(pp_hook_opts *o)
     o->limits = lim;
 }
 
-/* Matches "--name VALUE" or "--name=VALUE"; sets *val. 1 matched, 0 not, -1 value missing. */
-static int opt_val(const char *name, int argc, char **argv, int *i, const char **val)
+int pp_hook_opts_opt(void *ctx, const pp_opts *p)
 {
-    const char *a = argv[*i];
-    size_t l = strlen(name);
-    if (strncmp(a, name, l) != 0 || (a[l] != '\0' && a[l] != '='))
+    pp_hook_opts *o = ctx;
+    int r = pp_cli_sel_opt(&o->sel, p);
+    if (r >= 0)
+        return r;
+    switch (p->id) {
+    case PP_O_ALLOW_PREFIX:   /* the table refuses an empty prefix */
+        return pp_opts_push(p, o->prefixes, &o->nprefixes, PP_CLI_MAX_LIST);
+    case PP_O_FAIL_ON:
+        return pp_cli_fail_on(p, &o->fail_on);
+    case PP_O_VERBOSE:
+        o->verbose = 1;
         return 0;
-    if (a[l] == '=') {
-        *val = a + l + 1;
-        return 1;
-    }
-    if (*i + 1 >= argc) {
-        fprintf(stderr, "parapet: %s needs a value\n", name);
+    default:
         return -1;
     }
-    *val = argv[++*i];
-    return 1;
-}
-
-int pp_hook_opts_arg(pp_hook_opts *o, int argc, char **argv, int *i)
-{
-    int r = pp_cli_sel_arg(&o->sel, argc, argv, i);
-    if (r != 0)
-        return r;
-    const char *val = NULL;
-    if ((r = opt_val("--allow-payload-url-prefix", argc, argv, i, &val)) != 0) {
-        if (r < 0)
-            return -1;
-        if (!*val) {
-            fprintf(stderr, "parapet: --allow-payload-url-prefix needs a non-empty prefix\n");
-            return -1;
-        }
-        if (o->nprefixes >= PP_CLI_MAX_LIST) {
-            fprintf(stderr, "parapet: too many --allow-payload-url-prefix options\n");
-            return -1;
-        }
-        o->prefixes[o->nprefixes++] = val;
-        return 1;
-    }
-    if ((r = opt_val("--fail-on", argc, argv, i, &val)) != 0) {
-        if (r < 0)
-            return -1;
-        if (pp_severity_parse(val, &o->fail_on) != 0) {
-            fprintf(stderr, "parapet: --fail-on expects info, low, medium, high or critical, "
-                            "not '%s'\n", val);
-            return -1;
-        }
-        return 1;
-    }
-    if (strcmp(argv[*i], "--verbose") == 0) {
-        o->verbose = 1;
-        return 1;
-    }
-    return 0;
 }
 
 pp_ruleset *pp_hook_opts_load(pp_hook_opts *o)

@@ -2,7 +2,8 @@
  * `parapet serve`, `parapet lambda`): the rule selection of `check` (pp_cli_sel, cli.h) plus
  * --fail-on, --allow-payload-url-prefix and --verbose.
  *
- * Data flow: argv → pp_hook_opts_arg (one option at a time; the caller handles its own) →
+ * Data flow: argv → pp_opts_parse (hooks/opt.h) → pp_hook_opts_opt for the shared options
+ * (the command's callback handles its own) →
  * pp_hook_opts_load (first rule set, configuration, and the frozen pp_rules_opts every other
  * thread loads from) → pp_hook_cfg for pp_hook_handle. Nothing here changes after load, so
  * worker threads may read it concurrently.
@@ -30,9 +31,9 @@ typedef struct pp_hook_opts {
 
 void pp_hook_opts_init(pp_hook_opts *o);
 
-/* Tries the option at argv[*i]. Returns 1 when consumed (*i moved to its value when it has
- * one), 0 when it is not a shared option, -1 on a usage error (message printed). */
-int pp_hook_opts_arg(pp_hook_opts *o, int argc, char **argv, int *i);
+/* Takes a shared option from the parser (a pp_opt_taker; `o` is a pp_hook_opts): 0 taken, 2
+ * after a usage error (printed), -1 when p is not one of them. Values stay borrowed. */
+int pp_hook_opts_opt(void *o, const pp_opts *p);
 
 /* Loads configuration and the rule set once (errors printed, NULL returned), then freezes
  * o->rules and o->cfg. The caller owns the returned rule set. */
@@ -43,8 +44,5 @@ pp_ruleset *pp_hook_opts_load(pp_hook_opts *o);
 pp_ruleset *pp_hook_opts_reload(const pp_hook_opts *o, char **err);
 
 void pp_hook_opts_free(pp_hook_opts *o);
-
-/* Help lines for the shared options. */
-extern const char pp_hook_opts_help[];
 
 #endif

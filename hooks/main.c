@@ -70,6 +70,7 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < PP_ARRAY_LEN(COMMANDS); i++)
         if (strcmp(cmd, COMMANDS[i].name) == 0)
             return COMMANDS[i].run(argc - 1, argv + 1);
-    fprintf(stderr, "parapet: unknown command '%s' (see parapet --help)\n", cmd);
+    fprintf(stderr, "parapet: unknown %s '%s' (see parapet --help)\n",
+            cmd[0] == '-' ? "option" : "command", cmd);
     return 2;
 }

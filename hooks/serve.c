@@ -263,87 +263,40 @@ static int fit_connections(long *max_conns)
     return 0;
 }
 
-static const char usage[] =
-    "usage: parapet serve [--listen ADDR:PORT] [--threads N] [--token-file F] [OPTIONS]\n"
-    "HTTP endpoint: POST /hook, POST /v1/check, POST /slack/command, GET /healthz,\n"
-    "GET /metrics.\n"
-    "  --listen ADDR:PORT               default 127.0.0.1:8080; port 0 picks a free port\n"
-    "  --threads N                      worker threads (default: CPU count)\n"
-    "  --token-file F                   require 'Authorization: Bearer <token>' (required\n"
-    "                                   when ADDR is not a loopback address)\n"
-    "  --deadline-ms N                  per-request deadline (default 25000)\n"
-    "  --max-connections N              open connections at most (default 2048)\n"
-    "  --idle-timeout-s N               close a connection silent for N s (default 30)\n"
-    "  --request-timeout-s N            close a request whose body is not in N s after its\n"
-    "                                   headers (default 30; 0: no limit)\n"
-    "  --max-body-memory-mib N          body bytes buffered beyond 64 KiB per request, over\n"
-    "                                   all requests (default 256; then 503)\n"
-    "  --state LOCATION                 state store for POST /slack/command: a SQLite file or\n"
-    "                                   dynamodb://TABLE, shared by every replica (or\n"
-    "                                   PARAPET_STATE; default $XDG_STATE_HOME/parapet/state.db;\n"
-    "                                   --state-db F is an alias)\n"
-    "  --slack-signing-secret-file F    Slack signing secret (or SLACK_SIGNING_SECRET);\n"
-    "                                   without one /slack/command answers 404\n"
-    "  --slack-live                     `/parapet why STACK` with nothing recorded fetches the\n"
-    "                                   stack from AWS (explain --stack, the standard\n"
-    "                                   credential chain; within 2.5 s)\n";
-
 /* What the command line chose, before the server is set up. */
 typedef struct serve_args {
     const char *listen_spec, *token_file, *slack_file, *state_opt;
     long threads, max_conns, idle_s, body_mib;
+    pp_server *s;   /* for the options that go straight to the server */
 } serve_args;
+
+/* One option of `serve` (hooks/opt.h); it takes no arguments. */
+static int serve_opt(void *ctx, const pp_opts *p)
+{
+    serve_args *a = ctx;
+    pp_server *s = a->s;
+    switch (p->id) {
+    case PP_O_LISTEN: a->listen_spec = p->val; return 0;
+    case PP_O_THREADS: a->threads = p->num; return 0;
+    case PP_O_TOKEN_FILE: a->token_file = p->val; return 0;
+    case PP_O_SLACK_SECRET_FILE: a->slack_file = p->val; return 0;
+    case PP_O_STATE: a->state_opt = p->val; return 0;
+    case PP_O_SLACK_LIVE: s->slack_live = 1; return 0;
+    case PP_O_MAX_CONNECTIONS: a->max_conns = p->num; return 0;
+    case PP_O_IDLE_TIMEOUT_S: a->idle_s = p->num; return 0;
+    case PP_O_REQUEST_TIMEOUT_S: s->request_timeout_s = p->num; return 0;
+    case PP_O_MAX_BODY_MIB: a->body_mib = p->num; return 0;
+    case PP_O_DEADLINE_MS: s->deadline_ms = p->num; return 0;
+    default: return -1;
+    }
+}
 
 /* The command line into s and a. -1 when start-up goes on, else the exit code (--help: 0). */
 static int parse_args(pp_server *s, serve_args *a, int argc, char **argv)
 {
-    for (int i = 1; i < argc; i++) {
-        const char *o = argv[i];
-        int r = pp_hook_opts_arg(&s->opts, argc, argv, &i);
-        if (r < 0)
-            return 2;
-        if (r > 0)
-            continue;
-        int has = i + 1 < argc;
-        if (strcmp(o, "--help") == 0 || strcmp(o, "-h") == 0) {
-            fputs(usage, stdout);
-            fputs(pp_hook_opts_help, stdout);
-            return 0;
-        } else if (strcmp(o, "--listen") == 0 && has) {
-            a->listen_spec = argv[++i];
-        } else if (strcmp(o, "--threads") == 0 && has) {
-            if (pp_parse_long(argv[++i], 1, PP_SERVE_MAX_THREADS, &a->threads) != 0)
-                return pp_cli_usage("serve", "--threads expects 1..%d", PP_SERVE_MAX_THREADS);
-        } else if (strcmp(o, "--token-file") == 0 && has) {
-            a->token_file = argv[++i];
-        } else if (strcmp(o, "--slack-signing-secret-file") == 0 && has) {
-            a->slack_file = argv[++i];
-        } else if ((strcmp(o, "--state") == 0 || strcmp(o, "--state-db") == 0) && has) {
-            a->state_opt = argv[++i];
-        } else if (strcmp(o, "--slack-live") == 0) {
-            s->slack_live = 1;
-        } else if (strcmp(o, "--max-connections") == 0 && has) {
-            if (pp_parse_long(argv[++i], 1, PP_SERVE_MAX_CONNECTIONS_CAP, &a->max_conns) != 0)
-                return pp_cli_usage("serve", "--max-connections expects 1..%d",
-                                    PP_SERVE_MAX_CONNECTIONS_CAP);
-        } else if (strcmp(o, "--idle-timeout-s") == 0 && has) {
-            if (pp_parse_long(argv[++i], 1, 3600, &a->idle_s) != 0)
-                return pp_cli_usage("serve", "--idle-timeout-s expects 1..3600");
-        } else if (strcmp(o, "--request-timeout-s") == 0 && has) {
-            if (pp_parse_long(argv[++i], 0, 3600, &s->request_timeout_s) != 0)
-                return pp_cli_usage("serve", "--request-timeout-s expects 0..3600");
-        } else if (strcmp(o, "--max-body-memory-mib") == 0 && has) {
-            if (pp_parse_long(argv[++i], 0, 1L << 20, &a->body_mib) != 0)
-                return pp_cli_usage("serve", "--max-body-memory-mib expects 0..1048576");
-        } else if (strcmp(o, "--deadline-ms") == 0 && has) {
-            if (pp_parse_long(argv[++i], 1, 900000, &s->deadline_ms) != 0)
-                return pp_cli_usage("serve", "--deadline-ms expects 1..900000");
-        } else {
-            return pp_cli_usage("serve", "unknown or incomplete option '%s' (see parapet serve "
-                                "--help)", o);
-        }
-    }
-    return -1;
+    a->s = s;
+    pp_opt_taker takers[] = {{pp_hook_opts_opt, &s->opts}, {serve_opt, a}};
+    return pp_opts_parse(PP_CMD_SERVE, argc, argv, takers, PP_ARRAY_LEN(takers));
 }
 
 /* Reads `path` (at most PP_SERVE_TOKEN_MAX bytes) into *out without its trailing blanks

@@ -54,7 +54,7 @@ check_none explain "$PARAPET" explain "$EV"
 [ -s "$T/out.explain" ] || fail "explain printed nothing: $(cat "$T/err.explain")"
 KB="$(dirname "$PARAPET")/kb.db"
 if [ -f "$KB" ]; then
-    check_none kb "$PARAPET" kb search --db "$KB" "rate exceeded"
+    check_none kb "$PARAPET" kb search --kb "$KB" "rate exceeded"
     [ -s "$T/out.kb" ] || fail "kb search printed nothing: $(cat "$T/err.kb")"
 fi
 
