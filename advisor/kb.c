@@ -176,6 +176,57 @@ static int role_parse(const char *s)
     return -1;
 }
 
+/* An entry's examples: each a message string or an object of message, resource_type, status,
+ * source and captures (name: string). Returns them all as objects (new reference; NULL only
+ * for want of memory), problems recorded for the others. */
+static json_t *normalise_examples(json_t *ex, json_t *lines, const char *file, problems *p)
+{
+    json_t *exs = json_array();
+    if (!json_is_array(ex) || json_array_size(ex) == 0)
+        problem(p, "%s:%u: expected at least one example message", file,
+                key_line(lines, "examples"));
+    size_t i;
+    json_t *x;
+    json_array_foreach(ex, i, x) {
+        json_t *o = NULL;
+        if (json_is_string(x)) {
+            o = json_pack("{s:O}", "message", x);
+        } else if (json_is_object(x) && json_is_string(json_object_get(x, "message"))) {
+            o = json_deep_copy(x);
+            const char *ek;
+            json_t *ev;
+            int bad = 0;
+            json_object_foreach(o, ek, ev) {
+                if (strcmp(ek, "captures") == 0) {
+                    const char *ck;
+                    json_t *cv;
+                    if (!json_is_object(ev))
+                        bad = 1;
+                    else
+                        json_object_foreach(ev, ck, cv) if (!json_is_string(cv)) bad = 1;
+                } else if (strcmp(ek, "message") != 0 && strcmp(ek, "resource_type") != 0 &&
+                           strcmp(ek, "status") != 0 && strcmp(ek, "source") != 0) {
+                    bad = 1;
+                } else if (!json_is_string(ev)) {
+                    bad = 1;
+                }
+            }
+            if (bad) {
+                json_decref(o);
+                o = NULL;
+            }
+        }
+        if (!o)
+            problem(p,
+                    "%s:%u: examples[%zu]: expected a message string or {message, resource_type, "
+                    "status, source, captures: {name: value}}",
+                    file, key_line(lines, "examples"), i);
+        else
+            json_array_append_new(exs, o);
+    }
+    return exs;
+}
+
 /* Validates a raw YAML entry and returns its normalised object (new reference), or NULL with
  * problems recorded. */
 static json_t *normalise(json_t *raw, json_t *lines, const char *file, problems *p)
@@ -255,50 +306,7 @@ static json_t *normalise(json_t *raw, json_t *lines, const char *file, problems 
         problem(p, "%s:%u: expected broad: true or broad: false", file, key_line(lines, "broad"));
     json_object_set_new(out, "broad", json_boolean(bs && strcmp(bs, "true") == 0));
 
-    json_t *ex = json_object_get(raw, "examples");
-    json_t *exs = json_array();
-    if (!json_is_array(ex) || json_array_size(ex) == 0)
-        problem(p, "%s:%u: expected at least one example message", file,
-                key_line(lines, "examples"));
-    size_t i;
-    json_t *x;
-    json_array_foreach(ex, i, x) {
-        json_t *o = NULL;
-        if (json_is_string(x)) {
-            o = json_pack("{s:O}", "message", x);
-        } else if (json_is_object(x) && json_is_string(json_object_get(x, "message"))) {
-            o = json_deep_copy(x);
-            const char *ek;
-            json_t *ev;
-            int bad = 0;
-            json_object_foreach(o, ek, ev) {
-                if (strcmp(ek, "captures") == 0) {
-                    const char *ck;
-                    json_t *cv;
-                    if (!json_is_object(ev))
-                        bad = 1;
-                    else
-                        json_object_foreach(ev, ck, cv) if (!json_is_string(cv)) bad = 1;
-                } else if (strcmp(ek, "message") != 0 && strcmp(ek, "resource_type") != 0 &&
-                           strcmp(ek, "status") != 0 && strcmp(ek, "source") != 0) {
-                    bad = 1;
-                } else if (!json_is_string(ev)) {
-                    bad = 1;
-                }
-            }
-            if (bad) {
-                json_decref(o);
-                o = NULL;
-            }
-        }
-        if (!o)
-            problem(p,
-                    "%s:%u: examples[%zu]: expected a message string or {message, resource_type, "
-                    "status, source, captures: {name: value}}",
-                    file, key_line(lines, "examples"), i);
-        else
-            json_array_append_new(exs, o);
-    }
+    json_t *exs = normalise_examples(json_object_get(raw, "examples"), lines, file, p);
     json_object_set_new(out, "examples", exs);
     json_object_set_new(out, "file", json_string(file));
     json_object_set_new(out, "line", json_integer(key_line(lines, "pattern")));
