@@ -40,7 +40,7 @@ LIBPP       := $(BUILD)/libparapet.a
 UNIT_SRC    := $(wildcard tests/unit/test_*.c)
 UNIT_BIN    := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps test unit cases integration demo asan bench bench-check bench-explain bench-serve \
+.PHONY: all deps test lint-shape unit cases integration demo asan bench bench-check bench-explain bench-serve \
         bench-lambda bench-startup bench-state install clean ct-ref difftest bench-guard fuzz fuzz-build fuzz-replay valgrind
 
 # The Control Tower reference (issue: Control Tower parity): the npm package that ships
@@ -140,7 +140,13 @@ SCORE_FLOORS ?= --min-holdout-right 72 --max-holdout-high-wrong 2
 integration: $(BUILD)/parapet
 	@PARAPET=$(CURDIR)/$(BUILD)/parapet sh tests/integration/run.sh
 
-test: deps
+# Shape: no C file over 900 lines, no function over 120 (tests/lint/shape.py, allowlist in
+# tests/lint/shape.allow); test_shape.py checks the checker on generated fixtures.
+lint-shape:
+	@python3 tests/lint/test_shape.py >/dev/null || python3 tests/lint/test_shape.py
+	@python3 tests/lint/shape.py
+
+test: deps lint-shape
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory unit cases integration fuzz-replay
 	@$(BUILD)/parapet rules test

@@ -138,6 +138,53 @@ static void parse_principal(const char *p, principal *out)
     }
 }
 
+/* AccessDenied whose message names no action: where to find it (CloudTrail, the encoded
+ * authorization message), low confidence. */
+static void denied_unknown_action(gb *b, const pp_anatomy *a, const principal *pr)
+{
+    title(b, "%s%s was denied access", strcmp(pr->kind, "principal") ? "The " : "",
+          a->principal ? a->principal : "The caller");
+    step(b, "The message does not say which action was denied: find the refused call in "
+            "CloudTrail (Event history, filter on the error code %s) to learn the action "
+            "and the principal.",
+         a->error_code ? a->error_code : "AccessDenied");
+    if (a->encoded_message)
+        step(b, "Decode the encoded authorization message of the event with aws sts "
+                "decode-authorization-message: it names the action, the resource and the "
+                "statement that decided.");
+    step(b, "Then allow that action to that principal, or remove the Deny that matches it.");
+    b->g->confidence = "low";
+}
+
+/* The commands that close an AccessDenied guide: for a missing grant, the put-*-policy that
+ * adds it (only when the action and resource cannot break the JSON document), and the
+ * simulate-principal-policy that checks the fix. */
+static void denied_commands(gb *b, const pp_anatomy *a, const principal *pr, const char *act,
+                            const char *res)
+{
+    /* commands that take the decoded values */
+    if (a->reason == PP_AN_NO_IDENTITY_POLICY || a->reason == PP_AN_REASON_UNKNOWN) {
+        char *doc = pp_asprintf("{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":"
+                                "\"Allow\",\"Action\":\"%s\",\"Resource\":\"%s\"}]}",
+                                act, res);
+        if (!doc) {
+            b->nomem = 1;
+            return;
+        }
+        /* JSON inside: the values must not break the document */
+        int clean = strpbrk(act, "\"\\") == NULL && strpbrk(res, "\"\\") == NULL;
+        if (clean && (!strcmp(pr->kind, "role") || !strcmp(pr->kind, "user")))
+            command(b, !strcmp(pr->kind, "role") ? "aws iam put-role-policy --role-name"
+                                                 : "aws iam put-user-policy --user-name",
+                    VAL, pr->name, "--policy-name parapet-allow --policy-document", VAL, doc,
+                    NULL);
+        free(doc);
+    }
+    if (pr->iam_arn[0])
+        command(b, "aws iam simulate-principal-policy --policy-source-arn", VAL, pr->iam_arn,
+                "--action-names", VAL, act, "--resource-arns", VAL, res, NULL);
+}
+
 static void not_authorized(gb *b, const pp_anatomy *a)
 {
     principal pr;
@@ -146,18 +193,7 @@ static void not_authorized(gb *b, const pp_anatomy *a)
     const char *who = pr.name;
     b->g->link = "https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html";
     if (!act) {
-        title(b, "%s%s was denied access", strcmp(pr.kind, "principal") ? "The " : "",
-              a->principal ? a->principal : "The caller");
-        step(b, "The message does not say which action was denied: find the refused call in "
-                "CloudTrail (Event history, filter on the error code %s) to learn the action "
-                "and the principal.",
-             a->error_code ? a->error_code : "AccessDenied");
-        if (a->encoded_message)
-            step(b, "Decode the encoded authorization message of the event with aws sts "
-                    "decode-authorization-message: it names the action, the resource and the "
-                    "statement that decided.");
-        step(b, "Then allow that action to that principal, or remove the Deny that matches it.");
-        b->g->confidence = "low";
+        denied_unknown_action(b, a, &pr);
         return;
     }
     b->g->confidence = "medium";
@@ -258,27 +294,7 @@ static void not_authorized(gb *b, const pp_anatomy *a)
         step(b, "The event carries an encoded authorization message: decode it with aws sts "
                 "decode-authorization-message --encoded-message '<the encoded message>' to see "
                 "the statement that decided.");
-    /* commands that take the decoded values */
-    if (a->reason == PP_AN_NO_IDENTITY_POLICY || a->reason == PP_AN_REASON_UNKNOWN) {
-        char *doc = pp_asprintf("{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":"
-                                "\"Allow\",\"Action\":\"%s\",\"Resource\":\"%s\"}]}",
-                                act, res);
-        if (!doc) {
-            b->nomem = 1;
-            return;
-        }
-        /* JSON inside: the values must not break the document */
-        int clean = strpbrk(act, "\"\\") == NULL && strpbrk(res, "\"\\") == NULL;
-        if (clean && (!strcmp(pr.kind, "role") || !strcmp(pr.kind, "user")))
-            command(b, !strcmp(pr.kind, "role") ? "aws iam put-role-policy --role-name"
-                                                : "aws iam put-user-policy --user-name",
-                    VAL, pr.name, "--policy-name parapet-allow --policy-document", VAL, doc,
-                    NULL);
-        free(doc);
-    }
-    if (pr.iam_arn[0])
-        command(b, "aws iam simulate-principal-policy --policy-source-arn", VAL, pr.iam_arn,
-                "--action-names", VAL, act, "--resource-arns", VAL, res, NULL);
+    denied_commands(b, a, &pr, act, res);
 }
 
 /* ---- validation ---------------------------------------------------------------------------- */

@@ -624,6 +624,29 @@ static void render_links(pp_buf *b, const pp_explain *x, const pp_explain_root *
     }
 }
 
+/* The template line the root's resource was declared on: file:line:column, the JSON pointer
+ * and the line itself (a code block in Markdown). */
+static void render_loc(pp_buf *b, const pp_explain_root *r, int md)
+{
+    if (md) {
+        pp_buf_puts(b, "\n**Template:** `");
+        put_safe(b, r->loc.file, 1);
+        pp_buf_printf(b, ":%u:%u` (`", r->loc.line, r->loc.column);
+        put_safe(b, r->loc.pointer, 1);
+        pp_buf_puts(b, "`)\n\n```\n");
+        put_safe(b, r->loc.text, 1);
+        pp_buf_puts(b, "\n```\n");
+    } else {
+        pp_buf_puts(b, "  template: ");
+        put_safe(b, r->loc.file, 0);
+        pp_buf_printf(b, ":%u:%u (", r->loc.line, r->loc.column);
+        put_safe(b, r->loc.pointer, 0);
+        pp_buf_printf(b, ")\n    %5u | ", r->loc.line);
+        put_safe(b, r->loc.text, 0);
+        pp_buf_puts(b, "\n");
+    }
+}
+
 static void render_root(pp_buf *b, const pp_explain *x, const pp_explain_root *r, size_t no,
                         size_t total, int md)
 {
@@ -657,25 +680,8 @@ static void render_root(pp_buf *b, const pp_explain *x, const pp_explain_root *r
         pp_buf_puts(b, "\n");
         free(sum);
     }
-    if (r->has_loc) {
-        if (md) {
-            pp_buf_puts(b, "\n**Template:** `");
-            put_safe(b, r->loc.file, 1);
-            pp_buf_printf(b, ":%u:%u` (`", r->loc.line, r->loc.column);
-            put_safe(b, r->loc.pointer, 1);
-            pp_buf_puts(b, "`)\n\n```\n");
-            put_safe(b, r->loc.text, 1);
-            pp_buf_puts(b, "\n```\n");
-        } else {
-            pp_buf_puts(b, "  template: ");
-            put_safe(b, r->loc.file, 0);
-            pp_buf_printf(b, ":%u:%u (", r->loc.line, r->loc.column);
-            put_safe(b, r->loc.pointer, 0);
-            pp_buf_printf(b, ")\n    %5u | ", r->loc.line);
-            put_safe(b, r->loc.text, 0);
-            pp_buf_puts(b, "\n");
-        }
-    }
+    if (r->has_loc)
+        render_loc(b, r, md);
     if (x->rc.kind[r->event] != PP_RC_CAUSE)
         pp_buf_puts(b, md ? "\n_This event only reports a consequence; the failing event itself "
                             "was not in the input._\n"

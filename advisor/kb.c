@@ -1,5 +1,6 @@
-/* kb.c — knowledge-base entries: validation of kb/NAME.yaml, the SQLite build, loading it back,
- * and lint (see kb.h). Matching lives in kb_match.c.
+/* kb.c — knowledge-base entries: validation and normalising of kb/NAME.yaml, loading a
+ * directory or a buffer of them, and the entry table (see kb.h). The SQLite build and
+ * loading it back live in kb_db.c, lint in kb_lint.c, matching in kb_match.c.
  */
 #include "advisor/kb.h"
 
@@ -11,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "advisor/kb_int.h"
 #include "advisor/kb_match.h"
 #include "engine/doc.h"
 #include "engine/base/util.h"
@@ -27,11 +29,6 @@ static const char *const list_keys[] = {
     "resource_types", "statuses", "fix", "commands", "links", "prevented_by",
 };
 
-/* Problems are collected, one per line, so an author sees all of them at once. */
-typedef struct problems {
-    pp_buf buf;
-    size_t n;
-} problems;
 
 static void problem(problems *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void problem(problems *p, const char *fmt, ...)
@@ -176,6 +173,57 @@ static int role_parse(const char *s)
     return -1;
 }
 
+/* An entry's examples: each a message string or an object of message, resource_type, status,
+ * source and captures (name: string). Returns them all as objects (new reference; NULL only
+ * for want of memory), problems recorded for the others. */
+static json_t *normalise_examples(json_t *ex, json_t *lines, const char *file, problems *p)
+{
+    json_t *exs = json_array();
+    if (!json_is_array(ex) || json_array_size(ex) == 0)
+        problem(p, "%s:%u: expected at least one example message", file,
+                key_line(lines, "examples"));
+    size_t i;
+    json_t *x;
+    json_array_foreach(ex, i, x) {
+        json_t *o = NULL;
+        if (json_is_string(x)) {
+            o = json_pack("{s:O}", "message", x);
+        } else if (json_is_object(x) && json_is_string(json_object_get(x, "message"))) {
+            o = json_deep_copy(x);
+            const char *ek;
+            json_t *ev;
+            int bad = 0;
+            json_object_foreach(o, ek, ev) {
+                if (strcmp(ek, "captures") == 0) {
+                    const char *ck;
+                    json_t *cv;
+                    if (!json_is_object(ev))
+                        bad = 1;
+                    else
+                        json_object_foreach(ev, ck, cv) if (!json_is_string(cv)) bad = 1;
+                } else if (strcmp(ek, "message") != 0 && strcmp(ek, "resource_type") != 0 &&
+                           strcmp(ek, "status") != 0 && strcmp(ek, "source") != 0) {
+                    bad = 1;
+                } else if (!json_is_string(ev)) {
+                    bad = 1;
+                }
+            }
+            if (bad) {
+                json_decref(o);
+                o = NULL;
+            }
+        }
+        if (!o)
+            problem(p,
+                    "%s:%u: examples[%zu]: expected a message string or {message, resource_type, "
+                    "status, source, captures: {name: value}}",
+                    file, key_line(lines, "examples"), i);
+        else
+            json_array_append_new(exs, o);
+    }
+    return exs;
+}
+
 /* Validates a raw YAML entry and returns its normalised object (new reference), or NULL with
  * problems recorded. */
 static json_t *normalise(json_t *raw, json_t *lines, const char *file, problems *p)
@@ -255,50 +303,7 @@ static json_t *normalise(json_t *raw, json_t *lines, const char *file, problems 
         problem(p, "%s:%u: expected broad: true or broad: false", file, key_line(lines, "broad"));
     json_object_set_new(out, "broad", json_boolean(bs && strcmp(bs, "true") == 0));
 
-    json_t *ex = json_object_get(raw, "examples");
-    json_t *exs = json_array();
-    if (!json_is_array(ex) || json_array_size(ex) == 0)
-        problem(p, "%s:%u: expected at least one example message", file,
-                key_line(lines, "examples"));
-    size_t i;
-    json_t *x;
-    json_array_foreach(ex, i, x) {
-        json_t *o = NULL;
-        if (json_is_string(x)) {
-            o = json_pack("{s:O}", "message", x);
-        } else if (json_is_object(x) && json_is_string(json_object_get(x, "message"))) {
-            o = json_deep_copy(x);
-            const char *ek;
-            json_t *ev;
-            int bad = 0;
-            json_object_foreach(o, ek, ev) {
-                if (strcmp(ek, "captures") == 0) {
-                    const char *ck;
-                    json_t *cv;
-                    if (!json_is_object(ev))
-                        bad = 1;
-                    else
-                        json_object_foreach(ev, ck, cv) if (!json_is_string(cv)) bad = 1;
-                } else if (strcmp(ek, "message") != 0 && strcmp(ek, "resource_type") != 0 &&
-                           strcmp(ek, "status") != 0 && strcmp(ek, "source") != 0) {
-                    bad = 1;
-                } else if (!json_is_string(ev)) {
-                    bad = 1;
-                }
-            }
-            if (bad) {
-                json_decref(o);
-                o = NULL;
-            }
-        }
-        if (!o)
-            problem(p,
-                    "%s:%u: examples[%zu]: expected a message string or {message, resource_type, "
-                    "status, source, captures: {name: value}}",
-                    file, key_line(lines, "examples"), i);
-        else
-            json_array_append_new(exs, o);
-    }
+    json_t *exs = normalise_examples(json_object_get(raw, "examples"), lines, file, p);
     json_object_set_new(out, "examples", exs);
     json_object_set_new(out, "file", json_string(file));
     json_object_set_new(out, "line", json_integer(key_line(lines, "pattern")));
@@ -335,7 +340,7 @@ static void bind_entry(pp_kb_entry *e)
     e->line = (unsigned)json_integer_value(json_object_get(d, "line"));
 }
 
-static pp_kb *kb_new(const char *path)
+pp_kb *kb_new(const char *path)
 {
     pp_kb *kb = calloc(1, sizeof *kb);
     if (kb && !(kb->path = pp_strdup(path))) {
@@ -345,8 +350,7 @@ static pp_kb *kb_new(const char *path)
     return kb;
 }
 
-/* Appends doc (stolen) as a new entry and compiles it; problems recorded on failure. */
-static pp_status add_entry(pp_kb *kb, json_t *doc, size_t *cap, problems *p)
+pp_status kb_add_entry(pp_kb *kb, json_t *doc, size_t *cap, problems *p)
 {
     if (kb->n >= PP_KB_MAX_ENTRIES) {
         json_decref(doc);
@@ -408,7 +412,7 @@ static pp_status add_source(pp_kb *kb, const char *name, const char *buf, size_t
                     kb->e[j].file);
         }
     }
-    pp_status as = add_entry(kb, doc, cap, p);
+    pp_status as = kb_add_entry(kb, doc, cap, p);
     return as == PP_E_NOMEM || as == PP_E_LIMIT ? as : PP_OK;
 }
 
@@ -512,249 +516,6 @@ pp_status pp_kb_load_buf(const char *name, const char *buf, size_t len, pp_kb **
     return finish_load(kb, st, &p, name, out, err);
 }
 
-/* ---- SQLite ------------------------------------------------------------------------------ */
-
-static const char *const schema_sql =
-    "PRAGMA journal_mode=OFF;"
-    "PRAGMA synchronous=OFF;"
-    "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
-    "CREATE TABLE entries("
-    " id TEXT PRIMARY KEY, kind TEXT NOT NULL, title TEXT NOT NULL, service TEXT NOT NULL,"
-    " resource_types TEXT NOT NULL, statuses TEXT NOT NULL, priority INTEGER NOT NULL,"
-    " pattern TEXT NOT NULL, explanation TEXT NOT NULL, fix TEXT NOT NULL,"
-    " commands TEXT NOT NULL, links TEXT NOT NULL, prevented_by TEXT NOT NULL,"
-    " examples TEXT NOT NULL, file TEXT NOT NULL, line INTEGER NOT NULL,"
-    " role TEXT NOT NULL, broad INTEGER NOT NULL, rivals TEXT NOT NULL);"
-    "CREATE VIRTUAL TABLE entries_fts USING fts5("
-    " id UNINDEXED, title, explanation, examples, tokenize='porter unicode61');";
-
-static pp_status db_fail(sqlite3 *db, const char *path, char **err)
-{
-    return pp_err(err, PP_E_DB, "%s: SQLite: %s", path, db ? sqlite3_errmsg(db) : "cannot open");
-}
-
-static char *json_text(json_t *v)
-{
-    return json_dumps(v, JSON_COMPACT | JSON_ENSURE_ASCII);
-}
-
-pp_status pp_kb_build(const pp_kb *kb, const char *path, char **err)
-{
-    char *tmp = pp_asprintf("%s.tmp.%ld", path, (long)getpid());
-    if (!tmp)
-        return pp_err(err, PP_E_NOMEM, "%s: out of memory", path);
-    unlink(tmp);
-    sqlite3 *db = NULL;
-    sqlite3_stmt *ins = NULL, *fts = NULL, *meta = NULL;
-    pp_status st = PP_E_DB;
-    if (sqlite3_open_v2(tmp, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
-        goto fail;
-    if (sqlite3_exec(db, schema_sql, NULL, NULL, NULL) != SQLITE_OK ||
-        sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
-        goto fail;
-    if (sqlite3_prepare_v2(db,
-                           "INSERT INTO entries VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,"
-                           "?14,?15,?16,?17,?18,?19)",
-                           -1, &ins, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(db, "INSERT INTO entries_fts VALUES(?1,?2,?3,?4)", -1, &fts, NULL) !=
-            SQLITE_OK ||
-        sqlite3_prepare_v2(db, "INSERT INTO meta VALUES(?1,?2)", -1, &meta, NULL) != SQLITE_OK)
-        goto fail;
-    for (size_t i = 0; i < kb->n; i++) {
-        const pp_kb_entry *e = &kb->e[i];
-        json_t *none = json_array();
-        json_t *lists[] = {e->resource_types, e->statuses, e->fix,     e->commands,
-                           e->links,          e->prevented_by, e->examples,
-                           e->rivals ? e->rivals : none};
-        char *txt[PP_ARRAY_LEN(lists)] = {0};
-        int ok = 1;
-        for (size_t j = 0; j < PP_ARRAY_LEN(lists); j++)
-            if (!(txt[j] = json_text(lists[j])))
-                ok = 0;
-        /* FTS gets the example messages as plain text, one per line. */
-        pp_buf exs;
-        pp_buf_init(&exs, 0);
-        size_t k;
-        json_t *x;
-        json_array_foreach(e->examples, k, x) {
-            pp_buf_puts(&exs, json_string_value(json_object_get(x, "message")));
-            pp_buf_puts(&exs, "\n");
-        }
-        if (ok) {
-            sqlite3_bind_text(ins, 1, e->id, -1, SQLITE_STATIC);
-            sqlite3_bind_text(ins, 2, e->kind, -1, SQLITE_STATIC);
-            sqlite3_bind_text(ins, 3, e->title, -1, SQLITE_STATIC);
-            sqlite3_bind_text(ins, 4, e->service, -1, SQLITE_STATIC);
-            sqlite3_bind_text(ins, 5, txt[0], -1, SQLITE_STATIC);
-            sqlite3_bind_text(ins, 6, txt[1], -1, SQLITE_STATIC);
-            sqlite3_bind_int(ins, 7, e->priority);
-            sqlite3_bind_text(ins, 8, e->pattern, -1, SQLITE_STATIC);
-            sqlite3_bind_text(ins, 9, e->explanation, -1, SQLITE_STATIC);
-            sqlite3_bind_text(ins, 10, txt[2], -1, SQLITE_STATIC);
-            sqlite3_bind_text(ins, 11, txt[3], -1, SQLITE_STATIC);
-            sqlite3_bind_text(ins, 12, txt[4], -1, SQLITE_STATIC);
-            sqlite3_bind_text(ins, 13, txt[5], -1, SQLITE_STATIC);
-            sqlite3_bind_text(ins, 14, txt[6], -1, SQLITE_STATIC);
-            sqlite3_bind_text(ins, 15, e->file, -1, SQLITE_STATIC);
-            sqlite3_bind_int(ins, 16, (int)e->line);
-            sqlite3_bind_text(ins, 17, pp_kb_role_name(e->role), -1, SQLITE_STATIC);
-            sqlite3_bind_int(ins, 18, e->broad);
-            sqlite3_bind_text(ins, 19, txt[7], -1, SQLITE_STATIC);
-            ok = sqlite3_step(ins) == SQLITE_DONE;
-            sqlite3_reset(ins);
-        }
-        if (ok) {
-            sqlite3_bind_text(fts, 1, e->id, -1, SQLITE_STATIC);
-            sqlite3_bind_text(fts, 2, e->title, -1, SQLITE_STATIC);
-            sqlite3_bind_text(fts, 3, e->explanation, -1, SQLITE_STATIC);
-            sqlite3_bind_text(fts, 4, exs.data ? exs.data : "", -1, SQLITE_STATIC);
-            ok = sqlite3_step(fts) == SQLITE_DONE;
-            sqlite3_reset(fts);
-        }
-        pp_buf_free(&exs);
-        for (size_t j = 0; j < PP_ARRAY_LEN(lists); j++)
-            free(txt[j]);
-        json_decref(none);
-        if (!ok)
-            goto fail;
-    }
-    char count[32];
-    snprintf(count, sizeof count, "%zu", kb->n);
-    const char *kv[][2] = {{"schema", PP_KB_SCHEMA_VERSION}, {"entries", count}};
-    for (size_t i = 0; i < PP_ARRAY_LEN(kv); i++) {
-        sqlite3_bind_text(meta, 1, kv[i][0], -1, SQLITE_STATIC);
-        sqlite3_bind_text(meta, 2, kv[i][1], -1, SQLITE_STATIC);
-        if (sqlite3_step(meta) != SQLITE_DONE)
-            goto fail;
-        sqlite3_reset(meta);
-    }
-    if (sqlite3_exec(db, "COMMIT; INSERT INTO entries_fts(entries_fts) VALUES('optimize');",
-                     NULL, NULL, NULL) != SQLITE_OK)
-        goto fail;
-    sqlite3_finalize(ins);
-    sqlite3_finalize(fts);
-    sqlite3_finalize(meta);
-    ins = fts = meta = NULL;
-    if (sqlite3_close(db) != SQLITE_OK) {
-        db = NULL;
-        goto fail;
-    }
-    db = NULL;
-    if (rename(tmp, path) != 0) {
-        st = pp_err(err, PP_E_IO, "%s: cannot write: %s", path, strerror(errno));
-        unlink(tmp);
-        free(tmp);
-        return st;
-    }
-    free(tmp);
-    return PP_OK;
-fail:
-    st = db_fail(db, path, err);
-    sqlite3_finalize(ins);
-    sqlite3_finalize(fts);
-    sqlite3_finalize(meta);
-    sqlite3_close(db);
-    unlink(tmp);
-    free(tmp);
-    return st;
-}
-
-pp_status pp_kb_open(const char *path, pp_kb **out, char **err)
-{
-    *out = NULL;
-    if (access(path, R_OK) != 0)
-        return pp_err(err, errno == ENOENT ? PP_E_NOTFOUND : PP_E_IO, "%s: cannot open: %s", path,
-                      strerror(errno));
-    sqlite3 *db = NULL;
-    sqlite3_stmt *q = NULL;
-    pp_kb *kb = NULL;
-    pp_status st = PP_E_DB;
-    problems p = {.n = 0};
-    pp_buf_init(&p.buf, 1u << 20);
-    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
-        goto fail;
-    if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key='schema'", -1, &q, NULL) !=
-            SQLITE_OK ||
-        sqlite3_step(q) != SQLITE_ROW ||
-        strcmp((const char *)sqlite3_column_text(q, 0), PP_KB_SCHEMA_VERSION) != 0) {
-        sqlite3_finalize(q);
-        q = NULL;
-        st = pp_err(err, PP_E_DB, "%s: expected a Parapet KB database (schema %s); run `parapet kb "
-                                  "build`",
-                    path, PP_KB_SCHEMA_VERSION);
-        goto out_fail;
-    }
-    sqlite3_finalize(q);
-    q = NULL;
-    if (sqlite3_prepare_v2(db,
-                           "SELECT id, kind, title, service, resource_types, statuses, priority,"
-                           " pattern, explanation, fix, commands, links, prevented_by, examples,"
-                           " file, line, role, broad, rivals FROM entries ORDER BY rowid",
-                           -1, &q, NULL) != SQLITE_OK)
-        goto fail;
-    if (!(kb = kb_new(path))) {
-        st = pp_err(err, PP_E_NOMEM, "%s: out of memory", path);
-        goto out_fail;
-    }
-    size_t cap = 0;
-    int rc;
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        static const char *const cols[] = {"id", "kind", "title", "service"};
-        json_t *doc = json_object();
-        for (int c = 0; c < 4; c++)
-            json_object_set_new(doc, cols[c], json_string((const char *)sqlite3_column_text(q, c)));
-        json_object_set_new(doc, "priority", json_integer(sqlite3_column_int(q, 6)));
-        json_object_set_new(doc, "pattern", json_string((const char *)sqlite3_column_text(q, 7)));
-        json_object_set_new(doc, "explanation",
-                            json_string((const char *)sqlite3_column_text(q, 8)));
-        static const struct { int col; const char *key; } lists[] = {
-            {4, "resource_types"}, {5, "statuses"},      {9, "fix"},       {10, "commands"},
-            {11, "links"},         {12, "prevented_by"}, {13, "examples"},
-            {18, "rivals"},
-        };
-        for (size_t j = 0; j < PP_ARRAY_LEN(lists); j++) {
-            json_t *v = json_loads((const char *)sqlite3_column_text(q, lists[j].col), 0, NULL);
-            json_object_set_new(doc, lists[j].key, v ? v : json_array());
-        }
-        json_object_set_new(doc, "file", json_string((const char *)sqlite3_column_text(q, 14)));
-        json_object_set_new(doc, "line", json_integer(sqlite3_column_int(q, 15)));
-        json_object_set_new(doc, "role", json_string((const char *)sqlite3_column_text(q, 16)));
-        json_object_set_new(doc, "broad", json_boolean(sqlite3_column_int(q, 17)));
-        pp_status as = add_entry(kb, doc, &cap, &p);
-        if (as == PP_E_NOMEM || as == PP_E_LIMIT) {
-            st = pp_err(err, as, "%s: %s", path, pp_status_name(as));
-            goto out_fail;
-        }
-    }
-    if (rc != SQLITE_DONE)
-        goto fail;
-    sqlite3_finalize(q);
-    q = NULL;
-    if (p.n) {
-        st = PP_E_PARSE;
-        if (err && !*err)
-            *err = pp_buf_steal(&p.buf);
-        goto out_fail;
-    }
-    kb->db = db;
-    if ((st = pp_kb_match_init(kb)) != PP_OK) {
-        pp_err(err, st, "%s: out of memory", path);
-        kb->db = NULL;
-        goto out_fail;
-    }
-    pp_buf_free(&p.buf);
-    *out = kb;
-    return PP_OK;
-fail:
-    st = db_fail(db, path, err);
-out_fail:
-    sqlite3_finalize(q);
-    sqlite3_close(db);
-    pp_kb_free(kb);
-    pp_buf_free(&p.buf);
-    return st;
-}
-
 void pp_kb_free(pp_kb *kb)
 {
     if (!kb)
@@ -787,160 +548,4 @@ size_t pp_kb_kinds(const pp_kb *kb)
         n += !seen;
     }
     return n;
-}
-
-static int has_name(const pp_kb_entry *e, const char *name, size_t len)
-{
-    for (char **n = e->names; n && *n; n++)
-        if (strlen(*n) == len && memcmp(*n, name, len) == 0)
-            return 1;
-    for (size_t i = 0; pp_kb_event_fields[i]; i++)
-        if (strlen(pp_kb_event_fields[i]) == len && memcmp(pp_kb_event_fields[i], name, len) == 0)
-            return 1;
-    return 0;
-}
-
-/* Placeholders of one template string that are neither a group nor an event field. */
-static void lint_template(const pp_kb_entry *e, const char *t, const char *where, pp_buf *r,
-                          size_t *np)
-{
-    for (const char *p = t; (p = strchr(p, '{'));) {
-        const char *q = p + 1;
-        if (!((*q >= 'A' && *q <= 'Z') || (*q >= 'a' && *q <= 'z') || *q == '_')) {
-            p++;
-            continue;
-        }
-        while ((*q >= 'A' && *q <= 'Z') || (*q >= 'a' && *q <= 'z') || (*q >= '0' && *q <= '9') ||
-               *q == '_')
-            q++;
-        if (*q == '}' && !has_name(e, p + 1, (size_t)(q - p - 1))) {
-            pp_buf_printf(r, "%s:%u: %s: expected {%.*s} to be a named group of the pattern or an "
-                             "event field\n",
-                          e->file, e->line, where, (int)(q - p - 1), p + 1);
-            (*np)++;
-        }
-        p = q;
-    }
-}
-
-/* Every {group} a fix step uses must be captured (non-empty) by each example. */
-static void lint_fix_captures(const pp_kb_entry *e, const pp_kb_hit *hit, size_t ex, pp_buf *r,
-                              size_t *np)
-{
-    size_t k;
-    json_t *s;
-    json_array_foreach(e->fix, k, s) {
-        for (char **n = e->names; n && *n; n++) {
-            char ph[80];
-            snprintf(ph, sizeof ph, "{%s}", *n);
-            const char *got = pp_kb_hit_capture(hit, *n);
-            if (strstr(json_string_value(s), ph) && (!got || !*got)) {
-                pp_buf_printf(r, "%s:%u: examples[%zu]: fix[%zu] uses {%s} but the example "
-                                 "does not capture it\n",
-                              e->file, e->line, ex, k, *n);
-                (*np)++;
-            }
-        }
-    }
-}
-
-size_t pp_kb_lint(pp_kb *kb, pp_buf *r)
-{
-    size_t np = 0;
-    for (size_t i = 0; i < kb->n; i++) {
-        pp_kb_entry *e = &kb->e[i];
-        lint_template(e, e->explanation, "explanation", r, &np);
-        json_t *lists[] = {e->fix, e->commands};
-        const char *names[] = {"fix", "commands"};
-        for (size_t l = 0; l < 2; l++) {
-            size_t k;
-            json_t *s;
-            json_array_foreach(lists[l], k, s) {
-                char where[32];
-                snprintf(where, sizeof where, "%s[%zu]", names[l], k);
-                lint_template(e, json_string_value(s), where, r, &np);
-            }
-        }
-        size_t k;
-        json_t *x;
-        json_array_foreach(e->examples, k, x) {
-            const char *msg = json_string_value(json_object_get(x, "message"));
-            const char *rt = json_string_value(json_object_get(x, "resource_type"));
-            const char *st = json_string_value(json_object_get(x, "status"));
-            pp_kb_hit hit;
-            pp_status ms = pp_kb_match(kb, msg, rt, st, &hit);
-            if (ms == PP_E_NOTFOUND) {
-                pp_buf_printf(r, "%s:%u: examples[%zu]: no entry matches it (expected %s)\n",
-                              e->file, e->line, k, e->id);
-                np++;
-                continue;
-            }
-            if (ms != PP_OK) {
-                pp_buf_printf(r, "%s: examples[%zu]: %s\n", e->file, k, pp_status_name(ms));
-                np++;
-                continue;
-            }
-            /* The wording decides cascades: an example must have its entry's role. */
-            pp_kb_role role = pp_kb_role_of(kb, msg);
-            if (role != e->role) {
-                pp_buf_printf(r, "%s:%u: examples[%zu]: classified as %s, expected %s (role of "
-                                 "%s)\n",
-                              e->file, e->line, k, pp_kb_role_name(role),
-                              pp_kb_role_name(e->role), e->id);
-                np++;
-            }
-            if (hit.entry != i && kb->e[hit.entry].broad && !e->broad) {
-                pp_buf_printf(r, "%s:%u: examples[%zu]: won by the broad entry %s (%s) over the "
-                                 "specific %s\n",
-                              e->file, e->line, k, kb->e[hit.entry].id, kb->e[hit.entry].file,
-                              e->id);
-                np++;
-            } else if (hit.entry != i) {
-                pp_buf_printf(r, "%s:%u: examples[%zu]: matched best by %s (%s), expected %s\n",
-                              e->file, e->line, k, kb->e[hit.entry].id, kb->e[hit.entry].file,
-                              e->id);
-                np++;
-            } else {
-                const char *ck;
-                json_t *cv;
-                json_object_foreach(json_object_get(x, "captures"), ck, cv) {
-                    const char *got = pp_kb_hit_capture(&hit, ck);
-                    if (!got || strcmp(got, json_string_value(cv)) != 0) {
-                        pp_buf_printf(r, "%s:%u: examples[%zu]: capture %s is \"%s\", expected "
-                                         "\"%s\"\n",
-                                      e->file, e->line, k, ck, got ? got : "(none)",
-                                      json_string_value(cv));
-                        np++;
-                    }
-                }
-                lint_fix_captures(e, &hit, k, r, &np);
-            }
-            pp_kb_hit_free(&hit);
-        }
-    }
-    return np;
-}
-
-size_t pp_kb_lint_links(const pp_kb *kb, const char *const *rule_ids, size_t nrules,
-                        pp_buf *r)
-{
-    size_t np = 0;
-    for (size_t i = 0; i < kb->n; i++) {
-        const pp_kb_entry *e = &kb->e[i];
-        size_t k;
-        json_t *x;
-        json_array_foreach(e->prevented_by, k, x) {
-            const char *id = json_string_value(x);
-            int found = 0;
-            for (size_t j = 0; j < nrules && !found; j++)
-                found = strcmp(rule_ids[j], id) == 0;
-            if (!found) {
-                pp_buf_printf(r, "%s:%u: prevented_by[%zu]: expected the id of a rule in the "
-                                 "rules folders, not \"%s\"\n",
-                              e->file, e->line, k, id);
-                np++;
-            }
-        }
-    }
-    return np;
 }

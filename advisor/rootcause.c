@@ -391,6 +391,69 @@ static int push(size_t **arr, size_t *n, size_t *cap, size_t v)
     return 0;
 }
 
+/* Each timeline's own root (its first CAUSE, else first WEAK, else first WRAPPER, in time
+ * order), then the child timeline a wrapper or weak root points to. -1 when out of memory. */
+static int choose_roots(const pp_evset *s, tlmap *m, const unsigned char *kind)
+{
+    for (size_t k = 0; k < m->n; k++) {
+        timeline *t = &m->tl[k];
+        if (sort_events(s, t->ev, t->n, t->all_ts) != 0)
+            return -1;
+        size_t best[4] = {NO_IDX, NO_IDX, NO_IDX, NO_IDX};
+        for (size_t j = 0; j < t->n; j++) {
+            unsigned char kd = kind[t->ev[j]];
+            if (kd != PP_RC_NONE && best[kd] == NO_IDX)
+                best[kd] = t->ev[j];
+        }
+        t->root = best[PP_RC_CAUSE] != NO_IDX  ? best[PP_RC_CAUSE]
+                  : best[PP_RC_WEAK] != NO_IDX ? best[PP_RC_WEAK]
+                                               : best[PP_RC_WRAPPER];
+    }
+    /* Second pass, once every timeline has its own root: a timeline without a cause may be
+     * explained by the timeline its wrapper names. */
+    for (size_t k = 0; k < m->n; k++) {
+        timeline *t = &m->tl[k];
+        if (t->root != NO_IDX && kind[t->root] != PP_RC_CAUSE) {
+            for (size_t j = 0; j < t->n && t->child == NO_IDX; j++) {
+                size_t e = t->ev[j];
+                if (kind[e] == PP_RC_WRAPPER || kind[e] == PP_RC_WEAK) {
+                    size_t c = follow(s, m, k, &s->ev[e]);
+                    if (c != NO_IDX && m->tl[c].root != NO_IDX)
+                        t->child = c;
+                }
+            }
+        }
+    }
+    return 0;
+}
+
+/* is_root[e] = 1 for the root of every timeline that stands on its own, and for the events
+ * parallel to a CAUSE root (same status, within one second, also a CAUSE). */
+static void mark_roots(const pp_evset *s, tlmap *m, const unsigned char *kind,
+                       unsigned char *is_root)
+{
+    for (size_t k = 0; k < m->n; k++) {
+        size_t r = resolve(m, k);
+        if (r == NO_IDX || r != k)
+            continue;   /* no failure, or stands behind another timeline's root */
+        timeline *t = &m->tl[k];
+        size_t root = t->root;
+        is_root[root] = 1;
+        const pp_event *re = &s->ev[root];
+        /* Parallel roots: same status, within one second, also a CAUSE. */
+        if (kind[root] == PP_RC_CAUSE && t->all_ts) {
+            for (size_t j = 0; j < t->n; j++) {
+                size_t e = t->ev[j];
+                const pp_event *x = &s->ev[e];
+                if (e != root && kind[e] == PP_RC_CAUSE && x->ts_ms - re->ts_ms <= 1000 &&
+                    x->ts_ms >= re->ts_ms && x->status && re->status &&
+                    strcmp(x->status, re->status) == 0)
+                    is_root[e] = 1;
+            }
+        }
+    }
+}
+
 pp_status pp_rc_analyse(const pp_evset *s, pp_kb *kb, pp_rc_result *out)
 {
     memset(out, 0, sizeof *out);
@@ -421,58 +484,12 @@ pp_status pp_rc_analyse(const pp_evset *s, pp_kb *kb, pp_rc_result *out)
     }
     out->ntimelines = m.n;
 
-    for (size_t k = 0; k < m.n; k++) {
-        timeline *t = &m.tl[k];
-        if (sort_events(s, t->ev, t->n, t->all_ts) != 0)
-            goto done;
-        size_t best[4] = {NO_IDX, NO_IDX, NO_IDX, NO_IDX};
-        for (size_t j = 0; j < t->n; j++) {
-            unsigned char kd = kind[t->ev[j]];
-            if (kd != PP_RC_NONE && best[kd] == NO_IDX)
-                best[kd] = t->ev[j];
-        }
-        t->root = best[PP_RC_CAUSE] != NO_IDX  ? best[PP_RC_CAUSE]
-                  : best[PP_RC_WEAK] != NO_IDX ? best[PP_RC_WEAK]
-                                               : best[PP_RC_WRAPPER];
-    }
-    /* Second pass, once every timeline has its own root: a timeline without a cause may be
-     * explained by the timeline its wrapper names. */
-    for (size_t k = 0; k < m.n; k++) {
-        timeline *t = &m.tl[k];
-        if (t->root != NO_IDX && kind[t->root] != PP_RC_CAUSE) {
-            for (size_t j = 0; j < t->n && t->child == NO_IDX; j++) {
-                size_t e = t->ev[j];
-                if (kind[e] == PP_RC_WRAPPER || kind[e] == PP_RC_WEAK) {
-                    size_t c = follow(s, &m, k, &s->ev[e]);
-                    if (c != NO_IDX && m.tl[c].root != NO_IDX)
-                        t->child = c;
-                }
-            }
-        }
-    }
+    if (choose_roots(s, &m, kind) != 0)
+        goto done;
     unsigned char *is_root = calloc(s->n ? s->n : 1, 1);
     if (!is_root)
         goto done;
-    for (size_t k = 0; k < m.n; k++) {
-        size_t r = resolve(&m, k);
-        if (r == NO_IDX || r != k)
-            continue;   /* no failure, or stands behind another timeline's root */
-        timeline *t = &m.tl[k];
-        size_t root = t->root;
-        is_root[root] = 1;
-        const pp_event *re = &s->ev[root];
-        /* Parallel roots: same status, within one second, also a CAUSE. */
-        if (kind[root] == PP_RC_CAUSE && t->all_ts) {
-            for (size_t j = 0; j < t->n; j++) {
-                size_t e = t->ev[j];
-                const pp_event *x = &s->ev[e];
-                if (e != root && kind[e] == PP_RC_CAUSE && x->ts_ms - re->ts_ms <= 1000 &&
-                    x->ts_ms >= re->ts_ms && x->status && re->status &&
-                    strcmp(x->status, re->status) == 0)
-                    is_root[e] = 1;
-            }
-        }
-    }
+    mark_roots(s, &m, kind, is_root);
     for (size_t i = 0; i < s->n; i++) {
         if (is_root[i]) {
             if (push(&out->roots, &out->nroots, &rcap, i) != 0) {

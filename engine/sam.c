@@ -298,6 +298,55 @@ static void note_events(sam *s, const json_t *p, const char *ptr)
     }
 }
 
+/* FunctionUrlConfig of function `id`: the AWS::Lambda::Url (qualified by the alias when
+ * AutoPublishAlias is set), and for AuthType NONE the two public permissions SAM adds.
+ * Returns emit's code (0, or -1 with the error noted). */
+static int do_function_url(sam *s, const char *id, const json_t *src, const char *ptr,
+                           const json_t *url, json_t *alias)
+{
+    int rc;
+    char *url_id = pp_asprintf("%sUrl", id);
+    char *uptr = pp_ptr_join(ptr, "Properties");
+    char *uptr2 = uptr ? pp_ptr_join(uptr, "FunctionUrlConfig") : NULL;
+    json_t *target = json_pack("{ss}", "Ref", id);
+    json_t *up = target ? json_pack("{so}", "TargetFunctionArn", target) : NULL;
+    static const char *const UKEYS[] = {"AuthType", "AuthType", "Cors", "Cors",
+                                        "InvokeMode", "InvokeMode", NULL};
+    int ub = !up || copy_keys(up, url, UKEYS);
+    if (!ub && alias)
+        ub = json_object_set(up, "Qualifier", alias);
+    if (ub) {
+        json_decref(up);
+        up = NULL;
+    }
+    rc = !uptr2 ? (json_decref(up), tpl_nomem(s->c), -1)
+                : emit_at(s, url_id, up ? mkres("AWS::Lambda::Url", up, src)
+                                                      : NULL, ptr, uptr2, 1);
+    json_t *auth = json_object_get(url, "AuthType");
+    if (!rc && json_is_string(auth) && strcmp(json_string_value(auth), "NONE") == 0) {
+        char *perm_id = pp_asprintf("%sUrlPublicPermissions", id);
+        json_t *pp = json_pack("{sss{ss}ssss}", "Action", "lambda:InvokeFunctionUrl",
+                               "FunctionName", "Ref", id, "Principal", "*",
+                               "FunctionUrlAuthType", "NONE");
+        rc = emit_at(s, perm_id,
+                     pp ? mkres("AWS::Lambda::Permission", pp, src) : NULL, ptr, uptr2, 1);
+        free(perm_id);
+        /* and the lambda:InvokeFunction permission SAM adds for a public URL */
+        char *inv_id = pp_asprintf("%sURLInvokeAllowPublicAccess", id);
+        json_t *ip = rc ? NULL : json_pack("{sss{ss}sssb}", "Action", "lambda:InvokeFunction",
+                                           "FunctionName", "Ref", id, "Principal", "*",
+                                           "InvokedViaFunctionUrl", 1);
+        if (!rc)
+            rc = emit_at(s, inv_id, ip ? mkres("AWS::Lambda::Permission", ip, src) : NULL,
+                         ptr, uptr2, 1);
+        free(inv_id);
+    }
+    free(url_id);
+    free(uptr);
+    free(uptr2);
+    return rc;
+}
+
 static int do_function(sam *s, const char *id, const json_t *src, const char *ptr)
 {
     json_t *p = with_globals(s, json_object_get(src, "Properties"), "Function");
@@ -394,47 +443,8 @@ static int do_function(sam *s, const char *id, const json_t *src, const char *pt
     }
     /* FunctionUrlConfig: the URL, and the public permission SAM adds for AuthType NONE */
     json_t *url = json_object_get(p, "FunctionUrlConfig");
-    if (!rc && json_is_object(url)) {
-        char *url_id = pp_asprintf("%sUrl", id);
-        char *uptr = pp_ptr_join(ptr, "Properties");
-        char *uptr2 = uptr ? pp_ptr_join(uptr, "FunctionUrlConfig") : NULL;
-        json_t *target = json_pack("{ss}", "Ref", id);
-        json_t *up = target ? json_pack("{so}", "TargetFunctionArn", target) : NULL;
-        static const char *const UKEYS[] = {"AuthType", "AuthType", "Cors", "Cors",
-                                            "InvokeMode", "InvokeMode", NULL};
-        int ub = !up || copy_keys(up, url, UKEYS);
-        if (!ub && alias)
-            ub = json_object_set(up, "Qualifier", alias);
-        if (ub) {
-            json_decref(up);
-            up = NULL;
-        }
-        rc = !uptr2 ? (json_decref(up), tpl_nomem(s->c), -1)
-                    : emit_at(s, url_id, up ? mkres("AWS::Lambda::Url", up, src)
-                                                          : NULL, ptr, uptr2, 1);
-        json_t *auth = json_object_get(url, "AuthType");
-        if (!rc && json_is_string(auth) && strcmp(json_string_value(auth), "NONE") == 0) {
-            char *perm_id = pp_asprintf("%sUrlPublicPermissions", id);
-            json_t *pp = json_pack("{sss{ss}ssss}", "Action", "lambda:InvokeFunctionUrl",
-                                   "FunctionName", "Ref", id, "Principal", "*",
-                                   "FunctionUrlAuthType", "NONE");
-            rc = emit_at(s, perm_id,
-                         pp ? mkres("AWS::Lambda::Permission", pp, src) : NULL, ptr, uptr2, 1);
-            free(perm_id);
-            /* and the lambda:InvokeFunction permission SAM adds for a public URL */
-            char *inv_id = pp_asprintf("%sURLInvokeAllowPublicAccess", id);
-            json_t *ip = rc ? NULL : json_pack("{sss{ss}sssb}", "Action", "lambda:InvokeFunction",
-                                               "FunctionName", "Ref", id, "Principal", "*",
-                                               "InvokedViaFunctionUrl", 1);
-            if (!rc)
-                rc = emit_at(s, inv_id, ip ? mkres("AWS::Lambda::Permission", ip, src) : NULL,
-                             ptr, uptr2, 1);
-            free(inv_id);
-        }
-        free(url_id);
-        free(uptr);
-        free(uptr2);
-    }
+    if (!rc && json_is_object(url))
+        rc = do_function_url(s, id, src, ptr, url, alias);
     free(alias_id);
     if (!rc)
         note_events(s, p, ptr);

@@ -337,6 +337,57 @@ done:
     return r;
 }
 
+static json_t *fn_sub(rctx *c, json_t **a, size_t n, edge e);
+
+/* A ${name} that is neither a variable, a parameter nor a pseudo parameter: an unknown when it
+ * names a resource (its attribute is known only at deploy time) or when undefined names are
+ * allowed, else an error (NULL). Cuts name at its first '.' in place. */
+static json_t *sub_unresolved(rctx *c, char *name, edge e)
+{
+    char *dot = strchr(name, '.');
+    if (dot)
+        *dot = '\0';
+    if (json_object_get(c->resources, name))
+        return tpl_unknownf(c, NULL, "Fn::Sub uses an attribute of a resource, known only "
+                                     "at deploy time");
+    if (c->resources && !c->open_names) {
+        tpl_fail_at(c, e, PP_E_TEMPLATE, "Fn::Sub: '${%s}' is neither a parameter, a pseudo "
+                    "parameter nor a resource of this template", name);
+        return NULL;
+    }
+    return tpl_unknownf(c, NULL, "Fn::Sub uses an undefined variable");
+}
+
+/* ${name} stands for an unknown value: with candidates, Fn::Sub re-run once per candidate
+ * (name bound to it in a copy of vars) and the results lifted into one unknown; without,
+ * the unknown itself (a new reference). NULL with the error recorded. */
+static json_t *sub_lift(rctx *c, json_t **a, json_t *vars, const char *name, json_t *val,
+                        edge e)
+{
+    json_t *cand = pp_unknown_candidates(val);
+    if (!cand)
+        return json_incref(val);
+    json_t *out = json_array();
+    for (size_t i = 0; out && i < json_array_size(cand); i++) {
+        json_t *nv = vars ? json_deep_copy(vars) : json_object();
+        json_t *r = NULL;
+        if (!nv || json_object_set(nv, name, json_array_get(cand, i)) != 0) {
+            tpl_nomem(c);
+        } else {
+            json_t *args[2] = {a[0], nv};
+            r = fn_sub(c, args, 2, e);
+        }
+        json_decref(nv);
+        if (!r || tpl_append_new(c, out, r) != 0) {
+            json_decref(out);
+            out = NULL;
+        }
+    }
+    if (!out)
+        return tpl_nomem(c);   /* no-op when the failure was recorded already */
+    return tpl_unknownf(c, out, "Fn::Sub uses a value with several possibilities");
+}
+
 /* Fn::Sub "text ${Var} ${Res.Attr} ${!Literal}" with an optional variable map. */
 static json_t *fn_sub(rctx *c, json_t **a, size_t n, edge e)
 {
@@ -398,20 +449,7 @@ static json_t *fn_sub(rctx *c, json_t **a, size_t n, edge e)
             continue;
         }
         if (!val) {
-            char *dot = strchr(name, '.');
-            if (dot)
-                *dot = '\0';
-            if (json_object_get(c->resources, name))
-                owned = tpl_unknownf(c, NULL, "Fn::Sub uses an attribute of a resource, known only "
-                                          "at deploy time");
-            else if (c->resources && !c->open_names) {
-                tpl_fail_at(c, e, PP_E_TEMPLATE, "Fn::Sub: '${%s}' is neither a parameter, a pseudo "
-                        "parameter nor a resource of this template", name);
-                free(name);
-                pp_buf_free(&b);
-                return NULL;
-            } else
-                owned = tpl_unknownf(c, NULL, "Fn::Sub uses an undefined variable");
+            owned = sub_unresolved(c, name, e);
             if (!owned) {
                 free(name);
                 pp_buf_free(&b);
@@ -420,37 +458,11 @@ static json_t *fn_sub(rctx *c, json_t **a, size_t n, edge e)
             val = owned;
         }
         if (pp_is_unknown(val)) {
-            /* lift: substitute each candidate by re-running on a rewritten variable map */
-            json_t *cand = pp_unknown_candidates(val);
-            if (!cand) {
-                free(name);
-                pp_buf_free(&b);
-                json_t *u = json_incref(val);
-                json_decref(owned);
-                return u;
-            }
-            json_t *out = json_array();
-            for (size_t i = 0; out && i < json_array_size(cand); i++) {
-                json_t *nv = vars ? json_deep_copy(vars) : json_object();
-                json_t *r = NULL;
-                if (!nv || json_object_set(nv, name, json_array_get(cand, i)) != 0) {
-                    tpl_nomem(c);
-                } else {
-                    json_t *args[2] = {a[0], nv};
-                    r = fn_sub(c, args, 2, e);
-                }
-                json_decref(nv);
-                if (!r || tpl_append_new(c, out, r) != 0) {
-                    json_decref(out);
-                    out = NULL;
-                }
-            }
+            json_t *r = sub_lift(c, a, vars, name, val, e);
             free(name);
             pp_buf_free(&b);
             json_decref(owned);
-            if (!out)
-                return tpl_nomem(c);   /* no-op when the failure was recorded already */
-            return tpl_unknownf(c, out, "Fn::Sub uses a value with several possibilities");
+            return r;
         }
         char *vs = pp_value_str(val);
         int lost = !vs && tpl_is_scalar(val);

@@ -337,6 +337,74 @@ static int scheme_is_https(const char *url)
     return strncasecmp(url, "https://", 8) == 0;
 }
 
+/* The request's header list: the caller's headers, then for a body Content-Type (ctype, or
+ * JSON) and an empty Expect: (no 100-continue round trip). *hl grows as it goes; the caller frees
+ * it with curl_slist_free_all, also on failure. */
+static pp_status header_list(const pp_http_opts *o, int post, const char *ctype,
+                             struct curl_slist **hl, char **err)
+{
+    for (size_t i = 0; i < o->nheaders; i++) {
+        struct curl_slist *n = curl_slist_append(*hl, o->headers[i]);
+        if (!n)
+            return pp_err(err, PP_E_NOMEM, "out of memory");
+        *hl = n;
+    }
+    if (post) {
+        char *ct = pp_asprintf("Content-Type: %s", ctype ? ctype : "application/json");
+        struct curl_slist *n = ct ? curl_slist_append(*hl, ct) : NULL;
+        free(ct);
+        if (n)
+            n = curl_slist_append(*hl = n, "Expect:");
+        if (!n)
+            return pp_err(err, PP_E_NOMEM, "out of memory");
+        *hl = n;
+    }
+    return PP_OK;
+}
+
+/* One attempt's options on a freshly reset handle: no redirects, no signals, the protocol
+ * allow-list, the timeouts (tmo: what is left of the deadline), the body cap and callbacks. */
+static void set_options(CURL *h, const char *url, const pp_http_opts *o, long tmo, size_t cap,
+                        xfer *x, char *ebuf, struct curl_slist *hl, int post, const void *body,
+                        size_t blen)
+{
+    curl_easy_reset(h);
+    curl_easy_setopt(h, CURLOPT_URL, url);
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+#if LIBCURL_VERSION_NUM >= 0x075500
+    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, scheme_is_https(url) ? "https" : "http,https");
+    curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "https");
+#endif
+    if (o->connect_timeout_ms)
+        curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, o->connect_timeout_ms);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, tmo);
+    if (o->low_speed_bytes > 0 && o->low_speed_secs > 0) {
+        curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, o->low_speed_bytes);
+        curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, o->low_speed_secs);
+    }
+    curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)cap);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, x);
+    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(h, CURLOPT_HEADERDATA, x);
+    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, ebuf);
+    curl_easy_setopt(h, CURLOPT_USERAGENT, "parapet");
+    if (hl)
+        curl_easy_setopt(h, CURLOPT_HTTPHEADER, hl);
+    if (g_cainfo[0])
+        curl_easy_setopt(h, CURLOPT_CAINFO, g_cainfo);
+    if (post) {
+        curl_easy_setopt(h, CURLOPT_POST, 1L);
+        if (post == 2)
+            curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, "PUT");
+        curl_easy_setopt(h, CURLOPT_POSTFIELDS, body ? (const char *)body : "");
+        curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)blen);
+    } else {
+        curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+    }
+}
+
 static pp_status do_request(pp_http_client *c, const char *url, const char *ctype,
                             const void *body, size_t blen, int post, const pp_http_opts *o,
                             pp_http_resp *out, char **err)
@@ -360,26 +428,9 @@ static pp_status do_request(pp_http_client *c, const char *url, const char *ctyp
         st = pp_err(err, PP_E_NOMEM, "out of memory");
         goto done;
     }
-    for (size_t i = 0; i < o->nheaders; i++) {
-        struct curl_slist *n = curl_slist_append(hl, o->headers[i]);
-        if (!n) {
-            st = pp_err(err, PP_E_NOMEM, "out of memory");
-            goto done;
-        }
-        hl = n;
-    }
-    if (post) {
-        char *ct = pp_asprintf("Content-Type: %s", ctype ? ctype : "application/json");
-        struct curl_slist *n = ct ? curl_slist_append(hl, ct) : NULL;
-        free(ct);
-        if (n)
-            n = curl_slist_append(hl = n, "Expect:");
-        if (!n) {
-            st = pp_err(err, PP_E_NOMEM, "out of memory");
-            goto done;
-        }
-        hl = n;
-    }
+    st = header_list(o, post, ctype, &hl, err);
+    if (st != PP_OK)
+        goto done;
 
     unsigned backoff = o->backoff_ms ? o->backoff_ms : 100;
     for (unsigned attempt = 0;; attempt++) {
@@ -402,41 +453,7 @@ static pp_status do_request(pp_http_client *c, const char *url, const char *ctyp
         x.over = 0;
         ebuf[0] = '\0';
 
-        curl_easy_reset(h);
-        curl_easy_setopt(h, CURLOPT_URL, url);
-        curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-        curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
-#if LIBCURL_VERSION_NUM >= 0x075500
-        curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, scheme_is_https(url) ? "https" : "http,https");
-        curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "https");
-#endif
-        if (o->connect_timeout_ms)
-            curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, o->connect_timeout_ms);
-        curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, tmo);
-        if (o->low_speed_bytes > 0 && o->low_speed_secs > 0) {
-            curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, o->low_speed_bytes);
-            curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, o->low_speed_secs);
-        }
-        curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)cap);
-        curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-        curl_easy_setopt(h, CURLOPT_WRITEDATA, &x);
-        curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
-        curl_easy_setopt(h, CURLOPT_HEADERDATA, &x);
-        curl_easy_setopt(h, CURLOPT_ERRORBUFFER, ebuf);
-        curl_easy_setopt(h, CURLOPT_USERAGENT, "parapet");
-        if (hl)
-            curl_easy_setopt(h, CURLOPT_HTTPHEADER, hl);
-        if (g_cainfo[0])
-            curl_easy_setopt(h, CURLOPT_CAINFO, g_cainfo);
-        if (post) {
-            curl_easy_setopt(h, CURLOPT_POST, 1L);
-            if (post == 2)
-                curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, "PUT");
-            curl_easy_setopt(h, CURLOPT_POSTFIELDS, body ? (const char *)body : "");
-            curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)blen);
-        } else {
-            curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
-        }
+        set_options(h, url, o, tmo, cap, &x, ebuf, hl, post, body, blen);
 
         CURLcode rc = curl_easy_perform(h);
         out->attempts = attempt + 1;

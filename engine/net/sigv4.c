@@ -254,6 +254,88 @@ void pp_sigv4_sig_free(pp_sigv4_sig *s)
     memset(s, 0, sizeof *s);
 }
 
+/* Step 1 of signing: the headers to sign, lower-cased and sorted into h[] (*nh of them; the
+ * caller frees each name and value, also on failure). Adds X-Amz-Date (writing out->amz_date),
+ * Host and, for temporary credentials, X-Amz-Security-Token when the caller did not pass them;
+ * *have_token says whether the caller passed the token header itself. */
+static pp_status collect_headers(const pp_sigv4_req *r, const char *token, hdr *h, size_t *nh,
+                                 int *have_token, pp_sigv4_sig *out, char **err)
+{
+    pp_status st = PP_OK;
+    int have_date = 0;
+    for (size_t i = 0; i < r->nheaders; i++) {
+        const char *line = r->headers[i];
+        const char *colon = line ? strchr(line, ':') : NULL;
+        if (!colon || colon == line) {
+            return pp_err(err, PP_E_USAGE, "sigv4: header '%s' is not 'Name: value'",
+                        line ? line : "(null)");
+        }
+        st = hdr_make(&h[*nh], line, (size_t)(colon - line), colon + 1, strlen(colon + 1), *nh);
+        (*nh)++;
+        if (st != PP_OK)
+            return st;
+        if (strcmp(h[*nh - 1].name, "host") == 0) {
+            return pp_err(err, PP_E_USAGE, "sigv4: pass the host in the request, not a header");
+        }
+        if (strcmp(h[*nh - 1].name, "x-amz-date") == 0) {
+            if (!valid_amz_date(h[*nh - 1].value)) {
+                return pp_err(err, PP_E_USAGE, "sigv4: X-Amz-Date '%s' is not YYYYMMDDTHHMMSSZ",
+                            h[*nh - 1].value);
+            }
+            memcpy(out->amz_date, h[*nh - 1].value, 17);
+            have_date = 1;
+        }
+        if (strcmp(h[*nh - 1].name, "x-amz-security-token") == 0)
+            *have_token = 1;
+    }
+    if (!have_date) {
+        struct tm tm;
+        time_t t = r->when;
+        if (!gmtime_r(&t, &tm) ||
+            strftime(out->amz_date, sizeof out->amz_date, "%Y%m%dT%H%M%SZ", &tm) != 16) {
+            return pp_err(err, PP_E_USAGE, "sigv4: signing time out of range");
+        }
+        st = hdr_make(&h[*nh], "x-amz-date", 10, out->amz_date, 16, *nh);
+        (*nh)++;
+        if (st != PP_OK)
+            return st;
+    }
+    st = hdr_make(&h[*nh], "host", 4, r->host, strlen(r->host), *nh);
+    (*nh)++;
+    if (st != PP_OK)
+        return st;
+    if (token && !*have_token) {
+        st = hdr_make(&h[*nh], "x-amz-security-token", 20, token, strlen(token), *nh);
+        (*nh)++;
+        if (st != PP_OK)
+            return st;
+    }
+    qsort(h, *nh, sizeof *h, hdr_cmp);
+    return PP_OK;
+}
+
+/* Step 2: the signature, HMAC-SHA256 of the string to sign under the key derived from the
+ * secret, date, region and service. The derived key is wiped before returning. */
+static pp_status derive_signature(const pp_sigv4_req *r, const pp_aws_creds *c, const char *date,
+                                  const pp_buf *sts, unsigned char sig[PP_SHA256_LEN], char **err)
+{
+    unsigned char k[PP_SHA256_LEN];
+    char *k0 = pp_asprintf("AWS4%s", c->secret_access_key);
+    if (!k0)
+        return PP_E_NOMEM;
+    int bad = pp_hmac_sha256(k0, strlen(k0), date, 8, k) != 0 ||
+              pp_hmac_sha256(k, sizeof k, r->region, strlen(r->region), k) != 0 ||
+              pp_hmac_sha256(k, sizeof k, r->service, strlen(r->service), k) != 0 ||
+              pp_hmac_sha256(k, sizeof k, "aws4_request", 12, k) != 0 ||
+              pp_hmac_sha256(k, sizeof k, sts->data, sts->len, sig) != 0;
+    pp_wipe(k0, strlen(k0));
+    free(k0);
+    pp_wipe(k, sizeof k);
+    if (bad)
+        return pp_err(err, PP_E_INTERNAL, "sigv4: libcrypto HMAC failed");
+    return PP_OK;
+}
+
 pp_status pp_sigv4_sign(const pp_sigv4_req *r, const pp_aws_creds *c, pp_sigv4_sig *out,
                         char **err)
 {
@@ -276,61 +358,12 @@ pp_status pp_sigv4_sign(const pp_sigv4_req *r, const pp_aws_creds *c, pp_sigv4_s
     pp_buf_init(&sts, 0);
     pp_buf_init(&sh, 0);
     memset(h, 0, sizeof h);
-    int have_date = 0, have_token = 0;
+    int have_token = 0;
     const char *token = c->session_token && *c->session_token ? c->session_token : NULL;
 
-    for (size_t i = 0; i < r->nheaders; i++) {
-        const char *line = r->headers[i];
-        const char *colon = line ? strchr(line, ':') : NULL;
-        if (!colon || colon == line) {
-            st = pp_err(err, PP_E_USAGE, "sigv4: header '%s' is not 'Name: value'",
-                        line ? line : "(null)");
-            goto done;
-        }
-        st = hdr_make(&h[nh], line, (size_t)(colon - line), colon + 1, strlen(colon + 1), nh);
-        nh++;
-        if (st != PP_OK)
-            goto done;
-        if (strcmp(h[nh - 1].name, "host") == 0) {
-            st = pp_err(err, PP_E_USAGE, "sigv4: pass the host in the request, not a header");
-            goto done;
-        }
-        if (strcmp(h[nh - 1].name, "x-amz-date") == 0) {
-            if (!valid_amz_date(h[nh - 1].value)) {
-                st = pp_err(err, PP_E_USAGE, "sigv4: X-Amz-Date '%s' is not YYYYMMDDTHHMMSSZ",
-                            h[nh - 1].value);
-                goto done;
-            }
-            memcpy(out->amz_date, h[nh - 1].value, 17);
-            have_date = 1;
-        }
-        if (strcmp(h[nh - 1].name, "x-amz-security-token") == 0)
-            have_token = 1;
-    }
-    if (!have_date) {
-        struct tm tm;
-        time_t t = r->when;
-        if (!gmtime_r(&t, &tm) ||
-            strftime(out->amz_date, sizeof out->amz_date, "%Y%m%dT%H%M%SZ", &tm) != 16) {
-            st = pp_err(err, PP_E_USAGE, "sigv4: signing time out of range");
-            goto done;
-        }
-        st = hdr_make(&h[nh], "x-amz-date", 10, out->amz_date, 16, nh);
-        nh++;
-        if (st != PP_OK)
-            goto done;
-    }
-    st = hdr_make(&h[nh], "host", 4, r->host, strlen(r->host), nh);
-    nh++;
+    st = collect_headers(r, token, h, &nh, &have_token, out, err);
     if (st != PP_OK)
         goto done;
-    if (token && !have_token) {
-        st = hdr_make(&h[nh], "x-amz-security-token", 20, token, strlen(token), nh);
-        nh++;
-        if (st != PP_OK)
-            goto done;
-    }
-    qsort(h, nh, sizeof *h, hdr_cmp);
 
     curi = pp_sigv4_canonical_uri(r->path);
     cquery = pp_sigv4_canonical_query(r->query);
@@ -370,25 +403,10 @@ pp_status pp_sigv4_sign(const pp_sigv4_req *r, const pp_aws_creds *c, pp_sigv4_s
     if (st != PP_OK)
         goto done;
 
-    /* Signing key: HMAC chain from "AWS4" + secret. */
-    unsigned char k[PP_SHA256_LEN], sig[PP_SHA256_LEN];
-    char *k0 = pp_asprintf("AWS4%s", c->secret_access_key);
-    if (!k0) {
-        st = PP_E_NOMEM;
+    unsigned char sig[PP_SHA256_LEN];
+    st = derive_signature(r, c, date, &sts, sig, err);
+    if (st != PP_OK)
         goto done;
-    }
-    int bad = pp_hmac_sha256(k0, strlen(k0), date, 8, k) != 0 ||
-              pp_hmac_sha256(k, sizeof k, r->region, strlen(r->region), k) != 0 ||
-              pp_hmac_sha256(k, sizeof k, r->service, strlen(r->service), k) != 0 ||
-              pp_hmac_sha256(k, sizeof k, "aws4_request", 12, k) != 0 ||
-              pp_hmac_sha256(k, sizeof k, sts.data, sts.len, sig) != 0;
-    pp_wipe(k0, strlen(k0));
-    free(k0);
-    pp_wipe(k, sizeof k);
-    if (bad) {
-        st = pp_err(err, PP_E_INTERNAL, "sigv4: libcrypto HMAC failed");
-        goto done;
-    }
     pp_hex(sig, sizeof sig, out->signature);
     out->authorization = pp_asprintf("AWS4-HMAC-SHA256 Credential=%s/%s/%s/%s/aws4_request, "
                                      "SignedHeaders=%s, Signature=%s", c->access_key_id, date,

@@ -28,7 +28,7 @@ for f in sup:
     if not f.get("suppress_reason", "").strip():
         sys.exit("FAIL: suppression without a reason: %s" % f)
 PY
-python3 - "$TPL" "$ROOT/engine/store/state_ddb.c" <<'PY' || fail "state table"
+python3 - "$TPL" "$ROOT"/engine/store/state_ddb*.c <<'PY' || fail "state table"
 import re, sys, yaml
 class L(yaml.SafeLoader):
     pass
@@ -46,7 +46,7 @@ assert {k["AttributeName"]: k["KeyType"] for k in p["KeySchema"]} == {"pk": "HAS
 env = r["Function"]["Properties"]["Environment"]["Variables"]
 assert "${StateTable}" in str(env["PARAPET_STATE"]) and "dynamodb://" in str(env["PARAPET_STATE"]), env
 # the actions the backend calls (TransactWriteItems is authorised per item as Put/Update/Delete)
-src = open(sys.argv[2]).read()
+src = "".join(open(f).read() for f in sys.argv[2:])   # state_ddb.c and state_ddb_outbox.c
 ops = set(re.findall(r'"(DescribeTable|GetItem|PutItem|UpdateItem|DeleteItem|Query|Scan|TransactWriteItems|BatchWriteItem|BatchGetItem)"', src))
 ops |= {x + "Item" for x in re.findall(r'"(Put|Update|Delete|ConditionCheck)"', src)}
 ops.discard("TransactWriteItems")
