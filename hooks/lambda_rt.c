@@ -118,6 +118,115 @@ static int dechunk(const char *p, size_t n, int eof, size_t max_body, pp_buf *b,
     }
 }
 
+/* What the header lines of a response said (pp_rt_parse). */
+typedef struct rt_head {
+    pp_http_header *hdr;
+    size_t nhdr;
+    int chunked, have_cl, close_conn;
+    uint64_t cl;
+} rt_head;
+
+/* Reads the header lines from p (just after the status line's CRLF) to `end` (the blank
+ * line) into h. NULL when they are well formed, else what was expected, with *code set. */
+static const char *parse_headers(const char *p, const char *end, size_t max_body, rt_head *h,
+                                 pp_status *code)
+{
+    const char *why = NULL, *eol;
+    *code = PP_E_PARSE;
+    for (; p < end + 2 && !why; p = eol + 2) {
+        eol = memchr(p, '\r', (size_t)(end + 2 - p));
+        if (!eol || eol[1] != '\n')
+            return "CRLF line ends in the head";
+        if (eol == p)
+            break;   /* cannot happen before `end`: the blank line is end itself */
+        const char *colon = memchr(p, ':', (size_t)(eol - p));
+        if (!colon || colon == p)
+            return "header lines \"Name: value\"";
+        for (const char *q = p; q < colon; q++)
+            if (!is_tchar((unsigned char)*q))
+                return "a header name of token characters";
+        const char *v = colon + 1, *ve = eol;
+        while (v < ve && (*v == ' ' || *v == '\t'))
+            v++;
+        while (ve > v && (ve[-1] == ' ' || ve[-1] == '\t'))
+            ve--;
+        for (const char *q = v; q < ve; q++)
+            if ((unsigned char)*q < 0x20 && *q != '\t')
+                return "header values without control characters";
+        if (h->nhdr == PP_RT_MAX_HEADERS) {
+            *code = PP_E_LIMIT;
+            return "at most 64 headers";
+        }
+        pp_http_header *e = &h->hdr[h->nhdr++];
+        e->name = strndup(p, (size_t)(colon - p));
+        e->value = strndup(v, (size_t)(ve - v));
+        if (!e->name || !e->value) {
+            *code = PP_E_NOMEM;
+            return "memory";
+        }
+        if (strcasecmp(e->name, "Transfer-Encoding") == 0) {
+            if (strcasecmp(e->value, "chunked") != 0)
+                why = "no transfer coding but chunked";
+            h->chunked = 1;
+        } else if (strcasecmp(e->name, "Connection") == 0) {
+            h->close_conn |= strcasestr(e->value, "close") != NULL;
+        } else if (strcasecmp(e->name, "Content-Length") == 0) {
+            const char *val = e->value;
+            uint64_t n = 0;
+            size_t k = 0;
+            for (; val[k] >= '0' && val[k] <= '9' && k < 19; k++)
+                n = n * 10 + (uint64_t)(val[k] - '0');
+            if (k == 0 || val[k] || (h->have_cl && n != h->cl))
+                why = "one decimal Content-Length";
+            h->cl = n;
+            h->have_cl = 1;
+        }
+    }
+    if (!why && h->chunked && h->have_cl)
+        why = "either Content-Length or chunked, not both";
+    if (!why && h->have_cl && h->cl > max_body) {
+        *code = PP_E_LIMIT;
+        why = "a body within the size limit";
+    }
+    return why;
+}
+
+/* Reads the body that starts at `body` (avail bytes so far) as the head h frames it, into b
+ * (NUL-terminated). 1 when complete (*bytes consumed, *framed 0 when it ran to the
+ * connection's end), 0 when more is needed, -1 on an error (*st, *err). */
+static int read_body(const char *body, size_t avail, int eof, size_t max_body, long status,
+                     const rt_head *h, pp_buf *b, size_t *bytes, int *framed, pp_status *st,
+                     char **err)
+{
+    int r = 1;
+    *framed = 1;
+    *bytes = 0;
+    if (status < 200 || status == 204 || status == 304) {
+        /* no body */
+    } else if (h->chunked) {
+        r = dechunk(body, avail, eof, max_body, NULL, bytes, st, err);
+        if (r == 1)
+            r = dechunk(body, avail, eof, max_body, b, bytes, st, err);
+    } else if (h->have_cl) {
+        *bytes = (size_t)h->cl;
+        if (avail < h->cl)
+            r = eof ? fail(st, PP_E_PARSE, err, "Runtime API: expected %s before the "
+                                                "connection closed", "the whole body") : 0;
+        else if (pp_buf_append(b, body, (size_t)h->cl) != PP_OK)
+            r = fail(st, PP_E_NOMEM, err, "%s", "out of memory");
+    } else if (avail > max_body) {
+        r = fail(st, PP_E_LIMIT, err, "Runtime API: expected a body of at most %s",
+                 "the size limit");
+    } else if (!eof) {
+        r = 0;   /* up to the end of the connection */
+    } else if ((*framed = 0, *bytes = avail, pp_buf_append(b, body, avail)) != PP_OK) {
+        r = fail(st, PP_E_NOMEM, err, "%s", "out of memory");
+    }
+    if (r == 1 && pp_buf_append(b, "", 1) != PP_OK)
+        r = fail(st, PP_E_NOMEM, err, "%s", "out of memory");
+    return r;
+}
+
 int pp_rt_parse(const char *buf, size_t len, int eof, size_t max_body, pp_http_resp *out,
                 size_t *used, int *keep, pp_status *st, char **err)
 {
@@ -145,128 +254,39 @@ int pp_rt_parse(const char *buf, size_t len, int eof, size_t max_body, pp_http_r
         return fail(st, PP_E_PARSE, err, "Runtime API: expected %s", "a status line "
                                                                      "\"HTTP/1.1 NNN reason\"");
     long status = (p[9] - '0') * 100 + (p[10] - '0') * 10 + (p[11] - '0');
-    pp_http_header *hdr = calloc(PP_RT_MAX_HEADERS, sizeof *hdr);
-    if (!hdr)
+    rt_head h = { .hdr = calloc(PP_RT_MAX_HEADERS, sizeof *h.hdr) };
+    if (!h.hdr)
         return fail(st, PP_E_NOMEM, err, "%s", "out of memory");
-    size_t nhdr = 0;
-    int chunked = 0, have_cl = 0, close_conn = 0;
-    uint64_t cl = 0;
-    const char *why = NULL;
-    pp_status code = PP_E_PARSE;
-    for (p = eol + 2; p < end + 2 && !why; p = eol + 2) {
-        eol = memchr(p, '\r', (size_t)(end + 2 - p));
-        if (!eol || eol[1] != '\n') {
-            why = "CRLF line ends in the head";
-            break;
-        }
-        if (eol == p)
-            break;   /* cannot happen before `end`: the blank line is end itself */
-        const char *colon = memchr(p, ':', (size_t)(eol - p));
-        if (!colon || colon == p) {
-            why = "header lines \"Name: value\"";
-            break;
-        }
-        for (const char *q = p; q < colon && !why; q++)
-            if (!is_tchar((unsigned char)*q))
-                why = "a header name of token characters";
-        const char *v = colon + 1, *ve = eol;
-        while (v < ve && (*v == ' ' || *v == '\t'))
-            v++;
-        while (ve > v && (ve[-1] == ' ' || ve[-1] == '\t'))
-            ve--;
-        for (const char *q = v; q < ve && !why; q++)
-            if ((unsigned char)*q < 0x20 && *q != '\t')
-                why = "header values without control characters";
-        if (why)
-            break;
-        if (nhdr == PP_RT_MAX_HEADERS) {
-            why = "at most 64 headers";
-            code = PP_E_LIMIT;
-            break;
-        }
-        hdr[nhdr].name = strndup(p, (size_t)(colon - p));
-        hdr[nhdr].value = strndup(v, (size_t)(ve - v));
-        if (!hdr[nhdr].name || !hdr[nhdr].value) {
-            nhdr++;
-            why = "memory";
-            code = PP_E_NOMEM;
-            break;
-        }
-        const char *name = hdr[nhdr].name, *val = hdr[nhdr].value;
-        nhdr++;
-        if (strcasecmp(name, "Transfer-Encoding") == 0) {
-            if (strcasecmp(val, "chunked") != 0)
-                why = "no transfer coding but chunked";
-            chunked = 1;
-        } else if (strcasecmp(name, "Connection") == 0) {
-            close_conn |= strcasestr(val, "close") != NULL;
-        } else if (strcasecmp(name, "Content-Length") == 0) {
-            uint64_t n = 0;
-            size_t k = 0;
-            for (; val[k] >= '0' && val[k] <= '9' && k < 19; k++)
-                n = n * 10 + (uint64_t)(val[k] - '0');
-            if (k == 0 || val[k] || (have_cl && n != cl))
-                why = "one decimal Content-Length";
-            cl = n;
-            have_cl = 1;
-        }
-    }
-    if (!why && chunked && have_cl)
-        why = "either Content-Length or chunked, not both";
-    if (!why && have_cl && cl > max_body) {
-        why = "a body within the size limit";
-        code = PP_E_LIMIT;
-    }
+    pp_status code;
+    const char *why = parse_headers(eol + 2, end, max_body, &h, &code);
     if (why) {
-        headers_free(hdr, nhdr);
+        headers_free(h.hdr, h.nhdr);
         if (code == PP_E_NOMEM)
             return fail(st, code, err, "%s", "out of memory");
         return fail(st, code, err, "Runtime API: expected %s", why);
     }
     const char *body = end + 4;
-    size_t avail = len - (size_t)(body - buf);
     pp_buf b;
     pp_buf_init(&b, 0);
-    int r = 1, framed = 1;
     size_t bytes = 0;
-    if (status < 200 || status == 204 || status == 304) {
-        /* no body */
-    } else if (chunked) {
-        r = dechunk(body, avail, eof, max_body, NULL, &bytes, st, err);
-        if (r == 1)
-            r = dechunk(body, avail, eof, max_body, &b, &bytes, st, err);
-    } else if (have_cl) {
-        bytes = (size_t)cl;
-        if (avail < cl)
-            r = eof ? fail(st, PP_E_PARSE, err, "Runtime API: expected %s before the "
-                                                "connection closed", "the whole body") : 0;
-        else if (pp_buf_append(&b, body, (size_t)cl) != PP_OK)
-            r = fail(st, PP_E_NOMEM, err, "%s", "out of memory");
-    } else if (avail > max_body) {
-        r = fail(st, PP_E_LIMIT, err, "Runtime API: expected a body of at most %s",
-                 "the size limit");
-    } else if (!eof) {
-        r = 0;   /* up to the end of the connection */
-    } else if ((framed = 0, bytes = avail, pp_buf_append(&b, body, avail)) != PP_OK) {
-        r = fail(st, PP_E_NOMEM, err, "%s", "out of memory");
-    }
-    if (r == 1 && pp_buf_append(&b, "", 1) != PP_OK)
-        r = fail(st, PP_E_NOMEM, err, "%s", "out of memory");
+    int framed = 1;
+    int r = read_body(body, len - (size_t)(body - buf), eof, max_body, status, &h, &b, &bytes,
+                      &framed, st, err);
     if (r != 1) {
         pp_buf_free(&b);
-        headers_free(hdr, nhdr);
+        headers_free(h.hdr, h.nhdr);
         return r;
     }
     out->status = status;
     out->len = b.len - 1;
     out->body = b.data;
-    out->hdr = hdr;
-    out->nhdr = nhdr;
+    out->hdr = h.hdr;
+    out->nhdr = h.nhdr;
     out->attempts = 1;
     if (used)
         *used = (size_t)(body - buf) + bytes;
     if (keep)
-        *keep = framed && !close_conn && strncmp(buf, "HTTP/1.1", 8) == 0;
+        *keep = framed && !h.close_conn && strncmp(buf, "HTTP/1.1", 8) == 0;
     *st = PP_OK;
     return 1;
 }
