@@ -454,8 +454,9 @@ static void driver(sarif *s)
 /* ---- results -------------------------------------------------------------------------- */
 
 /* A file name as a URI reference: relative ones, and absolute ones under the working
- * directory, are relative to %SRCROOT%; other absolute paths become file:// URIs. Bytes outside the unreserved set and
- * '/' are percent-encoded. Caller frees; NULL on allocation failure. */
+ * directory, are relative to %SRCROOT%; other absolute paths become file:// URIs. Bytes
+ * outside the unreserved set and '/' are percent-encoded. Caller frees; NULL on allocation
+ * failure. */
 static char *file_uri(const char *file, int *relative)
 {
     pp_buf b;
@@ -466,8 +467,10 @@ static char *file_uri(const char *file, int *relative)
         strncmp(file, cwd, cl) == 0 && file[cl] == '/')
         file += cl + 1;   /* under the working directory: relative to %SRCROOT% */
     *relative = file[0] != '/';
-    if (!*relative)
-        pp_buf_puts(&b, "file://");
+    if (!*relative && pp_buf_puts(&b, "file://") != PP_OK) {
+        pp_buf_free(&b);
+        return NULL;
+    }
     while (file[0] == '.' && file[1] == '/')
         file += 2;
     for (const unsigned char *p = (const unsigned char *)file; *p; p++) {
