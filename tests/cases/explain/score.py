@@ -10,7 +10,9 @@ first root cause is put in one of four classes:
            confidence that is not right
   none     no answer at all
 and "high wrong" counts answers at confidence high that are not right. The holdout figure is
-the one to report: its records were never read while entries were written.
+the one to report: its records were never read while entries were written. Of the holdout
+misses only counts are printed, by id prefix and by whether the KB has an entry of the kind:
+they say where to work without showing what the holdout holds.
 
   python3 tests/cases/explain/score.py [--details FILE] [--only train|holdout]
                                        [--min-holdout-right PCT] [--max-holdout-high-wrong PCT]
@@ -88,6 +90,21 @@ def seen_by_kb():
     return msgs, urls
 
 
+def kinds_in_kb():
+    """The entry ids and kinds of the built kb.db."""
+    import sqlite3
+    out = set()
+    db = os.environ.get("PARAPET_KB") or os.path.join(os.path.dirname(PARAPET), "kb.db")
+    if os.path.exists(db):
+        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        cols = [r[1] for r in con.execute("PRAGMA table_info(entries)")]
+        for row in con.execute("SELECT id" + (", kind" if "kind" in cols else "") +
+                               " FROM entries"):
+            out.update(x for x in row if x)
+        con.close()
+    return out
+
+
 def explain(rec):
     args = [PARAPET, "explain", "--format", "json", "--message", rec["message"]]
     if rec.get("resource_type"):
@@ -147,6 +164,8 @@ def main(argv):
     broad = broad_ids()
     seen_msgs, seen_urls = seen_by_kb()
     set_aside = 0
+    kb_kinds = kinds_in_kb()
+    misses = {}   # holdout misses by (id prefix, whether the KB has the kind): counts only
     tally = {s: {c: 0 for c in CLASSES} for s in ("train", "holdout")}
     high = {s: [0, 0] for s in ("train", "holdout")}   # answers at high, of which wrong
     lines = []
@@ -165,6 +184,10 @@ def main(argv):
         if top and top.get("confidence") == "high":
             high[s][0] += 1
             high[s][1] += 1 if hw else 0
+        if s == "holdout" and cls != "right":
+            dom = r["id"].split("-")[0]
+            has = "has" if r["kind"] in kb_kinds else "lacks"
+            misses[(dom, has)] = misses.get((dom, has), 0) + 1
         got = f"{top.get('kb_id')}/{top.get('source')}/{top.get('confidence')}" if top else "-"
         lines.append(f"{s}\t{cls}\t{r['id']}\twant {r['kind']}\tgot {got}")
     rc = 0
@@ -180,6 +203,13 @@ def main(argv):
               f"{pct(high[s][0] - high[s][1], high[s][0]):.1f}%)"
               + (f"; {set_aside} set aside (their page fed a KB entry)"
                  if s == "holdout" and set_aside else ""))
+    if misses:
+        # Counts only (no kind, no message): where the holdout misses are, so that the next
+        # entries go to the right domain and to new kinds or to wider patterns.
+        doms = sorted({d for d, _ in misses})
+        print("corpus holdout misses (not right), by id prefix: " + ", ".join(
+            f"{d} {misses.get((d, 'has'), 0)} of kinds the KB has + "
+            f"{misses.get((d, 'lacks'), 0)} it lacks" for d in doms))
     t, n = tally["holdout"], max(1, sum(tally["holdout"].values()))
     lo = floors.get("--min-holdout-right")
     if lo is not None and pct(t["right"], n) < lo:
