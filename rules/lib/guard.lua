@@ -84,6 +84,18 @@
 --                    failed. Optional in an entry: unknown = true (a value Parapet cannot resolve
 --                    is UNKNOWN: "KEY depends on a value Parapet cannot resolve"), shape = true
 --                    (SHOW is show_shape).
+--                    An entry may also give show = f (SHOW for its message), missing = true (the
+--                    message "KEY is missing"), unknown = SUFFIX (the UNKNOWN message "KEY" ..
+--                    SUFFIX, e.g. AT_DEPLOY); check_props(ctx, node, props, prefix) names each key
+--                    PREFIX .. KEY in its messages. rule's spec.when(p) false: PASS (not in scope,
+--                    where the control passes rather than skips).
+--   struct_at(ctx, node, key, missing)  node[key] when it is an object (is_struct_read), else nil
+--                    after a FAIL: missing (if given) when absent, else "KEY is V, not a map"
+--                    (tostring; at node itself when absent).
+--   section_rule(spec)  struct_at(p, spec.section, spec.missing), then check_props of spec.props
+--                    in it, named "SECTION.KEY" and shown with tostring.
+--   name_or_ref(rtype)  an ok function: nonblank, or local_ref to an rtype of this template.
+--   string_in(set)   an ok function: Guard `v IN [...]` over strings, a list walked with ipairs.
 --   object_at(ctx, node, keys)  Guard's walk down a path of objects: returns node[k1]...[kn] when
 --                    every step is an object (is_view and not a list); otherwise FAILs and
 --                    returns nil: "K1.K2 is missing" at the holder of an absent step, "K1.K2 is
@@ -401,7 +413,7 @@ local function kms_key_ref(ctx, v)
 end
 
 local function rule(spec)
-  local scope, judge = spec.scope, spec.judge
+  local scope, when, judge = spec.scope, spec.when, spec.judge
   local nothing = spec.noun and ("the " .. spec.noun .. " has no Properties")
   return {
     id = spec.id,
@@ -413,25 +425,32 @@ local function rule(spec)
         local why = scope(p)
         if why then return ctx.skip(why) end
       end
+      if when and not when(p) then return end
       return judge(ctx, p, r)
     end,
   }
 end
 
-local function check_props(ctx, node, props)
+local UNRESOLVED = " depends on a value Parapet cannot resolve"
+local AT_DEPLOY = " depends on a value known only at deploy time"
+
+local function check_props(ctx, node, props, prefix)
   local ok = true
   for i = 1, #props do
     local e = props[i]
     local key = e.key
+    local label = prefix and (prefix .. key) or key
     local v = node[key]
     if v == nil then
-      if e.missing then ok = ctx.fail(e.missing, node) end
+      local missing = e.missing
+      if missing == true then missing = label .. " is missing" end
+      if missing then ok = ctx.fail(missing, node) end
     elseif e.unknown and pp.is_unknown(v) then
-      ok = ctx.unknown(key .. " depends on a value Parapet cannot resolve", node, key)
+      ok = ctx.unknown(label .. (e.unknown == true and UNRESOLVED or e.unknown), node, key)
     elseif not e.ok(v, ctx, node) then
       local bad = e.bad
       if type(bad) == "string" then
-        ok = ctx.fail(key .. " is " .. (e.shape and show_shape or show)(v) .. bad, node, key)
+        ok = ctx.fail(label .. " is " .. (e.show or e.shape and show_shape or show)(v) .. bad, node, key)
       else
         ok = ctx.fail(bad(v, node), node, key)
       end
@@ -444,6 +463,34 @@ local function props_rule(spec)
   local props, at = spec.props, spec.at
   spec.judge = function(ctx, p)
     return check_props(ctx, at and at(p) or p, props)
+  end
+  return rule(spec)
+end
+
+-- node[key] when it is an object (is_struct_read: a non-empty one has its first value read), else
+-- nil after a FAIL: `missing` at node when the key is absent and a message is given, otherwise
+-- "KEY is V, not a map" (V by tostring, so an absent key reads "KEY is nil, not a map", at node
+-- itself).
+local function struct_at(ctx, node, key, missing)
+  local c = node[key]
+  if c == nil and missing then return nil, ctx.fail(missing, node) end
+  if not is_struct_read(c) then
+    return nil, ctx.fail(key .. " is " .. tostring(c) .. ", not a map", node, c ~= nil and key or nil)
+  end
+  return c
+end
+
+-- The shape of many logging and encryption controls: struct_at(p, spec.section, spec.missing),
+-- then spec.props are checked in the section with check_props, each named "SECTION.KEY" in its
+-- messages (tostring, not show, unless an entry gives its own show).
+local function section_rule(spec)
+  local section, missing, props = spec.section, spec.missing, spec.props
+  local prefix = section .. "."
+  for i = 1, #props do props[i].show = props[i].show or tostring end
+  spec.judge = function(ctx, p)
+    local c, verdict = struct_at(ctx, p, section, missing)
+    if c == nil then return verdict end
+    return check_props(ctx, c, props, prefix)
   end
   return rule(spec)
 end
@@ -543,6 +590,27 @@ local function kms_key(v, ctx)
   return nonblank(v) or kms_key_ref(ctx, v)
 end
 
+-- An ok function: v is a non-blank string (nonblank) or a local_ref to an rtype of this template.
+local function name_or_ref(rtype)
+  return function(v, ctx)
+    return nonblank(v) or local_ref(ctx, v, rtype)
+  end
+end
+
+-- Guard `v IN [...]` over strings, the list walked with ipairs (elements after a null are not
+-- looked at): an ok function for the set table {value = true}.
+local function string_in(set)
+  return function(v)
+    if is_list(v) then
+      for _, e in ipairs(v) do
+        if type(e) ~= "string" or not set[e] then return false end
+      end
+      return true
+    end
+    return type(v) == "string" and set[v] == true
+  end
+end
+
 local function named_or_local(t1, t2)
   return function(v, ctx)
     return (type(v) == "string" and not blank_bytes(v)) or check_local_references(v, ctx, t1, t2)
@@ -550,7 +618,8 @@ local function named_or_local(t1, t2)
 end
 
 return {
-  rule = rule, props_rule = props_rule, check_props = check_props,
+  rule = rule, props_rule = props_rule, check_props = check_props, section_rule = section_rule, struct_at = struct_at,
+  name_or_ref = name_or_ref, string_in = string_in, UNRESOLVED = UNRESOLVED, AT_DEPLOY = AT_DEPLOY,
   named_or_local = named_or_local, kms_key = kms_key, object_at = object_at, non_empty_rule = non_empty_rule,
   at = at, true_at_rule = true_at_rule, value_rule = value_rule,
   is_list = is_list, is_struct = is_map, is_list_read = is_list_read,

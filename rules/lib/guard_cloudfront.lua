@@ -4,6 +4,9 @@
 --   not_in_set(v, set)     Guard's `v not in [...]` (set: a table keyed by the listed strings):
 --                          a list passes when it has items and none is in the set; a map is
 --                          never in the set.
+--   config_section(ctx, p, key, missing)  DistributionConfig.KEY when both are objects
+--                          (guard's struct_at; `missing` for an absent KEY), and DistributionConfig;
+--                          nil after a FAIL.
 --   viewer_certificate(ctx, p)  Guard's walk to DistributionConfig.ViewerCertificate (both read
 --                          with is_struct_read): FAILs and returns nil when either is not a map
 --                          (a missing ViewerCertificate: the default CloudFront certificate is
@@ -25,6 +28,7 @@
 --                          there is no legacy CustomOrigin.
 local g = pp.lib("guard")
 local is_struct, all_false, nonblank, local_ref = g.is_struct_read, g.is_false, g.nonblank, g.local_ref
+local struct_at = g.struct_at
 local is_view = pp.is_view
 local tostring = tostring
 
@@ -39,21 +43,18 @@ local function not_in_set(v, set)
   return not set[v]
 end
 
+-- DistributionConfig.KEY, both objects (struct_at): the section and DistributionConfig, or nil
+-- after a FAIL (`missing` when KEY is absent).
+local function config_section(ctx, p, key, missing)
+  local dc = struct_at(ctx, p, "DistributionConfig")
+  if dc == nil then return nil end
+  return struct_at(ctx, dc, key, missing), dc
+end
+
 local function viewer_certificate(ctx, p)
-  local dc = p.DistributionConfig
-  if not is_struct(dc) then
-    ctx.fail("DistributionConfig is " .. tostring(dc) .. ", not a map", p, dc ~= nil and "DistributionConfig" or nil)
-    return nil
-  end
-  local vc = dc.ViewerCertificate
-  if vc == nil then
-    ctx.fail("DistributionConfig.ViewerCertificate is missing, so the default CloudFront certificate is used", dc)
-    return nil
-  end
-  if not is_struct(vc) then
-    ctx.fail("ViewerCertificate is " .. tostring(vc) .. ", not a map", dc, "ViewerCertificate")
-    return nil
-  end
+  local vc = config_section(ctx, p, "ViewerCertificate",
+                            "DistributionConfig.ViewerCertificate is missing, so the default CloudFront certificate is used")
+  if vc == nil then return nil end
   local def = vc.CloudFrontDefaultCertificate
   if def ~= nil and not all_false(def) then
     ctx.fail("ViewerCertificate.CloudFrontDefaultCertificate is " .. tostring(def) .. ", not false",
@@ -122,6 +123,6 @@ local function origins_rule(spec)
   })
 end
 
-return { not_in_set = not_in_set, viewer_certificate = viewer_certificate,
+return { not_in_set = not_in_set, config_section = config_section, viewer_certificate = viewer_certificate,
          custom_certificate = custom_certificate, certificate_rule = certificate_rule,
          origins_rule = origins_rule }

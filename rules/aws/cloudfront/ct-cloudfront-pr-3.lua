@@ -1,5 +1,6 @@
 -- CT.CLOUDFRONT.PR.3 (cloudfront_viewer_policy_https_check): CloudFront distributions require HTTPS between viewers and CloudFront.
 local g = pp.lib("guard")
+local struct_at = g.struct_at
 local is_struct = g.is_struct_read
 local in_set = g.in_set
 local is_view = pp.is_view
@@ -19,10 +20,8 @@ end
 
 return g.rule({ id = "ct-cloudfront-pr-3", types = { "AWS::CloudFront::Distribution" },
   judge = function(ctx, p)
-    local dc = p.DistributionConfig
-    if not is_struct(dc) then
-      return ctx.fail("DistributionConfig is " .. tostring(dc) .. ", not a map", p, dc ~= nil and "DistributionConfig" or nil)
-    end
+    local dc, verdict = struct_at(ctx, p, "DistributionConfig")
+    if dc == nil then return verdict end
     local d = dc.DefaultCacheBehavior
     if not is_struct(d) then
       ctx.fail("DefaultCacheBehavior is " .. tostring(d) .. ", not a map", dc, d ~= nil and "DefaultCacheBehavior" or nil)

@@ -1,5 +1,6 @@
 -- CT.CLOUDFRONT.PR.4 (cloudfront_origin_failover_enabled_check): CloudFront distributions configure origin failover.
 local g = pp.lib("guard")
+local config_section = pp.lib("guard_cloudfront").config_section
 local is_struct = g.is_struct_read
 local int_ge = g.int_ge
 local is_view = pp.is_view
@@ -20,17 +21,8 @@ end
 
 return g.rule({ id = "ct-cloudfront-pr-4", types = { "AWS::CloudFront::Distribution" },
   judge = function(ctx, p)
-    local dc = p.DistributionConfig
-    if not is_struct(dc) then
-      return ctx.fail("DistributionConfig is " .. tostring(dc) .. ", not a map", p, dc ~= nil and "DistributionConfig" or nil)
-    end
-    local og = dc.OriginGroups
-    if og == nil then
-      return ctx.fail("DistributionConfig.OriginGroups is missing, so there is no origin failover", dc)
-    end
-    if not is_struct(og) then
-      return ctx.fail("OriginGroups is " .. tostring(og) .. ", not a map", dc, "OriginGroups")
-    end
+    local og = config_section(ctx, p, "OriginGroups", "DistributionConfig.OriginGroups is missing, so there is no origin failover")
+    if og == nil then return false end
     local q = og.Quantity
     if q == nil or not int_ge(q, 1) then
       ctx.fail("OriginGroups.Quantity is " .. tostring(q) .. ", not an integer of at least 1", og,
