@@ -12,15 +12,7 @@ local is_view = pp.is_view
 
 local LEVELS = { ERROR = true, ALL = true }
 
-local function level_ok(v)
-  if is_list(v) then
-    for _, e in ipairs(v) do
-      if type(e) ~= "string" or not LEVELS[e] then return false end
-    end
-    return true
-  end
-  return type(v) == "string" and LEVELS[v] == true
-end
+local level_ok = g.string_in(LEVELS)
 
 return g.rule({ id = "ct-appsync-pr-1", types = { "AWS::AppSync::GraphQLApi" },
   judge = function(ctx, p)

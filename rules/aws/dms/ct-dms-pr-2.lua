@@ -4,7 +4,7 @@
 -- be present and require, verify-ca or verify-full (a list passes when every entry is one, so an
 -- empty list passes).
 local type, tostring, ipairs = type, tostring, ipairs
-local is_list, is_unknown = pp.is_list, pp.is_unknown
+local is_unknown = pp.is_unknown
 local g = pp.lib("guard")
 local show = g.show
 
@@ -18,21 +18,13 @@ local SSL_ENGINES = set({ "mysql", "oracle", "postgres", "mariadb", "aurora", "a
                           "db2", "sybase", "mongodb", "docdb", "sqlserver" })
 local SSL_MODES = set({ "require", "verify-ca", "verify-full" })
 
-local function all_in(v, s)
-  if is_list(v) then
-    for _, e in ipairs(v) do
-      if type(e) ~= "string" or not s[e] then return false end
-    end
-    return true
-  end
-  return type(v) == "string" and s[v] == true
-end
+local ssl_engine, ssl_mode = g.string_in(SSL_ENGINES), g.string_in(SSL_MODES)
 
 return g.rule({ id = "ct-dms-pr-2", types = { "AWS::DMS::Endpoint" },
   judge = function(ctx, p)
     local engine = p.EngineName
     local unknown_engine = is_unknown(engine)
-    if engine == nil or (not unknown_engine and not all_in(engine, SSL_ENGINES)) then
+    if engine == nil or (not unknown_engine and not ssl_engine(engine)) then
       return ctx.skip("EngineName " .. show(engine) .. " is not an engine whose SSL is set with SslMode")
     end
     local v, problem = p.SslMode, nil
@@ -40,7 +32,7 @@ return g.rule({ id = "ct-dms-pr-2", types = { "AWS::DMS::Endpoint" },
       problem = "SslMode is missing (the default is none)"
     elseif is_unknown(v) then
       return ctx.unknown("SslMode depends on a value known only at deploy time", p, "SslMode")
-    elseif not all_in(v, SSL_MODES) then
+    elseif not ssl_mode(v) then
       problem = "SslMode is " .. show(v) .. ", not require, verify-ca or verify-full"
     end
     if problem == nil then return end

@@ -10,15 +10,7 @@ local is_view = pp.is_view
 
 local KMS = { ["SSE-KMS"] = true, ["CSE-KMS"] = true }
 
-local function kms_mode(v)
-  if is_list(v) then
-    for _, e in ipairs(v) do
-      if type(e) ~= "string" or not KMS[e] then return false end
-    end
-    return true
-  end
-  return type(v) == "string" and KMS[v] == true
-end
+local kms_mode = g.string_in(KMS)
 
 local function check_mode(ctx, node, where)
   local mode = node.EncryptionMode

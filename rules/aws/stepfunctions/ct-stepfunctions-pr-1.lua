@@ -13,15 +13,7 @@ local type, ipairs = type, ipairs
 
 local LEVELS = { ERROR = true, ALL = true }
 
-local function level_ok(v)
-  if is_list(v) then
-    for _, e in ipairs(v) do
-      if type(e) ~= "string" or not LEVELS[e] then return false end
-    end
-    return true
-  end
-  return type(v) == "string" and LEVELS[v] == true
-end
+local level_ok = g.string_in(LEVELS)
 
 local function check_destination(ctx, dests, i, d)
   local where = "LoggingConfiguration.Destinations[" .. i .. "]"
