@@ -1,17 +1,5 @@
 -- CT.AUTOSCALING.PR.5: Auto Scaling launch configurations must not give instances a public IP.
 local g = pp.lib("guard")
-local is_false = g.is_false
-local show = g.show
-
-return g.rule({ id = "ct-autoscaling-pr-5", types = { "AWS::AutoScaling::LaunchConfiguration" }, noun = "launch configuration",
-  judge = function(ctx, p)
-    local v = p.AssociatePublicIpAddress
-    if v == nil then
-      return ctx.fail("AssociatePublicIpAddress is not set, so the subnet default decides; set it to false", p)
-    end
-    if not is_false(v) then
-      return ctx.fail("AssociatePublicIpAddress is " .. show(v) .. "; it must be the boolean false",
-                      p, "AssociatePublicIpAddress")
-    end
-  end,
-})
+return g.props_rule({ id = "ct-autoscaling-pr-5", types = { "AWS::AutoScaling::LaunchConfiguration" }, noun = "launch configuration", props = { {
+  key = "AssociatePublicIpAddress", missing = "AssociatePublicIpAddress is not set, so the subnet default decides; set it to false",
+  ok = g.is_false, bad = "; it must be the boolean false" } } })

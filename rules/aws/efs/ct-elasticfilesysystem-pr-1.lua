@@ -2,17 +2,6 @@
 -- Guard semantics kept: Encrypted must be present and the boolean true (the string "true"
 -- fails; a list passes when every entry is true, so an empty list passes).
 local g = pp.lib("guard")
-local show = g.show
-local all_eq = g.eq_ipairs
-
-return g.rule({ id = "ct-elasticfilesysystem-pr-1", types = { "AWS::EFS::FileSystem" },
-  judge = function(ctx, p)
-    local v = p.Encrypted
-    if v == nil then
-      return ctx.fail("Encrypted is missing: the file system is not encrypted", p)
-    end
-    if not all_eq(v, true) then
-      return ctx.fail("Encrypted is " .. show(v) .. ", not the boolean true", p, "Encrypted")
-    end
-  end,
-})
+return g.props_rule({ id = "ct-elasticfilesysystem-pr-1", types = { "AWS::EFS::FileSystem" }, props = { {
+  key = "Encrypted", missing = "Encrypted is missing: the file system is not encrypted",
+  ok = function(v) return g.eq_ipairs(v, true) end, bad = ", not the boolean true" } } })
