@@ -3,34 +3,20 @@
 -- and the boolean false and EndpointPrivateAccess present and the boolean true (strings fail;
 -- lists pass when every entry matches).
 local g = pp.lib("guard")
-local is_list = g.is_list
-local show = g.show
-local all_eq = g.eq_ipairs
-local is_view = pp.is_view
+local object_at, check_props, eq_ipairs = g.object_at, g.check_props, g.eq_ipairs
+
+local CONFIG = { "ResourcesVpcConfig" }
+local ENDPOINTS = {
+  { key = "EndpointPublicAccess", missing = "ResourcesVpcConfig.EndpointPublicAccess is missing (the default is true)",
+    ok = function(v) return eq_ipairs(v, false) end, bad = ": the API endpoint is reachable from the internet" },
+  { key = "EndpointPrivateAccess", missing = "ResourcesVpcConfig.EndpointPrivateAccess is missing (the default is false)",
+    ok = function(v) return eq_ipairs(v, true) end, bad = ", not the boolean true" },
+}
 
 return g.rule({ id = "ct-eks-pr-1", types = { "AWS::EKS::Cluster" },
   judge = function(ctx, p)
-    local vc = p.ResourcesVpcConfig
-    if vc == nil then
-      return ctx.fail("ResourcesVpcConfig is missing", p)
-    end
-    if not is_view(vc) or is_list(vc) then
-      return ctx.fail("ResourcesVpcConfig is " .. show(vc) .. ", not an object", p,
-                      "ResourcesVpcConfig")
-    end
-    local pub, priv = vc.EndpointPublicAccess, vc.EndpointPrivateAccess
-    if pub == nil then
-      ctx.fail("ResourcesVpcConfig.EndpointPublicAccess is missing (the default is true)", vc)
-    elseif not all_eq(pub, false) then
-      ctx.fail("ResourcesVpcConfig.EndpointPublicAccess is " .. show(pub)
-               .. ": the API endpoint is reachable from the internet", vc,
-               "EndpointPublicAccess")
-    end
-    if priv == nil then
-      ctx.fail("ResourcesVpcConfig.EndpointPrivateAccess is missing (the default is false)", vc)
-    elseif not all_eq(priv, true) then
-      ctx.fail("ResourcesVpcConfig.EndpointPrivateAccess is " .. show(priv)
-               .. ", not the boolean true", vc, "EndpointPrivateAccess")
-    end
+    local vc = object_at(ctx, p, CONFIG)
+    if vc == nil then return false end
+    return check_props(ctx, vc, ENDPOINTS, "ResourcesVpcConfig.")
   end,
 })
