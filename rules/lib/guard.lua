@@ -92,6 +92,8 @@
 --   struct_at(ctx, node, key, missing)  node[key] when it is an object (is_struct_read), else nil
 --                    after a FAIL: missing (if given) when absent, else "KEY is V, not a map"
 --                    (tostring; at node itself when absent).
+--   map_at(ctx, node, key, missing)  the same step with pp.is_map: "KEY is SHOW(v), not an object"
+--                    (show), and "KEY is missing" unless missing is given.
 --   section_rule(spec)  struct_at(p, spec.section, spec.missing), then check_props of spec.props
 --                    in it, named "SECTION.KEY" and shown with tostring.
 --   name_or_ref(rtype)  an ok function: nonblank, or local_ref to an rtype of this template.
@@ -480,6 +482,17 @@ local function struct_at(ctx, node, key, missing)
   return c
 end
 
+-- node[key] when it is an object (pp.is_map), else nil after a FAIL: `missing` (default "KEY is
+-- missing") at node when the key is absent, "KEY is SHOW(v), not an object" at node[key] otherwise.
+local function map_at(ctx, node, key, missing)
+  local c = node[key]
+  if c == nil then return nil, ctx.fail(missing or (key .. " is missing"), node) end
+  if not is_map(c) then
+    return nil, ctx.fail(key .. " is " .. show(c) .. ", not an object", node, key)
+  end
+  return c
+end
+
 -- The shape of many logging and encryption controls: struct_at(p, spec.section, spec.missing),
 -- then spec.props are checked in the section with check_props, each named "SECTION.KEY" in its
 -- messages (tostring, not show, unless an entry gives its own show).
@@ -618,7 +631,7 @@ local function named_or_local(t1, t2)
 end
 
 return {
-  rule = rule, props_rule = props_rule, check_props = check_props, section_rule = section_rule, struct_at = struct_at,
+  rule = rule, props_rule = props_rule, check_props = check_props, section_rule = section_rule, struct_at = struct_at, map_at = map_at,
   name_or_ref = name_or_ref, string_in = string_in, UNRESOLVED = UNRESOLVED, AT_DEPLOY = AT_DEPLOY,
   named_or_local = named_or_local, kms_key = kms_key, object_at = object_at, non_empty_rule = non_empty_rule,
   at = at, true_at_rule = true_at_rule, value_rule = value_rule,

@@ -2,6 +2,7 @@
 -- Parapet resolves Fn::Join: an S3Logs.Location built with Fn::Join around a bucket reference reaches the
 -- rule as a deploy-time unknown and is reported UNKNOWN (Guard accepts a Join that names a bucket).
 local g = pp.lib("guard")
+local struct_at = g.struct_at
 local is_struct = g.is_struct_read
 local eq_all = g.eq_all
 local nonblank = g.nonblank
@@ -27,13 +28,8 @@ end
 
 return g.rule({ id = "ct-codebuild-pr-3", types = { "AWS::CodeBuild::Project" },
   judge = function(ctx, p)
-    local lc = p.LogsConfig
-    if lc == nil then
-      return ctx.fail("LogsConfig is missing, so build logs are not kept", p)
-    end
-    if not is_struct(lc) then
-      return ctx.fail("LogsConfig is " .. tostring(lc) .. ", not a map", p, "LogsConfig")
-    end
+    local lc, verdict = struct_at(ctx, p, "LogsConfig", "LogsConfig is missing, so build logs are not kept")
+    if lc == nil then return verdict end
     if cloudwatch_on(lc) then return end
     local s3 = s3_on(ctx, lc)
     if s3 == true then return end

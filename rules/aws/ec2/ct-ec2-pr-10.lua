@@ -1,5 +1,6 @@
 -- CT.EC2.PR.10: EC2 launch templates must turn on detailed monitoring.
 local g = pp.lib("guard")
+local map_at = g.map_at
 local is_true = g.is_true
 local show = g.show
 
@@ -7,13 +8,8 @@ local is_struct = pp.is_map
 
 return g.rule({ id = "ct-ec2-pr-10", types = { "AWS::EC2::LaunchTemplate" }, noun = "launch template",
   judge = function(ctx, p)
-    local data = p.LaunchTemplateData
-    if data == nil then
-      return ctx.fail("LaunchTemplateData is not set, so detailed monitoring stays off", p)
-    end
-    if not is_struct(data) then
-      return ctx.fail("LaunchTemplateData is " .. show(data) .. ", not an object", p, "LaunchTemplateData")
-    end
+    local data, verdict = map_at(ctx, p, "LaunchTemplateData", "LaunchTemplateData is not set, so detailed monitoring stays off")
+    if data == nil then return verdict end
     local mon = data.Monitoring
     if not is_struct(mon) then
       return ctx.fail("LaunchTemplateData.Monitoring is not set, so detailed monitoring stays off", data,

@@ -1,5 +1,6 @@
 -- CT.S3.PR.10 (s3_bucket_default_encryption_kms_check): S3 buckets encrypt by default with AWS KMS keys.
 local g = pp.lib("guard")
+local struct_at = g.struct_at
 local is_struct = g.is_struct_read
 local is_view = pp.is_view
 
@@ -21,13 +22,8 @@ end
 
 return g.rule({ id = "ct-s3-pr-10", types = { "AWS::S3::Bucket" },
   judge = function(ctx, p)
-    local be = p.BucketEncryption
-    if be == nil then
-      return ctx.fail("BucketEncryption is missing", p)
-    end
-    if not is_struct(be) then
-      return ctx.fail("BucketEncryption is " .. tostring(be) .. ", not a map", p, "BucketEncryption")
-    end
+    local be, verdict = struct_at(ctx, p, "BucketEncryption", "BucketEncryption is missing")
+    if be == nil then return verdict end
     local rules = be.ServerSideEncryptionConfiguration
     if not is_view(rules) or #rules == 0 then
       return ctx.fail("BucketEncryption.ServerSideEncryptionConfiguration is " .. tostring(rules) ..

@@ -1,5 +1,6 @@
 -- CT.S3.PR.4 (s3_event_notifications_enabled_check): S3 buckets send event notifications.
 local g = pp.lib("guard")
+local struct_at = g.struct_at
 local is_struct = g.is_struct_read
 local all_true = g.is_true
 local is_view = pp.is_view
@@ -8,13 +9,8 @@ local LISTS = { "LambdaConfigurations", "QueueConfigurations", "TopicConfigurati
 
 return g.rule({ id = "ct-s3-pr-4", types = { "AWS::S3::Bucket" },
   judge = function(ctx, p)
-    local nc = p.NotificationConfiguration
-    if nc == nil then
-      return ctx.fail("NotificationConfiguration is missing", p)
-    end
-    if not is_struct(nc) then
-      return ctx.fail("NotificationConfiguration is " .. tostring(nc) .. ", not a map", p, "NotificationConfiguration")
-    end
+    local nc, verdict = struct_at(ctx, p, "NotificationConfiguration", "NotificationConfiguration is missing")
+    if nc == nil then return verdict end
     local eb = nc.EventBridgeConfiguration
     if is_struct(eb) and eb.EventBridgeEnabled ~= nil and all_true(eb.EventBridgeEnabled) then return end
     for i = 1, #LISTS do

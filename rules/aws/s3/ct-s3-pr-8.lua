@@ -2,6 +2,7 @@
 -- Parapet resolves Fn::Join: an object ARN written as {Fn::Join: ["", [{Fn::GetAtt: [Bucket, Arn]}, "/*"]]}
 -- reaches the rule as a deploy-time unknown, so a statement that needs it is reported UNKNOWN (Guard passes it).
 local g = pp.lib("guard")
+local struct_at = g.struct_at
 local is_struct = g.is_struct_read
 local eq_all = g.eq_all
 local is_view = pp.is_view
@@ -123,13 +124,8 @@ end
 
 return g.rule({ id = "ct-s3-pr-8", types = { "AWS::S3::BucketPolicy" },
   judge = function(ctx, p)
-    local doc = p.PolicyDocument
-    if doc == nil then
-      return ctx.fail("PolicyDocument is missing", p)
-    end
-    if not is_struct(doc) then
-      return ctx.fail("PolicyDocument is " .. tostring(doc) .. ", not a map", p, "PolicyDocument")
-    end
+    local doc, verdict = struct_at(ctx, p, "PolicyDocument", "PolicyDocument is missing")
+    if doc == nil then return verdict end
     local st = doc.Statement
     if st == nil then
       return ctx.fail("PolicyDocument has no Statement", doc)

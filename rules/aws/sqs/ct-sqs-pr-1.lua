@@ -5,6 +5,7 @@
 -- object whose deadLetterTargetArn is a non-blank string or a Ref/GetAtt of an
 -- AWS::SQS::Queue in this template.
 local g = pp.lib("guard")
+local map_at = g.map_at
 local nonblank = g.nonblank
 local is_list = g.is_list
 local is_struct = g.is_struct
@@ -33,13 +34,8 @@ return g.rule({ id = "ct-sqs-pr-1", types = { "AWS::SQS::Queue" },
       local perm = is_struct(rap) and rap.redrivePermission or nil
       if perm == nil or not not_dlq_permission(perm) then return end
     end
-    local rp = p.RedrivePolicy
-    if rp == nil then
-      return ctx.fail("RedrivePolicy is missing: failed messages have no dead-letter queue", p)
-    end
-    if not is_struct(rp) then
-      return ctx.fail("RedrivePolicy is " .. show(rp) .. ", not an object", p, "RedrivePolicy")
-    end
+    local rp, verdict = map_at(ctx, p, "RedrivePolicy", "RedrivePolicy is missing: failed messages have no dead-letter queue")
+    if rp == nil then return verdict end
     local arn = rp.deadLetterTargetArn
     if arn == nil then
       return ctx.fail("RedrivePolicy.deadLetterTargetArn is missing", rp)
