@@ -18,6 +18,8 @@
 --                    InstanceType and InstanceRequirements.AllowedInstanceTypes must be of the
 --                    families rules/lib/ec2_families.lua lists under spec.families; spec.what
 --                    names them in messages. Return { id = spec.id, types, check }.
+--   instance_type_rule(spec)  the rule of CT.EC2.PR.16 and .19: an instance's InstanceType of the
+--                    families under spec.families (spec.missing when absent, spec.bad after it).
 --   imds_rule(spec)  the rule of CT.EC2.PR.1/.2 (spec.template: AWS::EC2::LaunchTemplate, read
 --                    in LaunchTemplateData, SKIP when that is not an object) and
 --                    CT.AUTOSCALING.PR.2/.3 (AWS::AutoScaling::LaunchConfiguration): an absent
@@ -319,6 +321,13 @@ local function ebs_encrypted_rule(spec)
   })
 end
 
-return { imds_rule = imds_rule, no_public_ip = no_public_ip, tokens_required = tokens_required, hop_limit_one = hop_limit_one,
+-- CT.EC2.PR.16 and .19: an instance's InstanceType must be of the families ec2_families lists under
+-- spec.families (absent: FAIL spec.missing; else "InstanceType is V<spec.bad>").
+local function instance_type_rule(spec)
+  return g.props_rule({ id = spec.id, types = { "AWS::EC2::Instance" }, noun = "instance", props = { {
+    key = "InstanceType", missing = spec.missing, ok = accepted_of(spec), bad = spec.bad } } })
+end
+
+return { imds_rule = imds_rule, instance_type_rule = instance_type_rule, no_public_ip = no_public_ip, tokens_required = tokens_required, hop_limit_one = hop_limit_one,
   ebs_encrypted_rule = ebs_encrypted_rule, instance_types = instance_types, has_overrides = has_overrides, entries = entries,
          fleet_override_rule = fleet_override_rule, group_override_rule = group_override_rule }
