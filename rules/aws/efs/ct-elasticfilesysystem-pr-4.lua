@@ -2,19 +2,14 @@
 -- Guard semantics kept: PosixUser must be an object whose Uid and Gid are non-blank strings
 -- (a number such as 1000 fails: Guard compares types strictly).
 local g = pp.lib("guard")
-local nonblank = g.nonblank
 local show = g.show
 local type, tostring = type, tostring
 local is_view = pp.is_view
 
-local function check_id(ctx, pu, key)
-  local v = pu[key]
-  if v == nil then
-    ctx.fail("PosixUser." .. key .. " is missing", pu)
-  elseif not (nonblank(v)) then
-    ctx.fail("PosixUser." .. key .. " is " .. show(v) .. ", not a non-blank string", pu, key)
-  end
-end
+local IDS = {
+  { key = "Uid", missing = true, ok = g.nonblank, bad = ", not a non-blank string" },
+  { key = "Gid", missing = true, ok = g.nonblank, bad = ", not a non-blank string" },
+}
 
 return g.rule({ id = "ct-elasticfilesysystem-pr-4", types = { "AWS::EFS::AccessPoint" },
   judge = function(ctx, p)
@@ -25,7 +20,6 @@ return g.rule({ id = "ct-elasticfilesysystem-pr-4", types = { "AWS::EFS::AccessP
     if not is_view(pu) or (#pu > 0 or tostring(pu) == "[]") then
       return ctx.fail("PosixUser is " .. show(pu) .. ", not an object", p, "PosixUser")
     end
-    check_id(ctx, pu, "Uid")
-    check_id(ctx, pu, "Gid")
+    return g.check_props(ctx, pu, IDS, "PosixUser.")
   end,
 })

@@ -8,7 +8,6 @@ local show = g.show
 local nonblank = g.nonblank
 local local_ref = g.local_ref
 local ipairs = ipairs
-local is_view = pp.is_view
 
 -- Checks one id list; returns true when it is acceptable.
 local function check_ids(ctx, vpc, key, rtype, what)
@@ -34,13 +33,8 @@ end
 
 return g.rule({ id = "ct-lambda-pr-3", types = { "AWS::Lambda::Function" },
   judge = function(ctx, p)
-    local vpc = p.VpcConfig
-    if vpc == nil then
-      return ctx.fail("VpcConfig is missing: the function does not run in a VPC", p)
-    end
-    if not is_view(vpc) or is_list(vpc) then
-      return ctx.fail("VpcConfig is " .. show(vpc) .. ", not an object", p, "VpcConfig")
-    end
+    local vpc, verdict = g.map_at(ctx, p, "VpcConfig", "VpcConfig is missing: the function does not run in a VPC")
+    if vpc == nil then return verdict end
     check_ids(ctx, vpc, "SubnetIds", "AWS::EC2::Subnet", "subnets")
     check_ids(ctx, vpc, "SecurityGroupIds", "AWS::EC2::SecurityGroup", "security groups")
   end,
