@@ -483,12 +483,15 @@ local function struct_at(ctx, node, key, missing)
 end
 
 -- node[key] when it is an object (pp.is_map), else nil after a FAIL: `missing` (default "KEY is
--- missing") at node when the key is absent, "KEY is SHOW(v), not an object" at node[key] otherwise.
-local function map_at(ctx, node, key, missing)
+-- missing") at node when the key is absent, "KEY is SHOW(v), not an object" at node[key] otherwise;
+-- with `unknown` (a suffix such as UNRESOLVED), a value Parapet cannot resolve is UNKNOWN "KEY" ..
+-- unknown; `describe` writes V instead of show (show_shape, for one).
+local function map_at(ctx, node, key, missing, unknown, describe)
   local c = node[key]
   if c == nil then return nil, ctx.fail(missing or (key .. " is missing"), node) end
+  if unknown and pp.is_unknown(c) then return nil, ctx.unknown(key .. unknown, node, key) end
   if not is_map(c) then
-    return nil, ctx.fail(key .. " is " .. show(c) .. ", not an object", node, key)
+    return nil, ctx.fail(key .. " is " .. (describe or show)(c) .. ", not an object", node, key)
   end
   return c
 end

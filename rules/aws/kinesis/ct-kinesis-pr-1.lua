@@ -5,39 +5,16 @@
 -- A value Parapet cannot resolve (a parameter without a default, an import) is UNKNOWN.
 local nonblank = pp.lib("guard").nonblank
 local type, tostring = type, tostring
-local is_view, is_map, is_unknown = pp.is_view, pp.is_map, pp.is_unknown
+local is_unknown = pp.is_unknown
 local g = pp.lib("guard")
+local kms_key = g.kms_key
 local show = g.show_shape
-
-local function is_key(res)
-  return res ~= nil and (res.type == "AWS::KMS::Key" or res.type == "AWS::KMS::Alias")
-end
-
--- A Ref, or a GetAtt in its list form, of a KMS key or alias in this template.
-local function key_ref(ctx, v)
-  if not is_map(v) then return false end
-  local ga = v["Fn::GetAtt"]
-  if is_view(ga) and type(ga[1]) == "string" and is_key(ctx.resource(ga[1])) then
-    return true
-  end
-  local id = v.Ref
-  return type(id) == "string" and is_key(ctx.resource(id))
-end
 
 return g.rule({ id = "ct-kinesis-pr-1", types = { "AWS::Kinesis::Stream" },
   judge = function(ctx, p)
-    local se = p.StreamEncryption
-    if se == nil then
-      return ctx.fail("StreamEncryption is not set, so the stream is not encrypted at rest", p)
-    end
-    if is_unknown(se) then
-      return ctx.unknown("StreamEncryption depends on a value Parapet cannot resolve", p,
-                         "StreamEncryption")
-    end
-    if not is_map(se) then
-      return ctx.fail("StreamEncryption is " .. show(se) .. ", not an object", p,
-                      "StreamEncryption")
-    end
+    local se, verdict = g.map_at(ctx, p, "StreamEncryption",
+      "StreamEncryption is not set, so the stream is not encrypted at rest", g.UNRESOLVED, show)
+    if se == nil then return verdict end
     local et, key = se.EncryptionType, se.KeyId
     local unknown = false
     if et == nil then
@@ -52,7 +29,7 @@ return g.rule({ id = "ct-kinesis-pr-1", types = { "AWS::Kinesis::Stream" },
       ctx.fail("StreamEncryption has no KeyId, so no KMS key encrypts the stream", se)
     elseif is_unknown(key) then
       unknown = true
-    elseif not (nonblank(key) or key_ref(ctx, key)) then
+    elseif not kms_key(key, ctx) then
       ctx.fail("KeyId is " .. show(key) .. ", neither a key identifier nor a reference to an "
                .. "AWS::KMS::Key or AWS::KMS::Alias in this template", se, "KeyId")
     end
