@@ -96,6 +96,7 @@
 --                    (show), and "KEY is missing" unless missing is given.
 --   section_rule(spec)  struct_at(p, spec.section, spec.missing), then check_props of spec.props
 --                    in it, named "SECTION.KEY" and shown with tostring.
+--   object_rule(spec)  the same over map_at, the values shown with show.
 --   name_or_ref(rtype)  an ok function: nonblank, or local_ref to an rtype of this template.
 --   string_in(set)   an ok function: Guard `v IN [...]` over strings, a list walked with ipairs.
 --   object_at(ctx, node, keys)  Guard's walk down a path of objects: returns node[k1]...[kn] when
@@ -499,17 +500,23 @@ end
 -- The shape of many logging and encryption controls: struct_at(p, spec.section, spec.missing),
 -- then spec.props are checked in the section with check_props, each named "SECTION.KEY" in its
 -- messages (tostring, not show, unless an entry gives its own show).
-local function section_rule(spec)
+local function step_rule(spec, step, describe)
   local section, missing, props = spec.section, spec.missing, spec.props
   local prefix = section .. "."
-  for i = 1, #props do props[i].show = props[i].show or tostring end
+  for i = 1, #props do props[i].show = props[i].show or describe end
   spec.judge = function(ctx, p)
-    local c, verdict = struct_at(ctx, p, section, missing)
+    local c, verdict = step(ctx, p, section, missing)
     if c == nil then return verdict end
     return check_props(ctx, c, props, prefix)
   end
   return rule(spec)
 end
+
+local function section_rule(spec) return step_rule(spec, struct_at, tostring) end
+
+-- The same over map_at: "SECTION is missing" (or spec.missing), "SECTION is V, not an object",
+-- and the properties' values written with show.
+local function object_rule(spec) return step_rule(spec, map_at, show) end
 
 local function object_at(ctx, node, keys)
   local cur = node
@@ -634,7 +641,7 @@ local function named_or_local(t1, t2)
 end
 
 return {
-  rule = rule, props_rule = props_rule, check_props = check_props, section_rule = section_rule, struct_at = struct_at, map_at = map_at,
+  rule = rule, props_rule = props_rule, check_props = check_props, section_rule = section_rule, object_rule = object_rule, struct_at = struct_at, map_at = map_at,
   name_or_ref = name_or_ref, string_in = string_in, UNRESOLVED = UNRESOLVED, AT_DEPLOY = AT_DEPLOY,
   named_or_local = named_or_local, kms_key = kms_key, object_at = object_at, non_empty_rule = non_empty_rule,
   at = at, true_at_rule = true_at_rule, value_rule = value_rule,

@@ -42,14 +42,8 @@ end
 
 return g.rule({ id = "ct-stepfunctions-pr-1", types = { "AWS::StepFunctions::StateMachine" },
   judge = function(ctx, p)
-    local lc = p.LoggingConfiguration
-    if lc == nil then
-      return ctx.fail("LoggingConfiguration is missing: executions are not logged", p)
-    end
-    if not is_struct(lc) then
-      return ctx.fail("LoggingConfiguration is " .. show(lc) .. ", not an object", p,
-                      "LoggingConfiguration")
-    end
+    local lc, verdict = g.map_at(ctx, p, "LoggingConfiguration", "LoggingConfiguration is missing: executions are not logged")
+    if lc == nil then return verdict end
     local level = lc.Level
     if level == nil then
       ctx.fail("LoggingConfiguration.Level is missing: set it to ERROR or ALL", lc)
