@@ -94,6 +94,8 @@
 --                    (tostring; at node itself when absent).
 --   map_at(ctx, node, key, missing)  the same step with pp.is_map: "KEY is SHOW(v), not an object"
 --                    (show), and "KEY is missing" unless missing is given.
+--   list_at(ctx, node, key, missing, label)  node[key] when it is a non-empty list, else nil after
+--                    a FAIL ("LABEL is missing" or missing; "LABEL is SHOW, not a non-empty list").
 --   section_rule(spec)  struct_at(p, spec.section, spec.missing), then check_props of spec.props
 --                    in it, named "SECTION.KEY" and shown with tostring.
 --   object_rule(spec)  the same over map_at, the values shown with show.
@@ -497,6 +499,19 @@ local function map_at(ctx, node, key, missing, unknown, describe)
   return c
 end
 
+-- node[key] when it is a non-empty list, else nil after a FAIL: `missing` (default "LABEL is
+-- missing") at node when absent, "LABEL is SHOW(v), not a non-empty list" at node[key] otherwise
+-- (LABEL: label, or key).
+local function list_at(ctx, node, key, missing, label)
+  label = label or key
+  local v = node[key]
+  if v == nil then return nil, ctx.fail(missing or (label .. " is missing"), node) end
+  if not is_list(v) or #v == 0 then
+    return nil, ctx.fail(label .. " is " .. show(v) .. ", not a non-empty list", node, key)
+  end
+  return v
+end
+
 -- The shape of many logging and encryption controls: struct_at(p, spec.section, spec.missing),
 -- then spec.props are checked in the section with check_props, each named "SECTION.KEY" in its
 -- messages (tostring, not show, unless an entry gives its own show).
@@ -641,7 +656,7 @@ local function named_or_local(t1, t2)
 end
 
 return {
-  rule = rule, props_rule = props_rule, check_props = check_props, section_rule = section_rule, object_rule = object_rule, struct_at = struct_at, map_at = map_at,
+  rule = rule, props_rule = props_rule, check_props = check_props, section_rule = section_rule, object_rule = object_rule, struct_at = struct_at, map_at = map_at, list_at = list_at,
   name_or_ref = name_or_ref, string_in = string_in, UNRESOLVED = UNRESOLVED, AT_DEPLOY = AT_DEPLOY,
   named_or_local = named_or_local, kms_key = kms_key, object_at = object_at, non_empty_rule = non_empty_rule,
   at = at, true_at_rule = true_at_rule, value_rule = value_rule,

@@ -7,7 +7,8 @@
 --                         non-blank string or a Ref/GetAtt of an AWS::EC2::SecurityGroup in this
 --                         template; fails at the first entry that is not.
 local g = pp.lib("guard")
-local is_list, show, nonblank, local_ref = g.is_list, g.show, g.nonblank, g.local_ref
+local list_at = g.list_at
+local show, nonblank, local_ref = g.show, g.nonblank, g.local_ref
 local ipairs = ipairs
 
 local function check_subnet(ctx, p)
@@ -21,14 +22,8 @@ local function check_subnet(ctx, p)
 end
 
 local function check_groups(ctx, p)
-  local sg = p.SecurityGroupIds
-  if sg == nil then
-    return ctx.fail("SecurityGroupIds is missing", p)
-  end
-  if not is_list(sg) or #sg == 0 then
-    return ctx.fail("SecurityGroupIds is " .. show(sg) .. ", not a non-empty list", p,
-                    "SecurityGroupIds")
-  end
+  local sg, verdict = list_at(ctx, p, "SecurityGroupIds")
+  if sg == nil then return verdict end
   for i, e in ipairs(sg) do
     if not (nonblank(e) or local_ref(ctx, e, "AWS::EC2::SecurityGroup")) then
       return ctx.fail("SecurityGroupIds entry " .. show(e) .. " is neither a group id nor a "

@@ -12,6 +12,7 @@
 local type, tostring, ipairs, pairs, mtype = type, tostring, ipairs, pairs, math.type
 local is_view, is_list, is_unknown = pp.is_view, pp.is_list, pp.is_unknown
 local g = pp.lib("guard")
+local list_at = g.list_at
 local show = g.show
 
 local MIN = 3
@@ -78,13 +79,9 @@ return g.rule({ id = "ct-dax-pr-2", types = { "AWS::DAX::Cluster" },
       failed = ctx.fail("ReplicationFactor is " .. show(rf) .. "; it must be an integer of at least "
                         .. MIN, p, "ReplicationFactor")
     end
-    if azs == nil then
-      return ctx.fail("AvailabilityZones is missing: DAX may place the nodes in fewer than three zones", p)
-    end
-    if not is_list(azs) or #azs == 0 then
-      return ctx.fail("AvailabilityZones is " .. show(azs) .. ", not a non-empty list", p,
-                      "AvailabilityZones")
-    end
+    local verdict
+    azs, verdict = list_at(ctx, p, "AvailabilityZones", "AvailabilityZones is missing: DAX may place the nodes in fewer than three zones")
+    if azs == nil then return verdict end
     if #azs < MIN then
       return ctx.fail("AvailabilityZones names " .. #azs .. " zone(s); name at least " .. MIN, p,
                       "AvailabilityZones")

@@ -4,10 +4,10 @@
 -- object with a KeyArn that is a non-blank string or a Ref/GetAtt of an AWS::KMS::Key or
 -- AWS::KMS::Alias in this template.
 local g = pp.lib("guard")
+local list_at = g.list_at
 local nonblank = g.nonblank
 local is_list = g.is_list
 local is_struct = g.is_struct
-local show = g.show
 local key_ref = g.kms_key_ref
 local type, ipairs = type, ipairs
 
@@ -37,15 +37,8 @@ end
 
 return g.rule({ id = "ct-eks-pr-2", types = { "AWS::EKS::Cluster" },
   judge = function(ctx, p)
-    local ec = p.EncryptionConfig
-    if ec == nil then
-      return ctx.fail("EncryptionConfig is missing: secrets are not encrypted with your KMS key",
-                      p)
-    end
-    if not is_list(ec) or #ec == 0 then
-      return ctx.fail("EncryptionConfig is " .. show(ec) .. ", not a non-empty list", p,
-                      "EncryptionConfig")
-    end
+    local ec, verdict = list_at(ctx, p, "EncryptionConfig", "EncryptionConfig is missing: secrets are not encrypted with your KMS key")
+    if ec == nil then return verdict end
     for _, e in ipairs(ec) do
       if entry_ok(ctx, e) then return end
     end

@@ -5,6 +5,7 @@
 -- a Condition with only a BoolIfExists object whose only keys are kms:GrantIsForAWSResource
 -- and aws:PrincipalIsAWSService (any letter case), both present with the string "false".
 local g = pp.lib("guard")
+local list_at = g.list_at
 local is_list = g.is_list
 local is_struct = g.is_struct
 local show = g.show
@@ -76,14 +77,8 @@ return g.rule({ id = "ct-kms-pr-3", types = { "AWS::KMS::Key" },
     if not is_struct(kp) then
       return ctx.fail("KeyPolicy is " .. show(kp) .. ", not a policy object", p, "KeyPolicy")
     end
-    local st = kp.Statement
-    if st == nil then
-      return ctx.fail("KeyPolicy.Statement is missing", kp)
-    end
-    if not is_list(st) or #st == 0 then
-      return ctx.fail("KeyPolicy.Statement is " .. show(st) .. ", not a non-empty list", kp,
-                      "Statement")
-    end
+    local st, verdict = list_at(ctx, kp, "Statement", nil, "KeyPolicy.Statement")
+    if st == nil then return verdict end
     for _, s in ipairs(st) do
       if statement_ok(s) then return end
     end

@@ -4,8 +4,8 @@
 -- with a CloudWatchLogsLogGroup object whose LogGroupArn is a non-blank string or a Ref/GetAtt
 -- of an AWS::Logs::LogGroup in this template.
 local g = pp.lib("guard")
+local list_at = g.list_at
 local nonblank = g.nonblank
-local is_list = g.is_list
 local is_struct = g.is_struct
 local show = g.show
 local local_ref = g.local_ref
@@ -51,14 +51,9 @@ return g.rule({ id = "ct-stepfunctions-pr-1", types = { "AWS::StepFunctions::Sta
       ctx.fail("LoggingConfiguration.Level is " .. show(level) .. ": set it to ERROR or ALL", lc,
                "Level")
     end
-    local dests = lc.Destinations
-    if dests == nil then
-      return ctx.fail("LoggingConfiguration.Destinations is missing", lc)
-    end
-    if not is_list(dests) or #dests == 0 then
-      return ctx.fail("LoggingConfiguration.Destinations is " .. show(dests)
-                      .. ", not a non-empty list", lc, "Destinations")
-    end
+    local dests
+    dests, verdict = list_at(ctx, lc, "Destinations", nil, "LoggingConfiguration.Destinations")
+    if dests == nil then return verdict end
     for i, d in ipairs(dests) do
       check_destination(ctx, dests, i, d)
     end
