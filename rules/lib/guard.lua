@@ -38,6 +38,7 @@
 --   int_gt(v, n), int_lt(v, n)  Guard `v > n` / `v < n` on integers, as int_ge.
 --   int_ge_ipairs(v, n)  as int_ge, but a list is walked with ipairs (elements after a null are
 --                    not looked at) and any other value passes when it is an integer >= n.
+--   all_ipairs(v, pred)  pred on every element of a list (ipairs: up to the first null), else pred(v).
 --   some_star(v)     Guard `v == "*"` in a `some` clause: v is "*", or a list (ipairs, up to
 --                    the first null) with a "*" element.
 --   no_star(v)       v (or every element, ipairs) is a string other than "*"; an empty list
@@ -277,6 +278,18 @@ local function int_ge_ipairs(v, n)
     return true
   end
   return mtype(v) == "integer" and v >= n
+end
+
+-- Guard's comparison of a list with a scalar, for any test: every element (ipairs, up to the first
+-- null) passes pred, so an empty list passes; any other value is pred(v).
+local function all_ipairs(v, pred)
+  if is_list(v) then
+    for _, e in ipairs(v) do
+      if not pred(e) then return false end
+    end
+    return true
+  end
+  return pred(v)
 end
 
 local function some_star(v)
@@ -665,7 +678,7 @@ return {
   eq_all = eq_all, is_true = is_true, is_false = is_false,
   eq_ipairs = eq_ipairs, is_true_ipairs = is_true_ipairs,
   ne_all = ne_all, in_set = in_set, in_str_set = in_str_set, int_ge = int_ge, int_gt = int_gt, int_lt = int_lt,
-  int_ge_ipairs = int_ge_ipairs, some_star = some_star, no_star = no_star,
+  int_ge_ipairs = int_ge_ipairs, all_ipairs = all_ipairs, some_star = some_star, no_star = no_star,
   same = same, in1 = in1, gin = gin,
   blank = blank, nonblank = nonblank, blank_bytes = blank_bytes, blank_strip = blank_strip,
   local_ref = local_ref, check_local_references = check_local_references, is_kms_key = is_kms_key, kms_key_ref = kms_key_ref,

@@ -12,15 +12,7 @@ local function rsa(e)
   return type(e) == "string" and sub(e, 1, 4) == "RSA_"
 end
 
-local function all_rsa(v)
-  if is_list(v) then
-    for _, e in ipairs(v) do
-      if not rsa(e) then return false end
-    end
-    return true
-  end
-  return rsa(v)
-end
+local function all_rsa(v) return g.all_ipairs(v, rsa) end
 
 -- Guard `v not in ["RSA_2048"]`.
 local function not_2048(v)

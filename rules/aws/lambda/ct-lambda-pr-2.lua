@@ -4,22 +4,13 @@
 -- IAM principal, the condition keys must be non-blank strings (SourceArn may instead be a
 -- Ref/GetAtt of a resource in this template), and a Properties-less resource fails.
 local g = pp.lib("guard")
-local is_list = g.is_list
 local show = g.show
 local nonblank = g.nonblank
 local type, find = type, string.find
 local is_view, ipairs = pp.is_view, ipairs
 
 -- Guard's `v == x` / `v != x`: a list passes when every element does (so [] always passes).
-local function every(v, pred)
-  if is_list(v) then
-    for _, e in ipairs(v) do
-      if not pred(e) then return false end
-    end
-    return true
-  end
-  return pred(v)
-end
+local every = g.all_ipairs
 
 local function is_star(e) return e == "*" end
 

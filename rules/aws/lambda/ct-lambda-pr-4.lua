@@ -2,30 +2,21 @@
 -- Guard semantics kept: without OrganizationId, Principal must be a non-blank string other
 -- than "*"; with OrganizationId (any type), OrganizationId must be a non-blank string.
 local g = pp.lib("guard")
-local show = g.show
-local nonblank = g.nonblank
+local nonblank, show, check_props = g.nonblank, g.show, g.check_props
+
+local ORGANIZATION = { { key = "OrganizationId", ok = nonblank, bad = ", not an organization id" } }
+local PRINCIPAL = { {
+  key = "Principal", missing = "Principal is missing and no OrganizationId limits the layer",
+  ok = function(v) return nonblank(v) and v ~= "*" end,
+  bad = function(v)
+    if not nonblank(v) then return "Principal is " .. show(v) .. ", not an account id" end
+    return "Principal is \"*\" without OrganizationId: every AWS account may use the layer"
+  end,
+} }
 
 return g.rule({ id = "ct-lambda-pr-4", types = { "AWS::Lambda::LayerVersionPermission" },
   judge = function(ctx, p)
-    local org = p.OrganizationId
-    if org ~= nil then
-      if not nonblank(org) then
-        return ctx.fail("OrganizationId is " .. show(org) .. ", not an organization id", p,
-                        "OrganizationId")
-      end
-      return
-    end
-    local principal = p.Principal
-    if principal == nil then
-      return ctx.fail("Principal is missing and no OrganizationId limits the layer", p)
-    end
-    if not nonblank(principal) then
-      return ctx.fail("Principal is " .. show(principal) .. ", not an account id", p,
-                      "Principal")
-    end
-    if principal == "*" then
-      return ctx.fail("Principal is \"*\" without OrganizationId: every AWS account may use "
-                      .. "the layer", p, "Principal")
-    end
+    if p.OrganizationId ~= nil then return check_props(ctx, p, ORGANIZATION) end
+    return check_props(ctx, p, PRINCIPAL)
   end,
 })
