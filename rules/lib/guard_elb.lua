@@ -10,6 +10,9 @@
 --                          otherwise: an absent list passes; one that is not a list (is_list_read)
 --                            FAILs; every entry with Key spec.key must have a Value in
 --                            spec.allowed (else FAIL "<key> is <v><spec.bad>").
+--   acm_cert(ctx, v)       a certificate as CT.ELASTICLOADBALANCING.PR.2 and .8 read it: ACM ARNs
+--                          (acm_arn; a list when every entry is one, an empty list too), or a
+--                          Ref/GetAtt of an AWS::CertificateManager::Certificate of this template.
 --   acm_arn(s)             Guard's ACM_CERTIFICATE_ARN_PATTERN (unanchored):
 --                          /arn:aws[a-z0-9\-]*:acm:[a-z0-9\-]+:\d{12}:certificate\/[\w\-]{1,64}/
 --                          matched from each "arn:aws" with anchored steps of one quantifier each.
@@ -83,4 +86,25 @@ local function attribute_rule(spec)
   })
 end
 
-return { attribute_rule = attribute_rule, acm_arn = acm_arn }
+-- Guard's `arn == ACM_CERTIFICATE_ARN_PATTERN or check_local_references(arn, certificate)` as
+-- CT.ELASTICLOADBALANCING.PR.2 and .8 read a certificate: a list passes when every entry is an
+-- ACM ARN (an empty list passes); another view when it is a Ref/GetAtt of a certificate of this
+-- template; a scalar when it is an ACM ARN.
+local function acm_cert(ctx, v)
+  if is_view(v) then
+    local n = #v
+    if n > 0 then
+      local all = true
+      for i = 1, n do
+        if not acm_arn(v[i]) then all = false break end
+      end
+      if all then return true end
+    elseif tostring(v) == "[]" then
+      return true
+    end
+    return g.local_ref(ctx, v, "AWS::CertificateManager::Certificate")
+  end
+  return acm_arn(v)
+end
+
+return { attribute_rule = attribute_rule, acm_arn = acm_arn, acm_cert = acm_cert }

@@ -2,31 +2,11 @@
 local g = pp.lib("guard")
 local in_set = g.in_set
 local get = g.get
-local local_ref = g.local_ref
 local is_view = pp.is_view
-
-local acm_arn = pp.lib("guard_elb").acm_arn
 
 local SECURE = { HTTPS = true, SSL = true }
 
--- Guard's `id == ACM_CERTIFICATE_ARN_PATTERN or check_local_references(id, certificate)`;
--- a list matches when every item matches the pattern (an empty list does).
-local function acm_cert(ctx, v)
-  if is_view(v) then
-    local n = #v
-    if n > 0 then
-      local all = true
-      for i = 1, n do
-        if not acm_arn(v[i]) then all = false break end
-      end
-      if all then return true end
-    elseif tostring(v) == "[]" then
-      return true
-    end
-    return local_ref(ctx, v, "AWS::CertificateManager::Certificate")
-  end
-  return acm_arn(v)
-end
+local acm_cert = pp.lib("guard_elb").acm_cert
 
 return g.rule({ id = "ct-elasticloadbalancing-pr-8", types = { "AWS::ElasticLoadBalancing::LoadBalancer" },
   judge = function(ctx, p)
