@@ -6,6 +6,17 @@
 --                               (CT.EC2.PR.19, .20, CT.AUTOSCALING.PR.11)
 --   nitro_dedicated_host        Nitro types and families with dedicated host support
 --                               (CT.EC2.PR.17)
+-- The families with dedicated host support, which are also the families a host may declare.
+local DEDICATED_HOST_FAMILIES = {
+  "a1", "c5", "c5d", "c5n", "c6a", "c6g", "c6gd", "c6gn", "c6i", "c6id", "c6in", "c7a", "c7g",
+  "c7gd", "c7gn", "c7i", "dl1", "g4ad", "g4dn", "g5", "g5g", "i3en", "i4g", "i4i", "im4gn",
+  "inf1", "inf2", "m5", "m5d", "m5dn", "m5n", "m5zn", "m6a", "m6g", "m6gd", "m6i", "m6id",
+  "m6idn", "m6in", "m7a", "m7g", "m7gd", "m7i", "p4d", "p4de", "p5", "r5", "r5b", "r5d",
+  "r5dn", "r5n", "r6a", "r6g", "r6gd", "r6i", "r6id", "r6idn", "r6in", "r7a", "r7g", "r7gd",
+  "r7i", "r7iz", "t3", "trn1", "u-12tb1", "u-18tb1", "u-24tb1", "u-6tb1", "u-9tb1", "x2gd",
+  "x2idn", "x2iedn", "x2iezn", "z1d"
+}
+
 return {
   nitro = {
     families = {
@@ -36,26 +47,10 @@ return {
     exact = {},
   },
   nitro_dedicated_host = {
-    families = {
-      "a1", "c5", "c5d", "c5n", "c6a", "c6g", "c6gd", "c6gn", "c6i", "c6id", "c6in", "c7a", "c7g",
-      "c7gd", "c7gn", "c7i", "dl1", "g4ad", "g4dn", "g5", "g5g", "i3en", "i4g", "i4i", "im4gn",
-      "inf1", "inf2", "m5", "m5d", "m5dn", "m5n", "m5zn", "m6a", "m6g", "m6gd", "m6i", "m6id",
-      "m6idn", "m6in", "m7a", "m7g", "m7gd", "m7i", "p4d", "p4de", "p5", "r5", "r5b", "r5d",
-      "r5dn", "r5n", "r6a", "r6g", "r6gd", "r6i", "r6id", "r6idn", "r6in", "r7a", "r7g", "r7gd",
-      "r7i", "r7iz", "t3", "trn1", "u-12tb1", "u-18tb1", "u-24tb1", "u-6tb1", "u-9tb1", "x2gd",
-      "x2idn", "x2iedn", "x2iezn", "z1d"
-    },
+    families = DEDICATED_HOST_FAMILIES,
     exact = {
       "i3.metal", "mac1.metal", "mac2-m2.metal", "mac2-m2pro.metal", "mac2.metal"
     },
-    hosts = {
-      "a1", "c5", "c5d", "c5n", "c6a", "c6g", "c6gd", "c6gn", "c6i", "c6id", "c6in", "c7a", "c7g",
-      "c7gd", "c7gn", "c7i", "dl1", "g4ad", "g4dn", "g5", "g5g", "i3en", "i4g", "i4i", "im4gn",
-      "inf1", "inf2", "m5", "m5d", "m5dn", "m5n", "m5zn", "m6a", "m6g", "m6gd", "m6i", "m6id",
-      "m6idn", "m6in", "m7a", "m7g", "m7gd", "m7i", "p4d", "p4de", "p5", "r5", "r5b", "r5d",
-      "r5dn", "r5n", "r6a", "r6g", "r6gd", "r6i", "r6id", "r6idn", "r6in", "r7a", "r7g", "r7gd",
-      "r7i", "r7iz", "t3", "trn1", "u-12tb1", "u-18tb1", "u-24tb1", "u-6tb1", "u-9tb1", "x2gd",
-      "x2idn", "x2iedn", "x2iezn", "z1d"
-    },
+    hosts = DEDICATED_HOST_FAMILIES,
   },
 }
