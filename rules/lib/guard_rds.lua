@@ -252,19 +252,13 @@ end
 
 local function event_subscription_rule(spec)
   local SOURCE, REQUIRED = spec.source, spec.required
-  local function source_matches(v)
-    if v == SOURCE then return true end
-    if not is_list(v) then return false end
-    for i = 1, #v do if v[i] ~= SOURCE then return false end end
-    return true
-  end
   return {
     id = spec.id,
     types = { "AWS::RDS::EventSubscription" },
     check = function(r, ctx)
       local p = r.properties
       if p == nil then return ctx.fail("the event subscription has no Properties") end
-      if not source_matches(p.SourceType) then
+      if not g.eq_all(p.SourceType, SOURCE) then
         return ctx.skip("SourceType is not \"" .. SOURCE .. "\"")
       end
       local ok = true
