@@ -353,15 +353,17 @@ static void test_validation(void **state)
 static void test_field_pointer(void **state)
 {
     (void)state;
-    char *p = pp_an_field_pointer("networkConfiguration.awsvpcConfiguration.subnets");
-    STR(p, "/networkConfiguration/awsvpcConfiguration/subnets");
-    free(p);
-    p = pp_an_field_pointer("rules[0].name");
-    STR(p, "/rules/0/name");
-    free(p);
-    p = pp_an_field_pointer("a/b~c");
-    STR(p, "/a~1b~0c");
-    free(p);
+    static const struct { const char *field, *pointer; } cases[] = {
+        { "networkConfiguration.awsvpcConfiguration.subnets",
+          "/networkConfiguration/awsvpcConfiguration/subnets" },
+        { "rules[0].name", "/rules/0/name" },
+        { "a/b~c", "/a~1b~0c" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char *p = pp_an_field_pointer(cases[i].field);
+        STR(p, cases[i].pointer);
+        free(p);
+    }
     assert_null(pp_an_field_pointer(""));
     assert_null(pp_an_field_pointer(NULL));
 }

@@ -209,22 +209,20 @@ static void test_signing_time(void **state)
 static void test_bedrock_path(void **state)
 {
     (void)state;
-    /* A model id travels as %3A on the wire; the canonical URI encodes it once more. */
-    char *u = pp_sigv4_canonical_uri("/model/anthropic.claude-3-5-sonnet-20240620-v1%3A0/converse");
-    assert_string_equal(u, "/model/anthropic.claude-3-5-sonnet-20240620-v1%253A0/converse");
-    free(u);
-    u = pp_sigv4_canonical_uri("/model/a:b/converse");   /* raw ':' is encoded once */
-    assert_string_equal(u, "/model/a%3Ab/converse");
-    free(u);
-    u = pp_sigv4_canonical_uri("");
-    assert_string_equal(u, "/");
-    free(u);
-    u = pp_sigv4_canonical_uri("/a/b/../c/./d//");
-    assert_string_equal(u, "/a/c/d/");
-    free(u);
-    u = pp_sigv4_canonical_uri("/../..");
-    assert_string_equal(u, "/");
-    free(u);
+    static const struct { const char *path, *canonical; } uris[] = {
+        /* A model id travels as %3A on the wire; the canonical URI encodes it once more. */
+        { "/model/anthropic.claude-3-5-sonnet-20240620-v1%3A0/converse",
+          "/model/anthropic.claude-3-5-sonnet-20240620-v1%253A0/converse" },
+        { "/model/a:b/converse", "/model/a%3Ab/converse" },   /* raw ':' is encoded once */
+        { "", "/" },
+        { "/a/b/../c/./d//", "/a/c/d/" },
+        { "/../..", "/" },
+    };
+    for (size_t i = 0; i < sizeof uris / sizeof *uris; i++) {
+        char *u = pp_sigv4_canonical_uri(uris[i].path);
+        assert_string_equal(u, uris[i].canonical);
+        free(u);
+    }
     char *q = pp_sigv4_canonical_query("b=2&a=x%20y&&c&a=%7e");
     assert_string_equal(q, "a=x%20y&a=~&b=2&c=");
     free(q);

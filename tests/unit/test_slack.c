@@ -77,18 +77,21 @@ static void test_form(void **state)
 static void test_why(void **state)
 {
     (void)state;
-    char *s = pp_slack_why("why my-stack");
-    assert_string_equal(s, "my-stack");
-    free(s);
-    s = pp_slack_why(" \twhy\t stack-2 ");
-    assert_string_equal(s, "stack-2");
-    free(s);
+    static const struct { const char *text, *stack; } asks[] = {
+        { "why my-stack", "my-stack" },
+        { " \twhy\t stack-2 ", "stack-2" },
+    };
+    for (size_t i = 0; i < sizeof asks / sizeof *asks; i++) {
+        char *got = pp_slack_why(asks[i].text);
+        assert_string_equal(got, asks[i].stack);
+        free(got);
+    }
     assert_null(pp_slack_why(NULL));
     assert_null(pp_slack_why(""));
     assert_null(pp_slack_why("why"));
     assert_null(pp_slack_why("why a b"));
     assert_null(pp_slack_why("what a"));
-    s = pp_slack_text("hi \"there\"");
+    char *s = pp_slack_text("hi \"there\"");
     assert_string_equal(s, "{\"response_type\":\"ephemeral\",\"text\":\"hi \\\"there\\\"\"}");
     free(s);
 }
