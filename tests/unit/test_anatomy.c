@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tests/unit/str_cases.h"
 #include "advisor/anatomy.h"
 #include "advisor/explain.h"
 #include "engine/base/util.h"
@@ -353,19 +354,15 @@ static void test_validation(void **state)
 static void test_field_pointer(void **state)
 {
     (void)state;
-    static const struct { const char *field, *pointer; } cases[] = {
+    static const pp_str_case cases[] = {
         { "networkConfiguration.awsvpcConfiguration.subnets",
           "/networkConfiguration/awsvpcConfiguration/subnets" },
         { "rules[0].name", "/rules/0/name" },
         { "a/b~c", "/a~1b~0c" },
+        { "", NULL },
+        { NULL, NULL },
     };
-    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-        char *p = pp_an_field_pointer(cases[i].field);
-        STR(p, cases[i].pointer);
-        free(p);
-    }
-    assert_null(pp_an_field_pointer(""));
-    assert_null(pp_an_field_pointer(NULL));
+    PP_STR_CASES(pp_an_field_pointer, cases);
 }
 
 /* ---- Properties validation ----------------------------------------------------------------- */

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tests/unit/str_cases.h"
 #include "hooks/slack.h"
 
 static const char secret[] = "8f742231b10e8888abcd99yyyzzz85a5";
@@ -77,20 +78,16 @@ static void test_form(void **state)
 static void test_why(void **state)
 {
     (void)state;
-    static const struct { const char *text, *stack; } asks[] = {
+    static const pp_str_case asks[] = {
         { "why my-stack", "my-stack" },
         { " \twhy\t stack-2 ", "stack-2" },
+        { NULL, NULL },
+        { "", NULL },
+        { "why", NULL },
+        { "why a b", NULL },
+        { "what a", NULL },
     };
-    for (size_t i = 0; i < sizeof asks / sizeof *asks; i++) {
-        char *got = pp_slack_why(asks[i].text);
-        assert_string_equal(got, asks[i].stack);
-        free(got);
-    }
-    assert_null(pp_slack_why(NULL));
-    assert_null(pp_slack_why(""));
-    assert_null(pp_slack_why("why"));
-    assert_null(pp_slack_why("why a b"));
-    assert_null(pp_slack_why("what a"));
+    PP_STR_CASES(pp_slack_why, asks);
     char *s = pp_slack_text("hi \"there\"");
     assert_string_equal(s, "{\"response_type\":\"ephemeral\",\"text\":\"hi \\\"there\\\"\"}");
     free(s);
