@@ -317,16 +317,7 @@ static int l_log(lua_State *L)
     pp_ruleset *rs = lapi_get_rs(L);
     if (!rs->es.opts || !rs->es.opts->verbose)
         return 0;
-    int n = lua_gettop(L);   /* before the buffer puts anything on the stack */
-    luaL_Buffer b;
-    luaL_buffinit(L, &b);
-    for (int i = 1; i <= n; i++) {
-        if (i > 1)
-            luaL_addchar(&b, '\t');
-        luaL_tolstring(L, i, NULL);
-        luaL_addvalue(&b);
-    }
-    luaL_pushresult(&b);
+    pp_sandbox_push_joined(L, lua_gettop(L));
     fprintf(stderr, "rule %s: %s\n", rs->es.rule ? rs->es.rule->info.id : "?",
             lua_tostring(L, -1));
     return 0;

@@ -157,14 +157,9 @@ static int sb_blocked(lua_State *L)
     return luaL_error(L, "blocked function: %s", lua_tostring(L, lua_upvalueindex(1)));
 }
 
-/* print: tab-joined tostring of the arguments, handed to the log callback with the short
- * source name of the calling chunk. */
-static int sb_print(lua_State *L)
+/* See sandbox.h. */
+void pp_sandbox_push_joined(lua_State *L, int n)
 {
-    pp_sandbox *sb = sb_of(L);
-    if (sb->log_fn == NULL)
-        return 0;
-    int n = lua_gettop(L);
     luaL_Buffer b;
     luaL_buffinit(L, &b);
     for (int i = 1; i <= n; i++) {
@@ -174,6 +169,16 @@ static int sb_print(lua_State *L)
         luaL_addvalue(&b);
     }
     luaL_pushresult(&b);
+}
+
+/* print: tab-joined tostring of the arguments, handed to the log callback with the short
+ * source name of the calling chunk. */
+static int sb_print(lua_State *L)
+{
+    pp_sandbox *sb = sb_of(L);
+    if (sb->log_fn == NULL)
+        return 0;
+    pp_sandbox_push_joined(L, lua_gettop(L));
     lua_Debug ar;
     const char *chunk = "?";
     if (lua_getstack(L, 1, &ar) && lua_getinfo(L, "S", &ar))

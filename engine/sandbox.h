@@ -62,6 +62,10 @@ pp_status pp_sandbox_set_global(pp_sandbox *sb, const char *name);
  * function run under lua_pcall (pp_sandbox_set_global does). `name` is copied. */
 void pp_sandbox_push_readonly(lua_State *L, int idx, const char *name);
 
+/* [-0, +1, m] Pushes the tostring of stack values 1..n joined by tabs, as print writes them
+ * (the sandbox's print and pp.log). */
+void pp_sandbox_push_joined(lua_State *L, int n);
+
 /* Compiles text-only `src` as chunk `chunkname` ("@rules/x.lua" style), gives it a fresh
  * _ENV inheriting from the base environment (its _G is itself), runs it under the budgets
  * (compilation is charged to the same memory budget), and leaves its first return value on

@@ -16,7 +16,6 @@ Never fails on speed.
 
 usage: lambda.py PARAPET
 """
-import http.server
 import os
 import re
 import statistics
@@ -25,8 +24,10 @@ import sys
 import threading
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration", "fake"))
+import standin  # noqa: E402
+
 RUNS, WARM = 7, 50
-PREFIX = "/2018-06-01/runtime/"
 EVENT = open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "hook_sg.req.json"), "rb").read()
 
 
@@ -45,23 +46,11 @@ class Api:
 api = Api()
 
 
-class Handler(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
+class Handler(standin.Handler):
     disable_nagle_algorithm = True   # headers and body go out in two writes
 
-    def log_message(self, *args):
-        pass
-
-    def reply(self, code, body=b"", headers=()):
-        self.send_response(code)
-        for k, v in headers:
-            self.send_header(k, v)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
     def do_GET(self):
-        if self.path != PREFIX + "invocation/next":
+        if self.path != standin.RUNTIME_PREFIX + "invocation/next":
             return self.reply(404)
         if api.first_next is None:
             api.first_next = time.perf_counter()
@@ -71,19 +60,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
         api.i += 1
         rid = "req-%d" % api.i
         api.handed[rid] = time.perf_counter()
-        self.reply(200, EVENT, [
-            ("Lambda-Runtime-Aws-Request-Id", rid),
-            ("Lambda-Runtime-Deadline-Ms", str(int(time.time() * 1000) + 20000)),
-            ("Lambda-Runtime-Trace-Id", "Root=1-5bef4de7-ad49b0e87f6ef6c87fc2e700;Sampled=1"),
-            ("Lambda-Runtime-Invoked-Function-Arn", "arn:aws:lambda:us-east-1:1:function:p"),
-        ])
+        self.reply(200, EVENT, standin.next_headers(rid))
 
     def do_POST(self):
-        n = int(self.headers.get("Content-Length", "0"))
-        self.rfile.read(n)
-        m = re.match(re.escape(PREFIX) + r"invocation/([^/]+)/(response|error)$", self.path)
-        if m:
-            api.answered[m.group(1)] = time.perf_counter()
+        self.body()
+        what = standin.runtime_post(self.path)
+        if what and what[0] != "init":
+            api.answered[what[0]] = time.perf_counter()
         self.reply(202, b'{"status":"OK"}')
 
 
@@ -108,9 +91,7 @@ def one_run(parapet, port, extra):
 
 def main():
     parapet = sys.argv[1] if len(sys.argv) > 1 else "build/parapet"
-    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    srv.daemon_threads = True
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    srv = standin.start(Handler)
     port = srv.server_address[1]
     rows, summary = [], None
     cache = "build/bench/rules.cache"

@@ -1,5 +1,7 @@
 /* fuzz.h — what every fuzz target shares: the libFuzzer entry points' prototypes (so the
  * targets build with -Wmissing-prototypes) and a helper for NUL-terminated copies.
+ * LLVMFuzzerInitialize is optional, as in libFuzzer (a weak symbol): only a target with
+ * set-up (a rule set, the KB, a scratch folder) defines it.
  * Targets: tests/fuzz/fuzz_*.c; driver: libFuzzer, or replay_main.c without it (README.md).
  */
 #ifndef PP_FUZZ_H
@@ -11,7 +13,7 @@
 #include <string.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-int LLVMFuzzerInitialize(int *argc, char ***argv);
+__attribute__((weak)) int LLVMFuzzerInitialize(int *argc, char ***argv);
 
 /* data[0..n) as a malloc'd NUL-terminated string (NUL bytes inside are kept: C functions see
  * the prefix); NULL on NOMEM. */

@@ -4,13 +4,6 @@
 
 #include "engine/doc.h"
 
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-    (void)argc;
-    (void)argv;
-    return 0;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     pp_limits lim = PP_LIMITS_DEFAULT;

@@ -6,13 +6,6 @@
 
 #include "engine/net/sigv4.h"
 
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-    (void)argc;
-    (void)argv;
-    return 0;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char *path = pp_fuzz_field(&data, &size);

@@ -7,13 +7,6 @@
 
 #include "hooks/slack.h"
 
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-    (void)argc;
-    (void)argv;
-    return 0;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static const char secret[] = "8f742231b10e8888abcd99yyyzzz85a5";

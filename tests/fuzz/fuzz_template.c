@@ -6,13 +6,6 @@
 #include "engine/doc.h"
 #include "engine/template.h"
 
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-    (void)argc;
-    (void)argv;
-    return 0;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     pp_limits lim = PP_LIMITS_DEFAULT;

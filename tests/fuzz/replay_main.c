@@ -1,6 +1,6 @@
-/* replay_main.c — runs a fuzz target without libFuzzer: LLVMFuzzerInitialize once, then
- * LLVMFuzzerTestOneInput on every regular file of the folders (or files) given, sorted by
- * name. Built with the project's normal compiler and flags (`make fuzz-replay`), so the
+/* replay_main.c — runs a fuzz target without libFuzzer: LLVMFuzzerInitialize once (where the
+ * target has one), then LLVMFuzzerTestOneInput on every regular file of the folders (or files)
+ * given, sorted by name. Built with the project's normal compiler and flags (`make fuzz-replay`), so the
  * corpora and the kept crash inputs are regression tests everywhere. Exit 0 when every input
  * returned; a crash is a crash (the sanitizer build reports it).
  */
@@ -86,7 +86,8 @@ static int run_dir(const char *dir, size_t *n)
 
 int main(int argc, char **argv)
 {
-    LLVMFuzzerInitialize(&argc, &argv);
+    if (LLVMFuzzerInitialize)
+        LLVMFuzzerInitialize(&argc, &argv);
     size_t n = 0;
     int rc = 0;
     for (int i = 1; i < argc && rc == 0; i++) {

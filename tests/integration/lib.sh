@@ -1,6 +1,7 @@
 # lib.sh — helpers for the integration tests (sourced). Every server binds 127.0.0.1 only.
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
 FAKE="$HERE/fake"
 RULES="$HERE/rules"
 : "${PARAPET:?PARAPET must name the parapet binary}"
@@ -17,6 +18,12 @@ fail() { echo "FAIL: $*"; exit 1; }
 skip() { echo "$*"; exit 77; }
 need_python() { command -v python3 >/dev/null 2>&1 || skip "python3 not found: test skipped"; }
 need_curl() { command -v curl >/dev/null 2>&1 || skip "curl not found: test skipped"; }
+# need_kb: the KB database `make all` builds beside $PARAPET → KB, exported as PARAPET_KB
+need_kb() {
+    KB="$(dirname "$PARAPET")/kb.db"
+    [ -f "$KB" ] || skip "$KB not found (make all builds it): test skipped"
+    export PARAPET_KB="$KB"
+}
 
 # wait_file FILE [TENTHS]: waits until FILE exists and is not empty.
 wait_file() {
@@ -77,12 +84,9 @@ sanitized_build() { grep -q __asan_init "$PARAPET" 2>/dev/null; }
 # its resident memory is valgrind's)
 under_valgrind() { [ -n "${PARAPET_VALGRIND_BIN:-}" ]; }
 
-# start_moto → sets MOTO (base URL) after moto_server answers on 127.0.0.1; skips the test
-# (exit 77) when moto_server or boto3 is missing. DynamoDB calls go there through
-# AWS_ENDPOINT_URL_DYNAMODB, with fake credentials.
-start_moto() {
-    command -v moto_server >/dev/null 2>&1 || skip "moto_server not found: test skipped"
-    python3 -c 'import boto3, yaml' 2>/dev/null || skip "python3 boto3/yaml not found: test skipped"
+# launch_moto → starts moto_server on a free 127.0.0.1 port and sets MPORT and MOTO (base URL)
+# once it answers; the caller has checked that moto_server exists
+launch_moto() {
     MPORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
     moto_server -H 127.0.0.1 -p "$MPORT" > "$T/moto.log" 2>&1 &
     PIDS="$PIDS $!"
@@ -91,6 +95,14 @@ start_moto() {
         n=$((n + 1)); [ $n -gt 150 ] && fail "moto_server did not start: $(tail -3 "$T/moto.log")"
         sleep 0.2
     done
+}
+
+# start_moto → launch_moto, then DynamoDB calls go there through AWS_ENDPOINT_URL_DYNAMODB, with
+# fake credentials; skips the test (exit 77) when moto_server or boto3 is missing.
+start_moto() {
+    command -v moto_server >/dev/null 2>&1 || skip "moto_server not found: test skipped"
+    python3 -c 'import boto3, yaml' 2>/dev/null || skip "python3 boto3/yaml not found: test skipped"
+    launch_moto
     export AWS_ENDPOINT_URL_DYNAMODB="$MOTO" AWS_REGION=eu-west-1 AWS_ACCESS_KEY_ID=AKIDTEST
     # the fake key the SigV4-checking stand-ins (fake/bedrock_server.py) also know
     export AWS_SECRET_ACCESS_KEY='test/SECRET+key0123456789abcdefghijklmn'

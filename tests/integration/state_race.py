@@ -17,7 +17,6 @@ webhook receiver answers 500 or 429 (Retry-After: 0) at random before it accepts
      one after the lease has expired posts the message, once.
 Credentials (fake) and the webhook URL must appear in no output and nowhere in the table.
 """
-import http.server
 import json
 import os
 import queue
@@ -31,6 +30,9 @@ import time
 
 import boto3
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "fake"))
+import standin  # noqa: E402
+
 PARAPET, RULES, TABLE = sys.argv[1:4]
 N = 8
 F = 6
@@ -39,7 +41,6 @@ SEED = int(os.environ.get("RACE_SEED", str(int(time.time()))))
 rng = random.Random(SEED)
 ACCOUNT = "111122223333"
 SECRET = os.environ["AWS_SECRET_ACCESS_KEY"]
-PREFIX = "/2018-06-01/runtime/"
 
 
 PROCS = []   # every parapet process started, stopped on any failure
@@ -96,29 +97,17 @@ class Receiver:
 R = Receiver()
 
 
-class Hook(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, *a):
-        pass
-
-    def reply(self, code, headers=()):
-        body = b"ok" if code == 200 else b"try later"
-        self.send_response(code)
-        for k, v in headers:
-            self.send_header(k, v)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+class Hook(standin.Handler):
+    def answer(self, code, headers=()):
+        self.reply(code, b"ok" if code == 200 else b"try later", headers)
 
     def do_POST(self):
-        n = int(self.headers.get("Content-Length", "0"))
-        raw = self.rfile.read(n)
+        raw = self.body()
         try:
             body = json.loads(raw)
             scope = body["scope"]
         except Exception:
-            return self.reply(400)
+            return self.answer(400)
         with R.lock:
             hang = scope == R.hang_scope and not R.hanging.is_set()
             if hang:
@@ -134,10 +123,10 @@ class Hook(http.server.BaseHTTPRequestHandler):
             self.close_connection = True
             return   # no answer: the poster was killed meanwhile
         if left > 0:
-            return self.reply(code, [("Retry-After", "0")] if code == 429 else [])
+            return self.answer(code, [("Retry-After", "0")] if code == 429 else [])
         with R.lock:
             R.accepted.setdefault(scope, []).append(body)
-        self.reply(200)
+        self.answer(200)
 
 
 # ---- one stand-in Runtime API per process ------------------------------------------------------
@@ -150,47 +139,26 @@ class Runtime:
         self.seq = 0
         rt = self
 
-        class H(http.server.BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *a):
-                pass
-
-            def reply(self, code, body=b"", headers=()):
-                self.send_response(code)
-                for kk, v in headers:
-                    self.send_header(kk, v)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
+        class H(standin.Handler):
             def do_GET(self):
-                if self.path != PREFIX + "invocation/next":
+                if self.path != standin.RUNTIME_PREFIX + "invocation/next":
                     return self.reply(404)
                 ev = rt.q.get()
                 if ev is None:
                     return self.reply(500, b'{"errorMessage":"done","errorType":"X"}')
                 rt.seq += 1
-                self.reply(200, json.dumps(ev).encode(), [
-                    ("Lambda-Runtime-Aws-Request-Id", "p%d-req-%d" % (rt.k, rt.seq)),
-                    ("lambda-runtime-deadline-ms", str(int(time.time() * 1000) + 20000)),
-                    ("Lambda-Runtime-Invoked-Function-Arn", "arn:aws:lambda:eu-west-1:1:function:p")])
+                self.reply(200, json.dumps(ev).encode(),
+                           standin.next_headers("p%d-req-%d" % (rt.k, rt.seq), "eu-west-1", trace=False))
 
             def do_POST(self):
-                n = int(self.headers.get("Content-Length", "0"))
-                body = self.rfile.read(n)
-                parts = self.path[len(PREFIX):].split("/")
-                if len(parts) == 3 and parts[0] == "invocation":
-                    rt.done.put((parts[1], parts[2], body))
-                    return self.reply(202, b'{"status":"OK"}')
-                if parts == ["init", "error"]:
-                    rt.done.put(("init", "error", body))
-                    return self.reply(202, b'{"status":"OK"}')
-                self.reply(404)
+                body = self.body()
+                what = standin.runtime_post(self.path)
+                if what is None:
+                    return self.reply(404)
+                rt.done.put(what + (body,))
+                self.reply(202, b'{"status":"OK"}')
 
-        self.srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
-        self.srv.daemon_threads = True
-        threading.Thread(target=self.srv.serve_forever, daemon=True).start()
+        self.srv = standin.start(H)
         self.port = self.srv.server_address[1]
 
     def wait_answers(self, n, what):
@@ -212,9 +180,7 @@ def dead_port():
 
 
 def main():
-    hook = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Hook)
-    hook.daemon_threads = True
-    threading.Thread(target=hook.serve_forever, daemon=True).start()
+    hook = standin.start(Hook)
     url = "http://127.0.0.1:%d/hook/%s" % (hook.server_address[1], "secret-path-token")
     rts = [Runtime(k) for k in range(N + 1)]
     tmp = os.environ.get("T", "/tmp")

@@ -6,10 +6,8 @@
 # with the same exit status.
 . "$(dirname "$0")/lib.sh"
 need_python
-ROOT=$(cd "$HERE/../.." && pwd)
-KB="$(dirname "$PARAPET")/kb.db"
-[ -f "$KB" ] || skip "$KB not found (make all builds it): test skipped"
-export PARAPET_KB="$KB" AWS_ACCESS_KEY_ID=AKIDTEST AWS_REGION=us-west-2
+need_kb
+export AWS_ACCESS_KEY_ID=AKIDTEST AWS_REGION=us-west-2
 export AWS_SECRET_ACCESS_KEY='test/SECRET+key0123456789abcdefghijklmn'
 export AWS_SESSION_TOKEN='FwoGZXIvYXdzEBYaDTESTTOKEN'
 unset PARAPET_BEDROCK_MODEL

@@ -4,7 +4,6 @@
 # suppression warnings appear once; bad --jobs values are usage errors.
 . "$(dirname "$0")/lib.sh"
 need_python
-ROOT=$(cd "$HERE/../.." && pwd)
 python3 "$ROOT/tests/bench/gen_network.py" 1300 "$T/big.json" || fail "generator"
 # one resource with a suppression naming no rule, in the last part
 python3 - "$T/big.json" <<'PY' || exit 1

@@ -15,30 +15,10 @@ done
 "$PARAPET" kb search --help | grep -q 'parapet kb search' || fail "kb search --help searched"
 printf 'Resources:\n  Sg:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n      GroupDescription: d\n      SecurityGroupIngress:\n        - {IpProtocol: tcp, FromPort: 22, ToPort: 22, CidrIp: 0.0.0.0/0}\n' > "$T/sg.yaml"
 # colour on a pseudo-terminal, per environment
-tty_out() { # tty_out ENV-ASSIGNMENTS… → stdout of `check` run on a pty
-    python3 - "$PARAPET" "$T/sg.yaml" "$@" <<'PY'
-import os, pty, sys
-binary, path, assigns = sys.argv[1], sys.argv[2], sys.argv[3:]
-env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "TERM")}
-env["TERM"] = "xterm"
-for a in assigns:
-    k, _, v = a.partition("=")
-    env[k] = v
-pid, fd = pty.fork()
-if pid == 0:
-    os.execve(binary, [binary, "check", "--pack", "network", path], env)
-out = b""
-while True:
-    try:
-        chunk = os.read(fd, 65536)
-    except OSError:
-        break
-    if not chunk:
-        break
-    out += chunk
-os.waitpid(pid, 0)
-sys.stdout.write("ESC" if b"\x1b[" in out else "PLAIN")
-PY
+tty_out() { # tty_out ENV-ASSIGNMENTS… → ESC or PLAIN: whether `check` wrote colour on a pty
+    env -u NO_COLOR -u TERM TERM=xterm "$@" \
+        python3 "$HERE/drivers/pty_run.py" "$T/tty.out" -- "$PARAPET" check --pack network "$T/sg.yaml" >/dev/null
+    if LC_ALL=C grep -q "$(printf '\033')\[" "$T/tty.out"; then echo ESC; else echo PLAIN; fi
 }
 [ "$(tty_out)" = ESC ] || fail "no colour on a terminal"
 [ "$(tty_out NO_COLOR=)" = ESC ] || fail "an empty NO_COLOR turned colour off"

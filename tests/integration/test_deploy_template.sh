@@ -5,7 +5,6 @@
 # template breaks makes this fail.
 . "$(dirname "$0")/lib.sh"
 need_python
-ROOT=$(cd "$HERE/../.." && pwd)
 TPL="$ROOT/hooks/deploy/parapet-hook.yaml"
 "$PARAPET" check --format json "$TPL" > "$T/out.json"; rc=$?
 [ $rc = 0 ] || fail "parapet check exited $rc: $(cat "$T/out.json")"

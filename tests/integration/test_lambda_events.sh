@@ -11,9 +11,8 @@
 #     ListTasks on moto and post.
 . "$(dirname "$0")/lib.sh"
 need_python
-KB="$(dirname "$PARAPET")/kb.db"
-[ -f "$KB" ] || skip "$KB not found (make all builds it): test skipped"
-export PARAPET_KB="$KB" AWS_ACCESS_KEY_ID=AKIDTEST AWS_REGION=eu-west-1
+need_kb
+export AWS_ACCESS_KEY_ID=AKIDTEST AWS_REGION=eu-west-1
 export AWS_SECRET_ACCESS_KEY='test/SECRET+key0123456789abcdefghijklmn'
 unset AWS_SESSION_TOKEN PARAPET_AI XDG_STATE_HOME
 start_chat_server
@@ -126,12 +125,7 @@ grep -q 'not fetched: .*does not exist' "$T/lambda.err" || fail "B: the refused 
 
 # C: moto for ECS
 command -v moto_server >/dev/null 2>&1 || skip "A and B passed; moto_server not found: part C skipped"
-MPORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-moto_server -H 127.0.0.1 -p "$MPORT" > "$T/moto.log" 2>&1 &
-PIDS="$PIDS $!"
-n=0; until python3 -c "import urllib.request,sys; urllib.request.urlopen('http://127.0.0.1:$MPORT/moto-api/')" 2>/dev/null; do
-    n=$((n + 1)); [ $n -gt 100 ] && fail "moto_server did not start: $(tail -3 "$T/moto.log")"; sleep 0.2
-done
+launch_moto
 python3 - "$MPORT" <<'PY' || skip "A and B passed; boto3 cannot set up moto: part C skipped"
 import sys, boto3
 ecs = boto3.client("ecs", endpoint_url="http://127.0.0.1:%s" % sys.argv[1], region_name="eu-west-1",

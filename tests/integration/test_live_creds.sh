@@ -12,9 +12,7 @@
 #   and no secret in any output, --verbose included, or in the state database.
 . "$(dirname "$0")/lib.sh"
 need_python
-KB="$(dirname "$PARAPET")/kb.db"
-[ -f "$KB" ] || skip "$KB not found (make all builds it): test skipped"
-export PARAPET_KB="$KB"
+need_kb
 for v in $(env | sed -n 's/^\(AWS_[A-Z_]*\)=.*/\1/p'); do unset "$v"; done
 unset PARAPET_AI
 

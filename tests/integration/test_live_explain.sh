@@ -14,11 +14,10 @@
 #     DescribeStackEvents of a real moto stack with the assumed credentials.
 . "$(dirname "$0")/lib.sh"
 need_python
-KB="$(dirname "$PARAPET")/kb.db"
-[ -f "$KB" ] || skip "$KB not found (make all builds it): test skipped"
+need_kb
 for v in $(env | sed -n 's/^\(AWS_[A-Z_]*\)=.*/\1/p'); do unset "$v"; done
 unset PARAPET_AI
-export PARAPET_KB="$KB" AWS_ACCESS_KEY_ID=AKIDTEST AWS_REGION=eu-west-1
+export AWS_ACCESS_KEY_ID=AKIDTEST AWS_REGION=eu-west-1
 export AWS_SECRET_ACCESS_KEY='test/SECRET+key0123456789abcdefghijklmn'
 export AWS_EC2_METADATA_DISABLED=true HOME="$T" AWS_MAX_ATTEMPTS=3
 
@@ -166,12 +165,7 @@ stop_stub
 # E: moto
 command -v moto_server >/dev/null 2>&1 || skip "A-D passed; moto_server not found: part E skipped"
 python3 -c 'import boto3' 2>/dev/null || skip "A-D passed; boto3 not found: part E skipped"
-MPORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-moto_server -H 127.0.0.1 -p "$MPORT" > "$T/moto.log" 2>&1 &
-PIDS="$PIDS $!"
-n=0; until python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$MPORT/moto-api/')" 2>/dev/null; do
-    n=$((n + 1)); [ $n -gt 100 ] && fail "moto_server did not start: $(tail -3 "$T/moto.log")"; sleep 0.2
-done
+launch_moto
 python3 - "$MPORT" <<'PY' || fail "E: moto setup"
 import boto3, json, sys
 kw = dict(endpoint_url="http://127.0.0.1:%s" % sys.argv[1], region_name="eu-west-1",

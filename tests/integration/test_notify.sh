@@ -4,10 +4,7 @@
 # run; a 4xx is permanent and reported once; Slack, Teams and webhook bodies; Block Kit limits.
 . "$(dirname "$0")/lib.sh"
 need_python
-ROOT=$(cd "$HERE/../.." && pwd)
-KB="$(dirname "$PARAPET")/kb.db"
-[ -f "$KB" ] || skip "$KB not found (make all builds it): test skipped"
-export PARAPET_KB="$KB"
+need_kb
 EV="$ROOT/tests/cases/explain/s001-ecr-already-exists.json"
 start_chat_server
 

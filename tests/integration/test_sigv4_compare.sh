@@ -10,7 +10,6 @@ LIB="$(dirname "$PARAPET")/libparapet.a"
 CC=${PARAPET_TEST_CC:-cc}
 command -v "$CC" >/dev/null 2>&1 || skip "$CC not found: test skipped"
 command -v pkg-config >/dev/null 2>&1 || skip "pkg-config not found: test skipped"
-ROOT=$(cd "$HERE/../.." && pwd)
 # shellcheck disable=SC2046
 "$CC" ${PARAPET_TEST_SAN:-} -std=c11 -D_GNU_SOURCE -I"$ROOT" $(pkg-config --cflags jansson) -o "$T/driver" \
    "$HERE/drivers/sigv4_driver.c" "$LIB" $(pkg-config --libs jansson libcrypto libcurl sqlite3 \

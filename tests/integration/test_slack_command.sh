@@ -6,10 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 need_python
 need_curl
-ROOT=$(cd "$HERE/../.." && pwd)
-KB="$(dirname "$PARAPET")/kb.db"
-[ -f "$KB" ] || skip "$KB not found (make all builds it): test skipped"
-export PARAPET_KB="$KB"
+need_kb
 DB="$T/state.db"
 SECRET=8f742231b10e8888abcd99yyyzzz85a5
 printf '%s\n' "$SECRET" > "$T/slack.secret"

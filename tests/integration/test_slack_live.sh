@@ -6,10 +6,9 @@
 . "$(dirname "$0")/lib.sh"
 need_python
 need_curl
-KB="$(dirname "$PARAPET")/kb.db"
-[ -f "$KB" ] || skip "$KB not found (make all builds it): test skipped"
+need_kb
 for v in $(env | sed -n 's/^\(AWS_[A-Z_]*\)=.*/\1/p'); do unset "$v"; done
-export PARAPET_KB="$KB" AWS_ACCESS_KEY_ID=AKIDTEST AWS_REGION=eu-west-1
+export AWS_ACCESS_KEY_ID=AKIDTEST AWS_REGION=eu-west-1
 export AWS_SECRET_ACCESS_KEY='test/SECRET+key0123456789abcdefghijklmn'
 export AWS_EC2_METADATA_DISABLED=true HOME="$T"
 python3 "$FAKE/live_scenario.py" "$T/scen.json" || fail "scenario"

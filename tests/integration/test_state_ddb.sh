@@ -16,10 +16,7 @@
 . "$(dirname "$0")/lib.sh"
 need_python
 need_curl
-ROOT=$(cd "$HERE/../.." && pwd)
-KB="$(dirname "$PARAPET")/kb.db"
-[ -f "$KB" ] || skip "$KB not found (make all builds it): test skipped"
-export PARAPET_KB="$KB"
+need_kb
 unset PARAPET_STATE PARAPET_STATE_DB XDG_STATE_HOME
 start_moto
 make_table sta

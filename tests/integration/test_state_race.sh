@@ -7,11 +7,10 @@
 # tests/integration/state_race.py has the details; RACE_SEED=N replays one shuffle.
 . "$(dirname "$0")/lib.sh"
 need_python
-KB="$(dirname "$PARAPET")/kb.db"
-[ -f "$KB" ] || skip "$KB not found (make all builds it): test skipped"
+need_kb
 start_moto
 make_table race
-export PARAPET_KB="$KB" T
+export T
 # The lease must outlast the slowest delivery. 5 s was too short under AddressSanitizer on a
 # loaded 2-core machine (a second message once, at load 9-11); under memcheck everything is
 # 20-50 times slower.

@@ -9,11 +9,10 @@
 #  C. Ctrl-C under the pty: exit 130 and a clean line; usage errors exit 2.
 . "$(dirname "$0")/lib.sh"
 need_python
-KB="$(dirname "$PARAPET")/kb.db"
-[ -f "$KB" ] || skip "$KB not found (make all builds it): test skipped"
+need_kb
 for v in $(env | sed -n 's/^\(AWS_[A-Z_]*\)=.*/\1/p'); do unset "$v"; done
 unset PARAPET_AI NO_COLOR
-export PARAPET_KB="$KB" AWS_ACCESS_KEY_ID=AKIDTEST AWS_REGION=eu-west-1
+export AWS_ACCESS_KEY_ID=AKIDTEST AWS_REGION=eu-west-1
 export AWS_SECRET_ACCESS_KEY='test/SECRET+key0123456789abcdefghijklmn'
 export AWS_EC2_METADATA_DISABLED=true HOME="$T" PARAPET_STATE_DB="$T/state.db"
 
@@ -29,44 +28,12 @@ start_stub() {
 }
 stop_stub() { kill "$STUB_PID" 2>/dev/null; wait "$STUB_PID" 2>/dev/null; }
 
-# pty_run OUT [--interrupt-after TEXT] -- ARGS…: runs ARGS on a pseudo-terminal, writes what
-# it printed to OUT and prints the exit status (128+signal when killed by one)
-cat > "$T/pty_run.py" <<'PY'
-import os, pty, select, sys, time
-out = sys.argv[1]; args = sys.argv[2:]
-intr = None
-if args[0] == "--interrupt-after":
-    intr = args[1].encode(); args = args[2:]
-assert args[0] == "--"; args = args[1:]
-pid, fd = pty.fork()
-if pid == 0:
-    os.execvp(args[0], args)
-buf = b""; sent = False; t0 = time.time()
-while True:
-    if time.time() - t0 > 60:
-        os.kill(pid, 9); break
-    r, _, _ = select.select([fd], [], [], 0.2)
-    if r:
-        try:
-            chunk = os.read(fd, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        buf += chunk
-    if intr and not sent and intr in buf:
-        time.sleep(0.3)
-        os.write(fd, b"\x03")   # the terminal's Ctrl-C: SIGINT to the foreground group
-        sent = True
-_, status = os.waitpid(pid, 0)
-open(out, "wb").write(buf)
-print(os.WEXITSTATUS(status) if os.WIFEXITED(status) else 128 + os.WTERMSIG(status))
-PY
+PTY_RUN="$HERE/drivers/pty_run.py"   # OUT [--interrupt-after TEXT] -- ARGS…
 
 # A: a failing deployment on a terminal, with --notify
 start_chat_server
 start_stub
-rc=$(python3 "$T/pty_run.py" "$T/a.out" -- "$PARAPET" watch progress --interval 0.1 \
+rc=$(python3 "$PTY_RUN" "$T/a.out" -- "$PARAPET" watch progress --interval 0.1 \
         --notify webhook --url "$CHAT/ok/watch")
 [ "$rc" = 1 ] || fail "A: exit $rc, expected 1: $(cat "$T/a.out")"
 python3 - "$T/a.out" <<'PY' || fail "A: $(cat -v "$T/a.out")"
@@ -122,7 +89,7 @@ stop_stub
 
 # C: Ctrl-C while the operation runs; usage errors
 start_stub
-rc=$(python3 "$T/pty_run.py" "$T/c.out" --interrupt-after "UPDATE_IN_PROGRESS" -- "$PARAPET" watch slow --interval 0.2)
+rc=$(python3 "$PTY_RUN" "$T/c.out" --interrupt-after "UPDATE_IN_PROGRESS" -- "$PARAPET" watch slow --interval 0.2)
 [ "$rc" = 130 ] || fail "C: exit $rc, expected 130: $(cat -v "$T/c.out")"
 grep -q 'interrupted: stopped watching slow (the operation goes on)' "$T/c.out" || fail "C: $(cat -v "$T/c.out")"
 stop_stub

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tests/unit/str_cases.h"
 #include "advisor/anatomy.h"
 #include "advisor/explain.h"
 #include "engine/base/util.h"
@@ -353,17 +354,15 @@ static void test_validation(void **state)
 static void test_field_pointer(void **state)
 {
     (void)state;
-    char *p = pp_an_field_pointer("networkConfiguration.awsvpcConfiguration.subnets");
-    STR(p, "/networkConfiguration/awsvpcConfiguration/subnets");
-    free(p);
-    p = pp_an_field_pointer("rules[0].name");
-    STR(p, "/rules/0/name");
-    free(p);
-    p = pp_an_field_pointer("a/b~c");
-    STR(p, "/a~1b~0c");
-    free(p);
-    assert_null(pp_an_field_pointer(""));
-    assert_null(pp_an_field_pointer(NULL));
+    static const pp_str_case cases[] = {
+        { "networkConfiguration.awsvpcConfiguration.subnets",
+          "/networkConfiguration/awsvpcConfiguration/subnets" },
+        { "rules[0].name", "/rules/0/name" },
+        { "a/b~c", "/a~1b~0c" },
+        { "", NULL },
+        { NULL, NULL },
+    };
+    PP_STR_CASES(pp_an_field_pointer, cases);
 }
 
 /* ---- Properties validation ----------------------------------------------------------------- */

@@ -12,6 +12,15 @@
 #include "hooks/chat.h"
 #include "hooks/notify.h"
 
+/* pp_chat_split of d, which must succeed; *n the number of scopes. */
+static pp_chat_scope *split_ok(json_t *d, size_t *n)
+{
+    pp_chat_scope *sc = NULL;
+    char *err = NULL;
+    assert_int_equal(pp_chat_split(d, &sc, n, &err), PP_OK);
+    return sc;
+}
+
 static void test_cut(void **state)
 {
     (void)state;
@@ -54,10 +63,9 @@ static void test_split(void **state)
 {
     (void)state;
     json_t *d = doc_with(4, 10);
-    pp_chat_scope *sc;
     size_t n;
+    pp_chat_scope *sc = split_ok(d, &n);
     char *err = NULL;
-    assert_int_equal(pp_chat_split(d, &sc, &n, &err), PP_OK);
     assert_int_equal(n, 2);
     assert_string_equal(sc[0].scope, "b");
     assert_string_equal(sc[0].root_id, "eb");
@@ -74,10 +82,8 @@ static void test_slack_limits(void **state)
 {
     (void)state;
     json_t *d = doc_with(120, 9000);
-    pp_chat_scope *sc;
     size_t n;
-    char *err = NULL;
-    assert_int_equal(pp_chat_split(d, &sc, &n, &err), PP_OK);
+    pp_chat_scope *sc = split_ok(d, &n);
     json_t *m = pp_chat_render(&sc[0], PP_CHAT_SLACK);
     json_t *blocks = json_object_get(m, "blocks");
     assert_true(json_array_size(blocks) <= PP_CHAT_SLACK_MAX_BLOCKS);
@@ -110,10 +116,8 @@ static void test_small_teams_fits_and_targets(void **state)
 {
     (void)state;
     json_t *d = doc_with(2, 100);
-    pp_chat_scope *sc;
     size_t n;
-    char *err = NULL;
-    assert_int_equal(pp_chat_split(d, &sc, &n, &err), PP_OK);
+    pp_chat_scope *sc = split_ok(d, &n);
     json_t *m = pp_chat_render(&sc[0], PP_CHAT_TEAMS);
     json_t *card = json_object_get(json_array_get(json_object_get(m, "attachments"), 0),
                                    "content");
@@ -161,10 +165,8 @@ static void test_untrusted_text(void **state)
                              "Why [x](https://evil.example)", "fix", "Rename [y](https://evil.example)",
                              "commands", "aws x --id 'a```b'", "links", "source", "kb");
     json_t *d = json_pack("{s:[o],s:[],s:[]}", "root_causes", root, "cascades", "unmatched");
-    pp_chat_scope *sc;
     size_t n;
-    char *err = NULL;
-    assert_int_equal(pp_chat_split(d, &sc, &n, &err), PP_OK);
+    pp_chat_scope *sc = split_ok(d, &n);
     json_t *m = pp_chat_render(&sc[0], PP_CHAT_SLACK);
     char *slack = json_dumps(m, 0);
     assert_null(strstr(slack, "<!channel>"));
@@ -246,10 +248,8 @@ static void test_decoded_fields_escaped(void **state)
                              "kb_id", "k", "title", "T", "confidence", "high", "explanation",
                              "why", "fix", "commands", "links", "source", "kb", "anatomy", an);
     json_t *d = json_pack("{s:[o],s:[],s:[]}", "root_causes", root, "cascades", "unmatched");
-    pp_chat_scope *sc;
     size_t n;
-    char *err = NULL;
-    assert_int_equal(pp_chat_split(d, &sc, &n, &err), PP_OK);
+    pp_chat_scope *sc = split_ok(d, &n);
 
     json_t *m = pp_chat_render(&sc[0], PP_CHAT_SLACK);
     assert_non_null(m);
@@ -317,10 +317,8 @@ static void test_template_location_fields(void **state)
                              "explanation", "why", "fix", "commands", "links", "source", "kb",
                              "anatomy", "kind", "none", "template_location", loc);
     json_t *d = json_pack("{s:[o],s:[],s:[]}", "root_causes", root, "cascades", "unmatched");
-    pp_chat_scope *sc;
     size_t n;
-    char *err = NULL;
-    assert_int_equal(pp_chat_split(d, &sc, &n, &err), PP_OK);
+    pp_chat_scope *sc = split_ok(d, &n);
     json_t *m = pp_chat_render(&sc[0], PP_CHAT_SLACK);
     assert_non_null(m);
     char *slack = json_dumps(m, 0);

@@ -16,6 +16,7 @@
 
 #include "engine/doc.h"
 #include "engine/base/util.h"
+#include "tests/unit/unit_files.h"
 
 /* ---- helpers ------------------------------------------------------------------------ */
 
@@ -90,14 +91,9 @@ static void assert_pos(const pp_doc *d, const char *ptr, int rc, unsigned line, 
 
 static char *read_fixture(const char *name, size_t *len)
 {
-    const char *root = getenv("PARAPET_TEST_ROOT");
-    char *path = pp_asprintf("%s/tests/fixtures/loader/%s", root ? root : ".", name);
-    char *buf = NULL, *err = NULL;
-    assert_non_null(path);
-    if (pp_read_file(path, 1u << 20, &buf, len, &err) != PP_OK)
-        fail_msg("%s", err);
-    free(path);
-    return buf;
+    char rel[256];
+    snprintf(rel, sizeof rel, "tests/fixtures/loader/%s", name);
+    return pp_test_read(rel, 1u << 20, len);
 }
 
 static char *repeat(const char *unit, size_t n, const char *tail)

@@ -44,6 +44,7 @@
 #include "engine/template.h"
 #include "engine/base/util.h"
 #include "hooks/cfn_hook.h"
+#include "tests/unit/unit_files.h"
 
 #include "faults_san.h"
 
@@ -55,14 +56,7 @@ static const pp_limits g_lim = PP_LIMITS_DEFAULT;
 
 static char *read_root_file(const char *rel, size_t *len)
 {
-    const char *root = getenv("PARAPET_TEST_ROOT");
-    char *path = pp_asprintf("%s/%s", root ? root : ".", rel);
-    char *buf = NULL, *err = NULL;
-    assert_non_null(path);
-    if (pp_read_file(path, 1u << 22, &buf, len, &err) != PP_OK)
-        fail_msg("%s", err);
-    free(path);
-    return buf;
+    return pp_test_read(rel, 1u << 22, len);
 }
 
 /* A YAML template with short tags, anchors and aliases, conditions, mappings and
@@ -602,9 +596,7 @@ static lua_wrap g_wrap;
 
 static pp_ruleset *load_real_rules(void)
 {
-    const char *root = getenv("PARAPET_TEST_ROOT");
-    char *dir = pp_asprintf("%s/rules", root ? root : ".");
-    assert_non_null(dir);
+    char *dir = pp_test_path("rules");
     const char *dirs[] = {dir};
     pp_rules_opts o = {.dirs = dirs, .ndirs = 1, .limits = &g_lim};
     pp_status st;
@@ -811,10 +803,8 @@ static void test_hook_stack(void **state)
 static void test_rules_load(void **state)
 {
     (void)state;
-    const char *root = getenv("PARAPET_TEST_ROOT");
-    char *all = pp_asprintf("%s/rules", root ? root : ".");
-    char *ec2 = pp_asprintf("%s/rules/aws/ec2", root ? root : ".");
-    assert_true(all && ec2);
+    char *all = pp_test_path("rules");
+    char *ec2 = pp_test_path("rules/aws/ec2");
     const char *dirs_all[] = {all}, *dirs_ec2[] = {ec2};
     json_t *config = json_pack("{s:{s:{s:{s:[s]}}, s:{s:s, s:s}}, s:{s:b}}", "rules",
                                "ct-ec2-pr-1", "params", "allowed", "x", "ct-ec2-pr-2", "skip",

@@ -23,6 +23,7 @@
 #include "engine/base/json_write.h"
 #include "engine/base/util.h"
 #include "hooks/chat.h"
+#include "tests/unit/unit_files.h"
 
 #include "faults_san.h"
 
@@ -34,12 +35,7 @@
 
 static char *read_root_file(const char *rel, size_t *len)
 {
-    const char *root = getenv("PARAPET_TEST_ROOT");
-    char *path = pp_asprintf("%s/%s", root ? root : ".", rel);
-    char *buf = NULL, *err = NULL;
-    assert_int_equal(pp_read_file(path, 1 << 22, &buf, len, &err), PP_OK);
-    free(path);
-    return buf;
+    return pp_test_read(rel, 1u << 22, len);
 }
 
 /* The clean run's text is kept in *ref; later runs must give NULL (NOMEM, with a status that

@@ -15,6 +15,7 @@
 #include "advisor/kb.h"
 #include "advisor/kb_match.h"
 #include "engine/base/util.h"
+#include "tests/unit/unit_files.h"
 
 static pp_kb *g_kb;
 static char g_tmp[256];
@@ -22,8 +23,7 @@ static char g_tmp[256];
 static int setup(void **state)
 {
     (void)state;
-    const char *root = getenv("PARAPET_TEST_ROOT");
-    char *dir = pp_asprintf("%s/kb", root ? root : ".");
+    char *dir = pp_test_path("kb");
     char *err = NULL;
     pp_status st = pp_kb_load_dir(dir, &g_kb, &err);
     if (st != PP_OK)
@@ -273,8 +273,9 @@ static void test_load_buf(void **state)
 
 static pp_kb *load_fixture(const char *name)
 {
-    const char *root = getenv("PARAPET_TEST_ROOT");
-    char *dir = pp_asprintf("%s/tests/fixtures/kb-lint/%s", root ? root : ".", name);
+    char rel[256];
+    snprintf(rel, sizeof rel, "tests/fixtures/kb-lint/%s", name);
+    char *dir = pp_test_path(rel);
     pp_kb *kb = NULL;
     char *err = NULL;
     assert_int_equal(pp_kb_load_dir(dir, &kb, &err), PP_OK);

@@ -16,6 +16,7 @@
 #include "engine/rules_catalog.h"
 #include "engine/base/util.h"
 #include "tests/unit/rmtree.h"
+#include "tests/unit/unit_files.h"
 
 #define HDR "control\trule\tguard\tseverity\tpacks\ttitle\tfix\tdocs\tframeworks\n"
 
@@ -159,16 +160,7 @@ typedef struct tree {
 
 static void put(const tree *t, const char *rel, const char *text)
 {
-    char path[256];
-    snprintf(path, sizeof path, "%s/%s", t->dir, rel);
-    char *slash = strrchr(path, '/');
-    *slash = '\0';
-    mkdir(path, 0700);
-    *slash = '/';
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
+    pp_test_put(t->dir, rel, text);
 }
 
 static void tree_new(tree *t)

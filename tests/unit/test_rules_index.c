@@ -25,6 +25,7 @@
 #include "engine/template.h"
 #include "engine/base/util.h"
 #include "tests/unit/rmtree.h"
+#include "tests/unit/unit_files.h"
 
 typedef struct fx {
     char dir[64];
@@ -34,16 +35,7 @@ typedef struct fx {
 
 static void put(const fx *f, const char *rel, const char *text)
 {
-    char path[256];
-    snprintf(path, sizeof path, "%s/%s", f->dir, rel);
-    char *slash = strrchr(path, '/');
-    *slash = '\0';
-    mkdir(path, 0700);
-    *slash = '/';
-    FILE *fp = fopen(path, "w");
-    assert_non_null(fp);
-    fputs(text, fp);
-    fclose(fp);
+    pp_test_put(f->dir, rel, text);
 }
 
 #define BUCKET_RULE                                                                        \

@@ -17,21 +17,13 @@
 #include "engine/rules_lint.h"
 #include "engine/base/util.h"
 #include "tests/unit/rmtree.h"
+#include "tests/unit/unit_files.h"
 
 static char g_dir[64];
 
 static void put(const char *rel, const char *text)
 {
-    char path[256];
-    snprintf(path, sizeof path, "%s/%s", g_dir, rel);
-    char *slash = strrchr(path, '/');
-    *slash = '\0';
-    mkdir(path, 0700);
-    *slash = '/';
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
+    pp_test_put(g_dir, rel, text);
 }
 
 /* Loads the folder and lints it; returns the report (caller frees), *n the count. */

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tests/unit/str_cases.h"
 #include "engine/net/sigv4.h"
 
 static const pp_aws_creds CREDS = { "AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
@@ -209,28 +210,21 @@ static void test_signing_time(void **state)
 static void test_bedrock_path(void **state)
 {
     (void)state;
-    /* A model id travels as %3A on the wire; the canonical URI encodes it once more. */
-    char *u = pp_sigv4_canonical_uri("/model/anthropic.claude-3-5-sonnet-20240620-v1%3A0/converse");
-    assert_string_equal(u, "/model/anthropic.claude-3-5-sonnet-20240620-v1%253A0/converse");
-    free(u);
-    u = pp_sigv4_canonical_uri("/model/a:b/converse");   /* raw ':' is encoded once */
-    assert_string_equal(u, "/model/a%3Ab/converse");
-    free(u);
-    u = pp_sigv4_canonical_uri("");
-    assert_string_equal(u, "/");
-    free(u);
-    u = pp_sigv4_canonical_uri("/a/b/../c/./d//");
-    assert_string_equal(u, "/a/c/d/");
-    free(u);
-    u = pp_sigv4_canonical_uri("/../..");
-    assert_string_equal(u, "/");
-    free(u);
-    char *q = pp_sigv4_canonical_query("b=2&a=x%20y&&c&a=%7e");
-    assert_string_equal(q, "a=x%20y&a=~&b=2&c=");
-    free(q);
-    q = pp_sigv4_canonical_query("k=a+b&z=%zz");   /* '+' is a literal; bad escapes stay */
-    assert_string_equal(q, "k=a%2Bb&z=%25zz");
-    free(q);
+    static const pp_str_case uris[] = {
+        /* A model id travels as %3A on the wire; the canonical URI encodes it once more. */
+        { "/model/anthropic.claude-3-5-sonnet-20240620-v1%3A0/converse",
+          "/model/anthropic.claude-3-5-sonnet-20240620-v1%253A0/converse" },
+        { "/model/a:b/converse", "/model/a%3Ab/converse" },   /* raw ':' is encoded once */
+        { "", "/" },
+        { "/a/b/../c/./d//", "/a/c/d/" },
+        { "/../..", "/" },
+    };
+    PP_STR_CASES(pp_sigv4_canonical_uri, uris);
+    static const pp_str_case queries[] = {
+        { "b=2&a=x%20y&&c&a=%7e", "a=x%20y&a=~&b=2&c=" },
+        { "k=a+b&z=%zz", "k=a%2Bb&z=%25zz" },   /* '+' is a literal; bad escapes stay */
+    };
+    PP_STR_CASES(pp_sigv4_canonical_query, queries);
     char *e = pp_uri_encode("a:b/c d~", 8);
     assert_string_equal(e, "a%3Ab%2Fc%20d~");
     free(e);

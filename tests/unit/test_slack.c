@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tests/unit/str_cases.h"
 #include "hooks/slack.h"
 
 static const char secret[] = "8f742231b10e8888abcd99yyyzzz85a5";
@@ -77,18 +78,17 @@ static void test_form(void **state)
 static void test_why(void **state)
 {
     (void)state;
-    char *s = pp_slack_why("why my-stack");
-    assert_string_equal(s, "my-stack");
-    free(s);
-    s = pp_slack_why(" \twhy\t stack-2 ");
-    assert_string_equal(s, "stack-2");
-    free(s);
-    assert_null(pp_slack_why(NULL));
-    assert_null(pp_slack_why(""));
-    assert_null(pp_slack_why("why"));
-    assert_null(pp_slack_why("why a b"));
-    assert_null(pp_slack_why("what a"));
-    s = pp_slack_text("hi \"there\"");
+    static const pp_str_case asks[] = {
+        { "why my-stack", "my-stack" },
+        { " \twhy\t stack-2 ", "stack-2" },
+        { NULL, NULL },
+        { "", NULL },
+        { "why", NULL },
+        { "why a b", NULL },
+        { "what a", NULL },
+    };
+    PP_STR_CASES(pp_slack_why, asks);
+    char *s = pp_slack_text("hi \"there\"");
     assert_string_equal(s, "{\"response_type\":\"ephemeral\",\"text\":\"hi \\\"there\\\"\"}");
     free(s);
 }

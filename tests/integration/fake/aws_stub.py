@@ -26,9 +26,7 @@ Scenario (all optional):
   throttle    {op: n}: the first n calls of op answer 400 Throttling
   deny        [op]: these answer 400 AccessDeniedException
 """
-import http.server
 import json
-import os
 import sys
 import threading
 import time
@@ -36,6 +34,7 @@ from urllib.parse import parse_qs, urlparse
 from xml.sax.saxutils import escape
 
 import sigv4
+import standin
 
 portfile, logfile, scenfile = sys.argv[1:4]
 S = json.load(open(scenfile))
@@ -64,33 +63,17 @@ def counted(op):
         return COUNT[op]
 
 
-class Handler(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, *args):
-        pass
-
+class Handler(standin.Handler):
     def log(self, **kw):
         with LOCK, open(logfile, "a") as f:
             f.write(json.dumps(kw) + "\n")
 
     def send(self, code, body, ctype="application/json", headers=()):
-        if isinstance(body, (dict, list)):
-            body = json.dumps(body)
-        if isinstance(body, str):
-            body = body.encode()
-        self.send_response(code)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        for k, v in headers:
-            self.send_header(k, v)
-        self.end_headers()
-        self.wfile.write(body)
+        self.reply(code, body, headers, ctype)
 
     # ---- IMDSv2 and the container endpoint (GET/PUT) ----
     def do_PUT(self):
-        n = int(self.headers.get("Content-Length", "0") or 0)
-        self.rfile.read(n)
+        self.body()
         if self.path == "/latest/api/token":
             self.log(op="imds-token", ttl=self.headers.get("X-aws-ec2-metadata-token-ttl-seconds"))
             return self.send(200, "IMDSTOKEN-123", "text/plain")
@@ -131,7 +114,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     # ---- signed APIs (POST) ----
     def do_POST(self):
-        body = self.rfile.read(int(self.headers.get("Content-Length", "0") or 0))
+        body = self.body()
         target = self.headers.get("X-Amz-Target", "")
         form = {}
         if not target:
@@ -261,8 +244,4 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send(200, {"Events": S.get("trail", {}).get(name, [])})
 
 
-srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-with open(portfile + ".tmp", "w") as f:
-    f.write(str(srv.server_address[1]))
-os.rename(portfile + ".tmp", portfile)
-srv.serve_forever()
+standin.run(Handler, portfile)

@@ -10,7 +10,6 @@ InvalidSignatureException, as AWS answers. MODE:
   error     500 InternalServerException
 LOGDIR/requests.jsonl gets one line per request: path, raw body, signature verdict.
 """
-import http.server
 import json
 import os
 import sys
@@ -18,31 +17,20 @@ import threading
 import time
 
 import sigv4
+import standin
 
 SECRETS = {"AKIDTEST": "test/SECRET+key0123456789abcdefghijklmn"}
 portfile, logdir, mode = sys.argv[1:4]
 lock = threading.Lock()
 
 
-class Handler(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, *args):
-        pass
-
-    def reply(self, code, obj, etype=None):
-        data = json.dumps(obj).encode()
-        self.send_response(code)
-        self.send_header("Content-Type", "application/json")
-        if etype:
-            self.send_header("x-amzn-ErrorType", etype + ":http://internal.amazon.com/coral/")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+class Handler(standin.Handler):
+    def answer(self, code, obj, etype=None):
+        headers = [("x-amzn-ErrorType", etype + ":http://internal.amazon.com/coral/")] if etype else []
+        self.reply(code, obj, headers, "application/json")
 
     def do_POST(self):
-        n = int(self.headers.get("Content-Length", "0"))
-        body = self.rfile.read(n)
+        body = self.body()
         ok, why = sigv4.verify("POST", self.path, list(self.headers.items()), body, SECRETS,
                                service="bedrock")
         with lock, open(os.path.join(logdir, "requests.jsonl"), "a") as f:
@@ -50,33 +38,28 @@ class Handler(http.server.BaseHTTPRequestHandler):
                                 "signature_ok": ok, "why": why,
                                 "token": self.headers.get("X-Amz-Security-Token")}) + "\n")
         if not ok:
-            self.reply(403, {"message": "The request signature we calculated does not match "
+            self.answer(403, {"message": "The request signature we calculated does not match "
                                         "the signature you provided. " + why},
                        "InvalidSignatureException")
             return
         if not self.path.endswith("/converse") or not self.path.startswith("/model/"):
-            self.reply(404, {"message": "no such operation"}, "ResourceNotFoundException")
+            self.answer(404, {"message": "no such operation"}, "ResourceNotFoundException")
             return
         if mode.startswith("slow:"):
             time.sleep(float(mode.split(":")[1]))
         if mode == "throttle":
-            self.reply(429, {"message": "Too many requests"}, "ThrottlingException")
+            self.answer(429, {"message": "Too many requests"}, "ThrottlingException")
             return
         if mode == "error":
-            self.reply(500, {"message": "boom"}, "InternalServerException")
+            self.answer(500, {"message": "boom"}, "InternalServerException")
             return
         req = json.loads(body)
         first = req["messages"][0]["content"][0]["text"].splitlines()[0]
-        self.reply(200, {"output": {"message": {"role": "assistant", "content": [
+        self.answer(200, {"output": {"message": {"role": "assistant", "content": [
             {"text": "AI: the bucket name is taken; " + first}]}},
             "stopReason": "end_turn", "usage": {"inputTokens": 1, "outputTokens": 1,
                                                 "totalTokens": 2},
             "metrics": {"latencyMs": 1}})
 
 
-srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-srv.daemon_threads = True
-with open(portfile + ".tmp", "w") as f:
-    f.write(str(srv.server_address[1]))
-os.rename(portfile + ".tmp", portfile)
-srv.serve_forever()
+standin.run(Handler, portfile)

@@ -7,14 +7,13 @@ it does not hold, CloudFormation's ValidationError.
 usage: cfn_server.py PORTFILE LOGFILE EVENTS [TEMPLATES]
 LOGFILE gets one JSON line per request: form fields and the signature verdict.
 """
-import http.server
 import json
-import os
 import sys
 from urllib.parse import parse_qs
 from xml.sax.saxutils import escape
 
 import sigv4
+import standin
 
 SECRETS = {"AKIDTEST": "test/SECRET+key0123456789abcdefghijklmn"}
 portfile, logfile, eventsfile = sys.argv[1:4]
@@ -22,14 +21,9 @@ EVENTS = json.load(open(eventsfile))
 TEMPLATES = json.load(open(sys.argv[4])) if len(sys.argv) > 4 else {}
 
 
-class Handler(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, *args):
-        pass
-
+class Handler(standin.Handler):
     def do_POST(self):
-        body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        body = self.body()
         ok, why = sigv4.verify("POST", self.path, list(self.headers.items()), body, SECRETS,
                                service="cloudformation")
         form = {k: v[0] for k, v in parse_qs(body.decode()).items()}
@@ -62,15 +56,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                    "</DescribeStackEventsResult></DescribeStackEventsResponse>"
                    % (members, nxt)).encode()
             code = 200
-        self.send_response(code)
-        self.send_header("Content-Type", "text/xml")
-        self.send_header("Content-Length", str(len(out)))
-        self.end_headers()
-        self.wfile.write(out)
+        self.reply(code, out, ctype="text/xml")
 
 
-srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-with open(portfile + ".tmp", "w") as f:
-    f.write(str(srv.server_address[1]))
-os.rename(portfile + ".tmp", portfile)
-srv.serve_forever()
+standin.run(Handler, portfile)

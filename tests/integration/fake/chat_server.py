@@ -11,12 +11,13 @@ Files in LOGDIR: delivered.jsonl (one JSON line per request answered 2xx: path, 
 body), received.log (one line per request: the path and the status given, or "hang").
 The chosen port is written to PORTFILE once listening.
 """
-import http.server
 import json
 import os
 import sys
 import threading
 import time
+
+import standin
 
 portfile, logdir = sys.argv[1:3]
 lock = threading.Lock()
@@ -28,31 +29,20 @@ def log(name, line):
         f.write(line + "\n")
 
 
-class Handler(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
+def seen(path):
+    """How many requests this path has had, this one included."""
+    with lock:
+        counts[path] = counts.get(path, 0) + 1
+        return counts[path]
 
-    def log_message(self, *args):
-        pass
 
-    def answer(self, code, body=b"ok", headers=()):
-        self.send_response(code)
-        for k, v in headers:
-            self.send_header(k, v)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
+class Handler(standin.Handler):
     def do_POST(self):
-        n = int(self.headers.get("Content-Length", "0"))
-        body = self.rfile.read(n)
+        body = self.body()
         parts = self.path.split("/")
         kind = parts[1] if len(parts) > 1 else ""
-        if kind == "hangonce":
-            with lock:
-                counts[self.path] = counts.get(self.path, 0) + 1
-                first = counts[self.path] == 1
-            if first:
-                kind = "hang"
+        if kind == "hangonce" and seen(self.path) == 1:
+            kind = "hang"
         if kind == "hang":
             log("received.log", self.path + " hang")
             time.sleep(3600)
@@ -61,10 +51,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         headers = ()
         if kind == "throttle":
             limit, wait = int(parts[2]), parts[3]
-            with lock:
-                counts[self.path] = counts.get(self.path, 0) + 1
-                seen = counts[self.path]
-            if seen <= limit:
+            if seen(self.path) <= limit:
                 code, headers = 429, (("Retry-After", wait),)
         elif kind == "status":
             code = int(parts[2])
@@ -72,14 +59,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if 200 <= code < 300:
             log("delivered.jsonl", json.dumps({"path": self.path, "headers": dict(self.headers),
                                                "body": body.decode("utf-8")}))
-            self.answer(code, b"ok")
+            self.reply(code, b"ok")
         else:
-            self.answer(code, b"rate_limited" if code == 429 else b"invalid_payload", headers)
+            self.reply(code, b"rate_limited" if code == 429 else b"invalid_payload", headers)
 
 
-srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-srv.daemon_threads = True
-with open(portfile + ".tmp", "w") as f:
-    f.write(str(srv.server_address[1]))
-os.rename(portfile + ".tmp", portfile)
-srv.serve_forever()
+standin.run(Handler, portfile)

@@ -5,17 +5,17 @@ GET /NAME serves ROOT/NAME. Special paths: /stall… accepts and never answers (
 /fail500… answers 500, /big… answers 40 MB. Every request path is appended to LOGFILE.
 The chosen port is written to PORTFILE once listening.
 """
-import http.server
 import os
 import sys
 import time
 
+import standin
+
 root, portfile, logfile = sys.argv[1:4]
 
 
-class Handler(http.server.BaseHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
+class Handler(standin.Handler):
+    protocol_version = "HTTP/1.0"   # the connection ends with each answer
 
     def do_GET(self):
         with open(logfile, "a") as f:
@@ -25,10 +25,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             time.sleep(30)
             return
         if path.startswith("/fail500"):
-            self.send_response(500)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-            return
+            return self.reply(500)
         if path.startswith("/big"):
             n = 40 << 20
             self.send_response(200)
@@ -43,21 +40,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return
         p = os.path.normpath(os.path.join(root, path.lstrip("/")))
         if not p.startswith(os.path.abspath(root)) or not os.path.isfile(p):
-            self.send_response(404)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-            return
-        data = open(p, "rb").read()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+            return self.reply(404)
+        self.reply(200, open(p, "rb").read(), ctype="application/json")
 
 
-srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-srv.daemon_threads = True
-with open(portfile + ".tmp", "w") as f:
-    f.write(str(srv.server_address[1]))
-os.rename(portfile + ".tmp", portfile)
-srv.serve_forever()
+standin.run(Handler, portfile)
