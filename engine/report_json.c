@@ -143,9 +143,39 @@ static void summary_jw(pp_jw *w, const pp_report *r)
     pp_jw_close(w, '}');
 }
 
+/* A finding whose text is all plain ASCII (the usual case) in one pass: pp_jw_fields_plain. */
+static int finding_plain(pp_jw *w, const pp_finding *f)
+{
+    pp_jw_field m[15] = {
+        {"rule_id", PP_JW_F_STR, f->rule_id, NULL, 0},
+        {"controls", PP_JW_F_STRV, NULL, f->controls, 0},
+        {"severity", PP_JW_F_STR, pp_severity_name(f->severity), NULL, 0},
+        {"status", PP_JW_F_STR, pp_fstatus_name(f->status), NULL, 0},
+        {"file", PP_JW_F_STR, f->file, NULL, 0},
+        {"resource", PP_JW_F_STR, f->resource, NULL, 0},
+        {"resource_type", PP_JW_F_STR, f->resource_type, NULL, 0},
+        {"path", PP_JW_F_STR, f->path, NULL, 0},
+        {"line", PP_JW_F_INT, NULL, NULL, f->line},
+        {"column", PP_JW_F_INT, NULL, NULL, f->column},
+        {"message", PP_JW_F_STR, f->message, NULL, 0},
+        {"fix", PP_JW_F_STR, f->fix, NULL, 0},
+        {"docs", PP_JW_F_STR, f->docs, NULL, 0},
+    };
+    size_t n = 13;
+    if (f->cdk_path)
+        m[n++] = (pp_jw_field){"cdk_path", PP_JW_F_STR, f->cdk_path, NULL, 0};
+    if (f->status == PP_ST_SUPPRESSED && f->suppress_reason)
+        m[n++] = (pp_jw_field){"suppress_reason", PP_JW_F_STR, f->suppress_reason, NULL, 0};
+    return pp_jw_fields_plain(w, m, n);
+}
+
 static void finding_jw(pp_jw *w, const pp_finding *f)
 {
     pp_jw_open(w, '{');
+    if (finding_plain(w, f)) {
+        pp_jw_close(w, '}');
+        return;
+    }
     pp_jw_key(w, "rule_id");
     pp_report_jw_str(w, f->rule_id);
     pp_jw_key(w, "controls");

@@ -328,6 +328,125 @@ void pp_jw_null(pp_jw *w)
         w->st = pp_buf_append(w->b, "null", 4);
 }
 
+/* The length of s when every byte of it is plain, else (size_t)-1. */
+static size_t plain_len(const char *s)
+{
+    size_t n = 0;
+    while (pp_jw_plain_byte[(unsigned char)s[n]])
+        n++;
+    return s[n] ? (size_t)-1 : n;
+}
+
+/* The decimal text of v, ending at end; returns its first byte. */
+static char *int_text(char *end, long long v)
+{
+    char *p = end;
+    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+    do
+        *--p = (char)('0' + u % 10);
+    while (u /= 10);
+    if (v < 0)
+        *--p = '-';
+    return p;
+}
+
+/* See json_write.h. The layout is jw_before's: ",\n" (or "\n" for the first member) and
+ * indent × depth spaces before each member, and the same one level deeper before each item of
+ * a list; pp_jw_close then ends the object as usual. */
+int pp_jw_fields_plain(pp_jw *w, const pp_jw_field *f, size_t n)
+{
+    enum { MAXF = 24 };
+    size_t len[MAXF];
+    if (w->st != PP_OK || !w->indent || w->after_key || w->depth < 1 || n > MAXF ||
+        w->depth >= PP_JW_MAX_DEPTH)
+        return 0;
+    size_t ind = (size_t)w->indent * (size_t)w->depth, ind2 = ind + (size_t)w->indent;
+    if (ind2 > sizeof sep_spaces - 3)
+        return 0;
+    size_t total = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t kl = strlen(f[i].key), vl;
+        if (f[i].kind == PP_JW_F_STR) {
+            vl = f[i].s ? plain_len(f[i].s) : 2;   /* null: 4 bytes, less the quotes below */
+            if (vl == (size_t)-1)
+                return 0;
+            len[i] = vl;
+            vl += 2;
+        } else if (f[i].kind == PP_JW_F_STRV) {
+            vl = 2;
+            for (size_t k = 0; f[i].v && f[i].v[k]; k++) {
+                size_t l = plain_len(f[i].v[k]);
+                if (l == (size_t)-1)
+                    return 0;
+                vl += 2 + ind2 + l + 2 + 1;   /* ",\n" + spaces + quoted item */
+            }
+            vl += 1 + ind;                    /* "\n" + spaces before ']' */
+            len[i] = 0;
+        } else {
+            vl = 20;
+            len[i] = 0;
+        }
+        total += 2 + ind + kl + 4 + vl;
+    }
+    pp_buf *b = w->b;
+    if (!has_room(b, total))
+        return 0;
+    char *o = b->data + b->len;
+    int first = w->empty[w->depth];
+    for (size_t i = 0; i < n; i++) {
+        size_t sl = ind + 2 - (size_t)first;
+        memcpy(o, sep_spaces + first, sl);
+        o += sl;
+        first = 0;
+        size_t kl = strlen(f[i].key);
+        *o++ = '"';
+        memcpy(o, f[i].key, kl);
+        o += kl;
+        memcpy(o, "\": ", 3);
+        o += 3;
+        if (f[i].kind == PP_JW_F_STR) {
+            if (!f[i].s) {
+                memcpy(o, "null", 4);
+                o += 4;
+                continue;
+            }
+            *o++ = '"';
+            memcpy(o, f[i].s, len[i]);
+            o += len[i];
+            *o++ = '"';
+        } else if (f[i].kind == PP_JW_F_STRV) {
+            *o++ = '[';
+            size_t k = 0;
+            for (; f[i].v && f[i].v[k]; k++) {
+                size_t il = ind2 + 2 - (k == 0);
+                memcpy(o, sep_spaces + (k == 0), il);
+                o += il;
+                size_t l = strlen(f[i].v[k]);
+                *o++ = '"';
+                memcpy(o, f[i].v[k], l);
+                o += l;
+                *o++ = '"';
+            }
+            if (k) {
+                memcpy(o, sep_spaces + 1, ind + 1);
+                o += ind + 1;
+            }
+            *o++ = ']';
+        } else {
+            char tmp[24];
+            char *p = int_text(tmp + sizeof tmp, f[i].i);
+            size_t l = (size_t)(tmp + sizeof tmp - p);
+            memcpy(o, p, l);
+            o += l;
+        }
+    }
+    if (n)
+        w->empty[w->depth] = 0;
+    b->len = (size_t)(o - b->data);
+    b->data[b->len] = '\0';
+    return 1;
+}
+
 void pp_jw_fork(const pp_jw *w, pp_jw *out, pp_buf *b)
 {
     *out = *w;

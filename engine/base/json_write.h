@@ -54,6 +54,21 @@ extern const unsigned char pp_jw_plain_byte[256];
 void pp_jw_int(pp_jw *w, long long v);
 void pp_jw_null(pp_jw *w);
 void pp_jw_bool(pp_jw *w, int v);          /* true or false */
+/* One member for pp_jw_fields_plain: a key (plain ASCII) and a string (NULL: null), a list of
+ * strings (NULL: []) or an integer. */
+typedef struct pp_jw_field {
+    const char *key;
+    enum { PP_JW_F_STR, PP_JW_F_STRV, PP_JW_F_INT } kind;
+    const char *s;
+    char *const *v;
+    long long i;
+} pp_jw_field;
+/* The n members f[] (at most 24) of the object w has open, written in one pass into room the
+ * buffer already has, with exactly the bytes pp_jw_key and the value calls give, when every
+ * string is plain (pp_jw_plain_byte) and w is indented. 0 when it does not apply: nothing was
+ * written and the caller writes the members one by one. */
+int pp_jw_fields_plain(pp_jw *w, const pp_jw_field *f, size_t n);
+
 /* A writer into b for the members that follow what w has written in its open container
  * (at least one member): b's text, appended to w's buffer once w has written its own part,
  * continues the document; then w goes on after it (w's state does not change). Lets two

@@ -1084,6 +1084,58 @@ static void test_json_stream_split(void **state)
     pp_report_free(&r);
 }
 
+/* The one-pass writer of plain findings (pp_jw_fields_plain) against the tree: controls none,
+ * one and several, null fix and docs, a cdk_path, a suppression, line numbers from 0 to the
+ * largest, in lists long enough to be split between two threads; and a member that is not
+ * plain (DEL, a byte above 0x7F, a quote) makes it write nothing and leave it to the
+ * member-by-member path. */
+static void test_json_fields_plain(void **state)
+{
+    (void)state;
+    static char *ctl_one[] = { "CT.X.PR.1", NULL };
+    static char *ctl_none[] = { NULL };
+    static char *ctl_many[] = { "CT.A.PR.1", "a_check", "CT.B.PR.2", NULL };
+    pp_report r;
+    pp_report_init(&r);
+    for (int i = 0; i < 2603; i++) {
+        char msg[64], res[32];
+        snprintf(msg, sizeof msg, "plain finding %d of rule-y ~ {} [] <>", i);
+        snprintf(res, sizeof res, "R%d", i);
+        pp_finding f = { .rule_id = "rule-y", .severity = (pp_severity)(i % 5),
+                         .status = i % 7 == 0 ? PP_ST_SUPPRESSED : PP_ST_FAIL,
+                         .file = "t.json", .resource = res, .resource_type = "AWS::Test::Thing",
+                         .path = "/Resources/X/Properties/A~1B", .line = i == 7 ? 4294967295u
+                                                                                : (unsigned)i,
+                         .column = (unsigned)(i % 300), .message = msg,
+                         .controls = i % 3 == 0 ? ctl_many : i % 3 == 1 ? ctl_one : ctl_none,
+                         .fix = i % 2 ? "Fix it." : NULL, .docs = i % 4 ? NULL : "https://d",
+                         .cdk_path = i % 5 ? NULL : "Stack/X", .suppress_reason = "kept" };
+        assert_int_equal(pp_report_add(&r, &f), PP_OK);
+    }
+    expect_same_as_tree(&r, 0);
+    pp_report_free(&r);
+
+    static const char *const bad[] = { "del \x7f", "caf\xc3\xa9", "q\"", "b\\", "tab\t" };
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        pp_buf b;
+        pp_buf_init(&b, 0);
+        assert_int_equal(pp_buf_append(&b, "x", 1), PP_OK);   /* room in the buffer */
+        b.len = 0;
+        pp_jw w;
+        pp_jw_init(&w, &b, 2);
+        pp_jw_open(&w, '{');
+        size_t before = b.len;
+        pp_jw_field f[2] = { {"a", PP_JW_F_INT, NULL, NULL, -5}, {"s", PP_JW_F_STR, bad[k], NULL, 0} };
+        assert_int_equal(pp_jw_fields_plain(&w, f, 2), 0);
+        assert_int_equal(b.len, before);
+        f[1].s = "ok";
+        assert_int_equal(pp_jw_fields_plain(&w, f, 2), 1);
+        pp_jw_close(&w, '}');
+        assert_string_equal(b.data, "{\n  \"a\": -5,\n  \"s\": \"ok\"\n}");
+        pp_buf_free(&b);
+    }
+}
+
 /* pp_jw on its own: empty containers, compact and indented layouts, the extremes of an
  * integer, a sticky failure past PP_JW_MAX_DEPTH and on a close without an open. */
 static void test_jw_layout_and_limits(void **state)
@@ -1169,6 +1221,7 @@ int main(void)
         cmocka_unit_test(test_json_alloc_failures),
         cmocka_unit_test(test_json_stream_equals_tree),
         cmocka_unit_test(test_json_stream_split),
+        cmocka_unit_test(test_json_fields_plain),
         cmocka_unit_test(test_jw_layout_and_limits),
     };
     return cmocka_run_group_tests_name("report", tests, NULL, NULL);

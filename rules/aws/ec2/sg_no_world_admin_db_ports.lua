@@ -59,9 +59,10 @@ return {
     -- ctx.params is the same table on every call: derive the port list once per params
     if params ~= derived.params then
       derived.params = params
-      derived.admin_list = sorted_keys(port_set(params.admin_db_ports))
+      derived.admin_set = port_set(params.admin_db_ports)
+      derived.admin_list = sorted_keys(derived.admin_set)
     end
-    local admin_list = derived.admin_list
+    local admin_list, admin_set = derived.admin_list, derived.admin_set
     each_entry(r, function(e, where, node)
       local a = analyze(e, params)
       if a == nil then return end
@@ -74,13 +75,19 @@ return {
         return ctx.unknown(opener(where) .. "opens ports Parapet cannot resolve (IpProtocol/FromPort/"
                            .. "ToPort) to " .. src, node, key)
       end
-      local covered = {}
+      local covered
       local lo, hi = a.lo, a.hi
-      for i = 1, #admin_list do
-        local port = admin_list[i]
-        if port >= lo and port <= hi then covered[#covered + 1] = port end
+      if lo == hi then   -- one port: a look-up instead of a walk of the list
+        if not admin_set[lo] then return end
+        covered = { lo }
+      else
+        covered = {}
+        for i = 1, #admin_list do
+          local port = admin_list[i]
+          if port >= lo and port <= hi then covered[#covered + 1] = port end
+        end
+        if #covered == 0 then return end
       end
-      if #covered == 0 then return end
       local what = describe_ports(a)
       local including = ""
       if a.lo == a.hi and PORT_NAMES[a.lo] then

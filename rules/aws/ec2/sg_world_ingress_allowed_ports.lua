@@ -41,6 +41,7 @@ return {
       local excluded = {}         -- ports either allowed or owned by the critical rule
       for k in pairs(derived.allowed) do excluded[k] = true end
       for k in pairs(derived.admin) do excluded[k] = true end
+      derived.excluded = excluded
       -- sorted arrays, walked with numeric loops below: a pairs() step is a C call
       derived.admin_list = sorted_keys(derived.admin)
       derived.excluded_list = sorted_keys(excluded)
@@ -53,16 +54,22 @@ return {
       local a = analyze(e, params)
       if a == nil or a.bad or a.ports_unknown then return end
       local lo, hi = a.lo, a.hi
-      for i = 1, #admin_list do
+      if lo == hi then   -- one port: look-ups instead of walks of the lists
+        if derived.admin[lo] or derived.excluded[lo] then return end
+        lo = nil
+      end
+      for i = 1, lo and #admin_list or 0 do
         local port = admin_list[i]
         if port >= lo and port <= hi then return end
       end
-      local inside = 0
-      for i = 1, #excluded_list do
-        local port = excluded_list[i]
-        if port >= lo and port <= hi then inside = inside + 1 end
+      if lo then
+        local inside = 0
+        for i = 1, #excluded_list do
+          local port = excluded_list[i]
+          if port >= lo and port <= hi then inside = inside + 1 end
+        end
+        if inside == a.hi - a.lo + 1 then return end
       end
-      if inside == a.hi - a.lo + 1 then return end
       local key = a.src_key
       local what = describe_ports(a)
       if a.src then
