@@ -103,7 +103,7 @@ $(BUILD)/parapet: $(MAIN_OBJ) $(LIBPP)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(MAIN_OBJ) $(LIBPP) $(LIBS)
 
 # The built-in rules precompiled (engine/rules_cache.h); used by default for the built-in folder.
-$(BUILD)/rules.cache: $(BUILD)/parapet $(shell find rules -name '*.lua' -o -name '*.tsv')
+$(BUILD)/rules.cache: $(BUILD)/parapet $(shell find rules -type d -o -name '*.lua' -o -name '*.tsv')
 	$(BUILD)/parapet rules compile rules -o $@ >/dev/null
 	chmod 644 $@
 
@@ -111,8 +111,9 @@ $(BUILD)/rules.cache: $(BUILD)/parapet $(shell find rules -name '*.lua' -o -name
 $(BUILD)/man/parapet.1: $(BUILD)/parapet docs/man/mkman.py docs/man/parapet.1.in
 	python3 docs/man/mkman.py $(BUILD)/parapet $(BUILD)/man
 
-# The knowledge base: kb/*.yaml compiled to SQLite with an FTS5 index (docs/kb.md).
-$(BUILD)/kb.db: $(wildcard kb/*.yaml) $(BUILD)/parapet
+# The knowledge base: kb/*.yaml compiled to SQLite with an FTS5 index (docs/kb.md). The
+# folder is a prerequisite too: deleting an entry changes only the folder's time.
+$(BUILD)/kb.db: kb $(wildcard kb/*.yaml) $(BUILD)/parapet
 	$(BUILD)/parapet kb build --src kb --out $@
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIBPP)
