@@ -1,4 +1,5 @@
-/* doc_fixture.h — the helpers the document-loader tests share: load, expect an error, compare with JSON text, positions, fixtures. */
+/* doc_fixture.h — the helpers the document-loader tests share: load, expect an error, compare
+ * with JSON text, positions, fixtures. */
 #ifndef PP_DOC_FIXTURE_H
 #define PP_DOC_FIXTURE_H
 
@@ -20,7 +21,8 @@
 
 /* ---- helpers ------------------------------------------------------------------------ */
 
-static PP_TEST_UNUSED pp_doc *load_fmt(const char *src, size_t len, pp_doc_format fmt, const pp_limits *lim)
+PP_TEST_UNUSED
+static pp_doc *load_fmt(const char *src, size_t len, pp_doc_format fmt, const pp_limits *lim)
 {
     char *err = NULL;
     pp_status st = PP_E_INTERNAL;
@@ -32,12 +34,13 @@ static PP_TEST_UNUSED pp_doc *load_fmt(const char *src, size_t len, pp_doc_forma
     return d;
 }
 
-static PP_TEST_UNUSED pp_doc *load(const char *src)
+PP_TEST_UNUSED static pp_doc *load(const char *src)
 {
     return load_fmt(src, strlen(src), PP_FMT_AUTO, NULL);
 }
 
-static PP_TEST_UNUSED void expect_err_lim(const char *src, size_t len, pp_doc_format fmt, const pp_limits *lim,
+PP_TEST_UNUSED
+static void expect_err_lim(const char *src, size_t len, pp_doc_format fmt, const pp_limits *lim,
                            pp_status want, const char *sub)
 {
     char *err = NULL;
@@ -62,7 +65,7 @@ static PP_TEST_UNUSED void expect_err_lim(const char *src, size_t len, pp_doc_fo
 /* For string literals, so embedded NULs count. */
 #define EXPECT_ERR(lit, fmt, want, sub) expect_err_lim(lit, sizeof(lit) - 1, fmt, NULL, want, sub)
 
-static PP_TEST_UNUSED void assert_json(const json_t *got, const char *want_text)
+PP_TEST_UNUSED static void assert_json(const json_t *got, const char *want_text)
 {
     json_error_t e;
     json_t *want = json_loads(want_text, JSON_DECODE_ANY, &e);
@@ -80,7 +83,8 @@ static PP_TEST_UNUSED void assert_json(const json_t *got, const char *want_text)
     json_decref(want);
 }
 
-static PP_TEST_UNUSED void assert_pos(const pp_doc *d, const char *ptr, int rc, unsigned line, unsigned col)
+PP_TEST_UNUSED
+static void assert_pos(const pp_doc *d, const char *ptr, int rc, unsigned line, unsigned col)
 {
     pp_pos p = { 0, 0 };
     int got = pp_doc_pos(d, ptr, &p);
@@ -89,14 +93,14 @@ static PP_TEST_UNUSED void assert_pos(const pp_doc *d, const char *ptr, int rc, 
                  col);
 }
 
-static PP_TEST_UNUSED char *read_fixture(const char *name, size_t *len)
+PP_TEST_UNUSED static char *read_fixture(const char *name, size_t *len)
 {
     char rel[256];
     snprintf(rel, sizeof rel, "tests/fixtures/loader/%s", name);
     return pp_test_read(rel, 1u << 20, len);
 }
 
-static PP_TEST_UNUSED char *repeat(const char *unit, size_t n, const char *tail)
+PP_TEST_UNUSED static char *repeat(const char *unit, size_t n, const char *tail)
 {
     size_t ul = strlen(unit), tl = strlen(tail);
     char *s = malloc(ul * n + tl + 1);

@@ -1,4 +1,5 @@
-/* report_fixture.h — the hand-built report the writer tests share, its rendering helpers and the external checker runner. */
+/* report_fixture.h — the hand-built report the writer tests share, its rendering helpers and
+ * the external checker runner. */
 #ifndef PP_REPORT_FIXTURE_H
 #define PP_REPORT_FIXTURE_H
 
@@ -26,13 +27,13 @@ extern char **environ;
 
 /* ---- fixtures ------------------------------------------------------------------------- */
 
-static PP_TEST_UNUSED char *ctl_rds[] = { "CT.RDS.PR.23", NULL };
-static PP_TEST_UNUSED char *fw_rds[] = { "NIST-800-53:AC-4", "PCI-DSS:1.3.1", NULL };
-static PP_TEST_UNUSED char *packs_net[] = { "network", NULL };
-static PP_TEST_UNUSED char *rel_sg[] = { "CT.EC2.PR.3", "EC2_NO_OPEN_INGRESS", NULL };
-static PP_TEST_UNUSED char *packs_s3[] = { "storage", "network", NULL };
+PP_TEST_UNUSED static char *ctl_rds[] = { "CT.RDS.PR.23", NULL };
+PP_TEST_UNUSED static char *fw_rds[] = { "NIST-800-53:AC-4", "PCI-DSS:1.3.1", NULL };
+PP_TEST_UNUSED static char *packs_net[] = { "network", NULL };
+PP_TEST_UNUSED static char *rel_sg[] = { "CT.EC2.PR.3", "EC2_NO_OPEN_INGRESS", NULL };
+PP_TEST_UNUSED static char *packs_s3[] = { "storage", "network", NULL };
 
-static PP_TEST_UNUSED const pp_rule_info rules_info[] = {
+PP_TEST_UNUSED static const pp_rule_info rules_info[] = {
     { .id = "rds-public", .title = "RDS instances are not public", .fix = "Set it false.",
       .docs = "https://example.com/rds", .severity = PP_SEV_HIGH, .controls = ctl_rds,
       .frameworks = fw_rds, .packs = packs_net },
@@ -43,7 +44,8 @@ static PP_TEST_UNUSED const pp_rule_info rules_info[] = {
 };
 
 /* Adds one finding built from the arguments (strings borrowed: pp_report_add copies). */
-static PP_TEST_UNUSED void add(pp_report *r, const char *file, unsigned line, unsigned col, const char *rule,
+PP_TEST_UNUSED
+static void add(pp_report *r, const char *file, unsigned line, unsigned col, const char *rule,
                 const char *res, pp_fstatus st, pp_severity sev, const char *msg)
 {
     pp_finding f = { .rule_id = (char *)rule, .severity = sev, .status = st,
@@ -55,7 +57,7 @@ static PP_TEST_UNUSED void add(pp_report *r, const char *file, unsigned line, un
 
 /* A report with every status, two files, three declared rules and one undeclared ("crashy"),
  * a warning, and three uncounted passes. */
-static PP_TEST_UNUSED void build(pp_report *r)
+PP_TEST_UNUSED static void build(pp_report *r)
 {
     pp_report_init(r);
     pp_finding f = { .rule_id = "rds-public", .controls = ctl_rds, .severity = PP_SEV_HIGH,
@@ -88,7 +90,7 @@ static PP_TEST_UNUSED void build(pp_report *r)
 }
 
 /* Renders r into a malloc'd string (caller frees). */
-static PP_TEST_UNUSED char *render(const pp_report *r, pp_format fmt, int color, int show_passed)
+PP_TEST_UNUSED static char *render(const pp_report *r, pp_format fmt, int color, int show_passed)
 {
     char *buf = NULL;
     size_t len = 0;
@@ -101,7 +103,7 @@ static PP_TEST_UNUSED char *render(const pp_report *r, pp_format fmt, int color,
     return buf;
 }
 
-static PP_TEST_UNUSED json_t *render_json(const pp_report *r, pp_format fmt, int show_passed)
+PP_TEST_UNUSED static json_t *render_json(const pp_report *r, pp_format fmt, int show_passed)
 {
     char *s = render(r, fmt, 0, show_passed);
     json_error_t e;
@@ -114,7 +116,7 @@ static PP_TEST_UNUSED json_t *render_json(const pp_report *r, pp_format fmt, int
 
 /* Runs tests/fixtures/report/check_output.py MODE on `text` written to a temporary file.
  * Returns its exit status, or 77 when python3 cannot be run. */
-static PP_TEST_UNUSED int run_checker(const char *mode, const char *text)
+PP_TEST_UNUSED static int run_checker(const char *mode, const char *text)
 {
     const char *root = getenv("PARAPET_TEST_ROOT");
     char tmpl[] = "/tmp/pp_test_report_XXXXXX";

@@ -1,4 +1,5 @@
-/* sandbox_fixture.h — the fixture the sandbox tests share: a sandbox per test and the load/expect helpers. */
+/* sandbox_fixture.h — the fixture the sandbox tests share: a sandbox per test and the
+ * load/expect helpers. */
 #ifndef PP_SANDBOX_FIXTURE_H
 #define PP_SANDBOX_FIXTURE_H
 
@@ -23,7 +24,7 @@
 
 #define CHUNK "@rules/t.lua"
 
-static PP_TEST_UNUSED pp_limits test_limits(void)
+PP_TEST_UNUSED static pp_limits test_limits(void)
 {
     pp_limits lim = PP_LIMITS_DEFAULT;
     lim.rule_memory_bytes = 4u << 20;
@@ -32,7 +33,7 @@ static PP_TEST_UNUSED pp_limits test_limits(void)
     return lim;
 }
 
-static PP_TEST_UNUSED int setup_sb(void **state)
+PP_TEST_UNUSED static int setup_sb(void **state)
 {
     pp_limits lim = test_limits();
     pp_sandbox *sb = pp_sandbox_new(&lim);
@@ -42,14 +43,14 @@ static PP_TEST_UNUSED int setup_sb(void **state)
     return 0;
 }
 
-static PP_TEST_UNUSED int teardown_sb(void **state)
+PP_TEST_UNUSED static int teardown_sb(void **state)
 {
     pp_sandbox_free(*state);
     return 0;
 }
 
 /* Loads src as CHUNK; on success pops the result. Returns the status, *err as set. */
-static PP_TEST_UNUSED pp_status load(pp_sandbox *sb, const char *src, char **err)
+PP_TEST_UNUSED static pp_status load(pp_sandbox *sb, const char *src, char **err)
 {
     pp_status st = pp_sandbox_load(sb, CHUNK, src, strlen(src), err);
     if (st == PP_OK)
@@ -59,7 +60,8 @@ static PP_TEST_UNUSED pp_status load(pp_sandbox *sb, const char *src, char **err
 
 /* Loads src, which must fail with `want` and a message containing `text` (and, when
  * `loc` is set, starting with it). */
-static PP_TEST_UNUSED void expect_load(pp_sandbox *sb, const char *src, pp_status want, const char *loc,
+PP_TEST_UNUSED
+static void expect_load(pp_sandbox *sb, const char *src, pp_status want, const char *loc,
                         const char *text)
 {
     lua_State *L = pp_sandbox_state(sb);
@@ -81,7 +83,7 @@ static PP_TEST_UNUSED void expect_load(pp_sandbox *sb, const char *src, pp_statu
 }
 
 /* Loads src, which must return an integer equal to `want`. */
-static PP_TEST_UNUSED void expect_int(pp_sandbox *sb, const char *src, lua_Integer want)
+PP_TEST_UNUSED static void expect_int(pp_sandbox *sb, const char *src, lua_Integer want)
 {
     lua_State *L = pp_sandbox_state(sb);
     char *err = NULL;
@@ -94,7 +96,7 @@ static PP_TEST_UNUSED void expect_int(pp_sandbox *sb, const char *src, lua_Integ
     lua_pop(L, 1);
 }
 
-static PP_TEST_UNUSED void expect_str(pp_sandbox *sb, const char *src, const char *want)
+PP_TEST_UNUSED static void expect_str(pp_sandbox *sb, const char *src, const char *want)
 {
     lua_State *L = pp_sandbox_state(sb);
     char *err = NULL;
@@ -108,7 +110,7 @@ static PP_TEST_UNUSED void expect_str(pp_sandbox *sb, const char *src, const cha
 }
 
 /* The state is still usable: a small chunk runs and returns its value. */
-static PP_TEST_UNUSED void expect_healthy(pp_sandbox *sb)
+PP_TEST_UNUSED static void expect_healthy(pp_sandbox *sb)
 {
     expect_int(sb, "local t = {} for i = 1, 100 do t[i] = i end return #t + #('ab'):rep(3)",
                106);

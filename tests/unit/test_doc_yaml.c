@@ -1,4 +1,6 @@
-/* test_doc_yaml.c — the YAML loader (engine/doc_yaml*.c): the fixture against its JSON twin, short and standard tags, scalar typing, byte columns, CRLF, structure errors, anchors and the billion-laughs limit (JSON, detection, limits and the position map are in test_doc.c). */
+/* test_doc_yaml.c — the YAML loader (engine/doc_yaml*.c): the fixture against its JSON twin,
+ * short and standard tags, scalar typing, byte columns, CRLF, structure errors, anchors and the
+ * billion-laughs limit (JSON, detection, limits and the position map are in test_doc.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

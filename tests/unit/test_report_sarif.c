@@ -1,4 +1,7 @@
-/* test_report_sarif.c — the SARIF and JUnit writers on the hand-built report: SARIF fields, hostile text, empty reports and URIs (validated against the minimal schema when python3 has jsonschema), JUnit structure and escaping (the container, names, JSON and text writers are in test_report.c). */
+/* test_report_sarif.c — the SARIF and JUnit writers on the hand-built report: SARIF fields,
+ * hostile text, empty reports and URIs (validated against the minimal schema when python3 has
+ * jsonschema), JUnit structure and escaping (the container, names, JSON and text writers are in
+ * test_report.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,4 +1,7 @@
-/* test_sandbox_budget.c — the sandbox's budgets (memory in Lua and in C library calls, the state ceiling), garbage between runs, stats and recovery, print and the log, set_global, call misuse, the allocation-failure sweep, a stable heap and the per-call cost (the capability and instruction cases are in test_sandbox.c). */
+/* test_sandbox_budget.c — the sandbox's budgets (memory in Lua and in C library calls, the
+ * state ceiling), garbage between runs, stats and recovery, print and the log, set_global, call
+ * misuse, the allocation-failure sweep, a stable heap and the per-call cost (the capability and
+ * instruction cases are in test_sandbox.c). */
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
