@@ -16,6 +16,7 @@
 #include <lua.h>
 
 #include "engine/eval_int.h"
+#include "engine/base/hash.h"
 #include "engine/base/util.h"
 
 #define FORMAT 3
@@ -55,27 +56,14 @@ uint64_t pp_rules_env_add(uint64_t h, const char *name, const char *text, size_t
 
 uint64_t pp_rules_env_add_hash(uint64_t h, const char *name, size_t len, uint64_t text_hash)
 {
-    h = (h ^ pp_rules_cache_hash(name, strlen(name))) * 0x100000001b3u;
-    h = (h ^ (uint64_t)len) * 0x100000001b3u;
-    return (h ^ text_hash) * 0x100000001b3u;
+    h = (h ^ pp_rules_cache_hash(name, strlen(name))) * PP_FNV_PRIME;
+    h = (h ^ (uint64_t)len) * PP_FNV_PRIME;
+    return (h ^ text_hash) * PP_FNV_PRIME;
 }
 
 uint64_t pp_rules_cache_hash(const char *s, size_t len)
 {
-    /* eight bytes a step (FNV-1a byte by byte was a tenth of a cached start-up) */
-    uint64_t h = 0xcbf29ce484222325u ^ (uint64_t)len;
-    size_t i = 0;
-    for (; i + 8 <= len; i += 8) {
-        uint64_t w;
-        memcpy(&w, s + i, 8);
-        h = (h ^ w) * 0x9e3779b97f4a7c15u;
-        h ^= h >> 29;
-    }
-    uint64_t t = 0;
-    for (size_t k = 0; i < len; i++, k += 8)
-        t |= (uint64_t)(unsigned char)s[i] << k;
-    h = (h ^ t) * 0x9e3779b97f4a7c15u;
-    return h ^ (h >> 32);
+    return pp_hash_text(s, len);
 }
 
 /* ---- reading ----------------------------------------------------------------------- */
