@@ -40,7 +40,7 @@ LIBPP       := $(BUILD)/libparapet.a
 UNIT_SRC    := $(wildcard tests/unit/test_*.c)
 UNIT_BIN    := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps test lint-shape unit cases integration demo asan bench bench-check bench-explain bench-serve \
+.PHONY: all deps test lint-shape unit cases robust integration demo asan bench bench-check bench-explain bench-serve \
         bench-lambda bench-startup bench-state install clean ct-ref difftest bench-guard fuzz fuzz-build fuzz-replay valgrind
 
 # The Control Tower reference (issue: Control Tower parity): the npm package that ships
@@ -124,6 +124,11 @@ unit: $(UNIT_BIN)
 	@fail=0; for t in $(UNIT_BIN); do \
 	  CMOCKA_MESSAGE_OUTPUT=stdout PARAPET_TEST_ROOT=$(CURDIR) $$t || fail=1; \
 	done; exit $$fail
+
+# How well explain keeps its answer for train messages pasted as users paste them (wrapped,
+# JSON-escaped, HTML entities, typographic quotes): a measure, printed, never a gate.
+robust: $(BUILD)/parapet $(BUILD)/kb.db
+	@PARAPET=$(CURDIR)/$(BUILD)/parapet python3 tests/cases/explain/robust.py
 
 cases: $(BUILD)/parapet $(BUILD)/kb.db
 	@PARAPET=$(CURDIR)/$(BUILD)/parapet sh tests/cases/run.sh

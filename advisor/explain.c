@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "advisor/canon.h"
 #include "engine/base/json_write.h"
 #include "engine/base/util.h"
 
@@ -49,6 +50,47 @@ static size_t rivals_apply(const pp_kb_entry *e, const char *resource_type, json
     return n;
 }
 
+/* When the text as given found nothing, or only a broad entry: its canonical forms
+ * (advisor/canon.h), line breaks as spaces and then as nothing, for a specific entry. hit is
+ * replaced only by a better answer; ms is what the caller had, and what this returns. */
+static pp_status match_canon(pp_kb *kb, const pp_event *ev, const char *text, pp_status ms,
+                             pp_kb_hit *hit)
+{
+    static const pp_canon_breaks FORMS[] = { PP_CANON_SPACE, PP_CANON_GLUE };
+    char *prev = NULL;
+    for (size_t f = 0; f < 2; f++) {
+        if (ms == PP_OK && !kb->e[hit->entry].broad)
+            break;
+        char *c = pp_canon(text, strlen(text), FORMS[f]);
+        if (!c) {
+            ms = PP_E_NOMEM;
+            break;
+        }
+        if (strcmp(c, text) == 0 || (prev && strcmp(c, prev) == 0)) {
+            free(prev);
+            prev = c;
+            continue;   /* nothing undone that the last try did not */
+        }
+        pp_kb_hit h;
+        pp_status cs = pp_kb_match(kb, c, ev->resource_type, ev->status, &h);
+        free(prev);
+        prev = c;
+        if (cs == PP_E_NOMEM) {
+            ms = cs;
+            break;
+        }
+        if (cs == PP_OK && (ms != PP_OK || !kb->e[h.entry].broad)) {
+            pp_kb_hit_free(hit);
+            *hit = h;
+            ms = PP_OK;
+        } else {
+            pp_kb_hit_free(&h);
+        }
+    }
+    free(prev);
+    return ms;
+}
+
 /* Matches one root: KB pattern, else anatomy guidance, else FTS. */
 static pp_status explain_root(pp_explain *out, pp_kb *kb, pp_explain_root *r)
 {
@@ -80,6 +122,8 @@ static pp_status explain_root(pp_explain *out, pp_kb *kb, pp_explain_root *r)
         ms = pp_kb_match(kb, flat, ev->resource_type, ev->status, &r->hit);
         free(flat);
     }
+    if (ms != PP_E_NOMEM && kb && text)
+        ms = match_canon(kb, ev, text, ms, &r->hit);
     if (ms == PP_E_NOMEM)
         return ms;
     if (ms == PP_OK) {

@@ -1,0 +1,116 @@
+"""How well `parapet explain` keeps its answer when a message it answers reaches it the way
+users paste it: wrapped by a terminal, JSON-escaped inside a log line, with HTML entities or
+typographic quotes from a web page, with runs of spaces. A measure of the matcher's
+robustness, not of the KB's knowledge: only train records are used, and only those answered
+right as they are.
+
+For each such record and each transformation that changes its text, the transformed message
+is explained and counted as kept (the same entry id as the original answer) or lost.
+
+  python3 tests/cases/explain/robust.py [--sample N] [--show-lost]
+N (default 400) records are taken at a fixed stride through the train part, so runs compare.
+--show-lost prints the lost (transformation, record id) pairs: train ids only.
+"""
+import concurrent.futures
+import json
+import os
+import re
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
+sys.path.insert(0, os.path.join(ROOT, "tests", "corpus"))
+import corpus  # noqa: E402
+
+PARAPET = os.environ.get("PARAPET", os.path.join(ROOT, "build", "parapet"))
+
+
+def wrap80(s):
+    """A terminal's hard wrap at 80 columns (CDK's console output, copied)."""
+    return "\n".join(s[i:i + 80] for i in range(0, len(s), 80))
+
+
+def json_escaped(s):
+    """The message as it sits inside a JSON string of a log line, quotes escaped."""
+    return json.dumps(s)[1:-1]
+
+
+def html_entities(s):
+    return s.replace("&", "&amp;").replace('"', "&quot;").replace("'", "&#39;") \
+            .replace("<", "&lt;").replace(">", "&gt;")
+
+
+def curly(s):
+    """Typographic quotes, as a web page or a chat client renders them."""
+    s = re.sub(r"'(?=\w)", "\u2018", s)
+    s = s.replace("'", "\u2019")
+    s = re.sub(r'"(?=\w)', "\u201c", s)
+    return s.replace('"', "\u201d")
+
+
+def spaces(s):
+    """Runs of spaces after punctuation, as in a column-aligned log."""
+    return re.sub(r"([:;,.]) ", r"\1   ", s)
+
+
+TRANSFORMS = (("wrap80", wrap80), ("json-escaped", json_escaped),
+              ("html-entities", html_entities), ("curly-quotes", curly), ("spaces", spaces))
+
+
+def explain(msg, rtype):
+    args = [PARAPET, "explain", "--format", "json", "--message", msg]
+    if rtype:
+        args += ["--resource-type", rtype]
+    p = subprocess.run(args, capture_output=True, timeout=60)
+    try:
+        rcs = json.loads(p.stdout).get("root_causes") or []
+    except ValueError:
+        return None
+    return rcs[0] if rcs else None
+
+
+def main(argv):
+    sample, show = 400, False
+    a = argv[1:]
+    while a:
+        if a[0] == "--sample" and len(a) > 1:
+            sample, a = int(a[1]), a[2:]
+        elif a[0] == "--show-lost":
+            show, a = True, a[1:]
+        else:
+            print(f"robust.py: unknown option {a[0]!r}", file=sys.stderr)
+            return 2
+    train = [r for r in corpus.load() if corpus.split_of(r) == "train" and not r.get("cascade")]
+    if not train:
+        print("robust: SKIP (no train records)")
+        return 77
+    step = max(1, len(train) // sample)
+    recs = train[::step][:sample]
+    pool = concurrent.futures.ThreadPoolExecutor(max_workers=2)
+    base = list(pool.map(lambda r: explain(r["message"], r.get("resource_type")), recs))
+    kept = [(r, b) for r, b in zip(recs, base)
+            if b and b.get("source") == "kb" and r["kind"] in (b.get("kb_id"), b.get("kind"))]
+    print(f"robust: {len(kept)} of {len(recs)} sampled train records answered right as written")
+    total_k = total_n = 0
+    for name, fn in TRANSFORMS:
+        jobs = [(r, b, fn(r["message"])) for r, b in kept]
+        jobs = [j for j in jobs if j[2] != j[0]["message"]]
+        got = list(pool.map(lambda j: explain(j[2], j[0].get("resource_type")), jobs))
+        k = sum(1 for (r, b, _), g in zip(jobs, got)
+                if g and g.get("source") == "kb" and g.get("kb_id") == b.get("kb_id"))
+        total_k, total_n = total_k + k, total_n + len(jobs)
+        pct = 100.0 * k / len(jobs) if jobs else 100.0
+        print(f"robust: {name:14} {k:4} of {len(jobs):4} kept ({pct:.1f}%)")
+        if show:
+            for (r, b, _), g in zip(jobs, got):
+                if not (g and g.get("source") == "kb" and g.get("kb_id") == b.get("kb_id")):
+                    print(f"  lost {name} {r['id']} {b.get('kb_id')} -> "
+                          f"{g.get('kb_id') if g else None}/{g.get('source') if g else None}")
+    pct = 100.0 * total_k / total_n if total_n else 100.0
+    print(f"robust: all            {total_k:4} of {total_n:4} kept ({pct:.1f}%)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
