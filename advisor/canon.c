@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "engine/base/utf8.h"
+#include "engine/base/util.h"
 
 typedef struct out {
     char *s;
@@ -18,17 +19,6 @@ static void put(out *o, char c)
         o->s[o->n++] = ' ';
     o->space = 0;
     o->s[o->n++] = c;
-}
-
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
 }
 
 static int printable(long v)
@@ -54,7 +44,7 @@ static size_t json_escape(const char *t, size_t i, size_t len, char *c)
     if (e == 'u' && i + 5 < len) {
         long v = 0;
         for (size_t k = 2; k < 6; k++) {
-            int h = hexval(t[i + k]);
+            int h = pp_hex_digit(t[i + k]);
             if (h < 0)
                 return 0;
             v = v * 16 + h;
@@ -92,7 +82,7 @@ static size_t html_entity(const char *t, size_t i, size_t len, char *c)
     long v = 0;
     size_t digits = 0;
     for (; j < len && digits < 4; j++, digits++) {
-        int h = hexval(t[j]);
+        int h = pp_hex_digit(t[j]);
         if (h < 0 || (!hex && h > 9))
             break;
         v = v * (hex ? 16 : 10) + h;
