@@ -1,6 +1,7 @@
 """How well `parapet explain` keeps its answer when a message it answers reaches it the way
 users paste it: wrapped by a terminal, JSON-escaped inside a log line, with HTML entities or
-typographic quotes from a web page, with runs of spaces. A measure of the matcher's
+typographic quotes from a web page, with runs of spaces, inside CloudFormation's handler
+wrapper; and, apart, with its last third cut off (a quote that stopped early). A measure of the matcher's
 robustness, not of the KB's knowledge: only train records are used, and only those answered
 right as they are.
 
@@ -54,8 +55,27 @@ def spaces(s):
     return re.sub(r"([:;,.]) ", r"\1   ", s)
 
 
+def cfn_wrapped(s):
+    """Inside CloudFormation's handler wrapper, when it is not there already."""
+    if "Resource handler returned message" in s:
+        return s
+    return (f'Resource handler returned message: "{s}" (RequestToken: '
+            '0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0, HandlerErrorCode: InvalidRequest)')
+
+
+def cut_tail(s):
+    """The last third cut off, at a space: a quote that stopped early, a truncated preview."""
+    n = len(s) * 2 // 3
+    k = s.rfind(" ", 0, n)
+    return s[:k] if k > 20 else s
+
+
 TRANSFORMS = (("wrap80", wrap80), ("json-escaped", json_escaped),
-              ("html-entities", html_entities), ("curly-quotes", curly), ("spaces", spaces))
+              ("html-entities", html_entities), ("curly-quotes", curly), ("spaces", spaces),
+              ("cfn-wrapped", cfn_wrapped))
+# Forms that lose text: reported apart (a pattern that needs the whole message loses these;
+# one written on the stable core keeps them), not in the "all" line.
+LOSSY = (("cut-tail", cut_tail),)
 
 
 def explain(msg, rtype):
@@ -93,13 +113,14 @@ def main(argv):
             if b and b.get("source") == "kb" and r["kind"] in (b.get("kb_id"), b.get("kind"))]
     print(f"robust: {len(kept)} of {len(recs)} sampled train records answered right as written")
     total_k = total_n = 0
-    for name, fn in TRANSFORMS:
+    for name, fn in TRANSFORMS + LOSSY:
         jobs = [(r, b, fn(r["message"])) for r, b in kept]
         jobs = [j for j in jobs if j[2] != j[0]["message"]]
         got = list(pool.map(lambda j: explain(j[2], j[0].get("resource_type")), jobs))
         k = sum(1 for (r, b, _), g in zip(jobs, got)
                 if g and g.get("source") == "kb" and g.get("kb_id") == b.get("kb_id"))
-        total_k, total_n = total_k + k, total_n + len(jobs)
+        if (name, fn) in TRANSFORMS:
+            total_k, total_n = total_k + k, total_n + len(jobs)
         pct = 100.0 * k / len(jobs) if jobs else 100.0
         print(f"robust: {name:14} {k:4} of {len(jobs):4} kept ({pct:.1f}%)")
         if show:
@@ -108,7 +129,7 @@ def main(argv):
                     print(f"  lost {name} {r['id']} {b.get('kb_id')} -> "
                           f"{g.get('kb_id') if g else None}/{g.get('source') if g else None}")
     pct = 100.0 * total_k / total_n if total_n else 100.0
-    print(f"robust: all            {total_k:4} of {total_n:4} kept ({pct:.1f}%)")
+    print(f"robust: all but lossy  {total_k:4} of {total_n:4} kept ({pct:.1f}%)")
     return 0
 
 
