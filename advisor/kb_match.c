@@ -321,6 +321,18 @@ static int list_bonus(json_t *list, const char *value, int exact, int wild, int 
     return best;
 }
 
+/* A type whose failure messages quote another resource's or service's failure: a nested
+ * stack's event carries its child's reason, a custom resource's the error of whatever API its
+ * function called. For an entry that lists other types such an event is one whose type is not
+ * known, not one of a different type. */
+static int carrier_type(const char *rt)
+{
+    return rt && (strncmp(rt, "Custom::", 8) == 0 ||
+                  strcmp(rt, "AWS::CloudFormation::Stack") == 0 ||
+                  strcmp(rt, "AWS::CloudFormation::CustomResource") == 0 ||
+                  strcmp(rt, "AWS::Serverless::Application") == 0);
+}
+
 /* Score of entry e for an event in *score and its class in *cls (1: specific and confirmed by
  * the event, 0: broad, or listing types the event does not carry); returns 0, or -1 when a
  * filter excludes it. cls may be NULL. */
@@ -328,6 +340,8 @@ static int filter_score(const pp_kb_entry *e, const char *rt, const char *status
                         int *cls)
 {
     int t = list_bonus(e->resource_types, rt, TYPE_EXACT, TYPE_WILD, TYPE_UNKNOWN);
+    if (t == -1 && carrier_type(rt))
+        t = TYPE_UNKNOWN;
     int s = list_bonus(e->statuses, status, STATUS_BONUS, STATUS_BONUS, 0);
     if (t == -1 || s == -1)
         return -1;

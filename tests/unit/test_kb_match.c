@@ -132,6 +132,16 @@ static void test_type_filter(void **state)
     assert_null(match_id("The runtime parameter of nodejs12.x is no longer supported for creating "
                          "or updating AWS Lambda functions",
                          "AWS::S3::Bucket"));
+    /* but a nested stack or a custom resource quotes another resource's failure: for those
+     * types the entry applies as to an event whose type is not known */
+    const char *rt[] = { "AWS::CloudFormation::Stack", "Custom::VpcRestrictDefaultSG",
+                         "AWS::CloudFormation::CustomResource", "AWS::Serverless::Application" };
+    for (size_t i = 0; i < sizeof rt / sizeof rt[0]; i++)
+        assert_string_equal(match_id("The runtime parameter of nodejs12.x is no longer supported "
+                                     "for creating or updating AWS Lambda functions", rt[i]),
+                            "deprecated-runtime");
+    assert_null(match_id("The runtime parameter of nodejs12.x is no longer supported for creating "
+                         "or updating AWS Lambda functions", "AWS::CloudFormation::WaitCondition"));
 }
 
 static void test_captures_and_fill(void **state)
