@@ -125,15 +125,10 @@ char *pp_canon(const char *text, size_t len, pp_canon_breaks breaks)
                 text[j] == '\r' || text[j] == '\n')
                 o.space = 1;
             i = j;
-        } else if (b == '\\' && (used = json_escape(text, i, len, &c)) != 0) {
+        } else if ((b == '\\' && (used = json_escape(text, i, len, &c)) != 0) ||
+                   (b == '&' && (used = html_entity(text, i, len, &c)) != 0)) {
             if (c == ' ')
-                o.space = 1;
-            else
-                put(&o, c);
-            i += used;
-        } else if (b == '&' && (used = html_entity(text, i, len, &c)) != 0) {
-            if (c == ' ')
-                o.space = 1;
+                o.space = 1;   /* an escaped line break or tab, &nbsp; */
             else
                 put(&o, c);
             i += used;
