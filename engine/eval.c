@@ -101,7 +101,7 @@ static int call_check(lua_State *L)
     pp_ruleset *rs = lua_touserdata(L, 2);
     size_t ri = (size_t)lua_tointeger(L, 3);
     lua_pushvalue(L, 1);
-    pp_luaapi_push_resource(L, rs, ri);
+    pp_luaapi_push_check_resource(L, rs, ri);
     lua_pushvalue(L, 4);
     lua_call(L, 2, 2);
     return 2;

@@ -84,7 +84,13 @@ typedef struct pp_evalstate {
     size_t ntaint;
     int skipped;
     char *skip_msg;
-    int res_cache_ref;    /* registry ref: resource index → resource userdata (per epoch) */
+    /* The resource userdata of the last check run, and its properties view, are kept in the
+     * registry (lua_api_int.h, lapi_cur_*_key) for the next rule on the same resource: both
+     * are immutable, so reusing them only saves the allocations (lua_ctx.c). Valid while
+     * cur_epoch == epoch (never 0 during an evaluation) and for resource cur_ri. */
+    uint64_t cur_epoch;
+    size_t cur_ri;
+    int cur_props;        /* the properties view is kept too */
 } pp_evalstate;
 
 struct pp_ruleset {
@@ -127,6 +133,9 @@ pp_status pp_rules_lib_load(pp_ruleset *rs, const char *name, char **err);
 pp_status pp_luaapi_install(pp_ruleset *rs);
 /* [-0, +1, m] Pushes the userdata for resource i of the current template. */
 void pp_luaapi_push_resource(lua_State *L, pp_ruleset *rs, size_t i);
+/* [-0, +1, m] The same, for the resource a check runs on: the userdata of the previous check
+ * run when it was on the same resource in this evaluation (eval.c's call_check). */
+void pp_luaapi_push_check_resource(lua_State *L, pp_ruleset *rs, size_t i);
 /* Creates rule r's ctx userdata and returns its registry ref, or LUA_NOREF on allocation
  * failure. Runs in protected mode. */
 int pp_luaapi_ctx_ref(lua_State *L, pp_rule *r);

@@ -18,6 +18,8 @@ const char lapi_modules_key = 'm';
 const char lapi_view_mt_key = 'v';
 const char lapi_unk_mt_key = 'u';
 const char lapi_res_mt_key = 's';
+const char lapi_cur_res_key = 'c';
+const char lapi_cur_props_key = 'p';
 
 /* See lua_api_int.h. */
 int lapi_protected_ref(lua_State *L, lua_CFunction body, void *arg)
@@ -53,6 +55,12 @@ static int install(lua_State *L)
     lua_rawsetp(L, LUA_REGISTRYINDEX, &lapi_rs_key);
     lua_newtable(L);
     lua_rawsetp(L, LUA_REGISTRYINDEX, &lapi_modules_key);
+    /* the slots of the current check's resource exist from the start: filling them later
+     * never grows the registry inside a rule's run (and its memory budget) */
+    lua_pushboolean(L, 0);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &lapi_cur_res_key);
+    lua_pushboolean(L, 0);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &lapi_cur_props_key);
     lua_pushlightuserdata(L, rs);
     new_mt(L, MT_VIEW, lapi_view_mt);
     new_mt(L, MT_UNKNOWN, lapi_unk_mt);

@@ -52,6 +52,8 @@ extern const char lapi_modules_key;   /* name → read-only module table */
 extern const char lapi_view_mt_key;
 extern const char lapi_unk_mt_key;
 extern const char lapi_res_mt_key;
+extern const char lapi_cur_res_key;   /* the current check's resource userdata (eval_int.h) */
+extern const char lapi_cur_props_key; /* and its properties view */
 
 /* Metatable functions, installed by lua_api.c's install() (NULL-terminated). Each closes over
  * the rule set as upvalue 1. */

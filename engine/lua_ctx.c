@@ -14,6 +14,7 @@
 
 #include "engine/lua_api_int.h"
 #include "engine/base/util.h"
+#include "engine/value.h"
 
 typedef struct ctxud {
     pp_rule *rule;
@@ -30,6 +31,42 @@ void pp_luaapi_push_resource(lua_State *L, pp_ruleset *rs, size_t i)
     lapi_set_mt(L, &lapi_res_mt_key);
 }
 
+/* See eval_int.h. */
+void pp_luaapi_push_check_resource(lua_State *L, pp_ruleset *rs, size_t i)
+{
+    pp_evalstate *es = &rs->es;
+    if (es->cur_epoch == es->epoch && es->cur_epoch != 0 && es->cur_ri == i) {
+        lua_rawgetp(L, LUA_REGISTRYINDEX, &lapi_cur_res_key);
+        return;
+    }
+    pp_luaapi_push_resource(L, rs, i);
+    lua_pushvalue(L, -1);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &lapi_cur_res_key);
+    lua_pushboolean(L, 0);   /* not nil: the registry keeps the slot */
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &lapi_cur_props_key);
+    es->cur_epoch = es->epoch;
+    es->cur_ri = i;
+    es->cur_props = 0;
+}
+
+/* Pushes resource r's properties. For the current check's resource a plain view (not an
+ * unknown, which records a choice point or a taint at every read) is made once and kept. */
+static void push_properties(lua_State *L, pp_ruleset *rs, const resud *r, const pp_resource *res)
+{
+    pp_evalstate *es = &rs->es;
+    int current = es->cur_epoch == r->epoch && es->cur_ri == r->idx;
+    if (current && es->cur_props) {
+        lua_rawgetp(L, LUA_REGISTRYINDEX, &lapi_cur_props_key);
+        return;
+    }
+    lapi_push_child(L, rs, res->properties, r->epoch, BASE_PROPS, (long)r->idx, "", 0, NULL);
+    if (current && lua_type(L, -1) == LUA_TUSERDATA && !pp_is_unknown(res->properties)) {
+        lua_pushvalue(L, -1);
+        lua_rawsetp(L, LUA_REGISTRYINDEX, &lapi_cur_props_key);
+        es->cur_props = 1;
+    }
+}
+
 /* __index of a resource. A metamethod's argument 1 is its own kind (rules cannot reach the
  * metatable), and the rule set is the closure's upvalue: no checks by name on this path. */
 static int res_index(lua_State *L)
@@ -42,7 +79,7 @@ static int res_index(lua_State *L)
     if (k[0] == 't' && strcmp(k, "type") == 0)   /* the two keys every rule reads first */
         lua_pushstring(L, res->type);
     else if (strcmp(k, "properties") == 0)   /* may be an unknown: Properties: !If [C, {…}, {…}] */
-        lapi_push_child(L, rs, res->properties, r->epoch, BASE_PROPS, (long)r->idx, "", 0, NULL);
+        push_properties(L, rs, r, res);
     else if (strcmp(k, "logical_id") == 0)
         lua_pushstring(L, res->logical_id);
     else if (strcmp(k, "type") == 0)

@@ -113,7 +113,9 @@ static int taint(pp_evalstate *es, const json_t *u, const char *path)
 void lapi_push_child(lua_State *L, pp_ruleset *rs, const json_t *c, uint64_t epoch, int base,
                      long res, const char *parent, size_t plen, const char *seg)
 {
-    if (pp_is_unknown(c)) {
+    /* the value's marker (value.h), looked up once for both kinds */
+    const char *mark = json_is_object(c) ? json_string_value(json_object_get(c, PP_MARK)) : NULL;
+    if (mark && strcmp(mark, "unknown") == 0) {
         const json_t *pick = pp_unknown_candidates(c) ? choose(&rs->es, c) : NULL;
         if (!pick) {
             size_t sl = seg ? 1 + lapi_seg_len(seg) : 0;
@@ -133,6 +135,7 @@ void lapi_push_child(lua_State *L, pp_ruleset *rs, const json_t *c, uint64_t epo
             return;
         }
         c = pick;
+        mark = json_is_object(c) ? json_string_value(json_object_get(c, PP_MARK)) : NULL;
     }
     switch (json_typeof(c)) {
     case JSON_STRING:
@@ -154,7 +157,7 @@ void lapi_push_child(lua_State *L, pp_ruleset *rs, const json_t *c, uint64_t epo
         lua_pushnil(L);
         break;
     case JSON_OBJECT:
-        if (pp_is_novalue(c)) {
+        if (mark && strcmp(mark, "novalue") == 0) {   /* pp_is_novalue */
             lua_pushnil(L);
             break;
         }

@@ -27,7 +27,7 @@ end
 
 -- Library functions as upvalues: a field lookup through the sandbox's read-only proxies costs
 -- more than the call itself, and these run for every ingress entry of every rule.
-local is_list, is_view, is_unknown = pp.is_list, pp.is_view, pp.is_unknown
+local is_list, is_view, is_map, is_unknown = pp.is_list, pp.is_view, pp.is_map, pp.is_unknown
 local to_int, to_str, to_cidr = pp.int, pp.str, pp.cidr
 local format, lower = string.format, string.lower
 
@@ -87,6 +87,32 @@ local function protocol(v)
   return nil
 end
 
+-- The protocols written as a plain string in the usual spellings, with what protocol() answers
+-- for them (checked below when the module loads). A string found here is not an unknown and
+-- not a reference, so analyze() skips those tests and the C calls of protocol() for it.
+local PROTO_STR = {
+  tcp = "tcp", udp = "udp", icmp = "icmp", icmpv6 = "icmpv6", all = "all",
+  TCP = "tcp", UDP = "udp", ICMP = "icmp", ICMPV6 = "icmpv6", ALL = "all",
+  ["-1"] = "all", ["6"] = "tcp", ["17"] = "udp", ["1"] = "icmp", ["58"] = "icmpv6",
+}
+for s, p in pairs(PROTO_STR) do
+  assert(protocol(s) == p, "ingress: PROTO_STR disagrees with protocol() on " .. s)
+end
+
+-- pp.cidr of the CIDR strings met so far (false: not a CIDR), shared by the rules of this rule
+-- set: the same few sources recur on every entry. Short strings only, and at most 256 of them
+-- (then the cache starts again), so that it stays small within the rule set's memory.
+local CIDR, ncidr = {}, 0
+local function cidr_of(s)
+  local c = to_cidr(s) or false
+  if #s <= 64 then
+    if ncidr >= 256 then CIDR, ncidr = {}, 0 end
+    CIDR[s] = c
+    ncidr = ncidr + 1
+  end
+  return c
+end
+
 -- Is this parsed CIDR "the world"? /0, or (with min_prefix / min_prefix_v6 set) any prefix
 -- shorter than the minimum for its family.
 local function is_world(c, params)
@@ -113,11 +139,14 @@ local function analyze(e, params)
     local key = k == 1 and "CidrIp" or "CidrIpv6"
     local v = e[key]
     if v ~= nil then
-      if is_unknown(v) then
+      local c = CIDR[v]   -- only strings are keys: a hit is a string, not an unknown
+      if c ~= nil then
+        if c and is_world(c, params) then src, src_key = v, key end
+      elseif is_unknown(v) then
         src_unknown = src_unknown or key
       else
         local s = to_str(v)
-        local c = s and to_cidr(s)
+        c = s and (s == v and cidr_of(s) or to_cidr(s))
         if c and is_world(c, params) then src, src_key = s, key end
       end
     end
@@ -129,18 +158,24 @@ local function analyze(e, params)
                 src_unknown = (src == nil) and src_unknown or nil }
   local pv = e.IpProtocol
   local f, t = e.FromPort, e.ToPort
-  local fu, tu = is_unknown(f) or deploy_time(f), is_unknown(t) or deploy_time(t)
-  if is_unknown(pv) or deploy_time(pv) then res.ports_unknown = true; return res end
-  local proto = protocol(pv)
+  -- pp.int has no side effect; a port it reads is a number or a numeric string, which is
+  -- neither an unknown nor a reference (is_unknown, whose side effect matters, is skipped only then)
+  local lo, hi = to_int(f), to_int(t)
+  local fu = lo == nil and (is_unknown(f) or deploy_time(f))
+  local tu = hi == nil and (is_unknown(t) or deploy_time(t))
+  local proto = PROTO_STR[pv]
   if proto == nil then
-    res.bad, res.key = "IpProtocol is " .. describe(pv) .. ", not a protocol", "IpProtocol"
-    return res
+    if is_unknown(pv) or deploy_time(pv) then res.ports_unknown = true; return res end
+    proto = protocol(pv)
+    if proto == nil then
+      res.bad, res.key = "IpProtocol is " .. describe(pv) .. ", not a protocol", "IpProtocol"
+      return res
+    end
   end
   if proto == "icmp" or proto == "icmpv6" or proto == "other" then return nil end
-  res.proto, res.proto_raw = proto, to_str(pv)
+  res.proto, res.proto_raw = proto, PROTO_STR[pv] and pv or to_str(pv)
   if proto == "all" then res.lo, res.hi = 0, 65535; return res end
   if fu or tu then res.ports_unknown = true; return res end
-  local lo, hi = to_int(f), to_int(t)
   if (f ~= nil and lo == nil) or (t ~= nil and hi == nil) then
     local k = (f ~= nil and lo == nil) and "FromPort" or "ToPort"
     res.bad, res.key = k .. " is " .. describe(e[k]) .. ", not a port number", k
@@ -201,12 +236,13 @@ local function each_entry(r, fn, on_bad, on_unknown)
       where = format("SecurityGroupIngress[%d] ", i - 1)
       if i <= 64 then WHERE[i] = where end
     end
-    if is_unknown(e) then
-      on_unknown(where .. "depends on a value Parapet cannot resolve", list, i)
-    elseif not is_view(e) or is_list(e) then
-      on_bad(where .. "is " .. describe(e) .. ", not a rule object", list, i)
-    else
+    -- an object view first (is_unknown of one is false and has no side effect)
+    if is_map(e) then
       fn(e, where, e)
+    elseif is_unknown(e) then
+      on_unknown(where .. "depends on a value Parapet cannot resolve", list, i)
+    else
+      on_bad(where .. "is " .. describe(e) .. ", not a rule object", list, i)
     end
     ::continue::
   end
