@@ -1,7 +1,8 @@
 """How well `parapet explain` keeps its answer when a message it answers reaches it the way
 users paste it: wrapped by a terminal, JSON-escaped inside a log line, with HTML entities or
 typographic quotes from a web page, with runs of spaces, inside CloudFormation's handler
-wrapper; and, apart, with its last third cut off (a quote that stopped early). A measure of the matcher's
+wrapper; and, apart, with its last third cut off (a quote that stopped early), and as the same
+failure seen in another account, region or partition (other ids). A measure of the matcher's
 robustness, not of the KB's knowledge: only train records are used, and only those answered
 right as they are.
 
@@ -73,9 +74,36 @@ def cut_tail(s):
 TRANSFORMS = (("wrap80", wrap80), ("json-escaped", json_escaped),
               ("html-entities", html_entities), ("curly-quotes", curly), ("spaces", spaces),
               ("cfn-wrapped", cfn_wrapped))
+_AWSID = re.compile(r"\b(sg|subnet|vpc|i|ami|eni|rtb|igw|nat|acl|vol|snap|lt|vpce|tgw|pcx|eipalloc|"
+                    r"fs|fsmt|db)-([0-9a-f]{8,17})\b")
+_ACCT = re.compile(r"(?<!\d)\d{12}(?!\d)")
+_REGION = re.compile(r"\b(?:us|eu|ap|ca|sa|me|af|il|mx)-(?:east|west|north|south|central|northeast|"
+                     r"southeast|southwest|northwest)-\d\b")
+_UUID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b")
+
+
+def other_ids(s):
+    """The same failure in another account: other resource ids (the other id length),
+    account number, region and request ids. A pattern that wrote one sample's values in
+    loses these."""
+    s = _AWSID.sub(lambda m: m.group(1) + "-" + ("0badc0ffee1234567" if len(m.group(2)) == 8
+                                                 else "a1b2c3d4"), s)
+    s = _ACCT.sub(lambda m: "123456789012" if m.group(0) != "123456789012" else "210987654321", s)
+    s = _REGION.sub(lambda m: "eu-central-1" if m.group(0) != "eu-central-1" else "ap-southeast-2", s)
+    return _UUID.sub("5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b", s)
+
+
+def other_partition(s):
+    """The same failure in the China or GovCloud partition (arn:aws-cn:, arn:aws-us-gov:)."""
+    return s.replace("arn:aws:", "arn:aws-us-gov:")
+
+
 # Forms that lose text: reported apart (a pattern that needs the whole message loses these;
 # one written on the stable core keeps them), not in the "all" line.
 LOSSY = (("cut-tail", cut_tail),)
+# The same failure elsewhere (other ids, account, region, partition): reported apart too, as a
+# measure of how far the patterns are written for the kind rather than for one sample.
+ELSEWHERE = (("other-ids", other_ids), ("other-partition", other_partition))
 
 
 def explain(msg, rtype):
@@ -113,7 +141,7 @@ def main(argv):
             if b and b.get("source") == "kb" and r["kind"] in (b.get("kb_id"), b.get("kind"))]
     print(f"robust: {len(kept)} of {len(recs)} sampled train records answered right as written")
     total_k = total_n = 0
-    for name, fn in TRANSFORMS + LOSSY:
+    for name, fn in TRANSFORMS + LOSSY + ELSEWHERE:
         jobs = [(r, b, fn(r["message"])) for r, b in kept]
         jobs = [j for j in jobs if j[2] != j[0]["message"]]
         got = list(pool.map(lambda j: explain(j[2], j[0].get("resource_type")), jobs))
