@@ -120,6 +120,10 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIBPP)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) -o $@ $< $(LIBPP) $(LIBS) $(TEST_LIBS)
 
+# test_state edits a state file behind the store's back (another sender's claim), with SQLite
+# itself: the binary opens libsqlite3 at first use, the test links it.
+$(BUILD)/tests/test_state: TEST_LIBS += $(shell pkg-config --libs sqlite3 2>/dev/null || echo -lsqlite3)
+
 unit: $(UNIT_BIN)
 	@fail=0; for t in $(UNIT_BIN); do \
 	  CMOCKA_MESSAGE_OUTPUT=stdout PARAPET_TEST_ROOT=$(CURDIR) $$t || fail=1; \

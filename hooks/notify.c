@@ -168,6 +168,24 @@ static pp_outbox_state deliver_one(pp_state *st, const pp_notify_cfg *c, pp_http
     char *last_err = NULL;
     pp_outbox_state out = PP_OUTBOX_PENDING;
     for (unsigned attempt = 0; attempt < c->max_attempts; attempt++) {
+        if (attempt > 0) {
+            /* a retry posts only under a claim renewed now: backoff and Retry-After waits
+             * can outlast the lease, and another sender may have taken the row meanwhile */
+            int held = 0;
+            if (pp_state_outbox_renew(st, row->id, &held, err) != PP_OK) {
+                out = (pp_outbox_state)-1;
+                break;
+            }
+            if (!held) {
+                if (!c->quiet)
+                    fprintf(stderr, "parapet notify: the claim on message %lld lapsed while "
+                                    "waiting to retry and another sender has it; leaving it "
+                                    "to that sender\n", (long long)row->id);
+                free(last_err);
+                free(idem);
+                return PP_OUTBOX_PENDING;
+            }
+        }
         pp_http_opts o = { .policy = &any, .headers = hdrs, .nheaders = 2,
                            .connect_timeout_ms = 5000, .timeout_ms = c->timeout_ms,
                            .deadline_ms = c->deadline_ms, .max_body = 64u << 10 };
@@ -220,7 +238,8 @@ static pp_outbox_state deliver_one(pp_state *st, const pp_notify_cfg *c, pp_http
         if (backoff < 30000)
             backoff *= 2;
     }
-    if (pp_state_outbox_mark(st, row->id, out, last_status, last_err, err) != PP_OK)
+    if ((int)out >= 0 &&
+        pp_state_outbox_mark(st, row->id, out, last_status, last_err, err) != PP_OK)
         out = (pp_outbox_state)-1;
     free(last_err);
     free(idem);

@@ -105,6 +105,12 @@ pp_status pp_state_outbox_mark(pp_state *s, int64_t id, pp_outbox_state st, long
     return s->ops->outbox_mark(s, id, st, http_status, error, err);
 }
 
+pp_status pp_state_outbox_renew(pp_state *s, int64_t id, int *held, char **err)
+{
+    *held = 0;
+    return s->ops->outbox_renew(s, id, held, err);
+}
+
 pp_status pp_state_outbox_count(pp_state *s, const char *dest, pp_outbox_state st, size_t *n,
                                 char **err)
 {

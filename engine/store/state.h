@@ -29,7 +29,9 @@
  * a claim is a conditional update carrying a lease (owner, expiry) and delivered/failed are
  * conditional transitions that only the lease holder can make. A claim there is void only
  * when its lease expires (a process on another machine cannot be asked whether it lives):
- * PARAPET_STATE_LEASE_SECONDS, default PP_STATE_CLAIM_SECONDS.
+ * PARAPET_STATE_LEASE_SECONDS, default PP_STATE_CLAIM_SECONDS. A sender renews its claim
+ * before each retry of a delivery (pp_state_outbox_renew) and stops when it was lost, so
+ * retries and their backoff never outlast the lease: only one post at a time can.
  * One pp_state per thread (SQLite connections and HTTP handles are not shared).
  */
 #ifndef PP_STATE_H
@@ -98,6 +100,12 @@ void pp_state_rows_free(pp_outbox_row *rows, size_t n);
 /* Records the outcome of one attempt and releases the claim. `error` may be NULL. */
 pp_status pp_state_outbox_mark(pp_state *s, int64_t id, pp_outbox_state st, long http_status,
                                const char *error, char **err);
+
+/* Extends this process's claim on row id by the claim period from now, before another attempt
+ * at delivering it. *held is 0 when the claim was lost (it lapsed and another sender took the
+ * row, or the row is no longer pending, or this process never claimed it): the caller must not
+ * post the row again, and must not mark it. */
+pp_status pp_state_outbox_renew(pp_state *s, int64_t id, int *held, char **err);
 
 /* Counts rows for dest in a state (dest NULL: all destinations). */
 pp_status pp_state_outbox_count(pp_state *s, const char *dest, pp_outbox_state st, size_t *n,

@@ -510,6 +510,7 @@ static const pp_state_ops DDB_OPS = {
     .outbox_add = ddb_outbox_add,
     .outbox_claim = ddb_outbox_claim,
     .outbox_mark = ddb_outbox_mark,
+    .outbox_renew = ddb_outbox_renew,
     .outbox_count = ddb_outbox_count,
     .cache_get = ddb_cache_get,
     .cache_put = ddb_cache_put,

@@ -137,6 +137,7 @@ pp_status ddb_outbox_add(pp_state *s, const char *dedup, const char *dest,
                          int *existing, char **err);
 pp_status ddb_outbox_claim(pp_state *s, const char *dest, int64_t after, size_t max,
                            pp_outbox_row **rows, size_t *n, char **err);
+pp_status ddb_outbox_renew(pp_state *s, int64_t id, int *held, char **err);
 pp_status ddb_outbox_mark(pp_state *s, int64_t id, pp_outbox_state state,
                           long http_status, const char *error, char **err);
 pp_status ddb_outbox_count(pp_state *s, const char *dest, pp_outbox_state state,

@@ -292,6 +292,44 @@ pp_status ddb_outbox_claim(pp_state *s, const char *dest, int64_t after, size_t 
     return PP_OK;
 }
 
+/* The lease is extended only while this process still owns it (the condition); a lease that
+ * lapsed but that nobody took is still ours. A lost one drops the claim: mark would refuse it. */
+pp_status ddb_outbox_renew(pp_state *s, int64_t id, int *held, char **err)
+{
+    ddb_state *q = DS(s);
+    *held = 0;
+    claimed *c = find_claim(q, id);
+    if (!c)
+        return PP_OK;
+    char pk[PP_DDB_MAX_PK + 16], sk_row[40];
+    snprintf(pk, sizeof pk, "outbox#%s", c->dest);
+    pad_id(sk_row, sizeof sk_row, "pending#", id);
+    json_t *req = req_new(q);
+    if (!req || put(req, "Key", key_of(pk, sk_row)) ||
+        put(req, "UpdateExpression", json_string("SET #lu = :until")) ||
+        put(req, "ConditionExpression", json_string("attribute_exists(pk) AND #lo = :me")) ||
+        put(req, "ExpressionAttributeNames",
+            json_pack("{s:s,s:s}", "#lo", "lease_owner", "#lu", "lease_until")) ||
+        put(req, "ExpressionAttributeValues",
+            json_pack("{s:o,s:o}", ":me", pp_ddb_s(q->owner), ":until",
+                      pp_ddb_n(now_s() + q->lease_s)))) {
+        json_decref(req);
+        return nomem(err);
+    }
+    int cond = 0;
+    json_t *ans = NULL;
+    pp_status st = pp_ddb_call(&q->d, "UpdateItem", req, &ans, &cond, err);
+    json_decref(req);
+    json_decref(ans);
+    if (st != PP_OK)
+        return st;
+    if (cond)
+        drop_claim(q, c);
+    else
+        *held = 1;
+    return PP_OK;
+}
+
 pp_status ddb_outbox_mark(pp_state *s, int64_t id, pp_outbox_state state,
                           long http_status, const char *error, char **err)
 {

@@ -23,6 +23,7 @@ typedef struct pp_state_ops {
                               pp_outbox_row **rows, size_t *n, char **err);
     pp_status (*outbox_mark)(pp_state *s, int64_t id, pp_outbox_state st, long http_status,
                              const char *error, char **err);
+    pp_status (*outbox_renew)(pp_state *s, int64_t id, int *held, char **err);
     pp_status (*outbox_count)(pp_state *s, const char *dest, pp_outbox_state st, size_t *n,
                               char **err);
     pp_status (*cache_get)(pp_state *s, const char *key, char **answer, char **err);

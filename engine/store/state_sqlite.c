@@ -285,6 +285,23 @@ static pp_status sq_outbox_mark(pp_state *s, int64_t id, pp_outbox_state state, 
     return rc == SQLITE_DONE ? PP_OK : db_err(s, err, "mark a message");
 }
 
+static pp_status sq_outbox_renew(pp_state *s, int64_t id, int *held, char **err)
+{
+    sqlite3_stmt *q = prep(s, "UPDATE outbox SET claim_until = ? "
+                              "WHERE id = ? AND state = 0 AND claim_pid = ?");
+    if (!q)
+        return db_err(s, err, "prepare");
+    sqlite3_bind_int64(q, 1, now_s() + PP_STATE_CLAIM_SECONDS);
+    sqlite3_bind_int64(q, 2, id);
+    sqlite3_bind_int64(q, 3, (int64_t)getpid());
+    int rc = sqlite3_step(q);
+    sqlite3_finalize(q);
+    if (rc != SQLITE_DONE)
+        return db_err(s, err, "renew a claim");
+    *held = sqlite3_changes(DB(s)) == 1;
+    return PP_OK;
+}
+
 static pp_status sq_outbox_count(pp_state *s, const char *dest, pp_outbox_state state,
                                 size_t *n, char **err)
 {
@@ -485,6 +502,7 @@ static const pp_state_ops SQLITE_OPS = {
     .outbox_add = sq_outbox_add,
     .outbox_claim = sq_outbox_claim,
     .outbox_mark = sq_outbox_mark,
+    .outbox_renew = sq_outbox_renew,
     .outbox_count = sq_outbox_count,
     .cache_get = sq_cache_get,
     .cache_put = sq_cache_put,

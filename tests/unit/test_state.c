@@ -12,6 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "engine/store/state.h"
 #include "engine/base/util.h"
 
@@ -104,6 +106,56 @@ static void test_outbox(void **state)
     pp_state_close(s);
 }
 
+/* A claim is renewed before each retry of a delivery; one that another sender took since is
+ * reported lost, and so is one on a row no longer pending. */
+static void test_outbox_renew(void **state)
+{
+    (void)state;
+    pp_state *s = open_db();
+    char *err = NULL;
+    int64_t id;
+    int existing, held = -1;
+    assert_int_equal(pp_state_outbox_add(s, "r1", "d9", "webhook", "{}", &id, &existing, &err),
+                     PP_OK);
+    pp_outbox_row *rows;
+    size_t n;
+    assert_int_equal(pp_state_outbox_claim(s, "d9", 0, 10, &rows, &n, &err), PP_OK);
+    assert_int_equal(n, 1);
+    pp_state_rows_free(rows, n);
+    assert_int_equal(pp_state_outbox_renew(s, id, &held, &err), PP_OK);
+    assert_int_equal(held, 1);
+
+    /* the claim lapsed and a live process (pid 1, always alive) took the row */
+    char path[300];
+    snprintf(path, sizeof path, "%s/a/b/state.db", g_dir);
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    char *sql = sqlite3_mprintf("UPDATE outbox SET claim_pid = 1, claim_until = "
+                                "strftime('%%s','now') + 100 WHERE id = %lld", (long long)id);
+    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_free(sql);
+    sqlite3_close(db);
+    held = -1;
+    assert_int_equal(pp_state_outbox_renew(s, id, &held, &err), PP_OK);
+    assert_int_equal(held, 0);
+    size_t c;
+    assert_int_equal(pp_state_outbox_count(s, "d9", PP_OUTBOX_PENDING, &c, &err), PP_OK);
+    assert_int_equal(c, 1);   /* left to the other sender, not marked */
+
+    /* a row that is delivered is not renewable */
+    assert_int_equal(pp_state_outbox_add(s, "r2", "d9", "webhook", "{}", &id, &existing, &err),
+                     PP_OK);
+    assert_int_equal(pp_state_outbox_claim(s, "d9", id - 1, 10, &rows, &n, &err), PP_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(pp_state_outbox_mark(s, rows[0].id, PP_OUTBOX_DELIVERED, 200, NULL, &err),
+                     PP_OK);
+    pp_state_rows_free(rows, n);
+    held = -1;
+    assert_int_equal(pp_state_outbox_renew(s, id, &held, &err), PP_OK);
+    assert_int_equal(held, 0);
+    pp_state_close(s);
+}
+
 static void test_cache_explanations_events(void **state)
 {
     (void)state;
@@ -172,6 +224,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_outbox),
+        cmocka_unit_test(test_outbox_renew),
         cmocka_unit_test(test_cache_explanations_events),
         cmocka_unit_test(test_paths_and_errors),
     };
