@@ -331,10 +331,15 @@ void pp_jw_null(pp_jw *w)
 /* The length of s when every byte of it is plain, else (size_t)-1. */
 static size_t plain_len(const char *s)
 {
+    const unsigned char *u = (const unsigned char *)s, *t = pp_jw_plain_byte;
     size_t n = 0;
-    while (pp_jw_plain_byte[(unsigned char)s[n]])
+    /* four bytes a round; && stops at the first byte that is not plain (NUL among them), so
+     * nothing past the terminator is read */
+    while (t[u[n]] && t[u[n + 1]] && t[u[n + 2]] && t[u[n + 3]])
+        n += 4;
+    while (t[u[n]])
         n++;
-    return s[n] ? (size_t)-1 : n;
+    return u[n] ? (size_t)-1 : n;
 }
 
 /* The decimal text of v, ending at end; returns its first byte. */
