@@ -361,7 +361,7 @@ static char *int_text(char *end, long long v)
 int pp_jw_fields_plain(pp_jw *w, const pp_jw_field *f, size_t n)
 {
     enum { MAXF = 24 };
-    size_t len[MAXF];
+    size_t len[MAXF], klen[MAXF];
     if (w->st != PP_OK || !w->indent || w->after_key || w->depth < 1 || n > MAXF ||
         w->depth >= PP_JW_MAX_DEPTH)
         return 0;
@@ -370,7 +370,7 @@ int pp_jw_fields_plain(pp_jw *w, const pp_jw_field *f, size_t n)
         return 0;
     size_t total = 0;
     for (size_t i = 0; i < n; i++) {
-        size_t kl = strlen(f[i].key), vl;
+        size_t kl = klen[i] = strlen(f[i].key), vl;
         if (f[i].kind == PP_JW_F_STR) {
             vl = f[i].s ? plain_len(f[i].s) : 2;   /* null: 4 bytes, less the quotes below */
             if (vl == (size_t)-1)
@@ -403,7 +403,7 @@ int pp_jw_fields_plain(pp_jw *w, const pp_jw_field *f, size_t n)
         memcpy(o, sep_spaces + first, sl);
         o += sl;
         first = 0;
-        size_t kl = strlen(f[i].key);
+        size_t kl = klen[i];
         *o++ = '"';
         memcpy(o, f[i].key, kl);
         o += kl;
