@@ -284,6 +284,31 @@ static int find_suppression(const pp_resource *res, const pp_rule *r, pp_report 
     return 0;
 }
 
+/* pp_doc_pos of path in doc (0:0 when it has none), through es->pos_cache. */
+static void finding_pos(pp_evalstate *es, const pp_doc *doc, const char *path, unsigned *line,
+                        unsigned *col)
+{
+    size_t n = strlen(path);
+    int keep = n && n < sizeof es->pos_cache[0].path;
+    for (size_t i = 0; keep && i < PP_ARRAY_LEN(es->pos_cache); i++)
+        if (memcmp(es->pos_cache[i].path, path, n + 1) == 0) {
+            *line = es->pos_cache[i].line;
+            *col = es->pos_cache[i].col;
+            return;
+        }
+    pp_pos pos;
+    if (pp_doc_pos(doc, path, &pos) >= 0) {
+        *line = pos.line;
+        *col = pos.col;
+    }
+    if (keep) {
+        unsigned k = es->pos_next++ % PP_ARRAY_LEN(es->pos_cache);
+        memcpy(es->pos_cache[k].path, path, n + 1);
+        es->pos_cache[k].line = *line;
+        es->pos_cache[k].col = *col;
+    }
+}
+
 static pp_status emit(pp_ruleset *rs, const pp_rule *r, const pp_resource *res,
                       pp_fstatus status, const char *msg, const char *path, pp_report *out)
 {
@@ -302,11 +327,7 @@ static pp_status emit(pp_ruleset *rs, const pp_rule *r, const pp_resource *res,
     f.resource = res->logical_id;
     f.resource_type = res->type;
     f.path = (char *)(path ? path : res->src_ptr);
-    pp_pos pos;
-    if (pp_doc_pos(doc, f.path, &pos) >= 0) {
-        f.line = pos.line;
-        f.column = pos.col;
-    }
+    finding_pos(&rs->es, doc, f.path, &f.line, &f.column);
     f.message = (char *)msg;
     f.fix = r->info.fix;
     f.docs = r->info.docs;
@@ -463,6 +484,8 @@ pp_status pp_eval_template(pp_ruleset *rs, const pp_template *t, const pp_eval_o
     static const pp_eval_opts defo = {0};
     pp_evalstate *es = &rs->es;
     es->t = t;
+    for (size_t i = 0; i < PP_ARRAY_LEN(es->pos_cache); i++)
+        es->pos_cache[i].path[0] = '\0';   /* positions of another template's paths */
     es->opts = o ? o : &defo;
     es->epoch++;  /* views from earlier evaluations go stale */
     size_t lo = es->opts->first < t->nres ? es->opts->first : t->nres;

@@ -91,6 +91,14 @@ typedef struct pp_evalstate {
     uint64_t cur_epoch;
     size_t cur_ri;
     int cur_props;        /* the properties view is kept too */
+    /* The positions of the last few finding paths of this template (emit): the rules of one
+     * resource report the same few paths, and pp_doc_pos walks the tree each time. Cleared
+     * when a template starts; a path longer than the slot is not kept. */
+    struct {
+        char path[192];   /* "" = empty slot */
+        unsigned line, col;
+    } pos_cache[4];
+    unsigned pos_next;    /* the slot the next miss fills */
 } pp_evalstate;
 
 struct pp_ruleset {

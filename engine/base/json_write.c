@@ -331,10 +331,15 @@ void pp_jw_null(pp_jw *w)
 /* The length of s when every byte of it is plain, else (size_t)-1. */
 static size_t plain_len(const char *s)
 {
+    const unsigned char *u = (const unsigned char *)s, *t = pp_jw_plain_byte;
     size_t n = 0;
-    while (pp_jw_plain_byte[(unsigned char)s[n]])
+    /* four bytes a round; && stops at the first byte that is not plain (NUL among them), so
+     * nothing past the terminator is read */
+    while (t[u[n]] && t[u[n + 1]] && t[u[n + 2]] && t[u[n + 3]])
+        n += 4;
+    while (t[u[n]])
         n++;
-    return s[n] ? (size_t)-1 : n;
+    return u[n] ? (size_t)-1 : n;
 }
 
 /* The decimal text of v, ending at end; returns its first byte. */
@@ -356,7 +361,7 @@ static char *int_text(char *end, long long v)
 int pp_jw_fields_plain(pp_jw *w, const pp_jw_field *f, size_t n)
 {
     enum { MAXF = 24 };
-    size_t len[MAXF];
+    size_t len[MAXF], klen[MAXF];
     if (w->st != PP_OK || !w->indent || w->after_key || w->depth < 1 || n > MAXF ||
         w->depth >= PP_JW_MAX_DEPTH)
         return 0;
@@ -365,7 +370,7 @@ int pp_jw_fields_plain(pp_jw *w, const pp_jw_field *f, size_t n)
         return 0;
     size_t total = 0;
     for (size_t i = 0; i < n; i++) {
-        size_t kl = strlen(f[i].key), vl;
+        size_t kl = klen[i] = strlen(f[i].key), vl;
         if (f[i].kind == PP_JW_F_STR) {
             vl = f[i].s ? plain_len(f[i].s) : 2;   /* null: 4 bytes, less the quotes below */
             if (vl == (size_t)-1)
@@ -398,7 +403,7 @@ int pp_jw_fields_plain(pp_jw *w, const pp_jw_field *f, size_t n)
         memcpy(o, sep_spaces + first, sl);
         o += sl;
         first = 0;
-        size_t kl = strlen(f[i].key);
+        size_t kl = klen[i];
         *o++ = '"';
         memcpy(o, f[i].key, kl);
         o += kl;

@@ -137,6 +137,48 @@ static void test_strmap(void **state)
 }
 
 /* pp_jw_bool in both layouts, as a member and in an array. */
+/* Hostile text through the JSON string writers, expected bytes written out by hand: the two
+ * short escapes for '"' and '\\', \n \r \t \b \f, every other control byte as \u00XX (lower-case
+ * hex), NUL inside the string included; DEL, U+2028/U+2029 and bytes that are not UTF-8 are
+ * copied as they are (the callers validate UTF-8). pp_jw_fields_plain refuses such a string
+ * (nothing written) so the escaping path writes it. */
+static void test_jw_escape_hostile(void **state)
+{
+    (void)state;
+    static const char in[] = "a\"b\\c\n\r\t\b\f\x01\x1f\x7f</x>\xe2\x80\xa8\xe2\x80\xa9\xff\xc3";
+    static const char want[] = "\"a\\\"b\\\\c\\n\\r\\t\\b\\f\\u0001\\u001f\x7f</x>"
+                               "\xe2\x80\xa8\xe2\x80\xa9\xff\xc3\"";
+    pp_buf b;
+    pp_buf_init(&b, 0);
+    assert_int_equal(pp_json_write_string(&b, in, sizeof in - 1), PP_OK);
+    assert_int_equal(b.len, sizeof want - 1);
+    assert_memory_equal(b.data, want, sizeof want - 1);
+    pp_buf_free(&b);
+
+    static const char nul[] = { 'x', '\0', 'y', 0x1b };
+    pp_buf_init(&b, 0);
+    assert_int_equal(pp_json_write_string(&b, nul, sizeof nul), PP_OK);
+    assert_string_equal(b.data, "\"x\\u0000y\\u001b\"");
+    pp_buf_free(&b);
+
+    pp_jw w;
+    pp_buf_init(&b, 0);
+    pp_jw_init(&w, &b, 2);
+    pp_jw_open(&w, '{');
+    pp_jw_field f[1] = { { "m", PP_JW_F_STR, in, NULL, 0 } };
+    assert_int_equal(pp_jw_fields_plain(&w, f, 1), 0);
+    assert_string_equal(b.data, "{");
+    pp_jw_key(&w, "m");
+    pp_jw_strn(&w, in, sizeof in - 1);
+    pp_jw_close(&w, '}');
+    assert_int_equal(w.st, PP_OK);
+    static const char doc[] = "{\n  \"m\": \"a\\\"b\\\\c\\n\\r\\t\\b\\f\\u0001\\u001f\x7f</x>"
+                              "\xe2\x80\xa8\xe2\x80\xa9\xff\xc3\"\n}";
+    assert_int_equal(b.len, sizeof doc - 1);
+    assert_memory_equal(b.data, doc, sizeof doc - 1);
+    pp_buf_free(&b);
+}
+
 static void test_jw_bool(void **state)
 {
     (void)state;
@@ -215,6 +257,7 @@ int main(void)
         cmocka_unit_test(test_fnv1a),
         cmocka_unit_test(test_buf_finish),
         cmocka_unit_test(test_strmap),
+        cmocka_unit_test(test_jw_escape_hostile),
         cmocka_unit_test(test_jw_bool),
         cmocka_unit_test(test_jw_fork),
     };
