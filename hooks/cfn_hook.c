@@ -168,7 +168,7 @@ pp_status pp_hook_parse(const char *buf, size_t len, pp_hook_req *out, char **er
     static const pp_limits lim = PP_LIMITS_DEFAULT;
     pp_status lst = PP_OK;
     char *lerr = NULL;
-    out->root = pp_doc_load_root("request", buf, len, &lim, &lst, &lerr);
+    out->root = pp_doc_load_root_scan("request", buf, len, &lim, &lst, &lerr, &out->loop_keys);
     if (!out->root) {
         pp_status st = lst == PP_E_NOMEM ? PP_E_NOMEM : PP_E_PARSE;
         unsigned line = 0, col = 0;
