@@ -414,6 +414,14 @@ out:
 json_t *pp_doc_load_root(const char *name, const char *buf, size_t len, const pp_limits *lim,
                          pp_status *st, char **err)
 {
+    return pp_doc_load_root_scan(name, buf, len, lim, st, err, NULL);
+}
+
+json_t *pp_doc_load_root_scan(const char *name, const char *buf, size_t len,
+                              const pp_limits *lim, pp_status *st, char **err, int *loop_keys)
+{
+    if (loop_keys)
+        *loop_keys = 1;     /* unless the fast pass saw every key */
     static const pp_limits deflim = PP_LIMITS_DEFAULT;
     pp_loadctx cx = { .name = shown_name(name), .lim = lim ? lim : &deflim, .pos = NULL };
     size_t nb = 0;
@@ -427,6 +435,8 @@ json_t *pp_doc_load_root(const char *name, const char *buf, size_t len, const pp
         if (root && cx.st == PP_OK) {
             if (st)
                 *st = PP_OK;
+            if (loop_keys)
+                *loop_keys = cx.loop_keys != 0;
             return root;
         }
         json_decref(root);

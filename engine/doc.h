@@ -54,6 +54,10 @@ typedef struct pp_doc {
     json_t *root;        /* owned reference */
     pp_posmap *pos;      /* owned */
     pp_doc_format format;
+    /* 1 when the maker of the document knows that no object key under root starts with
+     * "Fn::ForEach::" (a hook request's resource: pp_doc_load_root_scan): pp_template_build
+     * then skips its search for Fn::ForEach loops. 0 (search) by default. */
+    int no_loop_keys;
 } pp_doc;
 
 /* Parses buf[0..len) (need not be NUL-terminated) as `fmt` (AUTO: JSON when the first
@@ -71,6 +75,12 @@ void pp_doc_free(pp_doc *doc);   /* NULL is a no-op */
  * pp_doc_load for its message). Caller owns the reference. */
 json_t *pp_doc_load_root(const char *name, const char *buf, size_t len, const pp_limits *lim,
                          pp_status *st, char **err);
+
+/* pp_doc_load_root, and *loop_keys (may be NULL) 0 when no object key of the value starts
+ * with "Fn::ForEach::" (a template built from it needs no Fn::ForEach scan: pp_doc's
+ * no_loop_keys), else 1 (there is one, or the loader could not tell). */
+json_t *pp_doc_load_root_scan(const char *name, const char *buf, size_t len,
+                              const pp_limits *lim, pp_status *st, char **err, int *loop_keys);
 
 /* Wraps an already-built value (a hook's resourceProperties, say) as a document without
  * positions (format PP_FMT_AUTO, an empty position map that pp_posmap_put may fill).

@@ -22,6 +22,7 @@ typedef struct pp_loadctx {
     size_t nodes;            /* values produced so far, alias expansions included */
     char **err;              /* OUT: first message, malloc'd; may be NULL */
     pp_status st;            /* first failure status, PP_OK while none */
+    size_t loop_keys;        /* OUT: keys starting with "Fn::ForEach::" (JSON loader only) */
 } pp_loadctx;
 
 /* Records the first failure as "NAME:LINE:COL: message" in cx->err and cx->st; later calls

@@ -453,6 +453,8 @@ static pp_status parse(jparser *j, json_t **root)
             if (klen > 0 && key[0] == '\x01')
                 return pp_load_fail(j->cx, PP_E_PARSE, kpos, "keys starting with byte 0x01 "
                                     "are reserved");
+            if (klen >= 13 && key[0] == 'F' && memcmp(key, "Fn::ForEach::", 13) == 0)
+                j->cx->loop_keys++;   /* pp_doc_load_root_scan */
             skip_ws(j);
             if (j->p >= j->end || *j->p != ':')
                 return unexpected(j, "expected ':' after object key");

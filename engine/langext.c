@@ -408,7 +408,9 @@ int tpl_langext_expand(rctx *c, pp_template *t, json_t *root, const char *name, 
     json_t *sec = json_object_get(root, name);
     *out = NULL;
     *src = NULL;
-    if (!json_is_object(sec) || !has_loop(sec, 0)) {
+    /* the document's maker may know there is no loop key anywhere (pp_doc.no_loop_keys) */
+    int none = c->doc && c->doc->no_loop_keys && root == c->doc->root;
+    if (!json_is_object(sec) || none || !has_loop(sec, 0)) {
         *out = json_incref(sec);
         return 0;
     }

@@ -136,6 +136,9 @@ static pp_status eval_resource(hctx *h, char **err)
     pp_doc *doc = one_resource_doc(r->logical_id, res);
     if (!doc)
         return pp_err(err, PP_E_NOMEM, "out of memory");
+    /* its keys: the request's (props), the logical id and our own: no Fn::ForEach scan when
+     * none of them starts a loop */
+    doc->no_loop_keys = !r->loop_keys && strncmp(r->logical_id, "Fn::ForEach::", 13) != 0;
     pp_status st = eval_doc(h, doc, r->action, r->prev, 0, err);
     pp_doc_free(doc);
     return st;

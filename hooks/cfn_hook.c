@@ -168,7 +168,7 @@ pp_status pp_hook_parse(const char *buf, size_t len, pp_hook_req *out, char **er
     static const pp_limits lim = PP_LIMITS_DEFAULT;
     pp_status lst = PP_OK;
     char *lerr = NULL;
-    out->root = pp_doc_load_root("request", buf, len, &lim, &lst, &lerr);
+    out->root = pp_doc_load_root_scan("request", buf, len, &lim, &lst, &lerr, &out->loop_keys);
     if (!out->root) {
         pp_status st = lst == PP_E_NOMEM ? PP_E_NOMEM : PP_E_PARSE;
         unsigned line = 0, col = 0;
@@ -359,6 +359,38 @@ static pp_status put2(pp_buf *b, const char *s, const char *t)
     return st == PP_OK && tl ? pp_buf_append(b, t, tl) : st;
 }
 
+/* Appends the n strings of part as one piece: all, or (past the cap) none, as one printf of
+ * them would. */
+static pp_status putv(pp_buf *b, const char *const *part, size_t n)
+{
+    size_t len[8], total = 0;
+    for (size_t i = 0; i < n; i++)
+        total += (len[i] = strlen(part[i]));
+    if (b->limit && (total > b->limit || b->len > b->limit - total))
+        return PP_E_LIMIT;
+    pp_status st = PP_OK;
+    for (size_t i = 0; i < n && st == PP_OK; i++)
+        st = pp_buf_append(b, part[i], len[i]);
+    return st;
+}
+
+static pp_status put3(pp_buf *b, const char *s, const char *t, const char *u)
+{
+    const char *part[] = { s, t, u };
+    return putv(b, part, 3);
+}
+
+/* n in decimal into out (room for 24 bytes); returns the text. */
+static const char *dec(char *out, size_t n)
+{
+    char *e = out + 23;
+    *e = '\0';
+    do
+        *--e = (char)('0' + n % 10);
+    while (n /= 10);
+    return e;
+}
+
 /* " (line N)" into out (room for 32 bytes). */
 static const char *line_text(char *out, unsigned line)
 {
@@ -388,13 +420,28 @@ static void add_line(pp_buf *b, const pp_finding *f, const char *label, int *nom
         note(pp_buf_puts(b, line_text(ln, f->line)), nomem);
 }
 
+/* Up to this many tallies they are found by comparing ids, and R->index is empty; past it
+ * R->index holds every tally. */
+#define TALLY_LINEAR 8
+
 /* The tally of rule id, a new one when there is none; NULL on NOMEM. */
 static rule_acc *tally_of(render *R, const char *id)
 {
-    size_t i = pp_strmap_get(&R->index, id);
-    if (i != (size_t)-1)
-        return &R->acc[i];
-    if (pp_strmap_put(&R->index, id, R->nacc) != 0)
+    if (R->nacc <= TALLY_LINEAR) {  /* a few tallies: comparing beats hashing (annotations()) */
+        for (size_t j = 0; j < R->nacc; j++)
+            if (R->acc[j].id == id || (R->acc[j].id[0] == id[0] && strcmp(R->acc[j].id, id) == 0))
+                return &R->acc[j];
+        if (R->nacc == TALLY_LINEAR) {   /* from now on the index: it gets the ones so far */
+            for (size_t j = 0; j < R->nacc; j++)
+                if (pp_strmap_put(&R->index, R->acc[j].id, j) != 0)
+                    return NULL;
+        }
+    } else {
+        size_t i = pp_strmap_get(&R->index, id);
+        if (i != (size_t)-1)
+            return &R->acc[i];
+    }
+    if (R->nacc >= TALLY_LINEAR && pp_strmap_put(&R->index, id, R->nacc) != 0)
         return NULL;
     rule_acc *a = &R->acc[R->nacc++];
     a->id = id;
@@ -452,8 +499,12 @@ static int tally(render *R)
 static void passed_message(rule_acc *a, int *nomem)
 {
     size_t n = a->n[PP_ST_PASS] + a->n[PP_ST_UNKNOWN];
-    char head[64];
-    snprintf(head, sizeof head, "passed on %zu resource%s", n, n == 1 ? "" : "s");
+    char head[64], num[24];
+    const char *d = dec(num, n);
+    size_t dl = strlen(d);
+    memcpy(head, "passed on ", 10);
+    memcpy(head + 10, d, dl);
+    memcpy(head + 10 + dl, n == 1 ? " resource" : " resources", n == 1 ? 10 : 11);
     size_t hl = strlen(head);
     pp_buf nb;
     pp_buf_init(&nb, PP_HOOK_BUILD_CAP);
@@ -487,10 +538,9 @@ static int annotation(render *R, const pp_rule_info *ri, rule_acc *a)
     } else {
         status = "SKIPPED";
         R->r_skipped++;
-        note(pp_buf_printf(&a->msg, "%s: %s", a->n[PP_ST_SUPPRESSED] ? "suppressed"
-                                                                     : "not applicable",
-                           a->skip_reason ? a->skip_reason : "no reason given"),
-             &R->nomem);
+        const char *part[] = { a->n[PP_ST_SUPPRESSED] ? "suppressed" : "not applicable", ": ",
+                               a->skip_reason ? a->skip_reason : "no reason given" };
+        note(putv(&a->msg, part, 3), &R->nomem);
     }
     if (R->nomem)
         return -1;
@@ -520,9 +570,10 @@ static int annotations(render *R)
     for (size_t i = 0; i < in->nrules; i++) {
         const pp_rule_info *ri = &in->rules[i];
         size_t k = (size_t)-1;
-        if (ri->id && R->nacc <= 8) {   /* a few tallies: comparing beats hashing every id */
+        if (ri->id && R->nacc <= TALLY_LINEAR) {   /* R->index is empty (tally_of) */
             for (size_t j = 0; j < R->nacc && k == (size_t)-1; j++)
-                if (R->acc[j].id[0] == ri->id[0] && strcmp(R->acc[j].id, ri->id) == 0)
+                if (R->acc[j].id == ri->id ||
+                    (R->acc[j].id[0] == ri->id[0] && strcmp(R->acc[j].id, ri->id) == 0))
                     k = j;
         } else if (ri->id) {
             k = pp_strmap_get(&R->index, ri->id);
@@ -554,8 +605,9 @@ static void failing_lines(render *R, size_t max)
             const pp_finding *f = &rep->f[i];
             if ((int)f->severity != sev || !pp_check_fails(f, in->fail_on, in->unknown))
                 continue;
-            note(pp_buf_printf(m, " [%s] %s", pp_hook_severity_level(f->severity),
-                               f->rule_id ? f->rule_id : "?"), &R->nomem);
+            const char *part[] = { " [", pp_hook_severity_level(f->severity), "] ",
+                                   f->rule_id ? f->rule_id : "?" };
+            note(putv(m, part, 4), &R->nomem);
             if (f->resource && *f->resource)
                 note(put2(m, " ", f->resource), &R->nomem);
             if (f->line)
@@ -579,19 +631,22 @@ static void summary(render *R, const char **status, const char **code, pp_hook_v
     const pp_hook_render_in *in = R->in;
     const char *what = in->what && *in->what ? in->what : "the target";
     pp_buf *m = &R->m;
+    char n1[24], n2[24];
     *code = NULL;
     if (!in->failing) {
         *verdict = PP_HOOK_SUCCESS;
         *status = "SUCCESS";
-        note(pp_buf_printf(m, "Parapet: compliant. %s: %zu rule%s evaluated, %zu passed", what,
-                           R->r_eval, R->r_eval == 1 ? "" : "s", R->r_passed), &R->nomem);
+        const char *part[] = { "Parapet: compliant. ", what, ": ", dec(n1, R->r_eval),
+                               R->r_eval == 1 ? " rule" : " rules", " evaluated, ",
+                               dec(n2, R->r_passed), " passed" };
+        note(putv(m, part, 8), &R->nomem);
         if (R->r_skipped)
-            note(pp_buf_printf(m, ", %zu skipped", R->r_skipped), &R->nomem);
+            note(put3(m, ", ", dec(n1, R->r_skipped), " skipped"), &R->nomem);
         if (R->r_failed)
-            note(pp_buf_printf(m, ", %zu failed below the fail-on severity", R->r_failed),
+            note(put3(m, ", ", dec(n1, R->r_failed), " failed below the fail-on severity"),
                  &R->nomem);
         if (R->n_warn)
-            note(pp_buf_printf(m, ", %zu unknown (warn)", R->n_warn), &R->nomem);
+            note(put3(m, ", ", dec(n1, R->n_warn), " unknown (warn)"), &R->nomem);
         note(pp_buf_puts(m, "."), &R->nomem);
         return;
     }
@@ -599,13 +654,16 @@ static void summary(render *R, const char **status, const char **code, pp_hook_v
     if (R->n_fail || !R->n_err) {
         *verdict = PP_HOOK_NONCOMPLIANT;
         *code = "NonCompliant";
-        note(pp_buf_printf(m, "Parapet: non-compliant. %s: %zu of %zu rule%s failed.", what,
-                           R->r_failed, R->r_eval, R->r_eval == 1 ? "" : "s"), &R->nomem);
+        const char *part[] = { "Parapet: non-compliant. ", what, ": ", dec(n1, R->r_failed),
+                               " of ", dec(n2, R->r_eval),
+                               R->r_eval == 1 ? " rule failed." : " rules failed." };
+        note(putv(m, part, 7), &R->nomem);
     } else {
         *verdict = PP_HOOK_INTERNAL_FAILURE;
         *code = "InternalFailure";
-        note(pp_buf_printf(m, "Parapet could not evaluate %s: %zu rule error%s.", what,
-                           R->n_err, R->n_err == 1 ? "" : "s"), &R->nomem);
+        const char *part[] = { "Parapet could not evaluate ", what, ": ", dec(n1, R->n_err),
+                               R->n_err == 1 ? " rule error." : " rule errors." };
+        note(putv(m, part, 5), &R->nomem);
     }
     failing_lines(R, max);
 }

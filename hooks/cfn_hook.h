@@ -63,6 +63,8 @@ typedef struct pp_hook_req {
     json_t *prev;                 /* RESOURCE: previousResourceProperties (object) or NULL */
     json_t *inline_payload;       /* STACK/CHANGE_SET: requestData.targetModel when it already
                                    * holds the payload document ({"template": …}), or NULL */
+    int loop_keys;                /* 0: no object key of the request starts with
+                                   * "Fn::ForEach::" (pp_doc_load_root_scan) */
 } pp_hook_req;
 
 /* Parses a request. Accepts: JSON object bodies with a requestData object; targetType a

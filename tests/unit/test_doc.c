@@ -670,6 +670,35 @@ static void test_load_root(void **state)
     free(err);
 }
 
+/* pp_doc_load_root_scan: loop_keys is 0 only when no object key (escapes decoded) starts with
+ * "Fn::ForEach::"; a value, a shorter key or a near miss is no loop key, and a load the fast
+ * pass did not finish (a BOM) says 1, since it could not tell. */
+static void test_load_root_scan(void **state)
+{
+    (void)state;
+    static const struct { const char *text; int loop_keys; } cases[] = {
+        { "{\"a\": {\"b\": [{\"Fn::ForEach::Ports\": [\"P\", [], {}]}]}}", 1 },
+        { "{\"Fn\\u003a:ForEach::X\": 1}", 1 },      /* the decoded key counts */
+        { "{\"Fn::ForEach::\": 1}", 1 },               /* the prefix alone */
+        { "{\"a\": \"Fn::ForEach::X\"}", 0 },          /* a value, not a key */
+        { "{\"Fn::ForEach:\": 1, \"Fn::ForEach\": 2}", 0 },
+        { "{\"fn::foreach::x\": 1, \"xFn::ForEach::y\": 2}", 0 },
+        { "[\"Fn::ForEach::X\", {\"k\": {}}]", 0 },
+        { "\xEF\xBB\xBF{\"bom\": 1}", 1 },            /* the slow pass: unknown */
+    };
+    for (size_t i = 0; i < PP_ARRAY_LEN(cases); i++) {
+        pp_status st = PP_E_INTERNAL;
+        char *err = NULL;
+        int lk = -1;
+        json_t *root = pp_doc_load_root_scan("request", cases[i].text, strlen(cases[i].text),
+                                             NULL, &st, &err, &lk);
+        assert_non_null(root);
+        assert_int_equal(st, PP_OK);
+        assert_int_equal(lk, cases[i].loop_keys);
+        json_decref(root);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -692,6 +721,7 @@ int main(void)
         cmocka_unit_test(test_posmap_primitives),
         cmocka_unit_test(test_allocation_failures),
         cmocka_unit_test(test_load_root),
+        cmocka_unit_test(test_load_root_scan),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
