@@ -167,6 +167,7 @@ static pp_outbox_state deliver_one(pp_state *st, const pp_notify_cfg *c, pp_http
     long last_status = 0;
     char *last_err = NULL;
     pp_outbox_state out = PP_OUTBOX_PENDING;
+    int lost = 0;
     for (unsigned attempt = 0; attempt < c->max_attempts; attempt++) {
         if (attempt > 0) {
             /* a retry posts only under a claim renewed now: backoff and Retry-After waits
@@ -181,9 +182,8 @@ static pp_outbox_state deliver_one(pp_state *st, const pp_notify_cfg *c, pp_http
                     fprintf(stderr, "parapet notify: the claim on message %lld lapsed while "
                                     "waiting to retry and another sender has it; leaving it "
                                     "to that sender\n", (long long)row->id);
-                free(last_err);
-                free(idem);
-                return PP_OUTBOX_PENDING;
+                lost = 1;   /* pending, and not ours to mark */
+                break;
             }
         }
         pp_http_opts o = { .policy = &any, .headers = hdrs, .nheaders = 2,
@@ -238,7 +238,7 @@ static pp_outbox_state deliver_one(pp_state *st, const pp_notify_cfg *c, pp_http
         if (backoff < 30000)
             backoff *= 2;
     }
-    if ((int)out >= 0 &&
+    if (!lost && (int)out >= 0 &&
         pp_state_outbox_mark(st, row->id, out, last_status, last_err, err) != PP_OK)
         out = (pp_outbox_state)-1;
     free(last_err);
